@@ -1,0 +1,159 @@
+/*
+ * Internals of the sentiment scorer, shared by its files only.
+ */
+#ifndef EARSHOT_SENTIMENT_INTERNAL_H
+#define EARSHOT_SENTIMENT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scorer.h"
+
+/* ---- hash table (lexicon.c) ------------------------------------------- */
+
+/* Entry flags. A table serves both as a lexicon (VAL) and as the per-language
+ * table of function words (the other flags). */
+enum {
+    ES_W_VAL = 1 << 0,      /* has a lexicon valence */
+    ES_W_HEAD = 1 << 1,     /* first word of a multi-word entry */
+    ES_W_NEGATE = 1 << 2,   /* negates what follows (not, pas, jamais) */
+    ES_W_BOOST = 1 << 3,    /* booster/dampener: valence holds the scalar */
+    ES_W_CONTRAST = 1 << 4, /* but, mais */
+    ES_W_NE = 1 << 5,       /* French "ne": negates up to a following pas/plus */
+    ES_W_POSTNEG = 1 << 6,  /* French pas/plus/jamais/rien closing "ne ..." */
+    ES_W_KNOWN = 1 << 7,    /* common word: hashtag parts may be made of it */
+};
+
+typedef struct es_lex_slot {
+    uint32_t hash;    /* 0 = empty slot */
+    uint32_t key_off; /* into keys */
+    uint16_t key_len;
+    uint8_t flags;
+    uint8_t head_words; /* with ES_W_HEAD: longest entry starting here, words */
+    float valence;
+} es_lex_slot_t;
+
+typedef struct es_lex {
+    es_lex_slot_t *slots;
+    uint32_t mask;    /* capacity - 1, capacity a power of two */
+    uint32_t count;
+    char *keys;
+    size_t keys_len, keys_cap;
+} es_lex_t;
+
+void es_lex_init(es_lex_t *t);
+void es_lex_free(es_lex_t *t);
+size_t es_lex_memory(const es_lex_t *t);
+/* Adds flags to key (creating it); with ES_W_VAL or ES_W_BOOST also sets the
+ * valence, overriding an earlier one. A key with spaces also marks its first
+ * word ES_W_HEAD. Load time only. 0 or ES_ENOMEM. */
+int es_lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float valence);
+/* The slot of key, or NULL. */
+const es_lex_slot_t *es_lex_get(const es_lex_t *t, const char *key, size_t len);
+
+/* Reads key<TAB>valence[<TAB>en|fr] lines into en and/or fr (a line with a
+ * third column goes to that language only; without, into every non-NULL
+ * table). Single emoji keys go to emoji instead when it is not NULL. Lines
+ * that are empty or start with "# " are skipped. Errors are "path:line: ...". */
+int es_lex_load_file(const char *path, es_lex_t *en, es_lex_t *fr, es_lex_t *emoji,
+                     int required, char *err, size_t errlen);
+
+/* ---- UTF-8 helpers (utf8.c) -------------------------------------------- */
+
+/* Decodes one code point at s[0..n), n >= 1. Invalid bytes decode as
+ * themselves (a Latin-1 reading) with length 1, so nothing is ever skipped. */
+uint32_t es_utf8_decode(const unsigned char *s, size_t n, size_t *len);
+size_t es_utf8_encode(uint32_t cp, char *out);
+int es_cp_is_emoji(uint32_t cp);
+/* Joiners, variation selectors and skin-tone modifiers: part of the emoji
+ * before them, never scored alone. */
+int es_cp_is_emoji_mod(uint32_t cp);
+int es_cp_is_letter(uint32_t cp);
+int es_cp_is_upper(uint32_t cp);
+int es_cp_is_lower(uint32_t cp);
+uint32_t es_cp_lower(uint32_t cp);
+/* Folds Latin-1/Latin Extended-A accented letters to their base letter
+ * (é -> e, ç -> c, œ stays). */
+uint32_t es_cp_unaccent(uint32_t cp);
+int es_cp_is_space(uint32_t cp);
+/* Punctuation stripped from token edges. */
+int es_cp_is_punct(uint32_t cp);
+
+/* ---- per-language rules (rules_en.c, rules_fr.c) ----------------------- */
+
+typedef struct es_rules_entry {
+    const char *word;
+    uint8_t flags;
+    float valence;
+} es_rules_entry_t;
+
+/* Function words and idioms as static tables, loaded into the hash tables at
+ * start: words into the function-word table, idioms (multi-word, with a
+ * valence) into the lexicon. Each ends with {NULL}. */
+extern const es_rules_entry_t es_rules_en_words[];
+extern const es_rules_entry_t es_rules_en_idioms[];
+extern const es_rules_entry_t es_rules_fr_words[];
+extern const es_rules_entry_t es_rules_fr_idioms[];
+
+/* ---- tokens (tokenize.c) ------------------------------------------------ */
+
+enum { ES_LANG_EN = 0, ES_LANG_FR = 1, ES_LANG_OTHER = 2 };
+
+enum {
+    ES_TK_WORD = 0,
+    ES_TK_EMOTICON = 1, /* whole punctuation token found in the en lexicon */
+    ES_TK_EMOJI = 2,
+};
+
+enum {
+    ES_TF_UPPER = 1 << 0,     /* Python isupper(): no lower case, some upper */
+    ES_TF_ELONGATED = 1 << 1, /* matched only after squeezing letter runs */
+    ES_TF_HASHTAG = 1 << 2,   /* part of a #hashtag */
+    ES_TF_HAS_VAL = 1 << 3,   /* val is a lexicon valence */
+    ES_TF_BREAK = 1 << 4,     /* ends a sentence (. ! ? ; follow it) */
+    ES_TF_LEXHEAD = 1 << 6,   /* may start a multi-word lexicon entry */
+    ES_TF_WORDHEAD = 1 << 7,  /* may start a multi-word function word */
+};
+
+typedef struct es_tok {
+    uint32_t low_off;  /* lower-cased, normalised form in the scratch text */
+    uint16_t low_len;
+    uint8_t kind;
+    uint8_t wflags;    /* function-word flags (ES_W_*) */
+    uint16_t flags;    /* ES_TF_* */
+    float val;         /* lexicon valence when ES_TF_HAS_VAL */
+    float boost;       /* booster scalar when wflags has ES_W_BOOST */
+} es_tok_t;
+
+typedef struct es_scratch {
+    es_tok_t *toks;
+    size_t ntok, cap_tok;
+    float *sent;       /* per-token valence, cap_tok entries */
+    char *buf;         /* normalised token text */
+    size_t buf_len, buf_cap;
+} es_scratch_t;
+
+struct es_scorer;
+/* Upper bounds of the scratch space a text of len bytes can need. */
+size_t es_tok_cap_for(size_t len);
+size_t es_buf_cap_for(size_t len);
+/* Splits text into scored tokens for lang, looking each one up. Never fails
+ * when the scratch was sized with the functions above. Also counts '!' and
+ * '?' into *excl / *quest. */
+void es_tokenize(const struct es_scorer *s, int lang, const char *text, size_t len,
+                 es_scratch_t *sc, unsigned *excl, unsigned *quest);
+
+/* ---- the scorer (scorer.c) --------------------------------------------- */
+
+struct es_scorer {
+    es_lex_t lex[2];    /* ES_LANG_EN, ES_LANG_FR: valences and idioms */
+    es_lex_t words[2];  /* function words per language */
+    es_lex_t emoji;
+    double pos_th, neg_th;
+};
+
+/* VADER's rules over tokenised text (vader.c). */
+void es_vader_score(const es_scorer_t *s, int lang, const es_scratch_t *sc, unsigned excl,
+                    unsigned quest, es_sentiment_t *out);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * Scorer lifetime and the scoring entry point: loads the lexicon files and
+ * the static rule tables into hash tables, picks the language, and runs the
+ * tokeniser and VADER's rules in stack scratch space.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Texts up to this many bytes are scored without touching the heap; that
+ * covers every tweet and most posts. */
+#define ES_STACK_TEXT 2048
+
+static int es_load_rules(es_lex_t *words, es_lex_t *lex, const es_rules_entry_t *w,
+                         const es_rules_entry_t *idioms)
+{
+    int rc = 0;
+    for (; w->word && rc == 0; w++)
+        rc = es_lex_put(words, w->word, strlen(w->word), w->flags, w->valence);
+    for (; idioms->word && rc == 0; idioms++)
+        rc = es_lex_put(lex, idioms->word, strlen(idioms->word), idioms->flags, idioms->valence);
+    return rc;
+}
+
+/* Indexes accent-less spellings of French entries ("deçu" -> "decu") that
+ * the lexicon does not already have, so "tres decu" finds "déçu" with one
+ * look-up. Phrases are left alone. */
+static int es_fr_fold_aliases(es_lex_t *fr)
+{
+    uint32_t cap = fr->mask + 1;
+    es_lex_slot_t *copy = malloc((size_t)cap * sizeof *copy);
+    if (!copy)
+        return ES_ENOMEM;
+    memcpy(copy, fr->slots, (size_t)cap * sizeof *copy);
+    int rc = 0;
+    for (uint32_t i = 0; i < cap && rc == 0; i++) {
+        const es_lex_slot_t *sl = &copy[i];
+        if (!sl->hash || !(sl->flags & ES_W_VAL) || sl->key_len >= 128)
+            continue;
+        const char *k = fr->keys + sl->key_off;
+        if (memchr(k, ' ', sl->key_len))
+            continue;
+        char f[128];
+        size_t fn = 0;
+        int changed = 0;
+        for (size_t j = 0; j < sl->key_len;) {
+            size_t l;
+            uint32_t cp = es_utf8_decode((const unsigned char *)k + j, sl->key_len - j, &l);
+            uint32_t u = es_cp_unaccent(cp);
+            changed |= u != cp;
+            fn += es_utf8_encode(u, f + fn);
+            j += l;
+        }
+        if (changed && !es_lex_get(fr, f, fn))
+            rc = es_lex_put(fr, f, fn, ES_W_VAL, sl->valence);
+        /* fr->keys may have moved: k is only used before the put. */
+    }
+    free(copy);
+    return rc;
+}
+
+int es_scorer_load(es_scorer_t **out, const es_scorer_opts_t *opts, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!out || !opts || !opts->lexicon_dir) {
+        if (err && errlen)
+            snprintf(err, errlen, "sentiment: no lexicon directory given");
+        return ES_EINVAL;
+    }
+    *out = NULL;
+    if (opts->pos_threshold < 0 || opts->neg_threshold < 0 || opts->pos_threshold > 1 ||
+        opts->neg_threshold > 1) {
+        if (err && errlen)
+            snprintf(err, errlen, "sentiment: thresholds must be within 0..1");
+        return ES_EINVAL;
+    }
+    es_scorer_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return ES_ENOMEM;
+    for (int i = 0; i < 2; i++) {
+        es_lex_init(&s->lex[i]);
+        es_lex_init(&s->words[i]);
+    }
+    es_lex_init(&s->emoji);
+    s->pos_th = opts->pos_threshold > 0 ? opts->pos_threshold : 0.05;
+    s->neg_th = opts->neg_threshold > 0 ? opts->neg_threshold : 0.05;
+
+    static const struct {
+        const char *name;
+        int lang; /* -1: emoji */
+        int required;
+    } files[] = {
+        {"en.tsv", ES_LANG_EN, 1},
+        {"en_extra.tsv", ES_LANG_EN, 0},
+        {"fr.tsv", ES_LANG_FR, 1},
+        {"fr_extra.tsv", ES_LANG_FR, 0},
+        {"emoji.tsv", -1, 1},
+    };
+    int rc = 0;
+    char path[4096];
+    for (size_t i = 0; i < sizeof files / sizeof files[0] && rc == 0; i++) {
+        int n = snprintf(path, sizeof path, "%s/%s", opts->lexicon_dir, files[i].name);
+        if (n < 0 || (size_t)n >= sizeof path) {
+            if (err && errlen)
+                snprintf(err, errlen, "sentiment: lexicon directory path too long");
+            rc = ES_EINVAL;
+            break;
+        }
+        int l = files[i].lang;
+        rc = es_lex_load_file(path, l == ES_LANG_EN ? &s->lex[ES_LANG_EN] : NULL,
+                              l == ES_LANG_FR ? &s->lex[ES_LANG_FR] : NULL,
+                              l < 0 ? &s->emoji : NULL, files[i].required, err, errlen);
+    }
+    if (rc == 0)
+        rc = es_load_rules(&s->words[ES_LANG_EN], &s->lex[ES_LANG_EN], es_rules_en_words,
+                           es_rules_en_idioms);
+    if (rc == 0)
+        rc = es_load_rules(&s->words[ES_LANG_FR], &s->lex[ES_LANG_FR], es_rules_fr_words,
+                           es_rules_fr_idioms);
+    /* The admin file comes last so that it overrides everything, idioms
+     * included. */
+    if (rc == 0 && opts->extra_lexicon)
+        rc = es_lex_load_file(opts->extra_lexicon, &s->lex[ES_LANG_EN], &s->lex[ES_LANG_FR],
+                              &s->emoji, 1, err, errlen);
+    if (rc == 0)
+        rc = es_fr_fold_aliases(&s->lex[ES_LANG_FR]);
+    if (rc < 0) {
+        if (rc == ES_ENOMEM && err && errlen && !err[0])
+            snprintf(err, errlen, "sentiment: out of memory loading lexicons");
+        es_scorer_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void es_scorer_free(es_scorer_t *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < 2; i++) {
+        es_lex_free(&s->lex[i]);
+        es_lex_free(&s->words[i]);
+    }
+    es_lex_free(&s->emoji);
+    free(s);
+}
+
+size_t es_scorer_memory(const es_scorer_t *s)
+{
+    if (!s)
+        return 0;
+    size_t m = sizeof *s + es_lex_memory(&s->emoji);
+    for (int i = 0; i < 2; i++)
+        m += es_lex_memory(&s->lex[i]) + es_lex_memory(&s->words[i]);
+    return m;
+}
+
+static int es_lang_code(const char *hint)
+{
+    if ((hint[0] | 32) == 'e' && (hint[1] | 32) == 'n' && (hint[2] == '\0' || hint[2] == '-' ||
+                                                           hint[2] == '_'))
+        return ES_LANG_EN;
+    if ((hint[0] | 32) == 'f' && (hint[1] | 32) == 'r' && (hint[2] == '\0' || hint[2] == '-' ||
+                                                           hint[2] == '_'))
+        return ES_LANG_FR;
+    return ES_LANG_OTHER;
+}
+
+int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+                    es_sentiment_t *out, char lang_out[8])
+{
+    if (!s || !out || !lang_out || (!text && len > 0))
+        return ES_EINVAL;
+    if (!text)
+        text = "";
+    int lang = lang_hint && lang_hint[0] ? es_lang_code(lang_hint)
+                                         : es_lang_code(es_lang_detect(text, len));
+    static const char *const names[] = {"en", "fr", "other"};
+    strcpy(lang_out, names[lang]);
+
+    es_tok_t toks_st[ES_STACK_TEXT + 2];
+    float sent_st[ES_STACK_TEXT + 2];
+    char buf_st[ES_STACK_TEXT + 16];
+    es_scratch_t sc = {.toks = toks_st, .sent = sent_st, .buf = buf_st,
+                       .cap_tok = sizeof toks_st / sizeof toks_st[0], .buf_cap = sizeof buf_st};
+    void *heap = NULL;
+    if (es_tok_cap_for(len) > sc.cap_tok || es_buf_cap_for(len) > sc.buf_cap) {
+        size_t nt = es_tok_cap_for(len), nb = es_buf_cap_for(len);
+        heap = malloc(nt * (sizeof(es_tok_t) + sizeof(float)) + nb);
+        if (!heap) {
+            *out = (es_sentiment_t){0, 0, 1, 0, "neutral"};
+            return ES_ENOMEM;
+        }
+        sc.toks = heap;
+        sc.sent = (float *)(sc.toks + nt);
+        sc.buf = (char *)(sc.sent + nt);
+        sc.cap_tok = nt;
+        sc.buf_cap = nb;
+    }
+    unsigned excl, quest;
+    es_tokenize(s, lang, text, len, &sc, &excl, &quest);
+    es_vader_score(s, lang, &sc, excl, quest, out);
+    free(heap);
+    return 0;
+}

@@ -1,0 +1,575 @@
+/*
+ * Social-text tokeniser. Splits on white space like VADER, then knows what
+ * tweets are made of: URLs and @handles are dropped (they carry no sentiment
+ * and "@happyhour" must not score as "happy"), emoji are split off words they
+ * touch, emoticons are kept whole, #hashtags are split into words where that
+ * can be done cleanly, and punctuation is stripped from word edges. Each
+ * token is looked up once here so the rules never hash twice.
+ *
+ * Everything is written into the caller's scratch, sized up front by
+ * es_tok_cap_for()/es_buf_cap_for(): every token owns at least one byte of
+ * input and its normalised text is never longer than those bytes, which is
+ * what makes "no allocation per token" hold.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define ES_WORD_MAX 64 /* longer tokens are never in a lexicon */
+
+size_t es_tok_cap_for(size_t len)
+{
+    return len + 2;
+}
+
+size_t es_buf_cap_for(size_t len)
+{
+    return len + 16;
+}
+
+/* Collapses runs of 3+ identical letters to `keep` letters. */
+static size_t es_squeeze(const char *w, size_t n, size_t keep, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && w[j] == w[i])
+            j++;
+        size_t run = j - i;
+        if (run >= 3 && (unsigned char)w[i] < 0x80)
+            run = keep;
+        memset(out + o, w[i], run);
+        o += run;
+        i = j;
+    }
+    return o;
+}
+
+static int es_has_run3(const char *w, size_t n)
+{
+    for (size_t i = 2; i < n; i++)
+        if (w[i] == w[i - 1] && w[i] == w[i - 2] && (unsigned char)w[i] < 0x80)
+            return 1;
+    return 0;
+}
+
+/* Looks w up in the lexicon and the function-word table of lang; 1 if
+ * either knows it. */
+static int es_lookup_exact(const es_scorer_t *s, int lang, es_tok_t *t, const char *w, size_t n)
+{
+    int hit = 0;
+    const es_lex_slot_t *sl = es_lex_get(&s->lex[lang], w, n);
+    if (sl) {
+        if (sl->flags & ES_W_VAL) {
+            t->val = sl->valence;
+            t->flags |= ES_TF_HAS_VAL;
+            hit = 1;
+        }
+        if (sl->flags & ES_W_HEAD)
+            t->flags |= ES_TF_LEXHEAD;
+    }
+    const es_lex_slot_t *ws = es_lex_get(&s->words[lang], w, n);
+    if (ws) {
+        t->wflags = ws->flags & (uint8_t)~(ES_W_VAL | ES_W_HEAD);
+        if (ws->flags & ES_W_BOOST)
+            t->boost = ws->valence;
+        if (ws->flags & ES_W_HEAD)
+            t->flags |= ES_TF_WORDHEAD;
+        if (t->wflags)
+            hit = 1;
+    }
+    return hit;
+}
+
+/* French words only: the lexicon lists one form where tweets write several,
+ * with or without accents, singular or plural, masculine or feminine. */
+static int es_lookup_fr_variants(const es_scorer_t *s, es_tok_t *t, const char *w, size_t n)
+{
+    char fold[ES_WORD_MAX * 2];
+    size_t fn = 0;
+    int accented = 0;
+    for (size_t i = 0; i < n;) {
+        size_t l;
+        uint32_t cp = es_utf8_decode((const unsigned char *)w + i, n - i, &l);
+        uint32_t f = es_cp_unaccent(cp);
+        accented |= f != cp;
+        fn += es_utf8_encode(f, fold + fn);
+        i += l;
+    }
+    const es_lex_t *lex = &s->lex[ES_LANG_FR];
+    const es_lex_slot_t *sl;
+    if (accented && (sl = es_lex_get(lex, fold, fn)) && (sl->flags & ES_W_VAL))
+        goto found;
+    /* Inflections: -es, -s, -x, -e. */
+    static const char *const suf[] = {"es", "s", "x", "e"};
+    for (int pass = 0; pass < 2; pass++) {
+        const char *b = pass ? fold : w;
+        size_t bn = pass ? fn : n;
+        if (pass && !accented)
+            break;
+        for (size_t k = 0; k < sizeof suf / sizeof suf[0]; k++) {
+            size_t sn = strlen(suf[k]);
+            if (bn > sn + 2 && memcmp(b + bn - sn, suf[k], sn) == 0 &&
+                (sl = es_lex_get(lex, b, bn - sn)) && (sl->flags & ES_W_VAL))
+                goto found;
+        }
+    }
+    return 0;
+found:
+    t->val = sl->valence;
+    t->flags |= ES_TF_HAS_VAL;
+    return 1;
+}
+
+static void es_lookup(const es_scorer_t *s, int lang, es_tok_t *t, const char *w, size_t n)
+{
+    if (lang == ES_LANG_OTHER || n > ES_WORD_MAX)
+        return;
+    if (lang == ES_LANG_EN && n >= 3) {
+        /* VADER treats any "n't" word as a negation. */
+        for (size_t i = 0; i + 3 <= n; i++)
+            if (w[i] == 'n' && w[i + 1] == '\'' && w[i + 2] == 't')
+                t->wflags |= ES_W_NEGATE;
+    }
+    if (es_lookup_exact(s, lang, t, w, n))
+        return;
+    if (lang == ES_LANG_FR && es_lookup_fr_variants(s, t, w, n))
+        return;
+    if (es_has_run3(w, n)) {
+        /* "goooood" -> "good", "soooo" -> "so"; two first ("cool" must not
+         * become "col"), then one ("gooood" -> "god" would be wrong, but
+         * "good" was tried first). */
+        char sq[ES_WORD_MAX];
+        for (size_t keep = 2; keep >= 1; keep--) {
+            size_t m = es_squeeze(w, n, keep, sq);
+            if (es_lookup_exact(s, lang, t, sq, m) ||
+                (lang == ES_LANG_FR && es_lookup_fr_variants(s, t, sq, m))) {
+                t->flags |= ES_TF_ELONGATED;
+                return;
+            }
+        }
+    }
+}
+
+static es_tok_t *es_tok_new(es_scratch_t *sc, int kind)
+{
+    es_tok_t *t = &sc->toks[sc->ntok++];
+    memset(t, 0, sizeof *t);
+    t->kind = (uint8_t)kind;
+    t->low_off = (uint32_t)sc->buf_len;
+    return t;
+}
+
+/* Appends the lower-cased form of raw to the scratch text, folding the
+ * typographic apostrophe; sets *upper to Python's isupper() of raw. */
+static size_t es_lower_into(es_scratch_t *sc, const char *raw, size_t n, int *upper)
+{
+    size_t o = sc->buf_len;
+    int has_up = 0, has_low = 0;
+    for (size_t i = 0; i < n;) {
+        size_t l;
+        uint32_t cp = es_utf8_decode((const unsigned char *)raw + i, n - i, &l);
+        i += l;
+        if (cp == 0x2019 || cp == 0x2018)
+            cp = '\'';
+        has_up |= es_cp_is_upper(cp);
+        has_low |= es_cp_is_lower(cp);
+        size_t w = es_utf8_encode(es_cp_lower(cp), sc->buf + o);
+        /* An invalid byte read as Latin-1 may encode longer than it was:
+         * keep the raw byte instead so the scratch bound holds. */
+        if (w > l) {
+            sc->buf[o] = raw[i - l];
+            w = 1;
+        }
+        o += w;
+    }
+    if (upper)
+        *upper = has_up && !has_low;
+    size_t len = o - sc->buf_len;
+    sc->buf_len = o;
+    return len;
+}
+
+static void es_emit_word(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *raw,
+                         size_t n, int hashtag)
+{
+    es_tok_t *t = es_tok_new(sc, ES_TK_WORD);
+    int upper;
+    t->low_len = (uint16_t)es_lower_into(sc, raw, n > UINT16_MAX ? UINT16_MAX : n, &upper);
+    if (upper)
+        t->flags |= ES_TF_UPPER;
+    if (hashtag)
+        t->flags |= ES_TF_HASHTAG;
+    es_lookup(s, lang, t, sc->buf + t->low_off, t->low_len);
+}
+
+static int es_known(const es_scorer_t *s, int lang, const char *w, size_t n)
+{
+    const es_lex_slot_t *sl = es_lex_get(&s->lex[lang], w, n);
+    if (sl && (sl->flags & ES_W_VAL))
+        return 1;
+    sl = es_lex_get(&s->words[lang], w, n);
+    return sl && (sl->flags & (ES_W_KNOWN | ES_W_BOOST | ES_W_NEGATE));
+}
+
+/* "#loveit" -> love it, "#EpicFail" -> epic fail, "#notgood" -> not good.
+ * Splits at case changes when the tag is camel-cased, else tries every split
+ * into two or three words the tables know (each at least two letters).
+ * Returns 0 when no clean split exists and the tag stays one word. */
+static int es_split_hashtag(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *b,
+                            size_t n)
+{
+    if (n < 4 || n > ES_WORD_MAX)
+        return 0;
+    int camel = 0;
+    for (size_t i = 1; i < n; i++)
+        if (b[i] >= 'A' && b[i] <= 'Z' && b[i - 1] >= 'a' && b[i - 1] <= 'z')
+            camel = 1;
+    if (camel) {
+        size_t start = 0;
+        for (size_t i = 1; i <= n; i++) {
+            if (i == n || (b[i] >= 'A' && b[i] <= 'Z' && b[i - 1] >= 'a' && b[i - 1] <= 'z')) {
+                es_emit_word(s, lang, sc, b + start, i - start, 1);
+                start = i;
+            }
+        }
+        return 1;
+    }
+    char low[ES_WORD_MAX];
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)b[i];
+        if (c >= 0x80)
+            return 0; /* ASCII tags only: splitting inside UTF-8 is not clean */
+        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    /* Clean means unambiguous: exactly one way into two known words, or
+     * none into two and exactly one into three. "pleasestopnow" reads
+     * please|stop|now or pleases|top|now and is left alone. */
+    size_t n2 = 0, n3 = 0, a2 = 0, a3 = 0, b3 = 0;
+    for (size_t i = 2; i + 2 <= n; i++) {
+        if (!es_known(s, lang, low, i))
+            continue;
+        if (es_known(s, lang, low + i, n - i))
+            n2++, a2 = i;
+        for (size_t j = i + 2; j + 2 <= n; j++)
+            if (es_known(s, lang, low + i, j - i) && es_known(s, lang, low + j, n - j))
+                n3++, a3 = i, b3 = j;
+    }
+    if (n2 == 1) {
+        es_emit_word(s, lang, sc, b, a2, 1);
+        es_emit_word(s, lang, sc, b + a2, n - a2, 1);
+        return 1;
+    }
+    if (n2 == 0 && n3 == 1) {
+        es_emit_word(s, lang, sc, b, a3, 1);
+        es_emit_word(s, lang, sc, b + a3, b3 - a3, 1);
+        es_emit_word(s, lang, sc, b + b3, n - b3, 1);
+        return 1;
+    }
+    return 0;
+}
+
+/* An emoticon is punctuation with at most two letters: ":)", ":-D", "<3",
+ * "d:". Words with trailing punctuation ("good!") are not. */
+static int es_emoticon_shape(const char *p, size_t n)
+{
+    int punct = 0, letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x80)
+            return 0;
+        if (es_cp_is_punct(c))
+            punct = 1;
+        else if ((c | 32) >= 'a' && (c | 32) <= 'z')
+            letters++;
+    }
+    return punct && letters <= 2;
+}
+
+static size_t es_cp_count(const char *p, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)p[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* One white-space-free, emoji-free piece of text. */
+static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n)
+{
+    if (n < 2)
+        return; /* VADER drops one-character tokens ("I", "a", "-") */
+    if (n <= 8 && es_emoticon_shape(p, n)) {
+        char low[8];
+        for (size_t i = 0; i < n; i++)
+            low[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
+        const es_lex_slot_t *sl = es_lex_get(&s->lex[ES_LANG_EN], low, n);
+        if (sl && (sl->flags & ES_W_VAL)) {
+            es_tok_t *t = es_tok_new(sc, ES_TK_EMOTICON);
+            t->low_len = (uint16_t)es_lower_into(sc, p, n, NULL);
+            t->val = sl->valence;
+            t->flags |= ES_TF_HAS_VAL;
+            return;
+        }
+    }
+    /* Strip edge punctuation, remembering a leading '#'. */
+    const char *b = p, *e = p + n;
+    int hashtag = 0;
+    while (b < e) {
+        size_t l;
+        uint32_t cp = es_utf8_decode((const unsigned char *)b, (size_t)(e - b), &l);
+        if (!es_cp_is_punct(cp) || cp == '@')
+            break;
+        if (cp == '#')
+            hashtag = 1;
+        b += l;
+    }
+    if (b < e && *b == '@')
+        return; /* "(@handle)" */
+    while (e > b) {
+        const char *q = e - 1;
+        while (q > b && ((unsigned char)*q & 0xC0) == 0x80)
+            q--;
+        size_t l;
+        uint32_t cp = es_utf8_decode((const unsigned char *)q, (size_t)(e - q), &l);
+        if (!es_cp_is_punct(cp) || q + l != e)
+            break;
+        e = q;
+    }
+    size_t m = (size_t)(e - b);
+    if (m == 0)
+        return;
+    if (lang == ES_LANG_FR && m > 2) {
+        /* Elision: n'aime -> ne aime; l'/d'/j'/c'/qu'... are dropped like
+         * any one-letter word. */
+        size_t al = 0;
+        if (b[1] == '\'')
+            al = 1;
+        else if (m > 4 && (unsigned char)b[1] == 0xE2 && (unsigned char)b[2] == 0x80 &&
+                 (unsigned char)b[3] == 0x99)
+            al = 3;
+        else if (m > 3 && (b[0] | 32) == 'q' && (b[1] | 32) == 'u' && b[2] == '\'')
+            al = 2;
+        if (al) {
+            size_t pre = al == 2 ? 3 : 1 + al;
+            if ((b[0] | 32) == 'n' && al != 2) {
+                es_tok_t *t = es_tok_new(sc, ES_TK_WORD);
+                memcpy(sc->buf + sc->buf_len, "ne", 2);
+                sc->buf_len += 2;
+                t->low_len = 2;
+                es_lookup(s, lang, t, "ne", 2);
+            }
+            b += pre;
+            m -= pre;
+            if (m < 2)
+                return;
+        }
+    }
+    if (hashtag && lang != ES_LANG_OTHER) {
+        char low[ES_WORD_MAX];
+        if (m <= ES_WORD_MAX) {
+            for (size_t i = 0; i < m; i++)
+                low[i] = (char)((b[i] >= 'A' && b[i] <= 'Z') ? b[i] + 32 : b[i]);
+            if (!es_known(s, lang, low, m) && es_split_hashtag(s, lang, sc, b, m))
+                return;
+        }
+    }
+    if (es_cp_count(b, m) < 2)
+        return;
+    es_emit_word(s, lang, sc, b, m, hashtag);
+}
+
+static int es_starts_ci(const char *p, size_t n, const char *pre)
+{
+    size_t k = strlen(pre);
+    if (n < k)
+        return 0;
+    for (size_t i = 0; i < k; i++)
+        if ((p[i] | 32) != pre[i])
+            return 0;
+    return 1;
+}
+
+/* A piece ending in . ! ? ; , or an ellipsis ends a clause, which stops
+ * negation and boosters from reaching across: "Nope. I was wrong." is not
+ * "not wrong", nor is "not bad, good" "not good". A dropped piece ("I." or a lone "!") still ends the sentence
+ * of the token before it. */
+static void es_piece(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n)
+{
+    int brk = 0;
+    for (size_t i = n; i > 0; i--) {
+        unsigned char c = (unsigned char)p[i - 1];
+        if (c == '.' || c == '!' || c == '?' || c == ';' || c == ',')
+            brk = 1;
+        else if (c >= 0x80 || !es_cp_is_punct(c))
+            break;
+    }
+    if (!brk && n >= 3 && memcmp(p + n - 3, "\xE2\x80\xA6", 3) == 0)
+        brk = 1;
+    size_t before = sc->ntok;
+    es_piece_words(s, lang, sc, p, n);
+    if (brk && sc->ntok > 0 && !(sc->ntok > before && sc->toks[sc->ntok - 1].kind != ES_TK_WORD))
+        sc->toks[sc->ntok - 1].flags |= ES_TF_BREAK;
+}
+
+/* A white-space-delimited chunk: drop URLs and handles, split off emoji. */
+static void es_chunk(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n)
+{
+    if (es_starts_ci(p, n, "http://") || es_starts_ci(p, n, "https://") ||
+        es_starts_ci(p, n, "www."))
+        return;
+    if (n > 1 && p[0] == '@')
+        return;
+    const char *seg = p, *end = p + n;
+    for (const char *q = p; q < end;) {
+        size_t l;
+        uint32_t cp = es_utf8_decode((const unsigned char *)q, (size_t)(end - q), &l);
+        if (!es_cp_is_emoji(cp) && !es_cp_is_emoji_mod(cp)) {
+            q += l;
+            continue;
+        }
+        es_piece(s, lang, sc, seg, (size_t)(q - seg));
+        const char *em = q;
+        q += l;
+        /* Swallow modifiers and ZWJ sequences: the first code point
+         * carries the sentiment. */
+        int after_zwj = 0;
+        while (q < end) {
+            size_t l2;
+            uint32_t c2 = es_utf8_decode((const unsigned char *)q, (size_t)(end - q), &l2);
+            if (es_cp_is_emoji_mod(c2) || (after_zwj && es_cp_is_emoji(c2))) {
+                after_zwj = c2 == 0x200D;
+                q += l2;
+            } else {
+                break;
+            }
+        }
+        if (es_cp_is_emoji(cp)) {
+            es_tok_t *t = es_tok_new(sc, ES_TK_EMOJI);
+            memcpy(sc->buf + sc->buf_len, em, l);
+            sc->buf_len += l;
+            t->low_len = (uint16_t)l;
+            const es_lex_slot_t *sl = es_lex_get(&s->emoji, em, l);
+            if (sl && (sl->flags & ES_W_VAL)) {
+                t->val = sl->valence;
+                t->flags |= ES_TF_HAS_VAL;
+            }
+        }
+        seg = q;
+    }
+    es_piece(s, lang, sc, seg, (size_t)(end - seg));
+}
+
+/* Joins tokens [i, i+k) with single spaces into out; 0 if too long. */
+static size_t es_join(const es_scratch_t *sc, size_t i, size_t k, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t j = i; j < i + k; j++) {
+        const es_tok_t *t = &sc->toks[j];
+        if (o + t->low_len + 1 > cap)
+            return 0;
+        if (j > i)
+            out[o++] = ' ';
+        memcpy(out + o, sc->buf + t->low_off, t->low_len);
+        o += t->low_len;
+    }
+    return o;
+}
+
+/* Multi-word lexicon entries and idioms ("can't stand", "yeah right", "pas
+ * mal", "kind of"): the longest match starting at a head token becomes one
+ * token, and the words it swallowed leave the stream, so VADER's
+ * three-token windows count it once. */
+static void es_phrases(const es_scorer_t *s, int lang, es_scratch_t *sc)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < sc->ntok; i++) {
+        es_tok_t *t = &sc->toks[i];
+        size_t take = 1;
+        if ((t->flags & (ES_TF_LEXHEAD | ES_TF_WORDHEAD)) && t->kind == ES_TK_WORD) {
+            unsigned maxw = 0;
+            const es_lex_slot_t *h;
+            if ((h = es_lex_get(&s->lex[lang], sc->buf + t->low_off, t->low_len)))
+                maxw = h->head_words;
+            if ((h = es_lex_get(&s->words[lang], sc->buf + t->low_off, t->low_len)) &&
+                h->head_words > maxw)
+                maxw = h->head_words;
+            char key[256];
+            for (size_t k = maxw; k >= 2; k--) {
+                if (i + k > sc->ntok)
+                    continue;
+                size_t kl = es_join(sc, i, k, key, sizeof key);
+                if (!kl)
+                    continue;
+                const es_lex_slot_t *sl = es_lex_get(&s->lex[lang], key, kl);
+                if (sl && (sl->flags & ES_W_VAL)) {
+                    t->val = sl->valence;
+                    t->flags |= ES_TF_HAS_VAL;
+                    t->wflags = 0;
+                    take = k;
+                    break;
+                }
+                sl = es_lex_get(&s->words[lang], key, kl);
+                if (sl && (sl->flags & ES_W_BOOST)) {
+                    t->flags &= (uint8_t)~ES_TF_HAS_VAL;
+                    t->wflags = ES_W_BOOST;
+                    t->boost = sl->valence;
+                    take = k;
+                    break;
+                }
+            }
+        }
+        /* The phrase keeps its first token's text for rule look-ups. */
+        if (o != i)
+            sc->toks[o] = *t;
+        o++;
+        i += take - 1;
+    }
+    sc->ntok = o;
+}
+
+void es_tokenize(const es_scorer_t *s, int lang, const char *text, size_t len,
+                 es_scratch_t *sc, unsigned *excl, unsigned *quest)
+{
+    unsigned ex = 0, qu = 0;
+    sc->ntok = 0;
+    sc->buf_len = 0;
+    size_t i = 0;
+    while (i < len) {
+        size_t l;
+        uint32_t cp = es_utf8_decode((const unsigned char *)text + i, len - i, &l);
+        if (es_cp_is_space(cp)) {
+            i += l;
+            continue;
+        }
+        size_t start = i;
+        while (i < len) {
+            cp = es_utf8_decode((const unsigned char *)text + i, len - i, &l);
+            if (es_cp_is_space(cp))
+                break;
+            ex += cp == '!';
+            qu += cp == '?';
+            i += l;
+        }
+        es_chunk(s, lang, sc, text + start, i - start);
+    }
+    if (lang != ES_LANG_OTHER)
+        es_phrases(s, lang, sc);
+    if (lang == ES_LANG_FR) {
+        /* "plus" boosts ("plus beau") unless a "ne" before it makes it a
+         * negation ("je ne suis plus content"). */
+        for (size_t j = 0; j < sc->ntok; j++) {
+            es_tok_t *t = &sc->toks[j];
+            if (!(t->wflags & ES_W_POSTNEG) || (t->wflags & ES_W_NEGATE))
+                continue;
+            for (size_t k = 1; k <= 3 && k <= j; k++) {
+                if (sc->toks[j - k].wflags & ES_W_NE) {
+                    t->wflags = ES_W_NEGATE | ES_W_POSTNEG;
+                    break;
+                }
+            }
+        }
+    }
+    *excl = ex;
+    *quest = qu;
+}
