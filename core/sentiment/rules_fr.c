@@ -29,7 +29,7 @@ const es_rules_entry_t es_rules_fr_words[] = {
     {"extrêmement", BST, B_INCR}, {"extremement", BST, B_INCR}, {"totalement", BST, B_INCR},
     {"complètement", BST, B_INCR}, {"completement", BST, B_INCR},
     {"absolument", BST, B_INCR}, {"vachement", BST, B_INCR}, {"si", BST | KNW, B_INCR},
-    {"tant", BST, B_INCR}, {"franchement", BST, B_INCR}, {"super", BST | KNW, B_INCR},
+    {"tant", BST, B_INCR}, {"franchement", BST, B_INCR},
     {"ultra", BST, B_INCR}, {"méga", BST, B_INCR}, {"mega", BST, B_INCR},
     {"énormément", BST, B_INCR}, {"enormement", BST, B_INCR}, {"vraiiment", BST, B_INCR},
     {"particulièrement", BST, B_INCR}, {"profondément", BST, B_INCR},

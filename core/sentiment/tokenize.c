@@ -131,8 +131,15 @@ static void es_lookup(const es_scorer_t *s, int lang, es_tok_t *t, const char *w
             if (w[i] == 'n' && w[i + 1] == '\'' && w[i + 2] == 't')
                 t->wflags |= ES_W_NEGATE;
     }
-    if (es_lookup_exact(s, lang, t, w, n))
+    if (es_lookup_exact(s, lang, t, w, n)) {
+        /* AFINN-fr is a word-by-word translation: it gives "plus" the
+         * valence of English "plus". French function words are rules, not
+         * sentiment. */
+        if (lang == ES_LANG_FR && (t->wflags & (ES_W_NEGATE | ES_W_BOOST | ES_W_NE |
+                                                ES_W_POSTNEG | ES_W_CONTRAST)))
+            t->flags &= (uint16_t)~ES_TF_HAS_VAL;
         return;
+    }
     if (lang == ES_LANG_FR && es_lookup_fr_variants(s, t, w, n))
         return;
     if (es_has_run3(w, n)) {
