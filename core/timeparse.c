@@ -82,7 +82,7 @@ static size_t count_digits(const char *p)
 static int read_offset(const char **p, int *offset)
 {
     const char *s = *p;
-    int sign, hh, mm = 0;
+    int sign, hh = 0, mm = 0;
     if (*s != '+' && *s != '-')
         return -1;
     sign = *s == '-' ? -1 : 1;

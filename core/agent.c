@@ -1,0 +1,559 @@
+/*
+ * The agent's lifecycle.
+ *
+ * Start: sinks first, so nothing a source emits has nowhere to go; then
+ * sources.
+ * Shutdown (SIGTERM/SIGINT, or --once when every source is done): stop
+ * sources, let sinks drain what is queued (bounded by DRAIN_MS unless
+ * --once), stop sinks, close the HTTP service, commit state, leave the loop.
+ * Reload (SIGHUP): parse and validate the new config; if it has any error,
+ * log them and keep running the old one. Otherwise stop removed instances,
+ * start new ones, replace changed ones (a changed sink inherits its
+ * predecessor's queue) and leave unchanged ones alone.
+ */
+#include "agent.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pipeline.h"
+#include "sink_queue.h"
+#include "util.h"
+
+#define DRAIN_MS 10000
+#define PRUNE_MS (3600 * 1000)
+
+es_config_t *es_config_ref(es_config_t *cfg)
+{
+    cfg->refs++;
+    return cfg;
+}
+
+void es_config_unref(es_config_t *cfg)
+{
+    if (cfg && --cfg->refs == 0)
+        es_config_free(cfg);
+}
+
+/* ---- state writes, grouped per loop turn -------------------------------- */
+
+/* Opens a transaction that the check handle commits at the end of this
+ * loop turn: one WAL commit per turn instead of one per record. */
+static void state_txn(es_agent_t *a)
+{
+    if (a->txn_open || !a->state)
+        return;
+    if (es_state_begin(a->state) == 0) {
+        a->txn_open = 1;
+        es_agent_wake(a);
+    }
+}
+
+static void commit_txn(es_agent_t *a)
+{
+    if (!a->txn_open)
+        return;
+    a->txn_open = 0;
+    if (es_state_commit(a->state) < 0)
+        es_logf(ES_LOG_ERROR, "state: commit failed: %s", es_state_errmsg(a->state));
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+static void maybe_resume(es_agent_t *a)
+{
+    if (a->in_flight > (uint64_t)a->cfg->queue_max_records / 2)
+        return;
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->paused && c->phase == ES_PHASE_RUNNING) {
+            c->paused = 0;
+            if (c->plugin->desc->resume)
+                c->plugin->desc->resume(c->state);
+        }
+}
+
+void es_agent_record_done(es_agent_t *a, es_rec_t *rec)
+{
+    a->in_flight--;
+    a->in_flight_bytes -= rec->size;
+    state_txn(a);
+    if (rec->in_dedupe)
+        es_dedupe_release(a->pipeline->dedupe, rec, !rec->abandoned);
+    if (rec->track) {
+        if (rec->abandoned)
+            es_track_release(rec->track); /* its checkpoint must not move */
+        else
+            es_track_done(rec->track, rec->seq);
+    }
+    es_rec_free(rec);
+    maybe_resume(a);
+    es_agent_check_once(a);
+}
+
+void es_agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
+                          unsigned attempts)
+{
+    state_txn(a);
+    const char *json = es_record_json(&rec->pub, NULL);
+    const char *id = rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL;
+    if (es_state_dead_letter(a->state, sink->icfg->name, es_record_kind_name(rec->pub.kind), id,
+                             json, error, attempts) < 0) {
+        /* Cannot even store it: keep it undelivered so the source re-reads
+         * it rather than lose it. */
+        rec->abandoned = 1;
+    }
+    rec->failed = 1;
+    sink->n_dead++;
+    a->n_dead_run++;
+    es_log(sink, ES_LOG_ERROR, "dead letter: %s %s: %s", es_record_kind_name(rec->pub.kind),
+           id ? id : "", error ? error : "failed");
+}
+
+/* ---- instances -------------------------------------------------------- */
+
+static void unlink_instance(es_agent_t *a, es_ctx_t *ctx)
+{
+    for (es_ctx_t **pp = &a->instances; *pp; pp = &(*pp)->next)
+        if (*pp == ctx) {
+            *pp = ctx->next;
+            ctx->next = NULL;
+            return;
+        }
+}
+
+static void shutdown_step(es_agent_t *a);
+
+void es_agent_instance_stopped(es_agent_t *a, es_ctx_t *ctx)
+{
+    (void)ctx;
+    /* Freed from the check handle, outside the plugin's call stack. */
+    es_agent_wake(a);
+}
+
+int es_agent_sources_idle(es_agent_t *a)
+{
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->icfg->kind == ES_KIND_SOURCE && c->phase == ES_PHASE_RUNNING && !c->source_done)
+            return 0;
+    return 1;
+}
+
+void es_agent_sink_idle(es_agent_t *a, es_ctx_t *sink)
+{
+    if (sink->draining && !es_sink_queue_busy(sink->queue))
+        es_instance_stop(sink);
+    es_agent_check_once(a);
+}
+
+static void flush_sinks(es_agent_t *a)
+{
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->queue)
+            es_sink_queue_flush(c->queue);
+}
+
+void es_agent_check_once(es_agent_t *a)
+{
+    /* Called from deep inside record completion: decide nothing here, so
+     * no sink is re-entered; the check handle runs once_step() this turn. */
+    if (a->once || a->shutting_down)
+        es_agent_wake(a);
+}
+
+/* --once: when every source has polled, deliver what is queued without
+ * lingering, and shut down once nothing is in flight. */
+static void once_step(es_agent_t *a)
+{
+    if (!a->once || a->shutting_down || !es_agent_sources_idle(a))
+        return;
+    flush_sinks(a);
+    if (a->in_flight == 0) {
+        a->shutting_down = 1;
+        es_agent_wake(a);
+    }
+}
+
+static void begin_shutdown(es_agent_t *a, const char *why)
+{
+    if (a->shutting_down == 2)
+        return;
+    es_logf(ES_LOG_INFO, "shutting down (%s)", why);
+    a->shutting_down = 2;
+    es_agent_wake(a);
+}
+
+static void on_drain_timeout(uv_timer_t *t)
+{
+    es_agent_t *a = t->data;
+    es_logf(ES_LOG_WARN, "sinks did not drain within %d ms; %" PRIu64
+                         " record(s) stay undelivered and will be re-read by their sources",
+            DRAIN_MS, a->in_flight);
+    a->shutting_down = 3;
+    es_agent_wake(a);
+}
+
+/* Drives shutdown forward; called from the check handle each turn. */
+static void shutdown_step(es_agent_t *a)
+{
+    if (!a->shutting_down)
+        return;
+    if (a->shutting_down == 1)
+        a->shutting_down = 2; /* --once finished: same path as a signal */
+    int sources = 0, sinks = 0;
+    for (es_ctx_t *c = a->instances; c; c = c->next) {
+        if (c->icfg->kind == ES_KIND_SOURCE) {
+            sources++;
+            es_instance_stop(c);
+        } else {
+            sinks++;
+        }
+    }
+    if (sources)
+        return;
+    flush_sinks(a);
+    if (a->in_flight > 0 && a->shutting_down == 2) {
+        if (!a->once && !uv_is_active((uv_handle_t *)&a->drain_timer))
+            uv_timer_start(&a->drain_timer, on_drain_timeout, DRAIN_MS, 0);
+        return;
+    }
+    /* A sink is stopped only once its in-flight batch completed (the
+     * plugin contract); es_batch_done() wakes us for the rest. */
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (!c->queue || !es_sink_queue_busy(c->queue))
+            es_instance_stop(c);
+    if (sinks)
+        return;
+    /* Everything stopped: close the core's own handles; the loop ends. */
+    if (a->http) {
+        es_http_close(a->http);
+        a->http = NULL;
+        uv_close((uv_handle_t *)&a->sig_int, NULL);
+        uv_close((uv_handle_t *)&a->sig_term, NULL);
+        uv_close((uv_handle_t *)&a->sig_hup, NULL);
+        uv_close((uv_handle_t *)&a->drain_timer, NULL);
+        uv_close((uv_handle_t *)&a->prune_timer, NULL);
+        uv_close((uv_handle_t *)&a->flush_check, NULL);
+        uv_close((uv_handle_t *)&a->wake, NULL);
+    }
+}
+
+/* Frees instances that finished stopping (and, for sinks, whose last batch
+ * completed). */
+static void reap(es_agent_t *a)
+{
+    for (es_ctx_t *c = a->instances, *next; c; c = next) {
+        next = c->next;
+        if (c->phase != ES_PHASE_STOPPED || (c->queue && es_sink_queue_busy(c->queue)))
+            continue;
+        unlink_instance(a, c);
+        if (c->queue) {
+            size_t n = es_sink_queue_release_all(c->queue, 1);
+            if (n)
+                es_log(c, ES_LOG_WARN, "%zu queued record(s) not delivered; their sources will re-read them", n);
+        }
+        es_log(c, ES_LOG_INFO, "stopped (%" PRIu64 " emitted, %" PRIu64 " delivered, %" PRIu64 " dead-lettered)",
+               c->n_emitted, c->n_delivered, c->n_dead);
+        es_instance_free(c);
+    }
+}
+
+static void on_check(uv_check_t *h)
+{
+    es_agent_t *a = h->data;
+    /* Disarm first: the steps below re-arm the wake when they leave work
+     * for the next turn. */
+    if (a->wake_on && !uv_is_closing((uv_handle_t *)&a->wake)) {
+        a->wake_on = 0;
+        uv_idle_stop(&a->wake);
+    }
+    reap(a);
+    commit_txn(a);
+    once_step(a);
+    shutdown_step(a);
+}
+
+static void on_idle(uv_idle_t *h) { (void)h; }
+
+void es_agent_wake(es_agent_t *a)
+{
+    /* An active idle handle makes the next poll non-blocking, so the check
+     * handle runs promptly. */
+    if (!a->wake_on && !uv_is_closing((uv_handle_t *)&a->wake)) {
+        a->wake_on = 1;
+        uv_idle_start(&a->wake, on_idle);
+    }
+}
+
+/* Creates and starts one instance; appends it to the list. */
+static int add_instance(es_agent_t *a, es_config_t *cfg, const es_instance_cfg_t *ic, es_ctx_t **out)
+{
+    es_ctx_t *ctx;
+    int rc = es_instance_new(a, cfg, ic, &ctx);
+    if (rc < 0)
+        return rc;
+    ctx->next = a->instances;
+    a->instances = ctx;
+    if ((rc = es_instance_start(ctx)) < 0) {
+        unlink_instance(a, ctx);
+        es_instance_free(ctx);
+        return rc;
+    }
+    if (out)
+        *out = ctx;
+    return 0;
+}
+
+static int start_all(es_agent_t *a, es_config_t *cfg)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        es_plugin_kind_t kind = pass == 0 ? ES_KIND_SINK : ES_KIND_SOURCE;
+        for (size_t i = 0; i < cfg->n_instances; i++)
+            if (cfg->instances[i].kind == kind) {
+                int rc = add_instance(a, cfg, &cfg->instances[i], NULL);
+                if (rc < 0)
+                    return rc;
+            }
+    }
+    return 0;
+}
+
+/* ---- reload ----------------------------------------------------------- */
+
+static const es_instance_cfg_t *find_icfg(const es_config_t *cfg, const es_ctx_t *c)
+{
+    for (size_t i = 0; i < cfg->n_instances; i++)
+        if (cfg->instances[i].kind == c->icfg->kind && strcmp(cfg->instances[i].name, c->icfg->name) == 0)
+            return &cfg->instances[i];
+    return NULL;
+}
+
+static int has_instance(es_agent_t *a, const es_instance_cfg_t *ic)
+{
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->phase == ES_PHASE_RUNNING && !c->draining && c->icfg->kind == ic->kind &&
+            strcmp(c->icfg->name, ic->name) == 0)
+            return 1;
+    return 0;
+}
+
+static void reload(es_agent_t *a, const char *path)
+{
+    es_logf(ES_LOG_INFO, "reloading %s", path);
+    es_diag_t diag = {0};
+    es_config_t *ncfg = NULL;
+    int rc = es_config_load(path, &ncfg, &diag);
+    if (rc == 0)
+        es_config_validate(ncfg, &diag);
+    if (rc == 0 && diag.count == 0)
+        rc = es_pipeline_reconfigure(a->pipeline, ncfg, &diag);
+    if (rc < 0 || diag.count) {
+        for (size_t i = 0; i < diag.count; i++)
+            es_logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
+        es_logf(ES_LOG_ERROR, "reload refused (%zu error(s)); still running the previous configuration",
+                diag.count ? diag.count : 1);
+        es_diag_free(&diag);
+        es_config_unref(ncfg);
+        return;
+    }
+    es_diag_free(&diag);
+    ncfg->refs = 1;
+    if (strcmp(ncfg->state_dir, a->cfg->state_dir) != 0)
+        es_logf(ES_LOG_WARN, "state_dir changed: takes effect after a restart");
+    es_log_set_level(ncfg->log_level);
+    es_http_set_per_host(a->http, (long)ncfg->http_per_host);
+
+    unsigned kept = 0, stopped = 0, started = 0, replaced = 0;
+    /* Changed or removed instances. Sinks first in the list order does not
+     * matter: a replacement sink is started before its predecessor stops,
+     * so queued records move straight across. */
+    es_ctx_t *snapshot[1024];
+    size_t n = 0;
+    for (es_ctx_t *c = a->instances; c && n < 1024; c = c->next)
+        if (c->phase == ES_PHASE_RUNNING && !c->draining)
+            snapshot[n++] = c;
+    for (size_t i = 0; i < n; i++) {
+        es_ctx_t *c = snapshot[i];
+        const es_instance_cfg_t *nic = find_icfg(ncfg, c);
+        if (nic && es_instance_cfg_equal(c->icfg, nic)) {
+            kept++;
+            continue;
+        }
+        if (c->icfg->kind == ES_KIND_SINK) {
+            es_ctx_t *repl = NULL;
+            if (nic && add_instance(a, ncfg, nic, &repl) == 0) {
+                es_sink_queue_move(c->queue, repl->queue);
+                replaced++;
+            } else {
+                size_t dropped = es_sink_queue_release_all(c->queue, 0);
+                if (dropped)
+                    es_log(c, ES_LOG_WARN, "removed from the configuration: %zu queued record(s) dropped",
+                           dropped);
+                stopped++;
+            }
+            c->draining = 1; /* stops once its in-flight batch completes */
+            if (!es_sink_queue_busy(c->queue))
+                es_instance_stop(c);
+        } else {
+            es_instance_stop(c);
+            if (nic && add_instance(a, ncfg, nic, NULL) == 0)
+                replaced++;
+            else
+                stopped++;
+        }
+    }
+    for (size_t i = 0; i < ncfg->n_instances; i++)
+        if (!has_instance(a, &ncfg->instances[i]) &&
+            add_instance(a, ncfg, &ncfg->instances[i], NULL) == 0)
+            started++;
+    es_config_unref(a->cfg);
+    a->cfg = ncfg;
+    es_logf(ES_LOG_INFO, "reloaded: %u kept, %u replaced, %u started, %u stopped", kept, replaced,
+            started, stopped);
+}
+
+/* ---- signals and run --------------------------------------------------- */
+
+static const char *g_config_path; /* for SIGHUP; set once in es_agent_run */
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+    es_agent_t *a = s->data;
+    if (signum == SIGHUP) {
+        if (!a->shutting_down)
+            reload(a, g_config_path);
+        return;
+    }
+    if (a->shutting_down >= 2) {
+        es_logf(ES_LOG_WARN, "second signal: stopping without waiting for sinks");
+        a->shutting_down = 3;
+        es_agent_wake(a);
+        return;
+    }
+    begin_shutdown(a, signum == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+static void on_prune(uv_timer_t *t)
+{
+    es_agent_t *a = t->data;
+    state_txn(a);
+    es_dedupe_prune(a->pipeline->dedupe);
+}
+
+static int daemonize(void)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        _exit(0);
+    setsid();
+    int fd = open("/dev/null", O_RDWR);
+    if (fd >= 0) {
+        dup2(fd, STDIN_FILENO);
+        if (fd > STDERR_FILENO)
+            close(fd);
+    }
+    return 0;
+}
+
+int es_agent_run(const es_run_opts_t *opts)
+{
+    es_diag_t diag = {0};
+    es_config_t *cfg = NULL;
+    int rc = es_config_load(opts->config_path, &cfg, &diag);
+    if (rc == 0)
+        es_config_validate(cfg, &diag);
+    if (rc < 0 || diag.count) {
+        for (size_t i = 0; i < diag.count; i++)
+            fprintf(stderr, "%s\n", diag.msgs[i]);
+        if (rc < 0 && !diag.count)
+            fprintf(stderr, "earshot: cannot load configuration: %s\n", es_strerror(rc));
+        es_diag_free(&diag);
+        es_config_free(cfg);
+        return 2;
+    }
+    cfg->refs = 1;
+    es_log_set_level(cfg->log_level);
+    g_config_path = cfg->main_path;
+
+    if (!opts->foreground && !opts->once && daemonize() < 0) {
+        fprintf(stderr, "earshot: cannot detach: fork failed\n");
+        es_config_unref(cfg);
+        return 1;
+    }
+
+    es_agent_t a;
+    memset(&a, 0, sizeof a);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    a.loop = &loop;
+    a.cfg = cfg;
+    a.once = opts->once;
+    char err[1024];
+    int exit_code = 0;
+    if ((rc = es_state_open(cfg->state_dir, &a.state, err, sizeof err)) < 0) {
+        es_logf(ES_LOG_ERROR, "%s", err);
+        exit_code = 1;
+        goto out_loop;
+    }
+    if ((rc = es_http_new(&loop, a.state, (long)cfg->http_per_host, &a.http)) < 0 ||
+        (rc = es_pipeline_new(&a, cfg, &a.pipeline, &diag)) < 0 || diag.count) {
+        for (size_t i = 0; i < diag.count; i++)
+            es_logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
+        es_logf(ES_LOG_ERROR, "cannot start the pipeline: %s", es_strerror(rc < 0 ? rc : ES_ECONFIG));
+        es_diag_free(&diag);
+        exit_code = 1;
+        if (a.http)
+            es_http_close(a.http);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        goto out_loop;
+    }
+    uv_signal_init(&loop, &a.sig_int);
+    uv_signal_init(&loop, &a.sig_term);
+    uv_signal_init(&loop, &a.sig_hup);
+    a.sig_int.data = a.sig_term.data = a.sig_hup.data = &a;
+    uv_signal_start(&a.sig_int, on_signal, SIGINT);
+    uv_signal_start(&a.sig_term, on_signal, SIGTERM);
+    uv_signal_start(&a.sig_hup, on_signal, SIGHUP);
+    uv_timer_init(&loop, &a.drain_timer);
+    a.drain_timer.data = &a;
+    uv_timer_init(&loop, &a.prune_timer);
+    a.prune_timer.data = &a;
+    uv_timer_start(&a.prune_timer, on_prune, 1000, PRUNE_MS);
+    uv_unref((uv_handle_t *)&a.prune_timer);
+    uv_check_init(&loop, &a.flush_check);
+    a.flush_check.data = &a;
+    uv_check_start(&a.flush_check, on_check);
+    uv_idle_init(&loop, &a.wake);
+
+    es_logf(ES_LOG_INFO, "earshot %s starting: %zu instance(s), state in %s%s", PACKAGE_VERSION,
+            cfg->n_instances, cfg->state_dir, opts->once ? ", once" : "");
+    if (start_all(&a, cfg) < 0) {
+        es_logf(ES_LOG_ERROR, "start-up failed; stopping");
+        exit_code = 1;
+        begin_shutdown(&a, "start-up failure");
+    } else {
+        es_agent_check_once(&a);
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    commit_txn(&a);
+    if (a.n_dead_run)
+        es_logf(ES_LOG_ERROR, "%" PRIu64 " record(s) dead-lettered during this run", a.n_dead_run);
+    if (a.once && (a.n_dead_run || a.in_flight))
+        exit_code = 1;
+    es_pipeline_free(a.pipeline);
+out_loop:
+    es_state_close(a.state);
+    if (uv_loop_close(&loop) != 0) {
+        /* A handle left open is a bug; run once more to let it close. */
+        uv_run(&loop, UV_RUN_NOWAIT);
+        uv_loop_close(&loop);
+    }
+    es_config_unref(a.cfg);
+    return exit_code;
+}

@@ -1,0 +1,65 @@
+/*
+ * The agent: one loop, one config, the state database, the HTTP service,
+ * the pipeline and the running instances. Also owns signals, reload and
+ * shutdown.
+ */
+#ifndef ES_AGENT_H
+#define ES_AGENT_H
+
+#include <uv.h>
+
+#include "config.h"
+#include "http.h"
+#include "instance.h"
+#include "state.h"
+
+struct es_pipeline;
+
+typedef struct es_agent {
+    uv_loop_t *loop;
+    es_config_t *cfg;
+    es_state_t *state;
+    es_http_t *http;
+    struct es_pipeline *pipeline;
+    es_ctx_t *instances; /* running, stopping and draining */
+    int once;
+    int shutting_down;
+    int exit_code;
+    uint64_t in_flight;      /* records accepted, not yet done */
+    uint64_t in_flight_bytes;
+    uint64_t n_dead_run;     /* dead-lettered during this run */
+    uv_signal_t sig_int, sig_term, sig_hup;
+    uv_timer_t drain_timer;
+    uv_timer_t prune_timer;
+    int txn_open;
+    uv_check_t flush_check;  /* batches state writes per loop turn */
+    uv_idle_t wake;          /* keeps the check phase turning while work is pending */
+    int wake_on;
+} es_agent_t;
+
+typedef struct es_run_opts {
+    const char *config_path;
+    int once;
+    int foreground;
+} es_run_opts_t;
+
+/* Loads config, starts everything, runs the loop until shutdown. Returns
+ * the process exit code. */
+int es_agent_run(const es_run_opts_t *opts);
+
+/* Called by instances and the pipeline. */
+void es_agent_record_done(es_agent_t *a, es_rec_t *rec);
+void es_agent_instance_stopped(es_agent_t *a, es_ctx_t *ctx);
+void es_agent_check_once(es_agent_t *a);
+void es_agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
+                          unsigned attempts);
+void es_agent_wake(es_agent_t *a);
+/* Non-zero when every source has finished its --once poll. */
+int es_agent_sources_idle(es_agent_t *a);
+/* A sink's queue emptied (a draining sink may now stop). */
+void es_agent_sink_idle(es_agent_t *a, es_ctx_t *sink);
+/* Config references. */
+es_config_t *es_config_ref(es_config_t *cfg);
+void es_config_unref(es_config_t *cfg);
+
+#endif

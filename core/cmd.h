@@ -1,0 +1,9 @@
+/* Subcommands of the earshot binary; each returns the exit status. */
+#ifndef ES_CMD_H
+#define ES_CMD_H
+
+int es_cmd_run(int argc, char **argv);
+int es_cmd_check(int argc, char **argv);
+int es_cmd_plugins(int argc, char **argv);
+
+#endif

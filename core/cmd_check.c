@@ -1,0 +1,53 @@
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "config.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: earshot check [-c FILE]\n"
+            "\n"
+            "Validates the main configuration and every drop-in, loading each\n"
+            "instance's plugin to check its keys. Prints one 'file:line: message'\n"
+            "per problem; exits 1 if there is any, 0 otherwise.\n"
+            "\n"
+            "  -c, --config FILE  main configuration (default %s)\n",
+            es_config_default_path());
+}
+
+int es_cmd_check(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *path = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': path = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    es_diag_t diag = {0};
+    es_config_t *cfg = NULL;
+    int rc = es_config_load(path, &cfg, &diag);
+    if (rc == 0)
+        es_config_validate(cfg, &diag);
+    for (size_t i = 0; i < diag.count; i++)
+        printf("%s\n", diag.msgs[i]);
+    int bad = rc < 0 || diag.count > 0;
+    if (!bad)
+        printf("%s: OK (%zu file(s), %zu instance(s), %zu brand(s))\n", cfg->main_path,
+               cfg->n_files, cfg->n_instances, cfg->n_brands);
+    else if (rc < 0 && !diag.count)
+        printf("%s: %s\n", path ? path : es_config_default_path(), es_strerror(rc));
+    es_diag_free(&diag);
+    es_config_free(cfg);
+    return bad ? 1 : 0;
+}

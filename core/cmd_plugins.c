@@ -1,0 +1,120 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "config_value.h"
+#include "loader.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: earshot plugins [-c FILE] [--describe NAME]\n"
+            "\n"
+            "Lists the plugins found on the plugin path (EARSHOT_PLUGIN_PATH, the\n"
+            "config's plugin_dir, then the install directory) with kind and ABI.\n"
+            "\n"
+            "  -d, --describe NAME  print every config key of plugin NAME with its\n"
+            "                       type, default and help text\n"
+            "  -c, --config FILE    read plugin_dir from this config\n");
+}
+
+static void list_one(const char *name, const char *path, const es_plugin_t *d, const char *err,
+                     void *arg)
+{
+    (void)arg;
+    if (!d)
+        printf("%-12s %-6s %-5s %s (%s)\n", name, "-", "-", path, err);
+    else
+        printf("%-12s %-6s %-5u %s\n", name, d->kind == ES_KIND_SOURCE ? "source" : "sink", d->abi,
+               d->description ? d->description : "");
+}
+
+static void print_keys(const es_config_key_t *k)
+{
+    for (; k && k->name; k++) {
+        printf("  %-22s %-8s", k->name, es_key_type_name(k->type));
+        if (k->required)
+            printf(" required");
+        else if (k->def)
+            printf(" default: %s", k->def);
+        printf("\n      %s\n", k->help ? k->help : "");
+    }
+}
+
+static int describe(const char *search, const char *name)
+{
+    int found = 0;
+    for (int kind = ES_KIND_SOURCE; kind <= ES_KIND_SINK; kind++) {
+        es_plugin_handle_t *h;
+        char err[1024];
+        int rc = es_loader_open(search, name, (es_plugin_kind_t)kind, &h, err, sizeof err);
+        if (rc == ES_EINVAL && strstr(err, "has no"))
+            continue;
+        if (rc < 0) {
+            fprintf(stderr, "earshot plugins: %s\n", err);
+            return 1;
+        }
+        found = 1;
+        const char *k = kind == ES_KIND_SOURCE ? "source" : "sink";
+        printf("[%s NAME]\nplugin = %s    ; %s, ABI %u\n    %s\n\nkeys:\n", k, name, h->path,
+               h->desc->abi, h->desc->description ? h->desc->description : "");
+        print_keys(h->desc->keys);
+        printf("\ncore keys of every %s:\n", k);
+        print_keys(es_core_instance_keys + 1); /* "plugin" is shown above */
+        if (kind == ES_KIND_SINK)
+            print_keys(es_core_sink_keys);
+        printf("\n");
+        es_loader_close(h);
+    }
+    if (!found) {
+        fprintf(stderr, "earshot plugins: %s: no source or sink descriptor\n", name);
+        return 1;
+    }
+    return 0;
+}
+
+int es_cmd_plugins(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"describe", required_argument, NULL, 'd'},
+        {"config", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *name = NULL, *path = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:c:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': name = optarg; break;
+        case 'c': path = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    char *plugin_dir = NULL;
+    if (path) {
+        es_diag_t diag = {0};
+        es_config_t *cfg = NULL;
+        if (es_config_load(path, &cfg, &diag) == 0 && cfg->plugin_dir)
+            plugin_dir = strdup(cfg->plugin_dir);
+        es_diag_free(&diag);
+        es_config_free(cfg);
+    }
+    char *search = es_loader_search_path(plugin_dir);
+    free(plugin_dir);
+    if (!search)
+        return 1;
+    int rc = 0;
+    if (name) {
+        rc = describe(search, name);
+    } else {
+        printf("%-12s %-6s %-5s %s\n", "NAME", "KIND", "ABI", "DESCRIPTION");
+        es_loader_list(search, list_one, NULL);
+    }
+    free(search);
+    return rc;
+}

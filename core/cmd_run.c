@@ -1,0 +1,47 @@
+#include <getopt.h>
+#include <stdio.h>
+
+#include "agent.h"
+#include "cmd.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: earshot run [-c FILE] [--once] [--foreground]\n"
+            "\n"
+            "  -c, --config FILE  main configuration (default %s)\n"
+            "  -1, --once         poll every source once, drain every sink, exit\n"
+            "                     (exit status 1 if any record was not delivered)\n"
+            "  -f, --foreground   do not detach from the terminal\n"
+            "\n"
+            "Signals: SIGTERM/SIGINT drain and stop; SIGHUP reloads the configuration.\n",
+            es_config_default_path());
+}
+
+int es_cmd_run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"once", no_argument, NULL, '1'},
+        {"foreground", no_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    es_run_opts_t o = {0};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:1fh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': o.config_path = optarg; break;
+        case '1': o.once = 1; break;
+        case 'f': o.foreground = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "earshot run: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    return es_agent_run(&o);
+}

@@ -1,0 +1,125 @@
+/*
+ * Configuration: the main file, then every conf_dir/NAME.conf in lexical order, parsed
+ * with libinih. The result is an immutable es_config_t; a reload builds a new
+ * one and the agent diffs the two.
+ *
+ * Problems are collected, not fatal one by one, so `earshot check` can print
+ * every "file:line: message" in one pass.
+ */
+#ifndef ES_CONFIG_H
+#define ES_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plugin.h"
+
+/* A growable list of "file:line: message" strings. */
+typedef struct es_diag {
+    char **msgs;
+    size_t count, cap;
+} es_diag_t;
+
+void es_diag_add(es_diag_t *d, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void es_diag_free(es_diag_t *d);
+
+typedef struct es_kv {
+    char *key;
+    char *value;   /* after ${VAR} expansion */
+    const char *file; /* points into es_config_t.files */
+    int line;
+} es_kv_t;
+
+/* Routing keys of a sink; a NULL list accepts anything. */
+typedef struct es_route {
+    char **kinds, **networks, **brands, **owners, **labels;
+    size_t n_kinds, n_networks, n_brands, n_owners, n_labels;
+    int has_min, has_max;
+    double compound_min, compound_max;
+} es_route_t;
+
+typedef struct es_instance_cfg {
+    es_plugin_kind_t kind;
+    char *name;
+    char *plugin;
+    const char *file;
+    int line; /* of the [section] header */
+    es_kv_t *kvs;
+    size_t n_kvs;
+    es_route_t route;   /* sinks */
+    /* Core keys every instance accepts, parsed. */
+    int tls_verify;
+    /* Sink delivery keys. */
+    int64_t batch_max;
+    uint64_t batch_linger_ms;
+    uint64_t retry_initial_ms, retry_max_ms;
+    int64_t retry_max_attempts;
+} es_instance_cfg_t;
+
+typedef struct es_brand_cfg {
+    char *name;
+    char **keywords;
+    size_t n_keywords;
+    const char *file;
+    int line;
+} es_brand_cfg_t;
+
+typedef struct es_config {
+    unsigned refs; /* see es_config_ref() */
+    char *main_path;
+    char **files; /* every file read, owned here; kvs point into it */
+    size_t n_files;
+
+    char *state_dir;
+    char *plugin_dir;   /* colon list */
+    char *conf_dir;
+    char *lexicon_dir;
+    es_log_level_t log_level;
+    char *inventory;    /* NULL: none */
+    char *sentiment_extra_lexicon;
+    double sentiment_pos, sentiment_neg;
+    uint64_t dedupe_max_age_ms;
+    int64_t queue_max_records; /* backpressure high-water mark */
+    int64_t http_per_host;
+
+    es_instance_cfg_t *instances;
+    size_t n_instances;
+    es_brand_cfg_t *brands;
+    size_t n_brands;
+} es_config_t;
+
+/* Keys every instance accepts besides its plugin's (plugin, tls_verify), and
+ * the delivery and routing keys of sinks. Tables end with {NULL}. */
+extern const es_config_key_t es_core_instance_keys[];
+extern const es_config_key_t es_core_sink_keys[];
+extern const es_config_key_t es_main_keys[];
+
+/* Parses main_path (NULL: the default) and its drop-ins. Syntax, global
+ * keys, section names, duplicate names and ${VAR} are checked here; plugin
+ * keys are checked by es_config_validate(). Returns 0 with *out set even
+ * when diagnostics were added (so `check` can go on); ES_EIO if the main file
+ * cannot be read, ES_ENOMEM. */
+int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag);
+
+/* Checks every instance against its plugin's descriptor (found through
+ * plugin_dir): unknown key, bad value with the expected type, missing
+ * required key, unknown plugin, plugin kind mismatch. */
+void es_config_validate(const es_config_t *cfg, es_diag_t *diag);
+
+void es_config_free(es_config_t *cfg);
+
+/* The instance's value for key, or NULL when absent. */
+const es_kv_t *es_instance_cfg_get(const es_instance_cfg_t *ic, const char *key);
+/* Non-zero when two instance configs are the same (plugin and every
+ * key/value, ignoring file and line): a reload keeps such an instance. */
+int es_instance_cfg_equal(const es_instance_cfg_t *a, const es_instance_cfg_t *b);
+
+/* Looks a key up in a {NULL}-terminated table, honouring prefix keys that
+ * end in '.'. */
+const es_config_key_t *es_key_find(const es_config_key_t *table, const char *key);
+
+/* Default main config path. */
+const char *es_config_default_path(void);
+
+#endif

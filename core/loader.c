@@ -1,0 +1,201 @@
+#include "loader.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+#ifndef ES_PLUGIN_DIR
+#define ES_PLUGIN_DIR "/usr/local/lib/earshot"
+#endif
+
+char *es_loader_search_path(const char *plugin_dir)
+{
+    const char *env = getenv("EARSHOT_PLUGIN_PATH");
+    return es_asprintf("%s%s%s%s%s", env && *env ? env : "", env && *env ? ":" : "",
+                       plugin_dir && *plugin_dir ? plugin_dir : "",
+                       plugin_dir && *plugin_dir ? ":" : "", ES_PLUGIN_DIR);
+}
+
+/* Names are file names: refusing '/' and leading '.' keeps `plugin = ../x`
+ * from loading arbitrary objects. */
+static int name_ok(const char *name)
+{
+    if (!name[0] || name[0] == '.' || strlen(name) > 64)
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-'))
+            return 0;
+    return 1;
+}
+
+static char *find_on_path(const char *search_path, const char *name)
+{
+    char *copy = es_strdup(search_path);
+    if (!copy)
+        return NULL;
+    char *save = NULL, *found = NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        char *p = es_asprintf("%s/%s.so", dir, name);
+        struct stat st;
+        if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+            found = p;
+            break;
+        }
+        free(p);
+    }
+    free(copy);
+    return found;
+}
+
+static int open_path(const char *path, const char *name, es_plugin_kind_t kind,
+                     es_plugin_handle_t **out, char *err, size_t errlen)
+{
+    /* RTLD_LOCAL: plugins must not see each other's symbols; RTLD_NOW: a
+     * missing symbol fails here, not mid-run. */
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) {
+        snprintf(err, errlen, "%s: cannot load: %s", path, dlerror());
+        return ES_EIO;
+    }
+    const char *sym = kind == ES_KIND_SOURCE ? ES_SOURCE_SYMBOL : ES_SINK_SYMBOL;
+    const es_plugin_t *desc = dlsym(dl, sym);
+    if (!desc) {
+        snprintf(err, errlen, "%s: plugin '%s' has no %s descriptor (symbol %s)", path, name,
+                 kind == ES_KIND_SOURCE ? "source" : "sink", sym);
+        dlclose(dl);
+        return ES_EINVAL;
+    }
+    if (desc->abi != ES_PLUGIN_ABI) {
+        snprintf(err, errlen, "%s: plugin '%s' was built for ABI %u, this earshot has ABI %u; rebuild it",
+                 path, name, desc->abi, ES_PLUGIN_ABI);
+        dlclose(dl);
+        return ES_EABI;
+    }
+    if (desc->kind != kind || !desc->name || !desc->init || !desc->start || !desc->stop ||
+        !desc->destroy || (kind == ES_KIND_SINK && !desc->write)) {
+        snprintf(err, errlen, "%s: descriptor %s is incomplete or of the wrong kind", path, sym);
+        dlclose(dl);
+        return ES_EINVAL;
+    }
+    es_plugin_handle_t *h = calloc(1, sizeof *h);
+    if (!h || !(h->path = es_strdup(path))) {
+        free(h);
+        dlclose(dl);
+        snprintf(err, errlen, "out of memory");
+        return ES_ENOMEM;
+    }
+    h->dl = dl;
+    h->desc = desc;
+    *out = h;
+    return 0;
+}
+
+int es_loader_open(const char *search_path, const char *name, es_plugin_kind_t kind,
+                   es_plugin_handle_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!name_ok(name)) {
+        snprintf(err, errlen, "invalid plugin name '%s' (letters, digits, '_' and '-' only)", name);
+        return ES_EINVAL;
+    }
+    char *path = find_on_path(search_path, name);
+    if (!path) {
+        snprintf(err, errlen, "unknown plugin '%s' (no %s.so in %s)", name, name, search_path);
+        return ES_ENOENT;
+    }
+    int rc = open_path(path, name, kind, out, err, errlen);
+    free(path);
+    return rc;
+}
+
+void es_loader_close(es_plugin_handle_t *h)
+{
+    if (!h)
+        return;
+    dlclose(h->dl);
+    free(h->path);
+    free(h);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void es_loader_list(const char *search_path, es_loader_visit_cb visit, void *arg)
+{
+    char *copy = es_strdup(search_path);
+    if (!copy)
+        return;
+    char **seen = NULL;
+    size_t n_seen = 0;
+    char *save = NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        DIR *d = opendir(dir);
+        if (!d)
+            continue;
+        char **names = NULL;
+        size_t n = 0;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t len = strlen(e->d_name);
+            if (len < 4 || strcmp(e->d_name + len - 3, ".so") != 0)
+                continue;
+            char **nn = realloc(names, (n + 1) * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+            names[n] = es_strndup(e->d_name, len - 3);
+            if (names[n])
+                n++;
+        }
+        closedir(d);
+        qsort(names, n, sizeof *names, cmp_str);
+        for (size_t i = 0; i < n; i++) {
+            int dup = 0;
+            for (size_t j = 0; j < n_seen; j++)
+                dup |= strcmp(seen[j], names[i]) == 0;
+            if (dup || !name_ok(names[i])) {
+                free(names[i]);
+                continue;
+            }
+            char *path = es_asprintf("%s/%s.so", dir, names[i]);
+            int any = 0;
+            char err[512] = "";
+            for (int k = ES_KIND_SOURCE; k <= ES_KIND_SINK && path; k++) {
+                es_plugin_handle_t *h;
+                char e2[512];
+                int rc = open_path(path, names[i], (es_plugin_kind_t)k, &h, e2, sizeof e2);
+                if (rc == 0) {
+                    visit(names[i], path, h->desc, NULL, arg);
+                    es_loader_close(h);
+                    any = 1;
+                } else if (rc != ES_EINVAL || !err[0]) {
+                    /* A missing symbol for one kind is normal; keep the
+                     * most telling error in case neither kind loads. */
+                    if (rc != ES_EINVAL || !any)
+                        snprintf(err, sizeof err, "%s", e2);
+                }
+            }
+            if (!any && path)
+                visit(names[i], path, NULL, err, arg);
+            free(path);
+            char **ns = realloc(seen, (n_seen + 1) * sizeof *ns);
+            if (ns) {
+                seen = ns;
+                seen[n_seen++] = names[i];
+            } else {
+                free(names[i]);
+            }
+        }
+        free(names);
+    }
+    es_strv_free(seen, n_seen);
+    free(copy);
+}

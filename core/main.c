@@ -1,0 +1,55 @@
+/* earshot: dispatch to a subcommand. */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: earshot COMMAND [OPTIONS]\n"
+            "\n"
+            "commands:\n"
+            "  run      run the agent (sources -> stages -> sinks)\n"
+            "  check    validate the configuration and every drop-in\n"
+            "  plugins  list installed plugins, or describe one's keys\n"
+            "  version  print the version\n"
+            "\n"
+            "Each command takes --help. Default config: %s\n",
+            es_config_default_path());
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("earshot %s (plugin ABI %d)\n", PACKAGE_VERSION, ES_PLUGIN_ABI);
+        return 0;
+    }
+    /* libcurl's global init is not thread-safe; do it once, first. */
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc;
+    if (!strcmp(cmd, "run"))
+        rc = es_cmd_run(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "check"))
+        rc = es_cmd_check(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "plugins"))
+        rc = es_cmd_plugins(argc - 1, argv + 1);
+    else {
+        fprintf(stderr, "earshot: unknown command '%s'\n", cmd);
+        usage(stderr);
+        rc = 2;
+    }
+    curl_global_cleanup();
+    return rc;
+}

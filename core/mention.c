@@ -1,0 +1,221 @@
+#include "mention.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+/* The source's strings, in a fixed order, so one loop copies them all. */
+#define N_STR 11
+
+static void str_slots(es_mention_t *m, const char **slots[N_STR])
+{
+    slots[0] = &m->id;
+    slots[1] = &m->network;
+    slots[2] = &m->source;
+    slots[3] = &m->author;
+    slots[4] = &m->author_name;
+    slots[5] = &m->url;
+    slots[6] = &m->title;
+    slots[7] = &m->text;
+    slots[8] = &m->lang;
+    slots[9] = &m->in_reply_to;
+    slots[10] = &m->reply_to_author;
+}
+
+es_rec_t *es_rec_from_mention(const es_mention_t *src, const char *source_name, size_t *repaired)
+{
+    es_rec_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    es_mention_t in = *src;
+    in.source = source_name;
+    const char **in_slots[N_STR], **out_slots[N_STR];
+    str_slots(&in, in_slots);
+    str_slots(&r->m, out_slots);
+
+    /* Fast path: measure, and check validity, so valid input costs one
+     * allocation and memcpy per string. */
+    size_t total = 0, lens[N_STR], alens[64];
+    int valid[N_STR], avalid[64];
+    size_t n_addr = in.n_addressed < 64 ? in.n_addressed : 64;
+    for (int i = 0; i < N_STR; i++) {
+        const char *s = *in_slots[i];
+        lens[i] = s ? strlen(s) : 0;
+        valid[i] = !s || es_utf8_is_valid(s, lens[i]);
+        total += s ? (valid[i] ? lens[i] : lens[i] * 3) + 1 : 0;
+    }
+    for (size_t i = 0; i < n_addr; i++) {
+        const char *s = in.addressed[i] ? in.addressed[i] : "";
+        alens[i] = strlen(s);
+        avalid[i] = es_utf8_is_valid(s, alens[i]);
+        total += (avalid[i] ? alens[i] : alens[i] * 3) + 1;
+    }
+    r->strings = malloc(total ? total : 1);
+    r->addressed = n_addr ? calloc(n_addr, sizeof *r->addressed) : NULL;
+    if (!r->strings || (n_addr && !r->addressed)) {
+        es_rec_free(r);
+        return NULL;
+    }
+    size_t off = 0, fixes = 0;
+#define COPY_IN(s, len, ok, dst)                                                \
+    do {                                                                        \
+        if (ok) {                                                               \
+            memcpy(r->strings + off, (s), (len));                               \
+            r->strings[off + (len)] = '\0';                                     \
+            (dst) = r->strings + off;                                           \
+            off += (len) + 1;                                                   \
+        } else {                                                                \
+            size_t nrep;                                                        \
+            char *fixed = es_utf8_sanitize((s), (len), &nrep);                  \
+            if (!fixed) {                                                       \
+                es_rec_free(r);                                                 \
+                return NULL;                                                    \
+            }                                                                   \
+            size_t fl = strlen(fixed);                                          \
+            memcpy(r->strings + off, fixed, fl + 1);                            \
+            free(fixed);                                                        \
+            (dst) = r->strings + off;                                           \
+            off += fl + 1;                                                      \
+            fixes += nrep;                                                      \
+        }                                                                       \
+    } while (0)
+    for (int i = 0; i < N_STR; i++) {
+        const char *s = *in_slots[i];
+        if (s)
+            COPY_IN(s, lens[i], valid[i], *out_slots[i]);
+    }
+    for (size_t i = 0; i < n_addr; i++)
+        COPY_IN(in.addressed[i] ? in.addressed[i] : "", alens[i], avalid[i], r->addressed[i]);
+#undef COPY_IN
+    r->m.created_at = in.created_at;
+    r->m.addressed = (const char *const *)r->addressed;
+    r->m.n_addressed = n_addr;
+    r->pub.kind = ES_RECORD_MENTION;
+    r->pub.mention = &r->m;
+    r->size = sizeof *r + total;
+    if (repaired)
+        *repaired = fixes;
+    return r;
+}
+
+es_rec_t *es_rec_from_fields(es_record_kind_t kind, json_t *fields)
+{
+    es_rec_t *r = calloc(1, sizeof *r);
+    if (!r) {
+        json_decref(fields);
+        return NULL;
+    }
+    r->pub.kind = kind;
+    r->pub.fields = fields;
+    r->fields = fields;
+    r->size = sizeof *r + 512;
+    return r;
+}
+
+int es_rec_set_stage(es_rec_t *r, int idx, const char *value)
+{
+    char *copy = NULL;
+    if (value && !(copy = strdup(value)))
+        return ES_ENOMEM;
+    free(r->stage_strings[idx]);
+    r->stage_strings[idx] = copy;
+    switch (idx) {
+    case 0: r->m.brand = copy; break;
+    case 1: r->m.author_kind = copy; break;
+    case 2: r->m.owner = copy; break;
+    case 3: r->m.addressed_account = copy; break;
+    }
+    return 0;
+}
+
+void es_rec_free(es_rec_t *r)
+{
+    if (!r)
+        return;
+    free(r->strings);
+    free(r->owned_id);
+    free(r->addressed);
+    for (int i = 0; i < 4; i++)
+        free(r->stage_strings[i]);
+    json_decref(r->fields);
+    free(r->json);
+    free(r);
+}
+
+const char *es_record_kind_name(es_record_kind_t kind)
+{
+    switch (kind) {
+    case ES_RECORD_MENTION: return "mention";
+    case ES_RECORD_ALERT: return "alert";
+    case ES_RECORD_ACCOUNT: return "account";
+    }
+    return "unknown";
+}
+
+static void set_str(json_t *o, const char *k, const char *v)
+{
+    json_object_set_new(o, k, v ? json_string(v) : json_null());
+}
+
+json_t *es_rec_to_json(const es_rec_t *r)
+{
+    if (r->pub.kind != ES_RECORD_MENTION) {
+        json_t *o = json_deep_copy(r->fields);
+        if (o)
+            json_object_set_new(o, "kind", json_string(es_record_kind_name(r->pub.kind)));
+        return o;
+    }
+    const es_mention_t *m = &r->m;
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "kind", json_string("mention"));
+    set_str(o, "id", m->id);
+    set_str(o, "network", m->network);
+    set_str(o, "source", m->source);
+    set_str(o, "author", m->author);
+    set_str(o, "author_name", m->author_name);
+    set_str(o, "url", m->url);
+    set_str(o, "title", m->title);
+    set_str(o, "text", m->text);
+    set_str(o, "lang", m->lang);
+    json_object_set_new(o, "created_at", json_integer(m->created_at));
+    set_str(o, "in_reply_to", m->in_reply_to);
+    set_str(o, "reply_to_author", m->reply_to_author);
+    json_t *a = json_array();
+    for (size_t i = 0; i < m->n_addressed; i++)
+        json_array_append_new(a, json_string(m->addressed[i]));
+    json_object_set_new(o, "addressed", a);
+    set_str(o, "brand", m->brand);
+    set_str(o, "author_kind", m->author_kind);
+    set_str(o, "owner", m->owner);
+    set_str(o, "addressed_account", m->addressed_account);
+    if (m->sentiment.label)
+        json_object_set_new(o, "sentiment",
+                            json_pack("{s:f,s:f,s:f,s:f,s:s}", "compound", m->sentiment.compound,
+                                      "pos", m->sentiment.pos, "neu", m->sentiment.neu, "neg",
+                                      m->sentiment.neg, "label", m->sentiment.label));
+    else
+        json_object_set_new(o, "sentiment", json_null());
+    return o;
+}
+
+const char *es_record_json(const es_record_t *rec, size_t *len)
+{
+    /* pub is the first member, so the public pointer is the record. */
+    es_rec_t *r = (es_rec_t *)rec;
+    if (!r->json) {
+        json_t *o = es_rec_to_json(r);
+        if (!o)
+            return NULL;
+        r->json = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        if (!r->json)
+            return NULL;
+        r->json_len = strlen(r->json);
+    }
+    if (len)
+        *len = r->json_len;
+    return r->json;
+}

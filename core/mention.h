@@ -1,0 +1,48 @@
+/*
+ * The core's record: what flows from a source through the stages to the
+ * sinks. One allocation holds the mention's strings; sinks share the record
+ * by reference count, so routing to five sinks copies nothing.
+ */
+#ifndef ES_MENTION_H
+#define ES_MENTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plugin.h"
+
+struct es_source_track;
+
+typedef struct es_rec {
+    es_record_t pub;  /* what sinks see; pub.mention points at m */
+    es_mention_t m;
+    char *strings;    /* owns every string of m that came from the source */
+    char **addressed; /* points into strings */
+    char *stage_strings[4]; /* brand, author_kind, owner, addressed_account */
+    char *owned_id;   /* id rewritten by normalise, else NULL */
+    json_t *fields;   /* alert/account records */
+    char *json;       /* cached es_record_json() */
+    size_t json_len;
+    size_t size;      /* approximate bytes, for backpressure accounting */
+    unsigned refs;    /* sinks still holding the record, plus the pipeline */
+    uint64_t seq;     /* per-source emit sequence */
+    struct es_source_track *track; /* NULL for core-made records */
+    int failed;       /* dead-lettered by at least one sink */
+    int in_dedupe;    /* in the dedupe in-flight set */
+    int abandoned;    /* dropped undelivered at shutdown: its source must re-read it */
+} es_rec_t;
+
+/* Deep-copies a source's mention, repairing invalid UTF-8 (each repair
+ * counted in *repaired). Returns NULL on ENOMEM. */
+es_rec_t *es_rec_from_mention(const es_mention_t *src, const char *source_name, size_t *repaired);
+/* A record of another kind; takes the reference to fields. */
+es_rec_t *es_rec_from_fields(es_record_kind_t kind, json_t *fields);
+/* Sets a stage result string (copied; NULL clears). idx: 0 brand,
+ * 1 author_kind, 2 owner, 3 addressed_account. Returns 0 or ES_ENOMEM. */
+int es_rec_set_stage(es_rec_t *r, int idx, const char *value);
+void es_rec_free(es_rec_t *r);
+
+/* The record as a jansson object (new reference). */
+json_t *es_rec_to_json(const es_rec_t *r);
+
+#endif

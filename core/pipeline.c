@@ -1,0 +1,117 @@
+#include "pipeline.h"
+
+#include <stdlib.h>
+
+#include "log.h"
+#include "sink_queue.h"
+
+int es_pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **out, es_diag_t *diag)
+{
+    es_pipeline_t *p = calloc(1, sizeof *p);
+    if (!p)
+        return ES_ENOMEM;
+    p->agent = agent;
+    int rc;
+    if ((rc = es_dedupe_new(agent ? agent->state : NULL, cfg->dedupe_max_age_ms, &p->dedupe)) < 0 ||
+        (rc = es_brands_new(cfg, &p->brands)) < 0 ||
+        (rc = es_inventory_new(cfg, &p->inventory, diag)) < 0 ||
+        (rc = es_sentiment_stage_new(cfg, &p->sentiment, diag)) < 0) {
+        es_pipeline_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+void es_pipeline_free(es_pipeline_t *p)
+{
+    if (!p)
+        return;
+    es_dedupe_free(p->dedupe);
+    es_brands_free(p->brands);
+    es_inventory_free(p->inventory);
+    es_sentiment_stage_free(p->sentiment);
+    free(p);
+}
+
+int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t *diag)
+{
+    es_brands_t *b = NULL;
+    es_inventory_t *inv = NULL;
+    es_sentiment_stage_t *s = NULL;
+    int rc;
+    if ((rc = es_brands_new(cfg, &b)) < 0 || (rc = es_inventory_new(cfg, &inv, diag)) < 0 ||
+        (rc = es_sentiment_stage_new(cfg, &s, diag)) < 0) {
+        es_brands_free(b);
+        es_inventory_free(inv);
+        es_sentiment_stage_free(s);
+        return rc;
+    }
+    es_brands_free(p->brands);
+    es_inventory_free(p->inventory);
+    es_sentiment_stage_free(p->sentiment);
+    p->brands = b;
+    p->inventory = inv;
+    p->sentiment = s;
+    return 0;
+}
+
+int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
+{
+    es_agent_t *a = p->agent;
+    p->n_in++;
+    /* The pipeline holds one reference while routing, so a sink that
+     * completes synchronously cannot finish the record under our feet. */
+    rec->refs = 1;
+    a->in_flight++;
+    a->in_flight_bytes += rec->size;
+    int rc = 0;
+    if (rec->pub.kind == ES_RECORD_MENTION) {
+        if ((rc = es_normalise(rec)) < 0) {
+            p->n_invalid++;
+            rec->failed = 1;
+            goto out;
+        }
+        int dup = es_dedupe_check(p->dedupe, rec);
+        if (dup != 0) {
+            if (dup > 0)
+                p->n_dup++;
+            else
+                es_logf(ES_LOG_ERROR, "dedupe: cannot check %s: %s", rec->m.id, es_strerror(dup));
+            rec->refs = 0; /* not in the in-flight set: done without release */
+            a->in_flight--;
+            a->in_flight_bytes -= rec->size;
+            if (rec->track)
+                es_track_done(rec->track, rec->seq);
+            es_rec_free(rec);
+            es_agent_check_once(a);
+            return dup < 0 ? dup : 0;
+        }
+        rec->in_dedupe = 1;
+        if ((rc = es_brands_apply(p->brands, rec)) < 0 ||
+            (rc = es_inventory_apply(p->inventory, rec)) < 0 ||
+            (rc = es_sentiment_stage_apply(p->sentiment, rec)) < 0)
+            goto out;
+    }
+    int routed = 0;
+    for (es_ctx_t *s = a->instances; s; s = s->next) {
+        if (s->icfg->kind != ES_KIND_SINK || s->draining || s->phase != ES_PHASE_RUNNING)
+            continue;
+        if (!es_route_match(&s->icfg->route, rec))
+            continue;
+        rec->refs++;
+        if (es_sink_queue_push(s->queue, rec) < 0) {
+            rec->refs--;
+            rc = ES_ENOMEM;
+            rec->failed = 1;
+            break;
+        }
+        routed++;
+    }
+    if (!routed)
+        p->n_unrouted++;
+out:
+    if (--rec->refs == 0)
+        es_agent_record_done(a, rec);
+    return rc;
+}

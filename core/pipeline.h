@@ -1,0 +1,32 @@
+/*
+ * The pipeline: runs the stages on each record a source emits and hands it
+ * to every sink whose routing accepts it. Synchronous on the loop thread:
+ * each stage is microseconds, and doing it inline keeps ordering and
+ * backpressure simple.
+ */
+#ifndef ES_PIPELINE_H
+#define ES_PIPELINE_H
+
+#include "agent.h"
+#include "stages.h"
+
+typedef struct es_pipeline {
+    es_agent_t *agent;
+    es_dedupe_t *dedupe;
+    es_brands_t *brands;
+    es_inventory_t *inventory;
+    es_sentiment_stage_t *sentiment;
+    uint64_t n_in, n_dup, n_invalid, n_unrouted, n_repaired;
+} es_pipeline_t;
+
+int es_pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **out, es_diag_t *diag);
+void es_pipeline_free(es_pipeline_t *p);
+/* Rebuilds the config-driven stages (brands, inventory, sentiment) from a
+ * new config; on error keeps the old ones. */
+int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t *diag);
+
+/* Takes ownership of rec (refs must be 0). Returns 0 when the record went
+ * on (or was dropped as a duplicate), negative when refused. */
+int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec);
+
+#endif

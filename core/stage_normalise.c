@@ -1,0 +1,52 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "stages.h"
+#include "util.h"
+
+/* Control characters (other than tab/newline) in text confuse terminals,
+ * CSV exports and mail headers downstream and carry no meaning in a post.
+ * The strings are owned by the record, so this edits in place. */
+static void strip_controls(const char *s)
+{
+    if (!s)
+        return;
+    char *w = (char *)s;
+    for (const char *r = s; *r; r++) {
+        unsigned char c = (unsigned char)*r;
+        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+            continue;
+        *w++ = (char)c;
+    }
+    *w = '\0';
+}
+
+int es_normalise(es_rec_t *rec)
+{
+    es_mention_t *m = &rec->m;
+    if (!m->id || !*m->id || !m->network || !*m->network)
+        return ES_EINVAL;
+    size_t nl = strlen(m->network);
+    if (strncmp(m->id, m->network, nl) != 0 || m->id[nl] != ':') {
+        /* Ids are "<network>:<native id>" so they stay unique across
+         * networks; a source that gave a bare native id gets the prefix. */
+        char *id = es_asprintf("%s:%s", m->network, m->id);
+        if (!id)
+            return ES_ENOMEM;
+        free(rec->owned_id);
+        rec->owned_id = id;
+        m->id = id;
+    }
+    strip_controls(m->text);
+    strip_controls(m->title);
+    strip_controls(m->author);
+    strip_controls(m->author_name);
+    strip_controls(m->url);
+    /* Before 1990 or more than a day ahead is a parse slip, not a date:
+     * say "unknown" rather than pass a wrong time to spike detection. */
+    if (m->created_at < 631152000 || m->created_at > es_now_s() + 86400)
+        m->created_at = 0;
+    if (!m->text)
+        m->text = "";
+    return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * The fixed stages between sources and sinks, in order: normalise, dedupe,
+ * brand match, inventory, sentiment, route. Each has its own small
+ * interface so later work can fill one without touching the others.
+ */
+#ifndef ES_STAGES_H
+#define ES_STAGES_H
+
+#include "config.h"
+#include "mention.h"
+#include "state.h"
+
+/* normalise: fills defaults (id prefixed with "<network>:" when the
+ * source gave a bare native id), drops control characters other than tab
+ * and newline from text fields, clamps nonsensical dates to 0. Returns 0,
+ * or ES_EINVAL when the record cannot be a mention (no id). */
+int es_normalise(es_rec_t *rec);
+
+/* dedupe: ids in flight (in memory) and ids delivered before (state DB,
+ * forgotten after dedupe.max_age). */
+typedef struct es_dedupe es_dedupe_t;
+int es_dedupe_new(es_state_t *st, uint64_t max_age_ms, es_dedupe_t **out);
+void es_dedupe_free(es_dedupe_t *d);
+/* 1 = duplicate (drop), 0 = new (now in flight), negative on error. */
+int es_dedupe_check(es_dedupe_t *d, const es_rec_t *rec);
+/* The record left the pipeline; if delivered, remember it as seen. Must be
+ * called inside a state transaction. */
+void es_dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered);
+/* Forgets ids older than max_age. */
+void es_dedupe_prune(es_dedupe_t *d);
+
+/* brand match: [brand NAME] keywords, case-insensitive (ASCII), on word
+ * boundaries, so "#acme" and "@acme" match "acme" but "acmeville" does
+ * not. The first brand in config order that matches wins. */
+typedef struct es_brands es_brands_t;
+int es_brands_new(const es_config_t *cfg, es_brands_t **out);
+void es_brands_free(es_brands_t *b);
+int es_brands_apply(const es_brands_t *b, es_rec_t *rec);
+/* Exposed for tests: non-zero when keyword occurs in text on word
+ * boundaries. */
+int es_brand_text_has(const char *text, const char *keyword);
+
+/* inventory: classifies authors against the account inventory. Until the
+ * inventory lands it passes records through unchanged. */
+typedef struct es_inventory es_inventory_t;
+int es_inventory_new(const es_config_t *cfg, es_inventory_t **out, es_diag_t *diag);
+void es_inventory_free(es_inventory_t *inv);
+int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec);
+
+/* sentiment: scores text into m.sentiment and fills m.lang when unset. */
+typedef struct es_sentiment_stage es_sentiment_stage_t;
+int es_sentiment_stage_new(const es_config_t *cfg, es_sentiment_stage_t **out, es_diag_t *diag);
+void es_sentiment_stage_free(es_sentiment_stage_t *s);
+int es_sentiment_stage_apply(es_sentiment_stage_t *s, es_rec_t *rec);
+
+/* route: non-zero when a sink's match.* keys accept the record. */
+int es_route_match(const es_route_t *r, const es_rec_t *rec);
+
+#endif

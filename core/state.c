@@ -1,0 +1,287 @@
+#include "state.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "plugin.h"
+#include "util.h"
+
+enum {
+    Q_CP_GET, Q_CP_PUT, Q_SEEN_HAS, Q_SEEN_ADD, Q_SEEN_PRUNE, Q_DL_ADD, Q_DL_COUNT,
+    Q_HTTP_GET, Q_HTTP_PUT, Q_BEGIN, Q_COMMIT, Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+    [Q_CP_GET] = "SELECT value FROM checkpoints WHERE instance = ?1 AND key = ?2",
+    [Q_CP_PUT] = "INSERT INTO checkpoints(instance, key, value) VALUES (?1, ?2, ?3) "
+                 "ON CONFLICT(instance, key) DO UPDATE SET value = excluded.value",
+    [Q_SEEN_HAS] = "SELECT 1 FROM seen WHERE id = ?1",
+    [Q_SEEN_ADD] = "INSERT OR IGNORE INTO seen(id, at) VALUES (?1, ?2)",
+    [Q_SEEN_PRUNE] = "DELETE FROM seen WHERE at < ?1",
+    [Q_DL_ADD] = "INSERT INTO dead_letters(sink, kind, record_id, record, error, attempts, at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%s','now'))",
+    [Q_DL_COUNT] = "SELECT count(*) FROM dead_letters WHERE sink = ?1",
+    [Q_HTTP_GET] = "SELECT etag, last_modified FROM http_cache WHERE url = ?1",
+    [Q_HTTP_PUT] = "INSERT INTO http_cache(url, etag, last_modified) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
+                   "last_modified = excluded.last_modified",
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+};
+
+/* Forward-only migrations; user_version is the index of the next one. */
+static const char *const migrations[] = {
+    "CREATE TABLE checkpoints(instance TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+    " PRIMARY KEY(instance, key)) WITHOUT ROWID;"
+    "CREATE TABLE seen(id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX seen_at ON seen(at);"
+    "CREATE TABLE dead_letters(id INTEGER PRIMARY KEY, sink TEXT NOT NULL, kind TEXT NOT NULL,"
+    " record_id TEXT, record TEXT NOT NULL, error TEXT, attempts INTEGER NOT NULL,"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX dead_letters_sink ON dead_letters(sink, at);"
+    "CREATE TABLE http_cache(url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT) WITHOUT ROWID;",
+};
+
+struct es_state {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    char *path;
+};
+
+const char *es_state_errmsg(es_state_t *st) { return sqlite3_errmsg(st->db); }
+
+static int mkdir_p(const char *dir)
+{
+    char *p = es_strdup(dir);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = '\0';
+            if (mkdir(p, 0750) < 0 && errno != EEXIST) {
+                free(p);
+                return -1;
+            }
+            *s = '/';
+        }
+    int rc = mkdir(p, 0750) < 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+static int migrate(es_state_t *st, char *err, size_t errlen)
+{
+    sqlite3_stmt *s;
+    int version = 0;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            version = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    int n = (int)(sizeof migrations / sizeof migrations[0]);
+    if (version > n) {
+        snprintf(err, errlen, "%s: schema version %d is newer than this earshot (%d)", st->path,
+                 version, n);
+        return ES_EDB;
+    }
+    for (; version < n; version++) {
+        char *msg = NULL;
+        char *script = es_asprintf("BEGIN; %s PRAGMA user_version = %d; COMMIT;",
+                                   migrations[version], version + 1);
+        if (!script)
+            return ES_ENOMEM;
+        int rc = sqlite3_exec(st->db, script, NULL, NULL, &msg);
+        free(script);
+        if (rc != SQLITE_OK) {
+            snprintf(err, errlen, "%s: migration %d failed: %s", st->path, version + 1,
+                     msg ? msg : "?");
+            sqlite3_free(msg);
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return ES_EDB;
+        }
+    }
+    return 0;
+}
+
+int es_state_open(const char *state_dir, es_state_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (mkdir_p(state_dir) < 0) {
+        snprintf(err, errlen, "%s: cannot create state directory: %s", state_dir, strerror(errno));
+        return ES_EIO;
+    }
+    es_state_t *st = calloc(1, sizeof *st);
+    if (!st || !(st->path = es_asprintf("%s/state.db", state_dir))) {
+        free(st);
+        return ES_ENOMEM;
+    }
+    if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", st->path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
+        es_state_close(st);
+        return ES_EDB;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    /* WAL + NORMAL: a commit survives a process crash (SIGKILL); only an OS
+     * crash can lose the last transactions, which the sources re-read. */
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", st->path, msg ? msg : "cannot set WAL");
+        sqlite3_free(msg);
+        es_state_close(st);
+        return ES_EDB;
+    }
+    int rc = migrate(st, err, errlen);
+    if (rc < 0) {
+        es_state_close(st);
+        return rc;
+    }
+    for (int i = 0; i < Q_COUNT; i++)
+        if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "%s: %s", st->path, sqlite3_errmsg(st->db));
+            es_state_close(st);
+            return ES_EDB;
+        }
+    *out = st;
+    return 0;
+}
+
+void es_state_close(es_state_t *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(st->q[i]);
+    sqlite3_close(st->db);
+    free(st->path);
+    free(st);
+}
+
+/* Runs a prepared statement that returns no rows. */
+static int run(es_state_t *st, sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE) {
+        es_logf(ES_LOG_ERROR, "state %s: %s", st->path, sqlite3_errmsg(st->db));
+        return ES_EDB;
+    }
+    return 0;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+int es_state_begin(es_state_t *st) { return run(st, st->q[Q_BEGIN]); }
+int es_state_commit(es_state_t *st) { return run(st, st->q[Q_COMMIT]); }
+
+int es_state_checkpoint_get(es_state_t *st, const char *instance, const char *key, char **value)
+{
+    sqlite3_stmt *s = st->q[Q_CP_GET];
+    *value = NULL;
+    bind_text(s, 1, instance);
+    bind_text(s, 2, key);
+    int rc = sqlite3_step(s), ret = ES_ENOENT;
+    if (rc == SQLITE_ROW) {
+        *value = es_strdup((const char *)sqlite3_column_text(s, 0));
+        ret = *value ? 0 : ES_ENOMEM;
+    } else if (rc != SQLITE_DONE) {
+        ret = ES_EDB;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return ret;
+}
+
+int es_state_checkpoint_put(es_state_t *st, const char *instance, const char *key, const char *value)
+{
+    sqlite3_stmt *s = st->q[Q_CP_PUT];
+    bind_text(s, 1, instance);
+    bind_text(s, 2, key);
+    bind_text(s, 3, value);
+    return run(st, s);
+}
+
+int es_state_seen_has(es_state_t *st, const char *id)
+{
+    sqlite3_stmt *s = st->q[Q_SEEN_HAS];
+    bind_text(s, 1, id);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ES_EDB;
+}
+
+int es_state_seen_add(es_state_t *st, const char *id, int64_t at)
+{
+    sqlite3_stmt *s = st->q[Q_SEEN_ADD];
+    bind_text(s, 1, id);
+    sqlite3_bind_int64(s, 2, at);
+    return run(st, s);
+}
+
+int64_t es_state_seen_prune(es_state_t *st, int64_t before)
+{
+    sqlite3_stmt *s = st->q[Q_SEEN_PRUNE];
+    sqlite3_bind_int64(s, 1, before);
+    int rc = run(st, s);
+    return rc < 0 ? rc : sqlite3_changes(st->db);
+}
+
+int es_state_dead_letter(es_state_t *st, const char *sink, const char *kind, const char *record_id,
+                         const char *json, const char *error, unsigned attempts)
+{
+    sqlite3_stmt *s = st->q[Q_DL_ADD];
+    bind_text(s, 1, sink);
+    bind_text(s, 2, kind);
+    bind_text(s, 3, record_id);
+    bind_text(s, 4, json ? json : "{}");
+    bind_text(s, 5, error);
+    sqlite3_bind_int(s, 6, (int)attempts);
+    return run(st, s);
+}
+
+int64_t es_state_dead_letter_count(es_state_t *st, const char *sink)
+{
+    sqlite3_stmt *s = st->q[Q_DL_COUNT];
+    bind_text(s, 1, sink);
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : ES_EDB;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return n;
+}
+
+int es_state_http_get(es_state_t *st, const char *url, char **etag, char **last_modified)
+{
+    sqlite3_stmt *s = st->q[Q_HTTP_GET];
+    *etag = *last_modified = NULL;
+    bind_text(s, 1, url);
+    int rc = sqlite3_step(s), ret = ES_ENOENT;
+    if (rc == SQLITE_ROW) {
+        *etag = es_strdup((const char *)sqlite3_column_text(s, 0));
+        *last_modified = es_strdup((const char *)sqlite3_column_text(s, 1));
+        ret = 0;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return ret;
+}
+
+int es_state_http_put(es_state_t *st, const char *url, const char *etag, const char *last_modified)
+{
+    sqlite3_stmt *s = st->q[Q_HTTP_PUT];
+    bind_text(s, 1, url);
+    bind_text(s, 2, etag);
+    bind_text(s, 3, last_modified);
+    return run(st, s);
+}

@@ -1,0 +1,44 @@
+/*
+ * The state database: one SQLite file (WAL) in state_dir holding
+ * checkpoints, delivered mention ids, dead letters and HTTP validators.
+ * Loop thread only: the connection is not shared with workers.
+ */
+#ifndef ES_STATE_H
+#define ES_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct es_state es_state_t;
+
+/* Creates state_dir if missing and opens (or creates and migrates)
+ * state_dir/state.db. On error returns ES_EIO/ES_EDB with a message naming
+ * the path in err. */
+int es_state_open(const char *state_dir, es_state_t **out, char *err, size_t errlen);
+void es_state_close(es_state_t *st);
+
+/* Groups writes: everything between begin and commit is one transaction. */
+int es_state_begin(es_state_t *st);
+int es_state_commit(es_state_t *st);
+
+/* *value is malloc'd; ES_ENOENT when absent. */
+int es_state_checkpoint_get(es_state_t *st, const char *instance, const char *key, char **value);
+int es_state_checkpoint_put(es_state_t *st, const char *instance, const char *key, const char *value);
+
+/* 1 if the id was delivered before, 0 if not, negative on error. */
+int es_state_seen_has(es_state_t *st, const char *id);
+int es_state_seen_add(es_state_t *st, const char *id, int64_t at);
+/* Forgets ids delivered before `before`; returns how many, or negative. */
+int64_t es_state_seen_prune(es_state_t *st, int64_t before);
+
+int es_state_dead_letter(es_state_t *st, const char *sink, const char *kind, const char *record_id,
+                         const char *json, const char *error, unsigned attempts);
+int64_t es_state_dead_letter_count(es_state_t *st, const char *sink);
+
+/* HTTP validators for conditional GET; out strings malloc'd or NULL. */
+int es_state_http_get(es_state_t *st, const char *url, char **etag, char **last_modified);
+int es_state_http_put(es_state_t *st, const char *url, const char *etag, const char *last_modified);
+
+const char *es_state_errmsg(es_state_t *st);
+
+#endif

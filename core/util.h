@@ -1,0 +1,32 @@
+/* Small string and allocation helpers shared by the core. */
+#ifndef ES_UTIL_H
+#define ES_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation that aborts on failure is deliberately NOT offered: callers
+ * return ES_ENOMEM so a daemon under memory pressure fails one record, not
+ * the process. These return NULL like malloc. */
+char *es_strdup(const char *s);              /* NULL-safe: NULL -> NULL */
+char *es_strndup(const char *s, size_t n);
+/* printf into a new malloc'd string; NULL on failure. */
+char *es_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Trims ASCII whitespace in place; returns s. */
+char *es_trim(char *s);
+/* Monotonic milliseconds. */
+uint64_t es_now_ms(void);
+/* Wall-clock seconds. */
+int64_t es_now_s(void);
+/* Uniform random in [0, n) from a per-call seeded xorshift; good enough for
+ * jitter, never for secrets. */
+uint64_t es_rand_below(uint64_t n);
+
+/* Splits a comma list into trimmed items. Returns count, or negative ES_E*
+ * (ES_EINVAL on an empty item). *items and each item are malloc'd; free with
+ * es_strv_free. */
+int es_split_list(const char *s, char ***items, size_t *count);
+void es_strv_free(char **v, size_t n);
+
+#endif

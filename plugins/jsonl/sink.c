@@ -1,0 +1,154 @@
+/*
+ * jsonl sink: appends each delivered record as one JSON line to a file (or
+ * stdout with path = -). Writes go through uv_fs on the thread pool so a
+ * slow disk or a full pipe never stalls the loop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plugin.h"
+
+static const es_config_key_t keys[] = {
+    {"path", ES_KEY_STRING, NULL, 1, "output file (appended, created mode 0640), or - for stdout"},
+    {"fsync", ES_KEY_BOOL, "false", 0, "fsync after every batch (slower; survives power loss)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
+typedef struct sink {
+    es_ctx_t *ctx;
+    const char *path;
+    int fd, own_fd, fsync;
+    uv_fs_t req;
+    es_batch_t *batch;
+    char *buf;
+    size_t len, cap, written;
+} sink_t;
+
+static int sink_init(es_ctx_t *ctx, void **state)
+{
+    sink_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return ES_ENOMEM;
+    s->ctx = ctx;
+    s->path = es_config_str(ctx, "path");
+    s->fsync = es_config_bool(ctx, "fsync");
+    s->fd = -1;
+    *state = s;
+    return 0;
+}
+
+static int sink_start(void *state)
+{
+    sink_t *s = state;
+    if (strcmp(s->path, "-") == 0) {
+        s->fd = STDOUT_FILENO;
+        return 0;
+    }
+    s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (s->fd < 0) {
+        es_log(s->ctx, ES_LOG_ERROR, "%s: cannot open: %s", s->path, strerror(errno));
+        return ES_EIO;
+    }
+    s->own_fd = 1;
+    return 0;
+}
+
+static void write_rest(sink_t *s);
+
+static void on_written(uv_fs_t *req)
+{
+    sink_t *s = req->data;
+    ssize_t n = req->result;
+    uv_fs_req_cleanup(req);
+    es_batch_t *b = s->batch;
+    if (n < 0) {
+        /* ENOSPC, EIO...: the records stay queued and are retried; a
+         * partial line may remain, which readers skip as invalid JSON. */
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s: write failed: %s", s->path, uv_strerror((int)n));
+        s->batch = NULL;
+        es_batch_done(s->ctx, b, ES_SINK_RETRY, 0, msg);
+        return;
+    }
+    s->written += (size_t)n;
+    if (s->written < s->len) {
+        write_rest(s);
+        return;
+    }
+    if (s->fsync && s->own_fd)
+        fdatasync(s->fd);
+    s->batch = NULL;
+    es_batch_done(s->ctx, b, ES_SINK_OK, 0, NULL);
+}
+
+static void write_rest(sink_t *s)
+{
+    uv_buf_t b = uv_buf_init(s->buf + s->written, (unsigned)(s->len - s->written));
+    s->req.data = s;
+    int rc = uv_fs_write(es_ctx_loop(s->ctx), &s->req, s->fd, &b, 1, -1, on_written);
+    if (rc < 0) {
+        es_batch_t *batch = s->batch;
+        s->batch = NULL;
+        es_batch_done(s->ctx, batch, ES_SINK_RETRY, 0, uv_strerror(rc));
+    }
+}
+
+static int sink_write(void *state, es_batch_t *batch)
+{
+    sink_t *s = state;
+    s->len = s->written = 0;
+    for (size_t i = 0; i < batch->count; i++) {
+        size_t n;
+        const char *j = es_record_json(batch->records[i], &n);
+        if (!j)
+            return ES_ENOMEM;
+        if (s->len + n + 1 > s->cap) {
+            size_t nc = (s->len + n + 1) * 2;
+            char *nb = realloc(s->buf, nc);
+            if (!nb)
+                return ES_ENOMEM;
+            s->buf = nb;
+            s->cap = nc;
+        }
+        memcpy(s->buf + s->len, j, n);
+        s->len += n;
+        s->buf[s->len++] = '\n';
+    }
+    s->batch = batch;
+    write_rest(s);
+    return 0;
+}
+
+static void sink_stop(void *state)
+{
+    sink_t *s = state;
+    /* The core stops a sink only after its last batch completed. */
+    if (s->own_fd && s->fd >= 0) {
+        close(s->fd);
+        s->fd = -1;
+    }
+    es_stopped(s->ctx);
+}
+
+static void sink_destroy(void *state)
+{
+    sink_t *s = state;
+    free(s->buf);
+    free(s);
+}
+
+const es_plugin_t earshot_sink = {
+    .abi = ES_PLUGIN_ABI,
+    .kind = ES_KIND_SINK,
+    .name = "jsonl",
+    .description = "appends records as JSON lines to a file or stdout",
+    .keys = keys,
+    .init = sink_init,
+    .start = sink_start,
+    .stop = sink_stop,
+    .destroy = sink_destroy,
+    .write = sink_write,
+};

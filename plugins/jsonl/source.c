@@ -1,0 +1,430 @@
+/*
+ * jsonl source: the generic import path. Reads mentions as JSON lines from a
+ * file, or from every file of a directory, in name order.
+ *
+ * Reads go through uv_fs (the libuv thread pool), a chunk at a time, so a
+ * huge file never blocks the loop nor sits in memory. Each file keeps a
+ * checkpoint "offset line" past the last complete line handed to the
+ * pipeline; the core makes it durable only once those mentions were
+ * delivered, so a crash re-reads rather than loses.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "plugin.h"
+#include "timeparse.h"
+
+#define CHUNK (256 * 1024)
+
+static const es_config_key_t keys[] = {
+    {"path", ES_KEY_STRING, NULL, 1, "a .jsonl file, or a directory whose every file is read"},
+    {"network", ES_KEY_STRING, "import", 0, "network for lines that do not name one"},
+    {"interval", ES_KEY_DURATION, "10s", 0, "how often to look for new lines and files"},
+    {"max_line", ES_KEY_SIZE, "1M", 0, "longer lines are reported and skipped"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
+typedef struct src {
+    es_ctx_t *ctx;
+    const char *path, *network;
+    uint64_t interval_ms;
+    size_t max_line;
+    uv_timer_t timer;
+    uv_fs_t req;
+    uv_file fd;
+    char **files;
+    size_t n_files, cur;
+    uint64_t offset;  /* file offset of buf[0] */
+    uint64_t line_no; /* lines consumed before buf[0] */
+    char *buf;        /* carried partial line + current chunk */
+    size_t len, cap;
+    int skipping;     /* inside an overlong line */
+    int busy;         /* an fs request is in flight */
+    int paused, stopping, timer_closed;
+    uint64_t n_lines, n_bad;
+} src_t;
+
+static void next_file(src_t *s);
+static void read_more(src_t *s);
+
+static void maybe_stopped(src_t *s)
+{
+    if (s->stopping && !s->busy && s->timer_closed)
+        es_stopped(s->ctx);
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    src_t *s = h->data;
+    s->timer_closed = 1;
+    maybe_stopped(s);
+}
+
+/* ---- one line -> one mention ------------------------------------------- */
+
+static const char *str_field(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void bad_line(src_t *s, const char *file, uint64_t line, const char *what)
+{
+    s->n_bad++;
+    es_log(s->ctx, ES_LOG_WARN, "%s:%" PRIu64 ": %s; line skipped", file, line, what);
+}
+
+static void handle_line(src_t *s, const char *file, uint64_t line, const char *p, size_t n)
+{
+    while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    if (n == 0)
+        return;
+    s->n_lines++;
+    json_error_t err;
+    json_t *o = json_loadb(p, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+    if (!o) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", err.column, err.text);
+        bad_line(s, file, line, msg);
+        return;
+    }
+    if (!json_is_object(o)) {
+        bad_line(s, file, line, "not a JSON object");
+        json_decref(o);
+        return;
+    }
+    es_mention_t m;
+    memset(&m, 0, sizeof m);
+    char idbuf[32];
+    json_t *id = json_object_get(o, "id");
+    if (json_is_integer(id)) {
+        snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+        m.id = idbuf;
+    } else {
+        m.id = str_field(o, "id");
+    }
+    m.network = str_field(o, "network");
+    if (!m.network)
+        m.network = s->network;
+    m.author = str_field(o, "author");
+    m.author_name = str_field(o, "author_name");
+    m.url = str_field(o, "url");
+    m.title = str_field(o, "title");
+    m.text = str_field(o, "text");
+    m.lang = str_field(o, "lang");
+    m.in_reply_to = str_field(o, "in_reply_to");
+    m.reply_to_author = str_field(o, "reply_to_author");
+    const char *why = NULL;
+    json_t *ca = json_object_get(o, "created_at");
+    if (json_is_integer(ca))
+        m.created_at = json_integer_value(ca);
+    else if (json_is_string(ca) && es_time_parse(json_string_value(ca), &m.created_at) < 0)
+        why = "created_at is neither RFC 3339 nor epoch seconds";
+    else if (ca && !json_is_null(ca) && !json_is_string(ca))
+        why = "created_at must be a string or an integer";
+    const char *addr[64];
+    json_t *ad = json_object_get(o, "addressed");
+    if (json_is_array(ad)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(ad, i, v) if (json_is_string(v) && m.n_addressed < 64)
+            addr[m.n_addressed++] = json_string_value(v);
+        m.addressed = addr;
+    }
+    if (!why && (!m.id || !*m.id))
+        why = "missing \"id\"";
+    if (!why && !m.text)
+        why = "missing \"text\"";
+    if (why)
+        bad_line(s, file, line, why);
+    else
+        es_emit(s->ctx, &m);
+    json_decref(o);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static void save_checkpoint(src_t *s)
+{
+    char key[4200], val[64];
+    snprintf(key, sizeof key, "file:%s", s->files[s->cur]);
+    snprintf(val, sizeof val, "%" PRIu64 " %" PRIu64, s->offset, s->line_no);
+    es_checkpoint_set(s->ctx, key, val);
+}
+
+/* Consumes the complete lines in buf. At EOF in --once mode the last line
+ * counts even without a newline; otherwise a writer may still finish it. */
+static void consume(src_t *s, int eof)
+{
+    const char *file = s->files[s->cur];
+    size_t start = 0;
+    for (;;) {
+        char *nl = memchr(s->buf + start, '\n', s->len - start);
+        size_t end = nl ? (size_t)(nl - s->buf) : s->len;
+        if (!nl && !(eof && es_ctx_once(s->ctx) && end > start))
+            break;
+        s->line_no++;
+        if (s->skipping)
+            s->skipping = 0; /* the tail of an overlong line: already reported */
+        else
+            handle_line(s, file, s->line_no, s->buf + start, end - start);
+        start = nl ? end + 1 : end;
+        if (!nl)
+            break;
+    }
+    if (start) {
+        memmove(s->buf, s->buf + start, s->len - start);
+        s->len -= start;
+        s->offset += start;
+        save_checkpoint(s);
+    }
+    if (s->len > s->max_line) {
+        if (!s->skipping)
+            bad_line(s, file, s->line_no + 1, "line longer than max_line");
+        s->skipping = 1;
+        s->offset += s->len;
+        s->len = 0;
+    }
+}
+
+static void close_file(src_t *s)
+{
+    if (s->fd >= 0) {
+        uv_fs_t r;
+        uv_fs_close(NULL, &r, s->fd, NULL); /* close(2) does not block on regular files */
+        uv_fs_req_cleanup(&r);
+        s->fd = -1;
+    }
+}
+
+static void on_read(uv_fs_t *req)
+{
+    src_t *s = req->data;
+    ssize_t n = req->result;
+    uv_fs_req_cleanup(req);
+    s->busy = 0;
+    if (s->stopping) {
+        close_file(s);
+        maybe_stopped(s);
+        return;
+    }
+    if (n < 0) {
+        es_log(s->ctx, ES_LOG_ERROR, "%s: read error: %s", s->files[s->cur], uv_strerror((int)n));
+        close_file(s);
+        s->cur++;
+        next_file(s);
+        return;
+    }
+    s->len += (size_t)n;
+    consume(s, n == 0);
+    if (n == 0) {
+        close_file(s);
+        s->cur++;
+        next_file(s);
+        return;
+    }
+    if (es_backpressure(s->ctx)) {
+        s->paused = 1; /* resume() continues */
+        return;
+    }
+    read_more(s);
+}
+
+static void read_more(src_t *s)
+{
+    if (s->cap - s->len < CHUNK) {
+        size_t nc = s->len + CHUNK;
+        char *nb = realloc(s->buf, nc);
+        if (!nb) {
+            es_log(s->ctx, ES_LOG_ERROR, "out of memory reading %s", s->files[s->cur]);
+            s->paused = 1;
+            return;
+        }
+        s->buf = nb;
+        s->cap = nc;
+    }
+    uv_buf_t b = uv_buf_init(s->buf + s->len, CHUNK);
+    s->req.data = s;
+    s->busy = 1;
+    int rc = uv_fs_read(es_ctx_loop(s->ctx), &s->req, s->fd, &b, 1,
+                        (int64_t)(s->offset + s->len), on_read);
+    if (rc < 0) {
+        s->busy = 0;
+        es_log(s->ctx, ES_LOG_ERROR, "%s: %s", s->files[s->cur], uv_strerror(rc));
+    }
+}
+
+/* Opens files[cur] at its checkpoint, or moves on when nothing is new. */
+static void next_file(src_t *s)
+{
+    for (; s->cur < s->n_files; s->cur++) {
+        const char *f = s->files[s->cur];
+        struct stat st;
+        if (stat(f, &st) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        char key[4200], *val = NULL;
+        snprintf(key, sizeof key, "file:%s", f);
+        s->offset = s->line_no = 0;
+        if (es_checkpoint_get(s->ctx, key, &val) == 0 && val) {
+            if (sscanf(val, "%" SCNu64 " %" SCNu64, &s->offset, &s->line_no) != 2)
+                s->offset = s->line_no = 0;
+            free(val);
+        }
+        if ((uint64_t)st.st_size < s->offset) {
+            es_log(s->ctx, ES_LOG_WARN, "%s shrank below its checkpoint; reading it again from the start", f);
+            s->offset = s->line_no = 0;
+        }
+        if ((uint64_t)st.st_size == s->offset)
+            continue;
+        s->fd = open(f, O_RDONLY | O_CLOEXEC);
+        if (s->fd < 0) {
+            es_log(s->ctx, ES_LOG_ERROR, "%s: cannot open: %s", f, strerror(errno));
+            continue;
+        }
+        s->len = 0;
+        s->skipping = 0;
+        es_log(s->ctx, ES_LOG_DEBUG, "reading %s from byte %" PRIu64, f, s->offset);
+        read_more(s);
+        return;
+    }
+    /* Every file read to its end. */
+    if (es_ctx_once(s->ctx)) {
+        es_log(s->ctx, ES_LOG_INFO, "%" PRIu64 " line(s) read, %" PRIu64 " skipped", s->n_lines, s->n_bad);
+        es_source_done(s->ctx);
+    }
+    /* Otherwise the repeating timer looks again in `interval`. */
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_files(src_t *s)
+{
+    for (size_t i = 0; i < s->n_files; i++)
+        free(s->files[i]);
+    free(s->files);
+    s->files = NULL;
+    s->n_files = s->cur = 0;
+}
+
+/* Lists the files to read this round. */
+static void scan(src_t *s)
+{
+    free_files(s);
+    struct stat st;
+    if (stat(s->path, &st) < 0) {
+        es_log(s->ctx, ES_LOG_ERROR, "%s: %s", s->path, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(s->path);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (e->d_name[0] == '.')
+                continue; /* hidden files and files still being written as .tmp */
+            char **nf = realloc(s->files, (s->n_files + 1) * sizeof *nf);
+            if (!nf)
+                break;
+            s->files = nf;
+            size_t l = strlen(s->path) + strlen(e->d_name) + 2;
+            if ((s->files[s->n_files] = malloc(l))) {
+                snprintf(s->files[s->n_files], l, "%s/%s", s->path, e->d_name);
+                s->n_files++;
+            }
+        }
+        if (d)
+            closedir(d);
+        else
+            es_log(s->ctx, ES_LOG_ERROR, "%s: %s", s->path, strerror(errno));
+        qsort(s->files, s->n_files, sizeof *s->files, cmp_str);
+    } else if ((s->files = malloc(sizeof *s->files)) && (s->files[0] = strdup(s->path))) {
+        s->n_files = 1;
+    }
+    s->cur = 0;
+    next_file(s);
+}
+
+static void on_tick(uv_timer_t *t)
+{
+    src_t *s = t->data;
+    if (!s->busy && !s->paused && !s->stopping && s->fd < 0)
+        scan(s);
+}
+
+/* ---- descriptor callbacks --------------------------------------------- */
+
+static int src_init(es_ctx_t *ctx, void **state)
+{
+    src_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return ES_ENOMEM;
+    s->ctx = ctx;
+    s->path = es_config_str(ctx, "path");
+    s->network = es_config_str(ctx, "network");
+    s->interval_ms = es_config_duration_ms(ctx, "interval");
+    s->max_line = (size_t)es_config_size(ctx, "max_line");
+    if (s->interval_ms < 100)
+        s->interval_ms = 100;
+    s->fd = -1;
+    uv_timer_init(es_ctx_loop(ctx), &s->timer);
+    s->timer.data = s;
+    *state = s;
+    return 0;
+}
+
+static int src_start(void *state)
+{
+    src_t *s = state;
+    if (!es_ctx_once(s->ctx))
+        uv_timer_start(&s->timer, on_tick, s->interval_ms, s->interval_ms);
+    scan(s);
+    return 0;
+}
+
+static void src_resume(void *state)
+{
+    src_t *s = state;
+    if (!s->paused || s->stopping)
+        return;
+    s->paused = 0;
+    if (s->fd >= 0 && !s->busy)
+        read_more(s);
+}
+
+static void src_stop(void *state)
+{
+    src_t *s = state;
+    s->stopping = 1;
+    if (!s->busy)
+        close_file(s);
+    uv_timer_stop(&s->timer);
+    uv_close((uv_handle_t *)&s->timer, on_timer_closed);
+}
+
+static void src_destroy(void *state)
+{
+    src_t *s = state;
+    free_files(s);
+    free(s->buf);
+    free(s);
+}
+
+const es_plugin_t earshot_source = {
+    .abi = ES_PLUGIN_ABI,
+    .kind = ES_KIND_SOURCE,
+    .name = "jsonl",
+    .description = "reads mentions as JSON lines from a file or a directory",
+    .keys = keys,
+    .init = src_init,
+    .start = src_start,
+    .resume = src_resume,
+    .stop = src_stop,
+    .destroy = src_destroy,
+};
