@@ -1,0 +1,37 @@
+# Sentiment scorer: included by the top-level Makefile.am.
+
+libescore_a_SOURCES += \
+	core/sentiment/scorer.h core/sentiment/internal.h \
+	core/sentiment/scorer.c core/sentiment/lexicon.c core/sentiment/utf8.c \
+	core/sentiment/tokenize.c core/sentiment/lang.c core/sentiment/vader.c \
+	core/sentiment/rules_en.c core/sentiment/rules_fr.c core/sentiment/cmd_score.c
+
+dist_lexicon_DATA += \
+	contrib/lexicons/en.tsv contrib/lexicons/fr.tsv contrib/lexicons/fr_extra.tsv \
+	contrib/lexicons/emoji.tsv
+
+EXTRA_DIST += \
+	contrib/lexicons/convert.js contrib/lexicons/LICENSES.md \
+	tests/sentiment_common.h tests/data/sentiment_fr.tsv tests/data/README.sentiment \
+	bench/sentiment/bench.c bench/sentiment/run.sh docs/sentiment.md
+
+SENTIMENT_TESTS = tests/sentiment_rules tests/sentiment_accuracy tests/sentiment_fr \
+	tests/sentiment_lexicon
+check_PROGRAMS += $(SENTIMENT_TESTS)
+TESTS += $(SENTIMENT_TESTS)
+
+SENTIMENT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -DES_TEST_SRCDIR='"$(abs_top_srcdir)"' \
+	-DES_LEXICON_DIR='"$(abs_top_srcdir)/contrib/lexicons"'
+
+tests_sentiment_rules_SOURCES = tests/sentiment_rules.c tests/sentiment_common.h tests/tap.h
+tests_sentiment_rules_CPPFLAGS = $(SENTIMENT_TEST_CPPFLAGS)
+tests_sentiment_rules_LDADD = $(ES_CORE_LDADD)
+tests_sentiment_accuracy_SOURCES = tests/sentiment_accuracy.c tests/sentiment_common.h tests/tap.h
+tests_sentiment_accuracy_CPPFLAGS = $(SENTIMENT_TEST_CPPFLAGS)
+tests_sentiment_accuracy_LDADD = $(ES_CORE_LDADD)
+tests_sentiment_fr_SOURCES = tests/sentiment_fr.c tests/sentiment_common.h tests/tap.h
+tests_sentiment_fr_CPPFLAGS = $(SENTIMENT_TEST_CPPFLAGS)
+tests_sentiment_fr_LDADD = $(ES_CORE_LDADD)
+tests_sentiment_lexicon_SOURCES = tests/sentiment_lexicon.c tests/sentiment_common.h tests/tap.h
+tests_sentiment_lexicon_CPPFLAGS = $(SENTIMENT_TEST_CPPFLAGS)
+tests_sentiment_lexicon_LDADD = $(ES_CORE_LDADD)
