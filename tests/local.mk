@@ -1,1 +1,23 @@
+# Core tests. Plugin-specific tests live in their plugin's local.mk.
+check_LTLIBRARIES += tests/plugins/testsrc.la tests/plugins/testsink.la \
+	tests/plugins/badabi.la tests/plugins/nodesc.la
+tests_plugins_testsrc_la_SOURCES = tests/plugins/testsrc.c
+tests_plugins_testsrc_la_LDFLAGS = $(ES_TESTPLUGIN_LINK)
+tests_plugins_testsink_la_SOURCES = tests/plugins/testsink.c
+tests_plugins_testsink_la_LDFLAGS = $(ES_TESTPLUGIN_LINK)
+tests_plugins_badabi_la_SOURCES = tests/plugins/badabi.c
+tests_plugins_badabi_la_LDFLAGS = $(ES_TESTPLUGIN_LINK)
+tests_plugins_nodesc_la_SOURCES = tests/plugins/nodesc.c
+tests_plugins_nodesc_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 
+check_PROGRAMS += tests/utf8_test tests/config_test tests/route_test
+tests_utf8_test_SOURCES = tests/utf8_test.c tests/tap.h
+tests_utf8_test_LDADD = $(ES_CORE_LIBS)
+# It dlopens plugins, which resolve es_* against the test binary.
+tests_config_test_SOURCES = tests/config_test.c tests/tap.h $(libescore_a_SOURCES)
+tests_config_test_LDADD = $(ES_EXT_LIBS)
+tests_config_test_LDFLAGS = $(AM_LDFLAGS) -export-dynamic
+tests_route_test_SOURCES = tests/route_test.c tests/tap.h
+tests_route_test_LDADD = $(ES_CORE_LIBS)
+
+TESTS += tests/utf8_test tests/config_test tests/route_test

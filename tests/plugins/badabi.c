@@ -1,0 +1,9 @@
+/* Test-only plugin built for another ABI: the loader must refuse it. */
+#include <stddef.h>
+
+#include "plugin.h"
+
+const es_plugin_t earshot_source = {
+    .abi = ES_PLUGIN_ABI + 41, .kind = ES_KIND_SOURCE, .name = "badabi",
+    .description = "wrong ABI",
+};

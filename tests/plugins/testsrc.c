@@ -1,0 +1,58 @@
+/* Test-only source: emits `count` mentions at start, then says done. Its key
+ * table has one key of every type so config validation can be tested. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "plugin.h"
+
+static const es_config_key_t keys[] = {
+    {"count", ES_KEY_INT, "10", 0, "mentions to emit"},
+    {"prefix", ES_KEY_STRING, "t", 0, "id prefix"},
+    {"text", ES_KEY_STRING, "hello acme", 0, "text of every mention"},
+    {"ratio", ES_KEY_DOUBLE, "0.5", 0, "a number"},
+    {"flag", ES_KEY_BOOL, "false", 0, "a bool"},
+    {"every", ES_KEY_DURATION, "1m", 0, "a duration"},
+    {"limit", ES_KEY_SIZE, "1k", 0, "a size"},
+    {"tags", ES_KEY_LIST, NULL, 0, "a list"},
+    {"token", ES_KEY_SECRET, NULL, 0, "a secret"},
+    {"header.", ES_KEY_STRING, NULL, 0, "prefix keys"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
+typedef struct { es_ctx_t *ctx; } st_t;
+
+static int t_init(es_ctx_t *ctx, void **state)
+{
+    st_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return ES_ENOMEM;
+    s->ctx = ctx;
+    *state = s;
+    return 0;
+}
+
+static int t_start(void *state)
+{
+    st_t *s = state;
+    int64_t n = es_config_int(s->ctx, "count");
+    const char *prefix = es_config_str(s->ctx, "prefix");
+    for (int64_t i = 0; i < n; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "%s%lld", prefix, (long long)i);
+        es_mention_t m = {.id = id, .network = "test", .text = es_config_str(s->ctx, "text"),
+                          .created_at = 1700000000 + i};
+        es_emit(s->ctx, &m);
+    }
+    es_checkpoint_set(s->ctx, "emitted", "all");
+    es_source_done(s->ctx);
+    return 0;
+}
+
+static void t_stop(void *state) { es_stopped(((st_t *)state)->ctx); }
+static void t_destroy(void *state) { free(state); }
+
+const es_plugin_t earshot_source = {
+    .abi = ES_PLUGIN_ABI, .kind = ES_KIND_SOURCE, .name = "testsrc",
+    .description = "test source", .keys = keys,
+    .init = t_init, .start = t_start, .stop = t_stop, .destroy = t_destroy,
+};
