@@ -62,22 +62,57 @@ int es_lex_load_file(const char *path, es_lex_t *en, es_lex_t *fr, es_lex_t *emo
 
 /* Decodes one code point at s[0..n), n >= 1. Invalid bytes decode as
  * themselves (a Latin-1 reading) with length 1, so nothing is ever skipped. */
-uint32_t es_utf8_decode(const unsigned char *s, size_t n, size_t *len);
+uint32_t es_utf8_decode_slow(const unsigned char *s, size_t n, size_t *len);
 size_t es_utf8_encode(uint32_t cp, char *out);
 int es_cp_is_emoji(uint32_t cp);
 /* Joiners, variation selectors and skin-tone modifiers: part of the emoji
  * before them, never scored alone. */
 int es_cp_is_emoji_mod(uint32_t cp);
-int es_cp_is_letter(uint32_t cp);
+int es_cp_is_letter_slow(uint32_t cp);
 int es_cp_is_upper(uint32_t cp);
 int es_cp_is_lower(uint32_t cp);
-uint32_t es_cp_lower(uint32_t cp);
+uint32_t es_cp_lower_slow(uint32_t cp);
 /* Folds Latin-1/Latin Extended-A accented letters to their base letter
  * (é -> e, ç -> c, œ stays). */
 uint32_t es_cp_unaccent(uint32_t cp);
-int es_cp_is_space(uint32_t cp);
+int es_cp_is_space_slow(uint32_t cp);
+int es_cp_is_punct_slow(uint32_t cp);
+
+/* Social text is mostly ASCII: these inline the ASCII case and call out
+ * for the rest. Decoding never fails: invalid bytes decode as themselves
+ * (a Latin-1 reading) with length 1, so nothing is ever skipped. */
+static inline uint32_t es_utf8_decode(const unsigned char *s, size_t n, size_t *len)
+{
+    if (s[0] < 0x80) {
+        *len = 1;
+        return s[0];
+    }
+    return es_utf8_decode_slow(s, n, len);
+}
+
+static inline int es_cp_is_space(uint32_t cp)
+{
+    return cp < 0x80 ? cp == ' ' || (cp >= 0x09 && cp <= 0x0D) : es_cp_is_space_slow(cp);
+}
+
 /* Punctuation stripped from token edges. */
-int es_cp_is_punct(uint32_t cp);
+static inline int es_cp_is_punct(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) ||
+               (cp >= 0x5B && cp <= 0x60) || (cp >= 0x7B && cp <= 0x7E);
+    return es_cp_is_punct_slow(cp);
+}
+
+static inline int es_cp_is_letter(uint32_t cp)
+{
+    return cp < 0x80 ? (cp | 32) >= 'a' && (cp | 32) <= 'z' : es_cp_is_letter_slow(cp);
+}
+
+static inline uint32_t es_cp_lower(uint32_t cp)
+{
+    return cp < 0x80 ? (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp) : es_cp_lower_slow(cp);
+}
 
 /* ---- per-language rules (rules_en.c, rules_fr.c) ----------------------- */
 

@@ -7,7 +7,7 @@
  */
 #include "internal.h"
 
-uint32_t es_utf8_decode(const unsigned char *s, size_t n, size_t *len)
+uint32_t es_utf8_decode_slow(const unsigned char *s, size_t n, size_t *len)
 {
     unsigned c = s[0];
     if (c < 0x80) {
@@ -117,7 +117,7 @@ int es_cp_is_lower(uint32_t cp)
     return 0;
 }
 
-uint32_t es_cp_lower(uint32_t cp)
+uint32_t es_cp_lower_slow(uint32_t cp)
 {
     if (cp < 0x80)
         return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
@@ -158,7 +158,7 @@ uint32_t es_cp_unaccent(uint32_t cp)
     }
 }
 
-int es_cp_is_letter(uint32_t cp)
+int es_cp_is_letter_slow(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp | 32) >= 'a' && (cp | 32) <= 'z';
@@ -172,14 +172,14 @@ int es_cp_is_letter(uint32_t cp)
            !es_cp_is_emoji_mod(cp);
 }
 
-int es_cp_is_space(uint32_t cp)
+int es_cp_is_space_slow(uint32_t cp)
 {
     return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 || cp == 0x1680 ||
            (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
            cp == 0x205F || cp == 0x3000;
 }
 
-int es_cp_is_punct(uint32_t cp)
+int es_cp_is_punct_slow(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) ||

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Sentiment benchmark: the C scorer and, side by side on the same texts, the
+# npm package vader-sentiment under node. Self-contained: compiles with gcc
+# directly (no dependency on the autotools build) and npm-installs the JS
+# port into bench/sentiment/node_modules (git-ignored) when missing.
+#
+#   bench/sentiment/run.sh [FILE] [SECONDS]
+# FILE defaults to $EARSHOT_SHARED_DATA/sentiment/tweets_GroundTruth.txt.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+data=${EARSHOT_SHARED_DATA:-$top/../shared/data}
+file=${1:-$data/sentiment/tweets_GroundTruth.txt}
+secs=${2:-3}
+out=${BENCH_BUILD_DIR:-${TMPDIR:-/tmp}/earshot-bench-sentiment}
+[ -r "$file" ] || { echo "run.sh: $file not found (set EARSHOT_SHARED_DATA)" >&2; exit 1; }
+mkdir -p "$out"
+
+# es_strerror lives in the core; the bench needs only a stand-in.
+cat > "$out/strerror_stub.c" <<'C'
+const char *es_strerror(int err);
+const char *es_strerror(int err) { (void)err; return "error"; }
+C
+gcc -std=gnu11 -O2 -DNDEBUG -Wall -Wextra \
+    -DES_LEXICON_DIR="\"$top/contrib/lexicons\"" \
+    "$top"/core/sentiment/scorer.c "$top"/core/sentiment/lexicon.c \
+    "$top"/core/sentiment/utf8.c "$top"/core/sentiment/tokenize.c \
+    "$top"/core/sentiment/lang.c "$top"/core/sentiment/vader.c \
+    "$top"/core/sentiment/rules_en.c "$top"/core/sentiment/rules_fr.c \
+    "$here/bench.c" "$out/strerror_stub.c" -lm -o "$out/bench"
+
+c_out=$("$out/bench" "$file" "$secs")
+echo "$c_out"
+c_us=$(echo "$c_out" | awk '/per text/ {print $3; exit}')
+
+if ! command -v node >/dev/null 2>&1; then
+    echo "node not found: JS comparison skipped"
+    exit 0
+fi
+if [ ! -f "$here/node_modules/vader-sentiment/package.json" ]; then
+    npm install --prefix "$here" --no-save --no-audit --no-fund --ignore-scripts \
+        vader-sentiment@1.1.3 >/dev/null 2>&1 ||
+        { echo "npm install vader-sentiment failed: JS comparison skipped"; exit 0; }
+fi
+js_out=$(node "$here/bench_vader.js" "$file" "$secs")
+echo "$js_out"
+js_us=$(echo "$js_out" | awk '/per text/ {print $3; exit}')
+awk -v c="$c_us" -v j="$js_us" 'BEGIN { printf "ratio: C is %.0fx faster than node vader-sentiment (%.3f us vs %.3f us per text)\n", j / c, c, j }'
