@@ -239,12 +239,19 @@ const char *es_lang_detect(const char *text, size_t len)
             if (cp >= 0xE0 && cp <= 0xFF && cp != 0xF1 && cp != 0xE3 && cp != 0xF5 && cp != 0xE4 &&
                 cp != 0xF6 && cp != 0xFC && cp != 0xDF)
                 fr += 0.5; /* é è ê à ç ù ...: not ñ ã õ ä ö ü ß */
-            char tmp[4];
-            size_t el = es_utf8_encode(es_cp_lower(cp), tmp);
-            if (wn + el < sizeof w)
-                memcpy(w + wn, tmp, el), wn += el;
-            else
-                too_long = 1;
+            if (cp < 0x80) {
+                if (wn + 1 < sizeof w)
+                    w[wn++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+                else
+                    too_long = 1;
+            } else {
+                char tmp[4];
+                size_t el = es_utf8_encode(es_cp_lower(cp), tmp);
+                if (wn + el < sizeof w)
+                    memcpy(w + wn, tmp, el), wn += el;
+                else
+                    too_long = 1;
+            }
         } else if (wn) {
             if (!too_long) {
                 unsigned m = es_stop_mask(w, wn);

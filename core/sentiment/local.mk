@@ -13,7 +13,8 @@ dist_lexicon_DATA += \
 EXTRA_DIST += \
 	contrib/lexicons/convert.js contrib/lexicons/LICENSES.md \
 	tests/sentiment_common.h tests/data/sentiment_fr.tsv tests/data/README.sentiment \
-	bench/sentiment/bench.c bench/sentiment/run.sh docs/sentiment.md
+	bench/sentiment/bench.c bench/sentiment/bench_vader.js bench/sentiment/run.sh \
+	docs/sentiment.md
 
 SENTIMENT_TESTS = tests/sentiment_rules tests/sentiment_accuracy tests/sentiment_fr \
 	tests/sentiment_lexicon

@@ -431,7 +431,7 @@ static void es_chunk(const es_scorer_t *s, int lang, es_scratch_t *sc, const cha
     for (const char *q = p; q < end;) {
         size_t l;
         uint32_t cp = es_utf8_decode((const unsigned char *)q, (size_t)(end - q), &l);
-        if (!es_cp_is_emoji(cp) && !es_cp_is_emoji_mod(cp)) {
+        if (cp < 0xA9 || (!es_cp_is_emoji(cp) && !es_cp_is_emoji_mod(cp))) {
             q += l;
             continue;
         }
