@@ -304,6 +304,15 @@ static size_t es_cp_count(const char *p, size_t n)
 /* One white-space-free, emoji-free piece of text. */
 static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n)
 {
+    if (n == 1 && lang == ES_LANG_FR && (p[0] | 32) == 'n') {
+        /* "je n aime pas": an elision typed without its apostrophe. */
+        es_tok_t *t = es_tok_new(sc, ES_TK_WORD);
+        memcpy(sc->buf + sc->buf_len, "ne", 2);
+        sc->buf_len += 2;
+        t->low_len = 2;
+        es_lookup(s, lang, t, "ne", 2);
+        return;
+    }
     if (n < 2)
         return; /* VADER drops one-character tokens ("I", "a", "-") */
     if (n <= 8 && es_emoticon_shape(p, n)) {
