@@ -22,6 +22,7 @@ struct es_sink_queue {
     int completing;    /* inside es_batch_done: releasing records must not send */
     unsigned attempt;  /* attempts made for the head batch */
     int waiting;       /* timer armed: linger or backoff */
+    int due;           /* linger expired: send even a partial batch */
     int backing_off;
     uv_timer_t timer;
 };
@@ -33,6 +34,7 @@ static void on_timer(uv_timer_t *t)
     es_sink_queue_t *q = t->data;
     q->waiting = 0;
     q->backing_off = 0;
+    q->due = 1;
     try_send(q);
 }
 
@@ -152,6 +154,7 @@ static void send_batch(es_sink_queue_t *q)
         recs[i] = &at(q, i)->pub;
         msgs[i] = NULL;
     }
+    q->due = 0;
     q->batch_n = n;
     q->batch.records = recs;
     q->batch.count = n;
@@ -173,7 +176,7 @@ static void try_send(es_sink_queue_t *q)
     int full = q->count >= (size_t)s->icfg->batch_max;
     int urgent = s->agent->shutting_down || s->draining ||
                  (s->agent->once && es_agent_sources_idle(s->agent));
-    if (!full && !urgent && s->icfg->batch_linger_ms > 0) {
+    if (!full && !urgent && !q->due && s->icfg->batch_linger_ms > 0) {
         if (!q->waiting) {
             q->waiting = 1;
             uv_timer_start(&q->timer, on_timer, s->icfg->batch_linger_ms, 0);

@@ -21,3 +21,7 @@ tests_route_test_SOURCES = tests/route_test.c tests/tap.h
 tests_route_test_LDADD = $(ES_CORE_LIBS)
 
 TESTS += tests/utf8_test tests/config_test tests/route_test
+
+dist_check_SCRIPTS += tests/lib.sh tests/once_test.sh tests/loader_test.sh \
+	tests/delivery_test.sh tests/reload_test.sh
+TESTS += tests/once_test.sh tests/loader_test.sh tests/delivery_test.sh tests/reload_test.sh

@@ -19,6 +19,7 @@
 
 #include "plugin.h"
 #include "timeparse.h"
+#include "utf8.h"
 
 #define CHUNK (256 * 1024)
 
@@ -87,8 +88,18 @@ static void handle_line(src_t *s, const char *file, uint64_t line, const char *p
     if (n == 0)
         return;
     s->n_lines++;
+    /* jansson refuses invalid UTF-8 outright; archives in the wild carry
+     * Latin-1 bytes, so repair first (U+FFFD) and keep the mention. */
+    char *fixed = NULL;
+    if (!es_utf8_is_valid(p, n)) {
+        if (!(fixed = es_utf8_sanitize(p, n, NULL)))
+            return;
+        p = fixed;
+        n = strlen(fixed);
+    }
     json_error_t err;
-    json_t *o = json_loadb(p, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+    json_t *o = json_loadb(p, n, JSON_REJECT_DUPLICATES, &err);
+    free(fixed);
     if (!o) {
         char msg[256];
         snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", err.column, err.text);
