@@ -1,14 +1,24 @@
-# RSS/Atom source plugin, plus the text and date utilities it introduced
-# (in the core library so every plugin can call them). Included by the
-# top-level Makefile.am.
+# RSS/Atom source plugin and the tests of the text and date utilities it
+# introduced. Included by the top-level Makefile.am, which itself lists
+# core/text.c and core/timeparse.c in libescore.a so every plugin can call
+# them.
 
-libescore_a_SOURCES += core/text.c core/text.h core/timeparse.c core/timeparse.h
+# es_* calls (including es_html_to_text, es_time_parse) resolve against the
+# earshot binary at dlopen time; only libxml2 and libcrypto are linked here.
+pkglib_LTLIBRARIES += plugins/rss/rss.la
+plugins_rss_rss_la_SOURCES = plugins/rss/plugin.c \
+	plugins/rss/parse.c plugins/rss/parse.h \
+	plugins/rss/repair.c plugins/rss/repair.h \
+	plugins/rss/seen.c plugins/rss/seen.h
+plugins_rss_rss_la_CFLAGS = $(AM_CFLAGS) $(LIBXML2_CFLAGS)
+plugins_rss_rss_la_LDFLAGS = $(ES_PLUGIN_LINK)
+plugins_rss_rss_la_LIBADD = $(LIBXML2_LIBS) $(LIBCRYPTO_LIBS)
 
 check_PROGRAMS += tests/text_test tests/timeparse_test
 tests_text_test_SOURCES = tests/text_test.c tests/tap.h
-tests_text_test_LDADD = $(ES_CORE_LDADD)
+tests_text_test_LDADD = $(ES_CORE_LIBS)
 tests_timeparse_test_SOURCES = tests/timeparse_test.c tests/tap.h
-tests_timeparse_test_LDADD = $(ES_CORE_LDADD)
+tests_timeparse_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/text_test tests/timeparse_test
 
 check_PROGRAMS += tests/rss_parse_test
@@ -18,6 +28,17 @@ tests_rss_parse_test_SOURCES = tests/rss_parse_test.c tests/tap.h \
 	plugins/rss/parse.c plugins/rss/parse.h plugins/rss/repair.c plugins/rss/repair.h
 tests_rss_parse_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/rss
 tests_rss_parse_test_CFLAGS = $(AM_CFLAGS) $(LIBXML2_CFLAGS)
-tests_rss_parse_test_LDADD = $(ES_CORE_LDADD) $(LIBXML2_LIBS) $(LIBCRYPTO_LIBS)
+tests_rss_parse_test_LDADD = $(ES_CORE_LIBS) $(LIBXML2_LIBS) $(LIBCRYPTO_LIBS)
 TESTS += tests/rss_parse_test
+
+check_PROGRAMS += tests/rss_seen_test
+tests_rss_seen_test_SOURCES = tests/rss_seen_test.c tests/tap.h \
+	plugins/rss/seen.c plugins/rss/seen.h
+tests_rss_seen_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/rss
+tests_rss_seen_test_LDADD = $(ES_CORE_LIBS)
+TESTS += tests/rss_seen_test
+
+# End to end: the built daemon against tests/http_fixture_server.py.
+TESTS += tests/rss_e2e.sh
+dist_check_SCRIPTS += tests/rss_e2e.sh tests/http_fixture_server.py
 EXTRA_DIST += tests/data/rss tests/data/README.rss
