@@ -602,7 +602,13 @@ static void apply_main(parse_ctx_t *pc)
     es_value_t v;
     cfg->state_dir = main_str(pc, "state_dir");
     cfg->plugin_dir = main_str(pc, "plugin_dir");
-    cfg->lexicon_dir = main_str(pc, "lexicon_dir");
+    /* An uninstalled build (tests, the demo) points at its source tree's
+     * lexicons through the environment; an explicit key still wins. */
+    const char *lex_env = getenv("EARSHOT_LEXICON_DIR");
+    if (!main_get(pc, "lexicon_dir") && lex_env && *lex_env)
+        cfg->lexicon_dir = es_strdup(lex_env);
+    else
+        cfg->lexicon_dir = main_str(pc, "lexicon_dir");
     cfg->inventory = main_str(pc, "inventory");
     cfg->sentiment_extra_lexicon = main_str(pc, "sentiment.extra_lexicon");
     const es_kv_t *lk = main_get(pc, "log_level");

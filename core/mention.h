@@ -20,6 +20,7 @@ typedef struct es_rec {
     char **addressed; /* points into strings */
     char *stage_strings[4]; /* brand, author_kind, owner, addressed_account */
     char *owned_id;   /* id rewritten by normalise, else NULL */
+    char lang_buf[8]; /* detected language when the source gave none */
     json_t *fields;   /* alert/account records */
     char *json;       /* cached es_record_json() */
     size_t json_len;

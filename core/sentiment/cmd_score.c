@@ -15,7 +15,7 @@
 #define ES_LEXICON_DIR "/usr/local/share/earshot/lexicons"
 #endif
 
-int es_cmd_score(int argc, char **argv);
+#include "../cmd.h"
 
 static void es_score_usage(FILE *out)
 {

@@ -21,18 +21,19 @@ SENTIMENT_TESTS = tests/sentiment_rules tests/sentiment_accuracy tests/sentiment
 check_PROGRAMS += $(SENTIMENT_TESTS)
 TESTS += $(SENTIMENT_TESTS)
 
-SENTIMENT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -DES_TEST_SRCDIR='"$(abs_top_srcdir)"' \
-	-DES_LEXICON_DIR='"$(abs_top_srcdir)/contrib/lexicons"'
+# ES_LEXICON_DIR comes from AM_CPPFLAGS; the harness points the tests at
+# the source tree's lexicons through EARSHOT_LEXICON_DIR.
+SENTIMENT_TEST_DEFS = $(AM_CPPFLAGS) -DES_TEST_SRCDIR='"$(abs_top_srcdir)"'
 
 tests_sentiment_rules_SOURCES = tests/sentiment_rules.c tests/sentiment_common.h tests/tap.h
-tests_sentiment_rules_CPPFLAGS = $(SENTIMENT_TEST_CPPFLAGS)
-tests_sentiment_rules_LDADD = $(ES_CORE_LDADD)
+tests_sentiment_rules_CPPFLAGS = $(SENTIMENT_TEST_DEFS)
+tests_sentiment_rules_LDADD = $(ES_CORE_LIBS)
 tests_sentiment_accuracy_SOURCES = tests/sentiment_accuracy.c tests/sentiment_common.h tests/tap.h
-tests_sentiment_accuracy_CPPFLAGS = $(SENTIMENT_TEST_CPPFLAGS)
-tests_sentiment_accuracy_LDADD = $(ES_CORE_LDADD)
+tests_sentiment_accuracy_CPPFLAGS = $(SENTIMENT_TEST_DEFS)
+tests_sentiment_accuracy_LDADD = $(ES_CORE_LIBS)
 tests_sentiment_fr_SOURCES = tests/sentiment_fr.c tests/sentiment_common.h tests/tap.h
-tests_sentiment_fr_CPPFLAGS = $(SENTIMENT_TEST_CPPFLAGS)
-tests_sentiment_fr_LDADD = $(ES_CORE_LDADD)
+tests_sentiment_fr_CPPFLAGS = $(SENTIMENT_TEST_DEFS)
+tests_sentiment_fr_LDADD = $(ES_CORE_LIBS)
 tests_sentiment_lexicon_SOURCES = tests/sentiment_lexicon.c tests/sentiment_common.h tests/tap.h
-tests_sentiment_lexicon_CPPFLAGS = $(SENTIMENT_TEST_CPPFLAGS)
-tests_sentiment_lexicon_LDADD = $(ES_CORE_LDADD)
+tests_sentiment_lexicon_CPPFLAGS = $(SENTIMENT_TEST_DEFS)
+tests_sentiment_lexicon_LDADD = $(ES_CORE_LIBS)
