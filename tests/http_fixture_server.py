@@ -34,6 +34,8 @@ Routes (PATH is a file under --root; query options combine where sensible):
   /seq/A,B,C               the n-th request for this exact path gets the n-th
                            file, the last one repeating: a feed that changes.
   /hits                    JSON object: request count per path so far.
+  POST|PUT /echo           JSON object {method, headers, body} of the request
+                           (any method; the body is read per Content-Length).
   anything else missing    404.
 """
 
@@ -155,6 +157,21 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_HEAD(self):
         self.do_GET()
+
+    def do_POST(self):
+        self._url = urllib.parse.urlsplit(self.path)
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else b""
+        if self._url.path != "/echo":
+            return self._not_found()
+        out = json.dumps({
+            "method": self.command,
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+            "body": body.decode("utf-8", "replace"),
+        }, sort_keys=True).encode()
+        self._send(200, out, "application/json")
+
+    do_PUT = do_POST
 
     def do_GET(self):
         self._url = urllib.parse.urlsplit(self.path)
