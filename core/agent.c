@@ -361,7 +361,6 @@ static void reload(es_agent_t *a, const char *path)
         return;
     }
     es_diag_free(&diag);
-    ncfg->refs = 1;
     if (strcmp(ncfg->state_dir, a->cfg->state_dir) != 0)
         es_logf(ES_LOG_WARN, "state_dir changed: takes effect after a restart");
     es_log_set_level(ncfg->log_level);
@@ -477,7 +476,6 @@ int es_agent_run(const es_run_opts_t *opts)
         es_config_free(cfg);
         return 2;
     }
-    cfg->refs = 1;
     es_log_set_level(cfg->log_level);
     g_config_path = cfg->main_path;
 

@@ -551,7 +551,8 @@ static void parse_dropins(parse_ctx_t *pc, const char *dir)
             n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++)
         parse_file(pc, names[i], 0);
     es_strv_free(names, n);
@@ -716,6 +717,7 @@ int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag)
     es_config_t *cfg = calloc(1, sizeof *cfg);
     if (!cfg)
         return ES_ENOMEM;
+    cfg->refs = 1; /* the caller's */
     cfg->main_path = es_strdup(main_path ? main_path : es_config_default_path());
     parse_ctx_t pc = {.cfg = cfg, .diag = diag};
     int rc = parse_file(&pc, cfg->main_path, 1);

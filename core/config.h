@@ -95,7 +95,8 @@ extern const es_config_key_t es_core_instance_keys[];
 extern const es_config_key_t es_core_sink_keys[];
 extern const es_config_key_t es_main_keys[];
 
-/* Parses main_path (NULL: the default) and its drop-ins. Syntax, global
+/* Parses main_path (NULL: the default) and its drop-ins. The result holds
+ * one reference (es_config_unref, or es_config_free when never shared). Syntax, global
  * keys, section names, duplicate names and ${VAR} are checked here; plugin
  * keys are checked by es_config_validate(). Returns 0 with *out set even
  * when diagnostics were added (so `check` can go on); ES_EIO if the main file

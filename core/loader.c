@@ -156,7 +156,8 @@ void es_loader_list(const char *search_path, es_loader_visit_cb visit, void *arg
                 n++;
         }
         closedir(d);
-        qsort(names, n, sizeof *names, cmp_str);
+        if (n)
+            qsort(names, n, sizeof *names, cmp_str);
         for (size_t i = 0; i < n; i++) {
             int dup = 0;
             for (size_t j = 0; j < n_seen; j++)

@@ -201,7 +201,7 @@ int main(void)
     free(msgs);
 
     /* Drop-ins load in lexical order, and only *.conf. */
-    load(MAIN, NULL, NULL);
+    free(load(MAIN, NULL, NULL));
     write_file("conf.d/20-b.conf", "[source b]\nplugin = testsrc\n", 0644);
     write_file("conf.d/10-a.conf", "[source a]\nplugin = testsrc\n", 0644);
     write_file("conf.d/30-c.conf~", "[source c]\nplugin = testsrc\n", 0644);

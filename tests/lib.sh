@@ -5,7 +5,8 @@ tap_n=0
 tap_fail=0
 T=$(mktemp -d "${TMPDIR:-/tmp}/earshot-test.XXXXXX")
 tap_cleanup() { :; }
-trap 'tap_cleanup; rm -rf "$T"' EXIT
+# EARSHOT_TEST_KEEP=1 keeps the scratch directory for a post-mortem.
+trap 'tap_cleanup; if [ -n "${EARSHOT_TEST_KEEP:-}" ]; then echo "# kept $T"; else rm -rf "$T"; fi' EXIT
 
 : "${EARSHOT:?EARSHOT must name the earshot binary (run through make check)}"
 export EARSHOT_PLUGIN_PATH="${EARSHOT_PLUGIN_PATH:-}"

@@ -354,7 +354,8 @@ static void scan(src_t *s)
             closedir(d);
         else
             es_log(s->ctx, ES_LOG_ERROR, "%s: %s", s->path, strerror(errno));
-        qsort(s->files, s->n_files, sizeof *s->files, cmp_str);
+        if (s->n_files)
+            qsort(s->files, s->n_files, sizeof *s->files, cmp_str);
     } else if ((s->files = malloc(sizeof *s->files)) && (s->files[0] = strdup(s->path))) {
         s->n_files = 1;
     }

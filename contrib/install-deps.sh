@@ -1,0 +1,29 @@
+#!/bin/sh
+# Installs the Debian packages earshot needs to build and to run its whole
+# test suite (real PostgreSQL and SMTP servers included). Does nothing when
+# they are all present; uses apt-get as root, sudo -n otherwise.
+set -eu
+PKGS="build-essential autoconf automake libtool pkg-config
+libuv1-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev libinih-dev
+libxml2-dev libssl-dev libpq-dev libarchive-dev zlib1g-dev
+sqlite3 python3 python3-aiosmtpd postgresql ca-certificates"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO="sudo -n"
+else
+    echo "earshot: missing Debian packages:$missing" >&2
+    echo "install them with: sudo apt-get install$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
