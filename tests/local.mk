@@ -25,5 +25,6 @@ tests_http_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/utf8_test tests/config_test tests/route_test tests/http_test
 
 dist_check_SCRIPTS += tests/lib.sh tests/once_test.sh tests/loader_test.sh \
-	tests/delivery_test.sh tests/reload_test.sh
-TESTS += tests/once_test.sh tests/loader_test.sh tests/delivery_test.sh tests/reload_test.sh
+	tests/delivery_test.sh tests/reload_test.sh tests/confd_test.sh
+TESTS += tests/once_test.sh tests/loader_test.sh tests/delivery_test.sh tests/reload_test.sh \
+	tests/confd_test.sh
