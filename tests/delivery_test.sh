@@ -101,6 +101,7 @@ cat > "$T/conf.d/10.conf" <<EOC
 [source gen]
 plugin = testsrc
 count = 5
+tls_verify = false
 
 [sink alerts]
 plugin = testsink
@@ -120,4 +121,5 @@ write_main "$T" "$brand_cfg"
 is $? 0 "routing run exits 0"
 is "$(lines "$T/alerts.jsonl")" 0 "match.kind = alert got no mentions"
 is "$(lines "$T/mentions.jsonl")" 5 "match.kind = mention + match.brand = acme got all five"
+like "$T/log5" "warn +source gen: tls_verify = false: TLS certificates are NOT verified" "turning TLS verification off is logged as a warning"
 done_testing

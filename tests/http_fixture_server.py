@@ -8,7 +8,7 @@ test reads afterwards (method, path, headers, status, bytes, gzipped).
 
 Usage:
   http_fixture_server.py --root DIR --port-file FILE [--log FILE]
-                         [--host 127.0.0.1]
+                         [--host 127.0.0.1] [--tls-cert PEM --tls-key PEM]
 
 The port is written to --port-file once the socket listens (write then
 rename, so a reader never sees a partial number). Stop the server with
@@ -321,9 +321,16 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log")
     ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate")
+    ap.add_argument("--tls-key", help="and this PEM key")
     args = ap.parse_args()
 
     srv = Server((args.host, 0), Handler)
+    if args.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     srv.state = State(args.root, args.log)
     srv.state.port = srv.server_address[1]
 

@@ -90,19 +90,27 @@ static void write_file(const char *name, const char *data, size_t len)
     fclose(f);
 }
 
-static void start_server(void)
+/* Starts the fixture server (HTTPS with a self-signed certificate when
+ * tls); writes its base URL into out. Returns its pid. */
+static pid_t start_server_at(int tls, char *out, size_t outlen)
 {
-    char root[300], portf[300], log[300];
+    char root[300], portf[300], log[300], cert[300], key[300];
     snprintf(root, sizeof root, "%s/www", dir);
-    snprintf(portf, sizeof portf, "%s/port", dir);
+    snprintf(portf, sizeof portf, "%s/port%d", dir, tls);
     snprintf(log, sizeof log, "%s/requests.jsonl", dir);
+    snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+    snprintf(key, sizeof key, "%s/key.pem", dir);
     const char *src = getenv("top_srcdir");
     char script[512];
     snprintf(script, sizeof script, "%s/tests/http_fixture_server.py", src ? src : ".");
-    server = fork();
-    if (server == 0) {
-        execlp("python3", "python3", script, "--root", root, "--port-file", portf, "--log", log,
-               (char *)NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (tls)
+            execlp("python3", "python3", script, "--root", root, "--port-file", portf, "--log", log,
+                   "--tls-cert", cert, "--tls-key", key, (char *)NULL);
+        else
+            execlp("python3", "python3", script, "--root", root, "--port-file", portf, "--log", log,
+                   (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 100; i++) {
@@ -110,8 +118,8 @@ static void start_server(void)
         int port = 0;
         if (f && fscanf(f, "%d", &port) == 1 && port > 0) {
             fclose(f);
-            snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
-            return;
+            snprintf(out, outlen, "%s://127.0.0.1:%d", tls ? "https" : "http", port);
+            return pid;
         }
         if (f)
             fclose(f);
@@ -119,6 +127,8 @@ static void start_server(void)
     }
     skip_all("fixture HTTP server did not start");
 }
+
+static void start_server(void) { server = start_server_at(0, base, sizeof base); }
 
 /* The server logs a request after answering it, so poll briefly. */
 static char *read_log_for(const char *needle)
@@ -144,7 +154,7 @@ int main(void)
     if (system("command -v python3 >/dev/null 2>&1") != 0)
         skip_all("python3 not installed");
     snprintf(dir, sizeof dir, "/tmp/es-http-test.%d", (int)getpid());
-    char cmd[600];
+    char cmd[1200];
     snprintf(cmd, sizeof cmd, "mkdir -p %s/www %s/state", dir, dir);
     if (system(cmd) != 0)
         skip_all("cannot create %s", dir);
@@ -301,6 +311,34 @@ int main(void)
     ok(r.done && r.error == ES_ECANCELED, "cancel runs the callback with ECANCELED");
     result_free(&r);
     ok(es_http_active(h) == 0, "nothing left in flight");
+
+    /* TLS: a self-signed server is refused unless the instance turned
+     * verification off. */
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+             "-keyout %s/key.pem -out %s/cert.pem >/dev/null 2>&1", dir, dir);
+    if (system(cmd) == 0) {
+        char tbase[128];
+        pid_t tls_server = start_server_at(1, tbase, sizeof tbase);
+        char turl[256];
+        snprintf(turl, sizeof turl, "%s/hello.txt", tbase);
+        es_http_request_t tq = {.url = turl};
+        memset(&r, 0, sizeof r);
+        es_http_submit(h, NULL, 1, &tq, on_done, &r, NULL);
+        wait_all(&r, 1);
+        ok(r.error == ES_EHTTP && r.status == 0, "HTTPS with an untrusted certificate is refused by default");
+        result_free(&r);
+        memset(&r, 0, sizeof r);
+        es_http_submit(h, NULL, 0, &tq, on_done, &r, NULL);
+        wait_all(&r, 1);
+        ok(r.error == 0 && r.status == 200 && strcmp(r.body, "hello, earshot\n") == 0,
+           "and accepted only with tls_verify off");
+        result_free(&r);
+        kill(tls_server, SIGTERM);
+        waitpid(tls_server, NULL, 0);
+    } else {
+        diag("openssl CLI missing: TLS checks not run");
+    }
 
     /* Closing with requests pending cancels them. */
     memset(&r, 0, sizeof r);
