@@ -24,7 +24,11 @@ for variant in release asan; do
     LSAN_OPTIONS=suppressions="$top/tests/lsan.supp":print_suppressions=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         make -C "$dir" -j"$jobs" check >"$dir/check.out" 2>&1 || status=1
-    grep -E '^(FAIL|ERROR|XPASS)' "$dir/check.out" | head -40
+    if grep -qE '^(FAIL|ERROR|XPASS)' "$dir/check.out"; then
+        grep -E '^(FAIL|ERROR|XPASS)' "$dir/check.out" | head -40
+    elif [ "$status" -ne 0 ]; then
+        tail -n 20 "$dir/check.out"   # failed before any test ran: say why
+    fi
     grep -E '^# (TOTAL|PASS|SKIP|FAIL|ERROR):' "$dir/check.out" | tr '\n' ' '; echo
 done
 # Count every test point of both variants from automake's .trs files.
