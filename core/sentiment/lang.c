@@ -9,268 +9,345 @@
 
 #include "internal.h"
 
-/* Spanish, German, Italian, Portuguese, Dutch: enough to say "other"
- * instead of scoring them with the English lexicon. */
-/* Stop words of the three profiles, one sorted table with a mask per word
- * (1 en, 2 fr, 4 other: Spanish, German, Italian, Portuguese, Dutch),
- * indexed by first byte so that a look-up compares a handful of entries.
- * Generated from the word lists in git history; keep it sorted by bytes. */
+/* Stop words of the three profiles with a mask per word (1 en, 2 fr, 4
+ * other: Spanish, German, Italian, Portuguese, Dutch: enough to say "other"
+ * instead of scoring them with the English lexicon). A word of up to eight
+ * bytes is packed into an integer, byte i at bits 8i..8i+7 (zero-padded;
+ * words hold no NUL), and looked up in a static open-addressing table: slot
+ * (key * ES_STOP_MUL) >> (64 - ES_STOP_BITS), then linear probing. The one
+ * longer word, "néanmoins", is compared directly. To add a word, place it by
+ * that rule (the first free slot from its hash). */
+#define ES_STOP_BITS 9
+#define ES_STOP_MUL 0x9E3779B97F4A7C15ull
+#define ES_K8(a, b, c, d, e, f, g, h)                                                     \
+    ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24 |      \
+     (uint64_t)(e) << 32 | (uint64_t)(f) << 40 | (uint64_t)(g) << 48 | (uint64_t)(h) << 56)
+
 typedef struct es_stop {
-    const char *w;
-    uint8_t len;
+    uint64_t key; /* 0 = empty slot */
     uint8_t mask;
 } es_stop_t;
 
-#define ES_STOP_MAXLEN 10
-
-static const es_stop_t es_stops[] = {
-    {"aber", 4, 4}, /* aber */
-    {"about", 5, 1}, /* about */
-    {"after", 5, 1}, /* after */
-    {"all", 3, 1}, /* all */
-    {"also", 4, 1}, /* also */
-    {"am", 2, 1}, /* am */
-    {"and", 3, 1}, /* and */
-    {"are", 3, 1}, /* are */
-    {"au", 2, 2}, /* au */
-    {"auf", 3, 4}, /* auf */
-    {"aux", 3, 2}, /* aux */
-    {"avec", 4, 2}, /* avec */
-    {"be", 2, 1}, /* be */
-    {"because", 7, 1}, /* because */
-    {"been", 4, 1}, /* been */
-    {"bien", 4, 2}, /* bien */
-    {"bueno", 5, 4}, /* bueno */
-    {"but", 3, 1}, /* but */
-    {"by", 2, 1}, /* by */
-    {"c'est", 5, 2}, /* c'est */
-    {"can", 3, 1}, /* can */
-    {"ce", 2, 2}, /* ce */
-    {"ces", 3, 2}, /* ces */
-    {"cette", 5, 2}, /* cette */
-    {"che", 3, 4}, /* che */
-    {"com", 3, 4}, /* com */
-    {"comme", 5, 2}, /* comme */
-    {"con", 3, 4}, /* con */
-    {"could", 5, 1}, /* could */
-    {"dans", 4, 2}, /* dans */
-    {"das", 3, 4}, /* das */
-    {"dat", 3, 4}, /* dat */
-    {"del", 3, 4}, /* del */
-    {"der", 3, 4}, /* der */
-    {"des", 3, 2}, /* des */
-    {"did", 3, 1}, /* did */
-    {"die", 3, 4}, /* die */
-    {"do", 2, 1}, /* do */
-    {"does", 4, 1}, /* does */
-    {"don't", 5, 1}, /* don't */
-    {"du", 2, 2}, /* du */
-    {"een", 3, 4}, /* een */
-    {"ein", 3, 4}, /* ein */
-    {"eine", 4, 4}, /* eine */
-    {"el", 2, 4}, /* el */
-    {"elle", 4, 2}, /* elle */
-    {"est", 3, 2}, /* est */
-    {"esta", 4, 4}, /* esta */
-    {"est\xC3\xA1", 5, 4}, /* está */
-    {"et", 2, 2}, /* et */
-    {"for", 3, 1}, /* for */
-    {"from", 4, 1}, /* from */
-    {"get", 3, 1}, /* get */
-    {"got", 3, 1}, /* got */
-    {"g\xC3\xA9nial", 7, 2}, /* génial */
-    {"had", 3, 1}, /* had */
-    {"has", 3, 1}, /* has */
-    {"have", 4, 1}, /* have */
-    {"he", 2, 1}, /* he */
-    {"her", 3, 1}, /* her */
-    {"het", 3, 4}, /* het */
-    {"his", 3, 1}, /* his */
-    {"how", 3, 1}, /* how */
-    {"i'm", 3, 1}, /* i'm */
-    {"ich", 3, 4}, /* ich */
-    {"if", 2, 1}, /* if */
-    {"il", 2, 2}, /* il */
-    {"ils", 3, 2}, /* ils */
-    {"is", 2, 1}, /* is */
-    {"ist", 3, 4}, /* ist */
-    {"it", 2, 1}, /* it */
-    {"it's", 4, 1}, /* it's */
-    {"j'ai", 4, 2}, /* j'ai */
-    {"je", 2, 2}, /* je */
-    {"just", 4, 1}, /* just */
-    {"la", 2, 2}, /* la */
-    {"le", 2, 2}, /* le */
-    {"les", 3, 2}, /* les */
-    {"leur", 4, 2}, /* leur */
-    {"lol", 3, 1}, /* lol */
-    {"los", 3, 4}, /* los */
-    {"mais", 4, 2}, /* mais */
-    {"mdr", 3, 2}, /* mdr */
-    {"merci", 5, 2}, /* merci */
-    {"mes", 3, 2}, /* mes */
-    {"mit", 3, 4}, /* mit */
-    {"moi", 3, 2}, /* moi */
-    {"mon", 3, 2}, /* mon */
-    {"muito", 5, 4}, /* muito */
-    {"muy", 3, 4}, /* muy */
-    {"my", 2, 1}, /* my */
-    {"nicht", 5, 4}, /* nicht */
-    {"niet", 4, 4}, /* niet */
-    {"not", 3, 1}, /* not */
-    {"nous", 4, 2}, /* nous */
-    {"n\xC3\xA3o", 4, 4}, /* não */
-    {"n\xC3\xA9" "anmoins", 10, 2}, /* néanmoins */
-    {"och", 3, 4}, /* och */
-    {"of", 2, 1}, /* of */
-    {"our", 3, 1}, /* our */
-    {"o\xC3\xB9", 3, 2}, /* où */
-    {"par", 3, 2}, /* par */
-    {"para", 4, 4}, /* para */
-    {"pas", 3, 2}, /* pas */
-    {"pero", 4, 4}, /* pero */
-    {"por", 3, 4}, /* por */
-    {"pour", 4, 2}, /* pour */
-    {"ptdr", 4, 2}, /* ptdr */
-    {"qu'il", 5, 2}, /* qu'il */
-    {"que", 3, 2}, /* que */
-    {"qui", 3, 2}, /* qui */
-    {"really", 6, 1}, /* really */
-    {"sehr", 4, 4}, /* sehr */
-    {"she", 3, 1}, /* she */
-    {"should", 6, 1}, /* should */
-    {"so", 2, 1}, /* so */
-    {"sono", 4, 4}, /* sono */
-    {"sont", 4, 2}, /* sont */
-    {"sur", 3, 2}, /* sur */
-    {"ta", 2, 2}, /* ta */
-    {"that", 4, 1}, /* that */
-    {"the", 3, 1}, /* the */
-    {"their", 5, 1}, /* their */
-    {"them", 4, 1}, /* them */
-    {"there", 5, 1}, /* there */
-    {"they", 4, 1}, /* they */
-    {"this", 4, 1}, /* this */
-    {"to", 2, 1}, /* to */
-    {"today", 5, 1}, /* today */
-    {"toujours", 8, 2}, /* toujours */
-    {"tout", 4, 2}, /* tout */
-    {"trop", 4, 2}, /* trop */
-    {"tr\xC3\xA8s", 5, 2}, /* très */
-    {"tu", 2, 2}, /* tu */
-    {"un", 2, 2}, /* un */
-    {"una", 3, 4}, /* una */
-    {"und", 3, 4}, /* und */
-    {"une", 3, 2}, /* une */
-    {"uno", 3, 4}, /* uno */
-    {"van", 3, 4}, /* van */
-    {"very", 4, 1}, /* very */
-    {"voc\xC3\xAA", 5, 4}, /* você */
-    {"vous", 4, 2}, /* vous */
-    {"vraiment", 8, 2}, /* vraiment */
-    {"was", 3, 1}, /* was */
-    {"we", 2, 1}, /* we */
-    {"were", 4, 1}, /* were */
-    {"what", 4, 1}, /* what */
-    {"when", 4, 1}, /* when */
-    {"where", 5, 1}, /* where */
-    {"which", 5, 1}, /* which */
-    {"who", 3, 1}, /* who */
-    {"why", 3, 1}, /* why */
-    {"will", 4, 1}, /* will */
-    {"wir", 3, 4}, /* wir */
-    {"with", 4, 1}, /* with */
-    {"would", 5, 1}, /* would */
-    {"you", 3, 1}, /* you */
-    {"your", 4, 1}, /* your */
-    {"zijn", 4, 4}, /* zijn */
-    {"\xC3\xA7" "a", 3, 2}, /* ça */
-    {"\xC3\xA9tait", 6, 2}, /* était */
-    {"\xC3\xAAtre", 5, 2}, /* être */
+static const es_stop_t es_stops[1 << ES_STOP_BITS] = {
+    [7] = {ES_K8(0x73, 0x65, 0x68, 0x72, 0x00, 0x00, 0x00, 0x00), 4}, /* sehr */
+    [10] = {ES_K8(0x74, 0x68, 0x65, 0x69, 0x72, 0x00, 0x00, 0x00), 1}, /* their */
+    [15] = {ES_K8(0x69, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* it */
+    [16] = {ES_K8(0x74, 0x72, 0xC3, 0xA8, 0x73, 0x00, 0x00, 0x00), 2}, /* très */
+    [21] = {ES_K8(0x64, 0x65, 0x6C, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* del */
+    [23] = {ES_K8(0x74, 0x75, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* tu */
+    [26] = {ES_K8(0x62, 0x69, 0x65, 0x6E, 0x00, 0x00, 0x00, 0x00), 2}, /* bien */
+    [34] = {ES_K8(0x63, 0x6F, 0x6D, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* com */
+    [36] = {ES_K8(0x63, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* ce */
+    [37] = {ES_K8(0x79, 0x6F, 0x75, 0x72, 0x00, 0x00, 0x00, 0x00), 1}, /* your */
+    [39] = {ES_K8(0x61, 0x66, 0x74, 0x65, 0x72, 0x00, 0x00, 0x00), 1}, /* after */
+    [40] = {ES_K8(0x62, 0x75, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* but */
+    [41] = {ES_K8(0x74, 0x68, 0x65, 0x72, 0x65, 0x00, 0x00, 0x00), 1}, /* there */
+    [50] = {ES_K8(0x64, 0x6F, 0x6E, 0x27, 0x74, 0x00, 0x00, 0x00), 1}, /* don't */
+    [54] = {ES_K8(0x64, 0x69, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* did */
+    [55] = {ES_K8(0x74, 0x6F, 0x75, 0x6A, 0x6F, 0x75, 0x72, 0x73), 2}, /* toujours */
+    [60] = {ES_K8(0x71, 0x75, 0x69, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* qui */
+    [65] = {ES_K8(0x73, 0x6F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* so */
+    [75] = {ES_K8(0x75, 0x6E, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* un */
+    [78] = {ES_K8(0x6C, 0x6F, 0x6C, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* lol */
+    [80] = {ES_K8(0x64, 0x75, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* du */
+    [82] = {ES_K8(0x6F, 0x75, 0x72, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* our */
+    [83] = {ES_K8(0x68, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* he */
+    [86] = {ES_K8(0x6A, 0x27, 0x61, 0x69, 0x00, 0x00, 0x00, 0x00), 2}, /* j'ai */
+    [87] = {ES_K8(0x75, 0x6E, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* une */
+    [88] = {ES_K8(0x69, 0x27, 0x6D, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* i'm */
+    [89] = {ES_K8(0x6E, 0xC3, 0xA3, 0x6F, 0x00, 0x00, 0x00, 0x00), 4}, /* não */
+    [94] = {ES_K8(0x62, 0x65, 0x65, 0x6E, 0x00, 0x00, 0x00, 0x00), 1}, /* been */
+    [99] = {ES_K8(0x6E, 0x6F, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* not */
+    [107] = {ES_K8(0x64, 0x6F, 0x65, 0x73, 0x00, 0x00, 0x00, 0x00), 1}, /* does */
+    [108] = {ES_K8(0x77, 0x6F, 0x75, 0x6C, 0x64, 0x00, 0x00, 0x00), 1}, /* would */
+    [110] = {ES_K8(0x71, 0x75, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* que */
+    [119] = {ES_K8(0x74, 0x68, 0x65, 0x6D, 0x00, 0x00, 0x00, 0x00), 1}, /* them */
+    [123] = {ES_K8(0x6D, 0x64, 0x72, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* mdr */
+    [126] = {ES_K8(0x77, 0x61, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* was */
+    [128] = {ES_K8(0x76, 0x61, 0x6E, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* van */
+    [129] = {ES_K8(0x6D, 0x75, 0x79, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* muy */
+    [130] = {ES_K8(0x74, 0x68, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* the */
+    [131] = {ES_K8(0x76, 0x72, 0x61, 0x69, 0x6D, 0x65, 0x6E, 0x74), 2}, /* vraiment */
+    [132] = {ES_K8(0x77, 0x68, 0x61, 0x74, 0x00, 0x00, 0x00, 0x00), 1}, /* what */
+    [133] = {ES_K8(0x7A, 0x69, 0x6A, 0x6E, 0x00, 0x00, 0x00, 0x00), 4}, /* zijn */
+    [137] = {ES_K8(0x63, 0x6F, 0x6D, 0x6D, 0x65, 0x00, 0x00, 0x00), 2}, /* comme */
+    [138] = {ES_K8(0x75, 0x6E, 0x61, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* una */
+    [141] = {ES_K8(0x6D, 0x69, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* mit */
+    [143] = {ES_K8(0x61, 0x76, 0x65, 0x63, 0x00, 0x00, 0x00, 0x00), 2}, /* avec */
+    [152] = {ES_K8(0x66, 0x6F, 0x72, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* for */
+    [153] = {ES_K8(0x69, 0x6C, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* il */
+    [155] = {ES_K8(0x61, 0x75, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* au */
+    [161] = {ES_K8(0x6C, 0x65, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* les */
+    [163] = {ES_K8(0x68, 0x65, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* het */
+    [168] = {ES_K8(0x74, 0x72, 0x6F, 0x70, 0x00, 0x00, 0x00, 0x00), 2}, /* trop */
+    [171] = {ES_K8(0x61, 0x6E, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* and */
+    [172] = {ES_K8(0xC3, 0xAA, 0x74, 0x72, 0x65, 0x00, 0x00, 0x00), 2}, /* être */
+    [176] = {ES_K8(0x6D, 0x6F, 0x69, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* moi */
+    [185] = {ES_K8(0x61, 0x75, 0x78, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* aux */
+    [186] = {ES_K8(0x65, 0x6C, 0x6C, 0x65, 0x00, 0x00, 0x00, 0x00), 2}, /* elle */
+    [188] = {ES_K8(0x68, 0x65, 0x72, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* her */
+    [190] = {ES_K8(0x64, 0x65, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* des */
+    [203] = {ES_K8(0x6A, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* je */
+    [206] = {ES_K8(0x62, 0x65, 0x63, 0x61, 0x75, 0x73, 0x65, 0x00), 1}, /* because */
+    [207] = {ES_K8(0x6D, 0x65, 0x72, 0x63, 0x69, 0x00, 0x00, 0x00), 2}, /* merci */
+    [208] = {ES_K8(0x74, 0x68, 0x61, 0x74, 0x00, 0x00, 0x00, 0x00), 1}, /* that */
+    [215] = {ES_K8(0x61, 0x62, 0x6F, 0x75, 0x74, 0x00, 0x00, 0x00), 1}, /* about */
+    [220] = {ES_K8(0x74, 0x6F, 0x75, 0x74, 0x00, 0x00, 0x00, 0x00), 2}, /* tout */
+    [221] = {ES_K8(0x77, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* we */
+    [227] = {ES_K8(0x70, 0x61, 0x72, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* par */
+    [232] = {ES_K8(0x62, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* be */
+    [233] = {ES_K8(0x64, 0x61, 0x6E, 0x73, 0x00, 0x00, 0x00, 0x00), 2}, /* dans */
+    [234] = {ES_K8(0x77, 0x68, 0x69, 0x63, 0x68, 0x00, 0x00, 0x00), 1}, /* which */
+    [237] = {ES_K8(0x61, 0x6C, 0x73, 0x6F, 0x00, 0x00, 0x00, 0x00), 1}, /* also */
+    [239] = {ES_K8(0x79, 0x6F, 0x75, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* you */
+    [245] = {ES_K8(0x65, 0x69, 0x6E, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* ein */
+    [246] = {ES_K8(0x70, 0x6F, 0x72, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* por */
+    [247] = {ES_K8(0x6C, 0x6F, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* los */
+    [248] = {ES_K8(0x73, 0x6F, 0x6E, 0x74, 0x00, 0x00, 0x00, 0x00), 2}, /* sont */
+    [249] = {ES_K8(0x74, 0x68, 0x69, 0x73, 0x00, 0x00, 0x00, 0x00), 1}, /* this */
+    [255] = {ES_K8(0x65, 0x73, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* est */
+    [257] = {ES_K8(0x63, 0x65, 0x74, 0x74, 0x65, 0x00, 0x00, 0x00), 2}, /* cette */
+    [258] = {ES_K8(0x64, 0x61, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* das */
+    [259] = {ES_K8(0x66, 0x72, 0x6F, 0x6D, 0x00, 0x00, 0x00, 0x00), 1}, /* from */
+    [260] = {ES_K8(0x63, 0x61, 0x6E, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* can */
+    [261] = {ES_K8(0x6F, 0x63, 0x68, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* och */
+    [262] = {ES_K8(0x70, 0x6F, 0x75, 0x72, 0x00, 0x00, 0x00, 0x00), 2}, /* pour */
+    [263] = {ES_K8(0x70, 0x74, 0x64, 0x72, 0x00, 0x00, 0x00, 0x00), 2}, /* ptdr */
+    [264] = {ES_K8(0x77, 0x69, 0x72, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* wir */
+    [266] = {ES_K8(0x71, 0x75, 0x27, 0x69, 0x6C, 0x00, 0x00, 0x00), 2}, /* qu'il */
+    [277] = {ES_K8(0x63, 0x6F, 0x6E, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* con */
+    [278] = {ES_K8(0xC3, 0xA9, 0x74, 0x61, 0x69, 0x74, 0x00, 0x00), 2}, /* était */
+    [286] = {ES_K8(0x65, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* et */
+    [291] = {ES_K8(0x61, 0x6D, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* am */
+    [297] = {ES_K8(0x64, 0x69, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* die */
+    [300] = {ES_K8(0x68, 0x61, 0x76, 0x65, 0x00, 0x00, 0x00, 0x00), 1}, /* have */
+    [301] = {ES_K8(0x6D, 0x79, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* my */
+    [307] = {ES_K8(0x6A, 0x75, 0x73, 0x74, 0x00, 0x00, 0x00, 0x00), 1}, /* just */
+    [313] = {ES_K8(0x65, 0x65, 0x6E, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* een */
+    [315] = {ES_K8(0x77, 0x68, 0x79, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* why */
+    [321] = {ES_K8(0x72, 0x65, 0x61, 0x6C, 0x6C, 0x79, 0x00, 0x00), 1}, /* really */
+    [324] = {ES_K8(0x6C, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* le */
+    [325] = {ES_K8(0x73, 0x68, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* she */
+    [326] = {ES_K8(0x73, 0x75, 0x72, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* sur */
+    [328] = {ES_K8(0x6D, 0x61, 0x69, 0x73, 0x00, 0x00, 0x00, 0x00), 2}, /* mais */
+    [339] = {ES_K8(0x65, 0x69, 0x6E, 0x65, 0x00, 0x00, 0x00, 0x00), 4}, /* eine */
+    [342] = {ES_K8(0x63, 0x27, 0x65, 0x73, 0x74, 0x00, 0x00, 0x00), 2}, /* c'est */
+    [346] = {ES_K8(0x61, 0x72, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* are */
+    [356] = {ES_K8(0x75, 0x6E, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* und */
+    [357] = {ES_K8(0x76, 0x65, 0x72, 0x79, 0x00, 0x00, 0x00, 0x00), 1}, /* very */
+    [358] = {ES_K8(0x67, 0x65, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* get */
+    [361] = {ES_K8(0x61, 0x6C, 0x6C, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* all */
+    [362] = {ES_K8(0x6F, 0x66, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* of */
+    [363] = {ES_K8(0x68, 0x69, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* his */
+    [364] = {ES_K8(0x74, 0x61, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* ta */
+    [370] = {ES_K8(0x6D, 0x6F, 0x6E, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* mon */
+    [374] = {ES_K8(0x70, 0x61, 0x72, 0x61, 0x00, 0x00, 0x00, 0x00), 4}, /* para */
+    [380] = {ES_K8(0x70, 0x65, 0x72, 0x6F, 0x00, 0x00, 0x00, 0x00), 4}, /* pero */
+    [381] = {ES_K8(0x74, 0x6F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* to */
+    [382] = {ES_K8(0x63, 0x68, 0x65, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* che */
+    [383] = {ES_K8(0x74, 0x6F, 0x64, 0x61, 0x79, 0x00, 0x00, 0x00), 1}, /* today */
+    [385] = {ES_K8(0x63, 0x65, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* ces */
+    [387] = {ES_K8(0x67, 0xC3, 0xA9, 0x6E, 0x69, 0x61, 0x6C, 0x00), 2}, /* génial */
+    [393] = {ES_K8(0x6C, 0x61, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* la */
+    [401] = {ES_K8(0x65, 0x73, 0x74, 0x61, 0x00, 0x00, 0x00, 0x00), 4}, /* esta */
+    [403] = {ES_K8(0x62, 0x79, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* by */
+    [408] = {ES_K8(0x69, 0x63, 0x68, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* ich */
+    [411] = {ES_K8(0x61, 0x75, 0x66, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* auf */
+    [416] = {ES_K8(0x61, 0x62, 0x65, 0x72, 0x00, 0x00, 0x00, 0x00), 4}, /* aber */
+    [417] = {ES_K8(0x69, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* is */
+    [418] = {ES_K8(0x6E, 0x69, 0x65, 0x74, 0x00, 0x00, 0x00, 0x00), 4}, /* niet */
+    [419] = {ES_K8(0x77, 0x68, 0x65, 0x6E, 0x00, 0x00, 0x00, 0x00), 1}, /* when */
+    [420] = {ES_K8(0x77, 0x69, 0x74, 0x68, 0x00, 0x00, 0x00, 0x00), 1}, /* with */
+    [421] = {ES_K8(0x6F, 0xC3, 0xB9, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* où */
+    [422] = {ES_K8(0x65, 0x6C, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* el */
+    [423] = {ES_K8(0x77, 0x65, 0x72, 0x65, 0x00, 0x00, 0x00, 0x00), 1}, /* were */
+    [424] = {ES_K8(0xC3, 0xA7, 0x61, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* ça */
+    [432] = {ES_K8(0x62, 0x75, 0x65, 0x6E, 0x6F, 0x00, 0x00, 0x00), 4}, /* bueno */
+    [433] = {ES_K8(0x68, 0x61, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* had */
+    [434] = {ES_K8(0x65, 0x73, 0x74, 0xC3, 0xA1, 0x00, 0x00, 0x00), 4}, /* está */
+    [435] = {ES_K8(0x63, 0x6F, 0x75, 0x6C, 0x64, 0x00, 0x00, 0x00), 1}, /* could */
+    [436] = {ES_K8(0x6E, 0x69, 0x63, 0x68, 0x74, 0x00, 0x00, 0x00), 4}, /* nicht */
+    [438] = {ES_K8(0x64, 0x6F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* do */
+    [441] = {ES_K8(0x73, 0x6F, 0x6E, 0x6F, 0x00, 0x00, 0x00, 0x00), 4}, /* sono */
+    [442] = {ES_K8(0x77, 0x68, 0x6F, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* who */
+    [444] = {ES_K8(0x67, 0x6F, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* got */
+    [445] = {ES_K8(0x6C, 0x65, 0x75, 0x72, 0x00, 0x00, 0x00, 0x00), 2}, /* leur */
+    [451] = {ES_K8(0x76, 0x6F, 0x63, 0xC3, 0xAA, 0x00, 0x00, 0x00), 4}, /* você */
+    [456] = {ES_K8(0x6D, 0x75, 0x69, 0x74, 0x6F, 0x00, 0x00, 0x00), 4}, /* muito */
+    [458] = {ES_K8(0x64, 0x65, 0x72, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* der */
+    [462] = {ES_K8(0x69, 0x74, 0x27, 0x73, 0x00, 0x00, 0x00, 0x00), 1}, /* it's */
+    [465] = {ES_K8(0x77, 0x69, 0x6C, 0x6C, 0x00, 0x00, 0x00, 0x00), 1}, /* will */
+    [467] = {ES_K8(0x68, 0x6F, 0x77, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* how */
+    [471] = {ES_K8(0x70, 0x61, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* pas */
+    [474] = {ES_K8(0x75, 0x6E, 0x6F, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* uno */
+    [475] = {ES_K8(0x74, 0x68, 0x65, 0x79, 0x00, 0x00, 0x00, 0x00), 1}, /* they */
+    [476] = {ES_K8(0x77, 0x68, 0x65, 0x72, 0x65, 0x00, 0x00, 0x00), 1}, /* where */
+    [477] = {ES_K8(0x6D, 0x65, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* mes */
+    [482] = {ES_K8(0x76, 0x6F, 0x75, 0x73, 0x00, 0x00, 0x00, 0x00), 2}, /* vous */
+    [493] = {ES_K8(0x73, 0x68, 0x6F, 0x75, 0x6C, 0x64, 0x00, 0x00), 1}, /* should */
+    [496] = {ES_K8(0x69, 0x73, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* ist */
+    [499] = {ES_K8(0x68, 0x61, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* has */
+    [500] = {ES_K8(0x69, 0x6C, 0x73, 0x00, 0x00, 0x00, 0x00, 0x00), 2}, /* ils */
+    [501] = {ES_K8(0x64, 0x61, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00), 4}, /* dat */
+    [510] = {ES_K8(0x69, 0x66, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), 1}, /* if */
+    [511] = {ES_K8(0x6E, 0x6F, 0x75, 0x73, 0x00, 0x00, 0x00, 0x00), 2}, /* nous */
 };
 
-static const uint16_t es_stop_first[257] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 19, 29, 41, 50, 52, 55, 63, 72, 75, 75, 81, 91, 97, 101, 108, 111, 112, 119, 134, 139, 144, 157, 157, 159, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 160, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163, 163
-};
-static unsigned es_stop_mask(const char *w, size_t n)
+static unsigned es_stop_mask(uint64_t key, const char *w, size_t n)
 {
-    if (n > ES_STOP_MAXLEN)
-        return 0;
-    unsigned c = (unsigned char)w[0];
-    for (unsigned i = es_stop_first[c]; i < es_stop_first[c + 1]; i++)
-        if (es_stops[i].len == n && memcmp(es_stops[i].w, w, n) == 0)
+    if (n > 8)
+        return n == 10 && memcmp(w, "n\xC3\xA9" "anmoins", 10) == 0 ? 2 : 0;
+    for (uint32_t i = (uint32_t)((key * ES_STOP_MUL) >> (64 - ES_STOP_BITS));;
+         i = (i + 1) & ((1u << ES_STOP_BITS) - 1)) {
+        if (es_stops[i].key == key)
             return es_stops[i].mask;
-    return 0;
+        if (es_stops[i].key == 0)
+            return 0;
+    }
+}
+
+/* ASCII classes for the detector's byte loop. */
+enum { ES_LC_OTHER = 0, ES_LC_LETTER = 1, ES_LC_SPACE = 2, ES_LC_APOS = 3 };
+static const uint8_t es_lang_cls[128] = {
+    ['\t'] = ES_LC_SPACE, ['\n'] = ES_LC_SPACE, ['\v'] = ES_LC_SPACE, ['\f'] = ES_LC_SPACE,
+    ['\r'] = ES_LC_SPACE, [' '] = ES_LC_SPACE, ['\''] = ES_LC_APOS,
+#define L(c) [c] = ES_LC_LETTER, [c - 32] = ES_LC_LETTER
+    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'),
+    L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'),
+    L('w'), L('x'), L('y'), L('z'),
+#undef L
+};
+
+typedef struct es_lang_acc {
+    unsigned en, fr2, other; /* fr2: French evidence in halves */
+    size_t latin, foreign;
+    size_t wn;
+    int too_long;
+    char w[32];
+} es_lang_acc_t;
+
+/* The first min(n, 8) bytes of w as a stop-table key. */
+static inline uint64_t es_stop_key(const char *w, size_t n)
+{
+    uint64_t k;
+    memcpy(&k, w, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    k = __builtin_bswap64(k);
+#endif
+    return n >= 8 ? k : k & ((1ull << (8 * n)) - 1);
+}
+
+static inline void es_lang_flush(es_lang_acc_t *a)
+{
+    if (!a->wn)
+        return;
+    if (!a->too_long) {
+        unsigned m = es_stop_mask(es_stop_key(a->w, a->wn), a->w, a->wn);
+        a->en += m & 1;
+        a->fr2 += m & 2; /* one word = two halves */
+        a->other += (m >> 2) & 1;
+    }
+    a->wn = 0;
+    a->too_long = 0;
 }
 
 const char *es_lang_detect(const char *text, size_t len)
 {
     if (!text)
         return "other";
-    double en = 0, fr = 0, other = 0;
-    size_t latin = 0, foreign = 0;
-    char w[32];
-    size_t wn = 0;
-    int skip = 0, too_long = 0;
+    const unsigned char *t = (const unsigned char *)text;
+    es_lang_acc_t a = {0};
+    int skip = 0;
     /* One pass: letters (and apostrophes inside words) accumulate into w,
-     * anything else ends the word. URLs and @handles are skipped whole. */
-    for (size_t i = 0; i <= len;) {
-        size_t l = 1;
-        uint32_t cp = i < len ? es_utf8_decode((const unsigned char *)text + i, len - i, &l) : ' ';
+     * anything else ends the word. URLs and @handles are skipped whole.
+     * ASCII bytes go through a class table, runs of ASCII letters through
+     * an inner loop; other code points are decoded. */
+    for (size_t i = 0; i < len;) {
+        unsigned c = t[i];
+        if (c < 0x80) {
+            unsigned k = es_lang_cls[c];
+            if (k == ES_LC_SPACE) {
+                i++;
+                skip = 0;
+                es_lang_flush(&a);
+                continue;
+            }
+            if (skip) {
+                i++;
+                continue;
+            }
+            if (k == ES_LC_LETTER || (k == ES_LC_APOS && a.wn > 0)) {
+                if (c == 'h' && a.wn == 0 && len - i >= 7 && memcmp(text + i, "http", 4) == 0) {
+                    skip = 1;
+                    i++;
+                    continue;
+                }
+                /* The run of ASCII letters and apostrophes from here (an
+                 * apostrophe here always follows a letter). */
+                size_t j = i, wn = a.wn;
+                do {
+                    if (wn + 1 < sizeof a.w)
+                        a.w[wn++] = (char)(c | (k == ES_LC_LETTER ? 32u : 0u));
+                    else
+                        a.too_long = 1;
+                    if (++j == len)
+                        break;
+                    c = t[j];
+                    k = c < 0x80 ? es_lang_cls[c] : ES_LC_OTHER;
+                } while (k == ES_LC_LETTER || k == ES_LC_APOS);
+                a.latin += j - i;
+                a.wn = wn;
+                i = j;
+            } else if (c == '@' && a.wn == 0) {
+                skip = 1;
+                i++;
+            } else {
+                es_lang_flush(&a);
+                i++;
+            }
+            continue;
+        }
+        size_t l;
+        uint32_t cp = es_utf8_decode_slow(t + i, len - i, &l);
+        i += l;
         if (cp == 0x2019)
             cp = '\'';
         if (es_cp_is_space(cp)) {
             skip = 0;
-        } else if (skip) {
-            i += l;
-            continue;
-        } else if (wn == 0 && (cp == '@' || (cp == 'h' && len - i >= 7 &&
-                                            memcmp(text + i, "http", 4) == 0))) {
-            skip = 1;
-            i += l;
+            es_lang_flush(&a);
             continue;
         }
-        int letter = es_cp_is_letter(cp) || (cp == '\'' && wn > 0);
-        if (letter) {
+        if (skip)
+            continue;
+        if (es_cp_is_letter(cp) || (cp == '\'' && a.wn > 0)) {
             if (cp < 0x250)
-                latin++;
+                a.latin++;
             else
-                foreign++;
+                a.foreign++;
             if (cp >= 0xE0 && cp <= 0xFF && cp != 0xF1 && cp != 0xE3 && cp != 0xF5 && cp != 0xE4 &&
                 cp != 0xF6 && cp != 0xFC && cp != 0xDF)
-                fr += 0.5; /* é è ê à ç ù ...: not ñ ã õ ä ö ü ß */
-            if (cp < 0x80) {
-                if (wn + 1 < sizeof w)
-                    w[wn++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
-                else
-                    too_long = 1;
+                a.fr2++; /* é è ê à ç ù ...: not ñ ã õ ä ö ü ß */
+            char tmp[4];
+            size_t el = es_utf8_encode(es_cp_lower(cp), tmp);
+            if (a.wn + el < sizeof a.w) {
+                memcpy(a.w + a.wn, tmp, el);
+                a.wn += el;
             } else {
-                char tmp[4];
-                size_t el = es_utf8_encode(es_cp_lower(cp), tmp);
-                if (wn + el < sizeof w)
-                    memcpy(w + wn, tmp, el), wn += el;
-                else
-                    too_long = 1;
+                a.too_long = 1;
             }
-        } else if (wn) {
-            if (!too_long) {
-                unsigned m = es_stop_mask(w, wn);
-                en += m & 1;
-                fr += (m >> 1) & 1;
-                other += (m >> 2) & 1;
-            }
-            wn = 0;
-            too_long = 0;
+        } else {
+            es_lang_flush(&a);
         }
-        i += l;
     }
-    if (latin == 0 && foreign == 0)
+    es_lang_flush(&a);
+    if (a.latin == 0 && a.foreign == 0)
         return "other";
-    if (foreign > latin)
+    if (a.foreign > a.latin)
         return "other";
-    if (fr > en && fr >= other)
+    unsigned en2 = a.en * 2, other2 = a.other * 2;
+    if (a.fr2 > en2 && a.fr2 >= other2)
         return "fr";
-    if (other > en && other > fr)
+    if (a.other > a.en && other2 > a.fr2)
         return "other";
     return "en";
 }
