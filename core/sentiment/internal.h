@@ -50,6 +50,31 @@ size_t es_lex_memory(const es_lex_t *t);
 int es_lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float valence);
 /* The slot of key, or NULL. */
 const es_lex_slot_t *es_lex_get(const es_lex_t *t, const char *key, size_t len);
+/* The same with the key's es_hash() already computed (every table hashes
+ * the same way, so one hash serves all the look-ups of a token). */
+const es_lex_slot_t *es_lex_get_h(const es_lex_t *t, uint32_t h, const char *key, size_t len);
+
+/* FNV-1a over the key bytes; keys are short words, where it is as fast as
+ * anything and has no setup cost, and the tokeniser folds it into its
+ * lower-casing pass. 0 is reserved for empty slots. */
+#define ES_HASH_INIT 2166136261u
+static inline uint32_t es_hash_step(uint32_t h, unsigned char c)
+{
+    return (h ^ c) * 16777619u;
+}
+
+static inline uint32_t es_hash_final(uint32_t h)
+{
+    return h ? h : 1;
+}
+
+static inline uint32_t es_hash(const char *k, size_t n)
+{
+    uint32_t h = ES_HASH_INIT;
+    for (size_t i = 0; i < n; i++)
+        h = es_hash_step(h, (unsigned char)k[i]);
+    return es_hash_final(h);
+}
 
 /* Reads key<TAB>valence[<TAB>en|fr] lines into en and/or fr (a line with a
  * third column goes to that language only; without, into every non-NULL
@@ -156,6 +181,7 @@ typedef struct es_tok {
     uint8_t kind;
     uint8_t wflags;    /* function-word flags (ES_W_*) */
     uint16_t flags;    /* ES_TF_* */
+    uint8_t head_words; /* longest multi-word entry its own text starts */
     float val;         /* lexicon valence when ES_TF_HAS_VAL */
     float boost;       /* booster scalar when wflags has ES_W_BOOST */
 } es_tok_t;

@@ -12,18 +12,6 @@
 
 #include "internal.h"
 
-/* FNV-1a: keys are short words, where it is as fast as anything and has no
- * setup cost. 0 is reserved for empty slots. */
-static uint32_t es_hash(const char *k, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)k[i];
-        h *= 16777619u;
-    }
-    return h ? h : 1;
-}
-
 void es_lex_init(es_lex_t *t)
 {
     memset(t, 0, sizeof *t);
@@ -138,7 +126,12 @@ int es_lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float va
 
 const es_lex_slot_t *es_lex_get(const es_lex_t *t, const char *key, size_t len)
 {
-    const es_lex_slot_t *sl = es_lex_find(t, es_hash(key, len), key, len);
+    return es_lex_get_h(t, es_hash(key, len), key, len);
+}
+
+const es_lex_slot_t *es_lex_get_h(const es_lex_t *t, uint32_t h, const char *key, size_t len)
+{
+    const es_lex_slot_t *sl = es_lex_find(t, h, key, len);
     return sl && sl->hash ? sl : NULL;
 }
 

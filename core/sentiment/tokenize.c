@@ -53,12 +53,14 @@ static int es_has_run3(const char *w, size_t n)
     return 0;
 }
 
-/* Looks w up in the lexicon and the function-word table of lang; 1 if
- * either knows it. */
-static int es_lookup_exact(const es_scorer_t *s, int lang, es_tok_t *t, const char *w, size_t n)
+/* Looks w (hash h) up in the lexicon and the function-word table of lang;
+ * 1 if either knows it. With own set, w is the token's own text and the
+ * longest multi-word entry it starts is noted for es_phrases(). */
+static int es_lookup_exact(const es_scorer_t *s, int lang, es_tok_t *t, const char *w, size_t n,
+                           uint32_t h, int own)
 {
     int hit = 0;
-    const es_lex_slot_t *sl = es_lex_get(&s->lex[lang], w, n);
+    const es_lex_slot_t *sl = es_lex_get_h(&s->lex[lang], h, w, n);
     if (sl) {
         if (sl->flags & ES_W_VAL) {
             t->val = sl->valence;
@@ -67,14 +69,18 @@ static int es_lookup_exact(const es_scorer_t *s, int lang, es_tok_t *t, const ch
         }
         if (sl->flags & ES_W_HEAD)
             t->flags |= ES_TF_LEXHEAD;
+        if (own)
+            t->head_words = sl->head_words;
     }
-    const es_lex_slot_t *ws = es_lex_get(&s->words[lang], w, n);
+    const es_lex_slot_t *ws = es_lex_get_h(&s->words[lang], h, w, n);
     if (ws) {
         t->wflags = ws->flags & (uint8_t)~(ES_W_VAL | ES_W_HEAD);
         if (ws->flags & ES_W_BOOST)
             t->boost = ws->valence;
         if (ws->flags & ES_W_HEAD)
             t->flags |= ES_TF_WORDHEAD;
+        if (own && ws->head_words > t->head_words)
+            t->head_words = ws->head_words;
         if (t->wflags)
             hit = 1;
     }
@@ -121,7 +127,9 @@ found:
     return 1;
 }
 
-static void es_lookup(const es_scorer_t *s, int lang, es_tok_t *t, const char *w, size_t n)
+/* w is the token's own text, h its es_hash(). */
+static void es_lookup(const es_scorer_t *s, int lang, es_tok_t *t, const char *w, size_t n,
+                      uint32_t h)
 {
     if (lang == ES_LANG_OTHER || n > ES_WORD_MAX)
         return;
@@ -131,7 +139,7 @@ static void es_lookup(const es_scorer_t *s, int lang, es_tok_t *t, const char *w
             if (w[i] == 'n' && w[i + 1] == '\'' && w[i + 2] == 't')
                 t->wflags |= ES_W_NEGATE;
     }
-    if (es_lookup_exact(s, lang, t, w, n)) {
+    if (es_lookup_exact(s, lang, t, w, n, h, 1)) {
         /* AFINN-fr is a word-by-word translation: it gives "plus" the
          * valence of English "plus". French function words are rules, not
          * sentiment. */
@@ -149,7 +157,7 @@ static void es_lookup(const es_scorer_t *s, int lang, es_tok_t *t, const char *w
         char sq[ES_WORD_MAX];
         for (size_t keep = 2; keep >= 1; keep--) {
             size_t m = es_squeeze(w, n, keep, sq);
-            if (es_lookup_exact(s, lang, t, sq, m) ||
+            if (es_lookup_exact(s, lang, t, sq, m, es_hash(sq, m), 0) ||
                 (lang == ES_LANG_FR && es_lookup_fr_variants(s, t, sq, m))) {
                 t->flags |= ES_TF_ELONGATED;
                 return;
@@ -167,34 +175,65 @@ static es_tok_t *es_tok_new(es_scratch_t *sc, int kind)
     return t;
 }
 
+/* ASCII lower case, and case classes: 1 upper, 2 lower. */
+static const unsigned char es_ascii_lower[128] = {
+#define R8(b) b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7
+    R8(0), R8(8), R8(16), R8(24), R8(32), R8(40), R8(48), R8(56),
+    64, R8(97), R8(105), R8(113), 121, 122, 91, 92, 93, 94, 95,
+    R8(96), R8(104), R8(112), R8(120),
+#undef R8
+};
+static const unsigned char es_ascii_case[128] = {
+#define U(c) [c] = 1, [c + 32] = 2
+    U('A'), U('B'), U('C'), U('D'), U('E'), U('F'), U('G'), U('H'), U('I'), U('J'), U('K'),
+    U('L'), U('M'), U('N'), U('O'), U('P'), U('Q'), U('R'), U('S'), U('T'), U('U'), U('V'),
+    U('W'), U('X'), U('Y'), U('Z'),
+#undef U
+};
+
 /* Appends the lower-cased form of raw to the scratch text, folding the
- * typographic apostrophe; sets *upper to Python's isupper() of raw. */
-static size_t es_lower_into(es_scratch_t *sc, const char *raw, size_t n, int *upper)
+ * typographic apostrophe; sets *upper to Python's isupper() of raw and
+ * *hash to es_hash() of the text written. */
+static size_t es_lower_into(es_scratch_t *sc, const char *raw, size_t n, int *upper,
+                            uint32_t *hash)
 {
-    size_t o = sc->buf_len;
-    int has_up = 0, has_low = 0;
+    char *out = sc->buf + sc->buf_len;
+    size_t o = 0;
+    unsigned cases = 0; /* 1: some upper case, 2: some lower case */
+    uint32_t h = ES_HASH_INIT;
     for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)raw[i];
+        if (c < 0x80) {
+            unsigned char lc = es_ascii_lower[c];
+            cases |= es_ascii_case[c];
+            out[o++] = (char)lc;
+            h = es_hash_step(h, lc);
+            i++;
+            continue;
+        }
         size_t l;
-        uint32_t cp = es_utf8_decode((const unsigned char *)raw + i, n - i, &l);
+        uint32_t cp = es_utf8_decode_slow((const unsigned char *)raw + i, n - i, &l);
         i += l;
         if (cp == 0x2019 || cp == 0x2018)
             cp = '\'';
-        has_up |= es_cp_is_upper(cp);
-        has_low |= es_cp_is_lower(cp);
-        size_t w = es_utf8_encode(es_cp_lower(cp), sc->buf + o);
+        cases |= (unsigned)es_cp_is_upper(cp) | (unsigned)es_cp_is_lower(cp) << 1;
+        size_t w = es_utf8_encode(es_cp_lower(cp), out + o);
         /* An invalid byte read as Latin-1 may encode longer than it was:
          * keep the raw byte instead so the scratch bound holds. */
         if (w > l) {
-            sc->buf[o] = raw[i - l];
+            out[o] = raw[i - l];
             w = 1;
         }
+        for (size_t j = 0; j < w; j++)
+            h = es_hash_step(h, (unsigned char)out[o + j]);
         o += w;
     }
     if (upper)
-        *upper = has_up && !has_low;
-    size_t len = o - sc->buf_len;
-    sc->buf_len = o;
-    return len;
+        *upper = cases == 1;
+    if (hash)
+        *hash = es_hash_final(h);
+    sc->buf_len += o;
+    return o;
 }
 
 static void es_emit_word(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *raw,
@@ -202,12 +241,13 @@ static void es_emit_word(const es_scorer_t *s, int lang, es_scratch_t *sc, const
 {
     es_tok_t *t = es_tok_new(sc, ES_TK_WORD);
     int upper;
-    t->low_len = (uint16_t)es_lower_into(sc, raw, n > UINT16_MAX ? UINT16_MAX : n, &upper);
+    uint32_t h;
+    t->low_len = (uint16_t)es_lower_into(sc, raw, n > UINT16_MAX ? UINT16_MAX : n, &upper, &h);
     if (upper)
         t->flags |= ES_TF_UPPER;
     if (hashtag)
         t->flags |= ES_TF_HASHTAG;
-    es_lookup(s, lang, t, sc->buf + t->low_off, t->low_len);
+    es_lookup(s, lang, t, sc->buf + t->low_off, t->low_len, h);
 }
 
 static int es_known(const es_scorer_t *s, int lang, const char *w, size_t n)
@@ -310,7 +350,7 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
         memcpy(sc->buf + sc->buf_len, "ne", 2);
         sc->buf_len += 2;
         t->low_len = 2;
-        es_lookup(s, lang, t, "ne", 2);
+        es_lookup(s, lang, t, "ne", 2, es_hash("ne", 2));
         return;
     }
     if (n < 2)
@@ -322,7 +362,7 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
         const es_lex_slot_t *sl = es_lex_get(&s->lex[ES_LANG_EN], low, n);
         if (sl && (sl->flags & ES_W_VAL)) {
             es_tok_t *t = es_tok_new(sc, ES_TK_EMOTICON);
-            t->low_len = (uint16_t)es_lower_into(sc, p, n, NULL);
+            t->low_len = (uint16_t)es_lower_into(sc, p, n, NULL, NULL);
             t->val = sl->valence;
             t->flags |= ES_TF_HAS_VAL;
             return;
@@ -373,7 +413,7 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
                 memcpy(sc->buf + sc->buf_len, "ne", 2);
                 sc->buf_len += 2;
                 t->low_len = 2;
-                es_lookup(s, lang, t, "ne", 2);
+                es_lookup(s, lang, t, "ne", 2, es_hash("ne", 2));
             }
             b += pre;
             m -= pre;
@@ -503,13 +543,7 @@ static void es_phrases(const es_scorer_t *s, int lang, es_scratch_t *sc)
         es_tok_t *t = &sc->toks[i];
         size_t take = 1;
         if ((t->flags & (ES_TF_LEXHEAD | ES_TF_WORDHEAD)) && t->kind == ES_TK_WORD) {
-            unsigned maxw = 0;
-            const es_lex_slot_t *h;
-            if ((h = es_lex_get(&s->lex[lang], sc->buf + t->low_off, t->low_len)))
-                maxw = h->head_words;
-            if ((h = es_lex_get(&s->words[lang], sc->buf + t->low_off, t->low_len)) &&
-                h->head_words > maxw)
-                maxw = h->head_words;
+            unsigned maxw = t->head_words;
             char key[256];
             for (size_t k = maxw; k >= 2; k--) {
                 if (i + k > sc->ntok)
