@@ -399,6 +399,10 @@ static void reload(es_agent_t *a, const char *path)
                 es_instance_stop(c);
         } else {
             es_instance_stop(c);
+            /* The replacement resumes from the last durable checkpoint; the
+             * dedupe stage drops what the old one still has in flight. */
+            if (nic)
+                c->track->superseded = 1;
             if (nic && add_instance(a, ncfg, nic, NULL) == 0)
                 replaced++;
             else

@@ -136,7 +136,8 @@ static void commit_ready(es_source_track_t *t)
     while (*pp) {
         es_pending_cp_t *p = *pp;
         if (p->seq <= t->base) {
-            es_state_checkpoint_put(t->agent->state, t->name, p->key, p->value);
+            if (!t->superseded)
+                es_state_checkpoint_put(t->agent->state, t->name, p->key, p->value);
             *pp = p->next;
             free(p->key);
             free(p->value);

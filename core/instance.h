@@ -37,6 +37,8 @@ typedef struct es_source_track {
     uint8_t *done;       /* ring: done[(seq - base + off) % cap] */
     size_t off, cap;
     es_pending_cp_t *pending;
+    int superseded; /* a reload replaced the source: its pending checkpoints
+                       must not overwrite what the replacement commits */
     struct es_agent *agent;
 } es_source_track_t;
 
