@@ -341,8 +341,9 @@ static size_t es_cp_count(const char *p, size_t n)
     return c;
 }
 
-/* One white-space-free, emoji-free piece of text. */
-static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n)
+/* One white-space-free, emoji-free piece of text; ascii: no byte >= 0x80. */
+static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n,
+                           int ascii)
 {
     if (n == 1 && lang == ES_LANG_FR && (p[0] | 32) == 'n') {
         /* "je n aime pas": an elision typed without its apostrophe. */
@@ -430,7 +431,7 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
                 return;
         }
     }
-    if (es_cp_count(b, m) < 2)
+    if ((ascii ? m : es_cp_count(b, m)) < 2)
         return;
     es_emit_word(s, lang, sc, b, m, hashtag);
 }
@@ -450,7 +451,8 @@ static int es_starts_ci(const char *p, size_t n, const char *pre)
  * negation and boosters from reaching across: "Nope. I was wrong." is not
  * "not wrong", nor is "not bad, good" "not good". A dropped piece ("I." or a lone "!") still ends the sentence
  * of the token before it. */
-static void es_piece(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n)
+static void es_piece(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n,
+                     int ascii)
 {
     int brk = 0;
     for (size_t i = n; i > 0; i--) {
@@ -460,22 +462,29 @@ static void es_piece(const es_scorer_t *s, int lang, es_scratch_t *sc, const cha
         else if (c >= 0x80 || !es_cp_is_punct(c))
             break;
     }
-    if (!brk && n >= 3 && memcmp(p + n - 3, "\xE2\x80\xA6", 3) == 0)
+    if (!brk && !ascii && n >= 3 && memcmp(p + n - 3, "\xE2\x80\xA6", 3) == 0)
         brk = 1;
     size_t before = sc->ntok;
-    es_piece_words(s, lang, sc, p, n);
+    es_piece_words(s, lang, sc, p, n, ascii);
     if (brk && sc->ntok > 0 && !(sc->ntok > before && sc->toks[sc->ntok - 1].kind != ES_TK_WORD))
         sc->toks[sc->ntok - 1].flags |= ES_TF_BREAK;
 }
 
-/* A white-space-delimited chunk: drop URLs and handles, split off emoji. */
-static void es_chunk(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n)
+/* A white-space-delimited chunk: drop URLs and handles, split off emoji.
+ * ascii: no byte >= 0x80, so no emoji either. */
+static void es_chunk(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n,
+                     int ascii)
 {
-    if (es_starts_ci(p, n, "http://") || es_starts_ci(p, n, "https://") ||
-        es_starts_ci(p, n, "www."))
+    if (((p[0] | 32) == 'h' || (p[0] | 32) == 'w') &&
+        (es_starts_ci(p, n, "http://") || es_starts_ci(p, n, "https://") ||
+         es_starts_ci(p, n, "www.")))
         return;
     if (n > 1 && p[0] == '@')
         return;
+    if (ascii) {
+        es_piece(s, lang, sc, p, n, 1);
+        return;
+    }
     const char *seg = p, *end = p + n;
     for (const char *q = p; q < end;) {
         size_t l;
@@ -484,7 +493,7 @@ static void es_chunk(const es_scorer_t *s, int lang, es_scratch_t *sc, const cha
             q += l;
             continue;
         }
-        es_piece(s, lang, sc, seg, (size_t)(q - seg));
+        es_piece(s, lang, sc, seg, (size_t)(q - seg), 0);
         const char *em = q;
         q += l;
         /* Swallow modifiers and ZWJ sequences: the first code point
@@ -513,7 +522,7 @@ static void es_chunk(const es_scorer_t *s, int lang, es_scratch_t *sc, const cha
         }
         seg = q;
     }
-    es_piece(s, lang, sc, seg, (size_t)(end - seg));
+    es_piece(s, lang, sc, seg, (size_t)(end - seg), 0);
 }
 
 /* Joins tokens [i, i+k) with single spaces into out; 0 if too long. */
@@ -578,30 +587,53 @@ static void es_phrases(const es_scorer_t *s, int lang, es_scratch_t *sc)
     sc->ntok = o;
 }
 
+/* ASCII white space and the punctuation VADER counts. */
+enum { ES_AC_SPACE = 1, ES_AC_EXCL = 2, ES_AC_QUEST = 3 };
+static const unsigned char es_ascii_cls[128] = {
+    ['\t'] = ES_AC_SPACE, ['\n'] = ES_AC_SPACE, ['\v'] = ES_AC_SPACE, ['\f'] = ES_AC_SPACE,
+    ['\r'] = ES_AC_SPACE, [' '] = ES_AC_SPACE, ['!'] = ES_AC_EXCL, ['?'] = ES_AC_QUEST,
+};
+
 void es_tokenize(const es_scorer_t *s, int lang, const char *text, size_t len,
                  es_scratch_t *sc, unsigned *excl, unsigned *quest)
 {
     unsigned ex = 0, qu = 0;
     sc->ntok = 0;
     sc->buf_len = 0;
+    const unsigned char *u = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
         size_t l;
-        uint32_t cp = es_utf8_decode((const unsigned char *)text + i, len - i, &l);
-        if (es_cp_is_space(cp)) {
+        if (u[i] < 0x80) {
+            if (es_ascii_cls[u[i]] == ES_AC_SPACE) {
+                i++;
+                continue;
+            }
+        } else if (es_cp_is_space(es_utf8_decode_slow(u + i, len - i, &l))) {
             i += l;
             continue;
         }
         size_t start = i;
+        int ascii = 1;
         while (i < len) {
-            cp = es_utf8_decode((const unsigned char *)text + i, len - i, &l);
-            if (es_cp_is_space(cp))
-                break;
-            ex += cp == '!';
-            qu += cp == '?';
-            i += l;
+            unsigned c = u[i];
+            if (c < 0x80) {
+                unsigned k = es_ascii_cls[c];
+                if (k) {
+                    if (k == ES_AC_SPACE)
+                        break;
+                    ex += k == ES_AC_EXCL;
+                    qu += k == ES_AC_QUEST;
+                }
+                i++;
+            } else {
+                if (es_cp_is_space(es_utf8_decode_slow(u + i, len - i, &l)))
+                    break;
+                ascii = 0;
+                i += l;
+            }
         }
-        es_chunk(s, lang, sc, text + start, i - start);
+        es_chunk(s, lang, sc, text + start, i - start, ascii);
     }
     if (lang != ES_LANG_OTHER)
         es_phrases(s, lang, sc);
