@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "scorer.h"
 
@@ -51,8 +52,22 @@ int es_lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float va
 /* The slot of key, or NULL. */
 const es_lex_slot_t *es_lex_get(const es_lex_t *t, const char *key, size_t len);
 /* The same with the key's es_hash() already computed (every table hashes
- * the same way, so one hash serves all the look-ups of a token). */
-const es_lex_slot_t *es_lex_get_h(const es_lex_t *t, uint32_t h, const char *key, size_t len);
+ * the same way, so one hash serves all the look-ups of a token). Inline: it
+ * runs twice per token. A miss costs no key comparison unless the full
+ * 32-bit hashes match. */
+static inline const es_lex_slot_t *es_lex_get_h(const es_lex_t *t, uint32_t h, const char *key,
+                                                size_t len)
+{
+    if (!t->slots)
+        return NULL;
+    for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        const es_lex_slot_t *sl = &t->slots[i];
+        if (sl->hash == 0)
+            return NULL;
+        if (sl->hash == h && sl->key_len == len && memcmp(t->keys + sl->key_off, key, len) == 0)
+            return sl;
+    }
+}
 
 /* FNV-1a over the key bytes; keys are short words, where it is as fast as
  * anything and has no setup cost, and the tokeniser folds it into its
@@ -120,12 +135,14 @@ static inline int es_cp_is_space(uint32_t cp)
     return cp < 0x80 ? cp == ' ' || (cp >= 0x09 && cp <= 0x0D) : es_cp_is_space_slow(cp);
 }
 
-/* Punctuation stripped from token edges. */
+/* Punctuation stripped from token edges. ASCII: 0x21-0x2F, 0x3A-0x40,
+ * 0x5B-0x60, 0x7B-0x7E, as two 64-bit masks. */
 static inline int es_cp_is_punct(uint32_t cp)
 {
-    if (cp < 0x80)
-        return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) ||
-               (cp >= 0x5B && cp <= 0x60) || (cp >= 0x7B && cp <= 0x7E);
+    if (cp < 0x80) {
+        uint64_t m = cp < 64 ? 0xFC00FFFE00000000ull : 0x78000001F8000000ull;
+        return (int)((m >> (cp & 63)) & 1);
+    }
     return es_cp_is_punct_slow(cp);
 }
 

@@ -218,6 +218,17 @@ static const uint8_t es_lang_cls[128] = {
 #undef L
 };
 
+/* What a byte adds to a word inside a run of ASCII letters: the letter in
+ * lower case, the apostrophe, or 0 (the run ends; every byte >= 0x80). */
+static const unsigned char es_lang_run[256] = {
+    ['\''] = '\'',
+#define L(c) [c] = c, [c - 32] = c
+    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'),
+    L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'),
+    L('w'), L('x'), L('y'), L('z'),
+#undef L
+};
+
 typedef struct es_lang_acc {
     unsigned en, fr2, other; /* fr2: French evidence in halves */
     size_t latin, foreign;
@@ -283,18 +294,22 @@ const char *es_lang_detect(const char *text, size_t len)
                     continue;
                 }
                 /* The run of ASCII letters and apostrophes from here (an
-                 * apostrophe here always follows a letter). */
+                 * apostrophe here always follows a letter). Bytes past the
+                 * buffer wrap around: such a word is too long to be a stop
+                 * word and is never looked up. */
                 size_t j = i, wn = a.wn;
+                unsigned lc = es_lang_run[c];
                 do {
-                    if (wn + 1 < sizeof a.w)
-                        a.w[wn++] = (char)(c | (k == ES_LC_LETTER ? 32u : 0u));
-                    else
-                        a.too_long = 1;
+                    a.w[wn & (sizeof a.w - 1)] = (char)lc;
+                    wn++;
                     if (++j == len)
                         break;
-                    c = t[j];
-                    k = c < 0x80 ? es_lang_cls[c] : ES_LC_OTHER;
-                } while (k == ES_LC_LETTER || k == ES_LC_APOS);
+                    lc = es_lang_run[t[j]];
+                } while (lc);
+                if (wn + 1 > sizeof a.w) {
+                    a.too_long = 1;
+                    wn = sizeof a.w - 1;
+                }
                 a.latin += j - i;
                 a.wn = wn;
                 i = j;

@@ -129,11 +129,6 @@ const es_lex_slot_t *es_lex_get(const es_lex_t *t, const char *key, size_t len)
     return es_lex_get_h(t, es_hash(key, len), key, len);
 }
 
-const es_lex_slot_t *es_lex_get_h(const es_lex_t *t, uint32_t h, const char *key, size_t len)
-{
-    const es_lex_slot_t *sl = es_lex_find(t, h, key, len);
-    return sl && sl->hash ? sl : NULL;
-}
 
 static void es_err(char *err, size_t errlen, const char *fmt, const char *path, long line,
                    const char *what)
