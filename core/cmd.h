@@ -5,6 +5,7 @@
 int es_cmd_run(int argc, char **argv);
 int es_cmd_check(int argc, char **argv);
 int es_cmd_plugins(int argc, char **argv);
+int es_cmd_accounts(int argc, char **argv);
 /* In core/sentiment/cmd_score.c. */
 int es_cmd_score(int argc, char **argv);
 

@@ -14,7 +14,7 @@ int es_pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **o
     int rc;
     if ((rc = es_dedupe_new(agent ? agent->state : NULL, cfg->dedupe_max_age_ms, &p->dedupe)) < 0 ||
         (rc = es_brands_new(cfg, &p->brands)) < 0 ||
-        (rc = es_inventory_new(cfg, &p->inventory, diag)) < 0 ||
+        (rc = es_inventory_new(cfg, agent ? agent->state : NULL, &p->inventory, diag)) < 0 ||
         (rc = es_sentiment_stage_new(cfg, &p->sentiment, diag)) < 0) {
         es_pipeline_free(p);
         return rc;
@@ -40,7 +40,8 @@ int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t 
     es_inventory_t *inv = NULL;
     es_sentiment_stage_t *s = NULL;
     int rc;
-    if ((rc = es_brands_new(cfg, &b)) < 0 || (rc = es_inventory_new(cfg, &inv, diag)) < 0 ||
+    if ((rc = es_brands_new(cfg, &b)) < 0 ||
+        (rc = es_inventory_new(cfg, p->agent ? p->agent->state : NULL, &inv, diag)) < 0 ||
         (rc = es_sentiment_stage_new(cfg, &s, diag)) < 0) {
         es_brands_free(b);
         es_inventory_free(inv);
@@ -66,6 +67,7 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
     a->in_flight++;
     a->in_flight_bytes += rec->size;
     int rc = 0;
+    json_t *event = NULL;
     if (rec->pub.kind == ES_RECORD_MENTION) {
         if ((rc = es_normalise(rec)) < 0) {
             p->n_invalid++;
@@ -89,7 +91,7 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
         }
         rec->in_dedupe = 1;
         if ((rc = es_brands_apply(p->brands, rec)) < 0 ||
-            (rc = es_inventory_apply(p->inventory, rec)) < 0 ||
+            (rc = es_inventory_apply(p->inventory, rec, &event)) < 0 ||
             (rc = es_sentiment_stage_apply(p->sentiment, rec)) < 0)
             goto out;
     }
@@ -113,5 +115,11 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
 out:
     if (--rec->refs == 0)
         es_agent_record_done(a, rec);
+    /* Findings the stages made about this mention follow it. */
+    if (event) {
+        es_rec_t *ev = es_rec_from_fields(ES_RECORD_ACCOUNT, event);
+        if (ev)
+            es_pipeline_submit(p, ev);
+    }
     return rc;
 }

@@ -40,12 +40,19 @@ int es_brands_apply(const es_brands_t *b, es_rec_t *rec);
  * boundaries. */
 int es_brand_text_has(const char *text, const char *keyword);
 
-/* inventory: classifies authors against the account inventory. Until the
- * inventory lands it passes records through unchanged. */
+/* inventory: author_kind (official / lookalike / public), the official
+ * account(s) addressed and their owning team, brand from the account when
+ * the text named none; records activity, addressed mentions, answers and
+ * lookalike sightings in the state DB (st may be NULL). Without an
+ * `inventory` file every author is public. A bad inventory fails new()
+ * with file:line diagnostics. */
 typedef struct es_inventory es_inventory_t;
-int es_inventory_new(const es_config_t *cfg, es_inventory_t **out, es_diag_t *diag);
+int es_inventory_new(const es_config_t *cfg, es_state_t *st, es_inventory_t **out, es_diag_t *diag);
 void es_inventory_free(es_inventory_t *inv);
-int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec);
+/* *account_event receives a new JSON object (kind account: a lookalike's
+ * first sighting) for the caller to route, or NULL. */
+int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_event);
+size_t es_inventory_size(const es_inventory_t *inv);
 
 /* sentiment: scores text into m.sentiment and fills m.lang when unset. */
 typedef struct es_sentiment_stage es_sentiment_stage_t;

@@ -45,6 +45,20 @@ static const char *const migrations[] = {
     " at INTEGER NOT NULL);"
     "CREATE INDEX dead_letters_sink ON dead_letters(sink, at);"
     "CREATE TABLE http_cache(url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT) WITHOUT ROWID;",
+    /* 2: the account inventory's memory (core/account_store.c). */
+    "CREATE TABLE inventory(network TEXT NOT NULL, handle TEXT NOT NULL, brand TEXT, owner TEXT,"
+    " status TEXT NOT NULL, url TEXT, notes TEXT, line INTEGER, PRIMARY KEY(network, handle));"
+    "CREATE TABLE account_activity(network TEXT NOT NULL, handle TEXT NOT NULL,"
+    " first_post INTEGER, last_post INTEGER, n_posts INTEGER NOT NULL DEFAULT 0,"
+    " n_addressed INTEGER NOT NULL DEFAULT 0, last_addressed INTEGER,"
+    " n_replies INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(network, handle));"
+    "CREATE TABLE lookalikes(network TEXT NOT NULL, handle TEXT NOT NULL, brand TEXT,"
+    " like_handle TEXT, reason TEXT, score REAL, first_seen INTEGER, last_seen INTEGER,"
+    " count INTEGER NOT NULL DEFAULT 0, example_url TEXT, PRIMARY KEY(network, handle));"
+    "CREATE TABLE addressed(mention_id TEXT PRIMARY KEY, network TEXT NOT NULL, account TEXT NOT NULL,"
+    " owner TEXT, author TEXT, created_at INTEGER NOT NULL, answered_at INTEGER, answered_by TEXT);"
+    "CREATE INDEX addressed_author ON addressed(network, author, created_at);"
+    "CREATE INDEX addressed_time ON addressed(created_at);",
 };
 
 struct es_state {
@@ -54,6 +68,7 @@ struct es_state {
 };
 
 const char *es_state_errmsg(es_state_t *st) { return sqlite3_errmsg(st->db); }
+sqlite3 *es_state_db(es_state_t *st) { return st->db; }
 
 static int mkdir_p(const char *dir)
 {

@@ -41,4 +41,9 @@ int es_state_http_put(es_state_t *st, const char *url, const char *etag, const c
 
 const char *es_state_errmsg(es_state_t *st);
 
+/* The connection, for core modules that keep their own tables (accounts,
+ * spikes). Same thread rules. */
+struct sqlite3;
+struct sqlite3 *es_state_db(es_state_t *st);
+
 #endif
