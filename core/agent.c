@@ -20,8 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "log.h"
 #include "pipeline.h"
+#include "reconcile.h"
 #include "sink_queue.h"
 #include "util.h"
 
@@ -127,6 +130,8 @@ static void unlink_instance(es_agent_t *a, es_ctx_t *ctx)
 }
 
 static void shutdown_step(es_agent_t *a);
+static void arm_inventory_watch(es_agent_t *a);
+static void arm_reconcile(es_agent_t *a);
 
 void es_agent_instance_stopped(es_agent_t *a, es_ctx_t *ctx)
 {
@@ -237,6 +242,8 @@ static void shutdown_step(es_agent_t *a)
         uv_close((uv_handle_t *)&a->sig_hup, NULL);
         uv_close((uv_handle_t *)&a->drain_timer, NULL);
         uv_close((uv_handle_t *)&a->prune_timer, NULL);
+        uv_close((uv_handle_t *)&a->inventory_timer, NULL);
+        uv_close((uv_handle_t *)&a->reconcile_timer, NULL);
         uv_close((uv_handle_t *)&a->flush_check, NULL);
         uv_close((uv_handle_t *)&a->wake, NULL);
     }
@@ -415,6 +422,8 @@ static void reload(es_agent_t *a, const char *path)
             started++;
     es_config_unref(a->cfg);
     a->cfg = ncfg;
+    arm_inventory_watch(a);
+    arm_reconcile(a);
     es_logf(ES_LOG_INFO, "reloaded: %u kept, %u replaced, %u started, %u stopped", kept, replaced,
             started, stopped);
 }
@@ -445,6 +454,86 @@ static void on_prune(uv_timer_t *t)
     es_agent_t *a = t->data;
     state_txn(a);
     es_dedupe_prune(a->pipeline->dedupe);
+}
+
+/* The inventory is an admin's spreadsheet export: picked up when it
+ * changes, without a SIGHUP. A stat every few seconds is cheaper and more
+ * portable than an fs event that editors' rename-on-save defeats. */
+static int inventory_stat(const char *path, int64_t *mtime_ns, int64_t *size)
+{
+    struct stat st;
+    if (!path || stat(path, &st) < 0)
+        return -1;
+    *mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    *size = (int64_t)st.st_size;
+    return 0;
+}
+
+static void on_inventory_check(uv_timer_t *t)
+{
+    es_agent_t *a = t->data;
+    int64_t m, sz;
+    if (a->shutting_down || inventory_stat(a->cfg->inventory, &m, &sz) < 0)
+        return;
+    if (m == a->inventory_mtime_ns && sz == a->inventory_size)
+        return;
+    a->inventory_mtime_ns = m;
+    a->inventory_size = sz;
+    state_txn(a);
+    es_pipeline_reload_inventory(a->pipeline, a->cfg);
+}
+
+static void arm_inventory_watch(es_agent_t *a)
+{
+    uv_timer_stop(&a->inventory_timer);
+    if (a->cfg->inventory && inventory_stat(a->cfg->inventory, &a->inventory_mtime_ns, &a->inventory_size) == 0) {
+        uv_timer_start(&a->inventory_timer, on_inventory_check, 2000, 2000);
+        uv_unref((uv_handle_t *)&a->inventory_timer);
+    }
+}
+
+/* Sends every reconciliation finding to the sinks as an account record
+ * ("event": the section name, plus the finding's fields). */
+static void on_reconcile(uv_timer_t *t)
+{
+    es_agent_t *a = t->data;
+    if (a->shutting_down)
+        return;
+    int64_t now = es_now_s();
+    json_t *r = NULL;
+    commit_txn(a); /* read what this turn wrote */
+    if (es_reconcile_collect((struct sqlite3 *)es_state_db(a->state),
+                             now - (int64_t)(a->cfg->reconcile_window_ms / 1000), now, &r) < 0) {
+        es_logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
+        return;
+    }
+    static const char *const sections[] = {"dormant", "sunset_active", "lookalikes", "no_owner",
+                                           "responses_by_team", "responses_by_account", NULL};
+    size_t n = 0;
+    for (int s = 0; sections[s]; s++) {
+        size_t i;
+        json_t *o;
+        json_array_foreach(json_object_get(r, sections[s]), i, o) {
+            json_t *f = json_deep_copy(o);
+            json_object_set_new(f, "event", json_string(sections[s]));
+            json_object_set_new(f, "generated_at", json_integer(now));
+            es_rec_t *rec = es_rec_from_fields(ES_RECORD_ACCOUNT, f);
+            if (rec) {
+                es_pipeline_submit(a->pipeline, rec);
+                n++;
+            }
+        }
+    }
+    json_decref(r);
+    es_logf(ES_LOG_INFO, "reconcile: %zu finding(s) sent to sinks", n);
+}
+
+static void arm_reconcile(es_agent_t *a)
+{
+    uv_timer_stop(&a->reconcile_timer);
+    if (a->cfg->reconcile_interval_ms && !a->once)
+        uv_timer_start(&a->reconcile_timer, on_reconcile, a->cfg->reconcile_interval_ms,
+                       a->cfg->reconcile_interval_ms);
 }
 
 static int daemonize(void)
@@ -528,6 +617,12 @@ int es_agent_run(const es_run_opts_t *opts)
     a.prune_timer.data = &a;
     uv_timer_start(&a.prune_timer, on_prune, 1000, PRUNE_MS);
     uv_unref((uv_handle_t *)&a.prune_timer);
+    uv_timer_init(&loop, &a.inventory_timer);
+    a.inventory_timer.data = &a;
+    arm_inventory_watch(&a);
+    uv_timer_init(&loop, &a.reconcile_timer);
+    a.reconcile_timer.data = &a;
+    arm_reconcile(&a);
     uv_check_init(&loop, &a.flush_check);
     a.flush_check.data = &a;
     uv_check_start(&a.flush_check, on_check);

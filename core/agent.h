@@ -31,6 +31,9 @@ typedef struct es_agent {
     uv_signal_t sig_int, sig_term, sig_hup;
     uv_timer_t drain_timer;
     uv_timer_t prune_timer;
+    uv_timer_t inventory_timer; /* notices the inventory file changing */
+    int64_t inventory_mtime_ns, inventory_size;
+    uv_timer_t reconcile_timer;
     int txn_open;
     uv_check_t flush_check;  /* batches state writes per loop turn */
     uv_idle_t wake;          /* keeps the check phase turning while work is pending */

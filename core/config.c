@@ -39,7 +39,9 @@ const es_config_key_t es_main_keys[] = {
     {"conf_dir", ES_KEY_STRING, "conf.d", 0, "drop-in directory; relative to the main file's directory"},
     {"log_level", ES_KEY_STRING, "info", 0, "error, warn, info or debug"},
     {"lexicon_dir", ES_KEY_STRING, ES_LEXICON_DIR, 0, "directory of the sentiment lexicons"},
-    {"inventory", ES_KEY_STRING, NULL, 0, "CSV file of the brand's official accounts"},
+    {"inventory", ES_KEY_STRING, NULL, 0, "CSV file of the brand's official accounts (reloaded when it changes)"},
+    {"reconcile_interval", ES_KEY_DURATION, "0", 0, "send account reconciliation findings to sinks this often (0: never)"},
+    {"reconcile_window", ES_KEY_DURATION, "90d", 0, "window of those findings (as accounts reconcile --since)"},
     {"sentiment.extra_lexicon", ES_KEY_STRING, NULL, 0, "file of word<TAB>valence overrides"},
     {"sentiment.pos_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or above this is positive"},
     {"sentiment.neg_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or below minus this is negative"},
@@ -625,6 +627,10 @@ static void apply_main(parse_ctx_t *pc)
         cfg->dedupe_max_age_ms = v.ms;
     if (typed(pc->diag, es_main_keys, main_get(pc, "queue.max_records"), "queue.max_records", &v) > 0)
         cfg->queue_max_records = v.i;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "reconcile_interval"), "reconcile_interval", &v) > 0)
+        cfg->reconcile_interval_ms = v.ms;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "reconcile_window"), "reconcile_window", &v) > 0)
+        cfg->reconcile_window_ms = v.ms;
     if (typed(pc->diag, es_main_keys, main_get(pc, "http.per_host"), "http.per_host", &v) > 0)
         cfg->http_per_host = v.i;
     const es_kv_t *qk = main_get(pc, "queue.max_records");

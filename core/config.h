@@ -77,6 +77,7 @@ typedef struct es_config {
     char *lexicon_dir;
     es_log_level_t log_level;
     char *inventory;    /* NULL: none */
+    uint64_t reconcile_interval_ms, reconcile_window_ms;
     char *sentiment_extra_lexicon;
     double sentiment_pos, sentiment_neg;
     uint64_t dedupe_max_age_ms;

@@ -57,6 +57,24 @@ int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t 
     return 0;
 }
 
+int es_pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg)
+{
+    es_diag_t diag = {0};
+    es_inventory_t *inv = NULL;
+    int rc = es_inventory_new(cfg, p->agent ? p->agent->state : NULL, &inv, &diag);
+    for (size_t i = 0; i < diag.count; i++)
+        es_logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
+    es_diag_free(&diag);
+    if (rc < 0) {
+        es_logf(ES_LOG_ERROR, "inventory %s not reloaded; keeping the previous one", cfg->inventory);
+        return rc;
+    }
+    es_inventory_free(p->inventory);
+    p->inventory = inv;
+    es_logf(ES_LOG_INFO, "inventory %s reloaded: %zu account(s)", cfg->inventory, es_inventory_size(inv));
+    return 0;
+}
+
 int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
 {
     es_agent_t *a = p->agent;

@@ -25,6 +25,10 @@ void es_pipeline_free(es_pipeline_t *p);
  * new config; on error keeps the old ones. */
 int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t *diag);
 
+/* Rebuilds only the inventory stage (its file changed); on error logs the
+ * file:line diagnostics and keeps the old one. */
+int es_pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg);
+
 /* Takes ownership of rec (refs must be 0). Returns 0 when the record went
  * on (or was dropped as a duplicate), negative when refused. */
 int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec);

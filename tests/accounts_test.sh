@@ -177,4 +177,56 @@ sed -i "s|^inventory = .*|inventory = $T/bad.csv|" "$T/earshot.conf"
 "$EARSHOT" run -c "$T/earshot.conf" --once 2> "$T/log3"
 ok $([ $? -ne 0 ] && echo 0 || echo 1) "run refuses a bad inventory"
 like "$T/log3" "bad.csv:2: status must be" "and names the line"
+
+# Daemon mode: the inventory file is reloaded when it changes (a bad edit
+# is refused and the previous inventory kept), and reconciliation findings
+# go to sinks every reconcile_interval.
+D="$T/daemon"; mkdir -p "$D/in"
+cp "$inv" "$D/inv.csv"
+write_main "$D" "inventory = $D/inv.csv
+reconcile_interval = 1s
+reconcile_window = 30d"
+cat > "$D/conf.d/10.conf" <<EOC
+[source drop]
+plugin = jsonl
+path = $D/in
+interval = 100ms
+
+[sink all]
+plugin = jsonl
+path = $D/all.jsonl
+batch.linger = 10ms
+match.kind = mention
+
+[sink governance]
+plugin = jsonl
+path = $D/gov.jsonl
+batch.linger = 10ms
+match.kind = account
+EOC
+"$EARSHOT" run -c "$D/earshot.conf" --foreground 2> "$D/log" &
+pid=$!
+tap_cleanup() { kill -9 $pid 2>/dev/null; }
+drop() { echo "{\"id\":\"$1\",\"network\":\"twitter\",\"author\":\"$2\",\"text\":\"hello\"}" > "$D/in/.$1"; mv "$D/in/.$1" "$D/in/$1.jsonl"; }
+kind_of() { python3 -c "import json,sys; print([json.loads(l)['author_kind'] for l in open(sys.argv[1]) if json.loads(l)['id']=='twitter:'+sys.argv[2]][0])" "$D/all.jsonl" "$1" 2>/dev/null; }
+drop d1 NewDesk
+check "first mention delivered" wait_for 5 has_lines "$D/all.jsonl" 1
+is "$(kind_of d1)" public "an unknown author is public"
+sleep 1.1 # a new mtime second for filesystems with coarse timestamps
+echo "twitter,NewDesk,acme,care,active,," >> "$D/inv.csv"
+check "an edited inventory is reloaded without SIGHUP" wait_for 8 grep -q "inventory $D/inv.csv reloaded: 28 account" "$D/log"
+drop d2 NewDesk
+check "second mention delivered" wait_for 5 has_lines "$D/all.jsonl" 2
+is "$(kind_of d2)" official "the new account is official from then on"
+sleep 1.1
+echo "twitter,Broken,acme,care,retired,," >> "$D/inv.csv"
+check "a bad edit is refused" wait_for 8 grep -q "not reloaded; keeping the previous one" "$D/log"
+like "$D/log" "inv.csv:30: status must be active, dormant or sunset" "with file:line"
+drop d3 NewDesk
+check "third mention delivered" wait_for 5 has_lines "$D/all.jsonl" 3
+is "$(kind_of d3)" official "the previous inventory is still in force"
+check "reconcile findings reach the governance sink" wait_for 5 grep -q '"event":"dormant"' "$D/gov.jsonl"
+like "$D/gov.jsonl" '"event":"no_owner".*"handle":"AcmeJobs"|"handle":"AcmeJobs".*"event":"no_owner"' "each finding is one account record"
+kill -TERM $pid; wait $pid
+is $? 0 "daemon stops cleanly"
 done_testing
