@@ -82,7 +82,8 @@ static int responses(sqlite3 *db, const char *group, int64_t since, json_t *arr)
                 snprintf(key + l, sizeof key - l, "%s\x1f", t ? t : "");
             }
         if (o && (rc != SQLITE_ROW || strcmp(key, cur) != 0)) {
-            qsort(d, nd, sizeof *d, cmp_i64);
+            if (nd) /* d is NULL when nothing was answered */
+                qsort(d, nd, sizeof *d, cmp_i64);
             json_object_set_new(o, "addressed", json_integer((json_int_t)total));
             json_object_set_new(o, "answered", json_integer((json_int_t)nd));
             json_object_set_new(o, "rate", json_real(total ? (double)nd / (double)total : 0));
