@@ -70,6 +70,8 @@ const es_config_key_t es_core_sink_keys[] = {
     {"retry.initial", ES_KEY_DURATION, "1s", 0, "first retry delay (full jitter)"},
     {"retry.max", ES_KEY_DURATION, "5m", 0, "retry delay cap"},
     {"retry.max_attempts", ES_KEY_INT, "10", 0, "attempts before a record is dead-lettered"},
+    {"spool.max_records", ES_KEY_INT, "1000000", 0, "spooled records above which sources pause"},
+    {"spool.max_bytes", ES_KEY_SIZE, "1G", 0, "spooled bytes above which sources pause"},
     {NULL, 0, NULL, 0, NULL},
 };
 
@@ -707,6 +709,14 @@ static void apply_instance(es_diag_t *diag, es_instance_cfg_t *ic)
         ic->retry_max_ms = v.ms;
     if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "retry.max_attempts"), "retry.max_attempts", &v) > 0)
         ic->retry_max_attempts = v.i;
+    if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "spool.max_records"), "spool.max_records", &v) > 0)
+        ic->spool_max_records = v.i;
+    if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "spool.max_bytes"), "spool.max_bytes", &v) > 0)
+        ic->spool_max_bytes = v.size;
+    const es_kv_t *sk = es_instance_cfg_get(ic, "spool.max_records");
+    if (ic->spool_max_records < 1)
+        es_diag_add(diag, sk ? sk->file : ic->file, sk ? sk->line : ic->line,
+                    "spool.max_records: must be at least 1");
     const es_kv_t *bk = es_instance_cfg_get(ic, "batch.max");
     if (ic->batch_max < 1 || ic->batch_max > 100000)
         es_diag_add(diag, bk ? bk->file : ic->file, bk ? bk->line : ic->line,

@@ -55,6 +55,9 @@ typedef struct es_instance_cfg {
     uint64_t batch_linger_ms;
     uint64_t retry_initial_ms, retry_max_ms;
     int64_t retry_max_attempts;
+    /* Spool bounds: above either, sources pause until the sink drains. */
+    int64_t spool_max_records;
+    uint64_t spool_max_bytes;
 } es_instance_cfg_t;
 
 typedef struct es_brand_cfg {

@@ -1,0 +1,1 @@
+# core/spike: automake fragment, included by the top-level Makefile.am.

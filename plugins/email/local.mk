@@ -1,0 +1,1 @@
+# plugins/email: automake fragment, included by the top-level Makefile.am.

@@ -1,0 +1,1 @@
+# plugins/forum: automake fragment, included by the top-level Makefile.am.

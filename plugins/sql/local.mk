@@ -1,0 +1,1 @@
+# plugins/sql: automake fragment, included by the top-level Makefile.am.

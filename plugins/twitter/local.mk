@@ -1,0 +1,1 @@
+# plugins/twitter: automake fragment, included by the top-level Makefile.am.

@@ -1,0 +1,1 @@
+# plugins/webhook: automake fragment, included by the top-level Makefile.am.
