@@ -47,7 +47,7 @@ void es_config_unref(es_config_t *cfg)
 
 /* Opens a transaction that the check handle commits at the end of this
  * loop turn: one WAL commit per turn instead of one per record. */
-static void state_txn(es_agent_t *a)
+void es_agent_state_txn(es_agent_t *a)
 {
     if (a->txn_open || !a->state)
         return;
@@ -62,16 +62,72 @@ static void commit_txn(es_agent_t *a)
     if (!a->txn_open)
         return;
     a->txn_open = 0;
-    if (es_state_commit(a->state) < 0)
-        es_logf(ES_LOG_ERROR, "state: commit failed: %s", es_state_errmsg(a->state));
+    uint64_t gen = a->txn_gen++;
+    int ok = es_state_commit(a->state) == 0;
+    if (!ok) {
+        es_logf(ES_LOG_ERROR, "state: commit failed: %s; records stay in memory, sources pause",
+                es_state_errmsg(a->state));
+        es_state_rollback(a->state);
+        es_agent_spool_fault(a);
+    }
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->queue)
+            es_sink_queue_committed(c->queue, gen, ok);
+}
+
+void es_agent_spool_fault(es_agent_t *a)
+{
+    if (a->spool_fault)
+        return;
+    a->spool_fault = 1;
+    es_logf(ES_LOG_ERROR, "state %s: cannot write; new records are not accepted until it can",
+            a->cfg->state_dir);
+}
+
+int es_agent_spool_full(es_agent_t *a)
+{
+    if (a->spool_fault)
+        return 1;
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->queue && es_sink_queue_over_limit(c->queue, 1.0))
+            return 1;
+    return 0;
+}
+
+static void maybe_resume(es_agent_t *a);
+
+/* Every 2 s: a faulty state DB is probed with a real write, and rows
+ * another process put in a spool (spool retry) are noticed. */
+static void on_spool_timer(uv_timer_t *t)
+{
+    es_agent_t *a = t->data;
+    if (a->spool_fault) {
+        commit_txn(a);
+        int ok = es_state_begin(a->state) == 0;
+        int64_t id = ok ? es_state_spool_add(a->state, "", "probe", NULL, "{}", 2) : -1;
+        ok = ok && id > 0 && es_state_spool_del(a->state, id) == 0;
+        if (ok && es_state_commit(a->state) == 0) {
+            a->spool_fault = 0;
+            es_logf(ES_LOG_INFO, "state %s: writable again; resuming", a->cfg->state_dir);
+            maybe_resume(a);
+        } else {
+            es_state_rollback(a->state);
+        }
+    }
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->queue && c->phase == ES_PHASE_RUNNING)
+            es_sink_queue_poll_spool(c->queue);
 }
 
 /* ---- records ---------------------------------------------------------- */
 
 static void maybe_resume(es_agent_t *a)
 {
-    if (a->in_flight > (uint64_t)a->cfg->queue_max_records / 2)
+    if (a->in_flight > (uint64_t)a->cfg->queue_max_records / 2 || a->spool_fault)
         return;
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->queue && es_sink_queue_over_limit(c->queue, 0.9))
+            return;
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->paused && c->phase == ES_PHASE_RUNNING) {
             c->paused = 0;
@@ -84,7 +140,7 @@ void es_agent_record_done(es_agent_t *a, es_rec_t *rec)
 {
     a->in_flight--;
     a->in_flight_bytes -= rec->size;
-    state_txn(a);
+    es_agent_state_txn(a);
     if (rec->in_dedupe)
         es_dedupe_release(a->pipeline->dedupe, rec, !rec->abandoned);
     if (rec->track) {
@@ -101,7 +157,7 @@ void es_agent_record_done(es_agent_t *a, es_rec_t *rec)
 void es_agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
                           unsigned attempts)
 {
-    state_txn(a);
+    es_agent_state_txn(a);
     const char *json = es_record_json(&rec->pub, NULL);
     const char *id = rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL;
     if (es_state_dead_letter(a->state, sink->icfg->name, es_record_kind_name(rec->pub.kind), id,
@@ -177,6 +233,9 @@ static void once_step(es_agent_t *a)
     if (!a->once || a->shutting_down || !es_agent_sources_idle(a))
         return;
     flush_sinks(a);
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->queue && c->phase == ES_PHASE_RUNNING && es_sink_queue_pending(c->queue))
+            return;
     if (a->in_flight == 0) {
         a->shutting_down = 1;
         es_agent_wake(a);
@@ -244,6 +303,7 @@ static void shutdown_step(es_agent_t *a)
         uv_close((uv_handle_t *)&a->prune_timer, NULL);
         uv_close((uv_handle_t *)&a->inventory_timer, NULL);
         uv_close((uv_handle_t *)&a->reconcile_timer, NULL);
+        uv_close((uv_handle_t *)&a->spool_timer, NULL);
         uv_close((uv_handle_t *)&a->flush_check, NULL);
         uv_close((uv_handle_t *)&a->wake, NULL);
     }
@@ -262,6 +322,11 @@ static void reap(es_agent_t *a)
             size_t n = es_sink_queue_release_all(c->queue, 1);
             if (n)
                 es_log(c, ES_LOG_WARN, "%zu queued record(s) not delivered; their sources will re-read them", n);
+            int64_t left = es_sink_queue_spooled(c->queue);
+            if (left > 0) {
+                es_log(c, ES_LOG_WARN, "%" PRId64 " record(s) stay in the spool for the next start", left);
+                a->spool_left += left;
+            }
         }
         es_log(c, ES_LOG_INFO, "stopped (%" PRIu64 " emitted, %" PRIu64 " delivered, %" PRIu64 " dead-lettered)",
                c->n_emitted, c->n_delivered, c->n_dead);
@@ -399,6 +464,10 @@ static void reload(es_agent_t *a, const char *path)
                 if (dropped)
                     es_log(c, ES_LOG_WARN, "removed from the configuration: %zu queued record(s) dropped",
                            dropped);
+                int64_t kept = es_sink_queue_spooled(c->queue);
+                if (kept > 0)
+                    es_log(c, ES_LOG_WARN, "removed from the configuration: %" PRId64 " record(s) stay in "
+                           "its spool (earshot spool drop %s --before now to discard them)", kept, c->icfg->name);
                 stopped++;
             }
             c->draining = 1; /* stops once its in-flight batch completes */
@@ -452,7 +521,7 @@ static void on_signal(uv_signal_t *s, int signum)
 static void on_prune(uv_timer_t *t)
 {
     es_agent_t *a = t->data;
-    state_txn(a);
+    es_agent_state_txn(a);
     es_dedupe_prune(a->pipeline->dedupe);
 }
 
@@ -479,7 +548,7 @@ static void on_inventory_check(uv_timer_t *t)
         return;
     a->inventory_mtime_ns = m;
     a->inventory_size = sz;
-    state_txn(a);
+    es_agent_state_txn(a);
     es_pipeline_reload_inventory(a->pipeline, a->cfg);
 }
 
@@ -623,6 +692,10 @@ int es_agent_run(const es_run_opts_t *opts)
     uv_timer_init(&loop, &a.reconcile_timer);
     a.reconcile_timer.data = &a;
     arm_reconcile(&a);
+    uv_timer_init(&loop, &a.spool_timer);
+    a.spool_timer.data = &a;
+    uv_timer_start(&a.spool_timer, on_spool_timer, 2000, 2000);
+    uv_unref((uv_handle_t *)&a.spool_timer);
     uv_check_init(&loop, &a.flush_check);
     a.flush_check.data = &a;
     uv_check_start(&a.flush_check, on_check);
@@ -641,7 +714,9 @@ int es_agent_run(const es_run_opts_t *opts)
     commit_txn(&a);
     if (a.n_dead_run)
         es_logf(ES_LOG_ERROR, "%" PRIu64 " record(s) dead-lettered during this run", a.n_dead_run);
-    if (a.once && (a.n_dead_run || a.in_flight))
+    if (a.spool_left)
+        es_logf(ES_LOG_WARN, "%" PRId64 " record(s) left in the spool (earshot spool status)", a.spool_left);
+    if (a.once && (a.n_dead_run || a.in_flight || a.spool_left))
         exit_code = 1;
     es_pipeline_free(a.pipeline);
 out_loop:

@@ -35,6 +35,10 @@ typedef struct es_agent {
     int64_t inventory_mtime_ns, inventory_size;
     uv_timer_t reconcile_timer;
     int txn_open;
+    uint64_t txn_gen;        /* counts state transactions (spool rows carry it) */
+    int spool_fault;         /* the state DB refused a write: sources pause */
+    uv_timer_t spool_timer;  /* probes a faulty state DB, notices requeued rows */
+    int64_t spool_left;      /* rows left in spools of stopped sinks (--once) */
     uv_check_t flush_check;  /* batches state writes per loop turn */
     uv_idle_t wake;          /* keeps the check phase turning while work is pending */
     int wake_on;
@@ -57,6 +61,14 @@ void es_agent_check_once(es_agent_t *a);
 void es_agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
                           unsigned attempts);
 void es_agent_wake(es_agent_t *a);
+/* Opens the per-turn state transaction if none is (committed by the check
+ * handle at the end of this loop turn). */
+void es_agent_state_txn(es_agent_t *a);
+/* The state DB failed a write: pause sources until a probe write works. */
+void es_agent_spool_fault(es_agent_t *a);
+/* Non-zero when sources must pause: the state DB is failing, or a sink's
+ * spool is above spool.max_records or spool.max_bytes. */
+int es_agent_spool_full(es_agent_t *a);
 /* Non-zero when every source has finished its --once poll. */
 int es_agent_sources_idle(es_agent_t *a);
 /* A sink's queue emptied (a draining sink may now stop). */

@@ -273,7 +273,7 @@ int es_emit(es_ctx_t *ctx, const es_mention_t *m)
 int es_backpressure(es_ctx_t *ctx)
 {
     es_agent_t *a = ctx->agent;
-    if (a->in_flight >= (uint64_t)a->cfg->queue_max_records) {
+    if (a->in_flight >= (uint64_t)a->cfg->queue_max_records || es_agent_spool_full(a)) {
         ctx->paused = 1;
         return 1;
     }

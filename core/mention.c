@@ -219,3 +219,71 @@ const char *es_record_json(const es_record_t *rec, size_t *len)
         *len = r->json_len;
     return r->json;
 }
+
+static const char *jstr(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Labels point to static strings, as the scorer's do. */
+static const char *static_label(const char *l)
+{
+    if (!l)
+        return NULL;
+    if (!strcmp(l, "positive"))
+        return "positive";
+    if (!strcmp(l, "negative"))
+        return "negative";
+    return "neutral";
+}
+
+es_rec_t *es_rec_from_json(const char *text)
+{
+    json_t *o = json_loads(text, 0, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return NULL;
+    }
+    const char *kind = jstr(o, "kind");
+    es_rec_t *r = NULL;
+    if (kind && strcmp(kind, "mention") != 0) {
+        json_object_del(o, "kind");
+        return es_rec_from_fields(!strcmp(kind, "alert") ? ES_RECORD_ALERT : ES_RECORD_ACCOUNT, o);
+    }
+    es_mention_t m = {
+        .id = jstr(o, "id"), .network = jstr(o, "network"), .author = jstr(o, "author"),
+        .author_name = jstr(o, "author_name"), .url = jstr(o, "url"), .title = jstr(o, "title"),
+        .text = jstr(o, "text"), .lang = jstr(o, "lang"), .in_reply_to = jstr(o, "in_reply_to"),
+        .reply_to_author = jstr(o, "reply_to_author"),
+        .created_at = json_integer_value(json_object_get(o, "created_at")),
+    };
+    const char *addr[64];
+    json_t *a = json_object_get(o, "addressed");
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (json_is_string(v) && m.n_addressed < 64)
+        addr[m.n_addressed++] = json_string_value(v);
+    m.addressed = addr;
+    if (m.id && m.network && m.text)
+        r = es_rec_from_mention(&m, jstr(o, "source"), NULL);
+    if (r) {
+        static const char *const stage_keys[4] = {"brand", "author_kind", "owner", "addressed_account"};
+        for (int k = 0; k < 4; k++)
+            if (es_rec_set_stage(r, k, jstr(o, stage_keys[k])) < 0) {
+                es_rec_free(r);
+                r = NULL;
+                break;
+            }
+    }
+    json_t *se = json_object_get(o, "sentiment");
+    if (r && json_is_object(se)) {
+        r->m.sentiment.compound = json_number_value(json_object_get(se, "compound"));
+        r->m.sentiment.pos = json_number_value(json_object_get(se, "pos"));
+        r->m.sentiment.neu = json_number_value(json_object_get(se, "neu"));
+        r->m.sentiment.neg = json_number_value(json_object_get(se, "neg"));
+        r->m.sentiment.label = static_label(jstr(se, "label"));
+    }
+    json_decref(o);
+    return r;
+}

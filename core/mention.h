@@ -31,6 +31,7 @@ typedef struct es_rec {
     int failed;       /* dead-lettered by at least one sink */
     int in_dedupe;    /* in the dedupe in-flight set */
     int abandoned;    /* dropped undelivered at shutdown: its source must re-read it */
+    int unspooled;    /* the spool could not store it: its checkpoint waits for delivery */
 } es_rec_t;
 
 /* Deep-copies a source's mention, repairing invalid UTF-8 (each repair
@@ -42,6 +43,10 @@ es_rec_t *es_rec_from_fields(es_record_kind_t kind, json_t *fields);
  * 1 author_kind, 2 owner, 3 addressed_account. Returns 0 or ES_ENOMEM. */
 int es_rec_set_stage(es_rec_t *r, int idx, const char *value);
 void es_rec_free(es_rec_t *r);
+
+/* Rebuilds a record from its es_record_json() text (the spool); NULL on
+ * malformed JSON or ENOMEM. */
+es_rec_t *es_rec_from_json(const char *json);
 
 /* The record as a jansson object (new reference). */
 json_t *es_rec_to_json(const es_rec_t *r);

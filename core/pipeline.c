@@ -1,6 +1,7 @@
 #include "pipeline.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 #include "sink_queue.h"
@@ -75,6 +76,96 @@ int es_pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg)
     return 0;
 }
 
+/* Hands rec to every sink whose routing accepts it. With a state DB, each
+ * of those sinks gets a spool row first (in the loop turn's transaction,
+ * with the source's checkpoint): from then on the record is accepted, its
+ * source may move past it and the dedupe stage knows it, whatever happens
+ * to the process. When the state DB refuses the write, the record is
+ * delivered from memory the old way (its checkpoint waits) and sources
+ * pause until the DB can be written again. */
+static int route(es_pipeline_t *p, es_rec_t *rec)
+{
+    es_agent_t *a = p->agent;
+    es_ctx_t *stack[64], **sinks = stack;
+    size_t n = 0, cap = 64;
+    for (es_ctx_t *s = a->instances; s; s = s->next) {
+        if (s->icfg->kind != ES_KIND_SINK || s->draining || s->phase != ES_PHASE_RUNNING)
+            continue;
+        if (!es_route_match(&s->icfg->route, rec))
+            continue;
+        if (n == cap) {
+            es_ctx_t **ns = malloc(cap * 2 * sizeof *ns);
+            if (!ns)
+                break;
+            memcpy(ns, sinks, n * sizeof *ns);
+            if (sinks != stack)
+                free(sinks);
+            sinks = ns;
+            cap *= 2;
+        }
+        sinks[n++] = s;
+    }
+    if (!n) {
+        p->n_unrouted++;
+        return 0;
+    }
+    int64_t sid_stack[64], *sids = n <= 64 ? sid_stack : calloc(n, sizeof *sids);
+    int rc = 0;
+    if (!sids) {
+        rc = ES_ENOMEM;
+        rec->failed = 1;
+        goto out;
+    }
+    memset(sids, 0, n * sizeof *sids);
+    size_t len = 0;
+    int spooled = 0;
+    if (a->state && !a->spool_fault) {
+        const char *json = es_record_json(&rec->pub, &len);
+        es_agent_state_txn(a);
+        spooled = json != NULL && a->txn_open;
+        const char *id = rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL;
+        for (size_t i = 0; i < n && spooled; i++) {
+            sids[i] = es_state_spool_add(a->state, sinks[i]->icfg->name, es_record_kind_name(rec->pub.kind),
+                                         id, json, len);
+            if (sids[i] < 0) {
+                spooled = 0;
+                es_agent_spool_fault(a);
+                /* Rows already added stay: delivery deletes them. */
+                for (size_t j = i; j < n; j++)
+                    sids[j] = 0;
+            }
+        }
+    }
+    if (!spooled)
+        rec->unspooled = 1;
+    for (size_t i = 0; i < n; i++) {
+        rec->refs++;
+        if (es_sink_queue_push(sinks[i]->queue, rec, sids[i] > 0 ? sids[i] : 0, len) < 0) {
+            rec->refs--;
+            rc = ES_ENOMEM;
+            rec->failed = 1;
+            break;
+        }
+    }
+    if (spooled && rc == 0) {
+        /* Accepted: durable with this turn's commit. */
+        if (rec->in_dedupe) {
+            es_dedupe_release(p->dedupe, rec, 1);
+            rec->in_dedupe = 0;
+        }
+        if (rec->track) {
+            es_track_done(rec->track, rec->seq);
+            rec->track = NULL;
+        }
+    }
+out:
+    if (sids != sid_stack)
+        free(sids);
+    if (sinks != stack)
+        free(sinks);
+    return rc;
+}
+
 int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
 {
     es_agent_t *a = p->agent;
@@ -113,23 +204,7 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
             (rc = es_sentiment_stage_apply(p->sentiment, rec)) < 0)
             goto out;
     }
-    int routed = 0;
-    for (es_ctx_t *s = a->instances; s; s = s->next) {
-        if (s->icfg->kind != ES_KIND_SINK || s->draining || s->phase != ES_PHASE_RUNNING)
-            continue;
-        if (!es_route_match(&s->icfg->route, rec))
-            continue;
-        rec->refs++;
-        if (es_sink_queue_push(s->queue, rec) < 0) {
-            rec->refs--;
-            rc = ES_ENOMEM;
-            rec->failed = 1;
-            break;
-        }
-        routed++;
-    }
-    if (!routed)
-        p->n_unrouted++;
+    rc = route(p, rec);
 out:
     if (--rec->refs == 0)
         es_agent_record_done(a, rec);

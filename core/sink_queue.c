@@ -8,9 +8,19 @@
 #include "log.h"
 #include "util.h"
 
+/* A queued record and its row in the sink's spool (sid 0: not spooled,
+ * the state DB could not take it). gen: the state transaction that wrote
+ * the row, so a failed commit can tell which rows never existed. */
+typedef struct es_qitem {
+    es_rec_t *rec;
+    int64_t sid;
+    uint64_t gen;
+    size_t bytes;
+} es_qitem_t;
+
 struct es_sink_queue {
     es_ctx_t *sink;
-    es_rec_t **ring;
+    es_qitem_t *ring;
     size_t head, count, cap;
     /* The batch in flight: its records stay at the ring's head until the
      * sink answers, so a RETRY re-sends exactly them, in order. */
@@ -25,6 +35,18 @@ struct es_sink_queue {
     int due;           /* linger expired: send even a partial batch */
     int backing_off;
     uv_timer_t timer;
+    /* The spool. Memory holds at most mem_max records; beyond that the
+     * queue "overflows": records live only in the spool and are loaded
+     * back, oldest first, as the ring drains (ids above max_sid). */
+    size_t mem_max;
+    int overflow;
+    int64_t max_sid;       /* highest spool id in memory or ever loaded */
+    int64_t spool_n;       /* rows in this sink's spool */
+    uint64_t spool_bytes;
+    /* Records spooled while overflowing, held until their rows are
+     * committed: only then may memory let go of them. */
+    es_qitem_t *spill;
+    size_t spill_n, spill_cap;
 };
 
 static void try_send(es_sink_queue_t *q);
@@ -44,6 +66,19 @@ int es_sink_queue_new(es_ctx_t *sink, es_sink_queue_t **out)
     if (!q)
         return ES_ENOMEM;
     q->sink = sink;
+    /* Room for a few batches: enough to keep the sink busy, small enough
+     * that a long outage costs the spool's disk, not memory. */
+    q->mem_max = (size_t)sink->icfg->batch_max * 4;
+    if (q->mem_max < 1000)
+        q->mem_max = 1000;
+    es_state_t *st = sink->agent->state;
+    int64_t n = 0, bytes = 0, oldest = 0;
+    if (st && es_state_spool_stats(st, sink->icfg->name, &n, &bytes, &oldest) == 0 && n > 0) {
+        q->spool_n = n;
+        q->spool_bytes = (uint64_t)bytes;
+        q->overflow = 1; /* left by an earlier run: load it first */
+        es_log(sink, ES_LOG_INFO, "%" PRId64 " record(s) waiting in the spool", n);
+    }
     uv_timer_init(sink->agent->loop, &q->timer);
     q->timer.data = q;
     *out = q;
@@ -54,6 +89,7 @@ static void on_closed(uv_handle_t *h)
 {
     es_sink_queue_t *q = h->data;
     free(q->ring);
+    free(q->spill);
     free(q->batch_recs);
     free(q->fail_msgs);
     free(q);
@@ -68,19 +104,19 @@ void es_sink_queue_free(es_sink_queue_t *q)
     uv_close((uv_handle_t *)&q->timer, on_closed);
 }
 
-static es_rec_t *at(const es_sink_queue_t *q, size_t i)
+static es_qitem_t *at(const es_sink_queue_t *q, size_t i)
 {
-    return q->ring[(q->head + i) % q->cap];
+    return &q->ring[(q->head + i) % q->cap];
 }
 
 static int ring_grow(es_sink_queue_t *q)
 {
     size_t nc = q->cap ? q->cap * 2 : 256;
-    es_rec_t **nr = malloc(nc * sizeof *nr);
+    es_qitem_t *nr = malloc(nc * sizeof *nr);
     if (!nr)
         return ES_ENOMEM;
     for (size_t i = 0; i < q->count; i++)
-        nr[i] = at(q, i);
+        nr[i] = *at(q, i);
     free(q->ring);
     q->ring = nr;
     q->head = 0;
@@ -88,51 +124,197 @@ static int ring_grow(es_sink_queue_t *q)
     return 0;
 }
 
-static int ring_push(es_sink_queue_t *q, es_rec_t *rec)
+static int ring_push(es_sink_queue_t *q, es_qitem_t it)
 {
     if (q->count == q->cap && ring_grow(q) < 0)
         return ES_ENOMEM;
-    q->ring[(q->head + q->count) % q->cap] = rec;
+    q->ring[(q->head + q->count) % q->cap] = it;
     q->count++;
+    if (it.sid > q->max_sid)
+        q->max_sid = it.sid;
     return 0;
 }
 
 /* Puts a record back at the head (a retried batch keeps its place). */
-static int ring_unshift(es_sink_queue_t *q, es_rec_t *rec)
+static int ring_unshift(es_sink_queue_t *q, es_qitem_t it)
 {
     if (q->count == q->cap && ring_grow(q) < 0)
         return ES_ENOMEM;
     q->head = (q->head + q->cap - 1) % q->cap;
-    q->ring[q->head] = rec;
+    q->ring[q->head] = it;
     q->count++;
     return 0;
 }
 
-static es_rec_t *ring_pop(es_sink_queue_t *q)
+static es_qitem_t ring_pop(es_sink_queue_t *q)
 {
-    es_rec_t *r = q->ring[q->head];
+    es_qitem_t it = q->ring[q->head];
     q->head = (q->head + 1) % q->cap;
     q->count--;
-    return r;
+    return it;
 }
 
 static void release(es_sink_queue_t *q, es_rec_t *rec)
 {
-    (void)q;
     if (--rec->refs == 0)
         es_agent_record_done(q->sink->agent, rec);
 }
 
-int es_sink_queue_push(es_sink_queue_t *q, es_rec_t *rec)
+/* The row left the spool (delivered, dead-lettered or dropped). */
+static void unspool(es_sink_queue_t *q, const es_qitem_t *it)
 {
-    int rc = ring_push(q, rec);
+    if (it->sid <= 0)
+        return;
+    es_state_t *st = q->sink->agent->state;
+    es_agent_state_txn(q->sink->agent);
+    if (es_state_spool_del(st, it->sid) < 0)
+        es_log(q->sink, ES_LOG_ERROR, "spool: cannot delete row %" PRId64 ": %s", it->sid,
+               es_state_errmsg(st));
+    q->spool_n--;
+    q->spool_bytes -= it->bytes < q->spool_bytes ? it->bytes : q->spool_bytes;
+}
+
+int es_sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t bytes)
+{
+    es_qitem_t it = {rec, sid, q->sink->agent->txn_gen, bytes};
+    if (sid > 0) {
+        q->spool_n++;
+        q->spool_bytes += bytes;
+        if (q->overflow || q->count >= q->mem_max) {
+            if (q->spill_n == q->spill_cap) {
+                size_t nc = q->spill_cap ? q->spill_cap * 2 : 64;
+                es_qitem_t *ns = realloc(q->spill, nc * sizeof *ns);
+                if (!ns)
+                    goto keep; /* memory will hold it after all */
+                q->spill = ns;
+                q->spill_cap = nc;
+            }
+            q->overflow = 1;
+            q->spill[q->spill_n++] = it;
+            return 0;
+        }
+    }
+keep:;
+    int rc = ring_push(q, it);
     if (rc == 0)
         try_send(q);
     return rc;
 }
 
+void es_sink_queue_committed(es_sink_queue_t *q, uint64_t gen, int ok)
+{
+    if (!ok) {
+        /* The rows of that transaction were rolled back: the records are
+         * in memory only now, and are delivered from there. */
+        for (size_t i = 0; i < q->count; i++) {
+            es_qitem_t *it = at(q, i);
+            if (it->sid > 0 && it->gen == gen) {
+                it->sid = 0;
+                q->spool_n--;
+                q->spool_bytes -= it->bytes < q->spool_bytes ? it->bytes : q->spool_bytes;
+            }
+        }
+    }
+    size_t n = q->spill_n;
+    q->spill_n = 0;
+    for (size_t i = 0; i < n; i++) {
+        es_qitem_t it = q->spill[i];
+        if (ok || it.gen != gen) {
+            release(q, it.rec);
+            continue;
+        }
+        q->spool_n--;
+        q->spool_bytes -= it.bytes < q->spool_bytes ? it.bytes : q->spool_bytes;
+        it.sid = 0;
+        if (ring_push(q, it) < 0) {
+            it.rec->abandoned = 1;
+            release(q, it.rec);
+        }
+    }
+    if (!ok)
+        try_send(q);
+}
+
+typedef struct {
+    es_sink_queue_t *q;
+    int loaded;
+} load_ctx_t;
+
+static int load_row(int64_t id, const char *kind, const char *json, int attempts, void *arg)
+{
+    load_ctx_t *lc = arg;
+    es_sink_queue_t *q = lc->q;
+    es_agent_t *a = q->sink->agent;
+    (void)attempts;
+    if (id > q->max_sid)
+        q->max_sid = id;
+    es_rec_t *rec = json ? es_rec_from_json(json) : NULL;
+    size_t bytes = json ? strlen(json) : 0;
+    if (!rec) {
+        /* A row nobody can read would block the spool forever. */
+        es_log(q->sink, ES_LOG_ERROR, "spool row %" PRId64 " (%s) is not a readable record: dead-lettered",
+               id, kind ? kind : "?");
+        es_agent_state_txn(a);
+        es_state_dead_letter(a->state, q->sink->icfg->name, kind ? kind : "unknown", NULL,
+                             json ? json : "", "unreadable spool row", 0);
+        es_qitem_t it = {NULL, id, 0, bytes};
+        unspool(q, &it);
+        return 0;
+    }
+    rec->refs = 1;
+    a->in_flight++;
+    a->in_flight_bytes += rec->size;
+    if (ring_push(q, (es_qitem_t){rec, id, 0, bytes}) < 0) {
+        release(q, rec);
+        return ES_ENOMEM;
+    }
+    lc->loaded++;
+    return 0;
+}
+
+/* Tops the ring up from the spool while the queue overflows. */
+static void refill(es_sink_queue_t *q)
+{
+    if (!q->overflow || q->count >= q->mem_max / 2 || !q->sink->agent->state)
+        return;
+    int limit = (int)(q->mem_max - q->count);
+    load_ctx_t lc = {q, 0};
+    int n = es_state_spool_load(q->sink->agent->state, q->sink->icfg->name, q->max_sid, limit,
+                                load_row, &lc);
+    if (n < 0) {
+        es_log(q->sink, ES_LOG_ERROR, "spool: cannot load: %s", es_state_errmsg(q->sink->agent->state));
+        return;
+    }
+    /* Fewer rows than asked: everything spooled is in memory now. Rows of
+     * the open transaction are visible to this connection, so records
+     * still in the spill list were loaded too. */
+    if (n < limit)
+        q->overflow = 0;
+}
+
+void es_sink_queue_poll_spool(es_sink_queue_t *q)
+{
+    es_state_t *st = q->sink->agent->state;
+    if (!st || q->overflow)
+        return;
+    int64_t max = es_state_spool_max_id(st, q->sink->icfg->name);
+    if (max > q->max_sid) {
+        es_log(q->sink, ES_LOG_INFO, "new rows in the spool (requeued dead letters?): loading them");
+        q->overflow = 1;
+        try_send(q);
+    }
+}
+
 size_t es_sink_queue_depth(const es_sink_queue_t *q) { return q->count; }
 int es_sink_queue_busy(const es_sink_queue_t *q) { return q->in_flight; }
+int es_sink_queue_pending(const es_sink_queue_t *q) { return q->count > 0 || q->overflow || q->spill_n > 0; }
+
+int es_sink_queue_over_limit(const es_sink_queue_t *q, double fraction)
+{
+    const es_instance_cfg_t *ic = q->sink->icfg;
+    return (double)q->spool_n >= (double)ic->spool_max_records * fraction ||
+           (double)q->spool_bytes >= (double)ic->spool_max_bytes * fraction;
+}
 
 static void send_batch(es_sink_queue_t *q)
 {
@@ -151,7 +333,7 @@ static void send_batch(es_sink_queue_t *q)
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        recs[i] = &at(q, i)->pub;
+        recs[i] = &at(q, i)->rec->pub;
         msgs[i] = NULL;
     }
     q->due = 0;
@@ -170,8 +352,10 @@ static void send_batch(es_sink_queue_t *q)
 static void try_send(es_sink_queue_t *q)
 {
     es_ctx_t *s = q->sink;
-    if (q->in_flight || q->completing || q->backing_off || q->count == 0 ||
-        s->phase != ES_PHASE_RUNNING)
+    if (q->in_flight || q->completing || q->backing_off || s->phase != ES_PHASE_RUNNING)
+        return;
+    refill(q);
+    if (q->count == 0)
         return;
     int full = q->count >= (size_t)s->icfg->batch_max;
     int urgent = s->agent->shutting_down || s->draining ||
@@ -231,41 +415,59 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
     q->completing = 1;
     size_t n = q->batch_n;
     const es_instance_cfg_t *ic = ctx->icfg;
+    es_state_t *st = ctx->agent->state;
     int give_up = status == ES_SINK_FAIL ||
                   (status == ES_SINK_RETRY && q->attempt >= (unsigned)ic->retry_max_attempts);
     /* Detach the batch from the ring first: releasing a record can run
      * arbitrary completion code, which must find the queue consistent. */
-    es_rec_t **recs = (es_rec_t **)q->batch_recs;
+    es_qitem_t *items = malloc((n ? n : 1) * sizeof *items);
+    if (!items) {
+        /* Cannot even take the batch apart: treat it as a retry. */
+        q->completing = 0;
+        q->backing_off = q->waiting = 1;
+        uv_timer_start(&q->timer, on_timer, 1000, 0);
+        return;
+    }
     for (size_t i = 0; i < n; i++)
-        recs[i] = ring_pop(q);
-    /* Pass 1: dead letters and counts. A record is retried when the
-     * batch is retried and it was not failed on its own. */
+        items[i] = ring_pop(q);
+    if (st)
+        es_agent_state_txn(ctx->agent); /* one transaction for the dequeue */
+    /* Pass 1: dead letters, spool rows and counts. A record is retried
+     * when the batch is retried and it was not failed on its own. */
     size_t kept = 0, dead = 0;
     for (size_t i = 0; i < n; i++) {
+        es_rec_t *rec = items[i].rec;
         if (q->fail_msgs[i] || give_up) {
             const char *why = q->fail_msgs[i] ? q->fail_msgs[i] : error ? error : "sink failed";
-            es_agent_dead_letter(ctx->agent, ctx, recs[i], why, q->attempt);
+            es_agent_dead_letter(ctx->agent, ctx, rec, why, q->attempt);
+            /* A dead letter that could not be stored stays in the spool. */
+            if (!rec->abandoned)
+                unspool(q, &items[i]);
             dead++;
         } else if (status == ES_SINK_RETRY) {
+            if (items[i].sid > 0)
+                es_state_spool_attempt(st, items[i].sid);
             kept++;
         } else {
+            unspool(q, &items[i]);
             ctx->n_delivered++;
         }
     }
 #define RETRIED(i) (status == ES_SINK_RETRY && !give_up && !q->fail_msgs[i])
     /* Pass 2: survivors of a RETRY keep their place at the head, in order. */
     for (size_t i = n; i-- > 0;)
-        if (RETRIED(i) && ring_unshift(q, recs[i]) < 0)
-            ring_push(q, recs[i]); /* order lost, record kept */
+        if (RETRIED(i) && ring_unshift(q, items[i]) < 0)
+            ring_push(q, items[i]); /* order lost, record kept */
     /* Pass 3: the queue is consistent again; release the rest. */
     for (size_t i = 0; i < n; i++) {
         int retried = RETRIED(i);
         free(q->fail_msgs[i]);
         q->fail_msgs[i] = NULL;
         if (!retried)
-            release(q, recs[i]);
+            release(q, items[i].rec);
     }
 #undef RETRIED
+    free(items);
     q->completing = 0;
     if (give_up || dead)
         es_log(ctx, ES_LOG_ERROR, "%zu record(s) dead-lettered after %u attempt(s): %s", dead,
@@ -281,21 +483,40 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
     }
     q->attempt = 0;
     try_send(q);
-    if (!q->in_flight && (q->count == 0 || ctx->agent->shutting_down))
+    if (!q->in_flight && (!es_sink_queue_pending(q) || ctx->agent->shutting_down))
         es_agent_sink_idle(ctx->agent, ctx);
 }
 
 void es_sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
 {
     size_t skip = from->in_flight ? from->batch_n : 0;
+    int64_t inflight_rows = 0;
+    uint64_t inflight_bytes = 0;
+    for (size_t i = 0; i < skip; i++)
+        if (at(from, i)->sid > 0) {
+            inflight_rows++;
+            inflight_bytes += at(from, i)->bytes;
+        }
     for (size_t i = skip; i < from->count; i++) {
-        es_rec_t *r = at(from, i);
-        if (ring_push(to, r) < 0) {
-            r->abandoned = 1;
-            release(from, r);
+        es_qitem_t it = *at(from, i);
+        if (ring_push(to, it) < 0) {
+            it.rec->abandoned = 1;
+            release(from, it.rec);
         }
     }
     from->count = skip;
+    int had_spill = from->spill_n > 0;
+    for (size_t i = 0; i < from->spill_n; i++)
+        release(from, from->spill[i].rec); /* spooled: the replacement loads them */
+    from->spill_n = 0;
+    /* The replacement counted every row at creation, including what the
+     * old queue holds in memory; what it must load is what neither has. */
+    to->overflow = from->overflow || had_spill;
+    to->max_sid = from->max_sid > to->max_sid ? from->max_sid : to->max_sid;
+    to->spool_n = from->spool_n - inflight_rows;
+    to->spool_bytes = from->spool_bytes - (inflight_bytes < from->spool_bytes ? inflight_bytes : from->spool_bytes);
+    from->spool_n = inflight_rows;
+    from->spool_bytes = inflight_bytes;
     try_send(to);
 }
 
@@ -304,11 +525,19 @@ size_t es_sink_queue_release_all(es_sink_queue_t *q, int abandoned)
     size_t n = 0;
     size_t skip = q->in_flight ? q->batch_n : 0;
     while (q->count > skip) {
-        es_rec_t *r = at(q, q->count - 1);
+        es_qitem_t *it = at(q, q->count - 1);
         q->count--;
-        r->abandoned |= abandoned;
-        release(q, r);
-        n++;
+        /* A spooled record is not lost: the next start loads it. */
+        if (it->sid <= 0) {
+            it->rec->abandoned |= abandoned;
+            n++;
+        }
+        release(q, it->rec);
     }
+    for (size_t i = 0; i < q->spill_n; i++)
+        release(q, q->spill[i].rec);
+    q->spill_n = 0;
     return n;
 }
+
+int64_t es_sink_queue_spooled(const es_sink_queue_t *q) { return q->spool_n; }

@@ -1,8 +1,10 @@
 /*
- * Per-sink delivery: an in-memory FIFO of records routed to the sink,
- * batched (batch.max, batch.linger), one batch in flight, retried with
- * exponential backoff and full jitter, dead-lettered on FAIL or after
- * retry.max_attempts.
+ * Per-sink delivery: a FIFO of records routed to the sink, backed by the
+ * sink's spool in the state DB (a row per record, deleted when the sink
+ * answered OK or the record was dead-lettered), batched (batch.max,
+ * batch.linger), one batch in flight, retried with exponential backoff and
+ * full jitter, dead-lettered on FAIL or after retry.max_attempts. Memory
+ * holds a window of the spool; the rest is loaded back as it drains.
  */
 #ifndef ES_SINK_QUEUE_H
 #define ES_SINK_QUEUE_H
@@ -14,8 +16,20 @@
 typedef struct es_sink_queue es_sink_queue_t;
 
 int es_sink_queue_new(es_ctx_t *sink, es_sink_queue_t **out);
-/* Takes one reference of rec. Returns 0 or ES_ENOMEM. */
-int es_sink_queue_push(es_sink_queue_t *q, es_rec_t *rec);
+/* Takes one reference of rec. sid: its spool row (0: not spooled), bytes:
+ * the row's size. Returns 0 or ES_ENOMEM. */
+int es_sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t bytes);
+/* The state transaction gen ended: ok, its rows are durable and records
+ * kept only for them may leave memory; failed, they never existed. */
+void es_sink_queue_committed(es_sink_queue_t *q, uint64_t gen, int ok);
+/* Notices rows added to the spool by another process (spool retry). */
+void es_sink_queue_poll_spool(es_sink_queue_t *q);
+/* Non-zero while records wait: in memory or only in the spool. */
+int es_sink_queue_pending(const es_sink_queue_t *q);
+/* Non-zero when the spool holds at least fraction of spool.max_records or
+ * spool.max_bytes. */
+int es_sink_queue_over_limit(const es_sink_queue_t *q, double fraction);
+int64_t es_sink_queue_spooled(const es_sink_queue_t *q);
 /* Moves queued (not in-flight) records to another queue (a reloaded sink
  * of the same name). */
 void es_sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to);
@@ -24,9 +38,11 @@ void es_sink_queue_flush(es_sink_queue_t *q);
 size_t es_sink_queue_depth(const es_sink_queue_t *q);
 int es_sink_queue_busy(const es_sink_queue_t *q); /* a batch is in flight */
 /* Releases every queued (not in-flight) record without delivering it.
- * abandoned = 1 (shutdown): the sources' checkpoints stay before them, so
- * they are re-read on the next start. abandoned = 0 (the sink was removed
- * from the config): they count as handled. Returns how many. */
+ * Spooled ones stay in the spool for the next start. Unspooled ones:
+ * abandoned = 1 (shutdown), the sources' checkpoints stay before them, so
+ * they are re-read on the next start; abandoned = 0 (the sink was removed
+ * from the config), they count as handled. Returns how many unspooled
+ * records were released. */
 size_t es_sink_queue_release_all(es_sink_queue_t *q, int abandoned);
 /* Closes the timer; frees once closed. */
 void es_sink_queue_free(es_sink_queue_t *q);

@@ -13,7 +13,8 @@
 
 enum {
     Q_CP_GET, Q_CP_PUT, Q_SEEN_HAS, Q_SEEN_ADD, Q_SEEN_PRUNE, Q_DL_ADD, Q_DL_COUNT,
-    Q_HTTP_GET, Q_HTTP_PUT, Q_BEGIN, Q_COMMIT, Q_COUNT
+    Q_HTTP_GET, Q_HTTP_PUT, Q_BEGIN, Q_COMMIT,
+    Q_SP_ADD, Q_SP_DEL, Q_SP_LOAD, Q_SP_STATS, Q_SP_ATTEMPT, Q_SP_MAX, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -30,6 +31,14 @@ static const char *const sql[Q_COUNT] = {
     [Q_HTTP_PUT] = "INSERT INTO http_cache(url, etag, last_modified) VALUES (?1, ?2, ?3) "
                    "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
                    "last_modified = excluded.last_modified",
+    [Q_SP_ADD] = "INSERT INTO spool(sink, kind, record_id, record, bytes, enqueued_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'))",
+    [Q_SP_DEL] = "DELETE FROM spool WHERE id = ?1",
+    [Q_SP_LOAD] = "SELECT id, kind, record, attempts FROM spool WHERE sink = ?1 AND id > ?2"
+                  " ORDER BY id LIMIT ?3",
+    [Q_SP_STATS] = "SELECT count(*), coalesce(sum(bytes), 0), min(enqueued_at) FROM spool WHERE sink = ?1",
+    [Q_SP_ATTEMPT] = "UPDATE spool SET attempts = attempts + 1 WHERE id = ?1",
+    [Q_SP_MAX] = "SELECT coalesce(max(id), 0) FROM spool WHERE sink = ?1",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
 };
@@ -59,6 +68,13 @@ static const char *const migrations[] = {
     " owner TEXT, author TEXT, created_at INTEGER NOT NULL, answered_at INTEGER, answered_by TEXT);"
     "CREATE INDEX addressed_author ON addressed(network, author, created_at);"
     "CREATE INDEX addressed_time ON addressed(created_at);",
+    /* 3: the per-sink spool (core/sink_queue.c). AUTOINCREMENT: ids never
+     * come back after the table empties, so "id > last loaded" stays a
+     * correct way to find what is not in memory. */
+    "CREATE TABLE spool(id INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, kind TEXT NOT NULL,"
+    " record_id TEXT, record TEXT NOT NULL, bytes INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+    " enqueued_at INTEGER NOT NULL);"
+    "CREATE INDEX spool_sink ON spool(sink, id);",
 };
 
 struct es_state {
@@ -199,6 +215,11 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 
 int es_state_begin(es_state_t *st) { return run(st, st->q[Q_BEGIN]); }
 int es_state_commit(es_state_t *st) { return run(st, st->q[Q_COMMIT]); }
+void es_state_rollback(es_state_t *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
 
 int es_state_checkpoint_get(es_state_t *st, const char *instance, const char *key, char **value)
 {
@@ -299,4 +320,82 @@ int es_state_http_put(es_state_t *st, const char *url, const char *etag, const c
     bind_text(s, 2, etag);
     bind_text(s, 3, last_modified);
     return run(st, s);
+}
+
+int64_t es_state_spool_add(es_state_t *st, const char *sink, const char *kind, const char *record_id,
+                           const char *json, size_t len)
+{
+    sqlite3_stmt *s = st->q[Q_SP_ADD];
+    bind_text(s, 1, sink);
+    bind_text(s, 2, kind);
+    bind_text(s, 3, record_id);
+    sqlite3_bind_text(s, 4, json, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, (int64_t)len);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE) {
+        es_logf(ES_LOG_ERROR, "spool %s: cannot store a record: %s", st->path, sqlite3_errmsg(st->db));
+        return ES_EDB;
+    }
+    return sqlite3_last_insert_rowid(st->db);
+}
+
+int es_state_spool_del(es_state_t *st, int64_t id)
+{
+    sqlite3_stmt *s = st->q[Q_SP_DEL];
+    sqlite3_bind_int64(s, 1, id);
+    return run(st, s);
+}
+
+int es_state_spool_attempt(es_state_t *st, int64_t id)
+{
+    sqlite3_stmt *s = st->q[Q_SP_ATTEMPT];
+    sqlite3_bind_int64(s, 1, id);
+    return run(st, s);
+}
+
+int es_state_spool_load(es_state_t *st, const char *sink, int64_t after, int limit,
+                        int (*visit)(int64_t id, const char *kind, const char *json, int attempts, void *arg),
+                        void *arg)
+{
+    sqlite3_stmt *s = st->q[Q_SP_LOAD];
+    bind_text(s, 1, sink);
+    sqlite3_bind_int64(s, 2, after);
+    sqlite3_bind_int(s, 3, limit);
+    int n = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        n++;
+        if (visit(sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+                  (const char *)sqlite3_column_text(s, 2), sqlite3_column_int(s, 3), arg) < 0)
+            break;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : ES_EDB;
+}
+
+int es_state_spool_stats(es_state_t *st, const char *sink, int64_t *count, int64_t *bytes, int64_t *oldest)
+{
+    sqlite3_stmt *s = st->q[Q_SP_STATS];
+    bind_text(s, 1, sink);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *count = sqlite3_column_int64(s, 0);
+        *bytes = sqlite3_column_int64(s, 1);
+        *oldest = sqlite3_column_int64(s, 2);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_ROW ? 0 : ES_EDB;
+}
+
+int64_t es_state_spool_max_id(es_state_t *st, const char *sink)
+{
+    sqlite3_stmt *s = st->q[Q_SP_MAX];
+    bind_text(s, 1, sink);
+    int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : ES_EDB;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return v;
 }

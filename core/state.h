@@ -20,6 +20,8 @@ void es_state_close(es_state_t *st);
 /* Groups writes: everything between begin and commit is one transaction. */
 int es_state_begin(es_state_t *st);
 int es_state_commit(es_state_t *st);
+/* Ends a transaction a failed commit left open (no-op otherwise). */
+void es_state_rollback(es_state_t *st);
 
 /* *value is malloc'd; ES_ENOENT when absent. */
 int es_state_checkpoint_get(es_state_t *st, const char *instance, const char *key, char **value);
@@ -34,6 +36,22 @@ int64_t es_state_seen_prune(es_state_t *st, int64_t before);
 int es_state_dead_letter(es_state_t *st, const char *sink, const char *kind, const char *record_id,
                          const char *json, const char *error, unsigned attempts);
 int64_t es_state_dead_letter_count(es_state_t *st, const char *sink);
+
+/* The spool: one row per (sink, record) routed and not yet delivered.
+ * add returns the row id or a negative code. load visits rows of a sink
+ * with id > after, oldest first, at most limit; returns how many or
+ * negative. stats: rows, bytes and the oldest enqueue time (0 if empty). */
+int64_t es_state_spool_add(es_state_t *st, const char *sink, const char *kind, const char *record_id,
+                           const char *json, size_t len);
+int es_state_spool_del(es_state_t *st, int64_t id);
+int es_state_spool_attempt(es_state_t *st, int64_t id);
+int es_state_spool_load(es_state_t *st, const char *sink, int64_t after, int limit,
+                        int (*visit)(int64_t id, const char *kind, const char *json, int attempts, void *arg),
+                        void *arg);
+int es_state_spool_stats(es_state_t *st, const char *sink, int64_t *count, int64_t *bytes, int64_t *oldest);
+/* Highest row id of a sink's spool (0 when empty): rows another process
+ * (`earshot spool retry`) added show up above what the daemon loaded. */
+int64_t es_state_spool_max_id(es_state_t *st, const char *sink);
 
 /* HTTP validators for conditional GET; out strings malloc'd or NULL. */
 int es_state_http_get(es_state_t *st, const char *url, char **etag, char **last_modified);
