@@ -48,6 +48,17 @@ const es_config_key_t es_main_keys[] = {
     {"dedupe.max_age", ES_KEY_DURATION, "30d", 0, "how long delivered mention ids are remembered"},
     {"queue.max_records", ES_KEY_INT, "10000", 0, "records in flight above which sources pause"},
     {"http.per_host", ES_KEY_INT, "4", 0, "concurrent HTTP transfers per host"},
+    {"spike.enabled", ES_KEY_BOOL, "true", 0, "send alert records when negative mentions of a brand spike"},
+    {"spike.bucket", ES_KEY_DURATION, "5m", 0, "mentions are counted in buckets of this length, by mention time (1m..1d)"},
+    {"spike.grace", ES_KEY_DURATION, "5m", 0, "a bucket stays open this long after its end for late mentions"},
+    {"spike.p", ES_KEY_DOUBLE, "0.001", 0, "alert when the negative count's tail probability under the baseline is below this"},
+    {"spike.min_count", ES_KEY_INT, "5", 0, "never alert on fewer negative mentions in a bucket"},
+    {"spike.share_jump", ES_KEY_DOUBLE, "0", 0, "also require the negative share to exceed the baseline share by this much (0: off)"},
+    {"spike.by", ES_KEY_LIST, "brand", 0, "series besides each brand's: owner and/or network"},
+    {"spike.warmup", ES_KEY_DURATION, "1d", 0, "a series with less history than this never alerts"},
+    {"spike.cooldown", ES_KEY_DURATION, "1h", 0, "an episode ends (ended record) after this long without an alerting bucket"},
+    {"spike.top_terms", ES_KEY_INT, "5", 0, "over-represented negative words listed in an alert (0..50)"},
+    {"spike.example_urls", ES_KEY_INT, "3", 0, "example mention URLs listed in an alert (0..20)"},
     {NULL, 0, NULL, 0, NULL},
 };
 
@@ -596,6 +607,77 @@ static char *main_str(parse_ctx_t *pc, const char *key)
     return es_strdup(k->def);
 }
 
+/* Where a main key's problem is reported: its line, else the main file. */
+static void main_range_error(parse_ctx_t *pc, const char *key, const char *msg)
+{
+    const es_kv_t *kv = main_get(pc, key);
+    es_diag_add(pc->diag, kv ? kv->file : pc->cfg->main_path, kv ? kv->line : 0, "%s: %s", key, msg);
+}
+
+static void apply_spike(parse_ctx_t *pc)
+{
+    es_config_t *cfg = pc->cfg;
+    es_value_t v;
+    cfg->spike_enabled = 1;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.enabled"), "spike.enabled", &v) > 0)
+        cfg->spike_enabled = v.b;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.bucket"), "spike.bucket", &v) > 0)
+        cfg->spike_bucket_ms = v.ms;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.grace"), "spike.grace", &v) > 0)
+        cfg->spike_grace_ms = v.ms;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.warmup"), "spike.warmup", &v) > 0)
+        cfg->spike_warmup_ms = v.ms;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.cooldown"), "spike.cooldown", &v) > 0)
+        cfg->spike_cooldown_ms = v.ms;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.p"), "spike.p", &v) > 0)
+        cfg->spike_p = v.d;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.share_jump"), "spike.share_jump", &v) > 0)
+        cfg->spike_share_jump = v.d;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.min_count"), "spike.min_count", &v) > 0)
+        cfg->spike_min_count = v.i;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.top_terms"), "spike.top_terms", &v) > 0)
+        cfg->spike_top_terms = v.i;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.example_urls"), "spike.example_urls", &v) > 0)
+        cfg->spike_example_urls = v.i;
+    /* Whole seconds: buckets are aligned on the epoch in seconds. */
+    if (cfg->spike_bucket_ms < 60000 || cfg->spike_bucket_ms > 86400000 || cfg->spike_bucket_ms % 1000)
+        main_range_error(pc, "spike.bucket", "must be whole seconds between 1m and 1d");
+    if (cfg->spike_grace_ms > 86400000 || cfg->spike_grace_ms % 1000)
+        main_range_error(pc, "spike.grace", "must be whole seconds, at most 1d");
+    if (cfg->spike_cooldown_ms < cfg->spike_bucket_ms)
+        main_range_error(pc, "spike.cooldown", "must be at least spike.bucket");
+    if (!(cfg->spike_p > 0 && cfg->spike_p < 1))
+        main_range_error(pc, "spike.p", "must be between 0 and 1 (exclusive)");
+    if (!(cfg->spike_share_jump >= 0 && cfg->spike_share_jump < 1))
+        main_range_error(pc, "spike.share_jump", "must be at least 0 and below 1");
+    if (cfg->spike_min_count < 1)
+        main_range_error(pc, "spike.min_count", "must be at least 1");
+    if (cfg->spike_top_terms < 0 || cfg->spike_top_terms > 50)
+        main_range_error(pc, "spike.top_terms", "must be between 0 and 50");
+    if (cfg->spike_example_urls < 0 || cfg->spike_example_urls > 20)
+        main_range_error(pc, "spike.example_urls", "must be between 0 and 20");
+    const es_kv_t *bk = main_get(pc, "spike.by");
+    if (bk) {
+        char **items = NULL;
+        size_t n = 0;
+        if (es_split_list(bk->value, &items, &n) < 0) {
+            es_diag_add(pc->diag, bk->file, bk->line,
+                        "spike.by: expected a comma-separated list without empty items");
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!strcmp(items[i], "owner"))
+                cfg->spike_by_owner = 1;
+            else if (!strcmp(items[i], "network"))
+                cfg->spike_by_network = 1;
+            else if (strcmp(items[i], "brand"))
+                es_diag_add(pc->diag, bk->file, bk->line,
+                            "spike.by: unknown series '%s' (expected brand, owner or network)", items[i]);
+        }
+        es_strv_free(items, n);
+    }
+}
+
 static void apply_main(parse_ctx_t *pc)
 {
     es_config_t *cfg = pc->cfg;
@@ -635,6 +717,7 @@ static void apply_main(parse_ctx_t *pc)
         cfg->reconcile_window_ms = v.ms;
     if (typed(pc->diag, es_main_keys, main_get(pc, "http.per_host"), "http.per_host", &v) > 0)
         cfg->http_per_host = v.i;
+    apply_spike(pc);
     const es_kv_t *qk = main_get(pc, "queue.max_records");
     if (cfg->queue_max_records < 1)
         es_diag_add(pc->diag, qk ? qk->file : pc->cfg->main_path, qk ? qk->line : 0,

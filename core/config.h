@@ -86,6 +86,12 @@ typedef struct es_config {
     uint64_t dedupe_max_age_ms;
     int64_t queue_max_records; /* backpressure high-water mark */
     int64_t http_per_host;
+    /* Negative-spike detector (core/spike/); see docs/spikes.md. */
+    int spike_enabled;
+    uint64_t spike_bucket_ms, spike_grace_ms, spike_warmup_ms, spike_cooldown_ms;
+    double spike_p, spike_share_jump;
+    int64_t spike_min_count, spike_top_terms, spike_example_urls;
+    int spike_by_owner, spike_by_network; /* spike.by: extra series besides the brand's */
 
     es_instance_cfg_t *instances;
     size_t n_instances;

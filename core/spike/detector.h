@@ -1,0 +1,74 @@
+/*
+ * The detector object, shared by spike.c (buckets, episodes, alerts) and
+ * store.c (persistence).
+ */
+#ifndef ES_SPIKE_DETECTOR_H
+#define ES_SPIKE_DETECTOR_H
+
+#include "internal.h"
+#include "spike.h"
+
+#define ES_SPIKE_NO_IDX INT64_MIN
+
+typedef struct es_spike_bucket {
+    int64_t idx; /* bucket index (start / bucket length), or ES_SPIKE_NO_IDX */
+    uint32_t neg, tot;
+    char **urls; /* of negative mentions, first come */
+    uint32_t n_urls;
+    es_spike_map_t words; /* word -> negative mentions using it */
+} es_spike_bucket_t;
+
+typedef struct es_spike_episode {
+    int open;
+    int64_t start_idx, last_idx; /* first and latest alerting bucket */
+    int64_t buckets, count;      /* alerting buckets, negatives in them */
+    int64_t peak, peak_idx;
+    double min_p;
+} es_spike_episode_t;
+
+typedef struct es_spike_series {
+    char *key, *brand, *owner, *network;
+    struct es_spike_series *brand_series; /* itself for a brand's series */
+    struct es_spike_series *hnext;
+    es_spike_vocab_t vocab; /* brand series only */
+    es_spike_base_t base;
+    es_spike_bucket_t *ring;
+    es_spike_episode_t ep;
+} es_spike_series_t;
+
+struct es_spike {
+    /* config */
+    int64_t bucket, grace, warmup, cooldown; /* seconds */
+    double p, share_jump;
+    int64_t min_count, top_terms, n_urls;
+    int by_owner, by_network;
+    double vocab_keep; /* per bucket */
+
+    sqlite3 *db;
+    es_spike_emit_fn emit;
+    void *ud;
+
+    es_spike_series_t **tab; /* hash chains by key */
+    size_t tab_cap;
+    es_spike_series_t **all; /* creation order */
+    size_t n_all, cap_all;
+    size_t ring_n;
+
+    int64_t clock;      /* 0: nothing seen yet */
+    int64_t next_close; /* first bucket index not closed; ES_SPIKE_NO_IDX before the first */
+    int live;
+    int64_t last_persist; /* clock at the last periodic save */
+    int episodes_changed; /* save at the end of this advance */
+    es_spike_map_t stop;
+    es_spike_stats_t st;
+};
+
+es_spike_series_t *es_spike_series_get(es_spike_t *sp, const char *brand, const char *owner,
+                                       const char *network);
+
+/* store.c */
+int es_spike_store_init(es_spike_t *sp);
+int es_spike_store_load(es_spike_t *sp);
+int es_spike_store_save(es_spike_t *sp);
+
+#endif

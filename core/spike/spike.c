@@ -1,0 +1,479 @@
+/*
+ * The spike detector: buckets by mention time, closing rules, episodes
+ * and alert records. The statistics live in baseline.c and tail.c, words
+ * in terms.c, persistence in store.c.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "detector.h"
+#include "log.h"
+#include "util.h"
+
+/* A mention dated this far past the wall clock is a bad date, not news. */
+#define FUTURE_SLACK 600
+#define VOCAB_HALF_LIFE (7 * 86400.0)
+#define SAVE_EVERY 3600
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* A clock jump larger than this (no mention of any brand at all) is a gap
+ * in the data, a stopped daemon or a stalled source, not a quiet spell: its
+ * buckets are skipped rather than fed to the baselines as zeros. */
+static int64_t gap_limit(const es_spike_t *sp)
+{
+    return sp->bucket * 3 > 3600 ? sp->bucket * 3 : 3600;
+}
+
+/* ---- series ------------------------------------------------------------- */
+
+static uint32_t key_hash(const char *k)
+{
+    uint32_t h = 2166136261u;
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 16777619u;
+    return h;
+}
+
+static void bucket_reset(es_spike_bucket_t *b)
+{
+    for (uint32_t i = 0; i < b->n_urls; i++)
+        free(b->urls[i]);
+    free(b->urls);
+    es_spike_map_free(&b->words);
+    memset(b, 0, sizeof *b);
+    b->idx = ES_SPIKE_NO_IDX;
+}
+
+static void series_free(es_spike_t *sp, es_spike_series_t *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; s->ring && i < sp->ring_n; i++)
+        bucket_reset(&s->ring[i]);
+    free(s->ring);
+    es_spike_vocab_free(&s->vocab);
+    free(s->key);
+    free(s->brand);
+    free(s->owner);
+    free(s->network);
+    free(s);
+}
+
+static char *series_key(const char *brand, const char *owner, const char *network)
+{
+    if (owner)
+        return es_asprintf("%s owner=%s", brand, owner);
+    if (network)
+        return es_asprintf("%s network=%s", brand, network);
+    return es_strdup(brand);
+}
+
+static int tab_grow(es_spike_t *sp)
+{
+    size_t nc = sp->tab_cap ? sp->tab_cap * 2 : 64;
+    es_spike_series_t **nt = calloc(nc, sizeof *nt);
+    if (!nt)
+        return ES_ENOMEM;
+    for (size_t i = 0; i < sp->n_all; i++) {
+        es_spike_series_t *s = sp->all[i];
+        size_t h = key_hash(s->key) & (nc - 1);
+        s->hnext = nt[h];
+        nt[h] = s;
+    }
+    free(sp->tab);
+    sp->tab = nt;
+    sp->tab_cap = nc;
+    return 0;
+}
+
+static es_spike_series_t *lookup(const es_spike_t *sp, const char *key)
+{
+    if (!sp->tab_cap)
+        return NULL;
+    for (es_spike_series_t *s = sp->tab[key_hash(key) & (sp->tab_cap - 1)]; s; s = s->hnext)
+        if (strcmp(s->key, key) == 0)
+            return s;
+    return NULL;
+}
+
+es_spike_series_t *es_spike_series_get(es_spike_t *sp, const char *brand, const char *owner,
+                                       const char *network)
+{
+    char stackkey[256];
+    int n = owner     ? snprintf(stackkey, sizeof stackkey, "%s owner=%s", brand, owner)
+            : network ? snprintf(stackkey, sizeof stackkey, "%s network=%s", brand, network)
+                      : snprintf(stackkey, sizeof stackkey, "%s", brand);
+    char *key = n >= 0 && (size_t)n < sizeof stackkey ? NULL : series_key(brand, owner, network);
+    es_spike_series_t *s = lookup(sp, key ? key : stackkey);
+    if (s) {
+        free(key);
+        return s;
+    }
+    es_spike_series_t *bs = NULL;
+    if (owner || network) {
+        bs = es_spike_series_get(sp, brand, NULL, NULL);
+        if (!bs) {
+            free(key);
+            return NULL;
+        }
+    }
+    s = calloc(1, sizeof *s);
+    if (!s || !(s->key = key ? key : es_strdup(stackkey)) || !(s->brand = es_strdup(brand)) ||
+        (owner && !(s->owner = es_strdup(owner))) || (network && !(s->network = es_strdup(network))) ||
+        !(s->ring = calloc(sp->ring_n, sizeof *s->ring))) {
+        if (s && !s->key)
+            free(key);
+        series_free(sp, s);
+        return NULL;
+    }
+    for (size_t i = 0; i < sp->ring_n; i++)
+        s->ring[i].idx = ES_SPIKE_NO_IDX;
+    s->brand_series = bs ? bs : s;
+    es_spike_base_init(&s->base);
+    es_spike_vocab_init(&s->vocab);
+    if (sp->n_all == sp->cap_all) {
+        size_t nc = sp->cap_all ? sp->cap_all * 2 : 16;
+        es_spike_series_t **na = realloc(sp->all, nc * sizeof *na);
+        if (!na) {
+            series_free(sp, s);
+            return NULL;
+        }
+        sp->all = na;
+        sp->cap_all = nc;
+    }
+    sp->all[sp->n_all++] = s;
+    if (sp->n_all * 2 > sp->tab_cap && tab_grow(sp) < 0) {
+        sp->n_all--;
+        series_free(sp, s);
+        return NULL;
+    }
+    size_t h = key_hash(s->key) & (sp->tab_cap - 1);
+    s->hnext = sp->tab[h];
+    sp->tab[h] = s;
+    sp->st.series = sp->n_all;
+    return s;
+}
+
+/* ---- alerts ------------------------------------------------------------- */
+
+static void iso(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, 32, "%lld", (long long)t);
+}
+
+static double round_to(double x, double unit)
+{
+    return round(x / unit) * unit;
+}
+
+static json_t *alert_base(const es_spike_t *sp, const es_spike_series_t *s, const char *event,
+                          int64_t bucket_idx)
+{
+    int64_t start = bucket_idx * sp->bucket, end = start + sp->bucket;
+    char a[32], b[32];
+    iso(start, a);
+    iso(end, b);
+    char *id = es_asprintf("spike:%s:%lld:%s", s->key, (long long)(s->ep.start_idx * sp->bucket),
+                           strcmp(event, "spike_began") == 0 ? "began" : "ended");
+    json_t *o = json_pack("{s:s,s:s?,s:s,s:s,s:I,s:I,s:s,s:s,s:I}", "event", event, "id", id, "brand",
+                          s->brand, "series", s->key, "bucket_start", (json_int_t)start, "bucket_end",
+                          (json_int_t)end, "bucket_start_utc", a, "bucket_end_utc", b, "episode_start",
+                          (json_int_t)(s->ep.start_idx * sp->bucket));
+    free(id);
+    if (o && s->owner)
+        json_object_set_new(o, "owner", json_string(s->owner));
+    if (o && s->network)
+        json_object_set_new(o, "network", json_string(s->network));
+    return o;
+}
+
+static void emit_began(es_spike_t *sp, es_spike_series_t *s, int64_t idx, const es_spike_bucket_t *bk,
+                       uint32_t neg, uint32_t tot, const es_spike_expect_t *e, double p)
+{
+    json_t *o = alert_base(sp, s, "spike_began", idx);
+    if (!o)
+        return;
+    json_t *urls = json_array();
+    for (uint32_t i = 0; bk && i < bk->n_urls; i++)
+        json_array_append_new(urls, json_string(bk->urls[i]));
+    static const es_spike_map_t none;
+    json_t *terms = es_spike_top_terms(&s->brand_series->vocab, bk ? &bk->words : &none, neg,
+                                       (int)sp->top_terms);
+    json_object_set_new(o, "count", json_integer(neg));
+    json_object_set_new(o, "total", json_integer(tot));
+    json_object_set_new(o, "expected", json_real(round_to(e->neg, 0.01)));
+    json_object_set_new(o, "p_value", json_real(p));
+    json_object_set_new(o, "share", json_real(round_to(tot ? (double)neg / tot : 0, 0.001)));
+    json_object_set_new(o, "expected_share", json_real(round_to(e->share, 0.001)));
+    json_object_set_new(o, "baseline", json_string(es_spike_tier_name(e->tier)));
+    json_object_set_new(o, "volume_adjusted", json_boolean(e->volume_adjusted));
+    json_object_set_new(o, "terms", terms ? terms : json_array());
+    json_object_set_new(o, "urls", urls ? urls : json_array());
+    sp->st.began++;
+    sp->emit(sp->ud, o);
+}
+
+static void emit_ended(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
+{
+    json_t *o = alert_base(sp, s, "spike_ended", idx);
+    if (!o)
+        return;
+    json_object_set_new(o, "episode_end", json_integer((json_int_t)((s->ep.last_idx + 1) * sp->bucket)));
+    json_object_set_new(o, "buckets", json_integer(s->ep.buckets));
+    json_object_set_new(o, "count", json_integer(s->ep.count));
+    json_object_set_new(o, "peak_count", json_integer(s->ep.peak));
+    json_object_set_new(o, "peak_bucket_start", json_integer((json_int_t)(s->ep.peak_idx * sp->bucket)));
+    json_object_set_new(o, "min_p_value", json_real(s->ep.min_p));
+    sp->st.ended++;
+    sp->emit(sp->ud, o);
+}
+
+/* ---- closing ------------------------------------------------------------ */
+
+static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
+{
+    es_spike_bucket_t *bk = &s->ring[(size_t)(idx % (int64_t)sp->ring_n)];
+    int has = bk->idx == idx;
+    uint32_t neg = has ? bk->neg : 0, tot = has ? bk->tot : 0;
+    int64_t start = idx * sp->bucket;
+    es_spike_expect_t e;
+    es_spike_base_expect(&s->base, start, sp->bucket, (double)(tot - neg), &e);
+    int warm = s->base.n_buckets > 0 && start - s->base.first_start >= sp->warmup;
+    double p = (double)neg > e.neg ? es_spike_tail(neg, e.neg, e.disp) : 1.0;
+    double share = tot ? (double)neg / tot : 0;
+    int trig = warm && neg >= sp->min_count && p < sp->p &&
+               (sp->share_jump <= 0 || share >= e.share + sp->share_jump);
+    int anomalous = trig || s->ep.open;
+    if (trig) {
+        if (!s->ep.open) {
+            s->ep = (es_spike_episode_t){.open = 1, .start_idx = idx, .min_p = p, .peak = -1};
+            sp->episodes_changed = 1;
+            emit_began(sp, s, idx, has ? bk : NULL, neg, tot, &e, p);
+        }
+        s->ep.last_idx = idx;
+        s->ep.buckets++;
+        s->ep.count += neg;
+        if ((int64_t)neg > s->ep.peak)
+            s->ep.peak = neg, s->ep.peak_idx = idx;
+        if (p < s->ep.min_p)
+            s->ep.min_p = p;
+    } else if (s->ep.open && (idx - s->ep.last_idx) * sp->bucket >= sp->cooldown) {
+        emit_ended(sp, s, idx);
+        s->ep.open = 0;
+        sp->episodes_changed = 1;
+    }
+    es_spike_base_update(&s->base, start, sp->bucket, neg, (double)(tot - neg), &e, anomalous);
+    if (s->brand_series == s) {
+        static const es_spike_map_t none;
+        es_spike_vocab_fold(&s->vocab, sp->vocab_keep, has ? &bk->words : &none, neg);
+    }
+    if (has)
+        bucket_reset(bk);
+    sp->st.buckets++;
+}
+
+/* Closes bucket idx in every series: owner and network series first, so
+ * their top terms are scored before the brand's vocabulary learns the
+ * bucket. */
+static void close_all(es_spike_t *sp, int64_t idx)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < sp->n_all; i++) {
+            es_spike_series_t *s = sp->all[i];
+            if ((s->brand_series == s) == pass)
+                close_bucket(sp, s, idx);
+        }
+}
+
+static void advance(es_spike_t *sp, int64_t clock)
+{
+    if (clock <= sp->clock)
+        return;
+    int64_t target = floor_div(clock - sp->grace, sp->bucket);
+    if (sp->next_close == ES_SPIKE_NO_IDX) {
+        sp->next_close = target;
+    } else if (sp->clock > 0 && clock - sp->clock > gap_limit(sp)) {
+        /* Close what the old clock had data for, then jump. */
+        int64_t upto = floor_div(sp->clock, sp->bucket) + 1;
+        for (; sp->next_close < upto && sp->next_close < target; sp->next_close++)
+            close_all(sp, sp->next_close);
+        if (sp->next_close < target)
+            sp->next_close = target;
+    }
+    for (; sp->next_close < target; sp->next_close++)
+        close_all(sp, sp->next_close);
+    sp->clock = clock;
+    if (sp->episodes_changed || clock - sp->last_persist >= SAVE_EVERY) {
+        sp->episodes_changed = 0;
+        sp->last_persist = clock;
+        es_spike_store_save(sp);
+    }
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+void es_spike_observe(es_spike_t *sp, const es_rec_t *rec)
+{
+    const es_mention_t *m = &rec->m;
+    int64_t t = m->created_at;
+    if (!sp || !m->brand || !*m->brand || t <= 0 || t > (int64_t)time(NULL) + FUTURE_SLACK) {
+        if (sp)
+            sp->st.ignored++;
+        return;
+    }
+    if (t > sp->clock)
+        advance(sp, t);
+    int64_t idx = floor_div(t, sp->bucket);
+    if (idx < sp->next_close) {
+        sp->st.late++;
+        return;
+    }
+    int neg = m->sentiment.label && strcmp(m->sentiment.label, "negative") == 0;
+    char words[ES_SPIKE_MAX_WORDS][ES_SPIKE_WORD_MAX];
+    size_t nw = neg && m->text && sp->top_terms > 0 ? es_spike_words(&sp->stop, m->text, words) : 0;
+    const char *owner = sp->by_owner && m->owner && *m->owner ? m->owner : NULL;
+    const char *network = sp->by_network && m->network && *m->network ? m->network : NULL;
+    es_spike_series_t *ser[3];
+    int n = 0;
+    if ((ser[n] = es_spike_series_get(sp, m->brand, NULL, NULL)))
+        n++;
+    if (owner && (ser[n] = es_spike_series_get(sp, m->brand, owner, NULL)))
+        n++;
+    if (network && (ser[n] = es_spike_series_get(sp, m->brand, NULL, network)))
+        n++;
+    for (int i = 0; i < n; i++) {
+        es_spike_bucket_t *bk = &ser[i]->ring[(size_t)(idx % (int64_t)sp->ring_n)];
+        if (bk->idx != idx) {
+            bucket_reset(bk); /* cannot hold another open bucket: the ring spans grace */
+            bk->idx = idx;
+        }
+        bk->tot++;
+        if (!neg)
+            continue;
+        bk->neg++;
+        for (size_t w = 0; w < nw; w++)
+            es_spike_map_add(&bk->words, words[w], strlen(words[w]), 1);
+        if (m->url && *m->url && bk->n_urls < sp->n_urls) {
+            char **nu = realloc(bk->urls, (bk->n_urls + 1) * sizeof *nu);
+            if (nu) {
+                bk->urls = nu;
+                if ((nu[bk->n_urls] = es_strdup(m->url)))
+                    bk->n_urls++;
+            }
+        }
+    }
+    sp->st.observed++;
+}
+
+void es_spike_tick(es_spike_t *sp, int64_t now_s)
+{
+    if (!sp || sp->clock <= 0)
+        return;
+    if (!sp->live && now_s - sp->clock <= sp->bucket + sp->grace)
+        sp->live = 1;
+    if (sp->live)
+        advance(sp, now_s);
+}
+
+int es_spike_flush(es_spike_t *sp)
+{
+    if (!sp)
+        return 0;
+    sp->episodes_changed = 0;
+    sp->last_persist = sp->clock;
+    return es_spike_store_save(sp);
+}
+
+void es_spike_get_stats(const es_spike_t *sp, es_spike_stats_t *out)
+{
+    *out = sp->st;
+}
+
+int64_t es_spike_clock(const es_spike_t *sp)
+{
+    return sp->clock;
+}
+
+void es_spike_free(es_spike_t *sp)
+{
+    if (!sp)
+        return;
+    for (size_t i = 0; i < sp->n_all; i++)
+        series_free(sp, sp->all[i]);
+    free(sp->all);
+    free(sp->tab);
+    es_spike_map_free(&sp->stop);
+    free(sp);
+}
+
+int es_spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, void *ud, es_spike_t **out,
+                 es_diag_t *diag)
+{
+    *out = NULL;
+    const char *f = cfg->main_path ? cfg->main_path : "earshot.conf";
+    int bad = 0;
+    /* es_config_load() has reported these with their lines; a config built
+     * by hand (tests, embedding) is checked here too. */
+    if (cfg->spike_bucket_ms < 60000 || cfg->spike_bucket_ms > 86400000 || cfg->spike_bucket_ms % 1000)
+        es_diag_add(diag, f, 0, "spike.bucket: must be whole seconds between 1m and 1d"), bad = 1;
+    if (cfg->spike_grace_ms > 86400000 || cfg->spike_grace_ms % 1000)
+        es_diag_add(diag, f, 0, "spike.grace: must be whole seconds, at most 1d"), bad = 1;
+    if (cfg->spike_cooldown_ms < cfg->spike_bucket_ms)
+        es_diag_add(diag, f, 0, "spike.cooldown: must be at least spike.bucket"), bad = 1;
+    if (!(cfg->spike_p > 0 && cfg->spike_p < 1))
+        es_diag_add(diag, f, 0, "spike.p: must be between 0 and 1 (exclusive)"), bad = 1;
+    if (!(cfg->spike_share_jump >= 0 && cfg->spike_share_jump < 1))
+        es_diag_add(diag, f, 0, "spike.share_jump: must be at least 0 and below 1"), bad = 1;
+    if (cfg->spike_min_count < 1)
+        es_diag_add(diag, f, 0, "spike.min_count: must be at least 1"), bad = 1;
+    if (cfg->spike_top_terms < 0 || cfg->spike_top_terms > 50 || cfg->spike_example_urls < 0 ||
+        cfg->spike_example_urls > 20)
+        es_diag_add(diag, f, 0, "spike.top_terms / spike.example_urls: out of range"), bad = 1;
+    if (!emit)
+        es_diag_add(diag, f, 0, "spike detector: no emit callback"), bad = 1;
+    if (bad)
+        return ES_ECONFIG;
+    es_spike_t *sp = calloc(1, sizeof *sp);
+    if (!sp)
+        return ES_ENOMEM;
+    sp->bucket = (int64_t)(cfg->spike_bucket_ms / 1000);
+    sp->grace = (int64_t)(cfg->spike_grace_ms / 1000);
+    sp->warmup = (int64_t)(cfg->spike_warmup_ms / 1000);
+    sp->cooldown = (int64_t)(cfg->spike_cooldown_ms / 1000);
+    sp->p = cfg->spike_p;
+    sp->share_jump = cfg->spike_share_jump;
+    sp->min_count = cfg->spike_min_count;
+    sp->top_terms = cfg->spike_top_terms;
+    sp->n_urls = cfg->spike_example_urls;
+    sp->by_owner = cfg->spike_by_owner;
+    sp->by_network = cfg->spike_by_network;
+    sp->vocab_keep = pow(0.5, (double)sp->bucket / VOCAB_HALF_LIFE);
+    sp->ring_n = (size_t)((sp->grace + sp->bucket - 1) / sp->bucket) + 3;
+    sp->next_close = ES_SPIKE_NO_IDX;
+    sp->db = db;
+    sp->emit = emit;
+    sp->ud = ud;
+    int rc = es_spike_stopwords_load(&sp->stop);
+    if (rc == 0 && db && (rc = es_spike_store_init(sp)) == 0)
+        rc = es_spike_store_load(sp);
+    if (rc < 0) {
+        es_diag_add(diag, f, 0, "spike detector: cannot %s: %s", db ? "load its state" : "start",
+                    db ? sqlite3_errmsg(db) : es_strerror(rc));
+        es_spike_free(sp);
+        return rc;
+    }
+    sp->last_persist = sp->clock;
+    *out = sp;
+    return 0;
+}
