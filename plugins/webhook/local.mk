@@ -1,1 +1,14 @@
 # plugins/webhook: automake fragment, included by the top-level Makefile.am.
+# es_* calls resolve against the earshot binary; libcrypto is linked for
+# the HMAC-SHA256 request signature.
+pkglib_LTLIBRARIES += plugins/webhook/webhook.la
+plugins_webhook_webhook_la_SOURCES = plugins/webhook/plugin.c \
+	plugins/webhook/payload.c plugins/webhook/payload.h \
+	plugins/webhook/template.c plugins/webhook/template.h \
+	plugins/webhook/sign.c plugins/webhook/sign.h
+plugins_webhook_webhook_la_LDFLAGS = $(ES_PLUGIN_LINK)
+plugins_webhook_webhook_la_LIBADD = $(LIBCRYPTO_LIBS)
+
+TESTS += tests/webhook_e2e.sh
+dist_check_SCRIPTS += tests/webhook_e2e.sh tests/webhook_receiver.py
+EXTRA_DIST += tests/data/webhook
