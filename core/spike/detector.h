@@ -34,12 +34,16 @@ typedef struct es_spike_series {
     es_spike_base_t base;
     es_spike_bucket_t *ring;
     es_spike_episode_t ep;
+    /* The previous closed bucket, for the two-bucket window test. */
+    int64_t prev_idx, prev_neg;
+    double prev_exp;
 } es_spike_series_t;
 
 struct es_spike {
     /* config */
     int64_t bucket, grace, warmup, cooldown; /* seconds */
     double p, share_jump;
+    double p_bucket; /* spike.p spread over the buckets of a day */
     int64_t min_count, top_terms, n_urls;
     int by_owner, by_network;
     double vocab_keep; /* per bucket */

@@ -4,3 +4,10 @@ libescore_a_SOURCES += \
 	core/spike/spike.h core/spike/internal.h core/spike/detector.h \
 	core/spike/spike.c core/spike/baseline.c core/spike/tail.c core/spike/terms.c \
 	core/spike/store.c
+
+# The evaluation harness: a generator of synthetic streams shared by the
+# bench (figures) and the test (floors).
+SPIKE_GEN = bench/spikes/gen.c bench/spikes/gen.h bench/spikes/replay.c bench/spikes/replay.h
+check_PROGRAMS += bench/spikes/spike_bench
+bench_spikes_spike_bench_SOURCES = bench/spikes/spike_bench.c $(SPIKE_GEN)
+bench_spikes_spike_bench_LDADD = $(ES_CORE_LIBS)

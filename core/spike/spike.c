@@ -137,6 +137,7 @@ es_spike_series_t *es_spike_series_get(es_spike_t *sp, const char *brand, const 
     for (size_t i = 0; i < sp->ring_n; i++)
         s->ring[i].idx = ES_SPIKE_NO_IDX;
     s->brand_series = bs ? bs : s;
+    s->prev_idx = ES_SPIKE_NO_IDX;
     es_spike_base_init(&s->base);
     es_spike_vocab_init(&s->vocab);
     if (sp->n_all == sp->cap_all) {
@@ -199,7 +200,7 @@ static json_t *alert_base(const es_spike_t *sp, const es_spike_series_t *s, cons
 }
 
 static void emit_began(es_spike_t *sp, es_spike_series_t *s, int64_t idx, const es_spike_bucket_t *bk,
-                       uint32_t neg, uint32_t tot, const es_spike_expect_t *e, double p)
+                       uint32_t neg, uint32_t tot, const es_spike_expect_t *e, double p, int window)
 {
     json_t *o = alert_base(sp, s, "spike_began", idx);
     if (!o)
@@ -214,6 +215,9 @@ static void emit_began(es_spike_t *sp, es_spike_series_t *s, int64_t idx, const 
     json_object_set_new(o, "total", json_integer(tot));
     json_object_set_new(o, "expected", json_real(round_to(e->neg, 0.01)));
     json_object_set_new(o, "p_value", json_real(p));
+    double pd = p * 86400.0 / (double)sp->bucket;
+    json_object_set_new(o, "p_daily", json_real(pd < 1 ? pd : 1));
+    json_object_set_new(o, "window_buckets", json_integer(window));
     json_object_set_new(o, "share", json_real(round_to(tot ? (double)neg / tot : 0, 0.001)));
     json_object_set_new(o, "expected_share", json_real(round_to(e->share, 0.001)));
     json_object_set_new(o, "baseline", json_string(es_spike_tier_name(e->tier)));
@@ -250,16 +254,25 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
     es_spike_expect_t e;
     es_spike_base_expect(&s->base, start, sp->bucket, (double)(tot - neg), &e);
     int warm = s->base.n_buckets > 0 && start - s->base.first_start >= sp->warmup;
-    double p = (double)neg > e.neg ? es_spike_tail(neg, e.neg, e.disp) : 1.0;
+    /* The bucket alone, and with the bucket before it when this one is
+     * itself unusual: a spike that fills two buckets is caught in its
+     * second even when neither bucket alone is improbable enough. */
+    double p1 = (double)neg > e.neg ? es_spike_tail(neg, e.neg, e.disp) : 1.0, p = p1;
+    int window = 1;
+    if (p1 < 0.05 && s->prev_idx == idx - 1) {
+        double p2 = es_spike_tail(neg + s->prev_neg, e.neg + s->prev_exp, e.disp);
+        if (p2 < p1)
+            p = p2, window = 2;
+    }
     double share = tot ? (double)neg / tot : 0;
-    int trig = warm && neg >= sp->min_count && p < sp->p &&
+    int trig = warm && neg >= sp->min_count && p < sp->p_bucket &&
                (sp->share_jump <= 0 || share >= e.share + sp->share_jump);
     int anomalous = trig || s->ep.open;
     if (trig) {
         if (!s->ep.open) {
             s->ep = (es_spike_episode_t){.open = 1, .start_idx = idx, .min_p = p, .peak = -1};
             sp->episodes_changed = 1;
-            emit_began(sp, s, idx, has ? bk : NULL, neg, tot, &e, p);
+            emit_began(sp, s, idx, has ? bk : NULL, neg, tot, &e, p, window);
         }
         s->ep.last_idx = idx;
         s->ep.buckets++;
@@ -273,6 +286,7 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
         s->ep.open = 0;
         sp->episodes_changed = 1;
     }
+    s->prev_idx = idx, s->prev_neg = neg, s->prev_exp = e.neg;
     es_spike_base_update(&s->base, start, sp->bucket, neg, (double)(tot - neg), &e, anomalous);
     if (s->brand_series == s) {
         static const es_spike_map_t none;
@@ -452,6 +466,9 @@ int es_spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, voi
     sp->warmup = (int64_t)(cfg->spike_warmup_ms / 1000);
     sp->cooldown = (int64_t)(cfg->spike_cooldown_ms / 1000);
     sp->p = cfg->spike_p;
+    /* spike.p is the chance that an ordinary day of one series raises a
+     * false alarm; each bucket is one of a day's tests. */
+    sp->p_bucket = sp->bucket >= 86400 ? sp->p : sp->p * (double)sp->bucket / 86400.0;
     sp->share_jump = cfg->spike_share_jump;
     sp->min_count = cfg->spike_min_count;
     sp->top_terms = cfg->spike_top_terms;

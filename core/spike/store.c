@@ -66,8 +66,9 @@ static json_t *series_json(const es_spike_t *sp, const es_spike_series_t *s)
         if (b->idx != ES_SPIKE_NO_IDX && b->idx >= sp->next_close)
             json_array_append_new(open, json_pack("[I,i,i]", (json_int_t)b->idx, (int)b->neg, (int)b->tot));
     }
-    json_t *o = json_pack("{s:o,s:o,s:o}", "base", es_spike_base_to_json(&s->base), "episode",
-                          episode_json(&s->ep), "open", open);
+    json_t *o = json_pack("{s:o,s:o,s:o,s:[I,I,f]}", "base", es_spike_base_to_json(&s->base), "episode",
+                          episode_json(&s->ep), "open", open, "prev", (json_int_t)s->prev_idx,
+                          (json_int_t)s->prev_neg, s->prev_exp);
     if (o && s->brand_series == s)
         json_object_set_new(o, "vocab", es_spike_vocab_to_json(&s->vocab, VOCAB_SAVED));
     return o;
@@ -203,6 +204,10 @@ int es_spike_store_load(es_spike_t *sp)
             if (s->brand_series == s)
                 es_spike_vocab_from_json(&s->vocab, json_object_get(o, "vocab"));
             load_open(sp, s, json_object_get(o, "open"));
+            json_int_t pi, pn;
+            double pe;
+            if (json_unpack(json_object_get(o, "prev"), "[I,I,F]", &pi, &pn, &pe) == 0 && pn >= 0 && pe >= 0)
+                s->prev_idx = pi, s->prev_neg = pn, s->prev_exp = pe;
             json_decref(o);
         }
         if (rc != SQLITE_DONE)

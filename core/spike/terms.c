@@ -313,8 +313,12 @@ json_t *es_spike_top_terms(const es_spike_vocab_t *v, const es_spike_map_t *buck
         if (c < 2 && n_docs >= 2)
             continue; /* one mention is an anecdote */
         const double *w = es_spike_map_get(&v->w, t, strlen(t));
-        /* Smoothed so a word the brand never saw gets a large but finite lift. */
+        /* A word the brand never saw counts as if it were in one complaint
+         * in a hundred: new words rank by how many use them, not by an
+         * unbounded ratio. */
         double base = ((w ? *w * v->scale : 0) + 0.5) / (v->docs + 1);
+        if (base < 0.01)
+            base = 0.01;
         double lift = (c / n_docs) / base;
         if (lift <= 1.5)
             continue;
@@ -322,7 +326,7 @@ json_t *es_spike_top_terms(const es_spike_vocab_t *v, const es_spike_map_t *buck
     }
     qsort(s, n, sizeof *s, cmp_score);
     for (size_t i = 0; i < n && (int)i < k; i++)
-        json_array_append_new(out, json_pack("{s:s,s:I,s:f}", "term", s[i].term, (json_int_t)s[i].count, "lift",
+        json_array_append_new(out, json_pack("{s:s,s:I,s:f}", "term", s[i].term, "count", (json_int_t)s[i].count, "lift",
                                              round(s[i].lift * 10) / 10));
     free(s);
     return out;
