@@ -1,0 +1,437 @@
+/*
+ * Tweet JSON -> mentions; see tweet.h. Field choices follow what each API
+ * documents as the complete text: extended_tweet.full_text over full_text
+ * over text (v1.1 "extended mode"), note_tweet.text over text (v2 long
+ * tweets). Twitter escapes &, < and > in tweet text in every format, so the
+ * text is entity-decoded; t.co links are replaced by their targets from the
+ * entities so the text says where it points.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "text.h"
+#include "timeparse.h"
+#include "tweet.h"
+
+#define MAX_ADDR 64
+#define MAX_URLS 64
+
+static const char *sget(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* A string id, or an integer one written into buf (old v1.1 dumps). */
+static const char *idget(json_t *o, const char *k, char buf[32])
+{
+    json_t *v = json_object_get(o, k);
+    if (json_is_string(v) && *json_string_value(v))
+        return json_string_value(v);
+    if (json_is_integer(v) && json_integer_value(v) > 0) {
+        snprintf(buf, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return buf;
+    }
+    return NULL;
+}
+
+static json_t *oget(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_object(v) ? v : NULL;
+}
+
+static json_t *aget(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_array(v) ? v : NULL;
+}
+
+/* ---- text -------------------------------------------------------------- */
+
+typedef struct buf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} buf_t;
+
+static void put(buf_t *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t nc = (b->len + n + 1) * 2;
+        char *np = realloc(b->p, nc);
+        if (!np) {
+            b->oom = 1;
+            return;
+        }
+        b->p = np;
+        b->cap = nc;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+char *tw_text_expand(const char *text, json_t *const *url_arrays, size_t n_arrays)
+{
+    size_t dl;
+    char *d = es_entities_decode(text, strlen(text), &dl);
+    if (!d)
+        return NULL;
+    struct {
+        const char *from, *to;
+        size_t fl, tl;
+    } pr[MAX_URLS];
+    size_t np = 0;
+    for (size_t a = 0; a < n_arrays; a++) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(url_arrays[a], i, e) {
+            const char *from = sget(e, "url"), *to = sget(e, "expanded_url");
+            if (!from || !to || !*from || !*to || np == MAX_URLS)
+                continue;
+            size_t k;
+            for (k = 0; k < np && strcmp(pr[k].from, from) != 0; k++)
+                ;
+            if (k < np)
+                continue; /* media entities repeat one link per picture */
+            pr[np].from = from;
+            pr[np].fl = strlen(from);
+            pr[np].to = to;
+            pr[np].tl = strlen(to);
+            np++;
+        }
+    }
+    if (np == 0)
+        return d;
+    buf_t b = {0};
+    const char *p = d, *end = d + dl;
+    while (p < end) {
+        const char *h = memchr(p, 'h', (size_t)(end - p));
+        if (!h) {
+            put(&b, p, (size_t)(end - p));
+            break;
+        }
+        /* The longest link that matches: https://t.co/a must not eat the
+         * head of https://t.co/ab. */
+        size_t k = np;
+        for (size_t j = 0; j < np; j++)
+            if ((size_t)(end - h) >= pr[j].fl && memcmp(h, pr[j].from, pr[j].fl) == 0 &&
+                (k == np || pr[j].fl > pr[k].fl))
+                k = j;
+        if (k == np) {
+            put(&b, p, (size_t)(h - p) + 1);
+            p = h + 1;
+            continue;
+        }
+        put(&b, p, (size_t)(h - p));
+        put(&b, pr[k].to, pr[k].tl);
+        p = h + pr[k].fl;
+    }
+    free(d);
+    if (b.oom || !b.p) {
+        free(b.p);
+        return b.oom ? NULL : strdup("");
+    }
+    return b.p;
+}
+
+/* ---- one mention -------------------------------------------------------- */
+
+/* Everything a mention points to that is not borrowed from the JSON. */
+typedef struct draft {
+    es_mention_t m;
+    const char *addr[MAX_ADDR];
+    char *text, *url, *reply;
+    char idbuf[32], replybuf[32];
+} draft_t;
+
+static void add_addressed(draft_t *d, const char *h)
+{
+    if (!h || !*h || d->m.n_addressed == MAX_ADDR)
+        return;
+    for (size_t i = 0; i < d->m.n_addressed; i++)
+        if (strcasecmp(d->addr[i], h) == 0)
+            return;
+    d->addr[d->m.n_addressed++] = h;
+}
+
+static void add_mentions(draft_t *d, json_t *list, const char *key)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e) add_addressed(d, sget(e, key));
+}
+
+static int finish(draft_t *d, const tw_opts_t *o, const char *native_id, const char *created,
+                  const char *reply_id, tw_out_t *out)
+{
+    int rc = 0;
+    d->m.id = native_id;
+    d->m.network = o->network;
+    if (!d->text) {
+        out->problem(out->arg, "out of memory expanding the text", 1);
+        rc = ES_ENOMEM;
+        goto done;
+    }
+    d->m.text = d->text;
+    if (d->m.lang && (strcmp(d->m.lang, "und") == 0 || !*d->m.lang))
+        d->m.lang = NULL; /* "undetermined": let the sentiment stage guess */
+    if (created && es_time_parse(created, &d->m.created_at) < 0) {
+        char why[160];
+        snprintf(why, sizeof why, "tweet %.32s: created_at \"%.60s\" is not a date; kept without one",
+                 native_id, created);
+        out->problem(out->arg, why, 0);
+        d->m.created_at = 0;
+    }
+    if (reply_id) {
+        if (asprintf(&d->reply, "%s:%s", o->network, reply_id) < 0)
+            d->reply = NULL;
+        d->m.in_reply_to = d->reply;
+    }
+    add_addressed(d, d->m.reply_to_author);
+    d->m.addressed = d->addr;
+    int n;
+    if (d->m.author && *d->m.author)
+        n = asprintf(&d->url, "https://twitter.com/%s/status/%s", d->m.author, native_id);
+    else
+        n = asprintf(&d->url, "https://twitter.com/i/web/status/%s", native_id);
+    if (n < 0)
+        d->url = NULL;
+    d->m.url = d->url;
+    out->emit(out->arg, &d->m);
+    rc = 1;
+done:
+    free(d->text);
+    free(d->url);
+    free(d->reply);
+    return rc;
+}
+
+static int starts_rt(const char *s)
+{
+    return s && strncmp(s, "RT @", 4) == 0;
+}
+
+/* Archive elements and API v1.1 statuses share one shape; archive tweets
+ * lack `user` (the archive's owner wrote them). */
+static int map_v1(json_t *t, const tw_opts_t *o, tw_out_t *out)
+{
+    draft_t d;
+    memset(&d, 0, sizeof d);
+    const char *id = sget(t, "id_str");
+    if (!id || !*id)
+        id = idget(t, "id", d.idbuf);
+    if (!id) {
+        out->problem(out->arg, "tweet without \"id_str\" or \"id\"; skipped", 1);
+        return 0;
+    }
+    json_t *user = oget(t, "user");
+    json_t *rs = oget(t, "retweeted_status");
+    json_t *ext = oget(t, "extended_tweet");
+    const char *own = ext ? sget(ext, "full_text") : NULL;
+    if (!own)
+        own = sget(t, "full_text");
+    if (!own)
+        own = sget(t, "text");
+    if ((rs || starts_rt(own)) && !o->retweets) {
+        out->retweets_skipped++;
+        return 0;
+    }
+    if (user) {
+        d.m.author = sget(user, "screen_name");
+        d.m.author_name = sget(user, "name");
+    } else {
+        d.m.author = o->account;
+        d.m.author_name = o->account_name;
+    }
+    /* A v1.1 retweet's own text is cut at 140 characters: the original's
+     * full text, behind the usual "RT @author: " mark, says it all. */
+    json_t *src = t;
+    if (rs) {
+        src = rs;
+        ext = oget(rs, "extended_tweet");
+    }
+    const char *text = ext ? sget(ext, "full_text") : NULL;
+    json_t *ents, *xents;
+    if (text) {
+        ents = oget(ext, "entities");
+        xents = oget(ext, "extended_entities");
+    } else {
+        text = sget(src, "full_text");
+        if (!text)
+            text = sget(src, "text");
+        ents = oget(src, "entities");
+        xents = oget(src, "extended_entities");
+    }
+    if (!text) {
+        char why[96];
+        snprintf(why, sizeof why, "tweet %.32s has no text; skipped", id);
+        out->problem(out->arg, why, 1);
+        return 0;
+    }
+    json_t *arrs[3];
+    size_t na = 0;
+    json_t *a;
+    if ((a = aget(ents, "urls")))
+        arrs[na++] = a;
+    if ((a = aget(ents, "media")))
+        arrs[na++] = a;
+    if ((a = aget(xents, "media")))
+        arrs[na++] = a;
+    char *body = tw_text_expand(text, arrs, na);
+    if (rs && body) {
+        const char *who = sget(oget(rs, "user"), "screen_name");
+        char *rt = NULL;
+        if (who && asprintf(&rt, "RT @%s: %s", who, body) >= 0) {
+            free(body);
+            body = rt;
+        }
+        add_addressed(&d, who);
+    }
+    d.text = body;
+    d.m.lang = sget(t, "lang");
+    d.m.reply_to_author = sget(t, "in_reply_to_screen_name");
+    add_mentions(&d, aget(oget(t, "entities"), "user_mentions"), "screen_name");
+    if (ents)
+        add_mentions(&d, aget(ents, "user_mentions"), "screen_name");
+    const char *reply = sget(t, "in_reply_to_status_id_str");
+    if (!reply || !*reply)
+        reply = idget(t, "in_reply_to_status_id", d.replybuf);
+    return finish(&d, o, id, sget(t, "created_at"), reply, out);
+}
+
+static json_t *find_by_id(json_t *list, const char *id)
+{
+    size_t i;
+    json_t *e;
+    if (!id)
+        return NULL;
+    json_array_foreach(list, i, e) {
+        const char *eid = sget(e, "id");
+        if (eid && strcmp(eid, id) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* An API v2 tweet; `users` is the response's includes.users (NULL for
+ * flattened tweets, which carry `author` and `in_reply_to_user`). */
+static int map_v2(json_t *t, json_t *users, const tw_opts_t *o, tw_out_t *out)
+{
+    draft_t d;
+    memset(&d, 0, sizeof d);
+    if (!json_is_object(t)) {
+        out->problem(out->arg, "\"data\" entry is not an object; skipped", 1);
+        return 0;
+    }
+    const char *id = idget(t, "id", d.idbuf);
+    if (!id) {
+        out->problem(out->arg, "v2 tweet without \"id\"; skipped", 1);
+        return 0;
+    }
+    const char *reply = NULL;
+    int is_rt = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(aget(t, "referenced_tweets"), i, r) {
+        const char *type = sget(r, "type");
+        if (type && strcmp(type, "retweeted") == 0)
+            is_rt = 1;
+        else if (type && strcmp(type, "replied_to") == 0)
+            reply = sget(r, "id");
+    }
+    json_t *note = oget(t, "note_tweet");
+    const char *text = note ? sget(note, "text") : NULL;
+    json_t *ents = text ? oget(note, "entities") : NULL;
+    if (!text) {
+        text = sget(t, "text");
+        ents = oget(t, "entities");
+    }
+    if (!is_rt && starts_rt(text) && !oget(t, "referenced_tweets"))
+        is_rt = 1;
+    if (is_rt && !o->retweets) {
+        out->retweets_skipped++;
+        return 0;
+    }
+    if (!text) {
+        char why[96];
+        snprintf(why, sizeof why, "tweet %.32s has no text; skipped", id);
+        out->problem(out->arg, why, 1);
+        return 0;
+    }
+    json_t *author = oget(t, "author");
+    if (!author)
+        author = find_by_id(users, sget(t, "author_id"));
+    d.m.author = sget(author, "username");
+    d.m.author_name = sget(author, "name");
+    json_t *to = oget(t, "in_reply_to_user");
+    if (!to)
+        to = find_by_id(users, sget(t, "in_reply_to_user_id"));
+    d.m.reply_to_author = sget(to, "username");
+    json_t *arrs[1];
+    size_t na = 0;
+    if (aget(ents, "urls"))
+        arrs[na++] = aget(ents, "urls");
+    d.text = tw_text_expand(text, arrs, na);
+    d.m.lang = sget(t, "lang");
+    add_mentions(&d, aget(ents, "mentions"), "username");
+    return finish(&d, o, id, sget(t, "created_at"), reply, out);
+}
+
+int tw_map(json_t *v, const tw_opts_t *o, tw_out_t *out)
+{
+    if (!json_is_object(v)) {
+        out->problem(out->arg, "not a JSON object; skipped", 1);
+        return ES_EPARSE;
+    }
+    json_t *inner = oget(v, "tweet");
+    if (inner)
+        return map_v1(inner, o, out);
+    json_t *data = json_object_get(v, "data");
+    if (data) {
+        json_t *users = aget(oget(v, "includes"), "users");
+        if (json_is_object(data))
+            return map_v2(data, users, o, out);
+        if (!json_is_array(data)) {
+            out->problem(out->arg, "\"data\" is neither an array nor an object; skipped", 1);
+            return ES_EPARSE;
+        }
+        int n = 0;
+        size_t i;
+        json_t *t;
+        json_array_foreach(data, i, t) {
+            int rc = map_v2(t, users, o, out);
+            if (rc > 0)
+                n += rc;
+        }
+        return n;
+    }
+    if (json_object_get(v, "errors") && !json_object_get(v, "id")) {
+        out->problem(out->arg, "an API error response without \"data\"", 0);
+        return 0;
+    }
+    if (json_object_get(v, "id_str") || json_object_get(v, "full_text") || oget(v, "user"))
+        return map_v1(v, o, out);
+    if (json_object_get(v, "id") && (json_object_get(v, "text") || json_object_get(v, "author_id") ||
+                                     oget(v, "author")))
+        return map_v2(v, NULL, o, out);
+    out->problem(out->arg, "not a tweet (no id_str, tweet, data or id+text); skipped", 1);
+    return ES_EPARSE;
+}
+
+int tw_account(json_t *v, const char **username, const char **display_name)
+{
+    json_t *a = oget(v, "account");
+    const char *u = sget(a, "username");
+    if (!u || !*u)
+        return ES_ENOENT;
+    *username = u;
+    *display_name = sget(a, "accountDisplayName");
+    return 0;
+}

@@ -1,0 +1,295 @@
+/*
+ * The twitter plugin's scanner (element boundaries, resumable across chunk
+ * boundaries) and its tweet mapping (archive, v1.1, v2 raw and flattened).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan.h"
+#include "tap.h"
+#include "tweet.h"
+
+/* ---- scanner ------------------------------------------------------------ */
+
+/* Feeds `in` to the scanner `chunk` bytes at a time the way the plugin does
+ * (buffer grows at the end, droppable bytes leave the front) and writes the
+ * elements found, separated by '|', into out. Returns the number found. */
+static int scan_all(const char *in, tw_format_t fmt, size_t chunk, size_t max_elem, char *out,
+                    size_t cap, int *errors, int *truncated)
+{
+    tw_scan_t sc;
+    tw_scan_init(&sc, fmt, max_elem, 0);
+    size_t n = strlen(in), fed = 0, len = 0;
+    char *buf = malloc(n + 1);
+    int found = 0;
+    out[0] = '\0';
+    *errors = 0;
+    for (;;) {
+        size_t k = n - fed < chunk ? n - fed : chunk;
+        memcpy(buf + len, in + fed, k);
+        len += k;
+        fed += k;
+        int eof = k == 0;
+        size_t a, b;
+        tw_scan_rc_t rc;
+        while ((rc = tw_scan_next(&sc, buf, len, eof, &a, &b)) != TW_SCAN_MORE) {
+            if (rc == TW_SCAN_ERROR)
+                (*errors)++;
+            if (rc == TW_SCAN_SKIPPED)
+                strncat(out, "<skipped>|", cap - strlen(out) - 1);
+            if (rc != TW_SCAN_ELEM)
+                continue;
+            found++;
+            strncat(out, buf + a, b - a < cap - strlen(out) - 2 ? b - a : 0);
+            strncat(out, "|", cap - strlen(out) - 1);
+        }
+        size_t d = tw_scan_droppable(&sc);
+        memmove(buf, buf + d, len - d);
+        len -= d;
+        tw_scan_shift(&sc, d);
+        if (eof)
+            break;
+    }
+    *truncated = tw_scan_truncated(&sc);
+    free(buf);
+    return found;
+}
+
+static void test_sniff(void)
+{
+    char name[64];
+    is_int(tw_sniff("window.YTD.tweets.part0 = [", 27, name, sizeof name), TW_FMT_ARRAY, "YTD file is an array");
+    is_str(name, "tweets", "YTD variable name");
+    tw_sniff("window.YTD.account.part0 = [ {", 30, name, sizeof name);
+    is_str(name, "account", "account.js recognised by its variable");
+    is_int(tw_sniff("\xEF\xBB\xBF  [ {", 7, name, sizeof name), TW_FMT_ARRAY, "BOM then bare array");
+    is_int(tw_sniff("\n{\"id\":1}\n", 10, name, sizeof name), TW_FMT_LINES, "JSON lines");
+    is_int(tw_sniff("PK\003\004rest", 8, name, sizeof name), TW_FMT_ZIP, "zip by magic");
+    is_int(tw_sniff("id,text\n1,hi\n", 13, name, sizeof name), TW_FMT_UNKNOWN, "CSV is not a format we read");
+    is_int(tw_sniff("   ", 3, name, sizeof name), TW_FMT_UNKNOWN, "blank file unknown");
+}
+
+static void test_scan(void)
+{
+    const char *ytd =
+        "window.YTD.tweets.part0 = [ {\n  \"tweet\" : {\"t\":\"a ] } [ { , \\\" \\\\\"}\n}, "
+        "{\"tweet\":{\"t\":\"b\"}} ,{\"x\":[1,[2]]}\n]";
+    char out[1024], ref[1024];
+    int err, trunc;
+    int n = scan_all(ytd, TW_FMT_ARRAY, 1 << 20, 1 << 20, ref, sizeof ref, &err, &trunc);
+    is_int(n, 3, "three elements in one buffer");
+    is_str(ref, "{\n  \"tweet\" : {\"t\":\"a ] } [ { , \\\" \\\\\"}\n}|{\"tweet\":{\"t\":\"b\"}}|{\"x\":[1,[2]]}|",
+           "elements cut at their bounds; brackets in strings and escapes ignored");
+    ok(!err && !trunc, "no error, array closed");
+    int same = 1;
+    for (size_t c = 1; c <= 9; c++) {
+        scan_all(ytd, TW_FMT_ARRAY, c, 1 << 20, out, sizeof out, &err, &trunc);
+        same &= strcmp(out, ref) == 0 && !err && !trunc;
+    }
+    ok(same, "same elements with 1..9-byte chunks (resumable scanner)");
+
+    n = scan_all("window.YTD.tweets.part0 = [ {\"a\":1}, {\"b\":\"cut he", TW_FMT_ARRAY, 7, 1 << 20, out,
+                 sizeof out, &err, &trunc);
+    ok(n == 1 && trunc, "truncated file: one element, then truncation reported");
+
+    char big[4096] = "[{\"a\":\"";
+    memset(big + 7, 'x', 3000);
+    strcpy(big + 3007, "\"},{\"b\":2}]");
+    n = scan_all(big, TW_FMT_ARRAY, 100, 1024, out, sizeof out, &err, &trunc);
+    is_str(out, "<skipped>|{\"b\":2}|", "overlong element skipped, the next one kept");
+    ok(n == 1 && err == 1 && !trunc, "overlong element reported once");
+
+    n = scan_all("[1, \"s,]\", true]", TW_FMT_ARRAY, 3, 1 << 20, out, sizeof out, &err, &trunc);
+    is_str(out, "1|\"s,]\"|true|", "bare values as elements");
+
+    n = scan_all("{\"a\":1}\n\n{\"b\":2}\r\n{\"c\":3}", TW_FMT_LINES, 4, 1 << 20, out, sizeof out, &err, &trunc);
+    is_str(out, "{\"a\":1}||{\"b\":2}\r|{\"c\":3}|", "lines, blank line kept for numbering, last line without newline");
+
+    n = scan_all("[{}] ;\n", TW_FMT_ARRAY, 2, 1 << 20, out, sizeof out, &err, &trunc);
+    ok(n == 1 && !err && !trunc, "trailing ';' after the array accepted");
+    n = scan_all("[{}] garbage", TW_FMT_ARRAY, 2, 1 << 20, out, sizeof out, &err, &trunc);
+    ok(n == 1 && err == 1, "garbage after the array reported once");
+}
+
+/* ---- mapping ------------------------------------------------------------ */
+
+typedef struct got {
+    int n;
+    char id[64], author[64], author_name[64], text[512], url[160], lang[16], reply[64], reply_to[64];
+    char addressed[256];
+    long long created;
+    char problems[1024];
+    int dropped;
+} got_t;
+
+static void cp(char *dst, size_t cap, const char *s)
+{
+    snprintf(dst, cap, "%s", s ? s : "(null)");
+}
+
+static void emit(void *arg, const es_mention_t *m)
+{
+    got_t *g = arg;
+    g->n++;
+    cp(g->id, sizeof g->id, m->id);
+    cp(g->author, sizeof g->author, m->author);
+    cp(g->author_name, sizeof g->author_name, m->author_name);
+    cp(g->text, sizeof g->text, m->text);
+    cp(g->url, sizeof g->url, m->url);
+    cp(g->lang, sizeof g->lang, m->lang);
+    cp(g->reply, sizeof g->reply, m->in_reply_to);
+    cp(g->reply_to, sizeof g->reply_to, m->reply_to_author);
+    g->created = m->created_at;
+    g->addressed[0] = '\0';
+    for (size_t i = 0; i < m->n_addressed; i++) {
+        strcat(g->addressed, m->addressed[i]);
+        strcat(g->addressed, ",");
+    }
+}
+
+static void problem(void *arg, const char *what, int dropped)
+{
+    got_t *g = arg;
+    strncat(g->problems, what, sizeof g->problems - strlen(g->problems) - 2);
+    strcat(g->problems, ";");
+    g->dropped += dropped;
+}
+
+static int map(const char *json, int retweets, const char *account, got_t *g, tw_out_t *out)
+{
+    memset(g, 0, sizeof *g);
+    memset(out, 0, sizeof *out);
+    out->emit = emit;
+    out->problem = problem;
+    out->arg = g;
+    tw_opts_t o = {.network = "twitter", .account = account, .account_name = NULL, .retweets = retweets};
+    json_error_t e;
+    json_t *v = json_loads(json, 0, &e);
+    if (!v) {
+        diag("fixture JSON: %s", e.text);
+        return -100;
+    }
+    int rc = tw_map(v, &o, out);
+    json_decref(v);
+    return rc;
+}
+
+static void test_map(void)
+{
+    got_t g;
+    tw_out_t out;
+    int rc = map("{\"tweet\":{\"id_str\":\"1050118621198921728\",\"id\":\"1050118621198921728\","
+                 "\"created_at\":\"Wed Oct 10 20:19:24 +0000 2018\",\"full_text\":"
+                 "\"@AcmeHelp order &amp; refund &lt;3 https://t.co/AbC12 @Bob\",\"lang\":\"en\","
+                 "\"in_reply_to_status_id_str\":\"1050000000000000000\",\"in_reply_to_screen_name\":\"AcmeHelp\","
+                 "\"entities\":{\"user_mentions\":[{\"screen_name\":\"AcmeHelp\",\"name\":\"Acme\"},"
+                 "{\"screen_name\":\"Bob\"}],\"urls\":[{\"url\":\"https://t.co/AbC12\","
+                 "\"expanded_url\":\"https://acme.example/orders?a=1&b=2\",\"display_url\":\"acme.example/orders\"}]}}}",
+                 1, "alice", &g, &out);
+    is_int(rc, 1, "archive element: one mention");
+    is_str(g.id, "1050118621198921728", "archive: id_str");
+    is_str(g.author, "alice", "archive: author is the archive owner");
+    is_str(g.text, "@AcmeHelp order & refund <3 https://acme.example/orders?a=1&b=2 @Bob",
+           "archive: entities decoded, t.co expanded");
+    ok(g.created == 1539202764, "archive: Twitter date to epoch (got %lld)", g.created);
+    is_str(g.url, "https://twitter.com/alice/status/1050118621198921728", "archive: status URL");
+    is_str(g.reply, "twitter:1050000000000000000", "archive: in_reply_to is a mention id");
+    is_str(g.reply_to, "AcmeHelp", "archive: reply_to_author");
+    is_str(g.addressed, "AcmeHelp,Bob,", "archive: addressed from user_mentions, no duplicate");
+    is_str(g.lang, "en", "archive: lang");
+
+    rc = map("{\"tweet\":{\"id_str\":\"7\",\"full_text\":\"hi\"}}", 1, NULL, &g, &out);
+    is_str(g.url, "https://twitter.com/i/web/status/7", "unknown author: i/web URL");
+    is_str(g.author, "(null)", "unknown author stays NULL");
+
+    const char *v11 =
+        "{\"id\":99,\"id_str\":\"99\",\"created_at\":\"Thu Jan 02 03:04:05 +0000 2020\",\"text\":\"short…\","
+        "\"truncated\":true,\"lang\":\"und\",\"user\":{\"screen_name\":\"carol\",\"name\":\"Carol C\"},"
+        "\"extended_tweet\":{\"full_text\":\"the long text mentioning @acme https://t.co/x\","
+        "\"entities\":{\"user_mentions\":[{\"screen_name\":\"acme\"}],\"urls\":[{\"url\":\"https://t.co/x\","
+        "\"expanded_url\":\"https://x.example/\"}]}}}";
+    rc = map(v11, 1, "ignored", &g, &out);
+    is_int(rc, 1, "v1.1 status mapped");
+    is_str(g.text, "the long text mentioning @acme https://x.example/", "v1.1: extended_tweet.full_text wins");
+    is_str(g.author, "carol", "v1.1: user.screen_name");
+    is_str(g.author_name, "Carol C", "v1.1: user.name");
+    is_str(g.lang, "(null)", "lang und becomes unknown");
+    is_str(g.addressed, "acme,", "v1.1: mentions from extended entities");
+    ok(g.created == 1577934245, "v1.1 date");
+
+    const char *rt =
+        "{\"id_str\":\"100\",\"created_at\":\"Thu Jan 02 03:04:05 +0000 2020\",\"text\":\"RT @dave: cut…\","
+        "\"user\":{\"screen_name\":\"erin\"},\"retweeted_status\":{\"id_str\":\"98\",\"full_text\":"
+        "\"dave's full words &gt; all\",\"user\":{\"screen_name\":\"dave\"}}}";
+    rc = map(rt, 1, NULL, &g, &out);
+    is_str(g.text, "RT @dave: dave's full words > all", "v1.1 retweet: marked, original full text");
+    is_str(g.addressed, "dave,", "v1.1 retweet addresses the original author");
+    rc = map(rt, 0, NULL, &g, &out);
+    ok(rc == 0 && g.n == 0 && out.retweets_skipped == 1, "retweets = false: skipped and counted");
+    rc = map("{\"tweet\":{\"id_str\":\"8\",\"full_text\":\"RT @x: archived retweet\"}}", 0, NULL, &g, &out);
+    ok(g.n == 0 && out.retweets_skipped == 1, "archive retweet recognised by its RT mark");
+
+    const char *v2 =
+        "{\"data\":[{\"id\":\"200\",\"text\":\"@acme where is it &amp; why https://t.co/q\",\"author_id\":\"11\","
+        "\"created_at\":\"2023-05-06T07:08:09.000Z\",\"lang\":\"fr\",\"in_reply_to_user_id\":\"12\","
+        "\"referenced_tweets\":[{\"type\":\"replied_to\",\"id\":\"150\"}],\"entities\":{\"mentions\":"
+        "[{\"username\":\"acme\",\"start\":0,\"end\":5}],\"urls\":[{\"url\":\"https://t.co/q\",\"expanded_url\":"
+        "\"https://q.example/\"}]}},{\"id\":\"201\",\"text\":\"short\",\"note_tweet\":{\"text\":\"long note text\"},"
+        "\"author_id\":\"12\",\"created_at\":\"2023-05-06T07:08:10Z\"},{\"text\":\"no id\"}],"
+        "\"includes\":{\"users\":[{\"id\":\"11\",\"username\":\"frank\",\"name\":\"Frank\"},"
+        "{\"id\":\"12\",\"username\":\"acme\",\"name\":\"Acme\"}]}}";
+    rc = map(v2, 1, NULL, &g, &out);
+    is_int(rc, 2, "v2 response: two tweets, one bad");
+    is_int(g.dropped, 1, "v2 response: tweet without id reported and dropped");
+    is_str(g.id, "201", "v2: last tweet id");
+    is_str(g.text, "long note text", "v2: note_tweet text wins");
+    is_str(g.author, "acme", "v2: author from includes.users");
+    ok(g.created == 1683356890, "v2: RFC 3339 date");
+    map("{\"data\":{\"id\":\"200\",\"text\":\"@acme where is it &amp; why https://t.co/q\",\"author_id\":\"11\","
+        "\"created_at\":\"2023-05-06T07:08:09.000Z\",\"lang\":\"fr\",\"in_reply_to_user_id\":\"12\","
+        "\"referenced_tweets\":[{\"type\":\"replied_to\",\"id\":\"150\"}],\"entities\":{\"mentions\":"
+        "[{\"username\":\"acme\"}],\"urls\":[{\"url\":\"https://t.co/q\",\"expanded_url\":"
+        "\"https://q.example/\"}]}},\"includes\":{\"users\":[{\"id\":\"11\",\"username\":\"frank\"},"
+        "{\"id\":\"12\",\"username\":\"acme\"}]}}",
+        1, NULL, &g, &out);
+    is_str(g.text, "@acme where is it & why https://q.example/", "v2: text decoded and expanded");
+    is_str(g.author, "frank", "v2 single-object data: author");
+    is_str(g.reply, "twitter:150", "v2: replied_to id");
+    is_str(g.reply_to, "acme", "v2: in_reply_to_user_id resolved");
+    is_str(g.addressed, "acme,", "v2: mentions");
+    is_str(g.lang, "fr", "v2: lang");
+
+    rc = map("{\"id\":\"300\",\"text\":\"flat\",\"author_id\":\"5\",\"author\":{\"id\":\"5\",\"username\":\"gina\","
+             "\"name\":\"Gina\"},\"in_reply_to_user\":{\"username\":\"acme\"},\"created_at\":\"2023-01-01T00:00:00Z\","
+             "\"__twarc\":{\"url\":\"x\"}}",
+             1, NULL, &g, &out);
+    ok(rc == 1 && strcmp(g.author, "gina") == 0 && strcmp(g.reply_to, "acme") == 0,
+       "flattened v2: author and reply-to user expanded");
+    is_str(g.url, "https://twitter.com/gina/status/300", "flattened v2: URL");
+
+    rc = map("{\"tweet\":{\"id_str\":\"9\",\"full_text\":\"x\",\"created_at\":\"not a date\"}}", 1, NULL, &g, &out);
+    ok(rc == 1 && g.created == 0 && g.dropped == 0 && strstr(g.problems, "created_at \"not a date\""),
+       "bad date: reported, tweet kept without a date");
+    rc = map("{\"tweet\":{\"full_text\":\"x\"}}", 1, NULL, &g, &out);
+    ok(rc == 0 && g.dropped == 1 && strstr(g.problems, "without \"id_str\""), "missing id: reported and dropped");
+    rc = map("{\"hello\":1}", 1, NULL, &g, &out);
+    ok(rc < 0 && g.dropped == 1 && strstr(g.problems, "not a tweet"), "an object that is no tweet");
+    rc = map("[1]", 1, NULL, &g, &out);
+    ok(rc < 0 && g.dropped == 1, "a non-object");
+
+    json_t *urls = json_loads("[{\"url\":\"https://t.co/a\",\"expanded_url\":\"https://A/\"},"
+                              "{\"url\":\"https://t.co/ab\",\"expanded_url\":\"https://AB/\"}]", 0, NULL);
+    char *t = tw_text_expand("x https://t.co/ab y https://t.co/a &amp;amp; h", &urls, 1);
+    is_str(t, "x https://AB/ y https://A/ &amp; h", "longest link wins; entities decoded once");
+    free(t);
+    json_decref(urls);
+}
+
+int main(void)
+{
+    test_sniff();
+    test_scan();
+    test_map();
+    return done_testing();
+}
