@@ -11,3 +11,11 @@ SPIKE_GEN = bench/spikes/gen.c bench/spikes/gen.h bench/spikes/replay.c bench/sp
 check_PROGRAMS += bench/spikes/spike_bench
 bench_spikes_spike_bench_SOURCES = bench/spikes/spike_bench.c $(SPIKE_GEN)
 bench_spikes_spike_bench_LDADD = $(ES_CORE_LIBS)
+
+SPIKE_TESTS = tests/spike_detect
+check_PROGRAMS += $(SPIKE_TESTS)
+TESTS += $(SPIKE_TESTS)
+tests_spike_detect_SOURCES = tests/spike_detect.c tests/tap.h $(SPIKE_GEN)
+tests_spike_detect_LDADD = $(ES_CORE_LIBS)
+
+EXTRA_DIST += docs/spikes.md tests/data/spike/README
