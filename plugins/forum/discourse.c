@@ -1,0 +1,198 @@
+#include "discourse.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin.h"
+#include "text.h"
+#include "timeparse.h"
+
+char *es_discourse_page_url(const char *base, const char *cursor)
+{
+    size_t n = strlen(base) + sizeof "/posts.json?before=" + (cursor ? strlen(cursor) : 0);
+    char *url = malloc(n);
+    if (url)
+        snprintf(url, n, "%s/posts.json%s%s", base, cursor ? "?before=" : "", cursor ? cursor : "");
+    return url;
+}
+
+static void warnf(es_forum_warn_fn warn, void *arg, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void warnf(es_forum_warn_fn warn, void *arg, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    warn(arg, msg);
+}
+
+/* A positive integer member (Discourse sends ids as JSON numbers). */
+static int json_pos_int(const json_t *obj, const char *key, int64_t *out)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (!json_is_integer(v) || json_integer_value(v) <= 0)
+        return 0;
+    *out = json_integer_value(v);
+    return 1;
+}
+
+/* "forum.example.com/sub" from "https://forum.example.com/sub": the native
+ * ids carry the site, so two forums' post 12 stay apart. */
+static const char *site_of(const char *base)
+{
+    const char *p = strstr(base, "://");
+    return p ? p + 3 : base;
+}
+
+static char *topic_post_id(const char *network, const char *site, int64_t topic, int64_t number)
+{
+    char native[1024];
+    snprintf(native, sizeof native, "%s/t/%" PRId64 "/%" PRId64, site, topic, number);
+    return es_forum_mention_id(network, native);
+}
+
+static int map_post(const json_t *p, size_t index, const char *base, const char *network,
+                    es_forum_page_t *page, es_forum_warn_fn warn, void *warn_arg)
+{
+    if (!json_is_object(p)) {
+        warnf(warn, warn_arg, "post #%zu: not a JSON object; skipped", index + 1);
+        return 0;
+    }
+    int64_t id;
+    if (!json_pos_int(p, "id", &id)) {
+        warnf(warn, warn_arg, "post #%zu: no numeric id; skipped", index + 1);
+        return 0;
+    }
+    es_forum_item_t *it = es_forum_page_add(page);
+    if (!it)
+        return ES_ENOMEM;
+    int oom = 0;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%" PRId64, id);
+    it->order = (uint64_t)id;
+    it->cursor = strdup(buf);
+    oom |= !it->cursor;
+
+    const char *site = site_of(base);
+    int64_t topic = 0, number = 0;
+    int have_tp = json_pos_int(p, "topic_id", &topic) && json_pos_int(p, "post_number", &number);
+    if (have_tp) {
+        it->id = topic_post_id(network, site, topic, number);
+    } else {
+        warnf(warn, warn_arg, "post %" PRId64 ": no topic_id/post_number; id and URL from the post id",
+              id);
+        char native[1024];
+        snprintf(native, sizeof native, "%s/p/%" PRId64, site, id);
+        it->id = es_forum_mention_id(network, native);
+    }
+    oom |= !it->id;
+
+    it->author = es_forum_json_str(p, "username", &oom);
+    if (!it->author)
+        warnf(warn, warn_arg, "post %" PRId64 ": no username", id);
+    it->author_name = es_forum_json_str(p, "name", &oom);
+    it->title = es_forum_json_str(p, "topic_title", &oom);
+
+    const json_t *cooked = json_object_get(p, "cooked");
+    const json_t *raw = json_object_get(p, "raw");
+    if (json_is_string(cooked) && json_string_length(cooked) > 0) {
+        it->text = es_html_to_text(json_string_value(cooked), json_string_length(cooked), NULL);
+        oom |= !it->text;
+    } else if (json_is_string(raw)) {
+        it->text = strdup(json_string_value(raw));
+        oom |= !it->text;
+    } else {
+        warnf(warn, warn_arg, "post %" PRId64 ": neither cooked nor raw; empty text", id);
+    }
+
+    const json_t *ca = json_object_get(p, "created_at");
+    if (!json_is_string(ca))
+        warnf(warn, warn_arg, "post %" PRId64 ": no created_at", id);
+    else if (es_time_parse(json_string_value(ca), &it->created_at) != 0)
+        warnf(warn, warn_arg, "post %" PRId64 ": unreadable created_at \"%.64s\"", id,
+              json_string_value(ca));
+
+    /* A post answers the post it names, or else (as Discourse shows it)
+     * the topic, whose first post is number 1. */
+    int64_t rnum = 0;
+    if (have_tp && json_pos_int(p, "reply_to_post_number", &rnum))
+        it->in_reply_to = topic_post_id(network, site, topic, rnum);
+    else if (have_tp && number > 1)
+        it->in_reply_to = topic_post_id(network, site, topic, 1);
+    if (have_tp && (rnum || number > 1))
+        oom |= !it->in_reply_to;
+    const json_t *rtu = json_object_get(p, "reply_to_user");
+    if (json_is_object(rtu))
+        it->reply_to_author = es_forum_json_str(rtu, "username", &oom);
+
+    const json_t *pu = json_object_get(p, "post_url");
+    char *url = NULL;
+    if (json_is_string(pu) && json_string_value(pu)[0] == '/') {
+        size_t n = strlen(base) + json_string_length(pu) + 1;
+        if ((url = malloc(n)))
+            snprintf(url, n, "%s%s", base, json_string_value(pu));
+    } else {
+        const json_t *slug = json_object_get(p, "topic_slug");
+        size_t n = strlen(base) + (json_is_string(slug) ? json_string_length(slug) : 0) + 64;
+        if ((url = malloc(n))) {
+            if (have_tp && json_is_string(slug) && json_string_length(slug))
+                snprintf(url, n, "%s/t/%s/%" PRId64 "/%" PRId64, base, json_string_value(slug),
+                         topic, number);
+            else if (have_tp)
+                snprintf(url, n, "%s/t/%" PRId64 "/%" PRId64, base, topic, number);
+            else
+                snprintf(url, n, "%s/p/%" PRId64, base, id);
+        }
+    }
+    it->url = url;
+    oom |= !url;
+
+    const json_t *cat = json_object_get(p, "category_id");
+    if (json_is_integer(cat))
+        it->category = json_integer_value(cat);
+    return oom ? ES_ENOMEM : 0;
+}
+
+int es_discourse_parse(const char *body, size_t len, const char *base, const char *network,
+                       es_forum_page_t *page, es_forum_warn_fn warn, void *warn_arg, char *err,
+                       size_t errlen)
+{
+    memset(page, 0, sizeof *page);
+    json_t *root;
+    int rc = es_forum_json_load(body, len, &root, err, errlen);
+    if (rc)
+        return rc;
+    const json_t *posts = json_object_get(root, "latest_posts");
+    if (!json_is_array(posts)) {
+        snprintf(err, errlen, "no \"latest_posts\" array: not a Discourse /posts.json answer");
+        json_decref(root);
+        return ES_EPARSE;
+    }
+    uint64_t min = UINT64_MAX;
+    for (size_t i = 0; i < json_array_size(posts) && rc == 0; i++)
+        rc = map_post(json_array_get(posts, i), i, base, network, page, warn, warn_arg);
+    json_decref(root);
+    if (rc) {
+        es_forum_page_free(page);
+        snprintf(err, errlen, "out of memory");
+        return rc;
+    }
+    for (size_t i = 0; i < page->n; i++)
+        if (page->items[i].order < min)
+            min = page->items[i].order;
+    if (page->n) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%" PRIu64, min);
+        if (!(page->next = strdup(buf))) {
+            es_forum_page_free(page);
+            snprintf(err, errlen, "out of memory");
+            return ES_ENOMEM;
+        }
+    }
+    return 0;
+}
