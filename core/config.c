@@ -618,44 +618,30 @@ static void apply_spike(parse_ctx_t *pc)
 {
     es_config_t *cfg = pc->cfg;
     es_value_t v;
+    /* A value that failed to parse was reported already: no range error too. */
+#define SPIKE_KEY(key, field, member, cond, msg)                                                   \
+    do {                                                                                           \
+        if (typed(pc->diag, es_main_keys, main_get(pc, key), key, &v) > 0) {                       \
+            cfg->field = v.member;                                                                 \
+            if (!(cond))                                                                           \
+                main_range_error(pc, key, msg);                                                    \
+        }                                                                                          \
+    } while (0)
     cfg->spike_enabled = 1;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.enabled"), "spike.enabled", &v) > 0)
-        cfg->spike_enabled = v.b;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.bucket"), "spike.bucket", &v) > 0)
-        cfg->spike_bucket_ms = v.ms;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.grace"), "spike.grace", &v) > 0)
-        cfg->spike_grace_ms = v.ms;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.warmup"), "spike.warmup", &v) > 0)
-        cfg->spike_warmup_ms = v.ms;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.cooldown"), "spike.cooldown", &v) > 0)
-        cfg->spike_cooldown_ms = v.ms;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.p"), "spike.p", &v) > 0)
-        cfg->spike_p = v.d;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.share_jump"), "spike.share_jump", &v) > 0)
-        cfg->spike_share_jump = v.d;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.min_count"), "spike.min_count", &v) > 0)
-        cfg->spike_min_count = v.i;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.top_terms"), "spike.top_terms", &v) > 0)
-        cfg->spike_top_terms = v.i;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "spike.example_urls"), "spike.example_urls", &v) > 0)
-        cfg->spike_example_urls = v.i;
+    SPIKE_KEY("spike.enabled", spike_enabled, b, 1, "");
     /* Whole seconds: buckets are aligned on the epoch in seconds. */
-    if (cfg->spike_bucket_ms < 60000 || cfg->spike_bucket_ms > 86400000 || cfg->spike_bucket_ms % 1000)
-        main_range_error(pc, "spike.bucket", "must be whole seconds between 1m and 1d");
-    if (cfg->spike_grace_ms > 86400000 || cfg->spike_grace_ms % 1000)
-        main_range_error(pc, "spike.grace", "must be whole seconds, at most 1d");
-    if (cfg->spike_cooldown_ms < cfg->spike_bucket_ms)
-        main_range_error(pc, "spike.cooldown", "must be at least spike.bucket");
-    if (!(cfg->spike_p > 0 && cfg->spike_p < 1))
-        main_range_error(pc, "spike.p", "must be between 0 and 1 (exclusive)");
-    if (!(cfg->spike_share_jump >= 0 && cfg->spike_share_jump < 1))
-        main_range_error(pc, "spike.share_jump", "must be at least 0 and below 1");
-    if (cfg->spike_min_count < 1)
-        main_range_error(pc, "spike.min_count", "must be at least 1");
-    if (cfg->spike_top_terms < 0 || cfg->spike_top_terms > 50)
-        main_range_error(pc, "spike.top_terms", "must be between 0 and 50");
-    if (cfg->spike_example_urls < 0 || cfg->spike_example_urls > 20)
-        main_range_error(pc, "spike.example_urls", "must be between 0 and 20");
+    SPIKE_KEY("spike.bucket", spike_bucket_ms, ms, v.ms >= 60000 && v.ms <= 86400000 && v.ms % 1000 == 0,
+              "must be whole seconds between 1m and 1d");
+    SPIKE_KEY("spike.grace", spike_grace_ms, ms, v.ms <= 86400000 && v.ms % 1000 == 0,
+              "must be whole seconds, at most 1d");
+    SPIKE_KEY("spike.warmup", spike_warmup_ms, ms, 1, "");
+    SPIKE_KEY("spike.cooldown", spike_cooldown_ms, ms, v.ms >= cfg->spike_bucket_ms, "must be at least spike.bucket");
+    SPIKE_KEY("spike.p", spike_p, d, v.d > 0 && v.d < 1, "must be between 0 and 1 (exclusive)");
+    SPIKE_KEY("spike.share_jump", spike_share_jump, d, v.d >= 0 && v.d < 1, "must be at least 0 and below 1");
+    SPIKE_KEY("spike.min_count", spike_min_count, i, v.i >= 1, "must be at least 1");
+    SPIKE_KEY("spike.top_terms", spike_top_terms, i, v.i >= 0 && v.i <= 50, "must be between 0 and 50");
+    SPIKE_KEY("spike.example_urls", spike_example_urls, i, v.i >= 0 && v.i <= 20, "must be between 0 and 20");
+#undef SPIKE_KEY
     const es_kv_t *bk = main_get(pc, "spike.by");
     if (bk) {
         char **items = NULL;

@@ -12,9 +12,11 @@ check_PROGRAMS += bench/spikes/spike_bench
 bench_spikes_spike_bench_SOURCES = bench/spikes/spike_bench.c $(SPIKE_GEN)
 bench_spikes_spike_bench_LDADD = $(ES_CORE_LIBS)
 
-SPIKE_TESTS = tests/spike_detect
+SPIKE_TESTS = tests/spike_unit tests/spike_detect
 check_PROGRAMS += $(SPIKE_TESTS)
 TESTS += $(SPIKE_TESTS)
+tests_spike_unit_SOURCES = tests/spike_unit.c tests/tap.h
+tests_spike_unit_LDADD = $(ES_CORE_LIBS)
 tests_spike_detect_SOURCES = tests/spike_detect.c tests/tap.h $(SPIKE_GEN)
 tests_spike_detect_LDADD = $(ES_CORE_LIBS)
 

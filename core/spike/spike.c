@@ -251,6 +251,8 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
     int has = bk->idx == idx;
     uint32_t neg = has ? bk->neg : 0, tot = has ? bk->tot : 0;
     int64_t start = idx * sp->bucket;
+    if (!has && s->base.n_buckets == 0)
+        return; /* a series' history starts with its first mention */
     es_spike_expect_t e;
     es_spike_base_expect(&s->base, start, sp->bucket, (double)(tot - neg), &e);
     int warm = s->base.n_buckets > 0 && start - s->base.first_start >= sp->warmup;

@@ -1,0 +1,404 @@
+/*
+ * Spike detector units: tail probabilities, the word split, spike.* config
+ * errors with file:line, bucket closing by mention time with grace, late
+ * mentions, the exact alert and ended records, warmup, share jump, volume
+ * surges, live ticks versus replays, ignored mentions, and persistence
+ * (open buckets across a restart, unreadable rows, a changed bucket length).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "spike/internal.h"
+#include "spike/spike.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/spike_unit.XXXXXX";
+static char conf_path[300], db_path[300];
+
+#define T0 1767571200 /* Monday 2026-01-05 00:00 UTC */
+#define B 300
+
+typedef struct sink {
+    json_t *alerts;
+} sink_t;
+
+static void on_alert(void *ud, json_t *a)
+{
+    sink_t *s = ud;
+    json_array_append_new(s->alerts, a);
+}
+
+static es_config_t *load(const char *extra, es_diag_t *d)
+{
+    FILE *f = fopen(conf_path, "w");
+    fprintf(f, "[earshot]\nstate_dir = %s\n%s", dir, extra);
+    fclose(f);
+    es_config_t *cfg = NULL;
+    es_config_load(conf_path, &cfg, d);
+    return cfg;
+}
+
+typedef struct det {
+    es_config_t *cfg;
+    sqlite3 *db;
+    es_spike_t *sp;
+    sink_t sink;
+    int n; /* mentions made, for ids and URLs */
+} det_t;
+
+static int det_open(det_t *d, const char *extra)
+{
+    es_diag_t dg = {0};
+    memset(d, 0, sizeof *d);
+    d->sink.alerts = json_array();
+    d->cfg = load(extra, &dg);
+    for (size_t i = 0; i < dg.count; i++)
+        diag("config: %s", dg.msgs[i]);
+    int bad = (int)dg.count;
+    es_diag_free(&dg);
+    if (bad || sqlite3_open(db_path, &d->db) != SQLITE_OK)
+        return -1;
+    int rc = es_spike_new(d->cfg, d->db, on_alert, &d->sink, &d->sp, &dg);
+    for (size_t i = 0; i < dg.count; i++)
+        diag("spike: %s", dg.msgs[i]);
+    es_diag_free(&dg);
+    return rc;
+}
+
+static void det_close(det_t *d)
+{
+    es_spike_free(d->sp);
+    sqlite3_close(d->db);
+    es_config_free(d->cfg);
+    json_decref(d->sink.alerts);
+    memset(d, 0, sizeof *d);
+}
+
+static void wipe_db(void)
+{
+    char p[320];
+    unlink(db_path);
+    snprintf(p, sizeof p, "%s-wal", db_path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", db_path);
+    unlink(p);
+}
+
+static void say(det_t *d, int64_t t, int neg, const char *text, const char *owner)
+{
+    char url[64];
+    snprintf(url, sizeof url, "https://x.example/%d", ++d->n);
+    es_rec_t r;
+    memset(&r, 0, sizeof r);
+    r.m.id = "t:1";
+    r.m.network = "twitter";
+    r.m.brand = "acme";
+    r.m.owner = owner;
+    r.m.url = url;
+    r.m.text = text;
+    r.m.created_at = t;
+    r.m.sentiment.label = neg ? "negative" : "neutral";
+    es_spike_observe(d->sp, &r);
+}
+
+/* Buckets [from, to) of steady traffic: 2 negative and 20 other mentions. */
+static void steady(det_t *d, int from, int to, int neg, int other, const char *owner)
+{
+    for (int k = from; k < to; k++)
+        for (int j = 0; j < neg + other; j++)
+            say(d, T0 + (int64_t)k * B + j * (B / (neg + other)), j < neg, j < neg ? "@acme the delivery is slow" : "ok",
+                owner);
+}
+
+static const char *ev(const det_t *d, size_t i)
+{
+    return json_string_value(json_object_get(json_array_get(d->sink.alerts, i), "event"));
+}
+
+static json_int_t geti(const det_t *d, size_t i, const char *k)
+{
+    return json_integer_value(json_object_get(json_array_get(d->sink.alerts, i), k));
+}
+
+#define SPIKE_TEXT "@acme encore une panne, le login est impossible https://t.co/abc"
+
+/* 8 hours of steady traffic (96 buckets), then bucket 96 with 40
+ * negatives; returns after the mention that closes bucket 96. */
+static void scenario(det_t *d, const char *owner, int check_timing)
+{
+    steady(d, 0, 96, 2, 20, owner);
+    int64_t s = T0 + 96 * B;
+    for (int j = 0; j < 60; j++)
+        say(d, s + j * 4, j < 40, j < 40 ? SPIKE_TEXT : "ok", owner);
+    say(d, s + 2 * B - 1, 0, "ok", owner); /* bucket 97, end of 96's grace - 1 s */
+    if (check_timing)
+        is_int(json_array_size(d->sink.alerts), 0, "no alert while bucket 96 is open (grace)");
+    say(d, s + 250, 1, SPIKE_TEXT, owner); /* late, within the grace period */
+    say(d, s + 2 * B, 0, "ok", owner);     /* the grace has passed: bucket 96 closes */
+}
+
+static void t_tail(void)
+{
+    ok(fabs(es_spike_tail(3, 1, 1) - 0.0803013970713942) < 1e-12, "Poisson P(X>=3 | 1)");
+    ok(fabs(es_spike_tail(10, 2, 1) / 4.649807501726388e-05 - 1) < 1e-9, "Poisson P(X>=10 | 2)");
+    ok(fabs(es_spike_tail(60, 5, 1) / 7.64961008114913e-43 - 1) < 1e-9, "Poisson far tail keeps its precision");
+    ok(fabs(es_spike_tail(12, 4, 2) - 0.017578125) < 1e-12, "negative binomial P(X>=12 | mean 4, var 8)");
+    ok(fabs(es_spike_tail(40, 4, 2) / 1.510670699644856e-09 - 1) < 1e-9, "negative binomial far tail");
+    ok(fabs(es_spike_tail(2, 5, 1) - 0.9595723180054871) < 1e-12, "tail below the mean (1 - CDF)");
+    ok(fabs(es_spike_tail(3, 4, 2) - 0.65625) < 1e-12, "NB tail below the mean");
+    ok(es_spike_tail(0, 3, 1) == 1 && es_spike_tail(1, 0, 1) == 0, "x = 0 is certain; nothing expected, one seen: 0");
+}
+
+static void t_words(void)
+{
+    es_spike_map_t stop = {0};
+    is_int(es_spike_stopwords_load(&stop), 0, "stop words load");
+    char w[ES_SPIKE_MAX_WORDS][ES_SPIKE_WORD_MAX];
+    size_t n = es_spike_words(&stop,
+                              "@acme L'application est VRAIMENT nulle!!! https://t.co/x #Panne the refund didn't "
+                              "arrive, qu'ils remboursent 2026 acme’s refund",
+                              w);
+    char joined[512] = "";
+    for (size_t i = 0; i < n; i++)
+        snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s", i ? "|" : "", w[i]);
+    is_str(joined, "application|nulle|panne|refund|arrive|remboursent|acme",
+           "words: lower case, no handle, URL, number, elision, possessive, duplicate or stop word (en, fr)");
+    n = es_spike_words(&stop, "le la les the and est pas vraiment not", w);
+    is_int(n, 0, "a text of stop words has no words");
+    es_spike_map_free(&stop);
+}
+
+static void t_config(void)
+{
+    es_diag_t d = {0};
+    es_config_t *cfg = load("spike.p = 2\nspike.by = brand, team\nspike.bucket = 30s\nspike.min_count = lots\n"
+                            "spike.cooldown = 1m\n",
+                            &d);
+    char want[5][400];
+    snprintf(want[0], 400, "%s:3: spike.p: must be between 0 and 1 (exclusive)", conf_path);
+    snprintf(want[1], 400, "%s:4: spike.by: unknown series 'team' (expected brand, owner or network)", conf_path);
+    snprintf(want[2], 400, "%s:5: spike.bucket: must be whole seconds between 1m and 1d", conf_path);
+    snprintf(want[3], 400, "%s:6: spike.min_count: ", conf_path);
+    int found[4] = {0};
+    for (size_t i = 0; i < d.count; i++)
+        for (int k = 0; k < 4; k++)
+            if (!strncmp(d.msgs[i], want[k], strlen(want[k])))
+                found[k]++;
+    is_int(found[0], 1, "spike.p out of range reported with file:line");
+    is_int(found[1], 1, "unknown spike.by series reported with file:line");
+    is_int(found[2], 1, "spike.bucket below 1m reported with file:line");
+    is_int(found[3], 1, "spike.min_count not an integer reported with file:line");
+    es_diag_free(&d);
+    es_config_free(cfg);
+
+    cfg = load("spike.by = owner, network\nspike.bucket = 10m\nspike.grace = 2m\n", &d);
+    is_int(d.count, 0, "valid spike keys accepted");
+    ok(cfg->spike_by_owner && cfg->spike_by_network && cfg->spike_bucket_ms == 600000 && cfg->spike_grace_ms == 120000 &&
+           cfg->spike_warmup_ms == 86400000 && cfg->spike_cooldown_ms == 3600000 && cfg->spike_min_count == 5 &&
+           cfg->spike_enabled,
+       "parsed values and defaults (warmup 1d, cooldown 1h, min_count 5, enabled)");
+    cfg->spike_p = 0;
+    es_spike_t *sp = NULL;
+    sink_t s = {0};
+    is_int(es_spike_new(cfg, NULL, on_alert, &s, &sp, &d), ES_ECONFIG, "es_spike_new refuses a bad value");
+    ok(d.count == 1 && strstr(d.msgs[0], "spike.p: must be between 0 and 1") && strstr(d.msgs[0], conf_path),
+       "and names the key and the config file");
+    ok(sp == NULL, "no detector on error");
+    es_diag_free(&d);
+    es_config_free(cfg);
+}
+
+static void t_alert(void)
+{
+    det_t d;
+    wipe_db();
+    is_int(det_open(&d, "spike.warmup = 1h\nspike.cooldown = 30m\n"), 0, "detector on a new DB");
+    scenario(&d, NULL, 1);
+    is_int(json_array_size(d.sink.alerts), 1, "one alert once the clock passes the bucket's end + grace");
+    json_t *a = json_array_get(d.sink.alerts, 0);
+    is_str(ev(&d, 0), "spike_began", "event spike_began");
+    is_str(json_string_value(json_object_get(a, "series")), "acme", "series of the brand");
+    is_int(geti(&d, 0, "bucket_start"), T0 + 96 * B, "bucket_start");
+    is_int(geti(&d, 0, "bucket_end"), T0 + 97 * B, "bucket_end");
+    is_str(json_string_value(json_object_get(a, "bucket_start_utc")), "2026-01-05T08:00:00Z", "bucket_start_utc");
+    is_int(geti(&d, 0, "count"), 41, "count includes the late mention within grace");
+    is_int(geti(&d, 0, "total"), 61, "total");
+    ok(fabs(json_number_value(json_object_get(a, "expected")) - 2) < 0.01, "expected 2 (the steady level)");
+    ok(fabs(json_real_value(json_object_get(a, "share")) - 0.672) < 1e-9, "share 41/61");
+    is_str(json_string_value(json_object_get(a, "baseline")), "level", "level baseline before a day of history");
+    ok(json_real_value(json_object_get(a, "p_value")) < 1e-20, "p-value tiny");
+    char *terms = json_dumps(json_object_get(a, "terms"), JSON_COMPACT);
+    is_str(terms,
+           "[{\"term\":\"impossible\",\"count\":41,\"lift\":100.0},{\"term\":\"login\",\"count\":41,\"lift\":100.0},"
+           "{\"term\":\"panne\",\"count\":41,\"lift\":100.0}]",
+           "terms: the new words, stop words and the usual complaint left out");
+    free(terms);
+    char *urls = json_dumps(json_object_get(a, "urls"), JSON_COMPACT);
+    is_str(urls, "[\"https://x.example/2113\",\"https://x.example/2114\",\"https://x.example/2115\"]",
+           "the first three URLs of the bucket's negative mentions");
+    free(urls);
+    is_str(json_string_value(json_object_get(a, "id")), "spike:acme:1767600000:began", "stable id");
+
+    say(&d, T0 + 96 * B + 100, 1, SPIKE_TEXT, NULL);
+    es_spike_stats_t st;
+    es_spike_get_stats(d.sp, &st);
+    is_int(st.late, 1, "a mention for a closed bucket is counted as late, not lost silently");
+    steady(&d, 98, 106, 2, 20, NULL);
+    is_int(json_array_size(d.sink.alerts), 2, "spike_ended after the cooldown");
+    is_str(ev(&d, 1), "spike_ended", "event spike_ended");
+    is_int(geti(&d, 1, "bucket_start"), T0 + 102 * B, "ended in the first bucket a cooldown after the last alerting one");
+    is_int(geti(&d, 1, "episode_start"), T0 + 96 * B, "episode_start");
+    is_int(geti(&d, 1, "episode_end"), T0 + 97 * B, "episode_end");
+    ok(geti(&d, 1, "buckets") == 1 && geti(&d, 1, "count") == 41 && geti(&d, 1, "peak_count") == 41,
+       "episode summary: 1 bucket, 41 negatives, peak 41");
+    det_close(&d);
+
+    wipe_db();
+    det_open(&d, "spike.warmup = 1d\n");
+    scenario(&d, NULL, 0);
+    is_int(json_array_size(d.sink.alerts), 0, "quiet during warmup");
+    det_close(&d);
+
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\nspike.share_jump = 0.6\n");
+    scenario(&d, NULL, 0);
+    is_int(json_array_size(d.sink.alerts), 0, "share jump required: 0.67 < 0.09 + 0.6, no alert");
+    det_close(&d);
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\nspike.share_jump = 0.5\n");
+    scenario(&d, NULL, 0);
+    is_int(json_array_size(d.sink.alerts), 1, "share jump met: 0.67 >= 0.09 + 0.5, alert");
+    det_close(&d);
+
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\nspike.by = owner\n");
+    scenario(&d, "care", 0);
+    ok(json_array_size(d.sink.alerts) == 2 &&
+           !strcmp(json_string_value(json_object_get(json_array_get(d.sink.alerts, 0), "series")), "acme owner=care") &&
+           !strcmp(json_string_value(json_object_get(json_array_get(d.sink.alerts, 0), "owner")), "care") &&
+           !strcmp(json_string_value(json_object_get(json_array_get(d.sink.alerts, 1), "series")), "acme"),
+       "spike.by = owner: the team's series alerts too, with an owner field for routing");
+    det_close(&d);
+
+    /* Ten times the usual volume at the usual share is not a negative spike. */
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\n");
+    steady(&d, 0, 96, 2, 20, NULL);
+    steady(&d, 96, 97, 20, 200, NULL);
+    steady(&d, 97, 100, 2, 20, NULL);
+    is_int(json_array_size(d.sink.alerts), 0, "a volume surge with the usual negative share does not alert");
+    det_close(&d);
+}
+
+static void t_clock(void)
+{
+    det_t d;
+    wipe_db();
+    det_open(&d, "");
+    int64_t now = (int64_t)time(NULL);
+    say(&d, T0, 1, "old", NULL);
+    es_spike_tick(d.sp, now);
+    is_int(es_spike_clock(d.sp), T0, "replay of old mentions: wall ticks do not move the clock");
+    det_close(&d);
+
+    wipe_db();
+    det_open(&d, "");
+    say(&d, now - 20, 1, "fresh", NULL);
+    es_spike_tick(d.sp, now);
+    es_spike_stats_t st0, st1;
+    es_spike_get_stats(d.sp, &st0);
+    es_spike_tick(d.sp, now + 3600);
+    es_spike_get_stats(d.sp, &st1);
+    is_int(es_spike_clock(d.sp), now + 3600, "live stream: wall ticks drive the clock");
+    ok(st1.buckets - st0.buckets >= 11 && st1.buckets - st0.buckets <= 13, "an hour of ticks closed 12 buckets (%llu)",
+       (unsigned long long)(st1.buckets - st0.buckets));
+    es_rec_t r;
+    memset(&r, 0, sizeof r);
+    r.m.text = "x";
+    r.m.created_at = now;
+    es_spike_observe(d.sp, &r); /* no brand */
+    r.m.brand = "acme";
+    r.m.created_at = 0;
+    es_spike_observe(d.sp, &r); /* no date */
+    r.m.created_at = now + 7200;
+    es_spike_observe(d.sp, &r); /* in the future */
+    es_spike_get_stats(d.sp, &st1);
+    is_int(st1.ignored, 3, "no brand, no date and future dates are ignored");
+    is_int(es_spike_clock(d.sp), now + 3600, "a future date does not move the clock");
+    det_close(&d);
+}
+
+static int64_t count_rows(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *q;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
+static void t_persist(void)
+{
+    det_t d;
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\n");
+    steady(&d, 0, 96, 2, 20, NULL);
+    for (int j = 0; j < 20; j++)
+        say(&d, T0 + 96 * B + j, 1, SPIKE_TEXT, NULL);
+    is_int(es_spike_flush(d.sp), 0, "flush");
+    is_int(count_rows(d.db, "SELECT count(*) FROM spike_series"), 1, "one series row");
+    is_int(count_rows(d.db, "SELECT value FROM spike_meta WHERE key = 'bucket'"), 300, "bucket length saved");
+    det_close(&d);
+
+    det_open(&d, "spike.warmup = 1h\n");
+    is_int(es_spike_clock(d.sp), T0 + 96 * B + 19, "clock restored");
+    for (int j = 20; j < 40; j++)
+        say(&d, T0 + 96 * B + j, 1, SPIKE_TEXT, NULL);
+    say(&d, T0 + 98 * B, 0, "ok", NULL);
+    ok(json_array_size(d.sink.alerts) == 1 && geti(&d, 0, "count") == 40,
+       "the open bucket's 20 negatives survived the restart (count 40)");
+    es_spike_flush(d.sp);
+    det_close(&d);
+
+    sqlite3 *db;
+    sqlite3_open(db_path, &db);
+    sqlite3_exec(db, "UPDATE spike_series SET state = 'not json'", NULL, NULL, NULL);
+    sqlite3_close(db);
+    is_int(det_open(&d, "spike.warmup = 1h\n"), 0, "an unreadable baseline row does not stop the detector");
+    say(&d, T0 + 98 * B + 10, 1, SPIKE_TEXT, NULL);
+    es_spike_stats_t st;
+    es_spike_get_stats(d.sp, &st);
+    ok(st.series == 1 && st.observed == 1, "its series starts over and counts");
+    det_close(&d);
+
+    is_int(det_open(&d, "spike.bucket = 10m\n"), 0, "a changed spike.bucket starts over");
+    is_int(count_rows(d.db, "SELECT count(*) FROM spike_series"), 0, "old baselines dropped");
+    is_int(es_spike_clock(d.sp), 0, "and the old clock");
+    det_close(&d);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir))
+        return 1;
+    snprintf(conf_path, sizeof conf_path, "%s/earshot.conf", dir);
+    snprintf(db_path, sizeof db_path, "%s/state.db", dir);
+    t_tail();
+    t_words();
+    t_config();
+    t_alert();
+    t_clock();
+    t_persist();
+    wipe_db();
+    unlink(conf_path);
+    rmdir(dir);
+    return done_testing();
+}
