@@ -682,11 +682,12 @@ static void page_ok(es_forum_t *f, es_forum_page_t *page)
 
 /* A page failed: try it again soon, or give up on this stream's poll
  * without emitting anything, so the next poll reads it all again. */
-static void page_failed(es_forum_t *f, uint64_t retry_after_ms)
+static void page_failed(es_forum_t *f, uint64_t retry_after_ms, int retryable)
 {
     if (retry_after_ms > ES_FORUM_MAX_RETRY_AFTER_MS)
         retry_after_ms = ES_FORUM_MAX_RETRY_AFTER_MS;
-    if (++f->attempt < ES_FORUM_ATTEMPTS && retry_after_ms <= ES_FORUM_MAX_INLINE_WAIT_MS) {
+    ++f->attempt;
+    if (retryable && f->attempt < ES_FORUM_ATTEMPTS && retry_after_ms <= ES_FORUM_MAX_INLINE_WAIT_MS) {
         uint64_t delay = retry_after_ms ? retry_after_ms : 1000ULL << (f->attempt - 1);
         es_log(f->ctx, ES_LOG_INFO, "%s: retrying in %llu ms (attempt %u of %d)", cur_url(f),
                (unsigned long long)delay, f->attempt + 1, ES_FORUM_ATTEMPTS);
@@ -737,18 +738,18 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *resp, void *arg
     const char *url = cur_url(f);
     if (resp->error == ES_ETIMEDOUT) {
         es_log(ctx, ES_LOG_WARN, "%s: timed out after %llu ms", url, (unsigned long long)f->timeout_ms);
-        page_failed(f, 0);
+        page_failed(f, 0, 1);
         return;
     }
     if (resp->error == ES_ETOOBIG) {
         es_log(ctx, ES_LOG_WARN, "%s: body larger than max_size (%zu bytes)", url, f->max_size);
-        page_failed(f, 0);
+        page_failed(f, 0, 1);
         return;
     }
     if (resp->error) {
         es_log(ctx, ES_LOG_WARN, "%s: fetch failed: %s", url,
                resp->error_text && *resp->error_text ? resp->error_text : es_strerror(resp->error));
-        page_failed(f, 0);
+        page_failed(f, 0, 1);
         return;
     }
     if (resp->status == 429 || resp->status == 503) {
@@ -757,13 +758,15 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *resp, void *arg
                    resp->status, (unsigned long long)(resp->retry_after_ms + 999) / 1000);
         else
             es_log(ctx, ES_LOG_WARN, "%s: HTTP %ld", url, resp->status);
-        page_failed(f, resp->retry_after_ms);
+        page_failed(f, resp->retry_after_ms, 1);
         return;
     }
     if (resp->status < 200 || resp->status > 299) {
         es_log(ctx, ES_LOG_WARN, "%s: HTTP %ld%s", url, resp->status,
                resp->status == 401 || resp->status == 403 ? " (check api_key/api_username or token)" : "");
-        page_failed(f, 0);
+        /* A refusal or a missing page will answer the same in a second;
+         * server errors and timeouts may not. */
+        page_failed(f, 0, resp->status >= 500 || resp->status == 408);
         return;
     }
     es_forum_page_t page;
@@ -777,7 +780,7 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *resp, void *arg
         const char *ct = es_http_header(resp, "Content-Type");
         es_log(ctx, ES_LOG_WARN, "%s: %s (Content-Type %s, %zu bytes)", url, err, ct ? ct : "none",
                resp->body_len);
-        page_failed(f, 0);
+        page_failed(f, 0, 1);
         return;
     }
     page_ok(f, &page);

@@ -1,0 +1,330 @@
+#!/bin/sh
+# End to end: `earshot run --once` with the forum source (Discourse and
+# Reddit) and the jsonl sink against tests/forum_fixture_server.py on
+# 127.0.0.1. Prints TAP.
+#
+# Covers paging back to the last seen post, no re-emission across restarts,
+# a failing page retried (within a poll and across polls, never skipped),
+# 429 + Retry-After, Reddit's x-ratelimit-* headers, malformed JSON, missing
+# fields, bad dates and invalid UTF-8 reported with the URL while the rest is
+# kept, reply fields for the inventory stage, category filtering, and the
+# API key / token sent as headers but never logged.
+
+set -u
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+data="$srcdir/tests/data/forum"
+
+if [ -z "${EARSHOT:-}" ] || [ ! -x "$EARSHOT" ]; then
+    echo "1..0 # SKIP EARSHOT is not set to the built binary"
+    exit 0
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "1..0 # SKIP python3 not found"
+    exit 0
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-forum-e2e.XXXXXX")
+server_pid=
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT INT TERM
+
+# ---- the served sites ----------------------------------------------------
+www="$tmp/www"
+site() { # site NAME CONFIG-JSON: a site folder with its config
+    mkdir -p "$www/$1"
+    printf '%s\n' "$2" > "$www/$1/config.json"
+}
+site dacme '{"page_size": 5}'
+cp "$data/discourse/early.json" "$www/dacme/posts.json"
+site dcat '{"page_size": 5}'
+cp "$data/discourse/later.json" "$www/dcat/posts.json"
+site dflaky '{"page_size": 5, "faults": {"posts.json before=114": ["500", "malformed"]}}'
+cp "$data/discourse/later.json" "$www/dflaky/posts.json"
+site dbroken '{"page_size": 5, "faults": {"posts.json before=109": ["html", "html", "html"]}}'
+cp "$data/discourse/later.json" "$www/dbroken/posts.json"
+site dmessy '{}'
+cp "$data/discourse/messy.json" "$www/dmessy/posts.json"
+site dsecret '{"require_headers": {"Api-Key": "k3y-SECRET-v4lue", "Api-Username": "system"}}'
+cp "$data/discourse/early.json" "$www/dsecret/posts.json"
+site d429 '{"faults": {"posts.json first": ["429:1"]}}'
+cp "$data/discourse/early.json" "$www/d429/posts.json"
+for s in racme rlimit rtoken; do mkdir -p "$www/$s/r/acmecorp"; done
+site racme '{"page_size": 3}'
+cp "$data/reddit/comments-early.json" "$www/racme/r/acmecorp/comments.json"
+cp "$data/reddit/new.json" "$www/racme/r/acmecorp/new.json"
+cp "$data/reddit/search.json" "$www/racme/search.json"
+site rlimit '{"page_size": 3, "ratelimit": {"remaining": "0.0", "reset": "1"}}'
+cp "$data/reddit/comments-early.json" "$www/rlimit/r/acmecorp/comments.json"
+cp "$data/reddit/new.json" "$www/rlimit/r/acmecorp/new.json"
+site rtoken '{"require_headers": {"Authorization": "bearer t0ken-SECRET-x", "User-Agent": "earshot-test/1 by acme"}}'
+cp "$data/reddit/new.json" "$www/rtoken/r/acmecorp/new.json"
+cp "$data/reddit/comments-early.json" "$www/rtoken/r/acmecorp/comments.json"
+mkdir -p "$www/rmessy/r/acmecorp"
+cp "$data/reddit/messy.json" "$www/rmessy/r/acmecorp/comments.json"
+cp "$data/reddit/new.json" "$www/rmessy/r/acmecorp/new.json"
+
+python3 "$srcdir/tests/forum_fixture_server.py" --root "$www" \
+    --port-file "$tmp/port" --log "$tmp/requests.jsonl" &
+server_pid=$!
+i=0
+while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if [ ! -s "$tmp/port" ]; then
+    echo "1..0 # SKIP fixture server did not start"
+    exit 0
+fi
+port=$(cat "$tmp/port")
+base="http://127.0.0.1:$port"
+
+n=0
+failed=0
+ok() { # ok COND-EXIT-STATUS DESCRIPTION
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
+}
+diag() { sed 's/^/# /'; }
+
+# run NAME SOURCE-KEY-LINES: one --once run with state in $tmp/NAME (kept
+# across runs of the same NAME); output in $tmp/NAME/out.N.jsonl and
+# $tmp/NAME/log.N. Sets $out, $log, $rc, $secs, and $mark (the request log's
+# length before the run, for reqs).
+run() {
+    name=$1 keys=$2
+    d="$tmp/$name"
+    mkdir -p "$d/conf.d" "$d/state"
+    runs=$(cat "$d/runs" 2>/dev/null || echo 0)
+    runs=$((runs + 1))
+    echo $runs > "$d/runs"
+    out="$d/out.$runs.jsonl"
+    log="$d/log.$runs"
+    cat > "$d/earshot.conf" <<EOF
+[earshot]
+state_dir = $d/state
+conf_dir = $d/conf.d
+log_level = debug
+EOF
+    printf '[source forum]\nplugin = forum\ntimeout = 5s\n%s\n' "$keys" > "$d/conf.d/10-forum.conf"
+    printf '[sink out]\nplugin = jsonl\npath = %s\n' "$out" > "$d/conf.d/20-out.conf"
+    mark=0; [ -f "$tmp/requests.jsonl" ] && mark=$(wc -l < "$tmp/requests.jsonl")
+    t0=$(date +%s.%N)
+    timeout 60 "$EARSHOT" run -c "$d/earshot.conf" --once > "$log" 2>&1
+    rc=$?
+    secs=$(python3 -c "print(round($(date +%s.%N) - $t0, 2))")
+    [ -f "$out" ] || : > "$out"
+}
+
+# q FILE EXPR: EXPR sees `recs` (the records, strict UTF-8) and `by_id`.
+q() {
+    python3 - "$1" "$2" <<'EOF'
+import json, sys
+recs = []
+with open(sys.argv[1], "rb") as f:
+    for line in f:
+        recs.append(json.loads(line.decode("utf-8")))
+by_id = {r["id"]: r for r in recs}
+ids = [r["id"] for r in recs]
+ok = eval(sys.argv[2])
+if not ok:
+    print("# got ids: %s" % ids[:20])
+sys.exit(0 if ok else 1)
+EOF
+}
+count() { [ -s "$1" ] && wc -l < "$1" | tr -d ' ' || echo 0; }
+# reqs SITE PYEXPR: EXPR sees `r`, this run's requests to /SITE/ in order.
+reqs() {
+    python3 - "$tmp/requests.jsonl" "$mark" "$1" "$2" <<'EOF'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()[int(sys.argv[2]):]
+r = [e for e in map(json.loads, lines) if e["path"].startswith("/" + sys.argv[3] + "/")]
+ok = eval(sys.argv[4])
+if not ok:
+    print("# requests: %s" % [(e["path"], e["query"], e["status"]) for e in r])
+sys.exit(0 if ok else 1)
+EOF
+}
+
+d_site="127.0.0.1:$port/dacme"
+
+# ---- Discourse: first poll, then paging back to the last seen post ------
+run dacme "type = discourse
+url = $base/dacme/
+backfill_pages = 5"
+ok $rc "discourse: earshot run --once exits 0 (${secs}s)"
+[ $rc -eq 0 ] || tail -20 "$log" | diag
+ok $([ "$(count "$out")" -eq 6 ]; echo $?) "discourse: first poll reads back the 6 posts (got $(count "$out"))"
+q "$out" "sorted(ids) == ['discourse:$d_site/t/40/%d' % k for k in range(1, 7)] and all(r['network'] == 'discourse' and r['source'] == 'forum' for r in recs)"
+ok $? "discourse: ids are network:site/t/topic/number, network and source set"
+
+cp "$data/discourse/later.json" "$www/dacme/posts.json"
+run dacme "type = discourse
+url = $base/dacme/
+backfill_pages = 5"
+ok $([ "$(count "$out")" -eq 12 ]; echo $?) "discourse: 12 new posts after the last seen id, none again (got $(count "$out"))"
+reqs dacme '[e["query"] for e in r] == ["", "before=114", "before=109"]'
+ok $? "discourse: paged back with before= until the last seen id, no further"
+q "$out" "ids == ['discourse:$d_site/t/%d/%d' % (40 + (i - 101) // 6, (i - 101) % 6 + 1) for i in range(107, 119)]"
+ok $? "discourse: emitted oldest first, exactly posts 107..118"
+q "$out" "(lambda r: r['author'] == 'dave' and r['author_name'] == 'Dave' and r['title'] == 'Topic 41' and r['url'] == '$base/dacme/t/topic-41/41/6' and r['created_at'] == 1772448727 and r['in_reply_to'] == 'discourse:$d_site/t/41/5' and r['reply_to_author'] == 'acme_support' and r['text'].startswith('@acme_support the widget\'s screen is \u201cblank\u201d again & again.\nStill broken.'))(by_id['discourse:$d_site/t/41/6'])"
+ok $? "discourse: post fields mapped (author, title, URL, UTC date, reply fields, cooked as text)"
+q "$out" "by_id['discourse:$d_site/t/41/2']['in_reply_to'] == 'discourse:$d_site/t/41/1' and by_id['discourse:$d_site/t/41/1'].get('in_reply_to') is None"
+ok $? "discourse: a reply without a post number answers the topic's first post"
+
+run dacme "type = discourse
+url = $base/dacme/"
+ok $([ $rc -eq 0 ] && [ "$(count "$out")" -eq 0 ]; echo $?) "discourse restart: nothing emitted again (got $(count "$out"))"
+reqs dacme 'len(r) == 1 and r[0]["query"] == ""'
+ok $? "discourse restart: one page read, the last seen post is on it"
+
+# ---- categories -------------------------------------------------------------
+run dcat "type = discourse
+url = $base/dcat
+categories = 9
+backfill_pages = 10"
+q "$out" "len(recs) == 6 and all(int(i.rsplit('/', 2)[1]) >= 40 for i in ids)"
+ok $? "categories: only the 6 posts of category 9 (got $(count "$out"))"
+run dcat "type = discourse
+url = $base/dcat
+categories = 9"
+ok $([ "$(count "$out")" -eq 0 ]; echo $?) "categories: filtered posts count as seen"
+
+# ---- a failing page is retried, not skipped ------------------------------
+run dflaky "type = discourse
+url = $base/dflaky
+backfill_pages = 10"
+ok $([ "$(count "$out")" -eq 18 ]; echo $?) "retry: page 2 failed twice (500, malformed), third try read; all 18 posts (got $(count "$out"))"
+grep -q "warn .*$base/dflaky/posts.json?before=114: HTTP 500" "$log" &&
+    grep -q "warn .*$base/dflaky/posts.json?before=114: malformed JSON at line 1" "$log"
+ok $? "retry: both failures logged with the page URL"
+[ $? -eq 0 ] || grep -i "dflaky" "$log" | tail -5 | diag
+
+run dbroken "type = discourse
+url = $base/dbroken
+backfill_pages = 10"
+ok $([ $rc -eq 0 ] && [ "$(count "$out")" -eq 0 ]; echo $?) "broken page: nothing emitted while page 3 stays bad (got $(count "$out"))"
+grep -q "warn .*$base/dbroken/posts.json?before=109: malformed JSON.*Content-Type text/html" "$log" &&
+    grep -q "warn .*$base/dbroken/posts.json?before=109: giving up on this poll after 3 attempts" "$log"
+ok $? "broken page: the bad page named with its URL and content type, the poll abandoned"
+run dbroken "type = discourse
+url = $base/dbroken
+backfill_pages = 10"
+ok $([ "$(count "$out")" -eq 18 ]; echo $?) "broken page: next poll reads it all, nothing skipped (got $(count "$out"))"
+q "$out" "len(set(ids)) == 18"
+ok $? "broken page: 18 distinct posts"
+
+# ---- missing fields, bad dates, invalid UTF-8 ------------------------------
+run dmessy "type = discourse
+url = $base/dmessy"
+ok $([ "$(count "$out")" -eq 6 ]; echo $?) "messy: 6 of 8 entries emitted (got $(count "$out"))"
+grep -q "warn .*$base/dmessy/posts.json: post 207: unreadable created_at \"last Tuesday-ish\"" "$log" &&
+    grep -q "warn .*$base/dmessy/posts.json: post #3: no numeric id; skipped" "$log" &&
+    grep -q "warn .*$base/dmessy/posts.json: post 208: no created_at" "$log"
+ok $? "messy: problems reported with the URL"
+q "$out" "by_id['discourse:127.0.0.1:$port/dmessy/t/70/7']['created_at'] == 0 and by_id['discourse:127.0.0.1:$port/dmessy/t/70/4']['text'] == 'bad \ufffd\ufffdBYTE here' and by_id['discourse:127.0.0.1:$port/dmessy/t/70/5'].get('author') is None"
+ok $? "messy: bad date kept as 0, invalid UTF-8 replaced, missing author empty"
+
+# ---- the API key: sent, never logged ----------------------------------------
+export FORUM_E2E_KEY=k3y-SECRET-v4lue
+run dsecret 'type = discourse
+url = '"$base"'/dsecret
+api_key = ${FORUM_E2E_KEY}
+api_username = system'
+ok $([ "$(count "$out")" -eq 6 ]; echo $?) "api key: accepted by the server (got $(count "$out"))"
+reqs dsecret 'r and all(e["headers"].get("api-key") == "k3y-SECRET-v4lue" and e["headers"].get("api-username") == "system" for e in r)'
+ok $? "api key: sent as Api-Key and Api-Username headers"
+ok $(! grep -rq "k3y-SECRET" "$tmp/dsecret"; echo $?) "api key: not in the log, output or state"
+export FORUM_E2E_KEY=wrong-SECRET-k3y
+run dsecret2 'type = discourse
+url = '"$base"'/dsecret
+api_key = ${FORUM_E2E_KEY}
+api_username = system'
+grep -q "warn .*$base/dsecret/posts.json: HTTP 403 (check api_key" "$log"
+ok $? "api key: a refused key is reported with the URL"
+reqs dsecret 'len(r) == 1 and r[0]["status"] == 403'
+ok $? "api key: a 403 is not retried within the poll"
+ok $(! grep -q "wrong-SECRET" "$log"; echo $?) "api key: the refused key is not logged"
+"$EARSHOT" check -c "$tmp/dsecret2/earshot.conf" > "$tmp/check.out" 2>&1
+ok $(! grep -q "wrong-SECRET" "$tmp/check.out"; echo $?) "api key: earshot check does not print it"
+
+# ---- 429 with Retry-After -----------------------------------------------------
+run d429 "type = discourse
+url = $base/d429"
+ok $([ "$(count "$out")" -eq 6 ]; echo $?) "429: retried after Retry-After, posts read (got $(count "$out"))"
+grep -q "warn .*$base/d429/posts.json: HTTP 429, server asks to retry after 1 s" "$log"
+ok $? "429: Retry-After read and logged"
+reqs d429 'len(r) == 2 and r[0]["status"] == 429 and r[1]["t"] - r[0]["t"] >= 0.9'
+ok $? "429: the retry waited for Retry-After"
+
+# ---- Reddit -------------------------------------------------------------------
+run racme "type = reddit
+url = $base/racme
+subreddits = acmecorp
+search = acme widget
+page_size = 3
+backfill_pages = 10"
+ok $rc "reddit: exits 0 (${secs}s)"
+ok $([ "$(count "$out")" -eq 12 ]; echo $?) "reddit: 7 comments + 3 posts + 2 search results (got $(count "$out"))"
+reqs racme '[(e["path"].split("/")[-1], e["query"]) for e in r] == [("comments.json", "limit=3&raw_json=1"), ("comments.json", "limit=3&raw_json=1&after=t1_k1a05"), ("comments.json", "limit=3&raw_json=1&after=t1_k1a02"), ("new.json", "limit=3&raw_json=1"), ("search.json", "q=acme%20widget&sort=new&limit=3&raw_json=1")]'
+ok $? "reddit: comments and new per subreddit, search.json?q=, paged with after="
+q "$out" "(lambda r: r['author'] == 'AcmeSupport' and r['title'] == 'My Acme widget died' and r['created_at'] == 1772000060 and r['url'] == 'https://www.reddit.com/r/acmecorp/comments/p9x01/my_acme_widget_died/k1a02/' and r['in_reply_to'] == 'reddit:t1_k1a01' and r['reply_to_author'] == 'jane_doe' and r['addressed'] == ['jane_doe', 'AcmeHelp'] and r['network'] == 'reddit')(by_id['reddit:t1_k1a02'])"
+ok $? "reddit: comment fields; the parent's author found among the poll's comments; u/ handles addressed"
+q "$out" "by_id['reddit:t1_k1a01']['reply_to_author'] == 'jane_doe' and by_id['reddit:t1_k1a01']['in_reply_to'] == 'reddit:t3_p9x01' and by_id['reddit:t3_p9x05']['text'] == 'Acme widget v2 review' and by_id['reddit:t3_q1b02']['title'] == 'Is the acme widget worth it'"
+ok $? "reddit: top-level comment answers the submission's author; posts and search results mapped"
+
+cp "$data/reddit/comments-later.json" "$www/racme/r/acmecorp/comments.json"
+run racme "type = reddit
+url = $base/racme
+subreddits = acmecorp
+search = acme widget
+page_size = 3"
+ok $([ "$(count "$out")" -eq 4 ]; echo $?) "reddit: next poll emits only the 4 new comments (got $(count "$out"))"
+q "$out" "ids == ['reddit:t1_k1a%02d' % i for i in range(8, 12)]"
+ok $? "reddit: and they are the new ones, oldest first"
+reqs racme '[e["query"] for e in r if e["path"].endswith("comments.json")] == ["limit=3&raw_json=1", "limit=3&raw_json=1&after=t1_k1a09"]'
+ok $? "reddit: paging stopped at the page holding the last seen fullname"
+run racme "type = reddit
+url = $base/racme
+subreddits = acmecorp
+search = acme widget
+page_size = 3"
+ok $([ "$(count "$out")" -eq 0 ]; echo $?) "reddit restart: nothing again (got $(count "$out"))"
+
+# ---- Reddit rate limit headers ------------------------------------------------
+run rlimit "type = reddit
+url = $base/rlimit
+subreddits = acmecorp
+page_size = 3
+backfill_pages = 10"
+ok $([ "$(count "$out")" -eq 10 ]; echo $?) "rate limit: everything read (got $(count "$out"))"
+reqs rlimit 'len(r) == 4 and all(b["t"] - a["t"] >= 0.9 for a, b in zip(r, r[1:]))'
+ok $? "rate limit: with x-ratelimit-remaining 0 each request waited x-ratelimit-reset (${secs}s)"
+
+# ---- Reddit token and user agent ----------------------------------------------
+run rtoken 'type = reddit
+url = '"$base"'/rtoken
+subreddits = r/acmecorp
+token = t0ken-SECRET-x
+user_agent = earshot-test/1 by acme'
+ok $([ "$(count "$out")" -eq 10 ]; echo $?) "token: bearer token and User-Agent accepted (got $(count "$out"))"
+ok $(! grep -rq "t0ken-SECRET" "$tmp/rtoken/log.1" "$tmp/rtoken/out.1.jsonl"; echo $?) "token: not in the log or output"
+
+# ---- Reddit messy listing ----------------------------------------------------
+run rmessy "type = reddit
+url = $base/rmessy
+subreddits = acmecorp"
+ok $([ "$(count "$out")" -eq 5 ]; echo $?) "reddit messy: 2 good comments + 3 posts (got $(count "$out"))"
+grep -q "warn .*$base/rmessy/r/acmecorp/comments.json?limit=100&raw_json=1: t1_m0002: unreadable created_utc" "$log" &&
+    grep -q "warn .*comments.json?limit=100&raw_json=1: child #3: no usable name/id" "$log"
+ok $? "reddit messy: problems reported with the URL"
+
+# ---- config errors --------------------------------------------------------------
+mkdir -p "$tmp/bad/conf.d"
+printf '[earshot]\nstate_dir = %s/bad\nconf_dir = %s/bad/conf.d\n' "$tmp" "$tmp" > "$tmp/bad/earshot.conf"
+printf '[source f]\nplugin = forum\ntype = reddit\n' > "$tmp/bad/conf.d/10.conf"
+printf '[sink out]\nplugin = jsonl\npath = /dev/null\n' > "$tmp/bad/conf.d/20.conf"
+timeout 20 "$EARSHOT" run -c "$tmp/bad/earshot.conf" --once > "$tmp/bad/log" 2>&1
+ok $([ $? -ne 0 ] && grep -q "needs subreddits, search, or both" "$tmp/bad/log"; echo $?) "config: reddit without subreddits or search refused"
+
+echo "1..$n"
+exit $failed
