@@ -21,3 +21,4 @@ tests_spike_detect_SOURCES = tests/spike_detect.c tests/tap.h $(SPIKE_GEN)
 tests_spike_detect_LDADD = $(ES_CORE_LIBS)
 
 EXTRA_DIST += docs/spikes.md tests/data/spike/README
+EXTRA_DIST += bench/spikes/run.sh
