@@ -1,0 +1,79 @@
+/*
+ * PostgreSQL backend internals, shared by pg_conn.c (connecting, schema,
+ * the socket watcher, reconnecting) and pg_write.c (batches).
+ */
+#ifndef ES_SQL_PG_H
+#define ES_SQL_PG_H
+
+#include <libpq-fe.h>
+
+#include "backend.h"
+#include "row.h"
+
+#ifndef LIBPQ_HAS_PIPELINING
+#error "the sql plugin needs libpq 14 or newer (pipeline mode)"
+#endif
+
+typedef enum {
+    PG_DOWN = 0,   /* no connection; the reconnect timer runs */
+    PG_CONNECTING, /* PQconnectPoll in progress */
+    PG_SETUP,      /* schema check/migration and PREPAREs */
+    PG_READY,      /* idle, the socket watched for a close */
+    PG_BUSY,       /* a batch pipeline is in flight */
+    PG_STOPPING,
+} pg_phase_t;
+
+struct sql_pg {
+    es_ctx_t *ctx;
+    uv_loop_t *loop;
+    char *dsn, *password, *passfile;
+    char *masked; /* the DSN as logged */
+    uint64_t timeout_ms, reconnect_max_ms, backoff_ms;
+    uint64_t next_attempt; /* uv_now of the next connection attempt */
+    PGconn *conn;
+    uv_poll_t *poll;       /* on PQsocket(conn); replaced when the socket changes */
+    int poll_fd, poll_events;
+    uv_timer_t reconnect_timer, op_timer;
+    int open_handles;      /* for stop: handles not closed yet */
+    pg_phase_t phase;
+    char last_error[512];
+    int ever_connected;
+
+    /* Setup: a chain of commands, one in flight at a time. */
+    int setup_step, schema_from;
+    int64_t step_value;    /* first column of the last row a step returned */
+    char step_error[512];
+    char step_sqlstate[6];
+
+    /* The batch in flight (or held while connecting). */
+    es_batch_t *batch;
+    sql_rows_t rows;
+    unsigned char *refused; /* per row: 1 once the server refused it */
+    char **refused_msg;
+    size_t *sent;           /* row indexes of the commands of this round */
+    size_t n_sent, n_results;
+    size_t round_refused;   /* rows refused in this round */
+    char round_error[512];  /* an error that is not the record's fault */
+    size_t cap;
+};
+
+/* pg_conn.c */
+void pg_watch(sql_pg_t *pg, int events);
+/* Flushes libpq's output buffer; watches for writability while data
+ * remains. Returns 0, or -1 when the connection broke. */
+int pg_flush(sql_pg_t *pg);
+/* Drops the connection, answers RETRY for a batch in flight and arms the
+ * reconnect timer. `why` is logged (never contains the password). */
+void pg_lost(sql_pg_t *pg, const char *why);
+void pg_arm_op_timer(sql_pg_t *pg);
+
+/* pg_write.c */
+/* The connection is ready: send the held batch, if any. */
+void pg_batch_resume(sql_pg_t *pg);
+/* Results may be readable for the batch in flight. */
+void pg_batch_input(sql_pg_t *pg);
+/* The connection is gone: complete the batch in flight with RETRY. */
+void pg_batch_abort(sql_pg_t *pg, const char *why);
+void pg_batch_free(sql_pg_t *pg);
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * PostgreSQL batches: every row of a batch is one execution of a prepared
+ * insert, all sent in one pipeline and ended by one Sync, so the batch is
+ * one implicit transaction and one round trip. When the server refuses a
+ * row for its own data (SQLSTATE class 22, data exception, or 23,
+ * integrity constraint), the transaction rolls back, the row is set aside
+ * as failed and the rest is sent again: k bad rows cost k extra rounds and
+ * no savepoints. Any other error, or a lost connection, is a RETRY of the
+ * whole batch; the inserts are idempotent, so a batch whose COMMIT did
+ * happen before the connection broke is harmless to send again.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pg.h"
+#include "schema.h"
+
+const char *pg_stmt_name(int table);
+
+static void complete(sql_pg_t *pg, es_sink_status_t status, const char *err)
+{
+    es_batch_t *b = pg->batch;
+    pg->batch = NULL;
+    for (size_t i = 0; i < pg->rows.n; i++)
+        if (pg->refused[i]) {
+            const char *msg = pg->refused_msg[i] ? pg->refused_msg[i] : "refused by the server";
+            es_log(pg->ctx, ES_LOG_WARN, "refused: %s", msg);
+            es_batch_fail_record(pg->ctx, b, pg->rows.v[i].index, msg);
+            free(pg->refused_msg[i]);
+            pg->refused_msg[i] = NULL;
+        }
+    sql_rows_clear(&pg->rows);
+    es_batch_done(pg->ctx, b, status, 0, err);
+}
+
+static int grow(sql_pg_t *pg, size_t n)
+{
+    if (n <= pg->cap)
+        return 0;
+    unsigned char *r = realloc(pg->refused, n);
+    if (r)
+        pg->refused = r;
+    char **m = realloc(pg->refused_msg, n * sizeof *m);
+    if (m)
+        pg->refused_msg = m;
+    size_t *s = realloc(pg->sent, n * sizeof *s);
+    if (s)
+        pg->sent = s;
+    if (!r || !m || !s)
+        return ES_ENOMEM;
+    pg->cap = n;
+    return 0;
+}
+
+/* Sends every row not refused yet, then a Sync. */
+static void send_round(sql_pg_t *pg)
+{
+    PGconn *c = pg->conn;
+    if (!PQenterPipelineMode(c)) {
+        pg_lost(pg, "cannot enter pipeline mode");
+        return;
+    }
+    pg->n_sent = pg->n_results = pg->round_refused = 0;
+    pg->round_error[0] = 0;
+    char nums[SQL_MAX_COLS][32];
+    const char *vals[SQL_MAX_COLS];
+    for (size_t i = 0; i < pg->rows.n; i++) {
+        if (pg->refused[i])
+            continue;
+        const sql_row_t *r = &pg->rows.v[i];
+        int nc = sql_table_ncols(r->table);
+        for (int k = 0; k < nc; k++) {
+            const sql_val_t *v = &r->v[k];
+            switch (v->t) {
+            case SQL_NULL: vals[k] = NULL; break;
+            case SQL_TEXT: vals[k] = v->s; break;
+            case SQL_INT:
+                snprintf(nums[k], sizeof nums[k], "%" PRId64, v->i);
+                vals[k] = nums[k];
+                break;
+            case SQL_REAL:
+                snprintf(nums[k], sizeof nums[k], "%.17g", v->d);
+                vals[k] = nums[k];
+                break;
+            }
+        }
+        if (!PQsendQueryPrepared(c, pg_stmt_name(r->table), nc, vals, NULL, NULL, 0)) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "cannot send: %s", PQerrorMessage(c));
+            pg_lost(pg, msg);
+            return;
+        }
+        pg->sent[pg->n_sent++] = i;
+    }
+    if (pg->n_sent == 0) {
+        PQexitPipelineMode(c);
+        complete(pg, ES_SINK_OK, NULL);
+        return;
+    }
+    if (!PQpipelineSync(c)) {
+        pg_lost(pg, "cannot end the pipeline");
+        return;
+    }
+    pg->phase = PG_BUSY;
+    pg_arm_op_timer(pg);
+    pg_flush(pg);
+}
+
+static void start_batch(sql_pg_t *pg)
+{
+    if (pg->rows.n == 0) {
+        complete(pg, ES_SINK_OK, NULL);
+        return;
+    }
+    send_round(pg);
+}
+
+int sql_pg_write(sql_pg_t *pg, es_batch_t *batch)
+{
+    if (pg->phase == PG_DOWN || pg->phase == PG_STOPPING) {
+        uint64_t now = uv_now(pg->loop);
+        uint64_t after = pg->next_attempt > now ? pg->next_attempt - now + 100 : 0;
+        char msg[800];
+        snprintf(msg, sizeof msg, "not connected to %s: %s", pg->masked,
+                 pg->last_error[0] ? pg->last_error : "not started");
+        es_batch_done(pg->ctx, batch, ES_SINK_RETRY, after, msg);
+        return 0;
+    }
+    int rc = sql_rows_build(pg->ctx, &pg->rows, batch, (int64_t)time(NULL));
+    if (rc < 0)
+        return rc;
+    if (grow(pg, pg->rows.n) < 0) {
+        sql_rows_clear(&pg->rows);
+        return ES_ENOMEM;
+    }
+    memset(pg->refused, 0, pg->rows.n);
+    memset(pg->refused_msg, 0, pg->rows.n * sizeof *pg->refused_msg);
+    pg->batch = batch;
+    /* While connecting the batch waits here; pg_batch_resume sends it. */
+    if (pg->phase == PG_READY)
+        start_batch(pg);
+    return 0;
+}
+
+void pg_batch_resume(sql_pg_t *pg)
+{
+    if (pg->batch && pg->phase == PG_READY)
+        start_batch(pg);
+}
+
+void pg_batch_abort(sql_pg_t *pg, const char *why)
+{
+    if (!pg->batch)
+        return;
+    char msg[700];
+    snprintf(msg, sizeof msg, "%s: %s", pg->masked, why);
+    complete(pg, ES_SINK_RETRY, msg);
+}
+
+/* A refusal that is the row's own fault: bad data or a constraint. */
+static int row_fault(const PGresult *r)
+{
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    return state && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0);
+}
+
+static void round_done(sql_pg_t *pg)
+{
+    if (!PQexitPipelineMode(pg->conn)) {
+        pg_lost(pg, "pipeline not idle after its sync");
+        return;
+    }
+    uv_timer_stop(&pg->op_timer);
+    pg->phase = PG_READY;
+    pg_watch(pg, UV_READABLE);
+    if (!pg->conn)
+        return;
+    if (pg->round_error[0]) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "%s: %s", pg->masked, pg->round_error);
+        complete(pg, ES_SINK_RETRY, msg);
+    } else if (pg->round_refused) {
+        send_round(pg); /* nothing committed: again without the refused */
+    } else {
+        complete(pg, ES_SINK_OK, NULL);
+    }
+}
+
+void pg_batch_input(sql_pg_t *pg)
+{
+    int nulls = 0;
+    while (pg->conn && !PQisBusy(pg->conn)) {
+        PGresult *r = PQgetResult(pg->conn);
+        if (!r) {
+            /* One NULL ends each command's results; two in a row mean
+             * nothing more is queued. */
+            if (++nulls == 2)
+                break;
+            continue;
+        }
+        nulls = 0;
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            round_done(pg);
+            return;
+        }
+        size_t row = pg->n_results < pg->n_sent ? pg->sent[pg->n_results] : (size_t)-1;
+        pg->n_results++;
+        if (st == PGRES_FATAL_ERROR || st == PGRES_NONFATAL_ERROR || st == PGRES_BAD_RESPONSE) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+            for (char *p = msg; *p; p++)
+                if (*p == '\n' || *p == '\r')
+                    *p = ' ';
+            size_t n = strlen(msg);
+            while (n && msg[n - 1] == ' ')
+                msg[--n] = 0;
+            if (row != (size_t)-1 && row_fault(r)) {
+                const sql_row_t *rw = &pg->rows.v[row];
+                char full[700];
+                snprintf(full, sizeof full, "%s %s: %s", sql_table_name(rw->table), rw->id, msg);
+                pg->refused[row] = 1;
+                pg->refused_msg[row] = strdup(full);
+                pg->round_refused++;
+            } else if (!pg->round_error[0]) {
+                snprintf(pg->round_error, sizeof pg->round_error, "%s", msg);
+            }
+        }
+        PQclear(r);
+    }
+    if (pg->conn && PQstatus(pg->conn) == CONNECTION_BAD)
+        pg_lost(pg, "connection lost");
+}
+
+void pg_batch_free(sql_pg_t *pg)
+{
+    if (pg->refused_msg)
+        for (size_t i = 0; i < pg->rows.n && i < pg->cap; i++)
+            free(pg->refused_msg[i]);
+    sql_rows_free(&pg->rows);
+    free(pg->refused);
+    free(pg->refused_msg);
+    free(pg->sent);
+}

@@ -1,0 +1,123 @@
+/*
+ * sql sink: writes mentions, alerts and account findings into SQLite (the
+ * embedded default) or PostgreSQL, in tables the plugin creates and
+ * migrates itself. Every insert is idempotent by record id, so a batch the
+ * core retries after a crash or a lost connection never duplicates rows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "dsn.h"
+#include "plugin.h"
+
+static const es_config_key_t keys[] = {
+    {"dsn", ES_KEY_SECRET, "", 0,
+     "sqlite:PATH (relative to state_dir; default sqlite:earshot.db) or postgresql://user@host/db?sslmode=..."},
+    {"password", ES_KEY_SECRET, "", 0, "PostgreSQL password, e.g. ${PGPASSWORD} or ${file:/etc/earshot/pg.pass}"},
+    {"passfile", ES_KEY_STRING, "", 0, "PostgreSQL .pgpass-style file (host:port:db:user:password, mode 0600)"},
+    {"timeout", ES_KEY_DURATION, "30s", 0, "PostgreSQL: limit for connecting and for one batch"},
+    {"reconnect_max", ES_KEY_DURATION, "30s", 0, "PostgreSQL: longest wait between reconnection attempts"},
+    {"busy_timeout", ES_KEY_DURATION, "5s", 0, "SQLite: wait this long for another writer's lock"},
+    {"synchronous", ES_KEY_STRING, "full", 0,
+     "SQLite: full (a batch is on disk when acknowledged) or normal (faster; power loss may lose the last batches)"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
+typedef struct sink {
+    es_ctx_t *ctx;
+    sql_dsn_kind_t kind;
+    char *path; /* SQLite */
+    sql_lite_opts_t lite_opts;
+    sql_lite_t *lite;
+    sql_pg_t *pg;
+} sink_t;
+
+static void sink_destroy(void *state)
+{
+    sink_t *s = state;
+    sql_lite_free(s->lite);
+    sql_pg_free(s->pg);
+    free(s->path);
+    free(s);
+}
+
+static int sink_init(es_ctx_t *ctx, void **state)
+{
+    sink_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return ES_ENOMEM;
+    s->ctx = ctx;
+    char err[256];
+    int rc = sql_dsn_parse(es_config_str(ctx, "dsn"), es_ctx_state_dir(ctx), &s->kind, &s->path, err,
+                           sizeof err);
+    if (rc < 0) {
+        if (rc == ES_ECONFIG)
+            es_log(ctx, ES_LOG_ERROR, "%s", err);
+        free(s);
+        return rc;
+    }
+    if (s->kind == SQL_DSN_SQLITE) {
+        const char *sync = es_config_str(ctx, "synchronous");
+        if (strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0 && strcmp(sync, "off") != 0) {
+            es_log(ctx, ES_LOG_ERROR, "synchronous must be full, normal or off (got '%s')", sync);
+            sink_destroy(s);
+            return ES_ECONFIG;
+        }
+        s->lite_opts.path = s->path;
+        s->lite_opts.busy_timeout_ms = es_config_duration_ms(ctx, "busy_timeout");
+        s->lite_opts.synchronous = sync;
+    } else {
+        sql_pg_opts_t o = {
+            .dsn = es_config_str(ctx, "dsn"),
+            .password = es_config_str(ctx, "password"),
+            .passfile = es_config_str(ctx, "passfile"),
+            .timeout_ms = es_config_duration_ms(ctx, "timeout"),
+            .reconnect_max_ms = es_config_duration_ms(ctx, "reconnect_max"),
+        };
+        if ((rc = sql_pg_new(ctx, &o, &s->pg)) < 0) {
+            sink_destroy(s);
+            return rc;
+        }
+    }
+    *state = s;
+    return 0;
+}
+
+static int sink_start(void *state)
+{
+    sink_t *s = state;
+    if (s->kind == SQL_DSN_SQLITE)
+        return sql_lite_open(s->ctx, &s->lite_opts, &s->lite);
+    return sql_pg_start(s->pg);
+}
+
+static int sink_write(void *state, es_batch_t *batch)
+{
+    sink_t *s = state;
+    return s->lite ? sql_lite_write(s->lite, batch) : sql_pg_write(s->pg, batch);
+}
+
+static void sink_stop(void *state)
+{
+    sink_t *s = state;
+    if (s->lite)
+        sql_lite_stop(s->lite);
+    else if (s->pg)
+        sql_pg_stop(s->pg);
+    else
+        es_stopped(s->ctx);
+}
+
+const es_plugin_t earshot_sink = {
+    .abi = ES_PLUGIN_ABI,
+    .kind = ES_KIND_SINK,
+    .name = "sql",
+    .description = "writes records into SQLite (embedded default) or PostgreSQL tables",
+    .keys = keys,
+    .init = sink_init,
+    .start = sink_start,
+    .stop = sink_stop,
+    .destroy = sink_destroy,
+    .write = sink_write,
+};

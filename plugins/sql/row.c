@@ -1,0 +1,246 @@
+#include "row.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static sql_val_t text(const char *s)
+{
+    sql_val_t v = {.t = s ? SQL_TEXT : SQL_NULL, .s = s};
+    return v;
+}
+
+static sql_val_t integer(int64_t i)
+{
+    sql_val_t v = {.t = SQL_INT, .i = i};
+    return v;
+}
+
+static sql_val_t real(double d)
+{
+    sql_val_t v = {.t = SQL_REAL, .d = d};
+    return v;
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static sql_val_t jint(const json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    sql_val_t n = {.t = SQL_NULL};
+    if (json_is_integer(v))
+        return integer(json_integer_value(v));
+    return n;
+}
+
+static sql_val_t jreal(const json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    sql_val_t n = {.t = SQL_NULL};
+    if (json_is_number(v))
+        return real(json_number_value(v));
+    return n;
+}
+
+static int build_mention(sql_row_t *r, const es_mention_t *m, int64_t now)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < m->n_addressed; i++)
+        json_array_append_new(a, json_string(m->addressed[i] ? m->addressed[i] : ""));
+    r->own[0] = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    if (!r->own[0])
+        return ES_ENOMEM;
+    sql_val_t *v = r->v;
+    r->id = m->id;
+    v[0] = text(m->id);
+    v[1] = text(m->network);
+    v[2] = text(m->source);
+    v[3] = text(m->author);
+    v[4] = text(m->author_name);
+    v[5] = text(m->url);
+    v[6] = text(m->title);
+    v[7] = text(m->text ? m->text : "");
+    v[8] = text(m->lang);
+    v[9] = m->created_at ? integer(m->created_at) : text(NULL);
+    v[10] = text(m->in_reply_to);
+    v[11] = text(m->reply_to_author);
+    v[12] = text(r->own[0]);
+    v[13] = text(m->brand);
+    v[14] = text(m->author_kind);
+    v[15] = text(m->owner);
+    v[16] = text(m->addressed_account);
+    if (m->sentiment.label) {
+        v[17] = real(m->sentiment.compound);
+        v[18] = real(m->sentiment.pos);
+        v[19] = real(m->sentiment.neu);
+        v[20] = real(m->sentiment.neg);
+        v[21] = text(m->sentiment.label);
+    } else {
+        for (int i = 17; i <= 21; i++)
+            v[i] = text(NULL);
+    }
+    v[22] = integer(now);
+    return 0;
+}
+
+/* Findings without an id of their own are keyed by a digest of their
+ * JSON, so the same finding delivered twice is one row. */
+static int digest_id(sql_row_t *r, const char *json, size_t len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (!EVP_Digest(json, len, md, &n, EVP_sha256(), NULL))
+        return ES_ENOMEM;
+    char *s = malloc(7 + 2 * (size_t)n + 1);
+    if (!s)
+        return ES_ENOMEM;
+    memcpy(s, "sha256:", 7);
+    for (unsigned i = 0; i < n; i++)
+        snprintf(s + 7 + 2 * i, 3, "%02x", md[i]);
+    r->own[1] = s;
+    r->id = s;
+    return 0;
+}
+
+static int build_finding(sql_row_t *r, const es_record_t *rec, int64_t now, const char **why)
+{
+    size_t len;
+    const char *json = es_record_json(rec, &len);
+    if (!json)
+        return ES_ENOMEM;
+    const json_t *f = rec->fields;
+    const char *event = jstr(f, "event");
+    if (!event) {
+        *why = "record without \"event\"";
+        return ES_EINVAL;
+    }
+    r->id = jstr(f, "id");
+    if (!r->id) {
+        int rc = digest_id(r, json, len);
+        if (rc < 0)
+            return rc;
+    }
+    sql_val_t *v = r->v;
+    v[0] = text(r->id);
+    v[1] = text(event);
+    if (rec->kind == ES_RECORD_ALERT) {
+        v[2] = text(jstr(f, "brand"));
+        v[3] = text(jstr(f, "owner"));
+        v[4] = text(jstr(f, "network"));
+        v[5] = text(jstr(f, "series"));
+        v[6] = jint(f, "bucket_start");
+        v[7] = jint(f, "bucket_end");
+        v[8] = jint(f, "count");
+        v[9] = jint(f, "total");
+        v[10] = json_object_get(f, "p_value") ? jreal(f, "p_value") : jreal(f, "min_p_value");
+        v[11] = text(json);
+        v[12] = integer(now);
+    } else {
+        v[2] = text(jstr(f, "network"));
+        v[3] = text(jstr(f, "handle"));
+        v[4] = text(jstr(f, "brand"));
+        v[5] = text(jstr(f, "owner"));
+        v[6] = text(jstr(f, "mention_id"));
+        v[7] = text(json);
+        v[8] = integer(now);
+    }
+    return 0;
+}
+
+int sql_row_build(sql_row_t *r, const es_record_t *rec, size_t index, int64_t now, const char **why)
+{
+    r->index = index;
+    switch (rec->kind) {
+    case ES_RECORD_MENTION:
+        r->table = SQL_T_MENTION;
+        if (!rec->mention || !rec->mention->id || !rec->mention->network) {
+            *why = "mention without id or network";
+            return ES_EINVAL;
+        }
+        return build_mention(r, rec->mention, now);
+    case ES_RECORD_ALERT:
+    case ES_RECORD_ACCOUNT:
+        r->table = rec->kind == ES_RECORD_ALERT ? SQL_T_ALERT : SQL_T_ACCOUNT;
+        if (!json_is_object(rec->fields)) {
+            *why = "record without fields";
+            return ES_EINVAL;
+        }
+        return build_finding(r, rec, now, why);
+    }
+    *why = "unknown record kind";
+    return ES_EINVAL;
+}
+
+void sql_row_clear(sql_row_t *r)
+{
+    free(r->own[0]);
+    free(r->own[1]);
+    memset(r, 0, sizeof *r);
+}
+
+int sql_rows_build(es_ctx_t *ctx, sql_rows_t *rows, es_batch_t *batch, int64_t now)
+{
+    sql_rows_clear(rows);
+    if (batch->count > rows->cap) {
+        sql_row_t *nv = realloc(rows->v, batch->count * sizeof *nv);
+        if (!nv)
+            return ES_ENOMEM;
+        memset(nv + rows->cap, 0, (batch->count - rows->cap) * sizeof *nv);
+        rows->v = nv;
+        rows->cap = batch->count;
+    }
+    /* Bad records are only marked once every row was built: ENOMEM half
+     * way must leave the batch untouched for a clean RETRY. */
+    size_t n_bad = 0;
+    for (size_t i = 0; i < batch->count; i++) {
+        sql_row_t *r = &rows->v[i];
+        const char *why = NULL;
+        int rc = sql_row_build(r, batch->records[i], i, now, &why);
+        rows->n = i + 1;
+        if (rc == ES_EINVAL) {
+            r->bad = why;
+            n_bad++;
+        } else if (rc < 0) {
+            sql_rows_clear(rows);
+            return ES_ENOMEM;
+        }
+    }
+    if (n_bad) {
+        size_t k = 0;
+        for (size_t i = 0; i < rows->n; i++) {
+            if (rows->v[i].bad) {
+                es_log(ctx, ES_LOG_WARN, "record %zu of the batch: %s", i, rows->v[i].bad);
+                es_batch_fail_record(ctx, batch, i, rows->v[i].bad);
+                sql_row_clear(&rows->v[i]);
+            } else if (k != i) {
+                rows->v[k++] = rows->v[i];
+                memset(&rows->v[i], 0, sizeof rows->v[i]);
+            } else {
+                k++;
+            }
+        }
+        rows->n = k;
+    }
+    return 0;
+}
+
+void sql_rows_clear(sql_rows_t *rows)
+{
+    for (size_t i = 0; i < rows->n; i++)
+        sql_row_clear(&rows->v[i]);
+    rows->n = 0;
+}
+
+void sql_rows_free(sql_rows_t *rows)
+{
+    sql_rows_clear(rows);
+    free(rows->v);
+    rows->v = NULL;
+    rows->cap = 0;
+}

@@ -1,0 +1,122 @@
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Column order is the parameter order (see row.c). */
+static const char *const mention_cols[] = {
+    "id", "network", "source", "author", "author_name", "url", "title", "text", "lang",
+    "created_at", "in_reply_to", "reply_to_author", "addressed", "brand", "author_kind", "owner",
+    "addressed_account", "sentiment_compound", "sentiment_pos", "sentiment_neu", "sentiment_neg",
+    "sentiment_label", "received_at",
+};
+static const char *const alert_cols[] = {
+    "id", "event", "brand", "owner", "network", "series", "bucket_start", "bucket_end",
+    "count", "total", "p_value", "fields", "received_at",
+};
+static const char *const account_cols[] = {
+    "id", "event", "network", "handle", "brand", "owner", "mention_id", "fields", "received_at",
+};
+
+static const struct {
+    const char *name;
+    const char *const *cols;
+    int ncols;
+    /* A re-delivered mention refreshes what the stages computed (a newer
+     * lexicon or inventory may judge it differently); findings never change. */
+    const char *conflict;
+} tables[SQL_N_TABLES] = {
+    {"mentions", mention_cols, 23,
+     " ON CONFLICT (id) DO UPDATE SET lang = excluded.lang, brand = excluded.brand,"
+     " author_kind = excluded.author_kind, owner = excluded.owner,"
+     " addressed_account = excluded.addressed_account,"
+     " sentiment_compound = excluded.sentiment_compound, sentiment_pos = excluded.sentiment_pos,"
+     " sentiment_neu = excluded.sentiment_neu, sentiment_neg = excluded.sentiment_neg,"
+     " sentiment_label = excluded.sentiment_label, updated_at = excluded.received_at"},
+    {"alerts", alert_cols, 13, " ON CONFLICT (id) DO NOTHING"},
+    {"account_events", account_cols, 9, " ON CONFLICT (id) DO NOTHING"},
+};
+
+/* Version 1: the three tables. */
+#define MIGRATION_1(TEXT, INT, REAL, JSON)                                           \
+    "CREATE TABLE mentions ("                                                         \
+    " id " TEXT " PRIMARY KEY NOT NULL, network " TEXT " NOT NULL, source " TEXT ","  \
+    " author " TEXT ", author_name " TEXT ", url " TEXT ", title " TEXT ","           \
+    " text " TEXT " NOT NULL, lang " TEXT ", created_at " INT ","                     \
+    " in_reply_to " TEXT ", reply_to_author " TEXT ", addressed " JSON ","            \
+    " brand " TEXT ", author_kind " TEXT ", owner " TEXT ", addressed_account " TEXT "," \
+    " sentiment_compound " REAL ", sentiment_pos " REAL ", sentiment_neu " REAL ","   \
+    " sentiment_neg " REAL ", sentiment_label " TEXT ", received_at " INT " NOT NULL);" \
+    "CREATE TABLE alerts ("                                                           \
+    " id " TEXT " PRIMARY KEY NOT NULL, event " TEXT " NOT NULL, brand " TEXT ","     \
+    " owner " TEXT ", network " TEXT ", series " TEXT ", bucket_start " INT ","       \
+    " bucket_end " INT ", count " INT ", total " INT ", p_value " REAL ","            \
+    " fields " JSON " NOT NULL, received_at " INT " NOT NULL);"                       \
+    "CREATE TABLE account_events ("                                                   \
+    " id " TEXT " PRIMARY KEY NOT NULL, event " TEXT " NOT NULL, network " TEXT ","   \
+    " handle " TEXT ", brand " TEXT ", owner " TEXT ", mention_id " TEXT ","          \
+    " fields " JSON " NOT NULL, received_at " INT " NOT NULL);"
+
+/* Version 2: when a stage result was last refreshed, and the indexes the
+ * summary, the report and reconciliation query by. */
+#define MIGRATION_2(INT)                                                              \
+    "ALTER TABLE mentions ADD COLUMN updated_at " INT ";"                             \
+    "CREATE INDEX mentions_brand_time ON mentions (brand, created_at);"               \
+    "CREATE INDEX mentions_label_time ON mentions (sentiment_label, created_at);"     \
+    "CREATE INDEX mentions_author ON mentions (network, author);"                     \
+    "CREATE INDEX mentions_owner_time ON mentions (owner, created_at);"               \
+    "CREATE INDEX alerts_brand_time ON alerts (brand, bucket_start);"                 \
+    "CREATE INDEX account_events_event_time ON account_events (event, received_at);"
+
+static const char *const migrations[][2] = {
+    {MIGRATION_1("TEXT", "INTEGER", "REAL", "TEXT"),
+     MIGRATION_1("text", "bigint", "double precision", "jsonb")},
+    {MIGRATION_2("INTEGER"), MIGRATION_2("bigint")},
+};
+
+int sql_schema_latest(void)
+{
+    return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+const char *sql_schema_migration(sql_dialect_t d, int version)
+{
+    if (version < 1 || version > sql_schema_latest())
+        return NULL;
+    return migrations[version - 1][d];
+}
+
+const char *sql_schema_version_table(sql_dialect_t d)
+{
+    return d == SQL_PG ? "CREATE TABLE IF NOT EXISTS schema_version ("
+                         " version integer PRIMARY KEY, applied_at bigint NOT NULL)"
+                       : "CREATE TABLE IF NOT EXISTS schema_version ("
+                         " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
+}
+
+const char *sql_table_name(int table)
+{
+    return tables[table].name;
+}
+
+int sql_table_ncols(int table)
+{
+    return tables[table].ncols;
+}
+
+char *sql_insert_sql(sql_dialect_t d, int table)
+{
+    size_t cap = 2048;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    int n = snprintf(s, cap, "INSERT INTO %s (", tables[table].name);
+    for (int i = 0; i < tables[table].ncols; i++)
+        n += snprintf(s + n, cap - (size_t)n, "%s%s", i ? ", " : "", tables[table].cols[i]);
+    n += snprintf(s + n, cap - (size_t)n, ") VALUES (");
+    for (int i = 0; i < tables[table].ncols; i++)
+        n += snprintf(s + n, cap - (size_t)n, "%s%c%d", i ? ", " : "", d == SQL_PG ? '$' : '?', i + 1);
+    snprintf(s + n, cap - (size_t)n, ")%s", tables[table].conflict);
+    return s;
+}

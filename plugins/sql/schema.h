@@ -1,0 +1,41 @@
+/*
+ * The sql sink's tables, their migrations and the insert statements, for
+ * both dialects. Identifiers and DDL are constants of this file; values
+ * only ever travel as bound parameters.
+ */
+#ifndef ES_SQL_SCHEMA_H
+#define ES_SQL_SCHEMA_H
+
+typedef enum {
+    SQL_SQLITE = 0,
+    SQL_PG = 1,
+} sql_dialect_t;
+
+enum {
+    SQL_T_MENTION = 0,
+    SQL_T_ALERT = 1,
+    SQL_T_ACCOUNT = 2,
+    SQL_N_TABLES = 3,
+};
+
+#define SQL_MAX_COLS 23
+
+/* Latest schema version this build knows. */
+int sql_schema_latest(void);
+
+/* DDL (several statements) taking a database from version - 1 to
+ * `version` (1..latest). Does not touch schema_version. */
+const char *sql_schema_migration(sql_dialect_t d, int version);
+
+/* DDL of the schema_version table itself (idempotent). */
+const char *sql_schema_version_table(sql_dialect_t d);
+
+/* Table name and number of bound columns of an insert. */
+const char *sql_table_name(int table);
+int sql_table_ncols(int table);
+
+/* The idempotent insert of one row of `table` with numbered parameters
+ * (?N or $N), malloc'd; NULL on ENOMEM. */
+char *sql_insert_sql(sql_dialect_t d, int table);
+
+#endif

@@ -1,0 +1,336 @@
+/*
+ * SQLite backend: WAL mode, a busy timeout, and every batch written in one
+ * transaction by a libuv thread-pool job, so the loop never waits on disk.
+ * The connection is only ever used by one thread at a time: the opening
+ * code at start, then one job per batch (the core hands a sink one batch at
+ * a time), then the closing job.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "row.h"
+#include "schema.h"
+
+typedef struct bad_rec {
+    size_t index;
+    char *msg;
+} bad_rec_t;
+
+struct sql_lite {
+    es_ctx_t *ctx;
+    char *path;
+    sqlite3 *db;
+    sqlite3_stmt *ins[SQL_N_TABLES];
+    uv_work_t work;
+    es_batch_t *batch;
+    sql_rows_t rows;
+    /* Results of the job, read back on the loop thread. */
+    es_sink_status_t status;
+    char err[1024];
+    bad_rec_t *bad;
+    size_t n_bad, cap_bad;
+};
+
+static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+        return 0;
+    snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return ES_EDB;
+}
+
+/* Brings the schema to the latest version in one transaction. A database
+ * written by a newer earshot is refused rather than guessed at. */
+static int migrate(sqlite3 *db, int *from, char *err, size_t errlen)
+{
+    if (exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+        return ES_EDB;
+    sqlite3_stmt *q = NULL;
+    int version = -1, rc = ES_EDB;
+    if (exec(db, sql_schema_version_table(SQL_SQLITE), err, errlen) < 0)
+        goto out;
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) FROM schema_version", -1, &q, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW) {
+        snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+        goto out;
+    }
+    version = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    q = NULL;
+    *from = version;
+    if (version > sql_schema_latest()) {
+        snprintf(err, errlen, "schema version %d is newer than this plugin's %d (written by a newer earshot?)",
+                 version, sql_schema_latest());
+        goto out;
+    }
+    for (int v = version + 1; v <= sql_schema_latest(); v++) {
+        if (exec(db, sql_schema_migration(SQL_SQLITE, v), err, errlen) < 0)
+            goto out;
+        if (sqlite3_prepare_v2(db, "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)", -1, &q,
+                               NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+            goto out;
+        }
+        sqlite3_bind_int(q, 1, v);
+        sqlite3_bind_int64(q, 2, (sqlite3_int64)time(NULL));
+        if (sqlite3_step(q) != SQLITE_DONE) {
+            snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+            goto out;
+        }
+        sqlite3_finalize(q);
+        q = NULL;
+    }
+    rc = exec(db, "COMMIT", err, errlen);
+out:
+    sqlite3_finalize(q);
+    if (rc < 0)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int sql_lite_open(es_ctx_t *ctx, const sql_lite_opts_t *o, sql_lite_t **out)
+{
+    sql_lite_t *l = calloc(1, sizeof *l);
+    if (!l || !(l->path = strdup(o->path))) {
+        free(l);
+        return ES_ENOMEM;
+    }
+    l->ctx = ctx;
+    char err[512] = "";
+    int from = 0;
+    /* Created by hand so the file is not world-readable; sqlite would use
+     * 0644. Also names the real reason (EACCES, ENOTDIR, EISDIR...). */
+    int fd = open(o->path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        es_log(ctx, ES_LOG_ERROR, "cannot open sqlite:%s: %s", o->path, strerror(errno));
+        sql_lite_free(l);
+        return ES_EIO;
+    }
+    close(fd);
+    int rc = sqlite3_open_v2(o->path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, sizeof err, "%s", l->db ? sqlite3_errmsg(l->db) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_busy_timeout(l->db, (int)(o->busy_timeout_ms > 600000 ? 600000 : o->busy_timeout_ms));
+    sqlite3_extended_result_codes(l->db, 1);
+    char sql[128];
+    snprintf(sql, sizeof sql, "PRAGMA synchronous = %s", o->synchronous);
+    /* journal_mode answers the mode in force; a read-only file says so. */
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(l->db, "PRAGMA journal_mode = WAL", -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW) {
+        snprintf(err, sizeof err, "%s", sqlite3_errmsg(l->db));
+        sqlite3_finalize(q);
+        goto fail;
+    }
+    if (strcmp((const char *)sqlite3_column_text(q, 0), "wal") != 0)
+        es_log(ctx, ES_LOG_WARN, "sqlite:%s: WAL mode refused (journal_mode is %s)", o->path,
+               (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    if (exec(l->db, sql, err, sizeof err) < 0 || migrate(l->db, &from, err, sizeof err) < 0)
+        goto fail;
+    for (int t = 0; t < SQL_N_TABLES; t++) {
+        char *ins = sql_insert_sql(SQL_SQLITE, t);
+        if (!ins) {
+            sql_lite_free(l);
+            return ES_ENOMEM;
+        }
+        rc = sqlite3_prepare_v3(l->db, ins, -1, SQLITE_PREPARE_PERSISTENT, &l->ins[t], NULL);
+        free(ins);
+        if (rc != SQLITE_OK) {
+            snprintf(err, sizeof err, "%s", sqlite3_errmsg(l->db));
+            goto fail;
+        }
+    }
+    if (from < sql_schema_latest())
+        es_log(ctx, ES_LOG_INFO, "sqlite:%s: schema migrated from version %d to %d", o->path, from,
+               sql_schema_latest());
+    es_log(ctx, ES_LOG_INFO, "writing to sqlite:%s (schema version %d)", o->path, sql_schema_latest());
+    *out = l;
+    return 0;
+fail:
+    es_log(ctx, ES_LOG_ERROR, "cannot open sqlite:%s: %s", o->path, err);
+    sql_lite_free(l);
+    return ES_EDB;
+}
+
+/* ---- one batch, on a pool thread -------------------------------------- */
+
+static void bind_row(sqlite3_stmt *st, const sql_row_t *r)
+{
+    for (int i = 0; i < sql_table_ncols(r->table); i++) {
+        const sql_val_t *v = &r->v[i];
+        switch (v->t) {
+        case SQL_NULL: sqlite3_bind_null(st, i + 1); break;
+        case SQL_TEXT: sqlite3_bind_text(st, i + 1, v->s, -1, SQLITE_STATIC); break;
+        case SQL_INT: sqlite3_bind_int64(st, i + 1, (sqlite3_int64)v->i); break;
+        case SQL_REAL: sqlite3_bind_double(st, i + 1, v->d); break;
+        }
+    }
+}
+
+/* A value this row carries that the schema refuses: only the record is at
+ * fault. Anything else (busy, disk full, I/O, read-only) is the database's
+ * and the whole batch is retried. */
+static int record_fault(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG:
+        return 1;
+    }
+    return 0;
+}
+
+static void add_bad(sql_lite_t *l, size_t index, const char *msg)
+{
+    if (l->n_bad == l->cap_bad) {
+        size_t nc = l->cap_bad ? 2 * l->cap_bad : 8;
+        bad_rec_t *nb = realloc(l->bad, nc * sizeof *nb);
+        if (!nb)
+            return; /* the record then simply stays in the database's hands */
+        l->bad = nb;
+        l->cap_bad = nc;
+    }
+    l->bad[l->n_bad].index = index;
+    l->bad[l->n_bad++].msg = strdup(msg);
+}
+
+static void on_work(uv_work_t *w)
+{
+    sql_lite_t *l = w->data;
+    char err[256];
+    l->status = ES_SINK_OK;
+    l->err[0] = 0;
+    if (exec(l->db, "BEGIN IMMEDIATE", err, sizeof err) < 0) {
+        l->status = ES_SINK_RETRY;
+        snprintf(l->err, sizeof l->err, "sqlite:%s: cannot begin: %s", l->path, err);
+        return;
+    }
+    for (size_t i = 0; i < l->rows.n; i++) {
+        const sql_row_t *r = &l->rows.v[i];
+        sqlite3_stmt *st = l->ins[r->table];
+        bind_row(st, r);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE)
+            continue;
+        if (record_fault(rc)) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s %s: %s", sql_table_name(r->table), r->id, sqlite3_errmsg(l->db));
+            add_bad(l, r->index, msg);
+            continue;
+        }
+        l->status = ES_SINK_RETRY;
+        snprintf(l->err, sizeof l->err, "sqlite:%s: %s", l->path, sqlite3_errmsg(l->db));
+        break;
+    }
+    if (l->status == ES_SINK_OK && exec(l->db, "COMMIT", err, sizeof err) < 0) {
+        l->status = ES_SINK_RETRY;
+        snprintf(l->err, sizeof l->err, "sqlite:%s: cannot commit: %s", l->path, err);
+    }
+    if (l->status != ES_SINK_OK) {
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+        /* Nothing was written: the whole batch comes back, rows refused
+         * this time included (they are refused again then). */
+        for (size_t i = 0; i < l->n_bad; i++)
+            free(l->bad[i].msg);
+        l->n_bad = 0;
+    }
+    for (int t = 0; t < SQL_N_TABLES; t++)
+        sqlite3_clear_bindings(l->ins[t]);
+}
+
+static void after_work(uv_work_t *w, int status)
+{
+    sql_lite_t *l = w->data;
+    es_batch_t *b = l->batch;
+    l->batch = NULL;
+    if (status < 0) {
+        l->status = ES_SINK_RETRY;
+        snprintf(l->err, sizeof l->err, "sqlite:%s: job not run: %s", l->path, uv_strerror(status));
+    }
+    for (size_t i = 0; i < l->n_bad; i++) {
+        es_log(l->ctx, ES_LOG_WARN, "refused: %s", l->bad[i].msg ? l->bad[i].msg : "constraint");
+        es_batch_fail_record(l->ctx, b, l->bad[i].index, l->bad[i].msg ? l->bad[i].msg : "constraint");
+        free(l->bad[i].msg);
+    }
+    l->n_bad = 0;
+    sql_rows_clear(&l->rows);
+    es_batch_done(l->ctx, b, l->status, 0, l->status == ES_SINK_OK ? NULL : l->err);
+}
+
+int sql_lite_write(sql_lite_t *l, es_batch_t *batch)
+{
+    int rc = sql_rows_build(l->ctx, &l->rows, batch, (int64_t)time(NULL));
+    if (rc < 0)
+        return rc;
+    l->batch = batch;
+    l->work.data = l;
+    rc = uv_queue_work(es_ctx_loop(l->ctx), &l->work, on_work, after_work);
+    if (rc < 0) {
+        l->batch = NULL;
+        sql_rows_clear(&l->rows);
+        return ES_EAGAIN;
+    }
+    return 0;
+}
+
+/* ---- closing ----------------------------------------------------------- */
+
+static void close_db(sql_lite_t *l)
+{
+    for (int t = 0; t < SQL_N_TABLES; t++) {
+        sqlite3_finalize(l->ins[t]);
+        l->ins[t] = NULL;
+    }
+    if (l->db)
+        sqlite3_close(l->db); /* checkpoints the WAL: may take a while */
+    l->db = NULL;
+}
+
+static void on_close_work(uv_work_t *w)
+{
+    close_db(w->data);
+}
+
+static void after_close(uv_work_t *w, int status)
+{
+    (void)status;
+    sql_lite_t *l = w->data;
+    close_db(l); /* in case the job was cancelled */
+    es_stopped(l->ctx);
+}
+
+void sql_lite_stop(sql_lite_t *l)
+{
+    l->work.data = l;
+    if (uv_queue_work(es_ctx_loop(l->ctx), &l->work, on_close_work, after_close) < 0) {
+        close_db(l);
+        es_stopped(l->ctx);
+    }
+}
+
+void sql_lite_free(sql_lite_t *l)
+{
+    if (!l)
+        return;
+    close_db(l);
+    sql_rows_free(&l->rows);
+    free(l->bad);
+    free(l->path);
+    free(l);
+}
