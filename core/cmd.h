@@ -6,7 +6,14 @@ int es_cmd_run(int argc, char **argv);
 int es_cmd_check(int argc, char **argv);
 int es_cmd_plugins(int argc, char **argv);
 int es_cmd_accounts(int argc, char **argv);
+int es_cmd_spool(int argc, char **argv);
 /* In core/sentiment/cmd_score.c. */
 int es_cmd_score(int argc, char **argv);
+
+/* Loads the config (diagnostics to stderr) and opens its state DB; NULL
+ * on any problem, already reported under "earshot CMD". */
+#include "config.h"
+#include "state.h"
+es_state_t *es_cmd_open_state(const char *cmd, const char *cfgpath, es_config_t **cfg);
 
 #endif

@@ -30,30 +30,6 @@ static void usage(FILE *out)
             "          per team and account, over the window given by --since\n");
 }
 
-static es_state_t *open_state(const char *cfgpath, es_config_t **cfgout)
-{
-    es_diag_t diag = {0};
-    es_config_t *cfg = NULL;
-    int rc = es_config_load(cfgpath, &cfg, &diag);
-    for (size_t i = 0; i < diag.count; i++)
-        fprintf(stderr, "%s\n", diag.msgs[i]);
-    if (rc < 0 || diag.count) {
-        es_diag_free(&diag);
-        es_config_free(cfg);
-        return NULL;
-    }
-    es_diag_free(&diag);
-    es_state_t *st;
-    char err[512];
-    if (es_state_open(cfg->state_dir, &st, err, sizeof err) < 0) {
-        fprintf(stderr, "earshot accounts: %s\n", err);
-        es_config_free(cfg);
-        return NULL;
-    }
-    *cfgout = cfg;
-    return st;
-}
-
 static int do_import(es_state_t *st, const char *path)
 {
     es_diag_t diag = {0};
@@ -298,7 +274,7 @@ int es_cmd_accounts(int argc, char **argv)
         return 2;
     }
     es_config_t *cfg = NULL;
-    es_state_t *st = open_state(cfgpath, &cfg);
+    es_state_t *st = es_cmd_open_state("accounts", cfgpath, &cfg);
     if (!st)
         return 1;
     int rc = 0;

@@ -16,6 +16,7 @@ static void usage(FILE *out)
             "  check    validate the configuration and every drop-in\n"
             "  plugins  list installed plugins, or describe one's keys\n"
             "  accounts import/export the account inventory, reconcile accounts\n"
+            "  spool    status of the per-sink spools; requeue dead letters; drop records\n"
             "  score    score texts with the sentiment engine (JSON per line)\n"
             "  version  print the version\n"
             "\n"
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
         rc = es_cmd_plugins(argc - 1, argv + 1);
     else if (!strcmp(cmd, "accounts"))
         rc = es_cmd_accounts(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "spool"))
+        rc = es_cmd_spool(argc - 1, argv + 1);
     else if (!strcmp(cmd, "score"))
         rc = es_cmd_score(argc - 1, argv + 1);
     else {

@@ -28,6 +28,7 @@ tests_http_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/utf8_test tests/config_test tests/route_test tests/http_test tests/inventory_test
 
 dist_check_SCRIPTS += tests/lib.sh tests/once_test.sh tests/loader_test.sh \
-	tests/delivery_test.sh tests/reload_test.sh tests/confd_test.sh tests/accounts_test.sh
+	tests/delivery_test.sh tests/reload_test.sh tests/confd_test.sh tests/accounts_test.sh \
+	tests/spool_test.sh
 TESTS += tests/once_test.sh tests/loader_test.sh tests/delivery_test.sh tests/reload_test.sh \
-	tests/confd_test.sh tests/accounts_test.sh
+	tests/confd_test.sh tests/accounts_test.sh tests/spool_test.sh

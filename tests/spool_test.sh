@@ -1,0 +1,176 @@
+#!/bin/sh
+# The per-sink spool (issue 8): records accepted while a sink is down survive
+# SIGKILL and are delivered on the next start; spool.max_records pauses the
+# source and memory stays bounded; a poison record is dead-lettered without
+# blocking the rest; `earshot spool status|retry|drop`; SIGKILL at random
+# moments loses nothing.
+. "$top_srcdir/tests/lib.sh"
+command -v sqlite3 >/dev/null || skip_all "sqlite3 CLI not installed"
+
+gen() { # gen FILE N [PREFIX]: N mentions, ids PREFIX1..PREFIXN
+    python3 - "$1" "$2" "${3:-m}" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(1, int(sys.argv[2]) + 1):
+        f.write(json.dumps({"id": "%s%d" % (sys.argv[3], i), "network": "test", "author": "u%d" % (i % 97),
+                            "text": "acme mention number %d" % i, "created_at": 1700000000 + i}) + "\n")
+PY
+}
+spooled() { sqlite3 "$T/state/state.db" "select count(*) from spool where sink='$1'" 2>/dev/null; }
+ids() { python3 -c 'import json,sys; [print(json.loads(l)["id"]) for l in open(sys.argv[1])]' "$1"; }
+
+# 1. Sink down: the source reads everything (its checkpoint moves on), the
+#    records wait in the spool; SIGKILL; the next start delivers them all.
+write_main "$T"
+gen "$T/in.jsonl" 3000
+cat > "$T/conf.d/10.conf" <<EOC
+[source in]
+plugin = jsonl
+path = $T/in.jsonl
+interval = 100ms
+
+[sink out]
+plugin = testsink
+path = $T/out.jsonl
+fail_first = 100000
+retry.initial = 20ms
+retry.max = 100ms
+retry.max_attempts = 100000
+batch.max = 100
+EOC
+"$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/log1" &
+pid=$!
+wait_for 20 sh -c "[ \"\$(sqlite3 '$T/state/state.db' \"select count(*) from spool where sink='out'\" 2>/dev/null)\" = 3000 ]"
+is "$(spooled out)" 3000 "all 3000 records wait in the spool of the down sink"
+cp=$(sqlite3 "$T/state/state.db" "select count(*) from checkpoints where instance='in'")
+ok $([ "$cp" -ge 1 ] && echo 0 || echo 1) "the source's checkpoint moved past them (records accepted)"
+rss=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+diag "peak RSS with 3000 spooled records: ${rss} kB"
+"$EARSHOT" spool status -c "$T/earshot.conf" > "$T/status1"
+like "$T/status1" "^out +3000 +[0-9]+ +[0-9]+s +[0-9]+ +[0-9]+ +0" "spool status: depth, bytes, age, retries, dead letters"
+"$EARSHOT" spool status -c "$T/earshot.conf" --json > "$T/status1.json"
+r=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]; print(d["sink"], d["depth"], d["retried"] > 0, d["max_attempts"] > 1)' "$T/status1.json")
+is "$r" "out 3000 True True" "spool status --json: retried rows and attempts recorded"
+kill -9 $pid; wait $pid 2>/dev/null
+is "$(lines "$T/out.jsonl")" 0 "nothing was delivered before the kill"
+
+sed -i 's/^fail_first = .*/fail_first = 0/' "$T/conf.d/10.conf"
+"$EARSHOT" run -c "$T/earshot.conf" --once 2> "$T/log2"
+is $? 0 "the next start (--once) delivers the spool and exits 0"
+is "$(lines "$T/out.jsonl")" 3000 "every spooled record delivered after the restart"
+is "$(ids "$T/out.jsonl" | sort -u | wc -l | tr -d ' ')" 3000 "each exactly once"
+is "$(spooled out)" 0 "the spool is empty"
+like "$T/log2" "3000 record\(s\) waiting in the spool" "the start-up log says what waits"
+head -1 "$T/out.jsonl" > "$T/first"
+like "$T/first" '"id":"test:m1".*"brand":null.*"sentiment":\{"compound"' "a record from the spool keeps every stage field"
+
+# 2. Backpressure: spool.max_records pauses the source during an outage and
+#    memory stays bounded; everything arrives once the sink recovers.
+rm -rf "$T/state" "$T/out.jsonl"
+gen "$T/in.jsonl" 20000 b
+cat > "$T/conf.d/10.conf" <<EOC
+[source in]
+plugin = jsonl
+path = $T/in.jsonl
+interval = 100ms
+
+[sink out]
+plugin = testsink
+path = $T/out.jsonl
+fail_first = 120
+retry.initial = 20ms
+retry.max = 30ms
+retry.max_attempts = 100000
+batch.max = 100
+spool.max_records = 2000
+EOC
+"$EARSHOT" run -c "$T/earshot.conf" --once 2> "$T/log3" &
+pid=$!
+max=0
+while kill -0 $pid 2>/dev/null; do
+    d=$(spooled out); d=${d:-0}
+    [ "$d" -gt "$max" ] && max=$d
+    sleep 0.1
+done
+wait $pid
+is $? 0 "--once through an outage with backpressure exits 0"
+ok $([ "$max" -ge 1000 ] && [ "$max" -le 3100 ] && echo 0 || echo 1) "spool depth held near spool.max_records = 2000 (max seen $max)"
+is "$(ids "$T/out.jsonl" | sort -u | wc -l | tr -d ' ')" 20000 "all 20000 records arrived after the outage"
+
+# 3. A poison record is dead-lettered and does not block the others;
+#    spool retry requeues it, spool drop discards it (and says so).
+rm -rf "$T/state" "$T/out.jsonl"
+gen "$T/in.jsonl" 50 p
+sed -i 's/acme mention number 17$/&/; s/"acme mention number 17"/"poison acme 17"/' "$T/in.jsonl"
+cat > "$T/conf.d/10.conf" <<EOC
+[source in]
+plugin = jsonl
+path = $T/in.jsonl
+
+[sink out]
+plugin = testsink
+path = $T/out.jsonl
+reject_text = poison
+batch.max = 10
+EOC
+"$EARSHOT" run -c "$T/earshot.conf" --once 2> "$T/log4"
+is $? 1 "--once exits 1 with a dead letter"
+is "$(lines "$T/out.jsonl")" 49 "the 49 other records were delivered"
+is "$(sqlite3 "$T/state/state.db" "select record_id from dead_letters where sink='out'")" "test:p17" "the poison record is a dead letter"
+is "$(spooled out)" 0 "and left the spool"
+"$EARSHOT" spool retry -c "$T/earshot.conf" out > "$T/retry.out"
+like "$T/retry.out" "^1 dead letter\(s\) of out requeued" "spool retry requeues it"
+is "$(spooled out)" 1 "back in the spool"
+is "$(sqlite3 "$T/state/state.db" "select count(*) from dead_letters")" 0 "no longer a dead letter"
+"$EARSHOT" spool drop -c "$T/earshot.conf" out 2> /dev/null
+is $? 2 "spool drop without --before is refused"
+"$EARSHOT" spool drop -c "$T/earshot.conf" out --before now > "$T/drop.out" 2> "$T/drop.err"
+like "$T/drop.out" "^1 record\(s\) dropped from the spool of out" "spool drop --before now drops it"
+like "$T/drop.err" "spool out: 1 record\(s\) enqueued before [0-9]+ dropped by the operator" "and logs it"
+is "$(spooled out)" 0 "the spool is empty"
+
+# 4. Requeued dead letters reach a running daemon.
+rm -rf "$T/state" "$T/out.jsonl"
+"$EARSHOT" run -c "$T/earshot.conf" --once 2> /dev/null
+sed -i 's/^reject_text = .*/reject_text = never-matches/; s/^\[source in\]/[source in]\ninterval = 100ms/' "$T/conf.d/10.conf"
+"$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/log5" &
+pid=$!
+sleep 0.5
+"$EARSHOT" spool retry -c "$T/earshot.conf" out > /dev/null
+wait_for 10 has_lines "$T/out.jsonl" 50
+is "$(lines "$T/out.jsonl")" 50 "a dead letter requeued while the daemon runs is delivered"
+kill $pid; wait $pid
+
+# 5. SIGKILL at random moments while 20000 records flow to a sink that
+#    retries now and then: after the last start, every record arrived at
+#    least once and the spool is empty.
+rm -rf "$T/state" "$T/out.jsonl"
+gen "$T/in.jsonl" 20000 k
+cat > "$T/conf.d/10.conf" <<EOC
+[source in]
+plugin = jsonl
+path = $T/in.jsonl
+interval = 100ms
+
+[sink out]
+plugin = jsonl
+path = $T/out.jsonl
+batch.max = 50
+batch.linger = 5ms
+EOC
+seeds=$(python3 -c 'import random; random.seed(8); print(" ".join(str(random.randint(50, 400)) for _ in range(6)))')
+for ms in $seeds; do
+    "$EARSHOT" run --foreground -c "$T/earshot.conf" 2>> "$T/log6" &
+    pid=$!
+    sleep "$(echo "$ms" | awk '{printf "%.3f", $1 / 1000}')"
+    kill -9 $pid; wait $pid 2>/dev/null
+done
+"$EARSHOT" run -c "$T/earshot.conf" --once 2>> "$T/log6"
+is $? 0 "the last start completes with exit 0"
+uniq=$(ids "$T/out.jsonl" | sort -u | wc -l | tr -d ' ')
+total=$(lines "$T/out.jsonl")
+is "$uniq" 20000 "after 6 SIGKILLs every one of 20000 records arrived"
+diag "records written $total, duplicates $((total - uniq)) (at-least-once to a file sink)"
+is "$(spooled out)" 0 "the spool is empty at the end"
+
+done_testing
