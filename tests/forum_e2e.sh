@@ -326,5 +326,8 @@ printf '[sink out]\nplugin = jsonl\npath = /dev/null\n' > "$tmp/bad/conf.d/20.co
 timeout 20 "$EARSHOT" run -c "$tmp/bad/earshot.conf" --once > "$tmp/bad/log" 2>&1
 ok $([ $? -ne 0 ] && grep -q "needs subreddits, search, or both" "$tmp/bad/log"; echo $?) "config: reddit without subreddits or search refused"
 
+# ---- every run ended cleanly ------------------------------------------------------
+ok $(! grep -lE "Sanitizer|runtime error" "$tmp"/*/log.* "$tmp"/bad/log; echo $?) "no sanitizer report in any run's log"
+
 echo "1..$n"
 exit $failed

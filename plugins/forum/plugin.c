@@ -558,7 +558,8 @@ static const char *author_of(const es_forum_t *f, const char *mention_id)
 static void stream_emit(es_forum_t *f)
 {
     es_forum_stream_t *s = &f->streams[f->cur];
-    qsort(f->buf, f->n_buf, sizeof *f->buf, cmp_order);
+    if (f->n_buf) /* qsort(NULL, 0) is undefined */
+        qsort(f->buf, f->n_buf, sizeof *f->buf, cmp_order);
     size_t n_new = 0, n_filtered = 0;
     const char *ckpt = NULL;
     for (size_t i = 0; i < f->n_buf; i++) {
