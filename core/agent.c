@@ -96,8 +96,9 @@ int es_agent_spool_full(es_agent_t *a)
 
 static void maybe_resume(es_agent_t *a);
 
-/* Every 2 s: a faulty state DB is probed with a real write, and rows
- * another process put in a spool (spool retry) are noticed. */
+/* Every 2 s: a faulty state DB is probed with a real write, rows another
+ * process put in a spool (spool retry) are noticed, the spike detector
+ * gets the time. */
 static void on_spool_timer(uv_timer_t *t)
 {
     es_agent_t *a = t->data;
@@ -117,6 +118,10 @@ static void on_spool_timer(uv_timer_t *t)
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue && c->phase == ES_PHASE_RUNNING)
             es_sink_queue_poll_spool(c->queue);
+    /* Live streams close spike buckets by wall time (the detector decides
+     * when the stream is live). */
+    if (!a->once && !a->shutting_down && a->pipeline)
+        es_pipeline_spike_tick(a->pipeline, es_now_s());
 }
 
 /* ---- records ---------------------------------------------------------- */
@@ -232,6 +237,12 @@ static void once_step(es_agent_t *a)
 {
     if (!a->once || a->shutting_down || !es_agent_sources_idle(a))
         return;
+    /* Every mention is in: the detector closes what it can and its last
+     * alerts are routed like any record, before the sinks drain. */
+    if (a->pipeline && !a->pipeline->spike_flushed) {
+        a->pipeline->spike_flushed = 1;
+        es_pipeline_spike_flush(a->pipeline);
+    }
     flush_sinks(a);
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue && c->phase == ES_PHASE_RUNNING && es_sink_queue_pending(c->queue))
@@ -279,6 +290,10 @@ static void shutdown_step(es_agent_t *a)
     }
     if (sources)
         return;
+    if (a->pipeline && !a->pipeline->spike_flushed) {
+        a->pipeline->spike_flushed = 1;
+        es_pipeline_spike_flush(a->pipeline);
+    }
     flush_sinks(a);
     if (a->in_flight > 0 && a->shutting_down == 2) {
         if (!a->once && !uv_is_active((uv_handle_t *)&a->drain_timer))

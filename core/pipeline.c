@@ -5,18 +5,63 @@
 
 #include "log.h"
 #include "sink_queue.h"
+#include "spike/spike.h"
+
+/* The detector may raise alerts while a mention is being routed; they wait
+ * here so routing is never re-entered. */
+static void on_alert(void *ud, json_t *alert)
+{
+    es_pipeline_t *p = ud;
+    json_array_append_new(p->alerts, alert);
+}
+
+static void route_alerts(es_pipeline_t *p)
+{
+    while (json_array_size(p->alerts)) {
+        json_t *a = json_incref(json_array_get(p->alerts, 0));
+        json_array_remove(p->alerts, 0);
+        es_rec_t *rec = es_rec_from_fields(ES_RECORD_ALERT, a);
+        if (!rec) {
+            es_logf(ES_LOG_ERROR, "spike: out of memory: an alert was not routed");
+            continue;
+        }
+        es_pipeline_submit(p, rec);
+    }
+}
+
+static int spike_new(es_pipeline_t *p, const es_config_t *cfg, es_spike_t **out, es_diag_t *diag)
+{
+    sqlite3 *db = p->agent && p->agent->state ? es_state_db(p->agent->state) : NULL;
+    return es_spike_new(cfg, db, on_alert, p, out, diag);
+}
+
+void es_pipeline_spike_tick(es_pipeline_t *p, int64_t now_s)
+{
+    es_spike_tick(p->spike, now_s);
+    route_alerts(p);
+}
+
+void es_pipeline_spike_flush(es_pipeline_t *p)
+{
+    if (es_spike_flush(p->spike) < 0)
+        es_logf(ES_LOG_ERROR, "spike: cannot save the detector's state");
+    route_alerts(p);
+}
 
 int es_pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **out, es_diag_t *diag)
 {
     es_pipeline_t *p = calloc(1, sizeof *p);
-    if (!p)
+    if (!p || !(p->alerts = json_array())) {
+        free(p);
         return ES_ENOMEM;
+    }
     p->agent = agent;
     int rc;
     if ((rc = es_dedupe_new(agent ? agent->state : NULL, cfg->dedupe_max_age_ms, &p->dedupe)) < 0 ||
         (rc = es_brands_new(cfg, &p->brands)) < 0 ||
         (rc = es_inventory_new(cfg, agent ? agent->state : NULL, &p->inventory, diag)) < 0 ||
-        (rc = es_sentiment_stage_new(cfg, &p->sentiment, diag)) < 0) {
+        (rc = es_sentiment_stage_new(cfg, &p->sentiment, diag)) < 0 ||
+        (rc = spike_new(p, cfg, &p->spike, diag)) < 0) {
         es_pipeline_free(p);
         return rc;
     }
@@ -32,6 +77,10 @@ void es_pipeline_free(es_pipeline_t *p)
     es_brands_free(p->brands);
     es_inventory_free(p->inventory);
     es_sentiment_stage_free(p->sentiment);
+    if (p->spike && es_spike_flush(p->spike) < 0)
+        es_logf(ES_LOG_ERROR, "spike: cannot save the detector's state");
+    es_spike_free(p->spike);
+    json_decref(p->alerts);
     free(p);
 }
 
@@ -40,15 +89,26 @@ int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t 
     es_brands_t *b = NULL;
     es_inventory_t *inv = NULL;
     es_sentiment_stage_t *s = NULL;
+    es_spike_t *sp = NULL;
     int rc;
+    /* The old detector saves its baselines first, so the new one (maybe
+     * with other spike.* keys) continues from them. */
+    if (es_spike_flush(p->spike) < 0)
+        es_logf(ES_LOG_ERROR, "spike: cannot save the detector's state");
     if ((rc = es_brands_new(cfg, &b)) < 0 ||
         (rc = es_inventory_new(cfg, p->agent ? p->agent->state : NULL, &inv, diag)) < 0 ||
-        (rc = es_sentiment_stage_new(cfg, &s, diag)) < 0) {
+        (rc = es_sentiment_stage_new(cfg, &s, diag)) < 0 ||
+        (rc = spike_new(p, cfg, &sp, diag)) < 0) {
         es_brands_free(b);
         es_inventory_free(inv);
         es_sentiment_stage_free(s);
+        es_spike_free(sp);
+        route_alerts(p);
         return rc;
     }
+    es_spike_free(p->spike);
+    p->spike = sp;
+    route_alerts(p);
     es_brands_free(p->brands);
     es_inventory_free(p->inventory);
     es_sentiment_stage_free(p->sentiment);
@@ -203,6 +263,7 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
             (rc = es_inventory_apply(p->inventory, rec, &event)) < 0 ||
             (rc = es_sentiment_stage_apply(p->sentiment, rec)) < 0)
             goto out;
+        es_spike_observe(p->spike, rec);
     }
     rc = route(p, rec);
 out:
@@ -214,5 +275,6 @@ out:
         if (ev)
             es_pipeline_submit(p, ev);
     }
+    route_alerts(p);
     return rc;
 }

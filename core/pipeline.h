@@ -16,6 +16,9 @@ typedef struct es_pipeline {
     es_brands_t *brands;
     es_inventory_t *inventory;
     es_sentiment_stage_t *sentiment;
+    struct es_spike *spike;
+    json_t *alerts;      /* alerts the detector raised, routed after the mention */
+    int spike_flushed;   /* --once: the detector's last buckets were closed */
     uint64_t n_in, n_dup, n_invalid, n_unrouted, n_repaired;
 } es_pipeline_t;
 
@@ -28,6 +31,12 @@ int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t 
 /* Rebuilds only the inventory stage (its file changed); on error logs the
  * file:line diagnostics and keeps the old one. */
 int es_pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg);
+
+/* Negative-spike detector, outside a mention's routing: a wall-clock tick
+ * (daemon) and the closing flush (end of --once, shutdown); alerts raised
+ * are routed at once. */
+void es_pipeline_spike_tick(es_pipeline_t *p, int64_t now_s);
+void es_pipeline_spike_flush(es_pipeline_t *p);
 
 /* Takes ownership of rec (refs must be 0). Returns 0 when the record went
  * on (or was dropped as a duplicate), negative when refused. */
