@@ -1,0 +1,488 @@
+/*
+ * email sink: sends records by SMTP through libcurl, one mail per record
+ * (mode = each) or one digest per digest_interval (mode = digest).
+ *
+ * Messages are composed on the loop thread (records may only be read
+ * there); the blocking SMTP conversation runs on the libuv thread pool and
+ * the batch is completed from the after-work callback, back on the loop.
+ *
+ * Digests keep no records of their own: a batch that arrives before the
+ * digest is due is handed back with RETRY and a retry hint of the time
+ * left, so the records wait in the core's durable queue and the next
+ * attempt carries everything queued by then (up to batch.max). A digest
+ * thus costs one retry attempt, and FAIL still reaches the dead letters.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "compose.h"
+#include "mime.h"
+#include "plugin.h"
+#include "smtp.h"
+
+static const es_config_key_t email_keys[] = {
+    {"url", ES_KEY_STRING, NULL, 1, "smtp://host[:port] (STARTTLS) or smtps://host[:port] (TLS)"},
+    {"from", ES_KEY_STRING, NULL, 1, "sender, 'Name <address>' or 'address'"},
+    {"to", ES_KEY_LIST, NULL, 1, "recipients, comma-separated"},
+    {"username", ES_KEY_STRING, NULL, 0, "SMTP AUTH user (needs password)"},
+    {"password", ES_KEY_SECRET, NULL, 0, "SMTP AUTH password: use ${ENV} or ${file:PATH}"},
+    {"starttls", ES_KEY_BOOL, "true", 0, "smtp://: require STARTTLS; false sends in clear (local relays only)"},
+    {"mode", ES_KEY_STRING, "each", 0, "each (one mail per record) or digest (one mail per digest_interval)"},
+    {"digest_interval", ES_KEY_DURATION, "1h", 0, "time between digests"},
+    {"digest_max", ES_KEY_INT, "100", 0, "records listed in one digest; the rest counted as 'and N more'"},
+    {"subject_prefix", ES_KEY_STRING, "[earshot]", 0, "start of every subject"},
+    {"timeout", ES_KEY_DURATION, "30s", 0, "limit for one SMTP conversation"},
+    {NULL, 0, NULL, 0, NULL},
+};
+
+typedef struct {
+    const es_record_t *rec;
+    uint64_t hash;
+} es_em_sent_t;
+
+typedef struct es_email es_email_t;
+
+/* One trip to the thread pool: the messages of one batch. */
+typedef struct es_em_job {
+    uv_work_t work;
+    es_email_t *em;
+    es_batch_t *batch;
+    size_t n;
+    char **msg;
+    size_t *len;
+    size_t *index;       /* record per message; SIZE_MAX: the whole batch */
+    es_smtp_result_t *res;
+    size_t n_tried;      /* messages attempted (stops at a transient error) */
+} es_em_job_t;
+
+struct es_email {
+    es_ctx_t *ctx;
+    const char *url, *prefix;
+    es_mail_addr_t from;
+    es_mail_addr_t *to;
+    size_t n_to;
+    const char **rcpt;
+    const char *username, *password;
+    int require_tls, tls_verify, digest, once;
+    uint64_t interval_ms, timeout_ms;
+    size_t digest_max;
+    int64_t max_attempts;
+    uint64_t next_due_ms;  /* digest: uv_now() when the next one may go */
+    time_t period_start;
+    void *curl;            /* kept between jobs: the connection is reused */
+    es_em_job_t *job;      /* in flight */
+    es_em_sent_t *sent;    /* each: accepted before a RETRY */
+    size_t n_sent, cap_sent;
+};
+
+/* ---- config ------------------------------------------------------------ */
+
+static void email_free(es_email_t *em)
+{
+    if (!em)
+        return;
+    es_mail_addr_free(&em->from);
+    for (size_t i = 0; i < em->n_to; i++)
+        es_mail_addr_free(&em->to[i]);
+    free(em->to);
+    free(em->rcpt);
+    free(em->sent);
+    es_smtp_close(&em->curl);
+    free(em);
+}
+
+static int email_init(es_ctx_t *ctx, void **state)
+{
+    es_email_t *em = calloc(1, sizeof *em);
+    if (!em)
+        return ES_ENOMEM;
+    em->ctx = ctx;
+    em->url = es_config_str(ctx, "url");
+    em->prefix = es_config_str(ctx, "subject_prefix");
+    em->username = es_config_str(ctx, "username");
+    em->password = es_config_str(ctx, "password");
+    em->require_tls = es_config_bool(ctx, "starttls");
+    em->tls_verify = es_config_bool(ctx, "tls_verify");
+    em->interval_ms = es_config_duration_ms(ctx, "digest_interval");
+    em->timeout_ms = es_config_duration_ms(ctx, "timeout");
+    em->max_attempts = es_config_int(ctx, "retry.max_attempts");
+    em->once = es_ctx_once(ctx);
+    int64_t dmax = es_config_int(ctx, "digest_max");
+    const char *mode = es_config_str(ctx, "mode");
+    char err[300];
+    int rc = ES_ECONFIG;
+
+    int smtps = !strncasecmp(em->url, "smtps://", 8);
+    if (!smtps && strncasecmp(em->url, "smtp://", 7)) {
+        es_log(ctx, ES_LOG_ERROR, "url: %s is not an smtp:// or smtps:// URL", em->url);
+        goto fail;
+    }
+    if (strpbrk(em->url, " \t\r\n")) {
+        es_log(ctx, ES_LOG_ERROR, "url: contains white space or a line break");
+        goto fail;
+    }
+    if (!smtps && !em->require_tls)
+        es_log(ctx, ES_LOG_WARN, "starttls = false: mail%s sent to %s in clear text",
+               em->username && *em->username ? " and the password are" : " is", em->url);
+    if (smtps)
+        em->require_tls = 1;
+    if (es_mail_addr_parse(es_config_str(ctx, "from"), &em->from, err, sizeof err)) {
+        es_log(ctx, ES_LOG_ERROR, "from: %s", err);
+        goto fail;
+    }
+    const char *const *to;
+    size_t n = es_config_list(ctx, "to", &to);
+    em->to = calloc(n ? n : 1, sizeof *em->to);
+    em->rcpt = calloc(n ? n : 1, sizeof *em->rcpt);
+    if (!em->to || !em->rcpt) {
+        rc = ES_ENOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (es_mail_addr_parse(to[i], &em->to[em->n_to], err, sizeof err)) {
+            es_log(ctx, ES_LOG_ERROR, "to: %s", err);
+            goto fail;
+        }
+        em->rcpt[em->n_to] = em->to[em->n_to].addr;
+        em->n_to++;
+    }
+    if (em->n_to == 0) {
+        es_log(ctx, ES_LOG_ERROR, "to: at least one recipient is required");
+        goto fail;
+    }
+    if ((em->username && *em->username) != (em->password && *em->password)) {
+        es_log(ctx, ES_LOG_ERROR, "username and password go together");
+        goto fail;
+    }
+    if (!strcmp(mode, "each")) {
+        em->digest = 0;
+    } else if (!strcmp(mode, "digest")) {
+        em->digest = 1;
+    } else {
+        es_log(ctx, ES_LOG_ERROR, "mode: '%s' is not each or digest", mode);
+        goto fail;
+    }
+    if (em->digest && em->interval_ms < 1000) {
+        es_log(ctx, ES_LOG_ERROR, "digest_interval must be at least 1s");
+        goto fail;
+    }
+    if (em->digest && em->max_attempts < 2) {
+        /* Holding a batch for the next digest takes one retry attempt. */
+        es_log(ctx, ES_LOG_ERROR, "mode = digest needs retry.max_attempts of 2 or more");
+        goto fail;
+    }
+    if (dmax < 1) {
+        es_log(ctx, ES_LOG_ERROR, "digest_max must be at least 1");
+        goto fail;
+    }
+    em->digest_max = (size_t)dmax;
+    if (em->timeout_ms < 100) {
+        es_log(ctx, ES_LOG_ERROR, "timeout must be at least 100ms");
+        goto fail;
+    }
+    *state = em;
+    return 0;
+fail:
+    email_free(em);
+    return rc;
+}
+
+static int email_start(void *state)
+{
+    es_email_t *em = state;
+    em->next_due_ms = uv_now(es_ctx_loop(em->ctx)) + em->interval_ms;
+    em->period_start = time(NULL);
+    es_log(em->ctx, ES_LOG_DEBUG, "mailing %zu recipient%s through %s, mode %s", em->n_to,
+           em->n_to == 1 ? "" : "s", em->url, em->digest ? "digest" : "each");
+    return 0;
+}
+
+static void email_stop(void *state)
+{
+    es_email_t *em = state;
+    /* The core stops a sink only after its last batch completed, so no
+     * job is on the thread pool now. */
+    es_smtp_close(&em->curl);
+    es_stopped(em->ctx);
+}
+
+static void email_destroy(void *state)
+{
+    email_free(state);
+}
+
+/* ---- records already accepted (mode each) ------------------------------ */
+
+static uint64_t record_hash(const es_record_t *r)
+{
+    size_t len = 0;
+    const char *j = es_record_json(r, &len);
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; j && i < len; i++)
+        h = (h ^ (unsigned char)j[i]) * 1099511628211ULL;
+    return h;
+}
+
+static int was_sent(const es_email_t *em, const es_record_t *r)
+{
+    if (!em->n_sent)
+        return 0;
+    uint64_t h = record_hash(r);
+    for (size_t i = 0; i < em->n_sent; i++)
+        if (em->sent[i].rec == r && em->sent[i].hash == h)
+            return 1;
+    return 0;
+}
+
+static void remember_sent(es_email_t *em, const es_record_t *r)
+{
+    if (em->n_sent == em->cap_sent) {
+        size_t nc = em->cap_sent ? em->cap_sent * 2 : 32;
+        es_em_sent_t *ns = realloc(em->sent, nc * sizeof *ns);
+        if (!ns)
+            return; /* worst case: that record is mailed twice */
+        em->sent = ns;
+        em->cap_sent = nc;
+    }
+    em->sent[em->n_sent++] = (es_em_sent_t){r, record_hash(r)};
+}
+
+/* ---- jobs -------------------------------------------------------------- */
+
+static void job_free(es_em_job_t *j)
+{
+    if (!j)
+        return;
+    for (size_t i = 0; i < j->n; i++)
+        free(j->msg[i]);
+    free(j->msg);
+    free(j->len);
+    free(j->index);
+    free(j->res);
+    free(j);
+}
+
+static es_em_job_t *job_new(es_email_t *em, es_batch_t *b, size_t cap)
+{
+    es_em_job_t *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->em = em;
+    j->batch = b;
+    j->msg = calloc(cap ? cap : 1, sizeof *j->msg);
+    j->len = calloc(cap ? cap : 1, sizeof *j->len);
+    j->index = calloc(cap ? cap : 1, sizeof *j->index);
+    j->res = calloc(cap ? cap : 1, sizeof *j->res);
+    if (!j->msg || !j->len || !j->index || !j->res) {
+        job_free(j);
+        return NULL;
+    }
+    return j;
+}
+
+static json_t *record_object(const es_record_t *rec)
+{
+    size_t len;
+    const char *s = es_record_json(rec, &len);
+    return s ? json_loadb(s, len, 0, NULL) : NULL;
+}
+
+/* Builds the MIME message for one composed text into the job. */
+static int add_message(es_email_t *em, es_em_job_t *j, const es_mail_text_t *t, size_t index)
+{
+    uint64_t rnd[2];
+    if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
+        rnd[0] = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)j;
+        rnd[1] = (uint64_t)uv_hrtime();
+    }
+    es_mail_parts_t p = {
+        .from = &em->from, .to = em->to, .n_to = em->n_to, .subject = t->subject,
+        .text = t->text, .html = t->html, .sink_name = es_ctx_name(em->ctx),
+        .date = time(NULL), .rand = {rnd[0], rnd[1]},
+    };
+    es_mail_buf_t b = {0};
+    if (es_mail_build(&b, &p) < 0) {
+        free(b.s);
+        return ES_ENOMEM;
+    }
+    j->msg[j->n] = b.s;
+    j->len[j->n] = b.len;
+    j->index[j->n] = index;
+    j->n++;
+    return 0;
+}
+
+static void on_work(uv_work_t *w)
+{
+    es_em_job_t *j = w->data;
+    es_email_t *em = j->em;
+    es_smtp_cfg_t cfg = {
+        .url = em->url, .from = em->from.addr, .rcpt = em->rcpt, .n_rcpt = em->n_to,
+        .username = em->username, .password = em->password, .require_tls = em->require_tls,
+        .tls_verify = em->tls_verify, .timeout_ms = (long)em->timeout_ms,
+    };
+    for (size_t i = 0; i < j->n; i++) {
+        es_smtp_send(&em->curl, &cfg, j->msg[i], j->len[i], &j->res[i]);
+        j->n_tried = i + 1;
+        /* A transient failure (server down, 4xx) would hit the rest too. */
+        if (j->res[i].outcome == ES_SMTP_TRANSIENT)
+            break;
+    }
+}
+
+static void on_after_work(uv_work_t *w, int status)
+{
+    es_em_job_t *j = w->data;
+    es_email_t *em = j->em;
+    es_batch_t *b = j->batch;
+    em->job = NULL;
+    if (status == UV_ECANCELED) {
+        job_free(j);
+        es_batch_done(em->ctx, b, ES_SINK_RETRY, 0, "cancelled");
+        return;
+    }
+    const char *retry_why = NULL, *fail_why = NULL;
+    size_t n_sent = 0, n_failed = 0;
+    for (size_t i = 0; i < j->n_tried; i++) {
+        const es_smtp_result_t *r = &j->res[i];
+        if (r->outcome == ES_SMTP_SENT) {
+            n_sent++;
+            if (j->index[i] != SIZE_MAX)
+                remember_sent(em, b->records[j->index[i]]);
+        } else if (r->outcome == ES_SMTP_PERMANENT) {
+            n_failed++;
+            fail_why = r->error;
+            es_log(em->ctx, ES_LOG_ERROR, "%s: %s", em->url, r->error);
+            if (j->index[i] != SIZE_MAX)
+                es_batch_fail_record(em->ctx, b, j->index[i], r->error);
+        } else {
+            retry_why = r->error;
+        }
+    }
+    char why[400];
+    es_sink_status_t st = ES_SINK_OK;
+    if (retry_why) {
+        snprintf(why, sizeof why, "%s: %s", em->url, retry_why);
+        st = ES_SINK_RETRY;
+    } else if (fail_why && j->n == 1 && j->index[0] == SIZE_MAX) {
+        snprintf(why, sizeof why, "%s: %s", em->url, fail_why); /* the digest */
+        st = ES_SINK_FAIL;
+    }
+    es_log(em->ctx, ES_LOG_DEBUG, "%zu mail%s sent, %zu refused%s", n_sent, n_sent == 1 ? "" : "s",
+           n_failed, retry_why ? ", rest to retry" : "");
+    if (em->digest && st == ES_SINK_OK) {
+        em->next_due_ms = uv_now(es_ctx_loop(em->ctx)) + em->interval_ms;
+        em->period_start = time(NULL);
+    }
+    /* What was accepted is skipped when this batch comes back, unless the
+     * core gives up on it now (the memory would then dangle). */
+    if (st != ES_SINK_RETRY || (int64_t)b->attempt >= em->max_attempts)
+        em->n_sent = 0;
+    job_free(j);
+    es_batch_done(em->ctx, b, st, 0, st == ES_SINK_OK ? NULL : why);
+}
+
+static int compose_each(es_email_t *em, es_em_job_t *j, es_batch_t *b)
+{
+    size_t skipped = 0;
+    for (size_t i = 0; i < b->count; i++) {
+        if (was_sent(em, b->records[i])) {
+            skipped++;
+            continue;
+        }
+        json_t *o = record_object(b->records[i]);
+        es_mail_text_t t;
+        int rc = o ? es_mail_compose_one(o, em->prefix, &t) : ES_ENOMEM;
+        json_decref(o);
+        if (rc)
+            return ES_ENOMEM;
+        rc = add_message(em, j, &t, i);
+        es_mail_text_free(&t);
+        if (rc)
+            return rc;
+    }
+    if (skipped)
+        es_log(em->ctx, ES_LOG_DEBUG, "attempt %u: %zu record%s already mailed, not resent",
+               b->attempt, skipped, skipped == 1 ? "" : "s");
+    return 0;
+}
+
+static int compose_digest(es_email_t *em, es_em_job_t *j, es_batch_t *b)
+{
+    json_t **objs = calloc(b->count ? b->count : 1, sizeof *objs);
+    if (!objs)
+        return ES_ENOMEM;
+    int rc = 0;
+    for (size_t i = 0; i < b->count && !rc; i++)
+        if (!(objs[i] = record_object(b->records[i])))
+            rc = ES_ENOMEM;
+    es_mail_text_t t = {0};
+    if (!rc && es_mail_compose_digest(objs, b->count, em->digest_max, em->prefix,
+                                      es_ctx_name(em->ctx), em->period_start, time(NULL), &t))
+        rc = ES_ENOMEM;
+    if (!rc)
+        rc = add_message(em, j, &t, SIZE_MAX);
+    es_mail_text_free(&t);
+    for (size_t i = 0; i < b->count; i++)
+        json_decref(objs[i]);
+    free(objs);
+    return rc;
+}
+
+static int email_write(void *state, es_batch_t *batch)
+{
+    es_email_t *em = state;
+    uv_loop_t *loop = es_ctx_loop(em->ctx);
+    if (em->digest && !em->once && batch->attempt == 1) {
+        uint64_t now = uv_now(loop);
+        if (now < em->next_due_ms) {
+            char why[128];
+            snprintf(why, sizeof why, "held for the next digest, due in %" PRIu64 " s",
+                     (em->next_due_ms - now + 999) / 1000);
+            es_batch_done(em->ctx, batch, ES_SINK_RETRY, em->next_due_ms - now, why);
+            return 0;
+        }
+    }
+    es_em_job_t *j = job_new(em, batch, em->digest ? 1 : batch->count);
+    if (!j)
+        return ES_ENOMEM;
+    int rc = em->digest ? compose_digest(em, j, batch) : compose_each(em, j, batch);
+    if (rc) {
+        job_free(j);
+        return rc;
+    }
+    if (j->n == 0) {
+        job_free(j);
+        em->n_sent = 0;
+        es_batch_done(em->ctx, batch, ES_SINK_OK, 0, NULL);
+        return 0;
+    }
+    j->work.data = j;
+    em->job = j;
+    rc = uv_queue_work(loop, &j->work, on_work, on_after_work);
+    if (rc < 0) {
+        em->job = NULL;
+        job_free(j);
+        return ES_EAGAIN;
+    }
+    return 0;
+}
+
+const es_plugin_t earshot_sink = {
+    .abi = ES_PLUGIN_ABI,
+    .kind = ES_KIND_SINK,
+    .name = "email",
+    .description = "sends records by SMTP (libcurl), one mail each or as digests",
+    .keys = email_keys,
+    .init = email_init,
+    .start = email_start,
+    .stop = email_stop,
+    .destroy = email_destroy,
+    .write = email_write,
+};
