@@ -1,6 +1,7 @@
 #!/bin/sh
 # The README's first command: installs what is missing, builds, and runs
-# earshot once over the bundled sample mentions, then prints a summary.
+# earshot once over the bundled sample mentions into an SQLite database
+# (the sql sink's embedded default), then prints a summary from it.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/contrib/install-deps.sh"
@@ -13,18 +14,5 @@ rm -rf "$EARSHOT_DEMO_DIR"
 mkdir -p "$EARSHOT_DEMO_DIR"
 "$top/build/earshot" check -c "$EARSHOT_SAMPLES/earshot.conf"
 "$top/build/earshot" run --once -c "$EARSHOT_SAMPLES/earshot.conf"
-if [ -x "$top/contrib/summary.sh" ] && [ -f "$EARSHOT_DEMO_DIR/earshot.db" ]; then
-    "$top/contrib/summary.sh" "$EARSHOT_DEMO_DIR/earshot.db"
-else
-    echo
-    echo "mentions per brand and sentiment label ($EARSHOT_DEMO_DIR/mentions.out.jsonl):"
-    python3 - "$EARSHOT_DEMO_DIR/mentions.out.jsonl" <<'PY'
-import collections, json, sys
-c = collections.Counter()
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    c[(r["brand"] or "(none)", (r["sentiment"] or {}).get("label", "unscored"))] += 1
-for (b, l), n in sorted(c.items()):
-    print(f"  {b:10} {l:9} {n}")
-PY
-fi
+echo
+"$top/contrib/summary.sh" "$EARSHOT_DEMO_DIR/earshot.db"

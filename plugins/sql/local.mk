@@ -10,3 +10,9 @@ plugins_sql_sql_la_SOURCES = plugins/sql/plugin.c plugins/sql/backend.h \
 plugins_sql_sql_la_CFLAGS = $(AM_CFLAGS) $(SQLITE3_CFLAGS) $(LIBPQ_CFLAGS) $(LIBCRYPTO_CFLAGS)
 plugins_sql_sql_la_LDFLAGS = $(ES_PLUGIN_LINK)
 plugins_sql_sql_la_LIBADD = $(SQLITE3_LIBS) $(LIBPQ_LIBS) $(LIBCRYPTO_LIBS)
+
+# End to end through the daemon: SQLite always; PostgreSQL with a server
+# the test starts from Debian's postgresql package (skipped without it).
+TESTS += tests/sql_sqlite_test.sh tests/sql_pg_test.sh
+dist_check_SCRIPTS += tests/sql_sqlite_test.sh tests/sql_pg_test.sh tests/sql_pglib.sh
+EXTRA_DIST += tests/data/sql

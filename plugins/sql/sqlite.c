@@ -49,31 +49,62 @@ static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
     return ES_EDB;
 }
 
+/* The version recorded in the database, 0 when there is none yet, or -1.
+ * A plain read: in WAL mode it does not wait for another writer. */
+static int read_version(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *q = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+                           -1, &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW)
+        goto out;
+    if (sqlite3_column_int(q, 0) == 0) {
+        v = 0;
+        goto out;
+    }
+    sqlite3_finalize(q);
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) FROM schema_version", -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW)
+        goto out;
+    v = sqlite3_column_int(q, 0);
+out:
+    if (v < 0)
+        snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+    sqlite3_finalize(q);
+    return v;
+}
+
+static int check_newer(int version, char *err, size_t errlen)
+{
+    if (version <= sql_schema_latest())
+        return 0;
+    snprintf(err, errlen, "schema version %d is newer than this plugin's %d (written by a newer earshot?)", version,
+             sql_schema_latest());
+    return ES_EDB;
+}
+
 /* Brings the schema to the latest version in one transaction. A database
- * written by a newer earshot is refused rather than guessed at. */
+ * written by a newer earshot is refused rather than guessed at. An
+ * up-to-date database needs no write lock, so a start does not wait for
+ * another writer. */
 static int migrate(sqlite3 *db, int *from, char *err, size_t errlen)
 {
+    int version = read_version(db, err, errlen);
+    *from = version;
+    if (version < 0 || check_newer(version, err, errlen) < 0)
+        return ES_EDB;
+    if (version == sql_schema_latest())
+        return 0;
     if (exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
         return ES_EDB;
     sqlite3_stmt *q = NULL;
-    int version = -1, rc = ES_EDB;
+    int rc = ES_EDB;
     if (exec(db, sql_schema_version_table(SQL_SQLITE), err, errlen) < 0)
         goto out;
-    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) FROM schema_version", -1, &q, NULL) !=
-            SQLITE_OK ||
-        sqlite3_step(q) != SQLITE_ROW) {
-        snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+    /* Another agent may have migrated while we waited for the lock. */
+    if ((version = read_version(db, err, errlen)) < 0 || check_newer(version, err, errlen) < 0)
         goto out;
-    }
-    version = sqlite3_column_int(q, 0);
-    sqlite3_finalize(q);
-    q = NULL;
     *from = version;
-    if (version > sql_schema_latest()) {
-        snprintf(err, errlen, "schema version %d is newer than this plugin's %d (written by a newer earshot?)",
-                 version, sql_schema_latest());
-        goto out;
-    }
     for (int v = version + 1; v <= sql_schema_latest(); v++) {
         if (exec(db, sql_schema_migration(SQL_SQLITE, v), err, errlen) < 0)
             goto out;
