@@ -48,6 +48,7 @@ const es_config_key_t es_main_keys[] = {
     {"dedupe.max_age", ES_KEY_DURATION, "30d", 0, "how long delivered mention ids are remembered"},
     {"queue.max_records", ES_KEY_INT, "10000", 0, "records in flight above which sources pause"},
     {"http.per_host", ES_KEY_INT, "4", 0, "concurrent HTTP transfers per host"},
+    {"metrics_listen", ES_KEY_STRING, NULL, 0, "ADDRESS:PORT serving Prometheus /metrics and JSON /health (off when unset)"},
     {"spike.enabled", ES_KEY_BOOL, "true", 0, "send alert records when negative mentions of a brand spike"},
     {"spike.bucket", ES_KEY_DURATION, "5m", 0, "mentions are counted in buckets of this length, by mention time (1m..1d)"},
     {"spike.grace", ES_KEY_DURATION, "5m", 0, "a bucket stays open this long after its end for late mentions"},
@@ -683,6 +684,7 @@ static void apply_main(parse_ctx_t *pc)
     else
         cfg->lexicon_dir = main_str(pc, "lexicon_dir");
     cfg->inventory = main_str(pc, "inventory");
+    cfg->metrics_listen = main_str(pc, "metrics_listen");
     cfg->sentiment_extra_lexicon = main_str(pc, "sentiment.extra_lexicon");
     const es_kv_t *lk = main_get(pc, "log_level");
     cfg->log_level = ES_LOG_INFO;
@@ -942,6 +944,7 @@ void es_config_free(es_config_t *cfg)
     free(cfg->conf_dir);
     free(cfg->lexicon_dir);
     free(cfg->inventory);
+    free(cfg->metrics_listen);
     free(cfg->sentiment_extra_lexicon);
     free(cfg);
 }

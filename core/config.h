@@ -86,6 +86,7 @@ typedef struct es_config {
     uint64_t dedupe_max_age_ms;
     int64_t queue_max_records; /* backpressure high-water mark */
     int64_t http_per_host;
+    char *metrics_listen; /* NULL: no metrics endpoint */
     /* Negative-spike detector (core/spike/); see docs/spikes.md. */
     int spike_enabled;
     uint64_t spike_bucket_ms, spike_grace_ms, spike_warmup_ms, spike_cooldown_ms;
