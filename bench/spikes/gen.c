@@ -30,7 +30,7 @@ static const struct {
 
 struct spk_gen {
     spk_cfg_t c;
-    uint64_t rng[2];
+    uint64_t rng[1];
     double *dayf, *hourf; /* [brand][day], [brand][hour] */
     spk_spike_t *spikes;
     size_t n_spikes;
@@ -42,14 +42,12 @@ struct spk_gen {
 
 /* ---- randomness ---------------------------------------------------------- */
 
+static uint64_t splitmix(uint64_t *x);
+
+/* splitmix64: passes BigCrush, one add and three multiplies. */
 static uint64_t next_u64(spk_gen_t *g)
 {
-    /* xorshift128+ */
-    uint64_t s1 = g->rng[0], s0 = g->rng[1];
-    g->rng[0] = s0;
-    s1 ^= s1 << 23;
-    g->rng[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
-    return g->rng[1] + s0;
+    return splitmix(&g->rng[0]);
 }
 
 static double unif(spk_gen_t *g)
@@ -156,9 +154,7 @@ spk_gen_t *spk_gen_new(const spk_cfg_t *c)
 {
     spk_gen_t *g = calloc(1, sizeof *g);
     g->c = *c;
-    uint64_t x = c->seed;
-    g->rng[0] = splitmix(&x);
-    g->rng[1] = splitmix(&x);
+    g->rng[0] = c->seed * 0x2545F4914F6CDD1Dull + 1;
     g->dayf = malloc(sizeof(double) * (size_t)(c->n_brands * c->days));
     g->hourf = malloc(sizeof(double) * (size_t)(c->n_brands * c->days * 24));
     for (int i = 0; i < c->n_brands * c->days; i++)
