@@ -3,9 +3,9 @@
  * and prints precision, recall, detection delay, false alarms per week and
  * throughput. Figures, not pass/fail (tests/spike_detect.c asserts floors).
  *
- *   spike_bench [--days N] [--seed S] [--brands N] [--control] [-o spike.KEY=VALUE]... [--alerts OUT]
+ *   spike_bench [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--control] [-o spike.KEY=VALUE]... [--alerts OUT]
  *       replay through the detector API at full speed (--alerts: every alert record as JSON lines)
- *   spike_bench --gen OUT.jsonl TRUTH.tsv [--days N] [--seed S] [--brands N] [--control]
+ *   spike_bench --gen OUT.jsonl TRUTH.tsv [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--control]
  *       write the stream as jsonl source input, and its spikes
  *   spike_bench --eval TRUTH.tsv ALERTS.jsonl
  *       score the alert records an `earshot run --once` wrote
@@ -243,7 +243,13 @@ int main(int argc, char **argv)
             gc.n_brands = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--alerts") && i + 1 < argc)
             dump = argv[++i];
-        else if (!strcmp(argv[i], "--control"))
+        else if (!strcmp(argv[i], "--scale") && i + 1 < argc) {
+            double k = atof(argv[++i]);
+            for (int b = 0; b < SPK_MAX_BRANDS; b++)
+                gc.peak_total[b] *= k > 0 ? k : 1;
+        } else if (!strcmp(argv[i], "--gap") && i + 1 < argc) {
+            gc.spike_gap_hours = atof(argv[++i]);
+        } else if (!strcmp(argv[i], "--control"))
             gc.control = 1;
         else if (!strcmp(argv[i], "-o") && i + 1 < argc && n_opts < 32)
             opts[n_opts++] = argv[++i];
@@ -252,8 +258,9 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (gc.days < 3 || gc.days > 400 || gc.n_brands < 1 || gc.n_brands > SPK_MAX_BRANDS) {
-        fprintf(stderr, "spike_bench: --days 3..400, --brands 1..%d\n", SPK_MAX_BRANDS);
+    if (gc.days < 3 || gc.days > 400 || gc.n_brands < 1 || gc.n_brands > SPK_MAX_BRANDS ||
+        !(gc.spike_gap_hours >= 2)) {
+        fprintf(stderr, "spike_bench: --days 3..400, --brands 1..%d, --gap >= 2\n", SPK_MAX_BRANDS);
         return 2;
     }
     if (gen_out)

@@ -14,7 +14,8 @@ bench_spikes_spike_bench_LDADD = $(ES_CORE_LIBS)
 
 SPIKE_TESTS = tests/spike_unit tests/spike_detect
 check_PROGRAMS += $(SPIKE_TESTS)
-TESTS += $(SPIKE_TESTS)
+TESTS += $(SPIKE_TESTS) tests/spike_e2e.sh
+dist_check_SCRIPTS += tests/spike_e2e.sh
 tests_spike_unit_SOURCES = tests/spike_unit.c tests/tap.h
 tests_spike_unit_LDADD = $(ES_CORE_LIBS)
 tests_spike_detect_SOURCES = tests/spike_detect.c tests/tap.h $(SPIKE_GEN)
