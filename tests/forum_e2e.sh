@@ -25,7 +25,9 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-forum-e2e.XXXXXX")
 server_pid=
+live_pid=
 cleanup() {
+    [ -n "$live_pid" ] && kill "$live_pid" 2>/dev/null
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
     if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
 }
@@ -49,6 +51,12 @@ site dmessy '{}'
 cp "$data/discourse/messy.json" "$www/dmessy/posts.json"
 site dsecret '{"require_headers": {"Api-Key": "k3y-SECRET-v4lue", "Api-Username": "system"}}'
 cp "$data/discourse/early.json" "$www/dsecret/posts.json"
+site dstall '{"faults": {"posts.json first": ["stall:4"]}}'
+cp "$data/discourse/early.json" "$www/dstall/posts.json"
+site dmax '{"page_size": 5}'
+cp "$data/discourse/early.json" "$www/dmax/posts.json"
+site dlive '{"page_size": 5}'
+cp "$data/discourse/early.json" "$www/dlive/posts.json"
 site d429 '{"faults": {"posts.json first": ["429:1"]}}'
 cp "$data/discourse/early.json" "$www/d429/posts.json"
 for s in racme rlimit rtoken; do mkdir -p "$www/$s/r/acmecorp"; done
@@ -105,7 +113,9 @@ state_dir = $d/state
 conf_dir = $d/conf.d
 log_level = debug
 EOF
-    printf '[source forum]\nplugin = forum\ntimeout = 5s\n%s\n' "$keys" > "$d/conf.d/10-forum.conf"
+    case "$keys" in *timeout*) ;; *) keys="$keys
+timeout = 5s" ;; esac
+    printf '[source forum]\nplugin = forum\n%s\n' "$keys" > "$d/conf.d/10-forum.conf"
     printf '[sink out]\nplugin = jsonl\npath = %s\n' "$out" > "$d/conf.d/20-out.conf"
     mark=0; [ -f "$tmp/requests.jsonl" ] && mark=$(wc -l < "$tmp/requests.jsonl")
     t0=$(date +%s.%N)
@@ -256,6 +266,26 @@ ok $? "429: Retry-After read and logged"
 reqs d429 'len(r) == 2 and r[0]["status"] == 429 and r[1]["t"] - r[0]["t"] >= 0.9'
 ok $? "429: the retry waited for Retry-After"
 
+# ---- a server that stalls ------------------------------------------------------
+run dstall "type = discourse
+url = $base/dstall
+timeout = 1s"
+ok $([ "$(count "$out")" -eq 6 ]; echo $?) "stall: timed out, retried, read (got $(count "$out"), ${secs}s)"
+grep -q "warn .*$base/dstall/posts.json: timed out after 1000 ms" "$log"
+ok $? "stall: the timeout logged with the URL"
+
+# ---- more new posts than max_pages ---------------------------------------------
+run dmax "type = discourse
+url = $base/dmax
+backfill_pages = 5"
+cp "$data/discourse/later.json" "$www/dmax/posts.json"
+run dmax "type = discourse
+url = $base/dmax
+max_pages = 2"
+ok $([ "$(count "$out")" -eq 10 ]; echo $?) "max_pages: stops after 2 pages, emits their 10 posts (got $(count "$out"))"
+grep -q "warn .*$base/dmax/posts.json: 2 pages read without reaching the last seen post" "$log"
+ok $? "max_pages: the skipped older posts are warned about"
+
 # ---- Reddit -------------------------------------------------------------------
 run racme "type = reddit
 url = $base/racme
@@ -287,8 +317,8 @@ run racme "type = reddit
 url = $base/racme
 subreddits = acmecorp
 search = acme widget
-page_size = 3"
-ok $([ "$(count "$out")" -eq 0 ]; echo $?) "reddit restart: nothing again (got $(count "$out"))"
+page_size = 5"
+ok $([ "$(count "$out")" -eq 0 ]; echo $?) "reddit restart with another page_size: nothing again (got $(count "$out"))"
 
 # ---- Reddit rate limit headers ------------------------------------------------
 run rlimit "type = reddit
@@ -317,6 +347,29 @@ ok $([ "$(count "$out")" -eq 5 ]; echo $?) "reddit messy: 2 good comments + 3 po
 grep -q "warn .*$base/rmessy/r/acmecorp/comments.json?limit=100&raw_json=1: t1_m0002: unreadable created_utc" "$log" &&
     grep -q "warn .*comments.json?limit=100&raw_json=1: child #3: no usable name/id" "$log"
 ok $? "reddit messy: problems reported with the URL"
+
+# ---- as a daemon: polls on the interval, picks up new posts, stops cleanly --------
+d="$tmp/dlive"
+mkdir -p "$d/conf.d" "$d/state"
+printf '[earshot]\nstate_dir = %s/state\nconf_dir = %s/conf.d\nlog_level = debug\n' "$d" "$d" > "$d/earshot.conf"
+printf '[source forum]\nplugin = forum\ntype = discourse\nurl = %s/dlive\ninterval = 1s\nbackfill_pages = 5\n' "$base" > "$d/conf.d/10-forum.conf"
+printf '[sink out]\nplugin = jsonl\npath = %s/out.jsonl\n' "$d" > "$d/conf.d/20-out.conf"
+"$EARSHOT" run -c "$d/earshot.conf" --foreground > "$d/log.1" 2>&1 &
+live_pid=$!
+wait_lines() { i=0; while [ "$(count "$1")" -lt "$2" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+wait_lines "$d/out.jsonl" 6
+first=$(count "$d/out.jsonl")
+cp "$data/discourse/later.json" "$www/dlive/posts.json"
+wait_lines "$d/out.jsonl" 18
+second=$(count "$d/out.jsonl")
+sleep 1.5
+kill -TERM $live_pid
+wait $live_pid
+live_rc=$?
+live_pid=
+ok $([ "$first" -eq 6 ] && [ "$second" -eq 18 ] && [ "$(count "$d/out.jsonl")" -eq 18 ]; echo $?) "daemon: 6, then 18 after new posts, no repeats on later polls (got $first, $second, $(count "$d/out.jsonl"))"
+ok $([ $live_rc -eq 0 ] && grep -q "source forum: stopped" "$d/log.1"; echo $?) "daemon: SIGTERM stops it cleanly (exit $live_rc)"
+[ $live_rc -eq 0 ] || tail -5 "$d/log.1" | diag
 
 # ---- config errors --------------------------------------------------------------
 mkdir -p "$tmp/bad/conf.d"

@@ -138,7 +138,9 @@ static void forum_free(es_forum_t *f)
     free(f);
 }
 
-static int add_stream(es_forum_t *f, const char *url)
+/* The checkpoint key names what is read, not how: page_size (limit=) may
+ * change without the listing being read afresh. */
+static int add_stream(es_forum_t *f, const char *url, const char *what)
 {
     es_forum_stream_t *s = realloc(f->streams, (f->n_streams + 1) * sizeof *s);
     if (!s)
@@ -146,14 +148,14 @@ static int add_stream(es_forum_t *f, const char *url)
     f->streams = s;
     s = &s[f->n_streams];
     s->first_url = strdup(url);
-    size_t n = strlen(url) + 6;
+    size_t n = strlen(what) + 6;
     s->ckpt_key = malloc(n);
     if (!s->first_url || !s->ckpt_key) {
         free(s->first_url);
         free(s->ckpt_key);
         return ES_ENOMEM;
     }
-    snprintf(s->ckpt_key, n, "last %s", url);
+    snprintf(s->ckpt_key, n, "last %s", what);
     f->n_streams++;
     return 0;
 }
@@ -244,7 +246,7 @@ static int init_discourse(es_forum_t *f, size_t *nh)
     char *url = es_discourse_page_url(f->base_trimmed, NULL);
     if (!url)
         return ES_ENOMEM;
-    rc = add_stream(f, url);
+    rc = add_stream(f, url, url);
     free(url);
     return rc;
 }
@@ -269,7 +271,7 @@ static int init_reddit(es_forum_t *f, size_t *nh, int64_t page_size)
         es_log(ctx, ES_LOG_ERROR, "type = reddit needs subreddits, search, or both");
         return ES_ECONFIG;
     }
-    char url[2048];
+    char url[2048], what[2048];
     static const char *const kinds[] = {"comments", "new"};
     for (size_t i = 0; i < ns; i++) {
         const char *s = subs[i];
@@ -282,7 +284,8 @@ static int init_reddit(es_forum_t *f, size_t *nh, int64_t page_size)
         for (size_t k = 0; k < 2; k++) {
             snprintf(url, sizeof url, "%s/r/%s/%s.json?limit=%" PRId64 "&raw_json=1",
                      f->base_trimmed, s, kinds[k], page_size);
-            if ((rc = add_stream(f, url)))
+            snprintf(what, sizeof what, "%s/r/%s/%s.json", f->base_trimmed, s, kinds[k]);
+            if ((rc = add_stream(f, url, what)))
                 return rc;
         }
     }
@@ -297,8 +300,9 @@ static int init_reddit(es_forum_t *f, size_t *nh, int64_t page_size)
         }
         snprintf(url, sizeof url, "%s/search.json?q=%s&sort=new&limit=%" PRId64 "&raw_json=1",
                  f->base_trimmed, q, page_size);
+        snprintf(what, sizeof what, "%s/search.json?q=%s", f->base_trimmed, q);
         free(q);
-        if ((rc = add_stream(f, url)))
+        if ((rc = add_stream(f, url, what)))
             return rc;
     }
     return 0;
@@ -601,9 +605,9 @@ static void stream_emit(es_forum_t *f)
             es_log(f->ctx, ES_LOG_WARN, "%s: cannot save the last seen id: %s", s->first_url,
                    es_strerror(rc));
     }
-    es_log(f->ctx, ES_LOG_DEBUG, "%s: %zu page%s, %zu new post%s%s%zu%s", s->first_url, f->page_no,
-           f->page_no == 1 ? "" : "s", n_new, n_new == 1 ? "" : "s",
-           n_filtered ? ", " : "", n_filtered, n_filtered ? " outside the categories" : "");
+    es_log(f->ctx, ES_LOG_DEBUG, "%s: %zu page%s, %zu new post%s, %zu outside the categories",
+           s->first_url, f->page_no, f->page_no == 1 ? "" : "s", n_new, n_new == 1 ? "" : "s",
+           n_filtered);
 }
 
 static void page_warn(void *arg, const char *msg)
