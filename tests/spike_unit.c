@@ -333,6 +333,13 @@ static void t_clock(void)
     is_int(st1.ignored, 3, "no brand, no date and future dates are ignored");
     is_int(es_spike_clock(d.sp), now + 3600, "a future date does not move the clock");
     det_close(&d);
+
+    wipe_db();
+    det_open(&d, "");
+    say(&d, now - 20, 1, "fresh", NULL);
+    is_int(es_spike_flush(d.sp), 0, "flush of a live stream");
+    ok(es_spike_clock(d.sp) >= now, "it closed buckets by the wall clock, as a tick would");
+    det_close(&d);
 }
 
 static int64_t count_rows(sqlite3 *db, const char *sql)
@@ -377,6 +384,20 @@ static void t_persist(void)
     es_spike_stats_t st;
     es_spike_get_stats(d.sp, &st);
     ok(st.series == 1 && st.observed == 1, "its series starts over and counts");
+    det_close(&d);
+
+    wipe_db();
+    is_int(det_open(&d, "spike.enabled = false\nspike.warmup = 1h\n"), 0, "spike.enabled = false");
+    scenario(&d, NULL, 0);
+    is_int(es_spike_flush(d.sp), 0, "flush of a disabled detector");
+    ok(json_array_size(d.sink.alerts) == 0 &&
+           count_rows(d.db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'spike%'") == 0,
+       "disabled: no alert, no table");
+    det_close(&d);
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\n");
+    steady(&d, 0, 2, 2, 20, NULL);
+    es_spike_flush(d.sp);
     det_close(&d);
 
     is_int(det_open(&d, "spike.bucket = 10m\n"), 0, "a changed spike.bucket starts over");

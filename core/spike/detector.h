@@ -40,6 +40,7 @@ typedef struct es_spike_series {
 } es_spike_series_t;
 
 struct es_spike {
+    int disabled; /* spike.enabled = false: every call is a no-op */
     /* config */
     int64_t bucket, grace, warmup, cooldown; /* seconds */
     double p, share_jump;

@@ -343,6 +343,8 @@ void es_spike_observe(es_spike_t *sp, const es_rec_t *rec)
 {
     const es_mention_t *m = &rec->m;
     int64_t t = m->created_at;
+    if (sp && sp->disabled)
+        return;
     if (!sp || !m->brand || !*m->brand || t <= 0 || t > (int64_t)time(NULL) + FUTURE_SLACK) {
         if (sp)
             sp->st.ignored++;
@@ -394,7 +396,7 @@ void es_spike_observe(es_spike_t *sp, const es_rec_t *rec)
 
 void es_spike_tick(es_spike_t *sp, int64_t now_s)
 {
-    if (!sp || sp->clock <= 0)
+    if (!sp || sp->disabled || sp->clock <= 0)
         return;
     if (!sp->live && now_s - sp->clock <= sp->bucket + sp->grace)
         sp->live = 1;
@@ -404,8 +406,12 @@ void es_spike_tick(es_spike_t *sp, int64_t now_s)
 
 int es_spike_flush(es_spike_t *sp)
 {
-    if (!sp)
+    if (!sp || sp->disabled)
         return 0;
+    /* A live stream (a --once run from cron on fresh mentions) closes what
+     * the wall clock allows; a replay of old mentions is left as it is, and
+     * its open buckets are saved for the next run to complete. */
+    es_spike_tick(sp, (int64_t)time(NULL));
     sp->episodes_changed = 0;
     sp->last_persist = sp->clock;
     return es_spike_store_save(sp);
@@ -463,6 +469,11 @@ int es_spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, voi
     es_spike_t *sp = calloc(1, sizeof *sp);
     if (!sp)
         return ES_ENOMEM;
+    if (!cfg->spike_enabled) {
+        sp->disabled = 1;
+        *out = sp;
+        return 0;
+    }
     sp->bucket = (int64_t)(cfg->spike_bucket_ms / 1000);
     sp->grace = (int64_t)(cfg->spike_grace_ms / 1000);
     sp->warmup = (int64_t)(cfg->spike_warmup_ms / 1000);

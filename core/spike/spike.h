@@ -26,7 +26,8 @@ typedef void (*es_spike_emit_fn)(void *ud, json_t *alert);
 /* db: the state DB (sqlite3*, WAL, owned by the caller); the detector keeps
  * its own spike_* tables there and reloads baselines and open episodes from
  * them. Returns 0 or negative ES_E*; problems with config values go to diag
- * as file:line where possible. db may be NULL (nothing persisted). */
+ * as file:line where possible. db may be NULL (nothing persisted). With
+ * spike.enabled = false the detector is inert (every call a no-op). */
 int es_spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, void *ud,
                  es_spike_t **out, es_diag_t *diag);
 
@@ -43,8 +44,9 @@ void es_spike_observe(es_spike_t *sp, const es_rec_t *rec);
 void es_spike_tick(es_spike_t *sp, int64_t now_s);
 
 /* End of a --once run or shutdown: closes the buckets whose end + grace has
- * passed on the detector clock and persists baselines, open buckets and
- * open episodes. Returns 0 or negative (ES_EDB). */
+ * passed (on the wall clock too when the stream is live, as a tick would)
+ * and persists baselines, open buckets and open episodes. Returns 0 or
+ * negative (ES_EDB). */
 int es_spike_flush(es_spike_t *sp);
 
 void es_spike_free(es_spike_t *sp);
