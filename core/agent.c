@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "pipeline.h"
 #include "reconcile.h"
 #include "sink_queue.h"
@@ -319,6 +320,8 @@ static void shutdown_step(es_agent_t *a)
         uv_close((uv_handle_t *)&a->inventory_timer, NULL);
         uv_close((uv_handle_t *)&a->reconcile_timer, NULL);
         uv_close((uv_handle_t *)&a->spool_timer, NULL);
+        es_metrics_stop(a->metrics);
+        a->metrics = NULL;
         uv_close((uv_handle_t *)&a->flush_check, NULL);
         uv_close((uv_handle_t *)&a->wake, NULL);
     }
@@ -718,7 +721,19 @@ int es_agent_run(const es_run_opts_t *opts)
 
     es_logf(ES_LOG_INFO, "earshot %s starting: %zu instance(s), state in %s%s", PACKAGE_VERSION,
             cfg->n_instances, cfg->state_dir, opts->once ? ", once" : "");
-    if (start_all(&a, cfg) < 0) {
+    a.started_s = es_now_s();
+    if (cfg->metrics_listen) {
+        char err[256];
+        if (es_metrics_start(&a, cfg->metrics_listen, &a.metrics, err, sizeof err) < 0) {
+            es_logf(ES_LOG_ERROR, "%s", err);
+            exit_code = 1;
+        } else {
+            es_logf(ES_LOG_INFO, "metrics on http://%s/metrics and /health", cfg->metrics_listen);
+        }
+    }
+    if (exit_code) {
+        begin_shutdown(&a, "start-up failure");
+    } else if (start_all(&a, cfg) < 0) {
         es_logf(ES_LOG_ERROR, "start-up failed; stopping");
         exit_code = 1;
         begin_shutdown(&a, "start-up failure");

@@ -39,6 +39,8 @@ typedef struct es_agent {
     int spool_fault;         /* the state DB refused a write: sources pause */
     uv_timer_t spool_timer;  /* probes a faulty state DB, notices requeued rows */
     int64_t spool_left;      /* rows left in spools of stopped sinks (--once) */
+    int64_t started_s;
+    struct es_metrics *metrics; /* NULL unless metrics_listen is set */
     uv_check_t flush_check;  /* batches state writes per loop turn */
     uv_idle_t wake;          /* keeps the check phase turning while work is pending */
     int wake_on;

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "instance.h"
 #include "log.h"
 #include "util.h"
 
@@ -319,6 +320,17 @@ static void finish(es_http_t *h, es_http_req_t *r, CURLcode code, int error)
             const char *et = es_http_header(resp, "ETag"), *lm = es_http_header(resp, "Last-Modified");
             if (et || lm)
                 es_state_http_put(h->state, r->url, et, lm);
+        }
+    }
+    if (r->ctx && resp->error != ES_ECANCELED) {
+        es_ctx_t *c = r->ctx;
+        long cls = resp->error || resp->status < 100 || resp->status > 599 ? 0 : resp->status / 100;
+        c->n_http_class[cls]++;
+        if (!resp->error && resp->status < 400) {
+            c->n_http_ok++;
+            c->last_http_ok_s = es_now_s();
+        } else {
+            c->n_http_fail++;
         }
     }
     r->cb(r->ctx, resp, r->arg);

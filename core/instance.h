@@ -64,6 +64,11 @@ struct es_ctx {
     es_list_cache_t *lists;
     size_t n_lists;
     uint64_t n_emitted, n_rejected, n_delivered, n_dead;
+    uint64_t n_retried;            /* records whose batch a sink answered RETRY */
+    /* HTTP requests this instance made through the core (metrics):
+     * by status class 1xx..5xx, [0] for no response. */
+    uint64_t n_http_class[6], n_http_ok, n_http_fail;
+    int64_t last_http_ok_s;
     struct es_ctx *next;
 };
 

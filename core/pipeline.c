@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "log.h"
+#include "metrics.h"
+#include "util.h"
 #include "sink_queue.h"
 #include "spike/spike.h"
 
@@ -81,6 +83,9 @@ void es_pipeline_free(es_pipeline_t *p)
         es_logf(ES_LOG_ERROR, "spike: cannot save the detector's state");
     es_spike_free(p->spike);
     json_decref(p->alerts);
+    for (size_t i = 0; i < p->n_labels; i++)
+        free(p->labels[i].brand);
+    free(p->labels);
     free(p);
 }
 
@@ -226,6 +231,31 @@ out:
     return rc;
 }
 
+static void count_label(es_pipeline_t *p, const es_rec_t *rec)
+{
+    const char *label = rec->m.sentiment.label;
+    const char *brand = rec->stage_strings[0] ? rec->stage_strings[0] : "";
+    if (!label)
+        return;
+    int k = !strcmp(label, "positive") ? 0 : !strcmp(label, "neutral") ? 1 : 2;
+    for (size_t i = 0; i < p->n_labels; i++)
+        if (!strcmp(p->labels[i].brand, brand)) {
+            p->labels[i].n[k]++;
+            return;
+        }
+    /* Brands come from the config, so this list stays short. */
+    es_label_counts_t *nl = realloc(p->labels, (p->n_labels + 1) * sizeof *nl);
+    if (!nl)
+        return;
+    p->labels = nl;
+    es_label_counts_t *c = &nl[p->n_labels];
+    memset(c, 0, sizeof *c);
+    if (!(c->brand = es_strdup(brand)))
+        return;
+    c->n[k] = 1;
+    p->n_labels++;
+}
+
 int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
 {
     es_agent_t *a = p->agent;
@@ -264,6 +294,9 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
             (rc = es_sentiment_stage_apply(p->sentiment, rec)) < 0)
             goto out;
         es_spike_observe(p->spike, rec);
+        count_label(p, rec);
+        if (event && !strcmp(json_string_value(json_object_get(event, "event")) ?: "", "lookalike_seen"))
+            p->n_lookalikes++;
     }
     rc = route(p, rec);
 out:

@@ -20,6 +20,9 @@ typedef struct es_pipeline {
     json_t *alerts;      /* alerts the detector raised, routed after the mention */
     int spike_flushed;   /* --once: the detector's last buckets were closed */
     uint64_t n_in, n_dup, n_invalid, n_unrouted, n_repaired;
+    uint64_t n_lookalikes;          /* lookalike accounts first seen */
+    struct es_label_counts *labels; /* sentiment labels per brand (metrics) */
+    size_t n_labels;
 } es_pipeline_t;
 
 int es_pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **out, es_diag_t *diag);

@@ -447,6 +447,7 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
         } else if (status == ES_SINK_RETRY) {
             if (items[i].sid > 0)
                 es_state_spool_attempt(st, items[i].sid);
+            ctx->n_retried++;
             kept++;
         } else {
             unspool(q, &items[i]);

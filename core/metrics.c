@@ -1,0 +1,403 @@
+#include "metrics.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "log.h"
+#include "pipeline.h"
+#include "sink_queue.h"
+#include "spike/spike.h"
+#include "util.h"
+
+struct es_metrics {
+    es_agent_t *agent;
+    struct MHD_Daemon *mhd;
+    uv_timer_t timer;
+    pthread_mutex_t lock;
+    char *text, *health; /* rendered documents, under lock */
+    int healthy;
+};
+
+/* A growing string; on ENOMEM it stops growing and the render is skipped. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    int oom;
+} buf_t;
+
+static void bprintf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bprintf(buf_t *b, const char *fmt, ...)
+{
+    if (b->oom)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = 1;
+            return;
+        }
+        if (b->s && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t nc = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
+        char *ns = realloc(b->s, nc);
+        if (!ns) {
+            b->oom = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = nc;
+    }
+}
+
+/* Label values: backslash, double quote and newline escaped (exposition
+ * format); instance and brand names come from the config, but a brand
+ * may hold anything. */
+static const char *esc(const char *v, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (; v && *v && o + 3 < cap; v++) {
+        if (*v == '\\' || *v == '"') {
+            out[o++] = '\\';
+            out[o++] = *v;
+        } else if (*v == '\n') {
+            out[o++] = '\\';
+            out[o++] = 'n';
+        } else {
+            out[o++] = *v;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static long rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kb < 0 ? 0 : kb * 1024;
+}
+
+#define HELP(b, name, type, help) bprintf(b, "# HELP " name " " help "\n# TYPE " name " " type "\n")
+
+static void render_metrics(es_metrics_t *m, buf_t *b)
+{
+    es_agent_t *a = m->agent;
+    es_pipeline_t *p = a->pipeline;
+    char e1[256], e2[256];
+    int64_t now = es_now_s();
+    HELP(b, "earshot_uptime_seconds", "gauge", "Seconds since the agent started.");
+    bprintf(b, "earshot_uptime_seconds %" PRId64 "\n", now - a->started_s);
+    HELP(b, "earshot_process_resident_memory_bytes", "gauge", "Resident set size of the agent.");
+    bprintf(b, "earshot_process_resident_memory_bytes %ld\n", rss_bytes());
+    HELP(b, "earshot_state_writable", "gauge", "1 while the state database takes writes.");
+    bprintf(b, "earshot_state_writable %d\n", !a->spool_fault);
+    HELP(b, "earshot_records_in_memory", "gauge", "Records held in memory by the pipeline and sink queues.");
+    bprintf(b, "earshot_records_in_memory %" PRIu64 "\n", a->in_flight);
+
+    HELP(b, "earshot_source_mentions_total", "counter", "Mentions a source emitted.");
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->icfg->kind == ES_KIND_SOURCE)
+            bprintf(b, "earshot_source_mentions_total{instance=\"%s\",plugin=\"%s\"} %" PRIu64 "\n",
+                    esc(c->icfg->name, e1, sizeof e1), esc(c->icfg->plugin, e2, sizeof e2), c->n_emitted);
+    HELP(b, "earshot_fetches_total", "counter", "HTTP requests an instance made, by result.");
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->n_http_ok || c->n_http_fail) {
+            bprintf(b, "earshot_fetches_total{instance=\"%s\",result=\"success\"} %" PRIu64 "\n",
+                    esc(c->icfg->name, e1, sizeof e1), c->n_http_ok);
+            bprintf(b, "earshot_fetches_total{instance=\"%s\",result=\"failure\"} %" PRIu64 "\n", e1,
+                    c->n_http_fail);
+        }
+    HELP(b, "earshot_fetch_last_success_timestamp_seconds", "gauge", "Unix time of the last successful HTTP request.");
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->last_http_ok_s)
+            bprintf(b, "earshot_fetch_last_success_timestamp_seconds{instance=\"%s\"} %" PRId64 "\n",
+                    esc(c->icfg->name, e1, sizeof e1), c->last_http_ok_s);
+    HELP(b, "earshot_http_responses_total", "counter", "HTTP responses by status class (none: no response).");
+    static const char *const cls[6] = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        for (int k = 0; k < 6; k++)
+            if (c->n_http_class[k])
+                bprintf(b, "earshot_http_responses_total{instance=\"%s\",class=\"%s\"} %" PRIu64 "\n",
+                        esc(c->icfg->name, e1, sizeof e1), cls[k], c->n_http_class[k]);
+
+    HELP(b, "earshot_sink_records_delivered_total", "counter", "Records a sink answered OK for.");
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->icfg->kind == ES_KIND_SINK)
+            bprintf(b, "earshot_sink_records_delivered_total{instance=\"%s\",plugin=\"%s\"} %" PRIu64 "\n",
+                    esc(c->icfg->name, e1, sizeof e1), esc(c->icfg->plugin, e2, sizeof e2), c->n_delivered);
+    HELP(b, "earshot_sink_records_retried_total", "counter", "Records whose batch a sink answered RETRY.");
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->icfg->kind == ES_KIND_SINK)
+            bprintf(b, "earshot_sink_records_retried_total{instance=\"%s\"} %" PRIu64 "\n",
+                    esc(c->icfg->name, e1, sizeof e1), c->n_retried);
+    HELP(b, "earshot_sink_records_dead_lettered_total", "counter", "Records dead-lettered by this run.");
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->icfg->kind == ES_KIND_SINK)
+            bprintf(b, "earshot_sink_records_dead_lettered_total{instance=\"%s\"} %" PRIu64 "\n",
+                    esc(c->icfg->name, e1, sizeof e1), c->n_dead);
+    /* Samples of one family must be contiguous: gather the spool figures
+     * first, then print family by family. */
+    static const struct {
+        const char *name, *help;
+    } fam[4] = {
+        {"earshot_sink_spool_records", "Records waiting in a sink's spool."},
+        {"earshot_sink_spool_bytes", "Bytes waiting in a sink's spool."},
+        {"earshot_sink_spool_oldest_age_seconds", "Age of the oldest record in a sink's spool."},
+        {"earshot_sink_dead_letters", "Rows in the dead-letter table for a sink."},
+    };
+    size_t n_sinks = 0;
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        n_sinks += c->icfg->kind == ES_KIND_SINK;
+    int64_t(*v)[4] = n_sinks && a->state ? calloc(n_sinks, sizeof *v) : NULL;
+    if (v) {
+        size_t i = 0;
+        for (es_ctx_t *c = a->instances; c; c = c->next) {
+            if (c->icfg->kind != ES_KIND_SINK)
+                continue;
+            int64_t oldest = 0;
+            es_state_spool_stats(a->state, c->icfg->name, &v[i][0], &v[i][1], &oldest);
+            v[i][2] = v[i][0] ? now - oldest : 0;
+            v[i][3] = es_state_dead_letter_count(a->state, c->icfg->name);
+            i++;
+        }
+        for (int f = 0; f < 4; f++) {
+            bprintf(b, "# HELP %s %s\n# TYPE %s gauge\n", fam[f].name, fam[f].help, fam[f].name);
+            i = 0;
+            for (es_ctx_t *c = a->instances; c; c = c->next)
+                if (c->icfg->kind == ES_KIND_SINK)
+                    bprintf(b, "%s{instance=\"%s\"} %" PRId64 "\n", fam[f].name, esc(c->icfg->name, e1, sizeof e1),
+                            v[i++][f]);
+        }
+        free(v);
+    }
+    if (!p)
+        return;
+    HELP(b, "earshot_pipeline_records_total", "counter", "Records entering the pipeline, by outcome.");
+    bprintf(b, "earshot_pipeline_records_total{outcome=\"in\"} %" PRIu64 "\n", p->n_in);
+    bprintf(b, "earshot_pipeline_records_total{outcome=\"duplicate\"} %" PRIu64 "\n", p->n_dup);
+    bprintf(b, "earshot_pipeline_records_total{outcome=\"invalid\"} %" PRIu64 "\n", p->n_invalid);
+    bprintf(b, "earshot_pipeline_records_total{outcome=\"unrouted\"} %" PRIu64 "\n", p->n_unrouted);
+    HELP(b, "earshot_mentions_sentiment_total", "counter", "Scored mentions per brand and sentiment label.");
+    static const char *const labels[3] = {"positive", "neutral", "negative"};
+    for (size_t i = 0; i < p->n_labels; i++)
+        for (int k = 0; k < 3; k++)
+            bprintf(b, "earshot_mentions_sentiment_total{brand=\"%s\",label=\"%s\"} %llu\n",
+                    esc(p->labels[i].brand, e1, sizeof e1), labels[k], p->labels[i].n[k]);
+    HELP(b, "earshot_lookalikes_seen_total", "counter", "Lookalike accounts seen for the first time.");
+    bprintf(b, "earshot_lookalikes_seen_total %" PRIu64 "\n", p->n_lookalikes);
+    es_spike_stats_t ss = {0};
+    if (p->spike)
+        es_spike_get_stats(p->spike, &ss);
+    HELP(b, "earshot_alerts_total", "counter", "Negative-spike alert records raised, by event.");
+    bprintf(b, "earshot_alerts_total{event=\"began\"} %" PRIu64 "\n", ss.began);
+    bprintf(b, "earshot_alerts_total{event=\"ended\"} %" PRIu64 "\n", ss.ended);
+}
+
+static const char *phase_name(es_phase_t ph)
+{
+    switch (ph) {
+    case ES_PHASE_CREATED: return "created";
+    case ES_PHASE_RUNNING: return "running";
+    case ES_PHASE_STOPPING: return "stopping";
+    default: return "stopped";
+    }
+}
+
+static char *render_health(es_metrics_t *m, int *healthy)
+{
+    es_agent_t *a = m->agent;
+    json_t *inst = json_array();
+    int degraded = a->spool_fault;
+    for (es_ctx_t *c = a->instances; c; c = c->next) {
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "name", c->icfg->name, "plugin", c->icfg->plugin,
+                              "kind", c->icfg->kind == ES_KIND_SOURCE ? "source" : "sink", "phase",
+                              phase_name(c->phase));
+        if (!o)
+            continue;
+        if (c->queue) {
+            json_object_set_new(o, "spooled", json_integer(es_sink_queue_spooled(c->queue)));
+            json_object_set_new(o, "in_memory", json_integer((json_int_t)es_sink_queue_depth(c->queue)));
+            json_object_set_new(o, "delivered", json_integer((json_int_t)c->n_delivered));
+            json_object_set_new(o, "dead_lettered", json_integer((json_int_t)c->n_dead));
+        } else {
+            json_object_set_new(o, "emitted", json_integer((json_int_t)c->n_emitted));
+            json_object_set_new(o, "paused", json_boolean(c->paused));
+        }
+        if (c->last_http_ok_s)
+            json_object_set_new(o, "last_fetch_ok", json_integer(c->last_http_ok_s));
+        json_array_append_new(inst, o);
+    }
+    *healthy = !degraded;
+    json_t *doc = json_pack("{s:s, s:s, s:I, s:b, s:I, s:o}", "status", degraded ? "degraded" : "ok", "version",
+                            PACKAGE_VERSION, "uptime_s", (json_int_t)(es_now_s() - a->started_s),
+                            "state_writable", !a->spool_fault, "rss_bytes", (json_int_t)rss_bytes(),
+                            "instances", inst);
+    char *s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    return s;
+}
+
+void es_metrics_refresh(es_metrics_t *m)
+{
+    buf_t b = {0};
+    render_metrics(m, &b);
+    int healthy = 1;
+    char *health = render_health(m, &healthy);
+    if (b.oom || !health) {
+        free(b.s);
+        free(health);
+        return; /* keep serving the previous render */
+    }
+    pthread_mutex_lock(&m->lock);
+    free(m->text);
+    free(m->health);
+    m->text = b.s;
+    m->health = health;
+    m->healthy = healthy;
+    pthread_mutex_unlock(&m->lock);
+}
+
+static void on_timer(uv_timer_t *t) { es_metrics_refresh(t->data); }
+
+/* libmicrohttpd's thread: copies the last render, never touches the agent. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_len, void **con_cls)
+{
+    es_metrics_t *m = cls;
+    (void)version, (void)upload, (void)upload_len, (void)con_cls;
+    int is_metrics = !strcmp(url, "/metrics"), is_health = !strcmp(url, "/health");
+    unsigned code = MHD_HTTP_OK;
+    const char *type = "text/plain; charset=utf-8";
+    char *body = NULL;
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+        code = MHD_HTTP_METHOD_NOT_ALLOWED;
+        body = es_strdup("method not allowed\n");
+    } else if (is_metrics || is_health) {
+        pthread_mutex_lock(&m->lock);
+        body = es_strdup(is_metrics ? m->text : m->health);
+        if (is_health && !m->healthy)
+            code = MHD_HTTP_SERVICE_UNAVAILABLE;
+        pthread_mutex_unlock(&m->lock);
+        type = is_metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json";
+    } else {
+        code = MHD_HTTP_NOT_FOUND;
+        body = es_strdup("not found: try /metrics or /health\n");
+    }
+    if (!body)
+        return MHD_NO;
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", type);
+    enum MHD_Result ret = MHD_queue_response(conn, code, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, char *err, size_t errlen)
+{
+    char host[128];
+    const char *colon = strrchr(listen, ':');
+    const char *h = listen;
+    size_t hl = colon ? (size_t)(colon - listen) : 0;
+    if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']')
+        h++, hl -= 2;
+    char *end;
+    long port = colon ? strtol(colon + 1, &end, 10) : -1;
+    if (!colon || hl == 0 || hl >= sizeof host || *end || port < 1 || port > 65535) {
+        snprintf(err, errlen, "metrics_listen '%s': expected ADDRESS:PORT (e.g. 127.0.0.1:9464)", listen);
+        return ES_EINVAL;
+    }
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((uint16_t)port);
+    } else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((uint16_t)port);
+    } else {
+        snprintf(err, errlen, "metrics_listen '%s': '%s' is not an IP address", listen, host);
+        return ES_EINVAL;
+    }
+    return 0;
+}
+
+int es_metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    int rc = parse_listen(listen, &ss, err, errlen);
+    if (rc < 0)
+        return rc;
+    es_metrics_t *m = calloc(1, sizeof *m);
+    if (!m)
+        return ES_ENOMEM;
+    m->agent = a;
+    m->healthy = 1;
+    pthread_mutex_init(&m->lock, NULL);
+    es_metrics_refresh(m);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    uint16_t port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                                             : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    m->mhd = MHD_start_daemon(flags, port, NULL, NULL, on_request, m, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                              MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+                              MHD_OPTION_END);
+    if (!m->mhd) {
+        snprintf(err, errlen, "metrics_listen %s: cannot listen (address in use or not local?)", listen);
+        pthread_mutex_destroy(&m->lock);
+        free(m->text);
+        free(m->health);
+        free(m);
+        return ES_EIO;
+    }
+    uv_timer_init(a->loop, &m->timer);
+    m->timer.data = m;
+    uv_timer_start(&m->timer, on_timer, 1000, 1000);
+    uv_unref((uv_handle_t *)&m->timer);
+    *out = m;
+    return 0;
+}
+
+static void on_closed(uv_handle_t *h)
+{
+    es_metrics_t *m = h->data;
+    pthread_mutex_destroy(&m->lock);
+    free(m->text);
+    free(m->health);
+    free(m);
+}
+
+void es_metrics_stop(es_metrics_t *m)
+{
+    if (!m)
+        return;
+    MHD_stop_daemon(m->mhd); /* joins its thread: no request runs after */
+    uv_timer_stop(&m->timer);
+    uv_close((uv_handle_t *)&m->timer, on_closed);
+}
