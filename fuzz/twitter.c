@@ -1,0 +1,85 @@
+/* Twitter/X exports (plugins/twitter/scan.c, tweet.c): sniffing, the
+ * streaming element scanner fed in chunks with the buffer shifted between
+ * reads as the plugin does, then every element mapped to mentions. The first
+ * byte sets the chunk size and the element limit. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "scan.h"
+#include "tweet.h"
+
+static void emit(void *arg, const es_mention_t *m)
+{
+    (void)arg;
+    if (!m->id || !m->text || !m->network)
+        abort();
+}
+
+static void problem(void *arg, const char *what, int dropped)
+{
+    (void)arg;
+    (void)dropped;
+    if (!what)
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1 || size > 262144)
+        return 0;
+    size_t chunk = 1 + (data[0] & 0x3f) * 7;
+    size_t max_elem = data[0] & 0x40 ? 64 : 1 << 20;
+    int retweets = data[0] >> 7;
+    const char *in = (const char *)data + 1;
+    size_t n = size - 1;
+
+    char name[64];
+    tw_format_t fmt = tw_sniff(in, n < 512 ? n : 512, name, sizeof name);
+    if (fmt != TW_FMT_LINES)
+        fmt = TW_FMT_ARRAY; /* a zip's entries are scanned as arrays */
+
+    tw_opts_t opts = {.network = "twitter", .account = "acme", .account_name = "Acme",
+                      .retweets = retweets};
+    tw_out_t out = {.emit = emit, .problem = problem};
+    tw_scan_t sc;
+    tw_scan_init(&sc, fmt, max_elem, 0);
+    char *buf = malloc(n + 1);
+    if (!buf)
+        abort();
+    size_t fed = 0, len = 0;
+    for (;;) {
+        size_t k = n - fed < chunk ? n - fed : chunk;
+        memcpy(buf + len, in + fed, k);
+        len += k;
+        fed += k;
+        int eof = k == 0;
+        size_t a, b;
+        tw_scan_rc_t rc;
+        while ((rc = tw_scan_next(&sc, buf, len, eof, &a, &b)) != TW_SCAN_MORE) {
+            if (rc == TW_SCAN_END || rc == TW_SCAN_ERROR)
+                goto done;
+            if (rc != TW_SCAN_ELEM)
+                continue;
+            if (a > b || b > len)
+                abort();
+            json_t *v = json_loadb(buf + a, b - a, 0, NULL);
+            if (v)
+                tw_map(v, &opts, &out);
+            json_decref(v);
+        }
+        size_t d = tw_scan_droppable(&sc);
+        if (d > len)
+            abort();
+        memmove(buf, buf + d, len - d);
+        len -= d;
+        tw_scan_shift(&sc, d);
+        if (eof)
+            break;
+    }
+done:
+    tw_scan_truncated(&sc);
+    free(buf);
+    return 0;
+}
