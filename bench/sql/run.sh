@@ -1,0 +1,99 @@
+#!/bin/sh
+# Pushes N mentions through the whole agent (`earshot run --once`, jsonl
+# source, the usual stages) into the sql sink, once per backend, and prints
+# wall time, rows/s, µs per row and the agent's peak RSS. A baseline run
+# into the jsonl sink (to /dev/null) gives the pipeline's own cost, so the
+# sink's share is the difference. A benchmark, not a test: it prints
+# figures and exits 0.
+#
+# usage: bench/sql/run.sh [N=100000] [BATCH=1000]
+# env:   EARSHOT (binary; default ./earshot), EARSHOT_PLUGIN_PATH (default
+#        next to the binary), NO_PG=1 to skip PostgreSQL, KEEP_TMP=1.
+# PostgreSQL is started here from Debian's postgresql package (as the
+# postgres user when run as root), on a unix socket in the temp dir.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+n=${1:-100000}
+batch=${2:-1000}
+EARSHOT=${EARSHOT:-./earshot}
+[ -x "$EARSHOT" ] || { echo "set EARSHOT to the built earshot binary" >&2; exit 1; }
+EARSHOT=$(cd "$(dirname "$EARSHOT")" && pwd)/$(basename "$EARSHOT")
+if [ -z "${EARSHOT_PLUGIN_PATH:-}" ]; then
+    EARSHOT_PLUGIN_PATH=$(ls -d "$(dirname "$EARSHOT")"/plugins/*/.libs | tr '\n' ':')
+    export EARSHOT_PLUGIN_PATH
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-bench-sql.XXXXXX")
+. "$top/tests/sql_pglib.sh"
+cleanup() {
+    pg_stop
+    [ -n "${KEEP_TMP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+# Mentions that look like the real thing: two brands, mixed sentiment,
+# some replies and handles, 80-300 characters of text.
+python3 - "$tmp/in.jsonl" "$n" <<'PY'
+import json, random, sys
+random.seed(7)
+words = ("love hate great awful support refund broken fast slow thanks why "
+         "never again best worst price delivery app update crash login "
+         "happy sad angry ok fine meh wow lol ugh service team help").split()
+brands = ["Acme", "Globex", "@AcmeSupport", "#globex", "nothing"]
+with open(sys.argv[1], "w") as f:
+    for i in range(int(sys.argv[2])):
+        t = " ".join(random.choice(words) for _ in range(random.randint(12, 45)))
+        m = {"id": str(i), "network": "twitter", "author": "user%d" % random.randint(1, 50000),
+             "text": "%s %s %s" % (random.choice(brands), t, random.choice(["!", "?", ":)", ":(", ""])),
+             "created_at": 1790000000 + i, "lang": "en",
+             "url": "https://example.invalid/%d" % i}
+        if i % 7 == 0:
+            m["in_reply_to"] = "twitter:%d" % (i - 1)
+            m["addressed"] = ["acmesupport"]
+        f.write(json.dumps(m) + "\n")
+PY
+
+# one NAME SINK-LINES: a run with its own state; prints its figures.
+one() {
+    name=$1 d="$tmp/$1"
+    mkdir -p "$d/conf.d" "$d/state"
+    printf '[earshot]\nstate_dir = %s/state\nlog_level = warn\nlexicon_dir = %s/contrib/lexicons\n[brand acme]\nkeywords = acme, acmesupport\n[brand globex]\nkeywords = globex\n' \
+        "$d" "$top" > "$d/earshot.conf"
+    printf '[source in]\nplugin = jsonl\npath = %s/in.jsonl\n' "$tmp" > "$d/conf.d/10-in.conf"
+    printf '[sink out]\n%s\nbatch.max = %s\nbatch.linger = 50ms\n' "$2" "$batch" > "$d/conf.d/20-out.conf"
+    t0=$(date +%s.%N)
+    /usr/bin/time -v "$EARSHOT" run --once -c "$d/earshot.conf" > "$d/log" 2> "$d/time" || {
+        echo "$name: run failed"; tail -n 5 "$d/log" "$d/time"; return 0; }
+    t1=$(date +%s.%N)
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$d/time")
+    cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u + s}' "$d/time")
+    python3 -c 'import sys
+n, t0, t1, rss, cpu = int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
+w = t1 - t0
+print("%-22s %8d rows %7.2f s %9.0f rows/s %7.2f us/row  cpu %6.2f s  peak RSS %6.1f MiB" % (sys.argv[1], n, w, n / w, w * 1e6 / n, cpu, rss / 1024))' \
+        "$name" "$n" "$t0" "$t1" "$rss" "$cpu"
+}
+
+echo "earshot run --once, $n mentions, batch.max = $batch"
+one "jsonl (baseline)" "plugin = jsonl
+path = /dev/null"
+one "sqlite full" "plugin = sql
+dsn = sqlite:$tmp/full.db
+synchronous = full"
+one "sqlite normal" "plugin = sql
+dsn = sqlite:$tmp/normal.db
+synchronous = normal"
+got=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from mentions").fetchone()[0])' "$tmp/full.db")
+echo "  (sqlite rows written: $got)"
+if [ -z "${NO_PG:-}" ] && pg_available; then
+    if pg_setup "$tmp/pg"; then
+        one "postgresql (socket)" "plugin = sql
+dsn = $pg_sock_dsn"
+        echo "  (postgresql rows written: $(pg_psql -c 'select count(*) from mentions'))"
+    else
+        echo "postgresql: cannot start a server"
+    fi
+else
+    echo "postgresql: skipped"
+fi
