@@ -9,6 +9,7 @@ int es_cmd_accounts(int argc, char **argv);
 int es_cmd_spool(int argc, char **argv);
 /* In core/sentiment/cmd_score.c. */
 int es_cmd_score(int argc, char **argv);
+int es_cmd_report(int argc, char **argv); /* core/report/cmd_report.c */
 
 /* Loads the config (diagnostics to stderr) and opens its state DB; NULL
  * on any problem, already reported under "earshot CMD". */

@@ -18,6 +18,7 @@ static void usage(FILE *out)
             "  accounts import/export the account inventory, reconcile accounts\n"
             "  spool    status of the per-sink spools; requeue dead letters; drop records\n"
             "  score    score texts with the sentiment engine (JSON per line)\n"
+            "  report   one HTML page with charts from the sql sink's database\n"
             "  version  print the version\n"
             "\n"
             "Each command takes --help. Default config: %s\n",
@@ -54,6 +55,8 @@ int main(int argc, char **argv)
         rc = es_cmd_spool(argc - 1, argv + 1);
     else if (!strcmp(cmd, "score"))
         rc = es_cmd_score(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "report"))
+        rc = es_cmd_report(argc - 1, argv + 1);
     else {
         fprintf(stderr, "earshot: unknown command '%s'\n", cmd);
         usage(stderr);

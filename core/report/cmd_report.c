@@ -1,0 +1,148 @@
+/* earshot report: one self-contained HTML page from the sql sink's
+ * database and the state DB's account reconciliation. */
+#include <getopt.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "config_value.h"
+#include "reconcile.h"
+#include "report.h"
+#include "util.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: earshot report [-c FILE] [--db DSN] [--since 30d] [--brand NAME] --out report.html\n"
+                 "  Writes one self-contained HTML page (inline SVG charts, no script, no external\n"
+                 "  asset): sentiment per brand, volume and negative share over time with alerts,\n"
+                 "  channels, top negative issues per day, response rate and time per team, and\n"
+                 "  the accounts reconciliation.\n"
+                 "  --db DSN     sqlite:PATH (relative to state_dir), a file path, or\n"
+                 "               postgresql://...; default: the dsn of the configured sql sink,\n"
+                 "               else STATE_DIR/earshot.db\n"
+                 "  --since DUR  window ending now (default 30d)\n"
+                 "  --brand NAME only this brand\n"
+                 "  --out FILE   where to write the page ('-' for standard output)\n");
+}
+
+/* The first configured sql sink's dsn, else "" (the sink's default). */
+static const char *default_dsn(const es_config_t *cfg)
+{
+    for (size_t i = 0; i < cfg->n_instances; i++) {
+        const es_instance_cfg_t *ic = &cfg->instances[i];
+        if (ic->kind == ES_KIND_SINK && ic->plugin && !strcmp(ic->plugin, "sql")) {
+            const es_kv_t *kv = es_instance_cfg_get(ic, "dsn");
+            return kv && kv->value ? kv->value : "";
+        }
+    }
+    return "";
+}
+
+static int write_page(const char *out, const es_report_page_t *page)
+{
+    if (!strcmp(out, "-"))
+        return es_report_render(stdout, page) < 0 || fflush(stdout) ? ES_EIO : 0;
+    /* Next to the target then renamed: a reader never sees half a page. */
+    char *tmp = es_asprintf("%s.tmp.%ld", out, (long)getpid());
+    if (!tmp)
+        return ES_ENOMEM;
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "earshot report: cannot write %s: %m\n", out);
+        free(tmp);
+        return ES_EIO;
+    }
+    int rc = es_report_render(f, page);
+    if (fclose(f) != 0)
+        rc = ES_EIO;
+    if (rc == 0 && rename(tmp, out) != 0)
+        rc = ES_EIO;
+    if (rc < 0) {
+        fprintf(stderr, "earshot report: cannot write %s: %m\n", out);
+        unlink(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+int es_cmd_report(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
+        {"since", required_argument, NULL, 's'},  {"brand", required_argument, NULL, 'b'},
+        {"out", required_argument, NULL, 'o'},    {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cfgpath = NULL, *dsn = NULL, *since_s = "30d", *brand = NULL, *out = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:d:s:b:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': cfgpath = optarg; break;
+        case 'd': dsn = optarg; break;
+        case 's': since_s = optarg; break;
+        case 'b': brand = optarg; break;
+        case 'o': out = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "earshot report: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (!out || !*out) {
+        fprintf(stderr, "earshot report: --out FILE is required\n");
+        usage(stderr);
+        return 2;
+    }
+    es_value_t since;
+    char err[512];
+    if (es_value_parse(ES_KEY_DURATION, since_s, &since, err, sizeof err) < 0) {
+        fprintf(stderr, "earshot report: --since '%s': %s\n", since_s, err);
+        return 2;
+    }
+    if (since.ms < 1000 || since.ms > 3660ull * 86400 * 1000) {
+        fprintf(stderr, "earshot report: --since '%s': expected between 1s and 3660d\n", since_s);
+        return 2;
+    }
+    if (brand && !*brand) {
+        fprintf(stderr, "earshot report: --brand needs a name\n");
+        return 2;
+    }
+    es_config_t *cfg = NULL;
+    es_state_t *st = es_cmd_open_state("report", cfgpath, &cfg);
+    if (!st)
+        return 1;
+    es_report_opts_t o = {.now = es_now_s(), .brand = brand};
+    o.since = o.now - (int64_t)(since.ms / 1000);
+    es_report_page_t page = {.opts = &o};
+    es_report_db_t *db = NULL;
+    int rc = es_report_db_open(dsn ? dsn : default_dsn(cfg), cfg->state_dir, &db, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "earshot report: %s\n", err);
+        goto done;
+    }
+    page.db_label = es_report_db_label(db);
+    rc = es_report_collect(db, &o, &page.model, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "earshot report: reading %s: %s\n", page.db_label, err);
+        goto done;
+    }
+    if (es_reconcile_collect((sqlite3 *)es_state_db(st), o.since, o.now, &page.recon) < 0) {
+        /* The page is still worth having without the accounts part. */
+        page.recon = NULL;
+        page.recon_error = "the state database could not be read";
+        fprintf(stderr, "earshot report: cannot read %s/state.db; accounts left out\n", cfg->state_dir);
+    }
+    rc = write_page(out, &page);
+done:
+    json_decref(page.model);
+    json_decref(page.recon);
+    es_report_db_close(db);
+    es_state_close(st);
+    es_config_free(cfg);
+    return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,181 @@
+/*
+ * The figures of the page, read from the sink's tables with a handful of
+ * GROUP BY queries that both SQLite and PostgreSQL run unchanged.
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin.h"
+
+typedef struct {
+    json_t *brands;   /* name -> brand object */
+    int64_t day0, ndays;
+} acc_t;
+
+static json_t *brand_get(acc_t *a, const char *name)
+{
+    json_t *b = json_object_get(a->brands, name);
+    if (b)
+        return b;
+    b = json_object();
+    json_object_set_new(b, "name", json_string(name));
+    json_object_set_new(b, "total", json_integer(0));
+    json_t *labels = json_object();
+    static const char *const names[] = {"positive", "neutral", "negative", "unscored"};
+    for (int i = 0; i < 4; i++)
+        json_object_set_new(labels, names[i], json_integer(0));
+    json_object_set_new(b, "labels", labels);
+    json_t *days = json_array();
+    for (int64_t i = 0; i < a->ndays; i++)
+        json_array_append_new(days, json_pack("[ii]", 0, 0));
+    json_object_set_new(b, "days", days);
+    json_object_set_new(b, "channels", json_array());
+    json_object_set_new(b, "alerts", json_array());
+    json_object_set_new(b, "issues", json_array());
+    json_object_set_new(a->brands, name, b);
+    return b;
+}
+
+static json_int_t num(const char *s)
+{
+    return s ? (json_int_t)strtoll(s, NULL, 10) : 0;
+}
+
+static int on_label(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    json_t *b = brand_get(ud, v[0] ? v[0] : "");
+    const char *label = v[1] && (!strcmp(v[1], "positive") || !strcmp(v[1], "neutral") ||
+                                 !strcmp(v[1], "negative"))
+                            ? v[1]
+                            : "unscored";
+    json_t *labels = json_object_get(b, "labels");
+    json_int_t c = num(v[2]);
+    json_object_set_new(labels, label, json_integer(json_integer_value(json_object_get(labels, label)) + c));
+    json_object_set_new(b, "total", json_integer(json_integer_value(json_object_get(b, "total")) + c));
+    return 0;
+}
+
+static int on_day(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    acc_t *a = ud;
+    int64_t day = num(v[1]) - a->day0;
+    if (day < 0 || day >= a->ndays) /* dated in the future */
+        return 0;
+    json_t *d = json_array_get(json_object_get(brand_get(a, v[0] ? v[0] : ""), "days"), (size_t)day);
+    json_array_set_new(d, 0, json_integer(num(v[2])));
+    json_array_set_new(d, 1, json_integer(num(v[3])));
+    return 0;
+}
+
+static int on_channel(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    json_t *b = brand_get(ud, v[0] ? v[0] : "");
+    json_array_append_new(json_object_get(b, "channels"),
+                          json_pack("{s:s, s:s, s:I}", "network", v[1] ? v[1] : "", "source",
+                                    v[2] ? v[2] : "", "n", (json_int_t)num(v[3])));
+    return 0;
+}
+
+static int on_alert(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    acc_t *a = ud;
+    json_t *b = json_object_get(a->brands, v[2] ? v[2] : "");
+    if (!b) /* an alert about a brand without mentions in the window */
+        b = brand_get(a, v[2] ? v[2] : "");
+    json_t *fields = v[11] ? json_loads(v[11], 0, NULL) : NULL;
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:f}", "id", v[0] ? v[0] : "",
+                          "event", v[1] ? v[1] : "", "series", v[5] ? v[5] : "", "owner",
+                          v[3] ? v[3] : "", "network", v[4] ? v[4] : "", "bucket_start",
+                          (json_int_t)num(v[6]), "bucket_end", (json_int_t)num(v[7]), "count",
+                          (json_int_t)num(v[8]), "total", (json_int_t)num(v[9]), "p_value",
+                          v[10] ? strtod(v[10], NULL) : -1.0);
+    json_t *terms = json_object_get(fields, "terms"), *urls = json_object_get(fields, "urls");
+    json_object_set_new(o, "terms", json_is_array(terms) ? json_incref(terms) : json_array());
+    json_object_set_new(o, "urls", json_is_array(urls) ? json_incref(urls) : json_array());
+    json_decref(fields);
+    json_array_append_new(json_object_get(b, "alerts"), o);
+    return 0;
+}
+
+static int by_total(const void *x, const void *y)
+{
+    const json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
+    json_int_t ta = json_integer_value(json_object_get(a, "total"));
+    json_int_t tb = json_integer_value(json_object_get(b, "total"));
+    if (ta != tb)
+        return ta > tb ? -1 : 1;
+    return strcmp(json_string_value(json_object_get(a, "name")),
+                  json_string_value(json_object_get(b, "name")));
+}
+
+int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **out, char *err,
+                      size_t errlen)
+{
+    acc_t a = {.brands = json_object()};
+    a.day0 = o->since / ES_REPORT_DAY;
+    a.ndays = o->now / ES_REPORT_DAY - a.day0 + 1;
+    json_t *m = json_object();
+    json_object_set_new(m, "day0", json_integer(a.day0));
+    json_object_set_new(m, "ndays", json_integer(a.ndays));
+    int has = 0;
+    int rc = es_report_db_has_tables(db, &has, err, errlen);
+    json_object_set_new(m, "has_tables", json_boolean(has));
+    char since[32];
+    snprintf(since, sizeof since, "%" PRId64, o->since);
+    const char *params[] = {since, o->brand};
+    static const char *const q_labels =
+        "SELECT coalesce(brand, ''), sentiment_label, count(*) FROM mentions" ES_REPORT_MENTION_WHERE
+        " GROUP BY coalesce(brand, ''), sentiment_label";
+    static const char *const q_days =
+        "SELECT coalesce(brand, ''), " ES_REPORT_MENTION_TIME " / 86400, count(*),"
+        " sum(CASE WHEN sentiment_label = 'negative' THEN 1 ELSE 0 END) FROM mentions" ES_REPORT_MENTION_WHERE
+        " GROUP BY coalesce(brand, ''), " ES_REPORT_MENTION_TIME " / 86400";
+    static const char *const q_channels =
+        "SELECT coalesce(brand, ''), network, coalesce(source, ''), count(*) FROM mentions" ES_REPORT_MENTION_WHERE
+        " GROUP BY coalesce(brand, ''), network, coalesce(source, '')"
+        " ORDER BY count(*) DESC, network, coalesce(source, '')";
+    static const char *const q_alerts =
+        "SELECT id, event, coalesce(brand, ''), owner, network, series, bucket_start, bucket_end,"
+        " count, total, p_value, fields FROM alerts"
+        " WHERE coalesce(bucket_start, received_at) >= CAST(?1 AS BIGINT)"
+        " AND (CAST(?2 AS TEXT) IS NULL OR brand = CAST(?2 AS TEXT))"
+        " ORDER BY coalesce(bucket_start, received_at), id";
+    if (rc == 0 && has) {
+        rc = es_report_db_query(db, q_labels, 2, params, on_label, &a, err, errlen);
+        if (rc == 0)
+            rc = es_report_db_query(db, q_days, 2, params, on_day, &a, err, errlen);
+        if (rc == 0)
+            rc = es_report_db_query(db, q_channels, 2, params, on_channel, &a, err, errlen);
+        if (rc == 0)
+            rc = es_report_db_query(db, q_alerts, 2, params, on_alert, &a, err, errlen);
+    }
+    /* Brands as an array, the largest first. */
+    size_t n = json_object_size(a.brands), i = 0;
+    json_t **v = calloc(n ? n : 1, sizeof *v);
+    const char *k;
+    json_t *b;
+    json_object_foreach(a.brands, k, b) v[i++] = b;
+    if (n)
+        qsort(v, n, sizeof *v, by_total);
+    json_t *arr = json_array();
+    for (i = 0; i < n; i++)
+        json_array_append(arr, v[i]);
+    free(v);
+    json_object_set_new(m, "brands", arr);
+    json_decref(a.brands);
+    if (rc == 0 && has)
+        rc = es_report_issues(db, o, m, err, errlen);
+    if (rc < 0) {
+        json_decref(m);
+        return rc;
+    }
+    *out = m;
+    return 0;
+}

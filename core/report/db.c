@@ -1,0 +1,216 @@
+/*
+ * The report's read-only access to the sql sink's database: SQLite through
+ * sqlite3, PostgreSQL through libpq's synchronous API (a CLI waits anyway).
+ * Queries are written once with ?N placeholders and every value is bound.
+ */
+#include "report.h"
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin.h"
+#include "util.h"
+
+struct es_report_db {
+    sqlite3 *lite;
+    PGconn *pg;
+    char *label;
+};
+
+static int has_prefix(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+static int open_pg(const char *dsn, es_report_db_t *db, char *err, size_t errlen)
+{
+    db->pg = PQconnectdb(dsn);
+    if (!db->pg)
+        return ES_ENOMEM;
+    if (PQstatus(db->pg) != CONNECTION_OK) {
+        /* libpq's message names host and reason, never the password. */
+        snprintf(err, errlen, "cannot connect to PostgreSQL: %s", PQerrorMessage(db->pg));
+        size_t l = strlen(err);
+        while (l && (err[l - 1] == '\n' || err[l - 1] == ' '))
+            err[--l] = '\0';
+        return ES_EDB;
+    }
+    PGresult *r = PQexec(db->pg, "SET default_transaction_read_only = on");
+    PQclear(r);
+    const char *host = PQhost(db->pg);
+    db->label = es_asprintf("PostgreSQL database %s on %s", PQdb(db->pg),
+                            host && *host ? host : "local socket");
+    return db->label ? 0 : ES_ENOMEM;
+}
+
+static int open_sqlite(const char *path, es_report_db_t *db, char *err, size_t errlen)
+{
+    if (sqlite3_open_v2(path, &db->lite, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", path,
+                 db->lite ? sqlite3_errmsg(db->lite) : "out of memory");
+        return ES_ENOENT;
+    }
+    sqlite3_busy_timeout(db->lite, 5000);
+    /* Opening is lazy: read the schema now so a file that is not a
+     * database is named here rather than in the first query. */
+    char *e = NULL;
+    if (sqlite3_exec(db->lite, "SELECT count(*) FROM sqlite_master", NULL, NULL, &e) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot read %s: %s", path, e ? e : sqlite3_errmsg(db->lite));
+        sqlite3_free(e);
+        return ES_EDB;
+    }
+    db->label = es_asprintf("SQLite database %s", path);
+    return db->label ? 0 : ES_ENOMEM;
+}
+
+int es_report_db_open(const char *dsn, const char *state_dir, es_report_db_t **out, char *err,
+                      size_t errlen)
+{
+    es_report_db_t *db = calloc(1, sizeof *db);
+    if (!db)
+        return ES_ENOMEM;
+    int rc;
+    if (dsn && (has_prefix(dsn, "postgresql://") || has_prefix(dsn, "postgres://"))) {
+        rc = open_pg(dsn, db, err, errlen);
+    } else {
+        const char *p = !dsn || !*dsn ? "" : has_prefix(dsn, "sqlite:") ? dsn + 7 : dsn;
+        char *path;
+        if (!*p)
+            path = es_asprintf("%s/earshot.db", state_dir);
+        else if (*p == '/' || !has_prefix(dsn, "sqlite:"))
+            path = es_strdup(p); /* a bare path is the user's, relative to the cwd */
+        else
+            path = es_asprintf("%s/%s", state_dir, p);
+        rc = path ? open_sqlite(path, db, err, errlen) : ES_ENOMEM;
+        free(path);
+    }
+    if (rc < 0) {
+        es_report_db_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+void es_report_db_close(es_report_db_t *db)
+{
+    if (!db)
+        return;
+    if (db->lite)
+        sqlite3_close(db->lite);
+    if (db->pg)
+        PQfinish(db->pg);
+    free(db->label);
+    free(db);
+}
+
+const char *es_report_db_label(const es_report_db_t *db)
+{
+    return db->label;
+}
+
+static int copy_first(void *ud, int ncols, const char *const *v)
+{
+    if (ncols > 0 && v[0])
+        snprintf(ud, 32, "%s", v[0]);
+    return 0;
+}
+
+int es_report_db_has_tables(es_report_db_t *db, int *has, char *err, size_t errlen)
+{
+    static const char *lite =
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('mentions', 'alerts')";
+    static const char *pg = "SELECT count(*) FROM information_schema.tables"
+                            " WHERE table_schema = current_schema() AND table_name IN ('mentions', 'alerts')";
+    char n[32] = "0";
+    int rc = es_report_db_query(db, db->pg ? pg : lite, 0, NULL, copy_first, n, err, errlen);
+    *has = rc == 0 && atoi(n) == 2;
+    return rc;
+}
+
+/* ?N -> $N; the report's SQL has no '?' inside literals. */
+static char *pg_sql(const char *sql)
+{
+    char *o = es_strdup(sql);
+    for (char *p = o; p && *p; p++)
+        if (*p == '?')
+            *p = '$';
+    return o;
+}
+
+static int query_pg(es_report_db_t *db, const char *sql, int np, const char *const *params,
+                    es_report_row_fn fn, void *ud, char *err, size_t errlen)
+{
+    char *q = pg_sql(sql);
+    if (!q)
+        return ES_ENOMEM;
+    PGresult *r = PQexecParams(db->pg, q, np, NULL, params, NULL, NULL, 0);
+    free(q);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
+        snprintf(err, errlen, "PostgreSQL: %s", PQresultErrorMessage(r));
+        size_t l = strlen(err);
+        while (l && (err[l - 1] == '\n' || err[l - 1] == ' '))
+            err[--l] = '\0';
+        PQclear(r);
+        return ES_EDB;
+    }
+    int nrows = PQntuples(r), ncols = PQnfields(r);
+    const char **v = calloc((size_t)ncols + 1, sizeof *v);
+    int rc = v ? 0 : ES_ENOMEM;
+    for (int i = 0; rc == 0 && i < nrows; i++) {
+        for (int c = 0; c < ncols; c++)
+            v[c] = PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
+        if (fn && fn(ud, ncols, v))
+            break;
+    }
+    free(v);
+    PQclear(r);
+    return rc;
+}
+
+static int query_lite(es_report_db_t *db, const char *sql, int np, const char *const *params,
+                      es_report_row_fn fn, void *ud, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->lite, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "SQLite: %s", sqlite3_errmsg(db->lite));
+        return ES_EDB;
+    }
+    for (int i = 0; i < np; i++) {
+        if (params[i])
+            sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, i + 1);
+    }
+    int ncols = sqlite3_column_count(st), rc;
+    const char **v = calloc((size_t)ncols + 1, sizeof *v);
+    if (!v) {
+        sqlite3_finalize(st);
+        return ES_ENOMEM;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < ncols; c++)
+            v[c] = (const char *)sqlite3_column_text(st, c);
+        if (fn && fn(ud, ncols, v)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    free(v);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "SQLite: %s", sqlite3_errmsg(db->lite));
+        sqlite3_finalize(st);
+        return ES_EDB;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int es_report_db_query(es_report_db_t *db, const char *sql, int nparams, const char *const *params,
+                       es_report_row_fn fn, void *ud, char *err, size_t errlen)
+{
+    return db->pg ? query_pg(db, sql, nparams, params, fn, ud, err, errlen)
+                  : query_lite(db, sql, nparams, params, fn, ud, err, errlen);
+}

@@ -1,0 +1,280 @@
+/*
+ * Top negative issues per day: the words over-represented in one day's
+ * negative mentions of a brand compared with all its mentions of the
+ * window, the spike detector's alert terms first when an alert was raised
+ * that day. Words are cut the detector's way (core/spike/terms.c).
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin.h"
+#include "spike/internal.h"
+
+#define MAX_TERMS 5
+#define MAX_URLS 3
+#define MAX_DAYS_PER_BRAND 7
+#define MAX_DOCS_PER_DAY 200
+
+typedef struct {
+    es_spike_map_t stop;
+    json_t *base;  /* brand -> {"n": docs, "w": {word: docs}} */
+    json_t *days;  /* "brand\x1fday" -> {"brand", "day", "n", "w": {word: n}, "docs": [[url, words...]]} */
+    int64_t day0, ndays;
+} ctx_t;
+
+static void words_of(ctx_t *c, const char *title, const char *text, json_t *into_counts,
+                     json_t *doc)
+{
+    char w[ES_SPIKE_MAX_WORDS][ES_SPIKE_WORD_MAX];
+    size_t lt = title ? strlen(title) : 0, lx = text ? strlen(text) : 0;
+    char *all = malloc(lt + lx + 2);
+    if (!all)
+        return;
+    memcpy(all, title ? title : "", lt);
+    all[lt] = ' ';
+    memcpy(all + lt + 1, text ? text : "", lx);
+    all[lt + 1 + lx] = '\0';
+    size_t n = es_spike_words(&c->stop, all, w);
+    free(all);
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_object_get(into_counts, w[i]);
+        json_object_set_new(into_counts, w[i], json_integer(v ? json_integer_value(v) + 1 : 1));
+        if (doc)
+            json_array_append_new(doc, json_string(w[i]));
+    }
+}
+
+static int on_base(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    ctx_t *c = ud;
+    const char *brand = v[0] ? v[0] : "";
+    json_t *b = json_object_get(c->base, brand);
+    if (!b) {
+        b = json_pack("{s:i, s:o}", "n", 0, "w", json_object());
+        json_object_set_new(c->base, brand, b);
+    }
+    json_object_set_new(b, "n", json_integer(json_integer_value(json_object_get(b, "n")) + 1));
+    words_of(c, v[1], v[2], json_object_get(b, "w"), NULL);
+    return 0;
+}
+
+static int on_negative(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    ctx_t *c = ud;
+    const char *brand = v[0] ? v[0] : "";
+    int64_t day = v[1] ? strtoll(v[1], NULL, 10) : 0;
+    if (day < c->day0 || day >= c->day0 + c->ndays)
+        return 0;
+    char key[600];
+    snprintf(key, sizeof key, "%.500s\x1f%" PRId64, brand, day);
+    json_t *d = json_object_get(c->days, key);
+    if (!d) {
+        d = json_pack("{s:s, s:I, s:i, s:o, s:o}", "brand", brand, "day", (json_int_t)day, "n", 0, "w",
+                      json_object(), "docs", json_array());
+        json_object_set_new(c->days, key, d);
+    }
+    json_object_set_new(d, "n", json_integer(json_integer_value(json_object_get(d, "n")) + 1));
+    json_t *docs = json_object_get(d, "docs"), *doc = NULL;
+    if (v[4] && es_report_href_ok(v[4]) && json_array_size(docs) < MAX_DOCS_PER_DAY) {
+        doc = json_array();
+        json_array_append_new(doc, json_string(v[4]));
+        json_array_append_new(docs, doc);
+    }
+    words_of(c, v[2], v[3], json_object_get(d, "w"), doc);
+    return 0;
+}
+
+typedef struct {
+    const char *term;
+    json_int_t count;
+    double lift, score;
+} cand_t;
+
+static int by_score(const void *x, const void *y)
+{
+    const cand_t *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return strcmp(a->term, b->term);
+}
+
+static int has_term(json_t *terms, const char *t)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(terms, i, x) if (!strcmp(json_string_value(json_object_get(x, "term")), t)) return 1;
+    return 0;
+}
+
+static int has_url(json_t *urls, const char *u)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(urls, i, x) if (!strcmp(json_string_value(x), u)) return 1;
+    return 0;
+}
+
+/* The issue of one brand on one day: alert terms first, then computed. */
+static json_t *issue_of(ctx_t *c, json_t *brand, int64_t day, json_t *d)
+{
+    json_t *terms = json_array(), *urls = json_array();
+    int from_alert = 0;
+    size_t i;
+    json_t *al;
+    json_array_foreach(json_object_get(brand, "alerts"), i, al) {
+        const char *ev = json_string_value(json_object_get(al, "event"));
+        int64_t s = json_integer_value(json_object_get(al, "bucket_start"));
+        if (s / ES_REPORT_DAY != day || (ev && strstr(ev, "_ended")))
+            continue;
+        from_alert = 1;
+        size_t j;
+        json_t *t;
+        json_array_foreach(json_object_get(al, "terms"), j, t) {
+            const char *term = json_string_value(json_object_get(t, "term"));
+            if (term && !has_term(terms, term) && json_array_size(terms) < MAX_TERMS)
+                json_array_append_new(terms, json_pack("{s:s, s:I, s:f}", "term", term, "count",
+                                                       json_integer_value(json_object_get(t, "count")),
+                                                       "lift", json_number_value(json_object_get(t, "lift"))));
+        }
+        json_array_foreach(json_object_get(al, "urls"), j, t) {
+            const char *u = json_string_value(t);
+            if (u && es_report_href_ok(u) && !has_url(urls, u) && json_array_size(urls) < MAX_URLS)
+                json_array_append_new(urls, json_string(u));
+        }
+    }
+    json_int_t nd = d ? json_integer_value(json_object_get(d, "n")) : 0;
+    if (d && json_array_size(terms) < MAX_TERMS) {
+        json_t *b = json_object_get(c->base, json_string_value(json_object_get(brand, "name")));
+        double nb = (double)json_integer_value(json_object_get(b, "n"));
+        json_t *bw = json_object_get(b, "w"), *w = json_object_get(d, "w");
+        size_t nw = json_object_size(w), k = 0;
+        cand_t *cv = calloc(nw ? nw : 1, sizeof *cv);
+        const char *term;
+        json_t *cnt;
+        json_int_t min = nd >= 4 ? 2 : 1;
+        json_object_foreach(w, term, cnt) {
+            json_int_t n = json_integer_value(cnt);
+            double base = (double)json_integer_value(json_object_get(bw, term));
+            double lift = ((double)n / (double)nd) / ((base + 1) / (nb + 1));
+            if (!cv || n < min || lift <= 1.0)
+                continue;
+            cv[k++] = (cand_t){term, n, lift, (double)n * log(lift)};
+        }
+        if (k)
+            qsort(cv, k, sizeof *cv, by_score);
+        for (size_t j = 0; j < k && json_array_size(terms) < MAX_TERMS; j++)
+            if (!has_term(terms, cv[j].term))
+                json_array_append_new(terms, json_pack("{s:s, s:I, s:f}", "term", cv[j].term, "count",
+                                                       cv[j].count, "lift", cv[j].lift));
+        free(cv);
+        /* Examples: negative mentions of the day using a listed word. */
+        json_t *doc;
+        json_array_foreach(json_object_get(d, "docs"), i, doc) {
+            if (json_array_size(urls) >= MAX_URLS)
+                break;
+            const char *u = json_string_value(json_array_get(doc, 0));
+            int hit = 0;
+            for (size_t j = 1; j < json_array_size(doc) && !hit; j++)
+                hit = has_term(terms, json_string_value(json_array_get(doc, j)));
+            if (hit && !has_url(urls, u))
+                json_array_append_new(urls, json_string(u));
+        }
+    }
+    return json_pack("{s:I, s:I, s:b, s:o, s:o}", "day", (json_int_t)day, "negatives", nd,
+                     "from_alert", from_alert, "terms", terms, "urls", urls);
+}
+
+static int by_weight(const void *x, const void *y)
+{
+    const json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
+    int fa = json_is_true(json_object_get(a, "from_alert")), fb = json_is_true(json_object_get(b, "from_alert"));
+    if (fa != fb)
+        return fb - fa;
+    json_int_t na = json_integer_value(json_object_get(a, "negatives"));
+    json_int_t nb = json_integer_value(json_object_get(b, "negatives"));
+    if (na != nb)
+        return na > nb ? -1 : 1;
+    return json_integer_value(json_object_get(b, "day")) > json_integer_value(json_object_get(a, "day")) ? 1 : -1;
+}
+
+static int by_day_desc(const void *x, const void *y)
+{
+    json_int_t a = json_integer_value(json_object_get(*(json_t *const *)x, "day"));
+    json_int_t b = json_integer_value(json_object_get(*(json_t *const *)y, "day"));
+    return a == b ? 0 : a > b ? -1 : 1;
+}
+
+/* Issues of one brand: its busiest negative days (alert days first). */
+static void brand_issues(ctx_t *c, json_t *brand)
+{
+    const char *name = json_string_value(json_object_get(brand, "name"));
+    json_t *all = json_array();
+    for (int64_t day = c->day0; day < c->day0 + c->ndays; day++) {
+        char key[600];
+        snprintf(key, sizeof key, "%.500s\x1f%" PRId64, name, day);
+        json_t *d = json_object_get(c->days, key);
+        int alert = 0;
+        size_t i;
+        json_t *al;
+        json_array_foreach(json_object_get(brand, "alerts"), i, al) {
+            const char *ev = json_string_value(json_object_get(al, "event"));
+            if (json_integer_value(json_object_get(al, "bucket_start")) / ES_REPORT_DAY == day &&
+                !(ev && strstr(ev, "_ended")))
+                alert = 1;
+        }
+        if (d || alert)
+            json_array_append_new(all, issue_of(c, brand, day, d));
+    }
+    size_t n = json_array_size(all);
+    json_t **v = calloc(n ? n : 1, sizeof *v);
+    for (size_t i = 0; v && i < n; i++)
+        v[i] = json_array_get(all, i);
+    if (v && n) {
+        qsort(v, n, sizeof *v, by_weight);
+        if (n > MAX_DAYS_PER_BRAND)
+            n = MAX_DAYS_PER_BRAND;
+        qsort(v, n, sizeof *v, by_day_desc);
+    }
+    json_t *out = json_object_get(brand, "issues");
+    for (size_t i = 0; v && i < n; i++)
+        json_array_append(out, v[i]);
+    free(v);
+    json_decref(all);
+}
+
+int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
+                     size_t errlen)
+{
+    ctx_t c = {.base = json_object(), .days = json_object()};
+    c.day0 = json_integer_value(json_object_get(model, "day0"));
+    c.ndays = json_integer_value(json_object_get(model, "ndays"));
+    int rc = es_spike_stopwords_load(&c.stop);
+    char since[32];
+    snprintf(since, sizeof since, "%" PRId64, o->since);
+    const char *params[] = {since, o->brand};
+    if (rc == 0)
+        rc = es_report_db_query(db,
+                                "SELECT coalesce(brand, ''), title, text FROM mentions" ES_REPORT_MENTION_WHERE,
+                                2, params, on_base, &c, err, errlen);
+    if (rc == 0)
+        rc = es_report_db_query(db,
+                                "SELECT coalesce(brand, ''), " ES_REPORT_MENTION_TIME " / 86400, title, text, url"
+                                " FROM mentions" ES_REPORT_MENTION_WHERE " AND sentiment_label = 'negative'"
+                                " ORDER BY " ES_REPORT_MENTION_TIME ", id",
+                                2, params, on_negative, &c, err, errlen);
+    if (rc == 0) {
+        size_t i;
+        json_t *b;
+        json_array_foreach(json_object_get(model, "brands"), i, b) brand_issues(&c, b);
+    }
+    es_spike_map_free(&c.stop);
+    json_decref(c.base);
+    json_decref(c.days);
+    return rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * The page: a header saying what was read and for which window, then the
+ * sections. Styles are inline in <style>; no script, no external asset,
+ * so the file can be mailed or archived as is.
+ */
+#include "report.h"
+
+#include <string.h>
+
+#include "plugin.h"
+
+static const char css[] =
+    "body{font:14px/1.45 -apple-system,'Segoe UI',Roboto,'DejaVu Sans',Arial,sans-serif;color:#1f2933;"
+    "background:#f5f7fa;margin:0}"
+    "main{max-width:1040px;margin:0 auto;padding:24px 20px 60px}"
+    "header h1{font-size:26px;margin:0 0 4px}"
+    "header p{margin:2px 0;color:#52606d}"
+    "section{background:#fff;border:1px solid #dde3ea;border-radius:6px;padding:16px 20px;margin:18px 0}"
+    "section h2{font-size:19px;margin:0 0 6px}"
+    "section h3{font-size:15px;margin:16px 0 4px}"
+    "p.note{color:#616e7c;margin:4px 0 10px;font-size:13px}"
+    "p.empty{color:#7b8794;font-style:italic}"
+    "svg{display:block;max-width:100%;height:auto}"
+    "svg text{font-family:'DejaVu Sans',Arial,sans-serif;fill:#323f4b}"
+    "svg .axis{stroke:#9aa5b1;stroke-width:1}"
+    "svg .grid{stroke:#e4e7eb;stroke-width:1}"
+    "table{border-collapse:collapse;width:100%;margin:8px 0 4px;font-size:13px}"
+    "th,td{border-bottom:1px solid #e4e7eb;padding:4px 8px;text-align:left;vertical-align:top}"
+    "th{background:#f0f4f8;font-weight:600}"
+    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "td.text{max-width:340px;overflow-wrap:anywhere}"
+    ".grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:4px 16px}"
+    ".chip{display:inline-block;background:#fde8e8;color:#8a1c1c;border-radius:10px;padding:0 8px;"
+    "margin:1px 2px;white-space:nowrap}"
+    ".badge{display:inline-block;background:#e8890c;color:#fff;border-radius:3px;padding:0 5px;"
+    "font-size:11px;margin-left:4px}"
+    "a{color:#1f5fa8;overflow-wrap:anywhere}"
+    "nav a{margin-right:12px}";
+
+int es_report_render(FILE *f, const es_report_page_t *p)
+{
+    char from[32], to[32], gen[40];
+    es_report_fmt_time(p->opts->since, from, sizeof from);
+    es_report_fmt_time(p->opts->now, to, sizeof to);
+    es_report_fmt_time(p->opts->now, gen, sizeof gen);
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+          "img-src data:\">\n<title>earshot report",
+          f);
+    if (p->opts->brand) {
+        fputs(" \xE2\x80\x94 ", f);
+        es_report_esc(f, p->opts->brand, 0, 0);
+    }
+    fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<header>\n<h1>earshot report", css);
+    if (p->opts->brand) {
+        fputs(": ", f);
+        es_report_esc(f, p->opts->brand, 0, 0);
+    }
+    fprintf(f, "</h1>\n<p>Mentions from <b>%s</b> to <b>%s</b>.</p>\n<p>Source: ", from, to);
+    es_report_esc(f, p->db_label, 0, 0);
+    fprintf(f, ". Generated %s.</p>\n", gen);
+    fputs("<nav><a href=\"#sentiment\">Sentiment</a><a href=\"#timeline\">Over time</a>"
+          "<a href=\"#channels\">Channels</a><a href=\"#issues\">Negative issues</a>"
+          "<a href=\"#responses\">Responses</a><a href=\"#accounts\">Accounts</a></nav>\n</header>\n",
+          f);
+    if (!json_is_true(json_object_get(p->model, "has_tables")))
+        fputs("<section id=\"no-data\"><h2>No data yet</h2><p class=\"empty\">The database has no earshot "
+              "tables yet: the sql sink creates them on its first write. Configure a <code>plugin = sql</code> "
+              "sink, run the agent, then build the report again.</p></section>\n",
+              f);
+    es_report_section_sentiment(f, p);
+    es_report_section_timeline(f, p);
+    es_report_section_channels(f, p);
+    es_report_section_issues(f, p);
+    es_report_section_responses(f, p);
+    es_report_section_accounts(f, p);
+    fputs("</main>\n</body>\n</html>\n", f);
+    return ferror(f) ? ES_EIO : 0;
+}

@@ -1,0 +1,109 @@
+/*
+ * `earshot report`: reads the sql sink's database (SQLite or PostgreSQL)
+ * and the state DB's reconciliation, and writes one self-contained HTML
+ * page with inline SVG charts. Internal to core/report/.
+ */
+#ifndef ES_REPORT_H
+#define ES_REPORT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- the sink's database (db.c) ----------------------------------------- */
+
+typedef struct es_report_db es_report_db_t;
+
+/* Opens `dsn` read-only: "sqlite:PATH" (relative to state_dir), a bare
+ * path, or "postgresql://..." / "postgres://..." (libpq, synchronous).
+ * 0, or ES_ENOENT / ES_EDB / ES_ENOMEM with a reason in err. */
+int es_report_db_open(const char *dsn, const char *state_dir, es_report_db_t **out, char *err,
+                      size_t errlen);
+void es_report_db_close(es_report_db_t *db);
+/* What the page says it read: "SQLite PATH" or "PostgreSQL db on host"
+ * (never a password). */
+const char *es_report_db_label(const es_report_db_t *db);
+/* Sets *has to 1 when the sink's mentions and alerts tables exist. */
+int es_report_db_has_tables(es_report_db_t *db, int *has, char *err, size_t errlen);
+
+/* One row: ncols values as text, NULL for SQL NULL. Non-zero stops. */
+typedef int (*es_report_row_fn)(void *ud, int ncols, const char *const *vals);
+/* Runs `sql`, written with ?1..?N placeholders (rewritten to $N for
+ * PostgreSQL), values bound as text (NULL allowed). 0 or ES_EDB. */
+int es_report_db_query(es_report_db_t *db, const char *sql, int nparams, const char *const *params,
+                       es_report_row_fn fn, void *ud, char *err, size_t errlen);
+
+/* ---- the data of the page (collect.c, issues.c) ------------------------- */
+
+#define ES_REPORT_DAY 86400
+
+typedef struct es_report_opts {
+    int64_t since, now;   /* seconds; the window is [since, now] */
+    const char *brand;    /* NULL: every brand */
+} es_report_opts_t;
+
+/* Builds the model rendered by es_report_render:
+ * {"day0": first day index, "ndays": n, "has_tables": bool,
+ *  "brands": [{"name", "total", "labels": {positive, neutral, negative,
+ *     unscored}, "days": [[n, negative] x ndays], "channels": [{network,
+ *     source, n}] (largest first), "alerts": [{id, event, series, owner,
+ *     network, bucket_start, bucket_end, count, total, p_value, terms,
+ *     urls}], "issues": [{day, negatives, from_alert, terms: [{term,
+ *     count, lift}], urls: []}]}] (largest brand first)}.
+ * 0 or ES_EDB / ES_ENOMEM with a reason in err. */
+int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **out, char *err,
+                      size_t errlen);
+
+/* Adds "issues" to every brand of the model: the over-represented words
+ * of each day's negative mentions against all the brand's mentions of
+ * the window, merged with the terms of that day's alerts. */
+int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
+                     size_t errlen);
+
+/* Shared WHERE clause of the mention queries: ?1 since, ?2 brand or NULL. */
+#define ES_REPORT_MENTION_TIME "coalesce(created_at, received_at)"
+#define ES_REPORT_MENTION_WHERE                                                     \
+    " WHERE " ES_REPORT_MENTION_TIME " >= CAST(?1 AS BIGINT)"                       \
+    " AND (CAST(?2 AS TEXT) IS NULL OR brand = CAST(?2 AS TEXT))"
+
+/* ---- HTML and SVG output (html.c, svg.c, render.c, sections.c) ---------- */
+
+/* Writes s HTML-escaped (& < > " '), invalid UTF-8 as U+FFFD, control
+ * characters as spaces. When max_px > 0 the text is cut to fit about
+ * max_px pixels at font_px and ends with an ellipsis; returns 1 if cut. */
+int es_report_esc(FILE *f, const char *s, double max_px, double font_px);
+/* Estimated rendered width of s in pixels at font_px (sans-serif). */
+double es_report_text_px(const char *s, double font_px);
+/* Writes s as an href when it is an http(s) URL; 0 when it is not (the
+ * caller prints it as text). */
+int es_report_href_ok(const char *s);
+/* "2026-11-23" / "Nov 23" / "2026-11-23 14:05" (UTC). */
+void es_report_fmt_day(int64_t day, char *buf, size_t n);
+void es_report_fmt_day_short(int64_t day, char *buf, size_t n);
+void es_report_fmt_time(int64_t t, char *buf, size_t n);
+/* "45 s", "12 min", "3.5 h", "2.1 d". */
+void es_report_fmt_duration(int64_t s, char *buf, size_t n);
+/* A "nice" axis step (1, 2, 5 x 10^k) giving at most max_ticks ticks. */
+double es_report_nice_step(double max, int max_ticks);
+
+typedef struct es_report_page {
+    const es_report_opts_t *opts;
+    const char *db_label;
+    json_t *model;       /* es_report_collect */
+    json_t *recon;       /* es_reconcile_collect, or NULL */
+    const char *recon_error; /* why recon is NULL */
+} es_report_page_t;
+
+/* The sections (sections.c, accounts.c); each writes one <section>. */
+void es_report_section_sentiment(FILE *f, const es_report_page_t *p);
+void es_report_section_timeline(FILE *f, const es_report_page_t *p);
+void es_report_section_channels(FILE *f, const es_report_page_t *p);
+void es_report_section_issues(FILE *f, const es_report_page_t *p);
+void es_report_section_responses(FILE *f, const es_report_page_t *p);
+void es_report_section_accounts(FILE *f, const es_report_page_t *p);
+
+/* The whole page. 0 or ES_EIO. */
+int es_report_render(FILE *f, const es_report_page_t *p);
+
+#endif

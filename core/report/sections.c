@@ -1,0 +1,481 @@
+/*
+ * The chart sections: sentiment per brand, volume and negative share over
+ * time with alerts, channels, negative issues per day, responses per team.
+ * Every label is measured and cut to its slot so nothing overlaps, for one
+ * brand or twenty.
+ */
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "svg.h"
+
+static const char *bname(json_t *b)
+{
+    const char *n = json_string_value(json_object_get(b, "name"));
+    return n && *n ? n : "(no brand)";
+}
+
+static long long jint(json_t *o, const char *k)
+{
+    return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static void empty(FILE *f, const es_report_page_t *p, const char *what)
+{
+    char from[40];
+    es_report_fmt_time(p->opts->since, from, sizeof from);
+    fprintf(f, "<p class=\"empty\">%s since %s.</p>\n", what, from);
+}
+
+/* ---- sentiment per brand ----------------------------------------------- */
+
+static const char *const LABELS[] = {"positive", "neutral", "negative", "unscored"};
+static const char *const LCOLORS[] = {RP_POS, RP_NEU, RP_NEG, RP_UNS};
+
+void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
+{
+    json_t *brands = json_object_get(p->model, "brands");
+    size_t n = json_array_size(brands), i;
+    json_t *b;
+    fputs("<section id=\"sentiment\">\n<h2>Mentions and sentiment by brand</h2>\n", f);
+    long long max = 0, uns = 0;
+    json_array_foreach(brands, i, b) {
+        if (jint(b, "total") > max)
+            max = jint(b, "total");
+        uns += jint(json_object_get(b, "labels"), "unscored");
+    }
+    if (!max) {
+        empty(f, p, "No mentions");
+        fputs("</section>\n", f);
+        return;
+    }
+    fputs("<p class=\"note\">Bar length: mentions in the window; colours: share of each sentiment label.</p>\n", f);
+    const double W = 1000, LW = 190, RW = 170, top = 40, row = 26, bh = 16;
+    double aw = W - LW - RW - 10, h = top + (double)n * row + 46;
+    double step = es_report_nice_step((double)max, 6), amax = ceil((double)max / step) * step;
+    rp_svg_open(f, W, h, "Mentions per brand by sentiment label");
+    rp_legend_t leg[4];
+    int nl = 0;
+    for (int l = 0; l < 4; l++)
+        if (l < 3 || uns)
+            leg[nl++] = (rp_legend_t){'r', LCOLORS[l], LABELS[l]};
+    rp_svg_legend(f, LW, 18, leg, nl);
+    double axis_y = top + (double)n * row + 2;
+    rp_svg_xaxis(f, LW, LW + aw, axis_y, top - 6, amax, step, 0, "mentions");
+    json_array_foreach(brands, i, b) {
+        double y = top + (double)i * row;
+        json_t *lab = json_object_get(b, "labels");
+        long long tot = jint(b, "total");
+        rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, bname(b));
+        double x = LW;
+        for (int l = 0; l < 4; l++) {
+            long long c = jint(lab, LABELS[l]);
+            if (!c)
+                continue;
+            double w = (double)c / amax * aw;
+            fputs("<rect data-brand=\"", f);
+            es_report_esc(f, json_string_value(json_object_get(b, "name")), 0, 0);
+            fprintf(f, "\" data-label=\"%s\" data-count=\"%lld\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
+                       "fill=\"%s\"><title>",
+                    LABELS[l], c, x, y, w, bh, LCOLORS[l]);
+            es_report_esc(f, bname(b), 0, 0);
+            fprintf(f, ": %lld %s (%.1f%%)</title></rect>\n", c, LABELS[l], 100.0 * (double)c / (double)tot);
+            x += w;
+        }
+        char t[32], lab2[64];
+        rp_fmt_int(tot, t, sizeof t);
+        snprintf(lab2, sizeof lab2, "%s \xC2\xB7 %.0f%% negative", t,
+                 100.0 * (double)jint(lab, "negative") / (double)(tot ? tot : 1));
+        rp_svg_text(f, x + 6, y + bh - 3, "start", 11, RW + (LW + aw - x) - 8, NULL, lab2);
+    }
+    rp_svg_close(f);
+    /* The exact figures. */
+    fputs("<table class=\"sentiment\"><tr><th>Brand</th><th class=\"n\">Mentions</th><th class=\"n\">Positive</th>"
+          "<th class=\"n\">Neutral</th><th class=\"n\">Negative</th>",
+          f);
+    if (uns)
+        fputs("<th class=\"n\">Unscored</th>", f);
+    fputs("<th class=\"n\">Negative share</th><th class=\"n\">Alerts</th></tr>\n", f);
+    json_array_foreach(brands, i, b) {
+        json_t *lab = json_object_get(b, "labels");
+        long long tot = jint(b, "total");
+        if (!tot)
+            continue;
+        fputs("<tr><td>", f);
+        es_report_esc(f, bname(b), 0, 0);
+        fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
+                tot, jint(lab, "positive"), jint(lab, "neutral"), jint(lab, "negative"));
+        if (uns)
+            fprintf(f, "<td class=\"n\">%lld</td>", jint(lab, "unscored"));
+        size_t na = 0, k;
+        json_t *al;
+        json_array_foreach(json_object_get(b, "alerts"), k, al) {
+            const char *ev = json_string_value(json_object_get(al, "event"));
+            na += !(ev && strstr(ev, "_ended"));
+        }
+        fprintf(f, "<td class=\"n\">%.1f%%</td><td class=\"n\">%zu</td></tr>\n",
+                100.0 * (double)jint(lab, "negative") / (double)tot, na);
+    }
+    fputs("</table>\n</section>\n", f);
+}
+
+/* ---- volume and negative share over time -------------------------------- */
+
+static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
+{
+    long long day0 = jint(p->model, "day0"), nd = jint(p->model, "ndays");
+    json_t *days = json_object_get(b, "days"), *alerts = json_object_get(b, "alerts");
+    const double W = 1000, L = 64, R = 64, top = 40, H = 236, bottom = 58;
+    double pw = W - L - R, ph = H - top - bottom, slot = pw / (double)nd;
+    double bw = slot * 0.76 < 1 ? 1 : slot * 0.76;
+    long long vmax = 0, neg = 0, tot = 0;
+    for (long long d = 0; d < nd; d++) {
+        json_t *x = json_array_get(days, (size_t)d);
+        long long v = json_integer_value(json_array_get(x, 0));
+        vmax = v > vmax ? v : vmax;
+        tot += v;
+        neg += json_integer_value(json_array_get(x, 1));
+    }
+    size_t na = 0, i;
+    json_t *al;
+    json_array_foreach(alerts, i, al) {
+        const char *ev = json_string_value(json_object_get(al, "event"));
+        na += !(ev && strstr(ev, "_ended"));
+    }
+    fputs("<h3>", f);
+    es_report_esc(f, bname(b), 0, 0);
+    fprintf(f, " <small>\xE2\x80\x94 %lld mentions, %lld negative (%.1f%%), %zu alert%s</small></h3>\n", tot, neg,
+            tot ? 100.0 * (double)neg / (double)tot : 0.0, na, na == 1 ? "" : "s");
+    char aria[300];
+    snprintf(aria, sizeof aria, "Daily mentions and negative share of %.200s", bname(b));
+    rp_svg_open(f, W, H, aria);
+    static const rp_legend_t leg[] = {{'r', RP_NEG, "negative mentions"},
+                                      {'r', "#8fb3d9", "other mentions"},
+                                      {'l', RP_LINE, "negative share (right axis)"},
+                                      {'v', RP_ALERT, "alert raised"}};
+    rp_svg_legend(f, L, 16, leg, 4);
+    double step = es_report_nice_step((double)(vmax ? vmax : 1), 4);
+    double amax = ceil((double)(vmax ? vmax : 1) / step) * step;
+    double yb = top + ph;
+    /* Left axis: mentions per day; right axis: negative share. */
+    for (double v = 0; v <= amax + 1e-9; v += step) {
+        double y = yb - v / amax * ph;
+        char lab[32];
+        rp_fmt_int((long long)llround(v), lab, sizeof lab);
+        fprintf(f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", L, y, L + pw, y);
+        rp_svg_text(f, L - 6, y + 4, "end", 11, 0, NULL, lab);
+    }
+    for (int s = 0; s <= 100; s += 25) {
+        char lab[8];
+        snprintf(lab, sizeof lab, "%d%%", s);
+        rp_svg_text(f, L + pw + 6, yb - s / 100.0 * ph + 4, "start", 11, 0, NULL, lab);
+    }
+    fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", L, top, L, yb);
+    fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", L + pw, top, L + pw, yb);
+    fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", L, yb, L + pw, yb);
+    fprintf(f, "<text transform=\"translate(14 %.1f) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\" "
+               "font-weight=\"600\">mentions per day</text>\n",
+            top + ph / 2);
+    fprintf(f, "<text transform=\"translate(%.1f %.1f) rotate(90)\" text-anchor=\"middle\" font-size=\"12\" "
+               "font-weight=\"600\">negative share</text>\n",
+            W - 12, top + ph / 2);
+    /* Bars, and the share line broken over days without mentions. */
+    char path[64];
+    int pen = 0;
+    fprintf(f, "<g class=\"bars\">\n");
+    for (long long d = 0; d < nd; d++) {
+        json_t *x = json_array_get(days, (size_t)d);
+        long long v = json_integer_value(json_array_get(x, 0)), ng = json_integer_value(json_array_get(x, 1));
+        if (!v)
+            continue;
+        double x0 = L + (double)d * slot + (slot - bw) / 2, hn = (double)ng / amax * ph, ho = (double)(v - ng) / amax * ph;
+        char day[16];
+        es_report_fmt_day(day0 + d, day, sizeof day);
+        fprintf(f, "<g><title>%s: %lld mentions, %lld negative (%.0f%%)</title>", day, v, ng, 100.0 * (double)ng / (double)v);
+        fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"#8fb3d9\"/>", x0, yb - hn - ho, bw, ho);
+        fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/></g>\n", x0, yb - hn, bw, hn, RP_NEG);
+    }
+    fputs("</g>\n<path fill=\"none\" stroke=\"" RP_LINE "\" stroke-width=\"2\" stroke-linejoin=\"round\" d=\"", f);
+    for (long long d = 0; d < nd; d++) {
+        json_t *x = json_array_get(days, (size_t)d);
+        long long v = json_integer_value(json_array_get(x, 0)), ng = json_integer_value(json_array_get(x, 1));
+        if (!v) {
+            pen = 0;
+            continue;
+        }
+        snprintf(path, sizeof path, "%c%.1f %.1f ", pen ? 'L' : 'M', L + ((double)d + 0.5) * slot,
+                 yb - (double)ng / (double)v * ph);
+        fputs(path, f);
+        pen = 1;
+    }
+    fputs("\"/>\n", f);
+    if (nd <= 62)
+        for (long long d = 0; d < nd; d++) {
+            json_t *x = json_array_get(days, (size_t)d);
+            long long v = json_integer_value(json_array_get(x, 0)), ng = json_integer_value(json_array_get(x, 1));
+            if (v)
+                fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"" RP_LINE "\"/>", L + ((double)d + 0.5) * slot,
+                        yb - (double)ng / (double)v * ph);
+        }
+    /* Date labels: as many as fit without touching. */
+    long long every = (long long)ceil(60.0 / slot);
+    if (every < 1)
+        every = 1;
+    for (long long d = 0; d < nd; d += every) {
+        char lab[16];
+        es_report_fmt_day_short(day0 + d, lab, sizeof lab);
+        double x = L + ((double)d + 0.5) * slot;
+        fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x, yb, x, yb + 4);
+        rp_svg_text(f, x, yb + 16, "middle", 11, 0, NULL, lab);
+    }
+    char first[16], last[16], axis[80];
+    es_report_fmt_day(day0, first, sizeof first);
+    es_report_fmt_day(day0 + nd - 1, last, sizeof last);
+    snprintf(axis, sizeof axis, "day (UTC), %s to %s", first, last);
+    rp_svg_text(f, L + pw / 2, yb + 36, "middle", 12, 0, "font-weight=\"600\"", axis);
+    /* Alerts: a dashed rule at the bucket's start and a marker above. */
+    json_array_foreach(alerts, i, al) {
+        const char *ev = json_string_value(json_object_get(al, "event"));
+        if (ev && strstr(ev, "_ended"))
+            continue;
+        long long s = jint(al, "bucket_start");
+        double x = L + ((double)s / ES_REPORT_DAY - (double)day0) * slot;
+        if (x < L || x > L + pw)
+            continue;
+        char when[40];
+        es_report_fmt_time(s, when, sizeof when);
+        fputs("<g class=\"alert-marker\" data-alert-id=\"", f);
+        es_report_esc(f, json_string_value(json_object_get(al, "id")), 0, 0);
+        fputs("\"><title>Alert ", f);
+        es_report_esc(f, ev, 0, 0);
+        fprintf(f, " at %s: %lld negative of %lld mentions", when, jint(al, "count"), jint(al, "total"));
+        double pv = json_number_value(json_object_get(al, "p_value"));
+        if (pv >= 0)
+            fprintf(f, ", p = %.2g", pv);
+        const char *series = json_string_value(json_object_get(al, "series"));
+        if (series && *series) {
+            fputs(" (series ", f);
+            es_report_esc(f, series, 0, 0);
+            fputs(")", f);
+        }
+        fprintf(f, "</title><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
+                   "stroke-dasharray=\"4 3\"/><path d=\"M%.1f %.1fl12 0l-6 10z\" fill=\"%s\"/></g>\n",
+                x, top, x, yb, RP_ALERT, x - 6, top - 11, RP_ALERT);
+    }
+    rp_svg_close(f);
+}
+
+void es_report_section_timeline(FILE *f, const es_report_page_t *p)
+{
+    json_t *brands = json_object_get(p->model, "brands"), *b;
+    size_t i, shown = 0;
+    fputs("<section id=\"timeline\">\n<h2>Volume and negative share over time</h2>\n"
+          "<p class=\"note\">Bars: mentions per day (negative at the bottom). Line: share of negative mentions "
+          "that day. Orange markers: alerts raised by the negative-spike detector.</p>\n",
+          f);
+    json_array_foreach(brands, i, b) {
+        if (jint(b, "total") || json_array_size(json_object_get(b, "alerts"))) {
+            timeline_one(f, p, b);
+            shown++;
+        }
+    }
+    if (!shown)
+        empty(f, p, "No mentions");
+    fputs("</section>\n", f);
+}
+
+/* ---- channels ---------------------------------------------------------- */
+
+#define CH_ROWS 8
+
+void es_report_section_channels(FILE *f, const es_report_page_t *p)
+{
+    json_t *brands = json_object_get(p->model, "brands"), *b;
+    size_t i, shown = 0;
+    fputs("<section id=\"channels\">\n<h2>Channels: where the conversation happens</h2>\n"
+          "<p class=\"note\">Mentions per network and source (plugin instance), per brand.</p>\n<div class=\"grid2\">\n",
+          f);
+    json_array_foreach(brands, i, b) {
+        long long tot = jint(b, "total");
+        json_t *ch = json_object_get(b, "channels");
+        size_t nc = json_array_size(ch);
+        if (!tot || !nc)
+            continue;
+        shown++;
+        size_t rows = nc > CH_ROWS ? CH_ROWS + 1 : nc;
+        long long max = jint(json_array_get(ch, 0), "n"), rest = 0;
+        for (size_t k = CH_ROWS; k < nc; k++)
+            rest += jint(json_array_get(ch, k), "n");
+        if (rest > max)
+            max = rest;
+        const double W = 480, LW = 180, RW = 96, row = 22, bh = 14;
+        double aw = W - LW - RW - 4, h = (double)rows * row + 8;
+        fputs("<div><h3>", f);
+        es_report_esc(f, bname(b), 0, 0);
+        fputs("</h3>\n", f);
+        char aria[300];
+        snprintf(aria, sizeof aria, "Channels of %.200s", bname(b));
+        rp_svg_open(f, W, h, aria);
+        for (size_t k = 0; k < rows; k++) {
+            json_t *c = json_array_get(ch, k);
+            char label[300];
+            long long v;
+            const char *color;
+            if (k == CH_ROWS) {
+                snprintf(label, sizeof label, "%zu other channels", nc - CH_ROWS);
+                v = rest;
+                color = "#9aa5b1";
+            } else {
+                const char *net = json_string_value(json_object_get(c, "network"));
+                const char *src = json_string_value(json_object_get(c, "source"));
+                if (src && *src && strcmp(src, net))
+                    snprintf(label, sizeof label, "%.120s \xC2\xB7 %.120s", net, src);
+                else
+                    snprintf(label, sizeof label, "%.200s", net);
+                v = jint(c, "n");
+                color = rp_color_for(net);
+            }
+            double y = 4 + (double)k * row, w = max ? (double)v / (double)max * aw : 0;
+            rp_svg_text(f, LW - 8, y + bh - 2, "end", 12, LW - 12, NULL, label);
+            fputs("<rect class=\"channel\" data-brand=\"", f);
+            es_report_esc(f, json_string_value(json_object_get(b, "name")), 0, 0);
+            fputs("\" data-channel=\"", f);
+            es_report_esc(f, label, 0, 0);
+            fprintf(f, "\" data-count=\"%lld\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\"/>\n", v,
+                    LW, y, w < 1 ? 1 : w, bh, color);
+            char lab[48];
+            snprintf(lab, sizeof lab, "%lld (%.0f%%)", v, 100.0 * (double)v / (double)tot);
+            rp_svg_text(f, LW + w + 5, y + bh - 2, "start", 11, 0, NULL, lab);
+        }
+        rp_svg_close(f);
+        fputs("</div>\n", f);
+    }
+    fputs("</div>\n", f);
+    if (!shown)
+        empty(f, p, "No mentions");
+    fputs("</section>\n", f);
+}
+
+/* ---- negative issues per day ------------------------------------------- */
+
+void es_report_section_issues(FILE *f, const es_report_page_t *p)
+{
+    json_t *brands = json_object_get(p->model, "brands"), *b;
+    size_t i, rows = 0;
+    fputs("<section id=\"issues\">\n<h2>Top negative issues per day</h2>\n"
+          "<p class=\"note\">Words over-represented in a day's negative mentions compared with all the brand's "
+          "mentions of the window (\xC3\x97 number of negative mentions using them); on alert days, the words "
+          "the detector listed come first. Up to 7 days per brand, busiest first.</p>\n",
+          f);
+    json_array_foreach(brands, i, b) {
+        size_t k;
+        json_t *is;
+        json_array_foreach(json_object_get(b, "issues"), k, is) {
+            if (!rows++)
+                fputs("<table class=\"issues\"><tr><th>Brand</th><th>Day</th><th class=\"n\">Negative</th>"
+                      "<th>Over-represented terms</th><th>Examples</th></tr>\n",
+                      f);
+            char day[16];
+            es_report_fmt_day(jint(is, "day"), day, sizeof day);
+            fputs("<tr><td>", f);
+            es_report_esc(f, bname(b), 0, 0);
+            fprintf(f, "</td><td>%s%s</td><td class=\"n\">%lld</td><td>", day,
+                    json_is_true(json_object_get(is, "from_alert")) ? "<span class=\"badge\">alert</span>" : "",
+                    jint(is, "negatives"));
+            size_t t;
+            json_t *term;
+            json_array_foreach(json_object_get(is, "terms"), t, term) {
+                fputs("<span class=\"chip\">", f);
+                es_report_esc(f, json_string_value(json_object_get(term, "term")), 0, 0);
+                fprintf(f, " \xC3\x97%lld</span>", jint(term, "count"));
+            }
+            if (!json_array_size(json_object_get(is, "terms")))
+                fputs("<i>no recurring word</i>", f);
+            fputs("</td><td class=\"text\">", f);
+            json_t *u;
+            json_array_foreach(json_object_get(is, "urls"), t, u) {
+                const char *url = json_string_value(u);
+                if (!es_report_href_ok(url))
+                    continue;
+                fputs(t ? "<br>" : "", f);
+                fputs("<a rel=\"noopener noreferrer nofollow\" href=\"", f);
+                es_report_esc(f, url, 0, 0);
+                fputs("\">", f);
+                es_report_esc(f, url + (url[4] == 's' ? 8 : 7), 300, 13);
+                fputs("</a>", f);
+            }
+            fputs("</td></tr>\n", f);
+        }
+    }
+    if (rows)
+        fputs("</table>\n", f);
+    else
+        empty(f, p, "No negative mentions");
+    fputs("</section>\n", f);
+}
+
+/* ---- responses per owning team ----------------------------------------- */
+
+void es_report_section_responses(FILE *f, const es_report_page_t *p)
+{
+    fputs("<section id=\"responses\">\n<h2>Response rate and time per owning team</h2>\n", f);
+    if (!p->recon) {
+        fputs("<p class=\"empty\">Not available: ", f);
+        es_report_esc(f, p->recon_error ? p->recon_error : "no state database", 0, 0);
+        fputs("</p>\n</section>\n", f);
+        return;
+    }
+    json_t *teams = json_object_get(p->recon, "responses_by_team"), *t;
+    size_t n = json_array_size(teams), i;
+    if (!n) {
+        empty(f, p, "No mention addressed to an official account");
+        fputs("</section>\n", f);
+        return;
+    }
+    fputs("<p class=\"note\">Mentions addressed to an official account (by mention or reply) and the share "
+          "its owning team answered; times to the first answer. Teams of every brand.</p>\n",
+          f);
+    const double W = 1000, LW = 190, RW = 300, top = 14, row = 26, bh = 16;
+    double aw = W - LW - RW - 10, h = top + (double)n * row + 46;
+    rp_svg_open(f, W, h, "Answered share per owning team");
+    rp_svg_xaxis(f, LW, LW + aw, top + (double)n * row + 2, top - 6, 100, 25, 1, "answered share");
+    json_array_foreach(teams, i, t) {
+        double y = top + (double)i * row, rate = json_number_value(json_object_get(t, "rate"));
+        const char *owner = json_string_value(json_object_get(t, "owner"));
+        rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, owner && *owner ? owner : "(no owner)");
+        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"#e4e7eb\"/>", LW, y, aw, bh);
+        fputs("<rect class=\"rate\" data-team=\"", f);
+        es_report_esc(f, owner ? owner : "", 0, 0);
+        fprintf(f, "\" data-answered=\"%lld\" data-addressed=\"%lld\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
+                   "fill=\"#3d7dca\"/>\n",
+                jint(t, "answered"), jint(t, "addressed"), LW, y, rate * aw, bh);
+        char lab[160], med[24] = "-", p90[24] = "-";
+        if (json_is_integer(json_object_get(t, "median_s")))
+            es_report_fmt_duration(jint(t, "median_s"), med, sizeof med);
+        if (json_is_integer(json_object_get(t, "p90_s")))
+            es_report_fmt_duration(jint(t, "p90_s"), p90, sizeof p90);
+        snprintf(lab, sizeof lab, "%.0f%% \xC2\xB7 %lld/%lld answered \xC2\xB7 median %s \xC2\xB7 p90 %s", rate * 100,
+                 jint(t, "answered"), jint(t, "addressed"), med, p90);
+        rp_svg_text(f, LW + aw + 8, y + bh - 3, "start", 11, RW - 6, NULL, lab);
+    }
+    rp_svg_close(f);
+    fputs("<table class=\"responses\"><tr><th>Team</th><th class=\"n\">Addressed</th><th class=\"n\">Answered</th>"
+          "<th class=\"n\">Rate</th><th class=\"n\">Median time</th><th class=\"n\">90th percentile</th></tr>\n",
+          f);
+    json_array_foreach(teams, i, t) {
+        const char *owner = json_string_value(json_object_get(t, "owner"));
+        char med[24] = "-", p90[24] = "-";
+        if (json_is_integer(json_object_get(t, "median_s")))
+            es_report_fmt_duration(jint(t, "median_s"), med, sizeof med);
+        if (json_is_integer(json_object_get(t, "p90_s")))
+            es_report_fmt_duration(jint(t, "p90_s"), p90, sizeof p90);
+        fputs("<tr><td>", f);
+        es_report_esc(f, owner && *owner ? owner : "(no owner)", 0, 0);
+        fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%.0f%%</td>"
+                   "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
+                jint(t, "addressed"), jint(t, "answered"), 100 * json_number_value(json_object_get(t, "rate")), med, p90);
+    }
+    fputs("</table>\n</section>\n", f);
+}
