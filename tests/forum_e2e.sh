@@ -94,30 +94,31 @@ ok() { # ok COND-EXIT-STATUS DESCRIPTION
 }
 diag() { sed 's/^/# /'; }
 
-# run NAME SOURCE-KEY-LINES: one --once run with state in $tmp/NAME (kept
-# across runs of the same NAME); output in $tmp/NAME/out.N.jsonl and
-# $tmp/NAME/log.N. Sets $out, $log, $rc, $secs, and $mark (the request log's
-# length before the run, for reqs).
+# src NAME KEY-LINES: a [source NAME] section of the forum plugin.
+src() {
+    case "$2" in *timeout*) t= ;; *) t="timeout = 5s" ;; esac
+    printf '[source %s]\nplugin = forum\n%s\n%s\n\n' "$1" "$2" "$t"
+}
+
+# run NAME SECTIONS: one --once run of the sections (see src) with state in
+# $tmp/NAME (kept across runs of the same NAME); output in
+# $tmp/NAME/out.N.jsonl and $tmp/NAME/log.N. Sets $out, $log, $rc, $secs and
+# $mark (the request log's length before the run, for reqs). The sources of
+# one run poll side by side, so their retries and waits overlap.
 run() {
-    name=$1 keys=$2
-    d="$tmp/$name"
+    d="$tmp/$1"
     mkdir -p "$d/conf.d" "$d/state"
     runs=$(cat "$d/runs" 2>/dev/null || echo 0)
     runs=$((runs + 1))
     echo $runs > "$d/runs"
     out="$d/out.$runs.jsonl"
     log="$d/log.$runs"
-    cat > "$d/earshot.conf" <<EOF
-[earshot]
-state_dir = $d/state
-conf_dir = $d/conf.d
-log_level = debug
-EOF
-    case "$keys" in *timeout*) ;; *) keys="$keys
-timeout = 5s" ;; esac
-    printf '[source forum]\nplugin = forum\n%s\n' "$keys" > "$d/conf.d/10-forum.conf"
+    printf '[earshot]\nstate_dir = %s/state\nconf_dir = %s/conf.d\nlog_level = debug\n' "$d" "$d" \
+        > "$d/earshot.conf"
+    printf '%s\n' "$2" > "$d/conf.d/10-forum.conf"
     printf '[sink out]\nplugin = jsonl\npath = %s\n' "$out" > "$d/conf.d/20-out.conf"
-    mark=0; [ -f "$tmp/requests.jsonl" ] && mark=$(wc -l < "$tmp/requests.jsonl")
+    mark=0
+    [ -f "$tmp/requests.jsonl" ] && mark=$(wc -l < "$tmp/requests.jsonl")
     t0=$(date +%s.%N)
     timeout 60 "$EARSHOT" run -c "$d/earshot.conf" --once > "$log" 2>&1
     rc=$?
@@ -125,23 +126,27 @@ timeout = 5s" ;; esac
     [ -f "$out" ] || : > "$out"
 }
 
-# q FILE EXPR: EXPR sees `recs` (the records, strict UTF-8) and `by_id`.
+# q SOURCE EXPR: EXPR sees `recs` (this run's records from that source,
+# read as strict UTF-8), `ids` and `by_id`.
 q() {
-    python3 - "$1" "$2" <<'EOF'
+    python3 - "$out" "$1" "$2" <<'EOF'
 import json, sys
 recs = []
 with open(sys.argv[1], "rb") as f:
     for line in f:
-        recs.append(json.loads(line.decode("utf-8")))
+        r = json.loads(line.decode("utf-8"))
+        if r.get("source") == sys.argv[2]:
+            recs.append(r)
 by_id = {r["id"]: r for r in recs}
 ids = [r["id"] for r in recs]
-ok = eval(sys.argv[2])
+ok = eval(sys.argv[3])
 if not ok:
-    print("# got ids: %s" % ids[:20])
+    print("# %s: %d records, ids %s" % (sys.argv[2], len(ids), ids[:20]))
 sys.exit(0 if ok else 1)
 EOF
 }
-count() { [ -s "$1" ] && wc -l < "$1" | tr -d ' ' || echo 0; }
+# got SOURCE: this run's record count from that source.
+got() { q "$1" 'print(len(recs)) or True' | head -1; }
 # reqs SITE PYEXPR: EXPR sees `r`, this run's requests to /SITE/ in order.
 reqs() {
     python3 - "$tmp/requests.jsonl" "$mark" "$1" "$2" <<'EOF'
@@ -154,199 +159,195 @@ if not ok:
 sys.exit(0 if ok else 1)
 EOF
 }
+has() { grep -q -- "$1" "$log"; } # has PATTERN: in this run's log
+count() { [ -s "$1" ] && wc -l < "$1" | tr -d ' ' || echo 0; }
 
-d_site="127.0.0.1:$port/dacme"
+s_acme="127.0.0.1:$port/dacme"
+s_messy="127.0.0.1:$port/dmessy"
+export FORUM_E2E_KEY=k3y-SECRET-v4lue FORUM_E2E_BADKEY=wrong-SECRET-k3y
 
-# ---- Discourse: first poll, then paging back to the last seen post ------
-run dacme "type = discourse
+# Every scenario's first poll in one run (each source has its own site and
+# checkpoints), the second and third polls in two more.
+first_poll="$(src acme "type = discourse
 url = $base/dacme/
-backfill_pages = 5"
-ok $rc "discourse: earshot run --once exits 0 (${secs}s)"
-[ $rc -eq 0 ] || tail -20 "$log" | diag
-ok $([ "$(count "$out")" -eq 6 ]; echo $?) "discourse: first poll reads back the 6 posts (got $(count "$out"))"
-q "$out" "sorted(ids) == ['discourse:$d_site/t/40/%d' % k for k in range(1, 7)] and all(r['network'] == 'discourse' and r['source'] == 'forum' for r in recs)"
-ok $? "discourse: ids are network:site/t/topic/number, network and source set"
-
-cp "$data/discourse/later.json" "$www/dacme/posts.json"
-run dacme "type = discourse
-url = $base/dacme/
-backfill_pages = 5"
-ok $([ "$(count "$out")" -eq 12 ]; echo $?) "discourse: 12 new posts after the last seen id, none again (got $(count "$out"))"
-reqs dacme '[e["query"] for e in r] == ["", "before=114", "before=109"]'
-ok $? "discourse: paged back with before= until the last seen id, no further"
-q "$out" "ids == ['discourse:$d_site/t/%d/%d' % (40 + (i - 101) // 6, (i - 101) % 6 + 1) for i in range(107, 119)]"
-ok $? "discourse: emitted oldest first, exactly posts 107..118"
-q "$out" "(lambda r: r['author'] == 'dave' and r['author_name'] == 'Dave' and r['title'] == 'Topic 41' and r['url'] == '$base/dacme/t/topic-41/41/6' and r['created_at'] == 1772448727 and r['in_reply_to'] == 'discourse:$d_site/t/41/5' and r['reply_to_author'] == 'acme_support' and r['text'].startswith('@acme_support the widget\'s screen is \u201cblank\u201d again & again.\nStill broken.'))(by_id['discourse:$d_site/t/41/6'])"
-ok $? "discourse: post fields mapped (author, title, URL, UTC date, reply fields, cooked as text)"
-q "$out" "by_id['discourse:$d_site/t/41/2']['in_reply_to'] == 'discourse:$d_site/t/41/1' and by_id['discourse:$d_site/t/41/1'].get('in_reply_to') is None"
-ok $? "discourse: a reply without a post number answers the topic's first post"
-
-run dacme "type = discourse
-url = $base/dacme/"
-ok $([ $rc -eq 0 ] && [ "$(count "$out")" -eq 0 ]; echo $?) "discourse restart: nothing emitted again (got $(count "$out"))"
-reqs dacme 'len(r) == 1 and r[0]["query"] == ""'
-ok $? "discourse restart: one page read, the last seen post is on it"
-
-# ---- categories -------------------------------------------------------------
-run dcat "type = discourse
+backfill_pages = 5")
+$(src cat "type = discourse
 url = $base/dcat
 categories = 9
-backfill_pages = 10"
-q "$out" "len(recs) == 6 and all(int(i.rsplit('/', 2)[1]) >= 40 for i in ids)"
-ok $? "categories: only the 6 posts of category 9 (got $(count "$out"))"
-run dcat "type = discourse
-url = $base/dcat
-categories = 9"
-ok $([ "$(count "$out")" -eq 0 ]; echo $?) "categories: filtered posts count as seen"
+backfill_pages = 10")
+$(src flaky "type = discourse
+url = $base/dflaky
+backfill_pages = 10")
+$(src broken "type = discourse
+url = $base/dbroken
+backfill_pages = 10")
+$(src messy "type = discourse
+url = $base/dmessy")
+$(src secret 'type = discourse
+url = '"$base"'/dsecret
+api_key = ${FORUM_E2E_KEY}
+api_username = system')
+$(src badkey 'type = discourse
+url = '"$base"'/dsecret
+network = badkey
+api_key = ${FORUM_E2E_BADKEY}
+api_username = system')
+$(src limited "type = discourse
+url = $base/d429")
+$(src stall "type = discourse
+url = $base/dstall
+timeout = 1s")
+$(src max "type = discourse
+url = $base/dmax
+backfill_pages = 5")
+$(src reddit "type = reddit
+url = $base/racme
+subreddits = acmecorp
+search = acme widget
+page_size = 3
+backfill_pages = 10")
+$(src rlimit "type = reddit
+url = $base/rlimit
+network = rlimit
+subreddits = acmecorp
+page_size = 3
+backfill_pages = 10")
+$(src rtoken 'type = reddit
+url = '"$base"'/rtoken
+network = rtoken
+subreddits = r/acmecorp
+token = t0ken-SECRET-x
+user_agent = earshot-test/1 by acme')
+$(src rmessy "type = reddit
+url = $base/rmessy
+network = rmessy
+subreddits = acmecorp")"
+
+run all "$first_poll"
+ok $rc "first poll: earshot run --once exits 0 (${secs}s)"
+[ $rc -eq 0 ] || tail -20 "$log" | diag
+
+# ---- Discourse: first poll ------------------------------------------------
+ok $([ "$(got acme)" -eq 6 ]; echo $?) "discourse: first poll reads back the 6 posts (got $(got acme))"
+q acme "sorted(ids) == ['discourse:$s_acme/t/40/%d' % k for k in range(1, 7)] and all(r['network'] == 'discourse' for r in recs)"
+ok $? "discourse: ids are network:site/t/topic/number, network set"
+
+# ---- categories -------------------------------------------------------------
+q cat "len(recs) == 6 and sorted(int(i.rsplit('/', 1)[1]) for i in ids) == [2, 2, 2, 5, 5, 5]"
+ok $? "categories: only the 6 posts of category 9 (got $(got cat))"
 
 # ---- a failing page is retried, not skipped ------------------------------
-run dflaky "type = discourse
-url = $base/dflaky
-backfill_pages = 10"
-ok $([ "$(count "$out")" -eq 18 ]; echo $?) "retry: page 2 failed twice (500, malformed), third try read; all 18 posts (got $(count "$out"))"
-grep -q "warn .*$base/dflaky/posts.json?before=114: HTTP 500" "$log" &&
-    grep -q "warn .*$base/dflaky/posts.json?before=114: malformed JSON at line 1" "$log"
+ok $([ "$(got flaky)" -eq 18 ]; echo $?) "retry: page 2 failed twice (500, malformed), third try read; all 18 posts (got $(got flaky))"
+has "warn .*$base/dflaky/posts.json?before=114: HTTP 500" &&
+    has "warn .*$base/dflaky/posts.json?before=114: malformed JSON at line 1"
 ok $? "retry: both failures logged with the page URL"
-[ $? -eq 0 ] || grep -i "dflaky" "$log" | tail -5 | diag
-
-run dbroken "type = discourse
-url = $base/dbroken
-backfill_pages = 10"
-ok $([ $rc -eq 0 ] && [ "$(count "$out")" -eq 0 ]; echo $?) "broken page: nothing emitted while page 3 stays bad (got $(count "$out"))"
-grep -q "warn .*$base/dbroken/posts.json?before=109: malformed JSON.*Content-Type text/html" "$log" &&
-    grep -q "warn .*$base/dbroken/posts.json?before=109: giving up on this poll after 3 attempts" "$log"
+ok $([ "$(got broken)" -eq 0 ]; echo $?) "broken page: nothing emitted while page 3 stays bad (got $(got broken))"
+has "warn .*$base/dbroken/posts.json?before=109: malformed JSON.*Content-Type text/html" &&
+    has "warn .*$base/dbroken/posts.json?before=109: giving up on this poll after 3 attempts"
 ok $? "broken page: the bad page named with its URL and content type, the poll abandoned"
-run dbroken "type = discourse
-url = $base/dbroken
-backfill_pages = 10"
-ok $([ "$(count "$out")" -eq 18 ]; echo $?) "broken page: next poll reads it all, nothing skipped (got $(count "$out"))"
-q "$out" "len(set(ids)) == 18"
-ok $? "broken page: 18 distinct posts"
 
 # ---- missing fields, bad dates, invalid UTF-8 ------------------------------
-run dmessy "type = discourse
-url = $base/dmessy"
-ok $([ "$(count "$out")" -eq 6 ]; echo $?) "messy: 6 of 8 entries emitted (got $(count "$out"))"
-grep -q "warn .*$base/dmessy/posts.json: post 207: unreadable created_at \"last Tuesday-ish\"" "$log" &&
-    grep -q "warn .*$base/dmessy/posts.json: post #3: no numeric id; skipped" "$log" &&
-    grep -q "warn .*$base/dmessy/posts.json: post 208: no created_at" "$log"
+ok $([ "$(got messy)" -eq 6 ]; echo $?) "messy: 6 of 8 entries emitted (got $(got messy))"
+has "warn .*$base/dmessy/posts.json: post 207: unreadable created_at \"last Tuesday-ish\"" &&
+    has "warn .*$base/dmessy/posts.json: post #3: no numeric id; skipped" &&
+    has "warn .*$base/dmessy/posts.json: post 208: no created_at"
 ok $? "messy: problems reported with the URL"
-q "$out" "by_id['discourse:127.0.0.1:$port/dmessy/t/70/7']['created_at'] == 0 and by_id['discourse:127.0.0.1:$port/dmessy/t/70/4']['text'] == 'bad \ufffd\ufffdBYTE here' and by_id['discourse:127.0.0.1:$port/dmessy/t/70/5'].get('author') is None"
+q messy "by_id['discourse:$s_messy/t/70/7']['created_at'] == 0 and by_id['discourse:$s_messy/t/70/4']['text'] == 'bad \ufffd\ufffdBYTE here' and by_id['discourse:$s_messy/t/70/5'].get('author') is None"
 ok $? "messy: bad date kept as 0, invalid UTF-8 replaced, missing author empty"
 
 # ---- the API key: sent, never logged ----------------------------------------
-export FORUM_E2E_KEY=k3y-SECRET-v4lue
-run dsecret 'type = discourse
-url = '"$base"'/dsecret
-api_key = ${FORUM_E2E_KEY}
-api_username = system'
-ok $([ "$(count "$out")" -eq 6 ]; echo $?) "api key: accepted by the server (got $(count "$out"))"
-reqs dsecret 'r and all(e["headers"].get("api-key") == "k3y-SECRET-v4lue" and e["headers"].get("api-username") == "system" for e in r)'
+ok $([ "$(got secret)" -eq 6 ]; echo $?) "api key: accepted by the server (got $(got secret))"
+reqs dsecret 'len(r) == 3 and sum(e["headers"].get("api-key") == "k3y-SECRET-v4lue" and e["headers"].get("api-username") == "system" for e in r) == 2'
 ok $? "api key: sent as Api-Key and Api-Username headers"
-ok $(! grep -rq "k3y-SECRET" "$tmp/dsecret"; echo $?) "api key: not in the log, output or state"
-export FORUM_E2E_KEY=wrong-SECRET-k3y
-run dsecret2 'type = discourse
-url = '"$base"'/dsecret
-api_key = ${FORUM_E2E_KEY}
-api_username = system'
-grep -q "warn .*$base/dsecret/posts.json: HTTP 403 (check api_key" "$log"
+has "warn  source badkey: $base/dsecret/posts.json: HTTP 403 (check api_key"
 ok $? "api key: a refused key is reported with the URL"
-reqs dsecret 'len(r) == 1 and r[0]["status"] == 403'
+reqs dsecret 'sum(e["status"] == 403 for e in r) == 1'
 ok $? "api key: a 403 is not retried within the poll"
-ok $(! grep -q "wrong-SECRET" "$log"; echo $?) "api key: the refused key is not logged"
-"$EARSHOT" check -c "$tmp/dsecret2/earshot.conf" > "$tmp/check.out" 2>&1
-ok $(! grep -q "wrong-SECRET" "$tmp/check.out"; echo $?) "api key: earshot check does not print it"
+ok $(! grep -rq --exclude-dir=conf.d "SECRET" "$tmp/all"; echo $?) "api key: neither key in the log, output or state"
+"$EARSHOT" check -c "$tmp/all/earshot.conf" > "$tmp/check.out" 2>&1
+ok $([ $? -eq 0 ] && ! grep -q "SECRET" "$tmp/check.out"; echo $?) "api key: earshot check passes and does not print it"
 
 # ---- 429 with Retry-After -----------------------------------------------------
-run d429 "type = discourse
-url = $base/d429"
-ok $([ "$(count "$out")" -eq 6 ]; echo $?) "429: retried after Retry-After, posts read (got $(count "$out"))"
-grep -q "warn .*$base/d429/posts.json: HTTP 429, server asks to retry after 1 s" "$log"
+ok $([ "$(got limited)" -eq 6 ]; echo $?) "429: retried after Retry-After, posts read (got $(got limited))"
+has "warn .*$base/d429/posts.json: HTTP 429, server asks to retry after 1 s"
 ok $? "429: Retry-After read and logged"
 reqs d429 'len(r) == 2 and r[0]["status"] == 429 and r[1]["t"] - r[0]["t"] >= 0.9'
 ok $? "429: the retry waited for Retry-After"
 
 # ---- a server that stalls ------------------------------------------------------
-run dstall "type = discourse
-url = $base/dstall
-timeout = 1s"
-ok $([ "$(count "$out")" -eq 6 ]; echo $?) "stall: timed out, retried, read (got $(count "$out"), ${secs}s)"
-grep -q "warn .*$base/dstall/posts.json: timed out after 1000 ms" "$log"
+ok $([ "$(got stall)" -eq 6 ]; echo $?) "stall: timed out, retried, read (got $(got stall))"
+has "warn .*$base/dstall/posts.json: timed out after 1000 ms"
 ok $? "stall: the timeout logged with the URL"
 
-# ---- more new posts than max_pages ---------------------------------------------
-run dmax "type = discourse
-url = $base/dmax
-backfill_pages = 5"
-cp "$data/discourse/later.json" "$www/dmax/posts.json"
-run dmax "type = discourse
-url = $base/dmax
-max_pages = 2"
-ok $([ "$(count "$out")" -eq 10 ]; echo $?) "max_pages: stops after 2 pages, emits their 10 posts (got $(count "$out"))"
-grep -q "warn .*$base/dmax/posts.json: 2 pages read without reaching the last seen post" "$log"
-ok $? "max_pages: the skipped older posts are warned about"
-
 # ---- Reddit -------------------------------------------------------------------
-run racme "type = reddit
-url = $base/racme
-subreddits = acmecorp
-search = acme widget
-page_size = 3
-backfill_pages = 10"
-ok $rc "reddit: exits 0 (${secs}s)"
-ok $([ "$(count "$out")" -eq 12 ]; echo $?) "reddit: 7 comments + 3 posts + 2 search results (got $(count "$out"))"
+ok $([ "$(got reddit)" -eq 12 ]; echo $?) "reddit: 7 comments + 3 posts + 2 search results (got $(got reddit))"
 reqs racme '[(e["path"].split("/")[-1], e["query"]) for e in r] == [("comments.json", "limit=3&raw_json=1"), ("comments.json", "limit=3&raw_json=1&after=t1_k1a05"), ("comments.json", "limit=3&raw_json=1&after=t1_k1a02"), ("new.json", "limit=3&raw_json=1"), ("search.json", "q=acme%20widget&sort=new&limit=3&raw_json=1")]'
 ok $? "reddit: comments and new per subreddit, search.json?q=, paged with after="
-q "$out" "(lambda r: r['author'] == 'AcmeSupport' and r['title'] == 'My Acme widget died' and r['created_at'] == 1772000060 and r['url'] == 'https://www.reddit.com/r/acmecorp/comments/p9x01/my_acme_widget_died/k1a02/' and r['in_reply_to'] == 'reddit:t1_k1a01' and r['reply_to_author'] == 'jane_doe' and r['addressed'] == ['jane_doe', 'AcmeHelp'] and r['network'] == 'reddit')(by_id['reddit:t1_k1a02'])"
+q reddit "(lambda r: r['author'] == 'AcmeSupport' and r['title'] == 'My Acme widget died' and r['created_at'] == 1772000060 and r['url'] == 'https://www.reddit.com/r/acmecorp/comments/p9x01/my_acme_widget_died/k1a02/' and r['in_reply_to'] == 'reddit:t1_k1a01' and r['reply_to_author'] == 'jane_doe' and r['addressed'] == ['jane_doe', 'AcmeHelp'] and r['network'] == 'reddit')(by_id['reddit:t1_k1a02'])"
 ok $? "reddit: comment fields; the parent's author found among the poll's comments; u/ handles addressed"
-q "$out" "by_id['reddit:t1_k1a01']['reply_to_author'] == 'jane_doe' and by_id['reddit:t1_k1a01']['in_reply_to'] == 'reddit:t3_p9x01' and by_id['reddit:t3_p9x05']['text'] == 'Acme widget v2 review' and by_id['reddit:t3_q1b02']['title'] == 'Is the acme widget worth it'"
+q reddit "by_id['reddit:t1_k1a01']['reply_to_author'] == 'jane_doe' and by_id['reddit:t1_k1a01']['in_reply_to'] == 'reddit:t3_p9x01' and by_id['reddit:t3_p9x05']['text'] == 'Acme widget v2 review' and by_id['reddit:t3_q1b02']['title'] == 'Is the acme widget worth it'"
 ok $? "reddit: top-level comment answers the submission's author; posts and search results mapped"
 
+# ---- Reddit rate limit headers ------------------------------------------------
+ok $([ "$(got rlimit)" -eq 10 ]; echo $?) "rate limit: everything read (got $(got rlimit))"
+reqs rlimit 'len(r) == 4 and all(b["t"] - a["t"] >= 0.9 for a, b in zip(r, r[1:]))'
+ok $? "rate limit: with x-ratelimit-remaining 0 each request waited x-ratelimit-reset"
+
+# ---- Reddit token and user agent ----------------------------------------------
+ok $([ "$(got rtoken)" -eq 10 ]; echo $?) "token: bearer token and User-Agent accepted (got $(got rtoken))"
+
+# ---- Reddit messy listing ----------------------------------------------------
+ok $([ "$(got rmessy)" -eq 5 ]; echo $?) "reddit messy: 2 good comments + 3 posts (got $(got rmessy))"
+has "warn .*$base/rmessy/r/acmecorp/comments.json?limit=100&raw_json=1: t1_m0002: unreadable created_utc" &&
+    has "warn .*comments.json?limit=100&raw_json=1: child #3: no usable name/id"
+ok $? "reddit messy: problems reported with the URL"
+
+# ---- second poll: new posts appeared ------------------------------------------
+cp "$data/discourse/later.json" "$www/dacme/posts.json"
+cp "$data/discourse/later.json" "$www/dmax/posts.json"
 cp "$data/reddit/comments-later.json" "$www/racme/r/acmecorp/comments.json"
-run racme "type = reddit
-url = $base/racme
-subreddits = acmecorp
-search = acme widget
-page_size = 3"
-ok $([ "$(count "$out")" -eq 4 ]; echo $?) "reddit: next poll emits only the 4 new comments (got $(count "$out"))"
-q "$out" "ids == ['reddit:t1_k1a%02d' % i for i in range(8, 12)]"
+second_poll=$(printf '%s\n' "$first_poll" | sed 's/^backfill_pages = 5$/max_pages = 2/')
+# dmax reads with max_pages = 2, dacme keeps the default 10.
+second_poll=$(printf '%s\n' "$second_poll" | python3 -c "
+import sys
+t = sys.stdin.read()
+t = t.replace('url = $base/dacme/\nmax_pages = 2', 'url = $base/dacme/')
+sys.stdout.write(t)")
+run all "$second_poll"
+ok $rc "second poll: exits 0 (${secs}s)"
+ok $([ "$(got acme)" -eq 12 ]; echo $?) "discourse: 12 new posts after the last seen id (got $(got acme))"
+reqs dacme '[e["query"] for e in r] == ["", "before=114", "before=109"]'
+ok $? "discourse: paged back with before= until the last seen id, no further"
+q acme "ids == ['discourse:$s_acme/t/%d/%d' % (40 + (i - 101) // 6, (i - 101) % 6 + 1) for i in range(107, 119)]"
+ok $? "discourse: emitted oldest first, exactly posts 107..118"
+q acme "(lambda r: r['author'] == 'dave' and r['author_name'] == 'Dave' and r['title'] == 'Topic 41' and r['url'] == '$base/dacme/t/topic-41/41/6' and r['created_at'] == 1772448727 and r['in_reply_to'] == 'discourse:$s_acme/t/41/5' and r['reply_to_author'] == 'acme_support' and r['text'].startswith('@acme_support the widget\'s screen is \u201cblank\u201d again & again.\nStill broken.'))(by_id['discourse:$s_acme/t/41/6'])"
+ok $? "discourse: post fields mapped (author, title, URL, UTC date, reply fields, cooked as text)"
+q acme "by_id['discourse:$s_acme/t/41/2']['in_reply_to'] == 'discourse:$s_acme/t/41/1' and by_id['discourse:$s_acme/t/41/1'].get('in_reply_to') is None"
+ok $? "discourse: a reply without a post number answers the topic's first post"
+ok $([ "$(got cat)" -eq 0 ]; echo $?) "categories: filtered posts count as seen (got $(got cat))"
+ok $([ "$(got broken)" -eq 18 ]; echo $?) "broken page: next poll reads it all, nothing skipped (got $(got broken))"
+q broken "len(set(ids)) == 18"
+ok $? "broken page: 18 distinct posts"
+ok $([ "$(got max)" -eq 10 ]; echo $?) "max_pages: stops after 2 pages, emits their 10 posts (got $(got max))"
+has "warn .*$base/dmax/posts.json: 2 pages read without reaching the last seen post"
+ok $? "max_pages: the skipped older posts are warned about"
+ok $([ "$(got reddit)" -eq 4 ]; echo $?) "reddit: next poll emits only the 4 new comments (got $(got reddit))"
+q reddit "ids == ['reddit:t1_k1a%02d' % i for i in range(8, 12)]"
 ok $? "reddit: and they are the new ones, oldest first"
 reqs racme '[e["query"] for e in r if e["path"].endswith("comments.json")] == ["limit=3&raw_json=1", "limit=3&raw_json=1&after=t1_k1a09"]'
 ok $? "reddit: paging stopped at the page holding the last seen fullname"
-run racme "type = reddit
-url = $base/racme
-subreddits = acmecorp
-search = acme widget
-page_size = 5"
-ok $([ "$(count "$out")" -eq 0 ]; echo $?) "reddit restart with another page_size: nothing again (got $(count "$out"))"
+n_other=$(python3 -c "
+import json
+print(sum(1 for l in open('$out') if json.loads(l)['source'] not in ('acme', 'broken', 'max', 'reddit', 'badkey')))")
+ok $([ "$n_other" -eq 0 ]; echo $?) "second poll: no source emitted anything twice (got $n_other)"
 
-# ---- Reddit rate limit headers ------------------------------------------------
-run rlimit "type = reddit
-url = $base/rlimit
-subreddits = acmecorp
-page_size = 3
-backfill_pages = 10"
-ok $([ "$(count "$out")" -eq 10 ]; echo $?) "rate limit: everything read (got $(count "$out"))"
-reqs rlimit 'len(r) == 4 and all(b["t"] - a["t"] >= 0.9 for a, b in zip(r, r[1:]))'
-ok $? "rate limit: with x-ratelimit-remaining 0 each request waited x-ratelimit-reset (${secs}s)"
-
-# ---- Reddit token and user agent ----------------------------------------------
-run rtoken 'type = reddit
-url = '"$base"'/rtoken
-subreddits = r/acmecorp
-token = t0ken-SECRET-x
-user_agent = earshot-test/1 by acme'
-ok $([ "$(count "$out")" -eq 10 ]; echo $?) "token: bearer token and User-Agent accepted (got $(count "$out"))"
-ok $(! grep -rq "t0ken-SECRET" "$tmp/rtoken/log.1" "$tmp/rtoken/out.1.jsonl"; echo $?) "token: not in the log or output"
-
-# ---- Reddit messy listing ----------------------------------------------------
-run rmessy "type = reddit
-url = $base/rmessy
-subreddits = acmecorp"
-ok $([ "$(count "$out")" -eq 5 ]; echo $?) "reddit messy: 2 good comments + 3 posts (got $(count "$out"))"
-grep -q "warn .*$base/rmessy/r/acmecorp/comments.json?limit=100&raw_json=1: t1_m0002: unreadable created_utc" "$log" &&
-    grep -q "warn .*comments.json?limit=100&raw_json=1: child #3: no usable name/id" "$log"
-ok $? "reddit messy: problems reported with the URL"
+# ---- restart: nothing again -----------------------------------------------------
+third_poll=$(printf '%s\n' "$first_poll" | sed 's/^page_size = 3$/page_size = 5/')
+run all "$third_poll"
+n_all=$(count "$out")
+ok $([ $rc -eq 0 ] && [ "$(got badkey)" -eq 0 ] && [ "$n_all" -eq 0 ]; echo $?) "restart: nothing emitted again, whatever page_size (got $n_all)"
+reqs dacme 'len(r) == 1 and r[0]["query"] == ""'
+ok $? "restart: one page read, the last seen post is on it"
 
 # ---- as a daemon: polls on the interval, picks up new posts, stops cleanly --------
 d="$tmp/dlive"
