@@ -34,9 +34,15 @@ if ! git -C "$top" log --oneline 2>/dev/null | grep -q "wire spike detector"; th
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/spike-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-"$bench" --gen "$work/in.jsonl" "$work/truth.tsv" --days "$days" 2>/dev/null
-mkdir -p "$work/conf.d"
-cat > "$work/earshot.conf" <<CONF
+export EARSHOT_PLUGIN_PATH="${EARSHOT_PLUGIN_PATH:-$build/plugins/jsonl/.libs}"
+
+# run_earshot TITLE [GENERATOR OPTIONS]: one stream through a fresh state dir.
+run_earshot() {
+    title=$1; shift
+    rm -rf "$work/state" "$work/conf.d" "$work/alerts.jsonl"
+    "$bench" --gen "$work/in.jsonl" "$work/truth.tsv" --days "$days" "$@" 2>/dev/null
+    mkdir -p "$work/conf.d"
+    cat > "$work/earshot.conf" <<CONF
 [earshot]
 state_dir = $work/state
 conf_dir = conf.d
@@ -51,15 +57,17 @@ keywords = globex
 [brand initech]
 keywords = initech
 CONF
-printf '[source synthetic]\nplugin = jsonl\npath = %s/in.jsonl\n' "$work" > "$work/conf.d/10-in.conf"
-printf '[sink alerts]\nplugin = jsonl\npath = %s/alerts.jsonl\nmatch.kind = alert\n' "$work" > "$work/conf.d/20-alerts.conf"
-export EARSHOT_PLUGIN_PATH="${EARSHOT_PLUGIN_PATH:-$build/plugins/jsonl/.libs}"
-n=$(wc -l < "$work/in.jsonl")
-start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$work/rss" "$build/earshot" run -c "$work/earshot.conf" --once 2> "$work/log" || {
-    echo "earshot run failed:"; tail -5 "$work/log"; exit 1; }
-end=$(date +%s.%N)
-echo
-echo "== earshot run --once: $n mentions in $(echo "$end - $start" | bc) s ($(echo "$n / ($end - $start)" | bc) mentions/s end to end, peak RSS $(cat "$work/rss") KiB)"
-touch "$work/alerts.jsonl"
-"$bench" --eval "$work/truth.tsv" "$work/alerts.jsonl"
+    printf '[source synthetic]\nplugin = jsonl\npath = %s/in.jsonl\n' "$work" > "$work/conf.d/10-in.conf"
+    printf '[sink alerts]\nplugin = jsonl\npath = %s/alerts.jsonl\nmatch.kind = alert\n' "$work" > "$work/conf.d/20-alerts.conf"
+    n=$(wc -l < "$work/in.jsonl")
+    start=$(date +%s.%N)
+    /usr/bin/time -f "%M" -o "$work/rss" "$build/earshot" run -c "$work/earshot.conf" --once 2> "$work/log" || {
+        echo "earshot run failed:"; tail -5 "$work/log"; exit 1; }
+    end=$(date +%s.%N)
+    echo
+    echo "== earshot run --once, $title: $n mentions in $(echo "$end - $start" | bc | cut -c1-5) s ($(echo "$n / ($end - $start)" | bc) mentions/s end to end, peak RSS $(cat "$work/rss") KiB)"
+    touch "$work/alerts.jsonl"
+    "$bench" --eval "$work/truth.tsv" "$work/alerts.jsonl"
+}
+run_earshot "spike stream"
+run_earshot "control stream (no spikes)" --control
