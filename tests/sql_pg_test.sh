@@ -104,6 +104,36 @@ like "$d/log6" "postgresql://earshot:\*\*\*@127.0.0.1:$pg_port/earshot\?sslmode=
 unlike "$d/log6" "Wr0ngPa55" "the password itself never appears"
 like "$d/log6" "dead-lettered after 2 attempt\(s\): not connected to postgresql://earshot:\*\*\*@" "writes while not connected answer RETRY, then the core gives up"
 
+# ---- the connection dies in the middle of a batch; a batch that hangs -------
+# A trigger makes the insert of t:s1 sleep on its first two attempts (a
+# sequence counts them: it does not roll back). The first is killed from
+# another session, the second runs into the sink's timeout; both are
+# RETRY, the third attempt commits.
+q "create sequence hang_seq; create function hang() returns trigger language plpgsql as \$\$
+begin
+  if new.id = 't:s1' then
+    if nextval('hang_seq') <= 2 then perform pg_sleep(60); end if;
+  end if;
+  return new;
+end \$\$; create trigger hang before insert on mentions for each row execute function hang()" > /dev/null
+printf '%s\n' '{"id":"s0","text":"before the hang"}' '{"id":"s1","text":"the hanging one"}' '{"id":"s2","text":"after the hang"}' > "$d/in.jsonl"
+conf "$d" "$pg_sock_dsn" "timeout = 3s"
+run "$d" "$d/log7" &
+runner=$!
+sleeping() { [ "$(q "select count(*) from pg_stat_activity where wait_event = 'PgSleep'")" = 1 ]; }
+wait_for 20 sleeping
+ok $? "the first attempt hangs inside the server"
+q "select pg_terminate_backend(pid) from pg_stat_activity where wait_event = 'PgSleep'" > /dev/null
+wait $runner
+is $? 0 "the run ends with every record written"
+like "$d/log7" "batch of 3: retry 1/.*server closed the connection unexpectedly" "the connection killed mid-batch answered RETRY"
+like "$d/log7" "batch of 3: retry [0-9]+/.*no answer within 3000 ms" "the batch that got no answer within timeout answered RETRY"
+unlike "$d/log7" "cannot cancel" "the timed-out query was cancelled on the server"
+is "$(q "select count(*) from pg_stat_activity where wait_event = 'PgSleep'")" 0 "no query left sleeping on the server"
+is "$(q "select string_agg(id, ',' order by id) from mentions where id like 't:s%'")" "t:s0,t:s1,t:s2" "the third attempt wrote the batch"
+is "$(q "select count(*) from mentions where id like 't:s%' and updated_at is null")" 3 "each row written once"
+q "drop trigger hang on mentions" > /dev/null
+
 # ---- the server stops mid-stream and comes back --------------------------------
 r="$T/restart"; mkdir -p "$r"
 : > "$r/in.jsonl"

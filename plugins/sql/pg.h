@@ -38,6 +38,7 @@ struct sql_pg {
     pg_phase_t phase;
     char last_error[512];
     int ever_connected;
+    int cancelling;        /* a PQcancel job is on the thread pool */
 
     /* Setup: a chain of commands, one in flight at a time. */
     int setup_step, schema_from;
@@ -58,6 +59,9 @@ struct sql_pg {
 };
 
 /* pg_conn.c */
+const char *pg_stmt_name(int table);
+/* libpq's message on one line, white space collapsed. */
+void pg_one_line(char *dst, size_t cap, const char *src);
 void pg_watch(sql_pg_t *pg, int events);
 /* Flushes libpq's output buffer; watches for writability while data
  * remains. Returns 0, or -1 when the connection broke. */

@@ -15,7 +15,6 @@
 
 #define BACKOFF_FIRST_MS 250
 
-const char *pg_stmt_name(int table);
 const char *pg_stmt_name(int table)
 {
     static const char *const names[SQL_N_TABLES] = {"earshot_mention", "earshot_alert", "earshot_account"};
@@ -48,16 +47,25 @@ static void close_poll(sql_pg_t *pg)
     pg->poll_events = 0;
 }
 
-/* libpq's messages end with a newline and may span lines; logs want one. */
-static void one_line(char *dst, size_t cap, const char *src)
+/* libpq's messages end with a newline and may span indented lines; a log
+ * line wants them on one, white space collapsed. */
+void pg_one_line(char *dst, size_t cap, const char *src)
 {
-    snprintf(dst, cap, "%s", src && *src ? src : "unknown error");
-    for (char *p = dst; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
-    size_t n = strlen(dst);
-    while (n && dst[n - 1] == ' ')
-        dst[--n] = 0;
+    if (!src || !*src)
+        src = "unknown error";
+    size_t n = 0;
+    int space = 0;
+    for (; *src && n + 1 < cap; src++) {
+        if (*src == ' ' || *src == '\n' || *src == '\r' || *src == '\t') {
+            space = n > 0;
+            continue;
+        }
+        if (space && n + 2 < cap)
+            dst[n++] = ' ';
+        space = 0;
+        dst[n++] = *src;
+    }
+    dst[n] = 0;
 }
 
 static void on_poll(uv_poll_t *h, int status, int events);
@@ -100,7 +108,7 @@ int pg_flush(sql_pg_t *pg)
     int r = PQflush(pg->conn);
     if (r < 0) {
         char msg[512];
-        one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
+        pg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
         pg_lost(pg, msg);
         return -1;
     }
@@ -108,11 +116,64 @@ int pg_flush(sql_pg_t *pg)
     return 0;
 }
 
+/* A query that outlived its timeout keeps running on the server after we
+ * hang up (and keeps its locks: the retried batch would wait on the very
+ * same rows), so it is cancelled. PQcancel opens a connection of its own
+ * and blocks: it runs on the thread pool, one at a time, and the instance
+ * does not report itself stopped before it is done. */
+typedef struct cancel_job {
+    uv_work_t work;
+    sql_pg_t *pg;
+    PGcancel *cancel;
+    int ok;
+    char err[256];
+} cancel_job_t;
+
+static void on_cancel_work(uv_work_t *w)
+{
+    cancel_job_t *j = w->data;
+    j->ok = PQcancel(j->cancel, j->err, sizeof j->err);
+}
+
+static void after_cancel(uv_work_t *w, int status)
+{
+    cancel_job_t *j = w->data;
+    sql_pg_t *pg = j->pg;
+    if (status == 0 && !j->ok)
+        es_log(pg->ctx, ES_LOG_WARN, "%s: cannot cancel the timed-out query: %s", pg->masked, j->err);
+    PQfreeCancel(j->cancel);
+    free(j);
+    pg->cancelling = 0;
+    pg->open_handles--;
+    maybe_stopped(pg);
+}
+
+static void cancel_query(sql_pg_t *pg)
+{
+    if (pg->cancelling || !pg->conn)
+        return;
+    cancel_job_t *j = calloc(1, sizeof *j);
+    if (!j)
+        return;
+    j->pg = pg;
+    j->work.data = j;
+    if (!(j->cancel = PQgetCancel(pg->conn)) ||
+        uv_queue_work(pg->loop, &j->work, on_cancel_work, after_cancel) < 0) {
+        PQfreeCancel(j->cancel);
+        free(j);
+        return;
+    }
+    pg->cancelling = 1;
+    pg->open_handles++;
+}
+
 static void on_op_timeout(uv_timer_t *t)
 {
     sql_pg_t *pg = t->data;
     char msg[128];
     snprintf(msg, sizeof msg, "no answer within %" PRIu64 " ms", pg->timeout_ms);
+    if (pg->phase == PG_SETUP || pg->phase == PG_BUSY)
+        cancel_query(pg);
     if (pg->phase == PG_CONNECTING || pg->phase == PG_SETUP || pg->phase == PG_BUSY)
         pg_lost(pg, msg);
 }
@@ -132,7 +193,7 @@ static void on_reconnect(uv_timer_t *t)
 void pg_lost(sql_pg_t *pg, const char *why)
 {
     char msg[512];
-    one_line(msg, sizeof msg, why);
+    pg_one_line(msg, sizeof msg, why);
     snprintf(pg->last_error, sizeof pg->last_error, "%s", msg);
     close_poll(pg);
     if (pg->conn) {
@@ -231,7 +292,7 @@ static void setup_input(sql_pg_t *pg)
         }
         ExecStatusType st = PQresultStatus(r);
         if ((st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) && !pg->step_error[0])
-            one_line(pg->step_error, sizeof pg->step_error, PQresultErrorMessage(r));
+            pg_one_line(pg->step_error, sizeof pg->step_error, PQresultErrorMessage(r));
         else if (st == PGRES_TUPLES_OK && PQntuples(r) > 0 && PQnfields(r) > 0)
             pg->step_value = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
         PQclear(r);
@@ -292,7 +353,7 @@ static void setup_send(sql_pg_t *pg)
     }
     if (!ok) {
         char msg[512];
-        one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
+        pg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
         {
             pg_lost(pg, msg);
             return;
@@ -308,7 +369,7 @@ static void notice(void *arg, const char *message)
 {
     sql_pg_t *pg = arg;
     char msg[512];
-    one_line(msg, sizeof msg, message);
+    pg_one_line(msg, sizeof msg, message);
     es_log(pg->ctx, ES_LOG_DEBUG, "server: %s", msg);
 }
 
@@ -328,7 +389,7 @@ static void connect_poll(sql_pg_t *pg)
         return;
     default: {
         char msg[512];
-        one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
+        pg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
         pg_lost(pg, msg);
     }
     }
@@ -354,7 +415,7 @@ static void connect_start(sql_pg_t *pg)
     }
     if (PQstatus(pg->conn) == CONNECTION_BAD) {
         char msg[512];
-        one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
+        pg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
         pg_lost(pg, msg);
         return;
     }
@@ -402,7 +463,7 @@ static void on_poll(uv_poll_t *h, int status, int events)
         return;
     if (!PQconsumeInput(pg->conn)) {
         char msg[512];
-        one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
+        pg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
         pg_lost(pg, msg);
         return;
     }
@@ -440,7 +501,7 @@ int sql_pg_new(es_ctx_t *ctx, const sql_pg_opts_t *o, sql_pg_t **out)
         /* libpq may quote the offending part, which could be the password. */
         int quiet = strcmp(pg->masked, pg->dsn) != 0;
         char msg[512];
-        one_line(msg, sizeof msg, err ? err : "out of memory");
+        pg_one_line(msg, sizeof msg, err ? err : "out of memory");
         es_log(ctx, ES_LOG_ERROR, "invalid dsn %s%s%s", pg->masked, quiet ? "" : ": ", quiet ? "" : msg);
         PQfreemem(err);
         sql_pg_free(pg);

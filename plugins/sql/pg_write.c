@@ -18,9 +18,8 @@
 #include "pg.h"
 #include "schema.h"
 
-const char *pg_stmt_name(int table);
 
-static void complete(sql_pg_t *pg, es_sink_status_t status, const char *err)
+static void complete(sql_pg_t *pg, es_sink_status_t status, uint64_t retry_after, const char *err)
 {
     es_batch_t *b = pg->batch;
     pg->batch = NULL;
@@ -33,7 +32,7 @@ static void complete(sql_pg_t *pg, es_sink_status_t status, const char *err)
             pg->refused_msg[i] = NULL;
         }
     sql_rows_clear(&pg->rows);
-    es_batch_done(pg->ctx, b, status, 0, err);
+    es_batch_done(pg->ctx, b, status, retry_after, err);
 }
 
 static int grow(sql_pg_t *pg, size_t n)
@@ -97,7 +96,7 @@ static void send_round(sql_pg_t *pg)
     }
     if (pg->n_sent == 0) {
         PQexitPipelineMode(c);
-        complete(pg, ES_SINK_OK, NULL);
+        complete(pg, ES_SINK_OK, 0, NULL);
         return;
     }
     if (!PQpipelineSync(c)) {
@@ -112,7 +111,7 @@ static void send_round(sql_pg_t *pg)
 static void start_batch(sql_pg_t *pg)
 {
     if (pg->rows.n == 0) {
-        complete(pg, ES_SINK_OK, NULL);
+        complete(pg, ES_SINK_OK, 0, NULL);
         return;
     }
     send_round(pg);
@@ -157,7 +156,10 @@ void pg_batch_abort(sql_pg_t *pg, const char *why)
         return;
     char msg[700];
     snprintf(msg, sizeof msg, "%s: %s", pg->masked, why);
-    complete(pg, ES_SINK_RETRY, msg);
+    /* Retrying before the next connection attempt would only spend an
+     * attempt on "not connected". */
+    uint64_t now = uv_now(pg->loop);
+    complete(pg, ES_SINK_RETRY, pg->next_attempt > now ? pg->next_attempt - now + 50 : 0, msg);
 }
 
 /* A refusal that is the row's own fault: bad data or a constraint. */
@@ -181,11 +183,11 @@ static void round_done(sql_pg_t *pg)
     if (pg->round_error[0]) {
         char msg[700];
         snprintf(msg, sizeof msg, "%s: %s", pg->masked, pg->round_error);
-        complete(pg, ES_SINK_RETRY, msg);
+        complete(pg, ES_SINK_RETRY, 0, msg);
     } else if (pg->round_refused) {
         send_round(pg); /* nothing committed: again without the refused */
     } else {
-        complete(pg, ES_SINK_OK, NULL);
+        complete(pg, ES_SINK_OK, 0, NULL);
     }
 }
 
@@ -212,13 +214,7 @@ void pg_batch_input(sql_pg_t *pg)
         pg->n_results++;
         if (st == PGRES_FATAL_ERROR || st == PGRES_NONFATAL_ERROR || st == PGRES_BAD_RESPONSE) {
             char msg[512];
-            snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
-            for (char *p = msg; *p; p++)
-                if (*p == '\n' || *p == '\r')
-                    *p = ' ';
-            size_t n = strlen(msg);
-            while (n && msg[n - 1] == ' ')
-                msg[--n] = 0;
+            pg_one_line(msg, sizeof msg, PQresultErrorMessage(r));
             if (row != (size_t)-1 && row_fault(r)) {
                 const sql_row_t *rw = &pg->rows.v[row];
                 char full[700];
