@@ -131,9 +131,8 @@ static json_int_t geti(const det_t *d, size_t i, const char *k)
 
 /* 8 hours of steady traffic (96 buckets), then bucket 96 with 40
  * negatives; returns after the mention that closes bucket 96. */
-static void scenario(det_t *d, const char *owner, int check_timing)
+static void scenario_tail(det_t *d, const char *owner, int check_timing)
 {
-    steady(d, 0, 96, 2, 20, owner);
     int64_t s = T0 + 96 * B;
     for (int j = 0; j < 60; j++)
         say(d, s + j * 4, j < 40, j < 40 ? SPIKE_TEXT : "ok", owner);
@@ -142,6 +141,17 @@ static void scenario(det_t *d, const char *owner, int check_timing)
         is_int(json_array_size(d->sink.alerts), 0, "no alert while bucket 96 is open (grace)");
     say(d, s + 250, 1, SPIKE_TEXT, owner); /* late, within the grace period */
     say(d, s + 2 * B, 0, "ok", owner);     /* the grace has passed: bucket 96 closes */
+}
+
+static void scenario(det_t *d, const char *owner, int check_timing)
+{
+    steady(d, 0, 96, 2, 20, owner);
+    scenario_tail(d, owner, check_timing);
+}
+
+static void scenario_spike(det_t *d)
+{
+    scenario_tail(d, NULL, 0);
 }
 
 static void t_tail(void)
@@ -399,6 +409,26 @@ static void t_persist(void)
     steady(&d, 0, 2, 2, 20, NULL);
     es_spike_flush(d.sp);
     det_close(&d);
+
+    /* A state DB that refuses writes: logged and counted, detection goes on. */
+    {
+        es_diag_t dg = {0};
+        det_t r;
+        memset(&r, 0, sizeof r);
+        r.sink.alerts = json_array();
+        r.cfg = load("spike.warmup = 1h\n", &dg);
+        sqlite3_open_v2(db_path, &r.db, SQLITE_OPEN_READONLY, NULL);
+        is_int(es_spike_new(r.cfg, r.db, on_alert, &r.sink, &r.sp, &dg), 0, "detector on a read-only state DB");
+        steady(&r, 2, 96, 2, 20, NULL);
+        scenario_spike(&r);
+        is_int(es_spike_flush(r.sp), ES_EDB, "flush reports the DB error");
+        es_spike_stats_t st;
+        es_spike_get_stats(r.sp, &st);
+        ok(st.db_errors >= 2 && json_array_size(r.sink.alerts) == 1, "save failures counted (%llu), the alert still sent",
+           (unsigned long long)st.db_errors);
+        es_diag_free(&dg);
+        det_close(&r);
+    }
 
     is_int(det_open(&d, "spike.bucket = 10m\n"), 0, "a changed spike.bucket starts over");
     is_int(count_rows(d.db, "SELECT count(*) FROM spike_series"), 0, "old baselines dropped");

@@ -83,13 +83,21 @@ static int save_meta(es_spike_t *sp, sqlite3_stmt *q, const char *key, int64_t v
     return sqlite3_step(q) == SQLITE_DONE ? 0 : ES_EDB;
 }
 
+/* Logged on the 1st, 2nd, 4th, 8th... failure: a DB that stays broken
+ * must not flood the log once per bucket. */
+static void save_failed(es_spike_t *sp, const char *why)
+{
+    uint64_t n = ++sp->st.db_errors;
+    if ((n & (n - 1)) == 0)
+        es_logf(ES_LOG_WARN, "spike: cannot save the detector's state (failure %llu): %s", (unsigned long long)n, why);
+}
+
 int es_spike_store_save(es_spike_t *sp)
 {
     if (!sp->db)
         return 0;
     if (sqlite3_exec(sp->db, "SAVEPOINT spike_save", NULL, NULL, NULL) != SQLITE_OK) {
-        sp->st.db_errors++;
-        es_logf(ES_LOG_WARN, "spike: cannot save state: %s", sqlite3_errmsg(sp->db));
+        save_failed(sp, sqlite3_errmsg(sp->db));
         return ES_EDB;
     }
     sqlite3_stmt *qs = NULL, *qm = NULL;
@@ -129,8 +137,7 @@ int es_spike_store_save(es_spike_t *sp)
     sqlite3_finalize(qs);
     sqlite3_finalize(qm);
     if (rc < 0) {
-        sp->st.db_errors++;
-        es_logf(ES_LOG_WARN, "spike: cannot save state: %s", rc == ES_EDB ? sqlite3_errmsg(sp->db) : es_strerror(rc));
+        save_failed(sp, rc == ES_EDB ? sqlite3_errmsg(sp->db) : es_strerror(rc));
         sqlite3_exec(sp->db, "ROLLBACK TO spike_save", NULL, NULL, NULL);
     }
     sqlite3_exec(sp->db, "RELEASE spike_save", NULL, NULL, NULL);
