@@ -16,3 +16,12 @@ plugins_sql_sql_la_LIBADD = $(SQLITE3_LIBS) $(LIBPQ_LIBS) $(LIBCRYPTO_LIBS)
 TESTS += tests/sql_sqlite_test.sh tests/sql_pg_test.sh
 dist_check_SCRIPTS += tests/sql_sqlite_test.sh tests/sql_pg_test.sh tests/sql_pglib.sh
 EXTRA_DIST += tests/data/sql
+
+# The pure parts (DSN, SQL, rows) compiled straight into their test.
+check_PROGRAMS += tests/sql_row_test
+tests_sql_row_test_SOURCES = tests/sql_row_test.c tests/tap.h \
+	plugins/sql/dsn.c plugins/sql/dsn.h plugins/sql/schema.c plugins/sql/schema.h \
+	plugins/sql/row.c plugins/sql/row.h
+tests_sql_row_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
+tests_sql_row_test_LDADD = $(ES_CORE_LIBS)
+TESTS += tests/sql_row_test
