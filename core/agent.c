@@ -14,6 +14,7 @@
 #include "agent.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -691,6 +692,10 @@ int es_agent_run(const es_run_opts_t *opts)
         uv_run(&loop, UV_RUN_DEFAULT);
         goto out_loop;
     }
+    /* A file-size limit (RLIMIT_FSIZE) hit by the state DB or a file sink
+     * must be an EFBIG error the agent reports and survives, like a full
+     * disk, not a SIGXFSZ that kills it with records in memory. */
+    signal(SIGXFSZ, SIG_IGN);
     uv_signal_init(&loop, &a.sig_int);
     uv_signal_init(&loop, &a.sig_term);
     uv_signal_init(&loop, &a.sig_hup);

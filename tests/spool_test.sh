@@ -173,4 +173,49 @@ is "$uniq" 20000 "after 6 SIGKILLs every one of 20000 records arrived"
 diag "records written $total, duplicates $((total - uniq)) (at-least-once to a file sink)"
 is "$(spooled out)" 0 "the spool is empty at the end"
 
+# 6. Disk trouble: a file-size limit of 1 byte (prlimit on the running
+#    agent: writes that extend a file fail with EFBIG, as on a full disk)
+#    while new records arrive; the agent says so, pauses, and once the
+#    limit is lifted everything arrives.
+if command -v prlimit >/dev/null; then
+    rm -rf "$T/state" "$T/out.jsonl" "$T/indir"
+    mkdir -p "$T/indir"
+    gen "$T/indir/a.jsonl" 1000 a
+    gen "$T/b.jsonl" 1000 b
+    cat > "$T/conf.d/10.conf" <<EOC
+[source in]
+plugin = jsonl
+path = $T/indir
+interval = 100ms
+
+[sink out]
+plugin = jsonl
+path = $T/out.jsonl
+retry.initial = 50ms
+retry.max = 200ms
+retry.max_attempts = 100000
+EOC
+    # The log goes through a pipe: a log file would hit the limit too.
+    mkfifo "$T/logfifo"
+    cat "$T/logfifo" > "$T/log7" &
+    "$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/logfifo" &
+    pid=$!
+    wait_for 10 has_lines "$T/out.jsonl" 1000
+    prlimit --pid $pid --fsize=1:unlimited
+    cp "$T/b.jsonl" "$T/indir/b.jsonl"
+    sleep 2
+    like "$T/log7" "cannot write; new records are not accepted until it can" "a failing state DB is reported"
+    like "$T/log7" "write failed: file too large" "the sink's own write error is retried, not fatal"
+    ok $(kill -0 $pid 2>/dev/null && echo 0 || echo 1) "the agent survives (no SIGXFSZ)"
+    prlimit --pid $pid --fsize=unlimited:unlimited
+    wait_for 20 sh -c "[ \"\$(python3 -c 'import json,sys; print(len({json.loads(l)[\"id\"] for l in open(sys.argv[1])}))' '$T/out.jsonl')\" = 2000 ]"
+    is "$(ids "$T/out.jsonl" | sort -u | wc -l | tr -d ' ')" 2000 "after the limit is lifted every record arrived"
+    wait_for 5 grep -q "writable again; resuming" "$T/log7"
+    like "$T/log7" "writable again; resuming" "the agent says it resumed (probe every 2 s)"
+    kill $pid; wait $pid
+    is "$(spooled out)" 0 "nothing left in the spool"
+else
+    ok 0 "# SKIP prlimit (util-linux) not installed"
+fi
+
 done_testing
