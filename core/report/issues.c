@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "plugin.h"
 #include "spike/internal.h"
@@ -22,7 +23,7 @@
 typedef struct {
     es_spike_map_t stop;
     json_t *base;  /* brand -> {"n": docs, "w": {word: docs}} */
-    json_t *days;  /* "brand\x1fday" -> {"brand", "day", "n", "w": {word: n}, "docs": [[url, words...]]} */
+    json_t *days;  /* "brand\x1fday" -> {"brand", "day", "n", "w": {word: n}, "docs": [[url, text, words...]]} */
     int64_t day0, ndays;
 } ctx_t;
 
@@ -84,6 +85,7 @@ static int on_negative(void *ud, int n, const char *const *v)
     if (v[4] && es_report_href_ok(v[4]) && json_array_size(docs) < MAX_DOCS_PER_DAY) {
         doc = json_array();
         json_array_append_new(doc, json_string(v[4]));
+        json_array_append_new(doc, json_string(v[3] ? v[3] : ""));
         json_array_append_new(docs, doc);
     }
     words_of(c, v[2], v[3], json_object_get(d, "w"), doc);
@@ -116,8 +118,27 @@ static int has_url(json_t *urls, const char *u)
 {
     size_t i;
     json_t *x;
-    json_array_foreach(urls, i, x) if (!strcmp(json_string_value(x), u)) return 1;
+    json_array_foreach(urls, i, x) if (!strcmp(json_string_value(json_object_get(x, "url")), u)) return 1;
     return 0;
+}
+
+/* The text of the day's negative mention at url, if kept. */
+static const char *doc_text(json_t *d, const char *url)
+{
+    size_t i;
+    json_t *doc;
+    json_array_foreach(json_object_get(d, "docs"), i, doc) if (!strcmp(json_string_value(json_array_get(doc, 0)), url))
+        return json_string_value(json_array_get(doc, 1));
+    return NULL;
+}
+
+/* An example: its link and, for a mention, its text (cut when shown). */
+static void add_example(json_t *urls, const char *u, const char *text)
+{
+    json_t *e = json_pack("{s:s}", "url", u);
+    if (text && json_is_object(e))
+        json_object_set_new(e, "text", json_string(text));
+    json_array_append_new(urls, e);
 }
 
 /* The issue of one brand on one day: alert terms first, then computed. */
@@ -145,7 +166,7 @@ static json_t *issue_of(ctx_t *c, json_t *brand, int64_t day, json_t *d)
         json_array_foreach(json_object_get(al, "urls"), j, t) {
             const char *u = json_string_value(t);
             if (u && es_report_href_ok(u) && !has_url(urls, u) && json_array_size(urls) < MAX_URLS)
-                json_array_append_new(urls, json_string(u));
+                add_example(urls, u, d ? doc_text(d, u) : NULL);
         }
     }
     json_int_t nd = d ? json_integer_value(json_object_get(d, "n")) : 0;
@@ -158,11 +179,13 @@ static json_t *issue_of(ctx_t *c, json_t *brand, int64_t day, json_t *d)
         const char *term;
         json_t *cnt;
         json_int_t min = nd >= 4 ? 2 : 1;
+        const char *bn = json_string_value(json_object_get(brand, "name"));
         json_object_foreach(w, term, cnt) {
             json_int_t n = json_integer_value(cnt);
             double base = (double)json_integer_value(json_object_get(bw, term));
             double lift = ((double)n / (double)nd) / ((base + 1) / (nb + 1));
-            if (!cv || n < min || lift <= 1.0)
+            /* The brand's own name says nothing about the issue. */
+            if (!cv || n < min || lift <= 1.0 || !strcasecmp(term, bn))
                 continue;
             cv[k++] = (cand_t){term, n, lift, (double)n * log(lift)};
         }
@@ -180,10 +203,10 @@ static json_t *issue_of(ctx_t *c, json_t *brand, int64_t day, json_t *d)
                 break;
             const char *u = json_string_value(json_array_get(doc, 0));
             int hit = 0;
-            for (size_t j = 1; j < json_array_size(doc) && !hit; j++)
+            for (size_t j = 2; j < json_array_size(doc) && !hit; j++)
                 hit = has_term(terms, json_string_value(json_array_get(doc, j)));
             if (hit && !has_url(urls, u))
-                json_array_append_new(urls, json_string(u));
+                add_example(urls, u, json_string_value(json_array_get(doc, 1)));
         }
     }
     return json_pack("{s:I, s:I, s:b, s:o, s:o}", "day", (json_int_t)day, "negatives", nd,

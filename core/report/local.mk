@@ -12,3 +12,16 @@ AM_CFLAGS += $(LIBPQ_CFLAGS)
 earshot_LDADD += $(LIBPQ_LIBS)
 
 EXTRA_DIST += docs/report.md
+
+TESTS += tests/report_test.sh
+dist_check_SCRIPTS += tests/report_test.sh
+EXTRA_DIST += tests/data/report core/report/screenshot.sh
+
+# A page built from the test fixture, and its screenshot by headless
+# Chromium (Debian package chromium), for a person to look at:
+# report-screenshot/report.html and report-screenshot/report.png.
+report-screenshot: earshot plugins/jsonl/jsonl.la plugins/sql/sql.la
+	EARSHOT='$(abs_top_builddir)/earshot' top_srcdir='$(abs_top_srcdir)' \
+	EARSHOT_PLUGIN_PATH='$(abs_top_builddir)/plugins/jsonl/.libs:$(abs_top_builddir)/plugins/sql/.libs' \
+	$(SHELL) '$(abs_top_srcdir)/core/report/screenshot.sh' '$(abs_top_builddir)/report-screenshot'
+.PHONY: report-screenshot

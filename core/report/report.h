@@ -50,7 +50,7 @@ typedef struct es_report_opts {
  *     source, n}] (largest first), "alerts": [{id, event, series, owner,
  *     network, bucket_start, bucket_end, count, total, p_value, terms,
  *     urls}], "issues": [{day, negatives, from_alert, terms: [{term,
- *     count, lift}], urls: []}]}] (largest brand first)}.
+ *     count, lift}], urls: [{url, text}]}]}] (largest brand first)}.
  * 0 or ES_EDB / ES_ENOMEM with a reason in err. */
 int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **out, char *err,
                       size_t errlen);

@@ -396,14 +396,20 @@ void es_report_section_issues(FILE *f, const es_report_page_t *p)
             fputs("</td><td class=\"text\">", f);
             json_t *u;
             json_array_foreach(json_object_get(is, "urls"), t, u) {
-                const char *url = json_string_value(u);
+                const char *url = json_string_value(json_object_get(u, "url"));
+                const char *text = json_string_value(json_object_get(u, "text"));
                 if (!es_report_href_ok(url))
                     continue;
                 fputs(t ? "<br>" : "", f);
                 fputs("<a rel=\"noopener noreferrer nofollow\" href=\"", f);
                 es_report_esc(f, url, 0, 0);
+                fputs("\" title=\"", f);
+                es_report_esc(f, url, 0, 0);
                 fputs("\">", f);
-                es_report_esc(f, url + (url[4] == 's' ? 8 : 7), 300, 13);
+                if (text && *text)
+                    es_report_esc(f, text, 330, 13);
+                else
+                    es_report_esc(f, url + (url[4] == 's' ? 8 : 7), 330, 13);
                 fputs("</a>", f);
             }
             fputs("</td></tr>\n", f);
