@@ -376,6 +376,8 @@ void spk_evaluate(const spk_cfg_t *c, const spk_spike_t *sp, size_t n, const spk
         int hit = first >= 0;
         if (qualifies(s)) {
             e->qualifying++, e->qualifying_hit += hit;
+            e->brand_qual[s->brand]++, e->brand_hit[s->brand] += hit;
+            e->brand_base[s->brand] += s->base_neg;
             if (s->base_neg >= 8)
                 e->qual_dense++, e->qual_dense_hit += hit;
             if (hit)
@@ -384,6 +386,9 @@ void spk_evaluate(const spk_cfg_t *c, const spk_spike_t *sp, size_t n, const spk
             e->small++, e->small_hit += hit;
         }
     }
+    for (int b = 0; b < SPK_MAX_BRANDS; b++)
+        if (e->brand_qual[b])
+            e->brand_base[b] /= e->brand_qual[b];
     e->precision = e->alerts ? (double)e->true_alerts / e->alerts : 1;
     e->recall = e->qualifying ? (double)e->qualifying_hit / e->qualifying : 1;
     e->recall_dense = e->qual_dense ? (double)e->qual_dense_hit / e->qual_dense : 1;

@@ -78,6 +78,8 @@ typedef struct spk_eval {
     int qual_dense, qual_dense_hit;        /* ... with >= 8 negatives per bucket expected */
     int small, small_hit;                  /* the others */
     int volume_spikes;
+    int brand_qual[SPK_MAX_BRANDS], brand_hit[SPK_MAX_BRANDS]; /* qualifying spikes per brand */
+    double brand_base[SPK_MAX_BRANDS]; /* mean expected negatives/bucket at their starts */
     int ended, topic_hits; /* true alerts whose top terms hold the spike's topic */
     double precision, recall, recall_dense, recall_small;
     double median_delay, max_delay;        /* buckets, qualifying spikes */

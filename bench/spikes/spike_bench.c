@@ -3,8 +3,9 @@
  * and prints precision, recall, detection delay, false alarms per week and
  * throughput. Figures, not pass/fail (tests/spike_detect.c asserts floors).
  *
- *   spike_bench [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--control] [-o spike.KEY=VALUE]... [--alerts OUT]
- *       replay through the detector API at full speed (--alerts: every alert record as JSON lines)
+ *   spike_bench [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--control] [-o spike.KEY=VALUE]... [--alerts OUT] [--db PATH]
+ *       replay through the detector API at full speed (--alerts: every alert record as JSON lines;
+ *       --db: keep the detector's state DB there)
  *   spike_bench --gen OUT.jsonl TRUTH.tsv [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--control]
  *       write the stream as jsonl source input, and its spikes
  *   spike_bench --eval TRUTH.tsv ALERTS.jsonl
@@ -30,6 +31,11 @@ static void print_eval(const char *title, const spk_eval_t *e)
     printf("  precision                 %.3f\n", e->precision);
     printf("  recall >=3x, >=2 buckets  %.3f  (%d/%d)\n", e->recall, e->qualifying_hit, e->qualifying);
     printf("    of which base >= 8/bkt  %.3f  (%d/%d)\n", e->recall_dense, e->qual_dense_hit, e->qual_dense);
+    for (int b = 0; b < SPK_MAX_BRANDS; b++)
+        if (e->brand_qual[b])
+            printf("    %-8s                %.3f  (%d/%d, %.1f negatives/bucket expected at the start on average)\n",
+                   spk_brand_name(b), (double)e->brand_hit[b] / e->brand_qual[b], e->brand_hit[b], e->brand_qual[b],
+                   e->brand_base[b]);
     printf("  recall small spikes       %.3f  (%d/%d: 1.5x-2x, or one bucket)\n", e->recall_small, e->small_hit,
            e->small);
     printf("  volume surges             %d  (alerts in them: %d)\n", e->volume_spikes, e->volume_alarms);
@@ -62,7 +68,7 @@ static int load_cfg(char **opts, int n_opts, es_config_t **cfg, char *dir)
     return rc;
 }
 
-static int run_replay(spk_cfg_t *gc, char **opts, int n_opts, const char *dump)
+static int run_replay(spk_cfg_t *gc, char **opts, int n_opts, const char *dump, const char *keep_db)
 {
     char dir[] = "/tmp/spike_bench.XXXXXX";
     if (!mkdtemp(dir))
@@ -73,7 +79,9 @@ static int run_replay(spk_cfg_t *gc, char **opts, int n_opts, const char *dump)
         return 1;
     }
     char db[600];
-    snprintf(db, sizeof db, "%s/state.db", dir);
+    snprintf(db, sizeof db, "%s", keep_db ? keep_db : "");
+    if (!keep_db)
+        snprintf(db, sizeof db, "%s/state.db", dir);
     spk_run_t r = {0};
     if (dump && !(r.dump = fopen(dump, "w")))
         fprintf(stderr, "%s: %s\n", dump, strerror(errno));
@@ -103,12 +111,14 @@ static int run_replay(spk_cfg_t *gc, char **opts, int n_opts, const char *dump)
     spk_gen_free(g);
     spk_run_free(&r);
     es_config_free(cfg);
-    unlink(db);
     char aux[640];
-    snprintf(aux, sizeof aux, "%s-wal", db);
-    unlink(aux);
-    snprintf(aux, sizeof aux, "%s-shm", db);
-    unlink(aux);
+    if (!keep_db) {
+        unlink(db);
+        snprintf(aux, sizeof aux, "%s-wal", db);
+        unlink(aux);
+        snprintf(aux, sizeof aux, "%s-shm", db);
+        unlink(aux);
+    }
     snprintf(aux, sizeof aux, "%s/earshot.conf", dir);
     unlink(aux);
     rmdir(dir);
@@ -229,7 +239,7 @@ int main(int argc, char **argv)
     spk_cfg_default(&gc);
     char *opts[32];
     int n_opts = 0;
-    const char *gen_out = NULL, *gen_truth = NULL, *dump = NULL;
+    const char *gen_out = NULL, *gen_truth = NULL, *dump = NULL, *keep_db = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--eval") && i + 2 < argc)
             return eval_files(argv[i + 1], argv[i + 2]);
@@ -241,6 +251,8 @@ int main(int argc, char **argv)
             gc.seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--brands") && i + 1 < argc)
             gc.n_brands = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--db") && i + 1 < argc)
+            keep_db = argv[++i];
         else if (!strcmp(argv[i], "--alerts") && i + 1 < argc)
             dump = argv[++i];
         else if (!strcmp(argv[i], "--scale") && i + 1 < argc) {
@@ -265,5 +277,5 @@ int main(int argc, char **argv)
     }
     if (gen_out)
         return gen_files(&gc, gen_out, gen_truth);
-    return run_replay(&gc, opts, n_opts, dump);
+    return run_replay(&gc, opts, n_opts, dump, keep_db);
 }
