@@ -56,6 +56,8 @@ struct sql_pg {
     size_t round_refused;   /* rows refused in this round */
     char round_error[512];  /* an error that is not the record's fault */
     size_t cap;
+    /* For the log at stop: rows committed, transactions, time in rounds. */
+    uint64_t n_rows, n_batches, busy_ns, round_t0;
 };
 
 /* pg_conn.c */

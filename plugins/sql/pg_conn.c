@@ -524,6 +524,11 @@ int sql_pg_start(sql_pg_t *pg)
 
 void sql_pg_stop(sql_pg_t *pg)
 {
+    if (pg->n_rows)
+        es_log(pg->ctx, ES_LOG_INFO,
+               "%" PRIu64 " row(s) committed in %" PRIu64 " transaction(s): %.2f us per row, %.0f rows/s (round trips included)",
+               pg->n_rows, pg->n_batches, (double)pg->busy_ns / 1e3 / (double)pg->n_rows,
+               (double)pg->n_rows * 1e9 / (double)(pg->busy_ns ? pg->busy_ns : 1));
     pg->phase = PG_STOPPING;
     if (pg->batch)
         pg_batch_abort(pg, "stopping");

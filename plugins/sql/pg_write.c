@@ -63,6 +63,7 @@ static void send_round(sql_pg_t *pg)
         return;
     }
     pg->n_sent = pg->n_results = pg->round_refused = 0;
+    pg->round_t0 = uv_hrtime();
     pg->round_error[0] = 0;
     char nums[SQL_MAX_COLS][32];
     const char *vals[SQL_MAX_COLS];
@@ -176,6 +177,7 @@ static void round_done(sql_pg_t *pg)
         return;
     }
     uv_timer_stop(&pg->op_timer);
+    pg->busy_ns += uv_hrtime() - pg->round_t0;
     pg->phase = PG_READY;
     pg_watch(pg, UV_READABLE);
     if (!pg->conn)
@@ -187,6 +189,8 @@ static void round_done(sql_pg_t *pg)
     } else if (pg->round_refused) {
         send_round(pg); /* nothing committed: again without the refused */
     } else {
+        pg->n_rows += pg->n_sent;
+        pg->n_batches++;
         complete(pg, ES_SINK_OK, 0, NULL);
     }
 }

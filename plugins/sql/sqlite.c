@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,8 @@ struct sql_lite {
     char err[1024];
     bad_rec_t *bad;
     size_t n_bad, cap_bad;
+    /* For the log at stop: what was written and the time spent in jobs. */
+    uint64_t n_rows, n_batches, work_ns, cpu_ns;
 };
 
 static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
@@ -240,10 +243,21 @@ static void add_bad(sql_lite_t *l, size_t index, const char *msg)
     l->bad[l->n_bad++].msg = strdup(msg);
 }
 
+/* CPU time of the calling thread: on a loaded machine the wall time of a
+ * job says more about the neighbours than about the sink. */
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void on_work(uv_work_t *w)
 {
     sql_lite_t *l = w->data;
     char err[256];
+    uint64_t t0 = uv_hrtime(), c0 = thread_cpu_ns();
     l->status = ES_SINK_OK;
     l->err[0] = 0;
     if (exec(l->db, "BEGIN IMMEDIATE", err, sizeof err) < 0) {
@@ -283,6 +297,12 @@ static void on_work(uv_work_t *w)
     }
     for (int t = 0; t < SQL_N_TABLES; t++)
         sqlite3_clear_bindings(l->ins[t]);
+    l->work_ns += uv_hrtime() - t0;
+    l->cpu_ns += thread_cpu_ns() - c0;
+    if (l->status == ES_SINK_OK) {
+        l->n_rows += l->rows.n - l->n_bad;
+        l->n_batches++;
+    }
 }
 
 static void after_work(uv_work_t *w, int status)
@@ -348,6 +368,13 @@ static void after_close(uv_work_t *w, int status)
 
 void sql_lite_stop(sql_lite_t *l)
 {
+    if (l->n_rows)
+        es_log(l->ctx, ES_LOG_INFO,
+               "%" PRIu64 " row(s) written in %" PRIu64 " transaction(s): %.2f us per row, %.0f rows/s"
+               " (CPU %.2f us per row, %.0f rows/s)",
+               l->n_rows, l->n_batches, (double)l->work_ns / 1e3 / (double)l->n_rows,
+               (double)l->n_rows * 1e9 / (double)(l->work_ns ? l->work_ns : 1),
+               (double)l->cpu_ns / 1e3 / (double)l->n_rows, (double)l->n_rows * 1e9 / (double)(l->cpu_ns ? l->cpu_ns : 1));
     l->work.data = l;
     if (uv_queue_work(es_ctx_loop(l->ctx), &l->work, on_close_work, after_close) < 0) {
         close_db(l);
