@@ -57,6 +57,15 @@ site dmax '{"page_size": 5}'
 cp "$data/discourse/early.json" "$www/dmax/posts.json"
 site dlive '{"page_size": 5}'
 cp "$data/discourse/early.json" "$www/dlive/posts.json"
+site dold '{"moved_to": "dnew"}'
+site dnew '{"gzip": true}'
+cp "$data/discourse/early.json" "$www/dnew/posts.json"
+site drepeat '{}'
+cp "$data/discourse/repeat.json" "$www/drepeat/posts.json"
+mkdir -p "$www/rrepeat/r/acmecorp"
+site rrepeat '{"page_size": 3}'
+cp "$data/reddit/comments-repeat.json" "$www/rrepeat/r/acmecorp/comments.json"
+cp "$data/reddit/new.json" "$www/rrepeat/r/acmecorp/new.json"
 site d429 '{"faults": {"posts.json first": ["429:1"]}}'
 cp "$data/discourse/early.json" "$www/d429/posts.json"
 for s in racme rlimit rtoken; do mkdir -p "$www/$s/r/acmecorp"; done
@@ -221,6 +230,16 @@ network = rtoken
 subreddits = r/acmecorp
 token = t0ken-SECRET-x
 user_agent = earshot-test/1 by acme')
+$(src moved "type = discourse
+url = $base/dold")
+$(src drepeat "type = discourse
+url = $base/drepeat")
+$(src rrepeat "type = reddit
+url = $base/rrepeat
+network = rrepeat
+subreddits = acmecorp
+page_size = 3
+backfill_pages = 10")
 $(src rmessy "type = reddit
 url = $base/rmessy
 network = rmessy
@@ -305,6 +324,19 @@ has "warn .*$base/rmessy/r/acmecorp/comments.json?limit=100&raw_json=1: t1_m0002
     has "warn .*comments.json?limit=100&raw_json=1: child #3: no usable name/id"
 ok $? "reddit messy: problems reported with the URL"
 
+# ---- redirects, gzip, repeated posts -------------------------------------------
+ok $([ "$(got moved)" -eq 6 ]; echo $?) "redirect + gzip: posts read (got $(got moved))"
+reqs dold 'len(r) == 1 and r[0]["status"] == 301' && reqs dnew 'len(r) == 1 and r[0]["fault"] == "gzipped"'
+ok $? "redirect + gzip: followed a 301, body was gzipped"
+q moved "all(i.startswith('discourse:127.0.0.1:$port/dold/t/40/') for i in ids)"
+ok $? "redirect: ids keep the configured site"
+ok $([ "$(got drepeat)" -eq 6 ]; echo $?) "repeat: a post listed twice on a page is emitted once (got $(got drepeat))"
+ok $([ "$(got rrepeat)" -eq 10 ]; echo $?) "repeat: comments repeated across pages emitted once (got $(got rrepeat))"
+reqs rrepeat '[e["query"] for e in r if "comments" in e["path"]] == ["limit=3&raw_json=1", "limit=3&raw_json=1&after=t1_k1a05", "limit=3&raw_json=1&after=t1_k1a03"]'
+ok $? "repeat: the repeated comments did come back on the next pages"
+q rrepeat "len(set(ids)) == 10"
+ok $? "repeat: 10 distinct ids"
+
 # ---- second poll: new posts appeared ------------------------------------------
 cp "$data/discourse/later.json" "$www/dacme/posts.json"
 cp "$data/discourse/later.json" "$www/dmax/posts.json"
@@ -341,7 +373,7 @@ reqs racme '[e["query"] for e in r if e["path"].endswith("comments.json")] == ["
 ok $? "reddit: paging stopped at the page holding the last seen fullname"
 n_other=$(python3 -c "
 import json
-print(sum(1 for l in open('$out') if json.loads(l)['source'] not in ('acme', 'broken', 'max', 'reddit', 'badkey')))")
+print(sum(1 for l in open('$out') if json.loads(l)['source'] not in ('acme', 'broken', 'max', 'reddit')))")
 ok $([ "$n_other" -eq 0 ]; echo $?) "second poll: no source emitted anything twice (got $n_other)"
 
 # ---- restart: nothing again -----------------------------------------------------

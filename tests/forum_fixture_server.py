@@ -27,6 +27,9 @@ SITE/config.json (optional):
   "page_size": N
   "require_headers": {"Api-Key": "..."}      403 unless all match
   "ratelimit": {"remaining": "0.0", "reset": "1"}  x-ratelimit-* headers
+  "gzip": true                               gzip bodies for clients that
+                                             accept it (logged "gzipped")
+  "moved_to": "SITE2"                        301 to the same path on SITE2
   "faults": {"FILE CURSOR": ["500", "ok", ...]}  CURSOR is "first",
       "before=ID" or "after=FN"; the n-th request for that page gets the
       n-th entry, "ok" after the list. Entries: ok, 500, 503, 429:SECONDS
@@ -35,6 +38,7 @@ SITE/config.json (optional):
 """
 
 import argparse
+import gzip
 import json
 import os
 import signal
@@ -99,14 +103,21 @@ class Handler(BaseHTTPRequestHandler):
         q = urllib.parse.parse_qs(self.url.query)
         rel = urllib.parse.unquote(self.url.path).lstrip("/")
         path = os.path.realpath(os.path.join(st.root, rel))
-        if not path.startswith(st.root + os.sep) or not os.path.isfile(path):
+        if not path.startswith(st.root + os.sep):
             return self._send(404, b'{"errors":["not found"]}')
         site = rel.split("/", 1)[0]
         cfg = {}
         cfg_path = os.path.join(st.root, site, "config.json")
-        if os.path.isfile(cfg_path):
+        if "/" in rel and os.path.isfile(cfg_path):
             with open(cfg_path, encoding="utf-8") as f:
                 cfg = json.load(f)
+        if cfg.get("moved_to"):
+            to = "/" + cfg["moved_to"] + "/" + rel.split("/", 1)[1]
+            if self.url.query:
+                to += "?" + self.url.query
+            return self._send(301, b"", headers={"Location": to}, fault="moved")
+        if not os.path.isfile(path):
+            return self._send(404, b'{"errors":["not found"]}')
         extra = {}
         rl = cfg.get("ratelimit")
         if rl:
@@ -127,6 +138,10 @@ class Handler(BaseHTTPRequestHandler):
         n = st.next_index(site + "/" + key)
         fault = plan[n] if n < len(plan) else "ok"
         if fault == "ok":
+            accept = self.headers.get("Accept-Encoding", "")
+            if cfg.get("gzip") and "gzip" in [c.split(";")[0].strip() for c in accept.split(",")]:
+                extra["Content-Encoding"] = "gzip"
+                return self._send(200, gzip.compress(body), headers=extra, fault="gzipped")
             return self._send(200, body, headers=extra, fault=None)
         if fault in ("500", "503"):
             return self._send(int(fault), b'{"errors":["internal"]}', headers=extra, fault=fault)

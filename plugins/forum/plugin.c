@@ -73,6 +73,7 @@ struct es_forum {
     es_forum_item_t *buf; /* new posts found so far in this poll */
     size_t n_buf, cap_buf;
     uint64_t poll_max_ret; /* Retry-After that ended a poll */
+    size_t n_warnings;    /* problems reported for the current page */
 
     uv_timer_t timer;
     int timer_open;
@@ -610,10 +611,14 @@ static void stream_emit(es_forum_t *f)
            n_filtered);
 }
 
+/* A page of garbage could otherwise flood the log with a line per post. */
+#define ES_FORUM_MAX_WARNINGS 20
+
 static void page_warn(void *arg, const char *msg)
 {
     es_forum_t *f = arg;
-    es_log(f->ctx, ES_LOG_WARN, "%s: %s", cur_url(f), msg);
+    if (f->n_warnings++ < ES_FORUM_MAX_WARNINGS)
+        es_log(f->ctx, ES_LOG_WARN, "%s: %s", cur_url(f), msg);
 }
 
 static int buf_push(es_forum_t *f, es_forum_item_t *it)
@@ -776,11 +781,15 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *resp, void *arg
     }
     es_forum_page_t page;
     char err[256] = "";
+    f->n_warnings = 0;
     int rc = f->type == FORUM_DISCOURSE
                  ? es_discourse_parse(resp->body, resp->body_len, f->base_trimmed, f->network, &page,
                                       page_warn, f, err, sizeof err)
                  : es_reddit_parse(resp->body, resp->body_len, f->network, &page, page_warn, f, err,
                                    sizeof err);
+    if (f->n_warnings > ES_FORUM_MAX_WARNINGS)
+        es_log(ctx, ES_LOG_WARN, "%s: %zu more problems not shown", url,
+               f->n_warnings - ES_FORUM_MAX_WARNINGS);
     if (rc) {
         const char *ct = es_http_header(resp, "Content-Type");
         es_log(ctx, ES_LOG_WARN, "%s: %s (Content-Type %s, %zu bytes)", url, err, ct ? ct : "none",

@@ -80,6 +80,8 @@ def discourse():
     early = [x for x in newest_first if x["id"] <= 106]
     dump("discourse/early.json", {"latest_posts": early})
     dump("discourse/later.json", {"latest_posts": newest_first})
+    # A page listing post 104 twice (seen on sites behind caching proxies).
+    dump("discourse/repeat.json", {"latest_posts": early[:3] + [early[2]] + early[3:]})
 
     # Messy: what real sites and proxies get wrong, one problem a post.
     m = [dpost(i, 70, i - 200, "user%d" % i, "<p>messy %d</p>" % i,
@@ -147,6 +149,12 @@ def reddit():
     newest_first = list(reversed(cs))
     dump("reddit/comments-early.json", listing(newest_first[4:]))   # 7 oldest
     dump("reddit/comments-later.json", listing(newest_first))       # all 11
+    # The 7 oldest with k1a05 and k1a03 listed twice in a row: paged 3 at a
+    # time with after=, each comes back at the top of the next page, as
+    # when a listing shifts between two requests.
+    old7 = newest_first[4:]
+    dump("reddit/comments-repeat.json",
+         listing(old7[:3] + [old7[2]] + old7[3:5] + [old7[4]] + old7[5:]))
     posts = [submission("p9x01", "jane_doe", "My Acme widget died",
                         "It just **stopped**. Anyone else?", t0 - 600),
              submission("p9x05", "bob", "Acme widget v2 review", "", t0 + 100.5),
