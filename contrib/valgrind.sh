@@ -6,7 +6,11 @@
 # (tests/valgrind.supp).
 #
 # usage: contrib/valgrind.sh PROGRAM [ARGS...]
-# env:   VALGRIND (valgrind), VALGRIND_OPTS (extra options)
+# env:   VALGRIND (valgrind), VALGRIND_OPTS (extra options),
+#        VALGRIND_LOG_DIR: write each process's report to DIR/vg.PID.log
+#        instead of stderr (empty when clean: -q); `make check-valgrind`
+#        sets it and fails on any non-empty report, so a test that ignores
+#        its program's exit status or stderr still cannot hide a leak
 here=$(cd "$(dirname "$0")/.." && pwd)
 supp="$here/tests/valgrind.supp"
 # Shell scripts (libtool wrappers, test scripts) are run as they are: only
@@ -16,8 +20,15 @@ case $(head -c 4 "$1" 2>/dev/null | od -An -c | tr -d ' ') in
 *ELF*) ;;
 *) exec "$@" ;;
 esac
+log=""
+if [ -n "${VALGRIND_LOG_DIR:-}" ]; then
+    mkdir -p "$VALGRIND_LOG_DIR"
+    log="--log-file=$VALGRIND_LOG_DIR/vg.%p.log"
+    # exec keeps the pid: the report's name tells which command it was.
+    echo "$*" >"$VALGRIND_LOG_DIR/vg.$$.cmd"
+fi
 # shellcheck disable=SC2086
 exec "${VALGRIND:-valgrind}" -q --tool=memcheck --leak-check=full \
     --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible \
     --error-exitcode=97 --track-fds=no --num-callers=30 \
-    --suppressions="$supp" ${VALGRIND_OPTS:-} "$@"
+    --suppressions="$supp" $log ${VALGRIND_OPTS:-} "$@"

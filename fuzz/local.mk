@@ -90,7 +90,7 @@ fuzz:
 
 clean-local: clean-fuzz
 clean-fuzz:
-	rm -rf fuzz/obj fuzz/bin tests/earshot-valgrind
+	rm -rf fuzz/obj fuzz/bin fuzz/work tests/earshot-valgrind tests/valgrind-logs
 
 # ---- make check-valgrind ----------------------------------------------------
 # C test programs run under contrib/valgrind.sh (LOG_COMPILER); the shell
@@ -105,7 +105,15 @@ check-valgrind:
 	@printf '#!/bin/sh\nexec "%s/contrib/valgrind.sh" "%s/earshot" "$$@"\n' \
 	  '$(abs_top_srcdir)' '$(abs_top_builddir)' > tests/earshot-valgrind
 	@chmod +x tests/earshot-valgrind
-	$(MAKE) $(AM_MAKEFLAGS) check LOG_COMPILER='$(abs_top_srcdir)/contrib/valgrind.sh' \
-	  TESTS_ENVIRONMENT='EARSHOT=$(abs_top_builddir)/tests/earshot-valgrind; export EARSHOT; ES_VALGRIND=$(abs_top_srcdir)/contrib/valgrind.sh; export ES_VALGRIND;'
+	@rm -rf tests/valgrind-logs
+	@st=0; $(MAKE) $(AM_MAKEFLAGS) check LOG_COMPILER='$(abs_top_srcdir)/contrib/valgrind.sh' \
+	  TESTS_ENVIRONMENT='EARSHOT=$(abs_top_builddir)/tests/earshot-valgrind; export EARSHOT; ES_VALGRIND=$(abs_top_srcdir)/contrib/valgrind.sh; export ES_VALGRIND; VALGRIND_LOG_DIR=$(abs_top_builddir)/tests/valgrind-logs; export VALGRIND_LOG_DIR;' || st=$$?; \
+	  n=0; for f in tests/valgrind-logs/vg.*.log; do \
+	    test -s "$$f" || continue; n=`expr $$n + 1`; \
+	    echo "==== valgrind: `cat "$${f%.log}.cmd" 2>/dev/null`"; head -60 "$$f"; \
+	  done; \
+	  runs=`ls tests/valgrind-logs/vg.*.cmd 2>/dev/null | wc -l`; \
+	  echo "check-valgrind: $$runs processes under valgrind, $$n with errors or leaks (reports in tests/valgrind-logs)"; \
+	  test $$n -eq 0 && test $$st -eq 0
 
 .PHONY: fuzz clean-fuzz check-valgrind
