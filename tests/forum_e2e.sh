@@ -109,7 +109,7 @@ src() {
     printf '[source %s]\nplugin = forum\n%s\n%s\n\n' "$1" "$2" "$t"
 }
 
-# run NAME SECTIONS: one --once run of the sections (see src) with state in
+# run NAME SECTIONS [MAIN-LINES]: one --once run of the sections (see src) with state in
 # $tmp/NAME (kept across runs of the same NAME); output in
 # $tmp/NAME/out.N.jsonl and $tmp/NAME/log.N. Sets $out, $log, $rc, $secs and
 # $mark (the request log's length before the run, for reqs). The sources of
@@ -122,8 +122,8 @@ run() {
     echo $runs > "$d/runs"
     out="$d/out.$runs.jsonl"
     log="$d/log.$runs"
-    printf '[earshot]\nstate_dir = %s/state\nconf_dir = %s/conf.d\nlog_level = debug\n' "$d" "$d" \
-        > "$d/earshot.conf"
+    printf '[earshot]\nstate_dir = %s/state\nconf_dir = %s/conf.d\nlog_level = debug\n%s\n' \
+        "$d" "$d" "${3:-}" > "$d/earshot.conf"
     printf '%s\n' "$2" > "$d/conf.d/10-forum.conf"
     printf '[sink out]\nplugin = jsonl\npath = %s\n' "$out" > "$d/conf.d/20-out.conf"
     mark=0
@@ -383,6 +383,23 @@ n_all=$(count "$out")
 ok $([ $rc -eq 0 ] && [ "$(got badkey)" -eq 0 ] && [ "$n_all" -eq 0 ]; echo $?) "restart: nothing emitted again, whatever page_size (got $n_all)"
 reqs dacme 'len(r) == 1 and r[0]["query"] == ""'
 ok $? "restart: one page read, the last seen post is on it"
+
+# ---- replies reach the inventory stage ------------------------------------------
+printf 'network,handle,brand,owner,status\ndiscourse,acme_support,acme,care,active\nreddit,AcmeSupport,acme,care-reddit,active\n' > "$tmp/inventory.csv"
+run inv "$(src acme "type = discourse
+url = $base/dacme/
+backfill_pages = 5")
+$(src reddit "type = reddit
+url = $base/racme
+subreddits = acmecorp
+backfill_pages = 10")" "inventory = $tmp/inventory.csv"
+ok $([ $rc -eq 0 ] && [ "$(got acme)" -eq 18 ] && [ "$(got reddit)" -eq 14 ]; echo $?) "inventory: all posts read (exit $rc, got $(got acme) + $(got reddit))"
+q acme "(lambda r: r.get('addressed_account') == 'acme_support' and r.get('owner') == 'care' and r.get('author_kind') == 'public')(by_id['discourse:$s_acme/t/41/6'])"
+ok $? "inventory: a Discourse reply to acme_support is addressed to that account and routed to its owner"
+q acme "by_id['discourse:$s_acme/t/41/2'].get('author_kind') == 'official'"
+ok $? "inventory: acme_support's own post is official"
+q reddit "(lambda r: r['reply_to_author'] == 'AcmeSupport' and r.get('addressed_account') == 'AcmeSupport' and r.get('owner') == 'care-reddit')(by_id['reddit:t1_k1a03'])"
+ok $? "inventory: a Reddit reply to AcmeSupport's comment is addressed to it"
 
 # ---- as a daemon: polls on the interval, picks up new posts, stops cleanly --------
 d="$tmp/dlive"
