@@ -77,7 +77,7 @@ fuzz_replay_reddit_LDADD = $(ES_CORE_LIBS)
 
 TESTS += tests/fuzz_replay.sh
 dist_check_SCRIPTS += tests/fuzz_replay.sh
-EXTRA_DIST += fuzz/build.sh fuzz/corpus fuzz/crashes tests/valgrind.supp
+EXTRA_DIST += fuzz/build.sh fuzz/seed.py fuzz/corpus fuzz/crashes tests/valgrind.supp
 
 # ---- make fuzz: the libFuzzer builds (clang only, never part of `all`) ------
 # DEFS and the dependency flags go through the environment; build.sh adds
