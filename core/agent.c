@@ -75,6 +75,45 @@ static void commit_txn(es_agent_t *a)
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue)
             es_sink_queue_committed(c->queue, gen, ok);
+    /* Committed: the records are accepted, their sources may move past
+     * them (the checkpoint goes in the next transaction; a crash before it
+     * re-reads them and the dedupe table, committed with the rows, drops
+     * them). Rolled back: they are in memory only and keep the pre-spool
+     * rule, their checkpoint waits for their delivery. */
+    size_t n = a->n_accepted;
+    a->n_accepted = 0;
+    for (size_t i = 0; i < n; i++) {
+        es_rec_t *rec = a->accepted[i];
+        if (ok) {
+            if (rec->in_dedupe) {
+                es_dedupe_release(a->pipeline->dedupe, rec, 0);
+                rec->in_dedupe = 0;
+            }
+            if (rec->track) {
+                es_track_done(rec->track, rec->seq);
+                rec->track = NULL;
+            }
+        } else {
+            rec->unspooled = 1;
+        }
+        if (--rec->refs == 0)
+            es_agent_record_done(a, rec);
+    }
+}
+
+int es_agent_accept(es_agent_t *a, es_rec_t *rec)
+{
+    if (a->n_accepted == a->cap_accepted) {
+        size_t nc = a->cap_accepted ? a->cap_accepted * 2 : 256;
+        es_rec_t **na = realloc(a->accepted, nc * sizeof *na);
+        if (!na)
+            return ES_ENOMEM;
+        a->accepted = na;
+        a->cap_accepted = nc;
+    }
+    rec->refs++;
+    a->accepted[a->n_accepted++] = rec;
+    return 0;
 }
 
 void es_agent_spool_fault(es_agent_t *a)
@@ -747,6 +786,7 @@ int es_agent_run(const es_run_opts_t *opts)
     }
     uv_run(&loop, UV_RUN_DEFAULT);
     commit_txn(&a);
+    free(a.accepted);
     if (a.n_dead_run)
         es_logf(ES_LOG_ERROR, "%" PRIu64 " record(s) dead-lettered during this run", a.n_dead_run);
     if (a.spool_left)

@@ -40,6 +40,11 @@ typedef struct es_agent {
     uv_timer_t spool_timer;  /* probes a faulty state DB, notices requeued rows */
     int64_t spool_left;      /* rows left in spools of stopped sinks (--once) */
     int64_t started_s;
+    /* Records spooled in the open state transaction: their sources'
+     * checkpoints may pass them only once it committed (each holds a
+     * reference until then). */
+    es_rec_t **accepted;
+    size_t n_accepted, cap_accepted;
     struct es_metrics *metrics; /* NULL unless metrics_listen is set */
     uv_check_t flush_check;  /* batches state writes per loop turn */
     uv_idle_t wake;          /* keeps the check phase turning while work is pending */
@@ -68,6 +73,9 @@ void es_agent_wake(es_agent_t *a);
 void es_agent_state_txn(es_agent_t *a);
 /* The state DB failed a write: pause sources until a probe write works. */
 void es_agent_spool_fault(es_agent_t *a);
+/* rec was spooled in the open transaction; takes a reference. Returns 0
+ * or ES_ENOMEM (then the record simply waits for delivery). */
+int es_agent_accept(es_agent_t *a, es_rec_t *rec);
 /* Non-zero when sources must pause: the state DB is failing, or a sink's
  * spool is above spool.max_records or spool.max_bytes. */
 int es_agent_spool_full(es_agent_t *a);

@@ -213,15 +213,11 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
         }
     }
     if (spooled && rc == 0) {
-        /* Accepted: durable with this turn's commit. */
-        if (rec->in_dedupe) {
-            es_dedupe_release(p->dedupe, rec, 1);
-            rec->in_dedupe = 0;
-        }
-        if (rec->track) {
-            es_track_done(rec->track, rec->seq);
-            rec->track = NULL;
-        }
+        /* Known as seen in the same transaction as its rows; the rest of
+         * accepting it waits for the commit (es_agent_accept). */
+        if (rec->in_dedupe && es_state_seen_add(a->state, rec->m.id, es_now_s()) < 0)
+            es_agent_spool_fault(a);
+        es_agent_accept(a, rec);
     }
 out:
     if (sids != sid_stack)

@@ -92,9 +92,9 @@ write_main "$T/b" "metrics_listen = localhost:99999"
 is $? 1 "a bad metrics_listen fails the start"
 like "$T/log2" "metrics_listen 'localhost:99999': expected ADDRESS:PORT" "naming the value"
 port=$(free_port)
-python3 -c 'import socket,time,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(5)' "$port" &
+python3 -c 'import socket,time,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); open(sys.argv[2], "w").close(); time.sleep(10)' "$port" "$T/held" &
 holder=$!
-sleep 0.3
+wait_for 10 test -f "$T/held"
 write_main "$T/c" "metrics_listen = 127.0.0.1:$port"
 "$EARSHOT" run --foreground --once -c "$T/c/earshot.conf" 2> "$T/log3"
 is $? 1 "a busy port fails the start"

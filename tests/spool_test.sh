@@ -210,6 +210,7 @@ EOC
     prlimit --pid $pid --fsize=unlimited:unlimited
     wait_for 20 sh -c "[ \"\$(python3 -c 'import json,sys; print(len({json.loads(l)[\"id\"] for l in open(sys.argv[1])}))' '$T/out.jsonl')\" = 2000 ]"
     is "$(ids "$T/out.jsonl" | sort -u | wc -l | tr -d ' ')" 2000 "after the limit is lifted every record arrived"
+    diag "records written $(lines "$T/out.jsonl") for 2000 distinct"
     wait_for 5 grep -q "writable again; resuming" "$T/log7"
     like "$T/log7" "writable again; resuming" "the agent says it resumed (probe every 2 s)"
     kill $pid; wait $pid
