@@ -20,3 +20,8 @@ tests_twitter_unit_test_SOURCES = tests/twitter_unit_test.c tests/tap.h \
 tests_twitter_unit_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/twitter
 tests_twitter_unit_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/twitter_unit_test
+# End to end through the daemon: every format, checkpoints, bad input, a
+# large file with bounded memory, kill -9 and restart.
+TESTS += tests/twitter_e2e.sh
+dist_check_SCRIPTS += tests/twitter_e2e.sh
+EXTRA_DIST += tests/data/twitter

@@ -306,18 +306,25 @@ static int map_v1(json_t *t, const tw_opts_t *o, tw_out_t *out)
     return finish(&d, o, id, sget(t, "created_at"), reply, out);
 }
 
-static json_t *find_by_id(json_t *list, const char *id)
+/* `users` is an object from user id to user (see index_users). */
+static json_t *find_by_id(json_t *users, const char *id)
 {
+    return id && users ? oget(users, id) : NULL;
+}
+
+/* includes.users as an object keyed by id: a page holds up to 100 tweets
+ * and as many users, and a linear search per tweet showed in profiles. */
+static json_t *index_users(json_t *list)
+{
+    json_t *ix = json_object();
     size_t i;
     json_t *e;
-    if (!id)
-        return NULL;
     json_array_foreach(list, i, e) {
-        const char *eid = sget(e, "id");
-        if (eid && strcmp(eid, id) == 0)
-            return e;
+        const char *id = sget(e, "id");
+        if (ix && id)
+            json_object_set(ix, id, e);
     }
-    return NULL;
+    return ix;
 }
 
 /* An API v2 tweet; `users` is the response's includes.users (NULL for
@@ -395,21 +402,24 @@ int tw_map(json_t *v, const tw_opts_t *o, tw_out_t *out)
         return map_v1(inner, o, out);
     json_t *data = json_object_get(v, "data");
     if (data) {
-        json_t *users = aget(oget(v, "includes"), "users");
-        if (json_is_object(data))
-            return map_v2(data, users, o, out);
-        if (!json_is_array(data)) {
+        if (!json_is_object(data) && !json_is_array(data)) {
             out->problem(out->arg, "\"data\" is neither an array nor an object; skipped", 1);
             return ES_EPARSE;
         }
+        json_t *users = index_users(aget(oget(v, "includes"), "users"));
         int n = 0;
-        size_t i;
-        json_t *t;
-        json_array_foreach(data, i, t) {
-            int rc = map_v2(t, users, o, out);
-            if (rc > 0)
-                n += rc;
+        if (json_is_object(data)) {
+            n = map_v2(data, users, o, out);
+        } else {
+            size_t i;
+            json_t *t;
+            json_array_foreach(data, i, t) {
+                int rc = map_v2(t, users, o, out);
+                if (rc > 0)
+                    n += rc;
+            }
         }
+        json_decref(users);
         return n;
     }
     if (json_object_get(v, "errors") && !json_object_get(v, "id")) {
