@@ -86,8 +86,8 @@ static void test_discourse(void)
         is_int(it->category, 7, "discourse: category_id");
         is_str(it->text,
                "@acme_support the widget's screen is \xe2\x80\x9c" "blank\xe2\x80\x9d again & again.\n"
-               "Still broken.\n\ntry a reboot\n\nCaf\xc3\xa9 \xf0\x9f\x98\xa0",
-               "discourse: cooked HTML to plain text, entities decoded");
+               "Still broken.\n\nCaf\xc3\xa9 \xf0\x9f\x98\xa0",
+               "discourse: cooked HTML to plain text, entities decoded, quotes of others dropped");
     }
     it = find(&p, "102");
     ok(it && it->in_reply_to && !strcmp(it->in_reply_to, "discourse:forum.acme.example/t/40/1") &&
@@ -132,6 +132,18 @@ static void test_discourse(void)
     ok(rc == ES_EPARSE && strstr(err, "latest_posts"), "discourse: other JSON refused with a reason");
     rc = es_discourse_parse("{\"latest_posts\": []}", 20, "http://x", "d", &p, collect, &w, err, sizeof err);
     ok(rc == 0 && p.n == 0 && !p.next, "discourse: an empty page ends paging");
+    es_forum_page_free(&p);
+
+    const char *quoted =
+        "{\"latest_posts\": [{\"id\": 5, \"topic_id\": 1, \"post_number\": 2, \"cooked\": "
+        "\"<p>mine</p><aside class=\\\"quote no-group\\\" data-post=\\\"1\\\"><blockquote>"
+        "<aside class=\\\"quote\\\"><p>inner</p></aside><p>outer</p></blockquote></aside>"
+        "<p>also mine</p><ASIDE class=\\\"onebox\\\"><p>link card</p></aside>\"}]}";
+    rc = es_discourse_parse(quoted, strlen(quoted), "http://x", "d", &p, collect, &w, err, sizeof err);
+    ok(rc == 0 && p.n == 1 && strstr(p.items[0].text, "mine") && strstr(p.items[0].text, "also mine") &&
+           strstr(p.items[0].text, "link card") && !strstr(p.items[0].text, "inner") &&
+           !strstr(p.items[0].text, "outer"),
+       "discourse: nested quotes dropped, other asides kept");
     es_forum_page_free(&p);
 
     char *u = es_discourse_page_url("https://f.example", NULL);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "plugin.h"
 #include "text.h"
@@ -47,6 +48,51 @@ static const char *site_of(const char *base)
 {
     const char *p = strstr(base, "://");
     return p ? p + 3 : base;
+}
+
+/* Discourse renders a quote of another post as <aside class="quote">:
+ * those are someone else's words, and left in they would lend this post
+ * the quoted post's brand and sentiment. Asides nest (a quote of a quote),
+ * so depth is counted. Returns a malloc'd copy, NULL on ENOMEM. */
+static char *strip_quotes(const char *html, size_t len)
+{
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0, depth = 0;
+    for (size_t i = 0; i < len;) {
+        if (html[i] == '<' && !strncasecmp(html + i, "<aside", 6) &&
+            (html[i + 6] == ' ' || html[i + 6] == '>' || html[i + 6] == '\t' || html[i + 6] == '\n')) {
+            const char *end = memchr(html + i, '>', len - i);
+            size_t tag_len = end ? (size_t)(end - (html + i)) + 1 : len - i;
+            int is_quote = depth > 0;
+            if (!is_quote) {
+                /* class="quote" or class='quote ...' */
+                const char *c = html + i;
+                for (size_t k = 0; k + 5 <= tag_len && !is_quote; k++)
+                    is_quote = !strncasecmp(c + k, "quote", 5) && k >= 7 &&
+                               (c[k - 1] == '"' || c[k - 1] == '\'' || c[k - 1] == ' ');
+            }
+            if (is_quote)
+                depth++;
+            else
+                memcpy(out + o, html + i, tag_len), o += tag_len;
+            i += tag_len;
+            continue;
+        }
+        if (depth && html[i] == '<' && !strncasecmp(html + i, "</aside", 7)) {
+            const char *end = memchr(html + i, '>', len - i);
+            i += end ? (size_t)(end - (html + i)) + 1 : len - i;
+            depth--;
+            out[o++] = '\n'; /* keep the text around it apart */
+            continue;
+        }
+        if (!depth)
+            out[o++] = html[i];
+        i++;
+    }
+    out[o] = '\0';
+    return out;
 }
 
 static char *topic_post_id(const char *network, const char *site, int64_t topic, int64_t number)
@@ -101,7 +147,9 @@ static int map_post(const json_t *p, size_t index, const char *base, const char 
     const json_t *cooked = json_object_get(p, "cooked");
     const json_t *raw = json_object_get(p, "raw");
     if (json_is_string(cooked) && json_string_length(cooked) > 0) {
-        it->text = es_html_to_text(json_string_value(cooked), json_string_length(cooked), NULL);
+        char *own = strip_quotes(json_string_value(cooked), json_string_length(cooked));
+        it->text = own ? es_html_to_text(own, strlen(own), NULL) : NULL;
+        free(own);
         oom |= !it->text;
     } else if (json_is_string(raw)) {
         it->text = strdup(json_string_value(raw));
