@@ -13,8 +13,8 @@ earshot_LDADD += $(LIBPQ_LIBS)
 
 EXTRA_DIST += docs/report.md
 
-TESTS += tests/report_test.sh
-dist_check_SCRIPTS += tests/report_test.sh
+TESTS += tests/report_test.sh tests/report_pg_test.sh
+dist_check_SCRIPTS += tests/report_test.sh tests/report_pg_test.sh
 EXTRA_DIST += tests/data/report core/report/screenshot.sh
 
 # A page built from the test fixture, and its screenshot by headless
