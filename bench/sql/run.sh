@@ -78,6 +78,15 @@ print("%-20s %7d rows %6.2f s %7.0f rows/s %6.1f us/row  cpu %5.2f s  peak RSS %
     sed -n 's/.*sink out: \([0-9]* row(s) \(written\|committed\) .*\)/    sink alone: \1/p' "$d/log"
 }
 
+# The database side alone, without the agent (needs cc and libsqlite3-dev).
+if cc -O2 -I"$top/plugins/sql" -o "$tmp/insert_bench" "$here/insert_bench.c" "$top/plugins/sql/schema.c" \
+        -lsqlite3 2>"$tmp/cc.log"; then
+    echo "the plugin's SQLite schema and insert, without the agent (1000 rows per transaction)"
+    "$tmp/insert_bench" "$tmp/raw.db" "$n"
+else
+    echo "insert_bench: cannot build ($(head -n 1 "$tmp/cc.log"))"
+fi
+
 echo "earshot run --once, $n mentions, batch.max = $batch"
 one "jsonl (baseline)" "plugin = jsonl
 path = /dev/null"
