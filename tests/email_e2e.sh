@@ -222,7 +222,7 @@ keywords = acme'
 printf '[source in]\nplugin = jsonl\npath = %s\n\n[sink mail]\nplugin = email\nfrom = earshot@example.com\nto = ops@example.com\nurl = smtp://127.0.0.1:%s\nstarttls = false\nmode = digest\ndigest_interval = 2s\n' \
     "$data/mentions.jsonl" "$port" > "$d/conf.d/10.conf"
 t0=$(date +%s%N)
-"$EARSHOT" run -c "$d/earshot.conf" > "$d/log" 2>&1 &
+"$EARSHOT" run -c "$d/earshot.conf" --foreground > "$d/log" 2>&1 &
 epid=$!
 pids="$pids $epid"
 wait_for 10 test -s "$T/held.mail/0001.eml"
