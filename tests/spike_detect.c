@@ -64,7 +64,7 @@ static void check_fields(const json_t *a, const spk_cfg_t *gc)
     const char *keys[] = {"event", "id", "brand", "series", "bucket_start", "bucket_end", "bucket_start_utc",
                           "bucket_end_utc", "episode_start", "count", "total", "expected", "p_value", "p_daily",
                           "window_buckets", "share", "expected_share", "baseline", "volume_adjusted", "terms",
-                          "urls"};
+                          "urls", "partial", "detected_at"};
     size_t missing = 0;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!json_object_get(a, keys[i])) {
@@ -134,6 +134,8 @@ int main(void)
     ok(e.recall >= 0.95, "recall %.3f >= 0.95 for every >= 3x, >= 2 buckets spike", e.recall);
     ok(e.recall_small >= 0.25, "small spikes: some caught (%.3f)", e.recall_small);
     ok(e.median_delay <= 1, "median delay %.1f <= 1 bucket", e.median_delay);
+    ok(e.median_latency > 0 && e.median_latency <= gc.bucket, "early alerts: median %.0f s of mention time from spike start to alert, within one bucket",
+       e.median_latency);
     is_int(e.volume_alarms, 0, "no alert in a volume surge that keeps the negative share");
     ok(e.ended >= e.alerts - 1 && e.ended <= e.alerts, "every episode ended (%d began, %d ended)", e.alerts, e.ended);
     ok(e.topic_hits >= e.true_alerts * 9 / 10, "the spike's topic word is among the terms (%d/%d)", e.topic_hits,

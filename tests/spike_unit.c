@@ -212,8 +212,8 @@ static void t_config(void)
     is_int(d.count, 0, "valid spike keys accepted");
     ok(cfg->spike_by_owner && cfg->spike_by_network && cfg->spike_bucket_ms == 600000 && cfg->spike_grace_ms == 120000 &&
            cfg->spike_warmup_ms == 86400000 && cfg->spike_cooldown_ms == 3600000 && cfg->spike_min_count == 5 &&
-           cfg->spike_enabled,
-       "parsed values and defaults (warmup 1d, cooldown 1h, min_count 5, enabled)");
+           cfg->spike_enabled && cfg->spike_early,
+       "parsed values and defaults (warmup 1d, cooldown 1h, min_count 5, enabled, early)");
     cfg->spike_p = 0;
     es_spike_t *sp = NULL;
     sink_t s = {0};
@@ -229,7 +229,7 @@ static void t_alert(void)
 {
     det_t d;
     wipe_db();
-    is_int(det_open(&d, "spike.warmup = 1h\nspike.cooldown = 30m\n"), 0, "detector on a new DB");
+    is_int(det_open(&d, "spike.warmup = 1h\nspike.cooldown = 30m\nspike.early = false\n"), 0, "detector on a new DB");
     scenario(&d, NULL, 1);
     is_int(json_array_size(d.sink.alerts), 1, "one alert once the clock passes the bucket's end + grace");
     json_t *a = json_array_get(d.sink.alerts, 0);
@@ -276,19 +276,38 @@ static void t_alert(void)
     is_int(json_array_size(d.sink.alerts), 0, "quiet during warmup");
     det_close(&d);
 
+    /* Early: from the middle of the bucket on, improbable negatives alert
+     * at once, without waiting for the end + grace. */
     wipe_db();
-    det_open(&d, "spike.warmup = 1h\nspike.share_jump = 0.6\n");
+    det_open(&d, "spike.warmup = 1h\n");
+    steady(&d, 0, 96, 2, 20, NULL);
+    for (int j = 0; j < 38; j++)
+        say(&d, T0 + 96 * B + j * 4, 1, SPIKE_TEXT, NULL);
+    is_int(json_array_size(d.sink.alerts), 0, "early: nothing in the first half of the bucket");
+    say(&d, T0 + 96 * B + 152, 1, SPIKE_TEXT, NULL);
+    ok(json_array_size(d.sink.alerts) == 1 && geti(&d, 0, "count") == 39 && geti(&d, 0, "detected_at") == T0 + 96 * B + 152 &&
+           json_is_true(json_object_get(json_array_get(d.sink.alerts, 0), "partial")) &&
+           geti(&d, 0, "bucket_start") == T0 + 96 * B,
+       "early: alert at the 39th negative, half way through the bucket, marked partial");
+    steady(&d, 97, 112, 2, 20, NULL);
+    ok(json_array_size(d.sink.alerts) == 2 && !strcmp(ev(&d, 1), "spike_ended") && geti(&d, 1, "count") == 39 &&
+           geti(&d, 1, "buckets") == 1,
+       "early: the episode counts the bucket once and ends after the cooldown");
+    det_close(&d);
+
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\nspike.share_jump = 0.6\nspike.early = false\n");
     scenario(&d, NULL, 0);
     is_int(json_array_size(d.sink.alerts), 0, "share jump required: 0.67 < 0.09 + 0.6, no alert");
     det_close(&d);
     wipe_db();
-    det_open(&d, "spike.warmup = 1h\nspike.share_jump = 0.5\n");
+    det_open(&d, "spike.warmup = 1h\nspike.share_jump = 0.5\nspike.early = false\n");
     scenario(&d, NULL, 0);
     is_int(json_array_size(d.sink.alerts), 1, "share jump met: 0.67 >= 0.09 + 0.5, alert");
     det_close(&d);
 
     wipe_db();
-    det_open(&d, "spike.warmup = 1h\nspike.by = owner\n");
+    det_open(&d, "spike.warmup = 1h\nspike.by = owner\nspike.early = false\n");
     scenario(&d, "care", 0);
     ok(json_array_size(d.sink.alerts) == 2 &&
            !strcmp(json_string_value(json_object_get(json_array_get(d.sink.alerts, 0), "series")), "acme owner=care") &&
@@ -297,7 +316,8 @@ static void t_alert(void)
        "spike.by = owner: the team's series alerts too, with an owner field for routing");
     det_close(&d);
 
-    /* Ten times the usual volume at the usual share is not a negative spike. */
+    /* Ten times the usual volume at the usual share is not a negative spike
+     * (early checks included: by mid-bucket the other mentions show it). */
     wipe_db();
     det_open(&d, "spike.warmup = 1h\n");
     steady(&d, 0, 96, 2, 20, NULL);

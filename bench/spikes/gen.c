@@ -336,7 +336,7 @@ void spk_evaluate(const spk_cfg_t *c, const spk_spike_t *sp, size_t n, const spk
                   spk_eval_t *e)
 {
     memset(e, 0, sizeof *e);
-    double *delays = malloc((n + 1) * sizeof *delays);
+    double *delays = malloc((n + 1) * sizeof *delays), *lat = malloc((n + 1) * sizeof *lat);
     int nd = 0;
     for (size_t i = 0; i < na; i++) {
         if (al[i].ended) {
@@ -367,12 +367,12 @@ void spk_evaluate(const spk_cfg_t *c, const spk_spike_t *sp, size_t n, const spk
             e->volume_spikes++;
             continue;
         }
-        int64_t first = -1;
+        int64_t first = -1, detected = 0;
         for (size_t i = 0; i < na; i++)
             if (!al[i].ended && !strcmp(brands[s->brand], al[i].brand) && al[i].bucket_start >= s->start &&
                 al[i].bucket_start < s->start + (int64_t)s->len * c->bucket &&
                 (first < 0 || al[i].bucket_start < first))
-                first = al[i].bucket_start;
+                first = al[i].bucket_start, detected = al[i].detected_at;
         int hit = first >= 0;
         if (qualifies(s)) {
             e->qualifying++, e->qualifying_hit += hit;
@@ -380,8 +380,10 @@ void spk_evaluate(const spk_cfg_t *c, const spk_spike_t *sp, size_t n, const spk
             e->brand_base[s->brand] += s->base_neg;
             if (s->base_neg >= 8)
                 e->qual_dense++, e->qual_dense_hit += hit;
-            if (hit)
+            if (hit) {
+                lat[nd] = (double)(detected - s->start);
                 delays[nd++] = (double)(first - s->start) / c->bucket;
+            }
         } else {
             e->small++, e->small_hit += hit;
         }
@@ -397,8 +399,11 @@ void spk_evaluate(const spk_cfg_t *c, const spk_spike_t *sp, size_t n, const spk
         qsort(delays, (size_t)nd, sizeof *delays, cmp_d);
         e->median_delay = nd % 2 ? delays[nd / 2] : (delays[nd / 2 - 1] + delays[nd / 2]) / 2;
         e->max_delay = delays[nd - 1];
+        qsort(lat, (size_t)nd, sizeof *lat, cmp_d);
+        e->median_latency = nd % 2 ? lat[nd / 2] : (lat[nd / 2 - 1] + lat[nd / 2]) / 2;
     }
     free(delays);
+    free(lat);
     e->eval_weeks = (c->days - c->first_spike_day) / 7.0;
     e->false_per_week = e->eval_weeks > 0 ? e->false_alarms / e->eval_weeks : 0;
 }

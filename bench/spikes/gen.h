@@ -68,6 +68,7 @@ const char *spk_brand_name(int i);
 typedef struct spk_alert {
     char brand[32];
     int64_t bucket_start;
+    int64_t detected_at; /* detector clock when the alert was emitted */
     int ended;
     char terms[200]; /* the alert's top terms, space-separated */
 } spk_alert_t;
@@ -83,6 +84,7 @@ typedef struct spk_eval {
     int ended, topic_hits; /* true alerts whose top terms hold the spike's topic */
     double precision, recall, recall_dense, recall_small;
     double median_delay, max_delay;        /* buckets, qualifying spikes */
+    double median_latency;                 /* seconds of mention time from spike start to alert */
     double false_per_week;
     double eval_weeks;
 } spk_eval_t;

@@ -41,6 +41,7 @@ static void on_alert(void *ud, json_t *a)
     memset(al, 0, sizeof *al);
     snprintf(al->brand, sizeof al->brand, "%s", brand);
     al->bucket_start = json_integer_value(json_object_get(a, "bucket_start"));
+    al->detected_at = json_integer_value(json_object_get(a, "detected_at"));
     al->ended = ended;
     size_t i;
     json_t *t;

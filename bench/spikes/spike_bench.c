@@ -39,7 +39,8 @@ static void print_eval(const char *title, const spk_eval_t *e)
     printf("  recall small spikes       %.3f  (%d/%d: 1.5x-2x, or one bucket)\n", e->recall_small, e->small_hit,
            e->small);
     printf("  volume surges             %d  (alerts in them: %d)\n", e->volume_spikes, e->volume_alarms);
-    printf("  median delay              %.1f buckets (max %.0f)\n", e->median_delay, e->max_delay);
+    printf("  median delay              %.1f buckets (max %.0f); %.1f min of mention time from spike start to alert\n",
+           e->median_delay, e->max_delay, e->median_latency / 60);
     printf("  false alarms per week     %.2f  (over %.1f weeks)\n", e->false_per_week, e->eval_weeks);
     printf("  true alerts naming topic  %d/%d\n", e->topic_hits, e->true_alerts);
 }
@@ -209,6 +210,7 @@ static int eval_files(const char *truth, const char *alerts)
             memset(&al[na], 0, sizeof al[na]);
             snprintf(al[na].brand, sizeof al[na].brand, "%s", brand);
             al[na].bucket_start = json_integer_value(json_object_get(o, "bucket_start"));
+            al[na].detected_at = json_integer_value(json_object_get(o, "detected_at"));
             al[na].ended = strcmp(ev, "spike_ended") == 0;
             size_t i;
             json_t *t;

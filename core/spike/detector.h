@@ -47,6 +47,7 @@ struct es_spike {
     double p_bucket; /* spike.p spread over the buckets of a day */
     int64_t min_count, top_terms, n_urls;
     int by_owner, by_network;
+    int early;
     double vocab_keep; /* per bucket */
 
     sqlite3 *db;

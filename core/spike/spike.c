@@ -200,7 +200,8 @@ static json_t *alert_base(const es_spike_t *sp, const es_spike_series_t *s, cons
 }
 
 static void emit_began(es_spike_t *sp, es_spike_series_t *s, int64_t idx, const es_spike_bucket_t *bk,
-                       uint32_t neg, uint32_t tot, const es_spike_expect_t *e, double p, int window)
+                       uint32_t neg, uint32_t tot, const es_spike_expect_t *e, double p, int window,
+                       int partial)
 {
     json_t *o = alert_base(sp, s, "spike_began", idx);
     if (!o)
@@ -222,6 +223,8 @@ static void emit_began(es_spike_t *sp, es_spike_series_t *s, int64_t idx, const 
     json_object_set_new(o, "expected_share", json_real(round_to(e->share, 0.001)));
     json_object_set_new(o, "baseline", json_string(es_spike_tier_name(e->tier)));
     json_object_set_new(o, "volume_adjusted", json_boolean(e->volume_adjusted));
+    json_object_set_new(o, "partial", json_boolean(partial));
+    json_object_set_new(o, "detected_at", json_integer((json_int_t)sp->clock));
     json_object_set_new(o, "terms", terms ? terms : json_array());
     json_object_set_new(o, "urls", urls ? urls : json_array());
     sp->st.began++;
@@ -270,11 +273,14 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
     int trig = warm && neg >= sp->min_count && p < sp->p_bucket &&
                (sp->share_jump <= 0 || share >= e.share + sp->share_jump);
     int anomalous = trig || s->ep.open;
-    if (trig) {
+    /* A bucket that alerted early (while open) belongs to its episode even
+     * if the volume that came later explains it. */
+    int alerted = trig || (s->ep.open && s->ep.last_idx == idx);
+    if (alerted) {
         if (!s->ep.open) {
             s->ep = (es_spike_episode_t){.open = 1, .start_idx = idx, .min_p = p, .peak = -1};
             sp->episodes_changed = 1;
-            emit_began(sp, s, idx, has ? bk : NULL, neg, tot, &e, p, window);
+            emit_began(sp, s, idx, has ? bk : NULL, neg, tot, &e, p, window, 0);
         }
         s->ep.last_idx = idx;
         s->ep.buckets++;
@@ -297,6 +303,31 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
     if (has)
         bucket_reset(bk);
     sp->st.buckets++;
+}
+
+/* Early alert: a bucket still open whose negatives alone are already
+ * improbable against the whole bucket's expectation (they can only grow)
+ * opens its episode now rather than at end + grace. Only from the middle
+ * of the bucket on (by the detector clock), so the non-negative count so far,
+ * which the volume adjustment uses, has had time to show a surge of all
+ * mentions; the share is taken over at least the expected total. */
+static void early_check(es_spike_t *sp, es_spike_series_t *s, es_spike_bucket_t *bk)
+{
+    int64_t start = bk->idx * sp->bucket;
+    if (!sp->early || s->ep.open || bk->neg < sp->min_count || s->base.n_buckets == 0 ||
+        start - s->base.first_start < sp->warmup || sp->clock < start + sp->bucket / 2)
+        return;
+    es_spike_expect_t e;
+    es_spike_base_expect(&s->base, start, sp->bucket, (double)(bk->tot - bk->neg), &e);
+    if (bk->neg < e.neg + 3 * sqrt(e.disp * e.neg) + 1)
+        return; /* not even three deviations: skip the tail sum */
+    double whole = e.neg + e.nn > bk->tot ? e.neg + e.nn : bk->tot;
+    double p = es_spike_tail(bk->neg, e.neg, e.disp), share = bk->neg / whole;
+    if (p >= sp->p_bucket || (sp->share_jump > 0 && share < e.share + sp->share_jump))
+        return;
+    s->ep = (es_spike_episode_t){.open = 1, .start_idx = bk->idx, .last_idx = bk->idx, .min_p = p, .peak = -1};
+    sp->episodes_changed = 1;
+    emit_began(sp, s, bk->idx, bk, bk->neg, bk->tot, &e, p, 1, 1);
 }
 
 /* Closes bucket idx in every series: owner and network series first, so
@@ -390,6 +421,7 @@ void es_spike_observe(es_spike_t *sp, const es_rec_t *rec)
                     bk->n_urls++;
             }
         }
+        early_check(sp, ser[i], bk);
     }
     sp->st.observed++;
 }
@@ -488,6 +520,7 @@ int es_spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, voi
     sp->n_urls = cfg->spike_example_urls;
     sp->by_owner = cfg->spike_by_owner;
     sp->by_network = cfg->spike_by_network;
+    sp->early = cfg->spike_early;
     sp->vocab_keep = pow(0.5, (double)sp->bucket / VOCAB_HALF_LIFE);
     sp->ring_n = (size_t)((sp->grace + sp->bucket - 1) / sp->bucket) + 3;
     sp->next_close = ES_SPIKE_NO_IDX;
