@@ -401,6 +401,17 @@ ok $? "inventory: acme_support's own post is official"
 q reddit "(lambda r: r['reply_to_author'] == 'AcmeSupport' and r.get('addressed_account') == 'AcmeSupport' and r.get('owner') == 'care-reddit')(by_id['reddit:t1_k1a03'])"
 ok $? "inventory: a Reddit reply to AcmeSupport's comment is addressed to it"
 
+# ---- backpressure: with one record in flight at most, listings wait and resume ---
+run bp "$(src reddit "type = reddit
+url = $base/racme
+subreddits = acmecorp
+search = acme widget
+page_size = 3
+backfill_pages = 10")" "queue.max_records = 1"
+ok $([ $rc -eq 0 ] && [ "$(got reddit)" -eq 16 ]; echo $?) "backpressure: every listing read after the pipeline drained (exit $rc, got $(got reddit), ${secs}s)"
+has "debug source reddit: pipeline full; .*/search.json?q=acme%20widget.* waits"
+ok $? "backpressure: a listing did wait for the pipeline"
+
 # ---- as a daemon: polls on the interval, picks up new posts, stops cleanly --------
 d="$tmp/dlive"
 mkdir -p "$d/conf.d" "$d/state"

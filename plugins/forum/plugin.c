@@ -815,6 +815,7 @@ static void poll_page(es_forum_t *f)
     }
     if (es_backpressure(f->ctx)) {
         f->waiting = 1; /* resume() continues */
+        es_log(f->ctx, ES_LOG_DEBUG, "pipeline full; %s waits", f->streams[f->cur].first_url);
         return;
     }
     free(f->page_url);
