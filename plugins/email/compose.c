@@ -257,9 +257,19 @@ static int compose_fields(const json_t *r, const char *kind, const char *prefix,
         es_mail_puts(&h, "<tr><th align=\"left\">");
         put_html(&h, k);
         es_mail_puts(&h, "</th><td>");
-        if (json_is_string(v) && web_url(json_string_value(v)))
+        if (json_is_string(v) && web_url(json_string_value(v))) {
             put_link(&h, json_string_value(v), NULL);
-        else
+        } else if (json_is_array(v) && json_is_string(json_array_get(v, 0)) &&
+                   web_url(json_string_value(json_array_get(v, 0)))) {
+            size_t i;
+            json_t *u;
+            json_array_foreach(v, i, u)
+            {
+                if (i)
+                    es_mail_puts(&h, "<br>\n");
+                put_link(&h, json_string_value(u), NULL);
+            }
+        } else
             put_html(&h, val.s);
         es_mail_puts(&h, "</td></tr>\n");
         free(val.s);

@@ -12,3 +12,12 @@ plugins_email_email_la_LIBADD = $(LIBCURL_LIBS)
 TESTS += tests/email_e2e.sh
 dist_check_SCRIPTS += tests/email_e2e.sh tests/smtp_fixture_server.py
 EXTRA_DIST += tests/data/email
+
+# The message layer compiled straight into its test.
+check_PROGRAMS += tests/email_mime_test
+tests_email_mime_test_SOURCES = tests/email_mime_test.c tests/tap.h \
+	plugins/email/mime.c plugins/email/mime.h \
+	plugins/email/compose.c plugins/email/compose.h
+tests_email_mime_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/email
+tests_email_mime_test_LDADD = $(ES_CORE_LIBS)
+TESTS += tests/email_mime_test
