@@ -135,7 +135,9 @@ cp "$data/v1.jsonl" "$T/watch/drop/.incoming" && mv "$T/watch/drop/.incoming" "$
 ok "$(wait_for 15 has_lines "$out" 5; echo $?)" "a second file dropped in is imported"
 sleep 1
 is "$(lines "$out")" 5 "nothing imported twice while running"
-kill -TERM "$pid"; wait "$pid"; pid=
+kill -TERM "$pid"; wait "$pid"
+is $? 0 "the daemon stops cleanly on SIGTERM (no leak or sanitizer report)"
+pid=
 
 # ---- a large archive: flat memory, then kill -9 half-way -------------------------
 n=100000

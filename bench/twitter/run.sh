@@ -1,0 +1,79 @@
+#!/bin/sh
+# Imports a generated Twitter export with `earshot run --once` (twitter
+# source -> pipeline with sentiment -> jsonl sink to /dev/null) and prints
+# tweets/s, microseconds per tweet and peak RSS; then the source's own cost
+# without the pipeline (scan, UTF-8 check, jansson, mapping). A benchmark,
+# not a test: it prints figures and exits 0.
+#
+# usage: bench/twitter/run.sh [FORMAT=v2] [COUNT=200000]
+#   FORMAT: ytd (archive tweets.js), v1, v2 (raw responses), v2flat
+# env:   BYTES=1G generates at least that many bytes instead of COUNT tweets
+#        (the issue's 1 GB archive: BYTES=1G bench/twitter/run.sh ytd)
+#        EARSHOT (binary; default ./earshot), EARSHOT_PLUGIN_PATH (default
+#        next to it), KEEP_TMP=1 keeps the generated file.
+# Peak RSS comes from the kernel's rusage of the earshot child (the same
+# figure `/usr/bin/time -v` prints as "Maximum resident set size").
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+fmt=${1:-v2}
+count=${2:-200000}
+EARSHOT=${EARSHOT:-./earshot}
+[ -x "$EARSHOT" ] || { echo "set EARSHOT to the built earshot binary" >&2; exit 1; }
+build=$(cd "$(dirname "$EARSHOT")" && pwd)
+if [ -z "${EARSHOT_PLUGIN_PATH:-}" ]; then
+    EARSHOT_PLUGIN_PATH=$(ls -d "$build"/plugins/*/.libs | tr '\n' ':')
+    export EARSHOT_PLUGIN_PATH
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-bench-twitter.XXXXXX")
+cleanup() { [ -n "${KEEP_TMP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+
+file="$tmp/export.$fmt"
+if [ -n "${BYTES:-}" ]; then
+    bytes=$(python3 -c "import sys; s=sys.argv[1]; m={'k':1<<10,'M':1<<20,'G':1<<30}; print(int(s[:-1])*m[s[-1]] if s[-1] in m else int(s))" "$BYTES")
+    count=$(python3 "$here/gen.py" "$fmt" 0 "$file" --bytes "$bytes")
+else
+    python3 "$here/gen.py" "$fmt" "$count" "$file" > /dev/null
+fi
+size=$(wc -c < "$file")
+
+mkdir -p "$tmp/conf.d" "$tmp/state"
+cat > "$tmp/earshot.conf" <<CONF
+[earshot]
+state_dir = $tmp/state
+conf_dir = $tmp/conf.d
+log_level = warn
+lexicon_dir = $top/contrib/lexicons
+CONF
+printf '[source tw]\nplugin = twitter\nfiles = %s\n' "$file" > "$tmp/conf.d/10-tw.conf"
+printf '[sink out]\nplugin = jsonl\npath = /dev/null\n' > "$tmp/conf.d/20-out.conf"
+
+echo "twitter bench: $fmt, $count tweets, $(python3 -c "print(round($size / 1048576, 1))") MiB"
+python3 - "$EARSHOT" "$tmp/earshot.conf" "$count" <<'PY'
+import resource, subprocess, sys, time
+exe, conf, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+t0 = time.monotonic()
+rc = subprocess.call([exe, "run", "-c", conf, "--once"])
+wall = time.monotonic() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = ru.ru_utime + ru.ru_stime
+print("pipeline (source -> stages with sentiment -> spool -> jsonl sink, /dev/null), exit %d" % rc)
+print("  wall             : %.2f s" % wall)
+print("  cpu (user+sys)   : %.2f s" % cpu)
+print("  tweets/s         : %.0f (wall), %.0f (per cpu second)" % (n / wall, n / cpu))
+print("  us/tweet         : %.2f (cpu)" % (cpu * 1e6 / n))
+print("  peak RSS         : %.1f MiB" % (ru.ru_maxrss / 1024.0))
+PY
+
+# The source alone, built from the plugin's sources against the core library.
+if [ -f "$build/libescore.a" ] && cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$top/core" -I"$top/plugins/twitter" \
+        $(pkg-config --cflags jansson libxml-2.0) -o "$tmp/micro" "$here/micro.c" \
+        "$top/plugins/twitter/scan.c" "$top/plugins/twitter/tweet.c" "$build/libescore.a" \
+        $(pkg-config --libs jansson libuv libxml-2.0 libcrypto) -lm 2>"$tmp/cc.log"; then
+    echo "source alone (in memory, one core):"
+    "$tmp/micro" "$file"
+else
+    echo "source alone: not built (need libescore.a next to EARSHOT)"; cat "$tmp/cc.log" 2>/dev/null || :
+fi
