@@ -79,4 +79,7 @@ is $? 1 "a server that is down exits 1"
 like "$d/down.log" "cannot connect to PostgreSQL: .*127\.0\.0\.1.*$port" "naming the address"
 check "no page written" test ! -e "$d/down.html"
 
+# Under --enable-sanitizers a report goes to stderr, kept in these logs.
+is "$(grep -l -e 'Sanitizer' -e 'runtime error' "$T"/a/*.log 2>/dev/null | tr '\n' ' ')" "" "no sanitizer report in any log"
+
 done_testing

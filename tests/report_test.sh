@@ -218,4 +218,7 @@ like "$d/many.html" "<g><title>brand-19-with-a-rather-long-name-for-the-label-co
 like "$d/many.html" "<rect data-brand=\"brand-19-with-a-rather-long-name-for-the-label-column\" data-label=\"negative\" data-count=\"6\"" \
     "brand 19: 6 negative of 20"
 
+# Under --enable-sanitizers a report goes to stderr, kept in these logs.
+is "$(grep -l -e 'Sanitizer' -e 'runtime error' "$T"/*/*.log 2>/dev/null | tr '\n' ' ')" "" "no sanitizer report in any log"
+
 done_testing
