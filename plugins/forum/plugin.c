@@ -78,7 +78,7 @@ struct es_forum {
     uv_timer_t timer;
     int timer_open;
     es_http_req_t *req;
-    int in_flight, waiting, started, stopping, cycle_active;
+    int in_flight, waiting, stopping;
     uint64_t not_before;  /* loop time (ms) before which no request goes out */
     unsigned rng;
 };
@@ -399,13 +399,11 @@ static void on_cycle_timer(uv_timer_t *t)
 {
     es_forum_t *f = t->data;
     f->cur = 0;
-    f->cycle_active = 1;
     stream_begin(f);
 }
 
 static void cycle_done(es_forum_t *f)
 {
-    f->cycle_active = 0;
     if (f->stopping)
         return;
     if (f->once) {
@@ -424,6 +422,8 @@ static void stream_done(es_forum_t *f)
     buf_clear(f);
     free(f->cursor);
     f->cursor = NULL;
+    free(f->page_url);
+    f->page_url = NULL;
     if (f->stopping)
         return;
     if (++f->cur < f->n_streams)
@@ -438,7 +438,6 @@ static int forum_start(void *state)
     uv_timer_init(es_ctx_loop(f->ctx), &f->timer);
     f->timer.data = f;
     f->timer_open = 1;
-    f->started = 1;
     /* A restart of many instances should not hit their servers at once. */
     uint64_t spread = f->interval_ms / 10 < 10000 ? f->interval_ms / 10 : 10000;
     uint64_t delay = f->once ? 0 : (uint64_t)rand_r(&f->rng) % (spread + 1);
