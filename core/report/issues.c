@@ -18,12 +18,12 @@
 #define MAX_TERMS 5
 #define MAX_URLS 3
 #define MAX_DAYS_PER_BRAND 7
-#define MAX_DOCS_PER_DAY 200
+#define MAX_DOCS_PER_DAY 50
 
 typedef struct {
     es_spike_map_t stop;
     json_t *base;  /* brand -> {"n": docs, "w": {word: docs}} */
-    json_t *days;  /* "brand\x1fday" -> {"brand", "day", "n", "w": {word: n}, "docs": [[url, text, words...]]} */
+    json_t *days;  /* "brand\x1fday" -> {"brand", "day", "n", "w": {word: n}, "docs": [[url, text, "\x1fword\x1f..."]]} */
     int64_t day0, ndays;
 } ctx_t;
 
@@ -41,12 +41,22 @@ static void words_of(ctx_t *c, const char *title, const char *text, json_t *into
     all[lt + 1 + lx] = '\0';
     size_t n = es_spike_words(&c->stop, all, w);
     free(all);
+    /* A kept document's words as one "\x1fw1\x1fw2\x1f" string: cheaper than
+     * an array of strings, searched for "\x1fWORD\x1f". */
+    char joined[ES_SPIKE_MAX_WORDS * ES_SPIKE_WORD_MAX + 2];
+    size_t jl = 0;
+    joined[jl++] = '\x1f';
     for (size_t i = 0; i < n; i++) {
         json_t *v = json_object_get(into_counts, w[i]);
         json_object_set_new(into_counts, w[i], json_integer(v ? json_integer_value(v) + 1 : 1));
-        if (doc)
-            json_array_append_new(doc, json_string(w[i]));
+        size_t l = strlen(w[i]);
+        memcpy(joined + jl, w[i], l);
+        jl += l;
+        joined[jl++] = '\x1f';
     }
+    joined[jl] = '\0';
+    if (doc)
+        json_array_append_new(doc, json_string(joined));
 }
 
 static int on_base(void *ud, int n, const char *const *v)
@@ -203,8 +213,17 @@ static json_t *issue_of(ctx_t *c, json_t *brand, int64_t day, json_t *d)
                 break;
             const char *u = json_string_value(json_array_get(doc, 0));
             int hit = 0;
-            for (size_t j = 2; j < json_array_size(doc) && !hit; j++)
-                hit = has_term(terms, json_string_value(json_array_get(doc, j)));
+            const char *words = json_string_value(json_array_get(doc, 2));
+            size_t j;
+            json_t *t;
+            json_array_foreach(terms, j, t) {
+                char key[ES_SPIKE_WORD_MAX + 4];
+                snprintf(key, sizeof key, "\x1f%s\x1f", json_string_value(json_object_get(t, "term")));
+                if (words && strstr(words, key)) {
+                    hit = 1;
+                    break;
+                }
+            }
             if (hit && !has_url(urls, u))
                 add_example(urls, u, json_string_value(json_array_get(doc, 1)));
         }
