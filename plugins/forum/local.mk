@@ -3,7 +3,7 @@
 # es_time_parse, es_utf8_sanitize) resolve against the earshot binary at
 # dlopen time; jansson is linked here.
 pkglib_LTLIBRARIES += plugins/forum/forum.la
-plugins_forum_forum_la_SOURCES = plugins/forum/plugin.c \
+plugins_forum_forum_la_SOURCES = plugins/forum/plugin.c plugins/forum/forum.h plugins/forum/config.c \
 	plugins/forum/item.c plugins/forum/item.h \
 	plugins/forum/discourse.c plugins/forum/discourse.h \
 	plugins/forum/reddit.c plugins/forum/reddit.h
