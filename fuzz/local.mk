@@ -4,6 +4,7 @@
 #
 #   make fuzz            builds fuzz/bin/fuzz_TARGET with clang (libFuzzer,
 #                        ASan, UBSan); contrib/fuzz.sh runs them
+#   make fuzz-run        both: every target for FUZZ_SECONDS (60) each
 #   make check           replays every seed and reproducer through every
 #                        harness compiled with the normal compiler
 #                        (tests/fuzz_replay.sh)
@@ -88,6 +89,10 @@ fuzz:
 	FUZZ_LIBS='$(ES_EXT_LIBS)' FUZZ_CORE_SOURCES='$(libescore_a_SOURCES)' \
 	$(SHELL) '$(abs_top_srcdir)/fuzz/build.sh' '$(abs_top_srcdir)' $(FUZZ_TARGETS)
 
+# A CI-sized run: every target for FUZZ_SECONDS (60) after building them.
+fuzz-run: fuzz
+	FUZZ_BUILDDIR='$(abs_top_builddir)' $(SHELL) '$(abs_top_srcdir)/contrib/fuzz.sh'
+
 clean-local: clean-fuzz
 clean-fuzz:
 	rm -rf fuzz/obj fuzz/bin fuzz/work tests/earshot-valgrind tests/valgrind-logs
@@ -116,4 +121,4 @@ check-valgrind:
 	  echo "check-valgrind: $$runs processes under valgrind, $$n with errors or leaks (reports in tests/valgrind-logs)"; \
 	  test $$n -eq 0 && test $$st -eq 0
 
-.PHONY: fuzz clean-fuzz check-valgrind
+.PHONY: fuzz fuzz-run clean-fuzz check-valgrind
