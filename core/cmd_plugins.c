@@ -18,7 +18,8 @@ static void usage(FILE *out)
             "\n"
             "  -d, --describe NAME  print every config key of plugin NAME with its\n"
             "                       type, default and help text\n"
-            "  -c, --config FILE    read plugin_dir from this config\n");
+            "  -c, --config FILE    read plugin_dir from this config\n"
+            "      --man            print earshot.conf(5) for every plugin found\n");
 }
 
 static void list_one(const char *name, const char *path, const es_plugin_t *d, const char *err,
@@ -82,9 +83,11 @@ int es_cmd_plugins(int argc, char **argv)
         {"describe", required_argument, NULL, 'd'},
         {"config", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
+        {"man", no_argument, NULL, 'm'},
         {NULL, 0, NULL, 0},
     };
     const char *name = NULL, *path = NULL;
+    int man = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "d:c:h", longopts, NULL)) != -1) {
@@ -92,6 +95,7 @@ int es_cmd_plugins(int argc, char **argv)
         case 'd': name = optarg; break;
         case 'c': path = optarg; break;
         case 'h': usage(stdout); return 0;
+        case 'm': man = 1; break;
         default: usage(stderr); return 2;
         }
     }
@@ -109,7 +113,9 @@ int es_cmd_plugins(int argc, char **argv)
     if (!search)
         return 1;
     int rc = 0;
-    if (name) {
+    if (man) {
+        rc = es_man_conf(search);
+    } else if (name) {
         rc = describe(search, name);
     } else {
         printf("%-12s %-6s %-5s %s\n", "NAME", "KIND", "ABI", "DESCRIPTION");

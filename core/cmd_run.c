@@ -3,16 +3,20 @@
 
 #include "agent.h"
 #include "cmd.h"
+#include "log.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: earshot run [-c FILE] [--once] [--foreground]\n"
+            "usage: earshot run [-c FILE] [--once] [--foreground] [--syslog]\n"
             "\n"
             "  -c, --config FILE  main configuration (default %s)\n"
             "  -1, --once         poll every source once, drain every sink, exit\n"
             "                     (exit status 1 if any record was not delivered)\n"
             "  -f, --foreground   do not detach from the terminal\n"
+            "  -s, --syslog       log to syslog (facility daemon) instead of stderr;\n"
+            "                     under systemd, stderr already reaches the journal\n"
+            "                     with each line's priority\n"
             "\n"
             "Signals: SIGTERM/SIGINT drain and stop; SIGHUP reloads the configuration.\n",
             es_config_default_path());
@@ -24,17 +28,19 @@ int es_cmd_run(int argc, char **argv)
         {"config", required_argument, NULL, 'c'},
         {"once", no_argument, NULL, '1'},
         {"foreground", no_argument, NULL, 'f'},
+        {"syslog", no_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     es_run_opts_t o = {0};
-    int c;
+    int c, use_syslog = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:1fh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:1fsh", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o.config_path = optarg; break;
         case '1': o.once = 1; break;
         case 'f': o.foreground = 1; break;
+        case 's': use_syslog = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -43,5 +49,9 @@ int es_cmd_run(int argc, char **argv)
         fprintf(stderr, "earshot run: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
+    if (use_syslog)
+        es_log_use_syslog("earshot");
+    else
+        es_log_detect_journal();
     return es_agent_run(&o);
 }

@@ -6,6 +6,9 @@
 
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -14,6 +17,30 @@
 static _Atomic int log_level = ES_LOG_INFO;
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
+static const int syslog_prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
+
+/* Where lines go: stderr with a timestamp; stderr as the systemd journal
+ * wants it ("<prio>" prefix, the journal keeps time); or syslog(3). */
+enum { TO_STDERR, TO_JOURNAL, TO_SYSLOG };
+static _Atomic int log_to = TO_STDERR;
+
+void es_log_use_syslog(const char *ident)
+{
+    openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+    atomic_store(&log_to, TO_SYSLOG);
+}
+
+void es_log_detect_journal(void)
+{
+    /* JOURNAL_STREAM names the device and inode of the stream systemd
+     * connected; only when stderr is still that stream do prefixes help. */
+    const char *js = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat st;
+    if (js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) == 0 &&
+        (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino)
+        atomic_store(&log_to, TO_JOURNAL);
+}
 
 void es_log_set_level(es_log_level_t level) { atomic_store(&log_level, (int)level); }
 es_log_level_t es_log_get_level(void) { return (es_log_level_t)atomic_load(&log_level); }
@@ -37,13 +64,20 @@ void es_vlog_prefixed(es_log_level_t level, const char *prefix, const char *fmt,
     if ((int)level > atomic_load(&log_level))
         return;
     char line[4096];
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    int n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %-5s ",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec, ts.tv_nsec / 1000000, level_names[level]);
+    int to = atomic_load(&log_to), n;
+    if (to == TO_STDERR) {
+        struct timespec ts;
+        struct tm tm;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        gmtime_r(&ts.tv_sec, &tm);
+        n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %-5s ", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,
+                     level_names[level]);
+    } else if (to == TO_JOURNAL) {
+        n = snprintf(line, sizeof line, "<%d>", syslog_prio[level]);
+    } else {
+        n = 0;
+    }
     if (prefix && n < (int)sizeof line)
         n += snprintf(line + n, sizeof line - n, "%s: ", prefix);
     if (n < (int)sizeof line)
@@ -55,6 +89,11 @@ void es_vlog_prefixed(es_log_level_t level, const char *prefix, const char *fmt,
     for (int i = 0; i < n; i++)
         if (line[i] == '\n' || line[i] == '\r')
             line[i] = ' ';
+    if (to == TO_SYSLOG) {
+        line[n] = '\0';
+        syslog(syslog_prio[level], "%s", line);
+        return;
+    }
     line[n++] = '\n';
     ssize_t w = write(STDERR_FILENO, line, (size_t)n);
     (void)w;

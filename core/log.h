@@ -6,6 +6,11 @@
 #include "plugin.h"
 
 void es_log_set_level(es_log_level_t level);
+/* Lines go to syslog(3) (facility daemon) from now on. */
+void es_log_use_syslog(const char *ident);
+/* Under systemd with stderr connected to the journal, lines carry the
+ * journal's "<priority>" prefix instead of a timestamp. */
+void es_log_detect_journal(void);
 es_log_level_t es_log_get_level(void);
 /* Parses "error|warn|info|debug"; returns 0 or ES_EINVAL. */
 int es_log_level_parse(const char *s, es_log_level_t *out);
