@@ -248,8 +248,10 @@ es_rec_t *es_rec_from_json(const char *text)
     const char *kind = jstr(o, "kind");
     es_rec_t *r = NULL;
     if (kind && strcmp(kind, "mention") != 0) {
+        /* kind points into the member deleted next: decide first. */
+        es_record_kind_t k = !strcmp(kind, "alert") ? ES_RECORD_ALERT : ES_RECORD_ACCOUNT;
         json_object_del(o, "kind");
-        return es_rec_from_fields(!strcmp(kind, "alert") ? ES_RECORD_ALERT : ES_RECORD_ACCOUNT, o);
+        return es_rec_from_fields(k, o);
     }
     es_mention_t m = {
         .id = jstr(o, "id"), .network = jstr(o, "network"), .author = jstr(o, "author"),
