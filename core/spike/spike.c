@@ -275,14 +275,15 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
     int anomalous = trig || s->ep.open;
     /* A bucket that alerted early (while open) belongs to its episode even
      * if the volume that came later explains it. */
-    int alerted = trig || (s->ep.open && s->ep.last_idx == idx);
+    int alerted = trig || (s->ep.open && s->ep.start_idx == idx && s->ep.buckets == 0);
     if (alerted) {
         if (!s->ep.open) {
             s->ep = (es_spike_episode_t){.open = 1, .start_idx = idx, .min_p = p, .peak = -1};
             sp->episodes_changed = 1;
             emit_began(sp, s, idx, has ? bk : NULL, neg, tot, &e, p, window, 0);
         }
-        s->ep.last_idx = idx;
+        if (idx > s->ep.last_idx)
+            s->ep.last_idx = idx; /* an early alert may have opened a later bucket */
         s->ep.buckets++;
         s->ep.count += neg;
         if ((int64_t)neg > s->ep.peak)
