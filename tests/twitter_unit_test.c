@@ -63,6 +63,9 @@ static void test_sniff(void)
     is_str(name, "tweets", "YTD variable name");
     tw_sniff("window.YTD.account.part0 = [ {", 30, name, sizeof name);
     is_str(name, "account", "account.js recognised by its variable");
+    is_int(tw_sniff("Grailbird.data.tweets_2015_01 =\n [ {", 37, name, sizeof name), TW_FMT_ARRAY,
+           "old Grailbird archive month file");
+    is_str(name, "tweets", "Grailbird files hold tweets");
     is_int(tw_sniff("\xEF\xBB\xBF  [ {", 7, name, sizeof name), TW_FMT_ARRAY, "BOM then bare array");
     is_int(tw_sniff("\n{\"id\":1}\n", 10, name, sizeof name), TW_FMT_LINES, "JSON lines");
     is_int(tw_sniff("PK\003\004rest", 8, name, sizeof name), TW_FMT_ZIP, "zip by magic");
@@ -199,6 +202,13 @@ static void test_map(void)
     is_str(g.addressed, "AcmeHelp,Bob,", "archive: addressed from user_mentions, no duplicate");
     is_str(g.lang, "en", "archive: lang");
 
+    rc = map("{\"id_str\":\"6\",\"full_text\":\"no wrapper\",\"created_at\":\"Sat Jan 31 22:41:32 +0000 2015\"}", 1,
+             "owner", &g, &out);
+    ok(rc == 1 && strcmp(g.author, "owner") == 0 && g.created == 1422744092,
+       "2019 archive element without the tweet wrapper");
+    rc = map("{\"id_str\":\"5\",\"text\":\"grailbird\",\"created_at\":\"2015-01-31 22:41:32 +0000\","
+             "\"user\":{\"screen_name\":\"old\"}}", 1, NULL, &g, &out);
+    ok(rc == 1 && strcmp(g.author, "old") == 0 && g.created == 1422744092, "Grailbird status: user and date");
     rc = map("{\"tweet\":{\"id_str\":\"7\",\"full_text\":\"hi\"}}", 1, NULL, &g, &out);
     is_str(g.url, "https://twitter.com/i/web/status/7", "unknown author: i/web URL");
     is_str(g.author, "(null)", "unknown author stays NULL");

@@ -3,6 +3,7 @@
  * string quotes matter: everything else is jansson's business once the
  * element has been cut out.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "scan.h"
@@ -42,6 +43,14 @@ tw_format_t tw_sniff(const char *p, size_t n, char *name, size_t cap)
         return TW_FMT_ARRAY;
     if (p[i] == '{')
         return TW_FMT_LINES;
+    /* Archives from before 2019 ("Grailbird"): data/js/tweets/2015_01.js
+     * holds "Grailbird.data.tweets_2015_01 = [ <v1.1 statuses> ]". */
+    static const char grail[] = "Grailbird.data.tweets_";
+    if (n - i >= sizeof grail - 1 && memcmp(p + i, grail, sizeof grail - 1) == 0) {
+        if (name && cap)
+            snprintf(name, cap, "tweets");
+        return TW_FMT_ARRAY;
+    }
     static const char ytd[] = "window.YTD.";
     size_t yl = sizeof ytd - 1;
     if (n - i < yl || memcmp(p + i, ytd, yl) != 0)

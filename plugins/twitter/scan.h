@@ -42,8 +42,9 @@ typedef struct tw_scan {
 
 /* Sniffs the format from the first bytes of a file (a UTF-8 byte order mark
  * is allowed). TW_FMT_UNKNOWN when n is too short to tell or nothing fits.
- * *name_out (may be NULL) receives the YTD variable name ("tweets",
- * "tweet", "deleted_tweets", "account"...) copied into name[cap]. */
+ * name (may be NULL) receives the YTD variable name ("tweets", "tweet",
+ * "deleted_tweets", "account"...; "tweets" for an old Grailbird archive's
+ * monthly file) copied into name[cap]. */
 tw_format_t tw_sniff(const char *p, size_t n, char *name, size_t cap);
 
 /* Starts scanning a file of format fmt from its first byte (resume = 0) or
