@@ -3,8 +3,10 @@
  * schema (plugins/sql/schema.c, every migration) and insert statement,
  * N mention rows bound the way the plugin binds them, 1000 per
  * transaction, WAL. Prints CPU µs per row and rows/s of the writing
- * thread, with all indexes and without the (network, author) one, whose
- * random insertion order is the costliest. Built and run by run.sh.
+ * thread, for the schema as it is and with an index of every author added
+ * (the schema indexes official and lookalike authors only: random
+ * insertion order makes a full author index the costliest one). Built and
+ * run by run.sh.
  *
  * usage: insert_bench DB N
  */
@@ -39,8 +41,10 @@ static int run(const char *path, int n, int author_index, const char *sync)
     sqlite3_exec(db, pragma, NULL, NULL, NULL);
     for (int v = 1; v <= sql_schema_latest(); v++)
         sqlite3_exec(db, sql_schema_migration(SQL_SQLITE, v), NULL, NULL, NULL);
-    if (!author_index)
-        sqlite3_exec(db, "DROP INDEX mentions_author", NULL, NULL, NULL);
+    /* The schema indexes the authors of official and lookalike accounts
+     * only; an index of every author is what it would cost otherwise. */
+    if (author_index)
+        sqlite3_exec(db, "CREATE INDEX all_authors ON mentions (network, author)", NULL, NULL, NULL);
     char *sql = sql_insert_sql(SQL_SQLITE, SQL_T_MENTION);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
@@ -97,7 +101,7 @@ static int run(const char *path, int n, int author_index, const char *sync)
     clock_gettime(CLOCK_MONOTONIC, &w1);
     double w = (double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9;
     printf("  sqlite inserts, %-6s %-22s %7d rows: CPU %5.2f us/row %7.0f rows/s; wall %5.2f us/row %7.0f rows/s\n",
-           sync, author_index ? "all indexes" : "no (network,author) idx", n, c * 1e6 / n, n / c, w * 1e6 / n, n / w);
+           sync, author_index ? "+ index of all authors" : "plugin's schema", n, c * 1e6 / n, n / c, w * 1e6 / n, n / w);
     sqlite3_finalize(st);
     sqlite3_close(db);
     return 0;
@@ -110,5 +114,5 @@ int main(int argc, char **argv)
         return 2;
     }
     int n = atoi(argv[2]);
-    return run(argv[1], n, 1, "normal") || run(argv[1], n, 1, "full") || run(argv[1], n, 0, "normal");
+    return run(argv[1], n, 0, "normal") || run(argv[1], n, 0, "full") || run(argv[1], n, 1, "normal");
 }

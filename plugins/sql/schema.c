@@ -59,12 +59,16 @@ static const struct {
     " fields " JSON " NOT NULL, received_at " INT " NOT NULL);"
 
 /* Version 2: when a stage result was last refreshed, and the indexes the
- * summary, the report and reconciliation query by. */
+ * summary, the report and reconciliation query by. Reconciliation looks
+ * authors up only among the brand's own and lookalike accounts; an index
+ * of every public author (random insertion order) halved the insert rate
+ * (bench/sql: 12 vs 6 us per row), so it covers those accounts only. */
 #define MIGRATION_2(INT)                                                              \
     "ALTER TABLE mentions ADD COLUMN updated_at " INT ";"                             \
     "CREATE INDEX mentions_brand_time ON mentions (brand, created_at);"               \
     "CREATE INDEX mentions_label_time ON mentions (sentiment_label, created_at);"     \
-    "CREATE INDEX mentions_author ON mentions (network, author);"                     \
+    "CREATE INDEX mentions_author ON mentions (network, author)"                      \
+    " WHERE author_kind IN ('official', 'lookalike');"                                \
     "CREATE INDEX mentions_owner_time ON mentions (owner, created_at);"               \
     "CREATE INDEX alerts_brand_time ON alerts (brand, bucket_start);"                 \
     "CREATE INDEX account_events_event_time ON account_events (event, received_at);"
