@@ -162,6 +162,18 @@ else
     ok 0 "# SKIP peak RSS not meaningful under ASan"
 fi
 
+# A sink that never accepts: the spool fills to its limit, the source pauses
+# instead of reading the whole file into the pipeline.
+setup bp "files = $T/big.js"
+printf '[sink stuck]\nplugin = testsink\npath = %s/stuck\nfail_first = 1000000\nretry_after = 1h\nspool.max_records = 2000\n' "$T/bp" > "$T/bp/conf.d/20-out.conf"
+"$EARSHOT" run -c "$T/bp/earshot.conf" --foreground 2> "$T/bp/log" &
+pid=$!
+sleep 4
+kill -TERM "$pid"; wait "$pid"; pid=
+emitted=$(sed -n 's/.*source tw: stopped (\([0-9]*\) emitted.*/\1/p' "$T/bp/log")
+diag "with a stuck sink the source emitted ${emitted:-?} of $n"
+ok "$([ "${emitted:-0}" -ge 2000 ] && [ "${emitted:-$n}" -lt 5000 ]; echo $?)" "backpressure: the import pauses at the spool limit (${emitted:-?} emitted)"
+
 setup kill "files = $T/big.js"
 # SIGTERM in the middle of the file: a clean stop, then a clean resume.
 "$EARSHOT" run -c "$T/kill/earshot.conf" --foreground 2> "$T/kill/log0" &
