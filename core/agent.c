@@ -90,6 +90,7 @@ static void commit_txn(es_agent_t *a)
                 rec->in_dedupe = 0;
             }
             if (rec->track) {
+                es_rec_ack(rec, 1);
                 es_track_done(rec->track, rec->seq);
                 rec->track = NULL;
             }
@@ -190,6 +191,7 @@ void es_agent_record_done(es_agent_t *a, es_rec_t *rec)
     if (rec->in_dedupe)
         es_dedupe_release(a->pipeline->dedupe, rec, !rec->abandoned);
     if (rec->track) {
+        es_rec_ack(rec, !rec->abandoned);
         if (rec->abandoned)
             es_track_release(rec->track); /* its checkpoint must not move */
         else

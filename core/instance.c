@@ -43,6 +43,7 @@ int es_instance_new(es_agent_t *agent, es_config_t *cfg, const es_instance_cfg_t
         }
         ctx->track->refs = 1;
         ctx->track->agent = agent;
+        ctx->track->ctx = ctx;
     } else if ((rc = es_sink_queue_new(ctx, &ctx->queue)) < 0) {
         es_instance_free(ctx);
         return rc;
@@ -101,8 +102,10 @@ void es_instance_free(es_ctx_t *ctx)
         ctx->plugin->desc->destroy(ctx->state);
     if (ctx->queue)
         es_sink_queue_free(ctx->queue);
-    if (ctx->track)
+    if (ctx->track) {
+        ctx->track->ctx = NULL; /* records in flight must not call back */
         es_track_release(ctx->track);
+    }
     for (size_t i = 0; i < ctx->n_lists; i++) {
         free(ctx->lists[i].key);
         es_strv_free(ctx->lists[i].items, ctx->lists[i].n);
@@ -242,7 +245,7 @@ int es_checkpoint_set(es_ctx_t *ctx, const char *key, const char *value)
 
 /* ---- emit -------------------------------------------------------------- */
 
-int es_emit(es_ctx_t *ctx, const es_mention_t *m)
+static int emit(es_ctx_t *ctx, const es_mention_t *m, es_ack_cb cb, void *arg)
 {
     if (!ctx->track || ctx->phase != ES_PHASE_RUNNING)
         return ES_ESTATE;
@@ -264,10 +267,32 @@ int es_emit(es_ctx_t *ctx, const es_mention_t *m)
         return ES_ENOMEM;
     }
     rec->track = ctx->track;
+    rec->ack_cb = cb;
+    rec->ack_arg = arg;
     ctx->n_emitted++;
     es_pipeline_t *p = ctx->agent->pipeline;
     p->n_repaired += repaired ? 1 : 0;
-    return es_pipeline_submit(p, rec);
+    int rc = es_pipeline_submit(p, rec);
+    /* Taken either way: a record the pipeline refused (invalid, dedupe
+     * error) was logged and already acknowledged. */
+    return cb ? 0 : rc;
+}
+
+int es_emit(es_ctx_t *ctx, const es_mention_t *m) { return emit(ctx, m, NULL, NULL); }
+
+int es_emit_acked(es_ctx_t *ctx, const es_mention_t *m, es_ack_cb cb, void *arg)
+{
+    return emit(ctx, m, cb, arg);
+}
+
+void es_rec_ack(es_rec_t *rec, int accepted)
+{
+    es_ack_cb cb = rec->ack_cb;
+    if (!cb)
+        return;
+    rec->ack_cb = NULL;
+    if (rec->track && rec->track->ctx)
+        cb(rec->track->ctx, rec->ack_arg, accepted);
 }
 
 int es_backpressure(es_ctx_t *ctx)

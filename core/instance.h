@@ -40,7 +40,12 @@ typedef struct es_source_track {
     int superseded; /* a reload replaced the source: its pending checkpoints
                        must not overwrite what the replacement commits */
     struct es_agent *agent;
+    struct es_ctx *ctx; /* the running source; NULL once it is freed */
 } es_source_track_t;
+
+/* Tells the record's source (es_emit_acked) it was accepted (1) or
+ * abandoned (0); at most once, never after the source was freed. */
+void es_rec_ack(es_rec_t *rec, int accepted);
 
 typedef struct es_list_cache {
     char *key;

@@ -32,6 +32,8 @@ typedef struct es_rec {
     int in_dedupe;    /* in the dedupe in-flight set */
     int abandoned;    /* dropped undelivered at shutdown: its source must re-read it */
     int unspooled;    /* the spool could not store it: its checkpoint waits for delivery */
+    es_ack_cb ack_cb; /* es_emit_acked: told once when the core is done with it */
+    void *ack_arg;
 } es_rec_t;
 
 /* Deep-copies a source's mention, repairing invalid UTF-8 (each repair

@@ -270,19 +270,23 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
             goto out;
         }
         int dup = es_dedupe_check(p->dedupe, rec);
-        if (dup != 0) {
-            if (dup > 0)
-                p->n_dup++;
-            else
-                es_logf(ES_LOG_ERROR, "dedupe: cannot check %s: %s", rec->m.id, es_strerror(dup));
+        if (dup < 0) {
+            /* Dropping it would lose it; passing it risks a duplicate. */
+            es_logf(ES_LOG_ERROR, "dedupe: cannot check %s: %s; passed on", rec->m.id, es_strerror(dup));
+            dup = 0;
+        }
+        if (dup > 0) {
+            p->n_dup++;
             rec->refs = 0; /* not in the in-flight set: done without release */
             a->in_flight--;
             a->in_flight_bytes -= rec->size;
-            if (rec->track)
+            if (rec->track) {
+                es_rec_ack(rec, 1);
                 es_track_done(rec->track, rec->seq);
+            }
             es_rec_free(rec);
             es_agent_check_once(a);
-            return dup < 0 ? dup : 0;
+            return 0;
         }
         rec->in_dedupe = 1;
         if ((rc = es_brands_apply(p->brands, rec)) < 0 ||

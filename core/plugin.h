@@ -180,6 +180,17 @@ typedef struct es_mention {
  * Loop thread only; sources only. */
 int es_emit(es_ctx_t *ctx, const es_mention_t *m);
 
+/* As es_emit, and cb(ctx, arg, accepted) runs once on the loop thread
+ * when the core is done taking the record: accepted = 1 when it is durable
+ * in the spool of every sink that matched (or was delivered, dead-lettered,
+ * dropped as a duplicate or invalid, or matched no sink), 0 when it was
+ * abandoned at shutdown undelivered and must be read again. For sources
+ * whose upstream wants an acknowledgement (a message queue). cb never runs
+ * after the instance was stopped (its records then count as not
+ * acknowledged) nor when this returns an error. */
+typedef void (*es_ack_cb)(es_ctx_t *ctx, void *arg, int accepted);
+int es_emit_acked(es_ctx_t *ctx, const es_mention_t *m, es_ack_cb cb, void *arg);
+
 /* Non-zero while the pipeline is above its high-water mark: a source should
  * stop reading or fetching until its `resume` callback runs. Loop thread. */
 int es_backpressure(es_ctx_t *ctx);

@@ -173,6 +173,32 @@ is "$uniq" 20000 "after 6 SIGKILLs every one of 20000 records arrived"
 diag "records written $total, duplicates $((total - uniq)) (at-least-once to a file sink)"
 is "$(spooled out)" 0 "the spool is empty at the end"
 
+# es_emit_acked: a source learns when each record is safe (spooled and
+# committed, or dropped as a duplicate), e.g. to ack a message queue.
+rm -rf "$T/state"
+cat > "$T/conf.d/10.conf" <<EOC
+[source gen]
+plugin = testsrc
+count = 40
+acked = true
+
+[sink down]
+plugin = testsink
+fail_first = 100000
+retry.initial = 10ms
+retry.max_attempts = 100000
+EOC
+"$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/logack" &
+pid=$!
+wait_for 10 sh -c "[ \"\$(sqlite3 '$T/state/state.db' \"select count(*) from spool where sink='down'\" 2>/dev/null)\" = 40 ]"
+kill $pid; wait $pid
+like "$T/logack" "acks: 40 accepted, 0 abandoned" "every record acknowledged once spooled, the sink still down"
+"$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/logack2" &
+pid=$!
+sleep 1
+kill $pid; wait $pid
+like "$T/logack2" "acks: 40 accepted, 0 abandoned" "re-emitted duplicates are acknowledged too"
+
 # 6. Disk trouble: a file-size limit of 1 byte (prlimit on the running
 #    agent: writes that extend a file fail with EFBIG, as on a full disk)
 #    while new records arrive; the agent says so, pauses, and once the

@@ -16,10 +16,24 @@ static const es_config_key_t keys[] = {
     {"tags", ES_KEY_LIST, NULL, 0, "a list"},
     {"token", ES_KEY_SECRET, NULL, 0, "a secret"},
     {"header.", ES_KEY_STRING, NULL, 0, "prefix keys"},
+    {"acked", ES_KEY_BOOL, "false", 0, "emit with es_emit_acked and log the acknowledgements at stop"},
     {NULL, 0, NULL, 0, NULL},
 };
 
-typedef struct { es_ctx_t *ctx; } st_t;
+typedef struct {
+    es_ctx_t *ctx;
+    long accepted, abandoned;
+} st_t;
+
+static void on_ack(es_ctx_t *ctx, void *arg, int accepted)
+{
+    st_t *s = arg;
+    (void)ctx;
+    if (accepted)
+        s->accepted++;
+    else
+        s->abandoned++;
+}
 
 static int t_init(es_ctx_t *ctx, void **state)
 {
@@ -41,14 +55,23 @@ static int t_start(void *state)
         snprintf(id, sizeof id, "%s%lld", prefix, (long long)i);
         es_mention_t m = {.id = id, .network = "test", .text = es_config_str(s->ctx, "text"),
                           .created_at = 1700000000 + i};
-        es_emit(s->ctx, &m);
+        if (es_config_bool(s->ctx, "acked"))
+            es_emit_acked(s->ctx, &m, on_ack, s);
+        else
+            es_emit(s->ctx, &m);
     }
     es_checkpoint_set(s->ctx, "emitted", "all");
     es_source_done(s->ctx);
     return 0;
 }
 
-static void t_stop(void *state) { es_stopped(((st_t *)state)->ctx); }
+static void t_stop(void *state)
+{
+    st_t *s = state;
+    if (es_config_bool(s->ctx, "acked"))
+        es_log(s->ctx, ES_LOG_INFO, "acks: %ld accepted, %ld abandoned", s->accepted, s->abandoned);
+    es_stopped(s->ctx);
+}
 static void t_destroy(void *state) { free(state); }
 
 const es_plugin_t earshot_source = {
