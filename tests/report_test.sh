@@ -208,13 +208,25 @@ for b in range(20):
         c.execute("insert into mentions (id, network, source, text, created_at, brand, sentiment_label, received_at)"
                   " values (?, 'rss', 'feed', 'x', ?, ?, ?, ?)",
                   ("rss:%d:%d" % (b, k), now - 3600 * (k + 1), name, ["positive", "neutral", "negative"][k % 3], now))
+# A brand name with invalid UTF-8, markup and a control character.
+c.execute("insert into mentions (id, network, source, text, created_at, brand, sentiment_label, received_at)"
+          " values ('rss:bad', 'rss', 'feed', 'x', ?, CAST(? AS TEXT), 'neutral', ?)",
+          (now - 60, b"bad\xff\xfe<i>brand</i>\x01", now))
 c.commit()
 PY
 "$EARSHOT" report -c "$d/earshot.conf" --out "$d/many.html" > "$d/many.log" 2>&1
-is $? 0 "report with 23 brands exits 0"
+is $? 0 "report with 24 brands exits 0"
 is "$(grep -o 'data-brand="brand-[0-9]*-with-a-rather-long-name-for-the-label-column" data-label' "$d/many.html" | sort -u | wc -l)" 20 "all twenty brands have bars"
 like "$d/many.html" "<g><title>brand-19-with-a-rather-long-name-for-the-label-column</title><text x=\"182.0\" [^>]*>brand-19-with-a-rather-l[^<]*…</text>" \
     "a long brand label is cut with an ellipsis and keeps its whole name as a tooltip"
+python3 - "$d/many.html" > "$d/many-xml.log" 2>&1 <<'PY'
+import re, sys, xml.etree.ElementTree as ET
+page = open(sys.argv[1], "rb").read().decode("utf-8")  # strict: fails on invalid UTF-8
+for s in re.findall(r"<svg .*?</svg>", page, re.S):
+    ET.fromstring(s)
+print("bad\ufffd\ufffd&lt;i&gt;brand&lt;/i&gt; " in page)
+PY
+is "$?:$(cat "$d/many-xml.log")" "0:True" "invalid UTF-8 shown as U+FFFD, markup escaped, control character as a space; the page is valid UTF-8 and its SVG well-formed"
 like "$d/many.html" "<rect data-brand=\"brand-19-with-a-rather-long-name-for-the-label-column\" data-label=\"negative\" data-count=\"6\"" \
     "brand 19: 6 negative of 20"
 

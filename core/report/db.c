@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "plugin.h"
+#include "utf8.h"
 #include "util.h"
 
 struct es_report_db {
@@ -130,6 +131,24 @@ int es_report_db_has_tables(es_report_db_t *db, int *has, char *err, size_t errl
     return rc;
 }
 
+/* Hands a row to fn with every value valid UTF-8: the database may hold
+ * anything (rows written by other tools), and the model is JSON. */
+static int deliver(es_report_row_fn fn, void *ud, int ncols, const char **v)
+{
+    char *fixed[64] = {0};
+    int n = ncols < 64 ? ncols : 64;
+    for (int c = 0; c < n; c++) {
+        if (v[c] && !es_utf8_is_valid(v[c], strlen(v[c]))) {
+            fixed[c] = es_utf8_sanitize(v[c], strlen(v[c]), NULL);
+            v[c] = fixed[c] ? fixed[c] : "";
+        }
+    }
+    int stop = fn(ud, ncols, v);
+    for (int c = 0; c < n; c++)
+        free(fixed[c]);
+    return stop;
+}
+
 /* ?N -> $N; the report's SQL has no '?' inside literals. */
 static char *pg_sql(const char *sql)
 {
@@ -162,7 +181,7 @@ static int query_pg(es_report_db_t *db, const char *sql, int np, const char *con
     for (int i = 0; rc == 0 && i < nrows; i++) {
         for (int c = 0; c < ncols; c++)
             v[c] = PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
-        if (fn && fn(ud, ncols, v))
+        if (fn && deliver(fn, ud, ncols, v))
             break;
     }
     free(v);
@@ -193,7 +212,7 @@ static int query_lite(es_report_db_t *db, const char *sql, int np, const char *c
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int c = 0; c < ncols; c++)
             v[c] = (const char *)sqlite3_column_text(st, c);
-        if (fn && fn(ud, ncols, v)) {
+        if (fn && deliver(fn, ud, ncols, v)) {
             rc = SQLITE_DONE;
             break;
         }
