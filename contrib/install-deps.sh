@@ -5,8 +5,8 @@
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libuv1-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev libinih-dev
-libxml2-dev libssl-dev libpq-dev libarchive-dev libmicrohttpd-dev zlib1g-dev
-sqlite3 python3 python3-aiosmtpd python3-prometheus-client postgresql ca-certificates openssl"
+libxml2-dev libssl-dev libpq-dev libarchive-dev libmicrohttpd-dev libnats-dev zlib1g-dev
+sqlite3 python3 python3-aiosmtpd python3-prometheus-client postgresql nats-server ca-certificates openssl"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,1 @@
+# plugins/nats: automake fragment, included by the top-level Makefile.am.
