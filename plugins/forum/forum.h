@@ -17,7 +17,7 @@ typedef struct es_forum es_forum_t;
 
 typedef struct es_forum_stream {
     char *first_url; /* page 1; also names the stream in logs */
-    char *ckpt_key;  /* "last " + first_url */
+    char *ckpt_key;  /* "last " + the listing without limit=: what is read */
 } es_forum_stream_t;
 
 struct es_forum {
