@@ -182,6 +182,24 @@ static void t_words(void)
            "words: lower case, no handle, URL, number, elision, possessive, duplicate or stop word (en, fr)");
     n = es_spike_words(&stop, "le la les the and est pas vraiment not", w);
     is_int(n, 0, "a text of stop words has no words");
+    /* Hostile text: a megabyte of arbitrary bytes (invalid UTF-8, no
+     * spaces for long stretches) is split safely and bounded. */
+    size_t big = 1 << 20;
+    char *junk = malloc(big + 1);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < big; i++) {
+        x = x * 1103515245u + 12345u;
+        junk[i] = (char)(1 + (x >> 16) % 255);
+    }
+    junk[big] = '\0';
+    n = es_spike_words(&stop, junk, w);
+    int bounded = n <= ES_SPIKE_MAX_WORDS;
+    for (size_t i = 0; i < n; i++)
+        bounded &= strlen(w[i]) >= 3 && strlen(w[i]) < ES_SPIKE_WORD_MAX;
+    ok(bounded && n > 0, "a megabyte of random bytes: %zu words, each 3..31 bytes", n);
+    memset(junk, 'a', big);
+    is_int(es_spike_words(&stop, junk, w), 0, "one megabyte-long word is no word");
+    free(junk);
     es_spike_map_free(&stop);
 }
 
