@@ -8,6 +8,8 @@
 . "$top_srcdir/tests/lib.sh"
 data="$top_srcdir/tests/data/sql"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
+immutable=
+tap_cleanup() { [ -n "$immutable" ] && chattr -i "$immutable"; }
 
 # conf DIR DSN-LINE [SINK KEYS]: main config with two brands, jsonl source
 # on $DIR/in.jsonl, the sql sink; a fresh state dir each time (so the
@@ -132,15 +134,26 @@ like "$m/log-nd" "cannot open sqlite:$m/afile/x.db: Not a directory" "the path a
 conf "$m" "dsn = sqlite:$m"
 run "$m" "$m/log-dir"
 like "$m/log-dir" "cannot open sqlite:$m: Is a directory" "a directory as database is refused with a clear error"
+# A database the agent may not write: mode 0444 for a user; root writes
+# through file modes, so for root the file is made immutable (chattr +i,
+# where the file system and capabilities allow it).
+cp "$db" "$m/ro.db"
+ro_why=
 if [ "$(id -u)" != 0 ]; then
-    : > "$m/ro.db"; chmod 444 "$m/ro.db"
+    chmod 444 "$m/ro.db"; ro_err="Permission denied"
+elif command -v chattr >/dev/null 2>&1 && chattr +i "$m/ro.db" 2>/dev/null; then
+    immutable="$m/ro.db"; ro_err="Operation not permitted"
+else
+    ro_why="root, and chattr +i is not available here"
+fi
+if [ -z "$ro_why" ]; then
     conf "$m" "dsn = sqlite:$m/ro.db"
     run "$m" "$m/log-ro"
-    like "$m/log-ro" "cannot open sqlite:$m/ro.db: Permission denied" "a read-only file is refused with a clear error"
+    is $? 1 "a read-only database stops the run"
+    like "$m/log-ro" "cannot open sqlite:$m/ro.db: $ro_err" "the read-only file is named with the reason"
 else
-    # root writes through file modes; a read-only database needs a
-    # read-only file system, which a test cannot mount.
-    ok 0 "read-only file # SKIP running as root"
+    ok 0 "read-only database # SKIP $ro_why"
+    ok 0 "read-only database named # SKIP $ro_why"
 fi
 printf '[sink db]\nplugin = sql\ndsn = mysql://x\n' > "$m/conf.d/20-db.conf"
 run "$m" "$m/log-bad"
