@@ -55,7 +55,7 @@ site dstall '{"faults": {"posts.json first": ["stall:4"]}}'
 cp "$data/discourse/early.json" "$www/dstall/posts.json"
 site dmax '{"page_size": 5}'
 cp "$data/discourse/early.json" "$www/dmax/posts.json"
-site dlive '{"page_size": 5}'
+site dlive '{"page_size": 5, "etag": true}'
 cp "$data/discourse/early.json" "$www/dlive/posts.json"
 site dold '{"moved_to": "dnew"}'
 site dnew '{"gzip": true}'
@@ -426,13 +426,18 @@ first=$(count "$d/out.jsonl")
 cp "$data/discourse/later.json" "$www/dlive/posts.json"
 wait_lines "$d/out.jsonl" 18
 second=$(count "$d/out.jsonl")
-sleep 1.5
+mark=$(wc -l < "$tmp/requests.jsonl")
+sleep 2.5
 kill -TERM $live_pid
 wait $live_pid
 live_rc=$?
 live_pid=
 ok $([ "$first" -eq 6 ] && [ "$second" -eq 18 ] && [ "$(count "$d/out.jsonl")" -eq 18 ]; echo $?) "daemon: 6, then 18 after new posts, no repeats on later polls (got $first, $second, $(count "$d/out.jsonl"))"
 ok $([ $live_rc -eq 0 ] && grep -q "source forum: stopped" "$d/log.1"; echo $?) "daemon: SIGTERM stops it cleanly (exit $live_rc)"
+reqs dlive 'r and all(e["query"] == "" and e["status"] == 304 and "if-none-match" in e["headers"] for e in r)'
+ok $? "daemon: once a poll was complete, page 1 is asked for conditionally and a 304 ends the poll"
+grep -q "debug source forum: $base/dlive/posts.json: not modified; no new posts" "$d/log.1"
+ok $? "daemon: the 304 logged"
 [ $live_rc -eq 0 ] || tail -5 "$d/log.1" | diag
 
 # ---- config errors --------------------------------------------------------------

@@ -30,6 +30,8 @@ SITE/config.json (optional):
   "gzip": true                               gzip bodies for clients that
                                              accept it (logged "gzipped")
   "moved_to": "SITE2"                        301 to the same path on SITE2
+  "etag": true                               ETag on 200s; 304 to a matching
+                                             If-None-Match
   "faults": {"FILE CURSOR": ["500", "ok", ...]}  CURSOR is "first",
       "before=ID" or "after=FN"; the n-th request for that page gets the
       n-th entry, "ok" after the list. Entries: ok, 500, 503, 429:SECONDS
@@ -39,6 +41,7 @@ SITE/config.json (optional):
 
 import argparse
 import gzip
+import hashlib
 import json
 import os
 import signal
@@ -137,6 +140,10 @@ class Handler(BaseHTTPRequestHandler):
         plan = cfg.get("faults", {}).get(key, [])
         n = st.next_index(site + "/" + key)
         fault = plan[n] if n < len(plan) else "ok"
+        if fault == "ok" and cfg.get("etag"):
+            extra["ETag"] = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+            if self.headers.get("If-None-Match") == extra["ETag"]:
+                return self._send(304, b"", headers=extra, fault="not-modified")
         if fault == "ok":
             accept = self.headers.get("Accept-Encoding", "")
             if cfg.get("gzip") and "gzip" in [c.split(";")[0].strip() for c in accept.split(",")]:

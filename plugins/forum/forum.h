@@ -18,6 +18,9 @@ typedef struct es_forum es_forum_t;
 typedef struct es_forum_stream {
     char *first_url; /* page 1; also names the stream in logs */
     char *ckpt_key;  /* "last " + the listing without limit=: what is read */
+    int complete;    /* its last poll read back to the checkpoint: page 1 may
+                        then be asked for conditionally (a 304 means nothing
+                        new); after an abandoned poll it must be read whole */
 } es_forum_stream_t;
 
 struct es_forum {

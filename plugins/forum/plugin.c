@@ -219,6 +219,7 @@ static const char *author_of(const es_forum_t *f, const char *mention_id)
 static void stream_emit(es_forum_t *f)
 {
     es_forum_stream_t *s = &f->streams[f->cur];
+    int all_taken = 1;
     if (f->n_buf) /* qsort(NULL, 0) is undefined */
         qsort(f->buf, f->n_buf, sizeof *f->buf, cmp_order);
     size_t n_new = 0, n_filtered = 0;
@@ -251,11 +252,13 @@ static void stream_emit(es_forum_t *f)
         if (rc) {
             es_log(f->ctx, ES_LOG_WARN, "%s: %s not accepted (%s); it and newer posts are read again next poll",
                    s->first_url, it->id, es_strerror(rc));
+            all_taken = 0;
             break;
         }
         n_new++;
         ckpt = it->cursor;
     }
+    s->complete = all_taken;
     if (ckpt) {
         int rc = es_checkpoint_set(f->ctx, s->ckpt_key, ckpt);
         if (rc)
@@ -369,6 +372,7 @@ static void page_failed(es_forum_t *f, uint64_t retry_after_ms, int retryable)
            cur_url(f), f->attempt, f->attempt == 1 ? "" : "s", f->streams[f->cur].first_url);
     if (retry_after_ms > f->poll_max_ret)
         f->poll_max_ret = retry_after_ms;
+    f->streams[f->cur].complete = 0;
     stream_done(f);
 }
 
@@ -402,6 +406,12 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *resp, void *arg
         return;
     note_rate_limit(f, resp);
     const char *url = cur_url(f);
+    if (!resp->error && resp->not_modified) {
+        /* Page 1 as it was when the last complete poll read it. */
+        es_log(ctx, ES_LOG_DEBUG, "%s: not modified; no new posts", url);
+        stream_done(f);
+        return;
+    }
     if (resp->error == ES_ETIMEDOUT) {
         es_log(ctx, ES_LOG_WARN, "%s: timed out after %llu ms", url, (unsigned long long)f->timeout_ms);
         page_failed(f, 0, 1);
@@ -488,6 +498,7 @@ static void poll_page(es_forum_t *f)
         .headers = f->headers,
         .timeout_ms = f->timeout_ms,
         .max_body = f->max_size,
+        .conditional = !f->cursor && f->streams[f->cur].complete,
     };
     es_http_req_t *h = NULL;
     f->in_flight = 1;
