@@ -103,7 +103,7 @@ once zip log2
 is "$(lines "$out")" 3 "the zip is not imported twice"
 
 # ---- bad input ---------------------------------------------------------------
-setup bad "files = $data/bad.js, $data/bad.jsonl"
+setup bad "files = $data/bad.js, $data/bad.jsonl, $T/missing.js"
 once bad log1
 is "$rc" 0 "bad input does not fail the run"
 facts "$out" > "$T/bad/facts"
@@ -118,6 +118,7 @@ like "$T/bad/log1" "bad.js: element 7 \(byte [0-9]+\): file ends inside an eleme
 like "$T/bad/log1" "bad.jsonl:2: invalid JSON" "bad JSON line: file:line"
 like "$T/bad/log1" "bad.jsonl:3: not a tweet" "non-tweet object: file:line"
 like "$T/bad/log1" "bad.jsonl:6: invalid JSON" "truncated last line: file:line"
+like "$T/bad/log1" "missing.js: No such file or directory" "a missing file in files is named"
 once bad log2
 is "$(lines "$out")" 6 "bad files are not re-read either"
 

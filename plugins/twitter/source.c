@@ -519,8 +519,12 @@ static void next_file(src_t *s)
     for (; s->cur < s->n_files; s->cur++) {
         const char *f = s->files[s->cur];
         struct stat st;
-        if (stat(f, &st) < 0 || !S_ISREG(st.st_mode))
+        int st_rc = stat(f, &st);
+        if (st_rc < 0 || !S_ISREG(st.st_mode)) {
+            if (s->cur < s->n_files_cfg) /* named in `files`: say why it is not read */
+                es_log(s->ctx, ES_LOG_WARN, "%s: %s", f, st_rc < 0 ? strerror(errno) : "not a regular file");
             continue;
+        }
         int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
         if (!es_ctx_once(s->ctx)) {
             struct timespec ts;
