@@ -15,7 +15,7 @@ pg_available || skip_all "PostgreSQL server binaries not found (/usr/lib/postgre
 daemon=
 tap_cleanup() {
     [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
-    pg_stop
+    pg_cleanup
 }
 pg_setup "$T/pg" || { cat "$T/pg/initdb.log" "$T/pg/server.log" 2>/dev/null | sed 's/^/# /'; skip_all "cannot start a PostgreSQL server"; }
 

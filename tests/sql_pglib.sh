@@ -1,8 +1,8 @@
 # PostgreSQL for the sql tests and benchmark: a throw-away cluster from
 # Debian's postgresql package in a directory of its own, listening on a
 # unix socket there and on 127.0.0.1:$pg_port (scram passwords over TCP,
-# trust on the socket). Source it, call pg_setup DIR, stop with pg_stop
-# (the caller's EXIT trap must call pg_stop too).
+# trust on the socket). Source it, call pg_setup DIR; pg_stop and pg_start
+# stop and restart the server; the caller's EXIT trap must call pg_cleanup.
 #
 # Sets: pg_bin, pg_dir, pg_port, pg_sock_dsn (no password needed),
 # pg_tcp_dsn (needs $pg_password).
@@ -42,14 +42,35 @@ pg_stop() {
     return 0
 }
 
+# pg_cleanup: stops the server and removes what pg_setup made outside DIR.
+pg_cleanup() {
+    pg_stop
+    [ -n "${pg_outside:-}" ] && rm -rf "$pg_outside"
+    return 0
+}
+
 pg_setup() { # pg_setup DIR
     pg_dir=$1
-    mkdir -p "$pg_dir"
+    pg_outside=
     if [ "$(id -u)" = 0 ]; then
-        # Every directory above must be traversable by postgres.
-        d=$pg_dir
-        while [ "$d" != / ] && [ -n "$d" ]; do d=$(dirname "$d"); chmod o+x "$d" 2>/dev/null; done
+        # The postgres user must reach the directory: when a parent of DIR
+        # is closed to others (mktemp's 0700, a TMPDIR under /root), the
+        # cluster goes to a directory of its own under /tmp instead of
+        # opening anything up.
+        d=$(dirname "$pg_dir")
+        while [ "$d" != / ] && [ -n "$d" ]; do
+            if [ "$(( $(stat -c %a "$d" | sed 's/.*\(.\)$/\1/') & 1 ))" = 0 ]; then
+                pg_outside=$(mktemp -d /tmp/earshot-pg.XXXXXX) || return 1
+                chmod 711 "$pg_outside"
+                pg_dir=$pg_outside/pg
+                break
+            fi
+            d=$(dirname "$d")
+        done
+        mkdir -p "$pg_dir"
         chown postgres: "$pg_dir"
+    else
+        mkdir -p "$pg_dir"
     fi
     pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     printf '%s\n' "$pg_password" > "$pg_dir/pwfile"

@@ -27,7 +27,7 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-bench-sql.XXXXXX")
 . "$top/tests/sql_pglib.sh"
 cleanup() {
-    pg_stop
+    pg_cleanup
     [ -n "${KEEP_TMP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
