@@ -51,7 +51,7 @@ is $? 0 "and into SQLite"
 
 "$EARSHOT" report -c "$d/earshot.conf" --db "$pg_sock_dsn" --out "$d/pg.html" > "$d/pg.log" 2>&1
 is $? 0 "report on PostgreSQL exits 0"
-like "$d/pg.html" "Source: PostgreSQL database earshot on $T/pg\." "the page names the PostgreSQL database"
+like "$d/pg.html" "Source: PostgreSQL database earshot on $pg_dir\." "the page names the PostgreSQL database"
 "$EARSHOT" report -c "$d/earshot.conf" --db "sqlite:sink.db" --out "$d/lite.html" > "$d/lite.log" 2>&1
 is $? 0 "report on SQLite exits 0"
 # The window ends at "now": the two runs may be a second apart.
