@@ -325,7 +325,8 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *r, void *arg)
         finish(w, ES_SINK_RETRY, 0, "request cancelled");
         return;
     }
-    if (r->error && !(r->error == ES_ETOOBIG && r->status >= 200 && r->status < 300)) {
+    /* A body over max_body still has a status to judge by. */
+    if (r->error && !(r->error == ES_ETOOBIG && r->status > 0)) {
         snprintf(msg, sizeof msg, "POST %s: %s%s%s", w->url, es_strerror(r->error),
                  r->error_text && *r->error_text ? ": " : "", r->error_text ? r->error_text : "");
         finish(w, ES_SINK_RETRY, 0, msg);
