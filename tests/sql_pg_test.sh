@@ -135,6 +135,27 @@ is "$(q "select string_agg(id, ',' order by id) from mentions where id like 't:s
 is "$(q "select count(*) from mentions where id like 't:s%' and updated_at is null")" 3 "each row written once"
 q "drop trigger hang on mentions" > /dev/null
 
+# ---- migration from version 1; a newer schema refused ------------------------
+as_pg "$pg_bin/createdb" -h "$pg_dir" -p "$pg_port" -U earshot earshot_old
+pg_psql -d earshot_old -f "$data/schema-v1-pg.sql" > /dev/null
+old_dsn="postgresql://earshot@/earshot_old?host=$pg_dir&port=$pg_port"
+qo() { pg_psql -d earshot_old -c "$1" 2>&1; }
+printf '%s\n' '{"id":"new1","text":"Acme is new here"}' > "$d/in.jsonl"
+conf "$d" "$old_dsn"
+run "$d" "$d/log8"
+is $? 0 "a version 1 database is used"
+like "$d/log8" "schema migrated from version 1 to 2" "it is migrated to version 2"
+is "$(qo 'select string_agg(version::text, $$,$$ order by version) from schema_version')" "1,2" "schema_version records the migration"
+is "$(qo "select text || '|' || brand || '|' || sentiment_label from mentions where id = 'old:1'")" "Acme was fine back then|acme|positive" "the old row survived"
+is "$(qo "select brand || '|' || (updated_at is null)::text from mentions where id = 't:new1'")" "acme|true" "new rows written after the migration, with the version 2 column"
+qo "insert into schema_version values (99, 0)" > /dev/null
+printf '%s\n' '{"id":"new2","text":"refused by a newer schema"}' > "$d/in.jsonl"
+conf "$d" "$old_dsn" "retry.max_attempts = 2"
+run "$d" "$d/log9"
+is $? 1 "a newer schema: records are not written"
+like "$d/log9" "schema written by a newer earshot: version 99, this plugin knows up to 2" "the newer schema is named"
+is "$(qo "select count(*) from mentions where id = 't:new2'")" 0 "nothing written into it"
+
 # ---- the server stops mid-stream and comes back --------------------------------
 r="$T/restart"; mkdir -p "$r"
 : > "$r/in.jsonl"
