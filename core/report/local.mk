@@ -25,3 +25,8 @@ report-screenshot: earshot plugins/jsonl/jsonl.la plugins/sql/sql.la
 	EARSHOT_PLUGIN_PATH='$(abs_top_builddir)/plugins/jsonl/.libs:$(abs_top_builddir)/plugins/sql/.libs' \
 	$(SHELL) '$(abs_top_srcdir)/core/report/screenshot.sh' '$(abs_top_builddir)/report-screenshot'
 .PHONY: report-screenshot
+
+check_PROGRAMS += tests/report_html
+TESTS += tests/report_html
+tests_report_html_SOURCES = tests/report_html.c tests/tap.h
+tests_report_html_LDADD = $(ES_CORE_LIBS)

@@ -1,0 +1,87 @@
+/* Unit test of the report's text helpers: escaping of hostile text,
+ * invalid UTF-8 and control characters, cutting to a width without
+ * splitting a character, the link filter, axis steps and formats. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "tap.h"
+
+/* es_report_esc into a string. */
+static char *esc(const char *s, double max_px, int *cut)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int c = es_report_esc(f, s, max_px, 12);
+    fclose(f);
+    if (cut)
+        *cut = c;
+    return buf;
+}
+
+#define IS_ESC(in, want, desc)                \
+    do {                                      \
+        char *got_ = esc(in, 0, NULL);        \
+        is_str(got_, want, desc);             \
+        free(got_);                           \
+    } while (0)
+
+int main(void)
+{
+    IS_ESC("<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;", "markup escaped");
+    IS_ESC("a & \"b\"", "a &amp; &quot;b&quot;", "ampersand and double quotes");
+    IS_ESC("bad\xff\xfe!", "bad\xEF\xBF\xBD\xEF\xBF\xBD!", "each invalid byte is U+FFFD");
+    IS_ESC("\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x8D", "\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x8D", "valid UTF-8 kept as is");
+    IS_ESC("tab\there\x01nul\x7f" "c1\xC2\x85.", "tab here nul c1 .", "control characters (C0, DEL, C1) become spaces");
+    IS_ESC("\xE2\x82", "\xEF\xBF\xBD\xEF\xBF\xBD", "a truncated sequence at the end");
+    IS_ESC("\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", "a surrogate is invalid");
+    IS_ESC(NULL, "", "NULL is empty");
+
+    int cut = 0;
+    char *s = esc("short", 200, &cut);
+    ok(!cut && !strcmp(s, "short"), "a text that fits is not cut");
+    free(s);
+    s = esc("brand-with-a-rather-long-name-for-the-label-column", 100, &cut);
+    ok(cut && strlen(s) < 40 && !strcmp(s + strlen(s) - 3, "\xE2\x80\xA6"), "a long text is cut and ends with an ellipsis: %s", s);
+    ok(es_report_text_px(s, 12) <= 100, "the cut text fits the width (%.1f px)", es_report_text_px(s, 12));
+    free(s);
+    s = esc("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 40, &cut);
+    size_t n = strlen(s);
+    ok(cut && n % 2 == 1 && !strcmp(s + n - 3, "\xE2\x80\xA6"), "two-byte characters are never split (%zu bytes)", n);
+    free(s);
+    s = esc("<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", 40, &cut);
+    ok(cut && !strncmp(s, "&lt;", 4) && !strstr(s, "&l\xE2") && !strstr(s, "<"), "an escaped character is never split");
+    free(s);
+    ok(es_report_text_px("\xE4\xB8\xAD\xE6\x96\x87", 12) > es_report_text_px("ab", 12), "wide characters count wider");
+
+    ok(es_report_href_ok("https://example.com/a?b=c"), "https is a link");
+    ok(es_report_href_ok("http://example.com/"), "http is a link");
+    ok(!es_report_href_ok("javascript:alert(1)"), "javascript: is not");
+    ok(!es_report_href_ok("JaVaScRiPt:alert(1)"), "nor in mixed case");
+    ok(!es_report_href_ok("data:text/html,<b>x</b>"), "data: is not");
+    ok(!es_report_href_ok("https://a.example/ x"), "a URL with a space is not");
+    ok(!es_report_href_ok("https://a.example/\nx"), "a URL with a newline is not");
+    ok(!es_report_href_ok(NULL), "NULL is not");
+
+    is_int((long)es_report_nice_step(35, 6), 10, "step for 35 in 6 ticks");
+    is_int((long)es_report_nice_step(134, 6), 50, "step for 134");
+    is_int((long)es_report_nice_step(3, 4), 1, "step for 3");
+    is_int((long)es_report_nice_step(0, 4), 1, "step for 0");
+    is_int((long)es_report_nice_step(1000000, 5), 200000, "step for a million");
+
+    char b[40];
+    es_report_fmt_duration(45, b, sizeof b);
+    is_str(b, "45 s", "45 seconds");
+    es_report_fmt_duration(3600, b, sizeof b);
+    is_str(b, "60 min", "an hour");
+    es_report_fmt_duration(5 * 3600, b, sizeof b);
+    is_str(b, "5.0 h", "five hours");
+    es_report_fmt_duration(3 * 86400, b, sizeof b);
+    is_str(b, "3.0 d", "three days");
+    es_report_fmt_day(20415, b, sizeof b);
+    is_str(b, "2025-11-23", "day index to date");
+    es_report_fmt_time(1763906400, b, sizeof b);
+    is_str(b, "2025-11-23 14:00 UTC", "time in UTC");
+    return done_testing();
+}
