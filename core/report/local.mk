@@ -30,3 +30,8 @@ check_PROGRAMS += tests/report_html
 TESTS += tests/report_html
 tests_report_html_SOURCES = tests/report_html.c tests/tap.h
 tests_report_html_LDADD = $(ES_CORE_LIBS)
+
+clean-local: clean-report-screenshot
+clean-report-screenshot:
+	rm -rf report-screenshot
+.PHONY: clean-report-screenshot
