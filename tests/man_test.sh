@@ -12,7 +12,9 @@ man1="$top_srcdir/docs/man/earshot.1"
 man5_keys() { sed -n 's/^\.B \([^ ]*\) .*/\1/p' "$man5" | sed 's/\\-/-/g' | sort -u; }
 man5_keys > "$T/man5.keys"
 missing=""
-for p in $(cd "$top_srcdir/plugins" && ls); do # the shipped plugins, not the test ones
+# The shipped plugins (a folder in plugins/), not the test ones.
+for p in $("$EARSHOT" plugins | awk 'NR > 1 {print $1}' | sort -u); do
+    [ -d "$top_srcdir/plugins/$p" ] || continue
     "$EARSHOT" plugins --describe "$p" | sed -n 's/^  \([a-z][a-z0-9_.]*\) .*/\1/p' | sort -u > "$T/$p.keys"
     [ -s "$T/$p.keys" ] || missing="$missing $p:(no keys?)"
     for k in $(comm -23 "$T/$p.keys" "$T/man5.keys"); do missing="$missing $p:$k"; done
