@@ -11,8 +11,6 @@ libescore_a_SOURCES += \
 AM_CFLAGS += $(LIBPQ_CFLAGS)
 earshot_LDADD += $(LIBPQ_LIBS)
 
-EXTRA_DIST += docs/report.md
-
 TESTS += tests/report_test.sh tests/report_pg_test.sh
 dist_check_SCRIPTS += tests/report_test.sh tests/report_pg_test.sh
 EXTRA_DIST += tests/data/report core/report/screenshot.sh
