@@ -234,6 +234,21 @@ ok $([ "$held_ms" -ge 1500 ] && echo 0 || echo 1) "digest (daemon): sent when du
 like "$d/log" "held for the next digest, due in [12] s" "digest (daemon): the hold is logged"
 mcheck "digest (daemon): all five records in it" held 'mails[0]["subject"].startswith("[earshot] digest: 5 records")'
 
+# ---- a 300 KB mention text ---------------------------------------------
+$PY -c '
+import json
+t = ("big acme text with = signs, caf\u00e9 \u2615 and\n.lines starting with dots\n" * 5000)[:300000]
+print(json.dumps({"id": "big:1", "network": "twitter", "author": "big", "title": "huge", "text": t, "created_at": 1700000000}))
+' > "$T/big.jsonl"
+smtpd big
+d="$T/bigrun"; rm -rf "$d"; write_main "$d"
+printf '[source in]\nplugin = jsonl\npath = %s\n\n[sink mail]\nplugin = email\nurl = smtp://127.0.0.1:%s\nstarttls = false\nfrom = e@example.com\nto = o@example.com\n' \
+    "$T/big.jsonl" "$port" > "$d/conf.d/10.conf"
+timeout 60 "$EARSHOT" run -c "$d/earshot.conf" --once > "$d/log" 2>&1
+is "$?" 0 "300 KB text: run exits 0"
+mcheck "300 KB text: the body decodes to the exact text" big \
+    'len(mails) == 1 and mails[0]["text"].endswith(("big acme text with = signs, caf\u00e9 \u2615 and\n.lines starting with dots\n" * 5000)[:300000].rstrip("\n")) and max(len(l) for l in mails[0]["raw"].split(b"\r\n")) <= 78'
+
 # ---- bad configuration -------------------------------------------------
 run badmode "url = smtp://127.0.0.1:1
 mode = weekly"

@@ -185,6 +185,20 @@ is "$rc" 1 "down: --once exits 1"
 is "$(dead 'count(*)')" 3 "down: records dead-lettered after retry.max_attempts, not dropped"
 like "$log" "POST http://127.0.0.1:$downport/hook: HTTP transfer failed" "down: the error names the URL"
 
+# ---- a 300 KB mention text, with quotes, NUL-free controls and UTF-8 ---
+python3 -c '
+import json
+t = ("big acme \"quote\" \\ tab\t caf\u00e9 \u2615 " * 8000)[:300000]
+print(json.dumps({"id": "big:1", "network": "twitter", "author": "big", "text": t, "created_at": 1700000000}))
+' > "$T/big.jsonl"
+d="$T/big"; rm -rf "$d"; write_main "$d"
+printf '[source in]\nplugin = jsonl\npath = %s\n\n[sink hook]\nplugin = webhook\nurl = %s/big\nformat = template\ntemplate = %s\n' \
+    "$T/big.jsonl" "$base" "$data/slack-like.json" > "$d/conf.d/10.conf"
+timeout 60 "$EARSHOT" run -c "$d/earshot.conf" --once > "$d/log" 2>&1
+is "$?" 0 "300 KB text: run exits 0"
+tcheck "300 KB text: delivered in one piece, escaped and exact" /big \
+    'len(reqs) == 1 and reqs[0]["js"]["attachments"][0]["text"] == ("big acme \"quote\" \\ tab\t caf\u00e9 \u2615 " * 8000)[:300000]'
+
 # ---- bad configuration -------------------------------------------------
 run badfmt "url = $base/x
 format = xml"
