@@ -129,7 +129,7 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     json_t *days = json_object_get(b, "days"), *alerts = json_object_get(b, "alerts");
     const double W = 1000, L = 64, R = 64, top = 40, H = 236, bottom = 58;
     double pw = W - L - R, ph = H - top - bottom, slot = pw / (double)nd;
-    double bw = slot * 0.76 < 1 ? 1 : slot * 0.76;
+    double bw = slot * 0.76 < 1 ? 1 : slot * 0.76 > 48 ? 48 : slot * 0.76;
     long long vmax = 0, neg = 0, tot = 0;
     for (long long d = 0; d < nd; d++) {
         json_t *x = json_array_get(days, (size_t)d);
