@@ -1,0 +1,35 @@
+/*
+ * The nats source's message decoder: one record JSON (as the nats sink
+ * publishes it, es_record_json) back into an es_mention_t. Pure: no NATS,
+ * no plugin context; unit-tested directly.
+ */
+#ifndef ES_NATS_DECODE_H
+#define ES_NATS_DECODE_H
+
+#include <stddef.h>
+
+#include "plugin.h"
+
+#define ES_NATS_MAX_ADDRESSED 64
+
+typedef struct es_nats_decoded {
+    json_t *root;      /* owns every string m points to */
+    es_mention_t m;
+    const char *addressed[ES_NATS_MAX_ADDRESSED];
+    char idbuf[32];
+} es_nats_decoded_t;
+
+typedef enum {
+    ES_NATS_DEC_MENTION = 0, /* d->m is filled */
+    ES_NATS_DEC_OTHER = 1,   /* a valid record of another kind (alert, account) */
+    ES_NATS_DEC_BAD = 2,     /* not a usable record; *why says why */
+} es_nats_dec_t;
+
+/* Decodes data[0..len). Invalid UTF-8 is repaired (U+FFFD) rather than
+ * refused. On MENTION the caller frees with es_nats_decoded_free; on the
+ * other results there is nothing to free. `why` is a static string. */
+es_nats_dec_t es_nats_decode(const char *data, size_t len, es_nats_decoded_t *d,
+                             const char **why);
+void es_nats_decoded_free(es_nats_decoded_t *d);
+
+#endif
