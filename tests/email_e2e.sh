@@ -120,6 +120,13 @@ mcheck "each: HTML part escapes markup" plain \
     '"MAIL FROM:&lt;evil@example.org&gt;" in find("@mallory")[0]["html"] and "<a href=\"https://example.com/t/1\">" in find("@alice")[0]["html"]'
 unlike "$log" "pa55-w0rd" "each: the password is not logged"
 
+# Credentials inside the URL (libcurl takes them) are not logged either.
+run urlauth "url = smtp://earshot-user:pa55-w0rd-never-logged@127.0.0.1:$port
+starttls = false"
+is "$rc" 0 "credentials in the URL: run exits 0"
+is "$(stored plain)" 10 "credentials in the URL: five more mails accepted after AUTH"
+unlike "$log" "pa55-w0rd|earshot-user@" "credentials in the URL: not logged"
+
 # ---- 451 on the 3rd mail: retried, nothing mailed twice ----------------
 smtpd nth --fail-nth 3
 run nth "url = smtp://127.0.0.1:$port
@@ -169,7 +176,7 @@ retry.initial = 10ms
 retry.max_attempts = 2"
 is "$(dead 'count(*)')" 5 "no STARTTLS offered: nothing sent in clear, records dead-lettered"
 like "$log" "does not offer STARTTLS" "no STARTTLS: the reason is logged"
-is "$(stored plain)" 5 "no STARTTLS: the server received nothing new"
+is "$(stored plain)" 10 "no STARTTLS: the server received nothing new"
 
 # ---- real STARTTLS and smtps:// ----------------------------------------
 if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 1 \

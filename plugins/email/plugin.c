@@ -64,6 +64,7 @@ typedef struct es_em_job {
 struct es_email {
     es_ctx_t *ctx;
     const char *url, *prefix;
+    char *shown;           /* url without user:password, for logs */
     es_mail_addr_t from;
     es_mail_addr_t *to;
     size_t n_to;
@@ -83,10 +84,29 @@ struct es_email {
 
 /* ---- config ------------------------------------------------------------ */
 
+/* The URL without "user:password@" (libcurl accepts credentials there). */
+static char *url_shown(const char *url)
+{
+    const char *p = strstr(url, "://");
+    if (!p)
+        return strdup(url);
+    p += 3;
+    const char *end = p + strcspn(p, "/?#"), *host = p;
+    for (const char *q = p; q < end; q++)
+        if (*q == '@')
+            host = q + 1;
+    size_t n = strlen(url) + 1;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%.*s%s", (int)(p - url), url, host);
+    return out;
+}
+
 static void email_free(es_email_t *em)
 {
     if (!em)
         return;
+    free(em->shown);
     es_mail_addr_free(&em->from);
     for (size_t i = 0; i < em->n_to; i++)
         es_mail_addr_free(&em->to[i]);
@@ -118,9 +138,13 @@ static int email_init(es_ctx_t *ctx, void **state)
     char err[300];
     int rc = ES_ECONFIG;
 
+    if (!(em->shown = url_shown(em->url))) {
+        rc = ES_ENOMEM;
+        goto fail;
+    }
     int smtps = !strncasecmp(em->url, "smtps://", 8);
     if (!smtps && strncasecmp(em->url, "smtp://", 7)) {
-        es_log(ctx, ES_LOG_ERROR, "url: %s is not an smtp:// or smtps:// URL", em->url);
+        es_log(ctx, ES_LOG_ERROR, "url: %s is not an smtp:// or smtps:// URL", em->shown);
         goto fail;
     }
     if (strpbrk(em->url, " \t\r\n")) {
@@ -129,7 +153,7 @@ static int email_init(es_ctx_t *ctx, void **state)
     }
     if (!smtps && !em->require_tls)
         es_log(ctx, ES_LOG_WARN, "starttls = false: mail%s sent to %s in clear text",
-               em->username && *em->username ? " and the password are" : " is", em->url);
+               em->username && *em->username ? " and the password are" : " is", em->shown);
     if (smtps)
         em->require_tls = 1;
     if (es_mail_addr_parse(es_config_str(ctx, "from"), &em->from, err, sizeof err)) {
@@ -199,7 +223,7 @@ static int email_start(void *state)
     em->next_due_ms = uv_now(es_ctx_loop(em->ctx)) + em->interval_ms;
     em->period_start = time(NULL);
     es_log(em->ctx, ES_LOG_DEBUG, "mailing %zu recipient%s through %s, mode %s", em->n_to,
-           em->n_to == 1 ? "" : "s", em->url, em->digest ? "digest" : "each");
+           em->n_to == 1 ? "" : "s", em->shown, em->digest ? "digest" : "each");
     return 0;
 }
 
@@ -358,7 +382,7 @@ static void on_after_work(uv_work_t *w, int status)
         } else if (r->outcome == ES_SMTP_PERMANENT) {
             n_failed++;
             fail_why = r->error;
-            es_log(em->ctx, ES_LOG_ERROR, "%s: %s", em->url, r->error);
+            es_log(em->ctx, ES_LOG_ERROR, "%s: %s", em->shown, r->error);
             if (j->index[i] != SIZE_MAX)
                 es_batch_fail_record(em->ctx, b, j->index[i], r->error);
         } else {
@@ -368,10 +392,10 @@ static void on_after_work(uv_work_t *w, int status)
     char why[400];
     es_sink_status_t st = ES_SINK_OK;
     if (retry_why) {
-        snprintf(why, sizeof why, "%s: %s", em->url, retry_why);
+        snprintf(why, sizeof why, "%s: %s", em->shown, retry_why);
         st = ES_SINK_RETRY;
     } else if (fail_why && j->n == 1 && j->index[0] == SIZE_MAX) {
-        snprintf(why, sizeof why, "%s: %s", em->url, fail_why); /* the digest */
+        snprintf(why, sizeof why, "%s: %s", em->shown, fail_why); /* the digest */
         st = ES_SINK_FAIL;
     }
     es_log(em->ctx, ES_LOG_DEBUG, "%zu mail%s sent, %zu refused%s", n_sent, n_sent == 1 ? "" : "s",

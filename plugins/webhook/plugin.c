@@ -50,6 +50,8 @@ typedef struct {
 typedef struct es_wh {
     es_ctx_t *ctx;
     const char *url;
+    char *shown;       /* url for logs: no user:password, no path past its
+                          first segment (webhook URLs often carry tokens) */
     es_wh_format_t format;
     es_wh_template_t *tpl;
     size_t batch_max;
@@ -137,10 +139,34 @@ static void add_header(const char *name, const char *value, void *arg)
     w->headers[w->n_headers++] = h;
 }
 
+/* "https://hooks.example/services/…": the scheme, host and port, and the
+ * first path segment; user information, the rest of the path and the
+ * query are left out, since they often hold the hook's secret. */
+static char *url_shown(const char *url)
+{
+    const char *p = strstr(url, "://");
+    if (!p)
+        return strdup("(not a URL)");
+    p += 3;
+    const char *end = p + strcspn(p, "/?#"), *host = p;
+    for (const char *q = p; q < end; q++)
+        if (*q == '@')
+            host = q + 1;
+    size_t seg = *end == '/' ? 1 + strcspn(end + 1, "/?#") : 0;
+    int more = end[seg] != '\0' && strcmp(end + seg, "/") != 0;
+    size_t n = (size_t)(p - url) + (size_t)(end - host) + seg + 8;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%.*s%.*s%.*s%s", (int)(p - url), url, (int)(end - host), host, (int)seg,
+                 end, more ? "/…" : "");
+    return out;
+}
+
 static void wh_free(es_wh_t *w)
 {
     if (!w)
         return;
+    free(w->shown);
     for (size_t i = 0; i < w->n_headers; i++)
         free(w->headers[i]);
     free(w->headers);
@@ -169,7 +195,11 @@ static int wh_init(es_ctx_t *ctx, void **state)
     int rc = ES_ECONFIG;
 
     if (strncasecmp(w->url, "http://", 7) && strncasecmp(w->url, "https://", 8)) {
-        es_log(ctx, ES_LOG_ERROR, "url: %s is not an http:// or https:// URL", w->url);
+        es_log(ctx, ES_LOG_ERROR, "url: must start with http:// or https://");
+        goto fail;
+    }
+    if (!(w->shown = url_shown(w->url))) {
+        rc = ES_ENOMEM;
         goto fail;
     }
     if (strpbrk(w->url, " \t\r\n")) {
@@ -231,7 +261,7 @@ fail:
 static int wh_start(void *state)
 {
     es_wh_t *w = state;
-    es_log(w->ctx, ES_LOG_DEBUG, "posting to %s, up to %zu record%s per request", w->url,
+    es_log(w->ctx, ES_LOG_DEBUG, "posting to %s, up to %zu record%s per request", w->shown,
            w->batch_max, w->batch_max == 1 ? "" : "s");
     return 0;
 }
@@ -327,7 +357,7 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *r, void *arg)
     }
     /* A body over max_body still has a status to judge by. */
     if (r->error && !(r->error == ES_ETOOBIG && r->status > 0)) {
-        snprintf(msg, sizeof msg, "POST %s: %s%s%s", w->url, es_strerror(r->error),
+        snprintf(msg, sizeof msg, "POST %s: %s%s%s", w->shown, es_strerror(r->error),
                  r->error_text && *r->error_text ? ": " : "", r->error_text ? r->error_text : "");
         finish(w, ES_SINK_RETRY, 0, msg);
         return;
@@ -340,13 +370,13 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *r, void *arg)
                 return;
             }
         w->next += n;
-        es_log(w->ctx, ES_LOG_DEBUG, "POST %s: %ld, %zu record%s", w->url, st, n,
+        es_log(w->ctx, ES_LOG_DEBUG, "POST %s: %ld, %zu record%s", w->shown, st, n,
                n == 1 ? "" : "s");
         send_next(w);
         return;
     }
     snippet(r, body, sizeof body);
-    snprintf(msg, sizeof msg, "POST %s: HTTP %ld%s%s", w->url, st, *body ? ": " : "", body);
+    snprintf(msg, sizeof msg, "POST %s: HTTP %ld%s%s", w->shown, st, *body ? ": " : "", body);
     if (st == 408 || st == 429 || st >= 500) {
         uint64_t ra = r->retry_after_ms;
         if (ra > ES_WH_MAX_RETRY_AFTER_MS)
@@ -359,7 +389,7 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *r, void *arg)
     if (st >= 300 && st < 400) {
         const char *loc = es_http_header(r, "Location");
         snprintf(msg, sizeof msg, "POST %s: HTTP %ld redirect to %.200s not followed; configure "
-                 "the final URL", w->url, st, loc ? loc : "(no Location)");
+                 "the final URL", w->shown, st, loc ? loc : "(no Location)");
     }
     es_log(w->ctx, ES_LOG_ERROR, "%s", msg);
     for (size_t i = 0; i < n; i++)
@@ -433,7 +463,7 @@ static void send_next(es_wh_t *w)
     free(body);
     if (rc < 0) {
         char msg[256];
-        snprintf(msg, sizeof msg, "POST %s: %s", w->url, es_strerror(rc));
+        snprintf(msg, sizeof msg, "POST %s: %s", w->shown, es_strerror(rc));
         finish(w, rc == ES_EINVAL ? ES_SINK_FAIL : ES_SINK_RETRY, 0, msg);
     }
 }
