@@ -6,7 +6,7 @@
 # -fsanitize=fuzzer,address,undefined into fuzz/bin/fuzz_TARGET.
 #
 # usage: build.sh SRCDIR TARGET...
-# env:   FUZZ_CC (clang), FUZZ_DEFS, FUZZ_DEP_CFLAGS, FUZZ_LIBS,
+# env:   FUZZ_CC (clang), FUZZ_DEFS, FUZZ_DEP_CFLAGS (AM_CFLAGS), FUZZ_LIBS,
 #        FUZZ_CORE_SOURCES (libescore_a_SOURCES, headers ignored)
 set -eu
 srcdir=$1
@@ -31,7 +31,13 @@ rm -f "$probe" "$probe.c" "$probe.log"
 # so the fuzzer records them as crashes.
 san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 cflags="-std=gnu11 -g -O1 -Wall -Wextra -Wno-unused-command-line-argument $san"
-cppflags="-D_GNU_SOURCE -I$srcdir/core -I$srcdir/fuzz ${FUZZ_DEFS:-} ${FUZZ_DEP_CFLAGS:-}"
+# The core's flags minus what would clash: -Werror (clang warns about other
+# things than gcc) and --enable-sanitizers' own -fsanitize choices.
+dep=""
+for f in ${FUZZ_DEP_CFLAGS:-}; do
+    case $f in -Werror* | -fsanitize* | -fno-sanitize* | -std=*) ;; *) dep="$dep $f" ;; esac
+done
+cppflags="-D_GNU_SOURCE -I$srcdir/core -I$srcdir/fuzz ${FUZZ_DEFS:-} $dep"
 cppflags="$cppflags -DFUZZ_LEXICON_DIR=\\\"$srcdir/contrib/lexicons\\\""
 
 # An object is rebuilt when its source or any header of the tree is newer.

@@ -81,12 +81,13 @@ dist_check_SCRIPTS += tests/fuzz_replay.sh
 EXTRA_DIST += fuzz/build.sh fuzz/seed.py fuzz/corpus fuzz/crashes tests/valgrind.supp
 
 # ---- make fuzz: the libFuzzer builds (clang only, never part of `all`) ------
-# DEFS and the dependency flags go through the environment; build.sh adds
-# the sanitizers and keeps its objects in fuzz/obj.
+# DEFS and the core's flags (the libraries' include paths) go through the
+# environment; build.sh drops -Werror and the build's own sanitizer flags,
+# adds libFuzzer's, and keeps its objects in fuzz/obj.
 fuzz:
 	@FUZZ_CC='$(FUZZ_CC)' FUZZ_DEFS='$(DEFS)' \
-	FUZZ_DEP_CFLAGS='$(LIBUV_CFLAGS) $(LIBCURL_CFLAGS) $(JANSSON_CFLAGS) $(SQLITE3_CFLAGS) $(INIH_CFLAGS) $(LIBXML2_CFLAGS) $(LIBCRYPTO_CFLAGS)' \
-	FUZZ_LIBS='$(ES_EXT_LIBS)' FUZZ_CORE_SOURCES='$(libescore_a_SOURCES)' \
+	FUZZ_DEP_CFLAGS='$(AM_CFLAGS) $(LIBPQ_CFLAGS) $(LIBARCHIVE_CFLAGS)' \
+	FUZZ_LIBS='$(earshot_LDADD) $(LIBPQ_LIBS) $(LIBARCHIVE_LIBS)' FUZZ_CORE_SOURCES='$(libescore_a_SOURCES)' \
 	$(SHELL) '$(abs_top_srcdir)/fuzz/build.sh' '$(abs_top_srcdir)' $(FUZZ_TARGETS)
 
 # A CI-sized run: every target for FUZZ_SECONDS (60) after building them.
