@@ -116,9 +116,8 @@ for p in files("tests/data/webhook/*.jsonl") + files("tests/data/sql/*.jsonl"):
     for line in read(p).splitlines()[:10]:
         if line.strip():
             put("record_json", line)
-# Records of other kinds ({"kind":"alert",...}) are not seeded while
-# fuzz/crashes/record_json/open/uaf-kind-alert is open: every one of them
-# reads freed memory, which would fail the sanitizer build's replay.
+put("record_json", '{"kind":"alert","type":"spike","brand":"acme","count":3}')
+put("record_json", '{"kind":"account","network":"twitter","handle":"acme_h3lp","finding":"lookalike"}')
 put("record_json", '{"id":"x:1","network":"x","text":"hi","source":"s","brand":"acme","sentiment":'
                    '{"compound":0.5,"pos":0.5,"neu":0.5,"neg":0,"label":"positive"},"addressed":["a","b"]}')
 
