@@ -229,18 +229,21 @@ static int record_fault(int rc)
     return 0;
 }
 
-static void add_bad(sql_lite_t *l, size_t index, const char *msg)
+/* Notes a refused record; -1 when it cannot even be noted (the batch is
+ * then retried rather than a refusal lost). */
+static int add_bad(sql_lite_t *l, size_t index, const char *msg)
 {
     if (l->n_bad == l->cap_bad) {
         size_t nc = l->cap_bad ? 2 * l->cap_bad : 8;
         bad_rec_t *nb = realloc(l->bad, nc * sizeof *nb);
         if (!nb)
-            return; /* the record then simply stays in the database's hands */
+            return -1;
         l->bad = nb;
         l->cap_bad = nc;
     }
     l->bad[l->n_bad].index = index;
     l->bad[l->n_bad++].msg = strdup(msg);
+    return 0;
 }
 
 /* CPU time of the calling thread: on a loaded machine the wall time of a
@@ -276,8 +279,11 @@ static void on_work(uv_work_t *w)
         if (record_fault(rc)) {
             char msg[600];
             snprintf(msg, sizeof msg, "%s %s: %s", sql_table_name(r->table), r->id, sqlite3_errmsg(l->db));
-            add_bad(l, r->index, msg);
-            continue;
+            if (add_bad(l, r->index, msg) == 0)
+                continue;
+            l->status = ES_SINK_RETRY;
+            snprintf(l->err, sizeof l->err, "sqlite:%s: out of memory", l->path);
+            break;
         }
         l->status = ES_SINK_RETRY;
         snprintf(l->err, sizeof l->err, "sqlite:%s: %s", l->path, sqlite3_errmsg(l->db));
