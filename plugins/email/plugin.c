@@ -253,16 +253,6 @@ static uint64_t record_hash(const es_record_t *r)
     return h;
 }
 
-static int was_sent(const es_email_t *em, const es_record_t *r)
-{
-    if (!em->n_sent)
-        return 0;
-    uint64_t h = record_hash(r);
-    for (size_t i = 0; i < em->n_sent; i++)
-        if (em->sent[i].rec == r && em->sent[i].hash == h)
-            return 1;
-    return 0;
-}
 
 static void remember_sent(es_email_t *em, const es_record_t *r)
 {
@@ -414,9 +404,13 @@ static void on_after_work(uv_work_t *w, int status)
 
 static int compose_each(es_email_t *em, es_em_job_t *j, es_batch_t *b)
 {
-    size_t skipped = 0;
+    /* Retried records keep their order at the head of the batch, and the
+     * accepted ones were remembered in send order: one merge pass. */
+    size_t skipped = 0, k = 0;
     for (size_t i = 0; i < b->count; i++) {
-        if (was_sent(em, b->records[i])) {
+        const es_record_t *r = b->records[i];
+        if (k < em->n_sent && em->sent[k].rec == r && em->sent[k].hash == record_hash(r)) {
+            k++;
             skipped++;
             continue;
         }

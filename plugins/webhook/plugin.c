@@ -290,13 +290,6 @@ static uint64_t record_hash(const es_record_t *r)
     return h;
 }
 
-static int was_sent(const es_wh_t *w, const es_record_t *r, uint64_t h)
-{
-    for (size_t i = 0; i < w->n_sent; i++)
-        if (w->sent[i].rec == r && w->sent[i].hash == h)
-            return 1;
-    return 0;
-}
 
 static int remember_sent(es_wh_t *w, const es_record_t *r)
 {
@@ -485,13 +478,18 @@ static int wh_write(void *state, es_batch_t *batch)
     memset(w->failed, 0, batch->count);
     w->n_failed = 0;
     w->n_todo = w->next = 0;
-    size_t skipped = 0;
+    /* A retried batch keeps its records in order at the head, and the
+     * accepted ones were remembered in send order: one merge pass finds
+     * them. Anything unexpected is simply sent again (at least once). */
+    size_t skipped = 0, j = 0;
     for (size_t i = 0; i < batch->count; i++) {
         const es_record_t *r = batch->records[i];
-        if (w->n_sent && was_sent(w, r, record_hash(r)))
+        if (j < w->n_sent && w->sent[j].rec == r && w->sent[j].hash == record_hash(r)) {
+            j++;
             skipped++;
-        else
+        } else {
             w->todo[w->n_todo++] = i;
+        }
     }
     if (skipped)
         es_log(w->ctx, ES_LOG_DEBUG, "attempt %u: %zu record%s already accepted, not resent",
