@@ -209,7 +209,7 @@ const char *es_record_json(const es_record_t *rec, size_t *len)
         json_t *o = es_rec_to_json(r);
         if (!o)
             return NULL;
-        r->json = json_dumps(o, JSON_COMPACT);
+        r->json = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
         json_decref(o);
         if (!r->json)
             return NULL;
