@@ -2,11 +2,13 @@
 # Installs the Debian packages earshot needs to build and to run its whole
 # test suite (real PostgreSQL and SMTP servers included). Does nothing when
 # they are all present; uses apt-get as root, sudo -n otherwise.
+# --screenshot also installs chromium for `make report-screenshot`.
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libuv1-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev libinih-dev
 libxml2-dev libssl-dev libpq-dev libarchive-dev libmicrohttpd-dev libnats-dev zlib1g-dev
 sqlite3 python3 python3-aiosmtpd python3-prometheus-client postgresql nats-server ca-certificates openssl"
+[ "${1:-}" = --screenshot ] && PKGS="$PKGS chromium"
 
 missing=""
 for p in $PKGS; do

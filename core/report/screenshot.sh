@@ -9,7 +9,7 @@ out=$1
 data="$top_srcdir/tests/data/report"
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -z "$browser" ]; then
-    echo "report-screenshot: chromium not found; install the Debian package 'chromium' (apt-get install chromium)" >&2
+    echo "report-screenshot: chromium not found; install the Debian package 'chromium' (contrib/install-deps.sh --screenshot, or apt-get install chromium)" >&2
     exit 1
 fi
 command -v python3 >/dev/null || { echo "report-screenshot: python3 not found" >&2; exit 1; }
