@@ -167,14 +167,15 @@ static int map(const char *json, int retweets, const char *account, got_t *g, tw
     out->problem = problem;
     out->arg = g;
     tw_opts_t o = {.network = "twitter", .account = account, .account_name = NULL, .retweets = retweets};
-    json_error_t e;
-    json_t *v = json_loads(json, 0, &e);
+    tj_doc_t doc = {0};
+    tj_t *v = tj_parse(&doc, json, strlen(json));
     if (!v) {
-        diag("fixture JSON: %s", e.text);
+        diag("fixture JSON: %s at %zu", doc.err, doc.err_at);
+        tj_free(&doc);
         return -100;
     }
     int rc = tw_map(v, &o, out);
-    json_decref(v);
+    tj_free(&doc);
     return rc;
 }
 
@@ -288,16 +289,88 @@ static void test_map(void)
     rc = map("[1]", 1, NULL, &g, &out);
     ok(rc < 0 && g.dropped == 1, "a non-object");
 
-    json_t *urls = json_loads("[{\"url\":\"https://t.co/a\",\"expanded_url\":\"https://A/\"},"
-                              "{\"url\":\"https://t.co/ab\",\"expanded_url\":\"https://AB/\"}]", 0, NULL);
+    tj_doc_t doc = {0};
+    const char *uj = "[{\"url\":\"https://t.co/a\",\"expanded_url\":\"https://A/\"},"
+                     "{\"url\":\"https://t.co/ab\",\"expanded_url\":\"https://AB/\"}]";
+    tj_t *urls = tj_parse(&doc, uj, strlen(uj));
     char *t = tw_text_expand("x https://t.co/ab y https://t.co/a &amp;amp; h", &urls, 1);
     is_str(t, "x https://AB/ y https://A/ &amp; h", "longest link wins; entities decoded once");
     free(t);
-    json_decref(urls);
+    tj_free(&doc);
+}
+
+/* ---- the JSON reader ---------------------------------------------------- */
+
+/* Parses j; returns the error text or "ok:<string value of key k>". */
+static const char *tj(const char *j, const char *k)
+{
+    static char res[256];
+    tj_doc_t d = {0};
+    tj_t *v = tj_parse(&d, j, strlen(j));
+    if (!v)
+        snprintf(res, sizeof res, "error@%zu: %s", d.err_at, d.err);
+    else if (k)
+        snprintf(res, sizeof res, "ok:%s", tj_str(tj_get(v, k)) ? tj_str(tj_get(v, k)) : "(none)");
+    else
+        snprintf(res, sizeof res, "ok");
+    tj_free(&d);
+    return res;
+}
+
+static void test_tjson(void)
+{
+    is_str(tj("{\"a\":\"x\\n\\\"y\\u00e9\\ud83d\\ude00\\/\"}", "a"), "ok:x\n\"yé😀/", "escapes, surrogate pair");
+    is_str(tj("{\"a\":\"\\u0000 \\ud800 \\udc00x\"}", "a"), "ok:\xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBDx",
+           "NUL and lone surrogates become U+FFFD");
+    is_str(tj(" { \"a\" : [ 1 , -2.5e+3 , true , false , null , { } , [ ] ] , \"b\" : \"c\" } ", "b"), "ok:c",
+           "every value kind, white space anywhere");
+    is_str(tj("{\"a\":1,\"b\":\"first\",\"b\":\"second\"}", "b"), "ok:first", "duplicate keys: the first");
+    is_str(tj("{\"a\":01}", NULL), "error@6: ',' or '}' expected", "leading zero refused");
+    is_str(tj("{\"a\":1.}", NULL), "error@5: invalid number", "bare fraction refused");
+    is_str(tj("{\"a\":\"x\ty\"}", NULL), "error@7: control character in a string", "raw tab in a string refused");
+    is_str(tj("{\"a\":\"\\x\"}", NULL), "error@7: invalid escape", "unknown escape refused");
+    is_str(tj("{\"a\":\"\\u12G4\"}", NULL), "error@8: invalid \\u escape", "bad \\u escape refused");
+    is_str(tj("{\"a\":1} x", NULL), "error@8: end of data expected", "trailing garbage refused");
+    is_str(tj("{\"a\":1,}", NULL), "error@7: string or '}' expected", "trailing comma refused");
+    is_str(tj("{\"a\" 1}", NULL), "error@5: ':' expected", "missing colon refused");
+    is_str(tj("[tru]", NULL), "error@1: invalid token", "bad literal refused");
+    is_str(tj("{\"a\":\"unterminated", NULL), "error@18: premature end of input in a string", "unterminated string");
+    is_str(tj("", NULL), "error@0: premature end of input", "empty input");
+    char deep[600];
+    memset(deep, '[', 300);
+    memset(deep + 300, ']', 300);
+    deep[600 - 1] = '\0';
+    deep[599] = '\0';
+    ok(strstr(tj(deep, NULL), "nesting too deep") != NULL, "nesting deeper than %d refused", TJ_MAX_DEPTH);
+    /* A long element with many escaped strings stays within a few times its
+     * size (each string allocates its own length, not the rest). */
+    size_t n = 200000;
+    char *big = malloc(n * 8 + 16), *q = big;
+    *q++ = '[';
+    for (size_t i = 0; i < n; i++)
+        q += sprintf(q, "%s\"\\n\"", i ? "," : "");
+    strcpy(q, "]");
+    tj_doc_t d = {0};
+    tj_t *v = tj_parse(&d, big, strlen(big));
+    ok(v && v->type == TJ_ARR && v->len == n, "200,000-member array parsed");
+    free(big);
+    tj_free(&d);
+    /* The arena is reused across elements. */
+    tj_doc_t r = {0};
+    int same = 1;
+    for (int i = 0; i < 1000; i++) {
+        tj_reset(&r);
+        const char *j = "{\"tweet\":{\"id_str\":\"1\"}}";
+        tj_t *x = tj_parse(&r, j, strlen(j));
+        same &= x && strcmp(tj_str(tj_get(tj_get(x, "tweet"), "id_str")), "1") == 0;
+    }
+    ok(same, "a reset arena parses again and again");
+    tj_free(&r);
 }
 
 int main(void)
 {
+    test_tjson();
     test_sniff();
     test_scan();
     test_map();

@@ -1,7 +1,8 @@
 /*
  * The twitter source's own cost, without the pipeline: scan a file into
- * elements, validate UTF-8, parse each with jansson and map it to mentions
- * (emitted nowhere). Built and run by bench/twitter/run.sh.
+ * elements, validate UTF-8, parse each (the plugin's tjson reader; jansson
+ * alongside for comparison) and map it to mentions (emitted nowhere). Built
+ * and run by bench/twitter/run.sh.
  *
  * usage: micro FILE
  */
@@ -10,7 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "scan.h"
+#include "tjson.h"
 #include "tweet.h"
 #include "utf8.h"
 
@@ -58,8 +62,10 @@ int main(int argc, char **argv)
     tw_format_t fmt = tw_sniff(buf, len, NULL, 0);
     tw_opts_t o = {.network = "twitter", .retweets = 1};
     tw_out_t out = {.emit = emit, .problem = problem};
-    const char *stage[] = {"scan", "scan+utf8", "scan+utf8+jansson", "scan+utf8+jansson+map"};
-    for (int mode = 0; mode < 4; mode++) {
+    const char *stage[] = {"scan", "scan+utf8", "scan+utf8+jansson (compare)", "scan+utf8+tjson",
+                           "scan+utf8+tjson+map"};
+    tj_doc_t doc = {0};
+    for (int mode = 0; mode < 5; mode++) {
         tw_scan_t sc;
         tw_scan_init(&sc, fmt, 1 << 20, 0);
         size_t a, b, el = 0;
@@ -72,19 +78,22 @@ int main(int argc, char **argv)
             el++;
             if (mode >= 1 && !es_utf8_is_valid(buf + a, b - a))
                 continue;
-            if (mode >= 2) {
-                json_t *v = json_loadb(buf + a, b - a, 0, NULL);
-                if (mode >= 3 && v)
+            if (mode == 2)
+                json_decref(json_loadb(buf + a, b - a, 0, NULL));
+            if (mode >= 3) {
+                tj_reset(&doc);
+                tj_t *v = tj_parse(&doc, buf + a, b - a);
+                if (mode == 4 && v)
                     tw_map(v, &o, &out);
-                json_decref(v);
             }
         }
         double s = now() - t0;
-        unsigned long n = mode == 3 ? n_tweets : 0;
-        printf("  %-22s: %.3f s, %.0f MB/s%s", stage[mode], s, len / s / 1e6, n ? "" : "\n");
+        unsigned long n = mode == 4 ? n_tweets : 0;
+        printf("  %-28s: %.3f s, %.0f MB/s%s", stage[mode], s, len / s / 1e6, n ? "" : "\n");
         if (n)
             printf(", %lu tweets, %.0f tweets/s, %.2f us/tweet\n", n, n / s, s * 1e6 / n);
     }
+    tj_free(&doc);
     free(buf);
     return 0;
 }

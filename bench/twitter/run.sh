@@ -2,7 +2,7 @@
 # Imports a generated Twitter export with `earshot run --once` (twitter
 # source -> pipeline with sentiment -> jsonl sink to /dev/null) and prints
 # tweets/s, microseconds per tweet and peak RSS; then the source's own cost
-# without the pipeline (scan, UTF-8 check, jansson, mapping). A benchmark,
+# without the pipeline (scan, UTF-8 check, parse, mapping). A benchmark,
 # not a test: it prints figures and exits 0.
 #
 # usage: bench/twitter/run.sh [FORMAT=v2] [COUNT=200000]
@@ -70,7 +70,8 @@ PY
 # The source alone, built from the plugin's sources against the core library.
 if [ -f "$build/libescore.a" ] && cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$top/core" -I"$top/plugins/twitter" \
         $(pkg-config --cflags jansson libxml-2.0) -o "$tmp/micro" "$here/micro.c" \
-        "$top/plugins/twitter/scan.c" "$top/plugins/twitter/tweet.c" "$build/libescore.a" \
+        "$top/plugins/twitter/scan.c" "$top/plugins/twitter/tweet.c" "$top/plugins/twitter/tjson.c" \
+        "$build/libescore.a" \
         $(pkg-config --libs jansson libuv libxml-2.0 libcrypto) -lm 2>"$tmp/cc.log"; then
     echo "source alone (in memory, one core):"
     "$tmp/micro" "$file"

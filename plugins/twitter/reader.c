@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "plugin.h"
 #include "reader.h"
 #include "scan.h"
@@ -191,15 +189,20 @@ static int parse_account(const char *p, size_t n, char **user, char **name)
     const char *lb = memchr(p, '[', n);
     if (!lb)
         return ES_EPARSE;
-    json_t *v = json_loadb(lb, n - (size_t)(lb - p), 0, NULL);
+    /* The array may be followed by a ';' or nothing: cut at its end. */
+    const char *rb = p + n;
+    while (rb > lb && rb[-1] != ']')
+        rb--;
+    tj_doc_t doc = {0};
+    tj_t *v = tj_parse(&doc, lb, (size_t)(rb - lb));
     int rc = ES_EPARSE;
     const char *u, *d;
-    if (json_is_array(v) && tw_account(json_array_get(v, 0), &u, &d) == 0) {
+    if (v && v->type == TJ_ARR && tw_account(v->first, &u, &d) == 0) {
         *user = strdup(u);
         *name = d ? strdup(d) : NULL;
         rc = *user ? 0 : ES_ENOMEM;
     }
-    json_decref(v);
+    tj_free(&doc);
     return rc;
 }
 

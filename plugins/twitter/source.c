@@ -54,6 +54,7 @@ typedef struct src {
     size_t max_elem;
     tw_opts_t opts;
     tw_out_t out;
+    tj_doc_t doc; /* arena for the element being mapped */
     const char *cfg_account;     /* the `account` key, or NULL */
     char *acct_user, *acct_name; /* from account.js, for the current file */
 
@@ -229,17 +230,16 @@ static void handle_element(src_t *s, const char *p, size_t n)
         snprintf(msg, sizeof msg, "%zu invalid UTF-8 sequence(s) replaced by U+FFFD", bad);
         report(s, msg, 0);
     }
-    json_error_t err;
-    json_t *v = json_loadb(p, n, 0, &err);
+    tj_reset(&s->doc);
+    tj_t *v = tj_parse(&s->doc, p, n);
     free(fixed);
     if (!v) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "invalid JSON at column %d: %s; skipped", err.column, err.text);
+        char msg[200];
+        snprintf(msg, sizeof msg, "invalid JSON at column %zu: %s; skipped", s->doc.err_at + 1, s->doc.err);
         report(s, msg, 1);
         return;
     }
     tw_map(v, &s->opts, &s->out);
-    json_decref(v);
 }
 
 /* Hands every complete element in buf to the pipeline, drops what the
@@ -765,6 +765,7 @@ static void src_destroy(void *state)
     free(s->op_name);
     free_files(s);
     free(s->buf);
+    tj_free(&s->doc);
     free(s);
 }
 

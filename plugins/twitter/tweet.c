@@ -14,41 +14,39 @@
 
 #include "text.h"
 #include "timeparse.h"
+#include "tjson.h"
 #include "tweet.h"
 
 #define MAX_ADDR 64
 #define MAX_URLS 64
 
-static const char *sget(json_t *o, const char *k)
+static const char *sget(const tj_t *o, const char *k)
 {
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
+    return tj_str(tj_get(o, k));
 }
 
 /* A string id, or an integer one written into buf (old v1.1 dumps). */
-static const char *idget(json_t *o, const char *k, char buf[32])
+static const char *idget(const tj_t *o, const char *k)
 {
-    json_t *v = json_object_get(o, k);
-    if (json_is_string(v) && *json_string_value(v))
-        return json_string_value(v);
-    if (json_is_integer(v) && json_integer_value(v) > 0) {
-        snprintf(buf, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        return buf;
-    }
+    tj_t *v = tj_get(o, k);
+    if (v && v->type == TJ_STR && v->len)
+        return v->str;
+    if (v && v->type == TJ_NUM && v->is_int && v->str[0] != '-' && strcmp(v->str, "0") != 0)
+        return v->str;
     return NULL;
 }
 
-static json_t *oget(json_t *o, const char *k)
+static tj_t *oget(const tj_t *o, const char *k)
 {
-    json_t *v = json_object_get(o, k);
-    return json_is_object(v) ? v : NULL;
+    return tj_obj(tj_get(o, k));
 }
 
-static json_t *aget(json_t *o, const char *k)
+static tj_t *aget(const tj_t *o, const char *k)
 {
-    json_t *v = json_object_get(o, k);
-    return json_is_array(v) ? v : NULL;
+    return tj_arr(tj_get(o, k));
 }
+
+#define each(e, arr) for (tj_t *e = (arr) ? (arr)->first : NULL; e; e = e->next)
 
 /* ---- text -------------------------------------------------------------- */
 
@@ -77,7 +75,7 @@ static void put(buf_t *b, const char *s, size_t n)
     b->p[b->len] = '\0';
 }
 
-char *tw_text_expand(const char *text, json_t *const *url_arrays, size_t n_arrays)
+char *tw_text_expand(const char *text, tj_t *const *url_arrays, size_t n_arrays)
 {
     size_t dl;
     char *d = es_entities_decode(text, strlen(text), &dl);
@@ -89,9 +87,7 @@ char *tw_text_expand(const char *text, json_t *const *url_arrays, size_t n_array
     } pr[MAX_URLS];
     size_t np = 0;
     for (size_t a = 0; a < n_arrays; a++) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(url_arrays[a], i, e) {
+        each(e, url_arrays[a]) {
             const char *from = sget(e, "url"), *to = sget(e, "expanded_url");
             if (!from || !to || !*from || !*to || np == MAX_URLS)
                 continue;
@@ -148,7 +144,6 @@ typedef struct draft {
     es_mention_t m;
     const char *addr[MAX_ADDR];
     char *text, *url, *reply;
-    char idbuf[32], replybuf[32];
 } draft_t;
 
 static void add_addressed(draft_t *d, const char *h)
@@ -161,11 +156,10 @@ static void add_addressed(draft_t *d, const char *h)
     d->addr[d->m.n_addressed++] = h;
 }
 
-static void add_mentions(draft_t *d, json_t *list, const char *key)
+static void add_mentions(draft_t *d, const tj_t *list, const char *key)
 {
-    size_t i;
-    json_t *e;
-    json_array_foreach(list, i, e) add_addressed(d, sget(e, key));
+    each(e, list)
+        add_addressed(d, sget(e, key));
 }
 
 static int finish(draft_t *d, const tw_opts_t *o, const char *native_id, const char *created,
@@ -220,20 +214,20 @@ static int starts_rt(const char *s)
 
 /* Archive elements and API v1.1 statuses share one shape; archive tweets
  * lack `user` (the archive's owner wrote them). */
-static int map_v1(json_t *t, const tw_opts_t *o, tw_out_t *out)
+static int map_v1(const tj_t *t, const tw_opts_t *o, tw_out_t *out)
 {
     draft_t d;
     memset(&d, 0, sizeof d);
     const char *id = sget(t, "id_str");
     if (!id || !*id)
-        id = idget(t, "id", d.idbuf);
+        id = idget(t, "id");
     if (!id) {
         out->problem(out->arg, "tweet without \"id_str\" or \"id\"; skipped", 1);
         return 0;
     }
-    json_t *user = oget(t, "user");
-    json_t *rs = oget(t, "retweeted_status");
-    json_t *ext = oget(t, "extended_tweet");
+    tj_t *user = oget(t, "user");
+    tj_t *rs = oget(t, "retweeted_status");
+    tj_t *ext = oget(t, "extended_tweet");
     const char *own = ext ? sget(ext, "full_text") : NULL;
     if (!own)
         own = sget(t, "full_text");
@@ -252,13 +246,13 @@ static int map_v1(json_t *t, const tw_opts_t *o, tw_out_t *out)
     }
     /* A v1.1 retweet's own text is cut at 140 characters: the original's
      * full text, behind the usual "RT @author: " mark, says it all. */
-    json_t *src = t;
+    const tj_t *src = t;
     if (rs) {
         src = rs;
         ext = oget(rs, "extended_tweet");
     }
     const char *text = ext ? sget(ext, "full_text") : NULL;
-    json_t *ents, *xents;
+    tj_t *ents, *xents;
     if (text) {
         ents = oget(ext, "entities");
         xents = oget(ext, "extended_entities");
@@ -275,9 +269,9 @@ static int map_v1(json_t *t, const tw_opts_t *o, tw_out_t *out)
         out->problem(out->arg, why, 1);
         return 0;
     }
-    json_t *arrs[3];
+    tj_t *arrs[3];
     size_t na = 0;
-    json_t *a;
+    tj_t *a;
     if ((a = aget(ents, "urls")))
         arrs[na++] = a;
     if ((a = aget(ents, "media")))
@@ -302,60 +296,50 @@ static int map_v1(json_t *t, const tw_opts_t *o, tw_out_t *out)
         add_mentions(&d, aget(ents, "user_mentions"), "screen_name");
     const char *reply = sget(t, "in_reply_to_status_id_str");
     if (!reply || !*reply)
-        reply = idget(t, "in_reply_to_status_id", d.replybuf);
+        reply = idget(t, "in_reply_to_status_id");
     return finish(&d, o, id, sget(t, "created_at"), reply, out);
 }
 
-/* `users` is an object from user id to user (see index_users). */
-static json_t *find_by_id(json_t *users, const char *id)
+/* The entry of `users` (a response's includes.users) with that id. */
+static tj_t *find_by_id(const tj_t *users, const char *id)
 {
-    return id && users ? oget(users, id) : NULL;
-}
-
-/* includes.users as an object keyed by id: a page holds up to 100 tweets
- * and as many users, and a linear search per tweet showed in profiles. */
-static json_t *index_users(json_t *list)
-{
-    json_t *ix = json_object();
-    size_t i;
-    json_t *e;
-    json_array_foreach(list, i, e) {
-        const char *id = sget(e, "id");
-        if (ix && id)
-            json_object_set(ix, id, e);
+    if (!id)
+        return NULL;
+    each(e, users) {
+        const char *eid = sget(e, "id");
+        if (eid && strcmp(eid, id) == 0)
+            return e;
     }
-    return ix;
+    return NULL;
 }
 
 /* An API v2 tweet; `users` is the response's includes.users (NULL for
  * flattened tweets, which carry `author` and `in_reply_to_user`). */
-static int map_v2(json_t *t, json_t *users, const tw_opts_t *o, tw_out_t *out)
+static int map_v2(const tj_t *t, const tj_t *users, const tw_opts_t *o, tw_out_t *out)
 {
     draft_t d;
     memset(&d, 0, sizeof d);
-    if (!json_is_object(t)) {
+    if (!t || t->type != TJ_OBJ) {
         out->problem(out->arg, "\"data\" entry is not an object; skipped", 1);
         return 0;
     }
-    const char *id = idget(t, "id", d.idbuf);
+    const char *id = idget(t, "id");
     if (!id) {
         out->problem(out->arg, "v2 tweet without \"id\"; skipped", 1);
         return 0;
     }
     const char *reply = NULL;
     int is_rt = 0;
-    size_t i;
-    json_t *r;
-    json_array_foreach(aget(t, "referenced_tweets"), i, r) {
+    each(r, aget(t, "referenced_tweets")) {
         const char *type = sget(r, "type");
         if (type && strcmp(type, "retweeted") == 0)
             is_rt = 1;
         else if (type && strcmp(type, "replied_to") == 0)
             reply = sget(r, "id");
     }
-    json_t *note = oget(t, "note_tweet");
+    tj_t *note = oget(t, "note_tweet");
     const char *text = note ? sget(note, "text") : NULL;
-    json_t *ents = text ? oget(note, "entities") : NULL;
+    tj_t *ents = text ? oget(note, "entities") : NULL;
     if (!text) {
         text = sget(t, "text");
         ents = oget(t, "entities");
@@ -372,16 +356,16 @@ static int map_v2(json_t *t, json_t *users, const tw_opts_t *o, tw_out_t *out)
         out->problem(out->arg, why, 1);
         return 0;
     }
-    json_t *author = oget(t, "author");
+    tj_t *author = oget(t, "author");
     if (!author)
         author = find_by_id(users, sget(t, "author_id"));
     d.m.author = sget(author, "username");
     d.m.author_name = sget(author, "name");
-    json_t *to = oget(t, "in_reply_to_user");
+    tj_t *to = oget(t, "in_reply_to_user");
     if (!to)
         to = find_by_id(users, sget(t, "in_reply_to_user_id"));
     d.m.reply_to_author = sget(to, "username");
-    json_t *arrs[1];
+    tj_t *arrs[1];
     size_t na = 0;
     if (aget(ents, "urls"))
         arrs[na++] = aget(ents, "urls");
@@ -391,53 +375,47 @@ static int map_v2(json_t *t, json_t *users, const tw_opts_t *o, tw_out_t *out)
     return finish(&d, o, id, sget(t, "created_at"), reply, out);
 }
 
-int tw_map(json_t *v, const tw_opts_t *o, tw_out_t *out)
+int tw_map(const tj_t *v, const tw_opts_t *o, tw_out_t *out)
 {
-    if (!json_is_object(v)) {
+    if (!v || v->type != TJ_OBJ) {
         out->problem(out->arg, "not a JSON object; skipped", 1);
         return ES_EPARSE;
     }
-    json_t *inner = oget(v, "tweet");
+    tj_t *inner = oget(v, "tweet");
     if (inner)
         return map_v1(inner, o, out);
-    json_t *data = json_object_get(v, "data");
+    tj_t *data = tj_get(v, "data");
     if (data) {
-        if (!json_is_object(data) && !json_is_array(data)) {
+        if (data->type != TJ_OBJ && data->type != TJ_ARR) {
             out->problem(out->arg, "\"data\" is neither an array nor an object; skipped", 1);
             return ES_EPARSE;
         }
-        json_t *users = index_users(aget(oget(v, "includes"), "users"));
+        tj_t *users = aget(oget(v, "includes"), "users");
+        if (data->type == TJ_OBJ)
+            return map_v2(data, users, o, out);
         int n = 0;
-        if (json_is_object(data)) {
-            n = map_v2(data, users, o, out);
-        } else {
-            size_t i;
-            json_t *t;
-            json_array_foreach(data, i, t) {
-                int rc = map_v2(t, users, o, out);
-                if (rc > 0)
-                    n += rc;
-            }
+        each(t, data) {
+            int rc = map_v2(t, users, o, out);
+            if (rc > 0)
+                n += rc;
         }
-        json_decref(users);
         return n;
     }
-    if (json_object_get(v, "errors") && !json_object_get(v, "id")) {
+    if (tj_get(v, "errors") && !tj_get(v, "id")) {
         out->problem(out->arg, "an API error response without \"data\"", 0);
         return 0;
     }
-    if (json_object_get(v, "id_str") || json_object_get(v, "full_text") || oget(v, "user"))
+    if (tj_get(v, "id_str") || tj_get(v, "full_text") || oget(v, "user"))
         return map_v1(v, o, out);
-    if (json_object_get(v, "id") && (json_object_get(v, "text") || json_object_get(v, "author_id") ||
-                                     oget(v, "author")))
+    if (tj_get(v, "id") && (tj_get(v, "text") || tj_get(v, "author_id") || oget(v, "author")))
         return map_v2(v, NULL, o, out);
     out->problem(out->arg, "not a tweet (no id_str, tweet, data or id+text); skipped", 1);
     return ES_EPARSE;
 }
 
-int tw_account(json_t *v, const char **username, const char **display_name)
+int tw_account(const tj_t *v, const char **username, const char **display_name)
 {
-    json_t *a = oget(v, "account");
+    tj_t *a = oget(v, "account");
     const char *u = sget(a, "username");
     if (!u || !*u)
         return ES_ENOENT;

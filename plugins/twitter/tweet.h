@@ -8,9 +8,8 @@
 #ifndef TW_TWEET_H
 #define TW_TWEET_H
 
-#include <jansson.h>
-
 #include "plugin.h"
+#include "tjson.h"
 
 typedef struct tw_opts {
     const char *network;      /* mention network, e.g. "twitter" */
@@ -34,15 +33,15 @@ typedef struct tw_out {
 /* Maps v and calls out->emit per tweet. Returns the number of tweets
  * emitted, or ES_EPARSE (reported through out->problem) when v is not a
  * tweet in any known shape. */
-int tw_map(json_t *v, const tw_opts_t *opts, tw_out_t *out);
+int tw_map(const tj_t *v, const tw_opts_t *opts, tw_out_t *out);
 
 /* From an account.js element ({"account": {"username": ...}}): the handle
  * and display name, borrowed from v. 0 or ES_ENOENT. */
-int tw_account(json_t *v, const char **username, const char **display_name);
+int tw_account(const tj_t *v, const char **username, const char **display_name);
 
 /* text with each t.co link of `urls` (an entities.urls-style array of
  * {"url", "expanded_url"}) replaced by its target and character references
  * decoded. malloc'd; NULL on ENOMEM. Exposed for tests. */
-char *tw_text_expand(const char *text, json_t *const *url_arrays, size_t n_arrays);
+char *tw_text_expand(const char *text, tj_t *const *url_arrays, size_t n_arrays);
 
 #endif
