@@ -45,6 +45,9 @@ is "$(sq "$db" 'select count(*) from mentions')" 6 "six mentions written (the NU
 is "$(sq "$db" 'select group_concat(version) from (select version from schema_version order by 1)')" "1,2" "schema_version lists versions 1 and 2"
 is "$(sq "$db" 'pragma journal_mode')" wal "the database is in WAL mode"
 is "$(sq "$db" "select count(*) from sqlite_master where type = 'index' and name in ('mentions_brand_time', 'mentions_label_time', 'mentions_author')")" 3 "indexes by brand+time, label and author"
+like_plan() { sq "$db" "explain query plan $1" | grep -q "USING INDEX $2"; }
+check "brand and time queries use mentions_brand_time" like_plan "select * from mentions where brand = 'acme' and created_at > 0" mentions_brand_time
+check "official-author queries use mentions_author" like_plan "select * from mentions where network = 'twitter' and author = 'AcmeSupport' and author_kind in ('official', 'lookalike')" mentions_author
 is "$(sq "$db" "select title || '|' || text || '|' || author || '|' || author_name from mentions where id = 't:1'")" \
    "it's; DROP TABLE mentions;--|Acme's support is terrible'); DELETE FROM mentions; --|o'brien|Robert \"Bobby\" Tables" \
    "quotes and SQL in text stored verbatim"
