@@ -136,6 +136,9 @@ cp "$data/v1.jsonl" "$T/watch/drop/.incoming" && mv "$T/watch/drop/.incoming" "$
 ok "$(wait_for 15 has_lines "$out" 5; echo $?)" "a second file dropped in is imported"
 sleep 1
 is "$(lines "$out")" 5 "nothing imported twice while running"
+sed -n 1p "$data/v2flat.jsonl" | sed 's/1700000000000000010/1700000000000000099/' >> "$T/watch/drop/a.jsonl"
+ok "$(wait_for 15 has_lines "$out" 6; echo $?)" "a line appended to an imported JSON lines file is read from where it ended"
+like "$out" '"id":"twitter:1700000000000000099"' "the appended tweet arrived"
 kill -TERM "$pid"; wait "$pid"
 is $? 0 "the daemon stops cleanly on SIGTERM (no leak or sanitizer report)"
 pid=
