@@ -107,20 +107,21 @@ setup bad "files = $data/bad.js, $data/bad.jsonl, $T/missing.js"
 once bad log1
 is "$rc" 0 "bad input does not fail the run"
 facts "$out" > "$T/bad/facts"
-like "$T/bad/facts" "^ids 001 003 004 006 101 105$" "every good tweet around the bad ones delivered"
+like "$T/bad/facts" "^ids 001 003 004 006 008 101 105$" "every good tweet around the bad ones delivered"
 like "$T/bad/log1" "bad.js: element 2 \(byte [0-9]+\): invalid JSON" "malformed element: file, element and byte"
 like "$T/bad/log1" "bad.js: element 3 \(byte [0-9]+\): 1 invalid UTF-8 sequence" "invalid UTF-8 reported"
 like "$T/bad/facts" "^T 1800000000000000003 .* caf� in Latin-1 bytes" "invalid UTF-8 replaced by U+FFFD, tweet kept"
 like "$T/bad/log1" "bad.js: element 4 \(byte [0-9]+\): tweet 1800000000000000004: created_at \"the 32nd of Smarch\" is not a date" "bad date reported"
 like "$T/bad/facts" "^T 1800000000000000004 .* \| 0 \| en \| None" "the bad-date tweet kept without a date"
 like "$T/bad/log1" "bad.js: element 5 \(byte [0-9]+\): tweet without \"id_str\"" "tweet without id reported"
-like "$T/bad/log1" "bad.js: element 7 \(byte [0-9]+\): file ends inside an element \(truncated\)" "truncated archive reported"
+like "$T/bad/log1" "bad.js: element 7 \(byte [0-9]+\): element not closed before the next \{\"tweet\"; skipped" "an element that lost its closing brace is cut there, not the rest of the file"
+like "$T/bad/log1" "bad.js: element 9 \(byte [0-9]+\): file ends inside an element \(truncated\)" "truncated archive reported"
 like "$T/bad/log1" "bad.jsonl:2: invalid JSON" "bad JSON line: file:line"
 like "$T/bad/log1" "bad.jsonl:3: not a tweet" "non-tweet object: file:line"
 like "$T/bad/log1" "bad.jsonl:6: invalid JSON" "truncated last line: file:line"
 like "$T/bad/log1" "missing.js: No such file or directory" "a missing file in files is named"
 once bad log2
-is "$(lines "$out")" 6 "bad files are not re-read either"
+is "$(lines "$out")" 7 "bad files are not re-read either"
 
 # ---- a running daemon watching its drop directory ------------------------------
 setup watch "dir = $T/watch/drop

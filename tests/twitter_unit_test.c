@@ -38,6 +38,8 @@ static int scan_all(const char *in, tw_format_t fmt, size_t chunk, size_t max_el
                 (*errors)++;
             if (rc == TW_SCAN_SKIPPED)
                 strncat(out, "<skipped>|", cap - strlen(out) - 1);
+            if (rc == TW_SCAN_BROKEN)
+                strncat(out, "<broken>|", cap - strlen(out) - 1);
             if (rc != TW_SCAN_ELEM)
                 continue;
             found++;
@@ -103,6 +105,19 @@ static void test_scan(void)
     is_str(out, "<skipped>|{\"b\":2}|", "overlong element skipped, the next one kept");
     ok(n == 1 && err == 1 && !trunc, "overlong element reported once");
 
+    /* A lost closing brace: only that element is lost. */
+    const char *lost = "window.YTD.tweets.part0 = [ {\n  \"tweet\" : {\"a\":1}\n}, {\n  \"tweet\" : {\"b\":{\"c\":2}\n}, "
+                       "{\n  \"tweet\" : {\"d\":\"{\\\"tweet\\\": in a string\"}\n} ]";
+    same = 1;
+    for (size_t c = 1; c <= 64; c *= 2) {
+        n = scan_all(lost, TW_FMT_ARRAY, c < 64 ? c : 1 << 20, 1 << 20, out, sizeof out, &err, &trunc);
+        same &= n == 2 && !trunc &&
+                strcmp(out, "{\n  \"tweet\" : {\"a\":1}\n}|<broken>|{\n  \"tweet\" : {\"d\":\"{\\\"tweet\\\": in a "
+                            "string\"}\n}|") == 0;
+    }
+    ok(same, "an element missing its closing brace is cut at the next {\"tweet\" (any chunking)");
+    if (!same)
+        diag("got %s", out);
     n = scan_all("[1, \"s,]\", true]", TW_FMT_ARRAY, 3, 1 << 20, out, sizeof out, &err, &trunc);
     is_str(out, "1|\"s,]\"|true|", "bare values as elements");
 

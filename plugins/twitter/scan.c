@@ -87,6 +87,29 @@ static tw_scan_rc_t error(tw_scan_t *sc, const char *what)
     return TW_SCAN_ERROR;
 }
 
+/* An archive element starts with {"tweet" : ...; seeing that inside an
+ * element means the element before it lost a closing brace. Nothing else in
+ * an archive element has a "tweet" key. 1 yes, 0 no, -1 when the bytes at
+ * hand end before it can tell. */
+static int starts_tweet(const char *p, const char *e)
+{
+    static const char key[] = "\"tweet\"";
+    p++; /* the '{' */
+    while (p < e && is_ws((unsigned char)*p))
+        p++;
+    for (size_t i = 0; i < sizeof key - 1; i++, p++) {
+        if (p == e)
+            return -1;
+        if (*p != key[i])
+            return 0;
+    }
+    while (p < e && is_ws((unsigned char)*p))
+        p++;
+    if (p == e)
+        return -1;
+    return *p == ':';
+}
+
 /* The element [elem_start, pos) is complete. */
 static tw_scan_rc_t element(tw_scan_t *sc, size_t *start, size_t *end)
 {
@@ -126,6 +149,7 @@ tw_scan_rc_t tw_scan_next(tw_scan_t *sc, const char *buf, size_t len, int eof,
 {
     if (sc->phase == PH_LINE)
         return next_line(sc, buf, len, eof, start, end);
+    int st;
     while (sc->pos < len) {
         unsigned char c = (unsigned char)buf[sc->pos];
         switch (sc->phase) {
@@ -179,6 +203,26 @@ tw_scan_rc_t tw_scan_next(tw_scan_t *sc, const char *buf, size_t len, int eof,
             }
             if (c == '"') {
                 sc->in_str = 1;
+            } else if (c == '{' && sc->depth > 0 &&
+                       (st = starts_tweet(buf + sc->pos, buf + len)) != 0) {
+                if (st < 0) {
+                    if (!eof && len - sc->pos < 4096)
+                        return TW_SCAN_MORE; /* decide with more bytes */
+                    sc->depth++; /* white space run or end of input: no */
+                    sc->pos++;
+                    break;
+                }
+                /* Cut the unclosed element here; scanning restarts at this
+                 * '{' as a new element. */
+                int was_discarding = sc->discard;
+                *start = sc->elem_start;
+                *end = sc->pos;
+                sc->elem_start = sc->pos;
+                sc->depth = sc->in_str = sc->esc = sc->discard = 0;
+                if (was_discarding)
+                    return TW_SCAN_SKIPPED; /* reported when it grew too long */
+                sc->error = "element not closed before the next {\"tweet\"; skipped";
+                return TW_SCAN_BROKEN;
             } else if (c == '{' || c == '[') {
                 sc->depth++;
             } else if (c == '}' || c == ']') {

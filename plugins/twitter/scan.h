@@ -25,6 +25,8 @@ typedef enum {
     TW_SCAN_MORE = 0, /* need more bytes (or the end of the input) */
     TW_SCAN_ELEM,     /* one element: [*start, *end) */
     TW_SCAN_SKIPPED,  /* an overlong element ended; it was dropped */
+    TW_SCAN_BROKEN,   /* an element never closed: [*start, *end) dropped,
+                         the next one begins at *end (error says why) */
     TW_SCAN_END,      /* the array closed */
     TW_SCAN_ERROR,    /* bytes that cannot be part of the format */
 } tw_scan_rc_t;

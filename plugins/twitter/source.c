@@ -260,6 +260,12 @@ static void consume(src_t *s, int eof)
             continue;
         }
         s->elem++;
+        if (rc == TW_SCAN_BROKEN) {
+            s->cur_elem = s->elem;
+            s->cur_byte = s->offset + a;
+            report(s, s->sc.error, 1);
+            continue;
+        }
         if (rc == TW_SCAN_SKIPPED) {
             s->n_bad++;
             s->file_bad++;

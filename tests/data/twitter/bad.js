@@ -38,4 +38,17 @@ window.YTD.tweets.part0 = [ {
 }, {
   "tweet" : {
     "id_str" : "1800000000000000007",
+    "full_text" : "this element lost its closing brace",
+    "entities" : { "user_mentions" : [ ]
+  }
+}, {
+  "tweet" : {
+    "id_str" : "1800000000000000008",
+    "created_at" : "Fri Jan 05 10:00:08 +0000 2024",
+    "full_text" : "the tweet after the unbalanced one",
+    "lang" : "en"
+  }
+}, {
+  "tweet" : {
+    "id_str" : "1800000000000000009",
     "full_text" : "cut off in the mid
