@@ -1,6 +1,6 @@
 /*
  * Element boundaries in tweet files; see scan.h. Only brackets, braces and
- * string quotes matter: everything else is jansson's business once the
+ * string quotes matter: everything else is the JSON reader's business once the
  * element has been cut out.
  */
 #include <stdio.h>

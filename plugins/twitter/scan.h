@@ -1,6 +1,6 @@
 /*
  * Finds where each element of a tweet file begins and ends without parsing
- * it, so a 1 GB `window.YTD.tweets.part0 = [ ... ]` is handed to jansson one
+ * it, so a 1 GB `window.YTD.tweets.part0 = [ ... ]` is handed to the JSON reader one
  * element at a time and memory stays flat whatever the file size.
  *
  * Two shapes: a JSON array, optionally behind a JavaScript assignment (the

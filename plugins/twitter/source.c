@@ -5,7 +5,7 @@
  * apart by content, never by name.
  *
  * Reading runs on the libuv thread pool a chunk at a time; the scanner cuts
- * elements out of the chunk on the loop thread and jansson parses one
+ * elements out of the chunk on the loop thread and tjson.c parses one
  * element at a time, so memory stays flat whatever the file size. Each file
  * keeps a checkpoint "size mtime format entry offset element state": the
  * core makes it durable only once the mentions emitted before it reached
@@ -216,7 +216,8 @@ static void handle_element(src_t *s, const char *p, size_t n)
         n--;
     if (n == 0)
         return;
-    /* jansson refuses invalid UTF-8 outright; keep the tweet, repaired. */
+    /* The reader expects valid UTF-8 (archives in the wild carry Latin-1
+     * bytes): repair first and keep the tweet. */
     char *fixed = NULL;
     if (!es_utf8_is_valid(p, n)) {
         size_t bad = 0;
