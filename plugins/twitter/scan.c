@@ -1,7 +1,7 @@
 /*
  * Element boundaries in tweet files; see scan.h. Only brackets, braces and
- * string quotes matter: everything else is the JSON reader's business once the
- * element has been cut out.
+ * string quotes matter: everything else is the JSON reader's business once
+ * the element has been cut out.
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * Finds where each element of a tweet file begins and ends without parsing
- * it, so a 1 GB `window.YTD.tweets.part0 = [ ... ]` is handed to the JSON reader one
- * element at a time and memory stays flat whatever the file size.
+ * it, so a 1 GB `window.YTD.tweets.part0 = [ ... ]` is handed to the JSON
+ * reader one element at a time and memory stays flat whatever the file size.
  *
  * Two shapes: a JSON array, optionally behind a JavaScript assignment (the
  * account archive's tweets.js), and JSON lines (twarc, API v2 dumps). The
