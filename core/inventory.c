@@ -119,7 +119,8 @@ int es_accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
         lineno++;
         line[strcspn(line, "\r\n")] = '\0';
         char *t = line;
-        if (lineno == 1 && (unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBB)
+        if (lineno == 1 && (unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBB &&
+            (unsigned char)t[2] == 0xBF)
             t += 3; /* UTF-8 BOM from spreadsheet exports */
         if (*es_trim(t) == '\0' || t[0] == '#')
             continue;
