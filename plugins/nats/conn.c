@@ -1,10 +1,25 @@
 /*
  * Connection options and the blocking connect for the nats plugin.
  */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "conn.h"
+
+/* libnats keeps per-thread data whose destructor runs when a thread that
+ * called into it exits, including the libuv pool threads after the core
+ * unloaded this plugin. Keep libnats mapped for the life of the process. */
+static void pin_libnats(es_ctx_t *ctx)
+{
+    Dl_info info;
+    if (dladdr((void *)natsConnection_Connect, &info) && info.dli_fname) {
+        void *h = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+        if (h)
+            return; /* the handle is deliberately kept: it pins the library */
+    }
+    es_log(ctx, ES_LOG_WARN, "cannot pin libnats in memory: %s", dlerror());
+}
 
 void es_nats_mask_url(const char *url, char *out, size_t outlen)
 {
@@ -33,6 +48,8 @@ static void on_disconnected(natsConnection *nc, void *closure)
 {
     (void)nc;
     es_nats_conn_t *c = closure;
+    if (__atomic_load_n(&c->closing, __ATOMIC_ACQUIRE))
+        return; /* our own close */
     es_log(c->ctx, ES_LOG_WARN, "disconnected from NATS (%s); reconnecting", c->servers_text);
 }
 
@@ -54,6 +71,16 @@ static void on_async_error(natsConnection *nc, natsSubscription *sub, natsStatus
            subj ? ", subject " : "", subj ? subj : "", natsStatus_GetText(err));
 }
 
+static void on_closed(natsConnection *nc, void *closure)
+{
+    (void)nc;
+    es_nats_conn_t *c = closure;
+    uv_mutex_lock(&c->mu);
+    c->closed_cb = 1;
+    uv_cond_signal(&c->cv);
+    uv_mutex_unlock(&c->mu);
+}
+
 #define TRY(call)                                                                         \
     do {                                                                                  \
         natsStatus s_ = (call);                                                           \
@@ -68,6 +95,10 @@ int es_nats_conn_init(es_nats_conn_t *c, es_ctx_t *ctx, const jsOptions *jso)
 {
     memset(c, 0, sizeof *c);
     c->ctx = ctx;
+    pin_libnats(ctx);
+    uv_mutex_init(&c->mu);
+    uv_cond_init(&c->cv);
+    c->sync_ready = 1;
     if (jso)
         c->jso = *jso;
     else
@@ -120,6 +151,7 @@ int es_nats_conn_init(es_nats_conn_t *c, es_ctx_t *ctx, const jsOptions *jso)
     TRY(natsOptions_SetDisconnectedCB(c->opts, on_disconnected, c));
     TRY(natsOptions_SetReconnectedCB(c->opts, on_reconnected, c));
     TRY(natsOptions_SetErrorHandler(c->opts, on_async_error, c));
+    TRY(natsOptions_SetClosedCB(c->opts, on_closed, c));
 
     const char *creds = es_config_str(ctx, "creds_file");
     const char *seed = es_config_str(ctx, "nkey_seed_file");
@@ -213,14 +245,27 @@ void es_nats_conn_close(es_nats_conn_t *c)
         c->js = NULL;
     }
     if (c->nc) {
+        __atomic_store_n(&c->closing, 1, __ATOMIC_RELEASE);
         natsConnection_Close(c->nc);
+        uint64_t deadline = uv_hrtime() + 10000000000ull;
+        uv_mutex_lock(&c->mu);
+        while (!c->closed_cb && uv_hrtime() < deadline)
+            uv_cond_timedwait(&c->cv, &c->mu, 100000000ull);
+        c->closed_cb = 0;
+        uv_mutex_unlock(&c->mu);
         natsConnection_Destroy(c->nc);
         c->nc = NULL;
+        __atomic_store_n(&c->closing, 0, __ATOMIC_RELEASE);
     }
 }
 
 void es_nats_conn_free(es_nats_conn_t *c)
 {
+    if (c->sync_ready) {
+        uv_mutex_destroy(&c->mu);
+        uv_cond_destroy(&c->cv);
+        c->sync_ready = 0;
+    }
     if (c->opts) {
         natsOptions_Destroy(c->opts);
         c->opts = NULL;

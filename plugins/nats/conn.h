@@ -34,6 +34,13 @@ typedef struct es_nats_conn {
     natsOptions *opts;
     natsConnection *nc;
     jsCtx *js;
+    int closing;   /* set while we close: the disconnect is ours */
+    /* The client delivers connection callbacks from a thread of its own,
+     * after natsConnection_Close returns: closing waits for the closed
+     * callback (the last one) so none runs once the plugin is unloaded. */
+    uv_mutex_t mu;
+    uv_cond_t cv;
+    int sync_ready, closed_cb;
     jsOptions jso; /* JetStream options (the sink's ack handler) */
     char servers_text[256]; /* for log lines: URLs with any password masked */
 } es_nats_conn_t;
