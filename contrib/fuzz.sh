@@ -49,8 +49,10 @@ for t in "$@"; do
     # New inputs go to the working corpus; the seeds are only read. No
     # -jobs/-workers: libFuzzer then fuzzes in this one process (with
     # -jobs=1 it would fork a child and log to ./fuzz-0.log instead).
+    dict=""
+    [ -f "$srcdir/fuzz/$t.dict" ] && dict="-dict=$srcdir/fuzz/$t.dict"
     # shellcheck disable=SC2086
-    "$bindir/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    "$bindir/fuzz_$t" $dict -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$crashes/" \
         ${FUZZ_FLAGS:-} "$corpus" "$srcdir/fuzz/corpus/$t" >"$log" 2>&1
     rc=$?

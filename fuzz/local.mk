@@ -78,7 +78,7 @@ fuzz_replay_reddit_LDADD = $(ES_CORE_LIBS)
 
 TESTS += tests/fuzz_replay.sh
 dist_check_SCRIPTS += tests/fuzz_replay.sh
-EXTRA_DIST += fuzz/build.sh fuzz/seed.py fuzz/corpus fuzz/crashes tests/valgrind.supp
+EXTRA_DIST += fuzz/build.sh fuzz/seed.py fuzz/rss.dict fuzz/html.dict fuzz/corpus fuzz/crashes tests/valgrind.supp
 
 # ---- make fuzz: the libFuzzer builds (clang only, never part of `all`) ------
 # DEFS and the core's flags (the libraries' include paths) go through the
