@@ -124,6 +124,8 @@ static void test_scan(void)
     n = scan_all("{\"a\":1}\n\n{\"b\":2}\r\n{\"c\":3}", TW_FMT_LINES, 4, 1 << 20, out, sizeof out, &err, &trunc);
     is_str(out, "{\"a\":1}||{\"b\":2}\r|{\"c\":3}|", "lines, blank line kept for numbering, last line without newline");
 
+    n = scan_all("[{\"a\":1}}, 2}]", TW_FMT_ARRAY, 3, 1 << 20, out, sizeof out, &err, &trunc);
+    ok(n == 2 && err == 2 && strcmp(out, "{\"a\":1}|2|") == 0, "stray '}' between elements reported, scanning goes on");
     n = scan_all("[{}] ;\n", TW_FMT_ARRAY, 2, 1 << 20, out, sizeof out, &err, &trunc);
     ok(n == 1 && !err && !trunc, "trailing ';' after the array accepted");
     n = scan_all("[{}] garbage", TW_FMT_ARRAY, 2, 1 << 20, out, sizeof out, &err, &trunc);

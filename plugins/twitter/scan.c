@@ -169,6 +169,11 @@ tw_scan_rc_t tw_scan_next(tw_scan_t *sc, const char *buf, size_t len, int eof,
                 sc->pos++;
                 sc->phase = PH_AFTER;
                 return TW_SCAN_END;
+            } else if (c == '}') {
+                /* A stray closer: consume it, or it would start an empty
+                 * element forever. */
+                sc->elem_start = ++sc->pos;
+                return error(sc, "unexpected '}' between elements ignored");
             } else {
                 sc->phase = PH_ELEM;
                 sc->elem_start = sc->pos;
