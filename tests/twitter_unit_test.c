@@ -385,11 +385,92 @@ static void test_tjson(void)
     tj_free(&r);
 }
 
+/* Random damage, random chunking: the scanner always terminates, its
+ * bounds stay inside the buffer, and whatever it cuts out can be parsed and
+ * mapped without harm (ASan/UBSan builds check the memory side). */
+static void test_fuzz(void)
+{
+    const char *base =
+        "window.YTD.tweets.part0 = [ {\n  \"tweet\" : {\n    \"id_str\" : \"1\",\n    \"full_text\" : "
+        "\"a \\\"q\\\" &amp; https://t.co/x\",\n    \"entities\" : {\"urls\" : [ {\"url\" : \"https://t.co/x\", "
+        "\"expanded_url\" : \"https://e/\"} ], \"user_mentions\" : [ {\"screen_name\" : \"m\"} ]},\n    "
+        "\"created_at\" : \"Wed Oct 10 20:19:24 +0000 2018\"\n  }\n}, {\"data\":[{\"id\":\"2\",\"text\":\"t\","
+        "\"author_id\":\"9\"}],\"includes\":{\"users\":[{\"id\":\"9\",\"username\":\"u\"}]}} ]\n";
+    const char pool[] = "{}[]\",:\\ \nu0e-";
+    size_t n = strlen(base);
+    unsigned seed = 12345;
+    int sane = 1;
+    long elems = 0;
+    tj_doc_t doc = {0};
+    got_t g;
+    tw_out_t out = {.emit = emit, .problem = problem, .arg = &g};
+    tw_opts_t o = {.network = "twitter", .retweets = 1};
+    char *m = malloc(n + 1), *buf = malloc(n + 1);
+    for (int it = 0; it < 3000 && sane; it++) {
+        memcpy(m, base, n);
+        int k = (int)(rand_r(&seed) % 5);
+        for (int j = 0; j < k; j++)
+            m[rand_r(&seed) % n] = rand_r(&seed) % 2 ? pool[rand_r(&seed) % (sizeof pool - 1)]
+                                                      : (char)(rand_r(&seed) % 128);
+        size_t mlen = rand_r(&seed) % 4 == 0 ? rand_r(&seed) % n : n;
+        tw_scan_t sc;
+        tw_scan_init(&sc, rand_r(&seed) % 3 ? TW_FMT_ARRAY : TW_FMT_LINES, 64 + rand_r(&seed) % 512,
+                     rand_r(&seed) % 2);
+        size_t len = 0, fed = 0, calls = 0;
+        for (;;) {
+            size_t c = 1 + rand_r(&seed) % 97;
+            if (c > mlen - fed)
+                c = mlen - fed;
+            memcpy(buf + len, m + fed, c);
+            len += c;
+            fed += c;
+            int eof = c == 0;
+            size_t a, b;
+            tw_scan_rc_t rc;
+            while ((rc = tw_scan_next(&sc, buf, len, eof, &a, &b)) != TW_SCAN_MORE) {
+                if (++calls > 10 * n + 100) {
+                    sane = 0;
+                    break;
+                }
+                if (rc != TW_SCAN_ELEM)
+                    continue;
+                if (a > b || b > len) {
+                    sane = 0;
+                    break;
+                }
+                elems++;
+                tj_reset(&doc);
+                tj_t *v = tj_parse(&doc, buf + a, b - a);
+                if (v) {
+                    memset(&g, 0, sizeof g);
+                    tw_map(v, &o, &out);
+                }
+            }
+            size_t d = tw_scan_droppable(&sc);
+            if (!sane || d > len) {
+                sane = 0;
+                break;
+            }
+            memmove(buf, buf + d, len - d);
+            len -= d;
+            tw_scan_shift(&sc, d);
+            if (eof)
+                break;
+        }
+    }
+    ok(sane && elems > 3000, "3,000 damaged inputs, random chunks: scanner terminates, stays in bounds (%ld elements mapped)",
+       elems);
+    free(m);
+    free(buf);
+    tj_free(&doc);
+}
+
 int main(void)
 {
     test_tjson();
     test_sniff();
     test_scan();
     test_map();
+    test_fuzz();
     return done_testing();
 }
