@@ -1,26 +1,17 @@
-/* Twitter/X exports (plugins/twitter/scan.c, tweet.c, tjson.c): sniffing,
+/* Twitter/X exports (plugins/twitter/scan.c, tjson.c, tweet.c): sniffing,
  * the streaming element scanner fed in chunks with the buffer shifted
- * between reads as the plugin does, then every element parsed and mapped to
- * mentions. The first byte sets the chunk size and the element limit.
- *
- * The plugin is moving from jansson to its own arena parser (tjson.c); while
- * both states of the tree exist the harness follows whichever it finds, and
- * compiles tjson.c in itself so the build files need not know. */
+ * between reads as the plugin does, then every element parsed by the
+ * plugin's JSON parser and mapped to mentions. The first byte sets the chunk
+ * size and the element limit. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
 #include "plugin.h"
 #include "scan.h"
+#include "tjson.h"
 #include "tweet.h"
 #include "utf8.h"
-
-#if __has_include("tjson.h")
-#define FUZZ_TJSON 1
-#include "tjson.c"
-#else
-#include <jansson.h>
-#endif
 
 static void emit(void *arg, const es_mention_t *m)
 {
@@ -48,18 +39,11 @@ static void map_element(const char *p, size_t n, const tw_opts_t *opts, tw_out_t
         p = fixed;
         n = strlen(fixed);
     }
-#ifdef FUZZ_TJSON
     tj_doc_t doc = {0};
     tj_t *v = tj_parse(&doc, p, n);
     if (v)
         tw_map(v, opts, out);
     tj_free(&doc);
-#else
-    json_t *v = json_loadb(p, n, 0, NULL);
-    if (v)
-        tw_map(v, opts, out);
-    json_decref(v);
-#endif
     free(fixed);
 }
 
