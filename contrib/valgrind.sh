@@ -30,5 +30,5 @@ fi
 # shellcheck disable=SC2086
 exec "${VALGRIND:-valgrind}" -q --tool=memcheck --leak-check=full \
     --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible \
-    --error-exitcode=97 --track-fds=no --num-callers=30 \
+    --error-exitcode=97 --track-fds=no --num-callers=50 \
     --suppressions="$supp" $log ${VALGRIND_OPTS:-} "$@"
