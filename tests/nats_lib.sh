@@ -98,8 +98,22 @@ for a in j.get("account_details") or []:
     for s in a.get("stream_detail") or []:
         for c in s.get("consumer_detail") or []:
             if s["name"] == sys.argv[1] and c["name"] == sys.argv[2]:
-                print(c.get(sys.argv[3], 0)); sys.exit(0)
-print(-1)' "$2" "$3" "$4"
+                # In a cluster only the consumer leader knows the counts.
+                leader = (c.get("cluster") or {}).get("leader", sys.argv[4])
+                print(c.get(sys.argv[3], 0) if leader == sys.argv[4] else -1); sys.exit(0)
+print(-1)' "$2" "$3" "$4" "$1"
+}
+
+# nats_consumer_value STREAM CONSUMER FIELD: the consumer leader's value,
+# asked of every running node.
+nats_consumer_value() {
+    local n v
+    for n in $nats_names; do
+        [ -n "$(_nats_get "$n" pid)" ] || continue
+        v=$(nats_consumer_field "$n" "$@" 2>/dev/null)
+        [ -n "$v" ] && [ "$v" != -1 ] && { echo "$v"; return 0; }
+    done
+    echo -1
 }
 
 nats_meta_leader() { # nats_meta_leader NAME: the JetStream meta leader's name (empty: none)
