@@ -362,6 +362,7 @@ static void shutdown_step(es_agent_t *a)
         uv_close((uv_handle_t *)&a->inventory_timer, NULL);
         uv_close((uv_handle_t *)&a->reconcile_timer, NULL);
         uv_close((uv_handle_t *)&a->spool_timer, NULL);
+        uv_close((uv_handle_t *)&a->progress_timer, NULL);
         es_metrics_stop(a->metrics);
         a->metrics = NULL;
         uv_close((uv_handle_t *)&a->flush_check, NULL);
@@ -390,6 +391,8 @@ static void reap(es_agent_t *a)
         }
         es_log(c, ES_LOG_INFO, "stopped (%" PRIu64 " emitted, %" PRIu64 " delivered, %" PRIu64 " dead-lettered)",
                c->n_emitted, c->n_delivered, c->n_dead);
+        a->gone_emitted += c->n_emitted;
+        a->gone_bytes += c->progress_bytes;
         es_instance_free(c);
     }
 }
@@ -440,18 +443,66 @@ static int add_instance(es_agent_t *a, es_config_t *cfg, const es_instance_cfg_t
     return 0;
 }
 
+/* earshot import runs the configured sinks and its own source only. */
+static int wanted(const es_agent_t *a, const es_instance_cfg_t *ic)
+{
+    return ic->kind == ES_KIND_SINK || !a->opts->only_source || !strcmp(ic->name, a->opts->only_source);
+}
+
 static int start_all(es_agent_t *a, es_config_t *cfg)
 {
     for (int pass = 0; pass < 2; pass++) {
         es_plugin_kind_t kind = pass == 0 ? ES_KIND_SINK : ES_KIND_SOURCE;
         for (size_t i = 0; i < cfg->n_instances; i++)
-            if (cfg->instances[i].kind == kind) {
+            if (cfg->instances[i].kind == kind && wanted(a, &cfg->instances[i])) {
                 int rc = add_instance(a, cfg, &cfg->instances[i], NULL);
                 if (rc < 0)
                     return rc;
             }
     }
     return 0;
+}
+
+/* ---- import progress ------------------------------------------------- */
+
+static void progress_figures(es_agent_t *a, uint64_t *bytes, uint64_t *emitted)
+{
+    *bytes = a->gone_bytes;
+    *emitted = a->gone_emitted;
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->icfg->kind == ES_KIND_SOURCE) {
+            *bytes += c->progress_bytes;
+            *emitted += c->n_emitted;
+        }
+}
+
+/* One line, redrawn in place: bytes read of the total, mentions, rate. */
+static void on_progress(uv_timer_t *t)
+{
+    es_agent_t *a = t->data;
+    uint64_t bytes, emitted;
+    progress_figures(a, &bytes, &emitted);
+    double secs = (double)(es_now_ms() - a->started_ms) / 1000.0;
+    char total[32] = "";
+    if (a->opts->progress_total)
+        snprintf(total, sizeof total, " of %.1f", (double)a->opts->progress_total / 1048576.0);
+    char line[160];
+    int n = snprintf(line, sizeof line, "\r\033[Kimport: %.1f%s MiB, %" PRIu64 " mentions, %.0f/s", (double)bytes / 1048576.0,
+                     total, emitted, secs > 0 ? (double)emitted / secs : 0.0);
+    if (n > 0 && write(STDERR_FILENO, line, (size_t)(n < (int)sizeof line ? n : (int)sizeof line - 1)) < 0)
+        uv_timer_stop(t);
+}
+
+static void import_summary(es_agent_t *a, FILE *out)
+{
+    uint64_t bytes, emitted;
+    progress_figures(a, &bytes, &emitted);
+    double secs = (double)(es_now_ms() - a->started_ms) / 1000.0;
+    es_pipeline_t *p = a->pipeline;
+    fprintf(out, "import: %" PRIu64 " mentions from %.1f MiB in %.1f s (%.0f mentions/s); %" PRIu64
+                 " duplicates, %" PRIu64 " invalid\n",
+            emitted, (double)bytes / 1048576.0, secs, secs > 0 ? (double)emitted / secs : 0.0,
+            p ? p->n_dup : 0, p ? p->n_invalid : 0);
 }
 
 /* ---- reload ----------------------------------------------------------- */
@@ -478,7 +529,7 @@ static void reload(es_agent_t *a, const char *path)
     es_logf(ES_LOG_INFO, "reloading %s", path);
     es_diag_t diag = {0};
     es_config_t *ncfg = NULL;
-    int rc = es_config_load(path, &ncfg, &diag);
+    int rc = es_config_load_with(path, a->cfg->extra_path, &ncfg, &diag);
     if (rc == 0)
         es_config_validate(ncfg, &diag);
     if (rc == 0 && diag.count == 0)
@@ -546,7 +597,7 @@ static void reload(es_agent_t *a, const char *path)
         }
     }
     for (size_t i = 0; i < ncfg->n_instances; i++)
-        if (!has_instance(a, &ncfg->instances[i]) &&
+        if (wanted(a, &ncfg->instances[i]) && !has_instance(a, &ncfg->instances[i]) &&
             add_instance(a, ncfg, &ncfg->instances[i], NULL) == 0)
             started++;
     es_config_unref(a->cfg);
@@ -686,7 +737,7 @@ int es_agent_run(const es_run_opts_t *opts)
 {
     es_diag_t diag = {0};
     es_config_t *cfg = NULL;
-    int rc = es_config_load(opts->config_path, &cfg, &diag);
+    int rc = es_config_load_with(opts->config_path, opts->extra_dropin, &cfg, &diag);
     if (rc == 0)
         es_config_validate(cfg, &diag);
     if (rc < 0 || diag.count) {
@@ -712,6 +763,7 @@ int es_agent_run(const es_run_opts_t *opts)
     uv_loop_t loop;
     uv_loop_init(&loop);
     a.loop = &loop;
+    a.opts = opts;
     a.cfg = cfg;
     a.once = opts->once;
     char err[1024];
@@ -756,6 +808,12 @@ int es_agent_run(const es_run_opts_t *opts)
     uv_timer_init(&loop, &a.reconcile_timer);
     a.reconcile_timer.data = &a;
     arm_reconcile(&a);
+    uv_timer_init(&loop, &a.progress_timer);
+    a.progress_timer.data = &a;
+    if (opts->progress) {
+        uv_timer_start(&a.progress_timer, on_progress, 250, 250);
+        uv_unref((uv_handle_t *)&a.progress_timer);
+    }
     uv_timer_init(&loop, &a.spool_timer);
     a.spool_timer.data = &a;
     uv_timer_start(&a.spool_timer, on_spool_timer, 2000, 2000);
@@ -768,6 +826,7 @@ int es_agent_run(const es_run_opts_t *opts)
     es_logf(ES_LOG_INFO, "earshot %s starting: %zu instance(s), state in %s%s", PACKAGE_VERSION,
             cfg->n_instances, cfg->state_dir, opts->once ? ", once" : "");
     a.started_s = es_now_s();
+    a.started_ms = es_now_ms();
     if (cfg->metrics_listen) {
         char err[256];
         if (es_metrics_start(&a, cfg->metrics_listen, &a.metrics, err, sizeof err) < 0) {
@@ -789,6 +848,11 @@ int es_agent_run(const es_run_opts_t *opts)
     uv_run(&loop, UV_RUN_DEFAULT);
     commit_txn(&a);
     free(a.accepted);
+    if (opts->only_source) {
+        if (opts->progress)
+            fputs("\n", stderr);
+        import_summary(&a, stdout);
+    }
     if (a.n_dead_run)
         es_logf(ES_LOG_ERROR, "%" PRIu64 " record(s) dead-lettered during this run", a.n_dead_run);
     if (a.spool_left)

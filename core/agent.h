@@ -40,6 +40,10 @@ typedef struct es_agent {
     uv_timer_t spool_timer;  /* probes a faulty state DB, notices requeued rows */
     int64_t spool_left;      /* rows left in spools of stopped sinks (--once) */
     int64_t started_s;
+    const struct es_run_opts *opts;
+    uv_timer_t progress_timer;
+    uint64_t started_ms;
+    uint64_t gone_emitted, gone_bytes; /* of sources already freed */
     /* Records spooled in the open state transaction: their sources'
      * checkpoints may pass them only once it committed (each holds a
      * reference until then). */
@@ -55,6 +59,12 @@ typedef struct es_run_opts {
     const char *config_path;
     int once;
     int foreground;
+    /* earshot import: one more drop-in, the only source to run, and a
+     * progress line on stderr (a terminal) every quarter second. */
+    const char *extra_dropin;
+    const char *only_source;
+    int progress;
+    uint64_t progress_total; /* bytes to read, for the progress line */
 } es_run_opts_t;
 
 /* Loads config, starts everything, runs the loop until shutdown. Returns

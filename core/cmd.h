@@ -7,6 +7,7 @@ int es_cmd_check(int argc, char **argv);
 int es_cmd_plugins(int argc, char **argv);
 int es_cmd_accounts(int argc, char **argv);
 int es_cmd_spool(int argc, char **argv);
+int es_cmd_import(int argc, char **argv);
 /* earshot.conf(5) in roff on stdout, from every plugin on search. */
 int es_man_conf(const char *search);
 /* In core/sentiment/cmd_score.c. */

@@ -803,12 +803,18 @@ static void apply_instance(es_diag_t *diag, es_instance_cfg_t *ic)
 
 int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag)
 {
+    return es_config_load_with(main_path, NULL, out, diag);
+}
+
+int es_config_load_with(const char *main_path, const char *extra, es_config_t **out, es_diag_t *diag)
+{
     *out = NULL;
     es_config_t *cfg = calloc(1, sizeof *cfg);
     if (!cfg)
         return ES_ENOMEM;
     cfg->refs = 1; /* the caller's */
     cfg->main_path = es_strdup(main_path ? main_path : es_config_default_path());
+    cfg->extra_path = es_strdup(extra);
     parse_ctx_t pc = {.cfg = cfg, .diag = diag};
     int rc = parse_file(&pc, cfg->main_path, 1);
     if (rc < 0) {
@@ -819,6 +825,8 @@ int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag)
     apply_main(&pc);
     if (cfg->conf_dir)
         parse_dropins(&pc, cfg->conf_dir);
+    if (extra)
+        parse_file(&pc, extra, 0); /* an unreadable file is in diag */
     for (size_t i = 0; i < cfg->n_instances; i++)
         apply_instance(diag, &cfg->instances[i]);
     for (size_t i = 0; i < cfg->n_brands; i++)
@@ -942,6 +950,7 @@ void es_config_free(es_config_t *cfg)
     free(cfg->brands);
     es_strv_free(cfg->files, cfg->n_files);
     free(cfg->main_path);
+    free(cfg->extra_path);
     free(cfg->state_dir);
     free(cfg->plugin_dir);
     free(cfg->conf_dir);

@@ -71,6 +71,7 @@ typedef struct es_brand_cfg {
 typedef struct es_config {
     unsigned refs; /* see es_config_ref() */
     char *main_path;
+    char *extra_path; /* one more drop-in read last (earshot import), or NULL */
     char **files; /* every file read, owned here; kvs point into it */
     size_t n_files;
 
@@ -113,6 +114,9 @@ extern const es_config_key_t es_main_keys[];
  * when diagnostics were added (so `check` can go on); ES_EIO if the main file
  * cannot be read, ES_ENOMEM. */
 int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag);
+/* The same, then one more drop-in file, read after conf_dir's (NULL: none);
+ * kept in extra_path so a reload reads it again. */
+int es_config_load_with(const char *main_path, const char *extra, es_config_t **out, es_diag_t *diag);
 
 /* Checks every instance against its plugin's descriptor (found through
  * plugin_dir): unknown key, bad value with the expected type, missing

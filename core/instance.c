@@ -305,6 +305,8 @@ int es_backpressure(es_ctx_t *ctx)
     return 0;
 }
 
+void es_source_progress(es_ctx_t *ctx, uint64_t bytes) { ctx->progress_bytes += bytes; }
+
 void es_source_done(es_ctx_t *ctx)
 {
     if (ctx->source_done)

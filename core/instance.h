@@ -74,6 +74,7 @@ struct es_ctx {
      * by status class 1xx..5xx, [0] for no response. */
     uint64_t n_http_class[6], n_http_ok, n_http_fail;
     int64_t last_http_ok_s;
+    uint64_t progress_bytes;       /* es_source_progress() */
     struct es_ctx *next;
 };
 

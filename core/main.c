@@ -17,6 +17,7 @@ static void usage(FILE *out)
             "  plugins  list installed plugins, or describe one's keys\n"
             "  accounts import/export the account inventory, reconcile accounts\n"
             "  spool    status of the per-sink spools; requeue dead letters; drop records\n"
+            "  import   import Twitter/X export files once through the configured sinks\n"
             "  score    score texts with the sentiment engine (JSON per line)\n"
             "  report   one HTML page with charts from the sql sink's database\n"
             "  version  print the version\n"
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
         rc = es_cmd_plugins(argc - 1, argv + 1);
     else if (!strcmp(cmd, "accounts"))
         rc = es_cmd_accounts(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "import"))
+        rc = es_cmd_import(argc - 1, argv + 1);
     else if (!strcmp(cmd, "spool"))
         rc = es_cmd_spool(argc - 1, argv + 1);
     else if (!strcmp(cmd, "score"))

@@ -195,6 +195,10 @@ int es_emit_acked(es_ctx_t *ctx, const es_mention_t *m, es_ack_cb cb, void *arg)
  * stop reading or fetching until its `resume` callback runs. Loop thread. */
 int es_backpressure(es_ctx_t *ctx);
 
+/* A file-reading source says it consumed `bytes` more input bytes; the
+ * core shows it on `earshot import`'s progress line. Loop thread. */
+void es_source_progress(es_ctx_t *ctx, uint64_t bytes);
+
 /* Once mode: the source has finished its single poll. Idempotent. */
 void es_source_done(es_ctx_t *ctx);
 

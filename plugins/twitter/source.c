@@ -281,6 +281,7 @@ static void consume(src_t *s, int eof)
         memmove(s->buf, s->buf + k, s->len - k);
         s->len -= k;
         s->offset += k;
+        es_source_progress(s->ctx, k);
         tw_scan_shift(&s->sc, k);
     }
     if (tw_scan_resumable(&s->sc))
@@ -428,6 +429,7 @@ static void end_of_stream(src_t *s)
         return;
     }
     s->offset += s->len;
+    es_source_progress(s->ctx, s->len);
     s->len = 0;
     file_finished(s, ST_DONE);
 }
