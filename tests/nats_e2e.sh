@@ -180,6 +180,14 @@ like "$a/log2" "cannot connect to NATS \(nats://127.0.0.1:[0-9]+\): .*[Aa]uthori
 unlike "$a/log1" "N4ts-S3cret" "the password is not logged"
 unlike "$a/log2" "Wr0ng-Pa55" "nor the wrong one"
 
+# ---- --once on a stream that does not exist: the pass ends, reported ----------
+o="$T/once"; mkdir -p "$o"
+scorer "$o" "$URL" "stream = NOSUCH"
+sed -i 's/^stream = EARSHOT$//' "$o/conf.d/10-js.conf"
+timeout 30 "$EARSHOT" run --once -c "$o/earshot.conf" > "$o/log" 2>&1
+is $? 0 "--once against a missing stream ends"
+like "$o/log" "stream NOSUCH not found on nats://127.0.0.1:[0-9]+" "the missing stream is reported with the server"
+
 # ---- bad configuration: refused at start, with the reason ------------------------
 b="$T/bad"; mkdir -p "$b"
 : > "$b/in.jsonl"

@@ -275,8 +275,14 @@ static void fetch_done(uv_work_t *w, int status)
             s->backoff_ms = 500;
         else if ((s->backoff_ms *= 2) > 30000)
             s->backoff_ms = 30000;
-        es_log(s->ctx, ES_LOG_ERROR, "%s; again in %" PRIu64 " ms", s->err, s->backoff_ms);
         natsMsgList_Destroy(&s->got);
+        if (es_ctx_once(s->ctx)) {
+            /* One pass: a consumer that cannot be read ends it. */
+            es_log(s->ctx, ES_LOG_ERROR, "%s", s->err);
+            es_source_done(s->ctx);
+            return;
+        }
+        es_log(s->ctx, ES_LOG_ERROR, "%s; again in %" PRIu64 " ms", s->err, s->backoff_ms);
         uv_timer_start(&s->timer, on_timer, s->backoff_ms, 0);
         return;
     }
