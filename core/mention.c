@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "record_json.h"
 #include "utf8.h"
 
 /* The source's strings, in a fixed order, so one loop copies them all. */
@@ -115,8 +116,10 @@ es_rec_t *es_rec_from_fields(es_record_kind_t kind, json_t *fields)
 
 int es_rec_set_stage(es_rec_t *r, int idx, const char *value)
 {
+    /* Stage values come from the config and the inventory file: repaired
+     * like the source's strings, so a record is always valid UTF-8. */
     char *copy = NULL;
-    if (value && !(copy = strdup(value)))
+    if (value && !(copy = es_utf8_sanitize(value, strlen(value), NULL)))
         return ES_ENOMEM;
     free(r->stage_strings[idx]);
     r->stage_strings[idx] = copy;
@@ -205,7 +208,10 @@ const char *es_record_json(const es_record_t *rec, size_t *len)
 {
     /* pub is the first member, so the public pointer is the record. */
     es_rec_t *r = (es_rec_t *)rec;
-    if (!r->json) {
+    if (!r->json && r->pub.kind == ES_RECORD_MENTION) {
+        if (!(r->json = es_mention_json(&r->m, &r->json_len)))
+            return NULL;
+    } else if (!r->json) {
         json_t *o = es_rec_to_json(r);
         if (!o)
             return NULL;
