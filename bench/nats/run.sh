@@ -103,6 +103,9 @@ round() {
     all_in() { [ "$(lines_total $outs)" -ge "$n" ]; }
     wait_for 1200 all_in || echo "$name: only $(lines_total $outs) of $n consumed"
     t2=$(date +%s.%N)
+    # CPU seconds the scorers used (utime + stime), read before they stop.
+    scpu=$(for p in $spids; do cut -d' ' -f14,15 "/proc/$p/stat"; done |
+        awk -v hz="$(getconf CLK_TCK)" '{t += $1 + $2} END {printf "%.2f", t / hz}')
     for p in $spids; do kill -TERM "$p"; wait "$p" || true; done
     pids=
     per=""
@@ -112,8 +115,8 @@ round() {
     python3 -c 'import sys
 n, k, t0, t1, t2 = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 print("edge -> JetStream        %7d mentions %6.2f s %7.0f /s  (edge cpu %s s, peak RSS %.1f MiB)" % (n, t1 - t0, n / (t1 - t0), sys.argv[6], int(sys.argv[7]) / 1024))
-print("JetStream -> %d scorer(s) %7d mentions %6.2f s %7.0f /s  (per agent:%s)" % (k, n, t2 - t1, n / (t2 - t1), sys.argv[8]))' \
-        "$n" "$k" "$t0" "$t1" "$t2" "$cpu" "$rss" "$per"
+print("JetStream -> %d scorer(s) %7d mentions %6.2f s %7.0f /s  (per agent:%s; scorers cpu %s s = %.1f us/mention)" % (k, n, t2 - t1, n / (t2 - t1), sys.argv[8], sys.argv[9], float(sys.argv[9]) * 1e6 / n))' \
+        "$n" "$k" "$t0" "$t1" "$t2" "$cpu" "$rss" "$per" "$scpu"
 }
 
 echo "N = $n, $( [ "$cluster" = 1 ] && echo '3-node cluster, replicas 3' || echo 'single node'), $(nproc) CPU(s), load $(cut -d' ' -f1-3 /proc/loadavg)"
