@@ -20,5 +20,5 @@ tests_nats_unit_test_LDADD = $(ES_CORE_LIBS) $(LIBCRYPTO_LIBS)
 TESTS += tests/nats_unit_test
 
 # End to end with nats-server processes started by the tests on 127.0.0.1.
-TESTS += tests/nats_e2e.sh tests/nats_cluster_test.sh
-dist_check_SCRIPTS += tests/nats_e2e.sh tests/nats_cluster_test.sh tests/nats_lib.sh
+TESTS += tests/nats_e2e.sh tests/nats_auth_test.sh tests/nats_cluster_test.sh
+dist_check_SCRIPTS += tests/nats_e2e.sh tests/nats_auth_test.sh tests/nats_cluster_test.sh tests/nats_lib.sh
