@@ -128,6 +128,21 @@ kill -TERM $sp; wait $sp
 pids=
 like "$s/log3" "stopped: 101 messages, 100 acknowledged, 0 given back, 0 refused" "the alert was acknowledged and skipped"
 
+# ---- a brand partition: its own consumer and filter, read with --once -------------
+# (docs/scale-out.md: one spike owner per brand) Of web:m1..m400 the ones
+# with i % 3 != 0 name Acme: 267, and nothing else.
+p="$T/part"; mkdir -p "$p"
+scorer "$p" "$URL" "filter_subject = earshot.mentions.acme.>"
+sed -i 's/^consumer = scoring$/consumer = spikes-acme/' "$p/conf.d/10-js.conf"
+timeout 60 "$EARSHOT" run --once -c "$p/earshot.conf" > "$p/log" 2>&1
+is $? 0 "a partition consumer read with --once exits 0"
+like "$p/log" "created durable consumer spikes-acme on stream EARSHOT for earshot.mentions.acme.>" "its consumer has the brand's filter"
+is "$(python3 -c 'import json, sys
+rs = [json.loads(l) for l in open(sys.argv[1])]
+print(len(rs), len({r["id"] for r in rs}), sorted({r["brand"] for r in rs}))' "$p/out.jsonl")" "267 267 ['acme']" \
+    "it got exactly the 267 Acme mentions, each once"
+is "$(nats_consumer_field n1 EARSHOT scoring num_pending)" 0 "the shared consumer is not affected"
+
 # ---- a subject no stream takes: dead-lettered, clearly --------------------------------
 n="$T/nostream"; mkdir -p "$n"
 gen "$n/in.jsonl" 1 3
