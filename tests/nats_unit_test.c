@@ -83,6 +83,20 @@ static void subject_tests(void)
     m.id = "twitter:12345";
     ok(es_nats_msg_id(&r, "{}", 2, id, sizeof id) == 0 && strcmp(id, "twitter:12345") == 0,
        "a mention's message id is its id");
+    char longid[400];
+    memset(longid, 'a', sizeof longid - 1);
+    longid[sizeof longid - 1] = '\0';
+    m.id = longid;
+    ok(es_nats_msg_id(&r, "{}", 2, id, sizeof id) == 0 && strncmp(id, "id-sha256:", 10) == 0 && strlen(id) == 10 + 32,
+       "a mention id too long for the header is hashed (%s)", id);
+    char id3[192];
+    longid[300] = 'b'; /* differs past the point where a cut would stop */
+    es_nats_msg_id(&r, "{}", 2, id3, sizeof id3);
+    ok(strcmp(id, id3) != 0, "two long ids with the same first 160 bytes get different message ids");
+    m.id = "rss:x\r\nInjected: 1";
+    es_nats_msg_id(&r, "{}", 2, id, sizeof id);
+    ok(strncmp(id, "id-sha256:", 10) == 0, "an id with CR/LF is hashed, never put in a header");
+    m.id = "twitter:12345";
     const char *j1 = "{\"kind\":\"alert\",\"brand\":\"globex\"}";
     ok(es_nats_msg_id(&a, j1, strlen(j1), id, sizeof id) == 0 && strncmp(id, "alert:", 6) == 0 &&
            strlen(id) == 6 + 32,

@@ -141,17 +141,33 @@ oom:
 int es_nats_msg_id(const es_record_t *rec, const char *json, size_t json_len,
                    char *out, size_t outlen)
 {
+    const char *what = json, *prefix = es_record_kind_name(rec->kind);
+    size_t len = json_len;
     if (rec->kind == ES_RECORD_MENTION && rec->mention && rec->mention->id) {
-        snprintf(out, outlen, "%s", rec->mention->id);
-        return 0;
+        const char *id = rec->mention->id;
+        size_t n = strlen(id);
+        /* A cut id could equal another one cut the same way, and JetStream
+         * would drop the second mention: ids that do not fit, or carry
+         * bytes unfit for a header, are hashed instead. */
+        int fits = n > 0 && n < outlen && n <= ES_NATS_MSG_ID_MAX;
+        for (size_t i = 0; fits && i < n; i++)
+            if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f)
+                fits = 0;
+        if (fits) {
+            memcpy(out, id, n + 1);
+            return 0;
+        }
+        what = id;
+        len = n;
+        prefix = "id-sha256";
     }
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    if (!EVP_Digest(json, json_len, md, &mdlen, EVP_sha256(), NULL))
+    if (!EVP_Digest(what, len, md, &mdlen, EVP_sha256(), NULL))
         return ES_ENOMEM;
     char hex[33];
     for (int i = 0; i < 16; i++)
         snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    snprintf(out, outlen, "%s:%s", es_record_kind_name(rec->kind), hex);
+    snprintf(out, outlen, "%s:%s", prefix, hex);
     return 0;
 }

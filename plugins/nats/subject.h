@@ -21,9 +21,13 @@ int es_nats_subject_check(const char *tmpl, char *err, size_t errlen);
  * a wildcard or a space. NULL on ENOMEM. Loop thread (reads the record). */
 char *es_nats_subject_render(const char *tmpl, const es_record_t *rec);
 
-/* The Nats-Msg-Id for a record: the mention id; for other kinds
- * "<kind>:" + the first 32 hex digits of SHA-256 of its JSON. Written to
- * out (NUL-terminated, cut to outlen). Returns 0 or ES_ENOMEM. */
+#define ES_NATS_MSG_ID_MAX 160
+
+/* The Nats-Msg-Id for a record: the mention id (when it has at most
+ * ES_NATS_MSG_ID_MAX bytes, fits in outlen and has no control character;
+ * else "id-sha256:" + the first 32 hex digits of SHA-256 of the id); for
+ * other kinds "<kind>:" + 32 hex digits of SHA-256 of its JSON. outlen
+ * must be at least 48. Returns 0 or ES_ENOMEM. */
 int es_nats_msg_id(const es_record_t *rec, const char *json, size_t json_len,
                    char *out, size_t outlen);
 
