@@ -2,13 +2,21 @@
 # Installs the Debian packages earshot needs to build and to run its whole
 # test suite (real PostgreSQL and SMTP servers included). Does nothing when
 # they are all present; uses apt-get as root, sudo -n otherwise.
-# --screenshot also installs chromium for `make report-screenshot`.
+# --screenshot also installs chromium for `make report-screenshot`;
+# --fuzz installs clang, libFuzzer's runtime and valgrind for `make fuzz`
+# and `make check-valgrind`.
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libuv1-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev libinih-dev
 libxml2-dev libssl-dev libpq-dev libarchive-dev libmicrohttpd-dev libnats-dev zlib1g-dev
 sqlite3 python3 python3-aiosmtpd python3-prometheus-client postgresql nats-server ca-certificates openssl"
-[ "${1:-}" = --screenshot ] && PKGS="$PKGS chromium"
+for opt in "$@"; do
+    case $opt in
+    --screenshot) PKGS="$PKGS chromium" ;;                       # make report-screenshot
+    --fuzz) PKGS="$PKGS clang libclang-rt-14-dev valgrind" ;;    # make fuzz, make check-valgrind
+    *) echo "install-deps.sh: unknown option $opt" >&2; exit 2 ;;
+    esac
+done
 
 missing=""
 for p in $PKGS; do

@@ -195,7 +195,8 @@ kill $pid; wait $pid
 like "$T/logack" "acks: 40 accepted, 0 abandoned" "every record acknowledged once spooled, the sink still down"
 "$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/logack2" &
 pid=$!
-sleep 1
+# testsrc emits in start(), before "started" is logged.
+wait_for 30 grep -q "source gen: started" "$T/logack2"
 kill $pid; wait $pid
 like "$T/logack2" "acks: 40 accepted, 0 abandoned" "re-emitted duplicates are acknowledged too"
 

@@ -76,6 +76,7 @@ static int add_stream(es_forum_t *f, const char *url, const char *what)
         return ES_ENOMEM;
     f->streams = s;
     s = &s[f->n_streams];
+    memset(s, 0, sizeof *s); /* complete, etag... start unset (valgrind found it read) */
     s->first_url = strdup(url);
     size_t n = strlen(what) + 6;
     s->ckpt_key = malloc(n);
