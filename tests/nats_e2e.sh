@@ -143,6 +143,36 @@ print(len(rs), len({r["id"] for r in rs}), sorted({r["brand"] for r in rs}))' "$
     "it got exactly the 267 Acme mentions, each once"
 is "$(nats_consumer_field n1 EARSHOT scoring num_pending)" 0 "the shared consumer is not affected"
 
+# ---- backpressure: a relay whose sink is down stops fetching, then catches up -----
+# nats -> nats: the sink's server is down, its spool fills to
+# spool.max_records = 40 and the source stops fetching (the consumer keeps
+# the rest); once the server is up every mention is relayed.
+nats_start n4 || skip_all "cannot start a relay nats-server"
+nats_stop n4
+r="$T/relay"; mkdir -p "$r"
+write_main "$r" "$brands"
+printf '[source js]\nplugin = nats\nservers = %s\nstream = EARSHOT\nconsumer = relay\nfilter_subject = earshot.mentions.>\nbatch = 10\nmax_wait = 200ms\n' \
+    "$URL" > "$r/conf.d/10-js.conf"
+printf '[sink relay]\nplugin = nats\nservers = %s\nsubject = relay.{brand}\nstream = RELAY\nstream_subjects = relay.>\ncreate_stream = true\nspool.max_records = 40\nbatch.max = 10\nretry.max_attempts = 1000\nretry.initial = 200ms\nretry.max = 500ms\nreconnect_wait = 200ms\n' \
+    "$(nats_url n4)" > "$r/conf.d/20-relay.conf"
+"$EARSHOT" run -f -c "$r/earshot.conf" > "$r/log" 2>&1 &
+rp=$!; pids="$rp"
+wait_for 20 grep -q "cannot connect to NATS" "$r/log"
+sleep 2
+taken=$(nats_consumer_field n1 EARSHOT relay num_ack_pending)
+left=$(nats_consumer_field n1 EARSHOT relay num_pending)
+ok $(( taken > 60 || left < 300 )) "with its sink down the relay stopped fetching ($taken in flight, $left left in the consumer)"
+nats_restart n4
+relayed() { [ "$(nats_stream_msgs n4 RELAY)" = 400 ]; }
+wait_for 60 relayed
+is "$(nats_stream_msgs n4 RELAY)" 400 "once the sink's server is up all 400 mentions are relayed"
+relay_acked() { [ "$(nats_consumer_field n1 EARSHOT relay num_ack_pending)" = 0 ] && [ "$(nats_consumer_field n1 EARSHOT relay num_pending)" = 0 ]; }
+wait_for 20 relay_acked
+ok $? "and acknowledged on the source stream"
+kill -TERM $rp; wait $rp
+is $? 0 "the relay stops cleanly"
+pids=
+
 # ---- a subject no stream takes: dead-lettered, clearly --------------------------------
 n="$T/nostream"; mkdir -p "$n"
 gen "$n/in.jsonl" 1 3
