@@ -8,7 +8,9 @@
 # sequence and subject and terminated while the rest flows; a subject no
 # stream takes is dead-lettered with a clear reason; a server that is down
 # at first makes the sink retry until it is up; user/password auth works
-# and the password is never logged.
+# and the password is never logged; a brand partition consumer gets only
+# its brand; a relay whose sink is down stops fetching (backpressure) and
+# catches up; --once on a missing stream ends; bad settings stop the start.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/nats_lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
