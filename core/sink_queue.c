@@ -295,8 +295,14 @@ static void refill(es_sink_queue_t *q)
 void es_sink_queue_poll_spool(es_sink_queue_t *q)
 {
     es_state_t *st = q->sink->agent->state;
-    if (!st || q->overflow)
+    if (!st)
         return;
+    if (q->overflow) {
+        /* Rows an earlier run left: nothing else starts sending them in
+         * daemon mode until a new record arrives. */
+        try_send(q);
+        return;
+    }
     int64_t max = es_state_spool_max_id(st, q->sink->icfg->name);
     if (max > q->max_sid) {
         es_log(q->sink, ES_LOG_INFO, "new rows in the spool (requeued dead letters?): loading them");

@@ -22,7 +22,8 @@ int es_sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t by
 /* The state transaction gen ended: ok, its rows are durable and records
  * kept only for them may leave memory; failed, they never existed. */
 void es_sink_queue_committed(es_sink_queue_t *q, uint64_t gen, int ok);
-/* Notices rows added to the spool by another process (spool retry). */
+/* Every 2 s: sends what waits only in the spool (left by an earlier run)
+ * and notices rows added by another process (spool retry). */
 void es_sink_queue_poll_spool(es_sink_queue_t *q);
 /* Non-zero while records wait: in memory or only in the spool. */
 int es_sink_queue_pending(const es_sink_queue_t *q);

@@ -55,12 +55,18 @@ kill -9 $pid; wait $pid 2>/dev/null
 is "$(lines "$T/out.jsonl")" 0 "nothing was delivered before the kill"
 
 sed -i 's/^fail_first = .*/fail_first = 0/' "$T/conf.d/10.conf"
-"$EARSHOT" run -c "$T/earshot.conf" --once 2> "$T/log2"
-is $? 0 "the next start (--once) delivers the spool and exits 0"
+# The next start (a daemon: nothing new arrives to push the spool out).
+"$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/log2" &
+pid=$!
+wait_for 30 sh -c "[ \"\$(sqlite3 '$T/state/state.db' \"select count(*) from spool where sink='out'\" 2>/dev/null)\" = 0 ]"
+kill $pid; wait $pid
+is $? 0 "the next start delivers the spool (no new record needed) and stops cleanly"
 is "$(lines "$T/out.jsonl")" 3000 "every spooled record delivered after the restart"
 is "$(ids "$T/out.jsonl" | sort -u | wc -l | tr -d ' ')" 3000 "each exactly once"
 is "$(spooled out)" 0 "the spool is empty"
 like "$T/log2" "3000 record\(s\) waiting in the spool" "the start-up log says what waits"
+"$EARSHOT" run -c "$T/earshot.conf" --once 2> "$T/log2b"
+is $? 0 "a --once run afterwards finds nothing left and exits 0"
 head -1 "$T/out.jsonl" > "$T/first"
 like "$T/first" '"id":"test:m1".*"brand":null.*"sentiment":\{"compound"' "a record from the spool keeps every stage field"
 
