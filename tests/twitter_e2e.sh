@@ -152,9 +152,9 @@ diag "generated $n tweets, $(( $(wc -c < "$T/big.js") / 1048576 )) MiB"
 setup big "files = $T/big.js"
 rss=$(python3 -c '
 import resource, subprocess, sys
-p = subprocess.run(sys.argv[1:], stderr=open(sys.argv[-1] + ".log", "w"))
+p = subprocess.run(sys.argv[2:], stderr=open(sys.argv[1], "w"))
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)' \
-    "$EARSHOT" run -c "$T/big/earshot.conf" --once)
+    "$T/big/run.log" "$EARSHOT" run -c "$T/big/earshot.conf" --once)
 set -- $rss
 is "$2" 0 "large import exits 0"
 is "$(lines "$out")" "$n" "all $n tweets delivered"
