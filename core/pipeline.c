@@ -142,10 +142,10 @@ int es_pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg)
 }
 
 /* Hands rec to every sink whose routing accepts it. With a state DB, each
- * of those sinks gets a spool row first (in the loop turn's transaction,
- * with the source's checkpoint): from then on the record is accepted, its
- * source may move past it and the dedupe stage knows it, whatever happens
- * to the process. When the state DB refuses the write, the record is
+ * of those sinks gets a spool row first, in the loop turn's transaction
+ * with its dedupe id; once that commits the record is accepted (its
+ * source may move past it, es_agent_accept), whatever happens to the
+ * process after. When the state DB refuses the write, the record is
  * delivered from memory the old way (its checkpoint waits) and sources
  * pause until the DB can be written again. */
 static int route(es_pipeline_t *p, es_rec_t *rec)
