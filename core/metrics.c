@@ -15,6 +15,7 @@
 #include "pipeline.h"
 #include "sink_queue.h"
 #include "spike/spike.h"
+#include "strbuf.h"
 #include "util.h"
 
 struct es_metrics {
@@ -26,41 +27,9 @@ struct es_metrics {
     int healthy;
 };
 
-/* A growing string; on ENOMEM it stops growing and the render is skipped. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-    int oom;
-} buf_t;
-
-static void bprintf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bprintf(buf_t *b, const char *fmt, ...)
-{
-    if (b->oom)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->oom = 1;
-            return;
-        }
-        if (b->s && b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t nc = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
-        char *ns = realloc(b->s, nc);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = nc;
-    }
-}
+/* On ENOMEM the render is skipped and the previous one kept. */
+typedef es_strbuf_t buf_t;
+#define bprintf es_strbuf_printf
 
 /* Label values: backslash, double quote and newline escaped (exposition
  * format); instance and brand names come from the config, but a brand

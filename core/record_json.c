@@ -6,41 +6,16 @@
  * so nothing downstream can tell. */
 #include "record_json.h"
 
+#include "strbuf.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-    int oom;
-} out_t;
+typedef es_strbuf_t out_t;
 
-static void reserve(out_t *o, size_t n)
-{
-    if (o->oom || o->len + n < o->cap)
-        return;
-    size_t nc = o->cap ? o->cap : 512;
-    while (nc <= o->len + n)
-        nc *= 2;
-    char *ns = realloc(o->s, nc);
-    if (!ns) {
-        o->oom = 1;
-        return;
-    }
-    o->s = ns;
-    o->cap = nc;
-}
-
-static void raw(out_t *o, const char *p, size_t n)
-{
-    reserve(o, n);
-    if (o->oom)
-        return;
-    memcpy(o->s + o->len, p, n);
-    o->len += n;
-}
+static inline void raw(out_t *o, const char *p, size_t n) { es_strbuf_put(o, p, n); }
 
 #define LIT(o, s) raw((o), (s), sizeof(s) - 1)
 
@@ -157,13 +132,5 @@ char *es_mention_json(const es_mention_t *m, size_t *len)
     } else {
         LIT(&o, ",\"sentiment\":null}");
     }
-    reserve(&o, 1);
-    if (o.oom) {
-        free(o.s);
-        return NULL;
-    }
-    o.s[o.len] = '\0';
-    if (len)
-        *len = o.len;
-    return o.s;
+    return es_strbuf_take(&o, len);
 }

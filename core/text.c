@@ -15,50 +15,24 @@
 #include <openssl/evp.h>
 
 #include "plugin.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 #define ES_TEXT_MAX_INPUT ((size_t)1 << 30)
 
 typedef struct {
-    char *buf;
-    size_t len, cap;
-    int failed;
+    es_strbuf_t out;
     int pending_space;
     int pending_nl; /* 0, 1 or 2 line breaks owed before the next text */
 } es_textbuf_t;
 
-static void tb_reserve(es_textbuf_t *tb, size_t extra)
-{
-    if (tb->failed || tb->len + extra + 1 <= tb->cap)
-        return;
-    size_t cap = tb->cap ? tb->cap : 64;
-    while (cap < tb->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(tb->buf, cap);
-    if (!p) {
-        tb->failed = 1;
-        return;
-    }
-    tb->buf = p;
-    tb->cap = cap;
-}
-
-static void tb_put(es_textbuf_t *tb, const char *s, size_t n)
-{
-    tb_reserve(tb, n);
-    if (tb->failed)
-        return;
-    if (n)
-        memcpy(tb->buf + tb->len, s, n);
-    tb->len += n;
-    tb->buf[tb->len] = '\0';
-}
+static void tb_put(es_textbuf_t *tb, const char *s, size_t n) { es_strbuf_put(&tb->out, s, n); }
 
 /* Whitespace is owed rather than written so that trailing whitespace never
  * reaches the output and runs collapse without a second pass. */
 static void tb_flush_pending(es_textbuf_t *tb)
 {
-    if (tb->len > 0) {
+    if (tb->out.len > 0) {
         if (tb->pending_nl)
             tb_put(tb, "\n\n", (size_t)tb->pending_nl);
         else if (tb->pending_space)
@@ -238,14 +212,7 @@ char *es_html_to_text(const char *html, size_t len, size_t *out_len)
         }
     }
     free(clean);
-    tb_put(&tb, "", 0); /* guarantees a terminated buffer even when empty */
-    if (tb.failed) {
-        free(tb.buf);
-        return NULL;
-    }
-    if (out_len)
-        *out_len = tb.len;
-    return tb.buf;
+    return es_strbuf_take(&tb.out, out_len); /* terminated even when empty */
 }
 
 /* ---- entities ---------------------------------------------------------- */
