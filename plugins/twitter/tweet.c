@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "strbuf.h"
 #include "text.h"
 #include "timeparse.h"
 #include "tjson.h"
@@ -50,30 +51,9 @@ static tj_t *aget(const tj_t *o, const char *k)
 
 /* ---- text -------------------------------------------------------------- */
 
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} buf_t;
+typedef es_strbuf_t buf_t;
 
-static void put(buf_t *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = (b->len + n + 1) * 2;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
+static void put(buf_t *b, const char *s, size_t n) { es_strbuf_put(b, s, n); }
 
 char *tw_text_expand(const char *text, tj_t *const *url_arrays, size_t n_arrays)
 {
@@ -130,11 +110,7 @@ char *tw_text_expand(const char *text, tj_t *const *url_arrays, size_t n_arrays)
         p = h + pr[k].fl;
     }
     free(d);
-    if (b.oom || !b.p) {
-        free(b.p);
-        return b.oom ? NULL : strdup("");
-    }
-    return b.p;
+    return es_strbuf_take(&b, NULL); /* "" when nothing was written */
 }
 
 /* ---- one mention -------------------------------------------------------- */

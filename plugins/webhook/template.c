@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 struct es_wh_template {
     json_t *doc;
 };
@@ -121,30 +123,9 @@ static const json_t *lookup(const json_t *record, const char *name, size_t len)
     return cur;
 }
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-    int oom;
-} buf_t;
+typedef es_strbuf_t buf_t;
 
-static void put(buf_t *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = (b->len + n + 1) * 2;
-        char *ns = realloc(b->s, nc);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = nc;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
+static void put(buf_t *b, const char *s, size_t n) { es_strbuf_put(b, s, n); }
 
 static void put_value(buf_t *b, const json_t *v)
 {
