@@ -3,28 +3,32 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+void es_strbuf_vprintf(es_strbuf_t *b, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n < 0) {
+        b->oom = 1;
+    } else if ((size_t)n < sizeof small) {
+        es_strbuf_put(b, small, (size_t)n);
+    } else {
+        es_strbuf_reserve(b, (size_t)n);
+        if (!b->oom) {
+            vsnprintf(b->s + b->len, (size_t)n + 1, fmt, again);
+            b->len += (size_t)n;
+        }
+    }
+    va_end(again);
+}
+
 void es_strbuf_printf(es_strbuf_t *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char small[256];
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    es_strbuf_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        b->oom = 1;
-        return;
-    }
-    if ((size_t)n < sizeof small) {
-        es_strbuf_put(b, small, (size_t)n);
-        return;
-    }
-    es_strbuf_reserve(b, (size_t)n);
-    if (b->oom)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
 }
 
 char *es_strbuf_take(es_strbuf_t *b, size_t *len)

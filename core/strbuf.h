@@ -7,6 +7,7 @@
 #ifndef ES_STRBUF_H
 #define ES_STRBUF_H
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,7 @@ static inline void es_strbuf_put(es_strbuf_t *b, const char *p, size_t n)
 }
 
 void es_strbuf_printf(es_strbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void es_strbuf_vprintf(es_strbuf_t *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* The string (the caller frees it) and its length; NULL, with the buffer
  * freed, if memory ran out on the way. The buffer is empty afterwards. */

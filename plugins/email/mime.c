@@ -5,50 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-void es_mail_put(es_mail_buf_t *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = (b->len + n + 1) * 2 + 256;
-        char *ns = realloc(b->s, nc);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = nc;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
+void es_mail_put(es_mail_buf_t *b, const char *s, size_t n) { es_strbuf_put(b, s, n); }
 
-void es_mail_puts(es_mail_buf_t *b, const char *s) { es_mail_put(b, s, strlen(s)); }
+void es_mail_puts(es_mail_buf_t *b, const char *s) { es_strbuf_put(b, s, strlen(s)); }
 
 void es_mail_printf(es_mail_buf_t *b, const char *fmt, ...)
 {
-    char tmp[512];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    es_strbuf_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof tmp) {
-        es_mail_put(b, tmp, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->oom = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    es_mail_put(b, big, (size_t)n);
-    free(big);
 }
 
 /* ---- addresses --------------------------------------------------------- */

@@ -11,12 +11,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "strbuf.h"
+
 /* A growable byte buffer; `oom` sticks once an allocation failed. */
-typedef struct es_mail_buf {
-    char *s;
-    size_t len, cap;
-    int oom;
-} es_mail_buf_t;
+typedef es_strbuf_t es_mail_buf_t;
 
 void es_mail_put(es_mail_buf_t *b, const char *s, size_t n);
 void es_mail_puts(es_mail_buf_t *b, const char *s);

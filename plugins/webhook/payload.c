@@ -7,32 +7,13 @@
 #include <strings.h>
 #include <time.h>
 
+#include "strbuf.h"
+
 /* ---- small text helpers ------------------------------------------------ */
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-    int oom;
-} sb_t;
+typedef es_strbuf_t sb_t;
 
-static void sb_put(sb_t *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = (b->len + n + 1) * 2 + 64;
-        char *ns = realloc(b->s, nc);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = nc;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
+static void sb_put(sb_t *b, const char *s, size_t n) { es_strbuf_put(b, s, n); }
 
 static void sb_str(sb_t *b, const char *s) { sb_put(b, s, strlen(s)); }
 
