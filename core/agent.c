@@ -136,7 +136,6 @@ int es_agent_spool_full(es_agent_t *a)
     return 0;
 }
 
-static void maybe_resume(es_agent_t *a);
 
 /* Every 2 s: a faulty state DB is probed with a real write, rows another
  * process put in a spool (spool retry) are noticed, the spike detector
@@ -152,14 +151,17 @@ static void on_spool_timer(uv_timer_t *t)
         if (ok && es_state_commit(a->state) == 0) {
             a->spool_fault = 0;
             es_logf(ES_LOG_INFO, "state %s: writable again; resuming", a->cfg->state_dir);
-            maybe_resume(a);
+            es_agent_maybe_resume(a);
         } else {
             es_state_rollback(a->state);
         }
     }
     for (es_ctx_t *c = a->instances; c; c = c->next)
-        if (c->queue && c->phase == ES_PHASE_RUNNING)
+        if (c->queue && c->phase == ES_PHASE_RUNNING) {
             es_sink_queue_poll_spool(c->queue);
+            es_sink_queue_tick(c->queue, uv_now(a->loop));
+        }
+    es_agent_maybe_resume(a);
     /* Live streams close spike buckets by wall time (the detector decides
      * when the stream is live). */
     if (!a->once && !a->shutting_down && a->pipeline)
@@ -168,9 +170,9 @@ static void on_spool_timer(uv_timer_t *t)
 
 /* ---- records ---------------------------------------------------------- */
 
-static void maybe_resume(es_agent_t *a)
+void es_agent_maybe_resume(es_agent_t *a)
 {
-    if (a->in_flight > (uint64_t)a->cfg->queue_max_records / 2 || a->spool_fault)
+    if (a->in_flight > (uint64_t)a->cfg->queue_max_records / 2 || a->spool_fault || a->n_congested)
         return;
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue && es_sink_queue_over_limit(c->queue, 0.9))
@@ -198,7 +200,7 @@ void es_agent_record_done(es_agent_t *a, es_rec_t *rec)
             es_track_done(rec->track, rec->seq);
     }
     es_rec_free(rec);
-    maybe_resume(a);
+    es_agent_maybe_resume(a);
     es_agent_check_once(a);
 }
 
@@ -389,8 +391,12 @@ static void reap(es_agent_t *a)
                 a->spool_left += left;
             }
         }
-        es_log(c, ES_LOG_INFO, "stopped (%" PRIu64 " emitted, %" PRIu64 " delivered, %" PRIu64 " dead-lettered)",
-               c->n_emitted, c->n_delivered, c->n_dead);
+        if (c->icfg->kind == ES_KIND_SINK)
+            es_log(c, ES_LOG_INFO,
+                   "stopped (%" PRIu64 " delivered, %" PRIu64 " dead-lettered, %" PRIu64 " spilled to the spool)",
+                   c->n_delivered, c->n_dead, c->n_spilled);
+        else
+            es_log(c, ES_LOG_INFO, "stopped (%" PRIu64 " emitted)", c->n_emitted);
         a->gone_emitted += c->n_emitted;
         a->gone_bytes += c->progress_bytes;
         es_instance_free(c);

@@ -37,6 +37,7 @@ typedef struct es_agent {
     int txn_open;
     uint64_t txn_gen;        /* counts state transactions (spool rows carry it) */
     int spool_fault;         /* the state DB refused a write: sources pause */
+    unsigned n_congested;    /* sinks whose memory window is full while healthy */
     uv_timer_t spool_timer;  /* probes a faulty state DB, notices requeued rows */
     int64_t spool_left;      /* rows left in spools of stopped sinks (--once) */
     int64_t started_s;
@@ -89,6 +90,10 @@ int es_agent_accept(es_agent_t *a, es_rec_t *rec);
 /* Non-zero when sources must pause: the state DB is failing, or a sink's
  * spool is above spool.max_records or spool.max_bytes. */
 int es_agent_spool_full(es_agent_t *a);
+/* Resumes paused sources when nothing holds them back any more: memory
+ * below half of queue.max_records, the state DB writable, no sink
+ * congested (es_sink_queue_tick). */
+void es_agent_maybe_resume(es_agent_t *a);
 /* Non-zero when every source has finished its --once poll. */
 int es_agent_sources_idle(es_agent_t *a);
 /* A sink's queue emptied (a draining sink may now stop). */

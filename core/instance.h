@@ -70,6 +70,7 @@ struct es_ctx {
     size_t n_lists;
     uint64_t n_emitted, n_rejected, n_delivered, n_dead;
     uint64_t n_retried;            /* records whose batch a sink answered RETRY */
+    uint64_t n_spilled;            /* records that overflowed memory to the spool */
     /* HTTP requests this instance made through the core (metrics):
      * by status class 1xx..5xx, [0] for no response. */
     uint64_t n_http_class[6], n_http_ok, n_http_fail;

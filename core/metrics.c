@@ -118,6 +118,12 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
         if (c->icfg->kind == ES_KIND_SINK)
             bprintf(b, "earshot_sink_records_retried_total{instance=\"%s\"} %" PRIu64 "\n",
                     esc(c->icfg->name, e1, sizeof e1), c->n_retried);
+    HELP(b, "earshot_sink_records_spilled_total", "counter",
+         "Records that did not fit a sink's memory window and are read back from its spool.");
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->icfg->kind == ES_KIND_SINK)
+            bprintf(b, "earshot_sink_records_spilled_total{instance=\"%s\"} %" PRIu64 "\n",
+                    esc(c->icfg->name, e1, sizeof e1), c->n_spilled);
     HELP(b, "earshot_sink_records_dead_lettered_total", "counter", "Records dead-lettered by this run.");
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->icfg->kind == ES_KIND_SINK)

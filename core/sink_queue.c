@@ -47,9 +47,75 @@ struct es_sink_queue {
      * committed: only then may memory let go of them. */
     es_qitem_t *spill;
     size_t spill_n, spill_cap;
+    /* Flow control (es_sink_queue_tick): congested while the window is
+     * full and the sink healthy; spent once this episode held sources back
+     * long enough, until the window drains to half. */
+    int congested;
+    int congest_spent;
+    uint64_t congested_at;
 };
 
+/* How long a full but healthy sink may hold sources back before its
+ * records spill to the spool instead: long enough for a fast sink to
+ * absorb a burst (a file import), short enough that one slow sink (email
+ * at a few hundred a second) does not throttle the others for long. */
+#define ES_CONGESTION_MAX_MS 1000
+
 static void try_send(es_sink_queue_t *q);
+
+static void congestion_set(es_sink_queue_t *q, int on)
+{
+    es_agent_t *a = q->sink->agent;
+    if (on == q->congested)
+        return;
+    q->congested = on;
+    if (on) {
+        a->n_congested++;
+        q->congested_at = uv_now(a->loop);
+    } else {
+        a->n_congested--;
+    }
+}
+
+/* The window filled: hold sources back while the sink is healthy and not
+ * already spilling. */
+static void congestion_check(es_sink_queue_t *q)
+{
+    if (!q->congested && !q->congest_spent && !q->backing_off && !q->overflow && q->count >= q->mem_max)
+        congestion_set(q, 1);
+}
+
+/* The window drained: the episode is over. */
+static void congestion_relieve(es_sink_queue_t *q)
+{
+    if (q->count >= q->mem_max / 2 || q->overflow)
+        return;
+    q->congest_spent = 0;
+    if (q->congested) {
+        congestion_set(q, 0);
+        es_agent_maybe_resume(q->sink->agent);
+    }
+}
+
+/* Stop holding sources back for the rest of this episode (failing or slow
+ * sink): its records spill to the spool instead. */
+static void congestion_spend(es_sink_queue_t *q)
+{
+    q->congest_spent = 1;
+    if (q->congested) {
+        congestion_set(q, 0);
+        es_agent_maybe_resume(q->sink->agent);
+    }
+}
+
+void es_sink_queue_tick(es_sink_queue_t *q, uint64_t now_ms)
+{
+    if (q->congested && now_ms - q->congested_at >= ES_CONGESTION_MAX_MS) {
+        es_log(q->sink, ES_LOG_DEBUG, "slower than its sources for %u ms: spilling to the spool",
+               ES_CONGESTION_MAX_MS);
+        congestion_spend(q);
+    }
+}
 
 static void on_timer(uv_timer_t *t)
 {
@@ -100,6 +166,7 @@ void es_sink_queue_free(es_sink_queue_t *q)
     if (!q)
         return;
     es_sink_queue_release_all(q, 1);
+    congestion_set(q, 0);
     uv_timer_stop(&q->timer);
     uv_close((uv_handle_t *)&q->timer, on_closed);
 }
@@ -180,7 +247,11 @@ int es_sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t by
     if (sid > 0) {
         q->spool_n++;
         q->spool_bytes += bytes;
-        if (q->overflow || q->count >= q->mem_max) {
+        congestion_check(q);
+        /* Congested: sources are pausing; what they still emit (the rest
+         * of a chunk read) stays in memory, bounded by queue.max_records,
+         * rather than spill. */
+        if (q->overflow || (!q->congested && q->count >= q->mem_max)) {
             if (q->spill_n == q->spill_cap) {
                 size_t nc = q->spill_cap ? q->spill_cap * 2 : 64;
                 es_qitem_t *ns = realloc(q->spill, nc * sizeof *ns);
@@ -191,13 +262,16 @@ int es_sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t by
             }
             q->overflow = 1;
             q->spill[q->spill_n++] = it;
+            q->sink->n_spilled++;
             return 0;
         }
     }
 keep:;
     int rc = ring_push(q, it);
-    if (rc == 0)
+    if (rc == 0) {
+        congestion_check(q);
         try_send(q);
+    }
     return rc;
 }
 
@@ -486,10 +560,12 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
         q->backing_off = q->waiting = 1;
         uv_timer_stop(&q->timer);
         uv_timer_start(&q->timer, on_timer, delay, 0);
+        congestion_spend(q);
         return;
     }
     q->attempt = 0;
     try_send(q);
+    congestion_relieve(q);
     if (!q->in_flight && (!es_sink_queue_pending(q) || ctx->agent->shutting_down))
         es_agent_sink_idle(ctx->agent, ctx);
 }
@@ -524,7 +600,9 @@ void es_sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
     to->spool_bytes = from->spool_bytes - (inflight_bytes < from->spool_bytes ? inflight_bytes : from->spool_bytes);
     from->spool_n = inflight_rows;
     from->spool_bytes = inflight_bytes;
+    congestion_set(from, 0);
     try_send(to);
+    congestion_check(to);
 }
 
 size_t es_sink_queue_release_all(es_sink_queue_t *q, int abandoned)

@@ -30,6 +30,14 @@ int es_sink_queue_pending(const es_sink_queue_t *q);
 /* Non-zero when the spool holds at least fraction of spool.max_records or
  * spool.max_bytes. */
 int es_sink_queue_over_limit(const es_sink_queue_t *q, double fraction);
+/* Flow control. A healthy sink whose memory window fills is "congested":
+ * sources pause (es_backpressure) until it has drained to half, so a fast
+ * sink that merely lags a burst never pays for spilling records to the
+ * spool and reading them back. A sink that is failing (backing off), or
+ * that stays full for ES_CONGESTION_MAX_MS, stops holding sources back:
+ * its records spill to the spool and the other sinks keep flowing. Called
+ * by the agent's periodic timer with the loop time (ms). */
+void es_sink_queue_tick(es_sink_queue_t *q, uint64_t now_ms);
 int64_t es_sink_queue_spooled(const es_sink_queue_t *q);
 /* Moves queued (not in-flight) records to another queue (a reloaded sink
  * of the same name). */

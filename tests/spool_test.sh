@@ -179,6 +179,50 @@ is "$uniq" 20000 "after 6 SIGKILLs every one of 20000 records arrived"
 diag "records written $total, duplicates $((total - uniq)) (at-least-once to a file sink)"
 is "$(spooled out)" 0 "the spool is empty at the end"
 
+# Flow control: a healthy sink that lags a burst holds the source back
+# instead of spilling to the spool (no record read back); a slow one holds
+# it back for a second or so, then spills, and the fast sink keeps flowing.
+rm -rf "$T/state" "$T/fast.jsonl" "$T/slow.jsonl"
+gen "$T/burst.jsonl" 6000 b
+port=$(free_port)
+write_main "$T" "metrics_listen = 127.0.0.1:$port"
+cat > "$T/conf.d/10.conf" <<EOC
+[source in]
+plugin = jsonl
+path = $T/burst.jsonl
+interval = 1h
+
+[sink fast]
+plugin = jsonl
+path = $T/fast.jsonl
+
+[sink slow]
+plugin = testsink
+path = $T/slow.jsonl
+delay = 100ms
+batch.max = 10
+EOC
+"$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/logflow" &
+pid=$!
+t0=$(date +%s)
+wait_for 15 has_lines "$T/fast.jsonl" 6000
+took=$(( $(date +%s) - t0 ))
+is "$(lines "$T/fast.jsonl")" 6000 "the fast sink got all 6000 while the slow one lags"
+ok $([ "$took" -le 8 ] && echo 0 || echo 1) "within seconds, not at the slow sink's pace ($took s)"
+slow_n=$(lines "$T/slow.jsonl")
+ok $([ "$slow_n" -lt 3000 ] && echo 0 || echo 1) "the slow sink (100 records/s) had delivered only $slow_n"
+sleep 1.2 # the next once-a-second metrics render
+curl -sf "http://127.0.0.1:$port/metrics" > "$T/flow.metrics"
+like "$T/flow.metrics" '^earshot_sink_records_spilled_total\{instance="fast"\} 0$' \
+    "the fast sink never spilled: the source waited for it instead"
+like "$T/flow.metrics" '^earshot_sink_records_spilled_total\{instance="slow"\} [1-9][0-9]*$' \
+    "the slow sink's records spilled to its spool"
+like "$T/logflow" "sink slow: slower than its sources for 1000 ms: spilling to the spool" "and the log says why"
+kill -9 $pid; wait $pid 2>/dev/null
+is "$(( $(spooled slow) + $(lines "$T/slow.jsonl") ))" 6000 "what the slow sink has not delivered waits in its spool (SIGKILL)"
+is "$(spooled fast)" 0 "the fast sink's spool is empty"
+write_main "$T"
+
 # es_emit_acked: a source learns when each record is safe (spooled and
 # committed, or dropped as a duplicate), e.g. to ack a message queue.
 rm -rf "$T/state"

@@ -1,6 +1,7 @@
 /* Test-only sink: answers RETRY to the first `fail_first` batches, fails
  * records whose text contains `reject_text`, FAILs whole batches when
- * `fail_all` is set, and appends what it accepted to `path`. */
+ * `fail_all` is set, appends what it accepted to `path`, and answers each
+ * batch `delay` later (a slow but healthy sink). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +14,27 @@ static const es_config_key_t keys[] = {
     {"retry_after", ES_KEY_DURATION, "0", 0, "Retry-After hint with RETRY"},
     {"reject_text", ES_KEY_STRING, NULL, 0, "records whose text contains this are FAILed"},
     {"fail_all", ES_KEY_BOOL, "false", 0, "FAIL every batch"},
+    {"delay", ES_KEY_DURATION, "0", 0, "answer each batch this long after it arrives"},
     {NULL, 0, NULL, 0, NULL},
 };
 
 typedef struct {
     es_ctx_t *ctx;
     int64_t fail_left;
+    uv_timer_t timer; /* delay */
+    es_batch_t *pending;
 } st_t;
+
+static void write_now(st_t *s, es_batch_t *b);
+
+static void on_delay(uv_timer_t *t)
+{
+    st_t *s = t->data;
+    es_batch_t *b = s->pending;
+    s->pending = NULL;
+    if (b)
+        write_now(s, b);
+}
 
 static int t_init(es_ctx_t *ctx, void **state)
 {
@@ -28,6 +43,8 @@ static int t_init(es_ctx_t *ctx, void **state)
         return ES_ENOMEM;
     s->ctx = ctx;
     s->fail_left = es_config_int(ctx, "fail_first");
+    uv_timer_init(es_ctx_loop(ctx), &s->timer);
+    s->timer.data = s;
     *state = s;
     return 0;
 }
@@ -37,15 +54,27 @@ static int t_start(void *state) { (void)state; return 0; }
 static int t_write(void *state, es_batch_t *b)
 {
     st_t *s = state;
+    uint64_t delay = es_config_duration_ms(s->ctx, "delay");
+    if (delay) {
+        s->pending = b;
+        uv_timer_start(&s->timer, on_delay, delay, 0);
+        return 0;
+    }
+    write_now(s, b);
+    return 0;
+}
+
+static void write_now(st_t *s, es_batch_t *b)
+{
     if (es_config_bool(s->ctx, "fail_all")) {
         es_batch_done(s->ctx, b, ES_SINK_FAIL, 0, "fail_all is set");
-        return 0;
+        return;
     }
     if (s->fail_left > 0) {
         s->fail_left--;
         es_batch_done(s->ctx, b, ES_SINK_RETRY, es_config_duration_ms(s->ctx, "retry_after"),
                       "scripted retry");
-        return 0;
+        return;
     }
     const char *rej = es_config_str(s->ctx, "reject_text");
     const char *path = es_config_str(s->ctx, "path");
@@ -62,10 +91,28 @@ static int t_write(void *state, es_batch_t *b)
     if (f)
         fclose(f);
     es_batch_done(s->ctx, b, ES_SINK_OK, 0, NULL);
-    return 0;
 }
 
-static void t_stop(void *state) { es_stopped(((st_t *)state)->ctx); }
+static void on_closed(uv_handle_t *h)
+{
+    st_t *s = h->data;
+    es_stopped(s->ctx);
+}
+
+/* The batch still waiting for its delay is answered first: the core asks
+ * to stop only when none is in flight, or at the drain deadline. */
+static void t_stop(void *state)
+{
+    st_t *s = state;
+    uv_timer_stop(&s->timer);
+    if (s->pending) {
+        es_batch_t *b = s->pending;
+        s->pending = NULL;
+        es_batch_done(s->ctx, b, ES_SINK_RETRY, 0, "stopping");
+    }
+    uv_close((uv_handle_t *)&s->timer, on_closed);
+}
+
 static void t_destroy(void *state) { free(state); }
 
 const es_plugin_t earshot_sink = {
