@@ -474,6 +474,35 @@ static void t_persist(void)
     det_close(&d);
 }
 
+/* A spike too small to show in any one bucket (8 negatives where 2 are
+ * usual: p = 0.001 each, against a threshold of 3.5e-6) but plain over
+ * several: the window tests sum the buckets and alert on the third, when
+ * 24 against about 7 is improbable enough; two (16 against 4.3) are not. */
+static void t_window(void)
+{
+    det_t d;
+    wipe_db();
+    is_int(det_open(&d, "spike.warmup = 1h\nspike.early = false\n"), 0, "detector on a new DB");
+    steady(&d, 0, 96, 2, 20, NULL);
+    steady(&d, 96, 98, 8, 20, NULL);
+    steady(&d, 98, 100, 2, 20, NULL); /* closes 97 (grace: one bucket) */
+    is_int(json_array_size(d.sink.alerts), 0, "two buckets of 8 against 2: no alert");
+    det_close(&d);
+
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\nspike.early = false\n");
+    steady(&d, 0, 96, 2, 20, NULL);
+    steady(&d, 96, 99, 8, 20, NULL);
+    steady(&d, 99, 101, 2, 20, NULL); /* closes 98 and 99 */
+    is_int(json_array_size(d.sink.alerts), 1, "three buckets of 8 against 2: one alert");
+    is_str(ev(&d, 0), "spike_began", "spike_began");
+    is_int(geti(&d, 0, "bucket_start"), T0 + 98 * B, "raised in the third bucket");
+    is_int(geti(&d, 0, "window_buckets"), 3, "by the three-bucket window");
+    ok(json_real_value(json_object_get(json_array_get(d.sink.alerts, 0), "p_value")) < 3.5e-6,
+       "its p-value is under spike.p spread over a day's buckets");
+    det_close(&d);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -484,6 +513,7 @@ int main(void)
     t_words();
     t_config();
     t_alert();
+    t_window();
     t_clock();
     t_persist();
     wipe_db();

@@ -9,6 +9,8 @@
 #include "spike.h"
 
 #define ES_SPIKE_NO_IDX INT64_MIN
+/* Longest run of buckets tested together (see close_bucket). */
+#define ES_SPIKE_WINDOW 6
 
 typedef struct es_spike_bucket {
     int64_t idx; /* bucket index (start / bucket length), or ES_SPIKE_NO_IDX */
@@ -34,9 +36,13 @@ typedef struct es_spike_series {
     es_spike_base_t base;
     es_spike_bucket_t *ring;
     es_spike_episode_t ep;
-    /* The previous closed bucket, for the two-bucket window test. */
-    int64_t prev_idx, prev_neg;
-    double prev_exp;
+    /* The closed buckets just before the one being closed, newest first,
+     * for the window tests: prev_neg[0] is bucket prev_idx, prev_neg[1]
+     * the one before it..., prev_n of them, consecutive. */
+    int64_t prev_idx;
+    int prev_n;
+    int64_t prev_neg[ES_SPIKE_WINDOW - 1];
+    double prev_exp[ES_SPIKE_WINDOW - 1];
 } es_spike_series_t;
 
 struct es_spike {

@@ -58,6 +58,33 @@ static void episode_from(es_spike_episode_t *e, const json_t *o)
         *e = (es_spike_episode_t){1, st, last, b, c, pk, pki, mp};
 }
 
+/* The window history: "recent": [idx, [neg...], [expected...]], newest
+ * first; a state written before windows of more than two buckets has
+ * "prev": [idx, neg, expected]. */
+static void load_recent(es_spike_series_t *s, json_t *o)
+{
+    json_int_t pi, pn;
+    double pe;
+    json_t *negs, *exps;
+    s->prev_n = 0;
+    if (json_unpack(json_object_get(o, "recent"), "[I,o,o]", &pi, &negs, &exps) == 0 && json_is_array(negs) &&
+        json_is_array(exps)) {
+        size_t n = json_array_size(negs);
+        for (size_t k = 0; k < n && k < json_array_size(exps) && k < ES_SPIKE_WINDOW - 1; k++) {
+            json_t *a = json_array_get(negs, k), *b = json_array_get(exps, k);
+            if (!json_is_integer(a) || !json_is_number(b) || json_integer_value(a) < 0 || json_number_value(b) < 0)
+                break;
+            s->prev_neg[k] = json_integer_value(a);
+            s->prev_exp[k] = json_number_value(b);
+            s->prev_n = (int)k + 1;
+        }
+        if (s->prev_n)
+            s->prev_idx = pi;
+    } else if (json_unpack(json_object_get(o, "prev"), "[I,I,F]", &pi, &pn, &pe) == 0 && pn >= 0 && pe >= 0) {
+        s->prev_idx = pi, s->prev_neg[0] = pn, s->prev_exp[0] = pe, s->prev_n = 1;
+    }
+}
+
 static json_t *series_json(const es_spike_t *sp, const es_spike_series_t *s)
 {
     json_t *open = json_array();
@@ -66,9 +93,13 @@ static json_t *series_json(const es_spike_t *sp, const es_spike_series_t *s)
         if (b->idx != ES_SPIKE_NO_IDX && b->idx >= sp->next_close)
             json_array_append_new(open, json_pack("[I,i,i]", (json_int_t)b->idx, (int)b->neg, (int)b->tot));
     }
-    json_t *o = json_pack("{s:o,s:o,s:o,s:[I,I,f]}", "base", es_spike_base_to_json(&s->base), "episode",
-                          episode_json(&s->ep), "open", open, "prev", (json_int_t)s->prev_idx,
-                          (json_int_t)s->prev_neg, s->prev_exp);
+    json_t *negs = json_array(), *exps = json_array();
+    for (int k = 0; k < s->prev_n; k++) {
+        json_array_append_new(negs, json_integer(s->prev_neg[k]));
+        json_array_append_new(exps, json_real(s->prev_exp[k]));
+    }
+    json_t *o = json_pack("{s:o,s:o,s:o,s:[I,o,o]}", "base", es_spike_base_to_json(&s->base), "episode",
+                          episode_json(&s->ep), "open", open, "recent", (json_int_t)s->prev_idx, negs, exps);
     if (o && s->brand_series == s)
         json_object_set_new(o, "vocab", es_spike_vocab_to_json(&s->vocab, VOCAB_SAVED));
     return o;
@@ -211,10 +242,7 @@ int es_spike_store_load(es_spike_t *sp)
             if (s->brand_series == s)
                 es_spike_vocab_from_json(&s->vocab, json_object_get(o, "vocab"));
             load_open(sp, s, json_object_get(o, "open"));
-            json_int_t pi, pn;
-            double pe;
-            if (json_unpack(json_object_get(o, "prev"), "[I,I,F]", &pi, &pn, &pe) == 0 && pn >= 0 && pe >= 0)
-                s->prev_idx = pi, s->prev_neg = pn, s->prev_exp = pe;
+            load_recent(s, o);
             json_decref(o);
         }
         if (rc != SQLITE_DONE)
