@@ -32,7 +32,7 @@ static const char *const sql[Q_COUNT] = {
                    "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
                    "last_modified = excluded.last_modified",
     [Q_SP_ADD] = "INSERT INTO spool(sink, kind, record_id, record, bytes, enqueued_at)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'))",
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_SP_DEL] = "DELETE FROM spool WHERE id = ?1",
     [Q_SP_LOAD] = "SELECT id, kind, record, attempts FROM spool WHERE sink = ?1 AND id > ?2"
                   " ORDER BY id LIMIT ?3",
@@ -158,9 +158,17 @@ int es_state_open(const char *state_dir, es_state_t **out, char *err, size_t err
     }
     sqlite3_busy_timeout(st->db, 5000);
     /* WAL + NORMAL: a commit survives a process crash (SIGKILL); only an OS
-     * crash can lose the last transactions, which the sources re-read. */
+     * crash can lose the last transactions, which the sources re-read.
+     * The spool is a queue: rows are written at its tail and deleted at its
+     * head, so the same few pages change again and again. A 16 MiB page
+     * cache keeps them, and the spool index, in memory, and a 16 MiB WAL
+     * between checkpoints writes each back once instead of many times
+     * (together about a quarter of the pipeline's CPU in bench/twitter). */
     char *msg = NULL;
-    if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(st->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                     " PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=4000;",
+                     NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", st->path, msg ? msg : "cannot set WAL");
         sqlite3_free(msg);
         es_state_close(st);
@@ -331,6 +339,7 @@ int64_t es_state_spool_add(es_state_t *st, const char *sink, const char *kind, c
     bind_text(s, 3, record_id);
     sqlite3_bind_text(s, 4, json, (int)len, SQLITE_STATIC);
     sqlite3_bind_int64(s, 5, (int64_t)len);
+    sqlite3_bind_int64(s, 6, es_now_s()); /* strftime() per row cost more than the insert */
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
