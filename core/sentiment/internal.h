@@ -203,12 +203,30 @@ typedef struct es_tok {
     float boost;       /* booster scalar when wflags has ES_W_BOOST */
 } es_tok_t;
 
+/* Evidence for the language guess (lang.c): stop-word votes per profile
+ * and letters by script. */
+typedef struct es_lang_ev {
+    unsigned en, fr2, other; /* fr2: French evidence in halves */
+    size_t latin, foreign;
+} es_lang_ev_t;
+
+/* The profile mask of a lower-cased word (1 en, 2 fr, 4 other, 0 none).
+ * Reads 8 bytes at w whatever n is: w must have that much room. */
+unsigned es_lang_stop_mask(const char *w, size_t n);
+/* A non-ASCII letter (lower or upper case) seen in a word. */
+void es_lang_ev_letter(es_lang_ev_t *ev, uint32_t cp);
+/* ES_LANG_EN, ES_LANG_FR or ES_LANG_OTHER from the evidence. */
+int es_lang_decide(const es_lang_ev_t *ev);
+
 typedef struct es_scratch {
     es_tok_t *toks;
     size_t ntok, cap_tok;
     float *sent;       /* per-token valence, cap_tok entries */
     char *buf;         /* normalised token text */
     size_t buf_len, buf_cap;
+    /* Set while tokenising also gathers the language evidence of the
+     * words (the scorer's guess without a separate pass over the text). */
+    es_lang_ev_t *ev;
 } es_scratch_t;
 
 struct es_scorer;

@@ -1,6 +1,8 @@
 /*
  * Cheap language guess: stop-word hits per language, French accents, and
- * the share of non-Latin letters. A tweet has few words, so the profiles
+ * the share of non-Latin letters, gathered by the tokeniser from the words
+ * it lower-cases anyway (es_scratch_t.ev), so the guess costs no pass of
+ * its own over the text. A tweet has few words, so the profiles
  * are the most frequent function words plus the social words that are
  * unambiguous ("mdr", "lol"); words shared by several languages ("on",
  * "me", "a", "de") are left out.
@@ -206,37 +208,6 @@ static unsigned es_stop_mask(uint64_t key, const char *w, size_t n)
     }
 }
 
-/* ASCII classes for the detector's byte loop. */
-enum { ES_LC_OTHER = 0, ES_LC_LETTER = 1, ES_LC_SPACE = 2, ES_LC_APOS = 3 };
-static const uint8_t es_lang_cls[128] = {
-    ['\t'] = ES_LC_SPACE, ['\n'] = ES_LC_SPACE, ['\v'] = ES_LC_SPACE, ['\f'] = ES_LC_SPACE,
-    ['\r'] = ES_LC_SPACE, [' '] = ES_LC_SPACE, ['\''] = ES_LC_APOS,
-#define L(c) [c] = ES_LC_LETTER, [c - 32] = ES_LC_LETTER
-    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'),
-    L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'),
-    L('w'), L('x'), L('y'), L('z'),
-#undef L
-};
-
-/* What a byte adds to a word inside a run of ASCII letters: the letter in
- * lower case, the apostrophe, or 0 (the run ends; every byte >= 0x80). */
-static const unsigned char es_lang_run[256] = {
-    ['\''] = '\'',
-#define L(c) [c] = c, [c - 32] = c
-    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'),
-    L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'),
-    L('w'), L('x'), L('y'), L('z'),
-#undef L
-};
-
-typedef struct es_lang_acc {
-    unsigned en, fr2, other; /* fr2: French evidence in halves */
-    size_t latin, foreign;
-    size_t wn;
-    int too_long;
-    char w[32];
-} es_lang_acc_t;
-
 /* The first min(n, 8) bytes of w as a stop-table key. */
 static inline uint64_t es_stop_key(const char *w, size_t n)
 {
@@ -248,121 +219,32 @@ static inline uint64_t es_stop_key(const char *w, size_t n)
     return n >= 8 ? k : k & ((1ull << (8 * n)) - 1);
 }
 
-static inline void es_lang_flush(es_lang_acc_t *a)
+unsigned es_lang_stop_mask(const char *w, size_t n)
 {
-    if (!a->wn)
-        return;
-    if (!a->too_long) {
-        unsigned m = es_stop_mask(es_stop_key(a->w, a->wn), a->w, a->wn);
-        a->en += m & 1;
-        a->fr2 += m & 2; /* one word = two halves */
-        a->other += (m >> 2) & 1;
-    }
-    a->wn = 0;
-    a->too_long = 0;
+    return es_stop_mask(es_stop_key(w, n), w, n);
 }
 
-const char *es_lang_detect(const char *text, size_t len)
+void es_lang_ev_letter(es_lang_ev_t *ev, uint32_t cp)
 {
-    if (!text)
-        return "other";
-    const unsigned char *t = (const unsigned char *)text;
-    es_lang_acc_t a = {0};
-    int skip = 0;
-    /* One pass: letters (and apostrophes inside words) accumulate into w,
-     * anything else ends the word. URLs and @handles are skipped whole.
-     * ASCII bytes go through a class table, runs of ASCII letters through
-     * an inner loop; other code points are decoded. */
-    for (size_t i = 0; i < len;) {
-        unsigned c = t[i];
-        if (c < 0x80) {
-            unsigned k = es_lang_cls[c];
-            if (k == ES_LC_SPACE) {
-                i++;
-                skip = 0;
-                es_lang_flush(&a);
-                continue;
-            }
-            if (skip) {
-                i++;
-                continue;
-            }
-            if (k == ES_LC_LETTER || (k == ES_LC_APOS && a.wn > 0)) {
-                if (c == 'h' && a.wn == 0 && len - i >= 7 && memcmp(text + i, "http", 4) == 0) {
-                    skip = 1;
-                    i++;
-                    continue;
-                }
-                /* The run of ASCII letters and apostrophes from here (an
-                 * apostrophe here always follows a letter). Bytes past the
-                 * buffer wrap around: such a word is too long to be a stop
-                 * word and is never looked up. */
-                size_t j = i, wn = a.wn;
-                unsigned lc = es_lang_run[c];
-                do {
-                    a.w[wn & (sizeof a.w - 1)] = (char)lc;
-                    wn++;
-                    if (++j == len)
-                        break;
-                    lc = es_lang_run[t[j]];
-                } while (lc);
-                if (wn + 1 > sizeof a.w) {
-                    a.too_long = 1;
-                    wn = sizeof a.w - 1;
-                }
-                a.latin += j - i;
-                a.wn = wn;
-                i = j;
-            } else if (c == '@' && a.wn == 0) {
-                skip = 1;
-                i++;
-            } else {
-                es_lang_flush(&a);
-                i++;
-            }
-            continue;
-        }
-        size_t l;
-        uint32_t cp = es_utf8_decode_slow(t + i, len - i, &l);
-        i += l;
-        if (cp == 0x2019)
-            cp = '\'';
-        if (es_cp_is_space(cp)) {
-            skip = 0;
-            es_lang_flush(&a);
-            continue;
-        }
-        if (skip)
-            continue;
-        if (es_cp_is_letter(cp) || (cp == '\'' && a.wn > 0)) {
-            if (cp < 0x250)
-                a.latin++;
-            else
-                a.foreign++;
-            if (cp >= 0xE0 && cp <= 0xFF && cp != 0xF1 && cp != 0xE3 && cp != 0xF5 && cp != 0xE4 &&
-                cp != 0xF6 && cp != 0xFC && cp != 0xDF)
-                a.fr2++; /* é è ê à ç ù ...: not ñ ã õ ä ö ü ß */
-            char tmp[4];
-            size_t el = es_utf8_encode(es_cp_lower(cp), tmp);
-            if (a.wn + el < sizeof a.w) {
-                memcpy(a.w + a.wn, tmp, el);
-                a.wn += el;
-            } else {
-                a.too_long = 1;
-            }
-        } else {
-            es_lang_flush(&a);
-        }
-    }
-    es_lang_flush(&a);
-    if (a.latin == 0 && a.foreign == 0)
-        return "other";
-    if (a.foreign > a.latin)
-        return "other";
-    unsigned en2 = a.en * 2, other2 = a.other * 2;
-    if (a.fr2 > en2 && a.fr2 >= other2)
-        return "fr";
-    if (a.other > a.en && other2 > a.fr2)
-        return "other";
-    return "en";
+    if (cp < 0x250)
+        ev->latin++;
+    else
+        ev->foreign++;
+    if (cp >= 0xE0 && cp <= 0xFF && cp != 0xF1 && cp != 0xE3 && cp != 0xF5 && cp != 0xE4 && cp != 0xF6 &&
+        cp != 0xFC && cp != 0xDF)
+        ev->fr2++; /* é è ê à ç ù ...: not ñ ã õ ä ö ü ß */
+}
+
+int es_lang_decide(const es_lang_ev_t *ev)
+{
+    if (ev->latin == 0 && ev->foreign == 0)
+        return ES_LANG_OTHER;
+    if (ev->foreign > ev->latin)
+        return ES_LANG_OTHER;
+    unsigned en2 = ev->en * 2, other2 = ev->other * 2;
+    if (ev->fr2 > en2 && ev->fr2 >= other2)
+        return ES_LANG_FR;
+    if (ev->other > ev->en && other2 > ev->fr2)
+        return ES_LANG_OTHER;
+    return ES_LANG_EN;
 }

@@ -177,10 +177,8 @@ int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const ch
         return ES_EINVAL;
     if (!text)
         text = "";
-    int lang = lang_hint && lang_hint[0] ? es_lang_code(lang_hint)
-                                         : es_lang_code(es_lang_detect(text, len));
-    static const char *const names[] = {"en", "fr", "other"};
-    strcpy(lang_out, names[lang]);
+    int guess = !lang_hint || !lang_hint[0];
+    int lang = guess ? ES_LANG_EN : es_lang_code(lang_hint);
 
     es_tok_t toks_st[ES_STACK_TEXT + 2];
     float sent_st[ES_STACK_TEXT + 2];
@@ -193,6 +191,7 @@ int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const ch
         heap = malloc(nt * (sizeof(es_tok_t) + sizeof(float)) + nb);
         if (!heap) {
             *out = (es_sentiment_t){0, 0, 1, 0, "neutral"};
+            strcpy(lang_out, "other");
             return ES_ENOMEM;
         }
         sc.toks = heap;
@@ -202,7 +201,19 @@ int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const ch
         sc.buf_cap = nb;
     }
     unsigned excl, quest;
+    es_lang_ev_t ev = {0};
+    /* Without a hint, tokenise as English (most texts are) while gathering
+     * the language evidence from the same words; only a text that turns
+     * out French or other is tokenised again, for its language. One pass
+     * instead of a separate detector scan: about a fifth of the time per
+     * tweet (bench/sentiment). */
+    sc.ev = guess ? &ev : NULL;
     es_tokenize(s, lang, text, len, &sc, &excl, &quest);
+    sc.ev = NULL;
+    if (guess && (lang = es_lang_decide(&ev)) != ES_LANG_EN)
+        es_tokenize(s, lang, text, len, &sc, &excl, &quest);
+    static const char *const names[] = {"en", "fr", "other"};
+    strcpy(lang_out, names[lang]);
     es_vader_score(s, lang, &sc, excl, quest, out);
     free(heap);
     return 0;

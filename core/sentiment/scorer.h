@@ -50,12 +50,6 @@ void es_scorer_free(es_scorer_t *s);
 int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
                     es_sentiment_t *out, char lang_out[8]);
 
-/* Cheap language guess from stop-word hits, accents and script: returns the
- * static string "en", "fr" or "other". Latin-script text with no evidence
- * either way is "en"; text without Latin letters is "other". Any thread, no
- * allocation, never NULL. */
-const char *es_lang_detect(const char *text, size_t len);
-
 /* Bytes allocated by the scorer for its lexicons and tables (hash slots and
  * key storage), for the memory report. 0 for NULL. Any thread. */
 size_t es_scorer_memory(const es_scorer_t *s);

@@ -198,14 +198,15 @@ static size_t es_lower_into(es_scratch_t *sc, const char *raw, size_t n, int *up
                             uint32_t *hash)
 {
     char *out = sc->buf + sc->buf_len;
-    size_t o = 0;
+    size_t o = 0, letters = 0;
     unsigned cases = 0; /* 1: some upper case, 2: some lower case */
     uint32_t h = ES_HASH_INIT;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)raw[i];
         if (c < 0x80) {
-            unsigned char lc = es_ascii_lower[c];
-            cases |= es_ascii_case[c];
+            unsigned char lc = es_ascii_lower[c], cc = es_ascii_case[c];
+            cases |= cc;
+            letters += cc != 0;
             out[o++] = (char)lc;
             h = es_hash_step(h, lc);
             i++;
@@ -216,6 +217,8 @@ static size_t es_lower_into(es_scratch_t *sc, const char *raw, size_t n, int *up
         i += l;
         if (cp == 0x2019 || cp == 0x2018)
             cp = '\'';
+        if (sc->ev && es_cp_is_letter(cp))
+            es_lang_ev_letter(sc->ev, cp);
         cases |= (unsigned)es_cp_is_upper(cp) | (unsigned)es_cp_is_lower(cp) << 1;
         size_t w = es_utf8_encode(es_cp_lower(cp), out + o);
         /* An invalid byte read as Latin-1 may encode longer than it was:
@@ -232,6 +235,8 @@ static size_t es_lower_into(es_scratch_t *sc, const char *raw, size_t n, int *up
         *upper = cases == 1;
     if (hash)
         *hash = es_hash_final(h);
+    if (sc->ev)
+        sc->ev->latin += letters;
     sc->buf_len += o;
     return o;
 }
@@ -247,6 +252,14 @@ static void es_emit_word(const es_scorer_t *s, int lang, es_scratch_t *sc, const
         t->flags |= ES_TF_UPPER;
     if (hashtag)
         t->flags |= ES_TF_HASHTAG;
+    else if (sc->ev) {
+        /* A stop word votes for its language; parts of a split hashtag
+         * do not ("#loveit" is not an English "it"). */
+        unsigned m = es_lang_stop_mask(sc->buf + t->low_off, t->low_len);
+        sc->ev->en += m & 1;
+        sc->ev->fr2 += m & 2; /* one word = two halves */
+        sc->ev->other += (m >> 2) & 1;
+    }
     es_lookup(s, lang, t, sc->buf + t->low_off, t->low_len, h);
 }
 
@@ -354,8 +367,11 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
         es_lookup(s, lang, t, "ne", 2, es_hash("ne", 2));
         return;
     }
-    if (n < 2)
+    if (n < 2) {
+        if (sc->ev && n == 1 && (unsigned char)p[0] < 0x80 && es_ascii_case[(unsigned char)p[0]])
+            sc->ev->latin++; /* still a letter for the language guess */
         return; /* VADER drops one-character tokens ("I", "a", "-") */
+    }
     if (n <= 8 && es_emoticon_shape(p, n)) {
         char low[8];
         for (size_t i = 0; i < n; i++)
@@ -431,8 +447,17 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
                 return;
         }
     }
-    if ((ascii ? m : es_cp_count(b, m)) < 2)
+    if ((ascii ? m : es_cp_count(b, m)) < 2) {
+        if (sc->ev && !ascii) {
+            /* "à", "où"...: dropped like any one-letter word, but its
+             * accent is evidence for the language guess. */
+            size_t l;
+            uint32_t cp = es_utf8_decode((const unsigned char *)b, m, &l);
+            if (es_cp_is_letter(cp))
+                es_lang_ev_letter(sc->ev, cp);
+        }
         return;
+    }
     es_emit_word(s, lang, sc, b, m, hashtag);
 }
 
