@@ -4,14 +4,20 @@
 # directly (no dependency on the autotools build) and npm-installs the JS
 # port into bench/sentiment/node_modules (git-ignored) when missing.
 #
-#   bench/sentiment/run.sh [FILE] [SECONDS]
+#   bench/sentiment/run.sh [FILE] [SECONDS] [ROUNDS]
 # FILE defaults to $EARSHOT_SHARED_DATA/sentiment/tweets_GroundTruth.txt.
+# The two are measured alternately, ROUNDS times (default 5) for SECONDS each
+# (default 2): on a shared machine the speed drifts by tens of percent from
+# one second to the next, so one C run followed by one node run gives a
+# ratio that says more about the drift than about the code. Each round's
+# ratio is printed, then the median.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 data=${EARSHOT_SHARED_DATA:-$top/../shared/data}
 file=${1:-$data/sentiment/tweets_GroundTruth.txt}
-secs=${2:-3}
+secs=${2:-2}
+rounds=${3:-5}
 out=${BENCH_BUILD_DIR:-${TMPDIR:-/tmp}/earshot-bench-sentiment}
 [ -r "$file" ] || { echo "run.sh: $file not found (set EARSHOT_SHARED_DATA)" >&2; exit 1; }
 mkdir -p "$out"
@@ -45,4 +51,18 @@ fi
 js_out=$(node "$here/bench_vader.js" "$file" "$secs")
 echo "$js_out"
 js_us=$(echo "$js_out" | awk '/per text/ {print $3; exit}')
-awk -v c="$c_us" -v j="$js_us" 'BEGIN { printf "ratio: C is %.0fx faster than node vader-sentiment (%.3f us vs %.3f us per text)\n", j / c, c, j }'
+ratios="$c_us $js_us"
+r=2
+while [ "$r" -le "$rounds" ]; do
+    c_us=$("$out/bench" "$file" "$secs" | awk '/per text/ {print $3; exit}')
+    js_us=$(node "$here/bench_vader.js" "$file" "$secs" | awk '/per text/ {print $3; exit}')
+    ratios="$ratios
+$c_us $js_us"
+    r=$((r + 1))
+done
+echo "$ratios" | awk '{ printf "round %d: C %.3f us, node %.3f us per text: %.0fx\n", NR, $1, $2, $2 / $1 }'
+echo "$ratios" | awk '{ c[NR] = $1; j[NR] = $2; x[NR] = $2 / $1 }
+    function med(a, n,   i, k, t) {
+        for (i = 1; i <= n; i++) for (k = i + 1; k <= n; k++) if (a[k] < a[i]) { t = a[i]; a[i] = a[k]; a[k] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    END { n = NR; printf "ratio: C is %.0fx faster than node vader-sentiment (median of %d alternating rounds; C %.3f us, node %.3f us per text, medians)\n", med(x, n), n, med(c, n), med(j, n) }'

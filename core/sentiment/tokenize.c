@@ -56,8 +56,8 @@ static int es_has_run3(const char *w, size_t n)
 /* Looks w (hash h) up in the lexicon and the function-word table of lang;
  * 1 if either knows it. With own set, w is the token's own text and the
  * longest multi-word entry it starts is noted for es_phrases(). */
-static int es_lookup_exact(const es_scorer_t *s, int lang, es_tok_t *t, const char *w, size_t n,
-                           uint32_t h, int own)
+static inline __attribute__((always_inline)) int es_lookup_exact(const es_scorer_t *s, int lang, es_tok_t *t,
+                                                                 const char *w, size_t n, uint32_t h, int own)
 {
     int hit = 0;
     const es_lex_slot_t *sl = es_lex_get_h(&s->lex[lang], h, w, n);
@@ -128,8 +128,8 @@ found:
 }
 
 /* w is the token's own text, h its es_hash(). */
-static void es_lookup(const es_scorer_t *s, int lang, es_tok_t *t, const char *w, size_t n,
-                      uint32_t h)
+static inline __attribute__((always_inline)) void es_lookup(const es_scorer_t *s, int lang, es_tok_t *t,
+                                                            const char *w, size_t n, uint32_t h)
 {
     if (lang == ES_LANG_OTHER || n > ES_WORD_MAX)
         return;
@@ -194,8 +194,8 @@ static const unsigned char es_ascii_case[128] = {
 /* Appends the lower-cased form of raw to the scratch text, folding the
  * typographic apostrophe; sets *upper to Python's isupper() of raw and
  * *hash to es_hash() of the text written. */
-static size_t es_lower_into(es_scratch_t *sc, const char *raw, size_t n, int *upper,
-                            uint32_t *hash)
+static inline __attribute__((always_inline)) size_t es_lower_into(es_scratch_t *sc, const char *raw,
+                                                                  size_t n, int *upper, uint32_t *hash)
 {
     char *out = sc->buf + sc->buf_len;
     size_t o = 0, letters = 0;
@@ -206,7 +206,7 @@ static size_t es_lower_into(es_scratch_t *sc, const char *raw, size_t n, int *up
         if (c < 0x80) {
             unsigned char lc = es_ascii_lower[c], cc = es_ascii_case[c];
             cases |= cc;
-            letters += cc != 0;
+            letters += (cc + 1u) >> 1; /* 1 upper, 2 lower: both one letter */
             out[o++] = (char)lc;
             h = es_hash_step(h, lc);
             i++;
@@ -241,8 +241,9 @@ static size_t es_lower_into(es_scratch_t *sc, const char *raw, size_t n, int *up
     return o;
 }
 
-static void es_emit_word(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *raw,
-                         size_t n, int hashtag)
+static inline __attribute__((always_inline)) void es_emit_word_inl(const es_scorer_t *s, int lang,
+                                                                   es_scratch_t *sc, const char *raw,
+                                                                   size_t n, int hashtag)
 {
     es_tok_t *t = es_tok_new(sc, ES_TK_WORD);
     int upper;
@@ -261,6 +262,14 @@ static void es_emit_word(const es_scorer_t *s, int lang, es_scratch_t *sc, const
         sc->ev->other += (m >> 2) & 1;
     }
     es_lookup(s, lang, t, sc->buf + t->low_off, t->low_len, h);
+}
+
+/* Out of line for the rare callers (hashtag parts); es_piece_words, which
+ * emits nearly every word, inlines the body. */
+static void es_emit_word(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *raw, size_t n,
+                         int hashtag)
+{
+    es_emit_word_inl(s, lang, sc, raw, n, hashtag);
 }
 
 static int es_known(const es_scorer_t *s, int lang, const char *w, size_t n)
@@ -340,10 +349,10 @@ static int es_emoticon_shape(const char *p, size_t n)
             return 0;
         if (es_cp_is_punct(c))
             punct = 1;
-        else if ((c | 32) >= 'a' && (c | 32) <= 'z')
-            letters++;
+        else if ((c | 32) >= 'a' && (c | 32) <= 'z' && ++letters > 2)
+            return 0; /* most pieces are words: they leave here */
     }
-    return punct && letters <= 2;
+    return punct;
 }
 
 static size_t es_cp_count(const char *p, size_t n)
@@ -458,7 +467,7 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
         }
         return;
     }
-    es_emit_word(s, lang, sc, b, m, hashtag);
+    es_emit_word_inl(s, lang, sc, b, m, hashtag);
 }
 
 static int es_starts_ci(const char *p, size_t n, const char *pre)
@@ -612,11 +621,18 @@ static void es_phrases(const es_scorer_t *s, int lang, es_scratch_t *sc)
     sc->ntok = o;
 }
 
-/* ASCII white space and the punctuation VADER counts. */
-enum { ES_AC_SPACE = 1, ES_AC_EXCL = 2, ES_AC_QUEST = 3 };
-static const unsigned char es_ascii_cls[128] = {
+/* Byte classes for the chunk scan: ASCII white space, the punctuation
+ * VADER counts, and every byte >= 0x80 (decoded: it may start a space).
+ * One table look-up per byte, and ordinary bytes need nothing else. */
+enum { ES_AC_SPACE = 1, ES_AC_EXCL = 2, ES_AC_QUEST = 3, ES_AC_HIGH = 4 };
+static const unsigned char es_ascii_cls[256] = {
     ['\t'] = ES_AC_SPACE, ['\n'] = ES_AC_SPACE, ['\v'] = ES_AC_SPACE, ['\f'] = ES_AC_SPACE,
     ['\r'] = ES_AC_SPACE, [' '] = ES_AC_SPACE, ['!'] = ES_AC_EXCL, ['?'] = ES_AC_QUEST,
+#define H4(b) [b] = ES_AC_HIGH, [b + 1] = ES_AC_HIGH, [b + 2] = ES_AC_HIGH, [b + 3] = ES_AC_HIGH
+#define H16(b) H4(b), H4(b + 4), H4(b + 8), H4(b + 12)
+    H16(0x80), H16(0x90), H16(0xA0), H16(0xB0), H16(0xC0), H16(0xD0), H16(0xE0), H16(0xF0),
+#undef H16
+#undef H4
 };
 
 void es_tokenize(const es_scorer_t *s, int lang, const char *text, size_t len,
@@ -641,22 +657,26 @@ void es_tokenize(const es_scorer_t *s, int lang, const char *text, size_t len,
         size_t start = i;
         int ascii = 1;
         while (i < len) {
-            unsigned c = u[i];
-            if (c < 0x80) {
-                unsigned k = es_ascii_cls[c];
-                if (k) {
-                    if (k == ES_AC_SPACE)
-                        break;
-                    ex += k == ES_AC_EXCL;
-                    qu += k == ES_AC_QUEST;
-                }
-                i++;
-            } else {
+            /* The run of ordinary bytes: the common case, kept tight. */
+            const unsigned char *q = u + i, *end = u + len;
+            while (q < end && !es_ascii_cls[*q])
+                q++;
+            i = (size_t)(q - u);
+            if (i == len)
+                break;
+            unsigned k = es_ascii_cls[*q];
+            if (k == ES_AC_SPACE)
+                break;
+            if (k == ES_AC_HIGH) {
                 if (es_cp_is_space(es_utf8_decode_slow(u + i, len - i, &l)))
                     break;
                 ascii = 0;
                 i += l;
+                continue;
             }
+            ex += k == ES_AC_EXCL;
+            qu += k == ES_AC_QUEST;
+            i++;
         }
         es_chunk(s, lang, sc, text + start, i - start, ascii);
     }
