@@ -30,7 +30,8 @@ typedef struct es_lex_slot {
     uint32_t key_off; /* into keys */
     uint16_t key_len;
     uint8_t flags;
-    uint8_t head_words; /* with ES_W_HEAD: longest entry starting here, words */
+    uint8_t head_words : 5; /* with ES_W_HEAD: longest entry starting here, words */
+    uint8_t stop : 3;       /* language-guess profiles of a stop word: 1 en, 2 fr, 4 other */
     float valence;
 } es_lex_slot_t;
 
@@ -49,6 +50,9 @@ size_t es_lex_memory(const es_lex_t *t);
  * valence, overriding an earlier one. A key with spaces also marks its first
  * word ES_W_HEAD. Load time only. 0 or ES_ENOMEM. */
 int es_lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float valence);
+/* Marks key (creating it) as a stop word of the language-guess profiles
+ * in mask. Load time only. 0 or ES_ENOMEM. */
+int es_lex_put_stop(es_lex_t *t, const char *key, size_t len, unsigned mask);
 /* The slot of key, or NULL. */
 const es_lex_slot_t *es_lex_get(const es_lex_t *t, const char *key, size_t len);
 /* The same with the key's es_hash() already computed (every table hashes
@@ -199,6 +203,7 @@ typedef struct es_tok {
     uint8_t wflags;    /* function-word flags (ES_W_*) */
     uint16_t flags;    /* ES_TF_* */
     uint8_t head_words; /* longest multi-word entry its own text starts */
+    uint8_t stop;      /* stop-word profiles of its own text (es_lex_slot_t) */
     float val;         /* lexicon valence when ES_TF_HAS_VAL */
     float boost;       /* booster scalar when wflags has ES_W_BOOST */
 } es_tok_t;
@@ -210,9 +215,10 @@ typedef struct es_lang_ev {
     size_t latin, foreign;
 } es_lang_ev_t;
 
-/* The profile mask of a lower-cased word (1 en, 2 fr, 4 other, 0 none).
- * Reads 8 bytes at w whatever n is: w must have that much room. */
-unsigned es_lang_stop_mask(const char *w, size_t n);
+/* Adds the stop words of the three profiles to t (the English function
+ * words: every token is looked up there anyway while the guess is made,
+ * so the vote costs no look-up of its own). 0 or ES_ENOMEM. */
+int es_lang_stops_load(es_lex_t *t);
 /* A non-ASCII letter (lower or upper case) seen in a word. */
 void es_lang_ev_letter(es_lang_ev_t *ev, uint32_t cp);
 /* ES_LANG_EN, ES_LANG_FR or ES_LANG_OTHER from the evidence. */

@@ -95,6 +95,7 @@ static es_lex_slot_t *es_lex_upsert(es_lex_t *t, const char *key, size_t len)
     sl->key_len = (uint16_t)len;
     sl->flags = 0;
     sl->head_words = 0;
+    sl->stop = 0;
     sl->valence = 0;
     t->keys_len += len;
     t->count++;
@@ -119,8 +120,17 @@ int es_lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float va
             return ES_ENOMEM;
         head->flags |= ES_W_HEAD;
         if (words > head->head_words)
-            head->head_words = (uint8_t)(words > 255 ? 255 : words);
+            head->head_words = (uint8_t)(words > 31 ? 31 : words);
     }
+    return 0;
+}
+
+int es_lex_put_stop(es_lex_t *t, const char *key, size_t len, unsigned mask)
+{
+    es_lex_slot_t *sl = es_lex_upsert(t, key, len);
+    if (!sl)
+        return ES_ENOMEM;
+    sl->stop |= mask & 7;
     return 0;
 }
 

@@ -120,6 +120,8 @@ int es_scorer_load(es_scorer_t **out, const es_scorer_opts_t *opts, char *err, s
     if (rc == 0)
         rc = es_load_rules(&s->words[ES_LANG_FR], &s->lex[ES_LANG_FR], es_rules_fr_words,
                            es_rules_fr_idioms);
+    if (rc == 0)
+        rc = es_lang_stops_load(&s->words[ES_LANG_EN]);
     /* The admin file comes last so that it overrides everything, idioms
      * included. */
     if (rc == 0 && opts->extra_lexicon)

@@ -81,6 +81,8 @@ static inline __attribute__((always_inline)) int es_lookup_exact(const es_scorer
             t->flags |= ES_TF_WORDHEAD;
         if (own && ws->head_words > t->head_words)
             t->head_words = ws->head_words;
+        if (own)
+            t->stop = ws->stop;
         if (t->wflags)
             hit = 1;
     }
@@ -253,15 +255,16 @@ static inline __attribute__((always_inline)) void es_emit_word_inl(const es_scor
         t->flags |= ES_TF_UPPER;
     if (hashtag)
         t->flags |= ES_TF_HASHTAG;
-    else if (sc->ev) {
-        /* A stop word votes for its language; parts of a split hashtag
-         * do not ("#loveit" is not an English "it"). */
-        unsigned m = es_lang_stop_mask(sc->buf + t->low_off, t->low_len);
+    es_lookup(s, lang, t, sc->buf + t->low_off, t->low_len, h);
+    if (sc->ev && !hashtag) {
+        /* A stop word votes for its language (the English function-word
+         * look-up found its profiles); parts of a split hashtag do not
+         * ("#loveit" is not an English "it"). */
+        unsigned m = t->stop;
         sc->ev->en += m & 1;
         sc->ev->fr2 += m & 2; /* one word = two halves */
         sc->ev->other += (m >> 2) & 1;
     }
-    es_lookup(s, lang, t, sc->buf + t->low_off, t->low_len, h);
 }
 
 /* Out of line for the rare callers (hashtag parts); es_piece_words, which
