@@ -42,6 +42,7 @@ const es_config_key_t es_main_keys[] = {
     {"inventory", ES_KEY_STRING, NULL, 0, "CSV file of the brand's official accounts (reloaded when it changes)"},
     {"reconcile_interval", ES_KEY_DURATION, "0", 0, "send account reconciliation findings to sinks this often (0: never)"},
     {"reconcile_window", ES_KEY_DURATION, "90d", 0, "window of those findings (as accounts reconcile --since)"},
+    {"sentiment.enabled", ES_KEY_BOOL, "true", 0, "score mentions (false: records carry \"sentiment\": null, match.label matches nothing, no spike alerts)"},
     {"sentiment.extra_lexicon", ES_KEY_STRING, NULL, 0, "file of word<TAB>valence overrides"},
     {"sentiment.pos_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or above this is positive"},
     {"sentiment.neg_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or below minus this is negative"},
@@ -694,6 +695,9 @@ static void apply_main(parse_ctx_t *pc)
     if (lk && es_log_level_parse(lk->value, &cfg->log_level) < 0)
         es_diag_add(pc->diag, lk->file, lk->line,
                     "log_level: expected error, warn, info or debug, got '%s'", lk->value);
+    cfg->sentiment_enabled = 1;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "sentiment.enabled"), "sentiment.enabled", &v) > 0)
+        cfg->sentiment_enabled = v.b;
     if (typed(pc->diag, es_main_keys, main_get(pc, "sentiment.pos_threshold"), "sentiment.pos_threshold", &v) > 0)
         cfg->sentiment_pos = v.d;
     if (typed(pc->diag, es_main_keys, main_get(pc, "sentiment.neg_threshold"), "sentiment.neg_threshold", &v) > 0)

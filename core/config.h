@@ -82,6 +82,7 @@ typedef struct es_config {
     es_log_level_t log_level;
     char *inventory;    /* NULL: none */
     uint64_t reconcile_interval_ms, reconcile_window_ms;
+    int sentiment_enabled;
     char *sentiment_extra_lexicon;
     double sentiment_pos, sentiment_neg;
     uint64_t dedupe_max_age_ms;

@@ -16,6 +16,8 @@ struct es_sentiment_stage {
 int es_sentiment_stage_new(const es_config_t *cfg, es_sentiment_stage_t **out, es_diag_t *diag)
 {
     *out = NULL;
+    if (!cfg->sentiment_enabled)
+        return 0; /* no stage: records pass unscored */
     es_sentiment_stage_t *s = calloc(1, sizeof *s);
     if (!s)
         return ES_ENOMEM;
@@ -46,6 +48,8 @@ void es_sentiment_stage_free(es_sentiment_stage_t *s)
 
 int es_sentiment_stage_apply(es_sentiment_stage_t *s, es_rec_t *rec)
 {
+    if (!s)
+        return 0; /* sentiment.enabled = false */
     es_mention_t *m = &rec->m;
     const char *text = m->text && *m->text ? m->text : m->title ? m->title : "";
     char lang[8];

@@ -54,7 +54,9 @@ void es_inventory_free(es_inventory_t *inv);
 int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_event);
 size_t es_inventory_size(const es_inventory_t *inv);
 
-/* sentiment: scores text into m.sentiment and fills m.lang when unset. */
+/* sentiment: scores text into m.sentiment and fills m.lang when unset.
+ * With sentiment.enabled = false, _new sets *out to NULL and _apply(NULL)
+ * does nothing. */
 typedef struct es_sentiment_stage es_sentiment_stage_t;
 int es_sentiment_stage_new(const es_config_t *cfg, es_sentiment_stage_t **out, es_diag_t *diag);
 void es_sentiment_stage_free(es_sentiment_stage_t *s);

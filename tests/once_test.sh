@@ -85,4 +85,12 @@ printf '[source in]\nplugin = jsonl\npath = %s/nope.jsonl\n' "$T" > "$T/conf.d/1
 "$EARSHOT" run -c "$T/earshot.conf" --once 2> "$T/log5"
 is $? 0 "a missing input file does not fail the run"
 like "$T/log5" "nope.jsonl: No such file or directory" "the missing file is named"
+# sentiment.enabled = false: records pass unscored (an archiving pipeline).
+rm -rf "$T/state" "$T/out.jsonl"
+write_main "$T" "sentiment.enabled = false"
+printf '[source in]\nplugin = jsonl\npath = %s\n' "$src" > "$T/conf.d/10-in.conf"
+"$EARSHOT" run -c "$T/earshot.conf" --once 2> "$T/log6"
+is $? 0 "run with sentiment.enabled = false exits 0"
+is "$(lines "$T/out.jsonl")" 5 "every good line delivered"
+is "$(grep -c '"sentiment":null' "$T/out.jsonl")" 5 "each with \"sentiment\": null"
 done_testing

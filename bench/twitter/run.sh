@@ -1,9 +1,10 @@
 #!/bin/sh
 # Imports a generated Twitter export with `earshot run --once` (twitter
-# source -> pipeline with sentiment -> jsonl sink to /dev/null) and prints
-# tweets/s, microseconds per tweet and peak RSS; then the source's own cost
-# without the pipeline (scan, UTF-8 check, parse, mapping). A benchmark,
-# not a test: it prints figures and exits 0.
+# source -> pipeline -> jsonl sink to /dev/null), once with the sentiment
+# stage and once with sentiment.enabled = false, and prints tweets/s,
+# microseconds per tweet and peak RSS; then the source's own cost without
+# the pipeline (scan, UTF-8 check, parse, mapping). A benchmark, not a
+# test: it prints figures and exits 0.
 #
 # usage: bench/twitter/run.sh [FORMAT=v2] [COUNT=200000]
 #   FORMAT: ytd (archive tweets.js), v1, v2 (raw responses), v2flat
@@ -51,21 +52,27 @@ printf '[source tw]\nplugin = twitter\nfiles = %s\n' "$file" > "$tmp/conf.d/10-t
 printf '[sink out]\nplugin = jsonl\npath = /dev/null\n' > "$tmp/conf.d/20-out.conf"
 
 echo "twitter bench: $fmt, $count tweets, $(python3 -c "print(round($size / 1048576, 1))") MiB"
-python3 - "$EARSHOT" "$tmp/earshot.conf" "$count" <<'PY'
+pipeline() { # pipeline LABEL: one `earshot run --once` over the file, fresh state
+    rm -rf "$tmp/state"
+    python3 - "$EARSHOT" "$tmp/earshot.conf" "$count" "$1" <<'PY'
 import resource, subprocess, sys, time
-exe, conf, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+exe, conf, n, label = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 t0 = time.monotonic()
 rc = subprocess.call([exe, "run", "-c", conf, "--once"])
 wall = time.monotonic() - t0
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = ru.ru_utime + ru.ru_stime
-print("pipeline (source -> stages with sentiment -> spool -> jsonl sink, /dev/null), exit %d" % rc)
+print("pipeline %s (source -> stages -> spool -> jsonl sink, /dev/null), exit %d" % (label, rc))
 print("  wall             : %.2f s" % wall)
 print("  cpu (user+sys)   : %.2f s" % cpu)
 print("  tweets/s         : %.0f (wall), %.0f (per cpu second)" % (n / wall, n / cpu))
 print("  us/tweet         : %.2f (cpu)" % (cpu * 1e6 / n))
 print("  peak RSS         : %.1f MiB" % (ru.ru_maxrss / 1024.0))
 PY
+}
+pipeline "with sentiment"
+echo "sentiment.enabled = false" >> "$tmp/earshot.conf"
+pipeline "without sentiment"
 
 # The source alone, built from the plugin's sources against the core library.
 if [ -f "$build/libescore.a" ] && cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$top/core" -I"$top/plugins/twitter" \
