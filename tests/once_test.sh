@@ -88,9 +88,10 @@ like "$T/log5" "nope.jsonl: No such file or directory" "the missing file is name
 # sentiment.enabled = false: records pass unscored (an archiving pipeline).
 rm -rf "$T/state" "$T/out.jsonl"
 write_main "$T" "sentiment.enabled = false"
-printf '[source in]\nplugin = jsonl\npath = %s\n' "$src" > "$T/conf.d/10-in.conf"
+printf '{"id":"s%d","network":"n","text":"I love it, great service"}\n' 1 2 3 > "$T/plain.jsonl"
+printf '[source in]\nplugin = jsonl\npath = %s/plain.jsonl\n' "$T" > "$T/conf.d/10-in.conf"
 "$EARSHOT" run -c "$T/earshot.conf" --once 2> "$T/log6"
 is $? 0 "run with sentiment.enabled = false exits 0"
-is "$(lines "$T/out.jsonl")" 5 "every good line delivered"
-is "$(grep -c '"sentiment":null' "$T/out.jsonl")" 5 "each with \"sentiment\": null"
+is "$(lines "$T/out.jsonl")" 3 "every line delivered"
+is "$(grep -c '"sentiment":null' "$T/out.jsonl")" 3 "each with \"sentiment\": null, however positive its text"
 done_testing
