@@ -255,6 +255,15 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
 void es_batch_fail_record(es_ctx_t *ctx, es_batch_t *batch, size_t index,
                           const char *error);
 
+/* Marks one record of a batch as taken by the receiver, for sinks that send
+ * a batch in several requests or messages (webhook chunks, one mail per
+ * record). Whatever status es_batch_done() then gives, that record counts
+ * as delivered: it leaves the spool at once, and a RETRY re-sends only the
+ * records not marked, so a receiver never gets one twice because its
+ * neighbours failed. Call before es_batch_done(), on the loop thread. An
+ * index out of range, or of a record already failed, is ignored. */
+void es_batch_delivered(es_ctx_t *ctx, es_batch_t *batch, size_t index);
+
 /* ---- checkpoints ------------------------------------------------------- */
 
 /* A per-instance key/value store persisted in the state database.

@@ -27,6 +27,7 @@ struct es_sink_queue {
     es_batch_t batch;
     const es_record_t **batch_recs;
     char **fail_msgs; /* per-record FAIL reasons from es_batch_fail_record */
+    unsigned char *delivered; /* per record: es_batch_delivered */
     size_t batch_n;
     int in_flight;
     int completing;    /* inside es_batch_done: releasing records must not send */
@@ -158,6 +159,7 @@ static void on_closed(uv_handle_t *h)
     free(q->spill);
     free(q->batch_recs);
     free(q->fail_msgs);
+    free(q->delivered);
     free(q);
 }
 
@@ -402,11 +404,14 @@ static void send_batch(es_sink_queue_t *q)
     size_t n = q->count < (size_t)s->icfg->batch_max ? q->count : (size_t)s->icfg->batch_max;
     const es_record_t **recs = realloc(q->batch_recs, n * sizeof *recs);
     char **msgs = realloc(q->fail_msgs, n * sizeof *msgs);
+    unsigned char *dlv = realloc(q->delivered, n);
     if (recs)
         q->batch_recs = recs;
     if (msgs)
         q->fail_msgs = msgs;
-    if (!recs || !msgs) {
+    if (dlv)
+        q->delivered = dlv;
+    if (!recs || !msgs || !dlv) {
         /* Out of memory: try again shortly rather than drop anything. */
         q->waiting = 1;
         uv_timer_start(&q->timer, on_timer, 1000, 0);
@@ -416,6 +421,7 @@ static void send_batch(es_sink_queue_t *q)
         recs[i] = &at(q, i)->rec->pub;
         msgs[i] = NULL;
     }
+    memset(dlv, 0, n);
     q->due = 0;
     q->batch_n = n;
     q->batch.records = recs;
@@ -471,6 +477,14 @@ void es_batch_fail_record(es_ctx_t *ctx, es_batch_t *batch, size_t index, const 
     q->fail_msgs[index] = es_strdup(error ? error : "rejected by sink");
 }
 
+void es_batch_delivered(es_ctx_t *ctx, es_batch_t *batch, size_t index)
+{
+    es_sink_queue_t *q = ctx->queue;
+    if (!q || batch != &q->batch || index >= q->batch_n || q->fail_msgs[index])
+        return;
+    q->delivered[index] = 1;
+}
+
 static uint64_t backoff_ms(const es_instance_cfg_t *ic, unsigned attempt)
 {
     /* Full jitter (AWS architecture blog): uniform in [0, min(cap, base *
@@ -513,11 +527,16 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
     if (st)
         es_agent_state_txn(ctx->agent); /* one transaction for the dequeue */
     /* Pass 1: dead letters, spool rows and counts. A record is retried
-     * when the batch is retried and it was not failed on its own. */
-    size_t kept = 0, dead = 0;
+     * when the batch is retried and it was neither failed nor taken by the
+     * receiver on its own. */
+    size_t kept = 0, dead = 0, early = 0;
     for (size_t i = 0; i < n; i++) {
         es_rec_t *rec = items[i].rec;
-        if (q->fail_msgs[i] || give_up) {
+        if (q->delivered[i] && !q->fail_msgs[i]) {
+            unspool(q, &items[i]);
+            ctx->n_delivered++;
+            early += status != ES_SINK_OK;
+        } else if (q->fail_msgs[i] || give_up) {
             const char *why = q->fail_msgs[i] ? q->fail_msgs[i] : error ? error : "sink failed";
             es_agent_dead_letter(ctx->agent, ctx, rec, why, q->attempt);
             /* A dead letter that could not be stored stays in the spool. */
@@ -534,7 +553,7 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
             ctx->n_delivered++;
         }
     }
-#define RETRIED(i) (status == ES_SINK_RETRY && !give_up && !q->fail_msgs[i])
+#define RETRIED(i) (status == ES_SINK_RETRY && !give_up && !q->fail_msgs[i] && !q->delivered[i])
     /* Pass 2: survivors of a RETRY keep their place at the head, in order. */
     for (size_t i = n; i-- > 0;)
         if (RETRIED(i) && ring_unshift(q, items[i]) < 0)
@@ -553,6 +572,9 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
     if (give_up || dead)
         es_log(ctx, ES_LOG_ERROR, "%zu record(s) dead-lettered after %u attempt(s): %s", dead,
                q->attempt, error ? error : "sink failed");
+    if (early)
+        es_log(ctx, ES_LOG_DEBUG, "attempt %u: %zu record(s) taken by the receiver before the batch's answer, not resent",
+               q->attempt, early);
     if (kept) {
         uint64_t delay = retry_after_ms ? retry_after_ms : backoff_ms(ic, q->attempt);
         es_log(ctx, ES_LOG_WARN, "batch of %zu: retry %u/%" PRId64 " in %" PRIu64 " ms: %s", n,

@@ -153,7 +153,7 @@ retry.initial = 50ms"
 is "$rc" 0 "500 on the 2nd request: run exits 0"
 tcheck "500 mid-batch: the record accepted before is not sent again" /fail-nth/2/500 \
     '[r["status"] for r in reqs] == [200, 500, 200, 200] and ids(ok200) == ["twitter:t:1", "twitter:t:2", "forum:t:3"]'
-like "$log" "1 record already accepted, not resent" "the skip is logged"
+like "$log" "attempt 1: 1 record\(s\) taken by the receiver before the batch.s answer, not resent" "the accepted record leaves the batch (core delivered mark)"
 
 # ---- 404: FAIL, dead letters -------------------------------------------
 run gone "url = $base/status/404"

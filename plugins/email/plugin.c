@@ -41,11 +41,6 @@ static const es_config_key_t email_keys[] = {
     {NULL, 0, NULL, 0, NULL},
 };
 
-typedef struct {
-    const es_record_t *rec;
-    uint64_t hash;
-} es_em_sent_t;
-
 typedef struct es_email es_email_t;
 
 /* One trip to the thread pool: the messages of one batch. */
@@ -78,8 +73,6 @@ struct es_email {
     time_t period_start;
     void *curl;            /* kept between jobs: the connection is reused */
     es_em_job_t *job;      /* in flight */
-    es_em_sent_t *sent;    /* each: accepted before a RETRY */
-    size_t n_sent, cap_sent;
 };
 
 /* ---- config ------------------------------------------------------------ */
@@ -112,7 +105,6 @@ static void email_free(es_email_t *em)
         es_mail_addr_free(&em->to[i]);
     free(em->to);
     free(em->rcpt);
-    free(em->sent);
     es_smtp_close(&em->curl);
     free(em);
 }
@@ -241,32 +233,6 @@ static void email_destroy(void *state)
     email_free(state);
 }
 
-/* ---- records already accepted (mode each) ------------------------------ */
-
-static uint64_t record_hash(const es_record_t *r)
-{
-    size_t len = 0;
-    const char *j = es_record_json(r, &len);
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; j && i < len; i++)
-        h = (h ^ (unsigned char)j[i]) * 1099511628211ULL;
-    return h;
-}
-
-
-static void remember_sent(es_email_t *em, const es_record_t *r)
-{
-    if (em->n_sent == em->cap_sent) {
-        size_t nc = em->cap_sent ? em->cap_sent * 2 : 32;
-        es_em_sent_t *ns = realloc(em->sent, nc * sizeof *ns);
-        if (!ns)
-            return; /* worst case: that record is mailed twice */
-        em->sent = ns;
-        em->cap_sent = nc;
-    }
-    em->sent[em->n_sent++] = (es_em_sent_t){r, record_hash(r)};
-}
-
 /* ---- jobs -------------------------------------------------------------- */
 
 static void job_free(es_em_job_t *j)
@@ -367,8 +333,8 @@ static void on_after_work(uv_work_t *w, int status)
         const es_smtp_result_t *r = &j->res[i];
         if (r->outcome == ES_SMTP_SENT) {
             n_sent++;
-            if (j->index[i] != SIZE_MAX)
-                remember_sent(em, b->records[j->index[i]]);
+            if (j->index[i] != SIZE_MAX) /* a RETRY of the rest does not mail it again */
+                es_batch_delivered(em->ctx, b, j->index[i]);
         } else if (r->outcome == ES_SMTP_PERMANENT) {
             n_failed++;
             fail_why = r->error;
@@ -394,26 +360,13 @@ static void on_after_work(uv_work_t *w, int status)
         em->next_due_ms = uv_now(es_ctx_loop(em->ctx)) + em->interval_ms;
         em->period_start = time(NULL);
     }
-    /* What was accepted is skipped when this batch comes back, unless the
-     * core gives up on it now (the memory would then dangle). */
-    if (st != ES_SINK_RETRY || (int64_t)b->attempt >= em->max_attempts)
-        em->n_sent = 0;
     job_free(j);
     es_batch_done(em->ctx, b, st, 0, st == ES_SINK_OK ? NULL : why);
 }
 
 static int compose_each(es_email_t *em, es_em_job_t *j, es_batch_t *b)
 {
-    /* Retried records keep their order at the head of the batch, and the
-     * accepted ones were remembered in send order: one merge pass. */
-    size_t skipped = 0, k = 0;
     for (size_t i = 0; i < b->count; i++) {
-        const es_record_t *r = b->records[i];
-        if (k < em->n_sent && em->sent[k].rec == r && em->sent[k].hash == record_hash(r)) {
-            k++;
-            skipped++;
-            continue;
-        }
         json_t *o = record_object(b->records[i]);
         es_mail_text_t t;
         int rc = o ? es_mail_compose_one(o, em->prefix, &t) : ES_ENOMEM;
@@ -425,9 +378,6 @@ static int compose_each(es_email_t *em, es_em_job_t *j, es_batch_t *b)
         if (rc)
             return rc;
     }
-    if (skipped)
-        es_log(em->ctx, ES_LOG_DEBUG, "attempt %u: %zu record%s already mailed, not resent",
-               b->attempt, skipped, skipped == 1 ? "" : "s");
     return 0;
 }
 
@@ -477,7 +427,6 @@ static int email_write(void *state, es_batch_t *batch)
     }
     if (j->n == 0) {
         job_free(j);
-        em->n_sent = 0;
         es_batch_done(em->ctx, batch, ES_SINK_OK, 0, NULL);
         return 0;
     }

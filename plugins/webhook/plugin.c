@@ -5,9 +5,9 @@
  * the server's Retry-After), FAIL on other statuses.
  *
  * A core batch may take several requests (batch_max records each). Requests
- * go one after the other; when one must be retried, the records already
- * accepted by the receiver are remembered so the retried batch does not
- * send them twice.
+ * go one after the other; each record a request got accepted is marked
+ * delivered (es_batch_delivered), so when a later one must be retried the
+ * core re-sends only the rest.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -40,13 +40,6 @@ static const es_config_key_t webhook_keys[] = {
     {NULL, 0, NULL, 0, NULL},
 };
 
-/* A record the receiver accepted during an attempt that ended in RETRY;
- * the hash guards against a freed record's address being reused. */
-typedef struct {
-    const es_record_t *rec;
-    uint64_t hash;
-} es_wh_sent_t;
-
 typedef struct es_wh {
     es_ctx_t *ctx;
     const char *url;
@@ -60,19 +53,16 @@ typedef struct es_wh {
     char **headers;    /* "Name: value", user's */
     size_t n_headers;
     int user_content_type;
-    int64_t max_attempts;
     int config_error;  /* set by the header visitor */
 
     /* The batch in flight. */
     es_batch_t *batch;
-    size_t *todo;      /* indexes still to send, in order */
-    size_t n_todo, cap_todo, next;
+    size_t next;       /* first record not yet sent */
+    size_t cap_failed;
     size_t chunk_n;    /* records in the request in flight */
     unsigned char *failed; /* per index: refused with FAIL */
     size_t n_failed;
     char *fail_reason;
-    es_wh_sent_t *sent;
-    size_t n_sent, cap_sent;
     uint64_t n_requests;
 } es_wh_t;
 
@@ -171,10 +161,8 @@ static void wh_free(es_wh_t *w)
         free(w->headers[i]);
     free(w->headers);
     es_wh_template_free(w->tpl);
-    free(w->todo);
     free(w->failed);
     free(w->fail_reason);
-    free(w->sent);
     free(w);
 }
 
@@ -186,7 +174,6 @@ static int wh_init(es_ctx_t *ctx, void **state)
     w->ctx = ctx;
     w->url = es_config_str(ctx, "url");
     w->timeout_ms = es_config_duration_ms(ctx, "timeout");
-    w->max_attempts = es_config_int(ctx, "retry.max_attempts");
     const char *fmt = es_config_str(ctx, "format");
     const char *tpl = es_config_str(ctx, "template");
     int64_t bm = es_config_int(ctx, "batch_max");
@@ -280,31 +267,6 @@ static void wh_destroy(void *state)
 
 /* ---- delivery ---------------------------------------------------------- */
 
-static uint64_t record_hash(const es_record_t *r)
-{
-    size_t len = 0;
-    const char *j = es_record_json(r, &len);
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; j && i < len; i++)
-        h = (h ^ (unsigned char)j[i]) * 1099511628211ULL;
-    return h;
-}
-
-
-static int remember_sent(es_wh_t *w, const es_record_t *r)
-{
-    if (w->n_sent == w->cap_sent) {
-        size_t nc = w->cap_sent ? w->cap_sent * 2 : 64;
-        es_wh_sent_t *ns = realloc(w->sent, nc * sizeof *ns);
-        if (!ns)
-            return ES_ENOMEM;
-        w->sent = ns;
-        w->cap_sent = nc;
-    }
-    w->sent[w->n_sent++] = (es_wh_sent_t){r, record_hash(r)};
-    return 0;
-}
-
 static void finish(es_wh_t *w, es_sink_status_t status, uint64_t retry_after_ms, const char *why)
 {
     es_batch_t *b = w->batch;
@@ -312,10 +274,6 @@ static void finish(es_wh_t *w, es_sink_status_t status, uint64_t retry_after_ms,
     for (size_t i = 0; i < b->count; i++)
         if (w->failed[i])
             es_batch_fail_record(w->ctx, b, i, w->fail_reason);
-    /* What the receiver took is skipped when this batch comes back, unless
-     * the core is about to give up on it (then the memory would dangle). */
-    if (status != ES_SINK_RETRY || (int64_t)b->attempt >= w->max_attempts)
-        w->n_sent = 0;
     free(w->fail_reason);
     w->fail_reason = NULL;
     es_batch_done(w->ctx, b, status, retry_after_ms, why);
@@ -358,10 +316,7 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *r, void *arg)
     long st = r->status;
     if (st >= 200 && st < 300) {
         for (size_t i = 0; i < n; i++)
-            if (remember_sent(w, w->batch->records[w->todo[first + i]]) < 0) {
-                finish(w, ES_SINK_RETRY, 0, "out of memory");
-                return;
-            }
+            es_batch_delivered(w->ctx, w->batch, first + i);
         w->next += n;
         es_log(w->ctx, ES_LOG_DEBUG, "POST %s: %ld, %zu record%s", w->shown, st, n,
                n == 1 ? "" : "s");
@@ -386,7 +341,7 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *r, void *arg)
     }
     es_log(w->ctx, ES_LOG_ERROR, "%s", msg);
     for (size_t i = 0; i < n; i++)
-        w->failed[w->todo[first + i]] = 1;
+        w->failed[first + i] = 1;
     w->n_failed += n;
     if (!w->fail_reason)
         w->fail_reason = strdup(msg);
@@ -397,23 +352,15 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *r, void *arg)
 static void send_next(es_wh_t *w)
 {
     es_batch_t *b = w->batch;
-    if (w->next >= w->n_todo) {
+    if (w->next >= b->count) {
         finish(w, ES_SINK_OK, 0, NULL);
         return;
     }
-    size_t n = w->n_todo - w->next;
+    size_t n = b->count - w->next;
     if (n > w->batch_max)
         n = w->batch_max;
-    const es_record_t **recs = malloc(n * sizeof *recs);
-    if (!recs) {
-        finish(w, ES_SINK_RETRY, 0, "out of memory");
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        recs[i] = b->records[w->todo[w->next + i]];
     size_t len = 0;
-    char *body = es_wh_payload(w->format, w->tpl, recs, n, w->batch_max == 1, &len);
-    free(recs);
+    char *body = es_wh_payload(w->format, w->tpl, b->records + w->next, n, w->batch_max == 1, &len);
     if (!body) {
         finish(w, ES_SINK_RETRY, 0, "cannot build the request body (out of memory?)");
         return;
@@ -464,36 +411,16 @@ static void send_next(es_wh_t *w)
 static int wh_write(void *state, es_batch_t *batch)
 {
     es_wh_t *w = state;
-    if (batch->count > w->cap_todo) {
-        size_t *nt = realloc(w->todo, batch->count * sizeof *nt);
-        if (!nt)
-            return ES_ENOMEM;
-        w->todo = nt;
+    if (batch->count > w->cap_failed) {
         unsigned char *nf = realloc(w->failed, batch->count);
         if (!nf)
             return ES_ENOMEM;
         w->failed = nf;
-        w->cap_todo = batch->count;
+        w->cap_failed = batch->count;
     }
     memset(w->failed, 0, batch->count);
     w->n_failed = 0;
-    w->n_todo = w->next = 0;
-    /* A retried batch keeps its records in order at the head, and the
-     * accepted ones were remembered in send order: one merge pass finds
-     * them. Anything unexpected is simply sent again (at least once). */
-    size_t skipped = 0, j = 0;
-    for (size_t i = 0; i < batch->count; i++) {
-        const es_record_t *r = batch->records[i];
-        if (j < w->n_sent && w->sent[j].rec == r && w->sent[j].hash == record_hash(r)) {
-            j++;
-            skipped++;
-        } else {
-            w->todo[w->n_todo++] = i;
-        }
-    }
-    if (skipped)
-        es_log(w->ctx, ES_LOG_DEBUG, "attempt %u: %zu record%s already accepted, not resent",
-               batch->attempt, skipped, skipped == 1 ? "" : "s");
+    w->next = 0;
     w->batch = batch;
     send_next(w);
     return 0;
