@@ -28,6 +28,7 @@
 #include "pipeline.h"
 #include "reconcile.h"
 #include "sink_queue.h"
+#include "state_lock.h"
 #include "util.h"
 
 #define DRAIN_MS 10000
@@ -774,6 +775,13 @@ int es_agent_run(const es_run_opts_t *opts)
     a.once = opts->once;
     char err[1024];
     int exit_code = 0;
+    int lock_fd = -1;
+    /* After daemonize(): the lock and the pid in it are the daemon's. */
+    if ((rc = es_state_lock(cfg->state_dir, &lock_fd, err, sizeof err)) < 0) {
+        es_logf(ES_LOG_ERROR, "%s", err);
+        exit_code = 1;
+        goto out_loop;
+    }
     if ((rc = es_state_open(cfg->state_dir, &a.state, err, sizeof err)) < 0) {
         es_logf(ES_LOG_ERROR, "%s", err);
         exit_code = 1;
@@ -868,6 +876,7 @@ int es_agent_run(const es_run_opts_t *opts)
     es_pipeline_free(a.pipeline);
 out_loop:
     es_state_close(a.state);
+    es_state_unlock(lock_fd);
     if (uv_loop_close(&loop) != 0) {
         /* A handle left open is a bug; run once more to let it close. */
         uv_run(&loop, UV_RUN_NOWAIT);

@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "config_value.h"
 #include "log.h"
+#include "state_lock.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -248,7 +249,21 @@ int es_cmd_spool(int argc, char **argv)
     if (!st)
         return 1;
     sqlite3 *db = es_state_db(st);
+    /* A running agent holds a window of each spool in memory and would
+     * still deliver records dropped from under it: drop only while no
+     * agent runs, and keep one from starting meanwhile. (retry is safe:
+     * a running agent notices requeued rows.) */
+    int lock_fd = -1;
+    char err[1024];
+    if (is_drop && es_state_lock(cfg->state_dir, &lock_fd, err, sizeof err) < 0) {
+        fprintf(stderr, "earshot spool drop: %s; stop it first (records it holds in memory would still be "
+                        "delivered)\n", err);
+        es_state_close(st);
+        es_config_free(cfg);
+        return 1;
+    }
     int rc = is_status ? status(db, cfg, as_json) : is_retry ? retry(db, args[0]) : drop(db, args[0], before);
+    es_state_unlock(lock_fd);
     es_state_close(st);
     es_config_free(cfg);
     return rc;

@@ -86,25 +86,6 @@ struct es_state {
 const char *es_state_errmsg(es_state_t *st) { return sqlite3_errmsg(st->db); }
 sqlite3 *es_state_db(es_state_t *st) { return st->db; }
 
-static int mkdir_p(const char *dir)
-{
-    char *p = es_strdup(dir);
-    if (!p)
-        return -1;
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = '\0';
-            if (mkdir(p, 0750) < 0 && errno != EEXIST) {
-                free(p);
-                return -1;
-            }
-            *s = '/';
-        }
-    int rc = mkdir(p, 0750) < 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
-}
-
 static int migrate(es_state_t *st, char *err, size_t errlen)
 {
     sqlite3_stmt *s;
@@ -142,7 +123,7 @@ static int migrate(es_state_t *st, char *err, size_t errlen)
 int es_state_open(const char *state_dir, es_state_t **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (mkdir_p(state_dir) < 0) {
+    if (es_mkdir_p(state_dir, 0750) < 0) {
         snprintf(err, errlen, "%s: cannot create state directory: %s", state_dir, strerror(errno));
         return ES_EIO;
     }

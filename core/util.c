@@ -1,11 +1,13 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "plugin.h"
 
@@ -123,4 +125,23 @@ void es_strv_free(char **v, size_t n)
     for (size_t i = 0; i < n; i++)
         free(v[i]);
     free(v);
+}
+
+int es_mkdir_p(const char *dir, unsigned mode)
+{
+    char *p = es_strdup(dir);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = '\0';
+            if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST) {
+                free(p);
+                return -1;
+            }
+            *s = '/';
+        }
+    int rc = mkdir(p, (mode_t)mode) < 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
 }

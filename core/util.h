@@ -19,6 +19,9 @@ char *es_trim(char *s);
 uint64_t es_now_ms(void);
 /* Wall-clock seconds. */
 int64_t es_now_s(void);
+/* mkdir -p: creates dir and its missing parents with mode. 0, or -1 with
+ * errno set. */
+int es_mkdir_p(const char *dir, unsigned mode);
 /* Uniform random in [0, n) from a per-call seeded xorshift; good enough for
  * jitter, never for secrets. */
 uint64_t es_rand_below(uint64_t n);

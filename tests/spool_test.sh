@@ -223,6 +223,38 @@ is "$(( $(spooled slow) + $(lines "$T/slow.jsonl") ))" 6000 "what the slow sink 
 is "$(spooled fast)" 0 "the fast sink's spool is empty"
 write_main "$T"
 
+# One agent per state directory: a second run is refused while the first
+# holds the lock; so is spool drop (the agent would still deliver what it
+# holds in memory); SIGKILL leaves no stale lock.
+rm -rf "$T/state"
+cat > "$T/conf.d/10.conf" <<EOC
+[source gen]
+plugin = testsrc
+count = 5
+
+[sink down]
+plugin = testsink
+fail_first = 100000
+retry.initial = 50ms
+retry.max_attempts = 100000
+EOC
+"$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/loglock1" &
+pid=$!
+wait_for 10 sh -c "[ \"\$(sqlite3 '$T/state/state.db' \"select count(*) from spool where sink='down'\" 2>/dev/null)\" = 5 ]"
+is "$(cat "$T/state/earshot.pid")" "$pid" "the agent's pid is in STATE_DIR/earshot.pid"
+"$EARSHOT" run --once -c "$T/earshot.conf" 2> "$T/loglock2"
+is $? 1 "a second agent on the same state directory exits 1"
+like "$T/loglock2" "state directory .*/state is in use by another earshot \(pid $pid\): one agent per state directory" \
+    "and says which process holds it"
+"$EARSHOT" spool drop -c "$T/earshot.conf" down --before now > "$T/droplock.out" 2> "$T/droplock.err"
+is $? 1 "spool drop is refused while the agent runs"
+like "$T/droplock.err" "in use by another earshot \(pid $pid\).*stop it first" "with the reason"
+is "$(spooled down)" 5 "nothing was dropped"
+kill -9 $pid; wait $pid 2>/dev/null
+"$EARSHOT" spool drop -c "$T/earshot.conf" down --before now > "$T/droplock.out" 2>&1
+is $? 0 "after SIGKILL the lock is gone: spool drop works"
+is "$(spooled down)" 0 "and dropped the 5 records"
+
 # es_emit_acked: a source learns when each record is safe (spooled and
 # committed, or dropped as a duplicate), e.g. to ack a message queue.
 rm -rf "$T/state"

@@ -1,0 +1,25 @@
+/*
+ * One agent per state directory. Two `earshot run` (or a run and an
+ * import) on the same spool and checkpoints would both deliver what they
+ * hold and move each other's checkpoints; the second one is refused. The
+ * lock is flock() on STATE_DIR/earshot.pid, which holds the agent's pid: the
+ * kernel releases it when the process dies, SIGKILL included, so a crash
+ * never leaves a stale lock behind.
+ */
+#ifndef ES_STATE_LOCK_H
+#define ES_STATE_LOCK_H
+
+#include <stddef.h>
+
+/* Takes the lock of state_dir (created if needed) for this process and
+ * writes its pid; *fd keeps it until es_state_unlock() or exit. Returns 0,
+ * ES_EAGAIN when another process holds it (err names its pid), or ES_EIO
+ * (err says why). */
+int es_state_lock(const char *state_dir, int *fd, char *err, size_t errlen);
+void es_state_unlock(int fd);
+
+/* The pid of the process holding state_dir's lock, 0 when none does, or
+ * -1 when that cannot be told (no such directory counts as none). */
+long es_state_lock_holder(const char *state_dir);
+
+#endif
