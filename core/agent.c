@@ -28,6 +28,7 @@
 #include "pipeline.h"
 #include "reconcile.h"
 #include "sink_queue.h"
+#include "state_ckpt.h"
 #include "state_lock.h"
 #include "util.h"
 
@@ -787,6 +788,8 @@ int es_agent_run(const es_run_opts_t *opts)
         exit_code = 1;
         goto out_loop;
     }
+    if (es_state_ckpt_start(a.state, &loop, &a.ckpt) < 0)
+        es_logf(ES_LOG_WARN, "state: checkpoints stay on the loop thread (out of memory)");
     if ((rc = es_http_new(&loop, a.state, (long)cfg->http_per_host, &a.http)) < 0 ||
         (rc = es_pipeline_new(&a, cfg, &a.pipeline, &diag)) < 0 || diag.count) {
         for (size_t i = 0; i < diag.count; i++)
@@ -875,6 +878,11 @@ int es_agent_run(const es_run_opts_t *opts)
         exit_code = 1;
     es_pipeline_free(a.pipeline);
 out_loop:
+    if (a.ckpt) {
+        unsigned long on_loop, bg = es_state_ckpt_count(a.ckpt, &on_loop);
+        es_logf(ES_LOG_DEBUG, "state: %lu checkpoint(s) on the thread pool, %lu on the loop thread", bg, on_loop);
+    }
+    es_state_ckpt_stop(a.ckpt);
     es_state_close(a.state);
     es_state_unlock(lock_fd);
     if (uv_loop_close(&loop) != 0) {

@@ -19,6 +19,7 @@ typedef struct es_agent {
     uv_loop_t *loop;
     es_config_t *cfg;
     es_state_t *state;
+    struct es_state_ckpt *ckpt; /* WAL checkpoints on the thread pool */
     es_http_t *http;
     struct es_pipeline *pipeline;
     es_ctx_t *instances; /* running, stopping and draining */

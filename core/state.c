@@ -85,6 +85,7 @@ struct es_state {
 
 const char *es_state_errmsg(es_state_t *st) { return sqlite3_errmsg(st->db); }
 sqlite3 *es_state_db(es_state_t *st) { return st->db; }
+const char *es_state_path(const es_state_t *st) { return st->path; }
 
 static int migrate(es_state_t *st, char *err, size_t errlen)
 {

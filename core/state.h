@@ -16,6 +16,8 @@ typedef struct es_state es_state_t;
  * the path in err. */
 int es_state_open(const char *state_dir, es_state_t **out, char *err, size_t errlen);
 void es_state_close(es_state_t *st);
+/* The database file's path. */
+const char *es_state_path(const es_state_t *st);
 
 /* Groups writes: everything between begin and commit is one transaction. */
 int es_state_begin(es_state_t *st);

@@ -255,6 +255,26 @@ kill -9 $pid; wait $pid 2>/dev/null
 is $? 0 "after SIGKILL the lock is gone: spool drop works"
 is "$(spooled down)" 0 "and dropped the 5 records"
 
+# WAL checkpoints run on the thread pool, not in the loop's commits: a run
+# that writes well over the 16 MiB WAL limit does them there, and every
+# record arrives.
+rm -rf "$T/state" "$T/ck.jsonl"
+gen "$T/ck_in.jsonl" 30000 ck
+cat > "$T/conf.d/10.conf" <<EOC
+[source in]
+plugin = jsonl
+path = $T/ck_in.jsonl
+
+[sink out]
+plugin = jsonl
+path = $T/ck.jsonl
+EOC
+"$EARSHOT" run --once -c "$T/earshot.conf" 2> "$T/logck"
+is $? 0 "30000 records through the state DB, --once exits 0"
+is "$(lines "$T/ck.jsonl")" 30000 "all delivered"
+like "$T/logck" "state: [1-9][0-9]* checkpoint\(s\) on the thread pool, 0 on the loop thread" \
+    "the WAL was checkpointed on the thread pool only"
+
 # es_emit_acked: a source learns when each record is safe (spooled and
 # committed, or dropped as a duplicate), e.g. to ack a message queue.
 rm -rf "$T/state"
