@@ -77,6 +77,7 @@ extra_sources() {
     twitter) echo plugins/twitter/scan.c plugins/twitter/tweet.c plugins/twitter/tjson.c ;;
     discourse) echo plugins/forum/item.c plugins/forum/discourse.c ;;
     reddit) echo plugins/forum/item.c plugins/forum/reddit.c ;;
+    jsonl) echo plugins/jsonl/line.c ;;
     esac
 }
 include_dirs() {
@@ -84,6 +85,7 @@ include_dirs() {
     rss) echo "-I$srcdir/plugins/rss" ;;
     twitter) echo "-I$srcdir/plugins/twitter" ;;
     discourse | reddit) echo "-I$srcdir/plugins/forum" ;;
+    jsonl) echo "-I$srcdir/plugins/jsonl" ;;
     esac
 }
 

@@ -17,9 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "line.h"
 #include "plugin.h"
-#include "timeparse.h"
-#include "utf8.h"
 
 #define CHUNK (256 * 1024)
 
@@ -69,16 +68,16 @@ static void on_timer_closed(uv_handle_t *h)
 
 /* ---- one line -> one mention ------------------------------------------- */
 
-static const char *str_field(json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static void bad_line(src_t *s, const char *file, uint64_t line, const char *what)
 {
     s->n_bad++;
     es_log(s->ctx, ES_LOG_WARN, "%s:%" PRIu64 ": %s; line skipped", file, line, what);
+}
+
+static void emit_line(void *arg, const es_mention_t *m)
+{
+    src_t *s = arg;
+    es_emit(s->ctx, m);
 }
 
 static void handle_line(src_t *s, const char *file, uint64_t line, const char *p, size_t n)
@@ -88,76 +87,9 @@ static void handle_line(src_t *s, const char *file, uint64_t line, const char *p
     if (n == 0)
         return;
     s->n_lines++;
-    /* jansson refuses invalid UTF-8 outright; archives in the wild carry
-     * Latin-1 bytes, so repair first (U+FFFD) and keep the mention. */
-    char *fixed = NULL;
-    if (!es_utf8_is_valid(p, n)) {
-        if (!(fixed = es_utf8_sanitize(p, n, NULL)))
-            return;
-        p = fixed;
-        n = strlen(fixed);
-    }
-    json_error_t err;
-    json_t *o = json_loadb(p, n, JSON_REJECT_DUPLICATES, &err);
-    free(fixed);
-    if (!o) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", err.column, err.text);
-        bad_line(s, file, line, msg);
-        return;
-    }
-    if (!json_is_object(o)) {
-        bad_line(s, file, line, "not a JSON object");
-        json_decref(o);
-        return;
-    }
-    es_mention_t m;
-    memset(&m, 0, sizeof m);
-    char idbuf[32];
-    json_t *id = json_object_get(o, "id");
-    if (json_is_integer(id)) {
-        snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
-        m.id = idbuf;
-    } else {
-        m.id = str_field(o, "id");
-    }
-    m.network = str_field(o, "network");
-    if (!m.network)
-        m.network = s->network;
-    m.author = str_field(o, "author");
-    m.author_name = str_field(o, "author_name");
-    m.url = str_field(o, "url");
-    m.title = str_field(o, "title");
-    m.text = str_field(o, "text");
-    m.lang = str_field(o, "lang");
-    m.in_reply_to = str_field(o, "in_reply_to");
-    m.reply_to_author = str_field(o, "reply_to_author");
-    const char *why = NULL;
-    json_t *ca = json_object_get(o, "created_at");
-    if (json_is_integer(ca))
-        m.created_at = json_integer_value(ca);
-    else if (json_is_string(ca) && es_time_parse(json_string_value(ca), &m.created_at) < 0)
-        why = "created_at is neither RFC 3339 nor epoch seconds";
-    else if (ca && !json_is_null(ca) && !json_is_string(ca))
-        why = "created_at must be a string or an integer";
-    const char *addr[64];
-    json_t *ad = json_object_get(o, "addressed");
-    if (json_is_array(ad)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(ad, i, v) if (json_is_string(v) && m.n_addressed < 64)
-            addr[m.n_addressed++] = json_string_value(v);
-        m.addressed = addr;
-    }
-    if (!why && (!m.id || !*m.id))
-        why = "missing \"id\"";
-    if (!why && !m.text)
-        why = "missing \"text\"";
-    if (why)
+    char why[256];
+    if (jl_map_line(p, n, s->network, emit_line, s, why, sizeof why) < 0)
         bad_line(s, file, line, why);
-    else
-        es_emit(s->ctx, &m);
-    json_decref(o);
 }
 
 /* ---- reading ---------------------------------------------------------- */
