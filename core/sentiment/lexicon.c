@@ -20,13 +20,14 @@ void es_lex_init(es_lex_t *t)
 void es_lex_free(es_lex_t *t)
 {
     free(t->slots);
+    free(t->fp);
     free(t->keys);
     es_lex_init(t);
 }
 
 size_t es_lex_memory(const es_lex_t *t)
 {
-    return (t->slots ? (size_t)(t->mask + 1) * sizeof *t->slots : 0) + t->keys_cap;
+    return (t->slots ? (size_t)(t->mask + 1) * (sizeof *t->slots + sizeof *t->fp) : 0) + t->keys_cap;
 }
 
 static es_lex_slot_t *es_lex_find(const es_lex_t *t, uint32_t h, const char *key, size_t len)
@@ -46,8 +47,12 @@ static int es_lex_grow(es_lex_t *t)
 {
     uint32_t ncap = t->slots ? (t->mask + 1) * 2 : 1024;
     es_lex_slot_t *ns = calloc(ncap, sizeof *ns);
-    if (!ns)
+    uint16_t *nf = calloc(ncap, sizeof *nf);
+    if (!ns || !nf) {
+        free(ns);
+        free(nf);
         return ES_ENOMEM;
+    }
     if (t->slots) {
         for (uint32_t i = 0; i <= t->mask; i++) {
             es_lex_slot_t *sl = &t->slots[i];
@@ -57,10 +62,13 @@ static int es_lex_grow(es_lex_t *t)
             while (ns[j].hash)
                 j = (j + 1) & (ncap - 1);
             ns[j] = *sl;
+            nf[j] = es_lex_fp(sl->hash);
         }
     }
     free(t->slots);
+    free(t->fp);
     t->slots = ns;
+    t->fp = nf;
     t->mask = ncap - 1;
     return 0;
 }
@@ -91,6 +99,7 @@ static es_lex_slot_t *es_lex_upsert(es_lex_t *t, const char *key, size_t len)
     }
     memcpy(t->keys + t->keys_len, key, len);
     sl->hash = h;
+    t->fp[sl - t->slots] = es_lex_fp(h);
     sl->key_off = (uint32_t)t->keys_len;
     sl->key_len = (uint16_t)len;
     sl->flags = 0;
