@@ -232,6 +232,10 @@ typedef enum {
     ES_SINK_OK = 0,    /* delivered; records leave the queue */
     ES_SINK_RETRY = 1, /* transient; the core retries with backoff */
     ES_SINK_FAIL = 2,  /* permanent; records go to the dead-letter table */
+    ES_SINK_DEFER = 3, /* not now, by design (a digest not due yet): the
+                          batch comes back after retry_after_ms, which is
+                          required; no attempt is counted, nothing logged
+                          above debug, never dead-lettered */
 } es_sink_status_t;
 
 typedef struct es_batch {

@@ -506,12 +506,21 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
         return;
     }
     q->in_flight = 0;
+    /* DEFER is a RETRY by design (a digest not due yet): no attempt is
+     * counted and nothing is logged above debug. */
+    int defer = status == ES_SINK_DEFER;
+    if (defer) {
+        status = ES_SINK_RETRY;
+        q->attempt--;
+        if (!retry_after_ms)
+            retry_after_ms = 1000;
+    }
     q->completing = 1;
     size_t n = q->batch_n;
     const es_instance_cfg_t *ic = ctx->icfg;
     es_state_t *st = ctx->agent->state;
     int give_up = status == ES_SINK_FAIL ||
-                  (status == ES_SINK_RETRY && q->attempt >= (unsigned)ic->retry_max_attempts);
+                  (status == ES_SINK_RETRY && !defer && q->attempt >= (unsigned)ic->retry_max_attempts);
     /* Detach the batch from the ring first: releasing a record can run
      * arbitrary completion code, which must find the queue consistent. */
     es_qitem_t *items = malloc((n ? n : 1) * sizeof *items);
@@ -544,9 +553,9 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
                 unspool(q, &items[i]);
             dead++;
         } else if (status == ES_SINK_RETRY) {
-            if (items[i].sid > 0)
+            if (items[i].sid > 0 && !defer)
                 es_state_spool_attempt(st, items[i].sid);
-            ctx->n_retried++;
+            ctx->n_retried += !defer;
             kept++;
         } else {
             unspool(q, &items[i]);
@@ -577,8 +586,12 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
                q->attempt, early);
     if (kept) {
         uint64_t delay = retry_after_ms ? retry_after_ms : backoff_ms(ic, q->attempt);
-        es_log(ctx, ES_LOG_WARN, "batch of %zu: retry %u/%" PRId64 " in %" PRIu64 " ms: %s", n,
-               q->attempt, ic->retry_max_attempts, delay, error ? error : "transient error");
+        if (defer)
+            es_log(ctx, ES_LOG_DEBUG, "batch of %zu deferred for %" PRIu64 " ms: %s", kept, delay,
+                   error ? error : "by the sink");
+        else
+            es_log(ctx, ES_LOG_WARN, "batch of %zu: retry %u/%" PRId64 " in %" PRIu64 " ms: %s", n,
+                   q->attempt, ic->retry_max_attempts, delay, error ? error : "transient error");
         q->backing_off = q->waiting = 1;
         uv_timer_stop(&q->timer);
         uv_timer_start(&q->timer, on_timer, delay, 0);

@@ -68,7 +68,6 @@ struct es_email {
     int require_tls, tls_verify, digest, once;
     uint64_t interval_ms, timeout_ms;
     size_t digest_max;
-    int64_t max_attempts;
     uint64_t next_due_ms;  /* digest: uv_now() when the next one may go */
     time_t period_start;
     void *curl;            /* kept between jobs: the connection is reused */
@@ -123,7 +122,6 @@ static int email_init(es_ctx_t *ctx, void **state)
     em->tls_verify = es_config_bool(ctx, "tls_verify");
     em->interval_ms = es_config_duration_ms(ctx, "digest_interval");
     em->timeout_ms = es_config_duration_ms(ctx, "timeout");
-    em->max_attempts = es_config_int(ctx, "retry.max_attempts");
     em->once = es_ctx_once(ctx);
     int64_t dmax = es_config_int(ctx, "digest_max");
     const char *mode = es_config_str(ctx, "mode");
@@ -186,11 +184,6 @@ static int email_init(es_ctx_t *ctx, void **state)
     }
     if (em->digest && em->interval_ms < 1000) {
         es_log(ctx, ES_LOG_ERROR, "digest_interval must be at least 1s");
-        goto fail;
-    }
-    if (em->digest && em->max_attempts < 2) {
-        /* Holding a batch for the next digest takes one retry attempt. */
-        es_log(ctx, ES_LOG_ERROR, "mode = digest needs retry.max_attempts of 2 or more");
         goto fail;
     }
     if (dmax < 1) {
@@ -407,13 +400,15 @@ static int email_write(void *state, es_batch_t *batch)
 {
     es_email_t *em = state;
     uv_loop_t *loop = es_ctx_loop(em->ctx);
-    if (em->digest && !em->once && batch->attempt == 1) {
+    if (em->digest && !em->once) {
+        /* Held, not retried: the core counts no attempt and logs no
+         * warning for a digest that is not due yet. */
         uint64_t now = uv_now(loop);
         if (now < em->next_due_ms) {
             char why[128];
             snprintf(why, sizeof why, "held for the next digest, due in %" PRIu64 " s",
                      (em->next_due_ms - now + 999) / 1000);
-            es_batch_done(em->ctx, batch, ES_SINK_RETRY, em->next_due_ms - now, why);
+            es_batch_done(em->ctx, batch, ES_SINK_DEFER, em->next_due_ms - now, why);
             return 0;
         }
     }
