@@ -1,7 +1,6 @@
 #include "discourse.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +17,6 @@ char *es_discourse_page_url(const char *base, const char *cursor)
     if (url)
         snprintf(url, n, "%s/posts.json%s%s", base, cursor ? "?before=" : "", cursor ? cursor : "");
     return url;
-}
-
-static void warnf(es_forum_warn_fn warn, void *arg, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void warnf(es_forum_warn_fn warn, void *arg, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    warn(arg, msg);
 }
 
 /* A positive integer member (Discourse sends ids as JSON numbers). */
@@ -106,12 +93,12 @@ static int map_post(const json_t *p, size_t index, const char *base, const char 
                     es_forum_page_t *page, es_forum_warn_fn warn, void *warn_arg)
 {
     if (!json_is_object(p)) {
-        warnf(warn, warn_arg, "post #%zu: not a JSON object; skipped", index + 1);
+        es_forum_warnf(warn, warn_arg, "post #%zu: not a JSON object; skipped", index + 1);
         return 0;
     }
     int64_t id;
     if (!json_pos_int(p, "id", &id)) {
-        warnf(warn, warn_arg, "post #%zu: no numeric id; skipped", index + 1);
+        es_forum_warnf(warn, warn_arg, "post #%zu: no numeric id; skipped", index + 1);
         return 0;
     }
     es_forum_item_t *it = es_forum_page_add(page);
@@ -130,7 +117,7 @@ static int map_post(const json_t *p, size_t index, const char *base, const char 
     if (have_tp) {
         it->id = topic_post_id(network, site, topic, number);
     } else {
-        warnf(warn, warn_arg, "post %" PRId64 ": no topic_id/post_number; id and URL from the post id",
+        es_forum_warnf(warn, warn_arg, "post %" PRId64 ": no topic_id/post_number; id and URL from the post id",
               id);
         char native[1024];
         snprintf(native, sizeof native, "%s/p/%" PRId64, site, id);
@@ -140,7 +127,7 @@ static int map_post(const json_t *p, size_t index, const char *base, const char 
 
     it->author = es_forum_json_str(p, "username", &oom);
     if (!it->author)
-        warnf(warn, warn_arg, "post %" PRId64 ": no username", id);
+        es_forum_warnf(warn, warn_arg, "post %" PRId64 ": no username", id);
     it->author_name = es_forum_json_str(p, "name", &oom);
     it->title = es_forum_json_str(p, "topic_title", &oom);
 
@@ -155,14 +142,14 @@ static int map_post(const json_t *p, size_t index, const char *base, const char 
         it->text = strdup(json_string_value(raw));
         oom |= !it->text;
     } else {
-        warnf(warn, warn_arg, "post %" PRId64 ": neither cooked nor raw; empty text", id);
+        es_forum_warnf(warn, warn_arg, "post %" PRId64 ": neither cooked nor raw; empty text", id);
     }
 
     const json_t *ca = json_object_get(p, "created_at");
     if (!json_is_string(ca))
-        warnf(warn, warn_arg, "post %" PRId64 ": no created_at", id);
+        es_forum_warnf(warn, warn_arg, "post %" PRId64 ": no created_at", id);
     else if (es_time_parse(json_string_value(ca), &it->created_at) != 0)
-        warnf(warn, warn_arg, "post %" PRId64 ": unreadable created_at \"%.64s\"", id,
+        es_forum_warnf(warn, warn_arg, "post %" PRId64 ": unreadable created_at \"%.64s\"", id,
               json_string_value(ca));
 
     /* A post answers the post it names, or else (as Discourse shows it)

@@ -1,6 +1,7 @@
 #include "item.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,16 @@
 
 #include "plugin.h"
 #include "utf8.h"
+
+void es_forum_warnf(es_forum_warn_fn warn, void *arg, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    warn(arg, msg);
+}
 
 int es_forum_json_load(const char *body, size_t len, json_t **root, char *err, size_t errlen)
 {

@@ -38,6 +38,8 @@ typedef struct es_forum_page {
 /* Problems found while mapping a page (an item without id, a date that does
  * not parse): one line each, without the URL, which the caller prefixes. */
 typedef void (*es_forum_warn_fn)(void *arg, const char *msg);
+/* warn(arg, message) with the message formatted (at most 511 bytes). */
+void es_forum_warnf(es_forum_warn_fn warn, void *arg, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Parses a response body as JSON. Invalid UTF-8 is replaced by U+FFFD first
  * so one bad byte does not cost the whole page. On error returns ES_EPARSE

@@ -2,7 +2,6 @@
 
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,18 +20,6 @@ char *es_reddit_page_url(const char *first_url, const char *cursor)
     if (url)
         snprintf(url, n, "%s%s%s", first_url, cursor ? "&after=" : "", cursor ? cursor : "");
     return url;
-}
-
-static void warnf(es_forum_warn_fn warn, void *arg, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void warnf(es_forum_warn_fn warn, void *arg, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    warn(arg, msg);
 }
 
 uint64_t es_reddit_order(const char *fullname)
@@ -74,13 +61,13 @@ static int map_child(const json_t *c, size_t index, const char *network, es_foru
     const json_t *kind = json_object_get(c, "kind");
     const json_t *d = json_object_get(c, "data");
     if (!json_is_string(kind) || !json_is_object(d)) {
-        warnf(warn, warn_arg, "child #%zu: no kind/data; skipped", index + 1);
+        es_forum_warnf(warn, warn_arg, "child #%zu: no kind/data; skipped", index + 1);
         return 0;
     }
     const char *k = json_string_value(kind);
     int is_comment = !strcmp(k, "t1");
     if (!is_comment && strcmp(k, "t3")) {
-        warnf(warn, warn_arg, "child #%zu: kind %.16s is neither a comment (t1) nor a post (t3); skipped",
+        es_forum_warnf(warn, warn_arg, "child #%zu: kind %.16s is neither a comment (t1) nor a post (t3); skipped",
               index + 1, k);
         return 0;
     }
@@ -95,7 +82,7 @@ static int map_child(const json_t *c, size_t index, const char *network, es_foru
         name[0] = '\0';
     uint64_t order = es_reddit_order(name);
     if (!order || strncmp(name, k, 2)) {
-        warnf(warn, warn_arg, "child #%zu: no usable name/id (\"%.32s\"); skipped", index + 1, name);
+        es_forum_warnf(warn, warn_arg, "child #%zu: no usable name/id (\"%.32s\"); skipped", index + 1, name);
         return 0;
     }
 
@@ -111,14 +98,14 @@ static int map_child(const json_t *c, size_t index, const char *network, es_foru
         it->title = es_forum_json_str(d, "link_title", &oom);
         it->text = es_forum_json_str(d, "body", &oom);
         if (!json_is_string(json_object_get(d, "body")))
-            warnf(warn, warn_arg, "%s: no body; empty text", name);
+            es_forum_warnf(warn, warn_arg, "%s: no body; empty text", name);
     } else {
         it->title = es_forum_json_str(d, "title", &oom);
         it->text = es_forum_json_str(d, "selftext", &oom);
         if (!it->text && it->title) /* a link post says what its title says */
             oom |= !(it->text = strdup(it->title));
         if (!it->title)
-            warnf(warn, warn_arg, "%s: no title", name);
+            es_forum_warnf(warn, warn_arg, "%s: no title", name);
     }
     if (it->text)
         oom |= es_forum_collect_handles(it, it->text) != 0;
@@ -130,9 +117,9 @@ static int map_child(const json_t *c, size_t index, const char *network, es_foru
     else if (json_is_string(cu) && es_time_parse(json_string_value(cu), &it->created_at) == 0)
         ;
     else if (!cu)
-        warnf(warn, warn_arg, "%s: no created_utc", name);
+        es_forum_warnf(warn, warn_arg, "%s: no created_utc", name);
     else
-        warnf(warn, warn_arg, "%s: unreadable created_utc", name);
+        es_forum_warnf(warn, warn_arg, "%s: unreadable created_utc", name);
 
     const json_t *pl = json_object_get(d, "permalink");
     if (json_is_string(pl) && json_string_value(pl)[0] == '/') {
@@ -141,7 +128,7 @@ static int map_child(const json_t *c, size_t index, const char *network, es_foru
             snprintf(it->url, n, "%s%s", REDDIT_WEB, json_string_value(pl));
         oom |= !it->url;
     } else {
-        warnf(warn, warn_arg, "%s: no permalink", name);
+        es_forum_warnf(warn, warn_arg, "%s: no permalink", name);
     }
 
     if (is_comment) {
