@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,18 @@ static long rss_bytes(void)
 
 #define HELP(b, name, type, help) bprintf(b, "# HELP " name " " help "\n# TYPE " name " " type "\n")
 
+/* A counter family with one sample per sink: the uint64_t at offset off
+ * of each sink's context. */
+static void sink_counter(buf_t *b, const es_agent_t *a, const char *name, const char *help, size_t off)
+{
+    char e[256];
+    bprintf(b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->icfg->kind == ES_KIND_SINK)
+            bprintf(b, "%s{instance=\"%s\"} %" PRIu64 "\n", name, esc(c->icfg->name, e, sizeof e),
+                    *(const uint64_t *)(const void *)((const char *)c + off));
+}
+
 static void render_metrics(es_metrics_t *m, buf_t *b)
 {
     es_agent_t *a = m->agent;
@@ -113,22 +126,13 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
         if (c->icfg->kind == ES_KIND_SINK)
             bprintf(b, "earshot_sink_records_delivered_total{instance=\"%s\",plugin=\"%s\"} %" PRIu64 "\n",
                     esc(c->icfg->name, e1, sizeof e1), esc(c->icfg->plugin, e2, sizeof e2), c->n_delivered);
-    HELP(b, "earshot_sink_records_retried_total", "counter", "Records whose batch a sink answered RETRY.");
-    for (es_ctx_t *c = a->instances; c; c = c->next)
-        if (c->icfg->kind == ES_KIND_SINK)
-            bprintf(b, "earshot_sink_records_retried_total{instance=\"%s\"} %" PRIu64 "\n",
-                    esc(c->icfg->name, e1, sizeof e1), c->n_retried);
-    HELP(b, "earshot_sink_records_spilled_total", "counter",
-         "Records that did not fit a sink's memory window and are read back from its spool.");
-    for (es_ctx_t *c = a->instances; c; c = c->next)
-        if (c->icfg->kind == ES_KIND_SINK)
-            bprintf(b, "earshot_sink_records_spilled_total{instance=\"%s\"} %" PRIu64 "\n",
-                    esc(c->icfg->name, e1, sizeof e1), c->n_spilled);
-    HELP(b, "earshot_sink_records_dead_lettered_total", "counter", "Records dead-lettered by this run.");
-    for (es_ctx_t *c = a->instances; c; c = c->next)
-        if (c->icfg->kind == ES_KIND_SINK)
-            bprintf(b, "earshot_sink_records_dead_lettered_total{instance=\"%s\"} %" PRIu64 "\n",
-                    esc(c->icfg->name, e1, sizeof e1), c->n_dead);
+    sink_counter(b, a, "earshot_sink_records_retried_total", "Records whose batch a sink answered RETRY.",
+                 offsetof(es_ctx_t, n_retried));
+    sink_counter(b, a, "earshot_sink_records_spilled_total",
+                 "Records that did not fit a sink's memory window and are read back from its spool.",
+                 offsetof(es_ctx_t, n_spilled));
+    sink_counter(b, a, "earshot_sink_records_dead_lettered_total", "Records dead-lettered by this run.",
+                 offsetof(es_ctx_t, n_dead));
     /* Samples of one family must be contiguous: gather the spool figures
      * first, then print family by family. */
     static const struct {
