@@ -69,21 +69,3 @@ void es_state_unlock(int fd)
     if (fd >= 0)
         close(fd); /* releases the flock */
 }
-
-long es_state_lock_holder(const char *state_dir)
-{
-    char path[4096];
-    if (lock_path(state_dir, path, sizeof path) < 0)
-        return -1;
-    int f = open(path, O_RDONLY | O_CLOEXEC);
-    if (f < 0)
-        return errno == ENOENT ? 0 : -1;
-    long pid = 0;
-    if (flock(f, LOCK_SH | LOCK_NB) < 0) {
-        pid = errno == EWOULDBLOCK ? read_pid(f) : -1;
-        if (pid == 0)
-            pid = -1; /* held, its pid not written yet */
-    }
-    close(f); /* a shared lock we got goes with it */
-    return pid;
-}

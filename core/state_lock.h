@@ -18,8 +18,4 @@
 int es_state_lock(const char *state_dir, int *fd, char *err, size_t errlen);
 void es_state_unlock(int fd);
 
-/* The pid of the process holding state_dir's lock, 0 when none does, or
- * -1 when that cannot be told (no such directory counts as none). */
-long es_state_lock_holder(const char *state_dir);
-
 #endif
