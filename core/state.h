@@ -16,6 +16,11 @@ typedef struct es_state es_state_t;
  * the path in err. */
 int es_state_open(const char *state_dir, es_state_t **out, char *err, size_t errlen);
 void es_state_close(es_state_t *st);
+/* WAL pages between checkpoints (16 MiB of 4 KiB pages): SQLite's
+ * automatic checkpoint for CLI commands, the thread-pool checkpoint's
+ * trigger in an agent (state_ckpt.c). */
+#define ES_STATE_WAL_PAGES 4000
+
 /* The database file's path. */
 const char *es_state_path(const es_state_t *st);
 

@@ -6,9 +6,9 @@
 #include "log.h"
 #include "plugin.h"
 
-/* WAL pages that start a checkpoint: the 16 MiB the state DB is opened
- * with (PRAGMA wal_autocheckpoint in state.c). */
-#define ES_CKPT_PAGES 4000
+/* WAL pages that start a checkpoint: as many as SQLite's own checkpoint
+ * would let grow. */
+#define ES_CKPT_PAGES ES_STATE_WAL_PAGES
 /* WAL pages beyond which the loop thread checkpoints itself (64 MiB). */
 #define ES_CKPT_HARD_PAGES (4 * ES_CKPT_PAGES)
 
