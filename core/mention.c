@@ -1,9 +1,12 @@
 #include "mention.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mention_fields.h"
 #include "record_json.h"
+#include "timeparse.h"
 #include "utf8.h"
 
 /* The source's strings, in a fixed order, so one loop copies them all. */
@@ -232,6 +235,46 @@ static const char *jstr(json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+int es_mention_from_object(json_t *o, es_mention_t *m, es_mention_scratch_t *sc, const char **why)
+{
+    memset(m, 0, sizeof *m);
+    json_t *id = json_object_get(o, "id");
+    if (json_is_integer(id)) {
+        snprintf(sc->idbuf, sizeof sc->idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+        m->id = sc->idbuf;
+    } else {
+        m->id = jstr(o, "id");
+    }
+    m->network = jstr(o, "network");
+    m->author = jstr(o, "author");
+    m->author_name = jstr(o, "author_name");
+    m->url = jstr(o, "url");
+    m->title = jstr(o, "title");
+    m->text = jstr(o, "text");
+    m->lang = jstr(o, "lang");
+    m->in_reply_to = jstr(o, "in_reply_to");
+    m->reply_to_author = jstr(o, "reply_to_author");
+    json_t *a = json_object_get(o, "addressed");
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (json_is_string(v) && m->n_addressed < ES_MENTION_MAX_ADDRESSED)
+        sc->addressed[m->n_addressed++] = json_string_value(v);
+    m->addressed = sc->addressed;
+    json_t *ca = json_object_get(o, "created_at");
+    *why = NULL;
+    if (json_is_integer(ca))
+        m->created_at = json_integer_value(ca);
+    else if (json_is_string(ca) && es_time_parse(json_string_value(ca), &m->created_at) < 0)
+        *why = "created_at is neither RFC 3339 nor epoch seconds";
+    else if (ca && !json_is_null(ca) && !json_is_string(ca))
+        *why = "created_at must be a string or an integer";
+    if (*why) {
+        m->created_at = 0;
+        return ES_EPARSE;
+    }
+    return 0;
+}
+
 /* Labels point to static strings, as the scorer's do. */
 static const char *static_label(const char *l)
 {
@@ -259,20 +302,10 @@ es_rec_t *es_rec_from_json(const char *text)
         json_object_del(o, "kind");
         return es_rec_from_fields(k, o);
     }
-    es_mention_t m = {
-        .id = jstr(o, "id"), .network = jstr(o, "network"), .author = jstr(o, "author"),
-        .author_name = jstr(o, "author_name"), .url = jstr(o, "url"), .title = jstr(o, "title"),
-        .text = jstr(o, "text"), .lang = jstr(o, "lang"), .in_reply_to = jstr(o, "in_reply_to"),
-        .reply_to_author = jstr(o, "reply_to_author"),
-        .created_at = json_integer_value(json_object_get(o, "created_at")),
-    };
-    const char *addr[64];
-    json_t *a = json_object_get(o, "addressed");
-    size_t i;
-    json_t *v;
-    json_array_foreach(a, i, v) if (json_is_string(v) && m.n_addressed < 64)
-        addr[m.n_addressed++] = json_string_value(v);
-    m.addressed = addr;
+    es_mention_t m;
+    es_mention_scratch_t sc;
+    const char *why;
+    es_mention_from_object(o, &m, &sc, &why); /* the spool writes epoch seconds */
     if (m.id && m.network && m.text)
         r = es_rec_from_mention(&m, jstr(o, "source"), NULL);
     if (r) {

@@ -183,8 +183,8 @@ static void decode_tests(void)
         n += (size_t)snprintf(many + n, cap - n, "%s\"h%d\"", i ? "," : "", i);
     snprintf(many + n, cap - n, "]}");
     is_int(dec(many, &d, &why), ES_NATS_DEC_MENTION, "200 addressed handles decode");
-    ok(d.m.n_addressed == ES_NATS_MAX_ADDRESSED && strcmp(d.m.addressed[63], "h63") == 0,
-       "the first %d are kept", ES_NATS_MAX_ADDRESSED);
+    ok(d.m.n_addressed == ES_MENTION_MAX_ADDRESSED && strcmp(d.m.addressed[63], "h63") == 0,
+       "the first %d are kept", ES_MENTION_MAX_ADDRESSED);
     es_nats_decoded_free(&d);
     free(many);
 }

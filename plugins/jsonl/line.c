@@ -12,14 +12,8 @@
 
 #include <jansson.h>
 
-#include "timeparse.h"
+#include "mention_fields.h"
 #include "utf8.h"
-
-static const char *str_field(json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
 
 int jl_map_line(const char *p, size_t n, const char *network, jl_emit_fn emit, void *arg, char *why_out,
                 size_t why_len)
@@ -48,43 +42,11 @@ int jl_map_line(const char *p, size_t n, const char *network, jl_emit_fn emit, v
         return ES_EPARSE;
     }
     es_mention_t m;
-    memset(&m, 0, sizeof m);
-    char idbuf[32];
-    json_t *id = json_object_get(o, "id");
-    if (json_is_integer(id)) {
-        snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
-        m.id = idbuf;
-    } else {
-        m.id = str_field(o, "id");
-    }
-    m.network = str_field(o, "network");
+    es_mention_scratch_t sc;
+    const char *why;
+    es_mention_from_object(o, &m, &sc, &why);
     if (!m.network)
         m.network = network;
-    m.author = str_field(o, "author");
-    m.author_name = str_field(o, "author_name");
-    m.url = str_field(o, "url");
-    m.title = str_field(o, "title");
-    m.text = str_field(o, "text");
-    m.lang = str_field(o, "lang");
-    m.in_reply_to = str_field(o, "in_reply_to");
-    m.reply_to_author = str_field(o, "reply_to_author");
-    const char *why = NULL;
-    json_t *ca = json_object_get(o, "created_at");
-    if (json_is_integer(ca))
-        m.created_at = json_integer_value(ca);
-    else if (json_is_string(ca) && es_time_parse(json_string_value(ca), &m.created_at) < 0)
-        why = "created_at is neither RFC 3339 nor epoch seconds";
-    else if (ca && !json_is_null(ca) && !json_is_string(ca))
-        why = "created_at must be a string or an integer";
-    const char *addr[64];
-    json_t *ad = json_object_get(o, "addressed");
-    if (json_is_array(ad)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(ad, i, v) if (json_is_string(v) && m.n_addressed < 64)
-            addr[m.n_addressed++] = json_string_value(v);
-        m.addressed = addr;
-    }
     if (!why && (!m.id || !*m.id))
         why = "missing \"id\"";
     if (!why && !m.text)

@@ -3,13 +3,10 @@
  * sentiment...) in the JSON are ignored: the scoring agent's own stages set
  * them again, with its own configuration.
  */
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
-#include "timeparse.h"
 #include "utf8.h"
 
 static const char *str_field(json_t *o, const char *k)
@@ -49,35 +46,9 @@ es_nats_dec_t es_nats_decode(const char *data, size_t len, es_nats_decoded_t *d,
         return ES_NATS_DEC_OTHER;
     }
     es_mention_t *m = &d->m;
-    json_t *id = json_object_get(o, "id");
-    if (json_is_integer(id)) {
-        snprintf(d->idbuf, sizeof d->idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
-        m->id = d->idbuf;
-    } else {
-        m->id = str_field(o, "id");
-    }
-    m->network = str_field(o, "network");
-    m->author = str_field(o, "author");
-    m->author_name = str_field(o, "author_name");
-    m->url = str_field(o, "url");
-    m->title = str_field(o, "title");
-    m->text = str_field(o, "text");
-    m->lang = str_field(o, "lang");
-    m->in_reply_to = str_field(o, "in_reply_to");
-    m->reply_to_author = str_field(o, "reply_to_author");
-    json_t *ca = json_object_get(o, "created_at");
-    if (json_is_integer(ca))
-        m->created_at = json_integer_value(ca);
-    else if (json_is_string(ca) && es_time_parse(json_string_value(ca), &m->created_at) < 0)
-        m->created_at = 0; /* unknown rather than refused: the text matters more */
-    json_t *ad = json_object_get(o, "addressed");
-    if (json_is_array(ad)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(ad, i, v) if (json_is_string(v) && m->n_addressed < ES_NATS_MAX_ADDRESSED)
-            d->addressed[m->n_addressed++] = json_string_value(v);
-    }
-    m->addressed = d->addressed;
+    /* An unreadable created_at leaves it 0 (unknown) rather than refuse
+     * the message: the text matters more. */
+    es_mention_from_object(o, m, &d->sc, why);
     *why = !m->id || !*m->id ? "missing \"id\""
          : !m->network || !*m->network ? "missing \"network\""
          : !m->text ? "missing \"text\"" : NULL;

@@ -8,15 +8,13 @@
 
 #include <stddef.h>
 
+#include "mention_fields.h"
 #include "plugin.h"
 
-#define ES_NATS_MAX_ADDRESSED 64
-
 typedef struct es_nats_decoded {
-    json_t *root;      /* owns every string m points to */
+    json_t *root;      /* owns every string m points to, with sc */
     es_mention_t m;
-    const char *addressed[ES_NATS_MAX_ADDRESSED];
-    char idbuf[32];
+    es_mention_scratch_t sc;
 } es_nats_decoded_t;
 
 typedef enum {
