@@ -15,13 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 n=${1:-100000}
 cluster=${2:-0}
-EARSHOT=${EARSHOT:-./earshot}
-[ -x "$EARSHOT" ] || { echo "set EARSHOT to the built earshot binary" >&2; exit 1; }
-EARSHOT=$(cd "$(dirname "$EARSHOT")" && pwd)/$(basename "$EARSHOT")
-if [ -z "${EARSHOT_PLUGIN_PATH:-}" ]; then
-    EARSHOT_PLUGIN_PATH=$(ls -d "$(dirname "$EARSHOT")"/plugins/*/.libs | tr '\n' ':')
-    export EARSHOT_PLUGIN_PATH
-fi
+. "$top/bench/lib.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/earshot-bench-nats.XXXXXX")
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -13,12 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 feeds=${1:-2000}
 items=${2:-20}
-EARSHOT=${EARSHOT:-./earshot}
-[ -x "$EARSHOT" ] || { echo "set EARSHOT to the built earshot binary" >&2; exit 1; }
-if [ -z "${EARSHOT_PLUGIN_PATH:-}" ]; then
-    EARSHOT_PLUGIN_PATH=$(ls -d "$(dirname "$EARSHOT")"/plugins/*/.libs | tr '\n' ':')
-    export EARSHOT_PLUGIN_PATH
-fi
+. "$top/bench/lib.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-bench-rss.XXXXXX")
 pid=

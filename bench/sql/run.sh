@@ -16,13 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 n=${1:-100000}
 batch=${2:-1000}
-EARSHOT=${EARSHOT:-./earshot}
-[ -x "$EARSHOT" ] || { echo "set EARSHOT to the built earshot binary" >&2; exit 1; }
-EARSHOT=$(cd "$(dirname "$EARSHOT")" && pwd)/$(basename "$EARSHOT")
-if [ -z "${EARSHOT_PLUGIN_PATH:-}" ]; then
-    EARSHOT_PLUGIN_PATH=$(ls -d "$(dirname "$EARSHOT")"/plugins/*/.libs | tr '\n' ':')
-    export EARSHOT_PLUGIN_PATH
-fi
+. "$top/bench/lib.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-bench-sql.XXXXXX")
 . "$top/tests/sql_pglib.sh"

@@ -19,13 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 fmt=${1:-v2}
 count=${2:-200000}
-EARSHOT=${EARSHOT:-./earshot}
-[ -x "$EARSHOT" ] || { echo "set EARSHOT to the built earshot binary" >&2; exit 1; }
-build=$(cd "$(dirname "$EARSHOT")" && pwd)
-if [ -z "${EARSHOT_PLUGIN_PATH:-}" ]; then
-    EARSHOT_PLUGIN_PATH=$(ls -d "$build"/plugins/*/.libs | tr '\n' ':')
-    export EARSHOT_PLUGIN_PATH
-fi
+. "$top/bench/lib.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-bench-twitter.XXXXXX")
 cleanup() { [ -n "${KEEP_TMP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"; }
