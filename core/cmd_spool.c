@@ -255,9 +255,10 @@ int es_cmd_spool(int argc, char **argv)
      * a running agent notices requeued rows.) */
     int lock_fd = -1;
     char err[1024];
-    if (is_drop && es_state_lock(cfg->state_dir, &lock_fd, err, sizeof err) < 0) {
-        fprintf(stderr, "earshot spool drop: %s; stop it first (records it holds in memory would still be "
-                        "delivered)\n", err);
+    int lrc = is_drop ? es_state_lock(cfg->state_dir, &lock_fd, err, sizeof err) : 0;
+    if (lrc < 0) {
+        fprintf(stderr, "earshot spool drop: %s%s\n", err,
+                lrc == ES_EAGAIN ? "; stop it first (records it holds in memory would still be delivered)" : "");
         es_state_close(st);
         es_config_free(cfg);
         return 1;
