@@ -52,6 +52,7 @@ const es_config_key_t es_main_keys[] = {
     {"metrics_listen", ES_KEY_STRING, NULL, 0, "ADDRESS:PORT serving Prometheus /metrics and JSON /health (off when unset)"},
     {"spike.enabled", ES_KEY_BOOL, "true", 0, "send alert records when negative mentions of a brand spike"},
     {"spike.early", ES_KEY_BOOL, "true", 0, "alert while a bucket is still open (from its middle on) once its negatives are already improbable"},
+    {"spike.topic", ES_KEY_BOOL, "true", 0, "also alert when negatives are above normal and improbably many of them share one word"},
     {"spike.bucket", ES_KEY_DURATION, "5m", 0, "mentions are counted in buckets of this length, by mention time (1m..1d)"},
     {"spike.grace", ES_KEY_DURATION, "5m", 0, "a bucket stays open this long after its end for late mentions"},
     {"spike.p", ES_KEY_DOUBLE, "0.001", 0, "alert when the negative count's tail probability under the baseline is below this"},
@@ -634,6 +635,8 @@ static void apply_spike(parse_ctx_t *pc)
     SPIKE_KEY("spike.enabled", spike_enabled, b, 1, "");
     cfg->spike_early = 1;
     SPIKE_KEY("spike.early", spike_early, b, 1, "");
+    cfg->spike_topic = 1;
+    SPIKE_KEY("spike.topic", spike_topic, b, 1, "");
     /* Whole seconds: buckets are aligned on the epoch in seconds. */
     SPIKE_KEY("spike.bucket", spike_bucket_ms, ms, v.ms >= 60000 && v.ms <= 86400000 && v.ms % 1000 == 0,
               "must be whole seconds between 1m and 1d");

@@ -90,7 +90,7 @@ typedef struct es_config {
     int64_t http_per_host;
     char *metrics_listen; /* NULL: no metrics endpoint */
     /* Negative-spike detector (core/spike/); see docs/spikes.md. */
-    int spike_enabled, spike_early;
+    int spike_enabled, spike_early, spike_topic;
     uint64_t spike_bucket_ms, spike_grace_ms, spike_warmup_ms, spike_cooldown_ms;
     double spike_p, spike_share_jump;
     int64_t spike_min_count, spike_top_terms, spike_example_urls;

@@ -54,6 +54,7 @@ static void show(const char *what, const spk_eval_t *e, const spk_run_t *r)
          e->precision, e->recall, e->qualifying_hit, e->qualifying, e->recall_dense, e->qual_dense_hit,
          e->qual_dense, e->recall_small, e->small_hit, e->small, e->median_delay, e->max_delay, e->false_per_week,
          e->topic_hits);
+    diag("  raised by the topic test %d (false %d)", e->topic_alerts, e->topic_false);
 }
 
 static void check_fields(const json_t *a, const spk_cfg_t *gc)
@@ -64,7 +65,7 @@ static void check_fields(const json_t *a, const spk_cfg_t *gc)
     const char *keys[] = {"event", "id", "brand", "series", "bucket_start", "bucket_end", "bucket_start_utc",
                           "bucket_end_utc", "episode_start", "count", "total", "expected", "p_value", "p_daily",
                           "window_buckets", "share", "expected_share", "baseline", "volume_adjusted", "terms",
-                          "urls", "partial", "detected_at"};
+                          "urls", "partial", "detected_at", "signal"};
     size_t missing = 0;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!json_object_get(a, keys[i])) {
@@ -72,7 +73,11 @@ static void check_fields(const json_t *a, const spk_cfg_t *gc)
             missing++;
         }
     is_int(missing, 0, "spike_began carries every documented field");
-    is_int(json_object_size(a), sizeof keys / sizeof keys[0], "and no other (brand series: no owner/network)");
+    const char *sig = json_string_value(json_object_get(a, "signal"));
+    int topic = sig && !strcmp(sig, "topic");
+    ok(sig && (topic || !strcmp(sig, "count")), "signal is count or topic");
+    ok(!topic == !json_is_object(json_object_get(a, "topic")), "a topic object exactly when the signal is topic");
+    is_int(json_object_size(a), sizeof keys / sizeof keys[0] + topic, "and no other (brand series: no owner/network)");
     json_int_t bs = json_integer_value(json_object_get(a, "bucket_start"));
     is_int(json_integer_value(json_object_get(a, "bucket_end")) - bs, gc->bucket, "bucket_end = start + bucket");
     is_int(bs % gc->bucket, 0, "bucket_start aligned on the bucket length");
@@ -159,8 +164,45 @@ int main(void)
     spk_run_free(&r);
     rm_db(db);
 
-    /* 3. Restart on the same DB inside an episode: exactly the same alerts. */
+    /* 2b. A third, smaller brand (initech: 2 to 7 negatives per bucket),
+     * whose 3x spikes the count test alone often cannot tell from noise
+     * once its threshold is spread over a day's buckets: the topic test
+     * must catch them, without a false alarm. Then the same stream with
+     * the spikes' complaints spread over everyday words: recall falls back
+     * to what counts can do, and the topic test raises nothing false. */
     gc.control = 0;
+    gc.n_brands = 3;
+    gc.seed = 42;
+    is_int(spk_replay(&gc, cfg, db, 0, &r), 0, "replay of 30 days, three brands");
+    g = spk_gen_new(&gc);
+    sp = spk_gen_spikes(g, &ns);
+    spk_evaluate(&gc, sp, ns, r.alerts, r.n_alerts, &e);
+    show("three brands", &e, &r);
+    ok(e.brand_qual[2] >= 10, "initech has %d qualifying spikes (%.1f negatives/bucket expected at their starts)",
+       e.brand_qual[2], e.brand_base[2]);
+    ok(e.recall >= 0.95, "recall %.3f >= 0.95 over the three brands", e.recall);
+    ok(e.brand_hit[2] * 100 >= e.brand_qual[2] * 95, "initech recall %d/%d >= 0.95", e.brand_hit[2], e.brand_qual[2]);
+    ok(e.precision >= 0.95 && e.topic_alerts > 0 && e.topic_false == 0,
+       "precision %.3f; %d alerts raised by the topic test, %d false", e.precision, e.topic_alerts, e.topic_false);
+    spk_run_free(&r);
+    spk_gen_free(g);
+    rm_db(db);
+    gc.topic_share = 0;
+    is_int(spk_replay(&gc, cfg, db, 0, &r), 0, "the same stream, spikes without a shared topic");
+    g = spk_gen_new(&gc);
+    sp = spk_gen_spikes(g, &ns);
+    spk_eval_t e0;
+    spk_evaluate(&gc, sp, ns, r.alerts, r.n_alerts, &e0);
+    show("three brands, no topic", &e0, &r);
+    ok(e0.topic_false == 0 && e0.precision >= 0.95, "no false topic alert (%d), precision %.3f", e0.topic_false,
+       e0.precision);
+    ok(e0.recall < e.recall, "without a shared topic recall is the count test's: %.3f < %.3f", e0.recall, e.recall);
+    spk_run_free(&r);
+    spk_gen_free(g);
+    rm_db(db);
+    gc.topic_share = 1;
+
+    /* 3. Restart on the same DB inside an episode: exactly the same alerts. */
     gc.days = 12;
     gc.n_brands = 1;
     gc.seed = 11;

@@ -166,6 +166,18 @@ static void t_tail(void)
     ok(es_spike_tail(0, 3, 1) == 1 && es_spike_tail(1, 0, 1) == 0, "x = 0 is certain; nothing expected, one seen: 0");
 }
 
+static void t_binom(void)
+{
+    ok(fabs(es_spike_binom_tail(8, 12, 0.02) / 1.1794916679680001e-11 - 1) < 1e-9, "binomial P(X>=8 | 12, 0.02)");
+    ok(fabs(es_spike_binom_tail(3, 10, 0.3) - 0.6172172135999995) < 1e-12, "binomial tail below the mean (1 - CDF)");
+    ok(fabs(es_spike_binom_tail(30, 40, 0.5) / 0.0011107168866146822 - 1) < 1e-9, "binomial P(X>=30 | 40, 0.5)");
+    ok(fabs(es_spike_binom_tail(1, 5, 0.1) - 0.40951) < 1e-12, "binomial P(X>=1 | 5, 0.1)");
+    ok(fabs(es_spike_binom_tail(200, 400, 0.1) / 8.164977150409957e-91 - 1) < 1e-9, "binomial far tail keeps its precision");
+    ok(es_spike_binom_tail(0, 5, 0.1) == 1 && es_spike_binom_tail(6, 5, 0.1) == 0 && es_spike_binom_tail(1, 5, 0) == 0 &&
+           es_spike_binom_tail(5, 5, 1) == 1,
+       "edges: c = 0, c > n, q = 0, q = 1");
+}
+
 static void t_words(void)
 {
     es_spike_map_t stop = {0};
@@ -503,6 +515,71 @@ static void t_window(void)
     det_close(&d);
 }
 
+/* Buckets [from, to): n_topic negatives saying text, n_usual the usual
+ * complaint, other neutral mentions. */
+static void burst(det_t *d, int from, int to, int n_topic, int n_usual, int other, const char *text)
+{
+    int all = n_topic + n_usual + other;
+    for (int k = from; k < to; k++)
+        for (int j = 0; j < all; j++)
+            say(d, T0 + (int64_t)k * B + j * (B / all), j < n_topic + n_usual,
+                j < n_topic ? text : j < n_topic + n_usual ? "@acme the delivery is slow" : "ok", NULL);
+}
+
+#define TOPIC_TEXT "@acme outage, outage"
+
+static void t_topic(void)
+{
+    det_t d;
+    /* Two buckets of 6 negatives against 2 (12 against 4: p 9e-4, far
+     * above the 3.5e-6 a count needs), 8 of the 12 about one new word. */
+    wipe_db();
+    is_int(det_open(&d, "spike.warmup = 1h\nspike.early = false\n"), 0, "detector on a new DB");
+    steady(&d, 0, 96, 2, 20, NULL);
+    burst(&d, 96, 98, 4, 2, 20, TOPIC_TEXT);
+    steady(&d, 98, 100, 2, 20, NULL); /* closes 97 */
+    is_int(json_array_size(d.sink.alerts), 1, "negatives up 3x, two thirds about one word: one alert");
+    json_t *a = json_array_get(d.sink.alerts, 0);
+    is_str(json_string_value(json_object_get(a, "signal")), "topic", "raised by the topic test");
+    is_int(geti(&d, 0, "bucket_start"), T0 + 97 * B, "in the second bucket (the first alone is not enough)");
+    is_int(geti(&d, 0, "window_buckets"), 2, "over the two-bucket window");
+    json_t *t = json_object_get(a, "topic");
+    is_str(json_string_value(json_object_get(t, "term")), "outage", "topic.term");
+    is_int(json_integer_value(json_object_get(t, "count")), 8, "topic.count: 8 mentions use it");
+    is_int(json_integer_value(json_object_get(t, "window_count")), 12, "topic.window_count: of 12 negatives");
+    double cp = json_real_value(json_object_get(t, "count_p_value")), p = json_real_value(json_object_get(a, "p_value"));
+    ok(cp > 3.5e-6 && cp < 0.05, "the count alone (p %.3g) would not alert", cp);
+    ok(p < 3.5e-6, "the topic p-value %.3g is under spike.p spread over a day's buckets", p);
+    det_close(&d);
+
+    /* The same counts about the usual things: no alert. */
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\nspike.early = false\n");
+    steady(&d, 0, 96, 2, 20, NULL);
+    burst(&d, 96, 98, 0, 6, 20, NULL);
+    steady(&d, 98, 100, 2, 20, NULL);
+    is_int(json_array_size(d.sink.alerts), 0, "the same counts about the usual complaint: no alert");
+    det_close(&d);
+
+    /* One topic at the usual count: complaints are not up, no alert. */
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\nspike.early = false\n");
+    steady(&d, 0, 96, 6, 20, NULL);
+    burst(&d, 96, 98, 6, 0, 20, TOPIC_TEXT);
+    steady(&d, 98, 100, 6, 20, NULL);
+    is_int(json_array_size(d.sink.alerts), 0, "every complaint about one word, but no more complaints than usual: no alert");
+    det_close(&d);
+
+    /* spike.topic = false: the count test alone. */
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\nspike.early = false\nspike.topic = false\n");
+    steady(&d, 0, 96, 2, 20, NULL);
+    burst(&d, 96, 98, 4, 2, 20, TOPIC_TEXT);
+    steady(&d, 98, 100, 2, 20, NULL);
+    is_int(json_array_size(d.sink.alerts), 0, "spike.topic = false: no alert");
+    det_close(&d);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -510,10 +587,12 @@ int main(void)
     snprintf(conf_path, sizeof conf_path, "%s/earshot.conf", dir);
     snprintf(db_path, sizeof db_path, "%s/state.db", dir);
     t_tail();
+    t_binom();
     t_words();
     t_config();
     t_alert();
     t_window();
+    t_topic();
     t_clock();
     t_persist();
     wipe_db();

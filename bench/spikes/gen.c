@@ -101,6 +101,7 @@ void spk_cfg_default(spk_cfg_t *c)
     c->late_max = 240;
     c->first_spike_day = 2;
     c->spike_gap_hours = 20;
+    c->topic_share = 1;
 }
 
 const char *spk_brand_name(int i)
@@ -291,7 +292,7 @@ static void gen_minute(spk_gen_t *g)
         if (s && s->volume) {
             lneg *= s->mult, lnn *= s->mult;
         } else if (s) {
-            extra = (s->mult - 1) / s->mult;
+            extra = (s->mult - 1) / s->mult * g->c.topic_share;
             lneg *= s->mult;
         }
         int nneg = poisson(g, lneg), nnn = poisson(g, lnn);
@@ -321,6 +322,25 @@ int spk_gen_next(spk_gen_t *g, spk_mention_t *m)
 
 /* ---- evaluation ---------------------------------------------------------- */
 
+void spk_alert_from_json(spk_alert_t *al, const json_t *a)
+{
+    memset(al, 0, sizeof *al);
+    snprintf(al->brand, sizeof al->brand, "%s", json_string_value(json_object_get(a, "brand")));
+    al->bucket_start = json_integer_value(json_object_get(a, "bucket_start"));
+    al->detected_at = json_integer_value(json_object_get(a, "detected_at"));
+    const char *ev = json_string_value(json_object_get(a, "event"));
+    al->ended = ev && strcmp(ev, "spike_ended") == 0;
+    const char *sig = json_string_value(json_object_get(a, "signal"));
+    al->topic = sig && strcmp(sig, "topic") == 0;
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(a, "terms"), i, t)
+    {
+        size_t l = strlen(al->terms);
+        snprintf(al->terms + l, sizeof al->terms - l, "%s%s", l ? " " : "", json_string_value(json_object_get(t, "term")));
+    }
+}
+
 static int cmp_d(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -344,6 +364,7 @@ void spk_evaluate(const spk_cfg_t *c, const spk_spike_t *sp, size_t n, const spk
             continue;
         }
         e->alerts++;
+        e->topic_alerts += al[i].topic;
         const spk_spike_t *hit = NULL;
         for (size_t j = 0; j < n && !hit; j++)
             if (!strcmp(brands[sp[j].brand], al[i].brand) && al[i].bucket_start >= sp[j].start &&
@@ -359,6 +380,7 @@ void spk_evaluate(const spk_cfg_t *c, const spk_spike_t *sp, size_t n, const spk
         } else {
             e->false_alarms++;
             e->volume_alarms += hit != NULL;
+            e->topic_false += al[i].topic;
         }
     }
     for (size_t j = 0; j < n; j++) {

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #define SPK_MAX_BRANDS 4
 
 typedef struct spk_spike {
@@ -36,6 +38,10 @@ typedef struct spk_cfg {
     int control;           /* no spikes at all */
     double first_spike_day;
     double spike_gap_hours; /* mean gap between a brand's spikes */
+    /* Share of a spike's extra complaints about its topic (the word they
+     * share; 1 by default). The others read like everyday complaints, so
+     * 0 makes a spike that only its count can reveal. */
+    double topic_share;
 } spk_cfg_t;
 
 /* Fills the defaults of the bench (3 brands, 35 days, 5 min buckets). */
@@ -71,7 +77,12 @@ typedef struct spk_alert {
     int64_t detected_at; /* detector clock when the alert was emitted */
     int ended;
     char terms[200]; /* the alert's top terms, space-separated */
+    int topic;       /* raised by the topic test ("signal": "topic") */
 } spk_alert_t;
+
+/* Fills al from an alert record (brand, bucket_start, detected_at, event,
+ * terms, signal). */
+void spk_alert_from_json(spk_alert_t *al, const json_t *a);
 
 typedef struct spk_eval {
     int alerts, true_alerts, false_alarms, volume_alarms;
@@ -82,6 +93,7 @@ typedef struct spk_eval {
     int brand_qual[SPK_MAX_BRANDS], brand_hit[SPK_MAX_BRANDS]; /* qualifying spikes per brand */
     double brand_base[SPK_MAX_BRANDS]; /* mean expected negatives/bucket at their starts */
     int ended, topic_hits; /* true alerts whose top terms hold the spike's topic */
+    int topic_alerts, topic_false; /* alerts raised by the topic test, and false ones among them */
     double precision, recall, recall_dense, recall_small;
     double median_delay, max_delay;        /* buckets, qualifying spikes */
     double median_latency;                 /* seconds of mention time from spike start to alert */

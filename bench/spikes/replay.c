@@ -37,20 +37,7 @@ static void on_alert(void *ud, json_t *a)
         r->cap_alerts = r->cap_alerts ? r->cap_alerts * 2 : 64;
         r->alerts = realloc(r->alerts, r->cap_alerts * sizeof *r->alerts);
     }
-    spk_alert_t *al = &r->alerts[r->n_alerts++];
-    memset(al, 0, sizeof *al);
-    snprintf(al->brand, sizeof al->brand, "%s", brand);
-    al->bucket_start = json_integer_value(json_object_get(a, "bucket_start"));
-    al->detected_at = json_integer_value(json_object_get(a, "detected_at"));
-    al->ended = ended;
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(a, "terms"), i, t)
-    {
-        size_t l = strlen(al->terms);
-        snprintf(al->terms + l, sizeof al->terms - l, "%s%s", l ? " " : "",
-                 json_string_value(json_object_get(t, "term")));
-    }
+    spk_alert_from_json(&r->alerts[r->n_alerts++], a);
     json_decref(a);
 }
 

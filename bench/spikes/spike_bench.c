@@ -3,10 +3,10 @@
  * and prints precision, recall, detection delay, false alarms per week and
  * throughput. Figures, not pass/fail (tests/spike_detect.c asserts floors).
  *
- *   spike_bench [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--control] [-o spike.KEY=VALUE]... [--alerts OUT] [--db PATH]
+ *   spike_bench [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--topic-share X] [--control] [-o spike.KEY=VALUE]... [--alerts OUT] [--db PATH]
  *       replay through the detector API at full speed (--alerts: every alert record as JSON lines;
  *       --db: keep the detector's state DB there)
- *   spike_bench --gen OUT.jsonl TRUTH.tsv [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--control]
+ *   spike_bench --gen OUT.jsonl TRUTH.tsv [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--topic-share X] [--control]
  *       write the stream as jsonl source input, and its spikes
  *   spike_bench --eval TRUTH.tsv ALERTS.jsonl
  *       score the alert records an `earshot run --once` wrote
@@ -43,6 +43,7 @@ static void print_eval(const char *title, const spk_eval_t *e)
            e->median_delay, e->max_delay, e->median_latency / 60);
     printf("  false alarms per week     %.2f  (over %.1f weeks)\n", e->false_per_week, e->eval_weeks);
     printf("  true alerts naming topic  %d/%d\n", e->topic_hits, e->true_alerts);
+    printf("  raised by the topic test  %d  (false %d); the rest by the count test\n", e->topic_alerts, e->topic_false);
 }
 
 static int load_cfg(char **opts, int n_opts, es_config_t **cfg, char *dir)
@@ -207,19 +208,7 @@ static int eval_files(const char *truth, const char *alerts)
         if ((!kind || !strcmp(kind, "alert")) && brand && series && ev && !strcmp(brand, series)) {
             if (na == acap)
                 al = realloc(al, (acap = acap ? acap * 2 : 64) * sizeof *al);
-            memset(&al[na], 0, sizeof al[na]);
-            snprintf(al[na].brand, sizeof al[na].brand, "%s", brand);
-            al[na].bucket_start = json_integer_value(json_object_get(o, "bucket_start"));
-            al[na].detected_at = json_integer_value(json_object_get(o, "detected_at"));
-            al[na].ended = strcmp(ev, "spike_ended") == 0;
-            size_t i;
-            json_t *t;
-            json_array_foreach(json_object_get(o, "terms"), i, t)
-            {
-                size_t l = strlen(al[na].terms);
-                snprintf(al[na].terms + l, sizeof al[na].terms - l, "%s%s", l ? " " : "",
-                         json_string_value(json_object_get(t, "term")));
-            }
+            spk_alert_from_json(&al[na], o);
             na++;
         }
         json_decref(o);
@@ -261,6 +250,8 @@ int main(int argc, char **argv)
             double k = atof(argv[++i]);
             for (int b = 0; b < SPK_MAX_BRANDS; b++)
                 gc.peak_total[b] *= k > 0 ? k : 1;
+        } else if (!strcmp(argv[i], "--topic-share") && i + 1 < argc) {
+            gc.topic_share = atof(argv[++i]);
         } else if (!strcmp(argv[i], "--gap") && i + 1 < argc) {
             gc.spike_gap_hours = atof(argv[++i]);
         } else if (!strcmp(argv[i], "--control"))
@@ -273,8 +264,8 @@ int main(int argc, char **argv)
         }
     }
     if (gc.days < 3 || gc.days > 400 || gc.n_brands < 1 || gc.n_brands > SPK_MAX_BRANDS ||
-        !(gc.spike_gap_hours >= 2)) {
-        fprintf(stderr, "spike_bench: --days 3..400, --brands 1..%d, --gap >= 2\n", SPK_MAX_BRANDS);
+        !(gc.spike_gap_hours >= 2) || !(gc.topic_share >= 0 && gc.topic_share <= 1)) {
+        fprintf(stderr, "spike_bench: --days 3..400, --brands 1..%d, --gap >= 2, --topic-share 0..1\n", SPK_MAX_BRANDS);
         return 2;
     }
     if (gen_out)

@@ -43,6 +43,10 @@ typedef struct es_spike_series {
     int prev_n;
     int64_t prev_neg[ES_SPIKE_WINDOW - 1];
     double prev_exp[ES_SPIKE_WINDOW - 1];
+    /* Words of bucket prev_idx's negative mentions, for the topic test's
+     * two-bucket window (not persisted: after a restart the first window
+     * has the bucket's own words only, which can only miss). */
+    es_spike_map_t prev_words;
 } es_spike_series_t;
 
 struct es_spike {
@@ -54,6 +58,7 @@ struct es_spike {
     int64_t min_count, top_terms, n_urls;
     int by_owner, by_network;
     int early;
+    int topic; /* spike.topic: the word-concentration test (topic.c) */
     double vocab_keep; /* per bucket */
 
     sqlite3 *db;

@@ -16,6 +16,9 @@
  * variance. 1 when x <= 0. */
 double es_spike_tail(int64_t x, double mean, double disp);
 
+/* P(X >= c) for X binomial with n trials of probability q. */
+double es_spike_binom_tail(int64_t c, int64_t n, double q);
+
 /* ---- baseline (baseline.c) -------------------------------------------- */
 
 #define ES_SPIKE_HOW 168 /* hours of the week, Monday 00:00 UTC first */
@@ -108,9 +111,30 @@ void es_spike_vocab_free(es_spike_vocab_t *v);
 void es_spike_vocab_fold(es_spike_vocab_t *v, double keep, const es_spike_map_t *bucket, double docs);
 /* Up to k words of bucket (document counts among n_docs negative mentions)
  * most over-represented against the vocabulary, as [{term, count, lift}]. */
+/* A word's usual share of the brand's negative mentions, smoothed (half a
+ * mention over one more document), without a floor. */
+double es_spike_vocab_share(const es_spike_vocab_t *v, const char *term);
 json_t *es_spike_top_terms(const es_spike_vocab_t *v, const es_spike_map_t *bucket, double n_docs,
                            int k);
 json_t *es_spike_vocab_to_json(const es_spike_vocab_t *v, size_t max_words);
 void es_spike_vocab_from_json(es_spike_vocab_t *v, const json_t *o);
+
+/* ---- topic test (topic.c) --------------------------------------------- */
+
+typedef struct es_spike_topic {
+    const char *term; /* into the maps tested: valid until they change */
+    int64_t count;    /* negative mentions of the window using it */
+    int64_t docs;     /* negative mentions of the window */
+    double share;     /* its usual share of negative mentions (floored) */
+    double p;         /* binomial tail times the number of words tested */
+} es_spike_topic_t;
+
+/* The most concentrated word of a window of negative mentions: for each
+ * word of cur (this bucket's document counts) and prev (the bucket before,
+ * or NULL), the chance that at least that many of the window's n_docs
+ * negative mentions use it, given its usual share in the brand's vocabulary.
+ * Fills out (p = 1 and term NULL when no word qualifies) and returns out->p. */
+double es_spike_topic_test(const es_spike_vocab_t *v, const es_spike_map_t *cur, const es_spike_map_t *prev,
+                           int64_t n_docs, es_spike_topic_t *out);
 
 #endif

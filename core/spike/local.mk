@@ -3,7 +3,7 @@
 libescore_a_SOURCES += \
 	core/spike/spike.h core/spike/internal.h core/spike/detector.h \
 	core/spike/spike.c core/spike/baseline.c core/spike/tail.c core/spike/terms.c \
-	core/spike/store.c
+	core/spike/topic.c core/spike/store.c
 
 # The evaluation harness: a generator of synthetic streams shared by the
 # bench (figures) and the test (floors).

@@ -59,6 +59,7 @@ static void series_free(es_spike_t *sp, es_spike_series_t *s)
     for (size_t i = 0; s->ring && i < sp->ring_n; i++)
         bucket_reset(&s->ring[i]);
     free(s->ring);
+    es_spike_map_free(&s->prev_words);
     es_spike_vocab_free(&s->vocab);
     free(s->key);
     free(s->brand);
@@ -199,9 +200,11 @@ static json_t *alert_base(const es_spike_t *sp, const es_spike_series_t *s, cons
     return o;
 }
 
+/* topic: NULL for a count alert, else the word that decided it (p is then
+ * the topic test's, count_p the window count's). */
 static void emit_began(es_spike_t *sp, es_spike_series_t *s, int64_t idx, const es_spike_bucket_t *bk,
                        uint32_t neg, uint32_t tot, const es_spike_expect_t *e, double p, int window,
-                       int partial)
+                       int partial, const es_spike_topic_t *topic, double count_p)
 {
     json_t *o = alert_base(sp, s, "spike_began", idx);
     if (!o)
@@ -219,6 +222,12 @@ static void emit_began(es_spike_t *sp, es_spike_series_t *s, int64_t idx, const 
     double pd = p * 86400.0 / (double)sp->bucket;
     json_object_set_new(o, "p_daily", json_real(pd < 1 ? pd : 1));
     json_object_set_new(o, "window_buckets", json_integer(window));
+    json_object_set_new(o, "signal", json_string(topic ? "topic" : "count"));
+    if (topic)
+        json_object_set_new(o, "topic",
+                            json_pack("{s:s,s:I,s:I,s:f,s:f}", "term", topic->term, "count",
+                                      (json_int_t)topic->count, "window_count", (json_int_t)topic->docs,
+                                      "usual_share", round_to(topic->share, 0.0001), "count_p_value", count_p));
     json_object_set_new(o, "share", json_real(round_to(tot ? (double)neg / tot : 0, 0.001)));
     json_object_set_new(o, "expected_share", json_real(round_to(e->share, 0.001)));
     json_object_set_new(o, "baseline", json_string(es_spike_tier_name(e->tier)));
@@ -247,6 +256,43 @@ static void emit_ended(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
 }
 
 /* ---- closing ------------------------------------------------------------ */
+
+/* Gate of the topic test: the window's negatives must be above normal at
+ * least this clearly (one-sided, before any correction). The test's own
+ * p-value, conditional on the count, carries the improbability, so the
+ * gate is about meaning (complaints are up) more than about false alarms. */
+#define TOPIC_GATE_P 0.05
+
+/* The topic test (topic.c) on this bucket alone and, when the previous
+ * bucket is contiguous, on the two together: does a window whose negatives
+ * are above normal concentrate improbably on one word? Called for buckets
+ * the count test did not flag, outside episodes. Fills topic, count_p and
+ * window for the window that passed; 1 when one did. */
+static int topic_check(const es_spike_t *sp, es_spike_series_t *s, const es_spike_bucket_t *bk, uint32_t neg,
+                       double exp_neg, double disp, es_spike_topic_t *topic, double *count_p, int *window)
+{
+    if (!bk || !bk->words.count)
+        return 0; /* a window's newest bucket without words adds nothing new */
+    int hit = 0;
+    for (int w = 1; w <= 2; w++) {
+        if (w == 2 && s->prev_n < 1)
+            break;
+        int64_t n = (int64_t)neg + (w == 2 ? s->prev_neg[0] : 0);
+        double ex = exp_neg + (w == 2 ? s->prev_exp[0] : 0);
+        if (n < sp->min_count || (double)n <= ex)
+            continue;
+        double cp = es_spike_tail(n, ex, disp);
+        if (cp >= TOPIC_GATE_P)
+            continue;
+        es_spike_topic_t t;
+        es_spike_topic_test(&s->brand_series->vocab, &bk->words, w == 2 ? &s->prev_words : NULL, n, &t);
+        if (t.p < sp->p_bucket && (!hit || t.p < topic->p)) {
+            *topic = t, *count_p = cp, *window = w;
+            hit = 1;
+        }
+    }
+    return hit;
+}
 
 static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
 {
@@ -285,8 +331,15 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
         }
     }
     double share = tot ? (double)neg / tot : 0;
-    int trig = warm && neg >= sp->min_count && p < sp->p_bucket &&
-               (sp->share_jump <= 0 || share >= e.share + sp->share_jump);
+    int share_ok = sp->share_jump <= 0 || share >= e.share + sp->share_jump;
+    int trig = warm && neg >= sp->min_count && p < sp->p_bucket && share_ok;
+    es_spike_topic_t topic;
+    int topic_hit = 0;
+    double count_p = p;
+    if (!trig && warm && share_ok && sp->topic && !s->ep.open)
+        topic_hit = topic_check(sp, s, has ? bk : NULL, neg, e.neg, e.disp, &topic, &count_p, &window);
+    if (topic_hit)
+        trig = 1, p = topic.p;
     int anomalous = trig || s->ep.open;
     /* A bucket that alerted early (while open) belongs to its episode even
      * if the volume that came later explains it. */
@@ -295,7 +348,7 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
         if (!s->ep.open) {
             s->ep = (es_spike_episode_t){.open = 1, .start_idx = idx, .min_p = p, .peak = -1};
             sp->episodes_changed = 1;
-            emit_began(sp, s, idx, has ? bk : NULL, neg, tot, &e, p, window, 0);
+            emit_began(sp, s, idx, has ? bk : NULL, neg, tot, &e, p, window, 0, topic_hit ? &topic : NULL, count_p);
         }
         if (idx > s->ep.last_idx)
             s->ep.last_idx = idx; /* an early alert may have opened a later bucket */
@@ -322,8 +375,12 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
         static const es_spike_map_t none;
         es_spike_vocab_fold(&s->vocab, sp->vocab_keep, has ? &bk->words : &none, neg);
     }
-    if (has)
+    es_spike_map_free(&s->prev_words);
+    if (has) {
+        s->prev_words = bk->words; /* moved: the reset below must not free it */
+        memset(&bk->words, 0, sizeof bk->words);
         bucket_reset(bk);
+    }
     sp->st.buckets++;
 }
 
@@ -349,7 +406,7 @@ static void early_check(es_spike_t *sp, es_spike_series_t *s, es_spike_bucket_t 
         return;
     s->ep = (es_spike_episode_t){.open = 1, .start_idx = bk->idx, .last_idx = bk->idx, .min_p = p, .peak = -1};
     sp->episodes_changed = 1;
-    emit_began(sp, s, bk->idx, bk, bk->neg, bk->tot, &e, p, 1, 1);
+    emit_began(sp, s, bk->idx, bk, bk->neg, bk->tot, &e, p, 1, 1, NULL, p);
 }
 
 /* Closes bucket idx in every series: owner and network series first, so
@@ -412,7 +469,7 @@ void es_spike_observe(es_spike_t *sp, const es_rec_t *rec)
     }
     int neg = m->sentiment.label && strcmp(m->sentiment.label, "negative") == 0;
     char words[ES_SPIKE_MAX_WORDS][ES_SPIKE_WORD_MAX];
-    size_t nw = neg && m->text && sp->top_terms > 0 ? es_spike_words(&sp->stop, m->text, words) : 0;
+    size_t nw = neg && m->text && (sp->top_terms > 0 || sp->topic) ? es_spike_words(&sp->stop, m->text, words) : 0;
     const char *owner = sp->by_owner && m->owner && *m->owner ? m->owner : NULL;
     const char *network = sp->by_network && m->network && *m->network ? m->network : NULL;
     es_spike_series_t *ser[3];
@@ -543,6 +600,7 @@ int es_spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, voi
     sp->by_owner = cfg->spike_by_owner;
     sp->by_network = cfg->spike_by_network;
     sp->early = cfg->spike_early;
+    sp->topic = cfg->spike_topic;
     sp->vocab_keep = pow(0.5, (double)sp->bucket / VOCAB_HALF_LIFE);
     sp->ring_n = (size_t)((sp->grace + sp->bucket - 1) / sp->bucket) + 3;
     sp->next_close = ES_SPIKE_NO_IDX;

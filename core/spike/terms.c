@@ -296,6 +296,12 @@ static int cmp_score(const void *a, const void *b)
     return strcmp(x->term, y->term);
 }
 
+double es_spike_vocab_share(const es_spike_vocab_t *v, const char *term)
+{
+    const double *w = es_spike_map_get(&v->w, term, strlen(term));
+    return ((w ? *w * v->scale : 0) + 0.5) / (v->docs + 1);
+}
+
 json_t *es_spike_top_terms(const es_spike_vocab_t *v, const es_spike_map_t *bucket, double n_docs, int k)
 {
     json_t *out = json_array();
@@ -312,11 +318,10 @@ json_t *es_spike_top_terms(const es_spike_vocab_t *v, const es_spike_map_t *buck
         double c = bucket->vals[i];
         if (c < 2 && n_docs >= 2)
             continue; /* one mention is an anecdote */
-        const double *w = es_spike_map_get(&v->w, t, strlen(t));
         /* A word the brand never saw counts as if it were in one complaint
          * in a hundred: new words rank by how many use them, not by an
          * unbounded ratio. */
-        double base = ((w ? *w * v->scale : 0) + 0.5) / (v->docs + 1);
+        double base = es_spike_vocab_share(v, t);
         if (base < 0.01)
             base = 0.01;
         double lift = (c / n_docs) / base;
