@@ -51,6 +51,11 @@ typedef struct es_agent {
      * reference until then). */
     es_rec_t **accepted;
     size_t n_accepted, cap_accepted;
+    /* Records routed without spool rows (spool.delay), oldest first. */
+    es_rec_t *lazy_head, *lazy_tail;
+    uv_timer_t lazy_timer;   /* a loop turn when the oldest is due */
+    uint64_t n_lazy_direct;  /* taken by every sink without a spool row */
+    uint64_t n_lazy_spooled; /* spooled by a straggler pass */
     struct es_metrics *metrics; /* NULL unless metrics_listen is set */
     uv_check_t flush_check;  /* batches state writes per loop turn */
     uv_idle_t wake;          /* keeps the check phase turning while work is pending */
@@ -88,6 +93,16 @@ void es_agent_spool_fault(es_agent_t *a);
 /* rec was spooled in the open transaction; takes a reference. Returns 0
  * or ES_ENOMEM (then the record simply waits for delivery). */
 int es_agent_accept(es_agent_t *a, es_rec_t *rec);
+/* Routing of a source's record may skip the spool (spool.delay): appends
+ * rec to the agent's list of such records. Its sinks get it with no spool
+ * row; the straggler pass gives it rows if one of them still holds it
+ * spool.delay later, else its delivery alone lets its source move on. */
+void es_agent_lazy_add(es_agent_t *a, es_rec_t *rec);
+/* Spools and accepts every such record now, whatever its age: a sink queue
+ * calls it before it starts overflowing (it then loads rows by id, so the
+ * rows of what it holds in memory must exist first) and before its
+ * records move to a reloaded sink. */
+void es_agent_spool_lazy_all(es_agent_t *a);
 /* Non-zero when sources must pause: the state DB is failing, or a sink's
  * spool is above spool.max_records or spool.max_bytes. */
 int es_agent_spool_full(es_agent_t *a);

@@ -48,6 +48,7 @@ const es_config_key_t es_main_keys[] = {
     {"sentiment.neg_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or below minus this is negative"},
     {"dedupe.max_age", ES_KEY_DURATION, "30d", 0, "how long delivered mention ids are remembered"},
     {"queue.max_records", ES_KEY_INT, "10000", 0, "records in flight above which sources pause"},
+    {"spool.delay", ES_KEY_DURATION, "1s", 0, "a source's record that every sink took within this long is never written to the spool (0: spool every record at once)"},
     {"http.per_host", ES_KEY_INT, "4", 0, "concurrent HTTP transfers per host"},
     {"metrics_listen", ES_KEY_STRING, NULL, 0, "ADDRESS:PORT serving Prometheus /metrics and JSON /health (off when unset)"},
     {"spike.enabled", ES_KEY_BOOL, "true", 0, "send alert records when negative mentions of a brand spike"},
@@ -709,6 +710,8 @@ static void apply_main(parse_ctx_t *pc)
         cfg->dedupe_max_age_ms = v.ms;
     if (typed(pc->diag, es_main_keys, main_get(pc, "queue.max_records"), "queue.max_records", &v) > 0)
         cfg->queue_max_records = v.i;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "spool.delay"), "spool.delay", &v) > 0)
+        cfg->spool_delay_ms = v.ms;
     if (typed(pc->diag, es_main_keys, main_get(pc, "reconcile_interval"), "reconcile_interval", &v) > 0)
         cfg->reconcile_interval_ms = v.ms;
     if (typed(pc->diag, es_main_keys, main_get(pc, "reconcile_window"), "reconcile_window", &v) > 0)

@@ -32,6 +32,13 @@ typedef struct es_rec {
     int in_dedupe;    /* in the dedupe in-flight set */
     int abandoned;    /* dropped undelivered at shutdown: its source must re-read it */
     int unspooled;    /* the spool could not store it: its checkpoint waits for delivery */
+    /* Routed without spool rows (spool.delay): in the agent's list of such
+     * records, oldest first, until every sink took it or it is spooled. */
+    int lazy;
+    int lazy_rows;    /* a straggler pass gave it spool rows */
+    int lazy_missing; /* ... but not in every sink still holding it */
+    uint64_t lazy_at; /* loop time (ms) it was routed */
+    struct es_rec *lazy_prev, *lazy_next;
     es_ack_cb ack_cb; /* es_emit_acked: told once when the core is done with it */
     void *ack_arg;
 } es_rec_t;

@@ -147,7 +147,11 @@ int es_pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg)
  * source may move past it, es_agent_accept), whatever happens to the
  * process after. When the state DB refuses the write, the record is
  * delivered from memory the old way (its checkpoint waits) and sources
- * pause until the DB can be written again. */
+ * pause until the DB can be written again.
+ *
+ * A source's record whose sinks are all healthy with room skips the rows
+ * (spool.delay, es_agent_lazy_add): its checkpoint waits for its delivery,
+ * and if a sink still holds it spool.delay later it gets its rows then. */
 static int route(es_pipeline_t *p, es_rec_t *rec)
 {
     es_agent_t *a = p->agent;
@@ -184,7 +188,15 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
     memset(sids, 0, n * sizeof *sids);
     size_t len = 0;
     int spooled = 0;
-    if (a->state && !a->spool_fault) {
+    int lazy = a->state && !a->spool_fault && rec->track && a->cfg->spool_delay_ms > 0 && !a->shutting_down;
+    for (size_t i = 0; i < n && lazy; i++)
+        lazy = es_sink_queue_lazy_ok(sinks[i]->queue);
+    if (!lazy && a->state && !a->spool_fault) {
+        /* A sink stopped taking records at once (failing, full): what was
+         * routed without rows gets them now, so row ids, the order a
+         * restart delivers the spool in, follow routing order. */
+        if (rec->track && a->lazy_head)
+            es_agent_spool_lazy_all(a);
         const char *json = es_record_json(&rec->pub, &len);
         es_agent_state_txn(a);
         spooled = json != NULL && a->txn_open;
@@ -201,7 +213,7 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
             }
         }
     }
-    if (!spooled)
+    if (!spooled && !lazy)
         rec->unspooled = 1;
     for (size_t i = 0; i < n; i++) {
         rec->refs++;
@@ -212,6 +224,11 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
             break;
         }
     }
+    /* Listed only once every sink holds it: a sink answering during the
+     * pushes can make the agent spool and accept what is listed, which
+     * must not happen to a record some sink has yet to get. */
+    if (lazy)
+        es_agent_lazy_add(a, rec);
     if (spooled && rc == 0) {
         /* Known as seen in the same transaction as its rows; the rest of
          * accepting it waits for the commit (es_agent_accept). */

@@ -262,6 +262,14 @@ int es_sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t by
                 q->spill = ns;
                 q->spill_cap = nc;
             }
+            if (!q->overflow && q->sink->agent->lazy_head) {
+                /* Records in memory that skipped the spool get their rows
+                 * first; those ids are above this record's, and refill
+                 * loads ids above max_sid, so this one stays in memory. */
+                es_agent_spool_lazy_all(q->sink->agent);
+                if (it.sid < q->max_sid)
+                    goto keep;
+            }
             q->overflow = 1;
             q->spill[q->spill_n++] = it;
             q->sink->n_spilled++;
@@ -596,6 +604,11 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
         uv_timer_stop(&q->timer);
         uv_timer_start(&q->timer, on_timer, delay, 0);
         congestion_spend(q);
+        /* A failing sink will hold what it has for a while: what skipped
+         * the spool gets its rows now rather than spool.delay after it was
+         * routed. Not for a deferral, which is routine. */
+        if (!defer)
+            es_agent_spool_lazy_all(ctx->agent);
         return;
     }
     q->attempt = 0;
@@ -607,6 +620,11 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
 
 void es_sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
 {
+    /* The replacement may start overflowing (rows of the old queue's
+     * records are in the spool); records it takes over must have their
+     * rows before, or the straggler pass would give them ids above rows it
+     * has yet to load. */
+    es_agent_spool_lazy_all(from->sink->agent);
     size_t skip = from->in_flight ? from->batch_n : 0;
     int64_t inflight_rows = 0;
     uint64_t inflight_bytes = 0;
@@ -661,3 +679,54 @@ size_t es_sink_queue_release_all(es_sink_queue_t *q, int abandoned)
 }
 
 int64_t es_sink_queue_spooled(const es_sink_queue_t *q) { return q->spool_n; }
+
+int es_sink_queue_lazy_ok(const es_sink_queue_t *q)
+{
+    /* A full window of a healthy sink is congested: sources pause and what
+     * they still emit stays in memory either way (es_sink_queue_push). */
+    return !q->backing_off && !q->overflow && !q->spill_n && !q->congest_spent &&
+           (q->count < q->mem_max || q->congested);
+}
+
+/* Refill loads rows above max_sid: a queue that overflows must not give
+ * rows to what it holds in memory (their ids would pass rows still to be
+ * loaded), so such a record stays without one and its source waits for its
+ * delivery. The agent spools every lazy record before the first spill
+ * (es_sink_queue_push), so this is rare: rows requeued by another process
+ * while records waited without rows. */
+void es_sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff)
+{
+    es_agent_t *a = q->sink->agent;
+    int can = a->state && !a->spool_fault && !q->overflow && !q->spill_n;
+    for (size_t i = 0; i < q->count; i++) {
+        es_qitem_t *it = at(q, i);
+        es_rec_t *rec = it->rec;
+        if (it->sid > 0 || !rec->lazy || rec->lazy_at > cutoff)
+            continue;
+        if (can) {
+            es_agent_state_txn(a);
+            can = a->txn_open;
+        }
+        size_t len = 0;
+        const char *json = can ? es_record_json(&rec->pub, &len) : NULL;
+        int64_t sid = json ? es_state_spool_add(a->state, q->sink->icfg->name, es_record_kind_name(rec->pub.kind),
+                                                rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL, json, len)
+                           : -1;
+        if (sid <= 0) {
+            if (can)
+                es_agent_spool_fault(a);
+            can = 0;
+            rec->lazy_missing = 1;
+            continue;
+        }
+        it->sid = sid;
+        it->gen = a->txn_gen;
+        it->bytes = len;
+        if (sid > q->max_sid)
+            q->max_sid = sid;
+        q->spool_n++;
+        q->spool_bytes += len;
+        rec->lazy_rows = 1;
+    }
+}
+

@@ -39,6 +39,17 @@ int es_sink_queue_over_limit(const es_sink_queue_t *q, double fraction);
  * by the agent's periodic timer with the loop time (ms). */
 void es_sink_queue_tick(es_sink_queue_t *q, uint64_t now_ms);
 int64_t es_sink_queue_spooled(const es_sink_queue_t *q);
+/* Non-zero when a record routed now may skip the spool (spool.delay): the
+ * sink is healthy, its memory window has room (or it is congested, and the
+ * record stays in memory anyway) and nothing of it waits only in the
+ * spool. */
+int es_sink_queue_lazy_ok(const es_sink_queue_t *q);
+/* The straggler pass (es_agent, in the open state transaction): gives a
+ * spool row to each record routed without one at or before cutoff (loop
+ * ms) that this sink still holds, marking it lazy_rows; one it cannot give
+ * a row (the DB refused, or the queue overflows) is marked lazy_missing,
+ * so its source waits for its delivery instead. */
+void es_sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff);
 /* Moves queued (not in-flight) records to another queue (a reloaded sink
  * of the same name). */
 void es_sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to);

@@ -179,6 +179,67 @@ is "$uniq" 20000 "after 6 SIGKILLs every one of 20000 records arrived"
 diag "records written $total, duplicates $((total - uniq)) (at-least-once to a file sink)"
 is "$(spooled out)" 0 "the spool is empty at the end"
 
+# spool.delay: a record every sink takes within it is never written to
+#    the spool (its source waits for the delivery instead); with
+#    spool.delay = 0 every record is, as before. sqlite_sequence keeps the
+#    highest spool id ever used, so it shows whether any row was written.
+ever() { sqlite3 "$T/state/state.db" "select coalesce((select seq from sqlite_sequence where name='spool'), 0)"; }
+rm -rf "$T/state" "$T/out.jsonl"
+gen "$T/in.jsonl" 5000 d
+cat > "$T/conf.d/10.conf" <<EOC
+[source in]
+plugin = jsonl
+path = $T/in.jsonl
+
+[sink out]
+plugin = jsonl
+path = $T/out.jsonl
+EOC
+"$EARSHOT" run -c "$T/earshot.conf" --once 2> "$T/log7"
+is $? 0 "--once into a fast sink exits 0"
+is "$(ids "$T/out.jsonl" | sort -u | wc -l | tr -d ' ')" 5000 "all 5000 delivered"
+is "$(ever)" 0 "not one spool row was written (spool.delay, 1s by default)"
+is "$(sqlite3 "$T/state/state.db" "select count(*) from seen")" 5000 "all 5000 ids known to dedupe"
+"$EARSHOT" run -c "$T/earshot.conf" --once 2> /dev/null
+is "$(lines "$T/out.jsonl")" 5000 "a second run sends nothing again: the source's checkpoint moved past them"
+rm -rf "$T/state" "$T/out.jsonl"
+write_main "$T" "spool.delay = 0"
+"$EARSHOT" run -c "$T/earshot.conf" --once 2> /dev/null
+is "$(lines "$T/out.jsonl")" 5000 "spool.delay = 0: all 5000 delivered"
+is "$(ever)" 5000 "spool.delay = 0: each was written to the spool first"
+write_main "$T"
+
+# A slow but healthy sink (3 s per batch): what it still holds after
+# spool.delay gets its rows, so its source moves on; a SIGKILL then loses
+# nothing.
+rm -rf "$T/state" "$T/out.jsonl"
+gen "$T/in.jsonl" 300 s
+cat > "$T/conf.d/10.conf" <<EOC
+[source in]
+plugin = jsonl
+path = $T/in.jsonl
+interval = 1h
+
+[sink out]
+plugin = testsink
+path = $T/out.jsonl
+delay = 3s
+batch.max = 100
+EOC
+"$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/log8" &
+pid=$!
+wait_for 10 sh -c "[ \"\$(sqlite3 '$T/state/state.db' \"select count(*) from checkpoints where instance='in'\" 2>/dev/null)\" = 1 ]"
+n=$(spooled out)
+is "$n" 300 "the 300 records the slow sink held after spool.delay were spooled, and the source moved past them"
+kill -9 $pid; wait $pid 2>/dev/null
+is "$(lines "$T/out.jsonl")" 0 "nothing was delivered before the kill"
+sed -i 's/^delay = .*/delay = 0/' "$T/conf.d/10.conf"
+"$EARSHOT" run -c "$T/earshot.conf" --once 2> "$T/log8b"
+is $? 0 "the restart exits 0"
+is "$(ids "$T/out.jsonl" | sort -u | wc -l | tr -d ' ')" 300 "all 300 arrived after the restart"
+is "$(lines "$T/out.jsonl")" 300 "each once: the source did not read them again"
+is "$(spooled out)" 0 "the spool is empty"
+
 # Flow control: a healthy sink that lags a burst holds the source back
 # instead of spilling to the spool (no record read back); a slow one holds
 # it back for a second or so, then spills, and the fast sink keeps flowing.
@@ -257,8 +318,9 @@ is "$(spooled down)" 0 "and dropped the 5 records"
 
 # WAL checkpoints run on the thread pool, not in the loop's commits: a run
 # that writes well over the 16 MiB WAL limit does them there, and every
-# record arrives.
+# record arrives (spool.delay = 0: every record goes through the spool).
 rm -rf "$T/state" "$T/ck.jsonl"
+write_main "$T" "spool.delay = 0"
 gen "$T/ck_in.jsonl" 30000 ck
 cat > "$T/conf.d/10.conf" <<EOC
 [source in]
@@ -274,6 +336,7 @@ is $? 0 "30000 records through the state DB, --once exits 0"
 is "$(lines "$T/ck.jsonl")" 30000 "all delivered"
 like "$T/logck" "state: [1-9][0-9]* checkpoint\(s\) on the thread pool, 0 on the loop thread" \
     "the WAL was checkpointed on the thread pool only"
+write_main "$T"
 
 # es_emit_acked: a source learns when each record is safe (spooled and
 # committed, or dropped as a duplicate), e.g. to ack a message queue.

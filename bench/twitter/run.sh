@@ -1,7 +1,8 @@
 #!/bin/sh
 # Imports a generated Twitter export with `earshot run --once` (twitter
 # source -> pipeline -> jsonl sink to /dev/null), once with the sentiment
-# stage and once with sentiment.enabled = false, and prints tweets/s,
+# stage, once with sentiment.enabled = false, and once more with
+# spool.delay = 0 (every record through the spool), and prints tweets/s,
 # microseconds per tweet and peak RSS; then the source's own cost without
 # the pipeline (scan, UTF-8 check, parse, mapping). A benchmark, not a
 # test: it prints figures and exits 0.
@@ -67,6 +68,10 @@ PY
 pipeline "with sentiment"
 echo "sentiment.enabled = false" >> "$tmp/earshot.conf"
 pipeline "without sentiment"
+# The same with every record written to the spool and deleted once
+# delivered, as before spool.delay existed.
+echo "spool.delay = 0" >> "$tmp/earshot.conf"
+pipeline "without sentiment, spool.delay = 0"
 
 # The source alone, built from the plugin's sources against the core library.
 if [ -f "$build/libescore.a" ] && cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$top/core" -I"$top/plugins/twitter" \
