@@ -583,10 +583,10 @@ static void progress_figures(es_agent_t *a, uint64_t *bytes, uint64_t *emitted)
         }
 }
 
-/* One line, redrawn in place: bytes read of the total, mentions, rate. */
-static void on_progress(uv_timer_t *t)
+/* One line, redrawn in place: bytes read of the total, mentions, rate.
+ * Returns -1 when stderr is gone. */
+static int progress_draw(es_agent_t *a)
 {
-    es_agent_t *a = t->data;
     uint64_t bytes, emitted;
     progress_figures(a, &bytes, &emitted);
     double secs = (double)(es_now_ms() - a->started_ms) / 1000.0;
@@ -597,6 +597,13 @@ static void on_progress(uv_timer_t *t)
     int n = snprintf(line, sizeof line, "\r\033[Kimport: %.1f%s MiB, %" PRIu64 " mentions, %.0f/s", (double)bytes / 1048576.0,
                      total, emitted, secs > 0 ? (double)emitted / secs : 0.0);
     if (n > 0 && write(STDERR_FILENO, line, (size_t)(n < (int)sizeof line ? n : (int)sizeof line - 1)) < 0)
+        return -1;
+    return 0;
+}
+
+static void on_progress(uv_timer_t *t)
+{
+    if (progress_draw(t->data) < 0)
         uv_timer_stop(t);
 }
 
@@ -967,7 +974,9 @@ int es_agent_run(const es_run_opts_t *opts)
     commit_txn(&a);
     free(a.accepted);
     if (opts->only_source) {
-        if (opts->progress)
+        /* The final figures, even when the import took less than one
+         * redraw interval. */
+        if (opts->progress && progress_draw(&a) == 0)
             fputs("\n", stderr);
         import_summary(&a, stdout);
     }

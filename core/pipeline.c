@@ -286,6 +286,12 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
             rec->failed = 1;
             goto out;
         }
+        /* Inside the turn's transaction: a lookup outside one is a read
+         * transaction of its own, with its file locks (a quarter of the
+         * pipeline's CPU when records skip the spool and nothing else
+         * opened the transaction). */
+        if (a && a->state && !a->spool_fault)
+            es_agent_state_txn(a);
         int dup = es_dedupe_check(p->dedupe, rec);
         if (dup < 0) {
             /* Dropping it would lose it; passing it risks a duplicate. */
