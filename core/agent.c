@@ -232,9 +232,9 @@ int es_agent_spool_full(es_agent_t *a)
 }
 
 
-/* Every 2 s: a faulty state DB is probed with a real write, rows another
- * process put in a spool (spool retry) are noticed, the spike detector
- * gets the time. */
+/* Every 2 s: a faulty state DB is probed with a real write, a sweep of
+ * old dedupe ids takes its next step, rows another process put in a spool
+ * (spool retry) are noticed, the spike detector gets the time. */
 static void on_spool_timer(uv_timer_t *t)
 {
     es_agent_t *a = t->data;
@@ -250,6 +250,10 @@ static void on_spool_timer(uv_timer_t *t)
         } else {
             es_state_rollback(a->state);
         }
+    }
+    if (a->pipeline && es_dedupe_sweeping(a->pipeline->dedupe) && !a->spool_fault) {
+        es_agent_state_txn(a);
+        es_dedupe_prune_step(a->pipeline->dedupe);
     }
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue && c->phase == ES_PHASE_RUNNING) {
@@ -746,6 +750,8 @@ static void on_signal(uv_signal_t *s, int signum)
 static void on_prune(uv_timer_t *t)
 {
     es_agent_t *a = t->data;
+    if (a->spool_fault)
+        return;
     es_agent_state_txn(a);
     es_dedupe_prune(a->pipeline->dedupe);
 }

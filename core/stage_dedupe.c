@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "stages.h"
 #include "util.h"
 
@@ -17,7 +18,16 @@ struct es_dedupe {
     uint64_t max_age_ms;
     const char **slots;
     size_t cap, used, live; /* used counts tombstones too */
+    /* The prune sweep under way: the key after which its next step starts
+     * (NULL: none), the time it forgets before, what it forgot so far. */
+    char *sweep;
+    int64_t sweep_before;
+    int64_t swept;
 };
+
+/* Ids looked at per step: a few milliseconds on the loop thread, so a
+ * table of millions is swept within minutes of the hourly start. */
+#define SWEEP_CHUNK 20000
 
 static uint64_t hash_str(const char *s)
 {
@@ -92,6 +102,7 @@ void es_dedupe_free(es_dedupe_t *d)
     if (!d)
         return;
     free(d->slots);
+    free(d->sweep);
     free(d);
 }
 
@@ -133,6 +144,30 @@ void es_dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered)
 
 void es_dedupe_prune(es_dedupe_t *d)
 {
-    if (d->st && d->max_age_ms)
-        es_state_seen_prune(d->st, es_now_s() - (int64_t)(d->max_age_ms / 1000));
+    if (!d->st || !d->max_age_ms || d->sweep || !(d->sweep = es_strdup("")))
+        return;
+    d->sweep_before = es_now_s() - (int64_t)(d->max_age_ms / 1000);
+    d->swept = 0;
+    es_dedupe_prune_step(d);
+}
+
+int es_dedupe_sweeping(const es_dedupe_t *d) { return d && d->sweep != NULL; }
+
+void es_dedupe_prune_step(es_dedupe_t *d)
+{
+    if (!d->sweep)
+        return;
+    char *next = NULL;
+    int64_t n = es_state_seen_prune(d->st, d->sweep_before, d->sweep, SWEEP_CHUNK, &next);
+    free(d->sweep);
+    d->sweep = next;
+    if (n < 0) {
+        /* The next hourly start tries again. */
+        es_logf(ES_LOG_WARN, "dedupe: cannot forget old ids: %s", es_strerror((int)n));
+        return;
+    }
+    d->swept += n;
+    if (!d->sweep && d->swept)
+        es_logf(ES_LOG_DEBUG, "dedupe: forgot %lld id(s) delivered more than dedupe.max_age ago",
+                (long long)d->swept);
 }

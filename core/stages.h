@@ -26,8 +26,14 @@ int es_dedupe_check(es_dedupe_t *d, const es_rec_t *rec);
 /* The record left the pipeline; if delivered, remember it as seen. Must be
  * called inside a state transaction. */
 void es_dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered);
-/* Forgets ids older than max_age. */
+/* Starts forgetting ids older than max_age (unless a sweep runs): a sweep
+ * over the dedupe table in chunks, one now and one per
+ * es_dedupe_prune_step(), so a large table never stalls the loop. Must be
+ * called inside a state transaction, as must each step. */
 void es_dedupe_prune(es_dedupe_t *d);
+/* Non-zero while a sweep is under way. */
+int es_dedupe_sweeping(const es_dedupe_t *d);
+void es_dedupe_prune_step(es_dedupe_t *d);
 
 /* brand match: [brand NAME] keywords, case-insensitive (ASCII), on word
  * boundaries, so "#acme" and "@acme" match "acme" but "acmeville" does

@@ -37,8 +37,11 @@ int es_state_checkpoint_put(es_state_t *st, const char *instance, const char *ke
 /* 1 if the id was delivered before, 0 if not, negative on error. */
 int es_state_seen_has(es_state_t *st, const char *id);
 int es_state_seen_add(es_state_t *st, const char *id, int64_t at);
-/* Forgets ids delivered before `before`; returns how many, or negative. */
-int64_t es_state_seen_prune(es_state_t *st, int64_t before);
+/* One step of a sweep over the delivered ids in key order: forgets those
+ * delivered before `before` among the next `limit` ids after `after` ("" to
+ * start). Returns how many it forgot, or negative; *next (owned by the
+ * caller) is where the next step starts, NULL once the sweep is over. */
+int64_t es_state_seen_prune(es_state_t *st, int64_t before, const char *after, int limit, char **next);
 
 int es_state_dead_letter(es_state_t *st, const char *sink, const char *kind, const char *record_id,
                          const char *json, const char *error, unsigned attempts);

@@ -240,6 +240,36 @@ is "$(ids "$T/out.jsonl" | sort -u | wc -l | tr -d ' ')" 300 "all 300 arrived af
 is "$(lines "$T/out.jsonl")" 300 "each once: the source did not read them again"
 is "$(spooled out)" 0 "the spool is empty"
 
+# dedupe.max_age: ids delivered longer ago are forgotten by a sweep over
+# the dedupe table in chunks of 20,000 (there is no index on their time),
+# newer ones stay.
+rm -rf "$T/state" "$T/out.jsonl"
+gen "$T/in.jsonl" 10 age
+cat > "$T/conf.d/10.conf" <<EOC
+[source in]
+plugin = jsonl
+path = $T/in.jsonl
+interval = 1h
+
+[sink out]
+plugin = jsonl
+path = $T/out.jsonl
+EOC
+write_main "$T" "dedupe.max_age = 1d"
+"$EARSHOT" run -c "$T/earshot.conf" --once 2> /dev/null
+sqlite3 "$T/state/state.db" "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000)
+    INSERT INTO seen SELECT printf('old:%06d', x), CAST(strftime('%s', 'now') AS INTEGER) - 172800 FROM c"
+is "$(sqlite3 "$T/state/state.db" "select count(*) from seen")" 50010 "50,000 ids delivered two days ago, 10 just now"
+"$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/logage" &
+pid=$!
+wait_for 30 sh -c "[ \"\$(sqlite3 '$T/state/state.db' 'select count(*) from seen' 2>/dev/null)\" = 10 ]"
+is "$(sqlite3 "$T/state/state.db" "select count(*) from seen")" 10 "the old ones are forgotten, a chunk every 2 s"
+is "$(sqlite3 "$T/state/state.db" "select count(*) from seen where id like 'test:age%'")" 10 "the recent ones are kept"
+kill $pid; wait $pid
+is "$(sqlite3 "$T/state/state.db" "select count(*) from sqlite_master where name = 'seen_at'")" 0 \
+    "no index on when an id was delivered (migration 4)"
+write_main "$T"
+
 # Flow control: a healthy sink that lags a burst holds the source back
 # instead of spilling to the spool (no record read back); a slow one holds
 # it back for a second or so, then spills, and the fast sink keeps flowing.
