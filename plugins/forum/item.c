@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "plugin.h"
-#include "utf8.h"
+#include "json_load.h"
 
 void es_forum_warnf(es_forum_warn_fn warn, void *arg, const char *fmt, ...)
 {
@@ -22,25 +22,15 @@ void es_forum_warnf(es_forum_warn_fn warn, void *arg, const char *fmt, ...)
 
 int es_forum_json_load(const char *body, size_t len, json_t **root, char *err, size_t errlen)
 {
-    *root = NULL;
-    char *clean = NULL;
-    const char *text = body ? body : "";
-    if (!es_utf8_is_valid(text, len)) {
-        clean = es_utf8_sanitize(text, len, NULL);
-        if (!clean) {
-            snprintf(err, errlen, "out of memory");
-            return ES_ENOMEM;
-        }
-        text = clean;
-        len = strlen(clean); /* a NUL in the body ends the JSON anyway */
-    }
     json_error_t je;
-    *root = json_loadb(text, len, 0, &je);
-    free(clean);
+    int rc;
+    *root = es_json_load_repaired(body, len, 0, &je, &rc);
     if (!*root) {
-        snprintf(err, errlen, "malformed JSON at line %d column %d: %s", je.line, je.column,
-                 je.text);
-        return ES_EPARSE;
+        if (rc == ES_ENOMEM)
+            snprintf(err, errlen, "out of memory");
+        else
+            snprintf(err, errlen, "malformed JSON at line %d column %d: %s", je.line, je.column, je.text);
+        return rc;
     }
     return 0;
 }

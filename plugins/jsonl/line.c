@@ -13,28 +13,20 @@
 #include <jansson.h>
 
 #include "mention_fields.h"
-#include "utf8.h"
+#include "json_load.h"
 
 int jl_map_line(const char *p, size_t n, const char *network, jl_emit_fn emit, void *arg, char *why_out,
                 size_t why_len)
 {
-    /* jansson refuses invalid UTF-8 outright; archives in the wild carry
-     * Latin-1 bytes, so repair first (U+FFFD) and keep the mention. */
-    char *fixed = NULL;
-    if (!es_utf8_is_valid(p, n)) {
-        if (!(fixed = es_utf8_sanitize(p, n, NULL))) {
-            snprintf(why_out, why_len, "out of memory repairing invalid UTF-8");
-            return ES_ENOMEM;
-        }
-        p = fixed;
-        n = strlen(fixed);
-    }
     json_error_t err;
-    json_t *o = json_loadb(p, n, JSON_REJECT_DUPLICATES, &err);
-    free(fixed);
+    int rc;
+    json_t *o = es_json_load_repaired(p, n, JSON_REJECT_DUPLICATES, &err, &rc);
     if (!o) {
-        snprintf(why_out, why_len, "invalid JSON at column %d: %s", err.column, err.text);
-        return ES_EPARSE;
+        if (rc == ES_ENOMEM)
+            snprintf(why_out, why_len, "out of memory repairing invalid UTF-8");
+        else
+            snprintf(why_out, why_len, "invalid JSON at column %d: %s", err.column, err.text);
+        return rc;
     }
     if (!json_is_object(o)) {
         snprintf(why_out, why_len, "not a JSON object");

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "decode.h"
-#include "utf8.h"
+#include "json_load.h"
 
 static const char *str_field(json_t *o, const char *k)
 {
@@ -19,20 +19,11 @@ es_nats_dec_t es_nats_decode(const char *data, size_t len, es_nats_decoded_t *d,
                              const char **why)
 {
     memset(d, 0, sizeof *d);
-    char *fixed = NULL;
-    if (!es_utf8_is_valid(data, len)) {
-        if (!(fixed = es_utf8_sanitize(data, len, NULL))) {
-            *why = "out of memory";
-            return ES_NATS_DEC_BAD;
-        }
-        data = fixed;
-        len = strlen(fixed);
-    }
     json_error_t err;
-    json_t *o = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-    free(fixed);
+    int rc;
+    json_t *o = es_json_load_repaired(data, len, JSON_REJECT_DUPLICATES, &err, &rc);
     if (!o) {
-        *why = "invalid JSON";
+        *why = rc == ES_ENOMEM ? "out of memory" : "invalid JSON";
         return ES_NATS_DEC_BAD;
     }
     if (!json_is_object(o)) {
