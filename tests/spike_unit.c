@@ -528,16 +528,29 @@ static void burst(det_t *d, int from, int to, int n_topic, int n_usual, int othe
 
 #define TOPIC_TEXT "@acme outage, outage"
 
+#define TOPIC_CONF "spike.warmup = 1h\nspike.early = false\n"
+
+/* A fresh detector: 96 buckets with `base` negatives (the usual
+ * complaint) and 20 other mentions, then buckets 96 and 97 with n_topic
+ * negatives saying TOPIC_TEXT and n_usual the usual one, then 98 and 99
+ * as before (closing 97). The caller checks d->sink.alerts and closes. */
+static void topic_run(det_t *d, const char *extra, int base, int n_topic, int n_usual)
+{
+    char conf[256];
+    snprintf(conf, sizeof conf, "%s%s", TOPIC_CONF, extra);
+    wipe_db();
+    is_int(det_open(d, conf), 0, "detector on a new DB");
+    steady(d, 0, 96, base, 20, NULL);
+    burst(d, 96, 98, n_topic, n_usual, 20, TOPIC_TEXT);
+    steady(d, 98, 100, base, 20, NULL);
+}
+
 static void t_topic(void)
 {
     det_t d;
     /* Two buckets of 6 negatives against 2 (12 against 4: p 9e-4, far
      * above the 3.5e-6 a count needs), 8 of the 12 about one new word. */
-    wipe_db();
-    is_int(det_open(&d, "spike.warmup = 1h\nspike.early = false\n"), 0, "detector on a new DB");
-    steady(&d, 0, 96, 2, 20, NULL);
-    burst(&d, 96, 98, 4, 2, 20, TOPIC_TEXT);
-    steady(&d, 98, 100, 2, 20, NULL); /* closes 97 */
+    topic_run(&d, "", 2, 4, 2);
     is_int(json_array_size(d.sink.alerts), 1, "negatives up 3x, two thirds about one word: one alert");
     json_t *a = json_array_get(d.sink.alerts, 0);
     is_str(json_string_value(json_object_get(a, "signal")), "topic", "raised by the topic test");
@@ -552,31 +565,16 @@ static void t_topic(void)
     ok(p < 3.5e-6, "the topic p-value %.3g is under spike.p spread over a day's buckets", p);
     det_close(&d);
 
-    /* The same counts about the usual things: no alert. */
-    wipe_db();
-    det_open(&d, "spike.warmup = 1h\nspike.early = false\n");
-    steady(&d, 0, 96, 2, 20, NULL);
-    burst(&d, 96, 98, 0, 6, 20, NULL);
-    steady(&d, 98, 100, 2, 20, NULL);
+    topic_run(&d, "", 2, 0, 6);
     is_int(json_array_size(d.sink.alerts), 0, "the same counts about the usual complaint: no alert");
     det_close(&d);
 
-    /* One topic at the usual count: complaints are not up, no alert. */
-    wipe_db();
-    det_open(&d, "spike.warmup = 1h\nspike.early = false\n");
-    steady(&d, 0, 96, 6, 20, NULL);
-    burst(&d, 96, 98, 6, 0, 20, TOPIC_TEXT);
-    steady(&d, 98, 100, 6, 20, NULL);
+    topic_run(&d, "", 6, 6, 0);
     is_int(json_array_size(d.sink.alerts), 0, "every complaint about one word, but no more complaints than usual: no alert");
     det_close(&d);
 
-    /* spike.topic = false: the count test alone. */
-    wipe_db();
-    det_open(&d, "spike.warmup = 1h\nspike.early = false\nspike.topic = false\n");
-    steady(&d, 0, 96, 2, 20, NULL);
-    burst(&d, 96, 98, 4, 2, 20, TOPIC_TEXT);
-    steady(&d, 98, 100, 2, 20, NULL);
-    is_int(json_array_size(d.sink.alerts), 0, "spike.topic = false: no alert");
+    topic_run(&d, "spike.topic = false\n", 2, 4, 2);
+    is_int(json_array_size(d.sink.alerts), 0, "spike.topic = false: the count test alone, no alert");
     det_close(&d);
 }
 
