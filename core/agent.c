@@ -153,7 +153,7 @@ static void on_lazy_timer(uv_timer_t *t) { (void)t; /* the check handle that fol
 /*
  * Why records may skip the spool: writing every record to the spool and
  * deleting it a few milliseconds later, when its sinks took it, was about
- * 45% of the pipeline's CPU (bench/twitter: 13.9 against 7.7 us a tweet). A source's checkpoint moves
+ * half of the pipeline's CPU (bench/twitter: 13.4 against 6.6 us a tweet). A source's checkpoint moves
  * past a record only once it is delivered or spooled, either way, so a
  * record that every sink takes within spool.delay needs no row: a crash
  * before then makes its source read it again, exactly as for a record
