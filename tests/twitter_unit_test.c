@@ -196,6 +196,20 @@ static int map(const char *json, int retweets, const char *account, got_t *g, tw
     return rc;
 }
 
+/* A v2 page of one tweet by author_id and 21 users, u19 down to u0 then a
+ * second "u5" named "dup". */
+static void many_users_page(char *buf, size_t cap, const char *author_id)
+{
+    size_t n = (size_t)snprintf(buf, cap,
+                                "{\"data\":{\"id\":\"400\",\"text\":\"hi\",\"author_id\":\"%s\","
+                                "\"in_reply_to_user_id\":\"u5\",\"created_at\":\"2023-01-01T00:00:00Z\"},"
+                                "\"includes\":{\"users\":[",
+                                author_id);
+    for (int i = 19; i >= 0; i--)
+        n += (size_t)snprintf(buf + n, cap - n, "{\"id\":\"u%d\",\"username\":\"n%d\"},", i, i);
+    snprintf(buf + n, cap - n, "{\"id\":\"u5\",\"username\":\"dup\"}]}}");
+}
+
 static void test_map(void)
 {
     got_t g;
@@ -287,6 +301,18 @@ static void test_map(void)
     is_str(g.reply_to, "acme", "v2: in_reply_to_user_id resolved");
     is_str(g.addressed, "acme,", "v2: mentions");
     is_str(g.lang, "fr", "v2: lang");
+
+    /* A page with many users is indexed (sorted once, searched by id):
+     * the same answers as a linear search, the first of a repeated id. */
+    char big[4096];
+    many_users_page(big, sizeof big, "u17");
+    rc = map(big, 1, NULL, &g, &out);
+    ok(rc == 1 && strcmp(g.author, "n17") == 0, "21 users: author found by id (%s)", g.author);
+    is_str(g.reply_to, "n5", "21 users: the first of a repeated id answers");
+    many_users_page(big, sizeof big, "nobody");
+    rc = map(big, 1, NULL, &g, &out);
+    ok(rc == 1 && strcmp(g.author, "(null)") == 0 && strstr(g.url, "/i/web/status/400"),
+       "21 users: an unknown author_id gives no author");
 
     rc = map("{\"id\":\"300\",\"text\":\"flat\",\"author_id\":\"5\",\"author\":{\"id\":\"5\",\"username\":\"gina\","
              "\"name\":\"Gina\"},\"in_reply_to_user\":{\"username\":\"acme\"},\"created_at\":\"2023-01-01T00:00:00Z\","
