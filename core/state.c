@@ -77,9 +77,9 @@ static const char *const migrations[] = {
     " enqueued_at INTEGER NOT NULL);"
     "CREATE INDEX spool_sink ON spool(sink, id);",
     /* 4: every delivered id went into two b-trees, the key and this index
-     * on its time, which was a third of the pipeline's CPU with records
-     * skipping the spool (bench/twitter); ids are now pruned by sweeping
-     * the key in chunks (es_state_seen_prune). */
+     * on its time: about a tenth of the pipeline's CPU once records skip
+     * the spool (bench/twitter, 9.0 against 8.0 us a tweet). Old ids are
+     * now found by sweeping the key in chunks (es_state_seen_prune). */
     "DROP INDEX IF EXISTS seen_at;",
 };
 
