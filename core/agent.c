@@ -96,8 +96,6 @@ static void commit_txn(es_agent_t *a)
                 es_track_done(rec->track, rec->seq);
                 rec->track = NULL;
             }
-        } else {
-            rec->unspooled = 1;
         }
         if (--rec->refs == 0)
             es_agent_record_done(a, rec);
@@ -178,10 +176,8 @@ static void spool_stragglers(es_agent_t *a, uint64_t cutoff)
             es_sink_queue_spool_lazy(c->queue, cutoff);
     while ((h = a->lazy_head) && h->lazy_at <= cutoff) {
         lazy_unlink(a, h);
-        if (!h->lazy_rows || h->lazy_missing || !a->txn_open) {
-            h->unspooled = 1;
-            continue;
-        }
+        if (!h->lazy_rows || h->lazy_missing || !a->txn_open)
+            continue; /* the pre-spool rule: delivery alone moves its source on */
         if (h->in_dedupe && es_state_seen_add(a->state, h->m.id, es_now_s()) < 0)
             es_agent_spool_fault(a);
         if (es_agent_accept(a, h) == 0)

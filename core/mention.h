@@ -31,7 +31,6 @@ typedef struct es_rec {
     int failed;       /* dead-lettered by at least one sink */
     int in_dedupe;    /* in the dedupe in-flight set */
     int abandoned;    /* dropped undelivered at shutdown: its source must re-read it */
-    int unspooled;    /* the spool could not store it: its checkpoint waits for delivery */
     /* Routed without spool rows (spool.delay): in the agent's list of such
      * records, oldest first, until every sink took it or it is spooled. */
     int lazy;

@@ -213,8 +213,6 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
             }
         }
     }
-    if (!spooled && !lazy)
-        rec->unspooled = 1;
     for (size_t i = 0; i < n; i++) {
         rec->refs++;
         if (es_sink_queue_push(sinks[i]->queue, rec, sids[i] > 0 ? sids[i] : 0, len) < 0) {
