@@ -98,10 +98,12 @@ int es_agent_accept(es_agent_t *a, es_rec_t *rec);
  * row; the straggler pass gives it rows if one of them still holds it
  * spool.delay later, else its delivery alone lets its source move on. */
 void es_agent_lazy_add(es_agent_t *a, es_rec_t *rec);
-/* Spools and accepts every such record now, whatever its age: a sink queue
- * calls it before it starts overflowing (it then loads rows by id, so the
- * rows of what it holds in memory must exist first) and before its
- * records move to a reloaded sink. */
+/* Spools and accepts every such record now, whatever its age. Called when
+ * waiting is pointless or unsafe: routing had to spool a source's record
+ * (row ids keep routing order), a sink answered RETRY, a sink queue is
+ * about to overflow (it then loads rows by id, so the rows of what it
+ * holds in memory must exist first) or hands its records to a reloaded
+ * sink. */
 void es_agent_spool_lazy_all(es_agent_t *a);
 /* Non-zero when sources must pause: the state DB is failing, or a sink's
  * spool is above spool.max_records or spool.max_bytes. */

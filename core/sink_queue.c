@@ -697,16 +697,14 @@ int es_sink_queue_lazy_ok(const es_sink_queue_t *q)
 void es_sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff)
 {
     es_agent_t *a = q->sink->agent;
-    int can = a->state && !a->spool_fault && !q->overflow && !q->spill_n;
+    /* The caller opened the transaction; a failed row ends what this pass
+     * can do (es_agent_spool_fault). */
+    int can = a->state && a->txn_open && !a->spool_fault && !q->overflow && !q->spill_n;
     for (size_t i = 0; i < q->count; i++) {
         es_qitem_t *it = at(q, i);
         es_rec_t *rec = it->rec;
         if (it->sid > 0 || !rec->lazy || rec->lazy_at > cutoff)
             continue;
-        if (can) {
-            es_agent_state_txn(a);
-            can = a->txn_open;
-        }
         size_t len = 0;
         const char *json = can ? es_record_json(&rec->pub, &len) : NULL;
         int64_t sid = json ? es_state_spool_add(a->state, q->sink->icfg->name, es_record_kind_name(rec->pub.kind),
