@@ -67,7 +67,10 @@ static void commit_txn(es_agent_t *a)
         return;
     a->txn_open = 0;
     uint64_t gen = a->txn_gen++;
-    int ok = es_state_commit(a->state) == 0;
+    es_dedupe_t *dd = a->pipeline ? a->pipeline->dedupe : NULL;
+    int ok = (!dd || es_dedupe_flush(dd) == 0) && es_state_commit(a->state) == 0;
+    if (dd)
+        es_dedupe_committed(dd, ok);
     if (!ok) {
         es_logf(ES_LOG_ERROR, "state: commit failed: %s; records stay in memory, sources pause",
                 es_state_errmsg(a->state));
@@ -178,8 +181,8 @@ static void spool_stragglers(es_agent_t *a, uint64_t cutoff)
         lazy_unlink(a, h);
         if (!h->lazy_rows || h->lazy_missing || !a->txn_open)
             continue; /* the pre-spool rule: delivery alone moves its source on */
-        if (h->in_dedupe && es_state_seen_add(a->state, h->m.id, es_now_s()) < 0)
-            es_agent_spool_fault(a);
+        if (h->in_dedupe)
+            es_dedupe_remember(a->pipeline->dedupe, h);
         if (es_agent_accept(a, h) == 0)
             a->n_lazy_spooled++;
     }
@@ -229,7 +232,8 @@ int es_agent_spool_full(es_agent_t *a)
 
 
 /* Every 2 s: a faulty state DB is probed with a real write, a sweep of
- * old dedupe ids takes its next step, rows another process put in a spool
+ * old dedupe ids takes its next step and small rows of delivered ids are
+ * merged, rows another process put in a spool
  * (spool retry) are noticed, the spike detector gets the time. */
 static void on_spool_timer(uv_timer_t *t)
 {
@@ -247,9 +251,10 @@ static void on_spool_timer(uv_timer_t *t)
             es_state_rollback(a->state);
         }
     }
-    if (a->pipeline && es_dedupe_sweeping(a->pipeline->dedupe) && !a->spool_fault) {
+    if (a->pipeline && es_dedupe_busy(a->pipeline->dedupe) && !a->spool_fault) {
         es_agent_state_txn(a);
-        es_dedupe_prune_step(a->pipeline->dedupe);
+        if (a->txn_open)
+            es_dedupe_tick(a->pipeline->dedupe);
     }
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue && c->phase == ES_PHASE_RUNNING) {
@@ -749,7 +754,8 @@ static void on_prune(uv_timer_t *t)
     if (a->spool_fault)
         return;
     es_agent_state_txn(a);
-    es_dedupe_prune(a->pipeline->dedupe);
+    if (a->txn_open)
+        es_dedupe_prune(a->pipeline->dedupe);
 }
 
 /* The inventory is an admin's spreadsheet export: picked up when it

@@ -30,6 +30,7 @@ typedef struct es_rec {
     struct es_source_track *track; /* NULL for core-made records */
     int failed;       /* dead-lettered by at least one sink */
     int in_dedupe;    /* in the dedupe in-flight set */
+    uint64_t id_hash; /* es_idset_hash(m.id), set by es_dedupe_check */
     int abandoned;    /* dropped undelivered at shutdown: its source must re-read it */
     /* Routed without spool rows (spool.delay): in the agent's list of such
      * records, oldest first, until every sink took it or it is spooled. */

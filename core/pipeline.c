@@ -230,8 +230,8 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
     if (spooled && rc == 0) {
         /* Known as seen in the same transaction as its rows; the rest of
          * accepting it waits for the commit (es_agent_accept). */
-        if (rec->in_dedupe && es_state_seen_add(a->state, rec->m.id, es_now_s()) < 0)
-            es_agent_spool_fault(a);
+        if (rec->in_dedupe)
+            es_dedupe_remember(p->dedupe, rec);
         es_agent_accept(a, rec);
     }
 out:

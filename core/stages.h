@@ -16,24 +16,35 @@
  * or ES_EINVAL when the record cannot be a mention (no id). */
 int es_normalise(es_rec_t *rec);
 
-/* dedupe: ids in flight (in memory) and ids delivered before (state DB,
- * forgotten after dedupe.max_age). */
+/* dedupe: ids in flight and ids delivered within dedupe.max_age, as
+ * fingerprints in memory; the delivered ones are also in the state DB
+ * (see stage_dedupe.c). Loop thread only. */
 typedef struct es_dedupe es_dedupe_t;
+/* Loads the delivered ids from st (NULL: memory only, nothing
+ * remembered after delivery). */
 int es_dedupe_new(es_state_t *st, uint64_t max_age_ms, es_dedupe_t **out);
 void es_dedupe_free(es_dedupe_t *d);
-/* 1 = duplicate (drop), 0 = new (now in flight), negative on error. */
-int es_dedupe_check(es_dedupe_t *d, const es_rec_t *rec);
-/* The record left the pipeline; if delivered, remember it as seen. Must be
- * called inside a state transaction. */
+/* Sets rec->id_hash. 1 = duplicate (drop), 0 = new (now in flight),
+ * negative on error. */
+int es_dedupe_check(es_dedupe_t *d, es_rec_t *rec);
+/* The record left the pipeline (it was in flight); if delivered, remember
+ * it as seen. */
 void es_dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered);
-/* Starts forgetting ids older than max_age (unless a sweep runs): a sweep
- * over the dedupe table in chunks, one now and one per
- * es_dedupe_prune_step(), so a large table never stalls the loop. Must be
- * called inside a state transaction, as must each step. */
+/* Remembers rec as seen while it stays in flight (spooled: accepted). */
+void es_dedupe_remember(es_dedupe_t *d, const es_rec_t *rec);
+/* Writes the ids remembered since the last commit as one row, inside the
+ * open state transaction; es_dedupe_committed() then says how that
+ * transaction ended (on failure those ids are forgotten, as everything
+ * else it wrote). */
+int es_dedupe_flush(es_dedupe_t *d);
+void es_dedupe_committed(es_dedupe_t *d, int ok);
+/* Starts forgetting ids delivered before dedupe.max_age (unless a sweep
+ * runs), a few rows now and a few per es_dedupe_tick(). */
 void es_dedupe_prune(es_dedupe_t *d);
-/* Non-zero while a sweep is under way. */
-int es_dedupe_sweeping(const es_dedupe_t *d);
-void es_dedupe_prune_step(es_dedupe_t *d);
+/* Non-zero when es_dedupe_tick() has work: a sweep under way, or small
+ * rows to merge. The tick must run inside a state transaction. */
+int es_dedupe_busy(const es_dedupe_t *d);
+void es_dedupe_tick(es_dedupe_t *d);
 
 /* brand match: [brand NAME] keywords, case-insensitive (ASCII), on word
  * boundaries, so "#acme" and "@acme" match "acme" but "acmeville" does

@@ -34,14 +34,20 @@ void es_state_rollback(es_state_t *st);
 int es_state_checkpoint_get(es_state_t *st, const char *instance, const char *key, char **value);
 int es_state_checkpoint_put(es_state_t *st, const char *instance, const char *key, const char *value);
 
-/* 1 if the id was delivered before, 0 if not, negative on error. */
-int es_state_seen_has(es_state_t *st, const char *id);
-int es_state_seen_add(es_state_t *st, const char *id, int64_t at);
-/* One step of a sweep over the delivered ids in key order: forgets those
- * delivered before `before` among the next `limit` ids after `after` ("" to
- * start). Returns how many it forgot, or negative; *next (owned by the
- * caller) is where the next step starts, NULL once the sweep is over. */
-int64_t es_state_seen_prune(es_state_t *st, int64_t before, const char *after, int limit, char **next);
+/* Delivered ids, as fingerprints (es_idset_hash): rows of many, one per
+ * transaction that delivered any, merged into bigger ones and forgotten a
+ * row at a time by the dedupe stage. es_state_seen_write returns the new
+ * row's id or a negative error. */
+int64_t es_state_seen_write(es_state_t *st, int64_t at, const uint64_t *ids, size_t n);
+/* Calls cb(ud, row, at, ids, n) for each row after row `after`, written
+ * before `before` (seconds) and holding at most max_ids ids, in row order,
+ * at most `limit` rows (-1: all). ids is valid during the call only. A
+ * non-zero return from cb stops the walk (a negative one is returned).
+ * Returns 0 or a negative error. */
+typedef int (*es_seen_row_cb)(void *ud, int64_t row, int64_t at, const uint64_t *ids, size_t n);
+int es_state_seen_read(es_state_t *st, int64_t after, int64_t before, size_t max_ids, int64_t limit,
+                       es_seen_row_cb cb, void *ud);
+int es_state_seen_delete(es_state_t *st, int64_t row);
 
 int es_state_dead_letter(es_state_t *st, const char *sink, const char *kind, const char *record_id,
                          const char *json, const char *error, unsigned attempts);
