@@ -33,9 +33,12 @@ static void list_one(const char *name, const char *path, const es_plugin_t *d, c
                d->description ? d->description : "");
 }
 
-static void print_keys(const es_config_key_t *k)
+/* Prints the keys of k, but not those `own` (the plugin's) redeclares. */
+static void print_keys(const es_config_key_t *k, const es_config_key_t *own)
 {
     for (; k && k->name; k++) {
+        if (own && es_key_find(own, k->name))
+            continue;
         printf("  %-22s %-8s", k->name, es_key_type_name(k->type));
         if (k->required)
             printf(" required");
@@ -62,11 +65,11 @@ static int describe(const char *search, const char *name)
         const char *k = kind == ES_KIND_SOURCE ? "source" : "sink";
         printf("[%s NAME]\nplugin = %s    ; %s, ABI %u\n    %s\n\nkeys:\n", k, name, h->path,
                h->desc->abi, h->desc->description ? h->desc->description : "");
-        print_keys(h->desc->keys);
+        print_keys(h->desc->keys, NULL);
         printf("\ncore keys of every %s:\n", k);
-        print_keys(es_core_instance_keys + 1); /* "plugin" is shown above */
+        print_keys(es_core_instance_keys + 1, h->desc->keys); /* "plugin" is shown above */
         if (kind == ES_KIND_SINK)
-            print_keys(es_core_sink_keys);
+            print_keys(es_core_sink_keys, h->desc->keys);
         printf("\n");
         es_loader_close(h);
     }

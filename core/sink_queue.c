@@ -40,6 +40,7 @@ struct es_sink_queue {
      * queue "overflows": records live only in the spool and are loaded
      * back, oldest first, as the ring drains (ids above max_sid). */
     size_t mem_max;
+    size_t batch_max;
     int overflow;
     int64_t max_sid;       /* highest spool id in memory or ever loaded */
     int64_t spool_n;       /* rows in this sink's spool */
@@ -133,9 +134,15 @@ int es_sink_queue_new(es_ctx_t *sink, es_sink_queue_t **out)
     if (!q)
         return ES_ENOMEM;
     q->sink = sink;
+    /* The instance's batch.max, else the plugin's default for it (a sink
+     * writing a local file takes bigger batches than a web hook), else
+     * the core's. */
+    q->batch_max = (size_t)es_config_int(sink, "batch.max");
+    if (q->batch_max < 1)
+        q->batch_max = (size_t)sink->icfg->batch_max;
     /* Room for a few batches: enough to keep the sink busy, small enough
      * that a long outage costs the spool's disk, not memory. */
-    q->mem_max = (size_t)sink->icfg->batch_max * 4;
+    q->mem_max = q->batch_max * 4;
     if (q->mem_max < 1000)
         q->mem_max = 1000;
     es_state_t *st = sink->agent->state;
@@ -409,7 +416,7 @@ int es_sink_queue_over_limit(const es_sink_queue_t *q, double fraction)
 static void send_batch(es_sink_queue_t *q)
 {
     es_ctx_t *s = q->sink;
-    size_t n = q->count < (size_t)s->icfg->batch_max ? q->count : (size_t)s->icfg->batch_max;
+    size_t n = q->count < q->batch_max ? q->count : q->batch_max;
     const es_record_t **recs = realloc(q->batch_recs, n * sizeof *recs);
     char **msgs = realloc(q->fail_msgs, n * sizeof *msgs);
     unsigned char *dlv = realloc(q->delivered, n);
@@ -451,7 +458,7 @@ static void try_send(es_sink_queue_t *q)
     refill(q);
     if (q->count == 0)
         return;
-    int full = q->count >= (size_t)s->icfg->batch_max;
+    int full = q->count >= q->batch_max;
     int urgent = s->agent->shutting_down || s->draining ||
                  (s->agent->once && es_agent_sources_idle(s->agent));
     if (!full && !urgent && !q->due && s->icfg->batch_linger_ms > 0) {
