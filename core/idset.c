@@ -61,6 +61,8 @@ static int resize(es_idset_t *s, size_t cap)
 
 int es_idset_reserve(es_idset_t *s, size_t n)
 {
+    if (s->cap && n <= s->cap / 4 * 3)
+        return 0;
     size_t cap = s->cap ? s->cap : 64;
     while (n > cap / 4 * 3)
         cap *= 2;
@@ -70,11 +72,13 @@ int es_idset_reserve(es_idset_t *s, size_t n)
 int es_idset_add(es_idset_t *s, uint64_t h)
 {
     h = h ? h : 1;
-    if (es_idset_has(s, h))
-        return 0;
     if (es_idset_reserve(s, s->count + 1) < 0)
         return ES_ENOMEM;
-    put(s->slots, s->cap, h);
+    size_t i = home(s, h);
+    for (; s->slots[i]; i = (i + 1) & (s->cap - 1))
+        if (s->slots[i] == h)
+            return 0;
+    s->slots[i] = h;
     s->count++;
     return 1;
 }

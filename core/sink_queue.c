@@ -322,8 +322,7 @@ void es_sink_queue_committed(es_sink_queue_t *q, uint64_t gen, int ok)
             release(q, it.rec);
         }
     }
-    if (!ok)
-        try_send(q);
+    try_send(q); /* what waited for this commit, or for nothing now */
 }
 
 typedef struct {
@@ -413,10 +412,19 @@ int es_sink_queue_over_limit(const es_sink_queue_t *q, double fraction)
            (double)q->spool_bytes >= (double)ic->spool_max_bytes * fraction;
 }
 
-static void send_batch(es_sink_queue_t *q)
+/* A record whose spool row is in the transaction still open. A sink must
+ * not see it before that commits: a crash in between would make its
+ * source read it again (it was never accepted) while the sink already has
+ * it, one copy from the spool path and one from the source. */
+static int row_pending(const es_sink_queue_t *q, const es_qitem_t *it)
+{
+    const es_agent_t *a = q->sink->agent;
+    return it->sid > 0 && a->txn_open && it->gen == a->txn_gen;
+}
+
+static void send_batch(es_sink_queue_t *q, size_t n)
 {
     es_ctx_t *s = q->sink;
-    size_t n = q->count < q->batch_max ? q->count : q->batch_max;
     const es_record_t **recs = realloc(q->batch_recs, n * sizeof *recs);
     char **msgs = realloc(q->fail_msgs, n * sizeof *msgs);
     unsigned char *dlv = realloc(q->delivered, n);
@@ -456,9 +464,12 @@ static void try_send(es_sink_queue_t *q)
     if (q->in_flight || q->completing || q->backing_off || s->phase != ES_PHASE_RUNNING)
         return;
     refill(q);
-    if (q->count == 0)
+    size_t ready = 0; /* es_sink_queue_committed() tries again for the rest */
+    while (ready < q->count && ready < q->batch_max && !row_pending(q, at(q, ready)))
+        ready++;
+    if (ready == 0)
         return;
-    int full = q->count >= q->batch_max;
+    int full = ready >= q->batch_max;
     int urgent = s->agent->shutting_down || s->draining ||
                  (s->agent->once && es_agent_sources_idle(s->agent));
     if (!full && !urgent && !q->due && s->icfg->batch_linger_ms > 0) {
@@ -472,7 +483,7 @@ static void try_send(es_sink_queue_t *q)
         uv_timer_stop(&q->timer);
         q->waiting = 0;
     }
-    send_batch(q);
+    send_batch(q, ready);
 }
 
 void es_sink_queue_flush(es_sink_queue_t *q)

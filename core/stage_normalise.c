@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,14 +8,33 @@
 /* Control characters (other than tab/newline) in text confuse terminals,
  * CSV exports and mail headers downstream and carry no meaning in a post.
  * The strings are owned by the record, so this edits in place. */
+static inline int is_control(unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f; }
+
 static void strip_controls(const char *s)
 {
     if (!s)
         return;
+    /* Read-only until the first one, 8 bytes at a time while no byte is
+     * below 0x20 or 0x7f: most texts have none. */
+    size_t n = strlen(s);
+    const char *end = s + n;
+    const uint64_t ones = 0x0101010101010101ull;
+    while (end - s >= 8) {
+        uint64_t w, d;
+        memcpy(&w, s, 8);
+        d = w ^ (ones * 0x7f);
+        if ((((w - ones * 0x20) & ~w) | ((d - ones) & ~d)) & (ones * 0x80))
+            break;
+        s += 8;
+    }
+    while (*s && !is_control((unsigned char)*s))
+        s++;
+    if (!*s)
+        return;
     char *w = (char *)s;
     for (const char *r = s; *r; r++) {
         unsigned char c = (unsigned char)*r;
-        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+        if (is_control(c))
             continue;
         *w++ = (char)c;
     }
@@ -30,9 +50,13 @@ int es_normalise(es_rec_t *rec)
     if (strncmp(m->id, m->network, nl) != 0 || m->id[nl] != ':') {
         /* Ids are "<network>:<native id>" so they stay unique across
          * networks; a source that gave a bare native id gets the prefix. */
-        char *id = es_asprintf("%s:%s", m->network, m->id);
+        size_t il = strlen(m->id);
+        char *id = malloc(nl + 1 + il + 1);
         if (!id)
             return ES_ENOMEM;
+        memcpy(id, m->network, nl);
+        id[nl] = ':';
+        memcpy(id + nl + 1, m->id, il + 1);
         free(rec->owned_id);
         rec->owned_id = id;
         m->id = id;

@@ -32,7 +32,7 @@ static char *rand_str(char *buf, size_t cap)
 {
     if (next() % 5 == 0)
         return NULL;
-    size_t n = 0, k = next() % 12;
+    size_t n = 0, k = next() % 40; /* long enough for whole 8-byte words */
     buf[0] = '\0';
     for (size_t i = 0; i < k; i++) {
         const char *p = pieces[next() % (sizeof pieces / sizeof *pieces)];

@@ -345,24 +345,42 @@ static void test_map(void)
 /* ---- the JSON reader ---------------------------------------------------- */
 
 /* Parses j; returns the error text or "ok:<string value of key k>". */
+static void tj_once(const char *j, char *mut, const char *k, char *res, size_t cap)
+{
+    tj_doc_t d = {0};
+    tj_t *v = mut ? tj_parse_insitu(&d, mut, strlen(j)) : tj_parse(&d, j, strlen(j));
+    if (!v)
+        snprintf(res, cap, "error@%zu: %s", d.err_at, d.err);
+    else if (k)
+        snprintf(res, cap, "ok:%s", tj_str(tj_get(v, k)) ? tj_str(tj_get(v, k)) : "(none)");
+    else
+        snprintf(res, cap, "ok");
+    tj_free(&d);
+}
+
+/* ... both ways, copying and in place, which must agree. */
 static const char *tj(const char *j, const char *k)
 {
-    static char res[256];
-    tj_doc_t d = {0};
-    tj_t *v = tj_parse(&d, j, strlen(j));
-    if (!v)
-        snprintf(res, sizeof res, "error@%zu: %s", d.err_at, d.err);
-    else if (k)
-        snprintf(res, sizeof res, "ok:%s", tj_str(tj_get(v, k)) ? tj_str(tj_get(v, k)) : "(none)");
-    else
-        snprintf(res, sizeof res, "ok");
-    tj_free(&d);
+    static char res[600];
+    char in_place[256];
+    char *mut = strdup(j);
+    tj_once(j, NULL, k, res, sizeof res);
+    tj_once(j, mut, k, in_place, sizeof in_place);
+    free(mut);
+    if (strcmp(res, in_place) != 0) {
+        size_t n = strlen(res);
+        snprintf(res + n, sizeof res - n, " (in place: %s)", in_place);
+    }
     return res;
 }
 
 static void test_tjson(void)
 {
     is_str(tj("{\"a\":\"x\\n\\\"y\\u00e9\\ud83d\\ude00\\/\"}", "a"), "ok:x\n\"yé😀/", "escapes, surrogate pair");
+    is_str(tj("{\"long key, plain\":\"0123456789abcdefghij\",\"k\\u00e9y\":\"0123456789\\t0123456789\\\"x\"}",
+              "k\xc3\xa9y"), "ok:0123456789\t0123456789\"x", "escaped keys, escapes past the first 8 bytes");
+    is_str(tj("{\"a\":\"0123456789abcdef\x01gh\"}", NULL), "error@22: control character in a string",
+           "a control character past the first 16 bytes");
     is_str(tj("{\"a\":\"\\u0000 \\ud800 \\udc00x\"}", "a"), "ok:\xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBDx",
            "NUL and lone surrogates become U+FFFD");
     is_str(tj(" { \"a\" : [ 1 , -2.5e+3 , true , false , null , { } , [ ] ] , \"b\" : \"c\" } ", "b"), "ok:c",

@@ -55,11 +55,11 @@ int main(int argc, char **argv)
     fseek(f, 0, SEEK_END);
     size_t len = (size_t)ftell(f);
     rewind(f);
-    char *buf = malloc(len ? len : 1);
-    if (!buf || fread(buf, 1, len, f) != len)
+    char *orig = malloc(len ? len : 1), *buf = malloc(len ? len : 1);
+    if (!orig || !buf || fread(orig, 1, len, f) != len)
         return 1;
     fclose(f);
-    tw_format_t fmt = tw_sniff(buf, len, NULL, 0);
+    tw_format_t fmt = tw_sniff(orig, len, NULL, 0);
     tw_opts_t o = {.network = "twitter", .retweets = 1};
     tw_out_t out = {.emit = emit, .problem = problem};
     const char *stage[] = {"scan", "scan+utf8", "scan+utf8+jansson (compare)", "scan+utf8+tjson",
@@ -71,6 +71,7 @@ int main(int argc, char **argv)
         size_t a, b, el = 0;
         tw_scan_rc_t rc;
         n_tweets = 0;
+        memcpy(buf, orig, len); /* the plugin parses in place, so each pass gets a fresh copy */
         double t0 = now();
         while ((rc = tw_scan_next(&sc, buf, len, 1, &a, &b)) != TW_SCAN_MORE) {
             if (rc != TW_SCAN_ELEM)
@@ -82,7 +83,7 @@ int main(int argc, char **argv)
                 json_decref(json_loadb(buf + a, b - a, 0, NULL));
             if (mode >= 3) {
                 tj_reset(&doc);
-                tj_t *v = tj_parse(&doc, buf + a, b - a);
+                tj_t *v = tj_parse_insitu(&doc, buf + a, b - a);
                 if (mode == 4 && v)
                     tw_map(v, &o, &out);
             }
@@ -95,5 +96,6 @@ int main(int argc, char **argv)
     }
     tj_free(&doc);
     free(buf);
+    free(orig);
     return 0;
 }

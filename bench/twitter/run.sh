@@ -7,6 +7,9 @@
 # the pipeline (scan, UTF-8 check, parse, mapping). A benchmark, not a
 # test: it prints figures and exits 0.
 #
+# The machine may be shared: each configuration runs REPS times (default
+# 3) and the best and median CPU are printed; compare rows of one run.
+#
 # usage: bench/twitter/run.sh [FORMAT=v2] [COUNT=200000]
 #   FORMAT: ytd (archive tweets.js), v1, v2 (raw responses), v2flat
 # env:   BYTES=1G generates at least that many bytes instead of COUNT tweets
@@ -47,22 +50,31 @@ printf '[source tw]\nplugin = twitter\nfiles = %s\n' "$file" > "$tmp/conf.d/10-t
 printf '[sink out]\nplugin = jsonl\npath = /dev/null\n' > "$tmp/conf.d/20-out.conf"
 
 echo "twitter bench: $fmt, $count tweets, $(python3 -c "print(round($size / 1048576, 1))") MiB"
-pipeline() { # pipeline LABEL: one `earshot run --once` over the file, fresh state
-    rm -rf "$tmp/state"
-    python3 - "$EARSHOT" "$tmp/earshot.conf" "$count" "$1" <<'PY'
-import resource, subprocess, sys, time
-exe, conf, n, label = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-t0 = time.monotonic()
-rc = subprocess.call([exe, "run", "-c", conf, "--once"])
-wall = time.monotonic() - t0
-ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-cpu = ru.ru_utime + ru.ru_stime
-print("pipeline %s (source -> stages -> spool -> jsonl sink, /dev/null), exit %d" % (label, rc))
-print("  wall             : %.2f s" % wall)
-print("  cpu (user+sys)   : %.2f s" % cpu)
-print("  tweets/s         : %.0f (wall), %.0f (per cpu second)" % (n / wall, n / cpu))
-print("  us/tweet         : %.2f (cpu)" % (cpu * 1e6 / n))
-print("  peak RSS         : %.1f MiB" % (ru.ru_maxrss / 1024.0))
+pipeline() { # pipeline LABEL: REPS `earshot run --once` over the file, each with fresh state
+    python3 - "$EARSHOT" "$tmp/earshot.conf" "$count" "$1" "$tmp/state" "${REPS:-3}" <<'PY'
+import os, resource, shutil, statistics, subprocess, sys, time
+exe, conf, n, label, state, reps = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6])
+runs, rcs, peak = [], [], 0
+for _ in range(reps):
+    shutil.rmtree(state, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    p = subprocess.Popen([exe, "run", "-c", conf, "--once"])
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    rcs.append(os.waitstatus_to_exitcode(status))
+    runs.append((ru.ru_utime + ru.ru_stime, wall))
+    peak = max(peak, ru.ru_maxrss)
+best = min(runs)
+med = statistics.median(c for c, _ in runs)
+print("pipeline %s (source -> stages -> spool -> jsonl sink, /dev/null), exit %s, %d run(s)" %
+      (label, ",".join(map(str, sorted(set(rcs)))), reps))
+print("  cpu (user+sys)   : %.2f s best, %.2f s median" % (best[0], med))
+print("  wall             : %.2f s (best run)" % best[1])
+print("  tweets/s         : %.0f (wall), %.0f per cpu second; median %.0f per cpu second" %
+      (n / best[1], n / best[0], n / med))
+print("  us/tweet         : %.2f (cpu, best), %.2f (median)" % (best[0] * 1e6 / n, med * 1e6 / n))
+print("  peak RSS         : %.1f MiB" % (peak / 1024.0))
 PY
 }
 pipeline "with sentiment"
@@ -78,7 +90,7 @@ if [ -f "$build/libescore.a" ] && cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$top/core" 
         $(pkg-config --cflags jansson libxml-2.0) -o "$tmp/micro" "$here/micro.c" \
         "$top/plugins/twitter/scan.c" "$top/plugins/twitter/tweet.c" "$top/plugins/twitter/tjson.c" \
         "$build/libescore.a" \
-        $(pkg-config --libs jansson libuv libxml-2.0 libcrypto) -lm 2>"$tmp/cc.log"; then
+        $(pkg-config --libs jansson libuv libxml-2.0 libcrypto libxxhash) -lm 2>"$tmp/cc.log"; then
     echo "source alone (in memory, one core):"
     "$tmp/micro" "$file"
 else

@@ -208,7 +208,8 @@ static void on_emit(void *arg, const es_mention_t *m)
     }
 }
 
-static void handle_element(src_t *s, const char *p, size_t n)
+/* p[0..n) is parsed in place: the caller drops it afterwards. */
+static void handle_element(src_t *s, char *p, size_t n)
 {
     while (n && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
         p++, n--;
@@ -232,15 +233,16 @@ static void handle_element(src_t *s, const char *p, size_t n)
         report(s, msg, 0);
     }
     tj_reset(&s->doc);
-    tj_t *v = tj_parse(&s->doc, p, n);
-    free(fixed);
+    tj_t *v = tj_parse_insitu(&s->doc, p, n);
     if (!v) {
+        free(fixed);
         char msg[200];
         snprintf(msg, sizeof msg, "invalid JSON at column %zu: %s; skipped", s->doc.err_at + 1, s->doc.err);
         report(s, msg, 1);
         return;
     }
     tw_map(v, &s->opts, &s->out);
+    free(fixed);
 }
 
 /* Hands every complete element in buf to the pipeline, drops what the

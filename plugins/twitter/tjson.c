@@ -16,22 +16,29 @@ struct tj_block {
 
 #define BLOCK_MIN (64 * 1024)
 
-static void *alloc(tj_doc_t *d, size_t n)
+/* A new block for at least n bytes (rare: blocks only grow). */
+static void *__attribute__((noinline)) alloc_block(tj_doc_t *d, size_t n)
+{
+    tj_block_t *b = d->blocks;
+    size_t cap = n > BLOCK_MIN ? n : BLOCK_MIN;
+    if (b && b->cap * 2 > cap)
+        cap = b->cap * 2;
+    tj_block_t *nb = malloc(sizeof *nb + cap);
+    if (!nb)
+        return NULL;
+    nb->cap = cap;
+    nb->used = n;
+    nb->next = b;
+    d->blocks = nb;
+    return nb->data;
+}
+
+static inline void *alloc(tj_doc_t *d, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     tj_block_t *b = d->blocks;
-    if (!b || b->cap - b->used < n) {
-        size_t cap = n > BLOCK_MIN ? n : BLOCK_MIN;
-        if (b && b->cap * 2 > cap)
-            cap = b->cap * 2;
-        tj_block_t *nb = malloc(sizeof *nb + cap);
-        if (!nb)
-            return NULL;
-        nb->cap = cap;
-        nb->used = 0;
-        nb->next = b;
-        d->blocks = b = nb;
-    }
+    if (!b || b->cap - b->used < n)
+        return alloc_block(d, n);
     void *p = b->data + b->used;
     b->used += n;
     return p;
@@ -63,8 +70,35 @@ void tj_free(tj_doc_t *d)
 typedef struct parser {
     tj_doc_t *d;
     const char *p, *start, *end;
+    char *mut; /* tj_parse_insitu: the input, writable; strings decode into it */
     int depth;
 } parser_t;
+
+/* Non-zero when any of the 8 bytes of w ends a plain run of string bytes:
+ * '"', '\\' or a control character (no false negatives; a false positive
+ * only costs the byte loop). */
+static inline int word_ends_run(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs ? 1 : 0;
+}
+
+/* The first '"', '\\' or control character in [q, end), else end. Texts
+ * are most of a tweet's bytes: 8 at a time. */
+static const char *plain_run(const char *q, const char *end)
+{
+    uint64_t w;
+    while (end - q >= 8) {
+        memcpy(&w, q, 8);
+        if (word_ends_run(w))
+            break;
+        q += 8;
+    }
+    while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+        q++;
+    return q;
+}
 
 static int fail(parser_t *ps, const char *what)
 {
@@ -118,35 +152,43 @@ static char *put_utf8(char *o, unsigned cp)
     return o;
 }
 
-/* At the opening quote. Decodes into the arena: escapes only shrink the
- * text (\uXXXX is 6 bytes for at most 3; a surrogate pair 12 for 4). */
+/* At the opening quote. Decodes into the arena, or in place for
+ * tj_parse_insitu: escapes only shrink the text (\uXXXX is 6 bytes for at
+ * most 3; a surrogate pair 12 for 4), so the decoded bytes never pass the
+ * raw ones still to read, and the NUL fits where the closing quote was. */
 static int parse_string(parser_t *ps, const char **out, size_t *out_len)
 {
     const char *s = ++ps->p;
-    const char *q = s;
-    while (q < ps->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
-        q++;
+    const char *q = plain_run(s, ps->end);
     char *o, *buf;
     if (q < ps->end && *q == '"') { /* the common case: nothing to decode */
         size_t n = (size_t)(q - s);
-        if (!(buf = alloc(ps->d, n + 1)))
-            return fail(ps, "out of memory");
-        memcpy(buf, s, n);
+        if (ps->mut) {
+            buf = ps->mut + (s - ps->start);
+        } else {
+            if (!(buf = alloc(ps->d, n + 1)))
+                return fail(ps, "out of memory");
+            memcpy(buf, s, n);
+        }
         buf[n] = '\0';
         *out = buf;
         *out_len = n;
         ps->p = q + 1;
         return 0;
     }
-    /* The raw string's extent bounds the decoded one. */
-    const char *r = q;
-    while (r < ps->end && *r != '"')
-        r += *r == '\\' ? 2 : 1;
-    if (r > ps->end)
-        r = ps->end;
-    if (!(buf = alloc(ps->d, (size_t)(r - s) + 1)))
-        return fail(ps, "out of memory");
-    memcpy(buf, s, (size_t)(q - s));
+    if (ps->mut) {
+        buf = ps->mut + (s - ps->start);
+    } else {
+        /* The raw string's extent bounds the decoded one. */
+        const char *r = q;
+        while (r < ps->end && *r != '"')
+            r += *r == '\\' ? 2 : 1;
+        if (r > ps->end)
+            r = ps->end;
+        if (!(buf = alloc(ps->d, (size_t)(r - s) + 1)))
+            return fail(ps, "out of memory");
+        memcpy(buf, s, (size_t)(q - s));
+    }
     o = buf + (q - s);
     ps->p = q;
     for (;;) {
@@ -336,9 +378,9 @@ static int parse_value(parser_t *ps, tj_t *v)
     }
 }
 
-tj_t *tj_parse(tj_doc_t *d, const char *p, size_t n)
+static tj_t *parse(tj_doc_t *d, const char *p, char *mut, size_t n)
 {
-    parser_t ps = {.d = d, .p = p, .start = p, .end = p + n, .depth = 0};
+    parser_t ps = {.d = d, .p = p, .start = p, .end = p + n, .mut = mut, .depth = 0};
     d->err[0] = '\0';
     d->err_at = 0;
     tj_t *root = alloc(d, sizeof *root);
@@ -357,6 +399,10 @@ tj_t *tj_parse(tj_doc_t *d, const char *p, size_t n)
     }
     return root;
 }
+
+tj_t *tj_parse(tj_doc_t *d, const char *p, size_t n) { return parse(d, p, NULL, n); }
+
+tj_t *tj_parse_insitu(tj_doc_t *d, char *p, size_t n) { return parse(d, p, p, n); }
 
 tj_t *tj_get(const tj_t *obj, const char *key)
 {

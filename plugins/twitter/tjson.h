@@ -44,6 +44,10 @@ typedef struct tj_doc {
  * Returns the root, valid until the next tj_reset/tj_free, or NULL with
  * d->err and d->err_at set. */
 tj_t *tj_parse(tj_doc_t *d, const char *p, size_t n);
+/* The same, decoding strings in place: p[0..n) is overwritten (and must
+ * not be read as JSON again), and the strings of the tree point into it,
+ * so p must outlive the tree. Saves a copy of every string. */
+tj_t *tj_parse_insitu(tj_doc_t *d, char *p, size_t n);
 
 /* Forgets every tree parsed so far; keeps the largest block for reuse. */
 void tj_reset(tj_doc_t *d);

@@ -119,8 +119,28 @@ char *tw_text_expand(const char *text, tj_t *const *url_arrays, size_t n_arrays)
 typedef struct draft {
     es_mention_t m;
     const char *addr[MAX_ADDR];
-    char *text, *url, *reply;
+    char *text, *url, *reply; /* malloc'd (url and reply only when too long for their buffers) */
+    char url_buf[128], reply_buf[64];
 } draft_t;
+
+/* The concatenation of parts, in buf when it fits, else in a malloc'd
+ * *heap; NULL on ENOMEM. A tweet's URL and reply id are short, and
+ * asprintf for them was a twentieth of the whole pipeline. */
+static char *join(char *buf, size_t cap, char **heap, const char *const *parts, size_t n)
+{
+    size_t len[4], total = 1;
+    for (size_t i = 0; i < n; i++)
+        total += len[i] = strlen(parts[i]);
+    char *p = total <= cap ? buf : (*heap = malloc(total)), *w = p;
+    if (!p)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(w, parts[i], len[i]);
+        w += len[i];
+    }
+    *w = '\0';
+    return p;
+}
 
 static void add_addressed(draft_t *d, const char *h)
 {
@@ -160,20 +180,18 @@ static int finish(draft_t *d, const tw_opts_t *o, const char *native_id, const c
         d->m.created_at = 0;
     }
     if (reply_id) {
-        if (asprintf(&d->reply, "%s:%s", o->network, reply_id) < 0)
-            d->reply = NULL;
-        d->m.in_reply_to = d->reply;
+        const char *parts[] = {o->network, ":", reply_id};
+        d->m.in_reply_to = join(d->reply_buf, sizeof d->reply_buf, &d->reply, parts, 3);
     }
     add_addressed(d, d->m.reply_to_author);
     d->m.addressed = d->addr;
-    int n;
-    if (d->m.author && *d->m.author)
-        n = asprintf(&d->url, "https://twitter.com/%s/status/%s", d->m.author, native_id);
-    else
-        n = asprintf(&d->url, "https://twitter.com/i/web/status/%s", native_id);
-    if (n < 0)
-        d->url = NULL;
-    d->m.url = d->url;
+    if (d->m.author && *d->m.author) {
+        const char *parts[] = {"https://twitter.com/", d->m.author, "/status/", native_id};
+        d->m.url = join(d->url_buf, sizeof d->url_buf, &d->url, parts, 4);
+    } else {
+        const char *parts[] = {"https://twitter.com/i/web/status/", native_id};
+        d->m.url = join(d->url_buf, sizeof d->url_buf, &d->url, parts, 2);
+    }
     out->emit(out->arg, &d->m);
     rc = 1;
 done:
