@@ -250,6 +250,16 @@ static void unspool(es_sink_queue_t *q, const es_qitem_t *it)
     q->spool_bytes -= it->bytes < q->spool_bytes ? it->bytes : q->spool_bytes;
 }
 
+/* A record whose spool row is in the transaction still open. A sink must
+ * not see it before that commits: a crash in between would make its
+ * source read it again (it was never accepted) while the sink already has
+ * it, one copy from the spool path and one from the source. */
+static int row_pending(const es_sink_queue_t *q, const es_qitem_t *it)
+{
+    const es_agent_t *a = q->sink->agent;
+    return it->sid > 0 && a->txn_open && it->gen == a->txn_gen;
+}
+
 int es_sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t bytes)
 {
     es_qitem_t it = {rec, sid, q->sink->agent->txn_gen, bytes};
@@ -287,7 +297,8 @@ keep:;
     int rc = ring_push(q, it);
     if (rc == 0) {
         congestion_check(q);
-        try_send(q);
+        if (!row_pending(q, &it))
+            try_send(q); /* a record waiting for the commit sends nothing yet */
     }
     return rc;
 }
@@ -412,16 +423,6 @@ int es_sink_queue_over_limit(const es_sink_queue_t *q, double fraction)
            (double)q->spool_bytes >= (double)ic->spool_max_bytes * fraction;
 }
 
-/* A record whose spool row is in the transaction still open. A sink must
- * not see it before that commits: a crash in between would make its
- * source read it again (it was never accepted) while the sink already has
- * it, one copy from the spool path and one from the source. */
-static int row_pending(const es_sink_queue_t *q, const es_qitem_t *it)
-{
-    const es_agent_t *a = q->sink->agent;
-    return it->sid > 0 && a->txn_open && it->gen == a->txn_gen;
-}
-
 static void send_batch(es_sink_queue_t *q, size_t n)
 {
     es_ctx_t *s = q->sink;
@@ -464,14 +465,22 @@ static void try_send(es_sink_queue_t *q)
     if (q->in_flight || q->completing || q->backing_off || s->phase != ES_PHASE_RUNNING)
         return;
     refill(q);
-    size_t ready = 0; /* es_sink_queue_committed() tries again for the rest */
-    while (ready < q->count && ready < q->batch_max && !row_pending(q, at(q, ready)))
-        ready++;
-    if (ready == 0)
+    if (q->count == 0)
         return;
-    int full = ready >= q->batch_max;
     int urgent = s->agent->shutting_down || s->draining ||
                  (s->agent->once && es_agent_sources_idle(s->agent));
+    /* What may go: the records before the first one whose row waits for
+     * the open transaction (es_sink_queue_committed() tries again). Only
+     * counted when a batch could go at all, so a queue filling up is not
+     * rescanned at every push. */
+    size_t ready = 0;
+    if (q->count >= q->batch_max || urgent || q->due || s->icfg->batch_linger_ms == 0) {
+        while (ready < q->count && ready < q->batch_max && !row_pending(q, at(q, ready)))
+            ready++;
+        if (ready == 0)
+            return;
+    }
+    int full = ready >= q->batch_max;
     if (!full && !urgent && !q->due && s->icfg->batch_linger_ms > 0) {
         if (!q->waiting) {
             q->waiting = 1;

@@ -150,17 +150,19 @@ static int epoch_from_fields(const es_tp_fields_t *f, int64_t *epoch)
     if (f->year < 1 || f->year > 9999 || f->mon < 1 || f->mon > 12 ||
         f->day < 1 || f->day > days_in_month(f->year, f->mon))
         return ES_EPARSE;
-    struct tm tm = {0};
-    tm.tm_year = f->year - 1900;
-    tm.tm_mon = f->mon - 1;
-    tm.tm_mday = f->day;
-    tm.tm_hour = f->hour;
-    tm.tm_min = f->min;
-    /* A leap second is folded into the next one rather than refused:
-     * a feed item a second late is better than one without a date. */
-    tm.tm_sec = f->sec;
-    time_t t = timegm(&tm);
-    *epoch = (int64_t)t - f->offset;
+    /* Days since 1970-01-01 in the proleptic Gregorian calendar, in closed
+     * form (the "days from civil" algorithm: a year starting in March puts
+     * the leap day last). glibc's timegm took twice as long as the rest
+     * of the parse, once per mention. */
+    int64_t y = f->year - (f->mon <= 2);
+    int64_t era = y / 400; /* y >= 0 here */
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (f->mon + (f->mon > 2 ? -3 : 9)) + 2) / 5 + f->day - 1;
+    int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    /* A leap second (sec 60) is folded into the next one rather than
+     * refused: a feed item a second late is better than one without a
+     * date. Hour 24 is the next day's midnight. */
+    *epoch = days * 86400 + f->hour * 3600 + f->min * 60 + f->sec - f->offset;
     return 0;
 }
 

@@ -1,6 +1,8 @@
 /* es_time_parse(): every format feeds send, and garbage that must fail. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "plugin.h"
 #include "tap.h"
@@ -134,6 +136,31 @@ int main(void)
     bad("::::");
     bad("+0000");
     bad("Wed, 10 Oct 2018 20:19:24 J");
+
+    /* The calendar arithmetic against the C library's timegm, over every
+     * day of years 1 to 9999 (leap rules of 4, 100 and 400 included) with
+     * a time of day and an offset that vary. */
+    int wrong = 0, days = 0;
+    for (int y = 1; y <= 9999; y++)
+        for (int m = 1; m <= 12; m++)
+            for (int d = 1; d <= 31; d++) {
+                struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d,
+                                .tm_hour = (d * 7) % 24, .tm_min = (d * 13) % 60, .tm_sec = (m * 11) % 60};
+                int64_t want = (int64_t)timegm(&tm);
+                if (tm.tm_mday != d)
+                    continue; /* no such day: timegm moved it on */
+                char buf[64];
+                int off = ((d + m) % 5 - 2) * 150; /* -05:00 .. +05:00 */
+                snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d, (d * 7) % 24,
+                         (d * 13) % 60, (m * 11) % 60, off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
+                int64_t got = 0;
+                days++;
+                if (es_time_parse(buf, &got) != 0 || got != want - off * 60) {
+                    if (wrong++ < 3)
+                        diag("  %s: got %lld, want %lld", buf, (long long)got, (long long)(want - off * 60));
+                }
+            }
+    ok(wrong == 0 && days == 3652059, "%d days of years 1-9999 agree with timegm (%d wrong)", days, wrong);
 
     int64_t e;
     is_int(es_time_parse(NULL, &e), ES_EINVAL, "NULL string is EINVAL");
