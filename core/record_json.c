@@ -7,6 +7,7 @@
 #include "record_json.h"
 
 #include "strbuf.h"
+#include "swar.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,18 +19,6 @@ typedef es_strbuf_t out_t;
 static inline void raw(out_t *o, const char *p, size_t n) { es_strbuf_put(o, p, n); }
 
 #define LIT(o, s) raw((o), (s), sizeof(s) - 1)
-
-/* Non-zero when any of the 8 bytes of w must be escaped: below 0x20,
- * '"' or '\\' (the classic "has a byte less than / equal to" tricks; no
- * false negatives, and a false positive only costs the byte loop). Texts
- * are long and rarely need an escape, so this is most of the speed of
- * serialising a mention. */
-static inline int word_needs_escape(uint64_t w)
-{
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-    return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs ? 1 : 0;
-}
 
 /* jansson's escaping: \" \\ \b \f \n \r \t, other controls as \u00XX
  * (upper-case hex); '/' and non-ASCII as they are. */
@@ -43,19 +32,20 @@ static void str(out_t *o, const char *v)
     es_strbuf_reserve(o, n + 2);
     LIT(o, "\"");
     while (i < n) {
-        uint64_t w;
+        /* Texts are long and rarely need an escape: 8 bytes at a time,
+         * straight to the first byte that does. */
         if (i + 8 <= n) {
-            memcpy(&w, v + i, 8);
-            if (!word_needs_escape(w)) {
+            uint64_t stop = es_swar_json_stop(es_swar_load(v + i));
+            if (!stop) {
                 i += 8;
                 continue;
             }
-        }
-        unsigned char c = (unsigned char)v[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
+            i += es_swar_first(stop);
+        } else if ((unsigned char)v[i] >= 0x20 && v[i] != '"' && v[i] != '\\') {
             i++;
             continue;
         }
+        unsigned char c = (unsigned char)v[i];
         raw(o, v + run, i - run);
         switch (c) {
         case '"': raw(o, "\\\"", 2); break;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "stages.h"
+#include "swar.h"
 #include "util.h"
 
 /* Control characters (other than tab/newline) in text confuse terminals,
@@ -14,23 +15,25 @@ static void strip_controls(const char *s)
 {
     if (!s)
         return;
-    /* Read-only until the first one, 8 bytes at a time while no byte is
-     * below 0x20 or 0x7f: most texts have none. */
-    size_t n = strlen(s);
-    const char *end = s + n;
-    const uint64_t ones = 0x0101010101010101ull;
-    while (end - s >= 8) {
-        uint64_t w, d;
-        memcpy(&w, s, 8);
-        d = w ^ (ones * 0x7f);
-        if ((((w - ones * 0x20) & ~w) | ((d - ones) & ~d)) & (ones * 0x80))
+    /* Read-only until the first one, 8 bytes at a time (tabs and newlines
+     * stop the word test but not the scan): most texts have none. */
+    const char *end = s + strlen(s);
+    for (;;) {
+        if (end - s >= 8) {
+            uint64_t w = es_swar_load(s);
+            uint64_t hit = es_swar_below(w, 0x20) | es_swar_eq(w, 0x7f);
+            if (!hit) {
+                s += 8;
+                continue;
+            }
+            s += es_swar_first(hit);
+        }
+        if (s == end)
+            return;
+        if (is_control((unsigned char)*s))
             break;
-        s += 8;
-    }
-    while (*s && !is_control((unsigned char)*s))
         s++;
-    if (!*s)
-        return;
+    }
     char *w = (char *)s;
     for (const char *r = s; *r; r++) {
         unsigned char c = (unsigned char)*r;

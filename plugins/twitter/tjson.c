@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "swar.h"
 #include "tjson.h"
 
 struct tj_block {
@@ -74,25 +75,14 @@ typedef struct parser {
     int depth;
 } parser_t;
 
-/* Non-zero when any of the 8 bytes of w ends a plain run of string bytes:
- * '"', '\\' or a control character (no false negatives; a false positive
- * only costs the byte loop). */
-static inline int word_ends_run(uint64_t w)
-{
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-    return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs ? 1 : 0;
-}
-
 /* The first '"', '\\' or control character in [q, end), else end. Texts
  * are most of a tweet's bytes: 8 at a time. */
 static const char *plain_run(const char *q, const char *end)
 {
-    uint64_t w;
     while (end - q >= 8) {
-        memcpy(&w, q, 8);
-        if (word_ends_run(w))
-            break;
+        uint64_t stop = es_swar_json_stop(es_swar_load(q));
+        if (stop)
+            return q + es_swar_first(stop);
         q += 8;
     }
     while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
