@@ -59,6 +59,10 @@ size_t es_utf8_valid_prefix(const char *str, size_t len)
         }
         if (i >= len)
             break;
+        if (s[i] < 0x80) { /* the tail of an ASCII run, under 8 bytes */
+            i++;
+            continue;
+        }
         size_t n = seq_len(s + i, len - i, &bad);
         if (n == 0)
             return i;

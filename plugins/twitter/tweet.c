@@ -297,29 +297,25 @@ static int map_v1(const tj_t *t, const tw_opts_t *o, tw_out_t *out)
 /* A response's includes.users by id. Each of a page's tweets looks up
  * its author and the user it answers: a linear search made that quadratic
  * in the page size, a tenth of the whole pipeline's CPU for 100-tweet
- * pages, so the page's users are sorted once. */
+ * pages, so the page's users go into a small hash table once (sorting
+ * them was still a twentieth). */
 typedef struct user_ref {
-    const char *id;
+    const char *id; /* NULL: an empty slot */
     tj_t *user;
-    size_t pos; /* in the document: the first of equal ids wins */
 } user_ref_t;
 
 typedef struct users_idx {
-    const tj_t *users; /* searched linearly when refs could not be built */
-    user_ref_t *refs;
-    size_t n;
+    const tj_t *users; /* searched linearly when there is no table */
+    user_ref_t *slots;
+    size_t cap;        /* a power of two, at least twice the users */
 } users_idx_t;
 
-static int cmp_user_id(const void *a, const void *b)
+static size_t id_hash(const char *s)
 {
-    return strcmp(((const user_ref_t *)a)->id, ((const user_ref_t *)b)->id);
-}
-
-static int cmp_user_ref(const void *a, const void *b)
-{
-    const user_ref_t *x = a, *y = b;
-    int c = strcmp(x->id, y->id);
-    return c ? c : x->pos < y->pos ? -1 : x->pos > y->pos;
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)(h ^ (h >> 29));
 }
 
 static void users_idx_build(users_idx_t *x, const tj_t *users)
@@ -328,14 +324,24 @@ static void users_idx_build(users_idx_t *x, const tj_t *users)
     x->users = users;
     size_t n = 0;
     each(e, users) n++;
-    if (n < 8 || !(x->refs = malloc(n * sizeof *x->refs)))
+    if (n < 8)
         return; /* a few users: the linear search is as fast */
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    if (!(x->slots = calloc(cap, sizeof *x->slots)))
+        return;
+    x->cap = cap;
     each(e, users) {
         const char *id = sget(e, "id");
-        if (id)
-            x->refs[x->n] = (user_ref_t){id, e, x->n}, x->n++;
+        if (!id)
+            continue;
+        size_t i = id_hash(id) & (cap - 1);
+        while (x->slots[i].id && strcmp(x->slots[i].id, id) != 0)
+            i = (i + 1) & (cap - 1);
+        if (!x->slots[i].id) /* the first of equal ids wins, as in the document */
+            x->slots[i] = (user_ref_t){id, e};
     }
-    qsort(x->refs, x->n, sizeof *x->refs, cmp_user_ref);
 }
 
 /* The first entry with that id in the document. */
@@ -343,12 +349,11 @@ static tj_t *users_idx_find(const users_idx_t *x, const char *id)
 {
     if (!id)
         return NULL;
-    if (x->refs) {
-        user_ref_t key = {id, NULL, 0};
-        const user_ref_t *r = bsearch(&key, x->refs, x->n, sizeof *x->refs, cmp_user_id);
-        while (r && r > x->refs && strcmp(r[-1].id, id) == 0)
-            r--;
-        return r ? r->user : NULL;
+    if (x->slots) {
+        for (size_t i = id_hash(id) & (x->cap - 1); x->slots[i].id; i = (i + 1) & (x->cap - 1))
+            if (strcmp(x->slots[i].id, id) == 0)
+                return x->slots[i].user;
+        return NULL;
     }
     each(e, x->users) {
         const char *eid = sget(e, "id");
@@ -447,7 +452,7 @@ int tw_map(const tj_t *v, const tw_opts_t *o, tw_out_t *out)
                     n += rc;
             }
         }
-        free(users.refs);
+        free(users.slots);
         return n;
     }
     if (tj_get(v, "errors") && !tj_get(v, "id")) {
