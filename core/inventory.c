@@ -271,12 +271,21 @@ const es_account_t *es_accounts_find(const es_accounts_t *a, const char *network
 {
     if (!a || !a->n || !network || !handle)
         return NULL;
-    char *k = make_key(network, handle);
-    if (!k)
+    /* Called for every mention and every @handle in it: the key is built
+     * on the stack when it fits (handles are short). */
+    char buf[256], *k = buf, *heap = NULL;
+    while (*handle == '@')
+        handle++;
+    size_t nl = strlen(network), hl = strlen(handle);
+    if (nl + 1 + hl >= sizeof buf && !(k = heap = malloc(nl + 2 + hl)))
         return NULL;
+    memcpy(k, network, nl);
+    k[nl] = ':';
+    for (size_t i = 0; i <= hl; i++)
+        k[nl + 1 + i] = (char)tolower((unsigned char)handle[i]);
     es_account_t probe = {.key = k};
     const es_account_t *r = bsearch(&probe, a->v, a->n, sizeof *a->v, cmp_acct);
-    free(k);
+    free(heap);
     return r;
 }
 

@@ -117,6 +117,23 @@ es_rec_t *es_rec_from_fields(es_record_kind_t kind, json_t *fields)
     return r;
 }
 
+static void stage_field(es_rec_t *r, int idx, const char *v)
+{
+    switch (idx) {
+    case 0: r->m.brand = v; break;
+    case 1: r->m.author_kind = v; break;
+    case 2: r->m.owner = v; break;
+    case 3: r->m.addressed_account = v; break;
+    }
+}
+
+void es_rec_set_stage_literal(es_rec_t *r, int idx, const char *literal)
+{
+    free(r->stage_strings[idx]);
+    r->stage_strings[idx] = NULL;
+    stage_field(r, idx, literal);
+}
+
 int es_rec_set_stage(es_rec_t *r, int idx, const char *value)
 {
     /* Stage values come from the config and the inventory file: repaired
@@ -126,12 +143,7 @@ int es_rec_set_stage(es_rec_t *r, int idx, const char *value)
         return ES_ENOMEM;
     free(r->stage_strings[idx]);
     r->stage_strings[idx] = copy;
-    switch (idx) {
-    case 0: r->m.brand = copy; break;
-    case 1: r->m.author_kind = copy; break;
-    case 2: r->m.owner = copy; break;
-    case 3: r->m.addressed_account = copy; break;
-    }
+    stage_field(r, idx, copy);
     return 0;
 }
 

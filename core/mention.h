@@ -51,6 +51,8 @@ es_rec_t *es_rec_from_fields(es_record_kind_t kind, json_t *fields);
 /* Sets a stage result string (copied; NULL clears). idx: 0 brand,
  * 1 author_kind, 2 owner, 3 addressed_account. Returns 0 or ES_ENOMEM. */
 int es_rec_set_stage(es_rec_t *r, int idx, const char *value);
+/* The same for a string literal (valid UTF-8, lives forever): no copy. */
+void es_rec_set_stage_literal(es_rec_t *r, int idx, const char *literal);
 void es_rec_free(es_rec_t *r);
 
 /* Rebuilds a record from its es_record_json() text (the spool); NULL on

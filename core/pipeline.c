@@ -245,7 +245,7 @@ out:
 static void count_label(es_pipeline_t *p, const es_rec_t *rec)
 {
     const char *label = rec->m.sentiment.label;
-    const char *brand = rec->stage_strings[0] ? rec->stage_strings[0] : "";
+    const char *brand = rec->m.brand ? rec->m.brand : "";
     if (!label)
         return;
     int k = !strcmp(label, "positive") ? 0 : !strcmp(label, "neutral") ? 1 : 2;

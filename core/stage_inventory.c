@@ -117,7 +117,7 @@ int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_even
     each_at_handle(m->text, add_addressed, &ac);
 
     if (author) {
-        rc = es_rec_set_stage(rec, 1, "official");
+        es_rec_set_stage_literal(rec, 1, "official");
         if (rc == 0)
             rc = es_rec_set_stage(rec, 2, author->owner && *author->owner ? author->owner : NULL);
         if (inv->store) {
@@ -130,7 +130,7 @@ int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_even
         /* Without an inventory nothing is known to be official, so
          * nothing can be said to imitate it. */
         if (inv->accounts && es_lookalike_check(inv->accounts, inv->cfg, m->network, m->author, &lk)) {
-            rc = es_rec_set_stage(rec, 1, "lookalike");
+            es_rec_set_stage_literal(rec, 1, "lookalike");
             /* An impostor's post concerns the brand it imitates, named or not. */
             if (rc == 0 && !m->brand && lk.brand && *lk.brand)
                 rc = es_rec_set_stage(rec, 0, lk.brand);
@@ -149,7 +149,7 @@ int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_even
                                            "reason", lk.reason, "score", lk.score, "example_url", m->url,
                                            "mention_id", m->id, "first_seen", (json_int_t)at);
         } else {
-            rc = es_rec_set_stage(rec, 1, "public");
+            es_rec_set_stage_literal(rec, 1, "public");
         }
         if (ac.n && rc == 0) {
             rc = es_rec_set_stage(rec, 2, ac.found[0]->owner && *ac.found[0]->owner ? ac.found[0]->owner : NULL);
