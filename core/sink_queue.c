@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "pipeline.h"
 #include "log.h"
 #include "util.h"
 
@@ -603,6 +604,10 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
         if (RETRIED(i) && ring_unshift(q, items[i]) < 0)
             ring_push(q, items[i]); /* order lost, record kept */
     /* Pass 3: the queue is consistent again; release the rest. */
+    es_dedupe_t *dd = ctx->agent->pipeline ? ctx->agent->pipeline->dedupe : NULL;
+    for (size_t i = 0; i < n && dd; i++)
+        if (items[i].rec->in_dedupe)
+            es_dedupe_prefetch(dd, items[i].rec);
     for (size_t i = 0; i < n; i++) {
         int retried = RETRIED(i);
         free(q->fail_msgs[i]);

@@ -126,6 +126,14 @@ static void remember(es_dedupe_t *d, uint64_t h)
     d->pending[d->n_pending++] = h;
 }
 
+void es_dedupe_prefetch(const es_dedupe_t *d, const es_rec_t *rec)
+{
+    if (d->seen.cap)
+        __builtin_prefetch(&d->seen.slots[rec->id_hash & (d->seen.cap - 1)], 1);
+    if (d->flight.cap)
+        __builtin_prefetch(&d->flight.slots[rec->id_hash & (d->flight.cap - 1)], 1);
+}
+
 void es_dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered)
 {
     es_idset_del(&d->flight, rec->id_hash);

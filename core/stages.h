@@ -30,6 +30,10 @@ int es_dedupe_check(es_dedupe_t *d, es_rec_t *rec);
 /* The record left the pipeline (it was in flight); if delivered, remember
  * it as seen. */
 void es_dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered);
+/* Starts loading the memory es_dedupe_release(rec) will touch: a batch's
+ * records are released together, and their ids' slots are cache misses
+ * that can overlap (hashing scatters them over the whole table). */
+void es_dedupe_prefetch(const es_dedupe_t *d, const es_rec_t *rec);
 /* Remembers rec as seen while it stays in flight (spooled: accepted). */
 void es_dedupe_remember(es_dedupe_t *d, const es_rec_t *rec);
 /* Writes the ids remembered since the last commit as one row, inside the

@@ -394,11 +394,10 @@ tj_t *tj_parse(tj_doc_t *d, const char *p, size_t n) { return parse(d, p, NULL, 
 
 tj_t *tj_parse_insitu(tj_doc_t *d, char *p, size_t n) { return parse(d, p, p, n); }
 
-tj_t *tj_get(const tj_t *obj, const char *key)
+tj_t *tj_getn(const tj_t *obj, const char *key, size_t kl)
 {
     if (!obj || obj->type != TJ_OBJ)
         return NULL;
-    size_t kl = strlen(key);
     for (tj_t *m = obj->first; m; m = m->next)
         if (m->klen == kl && memcmp(m->key, key, kl) == 0)
             return m;

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TJ_MAX_DEPTH 128
 
@@ -53,8 +54,11 @@ tj_t *tj_parse_insitu(tj_doc_t *d, char *p, size_t n);
 void tj_reset(tj_doc_t *d);
 void tj_free(tj_doc_t *d);
 
-/* Member `key` of an object (the first one with that name), or NULL. */
-tj_t *tj_get(const tj_t *obj, const char *key);
+/* Member `key` (klen bytes) of an object (the first one with that name),
+ * or NULL. tj_get takes a C string: inline, so a literal key's length is
+ * known at compile time (the reader is called some 30 times a tweet). */
+tj_t *tj_getn(const tj_t *obj, const char *key, size_t klen);
+static inline tj_t *tj_get(const tj_t *obj, const char *key) { return tj_getn(obj, key, strlen(key)); }
 /* The string value, or NULL when v is not a string (v may be NULL). */
 const char *tj_str(const tj_t *v);
 /* v itself when it is an object / array, else NULL. */

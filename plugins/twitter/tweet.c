@@ -119,8 +119,8 @@ char *tw_text_expand(const char *text, tj_t *const *url_arrays, size_t n_arrays)
 typedef struct draft {
     es_mention_t m;
     const char *addr[MAX_ADDR];
-    char *text, *url, *reply; /* malloc'd (url and reply only when too long for their buffers) */
-    char url_buf[128], reply_buf[64];
+    char *text, *url, *reply, *id; /* malloc'd (url, reply and id only when too long for their buffers) */
+    char url_buf[128], reply_buf[64], id_buf[64];
 } draft_t;
 
 /* The concatenation of parts, in buf when it fits, else in a malloc'd
@@ -162,7 +162,11 @@ static int finish(draft_t *d, const tw_opts_t *o, const char *native_id, const c
                   const char *reply_id, tw_out_t *out)
 {
     int rc = 0;
-    d->m.id = native_id;
+    /* "<network>:<id>", as normalise would make it, without its malloc. */
+    const char *id_parts[] = {o->network, ":", native_id};
+    d->m.id = join(d->id_buf, sizeof d->id_buf, &d->id, id_parts, 3);
+    if (!d->m.id)
+        d->m.id = native_id;
     d->m.network = o->network;
     if (!d->text) {
         out->problem(out->arg, "out of memory expanding the text", 1);
@@ -198,6 +202,7 @@ done:
     free(d->text);
     free(d->url);
     free(d->reply);
+    free(d->id);
     return rc;
 }
 
