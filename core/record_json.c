@@ -20,50 +20,68 @@ static inline void raw(out_t *o, const char *p, size_t n) { es_strbuf_put(o, p, 
 
 #define LIT(o, s) raw((o), (s), sizeof(s) - 1)
 
+/* Writes the escape of c (a byte that needs one) at w; returns the end. */
+static char *escape(char *w, unsigned char c)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    *w++ = '\\';
+    switch (c) {
+    case '"': *w++ = '"'; break;
+    case '\\': *w++ = '\\'; break;
+    case '\b': *w++ = 'b'; break;
+    case '\f': *w++ = 'f'; break;
+    case '\n': *w++ = 'n'; break;
+    case '\r': *w++ = 'r'; break;
+    case '\t': *w++ = 't'; break;
+    default:
+        memcpy(w, "u00", 3);
+        w[3] = hex[c >> 4];
+        w[4] = hex[c & 15];
+        w += 5;
+    }
+    return w;
+}
+
 /* jansson's escaping: \" \\ \b \f \n \r \t, other controls as \u00XX
- * (upper-case hex); '/' and non-ASCII as they are. */
+ * (upper-case hex); '/' and non-ASCII as they are. Room for the worst
+ * case (6 bytes a byte) is made first, then the text is copied a word at
+ * a time, straight to the next byte that needs an escape: texts are long
+ * and rarely need one. */
 static void str(out_t *o, const char *v)
 {
     if (!v) {
         LIT(o, "null");
         return;
     }
-    size_t n = strlen(v), run = 0, i = 0;
-    es_strbuf_reserve(o, n + 2);
-    LIT(o, "\"");
-    while (i < n) {
-        /* Texts are long and rarely need an escape: 8 bytes at a time,
-         * straight to the first byte that does. */
-        if (i + 8 <= n) {
-            uint64_t stop = es_swar_json_stop(es_swar_load(v + i));
-            if (!stop) {
-                i += 8;
-                continue;
-            }
-            i += es_swar_first(stop);
-        } else if ((unsigned char)v[i] >= 0x20 && v[i] != '"' && v[i] != '\\') {
-            i++;
+    size_t n = strlen(v), i = 0;
+    es_strbuf_reserve(o, 6 * n + 2);
+    if (o->oom)
+        return;
+    char *w = o->s + o->len;
+    *w++ = '"';
+    while (n - i >= 8) {
+        uint64_t x = es_swar_load(v + i);
+        uint64_t stop = es_swar_json_stop(x);
+        memcpy(w, &x, 8); /* the bytes after a stop are overwritten below */
+        if (!stop) {
+            w += 8;
+            i += 8;
             continue;
         }
-        unsigned char c = (unsigned char)v[i];
-        raw(o, v + run, i - run);
-        switch (c) {
-        case '"': raw(o, "\\\"", 2); break;
-        case '\\': raw(o, "\\\\", 2); break;
-        case '\b': raw(o, "\\b", 2); break;
-        case '\f': raw(o, "\\f", 2); break;
-        case '\n': raw(o, "\\n", 2); break;
-        case '\r': raw(o, "\\r", 2); break;
-        case '\t': raw(o, "\\t", 2); break;
-        default: {
-            char seq[6] = {'\\', 'u', '0', '0', "0123456789ABCDEF"[c >> 4], "0123456789ABCDEF"[c & 15]};
-            raw(o, seq, 6);
-        }
-        }
-        run = ++i;
+        size_t k = es_swar_first(stop);
+        w = escape(w + k, (unsigned char)v[i + k]);
+        i += k + 1;
     }
-    raw(o, v + run, n - run);
-    LIT(o, "\"");
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            *w++ = (char)c;
+        else
+            w = escape(w, c);
+    }
+    *w++ = '"';
+    o->len = (size_t)(w - o->s);
+    o->s[o->len] = '\0';
 }
 
 /* key is a string literal: its length is known at compile time. */
@@ -113,15 +131,16 @@ static void real(out_t *o, double d)
 char *es_mention_json(const es_mention_t *m, size_t *len)
 {
     out_t o = {0};
-    /* One allocation in the common case: the strings plus the keys. */
+    /* One allocation: room for every string escaped at worst, plus the
+     * keys; given back (in place) once the length is known. */
     size_t need = 512;
     const char *fields[] = {m->id, m->network, m->source, m->author, m->author_name, m->url, m->title,
                             m->text, m->lang, m->in_reply_to, m->reply_to_author, m->brand,
                             m->author_kind, m->owner, m->addressed_account};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-        need += fields[i] ? strlen(fields[i]) : 0;
+        need += fields[i] ? 6 * strlen(fields[i]) + 2 : 0;
     for (size_t i = 0; i < m->n_addressed; i++)
-        need += strlen(m->addressed[i]) + 3;
+        need += 6 * strlen(m->addressed[i]) + 3;
     es_strbuf_reserve(&o, need);
     LIT(&o, "{\"kind\":\"mention\"");
     key_str(&o, ",\"id\":", m->id);
@@ -162,5 +181,9 @@ char *es_mention_json(const es_mention_t *m, size_t *len)
     } else {
         LIT(&o, ",\"sentiment\":null}");
     }
-    return es_strbuf_take(&o, len);
+    size_t n;
+    char *json = es_strbuf_take(&o, &n), *fit = json ? realloc(json, n + 1) : NULL;
+    if (len)
+        *len = n;
+    return fit ? fit : json;
 }
