@@ -223,7 +223,7 @@ static void test_map(void)
                  "\"expanded_url\":\"https://acme.example/orders?a=1&b=2\",\"display_url\":\"acme.example/orders\"}]}}}",
                  1, "alice", &g, &out);
     is_int(rc, 1, "archive element: one mention");
-    is_str(g.id, "1050118621198921728", "archive: id_str");
+    is_str(g.id, "twitter:1050118621198921728", "archive: id_str, with its network prefix");
     is_str(g.author, "alice", "archive: author is the archive owner");
     is_str(g.text, "@AcmeHelp order & refund <3 https://acme.example/orders?a=1&b=2 @Bob",
            "archive: entities decoded, t.co expanded");
@@ -284,7 +284,7 @@ static void test_map(void)
     rc = map(v2, 1, NULL, &g, &out);
     is_int(rc, 2, "v2 response: two tweets, one bad");
     is_int(g.dropped, 1, "v2 response: tweet without id reported and dropped");
-    is_str(g.id, "201", "v2: last tweet id");
+    is_str(g.id, "twitter:201", "v2: last tweet id");
     is_str(g.text, "long note text", "v2: note_tweet text wins");
     is_str(g.author, "acme", "v2: author from includes.users");
     ok(g.created == 1683356890, "v2: RFC 3339 date");
