@@ -170,6 +170,8 @@ void es_dedupe_committed(es_dedupe_t *d, int ok)
         for (size_t i = 0; i < d->flushed; i++)
             es_idset_del(&d->seen, d->pending[i]);
     }
+    if (!d->flushed)
+        return;
     memmove(d->pending, d->pending + d->flushed, (d->n_pending - d->flushed) * sizeof *d->pending);
     d->n_pending -= d->flushed;
     d->flushed = 0;
@@ -205,7 +207,8 @@ static int on_small(void *ud, int64_t row, int64_t at, const uint64_t *ids, size
         m->rows = nr;
         m->cap_rows = nc;
     }
-    memcpy(m->ids + m->n, ids, n * sizeof *ids);
+    if (n)
+        memcpy(m->ids + m->n, ids, n * sizeof *ids);
     m->n += n;
     m->rows[m->n_rows++] = row;
     if (at > m->at)

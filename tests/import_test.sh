@@ -21,6 +21,11 @@ printf '{"id":"f1","network":"test","text":"from the configured source"}\n' > "$
 python3 "$gen" v2 3000 "$T/a.jsonl" > /dev/null
 python3 "$gen" ytd 2000 "$T/tweets.js" --start 1600000000000000000 > /dev/null
 
+# The temporary drop-in goes to TMPDIR: a directory of the test's own, so
+# other runs' files cannot be taken for a leftover.
+mkdir -p "$T/tmp"
+TMPDIR="$T/tmp"
+export TMPDIR
 "$EARSHOT" import -c "$T/earshot.conf" "$T/a.jsonl" "$T/tweets.js" > "$T/sum1" 2> "$T/err1"
 is $? 0 "import exits 0"
 like "$T/sum1" "^import: 5000 mentions from [0-9.]+ MiB in [0-9.]+ s \([0-9]+ mentions/s\); 0 duplicates, 0 invalid$" "summary line"
@@ -28,7 +33,7 @@ is "$(lines "$T/out.jsonl")" 5000 "every tweet of both files reached the sink"
 ok $(grep -q '"source":"feed"' "$T/out.jsonl" && echo 1 || echo 0) "the configured source did not run"
 is "$(grep -c '"brand":"acme"' "$T/out.jsonl")" "$(grep -c '"brand":"acme"' "$T/out.jsonl")" "stages ran (brand tags present)"
 ok $([ "$(grep -c '"brand":"acme"' "$T/out.jsonl")" -gt 1000 ] && echo 0 || echo 1) "a third of the tweets mention @acme and are tagged"
-ls "${TMPDIR:-/tmp}"/earshot-import.* > "$T/leftover" 2>/dev/null
+ls "$TMPDIR"/earshot-import.* > "$T/leftover" 2>/dev/null
 is "$(lines "$T/leftover")" 0 "the temporary drop-in is removed"
 
 "$EARSHOT" import -c "$T/earshot.conf" "$T/a.jsonl" > "$T/sum2" 2> "$T/err2"
