@@ -255,6 +255,11 @@ static int emit(es_ctx_t *ctx, const es_mention_t *m, es_ack_cb cb, void *arg)
                m->id ? m->id : "(no id)");
         return ES_EINVAL;
     }
+    es_pipeline_t *p = ctx->agent->pipeline;
+    /* The dedupe lookup is a cache miss (ids are scattered over a table
+     * of every id delivered lately): start it now, so it overlaps with
+     * copying the mention. */
+    es_dedupe_prefetch_id(p->dedupe, m->network, m->id);
     size_t repaired = 0;
     es_rec_t *rec = es_rec_from_mention(m, ctx->icfg->name, &repaired);
     if (!rec)
@@ -270,7 +275,6 @@ static int emit(es_ctx_t *ctx, const es_mention_t *m, es_ack_cb cb, void *arg)
     rec->ack_cb = cb;
     rec->ack_arg = arg;
     ctx->n_emitted++;
-    es_pipeline_t *p = ctx->agent->pipeline;
     p->n_repaired += repaired ? 1 : 0;
     int rc = es_pipeline_submit(p, rec);
     /* Taken either way: a record the pipeline refused (invalid, dedupe

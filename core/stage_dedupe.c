@@ -134,6 +134,15 @@ void es_dedupe_prefetch(const es_dedupe_t *d, const es_rec_t *rec)
         __builtin_prefetch(&d->flight.slots[rec->id_hash & (d->flight.cap - 1)], 1);
 }
 
+void es_dedupe_prefetch_id(const es_dedupe_t *d, const char *network, const char *id)
+{
+    size_t nl = strlen(network);
+    if (!d || !d->seen.cap || strncmp(id, network, nl) != 0 || id[nl] != ':')
+        return; /* normalise will rewrite it: the hash would be another */
+    uint64_t h = es_idset_hash(id, strlen(id));
+    __builtin_prefetch(&d->seen.slots[h & (d->seen.cap - 1)]);
+}
+
 void es_dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered)
 {
     es_idset_del(&d->flight, rec->id_hash);

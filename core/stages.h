@@ -34,6 +34,9 @@ void es_dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered);
  * records are released together, and their ids' slots are cache misses
  * that can overlap (hashing scatters them over the whole table). */
 void es_dedupe_prefetch(const es_dedupe_t *d, const es_rec_t *rec);
+/* The same for the check of an id about to be emitted, when it already
+ * has its "<network>:" prefix (else normalise changes it). */
+void es_dedupe_prefetch_id(const es_dedupe_t *d, const char *network, const char *id);
 /* Remembers rec as seen while it stays in flight (spooled: accepted). */
 void es_dedupe_remember(es_dedupe_t *d, const es_rec_t *rec);
 /* Writes the ids remembered since the last commit as one row, inside the
