@@ -18,6 +18,7 @@ typedef struct es_rec {
     es_mention_t m;
     char *strings;    /* owns every string of m that came from the source */
     char **addressed; /* points into strings */
+    int one_block;    /* strings and addressed live in the record's own allocation */
     char *stage_strings[4]; /* brand, author_kind, owner, addressed_account */
     char *owned_id;   /* id rewritten by normalise, else NULL */
     char lang_buf[8]; /* detected language when the source gave none */
