@@ -17,14 +17,6 @@
 #include "tap.h"
 #include "util.h"
 
-static uint64_t rng = 88172645463325252ull;
-static uint64_t next_rand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
 
 /* Random adds and deletes of keys from a small universe, so runs form
  * and break often; each answer is compared with a flag array. */
@@ -35,9 +27,9 @@ static void set_against_reference(const char *what, uint64_t (*key)(size_t))
     unsigned char *in = calloc(U, 1);
     size_t count = 0, wrong = 0;
     for (size_t op = 0; op < OPS; op++) {
-        size_t k = next_rand() % U;
+        size_t k = tap_rand() % U;
         uint64_t h = key(k);
-        switch (next_rand() % 3) {
+        switch (tap_rand() % 3) {
         case 0:
             wrong += es_idset_add(&s, h) != !in[k];
             count += !in[k];

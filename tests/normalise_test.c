@@ -9,14 +9,6 @@
 #include "stages.h"
 #include "tap.h"
 
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
-static unsigned next_rand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (unsigned)rng;
-}
 
 static void reference_strip(char *s)
 {
@@ -36,9 +28,9 @@ int main(void)
     int wrong = 0;
     for (int iter = 0; iter < 50000; iter++) {
         char text[64], want[64];
-        size_t n = next_rand() % 60;
+        size_t n = tap_rand() % 60;
         for (size_t i = 0; i < n; i++)
-            text[i] = bytes[next_rand() % (next_rand() % 4 ? 3 : sizeof bytes)];
+            text[i] = bytes[tap_rand() % (tap_rand() % 4 ? 3 : sizeof bytes)];
         text[n] = '\0';
         memcpy(want, text, n + 1);
         reference_strip(want);

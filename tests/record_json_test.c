@@ -14,14 +14,6 @@
 #include "record_json.h"
 #include "tap.h"
 
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
-static uint64_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
 
 static const char *const pieces[] = {
     "a", "Acme", " ", "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f", "\x01", "\x1f", "\x7f",
@@ -30,12 +22,12 @@ static const char *const pieces[] = {
 
 static char *rand_str(char *buf, size_t cap)
 {
-    if (next() % 5 == 0)
+    if (tap_rand() % 5 == 0)
         return NULL;
-    size_t n = 0, k = next() % 40; /* long enough for whole 8-byte words */
+    size_t n = 0, k = tap_rand() % 40; /* long enough for whole 8-byte words */
     buf[0] = '\0';
     for (size_t i = 0; i < k; i++) {
-        const char *p = pieces[next() % (sizeof pieces / sizeof *pieces)];
+        const char *p = pieces[tap_rand() % (sizeof pieces / sizeof *pieces)];
         size_t l = strlen(p);
         if (n + l + 1 >= cap)
             break;
@@ -48,9 +40,9 @@ static char *rand_str(char *buf, size_t cap)
 static double rand_real(void)
 {
     static const double special[] = {0.0, 1.0, -1.0, 0.5, 1e-7, -3.2e-5, 0.1, 1.0 / 3.0, 123456789.0, 1e21, -0.0};
-    if (next() % 3 == 0)
-        return special[next() % (sizeof special / sizeof *special)];
-    return ((double)(next() % 2000001) - 1000000.0) / (double)(1 + next() % 1000000);
+    if (tap_rand() % 3 == 0)
+        return special[tap_rand() % (sizeof special / sizeof *special)];
+    return ((double)(tap_rand() % 2000001) - 1000000.0) / (double)(1 + tap_rand() % 1000000);
 }
 
 int main(void)
@@ -75,8 +67,8 @@ int main(void)
         m.lang = rand_str(b[6], sizeof b[6]);
         m.in_reply_to = rand_str(b[7], sizeof b[7]);
         m.reply_to_author = rand_str(b[8], sizeof b[8]);
-        m.created_at = (int64_t)(next() % 4000000000ull) - (iter % 7 == 0 ? 2000000000 : 0);
-        m.n_addressed = next() % 4;
+        m.created_at = (int64_t)(tap_rand() % 4000000000ull) - (iter % 7 == 0 ? 2000000000 : 0);
+        m.n_addressed = tap_rand() % 4;
         for (size_t i = 0; i < m.n_addressed; i++) {
             addr[i] = rand_str(b[9 + i], sizeof b[9 + i]);
             if (!addr[i])
@@ -88,12 +80,12 @@ int main(void)
             return 1;
         for (int k = 0; k < 4; k++)
             es_rec_set_stage(r, k, rand_str(b[13], sizeof b[13]) ? b[13] : NULL);
-        if (next() % 4) {
+        if (tap_rand() % 4) {
             r->m.sentiment.compound = rand_real();
             r->m.sentiment.pos = rand_real();
             r->m.sentiment.neu = rand_real();
             r->m.sentiment.neg = rand_real();
-            r->m.sentiment.label = next() % 2 ? "negative" : "neutral";
+            r->m.sentiment.label = tap_rand() % 2 ? "negative" : "neutral";
         }
         json_t *o = es_rec_to_json(r);
         char *want = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;

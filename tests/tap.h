@@ -6,6 +6,7 @@
 #define EARSHOT_TAP_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,17 @@ static void skip_all(const char *fmt, ...)
         if (!ok(g_ != NULL && strstr(g_, n_) != NULL, __VA_ARGS__))            \
             diag("  \"%s\" does not contain \"%s\"", g_ ? g_ : "(null)", n_);  \
     } while (0)
+
+/* A deterministic xorshift64 generator for randomised tests: the same
+ * sequence on every run, so a failure can be replayed. */
+static uint64_t tap_rng_ = 88172645463325252ull;
+__attribute__((unused)) static uint64_t tap_rand(void)
+{
+    tap_rng_ ^= tap_rng_ << 13;
+    tap_rng_ ^= tap_rng_ >> 7;
+    tap_rng_ ^= tap_rng_ << 17;
+    return tap_rng_;
+}
 
 /* Prints the plan and returns the exit status. */
 static inline int done_testing(void)
