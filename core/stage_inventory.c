@@ -62,8 +62,8 @@ static void each_at_handle(const char *text, void (*visit)(const char *h, void *
 {
     if (!text)
         return;
-    for (const char *p = text; *p; p++) {
-        if (*p != '@' || (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
+    for (const char *p = text; (p = strchr(p, '@')) != NULL; p++) {
+        if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
             continue; /* e-mail addresses are not handles */
         const char *s = p + 1, *e = s;
         while (isalnum((unsigned char)*e) || *e == '_' || *e == '.')
@@ -110,11 +110,13 @@ int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_even
     /* Accounts the mention is written to: the author it replies to, the
      * handles the source listed, and @handles in the text. */
     addr_ctx_t ac = {.inv = inv, .network = m->network};
-    if (m->reply_to_author)
-        add_addressed(m->reply_to_author, &ac);
-    for (size_t i = 0; i < m->n_addressed; i++)
-        add_addressed(m->addressed[i], &ac);
-    each_at_handle(m->text, add_addressed, &ac);
+    if (es_inventory_size(inv)) { /* else no handle can be an account */
+        if (m->reply_to_author)
+            add_addressed(m->reply_to_author, &ac);
+        for (size_t i = 0; i < m->n_addressed; i++)
+            add_addressed(m->addressed[i], &ac);
+        each_at_handle(m->text, add_addressed, &ac);
+    }
 
     if (author) {
         es_rec_set_stage_literal(rec, 1, "official");

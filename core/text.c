@@ -310,16 +310,23 @@ char *es_entities_decode(const char *s, size_t len, size_t *out_len)
         return NULL;
     size_t o = 0;
     for (size_t i = 0; i < len;) {
-        if (s[i] == '&') {
-            char tmp[4];
-            size_t tn = 0;
-            size_t used = decode_ref(s + i, len - i, tmp, &tn);
-            if (used > 0 && tn <= used) {
-                memcpy(out + o, tmp, tn);
-                o += tn;
-                i += used;
-                continue;
-            }
+        /* Straight to the next '&' (memchr is vectorised): most text has
+         * few references or none. */
+        const char *amp = memchr(s + i, '&', len - i);
+        size_t run = amp ? (size_t)(amp - (s + i)) : len - i;
+        memcpy(out + o, s + i, run);
+        o += run;
+        i += run;
+        if (i == len)
+            break;
+        char tmp[4];
+        size_t tn = 0;
+        size_t used = decode_ref(s + i, len - i, tmp, &tn);
+        if (used > 0 && tn <= used) {
+            memcpy(out + o, tmp, tn);
+            o += tn;
+            i += used;
+            continue;
         }
         out[o++] = s[i++];
     }
