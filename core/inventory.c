@@ -23,12 +23,30 @@ static char *lower_handle(const char *h)
     return s;
 }
 
+/* "network:handle" with the handle lowercased and without its '@', in
+ * buf when it fits, else in a malloc'd *heap; NULL on ENOMEM. Lookups
+ * build one for every mention and every @handle in it: on the stack. */
+static char *key_into(char *buf, size_t cap, char **heap, const char *network, const char *handle)
+{
+    while (*handle == '@')
+        handle++;
+    size_t nl = strlen(network), hl = strlen(handle);
+    char *k = buf;
+    *heap = NULL;
+    if (nl + 2 + hl > cap && !(k = *heap = malloc(nl + 2 + hl)))
+        return NULL;
+    memcpy(k, network, nl);
+    k[nl] = ':';
+    for (size_t i = 0; i <= hl; i++)
+        k[nl + 1 + i] = (char)tolower((unsigned char)handle[i]);
+    return k;
+}
+
 static char *make_key(const char *network, const char *handle)
 {
-    char *lh = lower_handle(handle);
-    char *k = lh ? es_asprintf("%s:%s", network, lh) : NULL;
-    free(lh);
-    return k;
+    char *heap;
+    key_into(NULL, 0, &heap, network, handle);
+    return heap;
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
@@ -271,18 +289,9 @@ const es_account_t *es_accounts_find(const es_accounts_t *a, const char *network
 {
     if (!a || !a->n || !network || !handle)
         return NULL;
-    /* Called for every mention and every @handle in it: the key is built
-     * on the stack when it fits (handles are short). */
-    char buf[256], *k = buf, *heap = NULL;
-    while (*handle == '@')
-        handle++;
-    size_t nl = strlen(network), hl = strlen(handle);
-    if (nl + 1 + hl >= sizeof buf && !(k = heap = malloc(nl + 2 + hl)))
+    char buf[256], *heap, *k = key_into(buf, sizeof buf, &heap, network, handle);
+    if (!k)
         return NULL;
-    memcpy(k, network, nl);
-    k[nl] = ':';
-    for (size_t i = 0; i <= hl; i++)
-        k[nl + 1 + i] = (char)tolower((unsigned char)handle[i]);
     es_account_t probe = {.key = k};
     const es_account_t *r = bsearch(&probe, a->v, a->n, sizeof *a->v, cmp_acct);
     free(heap);
