@@ -79,8 +79,9 @@ static const char *const migrations[] = {
     "CREATE INDEX spool_sink ON spool(sink, id);",
     /* 4: every delivered id went into two b-trees, the key and this index
      * on its time: about a tenth of the pipeline's CPU once records skip
-     * the spool (bench/twitter, 9.0 against 8.0 us a tweet). Old ids are
-     * now found by sweeping the key in chunks (es_state_seen_prune). */
+     * the spool (bench/twitter, 9.0 against 8.0 us a tweet). Old ids were
+     * then found by sweeping the key in chunks; migration 5 replaced the
+     * table. */
     "DROP INDEX IF EXISTS seen_at;",
     /* 5: even without that index, a b-tree insertion and lookup per
      * delivered id was 40% of the pipeline's CPU (bench/twitter, 1.32
