@@ -4,6 +4,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$1; shift
 cd "$top"
+# configure and make run inside DIR, so a relative DIR is made absolute first.
+case $dir in /*) ;; *) dir="$PWD/$dir" ;; esac
 if ! { [ -x configure ] && [ configure -nt configure.ac ] && [ configure -nt Makefile.am ]; }; then
     autoreconf -fi >/dev/null 2>"$top/autoreconf.err" || { cat "$top/autoreconf.err" >&2; exit 1; }
     rm -f "$top/autoreconf.err"
