@@ -8,7 +8,7 @@
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libuv1-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev libinih-dev
-libxml2-dev libssl-dev libpq-dev libarchive-dev libmicrohttpd-dev libnats-dev libxxhash-dev zlib1g-dev
+libxml2-dev libssl-dev libpq-dev libarchive-dev libmicrohttpd-dev libnats-dev libxxhash-dev libutf8proc-dev zlib1g-dev
 sqlite3 python3 python3-aiosmtpd python3-prometheus-client postgresql nats-server ca-certificates openssl"
 for opt in "$@"; do
     case $opt in

@@ -1,0 +1,814 @@
+/*
+ * Every brand and topic query compiled into one matcher.
+ *
+ * Each distinct folded word, attribute ("\1tag:acme") and wildcard pattern
+ * of all the queries is a key in one hash table. A mention's tokens are
+ * looked up once each (wildcards: by their first one to three bytes), which
+ * gives every key that occurs and where. Only the queries one of whose
+ * anchors occurred are then evaluated, against those occurrence lists.
+ * An anchor is a key without which the query cannot match (see anchors()),
+ * so 10,000 queries cost what the few that share a word with the mention
+ * cost, plus one hash probe per word.
+ */
+#include "query.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#define NONE UINT32_MAX
+#define PREFIX_MAX 3 /* wildcard patterns are indexed by up to 3 leading bytes */
+
+typedef struct key {
+    char *s;
+    uint32_t len;
+    int pattern;       /* a wildcard pattern (s is the pattern) */
+    int raw;           /* pattern compared with the raw bytes */
+    uint32_t *cands;   /* queries this key anchors */
+    size_t n_cands, cap_cands;
+    /* Per run: */
+    uint32_t stamp, count, start, fill;
+} qkey_t;
+
+typedef struct slot {
+    uint64_t h;
+    uint32_t key; /* NONE: empty */
+} slot_t;
+
+typedef struct table {
+    slot_t *v;
+    size_t mask, n;
+} table_t;
+
+typedef struct prefix {
+    char b[PREFIX_MAX + 1];
+    uint32_t *pats;
+    size_t n, cap;
+} prefix_t;
+
+typedef struct span {
+    uint32_t s, e;
+} span_t;
+
+typedef struct pair {
+    uint32_t key, tok;
+} pair_t;
+
+struct es_matcher {
+    es_query_t **q;
+    size_t n_q, cap_q;
+    qkey_t *keys;
+    size_t n_keys, cap_keys;
+    table_t words;      /* folded word / attribute -> key */
+    table_t prefixes;   /* wildcard prefix -> index in pre */
+    prefix_t *pre;
+    size_t n_pre, cap_pre;
+    size_t max_prefix;  /* longest prefix in pre (0: no wildcard) */
+    /* Run scratch. */
+    uint32_t epoch;
+    uint32_t *qstamp;
+    uint32_t *hit_keys;
+    size_t n_hit, cap_hit;
+    pair_t *pairs;
+    size_t n_pairs, cap_pairs;
+    uint32_t *occ;      /* token index per occurrence, grouped by key */
+    size_t cap_occ;
+    uint32_t *result;
+    size_t n_result, cap_result;
+    span_t *spans;
+    size_t n_spans, cap_spans;
+    int oom;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need)
+        nc *= 2;
+    void *np = realloc(*p, nc * elem);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+static inline uint64_t hash(const char *s, size_t n) { return XXH3_64bits(s, n); }
+
+/* ---- hash tables --------------------------------------------------- */
+
+static int table_init(table_t *t, size_t want)
+{
+    size_t n = 16;
+    while (n < want * 2)
+        n *= 2;
+    t->v = malloc(n * sizeof *t->v);
+    if (!t->v)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        t->v[i].key = NONE;
+    t->mask = n - 1;
+    t->n = 0;
+    return 0;
+}
+
+/* The slot of (h, s): the one holding it, or the empty one it would go
+ * in. name(i) gives the stored bytes of entry i. */
+typedef const char *(*name_fn)(const es_matcher_t *mt, uint32_t i, size_t *len);
+
+static const char *key_name(const es_matcher_t *mt, uint32_t i, size_t *len)
+{
+    *len = mt->keys[i].len;
+    return mt->keys[i].s;
+}
+
+static const char *prefix_name(const es_matcher_t *mt, uint32_t i, size_t *len)
+{
+    *len = strlen(mt->pre[i].b);
+    return mt->pre[i].b;
+}
+
+static slot_t *table_find(const es_matcher_t *mt, const table_t *t, name_fn name, uint64_t h, const char *s,
+                          size_t n)
+{
+    for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
+        slot_t *sl = &t->v[i];
+        if (sl->key == NONE)
+            return sl;
+        if (sl->h == h) {
+            size_t l;
+            const char *b = name(mt, sl->key, &l);
+            if (l == n && !memcmp(b, s, n))
+                return sl;
+        }
+    }
+}
+
+static int table_grow(const es_matcher_t *mt, table_t *t, name_fn name)
+{
+    if ((t->n + 1) * 2 <= t->mask + 1)
+        return 0;
+    table_t nt;
+    if (table_init(&nt, (t->mask + 1)) < 0)
+        return -1;
+    for (size_t i = 0; i <= t->mask; i++)
+        if (t->v[i].key != NONE) {
+            size_t l;
+            const char *b = name(mt, t->v[i].key, &l);
+            *table_find(mt, &nt, name, t->v[i].h, b, l) = t->v[i];
+            nt.n++;
+        }
+    free(t->v);
+    *t = nt;
+    return 0;
+}
+
+/* ---- building ------------------------------------------------------- */
+
+int es_matcher_new(es_matcher_t **out)
+{
+    es_matcher_t *mt = calloc(1, sizeof *mt);
+    if (!mt || table_init(&mt->words, 64) < 0 || table_init(&mt->prefixes, 8) < 0) {
+        if (mt) {
+            free(mt->words.v);
+            free(mt);
+        }
+        return ES_ENOMEM;
+    }
+    *out = mt;
+    return 0;
+}
+
+/* Indexes pattern `id` under the first PREFIX_MAX bytes of its folded
+ * literal prefix (the parser guarantees at least one literal character);
+ * a token is then checked against the patterns of its own first 1..3
+ * bytes only. */
+static int prefix_index(es_matcher_t *mt, const char *pat, int raw, uint32_t id)
+{
+    size_t pl = strcspn(pat, "*?");
+    char *f = raw ? es_query_fold(pat, pl) : strndup(pat, pl);
+    if (!f)
+        return -1;
+    size_t fl = strlen(f) > PREFIX_MAX ? PREFIX_MAX : strlen(f);
+    char b[PREFIX_MAX + 1];
+    memcpy(b, f, fl);
+    b[fl] = '\0';
+    free(f);
+    uint64_t ph = hash(b, fl);
+    slot_t *ps = table_find(mt, &mt->prefixes, prefix_name, ph, b, fl);
+    if (ps->key == NONE) {
+        if (table_grow(mt, &mt->prefixes, prefix_name) < 0 ||
+            grow((void **)&mt->pre, &mt->cap_pre, mt->n_pre + 1, sizeof *mt->pre) < 0)
+            return -1;
+        ps = table_find(mt, &mt->prefixes, prefix_name, ph, b, fl);
+        prefix_t *p = &mt->pre[mt->n_pre];
+        memset(p, 0, sizeof *p);
+        memcpy(p->b, b, fl + 1);
+        ps->h = ph;
+        ps->key = (uint32_t)mt->n_pre++;
+        mt->prefixes.n++;
+    }
+    prefix_t *p = &mt->pre[ps->key];
+    if (grow((void **)&p->pats, &p->cap, p->n + 1, sizeof *p->pats) < 0)
+        return -1;
+    p->pats[p->n++] = id;
+    if (fl > mt->max_prefix)
+        mt->max_prefix = fl;
+    return 0;
+}
+
+/* The key of s (created when missing), or NONE on ENOMEM. */
+static uint32_t key_get(es_matcher_t *mt, const char *s, int pattern, int raw)
+{
+    /* Patterns and raw patterns live beside words under marked names, so
+     * "acme*" the pattern and a word that folds to "acme*" cannot meet. */
+    char mark[2] = {pattern ? (raw ? '\3' : '\2') : 0, 0};
+    size_t n = strlen(s) + (pattern ? 1 : 0);
+    char *name = malloc(n + 1);
+    if (!name)
+        return NONE;
+    memcpy(name, mark, pattern ? 1 : 0);
+    memcpy(name + (pattern ? 1 : 0), s, strlen(s) + 1);
+    uint64_t h = hash(name, n);
+    slot_t *sl = table_find(mt, &mt->words, key_name, h, name, n);
+    if (sl->key != NONE) {
+        free(name);
+        return sl->key;
+    }
+    if (table_grow(mt, &mt->words, key_name) < 0 ||
+        grow((void **)&mt->keys, &mt->cap_keys, mt->n_keys + 1, sizeof *mt->keys) < 0) {
+        free(name);
+        return NONE;
+    }
+    sl = table_find(mt, &mt->words, key_name, h, name, n);
+    uint32_t id = (uint32_t)mt->n_keys++;
+    qkey_t *k = &mt->keys[id];
+    memset(k, 0, sizeof *k);
+    k->s = name;
+    k->len = (uint32_t)n;
+    k->pattern = pattern;
+    k->raw = raw;
+    sl->h = h;
+    sl->key = id;
+    mt->words.n++;
+    if (pattern && prefix_index(mt, s, raw, id) < 0)
+        return NONE;
+    return id;
+}
+
+/* Assigns keys to every word, phrase word, pattern and attribute. */
+static int assign_keys(es_matcher_t *mt, es_qnode_t *n)
+{
+    for (size_t i = 0; i < n->n_kids; i++)
+        if (assign_keys(mt, n->kids[i]) < 0)
+            return -1;
+    if (n->kind == ES_QN_ATTR) {
+        n->key = key_get(mt, n->attr, 0, 0);
+    } else if (n->kind == ES_QN_WORD && n->wildcard) {
+        n->key = key_get(mt, n->raw ? n->raw_words[0] : n->words[0], 1, n->raw);
+    } else if (n->kind == ES_QN_WORD || n->kind == ES_QN_PHRASE) {
+        /* Phrase words after the first are keys too: "phrase"~n looks
+         * each up in its occurrence list. */
+        for (size_t i = 0; i < n->n_words; i++) {
+            uint32_t k = key_get(mt, n->words[i], 0, 0);
+            if (k == NONE)
+                return -1;
+            if (i == 0)
+                n->key = k;
+        }
+    } else {
+        return 0;
+    }
+    return n->key == NONE ? -1 : 0;
+}
+
+static int cand_add(es_matcher_t *mt, uint32_t key, uint32_t q)
+{
+    qkey_t *k = &mt->keys[key];
+    if (k->n_cands && k->cands[k->n_cands - 1] == q)
+        return 0;
+    if (grow((void **)&k->cands, &k->cap_cands, k->n_cands + 1, sizeof *k->cands) < 0)
+        return -1;
+    k->cands[k->n_cands++] = q;
+    return 0;
+}
+
+/* Keys at least one of which occurs in every mention the node matches
+ * (the parser refused queries without any): an AND needs one anchored
+ * operand's, an OR every operand's. */
+static int anchors(es_matcher_t *mt, const es_qnode_t *n, uint32_t q)
+{
+    switch (n->kind) {
+    case ES_QN_NOT:
+        return 0;
+    case ES_QN_AND:
+        for (size_t i = 0; i < n->n_kids; i++)
+            if (n->kids[i]->kind != ES_QN_NOT)
+                return anchors(mt, n->kids[i], q);
+        return 0;
+    case ES_QN_OR:
+        for (size_t i = 0; i < n->n_kids; i++)
+            if (anchors(mt, n->kids[i], q) < 0)
+                return -1;
+        return 0;
+    case ES_QN_NEAR:
+        return anchors(mt, n->kids[0], q);
+    default:
+        return cand_add(mt, n->key, q);
+    }
+}
+
+int es_matcher_add(es_matcher_t *mt, es_query_t *q)
+{
+    if (grow((void **)&mt->q, &mt->cap_q, mt->n_q + 1, sizeof *mt->q) < 0) {
+        es_query_free(q);
+        return ES_ENOMEM;
+    }
+    mt->q[mt->n_q++] = q;
+    if (assign_keys(mt, q->root) < 0 || anchors(mt, q->root, (uint32_t)(mt->n_q - 1)) < 0)
+        return ES_ENOMEM;
+    return 0;
+}
+
+int es_matcher_compile(es_matcher_t *mt)
+{
+    free(mt->qstamp);
+    mt->qstamp = calloc(mt->n_q + 1, sizeof *mt->qstamp);
+    return mt->qstamp ? 0 : ES_ENOMEM;
+}
+
+size_t es_matcher_size(const es_matcher_t *mt) { return mt->n_q; }
+const es_query_t *es_matcher_query(const es_matcher_t *mt, size_t i) { return i < mt->n_q ? mt->q[i] : NULL; }
+
+void es_matcher_free(es_matcher_t *mt)
+{
+    if (!mt)
+        return;
+    for (size_t i = 0; i < mt->n_q; i++)
+        es_query_free(mt->q[i]);
+    for (size_t i = 0; i < mt->n_keys; i++) {
+        free(mt->keys[i].s);
+        free(mt->keys[i].cands);
+    }
+    for (size_t i = 0; i < mt->n_pre; i++)
+        free(mt->pre[i].pats);
+    free(mt->q);
+    free(mt->keys);
+    free(mt->pre);
+    free(mt->words.v);
+    free(mt->prefixes.v);
+    free(mt->qstamp);
+    free(mt->hit_keys);
+    free(mt->pairs);
+    free(mt->occ);
+    free(mt->result);
+    free(mt->spans);
+    free(mt);
+}
+
+/* ---- glob ----------------------------------------------------------- */
+
+/* '*' any run of bytes, '?' one UTF-8 character; iterative, with one
+ * backtrack point, so linear in practice. */
+int es_query_glob(const char *p, const char *s)
+{
+    const char *star = NULL, *resume = NULL;
+    while (*s) {
+        if (*p == '?') {
+            p++;
+            s++;
+            while ((*s & 0xC0) == 0x80)
+                s++;
+        } else if (*p == '*') {
+            star = ++p;
+            resume = s;
+        } else if (*p == *s) {
+            p++;
+            s++;
+        } else if (star) {
+            p = star;
+            s = ++resume;
+            while ((*s & 0xC0) == 0x80)
+                s = ++resume;
+        } else {
+            return 0;
+        }
+    }
+    while (*p == '*')
+        p++;
+    return *p == '\0';
+}
+
+/* ---- running -------------------------------------------------------- */
+
+static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
+{
+    if (grow((void **)&mt->pairs, &mt->cap_pairs, mt->n_pairs + 1, sizeof *mt->pairs) < 0) {
+        mt->oom = 1;
+        return;
+    }
+    mt->pairs[mt->n_pairs++] = (pair_t){key, tok};
+    qkey_t *k = &mt->keys[key];
+    if (k->stamp != mt->epoch) {
+        k->stamp = mt->epoch;
+        k->count = 0;
+        if (grow((void **)&mt->hit_keys, &mt->cap_hit, mt->n_hit + 1, sizeof *mt->hit_keys) < 0) {
+            mt->oom = 1;
+            return;
+        }
+        mt->hit_keys[mt->n_hit++] = key;
+    }
+    k->count++;
+}
+
+static inline uint32_t lookup(const es_matcher_t *mt, const char *s, size_t n)
+{
+    const slot_t *sl = table_find(mt, &mt->words, key_name, hash(s, n), s, n);
+    return sl->key;
+}
+
+/* A raw token's bytes as a NUL-terminated copy on the stack (or heap). */
+static int raw_eq(const es_qtoks_t *t, const es_qtok_t *k, const char *want)
+{
+    const char *src = t->src[(k->flags & ES_QTOK_TITLE) ? 0 : 1];
+    return src && strlen(want) == k->len && !memcmp(src + k->start, want, k->len);
+}
+
+static int raw_glob(const es_qtoks_t *t, const es_qtok_t *k, const char *pat)
+{
+    const char *src = t->src[(k->flags & ES_QTOK_TITLE) ? 0 : 1];
+    if (!src)
+        return 0;
+    char buf[256], *b = k->len < sizeof buf ? buf : malloc(k->len + 1);
+    if (!b)
+        return 0;
+    memcpy(b, src + k->start, k->len);
+    b[k->len] = '\0';
+    int r = es_query_glob(pat, b);
+    if (b != buf)
+        free(b);
+    return r;
+}
+
+static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const es_qtok_t *k = &t->v[i];
+        const char *f = t->fold + k->fold;
+        uint32_t key = lookup(mt, f, k->fold_len);
+        if (key != NONE)
+            pair_add(mt, key, (uint32_t)i);
+        size_t maxp = mt->max_prefix < k->fold_len ? mt->max_prefix : k->fold_len;
+        for (size_t pl = 1; pl <= maxp; pl++) {
+            const slot_t *ps = table_find(mt, &mt->prefixes, prefix_name, hash(f, pl), f, pl);
+            if (ps->key == NONE)
+                continue;
+            const prefix_t *p = &mt->pre[ps->key];
+            for (size_t j = 0; j < p->n; j++) {
+                const qkey_t *pk = &mt->keys[p->pats[j]];
+                if (pk->raw ? raw_glob(t, k, pk->s + 1) : es_query_glob(pk->s + 1, f))
+                    pair_add(mt, p->pats[j], (uint32_t)i);
+            }
+        }
+    }
+    for (const char *a = t->attr, *end = t->attr + t->attr_len; a < end; a += strlen(a) + 1) {
+        uint32_t key = lookup(mt, a, strlen(a));
+        if (key != NONE && mt->keys[key].stamp != mt->epoch)
+            pair_add(mt, key, NONE);
+    }
+    /* Group the occurrences by key (a counting sort: pairs are in token
+     * order, so each key's list is sorted). */
+    size_t total = 0;
+    for (size_t i = 0; i < mt->n_hit; i++) {
+        qkey_t *k = &mt->keys[mt->hit_keys[i]];
+        k->start = (uint32_t)total;
+        k->fill = 0;
+        total += k->count;
+    }
+    if (grow((void **)&mt->occ, &mt->cap_occ, total + 1, sizeof *mt->occ) < 0) {
+        mt->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < mt->n_pairs; i++) {
+        qkey_t *k = &mt->keys[mt->pairs[i].key];
+        mt->occ[k->start + k->fill++] = mt->pairs[i].tok;
+    }
+}
+
+/* The occurrences of key in this run (token indexes, ascending). */
+static inline const uint32_t *occ_of(const es_matcher_t *mt, uint32_t key, size_t *n)
+{
+    const qkey_t *k = &mt->keys[key];
+    if (k->stamp != mt->epoch) {
+        *n = 0;
+        return NULL;
+    }
+    *n = k->count;
+    return mt->occ + k->start;
+}
+
+static int tok_ok(const es_qnode_t *n, const es_qtoks_t *t, uint32_t tok, size_t w)
+{
+    const es_qtok_t *k = &t->v[tok];
+    if (n->field == ES_QF_TITLE && !(k->flags & ES_QTOK_TITLE))
+        return 0;
+    if (n->raw && !n->wildcard && !raw_eq(t, k, n->raw_words[w]))
+        return 0;
+    return 1;
+}
+
+/* First occurrence of key after token `after` (binary search). */
+static uint32_t next_occ(const es_matcher_t *mt, uint32_t key, uint32_t after)
+{
+    size_t n;
+    const uint32_t *o = occ_of(mt, key, &n);
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (o[mid] <= after)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n ? o[lo] : NONE;
+}
+
+/* Whether a phrase starts at token `first`; *end receives its last token. */
+static int phrase_at(const es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t, uint32_t first,
+                     uint32_t *end)
+{
+    if (!tok_ok(n, t, first, 0))
+        return 0;
+    uint32_t flags = t->v[first].flags & ES_QTOK_TITLE;
+    if (n->slop == 0) {
+        if (first + n->n_words > t->n)
+            return 0;
+        for (size_t w = 1; w < n->n_words; w++) {
+            const es_qtok_t *k = &t->v[first + w];
+            if ((k->flags & ES_QTOK_TITLE) != flags || k->pos != t->v[first].pos + w ||
+                strcmp(t->fold + k->fold, n->words[w]) || !tok_ok(n, t, first + (uint32_t)w, w))
+                return 0;
+        }
+        *end = first + (uint32_t)n->n_words - 1;
+        return 1;
+    }
+    /* In order, with at most slop other words among them: the earliest
+     * next occurrence of each word gives the shortest span from here. */
+    uint32_t cur = first;
+    for (size_t w = 1; w < n->n_words; w++) {
+        uint32_t key = lookup(mt, n->words[w], strlen(n->words[w]));
+        uint32_t nx = cur;
+        do
+            nx = key == NONE ? NONE : next_occ(mt, key, nx);
+        while (nx != NONE && !tok_ok(n, t, nx, w));
+        if (nx == NONE || (t->v[nx].flags & ES_QTOK_TITLE) != flags)
+            return 0;
+        cur = nx;
+    }
+    if (t->v[cur].pos - t->v[first].pos + 1 - n->n_words > n->slop)
+        return 0;
+    *end = cur;
+    return 1;
+}
+
+static int url_has_prefix(const es_qtoks_t *t, const char *prefix)
+{
+    if (!t->url)
+        return 0;
+    char host[256];
+    size_t hl = es_query_url_host(t->url, host, sizeof host);
+    const char *rest = strstr(t->url, "://");
+    rest = rest ? rest + 3 : t->url;
+    const char *path = rest + strcspn(rest, "/?#");
+    size_t pl = strlen(prefix);
+    if (pl <= hl)
+        return !memcmp(host, prefix, pl);
+    return !memcmp(host, prefix, hl) && !strncmp(path, prefix + hl, pl - hl);
+}
+
+static void span_add(es_matcher_t *mt, uint32_t s, uint32_t e)
+{
+    if (grow((void **)&mt->spans, &mt->cap_spans, mt->n_spans + 1, sizeof *mt->spans) < 0) {
+        mt->oom = 1;
+        return;
+    }
+    mt->spans[mt->n_spans++] = (span_t){s, e};
+}
+
+/* Appends the positions (word positions, not token indexes) the
+ * positional node n matches at. */
+static void collect_spans(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t)
+{
+    if (n->kind == ES_QN_OR) {
+        for (size_t i = 0; i < n->n_kids; i++)
+            collect_spans(mt, n->kids[i], t);
+        return;
+    }
+    size_t cnt;
+    const uint32_t *o = occ_of(mt, n->key, &cnt);
+    for (size_t i = 0; i < cnt; i++) {
+        uint32_t end = o[i];
+        if (n->kind == ES_QN_PHRASE ? phrase_at(mt, n, t, o[i], &end) : tok_ok(n, t, o[i], 0))
+            span_add(mt, t->v[o[i]].pos, t->v[end].pos);
+    }
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const span_t *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s ? 1 : (x->e > y->e) - (x->e < y->e);
+}
+
+static int by_end(const void *a, const void *b)
+{
+    const span_t *x = a, *y = b;
+    return x->e < y->e ? -1 : x->e > y->e ? 1 : (x->s > y->s) - (x->s < y->s);
+}
+
+static int eval(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t);
+
+static int eval_near(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t)
+{
+    size_t base = mt->n_spans;
+    collect_spans(mt, n->kids[0], t);
+    size_t mid = mt->n_spans;
+    collect_spans(mt, n->kids[1], t);
+    size_t nb = mt->n_spans - mid;
+    int found = 0;
+    if (!mt->oom && mid > base && nb) {
+        /* B twice: by start (the nearest to the right of a span of A is
+         * the first starting after it) and by end (the nearest to the
+         * left, for NEAR in either order). */
+        for (size_t i = 0; i < nb; i++)
+            span_add(mt, mt->spans[mid + i].s, mt->spans[mid + i].e);
+        if (!mt->oom) {
+            span_t *A = mt->spans + base, *Bs = mt->spans + mid, *Be = Bs + nb;
+            size_t na = mid - base;
+            qsort(Bs, nb, sizeof *Bs, by_start);
+            qsort(Be, nb, sizeof *Be, by_end);
+            for (size_t i = 0; i < na && !found; i++) {
+                size_t lo = 0, hi = nb;
+                while (lo < hi) {
+                    size_t m = (lo + hi) / 2;
+                    if (Bs[m].s <= A[i].e)
+                        lo = m + 1;
+                    else
+                        hi = m;
+                }
+                if (lo < nb && es_query_gap(A[i].s, A[i].e, Bs[lo].s, Bs[lo].e) <= n->distance)
+                    found = 1;
+                if (found || n->ordered)
+                    continue;
+                lo = 0, hi = nb;
+                while (lo < hi) {
+                    size_t m = (lo + hi) / 2;
+                    if (Be[m].e < A[i].s)
+                        lo = m + 1;
+                    else
+                        hi = m;
+                }
+                if (lo > 0 && es_query_gap(A[i].s, A[i].e, Be[lo - 1].s, Be[lo - 1].e) <= n->distance)
+                    found = 1;
+            }
+        }
+    }
+    mt->n_spans = base;
+    return found;
+}
+
+static int eval(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t)
+{
+    switch (n->kind) {
+    case ES_QN_AND:
+        for (size_t i = 0; i < n->n_kids; i++)
+            if (!eval(mt, n->kids[i], t))
+                return 0;
+        return 1;
+    case ES_QN_OR:
+        for (size_t i = 0; i < n->n_kids; i++)
+            if (eval(mt, n->kids[i], t))
+                return 1;
+        return 0;
+    case ES_QN_NOT:
+        return !eval(mt, n->kids[0], t);
+    case ES_QN_NEAR:
+        return eval_near(mt, n, t);
+    case ES_QN_ATTR: {
+        size_t cnt;
+        occ_of(mt, n->key, &cnt);
+        return cnt && (!n->url_prefix || url_has_prefix(t, n->url_prefix));
+    }
+    case ES_QN_WORD:
+    case ES_QN_PHRASE: {
+        size_t cnt;
+        const uint32_t *o = occ_of(mt, n->key, &cnt);
+        if (n->kind == ES_QN_WORD && !n->raw && n->field == ES_QF_ANY)
+            return cnt > 0;
+        for (size_t i = 0; i < cnt; i++) {
+            uint32_t end;
+            if (n->kind == ES_QN_PHRASE ? phrase_at(mt, n, t, o[i], &end) : tok_ok(n, t, o[i], 0))
+                return 1;
+        }
+        return 0;
+    }
+    }
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
+{
+    *hits = mt->result;
+    mt->n_result = 0;
+    if (!mt->qstamp)
+        return ES_EINVAL; /* not compiled */
+    if (++mt->epoch == 0) {
+        for (size_t i = 0; i < mt->n_keys; i++)
+            mt->keys[i].stamp = 0;
+        memset(mt->qstamp, 0, mt->n_q * sizeof *mt->qstamp);
+        mt->epoch = 1;
+    }
+    mt->n_hit = mt->n_pairs = 0;
+    mt->oom = 0;
+    index_tokens(mt, t);
+    /* Candidates: the queries a key that occurred anchors. */
+    for (size_t i = 0; i < mt->n_hit && !mt->oom; i++) {
+        const qkey_t *k = &mt->keys[mt->hit_keys[i]];
+        for (size_t j = 0; j < k->n_cands; j++) {
+            uint32_t q = k->cands[j];
+            if (mt->qstamp[q] == mt->epoch)
+                continue;
+            mt->qstamp[q] = mt->epoch;
+            if (grow((void **)&mt->result, &mt->cap_result, mt->n_result + 1, sizeof *mt->result) < 0) {
+                mt->oom = 1;
+                break;
+            }
+            mt->result[mt->n_result++] = q;
+        }
+    }
+    size_t keep = 0;
+    for (size_t i = 0; i < mt->n_result && !mt->oom; i++)
+        if (eval(mt, mt->q[mt->result[i]]->root, t))
+            mt->result[keep++] = mt->result[i];
+    if (mt->oom || t->oom) {
+        mt->n_result = 0;
+        return ES_ENOMEM;
+    }
+    mt->n_result = keep;
+    if (keep > 1)
+        qsort(mt->result, keep, sizeof *mt->result, cmp_u32);
+    *hits = mt->result;
+    return (int)keep;
+}
+
+static void explain(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t, es_match_visit_cb cb, void *arg)
+{
+    cb(arg, n, eval(mt, n, t));
+    for (size_t i = 0; i < n->n_kids; i++)
+        explain(mt, n->kids[i], t, cb, arg);
+}
+
+void es_matcher_explain(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, es_match_visit_cb cb, void *arg)
+{
+    if (qi < mt->n_q)
+        explain(mt, mt->q[qi]->root, t, cb, arg);
+}
+
+static void spans(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t, void (*cb)(void *, size_t),
+                  void *arg)
+{
+    if (n->kind == ES_QN_NOT)
+        return;
+    for (size_t i = 0; i < n->n_kids; i++)
+        spans(mt, n->kids[i], t, cb, arg);
+    if (n->kind != ES_QN_WORD && n->kind != ES_QN_PHRASE)
+        return;
+    size_t cnt;
+    const uint32_t *o = occ_of(mt, n->key, &cnt);
+    for (size_t i = 0; i < cnt; i++) {
+        uint32_t end = o[i];
+        if (n->kind == ES_QN_PHRASE ? phrase_at(mt, n, t, o[i], &end) : tok_ok(n, t, o[i], 0)) {
+            if (n->kind == ES_QN_PHRASE && n->slop == 0) {
+                for (uint32_t k = o[i]; k <= end; k++)
+                    cb(arg, k);
+            } else {
+                cb(arg, o[i]);
+                if (end != o[i])
+                    cb(arg, end);
+            }
+        }
+    }
+}
+
+void es_matcher_spans(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, void (*cb)(void *arg, size_t tok), void *arg)
+{
+    if (qi < mt->n_q)
+        spans(mt, mt->q[qi]->root, t, cb, arg);
+}

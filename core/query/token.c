@@ -1,0 +1,368 @@
+/*
+ * The tokenizer shared by queries and mentions: a term and the text it is
+ * looked for in are cut and folded by the same code, so they can only
+ * disagree where the query says so (raw:, wildcards).
+ *
+ * ASCII is folded by a table; other code points go through utf8proc's
+ * NFKD + case fold + mark stripping, which is what turns "Société" into
+ * "societe", "ﬁ" into "fi" and "ß" into "ss". Most mention text is ASCII,
+ * so most words never reach utf8proc.
+ */
+#include "query.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define TEXT_BASE (1u << 24) /* text positions start here: NEAR never spans fields */
+
+static inline int ascii_word(unsigned char c) { return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u; }
+static inline char ascii_lower(unsigned char c) { return (char)((unsigned)(c - 'A') < 26u ? c + 32 : c); }
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *np = realloc(*p, nc * elem);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+static void fold_put(es_qtoks_t *t, const void *b, size_t n)
+{
+    if (t->oom || grow((void **)&t->fold, &t->fold_cap, t->fold_len + n + 1, 1) < 0) {
+        t->oom = 1;
+        return;
+    }
+    memcpy(t->fold + t->fold_len, b, n);
+    t->fold_len += n;
+}
+
+static void attr_add(es_qtoks_t *t, const char *prefix, const char *v, size_t n)
+{
+    size_t pl = strlen(prefix);
+    if (t->oom || grow((void **)&t->attr, &t->attr_cap, t->attr_len + pl + n + 2, 1) < 0) {
+        t->oom = 1;
+        return;
+    }
+    memcpy(t->attr + t->attr_len, prefix, pl);
+    memcpy(t->attr + t->attr_len + pl, v, n);
+    t->attr_len += pl + n;
+    t->attr[t->attr_len++] = '\0';
+    t->attr_n++;
+}
+
+/* What a code point is to the tokenizer. */
+enum { C_SEP, C_WORD, C_SINGLE, C_MARK };
+
+static int is_cjk(int32_t c)
+{
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+static int classify(int32_t c)
+{
+    switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return C_WORD;
+    case UTF8PROC_CATEGORY_LO:
+        return is_cjk(c) ? C_SINGLE : C_WORD;
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+        return C_MARK;
+    case UTF8PROC_CATEGORY_SO:
+        return C_SINGLE; /* emoji and pictographs */
+    default:
+        return C_SEP;
+    }
+}
+
+/* One code point at p (n bytes left): its value and length; invalid bytes
+ * read as U+FFFD of length 1 (mentions are valid UTF-8, terms may not be). */
+static size_t decode(const unsigned char *p, size_t n, int32_t *cp)
+{
+    utf8proc_ssize_t k = utf8proc_iterate(p, (utf8proc_ssize_t)(n > 4 ? 4 : n), cp);
+    if (k <= 0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    return (size_t)k;
+}
+
+static void fold_cp(es_qtoks_t *t, int32_t cp)
+{
+    utf8proc_int32_t buf[18];
+    int bc = 0;
+    utf8proc_ssize_t k = utf8proc_decompose_char(
+        cp, buf, 18, UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK, &bc);
+    if (k < 0 || k > 18) {
+        k = 1;
+        buf[0] = cp;
+    }
+    for (utf8proc_ssize_t i = 0; i < k; i++) {
+        unsigned char enc[4];
+        utf8proc_ssize_t e = utf8proc_encode_char(buf[i], enc);
+        fold_put(t, enc, (size_t)e);
+    }
+}
+
+static void push_tok(es_qtoks_t *t, size_t start, size_t end, size_t fold_start, uint32_t pos, int title)
+{
+    if (t->oom)
+        return;
+    if (t->fold_len == fold_start)
+        return; /* only marks: nothing to match */
+    fold_put(t, "", 1);
+    if (t->oom || grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v) < 0) {
+        t->oom = 1;
+        return;
+    }
+    es_qtok_t *k = &t->v[t->n++];
+    k->start = (uint32_t)start;
+    k->len = (uint32_t)(end - start);
+    k->fold = (uint32_t)fold_start;
+    k->fold_len = (uint32_t)(t->fold_len - 1 - fold_start);
+    k->pos = pos;
+    k->flags = title ? ES_QTOK_TITLE : 0;
+}
+
+
+/* #tag and @handle: what follows the sign (letters, digits, '_', and for
+ * handles '.'), folded into an attribute key. */
+static size_t sign_attr(es_qtoks_t *t, const char *s, size_t i, size_t n)
+{
+    char sign = s[i];
+    if (i > 0 && (ascii_word((unsigned char)s[i - 1]) || s[i - 1] == '_'))
+        return 0; /* e-mail addresses, "C#" */
+    size_t j = i + 1;
+    while (j < n) {
+        unsigned char c = (unsigned char)s[j];
+        if (ascii_word(c) || c == '_' || (sign == '@' && c == '.')) {
+            j++;
+        } else if (c >= 0x80) {
+            int32_t cp;
+            size_t k = decode((const unsigned char *)s + j, n - j, &cp);
+            int cl = classify(cp);
+            if (cl != C_WORD && cl != C_MARK)
+                break;
+            j += k;
+        } else {
+            break;
+        }
+    }
+    while (j > i + 1 && s[j - 1] == '.')
+        j--; /* a sentence's full stop */
+    if (j == i + 1)
+        return 0;
+    char *f = es_query_fold(s + i + 1, j - i - 1);
+    if (!f) {
+        t->oom = 1;
+        return 0;
+    }
+    attr_add(t, sign == '#' ? "\1tag:" : "\1at:", f, strlen(f));
+    free(f);
+    return j;
+}
+
+/* The host and its parent domains, each as a key: "blog.acme.co.uk" gives
+ * blog.acme.co.uk, acme.co.uk, co.uk and uk, so site:acme.co.uk matches
+ * every subdomain with one lookup per label. */
+static void host_attrs(es_qtoks_t *t, const char *prefix, const char *url)
+{
+    char host[256];
+    size_t n = es_query_url_host(url, host, sizeof host);
+    if (!n)
+        return;
+    for (const char *h = host; h && *h;) {
+        attr_add(t, prefix, h, strlen(h));
+        h = strchr(h, '.');
+        if (h)
+            h++;
+    }
+}
+
+size_t es_query_url_host(const char *url, char *host, size_t cap)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    const char *at = p;
+    while (*at && !strchr("/?#@", *at))
+        at++;
+    if (*at == '@')
+        p = at + 1; /* user@host */
+    size_t n = 0;
+    while (p[n] && !strchr("/?#:", p[n]) && !isspace((unsigned char)p[n]) && n + 1 < cap) {
+        host[n] = (char)tolower((unsigned char)p[n]);
+        n++;
+    }
+    host[n] = '\0';
+    while (n && host[n - 1] == '.')
+        host[--n] = '\0';
+    if (n > 4 && !memcmp(host, "www.", 4)) {
+        memmove(host, host + 4, n - 3);
+        n -= 4;
+    }
+    return n;
+}
+
+static size_t url_len(const char *s, size_t i, size_t n)
+{
+    size_t j = i;
+    while (j < n && !isspace((unsigned char)s[j]) && s[j] != '"' && s[j] != '<' && s[j] != '>')
+        j++;
+    return j - i;
+}
+
+void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
+{
+    if (!s)
+        return;
+    size_t n = strlen(s);
+    uint32_t pos = title ? 0 : TEXT_BASE;
+    if (!title && t->n && (t->v[t->n - 1].flags & ES_QTOK_TITLE) == 0)
+        pos = t->v[t->n - 1].pos + 1; /* a second text field continues */
+    if (title)
+        t->src[0] = s;
+    else
+        t->src[1] = s;
+    size_t i = 0, start = 0, fold_start = 0;
+    int in_word = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (ascii_word(c)) {
+                if (!in_word) {
+                    in_word = 1;
+                    start = i;
+                    fold_start = t->fold_len;
+                }
+                char l = ascii_lower(c);
+                fold_put(t, &l, 1);
+                i++;
+                continue;
+            }
+            if (in_word) {
+                push_tok(t, start, i, fold_start, pos++, title);
+                in_word = 0;
+            }
+            if ((c == '#' || c == '@') && i + 1 < n) {
+                sign_attr(t, s, i, n); /* the words after the sign are words too */
+            } else if ((c == 'h' || c == 'H') && (!strncasecmp(s + i, "http://", 7) || !strncasecmp(s + i, "https://", 8))) {
+                size_t ul = url_len(s, i, n);
+                char *u = strndup(s + i, ul);
+                if (u)
+                    host_attrs(t, "\1link:", u);
+                free(u);
+            }
+            i++;
+            continue;
+        }
+        int32_t cp;
+        size_t k = decode((const unsigned char *)s + i, n - i, &cp);
+        int cl = classify(cp);
+        if (cl == C_WORD || (cl == C_MARK && in_word)) {
+            if (!in_word) {
+                in_word = 1;
+                start = i;
+                fold_start = t->fold_len;
+            }
+            fold_cp(t, cp);
+        } else {
+            if (in_word) {
+                push_tok(t, start, i, fold_start, pos++, title);
+                in_word = 0;
+            }
+            if (cl == C_SINGLE) {
+                size_t fs = t->fold_len;
+                fold_cp(t, cp);
+                push_tok(t, i, i + k, fs, pos++, title);
+            }
+        }
+        i += k;
+    }
+    if (in_word)
+        push_tok(t, start, n, fold_start, pos, title);
+}
+
+static void attr_folded(es_qtoks_t *t, const char *prefix, const char *v)
+{
+    if (!v || !*v)
+        return;
+    if (*v == '@')
+        v++;
+    char *f = es_query_fold(v, strlen(v));
+    if (!f) {
+        t->oom = 1;
+        return;
+    }
+    attr_add(t, prefix, f, strlen(f));
+    free(f);
+}
+
+void es_qtoks_from_mention(es_qtoks_t *t, const es_mention_t *m)
+{
+    es_qtoks_reset(t);
+    es_qtoks_add_text(t, m->title, 1);
+    es_qtoks_add_text(t, m->text, 0);
+    attr_folded(t, "\1author:", m->author);
+    attr_folded(t, "\1lang:", m->lang);
+    attr_folded(t, "\1net:", m->network);
+    attr_folded(t, "\1at:", m->reply_to_author);
+    for (size_t i = 0; i < m->n_addressed; i++)
+        attr_folded(t, "\1at:", m->addressed[i]);
+    if (m->url && *m->url)
+        host_attrs(t, "\1site:", m->url);
+    t->url = m->url;
+}
+
+void es_qtoks_reset(es_qtoks_t *t)
+{
+    t->n = 0;
+    t->fold_len = 0;
+    t->attr_len = 0;
+    t->attr_n = 0;
+    t->oom = 0;
+    t->src[0] = t->src[1] = NULL;
+    t->url = NULL;
+}
+
+void es_qtoks_free(es_qtoks_t *t)
+{
+    free(t->v);
+    free(t->fold);
+    free(t->attr);
+    memset(t, 0, sizeof *t);
+}
+
+char *es_query_fold(const char *s, size_t len)
+{
+    es_qtoks_t t = {0};
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            char l = ascii_lower(c);
+            fold_put(&t, &l, 1);
+            i++;
+            continue;
+        }
+        int32_t cp;
+        size_t k = decode((const unsigned char *)s + i, len - i, &cp);
+        fold_cp(&t, cp);
+        i += k;
+    }
+    fold_put(&t, "", 1);
+    if (t.oom) {
+        free(t.fold);
+        return NULL;
+    }
+    return t.fold;
+}
