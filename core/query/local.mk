@@ -4,3 +4,8 @@ libescore_a_SOURCES += \
 	core/query/query.h core/query/token.c core/query/parse.c core/query/matcher.c
 
 EXTRA_DIST += docs/queries.md
+
+check_PROGRAMS += tests/query_test
+TESTS += tests/query_test
+tests_query_test_SOURCES = tests/query_test.c tests/tap.h
+tests_query_test_LDADD = $(ES_CORE_LIBS)

@@ -340,6 +340,7 @@ static es_qnode_t *attr_node(parser_t *p, size_t off, size_t end, const char *pr
 }
 
 static es_qnode_t *parse_or(parser_t *p, int raw, int field);
+static es_qnode_t *primary(parser_t *p, int raw, int field);
 static es_qnode_t *binary_and(parser_t *p, int raw, int field);
 
 static const char *const fields[] = {"title", "raw", "author", "lang", "network", "site", "url", "links", NULL};
@@ -355,30 +356,7 @@ static es_qnode_t *field_term(parser_t *p, size_t off, size_t name_len, int raw,
             fail(p, vo, "expected a word, phrase or (group) after %.*s:", (int)name_len, name);
             return NULL;
         }
-        int r = raw || is_raw, f = title ? ES_QF_TITLE : field;
-        if (p->s[p->i] == '"')
-            return phrase(p, r, f);
-        if (p->s[p->i] == '(') {
-            size_t open = p->i++;
-            if (++p->depth > ES_QUERY_MAX_DEPTH) {
-                fail(p, open, "parentheses nested deeper than %d", ES_QUERY_MAX_DEPTH);
-                return NULL;
-            }
-            es_qnode_t *n = parse_or(p, r, f);
-            p->depth--;
-            skip_ws(p);
-            if (n && (p->i >= p->n || p->s[p->i] != ')')) {
-                fail(p, p->i, "expected ')' to close the '(' at column %zu", open + 1);
-                node_free(n);
-                return NULL;
-            }
-            p->i++;
-            return n;
-        }
-        size_t len = bare_len(p, p->i);
-        size_t at = p->i;
-        p->i += len;
-        return term(p, at, len, r, f);
+        return primary(p, raw || is_raw, title ? ES_QF_TITLE : field);
     }
     size_t vlen = bare_len(p, vo);
     p->i = vo + vlen;

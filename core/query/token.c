@@ -240,6 +240,16 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
             if (ascii_word(c)) {
+                if (!in_word && (c | 0x20) == 'h' &&
+                    (!strncasecmp(s + i, "http://", 7) || !strncasecmp(s + i, "https://", 8))) {
+                    /* A link: its host is an attribute; its words stay words. */
+                    char *u = strndup(s + i, url_len(s, i, n));
+                    if (u)
+                        host_attrs(t, "\1link:", u);
+                    else
+                        t->oom = 1;
+                    free(u);
+                }
                 if (!in_word) {
                     in_word = 1;
                     start = i;
@@ -254,15 +264,8 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
                 push_tok(t, start, i, fold_start, pos++, title);
                 in_word = 0;
             }
-            if ((c == '#' || c == '@') && i + 1 < n) {
+            if ((c == '#' || c == '@') && i + 1 < n)
                 sign_attr(t, s, i, n); /* the words after the sign are words too */
-            } else if ((c == 'h' || c == 'H') && (!strncasecmp(s + i, "http://", 7) || !strncasecmp(s + i, "https://", 8))) {
-                size_t ul = url_len(s, i, n);
-                char *u = strndup(s + i, ul);
-                if (u)
-                    host_attrs(t, "\1link:", u);
-                free(u);
-            }
             i++;
             continue;
         }
