@@ -28,7 +28,7 @@ static void usage(FILE *out)
 }
 
 /* The first configured sql sink's dsn, else "" (the sink's default). */
-static const char *default_dsn(const es_config_t *cfg)
+const char *es_report_default_dsn(const es_config_t *cfg)
 {
     for (size_t i = 0; i < cfg->n_instances; i++) {
         const es_instance_cfg_t *ic = &cfg->instances[i];
@@ -120,7 +120,7 @@ int es_cmd_report(int argc, char **argv)
     o.since = o.now - (int64_t)(since.ms / 1000);
     es_report_page_t page = {.opts = &o};
     es_report_db_t *db = NULL;
-    int rc = es_report_db_open(dsn ? dsn : default_dsn(cfg), cfg->state_dir, &db, err, sizeof err);
+    int rc = es_report_db_open(dsn ? dsn : es_report_default_dsn(cfg), cfg->state_dir, &db, err, sizeof err);
     if (rc < 0) {
         fprintf(stderr, "earshot report: %s\n", err);
         goto done;

@@ -131,14 +131,14 @@ int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **ou
     snprintf(since, sizeof since, "%" PRId64, o->since);
     const char *params[] = {since, o->brand};
     static const char *const q_labels =
-        "SELECT coalesce(brand, ''), sentiment_label, count(*) FROM mentions" ES_REPORT_MENTION_WHERE
+        "SELECT coalesce(brand, ''), sentiment_label, count(*) FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE
         " GROUP BY coalesce(brand, ''), sentiment_label";
     static const char *const q_days =
         "SELECT coalesce(brand, ''), " ES_REPORT_MENTION_TIME " / 86400, count(*),"
-        " sum(CASE WHEN sentiment_label = 'negative' THEN 1 ELSE 0 END) FROM mentions" ES_REPORT_MENTION_WHERE
+        " sum(CASE WHEN sentiment_label = 'negative' THEN 1 ELSE 0 END) FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE
         " GROUP BY coalesce(brand, ''), " ES_REPORT_MENTION_TIME " / 86400";
     static const char *const q_channels =
-        "SELECT coalesce(brand, ''), network, coalesce(source, ''), count(*) FROM mentions" ES_REPORT_MENTION_WHERE
+        "SELECT coalesce(brand, ''), network, coalesce(source, ''), count(*) FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE
         " GROUP BY coalesce(brand, ''), network, coalesce(source, '')"
         " ORDER BY count(*) DESC, network, coalesce(source, '')";
     static const char *const q_alerts =

@@ -302,12 +302,12 @@ int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *mode
     const char *params[] = {since, o->brand};
     if (rc == 0)
         rc = es_report_db_query(db,
-                                "SELECT coalesce(brand, ''), title, text FROM mentions" ES_REPORT_MENTION_WHERE,
+                                "SELECT coalesce(brand, ''), title, text FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE,
                                 2, params, on_base, &c, err, errlen);
     if (rc == 0)
         rc = es_report_db_query(db,
                                 "SELECT coalesce(brand, ''), " ES_REPORT_MENTION_TIME " / 86400, title, text, url"
-                                " FROM mentions" ES_REPORT_MENTION_WHERE " AND sentiment_label = 'negative'"
+                                " FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE " AND sentiment_label = 'negative'"
                                 " ORDER BY " ES_REPORT_MENTION_TIME ", id",
                                 2, params, on_negative, &c, err, errlen);
     if (rc == 0) {

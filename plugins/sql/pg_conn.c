@@ -17,7 +17,8 @@
 
 const char *pg_stmt_name(int table)
 {
-    static const char *const names[SQL_N_TABLES] = {"earshot_mention", "earshot_alert", "earshot_account"};
+    static const char *const names[SQL_N_TABLES] = {"earshot_mention", "earshot_alert", "earshot_account",
+                                                         "earshot_mention_brand", "earshot_mention_topic"};
     return names[table];
 }
 

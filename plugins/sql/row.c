@@ -184,39 +184,71 @@ void sql_row_clear(sql_row_t *r)
     memset(r, 0, sizeof *r);
 }
 
+/* A mention's brand and topic rows, after its own (index: the record's). */
+static void build_matches(sql_row_t *out, const es_mention_t *m, size_t index)
+{
+    for (size_t i = 0; i < m->n_brands; i++, out++) {
+        out->table = SQL_T_MENTION_BRAND;
+        out->index = index;
+        out->id = m->id;
+        out->v[0] = text(m->id);
+        out->v[1] = text(m->brands[i]);
+        out->v[2] = integer(m->brand_owned[i]);
+    }
+    for (size_t i = 0; i < m->n_topics; i++, out++) {
+        out->table = SQL_T_MENTION_TOPIC;
+        out->index = index;
+        out->id = m->id;
+        out->v[0] = text(m->id);
+        out->v[1] = text(m->topics[i]);
+        out->v[2] = text(m->topic_owners[i]);
+    }
+}
+
+static size_t n_match_rows(const es_record_t *rec)
+{
+    return rec->kind == ES_RECORD_MENTION && rec->mention ? rec->mention->n_brands + rec->mention->n_topics : 0;
+}
+
 int sql_rows_build(es_ctx_t *ctx, sql_rows_t *rows, es_batch_t *batch, int64_t now)
 {
     sql_rows_clear(rows);
-    if (batch->count > rows->cap) {
-        sql_row_t *nv = realloc(rows->v, batch->count * sizeof *nv);
+    size_t need = 0;
+    for (size_t i = 0; i < batch->count; i++)
+        need += 1 + n_match_rows(batch->records[i]);
+    if (need > rows->cap) {
+        sql_row_t *nv = realloc(rows->v, need * sizeof *nv);
         if (!nv)
             return ES_ENOMEM;
-        memset(nv + rows->cap, 0, (batch->count - rows->cap) * sizeof *nv);
+        memset(nv + rows->cap, 0, (need - rows->cap) * sizeof *nv);
         rows->v = nv;
-        rows->cap = batch->count;
+        rows->cap = need;
     }
     /* Bad records are only marked once every row was built: ENOMEM half
      * way must leave the batch untouched for a clean RETRY. */
     size_t n_bad = 0;
     for (size_t i = 0; i < batch->count; i++) {
-        sql_row_t *r = &rows->v[i];
+        sql_row_t *r = &rows->v[rows->n];
         const char *why = NULL;
         int rc = sql_row_build(r, batch->records[i], i, now, &why);
-        rows->n = i + 1;
+        rows->n++;
         if (rc == ES_EINVAL) {
             r->bad = why;
             n_bad++;
         } else if (rc < 0) {
             sql_rows_clear(rows);
             return ES_ENOMEM;
+        } else if (n_match_rows(batch->records[i])) {
+            build_matches(&rows->v[rows->n], batch->records[i]->mention, i);
+            rows->n += n_match_rows(batch->records[i]);
         }
     }
     if (n_bad) {
         size_t k = 0;
         for (size_t i = 0; i < rows->n; i++) {
             if (rows->v[i].bad) {
-                es_log(ctx, ES_LOG_WARN, "record %zu of the batch: %s", i, rows->v[i].bad);
-                es_batch_fail_record(ctx, batch, i, rows->v[i].bad);
+                es_log(ctx, ES_LOG_WARN, "record %zu of the batch: %s", rows->v[i].index, rows->v[i].bad);
+                es_batch_fail_record(ctx, batch, rows->v[i].index, rows->v[i].bad);
                 sql_row_clear(&rows->v[i]);
             } else if (k != i) {
                 rows->v[k++] = rows->v[i];

@@ -18,6 +18,8 @@ static const char *const alert_cols[] = {
 static const char *const account_cols[] = {
     "id", "event", "network", "handle", "brand", "owner", "mention_id", "fields", "received_at",
 };
+static const char *const mention_brand_cols[] = {"mention_id", "brand", "owned"};
+static const char *const mention_topic_cols[] = {"mention_id", "topic", "owner"};
 
 static const struct {
     const char *name;
@@ -36,6 +38,10 @@ static const struct {
      " sentiment_label = excluded.sentiment_label, updated_at = excluded.received_at"},
     {"alerts", alert_cols, 13, " ON CONFLICT (id) DO NOTHING"},
     {"account_events", account_cols, 9, " ON CONFLICT (id) DO NOTHING"},
+    /* A re-delivered mention's rows were deleted by its update (the
+     * trigger of migration 3); a mention twice in one batch conflicts. */
+    {"mention_brands", mention_brand_cols, 3, " ON CONFLICT (mention_id, brand) DO UPDATE SET owned = excluded.owned"},
+    {"mention_topics", mention_topic_cols, 3, " ON CONFLICT (mention_id, topic) DO UPDATE SET owner = excluded.owner"},
 };
 
 /* Version 1: the three tables. */
@@ -73,10 +79,39 @@ static const struct {
     "CREATE INDEX alerts_brand_time ON alerts (brand, bucket_start);"                 \
     "CREATE INDEX account_events_event_time ON account_events (event, received_at);"
 
+/* Version 3: every brand and topic of a mention (docs/queries.md), keyed
+ * by mention so a brand's or topic's mentions are one index range. The
+ * mentions of earlier versions get their one brand, owned when an
+ * official account wrote them. The lists are replaced when a mention is
+ * delivered again: its upsert's UPDATE deletes them (trigger) before its
+ * new rows go in, which costs nothing for the first delivery. */
+#define MIGRATION_3(TEXT, INT, WITHOUT_ROWID)                                          \
+    "CREATE TABLE mention_brands (mention_id " TEXT " NOT NULL, brand " TEXT " NOT NULL," \
+    " owned " INT " NOT NULL DEFAULT 0, PRIMARY KEY (mention_id, brand))" WITHOUT_ROWID ";" \
+    "CREATE INDEX mention_brands_brand ON mention_brands (brand);"                      \
+    "CREATE TABLE mention_topics (mention_id " TEXT " NOT NULL, topic " TEXT " NOT NULL," \
+    " owner " TEXT ", PRIMARY KEY (mention_id, topic))" WITHOUT_ROWID ";"                \
+    "CREATE INDEX mention_topics_topic ON mention_topics (topic);"                      \
+    "INSERT INTO mention_brands (mention_id, brand, owned) SELECT id, brand,"            \
+    " CASE WHEN author_kind = 'official' THEN 1 ELSE 0 END FROM mentions WHERE brand IS NOT NULL;"
+#define MIGRATION_3_SQLITE                                                              \
+    MIGRATION_3("TEXT", "INTEGER", " WITHOUT ROWID")                                    \
+    "CREATE TRIGGER mentions_matches_reset AFTER UPDATE ON mentions BEGIN"              \
+    " DELETE FROM mention_brands WHERE mention_id = NEW.id;"                            \
+    " DELETE FROM mention_topics WHERE mention_id = NEW.id; END;"
+#define MIGRATION_3_PG                                                                  \
+    MIGRATION_3("text", "integer", "")                                                  \
+    "CREATE FUNCTION earshot_mention_matches_reset() RETURNS trigger LANGUAGE plpgsql AS $$" \
+    " BEGIN DELETE FROM mention_brands WHERE mention_id = NEW.id;"                      \
+    " DELETE FROM mention_topics WHERE mention_id = NEW.id; RETURN NULL; END $$;"       \
+    "CREATE TRIGGER mentions_matches_reset AFTER UPDATE ON mentions FOR EACH ROW"       \
+    " EXECUTE FUNCTION earshot_mention_matches_reset();"
+
 static const char *const migrations[][2] = {
     {MIGRATION_1("TEXT", "INTEGER", "REAL", "TEXT"),
      MIGRATION_1("text", "bigint", "double precision", "jsonb")},
     {MIGRATION_2("INTEGER"), MIGRATION_2("bigint")},
+    {MIGRATION_3_SQLITE, MIGRATION_3_PG},
 };
 
 int sql_schema_latest(void)

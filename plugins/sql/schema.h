@@ -15,7 +15,9 @@ enum {
     SQL_T_MENTION = 0,
     SQL_T_ALERT = 1,
     SQL_T_ACCOUNT = 2,
-    SQL_N_TABLES = 3,
+    SQL_T_MENTION_BRAND = 3, /* one per brand of a mention (schema 3) */
+    SQL_T_MENTION_TOPIC = 4, /* one per topic of a mention */
+    SQL_N_TABLES = 5,
 };
 
 #define SQL_MAX_COLS 23
