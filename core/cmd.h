@@ -8,6 +8,7 @@ int es_cmd_plugins(int argc, char **argv);
 int es_cmd_accounts(int argc, char **argv);
 int es_cmd_spool(int argc, char **argv);
 int es_cmd_import(int argc, char **argv);
+int es_cmd_query(int argc, char **argv); /* query test */
 /* earshot.conf(5) in roff on stdout, from every plugin on search. */
 int es_man_conf(const char *search);
 /* In core/sentiment/cmd_score.c. */

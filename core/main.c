@@ -20,6 +20,7 @@ static void usage(FILE *out)
             "  import   import Twitter/X export files once through the configured sinks\n"
             "  score    score texts with the sentiment engine (JSON per line)\n"
             "  report   one HTML page with charts from the sql sink's database\n"
+            "  query    try brand and topic queries on mentions (query test)\n"
             "  version  print the version\n"
             "\n"
             "Each command takes --help. Default config: %s\n",
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
         rc = es_cmd_score(argc - 1, argv + 1);
     else if (!strcmp(cmd, "report"))
         rc = es_cmd_report(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "query"))
+        rc = es_cmd_query(argc - 1, argv + 1);
     else {
         fprintf(stderr, "earshot: unknown command '%s'\n", cmd);
         usage(stderr);
