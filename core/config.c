@@ -59,7 +59,8 @@ const es_config_key_t es_main_keys[] = {
     {"spike.p", ES_KEY_DOUBLE, "0.001", 0, "alert when the negative count's tail probability under the baseline is below this"},
     {"spike.min_count", ES_KEY_INT, "5", 0, "never alert on fewer negative mentions in a bucket"},
     {"spike.share_jump", ES_KEY_DOUBLE, "0", 0, "also require the negative share to exceed the baseline share by this much (0: off)"},
-    {"spike.by", ES_KEY_LIST, "brand", 0, "series besides each brand's: owner and/or network"},
+    {"spike.by", ES_KEY_LIST, "brand", 0, "series besides each brand's: owner, network and/or topic"},
+    {"count_owned", ES_KEY_BOOL, "false", 0, "count the brand's own posts (owned mentions) in its volume, sentiment shares and spike series"},
     {"spike.warmup", ES_KEY_DURATION, "1d", 0, "a series with less history than this never alerts"},
     {"spike.cooldown", ES_KEY_DURATION, "1h", 0, "an episode ends (ended record) after this long without an alerting bucket"},
     {"spike.top_terms", ES_KEY_INT, "5", 0, "over-represented negative words listed in an alert (0..50)"},
@@ -76,8 +77,10 @@ const es_config_key_t es_core_instance_keys[] = {
 const es_config_key_t es_core_sink_keys[] = {
     {"match.kind", ES_KEY_LIST, NULL, 0, "record kinds to accept: mention, alert, account"},
     {"match.network", ES_KEY_LIST, NULL, 0, "networks to accept"},
-    {"match.brand", ES_KEY_LIST, NULL, 0, "brands to accept"},
-    {"match.owner", ES_KEY_LIST, NULL, 0, "owning teams to accept"},
+    {"match.brand", ES_KEY_LIST, NULL, 0, "brands to accept (any of a mention's brands)"},
+    {"match.owner", ES_KEY_LIST, NULL, 0, "owning teams to accept: the addressed account's owner or a matched topic's"},
+    {"match.topic", ES_KEY_LIST, NULL, 0, "topics to accept (any of a mention's topics; an alert's topic series)"},
+    {"match.author_kind", ES_KEY_LIST, NULL, 0, "authors to accept: official (owned mentions), lookalike, public"},
     {"match.label", ES_KEY_LIST, NULL, 0, "sentiment labels to accept: positive, neutral, negative"},
     {"match.compound_min", ES_KEY_DOUBLE, NULL, 0, "accept mentions with compound >= this"},
     {"match.compound_max", ES_KEY_DOUBLE, NULL, 0, "accept mentions with compound <= this"},
@@ -143,7 +146,7 @@ const char *es_config_default_path(void) { return ES_SYSCONF_DIR "/earshot.conf"
 
 /* ---- parsing ----------------------------------------------------------- */
 
-enum sect { S_NONE, S_MAIN, S_INSTANCE, S_BRAND, S_SKIP };
+enum sect { S_NONE, S_MAIN, S_INSTANCE, S_BRAND, S_TOPIC, S_SKIP };
 
 typedef struct parse_ctx {
     es_config_t *cfg;
@@ -206,10 +209,10 @@ static void begin_section(parse_ctx_t *pc, char *hdr)
         return;
     }
     int is_src = strcmp(inner, "source") == 0, is_sink = strcmp(inner, "sink") == 0;
-    int is_brand = strcmp(inner, "brand") == 0;
-    if (!is_src && !is_sink && !is_brand) {
+    int is_brand = strcmp(inner, "brand") == 0, is_topic = strcmp(inner, "topic") == 0;
+    if (!is_src && !is_sink && !is_brand && !is_topic) {
         es_diag_add(pc->diag, pc->file, pc->line,
-                    "unknown section [%s%s%s] (expected [earshot], [source NAME], [sink NAME] or [brand NAME])",
+                    "unknown section [%s%s%s] (expected [earshot], [source NAME], [sink NAME], [brand NAME] or [topic NAME])",
                     inner, name ? " " : "", name ? name : "");
         pc->sect = S_SKIP;
         return;
@@ -242,6 +245,30 @@ static void begin_section(parse_ctx_t *pc, char *hdr)
         b->line = pc->line;
         pc->cur = cfg->n_brands++;
         pc->sect = S_BRAND;
+        return;
+    }
+    if (is_topic) {
+        for (size_t i = 0; i < cfg->n_topics; i++)
+            if (strcmp(cfg->topics[i].name, name) == 0) {
+                es_diag_add(pc->diag, pc->file, pc->line,
+                            "duplicate topic '%s' (first defined at %s:%d)", name,
+                            cfg->topics[i].file, cfg->topics[i].line);
+                pc->sect = S_SKIP;
+                return;
+            }
+        es_topic_cfg_t *nt = realloc(cfg->topics, (cfg->n_topics + 1) * sizeof *nt);
+        if (!nt) {
+            pc->sect = S_SKIP;
+            return;
+        }
+        cfg->topics = nt;
+        es_topic_cfg_t *t = &cfg->topics[cfg->n_topics];
+        memset(t, 0, sizeof *t);
+        t->name = es_strdup(name);
+        t->file = pc->file;
+        t->line = pc->line;
+        pc->cur = cfg->n_topics++;
+        pc->sect = S_TOPIC;
         return;
     }
     for (size_t i = 0; i < cfg->n_instances; i++)
@@ -486,20 +513,13 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     case S_BRAND: {
         es_brand_cfg_t *b = &pc->cfg->brands[pc->cur];
-        if (strcmp(name, "keywords") != 0) {
-            es_diag_add(pc->diag, pc->file, pc->line,
-                        "unknown key '%s' in [brand %s] (expected keywords)", name, b->name);
-            free(v);
-        } else if (b->keywords) {
-            es_diag_add(pc->diag, pc->file, pc->line, "duplicate key 'keywords'");
-            free(v);
-        } else {
-            if (es_split_list(v, &b->keywords, &b->n_keywords) < 0)
-                es_diag_add(pc->diag, pc->file, pc->line,
-                            "keywords: expected a comma-separated list without empty items");
-            free(v);
-        }
-        return 1;
+        kv = kv_add(pc, &b->kvs, &b->n_kvs, name, v);
+        break;
+    }
+    case S_TOPIC: {
+        es_topic_cfg_t *t = &pc->cfg->topics[pc->cur];
+        kv = kv_add(pc, &t->kvs, &t->n_kvs, name, v);
+        break;
     }
     default:
         free(v);
@@ -638,6 +658,7 @@ static void apply_spike(parse_ctx_t *pc)
     SPIKE_KEY("spike.early", spike_early, b, 1, "");
     cfg->spike_topic = 1;
     SPIKE_KEY("spike.topic", spike_topic, b, 1, "");
+    SPIKE_KEY("count_owned", count_owned, b, 1, "");
     /* Whole seconds: buckets are aligned on the epoch in seconds. */
     SPIKE_KEY("spike.bucket", spike_bucket_ms, ms, v.ms >= 60000 && v.ms <= 86400000 && v.ms % 1000 == 0,
               "must be whole seconds between 1m and 1d");
@@ -665,9 +686,11 @@ static void apply_spike(parse_ctx_t *pc)
                 cfg->spike_by_owner = 1;
             else if (!strcmp(items[i], "network"))
                 cfg->spike_by_network = 1;
+            else if (!strcmp(items[i], "topic"))
+                cfg->spike_by_topic = 1;
             else if (strcmp(items[i], "brand"))
                 es_diag_add(pc->diag, bk->file, bk->line,
-                            "spike.by: unknown series '%s' (expected brand, owner or network)", items[i]);
+                            "spike.by: unknown series '%s' (expected brand, owner, network or topic)", items[i]);
         }
         es_strv_free(items, n);
     }
@@ -769,6 +792,15 @@ static void apply_instance(es_diag_t *diag, es_instance_cfg_t *ic)
     route_list(diag, es_instance_cfg_get(ic, "match.brand"), &r->brands, &r->n_brands);
     route_list(diag, es_instance_cfg_get(ic, "match.owner"), &r->owners, &r->n_owners);
     route_list(diag, es_instance_cfg_get(ic, "match.label"), &r->labels, &r->n_labels);
+    route_list(diag, es_instance_cfg_get(ic, "match.topic"), &r->topics, &r->n_topics);
+    route_list(diag, es_instance_cfg_get(ic, "match.author_kind"), &r->author_kinds, &r->n_author_kinds);
+    for (size_t i = 0; i < r->n_author_kinds; i++)
+        if (strcmp(r->author_kinds[i], "official") && strcmp(r->author_kinds[i], "lookalike") &&
+            strcmp(r->author_kinds[i], "public"))
+            es_diag_add(diag, es_instance_cfg_get(ic, "match.author_kind")->file,
+                        es_instance_cfg_get(ic, "match.author_kind")->line,
+                        "match.author_kind: unknown kind '%s' (expected official, lookalike or public)",
+                        r->author_kinds[i]);
     for (size_t i = 0; i < r->n_kinds; i++)
         if (strcmp(r->kinds[i], "mention") && strcmp(r->kinds[i], "alert") && strcmp(r->kinds[i], "account"))
             es_diag_add(diag, es_instance_cfg_get(ic, "match.kind")->file,
@@ -839,10 +871,7 @@ int es_config_load_with(const char *main_path, const char *extra, es_config_t **
         parse_file(&pc, extra, 0); /* an unreadable file is in diag */
     for (size_t i = 0; i < cfg->n_instances; i++)
         apply_instance(diag, &cfg->instances[i]);
-    for (size_t i = 0; i < cfg->n_brands; i++)
-        if (!cfg->brands[i].keywords)
-            es_diag_add(diag, cfg->brands[i].file, cfg->brands[i].line,
-                        "[brand %s]: missing required key 'keywords'", cfg->brands[i].name);
+    es_config_listen_finish(cfg, diag);
     for (size_t i = 0; i < pc.n_main; i++) {
         free(pc.main_kvs[i].key);
         free(pc.main_kvs[i].value);
@@ -932,6 +961,17 @@ static void route_free(es_route_t *r)
     es_strv_free(r->brands, r->n_brands);
     es_strv_free(r->owners, r->n_owners);
     es_strv_free(r->labels, r->n_labels);
+    es_strv_free(r->topics, r->n_topics);
+    es_strv_free(r->author_kinds, r->n_author_kinds);
+}
+
+static void kvs_free(es_kv_t *kvs, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        free(kvs[j].key);
+        free(kvs[j].value);
+    }
+    free(kvs);
 }
 
 void es_config_free(es_config_t *cfg)
@@ -956,8 +996,14 @@ void es_config_free(es_config_t *cfg)
     for (size_t i = 0; i < cfg->n_brands; i++) {
         free(cfg->brands[i].name);
         es_strv_free(cfg->brands[i].keywords, cfg->brands[i].n_keywords);
+        kvs_free(cfg->brands[i].kvs, cfg->brands[i].n_kvs);
     }
     free(cfg->brands);
+    for (size_t i = 0; i < cfg->n_topics; i++) {
+        free(cfg->topics[i].name);
+        kvs_free(cfg->topics[i].kvs, cfg->topics[i].n_kvs);
+    }
+    free(cfg->topics);
     es_strv_free(cfg->files, cfg->n_files);
     free(cfg->main_path);
     free(cfg->extra_path);

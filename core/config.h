@@ -33,8 +33,8 @@ typedef struct es_kv {
 
 /* Routing keys of a sink; a NULL list accepts anything. */
 typedef struct es_route {
-    char **kinds, **networks, **brands, **owners, **labels;
-    size_t n_kinds, n_networks, n_brands, n_owners, n_labels;
+    char **kinds, **networks, **brands, **owners, **labels, **topics, **author_kinds;
+    size_t n_kinds, n_networks, n_brands, n_owners, n_labels, n_topics, n_author_kinds;
     int has_min, has_max;
     double compound_min, compound_max;
 } es_route_t;
@@ -60,13 +60,30 @@ typedef struct es_instance_cfg {
     uint64_t spool_max_bytes;
 } es_instance_cfg_t;
 
+/* A [brand NAME] or [topic NAME] section (docs/queries.md). Its keys are
+ * kept as read (continuation lines joined) and interpreted by
+ * es_config_listen_finish(). */
 typedef struct es_brand_cfg {
     char *name;
-    char **keywords;
+    char **keywords;     /* keywords = (sugar for an OR of phrases) */
     size_t n_keywords;
+    const es_kv_t *query; /* query =, or NULL */
+    es_kv_t *kvs;
+    size_t n_kvs;
     const char *file;
     int line;
 } es_brand_cfg_t;
+
+typedef struct es_topic_cfg {
+    char *name;
+    const es_kv_t *query; /* required */
+    const char *brand;    /* scope: the topic only matches mentions of this brand */
+    const char *owner;    /* the team that can act on it */
+    es_kv_t *kvs;
+    size_t n_kvs;
+    const char *file;
+    int line;
+} es_topic_cfg_t;
 
 typedef struct es_config {
     unsigned refs; /* see es_config_ref() */
@@ -95,12 +112,15 @@ typedef struct es_config {
     uint64_t spike_bucket_ms, spike_grace_ms, spike_warmup_ms, spike_cooldown_ms;
     double spike_p, spike_share_jump;
     int64_t spike_min_count, spike_top_terms, spike_example_urls;
-    int spike_by_owner, spike_by_network; /* spike.by: extra series besides the brand's */
+    int spike_by_owner, spike_by_network, spike_by_topic; /* spike.by: extra series besides the brand's */
 
     es_instance_cfg_t *instances;
     size_t n_instances;
     es_brand_cfg_t *brands;
     size_t n_brands;
+    es_topic_cfg_t *topics;
+    size_t n_topics;
+    int count_owned; /* owned mentions count in volume, shares and spikes */
 } es_config_t;
 
 /* Keys every instance accepts besides its plugin's (plugin, tls_verify), and
@@ -126,6 +146,14 @@ int es_config_load_with(const char *main_path, const char *extra, es_config_t **
 void es_config_validate(const es_config_t *cfg, es_diag_t *diag);
 
 void es_config_free(es_config_t *cfg);
+
+/* Interprets the [brand] and [topic] sections' keys and parses every
+ * query, reporting a bad one as file:line:column (core/config_listen.c).
+ * Called by es_config_load. */
+void es_config_listen_finish(es_config_t *cfg, es_diag_t *diag);
+/* The file:line:column of byte `off` of kv's value (continuation lines
+ * included), in buf. */
+void es_config_value_pos(const es_kv_t *kv, size_t off, char *buf, size_t cap);
 
 /* The instance's value for key, or NULL when absent. */
 const es_kv_t *es_instance_cfg_get(const es_instance_cfg_t *ic, const char *key);

@@ -135,8 +135,67 @@ void es_rec_set_stage_literal(es_rec_t *r, int idx, const char *literal)
     stage_field(r, idx, literal);
 }
 
+int es_rec_set_matches(es_rec_t *r, const char *const *brands, size_t nb, const char *const *topics,
+                       const char *const *owners, size_t nt)
+{
+    /* Config names are valid UTF-8 already (the config is checked), but a
+     * spooled record's may not be: sanitized into the block like any
+     * stage value. */
+    size_t strs = 0;
+    for (size_t i = 0; i < nb; i++)
+        strs += strlen(brands[i]) * 3 + 1;
+    for (size_t i = 0; i < nt; i++)
+        strs += strlen(topics[i]) * 3 + 1 + (owners && owners[i] ? strlen(owners[i]) * 3 + 1 : 0);
+    size_t ptrs = (nb + 2 * nt) * sizeof(char *);
+    char *blk = nb + nt ? malloc(ptrs + nb + strs) : NULL;
+    if (nb + nt && !blk)
+        return ES_ENOMEM;
+    const char **pb = (const char **)blk, **pt = pb + nb, **po = pt + nt;
+    unsigned char *owned = (unsigned char *)blk + ptrs;
+    char *w = (char *)owned + nb;
+#define PUT(dst, src)                                                               \
+    do {                                                                            \
+        char *fixed_ = es_utf8_sanitize((src), strlen(src), NULL);                  \
+        if (!fixed_) {                                                              \
+            free(blk);                                                              \
+            return ES_ENOMEM;                                                       \
+        }                                                                           \
+        size_t l_ = strlen(fixed_);                                                 \
+        memcpy(w, fixed_, l_ + 1);                                                  \
+        free(fixed_);                                                               \
+        (dst) = w;                                                                  \
+        w += l_ + 1;                                                                \
+    } while (0)
+    for (size_t i = 0; i < nb; i++) {
+        PUT(pb[i], brands[i]);
+        owned[i] = 0;
+    }
+    for (size_t i = 0; i < nt; i++) {
+        PUT(pt[i], topics[i]);
+        po[i] = NULL;
+        if (owners && owners[i])
+            PUT(po[i], owners[i]);
+    }
+#undef PUT
+    free(r->matches);
+    r->matches = blk;
+    r->m.brands = nb ? pb : NULL;
+    r->m.brand_owned = nb ? owned : NULL;
+    r->m.n_brands = nb;
+    r->m.topics = nt ? pt : NULL;
+    r->m.topic_owners = nt ? po : NULL;
+    r->m.n_topics = nt;
+    free(r->stage_strings[0]);
+    r->stage_strings[0] = NULL;
+    r->m.brand = nb ? pb[0] : NULL;
+    return 0;
+}
+
 int es_rec_set_stage(es_rec_t *r, int idx, const char *value)
 {
+    if (idx == 0) /* the brand is the first of the brands list */
+        return es_rec_set_matches(r, value ? &value : NULL, value ? 1 : 0, r->m.topics, r->m.topic_owners,
+                                  r->m.n_topics);
     /* Stage values come from the config and the inventory file: repaired
      * like the source's strings, so a record is always valid UTF-8. */
     char *copy = NULL;
@@ -157,6 +216,7 @@ void es_rec_free(es_rec_t *r)
         free(r->addressed);
     }
     free(r->owned_id);
+    free(r->matches);
     for (int i = 0; i < 4; i++)
         free(r->stage_strings[i]);
     json_decref(r->fields);
@@ -212,6 +272,21 @@ json_t *es_rec_to_json(const es_rec_t *r)
     set_str(o, "author_kind", m->author_kind);
     set_str(o, "owner", m->owner);
     set_str(o, "addressed_account", m->addressed_account);
+    json_t *b = json_array(), *ow = json_array(), *t = json_array(), *to = json_object();
+    for (size_t i = 0; i < m->n_brands; i++) {
+        json_array_append_new(b, json_string(m->brands[i]));
+        if (m->brand_owned[i])
+            json_array_append_new(ow, json_string(m->brands[i]));
+    }
+    for (size_t i = 0; i < m->n_topics; i++) {
+        json_array_append_new(t, json_string(m->topics[i]));
+        if (m->topic_owners[i])
+            json_object_set_new(to, m->topics[i], json_string(m->topic_owners[i]));
+    }
+    json_object_set_new(o, "brands", b);
+    json_object_set_new(o, "owned", ow);
+    json_object_set_new(o, "topics", t);
+    json_object_set_new(o, "topic_owners", to);
     if (m->sentiment.label)
         json_object_set_new(o, "sentiment",
                             json_pack("{s:f,s:f,s:f,s:f,s:s}", "compound", m->sentiment.compound,
@@ -302,6 +377,34 @@ static const char *static_label(const char *l)
     return "neutral";
 }
 
+/* The brands and topics lists of a spooled record (a record spooled before
+ * they existed has its brand only: a list of one, set above). */
+static int restore_matches(es_rec_t *r, json_t *o)
+{
+    json_t *b = json_object_get(o, "brands"), *t = json_object_get(o, "topics");
+    if (!json_is_array(b) && !json_is_array(t))
+        return 0;
+    size_t nb = json_array_size(b), nt = json_array_size(t), i, n = 0, k = 0;
+    const char **names = calloc(nb + 2 * nt + 1, sizeof *names);
+    if (!names)
+        return ES_ENOMEM;
+    const char **topics = names + nb, **owners = topics + nt;
+    json_t *v, *to = json_object_get(o, "topic_owners");
+    json_array_foreach(b, i, v) if (json_is_string(v)) names[n++] = json_string_value(v);
+    json_array_foreach(t, i, v) if (json_is_string(v)) {
+        topics[k] = json_string_value(v);
+        owners[k] = jstr(to, topics[k]);
+        k++;
+    }
+    int rc = es_rec_set_matches(r, names, n, topics, owners, k);
+    json_t *ow = json_object_get(o, "owned");
+    json_array_foreach(ow, i, v) for (size_t j = 0; j < r->m.n_brands; j++) if (json_is_string(v) &&
+                                                                           !strcmp(r->m.brands[j], json_string_value(v)))
+        es_rec_set_owned(r, j);
+    free(names);
+    return rc;
+}
+
 es_rec_t *es_rec_from_json(const char *text)
 {
     json_t *o = json_loads(text, 0, NULL);
@@ -331,6 +434,10 @@ es_rec_t *es_rec_from_json(const char *text)
                 r = NULL;
                 break;
             }
+    }
+    if (r && restore_matches(r, o) < 0) {
+        es_rec_free(r);
+        r = NULL;
     }
     json_t *se = json_object_get(o, "sentiment");
     if (r && json_is_object(se)) {

@@ -21,6 +21,7 @@ typedef struct es_rec {
     int one_block;    /* strings and addressed live in the record's own allocation */
     char *stage_strings[4]; /* brand, author_kind, owner, addressed_account */
     char *owned_id;   /* id rewritten by normalise, else NULL */
+    void *matches;    /* m.brands, m.brand_owned, m.topics, m.topic_owners and their strings */
     char lang_buf[8]; /* detected language when the source gave none */
     json_t *fields;   /* alert/account records */
     char *json;       /* cached es_record_json() */
@@ -52,6 +53,18 @@ es_rec_t *es_rec_from_fields(es_record_kind_t kind, json_t *fields);
 /* Sets a stage result string (copied; NULL clears). idx: 0 brand,
  * 1 author_kind, 2 owner, 3 addressed_account. Returns 0 or ES_ENOMEM. */
 int es_rec_set_stage(es_rec_t *r, int idx, const char *value);
+/* Sets m.brands (brand_owned all 0) and m.topics with their owners
+ * (copied into one block; NULL arrays with n = 0 clear them), and m.brand
+ * to the first brand. Stage 0 (brand) set through es_rec_set_stage is a
+ * list of one. Returns 0 or ES_ENOMEM (the record unchanged). */
+int es_rec_set_matches(es_rec_t *r, const char *const *brands, size_t n_brands, const char *const *topics,
+                       const char *const *owners, size_t n_topics);
+/* Marks brands[i] as owned (written by one of its official accounts). */
+static inline void es_rec_set_owned(es_rec_t *r, size_t i)
+{
+    if (i < r->m.n_brands)
+        ((unsigned char *)r->m.brand_owned)[i] = 1;
+}
 /* The same for a string literal (valid UTF-8, lives forever): no copy. */
 void es_rec_set_stage_literal(es_rec_t *r, int idx, const char *literal);
 void es_rec_free(es_rec_t *r);

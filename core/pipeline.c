@@ -58,6 +58,7 @@ int es_pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **o
         return ES_ENOMEM;
     }
     p->agent = agent;
+    p->count_owned = cfg->count_owned;
     int rc;
     if ((rc = es_dedupe_new(agent ? agent->state : NULL, cfg->dedupe_max_age_ms, &p->dedupe)) < 0 ||
         (rc = es_brands_new(cfg, &p->brands)) < 0 ||
@@ -118,6 +119,7 @@ int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t 
     es_inventory_free(p->inventory);
     es_sentiment_stage_free(p->sentiment);
     p->brands = b;
+    p->count_owned = cfg->count_owned;
     p->inventory = inv;
     p->sentiment = s;
     return 0;
@@ -242,13 +244,8 @@ out:
     return rc;
 }
 
-static void count_label(es_pipeline_t *p, const es_rec_t *rec)
+static void count_one(es_pipeline_t *p, const char *brand, int k)
 {
-    const char *label = rec->m.sentiment.label;
-    const char *brand = rec->m.brand ? rec->m.brand : "";
-    if (!label)
-        return;
-    int k = !strcmp(label, "positive") ? 0 : !strcmp(label, "neutral") ? 1 : 2;
     for (size_t i = 0; i < p->n_labels; i++)
         if (!strcmp(p->labels[i].brand, brand)) {
             p->labels[i].n[k]++;
@@ -265,6 +262,23 @@ static void count_label(es_pipeline_t *p, const es_rec_t *rec)
         return;
     c->n[k] = 1;
     p->n_labels++;
+}
+
+/* Per brand the mention is about; owned mentions (the brand's own posts)
+ * only with count_owned. */
+static void count_label(es_pipeline_t *p, const es_rec_t *rec)
+{
+    const char *label = rec->m.sentiment.label;
+    if (!label)
+        return;
+    int k = !strcmp(label, "positive") ? 0 : !strcmp(label, "neutral") ? 1 : 2;
+    if (!rec->m.n_brands) {
+        count_one(p, "", k);
+        return;
+    }
+    for (size_t i = 0; i < rec->m.n_brands; i++)
+        if (!rec->m.brand_owned[i] || p->count_owned)
+            count_one(p, rec->m.brands[i], k);
 }
 
 int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)

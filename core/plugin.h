@@ -31,7 +31,7 @@ extern "C" {
 
 /* Bumped whenever a struct below changes layout or a callback changes
  * meaning; the loader refuses any other number. */
-#define ES_PLUGIN_ABI 1
+#define ES_PLUGIN_ABI 2
 
 #define ES_SOURCE_SYMBOL "earshot_source"
 #define ES_SINK_SYMBOL "earshot_sink"
@@ -172,6 +172,16 @@ typedef struct es_mention {
     const char *owner;
     const char *addressed_account;
     es_sentiment_t sentiment;
+    /* Every brand whose query matched, in config order (brands[0] is
+     * brand); brand_owned[i] is 1 when an official account of brands[i]
+     * wrote the mention (owned, not earned: docs/queries.md). Every topic
+     * that matched, with the team that owns it (NULL: none). */
+    const char *const *brands;
+    const unsigned char *brand_owned;
+    size_t n_brands;
+    const char *const *topics;
+    const char *const *topic_owners;
+    size_t n_topics;
 } es_mention_t;
 
 /* Queues a copy of *m into the pipeline. Invalid UTF-8 in any string is

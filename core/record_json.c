@@ -167,6 +167,35 @@ char *es_mention_json(const es_mention_t *m, size_t *len)
     key_str(&o, ",\"author_kind\":", m->author_kind);
     key_str(&o, ",\"owner\":", m->owner);
     key_str(&o, ",\"addressed_account\":", m->addressed_account);
+    LIT(&o, ",\"brands\":[");
+    for (size_t i = 0; i < m->n_brands; i++) {
+        if (i)
+            LIT(&o, ",");
+        str(&o, m->brands[i]);
+    }
+    LIT(&o, "],\"owned\":[");
+    for (size_t i = 0, k = 0; i < m->n_brands; i++)
+        if (m->brand_owned[i]) {
+            if (k++)
+                LIT(&o, ",");
+            str(&o, m->brands[i]);
+        }
+    LIT(&o, "],\"topics\":[");
+    for (size_t i = 0; i < m->n_topics; i++) {
+        if (i)
+            LIT(&o, ",");
+        str(&o, m->topics[i]);
+    }
+    LIT(&o, "],\"topic_owners\":{");
+    for (size_t i = 0, k = 0; i < m->n_topics; i++)
+        if (m->topic_owners[i]) {
+            if (k++)
+                LIT(&o, ",");
+            str(&o, m->topics[i]);
+            LIT(&o, ":");
+            str(&o, m->topic_owners[i]);
+        }
+    LIT(&o, "}");
     if (m->sentiment.label) {
         LIT(&o, ",\"sentiment\":{\"compound\":");
         real(&o, m->sentiment.compound);

@@ -1,108 +1,161 @@
+/*
+ * The brand stage: every [brand] and [topic] query, compiled into one
+ * matcher (core/query/), run once per mention. A mention gets every brand
+ * whose query matches and every topic whose query matches within its brand
+ * scope (docs/queries.md).
+ */
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/query.h"
 #include "stages.h"
 #include "util.h"
 
 struct es_brands {
-    size_t n;
-    char **names;
-    char ***keywords; /* lowercased */
-    size_t *n_keywords;
+    es_matcher_t *mt;
+    size_t n_brands, n_topics;
+    char **names;         /* brands, then topics */
+    char **owners;        /* per topic */
+    long *scope;          /* per topic: brand index, or -1 */
+    es_qtoks_t toks;
+    /* Per run: */
+    const char **hit_brands, **hit_topics, **hit_owners; /* point into names, owners */
 };
 
-static inline unsigned char lower(unsigned char c)
+/* The query of a brand or topic section, parsed (es_config_load checked
+ * it, so an error here is memory). */
+static int section_query(const es_kv_t *query, char *const *kw, size_t n_kw, es_query_t **q)
 {
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
-/* Word characters are ASCII letters/digits and any UTF-8 byte, so "acme"
- * does not match inside "acmeville" nor inside "acmé"; '#', '@', '_' and
- * punctuation are boundaries, so hashtags and handles match. */
-static inline int wordch(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
-
-int es_brand_text_has(const char *text, const char *kw)
-{
-    size_t kl = strlen(kw);
-    if (!text || kl == 0)
-        return 0;
-    unsigned char k0 = lower((unsigned char)kw[0]);
-    for (const char *p = text; *p; p++) {
-        if (lower((unsigned char)*p) != k0)
-            continue;
-        if (p > text && wordch((unsigned char)p[-1]) && wordch(k0))
-            continue;
-        size_t i = 1;
-        while (i < kl && p[i] && lower((unsigned char)p[i]) == lower((unsigned char)kw[i]))
-            i++;
-        if (i < kl)
-            continue;
-        if (wordch((unsigned char)p[kl]) && wordch((unsigned char)kw[kl - 1]))
-            continue;
-        return 1;
-    }
-    return 0;
+    es_query_error_t err;
+    int rc = query ? es_query_parse(query->value, q, &err) : es_query_from_keywords(kw, n_kw, q, &err);
+    return rc == ES_EPARSE ? ES_ECONFIG : rc;
 }
 
 int es_brands_new(const es_config_t *cfg, es_brands_t **out)
 {
+    *out = NULL;
     es_brands_t *b = calloc(1, sizeof *b);
     if (!b)
         return ES_ENOMEM;
-    b->n = cfg->n_brands;
-    b->names = calloc(b->n + 1, sizeof *b->names);
-    b->keywords = calloc(b->n + 1, sizeof *b->keywords);
-    b->n_keywords = calloc(b->n + 1, sizeof *b->n_keywords);
-    if (!b->names || !b->keywords || !b->n_keywords)
-        goto nomem;
-    for (size_t i = 0; i < b->n; i++) {
+    b->n_brands = cfg->n_brands;
+    b->n_topics = cfg->n_topics;
+    size_t n = b->n_brands + b->n_topics;
+    int rc = es_matcher_new(&b->mt);
+    b->names = calloc(n + 1, sizeof *b->names);
+    b->owners = calloc(b->n_topics + 1, sizeof *b->owners);
+    b->scope = calloc(b->n_topics + 1, sizeof *b->scope);
+    b->hit_brands = calloc(n + 1, sizeof *b->hit_brands);
+    b->hit_topics = b->hit_brands + b->n_brands;
+    b->hit_owners = calloc(b->n_topics + 1, sizeof *b->hit_owners);
+    if (rc < 0 || !b->names || !b->owners || !b->scope || !b->hit_brands || !b->hit_owners) {
+        es_brands_free(b);
+        return ES_ENOMEM;
+    }
+    for (size_t i = 0; i < b->n_brands && rc == 0; i++) {
         const es_brand_cfg_t *bc = &cfg->brands[i];
+        es_query_t *q = NULL;
         if (!(b->names[i] = es_strdup(bc->name)))
-            goto nomem;
-        b->keywords[i] = calloc(bc->n_keywords + 1, sizeof(char *));
-        if (!b->keywords[i])
-            goto nomem;
-        for (size_t k = 0; k < bc->n_keywords; k++) {
-            char *kw = es_strdup(bc->keywords[k]);
-            if (!kw)
-                goto nomem;
-            for (char *c = kw; *c; c++)
-                *c = (char)lower((unsigned char)*c);
-            b->keywords[i][b->n_keywords[i]++] = kw;
+            rc = ES_ENOMEM;
+        else if ((rc = section_query(bc->query, bc->keywords, bc->n_keywords, &q)) == 0)
+            rc = es_matcher_add(b->mt, q);
+    }
+    for (size_t i = 0; i < b->n_topics && rc == 0; i++) {
+        const es_topic_cfg_t *tc = &cfg->topics[i];
+        es_query_t *q = NULL;
+        b->scope[i] = -1;
+        if (!(b->names[b->n_brands + i] = es_strdup(tc->name)) ||
+            (tc->owner && !(b->owners[i] = es_strdup(tc->owner)))) {
+            rc = ES_ENOMEM;
+            break;
         }
+        for (size_t j = 0; tc->brand && j < b->n_brands; j++)
+            if (!strcmp(cfg->brands[j].name, tc->brand))
+                b->scope[i] = (long)j;
+        if ((rc = section_query(tc->query, NULL, 0, &q)) == 0)
+            rc = es_matcher_add(b->mt, q);
+    }
+    if (rc == 0)
+        rc = es_matcher_compile(b->mt);
+    if (rc < 0) {
+        es_brands_free(b);
+        return rc;
     }
     *out = b;
     return 0;
-nomem:
-    es_brands_free(b);
-    return ES_ENOMEM;
 }
 
 void es_brands_free(es_brands_t *b)
 {
     if (!b)
         return;
-    for (size_t i = 0; i < b->n; i++) {
-        free(b->names ? b->names[i] : NULL);
-        if (b->keywords && b->keywords[i])
-            es_strv_free(b->keywords[i], b->n_keywords[i]);
-    }
+    es_matcher_free(b->mt);
+    es_qtoks_free(&b->toks);
+    for (size_t i = 0; b->names && i < b->n_brands + b->n_topics; i++)
+        free(b->names[i]);
+    for (size_t i = 0; b->owners && i < b->n_topics; i++)
+        free(b->owners[i]);
     free(b->names);
-    free(b->keywords);
-    free(b->n_keywords);
+    free(b->owners);
+    free(b->scope);
+    free(b->hit_brands);
+    free(b->hit_owners);
     free(b);
 }
 
-int es_brands_apply(const es_brands_t *b, es_rec_t *rec)
+int es_brands_apply(es_brands_t *b, es_rec_t *rec)
 {
-    const es_mention_t *m = &rec->m;
-    for (size_t i = 0; i < b->n; i++)
-        for (size_t k = 0; k < b->n_keywords[i]; k++)
-            if (es_brand_text_has(m->title, b->keywords[i][k]) ||
-                es_brand_text_has(m->text, b->keywords[i][k]))
-                return es_rec_set_stage(rec, 0, b->names[i]);
-    return 0;
+    if (b->n_brands + b->n_topics == 0)
+        return 0;
+    es_qtoks_from_mention(&b->toks, &rec->m);
+    const uint32_t *hits;
+    int n = es_matcher_run(b->mt, &b->toks, &hits);
+    if (n <= 0)
+        return n;
+    size_t nb = 0, nt = 0;
+    for (int i = 0; i < n; i++) {
+        if (hits[i] < b->n_brands) {
+            b->hit_brands[nb++] = b->names[hits[i]];
+            continue;
+        }
+        size_t t = hits[i] - b->n_brands;
+        if (b->scope[t] >= 0) {
+            /* Hits are ascending, so every brand hit is already listed. */
+            size_t k = 0;
+            while (k < nb && b->hit_brands[k] != b->names[b->scope[t]])
+                k++;
+            if (k == nb)
+                continue;
+        }
+        b->hit_owners[nt] = b->owners[t];
+        b->hit_topics[nt++] = b->names[hits[i]];
+    }
+    if (nb + nt == 0)
+        return 0;
+    return es_rec_set_matches(rec, b->hit_brands, nb, b->hit_topics, b->hit_owners, nt);
+}
+
+int es_brand_text_has(const char *text, const char *kw)
+{
+    if (!text || !kw || !*kw)
+        return 0;
+    char *const list[1] = {(char *)kw};
+    es_query_t *q;
+    es_query_error_t err;
+    if (es_query_from_keywords(list, 1, &q, &err) < 0)
+        return 0;
+    es_matcher_t *mt;
+    if (es_matcher_new(&mt) < 0) {
+        es_query_free(q);
+        return 0;
+    }
+    int r = 0;
+    if (es_matcher_add(mt, q) == 0 && es_matcher_compile(mt) == 0) {
+        es_qtoks_t t = {0};
+        es_qtoks_add_text(&t, text, 0);
+        const uint32_t *hits;
+        r = es_matcher_run(mt, &t, &hits) > 0;
+        es_qtoks_free(&t);
+    }
+    es_matcher_free(mt);
+    return r;
 }

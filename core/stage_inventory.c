@@ -169,5 +169,11 @@ int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_even
         if (b && b->brand && *b->brand)
             rc = es_rec_set_stage(rec, 0, b->brand);
     }
+    /* Owned, not earned: the brand's own account wrote it. An account
+     * listed without a brand speaks for every brand it names. */
+    if (author && rc == 0)
+        for (size_t i = 0; i < m->n_brands; i++)
+            if (!author->brand || !*author->brand || !strcmp(author->brand, m->brands[i]))
+                es_rec_set_owned(rec, i);
     return rc;
 }

@@ -53,15 +53,16 @@ void es_dedupe_prune(es_dedupe_t *d);
 int es_dedupe_busy(const es_dedupe_t *d);
 void es_dedupe_tick(es_dedupe_t *d);
 
-/* brand match: [brand NAME] keywords, case-insensitive (ASCII), on word
- * boundaries, so "#acme" and "@acme" match "acme" but "acmeville" does
- * not. The first brand in config order that matches wins. */
+/* brand match: every [brand] and [topic] query (docs/queries.md) in one
+ * compiled matcher; sets m.brands (m.brand the first) and m.topics. A
+ * topic with `brand =` only matches mentions of that brand. Loop thread
+ * (the matcher keeps scratch space). */
 typedef struct es_brands es_brands_t;
 int es_brands_new(const es_config_t *cfg, es_brands_t **out);
 void es_brands_free(es_brands_t *b);
-int es_brands_apply(const es_brands_t *b, es_rec_t *rec);
-/* Exposed for tests: non-zero when keyword occurs in text on word
- * boundaries. */
+int es_brands_apply(es_brands_t *b, es_rec_t *rec);
+/* Exposed for tests: non-zero when the keyword (as `keywords =` reads
+ * it: a phrase) occurs in text. */
 int es_brand_text_has(const char *text, const char *keyword);
 
 /* inventory: author_kind (official / lookalike / public), the official

@@ -117,7 +117,7 @@ int main(void)
     expect("plugin of the wrong kind", "[source a]\nplugin = testsink\n",
            "has no source descriptor");
     expect("wrong ABI", "[source a]\nplugin = badabi\n",
-           "badabi.so: plugin 'badabi' was built for ABI 42, this earshot has ABI 1");
+           "badabi.so: plugin 'badabi' was built for ABI 42, this earshot has ABI 2");
     expect("missing plugin key", "[source a]\ncount = 1\n",
            "10-test.conf:1: [source a]: missing required key 'plugin'");
     expect("missing required plugin key", "[source a]\nplugin = jsonl\n",
@@ -138,9 +138,34 @@ int main(void)
            "10-test.conf:3: unknown key 'match.kind' for plugin 'testsrc'");
     expect("bad batch.max", "[sink s]\nplugin = testsink\nbatch.max = 0\n",
            "10-test.conf:3: batch.max: must be between 1 and 100000");
-    expect("brand without keywords", "[brand acme]\n", "10-test.conf:1: [brand acme]: missing required key 'keywords'");
+    expect("brand without keywords", "[brand acme]\n", "10-test.conf:1: [brand acme]: missing 'query' (or 'keywords')");
     expect("unknown brand key", "[brand acme]\nkeywords = acme\nhandles = x\n",
            "10-test.conf:3: unknown key 'handles' in [brand acme]");
+    /* Queries: errors at file:line:column, continuation lines included. */
+    expect("bad query", "[brand acme]\nquery = acme AND\n", "10-test.conf:2:17: query: expected a term after AND");
+    expect("bad query on a continuation line", "[brand acme]\nquery = acme OR\n  (globex\n",
+           "10-test.conf:3:10: query: expected ')' to close the '('");
+    expect("bad query after a comment line", "[brand acme]\nquery = acme\n# note\n  OR foo:bar\n",
+           "10-test.conf:4:6: query: unknown field 'foo:'");
+    expect("query and keywords together", "[brand acme]\nkeywords = acme\nquery = acme\n",
+           "10-test.conf:2: [brand acme]: 'keywords' and 'query' together");
+    expect("topic without query", "[topic pricing]\nowner = sales\n",
+           "10-test.conf:1: [topic pricing]: missing required key 'query'");
+    expect("topic of an unknown brand", "[topic pricing]\nquery = price*\nbrand = nosuch\n",
+           "10-test.conf:3: [topic pricing]: brand 'nosuch' is not a [brand] section");
+    expect("unknown topic key", "[topic pricing]\nquery = price*\nteam = sales\n",
+           "10-test.conf:3: unknown key 'team' in [topic pricing]");
+    expect("duplicate topic", "[topic a]\nquery = x\n[topic a]\nquery = y\n", "10-test.conf:3: duplicate topic 'a'");
+    expect("bad match.author_kind", "[sink s]\nplugin = testsink\nmatch.author_kind = owner\n",
+           "10-test.conf:3: match.author_kind: unknown kind 'owner'");
+    msgs = load(MAIN, "[brand sky]\nquery = raw:Sky -weather\n  OR \"sky broadband\"\n[topic pricing]\nquery = price*\nbrand = sky\nowner = sales\n", &cfg);
+    is_str(msgs, "", "a multi-line query and a scoped topic are accepted");
+    ok(cfg && cfg->n_topics == 1 && cfg->topics[0].owner && !strcmp(cfg->topics[0].owner, "sales") &&
+           cfg->brands[0].query && strstr(cfg->brands[0].query->value, "\nOR \"sky broadband\""),
+       "the topic's keys and the joined query are kept");
+    free(msgs);
+    es_config_free(cfg);
+    cfg = NULL;
 
     unsetenv("ES_TEST_UNSET");
     expect("unset environment variable", "[source a]\nplugin = testsrc\ntoken = ${ES_TEST_UNSET}\n",

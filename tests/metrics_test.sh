@@ -60,8 +60,10 @@ print("in", val("earshot_pipeline_records_total", outcome="in"))
 c = collections.Counter()
 for line in open(sys.argv[2]):
     r = json.loads(line)
-    if r.get("brand") and r.get("sentiment"):
-        c[(r["brand"], r["sentiment"]["label"])] += 1
+    # Every brand of the mention but those whose own account wrote it.
+    for b in r.get("brands", []):
+        if r.get("sentiment") and b not in r.get("owned", []):
+            c[(b, r["sentiment"]["label"])] += 1
 same = all(val("earshot_mentions_sentiment_total", brand=b, label=l) == n for (b, l), n in c.items())
 print("labels", same and len(c) >= 3)
 print("types", fams["earshot_sink_spool_records"].type, fams["earshot_alerts"].type)

@@ -9,3 +9,11 @@ check_PROGRAMS += tests/query_test
 TESTS += tests/query_test
 tests_query_test_SOURCES = tests/query_test.c tests/tap.h
 tests_query_test_LDADD = $(ES_CORE_LIBS)
+
+check_PROGRAMS += tests/query_stage_test
+TESTS += tests/query_stage_test
+tests_query_stage_test_SOURCES = tests/query_stage_test.c tests/tap.h
+tests_query_stage_test_LDADD = $(ES_CORE_LIBS)
+TESTS += tests/query_e2e.sh
+dist_check_SCRIPTS += tests/query_e2e.sh
+EXTRA_DIST += tests/data/queries/sky_stream.py

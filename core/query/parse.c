@@ -430,7 +430,7 @@ static es_qnode_t *primary(parser_t *p, int raw, int field)
             return NULL;
         skip_ws(p);
         if (p->i >= p->n || p->s[p->i] != ')') {
-            fail(p, p->i, "expected ')' to close the '(' at column %zu", open + 1);
+            fail(p, p->i, "expected ')' to close the '(' opened at byte %zu of the query", open + 1);
             node_free(n);
             return NULL;
         }

@@ -29,7 +29,7 @@ typedef struct es_spike_episode {
 } es_spike_episode_t;
 
 typedef struct es_spike_series {
-    char *key, *brand, *owner, *network;
+    char *key, *brand, *owner, *network, *topic; /* at most one of owner, network, topic */
     struct es_spike_series *brand_series; /* itself for a brand's series */
     struct es_spike_series *hnext;
     es_spike_vocab_t vocab; /* brand series only */
@@ -56,7 +56,8 @@ struct es_spike {
     double p, share_jump;
     double p_bucket; /* spike.p spread over the buckets of a day */
     int64_t min_count, top_terms, n_urls;
-    int by_owner, by_network;
+    int by_owner, by_network, by_topic;
+    int count_owned; /* owned mentions count in the brand's series */
     int early;
     int topic; /* spike.topic: the word-concentration test (topic.c) */
     double vocab_keep; /* per bucket */
@@ -81,7 +82,7 @@ struct es_spike {
 };
 
 es_spike_series_t *es_spike_series_get(es_spike_t *sp, const char *brand, const char *owner,
-                                       const char *network);
+                                       const char *network, const char *topic);
 
 /* store.c */
 int es_spike_store_init(es_spike_t *sp);

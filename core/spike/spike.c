@@ -65,15 +65,18 @@ static void series_free(es_spike_t *sp, es_spike_series_t *s)
     free(s->brand);
     free(s->owner);
     free(s->network);
+    free(s->topic);
     free(s);
 }
 
-static char *series_key(const char *brand, const char *owner, const char *network)
+static char *series_key(const char *brand, const char *owner, const char *network, const char *topic)
 {
     if (owner)
         return es_asprintf("%s owner=%s", brand, owner);
     if (network)
         return es_asprintf("%s network=%s", brand, network);
+    if (topic)
+        return es_asprintf("%s topic=%s", brand, topic);
     return es_strdup(brand);
 }
 
@@ -106,21 +109,22 @@ static es_spike_series_t *lookup(const es_spike_t *sp, const char *key)
 }
 
 es_spike_series_t *es_spike_series_get(es_spike_t *sp, const char *brand, const char *owner,
-                                       const char *network)
+                                       const char *network, const char *topic)
 {
     char stackkey[256];
     int n = owner     ? snprintf(stackkey, sizeof stackkey, "%s owner=%s", brand, owner)
             : network ? snprintf(stackkey, sizeof stackkey, "%s network=%s", brand, network)
+            : topic   ? snprintf(stackkey, sizeof stackkey, "%s topic=%s", brand, topic)
                       : snprintf(stackkey, sizeof stackkey, "%s", brand);
-    char *key = n >= 0 && (size_t)n < sizeof stackkey ? NULL : series_key(brand, owner, network);
+    char *key = n >= 0 && (size_t)n < sizeof stackkey ? NULL : series_key(brand, owner, network, topic);
     es_spike_series_t *s = lookup(sp, key ? key : stackkey);
     if (s) {
         free(key);
         return s;
     }
     es_spike_series_t *bs = NULL;
-    if (owner || network) {
-        bs = es_spike_series_get(sp, brand, NULL, NULL);
+    if (owner || network || topic) {
+        bs = es_spike_series_get(sp, brand, NULL, NULL, NULL);
         if (!bs) {
             free(key);
             return NULL;
@@ -129,6 +133,7 @@ es_spike_series_t *es_spike_series_get(es_spike_t *sp, const char *brand, const 
     s = calloc(1, sizeof *s);
     if (!s || !(s->key = key ? key : es_strdup(stackkey)) || !(s->brand = es_strdup(brand)) ||
         (owner && !(s->owner = es_strdup(owner))) || (network && !(s->network = es_strdup(network))) ||
+        (topic && !(s->topic = es_strdup(topic))) ||
         !(s->ring = calloc(sp->ring_n, sizeof *s->ring))) {
         if (s && !s->key)
             free(key);
@@ -197,6 +202,8 @@ static json_t *alert_base(const es_spike_t *sp, const es_spike_series_t *s, cons
         json_object_set_new(o, "owner", json_string(s->owner));
     if (o && s->network)
         json_object_set_new(o, "network", json_string(s->network));
+    if (o && s->topic) /* "topic" is the word test's finding (topic.c) */
+        json_object_set_new(o, "topic_name", json_string(s->topic));
     return o;
 }
 
@@ -449,6 +456,31 @@ static void advance(es_spike_t *sp, int64_t clock)
 
 /* ---- public ------------------------------------------------------------- */
 
+static void observe_series(es_spike_t *sp, es_spike_series_t *s, int64_t idx, int neg,
+                           char (*words)[ES_SPIKE_WORD_MAX], size_t nw, const es_mention_t *m)
+{
+    es_spike_bucket_t *bk = &s->ring[(size_t)(idx % (int64_t)sp->ring_n)];
+    if (bk->idx != idx) {
+        bucket_reset(bk); /* cannot hold another open bucket: the ring spans grace */
+        bk->idx = idx;
+    }
+    bk->tot++;
+    if (!neg)
+        return;
+    bk->neg++;
+    for (size_t w = 0; w < nw; w++)
+        es_spike_map_add(&bk->words, words[w], strlen(words[w]), 1);
+    if (m->url && *m->url && bk->n_urls < sp->n_urls) {
+        char **nu = realloc(bk->urls, (bk->n_urls + 1) * sizeof *nu);
+        if (nu) {
+            bk->urls = nu;
+            if ((nu[bk->n_urls] = es_strdup(m->url)))
+                bk->n_urls++;
+        }
+    }
+    early_check(sp, s, bk);
+}
+
 void es_spike_observe(es_spike_t *sp, const es_rec_t *rec)
 {
     const es_mention_t *m = &rec->m;
@@ -472,35 +504,28 @@ void es_spike_observe(es_spike_t *sp, const es_rec_t *rec)
     size_t nw = neg && m->text && (sp->top_terms > 0 || sp->topic) ? es_spike_words(&sp->stop, m->text, words) : 0;
     const char *owner = sp->by_owner && m->owner && *m->owner ? m->owner : NULL;
     const char *network = sp->by_network && m->network && *m->network ? m->network : NULL;
-    es_spike_series_t *ser[3];
-    int n = 0;
-    if ((ser[n] = es_spike_series_get(sp, m->brand, NULL, NULL)))
-        n++;
-    if (owner && (ser[n] = es_spike_series_get(sp, m->brand, owner, NULL)))
-        n++;
-    if (network && (ser[n] = es_spike_series_get(sp, m->brand, NULL, network)))
-        n++;
-    for (int i = 0; i < n; i++) {
-        es_spike_bucket_t *bk = &ser[i]->ring[(size_t)(idx % (int64_t)sp->ring_n)];
-        if (bk->idx != idx) {
-            bucket_reset(bk); /* cannot hold another open bucket: the ring spans grace */
-            bk->idx = idx;
-        }
-        bk->tot++;
-        if (!neg)
+    /* Every brand the mention is about, except those whose own account
+     * wrote it (owned: the brand's replies are not its customers' voice). */
+    int counted = 0;
+    for (size_t b = 0; b < (m->n_brands ? m->n_brands : 1); b++) {
+        const char *brand = m->n_brands ? m->brands[b] : m->brand;
+        if (m->n_brands && m->brand_owned[b] && !sp->count_owned)
             continue;
-        bk->neg++;
-        for (size_t w = 0; w < nw; w++)
-            es_spike_map_add(&bk->words, words[w], strlen(words[w]), 1);
-        if (m->url && *m->url && bk->n_urls < sp->n_urls) {
-            char **nu = realloc(bk->urls, (bk->n_urls + 1) * sizeof *nu);
-            if (nu) {
-                bk->urls = nu;
-                if ((nu[bk->n_urls] = es_strdup(m->url)))
-                    bk->n_urls++;
-            }
-        }
-        early_check(sp, ser[i], bk);
+        counted = 1;
+        es_spike_series_t *s;
+        if ((s = es_spike_series_get(sp, brand, NULL, NULL, NULL)))
+            observe_series(sp, s, idx, neg, words, nw, m);
+        if (owner && (s = es_spike_series_get(sp, brand, owner, NULL, NULL)))
+            observe_series(sp, s, idx, neg, words, nw, m);
+        if (network && (s = es_spike_series_get(sp, brand, NULL, network, NULL)))
+            observe_series(sp, s, idx, neg, words, nw, m);
+        for (size_t t = 0; sp->by_topic && t < m->n_topics; t++)
+            if ((s = es_spike_series_get(sp, brand, NULL, NULL, m->topics[t])))
+                observe_series(sp, s, idx, neg, words, nw, m);
+    }
+    if (!counted) {
+        sp->st.ignored++;
+        return;
     }
     sp->st.observed++;
 }
@@ -599,6 +624,8 @@ int es_spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, voi
     sp->n_urls = cfg->spike_example_urls;
     sp->by_owner = cfg->spike_by_owner;
     sp->by_network = cfg->spike_by_network;
+    sp->by_topic = cfg->spike_by_topic;
+    sp->count_owned = cfg->count_owned;
     sp->early = cfg->spike_early;
     sp->topic = cfg->spike_topic;
     sp->vocab_keep = pow(0.5, (double)sp->bucket / VOCAB_HALF_LIFE);

@@ -22,7 +22,18 @@ static const char *const schema =
 
 int es_spike_store_init(es_spike_t *sp)
 {
-    return sqlite3_exec(sp->db, schema, NULL, NULL, NULL) == SQLITE_OK ? 0 : ES_EDB;
+    if (sqlite3_exec(sp->db, schema, NULL, NULL, NULL) != SQLITE_OK)
+        return ES_EDB;
+    /* Topic series (spike.by = topic) came later: a database from before
+     * gets their column. */
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(sp->db, "SELECT topic FROM spike_series LIMIT 0", -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_finalize(q);
+        return 0;
+    }
+    return sqlite3_exec(sp->db, "ALTER TABLE spike_series ADD COLUMN topic TEXT", NULL, NULL, NULL) == SQLITE_OK
+               ? 0
+               : ES_EDB;
 }
 
 static int meta_get(es_spike_t *sp, const char *key, int64_t *v)
@@ -134,8 +145,8 @@ int es_spike_store_save(es_spike_t *sp)
     sqlite3_stmt *qs = NULL, *qm = NULL;
     int rc = 0;
     if (sqlite3_prepare_v2(sp->db,
-                           "INSERT OR REPLACE INTO spike_series (key, brand, owner, network, state, updated_at)"
-                           " VALUES (?, ?, ?, ?, ?, ?)",
+                           "INSERT OR REPLACE INTO spike_series (key, brand, owner, network, state, updated_at, topic)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?)",
                            -1, &qs, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(sp->db, "INSERT OR REPLACE INTO spike_meta (key, value) VALUES (?, ?)", -1, &qm,
                            NULL) != SQLITE_OK)
@@ -156,6 +167,7 @@ int es_spike_store_save(es_spike_t *sp)
         sqlite3_bind_text(qs, 4, s->network, -1, SQLITE_STATIC);
         sqlite3_bind_text(qs, 5, js, -1, free);
         sqlite3_bind_int64(qs, 6, sp->clock);
+        sqlite3_bind_text(qs, 7, s->topic, -1, SQLITE_STATIC);
         if (sqlite3_step(qs) != SQLITE_DONE)
             rc = ES_EDB;
     }
@@ -213,7 +225,7 @@ int es_spike_store_load(es_spike_t *sp)
     sp->clock = clock > 0 ? clock : 0;
     sp->next_close = r3 == 1 && clock > 0 ? next : ES_SPIKE_NO_IDX;
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(sp->db, "SELECT brand, owner, network, state FROM spike_series ORDER BY rowid", -1, &q,
+    if (sqlite3_prepare_v2(sp->db, "SELECT brand, owner, network, state, topic FROM spike_series ORDER BY rowid", -1, &q,
                            NULL) != SQLITE_OK)
         return ES_EDB;
     int rc, bad = 0;
@@ -225,12 +237,13 @@ int es_spike_store_load(es_spike_t *sp)
             const char *owner = (const char *)sqlite3_column_text(q, 1);
             const char *network = (const char *)sqlite3_column_text(q, 2);
             const char *state = (const char *)sqlite3_column_text(q, 3);
-            if (!brand || (pass == 0) != (!owner && !network))
+            const char *topic = (const char *)sqlite3_column_text(q, 4);
+            if (!brand || (pass == 0) != (!owner && !network && !topic))
                 continue;
             /* A series no longer configured (spike.by changed) is dropped. */
-            if ((owner && !sp->by_owner) || (network && !sp->by_network))
+            if ((owner && !sp->by_owner) || (network && !sp->by_network) || (topic && !sp->by_topic))
                 continue;
-            es_spike_series_t *s = es_spike_series_get(sp, brand, owner, network);
+            es_spike_series_t *s = es_spike_series_get(sp, brand, owner, network, topic);
             if (!s) {
                 sqlite3_finalize(q);
                 return ES_ENOMEM;
