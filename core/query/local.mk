@@ -17,3 +17,8 @@ tests_query_stage_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/query_e2e.sh
 dist_check_SCRIPTS += tests/query_e2e.sh
 EXTRA_DIST += tests/data/queries/sky_stream.py
+
+check_PROGRAMS += bench/queries/query_bench
+bench_queries_query_bench_SOURCES = bench/queries/query_bench.c
+bench_queries_query_bench_LDADD = $(ES_CORE_LIBS)
+EXTRA_DIST += bench/queries/run.sh

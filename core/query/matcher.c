@@ -64,6 +64,11 @@ struct es_matcher {
     prefix_t *pre;
     size_t n_pre, cap_pre;
     size_t max_prefix;  /* longest prefix in pre (0: no wildcard) */
+    /* One bit per hash of every key and prefix (built by compile): most
+     * words of a mention are no key, and this answers them from a few
+     * cache lines instead of a probe into the table. */
+    uint64_t *filter;
+    unsigned filter_shift;
     /* Run scratch. */
     uint32_t epoch;
     uint32_t *qstamp;
@@ -96,6 +101,16 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 }
 
 static inline uint64_t hash(const char *s, size_t n) { return XXH3_64bits(s, n); }
+
+/* Wildcard prefixes are 1..3 bytes: an integer, mixed by a multiply, is
+ * hash enough and costs a fraction of XXH3's call. */
+static inline uint64_t prefix_hash(const char *b, size_t n)
+{
+    uint32_t c = (uint32_t)n;
+    for (size_t i = 0; i < n; i++)
+        c |= (uint32_t)(unsigned char)b[i] << (8 * (i + 1));
+    return (uint64_t)c * 0x9E3779B97F4A7C15ull;
+}
 
 /* ---- hash tables --------------------------------------------------- */
 
@@ -196,7 +211,7 @@ static int prefix_index(es_matcher_t *mt, const char *pat, int raw, uint32_t id)
     memcpy(b, f, fl);
     b[fl] = '\0';
     free(f);
-    uint64_t ph = hash(b, fl);
+    uint64_t ph = prefix_hash(b, fl);
     slot_t *ps = table_find(mt, &mt->prefixes, prefix_name, ph, b, fl);
     if (ps->key == NONE) {
         if (table_grow(mt, &mt->prefixes, prefix_name) < 0 ||
@@ -332,11 +347,39 @@ int es_matcher_add(es_matcher_t *mt, es_query_t *q)
     return 0;
 }
 
+static inline int filter_has(const es_matcher_t *mt, uint64_t h)
+{
+    uint64_t b = h >> mt->filter_shift;
+    return (mt->filter[b >> 6] >> (b & 63)) & 1;
+}
+
+static inline void filter_set(es_matcher_t *mt, uint64_t h)
+{
+    uint64_t b = h >> mt->filter_shift;
+    mt->filter[b >> 6] |= 1ull << (b & 63);
+}
+
 int es_matcher_compile(es_matcher_t *mt)
 {
     free(mt->qstamp);
+    free(mt->filter);
+    mt->filter = NULL;
     mt->qstamp = calloc(mt->n_q + 1, sizeof *mt->qstamp);
-    return mt->qstamp ? 0 : ES_ENOMEM;
+    /* 16 bits a key: about 6% of non-keys pass to the table. */
+    unsigned bits = 12;
+    while (bits < 30 && (1ull << bits) < 16 * (mt->n_keys + mt->n_pre))
+        bits++;
+    mt->filter_shift = 64 - bits;
+    mt->filter = calloc((1ull << bits) / 64, sizeof *mt->filter);
+    if (!mt->qstamp || !mt->filter)
+        return ES_ENOMEM;
+    for (size_t i = 0; i <= mt->words.mask; i++)
+        if (mt->words.v[i].key != NONE)
+            filter_set(mt, mt->words.v[i].h);
+    for (size_t i = 0; i <= mt->prefixes.mask; i++)
+        if (mt->prefixes.v[i].key != NONE)
+            filter_set(mt, mt->prefixes.v[i].h);
+    return 0;
 }
 
 size_t es_matcher_size(const es_matcher_t *mt) { return mt->n_q; }
@@ -360,6 +403,7 @@ void es_matcher_free(es_matcher_t *mt)
     free(mt->words.v);
     free(mt->prefixes.v);
     free(mt->qstamp);
+    free(mt->filter);
     free(mt->hit_keys);
     free(mt->pairs);
     free(mt->occ);
@@ -425,8 +469,10 @@ static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
 
 static inline uint32_t lookup(const es_matcher_t *mt, const char *s, size_t n)
 {
-    const slot_t *sl = table_find(mt, &mt->words, key_name, hash(s, n), s, n);
-    return sl->key;
+    uint64_t h = hash(s, n);
+    if (!filter_has(mt, h))
+        return NONE;
+    return table_find(mt, &mt->words, key_name, h, s, n)->key;
 }
 
 /* A raw token's bytes as a NUL-terminated copy on the stack (or heap). */
@@ -462,7 +508,10 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
             pair_add(mt, key, (uint32_t)i);
         size_t maxp = mt->max_prefix < k->fold_len ? mt->max_prefix : k->fold_len;
         for (size_t pl = 1; pl <= maxp; pl++) {
-            const slot_t *ps = table_find(mt, &mt->prefixes, prefix_name, hash(f, pl), f, pl);
+            uint64_t ph = prefix_hash(f, pl);
+            if (!filter_has(mt, ph))
+                continue;
+            const slot_t *ps = table_find(mt, &mt->prefixes, prefix_name, ph, f, pl);
             if (ps->key == NONE)
                 continue;
             const prefix_t *p = &mt->pre[ps->key];

@@ -18,6 +18,20 @@
 #define TEXT_BASE (1u << 24) /* text positions start here: NEAR never spans fields */
 
 static inline int ascii_word(unsigned char c) { return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u; }
+
+/* ASCII: 0 for a separator, else the folded letter or digit. */
+static const char ascii_fold[128] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7',
+    ['8'] = '8', ['9'] = '9',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h',
+    ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p',
+    ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+    ['y'] = 'y', ['z'] = 'z',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h',
+    ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p',
+    ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+    ['Y'] = 'y', ['Z'] = 'z',
+};
 static inline char ascii_lower(unsigned char c) { return (char)((unsigned)(c - 'A') < 26u ? c + 32 : c); }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -43,6 +57,16 @@ static void fold_put(es_qtoks_t *t, const void *b, size_t n)
     }
     memcpy(t->fold + t->fold_len, b, n);
     t->fold_len += n;
+}
+
+/* One folded ASCII byte: the common case, inline with room checked. */
+static inline void fold_byte(es_qtoks_t *t, char c)
+{
+    if (__builtin_expect(t->fold_len + 2 > t->fold_cap, 0)) {
+        fold_put(t, &c, 1);
+        return;
+    }
+    t->fold[t->fold_len++] = c;
 }
 
 static void attr_add(es_qtoks_t *t, const char *prefix, const char *v, size_t n)
@@ -115,14 +139,17 @@ static void fold_cp(es_qtoks_t *t, int32_t cp)
     }
 }
 
-static void push_tok(es_qtoks_t *t, size_t start, size_t end, size_t fold_start, uint32_t pos, int title)
+/* A word ends: its folded bytes get their NUL and it gets a token. Room
+ * for both was reserved by es_qtoks_add_text (a word is at least one byte
+ * and a separator, so a text of n bytes has at most n/2 + 1 of them);
+ * only folds that grow a word (ß -> ss) can outrun it, and fold_put grows
+ * the buffer then. */
+static inline void push_tok(es_qtoks_t *t, size_t start, size_t end, size_t fold_start, uint32_t pos, int title)
 {
-    if (t->oom)
-        return;
-    if (t->fold_len == fold_start)
+    if (t->fold_len == fold_start || t->oom)
         return; /* only marks: nothing to match */
-    fold_put(t, "", 1);
-    if (t->oom || grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v) < 0) {
+    fold_byte(t, '\0');
+    if (__builtin_expect(t->n == t->cap, 0) && grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v) < 0) {
         t->oom = 1;
         return;
     }
@@ -135,6 +162,30 @@ static void push_tok(es_qtoks_t *t, size_t start, size_t end, size_t fold_start,
     k->flags = title ? ES_QTOK_TITLE : 0;
 }
 
+/* An attribute key of v folded: ASCII is lower-cased in place, anything
+ * else goes through the full fold (allocating). */
+static void attr_fold_add(es_qtoks_t *t, const char *prefix, const char *v, size_t n)
+{
+    char buf[128];
+    int ascii = n < sizeof buf;
+    for (size_t i = 0; ascii && i < n; i++) {
+        if ((unsigned char)v[i] >= 0x80)
+            ascii = 0;
+        else
+            buf[i] = ascii_lower((unsigned char)v[i]);
+    }
+    if (ascii) {
+        attr_add(t, prefix, buf, n);
+        return;
+    }
+    char *f = es_query_fold(v, n);
+    if (!f) {
+        t->oom = 1;
+        return;
+    }
+    attr_add(t, prefix, f, strlen(f));
+    free(f);
+}
 
 /* #tag and @handle: what follows the sign (letters, digits, '_', and for
  * handles '.'), folded into an attribute key. */
@@ -163,13 +214,7 @@ static size_t sign_attr(es_qtoks_t *t, const char *s, size_t i, size_t n)
         j--; /* a sentence's full stop */
     if (j == i + 1)
         return 0;
-    char *f = es_query_fold(s + i + 1, j - i - 1);
-    if (!f) {
-        t->oom = 1;
-        return 0;
-    }
-    attr_add(t, sign == '#' ? "\1tag:" : "\1at:", f, strlen(f));
-    free(f);
+    attr_fold_add(t, sign == '#' ? "\1tag:" : "\1at:", s + i + 1, j - i - 1);
     return j;
 }
 
@@ -234,13 +279,24 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
         t->src[0] = s;
     else
         t->src[1] = s;
+    if (grow((void **)&t->v, &t->cap, t->n + n / 2 + 2, sizeof *t->v) < 0 ||
+        grow((void **)&t->fold, &t->fold_cap, t->fold_len + n + n / 2 + 3, 1) < 0) {
+        t->oom = 1;
+        return;
+    }
     size_t i = 0, start = 0, fold_start = 0;
     int in_word = 0;
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
-            if (ascii_word(c)) {
-                if (!in_word && (c | 0x20) == 'h' &&
+            char f = ascii_fold[c];
+            if (f) {
+                if (in_word) { /* the hot path: a letter inside a word */
+                    fold_byte(t, f);
+                    i++;
+                    continue;
+                }
+                if (f == 'h' &&
                     (!strncasecmp(s + i, "http://", 7) || !strncasecmp(s + i, "https://", 8))) {
                     /* A link: its host is an attribute; its words stay words. */
                     char *u = strndup(s + i, url_len(s, i, n));
@@ -250,13 +306,10 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
                         t->oom = 1;
                     free(u);
                 }
-                if (!in_word) {
-                    in_word = 1;
-                    start = i;
-                    fold_start = t->fold_len;
-                }
-                char l = ascii_lower(c);
-                fold_put(t, &l, 1);
+                in_word = 1;
+                start = i;
+                fold_start = t->fold_len;
+                fold_byte(t, f);
                 i++;
                 continue;
             }
@@ -302,13 +355,7 @@ static void attr_folded(es_qtoks_t *t, const char *prefix, const char *v)
         return;
     if (*v == '@')
         v++;
-    char *f = es_query_fold(v, strlen(v));
-    if (!f) {
-        t->oom = 1;
-        return;
-    }
-    attr_add(t, prefix, f, strlen(f));
-    free(f);
+    attr_fold_add(t, prefix, v, strlen(v));
 }
 
 void es_qtoks_from_mention(es_qtoks_t *t, const es_mention_t *m)
