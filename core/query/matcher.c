@@ -17,7 +17,7 @@
 #include <xxhash.h>
 
 #define NONE UINT32_MAX
-#define PREFIX_MAX 3 /* wildcard patterns are indexed by up to 3 leading bytes */
+#define PREFIX_MAX 7 /* wildcard patterns are indexed by up to 7 leading bytes */
 
 typedef struct key {
     char *s;
@@ -63,7 +63,7 @@ struct es_matcher {
     table_t prefixes;   /* wildcard prefix -> index in pre */
     prefix_t *pre;
     size_t n_pre, cap_pre;
-    size_t max_prefix;  /* longest prefix in pre (0: no wildcard) */
+    unsigned prefix_lens; /* bit L: some pattern is indexed by its first L bytes */
     /* One bit per hash of every key and prefix (built by compile): most
      * words of a mention are no key, and this answers them from a few
      * cache lines instead of a probe into the table. */
@@ -102,14 +102,16 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 
 static inline uint64_t hash(const char *s, size_t n) { return XXH3_64bits(s, n); }
 
-/* Wildcard prefixes are 1..3 bytes: an integer, mixed by a multiply, is
- * hash enough and costs a fraction of XXH3's call. */
+/* Wildcard prefixes are 1..7 bytes: with their length they fit one
+ * integer, and a multiply mixes it well enough for a fraction of XXH3's
+ * call. */
 static inline uint64_t prefix_hash(const char *b, size_t n)
 {
-    uint32_t c = (uint32_t)n;
+    uint64_t c = (uint64_t)n;
     for (size_t i = 0; i < n; i++)
-        c |= (uint32_t)(unsigned char)b[i] << (8 * (i + 1));
-    return (uint64_t)c * 0x9E3779B97F4A7C15ull;
+        c |= (uint64_t)(unsigned char)b[i] << (8 * (i + 1));
+    c *= 0x9E3779B97F4A7C15ull;
+    return c ^ (c >> 29);
 }
 
 /* ---- hash tables --------------------------------------------------- */
@@ -197,9 +199,12 @@ int es_matcher_new(es_matcher_t **out)
 }
 
 /* Indexes pattern `id` under the first PREFIX_MAX bytes of its folded
- * literal prefix (the parser guarantees at least one literal character);
- * a token is then checked against the patterns of its own first 1..3
- * bytes only. */
+ * literal prefix (the parser guarantees at least one literal character).
+ * A token is looked up by its own first L bytes for each length L some
+ * pattern uses, and globbed only against the patterns found: with a
+ * short index key, "wonder*" of one brand and "wonky*" of another were
+ * both globbed against every "wo..." word (10,000 queries: 7 us a
+ * mention, against 1.4 for 1,000). */
 static int prefix_index(es_matcher_t *mt, const char *pat, int raw, uint32_t id)
 {
     size_t pl = strcspn(pat, "*?");
@@ -229,8 +234,7 @@ static int prefix_index(es_matcher_t *mt, const char *pat, int raw, uint32_t id)
     if (grow((void **)&p->pats, &p->cap, p->n + 1, sizeof *p->pats) < 0)
         return -1;
     p->pats[p->n++] = id;
-    if (fl > mt->max_prefix)
-        mt->max_prefix = fl;
+    mt->prefix_lens |= 1u << fl;
     return 0;
 }
 
@@ -506,8 +510,10 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
         uint32_t key = lookup(mt, f, k->fold_len);
         if (key != NONE)
             pair_add(mt, key, (uint32_t)i);
-        size_t maxp = mt->max_prefix < k->fold_len ? mt->max_prefix : k->fold_len;
-        for (size_t pl = 1; pl <= maxp; pl++) {
+        for (unsigned lens = mt->prefix_lens; lens; lens &= lens - 1) {
+            size_t pl = (size_t)__builtin_ctz(lens);
+            if (pl > k->fold_len)
+                break;
             uint64_t ph = prefix_hash(f, pl);
             if (!filter_has(mt, ph))
                 continue;

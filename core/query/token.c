@@ -139,6 +139,16 @@ static void fold_cp(es_qtoks_t *t, int32_t cp)
     }
 }
 
+/* Room for the folded bytes of the rest of a text (left bytes): one a
+ * byte, and a NUL a word. A fold that grows a word (ß -> ss) uses some of
+ * it up, so it is renewed after each. */
+static inline void reserve_rest(es_qtoks_t *t, size_t left)
+{
+    if (t->fold_len + left + left / 2 + 3 > t->fold_cap &&
+        grow((void **)&t->fold, &t->fold_cap, t->fold_len + left + left / 2 + 3, 1) < 0)
+        t->oom = 1;
+}
+
 /* A word ends: its folded bytes get their NUL and it gets a token. Room
  * for both was reserved by es_qtoks_add_text (a word is at least one byte
  * and a separator, so a text of n bytes has at most n/2 + 1 of them);
@@ -279,11 +289,11 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
         t->src[0] = s;
     else
         t->src[1] = s;
-    if (grow((void **)&t->v, &t->cap, t->n + n / 2 + 2, sizeof *t->v) < 0 ||
-        grow((void **)&t->fold, &t->fold_cap, t->fold_len + n + n / 2 + 3, 1) < 0) {
+    if (grow((void **)&t->v, &t->cap, t->n + n / 2 + 2, sizeof *t->v) < 0)
         t->oom = 1;
+    reserve_rest(t, n);
+    if (t->oom)
         return;
-    }
     size_t i = 0, start = 0, fold_start = 0;
     int in_word = 0;
     while (i < n) {
@@ -291,9 +301,16 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
         if (c < 0x80) {
             char f = ascii_fold[c];
             if (f) {
-                if (in_word) { /* the hot path: a letter inside a word */
-                    fold_byte(t, f);
-                    i++;
+                if (in_word) {
+                    /* The hot path: the rest of an ASCII word, into room
+                     * reserved for the whole text (kept so after every
+                     * non-ASCII fold, below). */
+                    char *w = t->fold + t->fold_len;
+                    do {
+                        *w++ = f;
+                        f = ++i < n && (unsigned char)s[i] < 0x80 ? ascii_fold[(unsigned char)s[i]] : 0;
+                    } while (f);
+                    t->fold_len = (size_t)(w - t->fold);
                     continue;
                 }
                 if (f == 'h' &&
@@ -332,6 +349,9 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
                 fold_start = t->fold_len;
             }
             fold_cp(t, cp);
+            reserve_rest(t, n - i);
+            if (t->oom)
+                return; /* the ASCII path writes unchecked into the reserve */
         } else {
             if (in_word) {
                 push_tok(t, start, i, fold_start, pos++, title);
@@ -340,6 +360,9 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
             if (cl == C_SINGLE) {
                 size_t fs = t->fold_len;
                 fold_cp(t, cp);
+                reserve_rest(t, n - i);
+                if (t->oom)
+                    return;
                 push_tok(t, i, i + k, fs, pos++, title);
             }
         }
