@@ -87,9 +87,25 @@ int es_man_conf(const char *search)
           "(500ms, 30s, 5m, 2h, 7d), size (512, 64k, 10M, 1G) and list (comma-separated).\n"
           ".SH MAIN SECTION\nKeys of\n.BR [earshot] :\n", stdout);
     keys(es_main_keys);
-    fputs(".SH BRANDS\n.TP\n.B keywords \" (list, required)\"\n"
-          "A mention whose title or text contains one of them (ASCII case\\-insensitive, on word "
-          "boundaries; #tag and @handle match) gets this brand. The first brand in file order wins.\n"
+    fputs(".SH BRANDS AND TOPICS\n"
+          "A\n.B [brand NAME]\nsection takes\n.B query\nor\n.BR keywords ;\na\n.B [topic NAME]\nsection "
+          "takes\n.B query\n(required),\n.B brand\n(the topic only matches mentions of that brand) and\n.B owner\n"
+          "(the team that can act on it; matched by match.owner). A mention gets every brand and every "
+          "topic whose query matches. A value continues on indented lines.\n"
+          ".TP\n.B keywords \" (list)\"\n"
+          "Sugar for a query: an OR of the items, each a phrase.\n"
+          ".TP\n.B query \" (string)\"\n"
+          "Words are compared after Unicode case and accent folding; CJK characters and emoji are words "
+          "of one character. Terms: word, \\(dqexact phrase\\(dq, \\(dqphrase\\(dq~N (N other words "
+          "among them), prefix* and s?y (wildcards within a word, after a letter), raw:Word and "
+          "!\\(dqPhrase\\(dq (case\\- and accent\\-sensitive), #hashtag, @handle (also the account "
+          "addressed or replied to), title:TERM, author:HANDLE, lang:xx, network:NAME, site:HOST, "
+          "url:HOST/PATH (a prefix), links:HOST (a link in the text). Operators, loosest first: OR; "
+          "AND (or nothing between terms); NOT, AND NOT, \\-term; a NEAR/N b (at most N words between, "
+          "either order) and NEAR/Nf (in order), whose operands are words, phrases or OR groups of them. "
+          "Parentheses group. Operators are upper case. A query needs something to look for outside "
+          "NOT. Limits: 1 MiB of query, NEAR distance and slop 100000, nesting 200. Errors are reported "
+          "as file:line:column. See docs/queries.md.\n"
           ".SH INSTANCES\nEvery\n.B [source NAME]\nand\n.B [sink NAME]\naccepts:\n", stdout);
     keys(es_core_instance_keys);
     fputs(".PP\nEvery sink also accepts the routing and delivery keys below; a record goes to every "

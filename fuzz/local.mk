@@ -11,7 +11,7 @@
 #   make check-valgrind  the test suite (or TESTS="...") under valgrind
 
 FUZZ_TARGETS = rss html entities timeparse config config_value inventory \
-	sentiment record_json twitter discourse reddit jsonl
+	sentiment record_json twitter discourse reddit jsonl query
 FUZZ_CC = clang
 
 # ---- replay programs: the harnesses without libFuzzer -----------------------
@@ -22,7 +22,7 @@ FUZZ_REPLAY_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fuzz \
 check_PROGRAMS += fuzz/replay_rss fuzz/replay_html fuzz/replay_entities \
 	fuzz/replay_timeparse fuzz/replay_config fuzz/replay_config_value \
 	fuzz/replay_inventory fuzz/replay_sentiment fuzz/replay_record_json \
-	fuzz/replay_twitter fuzz/replay_discourse fuzz/replay_reddit fuzz/replay_jsonl
+	fuzz/replay_twitter fuzz/replay_discourse fuzz/replay_reddit fuzz/replay_jsonl fuzz/replay_query
 
 fuzz_replay_rss_SOURCES = fuzz/rss.c $(FUZZ_REPLAY_COMMON) \
 	plugins/rss/parse.c plugins/rss/parse.h plugins/rss/repair.c plugins/rss/repair.h
@@ -36,6 +36,10 @@ fuzz_replay_html_LDADD = $(ES_CORE_LIBS)
 fuzz_replay_entities_SOURCES = fuzz/entities.c $(FUZZ_REPLAY_COMMON)
 fuzz_replay_entities_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS)
 fuzz_replay_entities_LDADD = $(ES_CORE_LIBS)
+
+fuzz_replay_query_SOURCES = fuzz/query.c $(FUZZ_REPLAY_COMMON)
+fuzz_replay_query_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS)
+fuzz_replay_query_LDADD = $(ES_CORE_LIBS)
 
 fuzz_replay_timeparse_SOURCES = fuzz/timeparse.c $(FUZZ_REPLAY_COMMON)
 fuzz_replay_timeparse_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS)

@@ -59,7 +59,7 @@ strip() { grep -v -e '^<p>Source: ' -e '^<p>Mentions from ' "$1" | sed 's/ since
 strip "$d/pg.html" > "$d/pg.body"; strip "$d/lite.html" > "$d/lite.body"
 if cmp -s "$d/pg.body" "$d/lite.body"; then ok 0 "the PostgreSQL page equals the SQLite page"; else
     ok 1 "the PostgreSQL page equals the SQLite page"; diff "$d/lite.body" "$d/pg.body" | head -n 20 | sed 's/^/#   /'; fi
-like "$d/pg.html" "<rect data-brand=\"acme\" data-label=\"negative\" data-count=\"$(pg_psql -c "select count(*) from mentions where brand = 'acme' and sentiment_label = 'negative'")\"" \
+like "$d/pg.html" "<rect data-brand=\"acme\" data-label=\"negative\" data-count=\"$(pg_psql -c "select count(*) from mention_brands b join mentions m on m.id = b.mention_id where b.brand = 'acme' and b.owned = 0 and m.sentiment_label = 'negative'")\"" \
     "acme's negative count is PostgreSQL's"
 is "$(grep -c 'class="alert-marker"' "$d/pg.html")" 1 "the alert is marked"
 is "$(grep -ci '<script' "$d/pg.html")" 0 "no <script> element"

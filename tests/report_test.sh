@@ -75,31 +75,39 @@ done
 like "$out" "Source: SQLite database $d/state/sink.db" "the page names the database it read (the sink's dsn)"
 
 # Exact counts per brand and label: the SVG bars and the table agree with
-# the database.
+# the database. The report counts earned mentions per brand: every brand of
+# a mention (mention_brands) but those whose official account wrote it,
+# and mentions without brand rows under their brand column.
+EARNED="(select b.brand as brand, m.sentiment_label, m.created_at, m.received_at, m.network, m.source
+  from mention_brands b join mentions m on m.id = b.mention_id where b.owned = 0 union all select brand,
+  sentiment_label, created_at, received_at, network, source from mentions m
+  where not exists (select 1 from mention_brands b where b.mention_id = m.id))"
 bad=0; n=0
-for row in $(sq "$db" "select coalesce(brand, ''), sentiment_label, count(*) from mentions group by 1, 2"); do
+for row in $(sq "$db" "select coalesce(brand, ''), sentiment_label, count(*) from $EARNED group by 1, 2"); do
     b=${row%%|*}; rest=${row#*|}; l=${rest%%|*}; c=${rest#*|}
     n=$((n + 1))
     grep -q "<rect data-brand=\"$b\" data-label=\"$l\" data-count=\"$c\"" "$out" || { bad=$((bad + 1)); diag "no bar $b $l $c"; }
 done
 is "$bad/$n" "0/8" "every brand x label count of the database is a bar of the chart"
-acme="$(sq "$db" "select count(*), sum(sentiment_label = 'positive'), sum(sentiment_label = 'neutral'), sum(sentiment_label = 'negative') from mentions where brand = 'acme'" | tr '|' ' ')"
+acme="$(sq "$db" "select count(*), sum(sentiment_label = 'positive'), sum(sentiment_label = 'neutral'), sum(sentiment_label = 'negative') from $EARNED where brand = 'acme'" | tr '|' ' ')"
 set -- $acme
-is "$1" 35 "acme has 35 mentions (fixture)"
+is "$1" 33 "acme has 33 earned mentions (fixture)"
+is "$(sq "$db" "select count(*) from mention_brands where brand = 'acme' and owned = 1")" 2 \
+    "and 2 owned ones (its accounts' own posts), left out of its counts"
 like "$out" "<tr><td>acme</td><td class=\"n\">$1</td><td class=\"n\">$2</td><td class=\"n\">$3</td><td class=\"n\">$4</td>" \
     "the table row of acme: total, positive, neutral, negative"
-set -- $(sq "$db" "select count(*), sum(sentiment_label = 'negative') from mentions where brand = 'globex'" | tr '|' ' ')
-is "$1" 8 "globex has 8 mentions (fixture)"
+set -- $(sq "$db" "select count(*), sum(sentiment_label = 'negative') from $EARNED where brand = 'globex'" | tr '|' ' ')
+is "$1" 7 "globex has 7 earned mentions (fixture; 1 more by its own account)"
 like "$out" "<h3>globex <small>— $1 mentions, $2 negative" "the timeline heading of globex has its totals"
 like "$out" "<tr><td>\(no brand\)</td><td class=\"n\">2</td>" "mentions of no brand are counted under (no brand)"
 
 # Days: the bars of the busiest acme day carry its exact counts.
-busiest="$(sq "$db" "select date(created_at, 'unixepoch'), count(*), sum(sentiment_label = 'negative') from mentions where brand = 'acme' group by 1 order by 2 desc, 1 limit 1")"
+busiest="$(sq "$db" "select date(created_at, 'unixepoch'), count(*), sum(sentiment_label = 'negative') from $EARNED where brand = 'acme' group by 1 order by 2 desc, 1 limit 1")"
 bd=${busiest%%|*}; rest=${busiest#*|}; bn=${rest%%|*}; bneg=${rest#*|}
 like "$out" "<title>$bd: $bn mentions, $bneg negative" "the bar of $bd says $bn mentions, $bneg negative"
 
 # Channels per brand: network and source with exact counts.
-like "$out" "data-brand=\"acme\" data-channel=\"twitter · stream\" data-count=\"$(sq "$db" "select count(*) from mentions where brand = 'acme' and network = 'twitter'")\"" "acme: twitter · stream count"
+like "$out" "data-brand=\"acme\" data-channel=\"twitter · stream\" data-count=\"$(sq "$db" "select count(*) from $EARNED where brand = 'acme' and network = 'twitter'")\"" "acme: twitter · stream count"
 like "$out" "data-brand=\"acme\" data-channel=\"reddit · stream\" data-count=\"4\"" "acme: reddit · stream, 4 mentions"
 like "$out" "data-brand=\"acme\" data-channel=\"forum\" data-count=\"2\"" "acme: the forum instance, 2 mentions"
 
@@ -154,7 +162,7 @@ like "$d/globex.html" "<h1>earshot report: globex</h1>" "the title names the bra
 # --since shorter than the fixture: older days drop out.
 "$EARSHOT" report -c "$d/earshot.conf" --since 1d --out "$d/1d.html" > /dev/null 2>&1
 is $? 0 "report --since 1d exits 0"
-set -- $(sq "$db" "select count(*) from mentions where brand = 'acme' and coalesce(created_at, received_at) >= strftime('%s', 'now') - 86400" | tr '|' ' ')
+set -- $(sq "$db" "select count(*) from $EARNED where brand = 'acme' and coalesce(created_at, received_at) >= strftime('%s', 'now') - 86400" | tr '|' ' ')
 like "$d/1d.html" "<tr><td>acme</td><td class=\"n\">$1</td>" "--since 1d counts only the last day's $1 acme mentions"
 
 # Explicit --db as a path, and to standard output.

@@ -223,7 +223,7 @@ static void t_config(void)
                             &d);
     char want[5][400];
     snprintf(want[0], 400, "%s:3: spike.p: must be between 0 and 1 (exclusive)", conf_path);
-    snprintf(want[1], 400, "%s:4: spike.by: unknown series 'team' (expected brand, owner or network)", conf_path);
+    snprintf(want[1], 400, "%s:4: spike.by: unknown series 'team' (expected brand, owner, network or topic)", conf_path);
     snprintf(want[2], 400, "%s:5: spike.bucket: must be whole seconds between 1m and 1d", conf_path);
     snprintf(want[3], 400, "%s:6: spike.min_count: ", conf_path);
     int found[4] = {0};

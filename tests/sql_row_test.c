@@ -72,8 +72,11 @@ static void sql_tests(void)
     free(s);
     ok(sql_table_ncols(SQL_T_ACCOUNT) == 9 && strcmp(sql_table_name(SQL_T_ACCOUNT), "account_events") == 0,
        "account_events: 9 columns");
-    ok(sql_schema_latest() == 2 && sql_schema_migration(SQL_PG, 3) == NULL && sql_schema_migration(SQL_SQLITE, 0) == NULL,
-       "two migrations, nothing beyond");
+    ok(sql_schema_latest() == 3 && sql_schema_migration(SQL_PG, 4) == NULL && sql_schema_migration(SQL_SQLITE, 0) == NULL,
+       "three migrations, nothing beyond");
+    ok(sql_table_ncols(SQL_T_MENTION_BRAND) == 3 && !strcmp(sql_table_name(SQL_T_MENTION_BRAND), "mention_brands") &&
+           sql_table_ncols(SQL_T_MENTION_TOPIC) == 3 && !strcmp(sql_table_name(SQL_T_MENTION_TOPIC), "mention_topics"),
+       "mention_brands and mention_topics: 3 columns each");
     ok(strstr(sql_schema_migration(SQL_PG, 1), "jsonb") && !strstr(sql_schema_migration(SQL_SQLITE, 1), "jsonb"),
        "JSON columns are jsonb in PostgreSQL only");
 }

@@ -68,14 +68,17 @@ int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *mode
 /* Shared WHERE clause of the mention queries: ?1 since, ?2 brand or NULL. */
 #define ES_REPORT_MENTION_TIME "coalesce(created_at, received_at)"
 /* The mentions the report counts: one row per earned brand of a mention
- * (the brand's own posts, owned mentions, are left out: docs/queries.md)
- * and each mention of no brand once. The sql sink's schema 3. */
+ * (the brand's own posts, owned mentions, are left out: docs/queries.md),
+ * and once with its own brand column each mention without brand rows:
+ * mentions of no brand, and rows another writer put in mentions alone.
+ * The sql sink's schema 3. */
 #define ES_REPORT_MENTIONS                                                                              \
     " (SELECT b.brand AS brand, m.id, m.network, m.source, m.title, m.text, m.url, m.sentiment_label,"  \
     " m.created_at, m.received_at FROM mention_brands b JOIN mentions m ON m.id = b.mention_id"          \
     " WHERE b.owned = 0"                                                                                \
-    " UNION ALL SELECT NULL, id, network, source, title, text, url, sentiment_label, created_at,"       \
-    " received_at FROM mentions WHERE brand IS NULL) AS rm"
+    " UNION ALL SELECT brand, id, network, source, title, text, url, sentiment_label, created_at,"      \
+    " received_at FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM mention_brands b"                     \
+    " WHERE b.mention_id = m.id)) AS rm"
 #define ES_REPORT_MENTION_WHERE                                                     \
     " WHERE " ES_REPORT_MENTION_TIME " >= CAST(?1 AS BIGINT)"                       \
     " AND (CAST(?2 AS TEXT) IS NULL OR brand = CAST(?2 AS TEXT))"

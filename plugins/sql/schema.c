@@ -101,7 +101,7 @@ static const struct {
     " DELETE FROM mention_topics WHERE mention_id = NEW.id; END;"
 #define MIGRATION_3_PG                                                                  \
     MIGRATION_3("text", "integer", "")                                                  \
-    "CREATE FUNCTION earshot_mention_matches_reset() RETURNS trigger LANGUAGE plpgsql AS $$" \
+    "CREATE OR REPLACE FUNCTION earshot_mention_matches_reset() RETURNS trigger LANGUAGE plpgsql AS $$" \
     " BEGIN DELETE FROM mention_brands WHERE mention_id = NEW.id;"                      \
     " DELETE FROM mention_topics WHERE mention_id = NEW.id; RETURN NULL; END $$;"       \
     "CREATE TRIGGER mentions_matches_reset AFTER UPDATE ON mentions FOR EACH ROW"       \
