@@ -64,6 +64,28 @@ drop f5 1
 check "a2 still receives" wait_for 5 has_lines "$T/a2.jsonl" 5
 is "$(lines "$T/b.jsonl")" 7 "removed sink receives nothing more"
 
+# Brand queries: a reload swaps the compiled matcher between two mentions;
+# a bad query is refused with file:line:column and the old matcher kept.
+say() { printf '{"id":"%s","network":"t","text":"%s"}\n' "$1" "$2" > "$in/.$1.tmp"; mv "$in/.$1.tmp" "$in/$1.jsonl"; }
+printf '[brand acme]\nquery = acme -weather\n' >> "$T/earshot.conf"
+kill -HUP $pid
+check "reload with a brand query" wait_for 5 grep -q "reloaded: 2 kept, 0 replaced, 0 started, 0 stopped" "$T/log"
+say q1 "acme is down again"
+check "the new query tags the next mention" wait_for 5 grep -q '"id":"t:q1".*"brands":\["acme"\]' "$T/a2.jsonl"
+sed -i 's/^query = acme -weather$/query = (acme OR globex) -weather/' "$T/earshot.conf"
+kill -HUP $pid
+check "reload with a changed query" wait_for 5 sh -c "[ \$(grep -c 'reloaded: 2 kept' '$T/log') -ge 2 ]"
+say q2 "globex and acme outage"
+check "the changed query applies" wait_for 5 grep -q '"id":"t:q2".*"brands":\["acme"\]' "$T/a2.jsonl"
+sed -i 's/^query = (acme OR globex) -weather$/query = (acme OR/' "$T/earshot.conf"
+kill -HUP $pid
+check "a bad query is refused" wait_for 5 sh -c "[ \$(grep -c 'reload refused' '$T/log') -ge 2 ]"
+like "$T/log" "earshot.conf:[0-9]+:[0-9]+: query: expected a term after OR" "the refusal names file:line:column"
+say q3 "acme weather report"
+say q4 "globex outage"
+check "the previous matcher is still in use" wait_for 5 grep -q '"id":"t:q4".*"brands":\["acme"\]' "$T/a2.jsonl"
+unlike "$T/a2.jsonl" '"id":"t:q3".*"brands":\["acme"\]' "its exclusion too"
+
 kill -TERM $pid
 wait $pid
 is $? 0 "SIGTERM: exit status 0"
