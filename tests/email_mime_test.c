@@ -276,6 +276,16 @@ int main(void)
     is_str(t.subject, "[e] Account finding: lookalike_seen @acme_supp0rt (acme)", "account subject");
     es_mail_text_free(&t);
 
+    json_t *multi = J("{\"kind\":\"mention\",\"brand\":\"acme\",\"brands\":[\"acme\",\"globex\"],"
+                      "\"owned\":[\"acme\"],\"topics\":[\"pricing\"],\"topic_owners\":{\"pricing\":\"sales\"},"
+                      "\"text\":\"acme vs globex prices\",\"sentiment\":null}");
+    ok(es_mail_compose_one(multi, "", &t) == 0, "mention of two brands composed");
+    like(t.text, "Brand:     acme (own post), globex\n", "text: every brand, the owned one marked");
+    like(t.text, "Topics:    pricing (sales)\n", "text: topics with their team");
+    like(t.html, "<th align=\"left\">Topics</th><td>pricing (sales)", "html: topics");
+    es_mail_text_free(&t);
+    json_decref(multi);
+
     /* ---- digest -------------------------------------------------------- */
     json_t *recs[8];
     size_t n = 0;

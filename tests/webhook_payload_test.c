@@ -176,6 +176,28 @@ int main(void)
     is_str(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
            "HMAC-SHA256 matches RFC 4231 test case 2");
 
+    /* A mention of two brands, one of which wrote it, and a topic. */
+    es_mention_t m2 = {.id = "twitter:10", .network = "twitter", .author = "acmecare",
+                       .text = "acme vs globex prices", .url = "https://t.example/10"};
+    es_rec_t *multi = es_rec_from_mention(&m2, "src", NULL);
+    const char *bn[] = {"acme", "globex"}, *tn[] = {"pricing"}, *to[] = {"sales"};
+    es_rec_set_matches(multi, bn, 2, tn, to, 1);
+    es_rec_set_owned(multi, 0);
+    doc = render(ES_WH_SLACK, NULL, &multi, 1, 1);
+    char *dump = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    like(dump, "Brands*\\n", "slack: the Brands field");
+    like(dump, "acme (own post), globex", "slack: every brand, the owned one marked");
+    like(dump, "*Topics*\\npricing (sales)", "slack: topics with their team");
+    free(dump);
+    json_decref(doc);
+    doc = render(ES_WH_JSON, NULL, &multi, 1, 1);
+    dump = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    like(dump, "\"brands\":[\"acme\",\"globex\"],\"owned\":[\"acme\"],\"topics\":[\"pricing\"]",
+         "json: the record's lists");
+    free(dump);
+    json_decref(doc);
+    es_rec_free(multi);
+
     es_rec_free(alert);
     es_rec_free(ended);
     es_rec_free(account);

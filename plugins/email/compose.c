@@ -152,7 +152,35 @@ static int compose_mention(const json_t *r, const char *prefix, es_mail_text_t *
     if (akind && strcmp(akind, "public"))
         es_mail_printf(&who, " [%s]", akind);
 
-    es_mail_printf(&t, "Brand:     %s\n", brand ? brand : "(none)");
+    /* Every brand (owned ones marked) and topic, on one line each. */
+    es_mail_buf_t brands = {0}, topics = {0};
+    const json_t *jb = json_object_get(r, "brands"), *jo = json_object_get(r, "owned");
+    const json_t *jt = json_object_get(r, "topics"), *jto = json_object_get(r, "topic_owners"), *v;
+    size_t i;
+    json_array_foreach(jb, i, v) {
+        if (i)
+            es_mail_puts(&brands, ", ");
+        put_snippet(&brands, json_string_value(v) ? json_string_value(v) : "", 100);
+        for (size_t k = 0; k < json_array_size(jo); k++)
+            if (json_equal(json_array_get(jo, k), v))
+                es_mail_puts(&brands, " (own post)");
+    }
+    if (!json_array_size(jb))
+        es_mail_puts(&brands, brand ? brand : "(none)");
+    json_array_foreach(jt, i, v) {
+        const char *tn = json_string_value(v), *team = tn ? jstr(jto, tn) : NULL;
+        if (i)
+            es_mail_puts(&topics, ", ");
+        put_snippet(&topics, tn ? tn : "", 100);
+        if (team) {
+            es_mail_puts(&topics, " (");
+            put_snippet(&topics, team, 60);
+            es_mail_puts(&topics, ")");
+        }
+    }
+    es_mail_printf(&t, "Brand:     %s\n", brands.s ? brands.s : "(none)");
+    if (topics.s)
+        es_mail_printf(&t, "Topics:    %s\n", topics.s);
     if (json_is_object(se))
         es_mail_printf(&t, "Sentiment: %s (%+.2f)\n", label,
                        json_number_value(json_object_get(se, "compound")));
@@ -176,7 +204,11 @@ static int compose_mention(const json_t *r, const char *prefix, es_mail_text_t *
 
     es_mail_puts(&h, "<!DOCTYPE html>\n<html><body>\n<table>\n");
     es_mail_puts(&h, "<tr><th align=\"left\">Brand</th><td>");
-    put_html(&h, brand ? brand : "(none)");
+    put_html(&h, brands.s ? brands.s : "(none)");
+    if (topics.s) {
+        es_mail_puts(&h, "</td></tr>\n<tr><th align=\"left\">Topics</th><td>");
+        put_html(&h, topics.s);
+    }
     es_mail_puts(&h, "</td></tr>\n<tr><th align=\"left\">Sentiment</th><td>");
     put_html(&h, label);
     es_mail_puts(&h, "</td></tr>\n<tr><th align=\"left\">Network</th><td>");
@@ -202,6 +234,8 @@ static int compose_mention(const json_t *r, const char *prefix, es_mail_text_t *
     put_html(&h, text);
     es_mail_puts(&h, "</p>\n</body></html>\n");
     free(who.s);
+    free(brands.s);
+    free(topics.s);
     out->subject = take(&s);
     out->text = take(&t);
     out->html = take(&h);

@@ -177,8 +177,36 @@ static void mention_blocks(const json_t *r, json_t *blocks, sb_t *text)
     sb_mrkdwn(&b, body ? body : "", 600);
     json_t *section = json_pack("{s:s,s:o}", "type", "section", "text", mrkdwn(&b));
     json_t *fields = json_array();
-    sb_mrkdwn(&b, brand ? brand : "(none)", 80);
-    add_field(fields, &b, "Brand");
+    /* Every brand the mention is about (brand is the first), owned ones
+     * marked, and its topics with their teams. */
+    const json_t *brands = json_object_get(r, "brands"), *owned = json_object_get(r, "owned");
+    size_t nb = json_array_size(brands), i;
+    const json_t *v;
+    json_array_foreach(brands, i, v) {
+        if (i)
+            sb_str(&b, ", ");
+        sb_mrkdwn(&b, json_string_value(v) ? json_string_value(v) : "", 80);
+        for (size_t k = 0; k < json_array_size(owned); k++)
+            if (json_equal(json_array_get(owned, k), v))
+                sb_str(&b, " (own post)");
+    }
+    if (!nb)
+        sb_mrkdwn(&b, brand ? brand : "(none)", 80);
+    add_field(fields, &b, nb > 1 ? "Brands" : "Brand");
+    const json_t *topics = json_object_get(r, "topics"), *towners = json_object_get(r, "topic_owners");
+    json_array_foreach(topics, i, v) {
+        const char *t = json_string_value(v), *team = t ? jstr(towners, t) : NULL;
+        if (i)
+            sb_str(&b, ", ");
+        sb_mrkdwn(&b, t ? t : "", 60);
+        if (team) {
+            sb_str(&b, " (");
+            sb_mrkdwn(&b, team, 40);
+            sb_str(&b, ")");
+        }
+    }
+    if (json_array_size(topics))
+        add_field(fields, &b, "Topics");
     if (label) {
         sb_mrkdwn(&b, label, 20);
         sb_fmt(&b, " (%+.2f)", json_number_value(json_object_get(se, "compound")));
