@@ -90,6 +90,9 @@ typedef enum {
     ES_KEY_SIZE,     /* 512, 64k, 10M, 1G (powers of 1024) */
     ES_KEY_LIST,     /* comma-separated, items trimmed, empty items refused */
     ES_KEY_SECRET,   /* like STRING but never printed by `check`/logs */
+    ES_KEY_URL,      /* a STRING that must be an http:// or https:// URL
+                        without white space */
+    ES_KEY_URL_LIST, /* a LIST of such URLs */
 } es_key_type_t;
 
 /* One entry in a plugin's key table; the table ends with a {NULL} entry.

@@ -46,7 +46,7 @@ struct es_rss {
 };
 
 static const es_config_key_t rss_keys[] = {
-    {"url", ES_KEY_LIST, NULL, 1, "feed URL or comma-separated URLs (http:// or https://)"},
+    {"url", ES_KEY_URL_LIST, NULL, 1, "feed URL or comma-separated URLs (http:// or https://)"},
     {"interval", ES_KEY_DURATION, "5m", 0, "time between polls of each feed, +-10% jitter"},
     {"network", ES_KEY_STRING, "rss", 0, "network label, the first part of mention ids"},
     {"timeout", ES_KEY_DURATION, "30s", 0, "limit for one whole fetch"},
