@@ -14,6 +14,7 @@
 #include "agent.h"
 #include "listen_addr.h"
 #include "log.h"
+#include "log_limit.h"
 #include "pipeline.h"
 #include "sink_queue.h"
 #include "spike/spike.h"
@@ -81,6 +82,19 @@ static void sink_counter(buf_t *b, const es_agent_t *a, const char *name, const 
                     *(const uint64_t *)(const void *)((const char *)c + off));
 }
 
+typedef struct warn_arg {
+    buf_t *b;
+    const char *instance; /* escaped */
+} warn_arg_t;
+
+static void warn_sample(const char *kind, uint64_t n, void *arg)
+{
+    warn_arg_t *w = arg;
+    char e[256];
+    bprintf(w->b, "earshot_input_warnings_total{instance=\"%s\",kind=\"%s\"} %" PRIu64 "\n", w->instance,
+            esc(kind, e, sizeof e), n);
+}
+
 static void render_metrics(es_metrics_t *m, buf_t *b)
 {
     es_agent_t *a = m->agent;
@@ -107,6 +121,12 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
         if (c->icfg->kind == ES_KIND_SOURCE)
             bprintf(b, "earshot_source_mentions_total{instance=\"%s\",plugin=\"%s\"} %" PRIu64 "\n",
                     esc(c->icfg->name, e1, sizeof e1), esc(c->icfg->plugin, e2, sizeof e2), c->n_emitted);
+    HELP(b, "earshot_input_warnings_total", "counter",
+         "Warnings about bad input (es_log_limited), logged in full or only counted, by kind.");
+    for (es_ctx_t *c = a->instances; c; c = c->next) {
+        warn_arg_t w = {b, esc(c->icfg->name, e1, sizeof e1)};
+        es_log_limit_totals(c, warn_sample, &w);
+    }
     HELP(b, "earshot_fetches_total", "counter", "HTTP requests an instance made, by result.");
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->n_http_ok || c->n_http_fail) {
