@@ -64,6 +64,16 @@ rm -f "$s/conf.d/a.conf" "$s/conf.d/b.conf"
 run_t sec_ok "$EARSHOT" check -c "$s/earshot.conf"
 is "$(rc_of sec_ok)" 0 "the symlinked secret alone passes"
 
+# Other files the configuration names: the inventory and an extra lexicon.
+i="$T/inv"; write_main "$i" "inventory = $T/inv.fifo
+sentiment.extra_lexicon = $T/lex.fifo"
+mkfifo "$T/inv.fifo" "$T/lex.fifo"
+printf '[source a]\nplugin = testsrc\n' > "$i/conf.d/a.conf"
+run_t inv_run "$EARSHOT" run -c "$i/earshot.conf" --once
+rc=$(rc_of inv_run)
+ok $([ "$rc" -ne 124 ] && echo 0 || echo 1) "run with a FIFO inventory and lexicon does not hang (rc $rc)"
+like "$T/inv_run.out" "inv.fifo: cannot open inventory: is a FIFO, not a regular file|lex.fifo: is a FIFO, not a regular file" "  and names the FIFO"
+
 # URL schemes the fetcher does not speak, caught by check as run does.
 u="$T/url"; write_main "$u"
 printf '[source feed]\nplugin = rss\nurl = https://ok.example/feed, gopher://old.example/1/feed\n' > "$u/conf.d/rss.conf"
