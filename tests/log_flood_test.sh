@@ -14,19 +14,21 @@ with open(sys.argv[1], "w") as f:
     for i in range(200000):
         f.write("not json %d\n" % i)
     f.write(json.dumps({"id": "t:last", "network": "t", "text": "last good line"}) + "\n")
+    f.write(json.dumps({"id": "t:nul", "network": "t", "text": "before\u0000after"}) + "\n")
 PY
 write_main "$T/j"
 printf '[source in]\nplugin = jsonl\npath = %s\n\n[sink out]\nplugin = jsonl\npath = %s\n' \
     "$T/in.jsonl" "$T/j/out.jsonl" > "$T/j/conf.d/10.conf"
 timeout 120 "$EARSHOT" run -c "$T/j/earshot.conf" --once 2> "$T/j/log"
 is $? 0 "run --once over 200,000 bad lines exits 0"
-is "$(grep -c '"kind":"mention"' "$T/j/out.jsonl")" 2 "the good lines on both sides are delivered"
+is "$(grep -c '"kind":"mention"' "$T/j/out.jsonl")" 3 "the good lines on both sides are delivered"
+ok $(grep -q '"text":"before'"$(printf '\357\277\275')"'after"' "$T/j/out.jsonl"; echo $?) "a line with \\u0000 in its text is delivered, the NUL as U+FFFD"
 is "$(grep -c 'line skipped' "$T/j/log")" 10 "ten bad lines logged in full"
 like "$T/j/log" "in.jsonl:2: invalid JSON.*line skipped" "  the first with its file:line"
 like "$T/j/log" "warn  source in: … and 199,990 more like it in $T/in.jsonl \(bad_line\)$" "one summary line with the count"
 n=$(lines "$T/j/log")
 ok $([ "$n" -lt 60 ] && echo 0 || echo 1) "the whole log is $n lines (was 200,000+)"
-like "$T/j/log" "200002 line\(s\) read, 200000 skipped" "the final figures still count them all"
+like "$T/j/log" "200003 line\(s\) read, 200000 skipped" "the final figures still count them all"
 
 # ---- a 1 MB tweets.js of bad elements ------------------------------------
 python3 - "$T/tweets.js" <<'PY'
@@ -63,7 +65,7 @@ printf '[source in]\nplugin = jsonl\npath = %s\ninterval = 1h\n\n[sink out]\nplu
 "$EARSHOT" run --foreground -c "$T/m/earshot.conf" 2> "$T/m/log" &
 pid=$!
 tap_cleanup() { kill $pid 2>/dev/null; wait $pid 2>/dev/null; }
-wait_for 60 has_lines "$T/m/out.jsonl" 2
+wait_for 60 has_lines "$T/m/out.jsonl" 3
 metric() { curl -sf "http://127.0.0.1:$port/metrics" > "$T/m/metrics" && grep -q 'earshot_input_warnings_total{instance="in",kind="bad_line"} 200000' "$T/m/metrics"; }
 wait_for 10 metric
 ok $? "earshot_input_warnings_total{instance=\"in\",kind=\"bad_line\"} is 200000"
