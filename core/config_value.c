@@ -21,7 +21,7 @@ const char *es_key_type_name(es_key_type_t type)
     case ES_KEY_LIST: return "list";
     case ES_KEY_SECRET: return "secret";
     case ES_KEY_URL: return "url";
-    case ES_KEY_URL_LIST: return "url list";
+    case ES_KEY_URL_LIST: return "url-list";
     }
     return "?";
 }
