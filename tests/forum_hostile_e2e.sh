@@ -12,7 +12,7 @@ server_pid=
 tap_cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; }
 
 www="$T/www"
-mkdir -p "$www/dnul" "$www/dpoison"
+mkdir -p "$www/dnul" "$www/dpoison" "$www/dhtml"
 echo '{"page_size": 3}' > "$www/dnul/config.json"
 python3 - "$data/early.json" "$www/dnul/posts.json" <<'PY'
 import json, sys
@@ -29,6 +29,10 @@ grep -q '\\u0000' "$www/dnul/posts.json"; ok $? "the fixture spells the NUL as \
 python3 -c 'import json; print(json.dumps({"page_size": 3, "faults": {"posts.json before=104": ["malformed"] * 40}}))' \
     > "$www/dpoison/config.json"
 cp "$data/early.json" "$www/dpoison/posts.json"
+# Page 2 is a proxy's HTML error page (served 200) for as long as it lasts.
+python3 -c 'import json; print(json.dumps({"page_size": 3, "faults": {"posts.json before=104": ["html"] * 40}}))' \
+    > "$www/dhtml/config.json"
+cp "$data/early.json" "$www/dhtml/posts.json"
 
 python3 "$top_srcdir/tests/forum_fixture_server.py" --root "$www" --port-file "$T/port" --log "$T/requests.jsonl" &
 server_pid=$!
@@ -83,4 +87,15 @@ n3=$(before2)
 run poison dpoison
 is "$(mentions "$out")" 0 "poll 4: nothing new"
 is "$(before2)" "$n3" "  and the skipped page is not fetched again"
+
+# ---- an outage's HTML error page is the server's fault, not the page's ----
+for i in 1 2 3; do
+    run html dhtml
+    is "$(mentions "$out")" 0 "HTML error page, poll $i: posts held back, the page is never skipped"
+done
+unlike "$log" "skipped" "  no skip after 3 polls of the same error page"
+like "$log" "giving up on this poll after 3 attempts" "  each poll retried and gave up as any failure"
+echo '{"page_size": 3}' > "$www/dhtml/config.json"
+run html dhtml
+is "$(mentions "$out")" 6 "once the server is back, every post is delivered"
 done_testing

@@ -447,9 +447,19 @@ static void bad_save(es_forum_t *f, const es_forum_stream_t *s)
     free(k);
 }
 
+/* An HTML error page served with 200 (a proxy during an outage) can be the
+ * same bytes for hours: it is the server's failure, never the page's. */
+static int looks_json(const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    return i < n && (p[i] == '{' || p[i] == '[');
+}
+
 /* A page that does not parse is retried like any failure: an error page or
  * a body cut short are usually gone by the next poll. When the very same
- * body fails in ES_FORUM_BAD_POLLS polls, the page itself is bad: it is
+ * JSON body fails in ES_FORUM_BAD_POLLS polls, the page itself is bad: it is
  * skipped as if the listing ended there, so the newer posts read before it
  * are emitted and the checkpoint moves past it; its own posts are lost, and
  * the log says so once. */
@@ -457,6 +467,12 @@ static void page_unparseable(es_forum_t *f, const es_http_response_t *resp, cons
 {
     es_forum_stream_t *s = &f->streams[f->cur];
     const char *ct = es_http_header(resp, "Content-Type");
+    if (!looks_json(resp->body, resp->body_len)) {
+        es_log(f->ctx, ES_LOG_WARN, "%s: %s (Content-Type %s, %zu bytes)", cur_url(f), err, ct ? ct : "none",
+               resp->body_len);
+        page_failed(f, 0, 1);
+        return;
+    }
     uint64_t h = body_hash(resp->body, resp->body_len);
     if (h != s->bad_hash) {
         s->bad_hash = h;
