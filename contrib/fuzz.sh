@@ -20,7 +20,7 @@ bindir=$builddir/fuzz/bin
 
 if [ $# -eq 0 ]; then
     set -- rss html entities timeparse config config_value inventory sentiment record_json \
-        twitter discourse reddit
+        twitter discourse reddit jsonl nats
 fi
 for t in "$@"; do
     if [ ! -x "$bindir/fuzz_$t" ]; then

@@ -15,8 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config_value.h"
+#include "file_open.h"
+#include "listen_addr.h"
 #include "loader.h"
 #include "log.h"
 #include "util.h"
@@ -402,9 +405,15 @@ static char *expand(parse_ctx_t *pc, const char *v)
             if (strncmp(var, "file:", 5) == 0) {
                 struct stat st;
                 FILE *f = NULL;
-                if (stat(var + 5, &st) != 0 || !(f = fopen(var + 5, "r"))) {
+                char ferr[256];
+                int fd = es_file_open_regular(var + 5, &st, ferr, sizeof ferr);
+                if (fd >= 0 && !(f = fdopen(fd, "r"))) {
+                    snprintf(ferr, sizeof ferr, "%s", strerror(errno));
+                    close(fd);
+                }
+                if (!f) {
                     es_diag_add(pc->diag, pc->file, pc->line, "cannot read secret file %s: %s",
-                                var + 5, strerror(errno));
+                                var + 5, ferr);
                 } else if (st.st_mode & 077) {
                     es_diag_add(pc->diag, pc->file, pc->line,
                                 "secret file %s must not be readable by group or others (chmod 600)",
@@ -544,9 +553,17 @@ static int parse_file(parse_ctx_t *pc, const char *path, int is_main)
     const char *file = intern_file(pc->cfg, path);
     if (!file)
         return ES_ENOMEM;
-    FILE *fp = fopen(path, "r");
+    /* A drop-in is whatever ends in .conf: a FIFO or a directory among
+     * them is refused here rather than left to block the reader. */
+    char err[256];
+    int fd = es_file_open_regular(path, NULL, err, sizeof err);
+    FILE *fp = NULL;
+    if (fd >= 0 && !(fp = fdopen(fd, "r"))) {
+        snprintf(err, sizeof err, "%s", strerror(errno));
+        close(fd);
+    }
     if (!fp) {
-        es_diag_add(pc->diag, path, 0, "cannot open: %s", strerror(errno));
+        es_diag_add(pc->diag, path, 0, "cannot open: %s", err);
         return ES_EIO;
     }
     pc->file = file;
@@ -716,6 +733,13 @@ static void apply_main(parse_ctx_t *pc)
         cfg->lexicon_dir = main_str(pc, "lexicon_dir");
     cfg->inventory = main_str(pc, "inventory");
     cfg->metrics_listen = main_str(pc, "metrics_listen");
+    if (cfg->metrics_listen) {
+        struct sockaddr_storage ss;
+        char lerr[256];
+        const es_kv_t *mk = main_get(pc, "metrics_listen");
+        if (es_listen_addr_parse(cfg->metrics_listen, &ss, lerr, sizeof lerr) < 0)
+            es_diag_add(pc->diag, mk ? mk->file : cfg->main_path, mk ? mk->line : 0, "%s", lerr);
+    }
     cfg->sentiment_extra_lexicon = main_str(pc, "sentiment.extra_lexicon");
     const es_kv_t *lk = main_get(pc, "log_level");
     cfg->log_level = ES_LOG_INFO;

@@ -20,6 +20,8 @@ const char *es_key_type_name(es_key_type_t type)
     case ES_KEY_SIZE: return "size";
     case ES_KEY_LIST: return "list";
     case ES_KEY_SECRET: return "secret";
+    case ES_KEY_URL: return "url";
+    case ES_KEY_URL_LIST: return "url-list";
     }
     return "?";
 }
@@ -51,6 +53,17 @@ static int parse_scaled(const char *s, const char *const *units, const uint64_t 
     return 0;
 }
 
+/* The fetcher speaks only these (core/http.c); refusing the rest here
+ * makes `check` say what `run` would. */
+static int url_ok(const char *s, char *err, size_t errlen)
+{
+    if ((strncasecmp(s, "http://", 7) && strncasecmp(s, "https://", 8)) || strpbrk(s, " \t\r\n")) {
+        snprintf(err, errlen, "expected an http:// or https:// URL without white space, got '%s'", s);
+        return ES_EINVAL;
+    }
+    return 0;
+}
+
 int es_value_parse(es_key_type_t type, const char *s, es_value_t *out, char *err, size_t errlen)
 {
     char *end;
@@ -58,7 +71,10 @@ int es_value_parse(es_key_type_t type, const char *s, es_value_t *out, char *err
     case ES_KEY_STRING:
     case ES_KEY_SECRET:
         return 0;
-    case ES_KEY_LIST: {
+    case ES_KEY_URL:
+        return url_ok(s, err, errlen);
+    case ES_KEY_LIST:
+    case ES_KEY_URL_LIST: {
         char **v;
         size_t n;
         int rc = es_split_list(s, &v, &n);
@@ -66,8 +82,10 @@ int es_value_parse(es_key_type_t type, const char *s, es_value_t *out, char *err
             snprintf(err, errlen, "expected a comma-separated list without empty items");
             return ES_EINVAL;
         }
+        for (size_t i = 0; rc >= 0 && type == ES_KEY_URL_LIST && i < n; i++)
+            rc = url_ok(v[i], err, errlen);
         es_strv_free(v, n);
-        return rc;
+        return rc < 0 ? rc : 0;
     }
     case ES_KEY_INT:
         errno = 0;

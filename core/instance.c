@@ -8,6 +8,7 @@
 #include "config_value.h"
 #include "http.h"
 #include "log.h"
+#include "log_limit.h"
 #include "pipeline.h"
 #include "sink_queue.h"
 #include "util.h"
@@ -24,6 +25,10 @@ int es_instance_new(es_agent_t *agent, es_config_t *cfg, const es_instance_cfg_t
     ctx->agent = agent;
     ctx->cfg = es_config_ref(cfg);
     ctx->icfg = icfg;
+    if (es_log_limit_init(ctx) < 0) {
+        es_instance_free(ctx);
+        return ES_ENOMEM;
+    }
     char *search = es_loader_search_path(cfg->plugin_dir);
     char err[1024];
     int rc = search ? es_loader_open(search, icfg->plugin, icfg->kind, &ctx->plugin, err, sizeof err)
@@ -100,6 +105,7 @@ void es_instance_free(es_ctx_t *ctx)
         return;
     if (ctx->state && ctx->plugin)
         ctx->plugin->desc->destroy(ctx->state);
+    es_log_limit_free(ctx); /* the floods' summaries, while icfg names us */
     if (ctx->queue)
         es_sink_queue_free(ctx->queue);
     if (ctx->track) {

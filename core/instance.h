@@ -76,6 +76,7 @@ struct es_ctx {
     uint64_t n_http_class[6], n_http_ok, n_http_fail;
     int64_t last_http_ok_s;
     uint64_t progress_bytes;       /* es_source_progress() */
+    struct es_log_limit *log_limit; /* es_log_limited() floods and totals */
     struct es_ctx *next;
 };
 

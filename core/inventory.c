@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "file_open.h"
 #include "util.h"
 
 const char *es_acct_status_name(es_acct_status_t s)
@@ -115,9 +117,15 @@ static void acct_free(es_account_t *a)
 int es_accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
+    char oerr[256];
+    int fd = es_file_open_regular(path, NULL, oerr, sizeof oerr); /* a FIFO would block the loop */
+    FILE *f = NULL;
+    if (fd >= 0 && !(f = fdopen(fd, "r"))) {
+        snprintf(oerr, sizeof oerr, "%s", strerror(errno));
+        close(fd);
+    }
     if (!f) {
-        es_diag_add(diag, path, 0, "cannot open inventory: %s", strerror(errno));
+        es_diag_add(diag, path, 0, "cannot open inventory: %s", oerr);
         return ES_EIO;
     }
     es_accounts_t *a = calloc(1, sizeof *a);

@@ -11,7 +11,9 @@
 /* Parses p[0..n) with jansson (flags as json_loadb's), after replacing
  * each invalid UTF-8 sequence by U+FFFD. Returns the new reference, or NULL
  * with *rc set: ES_ENOMEM (err untouched) or ES_EPARSE (err filled in by
- * jansson). A NUL byte in the input ends the document. */
+ * jansson). A NUL byte in the input ends the document; an escaped one
+ * (\u0000) in a string value becomes U+FFFD, so no string holds a NUL and
+ * json_string_value() is the whole text. */
 json_t *es_json_load_repaired(const char *p, size_t n, size_t flags, json_error_t *err, int *rc);
 
 #endif

@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "agent.h"
+#include "listen_addr.h"
 #include "log.h"
+#include "log_limit.h"
 #include "pipeline.h"
 #include "sink_queue.h"
 #include "spike/spike.h"
@@ -80,6 +82,19 @@ static void sink_counter(buf_t *b, const es_agent_t *a, const char *name, const 
                     *(const uint64_t *)(const void *)((const char *)c + off));
 }
 
+typedef struct warn_arg {
+    buf_t *b;
+    const char *instance; /* escaped */
+} warn_arg_t;
+
+static void warn_sample(const char *kind, uint64_t n, void *arg)
+{
+    warn_arg_t *w = arg;
+    char e[256];
+    bprintf(w->b, "earshot_input_warnings_total{instance=\"%s\",kind=\"%s\"} %" PRIu64 "\n", w->instance,
+            esc(kind, e, sizeof e), n);
+}
+
 static void render_metrics(es_metrics_t *m, buf_t *b)
 {
     es_agent_t *a = m->agent;
@@ -106,6 +121,12 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
         if (c->icfg->kind == ES_KIND_SOURCE)
             bprintf(b, "earshot_source_mentions_total{instance=\"%s\",plugin=\"%s\"} %" PRIu64 "\n",
                     esc(c->icfg->name, e1, sizeof e1), esc(c->icfg->plugin, e2, sizeof e2), c->n_emitted);
+    HELP(b, "earshot_input_warnings_total", "counter",
+         "Warnings about bad input (es_log_limited), logged in full or only counted, by kind.");
+    for (es_ctx_t *c = a->instances; c; c = c->next) {
+        warn_arg_t w = {b, esc(c->icfg->name, e1, sizeof e1)};
+        es_log_limit_totals(c, warn_sample, &w);
+    }
     HELP(b, "earshot_fetches_total", "counter", "HTTP requests an instance made, by result.");
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->n_http_ok || c->n_http_fail) {
@@ -300,42 +321,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return ret;
 }
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, char *err, size_t errlen)
-{
-    char host[128];
-    const char *colon = strrchr(listen, ':');
-    const char *h = listen;
-    size_t hl = colon ? (size_t)(colon - listen) : 0;
-    if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']')
-        h++, hl -= 2;
-    char *end;
-    long port = colon ? strtol(colon + 1, &end, 10) : -1;
-    if (!colon || hl == 0 || hl >= sizeof host || *end || port < 1 || port > 65535) {
-        snprintf(err, errlen, "metrics_listen '%s': expected ADDRESS:PORT (e.g. 127.0.0.1:9464)", listen);
-        return ES_EINVAL;
-    }
-    memcpy(host, h, hl);
-    host[hl] = '\0';
-    memset(ss, 0, sizeof *ss);
-    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons((uint16_t)port);
-    } else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons((uint16_t)port);
-    } else {
-        snprintf(err, errlen, "metrics_listen '%s': '%s' is not an IP address", listen, host);
-        return ES_EINVAL;
-    }
-    return 0;
-}
-
 int es_metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, char *err, size_t errlen)
 {
     struct sockaddr_storage ss;
-    int rc = parse_listen(listen, &ss, err, errlen);
+    int rc = es_listen_addr_parse(listen, &ss, err, errlen);
     if (rc < 0)
         return rc;
     es_metrics_t *m = calloc(1, sizeof *m);

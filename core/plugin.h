@@ -79,6 +79,21 @@ typedef struct es_ctx es_ctx_t;
 void es_log(es_ctx_t *ctx, es_log_level_t level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* For a warning that bad input can repeat without end (one per bad line or
+ * element of a file): the first 10 of one `kind` (a short label such as
+ * "bad_line") about one `subject` (the file or URL) are logged in full as
+ * es_log would; the rest are only counted, and one line "... and 199,990
+ * more like it in SUBJECT (KIND)" is logged when es_log_flood_end() is
+ * called for the subject, when the instance is freed, and every minute
+ * while the flood goes on. Every call, logged or not, counts in the metric
+ * earshot_input_warnings_total{instance,kind}. Any thread. */
+void es_log_limited(es_ctx_t *ctx, es_log_level_t level, const char *kind, const char *subject,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The input `subject` is done (a file read to its end): its floods are
+ * summarised now and forgotten, so reading it again starts with 10 full
+ * lines. NULL: every subject of the instance. Any thread. */
+void es_log_flood_end(es_ctx_t *ctx, const char *subject);
+
 /* ---- configuration keys ------------------------------------------------ */
 
 typedef enum {
@@ -90,6 +105,9 @@ typedef enum {
     ES_KEY_SIZE,     /* 512, 64k, 10M, 1G (powers of 1024) */
     ES_KEY_LIST,     /* comma-separated, items trimmed, empty items refused */
     ES_KEY_SECRET,   /* like STRING but never printed by `check`/logs */
+    ES_KEY_URL,      /* a STRING that must be an http:// or https:// URL
+                        without white space */
+    ES_KEY_URL_LIST, /* a LIST of such URLs */
 } es_key_type_t;
 
 /* One entry in a plugin's key table; the table ends with a {NULL} entry.

@@ -78,6 +78,7 @@ extra_sources() {
     discourse) echo plugins/forum/item.c plugins/forum/discourse.c ;;
     reddit) echo plugins/forum/item.c plugins/forum/reddit.c ;;
     jsonl) echo plugins/jsonl/line.c ;;
+    nats) echo plugins/nats/decode.c ;;
     esac
 }
 include_dirs() {
@@ -86,6 +87,7 @@ include_dirs() {
     twitter) echo "-I$srcdir/plugins/twitter" ;;
     discourse | reddit) echo "-I$srcdir/plugins/forum" ;;
     jsonl) echo "-I$srcdir/plugins/jsonl" ;;
+    nats) echo "-I$srcdir/plugins/nats" ;;
     esac
 }
 

@@ -11,7 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1 || size > 1024)
         return 0;
     static const es_key_type_t types[] = {ES_KEY_STRING, ES_KEY_INT, ES_KEY_DOUBLE, ES_KEY_BOOL,
-                                          ES_KEY_DURATION, ES_KEY_SIZE, ES_KEY_LIST, ES_KEY_SECRET};
+                                          ES_KEY_DURATION, ES_KEY_SIZE, ES_KEY_LIST, ES_KEY_SECRET,
+                                          ES_KEY_URL, ES_KEY_URL_LIST};
     es_key_type_t type = types[data[0] % (sizeof types / sizeof types[0])];
     char *s = fuzz_cstr(data + 1, size - 1);
     es_value_t v;

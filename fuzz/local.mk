@@ -11,7 +11,7 @@
 #   make check-valgrind  the test suite (or TESTS="...") under valgrind
 
 FUZZ_TARGETS = rss html entities timeparse config config_value inventory \
-	sentiment record_json twitter discourse reddit jsonl query
+	sentiment record_json twitter discourse reddit jsonl nats query
 FUZZ_CC = clang
 
 # ---- replay programs: the harnesses without libFuzzer -----------------------
@@ -22,7 +22,8 @@ FUZZ_REPLAY_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fuzz \
 check_PROGRAMS += fuzz/replay_rss fuzz/replay_html fuzz/replay_entities \
 	fuzz/replay_timeparse fuzz/replay_config fuzz/replay_config_value \
 	fuzz/replay_inventory fuzz/replay_sentiment fuzz/replay_record_json \
-	fuzz/replay_twitter fuzz/replay_discourse fuzz/replay_reddit fuzz/replay_jsonl fuzz/replay_query
+	fuzz/replay_twitter fuzz/replay_discourse fuzz/replay_reddit fuzz/replay_jsonl \
+	fuzz/replay_nats fuzz/replay_query
 
 fuzz_replay_rss_SOURCES = fuzz/rss.c $(FUZZ_REPLAY_COMMON) \
 	plugins/rss/parse.c plugins/rss/parse.h plugins/rss/repair.c plugins/rss/repair.h
@@ -85,6 +86,11 @@ fuzz_replay_jsonl_SOURCES = fuzz/jsonl.c $(FUZZ_REPLAY_COMMON) \
 	plugins/jsonl/line.c plugins/jsonl/line.h
 fuzz_replay_jsonl_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS) -I$(top_srcdir)/plugins/jsonl
 fuzz_replay_jsonl_LDADD = $(ES_CORE_LIBS)
+
+fuzz_replay_nats_SOURCES = fuzz/nats.c $(FUZZ_REPLAY_COMMON) \
+	plugins/nats/decode.c plugins/nats/decode.h
+fuzz_replay_nats_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS) -I$(top_srcdir)/plugins/nats
+fuzz_replay_nats_LDADD = $(ES_CORE_LIBS)
 
 TESTS += tests/fuzz_replay.sh
 dist_check_SCRIPTS += tests/fuzz_replay.sh

@@ -90,7 +90,9 @@ put("config", "[main]\nstate_dir = /nonexistent\nlog_level = debug\n\n[source.a]
 # Typed values: first byte = type index (fuzz/config_value.c).
 for i, vals in enumerate([["plain"], ["42", "-9223372036854775808", "0x10"], ["3.5", "1e308", "nan"],
                           ["yes", "off", "1"], ["250ms", "30s", "5m", "2h", "1d", "7"],
-                          ["512", "64k", "10M", "1G"], ["a, b ,c", "a,,b"], ["s3cret"]]):
+                          ["512", "64k", "10M", "1G"], ["a, b ,c", "a,,b"], ["s3cret"],
+                          ["https://x.example/feed", "gopher://x/1", "http://a b"],
+                          ["http://a/1, HTTPS://b/2", "http://a/1, file:///etc/passwd"]]):
     for v in vals:
         put("config_value", bytes([i]) + v.encode())
 
@@ -132,6 +134,30 @@ for p in files("tests/data/forum/reddit/*.json"):
     put("reddit", read(p), os.path.basename(p))
 put("discourse", '{"latest_posts":[]}')
 put("reddit", '{"kind":"Listing","data":{"children":[],"after":null}}')
+
+# Escaped NULs (\u0000) in strings, keys and ids: read as U+FFFD, never a
+# reason to lose the document (issue 23); a NUL in a key is refused alone.
+NUL = "\\u0000"
+put("discourse", '{"latest_posts":[{"id":5,"post_number":1,"topic_id":9,"topic_slug":"s","username":"a%sb",'
+                 '"raw":"before%safter","cooked":"<p>before%safter</p>","created_at":"2026-03-01T10:00:00Z"}]}'
+                 % (NUL, NUL, NUL), "nul.json")
+put("discourse", '{"latest_posts":[{"id":4,"post_number":2,"topic_id":9,"username":"c","ra%sw":"x"}]}' % NUL,
+    "nul-key.json")
+put("reddit", '{"kind":"Listing","data":{"after":null,"children":[{"kind":"t1","data":{"name":"t1_a%s",'
+              '"id":"a","author":"u%s","body":"before%safter","created_utc":1772358067,'
+              '"permalink":"/r/x/comments/1/x/a/"}}]}}' % (NUL, NUL, NUL), "nul.json")
+put("jsonl", '{"id":"t:1%s","network":"t","text":"before%safter","author":"x%s","addressed":["a%s"]}'
+             % (NUL, NUL, NUL, NUL), "nul")
+put("jsonl", '{"id":"t:2","network":"t","te%sxt":"key with a NUL"}' % NUL, "nul_key")
+put("twitter", b"\x11" + ('window.YTD.tweets.part0 = [{"tweet":{"id_str":"1%s","full_text":"before%safter",'
+                          '"created_at":"Wed Mar 01 10:00:00 +0000 2026","u%s":1}}]\n' % (NUL, NUL, NUL)).encode(),
+    "t-nul.js")
+put("nats", '{"kind":"mention","id":"twitter:7","network":"twitter","text":"Acme is great","author":"bob",'
+            '"created_at":1793527200,"addressed":["acmesupport"]}', "full")
+put("nats", '{"id":"t:%s1","network":"t","text":"before%safter","author_name":"B%s"}' % (NUL, NUL, NUL), "nul")
+put("nats", '{"kind":"alert","brand":"acme"}', "alert")
+put("nats", '{"id":42,"network":"t","text":"x","created_at":"2026-11-01T10:00:00Z"}', "int_id")
+put("nats", '{"id":"t:1","network":"t","te%sxt":"x"}' % NUL, "nul_key")
 
 for t in sorted(os.listdir(OUT)):
     print(t, len(os.listdir(os.path.join(OUT, t))))

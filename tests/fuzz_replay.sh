@@ -12,7 +12,7 @@
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-.}
-targets="rss html entities timeparse config config_value inventory sentiment record_json twitter discourse reddit jsonl query"
+targets="rss html entities timeparse config config_value inventory sentiment record_json twitter discourse reddit jsonl nats query"
 
 n=0
 fail=0

@@ -11,7 +11,10 @@ tests_plugins_nodesc_la_SOURCES = tests/plugins/nodesc.c
 tests_plugins_nodesc_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 
 check_PROGRAMS += tests/utf8_test tests/config_test tests/route_test tests/http_test \
-	tests/inventory_test tests/record_json_test tests/dedupe_test tests/normalise_test
+	tests/inventory_test tests/record_json_test tests/dedupe_test tests/normalise_test \
+	tests/log_limit_test
+tests_log_limit_test_SOURCES = tests/log_limit_test.c tests/tap.h
+tests_log_limit_test_LDADD = $(ES_CORE_LIBS)
 tests_normalise_test_SOURCES = tests/normalise_test.c tests/tap.h
 tests_normalise_test_LDADD = $(ES_CORE_LIBS)
 tests_dedupe_test_SOURCES = tests/dedupe_test.c tests/tap.h
@@ -32,13 +35,15 @@ tests_inventory_test_LDADD = $(ES_CORE_LIBS)
 tests_http_test_LDADD = $(ES_CORE_LIBS)
 
 TESTS += tests/utf8_test tests/config_test tests/route_test tests/http_test tests/inventory_test \
-	tests/record_json_test tests/dedupe_test tests/normalise_test
+	tests/record_json_test tests/dedupe_test tests/normalise_test tests/log_limit_test
 
 dist_check_SCRIPTS += tests/lib.sh tests/once_test.sh tests/loader_test.sh \
 	tests/delivery_test.sh tests/reload_test.sh tests/confd_test.sh tests/accounts_test.sh \
-	tests/spool_test.sh tests/metrics_test.sh tests/durability_e2e.sh tests/man_test.sh tests/import_test.sh
+	tests/spool_test.sh tests/metrics_test.sh tests/durability_e2e.sh tests/man_test.sh tests/import_test.sh \
+	tests/hostile_config_test.sh tests/log_flood_test.sh
 TESTS += tests/once_test.sh tests/loader_test.sh tests/delivery_test.sh tests/reload_test.sh \
-	tests/confd_test.sh tests/accounts_test.sh tests/spool_test.sh tests/metrics_test.sh tests/durability_e2e.sh tests/man_test.sh tests/import_test.sh
+	tests/confd_test.sh tests/accounts_test.sh tests/spool_test.sh tests/metrics_test.sh tests/durability_e2e.sh tests/man_test.sh tests/import_test.sh \
+	tests/hostile_config_test.sh tests/log_flood_test.sh
 
 # Fixtures of the core tests and the sanitizer suppressions contrib/test.sh uses.
 EXTRA_DIST += tests/data/accounts tests/lsan.supp

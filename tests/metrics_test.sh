@@ -88,10 +88,10 @@ is "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/met
 kill $pid; wait $pid
 is $? 0 "clean stop with the metrics server running"
 
-# A bad or busy address stops the start with a clear error.
+# A bad address is a configuration error; a busy one stops the start.
 write_main "$T/b" "metrics_listen = localhost:99999"
 "$EARSHOT" run --foreground --once -c "$T/b/earshot.conf" 2> "$T/log2"
-is $? 1 "a bad metrics_listen fails the start"
+is $? 2 "a bad metrics_listen is a configuration error (exit 2, as check finds it)"
 like "$T/log2" "metrics_listen 'localhost:99999': expected ADDRESS:PORT" "naming the value"
 port=$(free_port)
 python3 -c 'import socket,time,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); open(sys.argv[2], "w").close(); time.sleep(10)' "$port" "$T/held" &

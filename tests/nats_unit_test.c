@@ -142,6 +142,14 @@ static void decode_tests(void)
     ok(d.m.brand == NULL && d.m.sentiment.label == NULL, "stage results are not carried (the agent's stages set them)");
     es_nats_decoded_free(&d);
 
+    /* One escaped NUL must not cost the message: it reads as U+FFFD and
+     * the text after it is kept. */
+    is_int(dec("{\"id\":\"t:\\u00001\",\"network\":\"t\",\"text\":\"before\\u0000after\"}", &d, &why),
+           ES_NATS_DEC_MENTION, "a record with \\u0000 in its strings decodes");
+    is_str(d.m.text, "before\xEF\xBF\xBD" "after", "the NUL in the text is U+FFFD, the rest kept");
+    is_str(d.m.id, "t:\xEF\xBF\xBD" "1", "so in the id");
+    es_nats_decoded_free(&d);
+
     is_int(dec("{\"id\":42,\"network\":\"t\",\"text\":\"x\",\"created_at\":\"2026-11-01T10:00:00Z\"}", &d, &why),
            ES_NATS_DEC_MENTION, "no kind, an integer id and an RFC 3339 date");
     ok(strcmp(d.m.id, "42") == 0 && d.m.created_at == 1793527200, "integer id as text, date parsed");

@@ -22,7 +22,9 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-rss-e2e.XXXXXX")
 server_pid=
+dpid=
 cleanup() {
+    [ -n "$dpid" ] && kill "$dpid" 2>/dev/null
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
     if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
 }
@@ -212,6 +214,18 @@ run xxe "$base/xxe-file.xml, $base/xxe-http.xml?subst=1"
 ok $([ "$(count "$out")" -eq 2 ]; echo $?) "xxe: both documents read (got $(count "$out"))"
 ok $(! grep -q "root:" "$out"; echo $?) "xxe: /etc/passwd not included"
 ok $([ "$(hits /xxe/)" -eq 0 ]; echo $?) "xxe: external entity and DTD URLs never requested"
+ok $(grep -q "warn .*xxe-file.xml: the feed declares 2 entities (2 external); they are neither fetched nor expanded, so text that refers to them is left out" "$log"; echo $?) "xxe: the left-out entities are a warning naming the feed"
+ok $([ "$(grep -c 'the feed declares' "$log")" -eq 2 ]; echo $?) "xxe: one such warning per feed"
+# A daemon polling the same feed again says it only once.
+run xxe_daemon "$base/xxe-file.xml" "interval = 1s"
+n0=$(hits /xxe-file.xml)
+"$EARSHOT" run --foreground -c "$d/earshot.conf" > "$d/daemon.log" 2>&1 &
+dpid=$!
+i=0
+while [ "$(hits /xxe-file.xml)" -lt $((n0 + 3)) ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill $dpid; wait $dpid; dpid=
+ok $([ "$(hits /xxe-file.xml)" -ge $((n0 + 3)) ] && [ "$(grep -c 'the feed declares' "$d/daemon.log")" -eq 1 ]; echo $?) \
+    "xxe: polled $(($(hits /xxe-file.xml) - n0)) times by a daemon, warned once"
 
 # ---- repeated items -------------------------------------------------------
 run repeat "$base/seq/repeat-1.xml%2Crepeat-2.xml"

@@ -332,6 +332,11 @@ static void test_hostile(void)
            "xxe file: /etc/passwd not included in text");
         ok(!f.items[i].title || !strstr(f.items[i].title, "root:"), "xxe file: nor in title");
     }
+    is_int((long long)f.n_entities, 2, "xxe file: both declared entities counted (the caller warns)");
+    is_int((long long)f.n_external_entities, 2, "xxe file: both are external");
+    es_feed_free(&f);
+    rc = parse_file("rss2.xml", 0, &f);
+    is_int((long long)f.n_entities, 0, "a plain feed declares no entities");
     es_feed_free(&f);
 
     /* A listener the external entities point at: it must see no

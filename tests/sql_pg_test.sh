@@ -36,7 +36,8 @@ run "$d" "$d/log1"
 is $? 0 "run --once into PostgreSQL exits 0"
 like "$d/log1" "schema migrated from version 0 to 3" "the schema is created at the latest version"
 like "$d/log1" "connected to postgresql://earshot@/earshot\?host=" "the connection is logged with the DSN"
-is "$(q 'select count(*) from mentions')" 6 "six mentions written (the NUL line refused by the source)"
+is "$(q 'select count(*) from mentions')" 7 "seven mentions written"
+is "$(q "select text from mentions where id = 't:4'")" "before�after" "the escaped NUL arrives as U+FFFD (PostgreSQL text cannot hold a NUL)"
 is "$(q 'select string_agg(version::text, $$,$$ order by version) from schema_version')" "1,2,3" "schema_version lists versions 1, 2 and 3"
 is "$(q "select count(*) from pg_indexes where indexname in ('mentions_brand_time', 'mentions_label_time', 'mentions_author')")" 3 "indexes by brand+time, label and author"
 is "$(q "select title || '|' || text || '|' || author || '|' || author_name from mentions where id = 't:1'")" \
@@ -50,17 +51,17 @@ is "$(q "select concat_ws('|', network, source, url, lang, created_at, addressed
    't|in|https://example.invalid/1|en|1793527200|["acmesupport"]|acme' "network, source, url, lang, created_at, addressed (jsonb), brand"
 is "$(q "select concat_ws('|', in_reply_to, reply_to_author, addressed->>1, author_kind, owner, addressed_account) from mentions where id = 'twitter:6'")" \
    "t:1|o'brien|globexcare|public|care|AcmeSupport" "reply, addressed handles, author kind, owner and addressed account"
-is "$(q "select count(*) from mentions where sentiment_label in ('positive','neutral','negative') and abs(sentiment_pos + sentiment_neu + sentiment_neg - 1) < 0.01 and sentiment_compound between -1 and 1")" 6 \
+is "$(q "select count(*) from mentions where sentiment_label in ('positive','neutral','negative') and abs(sentiment_pos + sentiment_neu + sentiment_neg - 1) < 0.01 and sentiment_compound between -1 and 1")" 7 \
    "sentiment compound/pos/neu/neg/label on every mention"
 is "$(q "select sentiment_label from mentions where id = 't:1'") $(q "select sentiment_label from mentions where id = 't:7'")" "negative neutral" "labels as scored"
-is "$(q "select count(*) from mentions where received_at > extract(epoch from now()) - 120 and updated_at is null")" 6 "received_at is the write time; updated_at unset"
+is "$(q "select count(*) from mentions where received_at > extract(epoch from now()) - 120 and updated_at is null")" 7 "received_at is the write time; updated_at unset"
 
 # ---- exactly once: the same records again -----------------------------------
 conf "$d" "$pg_sock_dsn"
 run "$d" "$d/log2"
 is $? 0 "second delivery of the same input exits 0"
-is "$(q 'select count(*) || $$/$$ || count(distinct id) from mentions')" "6/6" "no duplicate rows after re-delivery"
-is "$(q 'select count(*) from mentions where updated_at is not null')" 6 "re-delivery refreshed the stage fields (updated_at)"
+is "$(q 'select count(*) || $$/$$ || count(distinct id) from mentions')" "7/7" "no duplicate rows after re-delivery"
+is "$(q 'select count(*) from mentions where updated_at is not null')" 7 "re-delivery refreshed the stage fields (updated_at)"
 
 # ---- refused records fail alone ------------------------------------------------
 q "alter table mentions add constraint no_poison check (text not like '%poison%'); alter table mentions alter column lang type varchar(8)" > /dev/null

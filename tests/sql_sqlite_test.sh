@@ -40,8 +40,9 @@ conf "$d" "dsn = sqlite:$db"
 run "$d" "$d/log1"
 is $? 0 "run --once into SQLite exits 0"
 like "$d/log1" "schema migrated from version 0 to 3" "a new database is created at the latest schema"
-like "$d/log1" "in.jsonl:4: invalid JSON" "the line with a NUL escape is refused by the source, named"
-is "$(sq "$db" 'select count(*) from mentions')" 6 "six mentions written (the NUL line refused)"
+unlike "$d/log1" "in.jsonl:4: invalid JSON" "the line with a NUL escape is not refused"
+is "$(sq "$db" 'select count(*) from mentions')" 7 "seven mentions written"
+is "$(sq "$db" "select text from mentions where id = 't:4'")" "before�after" "the escaped NUL arrives as U+FFFD, the text after it kept"
 is "$(sq "$db" 'select group_concat(version) from (select version from schema_version order by 1)')" "1,2,3" "schema_version lists versions 1, 2 and 3"
 is "$(sq "$db" 'pragma journal_mode')" wal "the database is in WAL mode"
 is "$(sq "$db" "select count(*) from sqlite_master where type = 'index' and name in ('mentions_brand_time', 'mentions_label_time', 'mentions_author')")" 3 "indexes by brand+time, label and author"
@@ -60,19 +61,19 @@ is "$(sq "$db" "select network, source, url, lang, created_at, addressed, brand 
 is "$(sq "$db" "select in_reply_to, reply_to_author, addressed, author_kind, owner, addressed_account from mentions where id = 'twitter:6'")" \
    "('t:1', \"o'brien\", '[\"acmesupport\",\"globexcare\"]', 'public', 'care', 'AcmeSupport')" \
    "reply, addressed handles, author kind, owner and addressed account"
-is "$(sq "$db" "select count(*) from mentions where sentiment_label in ('positive','neutral','negative') and abs(sentiment_pos + sentiment_neu + sentiment_neg - 1) < 0.01 and sentiment_compound between -1 and 1")" 6 \
+is "$(sq "$db" "select count(*) from mentions where sentiment_label in ('positive','neutral','negative') and abs(sentiment_pos + sentiment_neu + sentiment_neg - 1) < 0.01 and sentiment_compound between -1 and 1")" 7 \
    "sentiment compound/pos/neu/neg/label on every mention"
 is "$(sq "$db" "select sentiment_label from mentions where id = 't:1'") $(sq "$db" "select sentiment_label from mentions where id = 't:7'")" "negative neutral" "labels as scored"
 is "$(sq "$db" "select brand is null from mentions where id = 't:7'")" 1 "a mention of no brand has brand NULL"
-is "$(sq "$db" "select count(*) from mentions where received_at between strftime('%s','now') - 120 and strftime('%s','now') + 5 and updated_at is null")" 6 "received_at is the write time; updated_at unset"
+is "$(sq "$db" "select count(*) from mentions where received_at between strftime('%s','now') - 120 and strftime('%s','now') + 5 and updated_at is null")" 7 "received_at is the write time; updated_at unset"
 is "$(stat -c %a "$db")" 640 "the database file is not world-readable"
 
 # ---- idempotence: the same records delivered again ----------------------
 conf "$d" "dsn = sqlite:$db"
 run "$d" "$d/log2"
 is $? 0 "second delivery of the same input exits 0"
-is "$(sq "$db" 'select count(*) || "/" || count(distinct id) from mentions')" "6/6" "no duplicate rows after re-delivery"
-is "$(sq "$db" 'select count(*) from mentions where updated_at is not null')" 6 "re-delivery refreshed the stage fields (updated_at)"
+is "$(sq "$db" 'select count(*) || "/" || count(distinct id) from mentions')" "7/7" "no duplicate rows after re-delivery"
+is "$(sq "$db" 'select count(*) from mentions where updated_at is not null')" 7 "re-delivery refreshed the stage fields (updated_at)"
 
 # ---- a refused record does not take its batch down ----------------------
 python3 - "$db" <<'PY'

@@ -231,5 +231,10 @@ like "$log" "template: $T/bad2.json:3:1: " "template JSON errors name file:line:
 run notpl "url = $base/x
 format = template
 template = $T/none.json"
-like "$log" "template: $T/none.json: unable to open" "a missing template file is named"
+like "$log" "template: $T/none.json: No such file or directory" "a missing template file is named"
+mkfifo "$T/fifo.json"
+run fifotpl "url = $base/x
+format = template
+template = $T/fifo.json"
+like "$log" "template: $T/fifo.json: is a FIFO, not a regular file" "a FIFO as the template is refused, not waited on"
 done_testing

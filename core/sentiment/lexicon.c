@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "file_open.h"
 #include "internal.h"
 
 void es_lex_init(es_lex_t *t)
@@ -198,12 +200,19 @@ static int es_is_single_emoji(const char *k, size_t n)
 int es_lex_load_file(const char *path, es_lex_t *en, es_lex_t *fr, es_lex_t *emoji,
                      int required, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
+    char oerr[256];
+    int fd = es_file_open_regular(path, NULL, oerr, sizeof oerr); /* never block on a FIFO */
+    FILE *f = NULL;
+    if (fd >= 0 && !(f = fdopen(fd, "r"))) {
+        snprintf(oerr, sizeof oerr, "%s", strerror(errno));
+        close(fd);
+        fd = ES_EIO;
+    }
     if (!f) {
-        if (!required && errno == ENOENT)
+        if (!required && fd == ES_ENOENT)
             return 0;
-        es_err(err, errlen, "%s: %s", path, 0, strerror(errno));
-        return errno == ENOENT ? ES_ENOENT : ES_EIO;
+        es_err(err, errlen, "%s: %s", path, 0, oerr);
+        return fd == ES_ENOENT ? ES_ENOENT : ES_EIO;
     }
     char line[1024];
     long lineno = 0;

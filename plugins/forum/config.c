@@ -18,7 +18,7 @@
 
 const es_config_key_t es_forum_keys[] = {
     {"type", ES_KEY_STRING, NULL, 1, "discourse or reddit"},
-    {"url", ES_KEY_STRING, NULL, 0,
+    {"url", ES_KEY_URL, NULL, 0,
      "Discourse: the forum's base URL (required); Reddit: API base (default https://www.reddit.com)"},
     {"categories", ES_KEY_LIST, NULL, 0, "Discourse: only posts in these category ids"},
     {"api_key", ES_KEY_SECRET, NULL, 0, "Discourse: API key, sent as the Api-Key header"},

@@ -21,6 +21,9 @@ typedef struct es_forum_stream {
     int complete;    /* its last poll read back to the checkpoint: page 1 may
                         then be asked for conditionally (a 304 means nothing
                         new); after an abandoned poll it must be read whole */
+    uint64_t bad_hash;   /* body of the last page that failed to parse */
+    unsigned bad_polls;  /* polls that page ended; at ES_FORUM_BAD_POLLS it
+                            is skipped */
 } es_forum_stream_t;
 
 struct es_forum {

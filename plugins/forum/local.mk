@@ -22,6 +22,6 @@ tests_forum_parse_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/forum_parse_test
 
 # End to end: the built daemon against tests/forum_fixture_server.py.
-TESTS += tests/forum_e2e.sh
-dist_check_SCRIPTS += tests/forum_e2e.sh tests/forum_fixture_server.py
+TESTS += tests/forum_e2e.sh tests/forum_hostile_e2e.sh
+dist_check_SCRIPTS += tests/forum_e2e.sh tests/forum_hostile_e2e.sh tests/forum_fixture_server.py
 EXTRA_DIST += tests/data/forum

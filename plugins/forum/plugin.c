@@ -7,7 +7,10 @@
  * post until it reaches that id; only then does it emit what it found,
  * oldest first, and move the checkpoint. A page that fails is retried; if
  * it keeps failing the stream's poll is abandoned whole and the next poll
- * starts again from the top, so a failure never leaves a hole.
+ * starts again from the top, so a failure never leaves a hole. The one
+ * exception is a page whose same body will not parse poll after poll: it
+ * is skipped (see page_unparseable), or it would hold back every newer post
+ * forever.
  *
  * One request at a time per instance, which makes honouring rate limits
  * (Retry-After, x-ratelimit-*) a matter of one "not before" time.
@@ -25,6 +28,9 @@
 /* Attempts per page within one poll; then the poll of that stream is
  * abandoned (not its posts: the next poll reads them). */
 #define ES_FORUM_ATTEMPTS 3
+/* Polls a page whose body is the same unparseable bytes may end before
+ * that page is skipped like the end of the listing. */
+#define ES_FORUM_BAD_POLLS 3
 /* A server's Retry-After longer than this ends the poll rather than holding
  * it; the next poll waits for it instead. */
 #define ES_FORUM_MAX_INLINE_WAIT_MS (60ULL * 1000)
@@ -34,6 +40,7 @@
 
 static void poll_page(es_forum_t *f);
 static void stream_begin(es_forum_t *f);
+static void bad_load(es_forum_t *f, es_forum_stream_t *s);
 
 static int forum_init(es_ctx_t *ctx, void **state)
 {
@@ -180,6 +187,7 @@ static void stream_begin(es_forum_t *f)
                s->first_url, es_strerror(rc));
     }
     free(v);
+    bad_load(f, s);
     poll_page(f);
 }
 
@@ -397,6 +405,101 @@ static void note_rate_limit(es_forum_t *f, const es_http_response_t *resp)
         f->not_before = nb;
 }
 
+static uint64_t body_hash(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* The count survives a restart (a --once poll is a whole process): kept
+ * as the checkpoint "bad <listing>" = "<hash> <polls>". */
+static char *bad_key(const es_forum_stream_t *s)
+{
+    size_t n = strlen(s->ckpt_key) + 1;
+    char *k = malloc(n);
+    if (k)
+        snprintf(k, n, "bad %s", s->ckpt_key + 5); /* ckpt_key is "last <listing>" */
+    return k;
+}
+
+static void bad_load(es_forum_t *f, es_forum_stream_t *s)
+{
+    char *k = bad_key(s), *v = NULL;
+    unsigned long long h;
+    unsigned polls;
+    if (k && es_checkpoint_get(f->ctx, k, &v) == 0 && sscanf(v, "%llx %u", &h, &polls) == 2) {
+        s->bad_hash = h;
+        s->bad_polls = polls;
+    }
+    free(v);
+    free(k);
+}
+
+static void bad_save(es_forum_t *f, const es_forum_stream_t *s)
+{
+    char *k = bad_key(s), v[48];
+    snprintf(v, sizeof v, "%016llx %u", (unsigned long long)s->bad_hash, s->bad_polls);
+    int rc = k ? es_checkpoint_set(f->ctx, k, v) : ES_ENOMEM;
+    if (rc)
+        es_log(f->ctx, ES_LOG_WARN, "%s: cannot save the failed-page count: %s", s->first_url, es_strerror(rc));
+    free(k);
+}
+
+/* An HTML error page served with 200 (a proxy during an outage) can be the
+ * same bytes for hours: it is the server's failure, never the page's. */
+static int looks_json(const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    return i < n && (p[i] == '{' || p[i] == '[');
+}
+
+/* A page that does not parse is retried like any failure: an error page or
+ * a body cut short are usually gone by the next poll. When the very same
+ * JSON body fails in ES_FORUM_BAD_POLLS polls, the page itself is bad: it is
+ * skipped as if the listing ended there, so the newer posts read before it
+ * are emitted and the checkpoint moves past it; its own posts are lost, and
+ * the log says so once. */
+static void page_unparseable(es_forum_t *f, const es_http_response_t *resp, const char *err)
+{
+    es_forum_stream_t *s = &f->streams[f->cur];
+    const char *ct = es_http_header(resp, "Content-Type");
+    if (!looks_json(resp->body, resp->body_len)) {
+        es_log(f->ctx, ES_LOG_WARN, "%s: %s (Content-Type %s, %zu bytes)", cur_url(f), err, ct ? ct : "none",
+               resp->body_len);
+        page_failed(f, 0, 1);
+        return;
+    }
+    uint64_t h = body_hash(resp->body, resp->body_len);
+    if (h != s->bad_hash) {
+        s->bad_hash = h;
+        s->bad_polls = 0;
+    }
+    if (s->bad_polls + 1 >= ES_FORUM_BAD_POLLS) {
+        es_log(f->ctx, s->bad_polls + 1 == ES_FORUM_BAD_POLLS ? ES_LOG_WARN : ES_LOG_DEBUG,
+               "%s: %s (Content-Type %s, %zu bytes); the same page failed in %u polls: skipped, "
+               "its posts and older ones are not delivered, the %zu newer found before it are",
+               cur_url(f), err, ct ? ct : "none", resp->body_len, s->bad_polls + 1, f->n_buf);
+        stream_emit(f);
+        if (s->bad_polls < ES_FORUM_BAD_POLLS) {
+            s->bad_polls = ES_FORUM_BAD_POLLS;
+            bad_save(f, s);
+        }
+        stream_done(f);
+        return;
+    }
+    es_log(f->ctx, ES_LOG_WARN, "%s: %s (Content-Type %s, %zu bytes)", cur_url(f), err, ct ? ct : "none",
+           resp->body_len);
+    if (f->attempt + 1 >= ES_FORUM_ATTEMPTS) { /* page_failed ends this poll */
+        s->bad_polls++;
+        bad_save(f, s);
+    }
+    page_failed(f, 0, 1);
+}
+
 static void on_response(es_ctx_t *ctx, const es_http_response_t *resp, void *arg)
 {
     es_forum_t *f = arg;
@@ -456,11 +559,13 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *resp, void *arg
     if (f->n_warnings > ES_FORUM_MAX_WARNINGS)
         es_log(ctx, ES_LOG_WARN, "%s: %zu more problems not shown", url,
                f->n_warnings - ES_FORUM_MAX_WARNINGS);
-    if (rc) {
-        const char *ct = es_http_header(resp, "Content-Type");
-        es_log(ctx, ES_LOG_WARN, "%s: %s (Content-Type %s, %zu bytes)", url, err, ct ? ct : "none",
-               resp->body_len);
+    if (rc == ES_ENOMEM) {
+        es_log(ctx, ES_LOG_WARN, "%s: %s", url, err);
         page_failed(f, 0, 1);
+        return;
+    }
+    if (rc) {
+        page_unparseable(f, resp, err);
         return;
     }
     page_ok(f, &page);

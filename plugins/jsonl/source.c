@@ -71,7 +71,8 @@ static void on_timer_closed(uv_handle_t *h)
 static void bad_line(src_t *s, const char *file, uint64_t line, const char *what)
 {
     s->n_bad++;
-    es_log(s->ctx, ES_LOG_WARN, "%s:%" PRIu64 ": %s; line skipped", file, line, what);
+    /* A file of 200,000 bad lines gets ten lines of log and a count. */
+    es_log_limited(s->ctx, ES_LOG_WARN, "bad_line", file, "%s:%" PRIu64 ": %s; line skipped", file, line, what);
 }
 
 static void emit_line(void *arg, const es_mention_t *m)
@@ -168,6 +169,7 @@ static void on_read(uv_fs_t *req)
     s->len += (size_t)n;
     consume(s, n == 0);
     if (n == 0) {
+        es_log_flood_end(s->ctx, s->files[s->cur]);
         close_file(s);
         s->cur++;
         next_file(s);

@@ -218,9 +218,10 @@ static void handle_msg(src_t *s, natsMsg *msg)
         }
         s->n_bad++;
         /* Terminated, not acked as if delivered: it stays in the stream
-         * for inspection and is never redelivered. */
-        es_log(s->ctx, ES_LOG_WARN, "stream %s seq %" PRIu64 " subject %s: %s; message terminated", s->stream, seq,
-               subj, why);
+         * for inspection and is never redelivered. A publisher gone wrong
+         * sends them by the thousand: ten lines, then a count a minute. */
+        es_log_limited(s->ctx, ES_LOG_WARN, "bad_message", s->stream,
+                       "stream %s seq %" PRIu64 " subject %s: %s; message terminated", s->stream, seq, subj, why);
         natsMsg_Term(msg, NULL);
         natsMsg_Destroy(msg);
         return;

@@ -737,6 +737,22 @@ static void parse_atom(es_pctx_t *pc, xmlNodePtr root, size_t max_items)
     free(author_name);
 }
 
+/* The declarations libxml2 kept in the internal subset (it records them
+ * without NOENT; it only never substitutes them). */
+static void count_entities(xmlDocPtr doc, es_feed_t *out)
+{
+    xmlDtdPtr dtd = doc ? doc->intSubset : NULL;
+    for (xmlNodePtr n = dtd ? dtd->children : NULL; n; n = n->next) {
+        if (n->type != XML_ENTITY_DECL)
+            continue;
+        xmlEntityPtr e = (xmlEntityPtr)n;
+        out->n_entities++;
+        if (e->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY || e->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
+            e->etype == XML_EXTERNAL_PARAMETER_ENTITY)
+            out->n_external_entities++;
+    }
+}
+
 int es_feed_parse(const char *body, size_t len, const char *url, size_t max_items,
                   es_feed_t *out)
 {
@@ -770,6 +786,7 @@ int es_feed_parse(const char *body, size_t len, const char *url, size_t max_item
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, rep.buf, (int)rep.len, url,
                                       rep.force_utf8 ? "UTF-8" : NULL, opts);
     pc.doc = doc;
+    count_entities(doc, out);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     int rc = 0;
     if (!root) {

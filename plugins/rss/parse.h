@@ -46,6 +46,10 @@ typedef struct es_feed {
     es_feed_problem_t *problems; /* what could not be read, in order */
     size_t n_problems;
     size_t n_problems_dropped; /* beyond the cap of ES_FEED_MAX_PROBLEMS */
+    /* Entities the document's DTD declares, and how many of them are
+     * external (SYSTEM/PUBLIC). None is ever fetched or expanded, so the
+     * text of a reference to one is left out: the caller says so. */
+    size_t n_entities, n_external_entities;
 } es_feed_t;
 
 #define ES_FEED_MAX_PROBLEMS 20

@@ -29,6 +29,7 @@ typedef struct es_rss_feed {
     es_http_req_t *req; /* while a fetch is in flight */
     int in_flight;
     int waiting;       /* due, but held back by backpressure */
+    int warned_entities; /* said once that its entities are left out */
 } es_rss_feed_t;
 
 struct es_rss {
@@ -46,7 +47,7 @@ struct es_rss {
 };
 
 static const es_config_key_t rss_keys[] = {
-    {"url", ES_KEY_LIST, NULL, 1, "feed URL or comma-separated URLs (http:// or https://)"},
+    {"url", ES_KEY_URL_LIST, NULL, 1, "feed URL or comma-separated URLs (http:// or https://)"},
     {"interval", ES_KEY_DURATION, "5m", 0, "time between polls of each feed, +-10% jitter"},
     {"network", ES_KEY_STRING, "rss", 0, "network label, the first part of mention ids"},
     {"timeout", ES_KEY_DURATION, "30s", 0, "limit for one whole fetch"},
@@ -441,6 +442,14 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *resp, void *arg
         int rc = es_feed_parse(resp->body ? resp->body : "", resp->body_len, base,
                                rss->max_items, &feed);
         log_problems(f, &feed);
+        if (feed.n_entities && !f->warned_entities) {
+            /* Safe, but silent loss would look like a parser bug. */
+            es_log(ctx, ES_LOG_WARN,
+                   "%s: the feed declares %zu entit%s (%zu external); they are neither fetched nor "
+                   "expanded, so text that refers to them is left out (said once per feed)",
+                   f->url, feed.n_entities, feed.n_entities == 1 ? "y" : "ies", feed.n_external_entities);
+            f->warned_entities = 1;
+        }
         if (rc == 0) {
             if (feed.n_skipped)
                 es_log(ctx, ES_LOG_DEBUG, "%s: %zu items beyond max_items ignored", f->url,

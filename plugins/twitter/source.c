@@ -191,7 +191,8 @@ static void report(src_t *s, const char *what, int dropped)
         s->n_bad++;
         s->file_bad++;
     }
-    es_log(s->ctx, ES_LOG_WARN, "%s: %s", w, what);
+    /* An export of bad elements would otherwise log a line for each. */
+    es_log_limited(s->ctx, ES_LOG_WARN, dropped ? "bad_element" : "element_warning", s->path, "%s: %s", w, what);
 }
 
 static void on_problem(void *arg, const char *what, int dropped)
@@ -400,6 +401,7 @@ static void close_file(src_t *s)
 
 static void file_finished(src_t *s, int state)
 {
+    es_log_flood_end(s->ctx, s->path);
     save(s, state);
     if (state == ST_DONE) {
         s->n_files_done++;

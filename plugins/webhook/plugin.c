@@ -30,7 +30,7 @@
 #define ES_WH_BODY_SNIPPET 200
 
 static const es_config_key_t webhook_keys[] = {
-    {"url", ES_KEY_STRING, NULL, 1, "receiver URL (http:// or https://)"},
+    {"url", ES_KEY_URL, NULL, 1, "receiver URL (http:// or https://)"},
     {"format", ES_KEY_STRING, "json", 0, "json (the records), slack (incoming-webhook message) or template"},
     {"template", ES_KEY_STRING, NULL, 0, "JSON template file with {{field}} placeholders (format = template)"},
     {"batch_max", ES_KEY_INT, "1", 0, "records per request; 1 sends a bare object, more a JSON array (slack: at most 10)"},

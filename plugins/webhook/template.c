@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "file_open.h"
 #include "strbuf.h"
 
 struct es_wh_template {
@@ -77,8 +79,15 @@ es_wh_template_t *es_wh_template_parse(const char *text, const char *name, char 
 es_wh_template_t *es_wh_template_load(const char *path, char *err, size_t err_len)
 {
     json_error_t je;
-    /* json_load_file gives line/column for syntax errors. */
-    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    char oerr[256];
+    int fd = es_file_open_regular(path, NULL, oerr, sizeof oerr); /* never block on a FIFO */
+    if (fd < 0) {
+        snprintf(err, err_len, "%s: %s", path, oerr);
+        return NULL;
+    }
+    /* jansson gives line/column for syntax errors. */
+    json_t *doc = json_loadfd(fd, JSON_REJECT_DUPLICATES, &je);
+    close(fd);
     if (!doc) {
         if (je.line <= 0)
             snprintf(err, err_len, "%s: %s", path, je.text);
