@@ -18,7 +18,7 @@ enum {
     SQL_N_TABLES = 3,
 };
 
-#define SQL_MAX_COLS 23
+#define SQL_MAX_COLS 29
 
 /* Latest schema version this build knows. */
 int sql_schema_latest(void);
