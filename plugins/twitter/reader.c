@@ -78,8 +78,7 @@ static int zip_seek(tw_reader_t *r, long only)
         if (n < 0)
             return ar_fail(r, "reading an entry of the archive");
         char var[64];
-        if (tw_sniff(r->pending, (size_t)n, var, sizeof var) != TW_FMT_ARRAY ||
-            (strcmp(var, "tweets") != 0 && strcmp(var, "tweet") != 0))
+        if (tw_sniff(r->pending, (size_t)n, var, sizeof var) != TW_FMT_ARRAY || !tw_var_holds_tweets(var))
             continue;
         r->n_pending = (size_t)n;
         r->in_entry = 1;

@@ -186,11 +186,13 @@ static void where(src_t *s, char *w, size_t cap)
 static void report(src_t *s, const char *what, int dropped)
 {
     char w[4400];
-    where(s, w, sizeof w);
     if (dropped) {
         s->n_bad++;
         s->file_bad++;
     }
+    if (!what)
+        return; /* said once for this file already */
+    where(s, w, sizeof w);
     es_log(s->ctx, ES_LOG_WARN, "%s: %s", w, what);
 }
 
@@ -335,9 +337,8 @@ static void do_open(src_t *s)
             return;
         }
         s->fmt = tw_sniff(head, (size_t)n, s->op_var, sizeof s->op_var);
-        if (s->fmt == TW_FMT_UNKNOWN || (s->fmt == TW_FMT_ARRAY && s->op_var[0] &&
-                                         strcmp(s->op_var, "tweets") != 0 &&
-                                         strcmp(s->op_var, "tweet") != 0)) {
+        if (s->fmt == TW_FMT_UNKNOWN ||
+            (s->fmt == TW_FMT_ARRAY && s->op_var[0] && !tw_var_holds_tweets(s->op_var))) {
             s->op_rc = ES_ENOTSUP;
             return;
         }
@@ -585,6 +586,7 @@ static void next_file(src_t *s)
             s->op_entry = 0;
         s->offset = s->op_offset;
         s->file_tweets = s->file_bad = 0;
+        s->out.once = 0;
         s->file_t0 = uv_now(es_ctx_loop(s->ctx)) / 1e3;
         submit(s, OP_OPEN);
         return;
@@ -592,8 +594,8 @@ static void next_file(src_t *s)
     /* Every file of this round handled. */
     if (es_ctx_once(s->ctx)) {
         es_log(s->ctx, ES_LOG_INFO, "%" PRIu64 " tweet(s) from %" PRIu64 " file(s), %" PRIu64
-               " skipped as bad, %llu retweet(s) left out", s->n_tweets, s->n_files_done, s->n_bad,
-               s->out.retweets_skipped);
+               " skipped as bad, %llu retweet(s) left out, %llu earlier version(s) of edited tweets",
+               s->n_tweets, s->n_files_done, s->n_bad, s->out.retweets_skipped, s->out.edits_skipped);
         es_source_done(s->ctx);
         return;
     }
