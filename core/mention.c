@@ -291,12 +291,13 @@ int es_mention_from_object(json_t *o, es_mention_t *m, es_mention_scratch_t *sc,
     json_array_foreach(a, i, v) if (json_is_string(v) && m->n_addressed < ES_MENTION_MAX_ADDRESSED)
         sc->addressed[m->n_addressed++] = json_string_value(v);
     m->addressed = sc->addressed;
-    /* Counts are whole and not negative; anything else is not a count and
-     * is left out rather than refusing the mention. */
+    /* Counts are whole numbers (a Reddit score may be below zero);
+     * anything else is not a count and is left out rather than refusing
+     * the mention. */
     json_t *mx = json_object_get(o, "metrics");
     for (int k = 0; k < ES_METRIC_COUNT; k++) {
         json_t *c = json_object_get(mx, es_metric_name(k));
-        if (json_is_integer(c) && json_integer_value(c) >= 0) {
+        if (json_is_integer(c)) {
             m->metrics[k] = json_integer_value(c);
             m->metrics_given |= 1u << k;
         }

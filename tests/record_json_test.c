@@ -144,9 +144,10 @@ int main(void)
         free(j1);
         back = es_rec_from_json("{\"id\":\"t:3\",\"network\":\"t\",\"text\":\"\","
                                 "\"metrics\":{\"likes\":-1,\"reposts\":\"7\",\"replies\":3},\"followers\":1.5}");
-        ok(back && back->m.metrics_given == 1u << ES_METRIC_REPLIES && back->m.metrics[ES_METRIC_REPLIES] == 3 &&
+        ok(back && back->m.metrics_given == (1u << ES_METRIC_LIKES | 1u << ES_METRIC_REPLIES) &&
+               back->m.metrics[ES_METRIC_LIKES] == -1 && back->m.metrics[ES_METRIC_REPLIES] == 3 &&
                !back->m.followers_given,
-           "a negative, a string and a fraction are not counts: left out");
+           "a negative score is kept; a string and a fraction are not counts: left out");
         es_rec_free(back);
     }
     printf("1..%d\n", tap_n_);
