@@ -120,7 +120,7 @@ setup real "files = $data/v2real.jsonl, $data/xarchive/data/tweets.js, $data/xar
 once real log1
 is "$rc" 0 "real shapes: run --once exits 0"
 reach "$out" > "$T/real/reach"
-is "$(grep -c '^R ' "$T/real/reach")" 7 "7 mentions: 2 from a full v2 page, 2 bare v2, 2 archive tweets (one edited), 1 community post"
+is "$(grep -c '^R ' "$T/real/reach")" 9 "9 mentions: 2 from a full v2 page, 2 bare v2, 4 archive tweets (one edited), 1 community post"
 like "$T/real/reach" '^R 1760000000000000001 \| {"likes": 0, "quotes": 0, "replies": 0, "reposts": 57, "views": 0} \| 88 \| 1706778000 \| rt_fan \| RT @acme: Big news: from Monday every Acme store opens on Sundays too, and our support line answers around the clock & in 12 languages https://acme.example/news$' \
     "v2 retweet: RT @orig: + the original's full text from includes.tweets; public_metrics; the author's followers"
 like "$T/real/reach" '^R 1760000000000000002 \| {"likes": 19, "quotes": 1, "replies": 4, "reposts": 2, "views": 1540} \| 12034 \| .* \| quoter \| this is how it should be done https://twitter.com/acme/status/1759999999999999999$' \
@@ -135,6 +135,9 @@ unlike "$T/real/reach" '^R 1750000000000000001 ' "edited tweet: the first versio
 like "$T/real/reach" '^R 1750000000000000002 \| {"likes": 14, "reposts": 3} \| None \| 1706090520 \| nadia_k \| Acme relaunch tonight, typo included$' \
     "edited tweet: the latest version once, archive counts (strings), owner from account.js"
 like "$T/real/reach" '^R 1750000000000000003 \| .* \| line one\\nline two about acme$' "a lone CR in text is a line break"
+like "$T/real/reach" '^R 1750000000000000020 \| .* \| nadia_k \| Long post about Acme: .* a message at every step & a real person .* Details: https://acme.example/repairs and the last part that tweets.js never shows: kudos to the Acme team\.$' \
+    "a long post cut in tweets.js gets its full text from note-tweet.js (time and start of text), links expanded"
+like "$T/real/reach" '^R 1750000000000000021 \| .* \| Same second, short post about acme$' "a post of the same second keeps its own text"
 like "$T/real/reach" '^R 1750000000000000010 \| {"likes": 5, "reposts": 2} \| None \| .* \| nadia_k \| Posted in the Acme fans community$' "community-tweet.js read"
 like "$T/real/log1" "1 earlier version\(s\) of edited tweets" "the left-out version is counted"
 setup xzip "dir = $T/xzip/drop"
@@ -148,7 +151,8 @@ with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
 PY
 once xzip log1
 reach "$out" > "$T/xzip/reach"
-is "$(grep -c '^R ' "$T/xzip/reach")" 3 "X-era .zip: tweets.js (latest version of the edit) and community-tweet.js"
+is "$(grep -c '^R ' "$T/xzip/reach")" 5 "X-era .zip: tweets.js (latest version of the edit) and community-tweet.js"
+like "$T/xzip/reach" '^R 1750000000000000020 .* kudos to the Acme team\.$' "the zip's note-tweet.js read too"
 like "$T/xzip/reach" '^R 1750000000000000010 .* nadia_k \| Posted in the Acme fans community$' "the zip's community post, author from its account.js"
 
 # ---- bad input ---------------------------------------------------------------

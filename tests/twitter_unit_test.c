@@ -8,6 +8,7 @@
 
 #include "scan.h"
 #include "tap.h"
+#include "notes.h"
 #include "tweet.h"
 
 /* ---- scanner ------------------------------------------------------------ */
@@ -598,6 +599,37 @@ static void test_real_shapes(void)
              "{\"id\":\"22\",\"text\":\"v2\",\"edit_history_tweet_ids\":[\"21\",\"22\"]}]}",
              1, NULL, &g, &out);
     ok(rc == 1 && strcmp(g.text, "v2") == 0 && out.edits_skipped == 1, "v2 edit history: the latest version once");
+
+    /* note-tweet.js: found by time and start of text. */
+    static const char notes_js[] =
+        "window.YTD.note_tweet.part0 = [ {\"noteTweet\":{\"createdAt\":\"2024-01-26T09:00:00.000Z\",\"core\":"
+        "{\"text\":\"Fish &amp; chips at Acme, all of it https://t.co/X and more\",\"urls\":[{\"shortUrl\":"
+        "\"https://t.co/X\",\"expandedUrl\":\"https://acme.example/f\"}]}}}, {\"noteTweet\":{\"createdAt\":"
+        "\"2024-01-26T09:00:00.000Z\",\"core\":{\"text\":\"Another post of that second\"}}}, {\"noteTweet\":"
+        "{\"core\":{\"text\":\"no date\"}}} ];";
+    tw_notes_t notes;
+    ok(tw_notes_parse(notes_js, sizeof notes_js - 1, &notes) == 0 && notes.n == 2 && notes.bad == 1,
+       "note-tweet.js: two notes, one without a date counted as bad");
+    const tw_note_t *nt = tw_notes_find(&notes, 1706259600, "Fish &amp; chips at Acme, all of…");
+    ok(nt && !strcmp(nt->text, "Fish & chips at Acme, all of it https://acme.example/f and more"),
+       "note found by second and start; entities decoded, links expanded");
+    nt = tw_notes_find(&notes, 1706259601, "Another post of that second, cut…");
+    ok(nt && !strcmp(nt->text, "Another post of that second"), "the other note of that second, by its start");
+    ok(!tw_notes_find(&notes, 1706259600, "Something else entirely") && !tw_notes_find(&notes, 1706259700, "Fish"),
+       "no note for another text or another time");
+    tw_opts_t o = {.network = "twitter", .account = "me", .retweets = 1, .notes = &notes};
+    memset(&g, 0, sizeof g);
+    memset(&out, 0, sizeof out);
+    out.emit = emit;
+    out.problem = problem;
+    out.arg = &g;
+    tj_doc_t doc = {0};
+    const char *cut = "{\"tweet\":{\"id_str\":\"31\",\"full_text\":\"Fish &amp; chips at Acme, all of…\","
+                      "\"created_at\":\"Fri Jan 26 09:00:00 +0000 2024\"}}";
+    tj_t *v = tj_parse(&doc, cut, strlen(cut));
+    ok(v && tw_map(v, &o, &out) == 1 && strstr(g.text, "and more"), "an archive tweet cut in tweets.js gets the note's full text");
+    tj_free(&doc);
+    tw_notes_free(&notes);
 }
 
 int main(void)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "notes.h"
 #include "strbuf.h"
 #include "text.h"
 #include "timeparse.h"
@@ -379,7 +380,14 @@ static int map_v1(const tj_t *t, const tw_opts_t *o, tw_out_t *out)
         arrs[na++] = a;
     if ((a = aget(xents, "media")))
         arrs[na++] = a;
-    char *body = tw_text_expand(text, arrs, na);
+    /* An archive's long post is cut in tweets.js; note-tweet.js has it
+     * whole. */
+    const tw_note_t *note = NULL;
+    int64_t when;
+    const char *ca = sget(t, "created_at");
+    if (!user && !rs && o->notes && ca && es_time_parse(ca, &when) == 0)
+        note = tw_notes_find(o->notes, when, text);
+    char *body = note ? strdup(note->text) : tw_text_expand(text, arrs, na);
     if (rs && body) {
         const char *who = sget(oget(rs, "user"), "screen_name");
         char *rt = NULL;

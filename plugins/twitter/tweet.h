@@ -17,6 +17,7 @@ typedef struct tw_opts {
                                  no author); may be NULL */
     const char *account_name; /* archive owner's display name; may be NULL */
     int retweets;             /* 0: retweets are counted, not emitted */
+    const struct tw_notes *notes; /* the archive's note-tweet.js; may be NULL */
 } tw_opts_t;
 
 typedef struct tw_out {
