@@ -116,7 +116,7 @@ for l in open(sys.argv[1]):
           "|", r["author"], "|", r["text"].replace("\n", "\\n"))
 PY
 }
-setup real "files = $data/v2real.jsonl, $data/xarchive/data/tweets.js, $data/xarchive/data/community-tweet.js"
+setup real "files = $data/v2real.jsonl, $data/xarchive/data/tweets.js, $data/xarchive/data/community-tweet.js, $data/deletes.jsonl"
 once real log1
 is "$rc" 0 "real shapes: run --once exits 0"
 reach "$out" > "$T/real/reach"
@@ -140,6 +140,8 @@ like "$T/real/reach" '^R 1750000000000000020 \| .* \| nadia_k \| Long post about
 like "$T/real/reach" '^R 1750000000000000021 \| .* \| Same second, short post about acme$' "a post of the same second keeps its own text"
 like "$T/real/reach" '^R 1750000000000000010 \| {"likes": 5, "reposts": 2} \| None \| .* \| nadia_k \| Posted in the Acme fans community$' "community-tweet.js read"
 like "$T/real/log1" "1 earlier version\(s\) of edited tweets" "the left-out version is counted"
+is "$(grep -c 'deletes.jsonl:1: deletion or compliance notices: not applied' "$T/real/log1")" 1 "v1.1 and v2 deletion/compliance notices: one warning for the file, not \"not a tweet\""
+like "$T/real/log1" "3 deletion notice\(s\) not applied" "... and counted in the summary"
 setup xzip "dir = $T/xzip/drop"
 mkdir -p "$T/xzip/drop"
 python3 - "$data/xarchive" "$T/xzip/drop/twitter-2024-02-02-x.zip" <<'PY'

@@ -639,8 +639,10 @@ static void next_file(src_t *s)
     /* Every file of this round handled. */
     if (es_ctx_once(s->ctx)) {
         es_log(s->ctx, ES_LOG_INFO, "%" PRIu64 " tweet(s) from %" PRIu64 " file(s), %" PRIu64
-               " skipped as bad, %llu retweet(s) left out, %llu earlier version(s) of edited tweets",
-               s->n_tweets, s->n_files_done, s->n_bad, s->out.retweets_skipped, s->out.edits_skipped);
+               " skipped as bad, %llu retweet(s) left out, %llu earlier version(s) of edited tweets, "
+               "%llu deletion notice(s) not applied",
+               s->n_tweets, s->n_files_done, s->n_bad, s->out.retweets_skipped, s->out.edits_skipped,
+               s->out.deletes_seen);
         es_source_done(s->ctx);
         return;
     }
