@@ -450,6 +450,9 @@ static void test_real_sites(void)
     ok(it && it->author && !strcmp(it->author, "Ivan Podcaster") && it->author_name &&
            !strcmp(it->author_name, "Ivan Podcaster"),
        "itunes:author is the author when nothing else names one");
+    it = find(&f, "yt:abc");
+    ok(it && it->author_name && !strcmp(it->author_name, "Acme Studio"),
+       "the channel's itunes:author for an item that names no author");
     it = find(&f, "upd-1");
     ok(it && it->author_name && !strcmp(it->author_name, "Diane Chaleff"),
        "<author> with <name> and <title> children: the name, not both glued (%s)", it ? it->author_name : "-");

@@ -851,6 +851,9 @@ static void take_item(es_pctx_t *pc, xmlNodePtr node, size_t max_items,
         atom_entry(pc, node, &it, &sc, feed_author, feed_author_name);
     else
         rss_item(pc, node, &it, &sc);
+    if (pc->feed->format != ES_FEED_ATOM && !sc.itunes && feed_author_name &&
+        !(sc.itunes = strdup(feed_author_name)))
+        pc->failed = 1; /* the channel's itunes:author: an episode's author when it names none */
     if (!pc->failed && item_finish(pc, node, &it, &sc) == 0 && !pc->failed)
         push_item(pc, &it);
     else
@@ -866,12 +869,17 @@ static void parse_rss(es_pctx_t *pc, xmlNodePtr root, size_t max_items)
      * some 0.9x feeds do either. */
     for (xmlNodePtr c = root->children; c && !pc->failed; c = c->next) {
         if (rss_is(c, "channel")) {
+            char *itunes = NULL;
+            for (xmlNodePtr i = c->children; i && !itunes; i = i->next)
+                if (module_is(i, NS_ITUNES, "itunes", "author"))
+                    itunes = nonempty(flatten(trim_inplace(node_text(pc, i))));
             for (xmlNodePtr i = c->children; i && !pc->failed; i = i->next) {
                 if (rss_is(i, "title") && !pc->feed->title)
                     pc->feed->title = nonempty(flatten(rss_html(pc, i)));
                 else if (rss_is(i, "item"))
-                    take_item(pc, i, max_items, NULL, NULL);
+                    take_item(pc, i, max_items, NULL, itunes);
             }
+            free(itunes);
         } else if (rss_is(c, "item")) {
             take_item(pc, c, max_items, NULL, NULL);
         }

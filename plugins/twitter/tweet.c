@@ -575,8 +575,10 @@ static int map_v2(const tj_t *t, const users_idx_t *users, const users_idx_t *tw
         author = users_idx_find(users, sget(t, "author_id"));
     if (!author)
         problem_once(out, TW_ONCE_NO_AUTHOR,
-                     "v2 tweets without their authors (no includes.users: request expansions=author_id); "
-                     "kept without author", 0);
+                     users->users ? "v2 tweets whose author_id is not in includes.users; kept without author"
+                                  : "v2 tweets without their authors (no includes.users: request "
+                                    "expansions=author_id); kept without author",
+                     0);
     d.m.author = sget(author, "username");
     d.m.author_name = sget(author, "name");
     tj_t *to = oget(t, "in_reply_to_user");
