@@ -94,6 +94,10 @@ es_rec_t *es_rec_from_mention(const es_mention_t *src, const char *source_name, 
         COPY_IN(in.addressed[i] ? in.addressed[i] : "", alens[i], avalid[i], r->addressed[i]);
 #undef COPY_IN
     r->m.created_at = in.created_at;
+    memcpy(r->m.metrics, in.metrics, sizeof r->m.metrics);
+    r->m.metrics_given = in.metrics_given & ((1u << ES_METRIC_COUNT) - 1);
+    r->m.followers = in.followers;
+    r->m.followers_given = in.followers_given != 0;
     r->m.addressed = (const char *const *)r->addressed;
     r->m.n_addressed = n_addr;
     r->pub.kind = ES_RECORD_MENTION;
@@ -224,6 +228,12 @@ void es_rec_free(es_rec_t *r)
     free(r);
 }
 
+const char *es_metric_name(int metric)
+{
+    static const char *const names[ES_METRIC_COUNT] = {"likes", "reposts", "replies", "quotes", "views"};
+    return metric >= 0 && metric < ES_METRIC_COUNT ? names[metric] : NULL;
+}
+
 const char *es_record_kind_name(es_record_kind_t kind)
 {
     switch (kind) {
@@ -268,6 +278,12 @@ json_t *es_rec_to_json(const es_rec_t *r)
     for (size_t i = 0; i < m->n_addressed; i++)
         json_array_append_new(a, json_string(m->addressed[i]));
     json_object_set_new(o, "addressed", a);
+    json_t *mx = json_object();
+    for (int i = 0; i < ES_METRIC_COUNT; i++)
+        if (m->metrics_given & (1u << i))
+            json_object_set_new(mx, es_metric_name(i), json_integer(m->metrics[i]));
+    json_object_set_new(o, "metrics", mx);
+    json_object_set_new(o, "followers", m->followers_given ? json_integer(m->followers) : json_null());
     set_str(o, "brand", m->brand);
     set_str(o, "author_kind", m->author_kind);
     set_str(o, "owner", m->owner);
@@ -350,6 +366,22 @@ int es_mention_from_object(json_t *o, es_mention_t *m, es_mention_scratch_t *sc,
     json_array_foreach(a, i, v) if (json_is_string(v) && m->n_addressed < ES_MENTION_MAX_ADDRESSED)
         sc->addressed[m->n_addressed++] = json_string_value(v);
     m->addressed = sc->addressed;
+    /* Counts are whole numbers (a Reddit score may be below zero);
+     * anything else is not a count and is left out rather than refusing
+     * the mention. */
+    json_t *mx = json_object_get(o, "metrics");
+    for (int k = 0; k < ES_METRIC_COUNT; k++) {
+        json_t *c = json_object_get(mx, es_metric_name(k));
+        if (json_is_integer(c)) {
+            m->metrics[k] = json_integer_value(c);
+            m->metrics_given |= 1u << k;
+        }
+    }
+    json_t *fo = json_object_get(o, "followers");
+    if (json_is_integer(fo) && json_integer_value(fo) >= 0) {
+        m->followers = json_integer_value(fo);
+        m->followers_given = 1;
+    }
     json_t *ca = json_object_get(o, "created_at");
     *why = NULL;
     if (json_is_integer(ca))

@@ -158,6 +158,21 @@ int es_ctx_once(es_ctx_t *ctx);
 
 /* ---- mentions and records ---------------------------------------------- */
 
+/* Engagement counts a source gives with a post, indexes into
+ * es_mention_t.metrics. */
+typedef enum es_metric {
+    ES_METRIC_LIKES = 0,   /* likes, favourites, upvote score */
+    ES_METRIC_REPOSTS,     /* retweets, reposts */
+    ES_METRIC_REPLIES,     /* replies, comments */
+    ES_METRIC_QUOTES,      /* quote posts */
+    ES_METRIC_VIEWS,       /* impressions, views */
+    ES_METRIC_COUNT
+} es_metric_t;
+
+/* "likes" | "reposts" | "replies" | "quotes" | "views"; NULL out of range.
+ * The names of the record JSON's "metrics" members and of the SQL columns. */
+const char *es_metric_name(int metric);
+
 typedef struct es_sentiment {
     double compound;   /* [-1, 1] */
     double pos, neu, neg; /* shares, sum to 1 when scored */
@@ -184,6 +199,13 @@ typedef struct es_mention {
     const char *reply_to_author;
     const char *const *addressed; /* handles the mention names */
     size_t n_addressed;
+    /* Reach, as the source counted it when the post was read. A zeroed
+     * mention gives none: a count is only meant where its bit is set, so
+     * "not given" never reads as "nobody liked it". */
+    int64_t metrics[ES_METRIC_COUNT]; /* indexed by es_metric_t */
+    unsigned metrics_given;           /* bit (1u << metric): metrics[metric] is given */
+    int64_t followers;                /* the author's followers ... */
+    int followers_given;              /* ... when non-zero */
     /* Stage results: set by the core, ignored in es_emit(). */
     const char *brand;
     const char *author_kind; /* "official" | "lookalike" | "public" */

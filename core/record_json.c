@@ -133,7 +133,7 @@ char *es_mention_json(const es_mention_t *m, size_t *len)
     out_t o = {0};
     /* One allocation: room for every string escaped at worst, plus the
      * keys; given back (in place) once the length is known. */
-    size_t need = 512;
+    size_t need = 768;
     const char *fields[] = {m->id, m->network, m->source, m->author, m->author_name, m->url, m->title,
                             m->text, m->lang, m->in_reply_to, m->reply_to_author, m->brand,
                             m->author_kind, m->owner, m->addressed_account};
@@ -163,6 +163,25 @@ char *es_mention_json(const es_mention_t *m, size_t *len)
         str(&o, m->addressed[i]);
     }
     LIT(&o, "]");
+    LIT(&o, ",\"metrics\":{");
+    int first = 1;
+    for (int i = 0; i < ES_METRIC_COUNT; i++) {
+        if (!(m->metrics_given & (1u << i)))
+            continue;
+        if (!first)
+            LIT(&o, ",");
+        first = 0;
+        LIT(&o, "\"");
+        const char *name = es_metric_name(i);
+        raw(&o, name, strlen(name));
+        LIT(&o, "\":");
+        int64(&o, m->metrics[i]);
+    }
+    LIT(&o, "},\"followers\":");
+    if (m->followers_given)
+        int64(&o, m->followers);
+    else
+        LIT(&o, "null");
     key_str(&o, ",\"brand\":", m->brand);
     key_str(&o, ",\"author_kind\":", m->author_kind);
     key_str(&o, ",\"owner\":", m->owner);

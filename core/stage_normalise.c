@@ -11,7 +11,10 @@
  * The strings are owned by the record, so this edits in place. */
 static inline int is_control(unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f; }
 
-static void strip_controls(const char *s)
+/* breaks: a lone CR (old Mac line ends, which tweets and feeds still
+ * carry) becomes a line break instead of vanishing and joining the words
+ * around it; the CR of a CRLF goes. */
+static void strip_controls(const char *s, int breaks)
 {
     if (!s)
         return;
@@ -37,6 +40,10 @@ static void strip_controls(const char *s)
     char *w = (char *)s;
     for (const char *r = s; *r; r++) {
         unsigned char c = (unsigned char)*r;
+        if (c == '\r' && breaks && r[1] != '\n') {
+            *w++ = '\n';
+            continue;
+        }
         if (is_control(c))
             continue;
         *w++ = (char)c;
@@ -64,11 +71,11 @@ int es_normalise(es_rec_t *rec)
         rec->owned_id = id;
         m->id = id;
     }
-    strip_controls(m->text);
-    strip_controls(m->title);
-    strip_controls(m->author);
-    strip_controls(m->author_name);
-    strip_controls(m->url);
+    strip_controls(m->text, 1);
+    strip_controls(m->title, 0);
+    strip_controls(m->author, 0);
+    strip_controls(m->author_name, 0);
+    strip_controls(m->url, 0);
     /* Before 1990 or more than a day ahead is a parse slip, not a date:
      * say "unknown" rather than pass a wrong time to spike detection. */
     if (m->created_at < 631152000 || m->created_at > es_now_s() + 86400)

@@ -74,7 +74,7 @@ fi
 extra_sources() {
     case $1 in
     rss) echo plugins/rss/parse.c plugins/rss/repair.c ;;
-    twitter) echo plugins/twitter/scan.c plugins/twitter/tweet.c plugins/twitter/tjson.c ;;
+    twitter) echo plugins/twitter/scan.c plugins/twitter/tweet.c plugins/twitter/tjson.c plugins/twitter/notes.c ;;
     discourse) echo plugins/forum/item.c plugins/forum/discourse.c ;;
     reddit) echo plugins/forum/item.c plugins/forum/reddit.c ;;
     jsonl) echo plugins/jsonl/line.c ;;

@@ -68,7 +68,7 @@ fuzz_replay_record_json_LDADD = $(ES_CORE_LIBS)
 
 fuzz_replay_twitter_SOURCES = fuzz/twitter.c $(FUZZ_REPLAY_COMMON) \
 	plugins/twitter/scan.c plugins/twitter/scan.h plugins/twitter/tweet.c plugins/twitter/tweet.h \
-	plugins/twitter/tjson.c plugins/twitter/tjson.h
+	plugins/twitter/tjson.c plugins/twitter/tjson.h plugins/twitter/notes.c plugins/twitter/notes.h
 fuzz_replay_twitter_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS) -I$(top_srcdir)/plugins/twitter
 fuzz_replay_twitter_LDADD = $(ES_CORE_LIBS)
 

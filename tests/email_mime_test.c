@@ -258,6 +258,18 @@ int main(void)
 
     /* ---- alert and account texts --------------------------------------- */
     es_mail_text_t t;
+    json_t *reachy = J("{\"kind\":\"mention\",\"brand\":\"acme\",\"network\":\"twitter\",\"author\":\"dan\","
+                       "\"text\":\"acme down\",\"metrics\":{\"likes\":12,\"reposts\":3},\"followers\":1200}");
+    ok(es_mail_compose_one(reachy, "", &t) == 0, "mention with reach composed");
+    like(t.text, "\nReach:     12 likes, 3 reposts, 1200 followers\n", "text part: a Reach line with the counts given");
+    like(t.html, "<th align=\"left\">Reach</th><td>12 likes, 3 reposts, 1200 followers</td>", "html part: a Reach row");
+    es_mail_text_free(&t);
+    json_decref(reachy);
+    json_t *quiet = J("{\"kind\":\"mention\",\"network\":\"x\",\"text\":\"t\",\"metrics\":{},\"followers\":null}");
+    ok(es_mail_compose_one(quiet, "", &t) == 0 && !strstr(t.text, "Reach") && !strstr(t.html, "Reach"),
+       "no counts given: no Reach line");
+    es_mail_text_free(&t);
+    json_decref(quiet);
     json_t *alert = J("{\"kind\":\"alert\",\"brand\":\"acme\",\"state\":\"began\",\"count\":12,"
                       "\"expected\":2.5,\"bucket_start\":1700000000,\"top_terms\":[\"refund\",\"outage\"],"
                       "\"examples\":[\"https://x.example/1\"]}");

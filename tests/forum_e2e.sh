@@ -309,6 +309,8 @@ q reddit "(lambda r: r['author'] == 'AcmeSupport' and r['title'] == 'My Acme wid
 ok $? "reddit: comment fields; the parent's author found among the poll's comments; u/ handles addressed"
 q reddit "by_id['reddit:t1_k1a01']['reply_to_author'] == 'jane_doe' and by_id['reddit:t1_k1a01']['in_reply_to'] == 'reddit:t3_p9x01' and by_id['reddit:t3_p9x05']['text'] == 'Acme widget v2 review' and by_id['reddit:t3_q1b02']['title'] == 'Is the acme widget worth it'"
 ok $? "reddit: top-level comment answers the submission's author; posts and search results mapped"
+q reddit "by_id['reddit:t1_k1a02']['metrics'] == {'likes': -1} and by_id['reddit:t1_k1a05']['metrics'] == {'likes': 2} and by_id['reddit:t3_p9x01']['metrics'] == {'likes': 12, 'replies': 4} and by_id['reddit:t3_p9x05']['metrics'] == {'likes': 1, 'replies': 0} and by_id['reddit:t3_p9x05']['followers'] is None"
+ok $? "reddit: score as likes (below zero when downvoted), num_comments as replies; no followers given"
 
 # ---- Reddit rate limit headers ------------------------------------------------
 ok $([ "$(got rlimit)" -eq 10 ]; echo $?) "rate limit: everything read (got $(got rlimit))"
@@ -323,6 +325,10 @@ ok $([ "$(got rmessy)" -eq 5 ]; echo $?) "reddit messy: 2 good comments + 3 post
 has "warn .*$base/rmessy/r/acmecorp/comments.json?limit=100&raw_json=1: t1_m0002: unreadable created_utc" &&
     has "warn .*comments.json?limit=100&raw_json=1: child #3: no usable name/id"
 ok $? "reddit messy: problems reported with the URL"
+q rmessy "by_id['rmessy:t1_m0005']['url'] == 'https://www.reddit.com/comments/p9x01/_/m0005/'"
+ok $? "reddit messy: a comment without permalink gets its URL from link_id and id"
+! has "t1_m0005: no permalink"
+ok $? "reddit messy: ... without a warning"
 
 # ---- redirects, gzip, repeated posts -------------------------------------------
 ok $([ "$(got moved)" -eq 6 ]; echo $?) "redirect + gzip: posts read (got $(got moved))"
@@ -357,6 +363,8 @@ q acme "ids == ['discourse:$s_acme/t/%d/%d' % (40 + (i - 101) // 6, (i - 101) % 
 ok $? "discourse: emitted oldest first, exactly posts 107..118"
 q acme "(lambda r: r['author'] == 'dave' and r['author_name'] == 'Dave' and r['title'] == 'Topic 41' and r['url'] == '$base/dacme/t/topic-41/41/6' and r['created_at'] == 1772448727 and r['in_reply_to'] == 'discourse:$s_acme/t/41/5' and r['reply_to_author'] == 'acme_support' and r['text'].startswith('@acme_support the widget\'s screen is \u201cblank\u201d again & again.\nStill broken.'))(by_id['discourse:$s_acme/t/41/6'])"
 ok $? "discourse: post fields mapped (author, title, URL, UTC date, reply fields, cooked as text)"
+q acme "by_id['discourse:$s_acme/t/41/6']['metrics'] == {'likes': 9, 'replies': 1, 'quotes': 1, 'views': 22} and by_id['discourse:$s_acme/t/41/2']['metrics'] == {'likes': 3, 'replies': 0, 'quotes': 0, 'views': 18} and by_id['discourse:$s_acme/t/41/4']['metrics'] == {'replies': 2, 'quotes': 0, 'views': 20}"
+ok $? "discourse: like_count (or the like action's count), reply_count, quote_count, reads as views; no likes when none are listed"
 q acme "by_id['discourse:$s_acme/t/41/2']['in_reply_to'] == 'discourse:$s_acme/t/41/1' and by_id['discourse:$s_acme/t/41/1'].get('in_reply_to') is None"
 ok $? "discourse: a reply without a post number answers the topic's first post"
 ok $([ "$(got cat)" -eq 0 ]; echo $?) "categories: filtered posts count as seen (got $(got cat))"

@@ -190,6 +190,20 @@ static void test_reddit(void)
        "reddit: a top-level comment answers the submission's author");
     it = find(&p, "t1_k1a04");
     ok(it && it->author == NULL, "reddit: [deleted] author is no author");
+    it = find(&p, "t1_k1a01");
+    ok(it && it->metrics_given == 1u << ES_METRIC_LIKES && it->metrics[ES_METRIC_LIKES] == -2,
+       "reddit: a comment's score (below zero when downvoted) is its likes; no comment count");
+    es_forum_page_free(&p);
+    free(body);
+
+    body = slurp("reddit/new-old.json", &len);
+    w.n = 0;
+    rc = es_reddit_parse(body, len, "reddit", &p, collect, &w, err, sizeof err);
+    ok(rc == 0 && p.n == 1 && w.n == 0 && !strcmp(p.items[0].url, "https://www.reddit.com/comments/p9x09/"),
+       "reddit: a post without permalink or name: the URL from its id, no warning (%s)", p.n ? p.items[0].url : "-");
+    ok(p.n == 1 && p.items[0].metrics[ES_METRIC_LIKES] == 12 && p.items[0].metrics[ES_METRIC_REPLIES] == 4 &&
+           p.items[0].metrics_given == (1u << ES_METRIC_LIKES | 1u << ES_METRIC_REPLIES),
+       "reddit: a post's score and num_comments");
     es_forum_page_free(&p);
     free(body);
 

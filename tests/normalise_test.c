@@ -56,6 +56,16 @@ int main(void)
     is_str(rec.m.text, "", "no text becomes the empty string");
     free(rec.owned_id);
     memset(&rec, 0, sizeof rec);
+    char crtext[] = "first line\rsecond\r\nthird\r", crtitle[] = "a\rb";
+    rec.m.id = "t:cr";
+    rec.m.network = "t";
+    rec.m.text = crtext;
+    rec.m.title = crtitle;
+    es_normalise(&rec);
+    is_str(rec.m.text, "first line\nsecond\nthird\n", "text: a lone CR is a line break, CRLF one break");
+    is_str(rec.m.title, "ab", "other fields: CR dropped as before");
+    free(rec.owned_id);
+    memset(&rec, 0, sizeof rec);
     rec.m.id = "twitter:9";
     rec.m.network = "twitter";
     is_int(es_normalise(&rec), 0, "a prefixed id normalises");

@@ -75,6 +75,11 @@ int main(void)
                 addr[i] = "acme";
         }
         m.addressed = addr;
+        m.metrics_given = (unsigned)(tap_rand() % (1u << ES_METRIC_COUNT));
+        for (int k = 0; k < ES_METRIC_COUNT; k++)
+            m.metrics[k] = (int64_t)(tap_rand() % 5000000000ull);
+        m.followers_given = (int)(tap_rand() % 2);
+        m.followers = (int64_t)(tap_rand() % 300000000ull);
         es_rec_t *r = es_rec_from_mention(&m, iter % 2 ? "src" : NULL, NULL);
         if (!r)
             return 1;
@@ -108,6 +113,43 @@ int main(void)
     ok(mismatches == 0, "byte for byte what jansson writes (%d mismatches)", mismatches);
     if (mismatches)
         printf("# want %s\n# got  %s\n", first_bad[0], first_bad[1]);
+
+    /* Reach survives the spool: written, read back, written again. */
+    {
+        es_mention_t m = {0};
+        m.id = "t:1";
+        m.network = "t";
+        m.text = "hi";
+        m.metrics[ES_METRIC_LIKES] = 0;
+        m.metrics[ES_METRIC_VIEWS] = 123456789012;
+        m.metrics_given = 1u << ES_METRIC_LIKES | 1u << ES_METRIC_VIEWS;
+        m.followers = 42;
+        m.followers_given = 1;
+        es_rec_t *r = es_rec_from_mention(&m, "src", NULL);
+        char *j1 = r ? es_mention_json(&r->m, NULL) : NULL;
+        ok(j1 && strstr(j1, "\"metrics\":{\"likes\":0,\"views\":123456789012},\"followers\":42"),
+           "given counts written, zero included, others left out: %s", j1 ? j1 : "(null)");
+        es_rec_t *back = j1 ? es_rec_from_json(j1) : NULL;
+        char *j2 = back ? es_mention_json(&back->m, NULL) : NULL;
+        ok(j2 && strcmp(j1, j2) == 0, "read back from the spool unchanged");
+        es_rec_free(r);
+        es_rec_free(back);
+        free(j1);
+        free(j2);
+        es_mention_t none = {.id = "t:2", .network = "t", .text = ""};
+        r = es_rec_from_mention(&none, NULL, NULL);
+        j1 = r ? es_mention_json(&r->m, NULL) : NULL;
+        ok(j1 && strstr(j1, "\"metrics\":{},\"followers\":null"), "none given: empty metrics, followers null");
+        es_rec_free(r);
+        free(j1);
+        back = es_rec_from_json("{\"id\":\"t:3\",\"network\":\"t\",\"text\":\"\","
+                                "\"metrics\":{\"likes\":-1,\"reposts\":\"7\",\"replies\":3},\"followers\":1.5}");
+        ok(back && back->m.metrics_given == (1u << ES_METRIC_LIKES | 1u << ES_METRIC_REPLIES) &&
+               back->m.metrics[ES_METRIC_LIKES] == -1 && back->m.metrics[ES_METRIC_REPLIES] == 3 &&
+               !back->m.followers_given,
+           "a negative score is kept; a string and a fraction are not counts: left out");
+        es_rec_free(back);
+    }
     printf("1..%d\n", tap_n_);
     return tap_failed_ ? 1 : 0;
 }

@@ -235,6 +235,28 @@ ok $([ "$(count "$out")" -eq 1 ]; echo $?) "repeat: next page emits only the new
 q "$out" 'recs[0]["title"] == "Three"'
 ok $? "repeat: and it is the new one"
 
+# ---- what real sites' feeds carry -------------------------------------------
+run real "$base/realsites.xml, $base/prefixed.xml, $base/atom-items.xml, $base/utf32.xml, $base/latin1-undeclared.xml, $base/bad-declared-encoding.xml"
+ok $rc "real: earshot run --once exits 0 (${secs}s)"
+[ $rc -eq 0 ] || tail -20 "$log" | diag
+ok $([ "$(count "$out")" -eq 12 ]; echo $?) "real: 6 + 1 + 1 + 1 + 1 + 2 mentions (got $(count "$out"))"
+q "$out" 'by_title["Namespaces without the slash"]["author"] == "Dora Creator" and by_title["Namespaces without the slash"]["text"] == "Full body from content:encoded."'
+ok $? "real: dc: and content: declared without the trailing slash"
+q "$out" 'by_title["Episode 12: Acme support"]["author"] == "Ivan Podcaster" and by_title["Product update"]["author"] == "Diane Chaleff"'
+ok $? "real: itunes:author; <author> with name and title children gives the name"
+q "$out" 'by_title["Acme unboxing video"]["text"] == "Unboxing the new Acme widget, first impressions."'
+ok $? "real: media:description is the body when there is no other"
+q "$out" 'by_title["Smart quotes from a CMS’s export"]["url"] == "https://blog.acme.example/posts/quotes" and by_title["Smart quotes from a CMS’s export"]["text"] == "It’s “broken” — and raw: it’s “fine”."'
+ok $? "real: permalink guid as the URL; C1 controls read as Windows-1252"
+q "$out" 'by_title["Acme in a prefixed namespace"]["url"] == "https://p.acme.example/1" and by_title["An entry called item"]["author"] == "Feed Author"'
+ok $? "real: <r:rss> and Atom entries written as <item> read"
+grep -q "atom-items.xml:7: Atom entries written as <item>" "$log"
+ok $? "real: ... the latter said with URL and line"
+q "$out" 'by_title["Café Acme 😀"]["text"] == "Wide encoding with a BOM: ü ß €." and "Crème brûlée à la Acme" in by_title and "signe Ã© (sic)" in by_title["Crème brûlée à la Acme"]["text"]'
+ok $? "real: UTF-32 with a BOM; undeclared Latin-1 decided for the whole document"
+grep -q "bad-declared-encoding.xml.*input conversion failed" "$log" && ! grep -v "^[0-9T:.-]* \(debug\|info\|warn\|error\) " "$log" | grep -q "encoding error\|I/O error"
+ok $? "real: libxml2's encoder errors logged with the URL, no raw lines"
+
 # ---- max_items -------------------------------------------------------------
 run maxitems "$base/rss2.xml" "max_items = 2"
 ok $([ "$(count "$out")" -eq 2 ]; echo $?) "max_items: only the first two items (got $(count "$out"))"

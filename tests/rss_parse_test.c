@@ -441,6 +441,89 @@ static void test_garbage(void)
     es_feed_free(&f);
 }
 
+/* What real sites' feeds carry (issue 17). */
+static void test_real_sites(void)
+{
+    es_feed_t f;
+    is_int(parse_file("realsites.xml", 0, &f), 0, "realsites: parses");
+    const es_feed_item_t *it = find(&f, "ns-1");
+    ok(it && it->author_name && !strcmp(it->author_name, "Dora Creator"),
+       "dc: declared without the trailing slash: dc:creator read");
+    ok(it && it->text && !strcmp(it->text, "Full body from content:encoded."),
+       "content: declared without the trailing slash: content:encoded is the body (%s)", it ? it->text : "-");
+    it = find(&f, "ep-12");
+    ok(it && it->author && !strcmp(it->author, "Ivan Podcaster") && it->author_name &&
+           !strcmp(it->author_name, "Ivan Podcaster"),
+       "itunes:author is the author when nothing else names one");
+    it = find(&f, "yt:abc");
+    ok(it && it->author_name && !strcmp(it->author_name, "Acme Studio"),
+       "the channel's itunes:author for an item that names no author");
+    it = find(&f, "upd-1");
+    ok(it && it->author_name && !strcmp(it->author_name, "Diane Chaleff"),
+       "<author> with <name> and <title> children: the name, not both glued (%s)", it ? it->author_name : "-");
+    it = find(&f, "yt:abc");
+    ok(it && it->text && !strcmp(it->text, "Unboxing the new Acme widget, first impressions."),
+       "media:group/media:description is the body when there is no other");
+    it = find(&f, "https://blog.acme.example/posts/quotes");
+    ok(it && it->link && !strcmp(it->link, "https://blog.acme.example/posts/quotes"),
+       "a permalink guid is the link when there is no <link>");
+    ok(it && it->title && !strcmp(it->title, "Smart quotes from a CMS\u2019s export"), "&#146; in a title: Windows-1252's right quote");
+    ok(it && it->text && !strcmp(it->text, "It\u2019s \u201cbroken\u201d \u2014 and raw: it\u2019s \u201cfine\u201d."),
+       "C1 controls, as references and raw, read as Windows-1252 (%s)", it ? it->text : "-");
+    it = find(&f, "post-42");
+    ok(it && !it->link, "a guid that is no absolute URL is not a link");
+    es_feed_free(&f);
+
+    is_int(parse_file("prefixed.xml", 0, &f), 0, "prefixed: parses");
+    ok(f.n_items == 1 && f.items[0].title && !strcmp(f.items[0].title, "Acme in a prefixed namespace") &&
+           f.title && !strcmp(f.title, "Prefixed RSS"),
+       "<r:rss>: RSS in a prefixed namespace is read (%zu items)", f.n_items);
+    es_feed_free(&f);
+
+    is_int(parse_file("atom-items.xml", 0, &f), 0, "atom-items: parses");
+    ok(f.n_items == 1 && f.items[0].text && !strcmp(f.items[0].text, "Acme entry written as item.") &&
+           f.items[0].author_name && !strcmp(f.items[0].author_name, "Feed Author"),
+       "Atom entries written as <item> are read as entries");
+    ok(has_problem(&f, 7, "written as <item>"), "... and said, with the line");
+    es_feed_free(&f);
+
+    is_int(parse_file("utf32.xml", 0, &f), 0, "utf32: parses");
+    ok(f.n_items == 1 && f.items[0].title && !strcmp(f.items[0].title, "Caf\u00e9 Acme \U0001F600") &&
+           f.items[0].text && !strcmp(f.items[0].text, "Wide encoding with a BOM: \u00fc \u00df \u20ac."),
+       "UTF-32 with a BOM decoded");
+    if (f.n_items != 1)
+        dump_problems(&f);
+    es_feed_free(&f);
+
+    is_int(parse_file("latin1-undeclared.xml", 0, &f), 0, "latin1-undeclared: parses");
+    ok(f.n_items == 1 && f.items[0].title && !strcmp(f.items[0].title, "Cr\u00e8me br\u00fbl\u00e9e \u00e0 la Acme"),
+       "undeclared Latin-1: accented title");
+    ok(f.n_items == 1 && f.items[0].text &&
+           strstr(f.items[0].text, "sign\u00e9 \u00c3\u00a9 (sic)") == NULL &&
+           strstr(f.items[0].text, "signe \u00c3\u00a9 (sic)") != NULL,
+       "undeclared Latin-1: decided for the document, so the C3 A9 pair is \"\u00c3\u00a9\", not \"\u00e9\" (%s)",
+       f.n_items ? f.items[0].text : "-");
+    ok(has_problem(&f, 1, "read as Windows-1252"), "... and said once");
+    es_feed_free(&f);
+
+    /* Bytes the declared encoding cannot decode: libxml2's encoder errors
+     * arrive as problems (logged with the URL), never raw on stderr. */
+    fflush(stderr);
+    FILE *cap = tmpfile();
+    int saved = dup(2);
+    dup2(fileno(cap), 2);
+    int rc = parse_file("bad-declared-encoding.xml", 0, &f);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    long spilled = ftell(cap) > 0 ? ftell(cap) : (fseek(cap, 0, SEEK_END), ftell(cap));
+    fclose(cap);
+    ok(rc == 0 && find(&f, "sj-1") != NULL, "bad bytes for the declared encoding: the items before them kept");
+    ok(has_problem(&f, -1, "input conversion failed"), "libxml2's encoder error is a problem of the feed");
+    is_int(spilled, 0, "nothing written to stderr");
+    es_feed_free(&f);
+}
+
 int main(void)
 {
     datadir = getenv("RSS_DATA_DIR");
@@ -456,5 +539,6 @@ int main(void)
     test_repairs();
     test_hostile();
     test_garbage();
+    test_real_sites();
     return done_testing();
 }

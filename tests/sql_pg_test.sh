@@ -34,11 +34,11 @@ cp "$data/hostile.jsonl" "$d/in.jsonl"
 conf "$d" "$pg_sock_dsn"
 run "$d" "$d/log1"
 is $? 0 "run --once into PostgreSQL exits 0"
-like "$d/log1" "schema migrated from version 0 to 3" "the schema is created at the latest version"
+like "$d/log1" "schema migrated from version 0 to 4" "the schema is created at the latest version"
 like "$d/log1" "connected to postgresql://earshot@/earshot\?host=" "the connection is logged with the DSN"
 is "$(q 'select count(*) from mentions')" 7 "seven mentions written"
 is "$(q "select text from mentions where id = 't:4'")" "before�after" "the escaped NUL arrives as U+FFFD (PostgreSQL text cannot hold a NUL)"
-is "$(q 'select string_agg(version::text, $$,$$ order by version) from schema_version')" "1,2,3" "schema_version lists versions 1, 2 and 3"
+is "$(q 'select string_agg(version::text, $$,$$ order by version) from schema_version')" "1,2,3,4" "schema_version lists versions 1 to 4"
 is "$(q "select count(*) from pg_indexes where indexname in ('mentions_brand_time', 'mentions_label_time', 'mentions_author')")" 3 "indexes by brand+time, label and author"
 is "$(q "select title || '|' || text || '|' || author || '|' || author_name from mentions where id = 't:1'")" \
    "it's; DROP TABLE mentions;--|Acme's support is terrible'); DELETE FROM mentions; --|o'brien|Robert \"Bobby\" Tables" \
@@ -54,6 +54,9 @@ is "$(q "select concat_ws('|', in_reply_to, reply_to_author, addressed->>1, auth
 is "$(q "select count(*) from mentions where sentiment_label in ('positive','neutral','negative') and abs(sentiment_pos + sentiment_neu + sentiment_neg - 1) < 0.01 and sentiment_compound between -1 and 1")" 7 \
    "sentiment compound/pos/neu/neg/label on every mention"
 is "$(q "select sentiment_label from mentions where id = 't:1'") $(q "select sentiment_label from mentions where id = 't:7'")" "negative neutral" "labels as scored"
+is "$(q "select concat_ws('|', likes, coalesce(reposts::text, 'NULL'), coalesce(replies::text, 'NULL'), views, followers) from mentions where id = 't:2'")" "12|0|NULL|3400|87" \
+   "reach as given, in bigint columns (0 is a count; not given is NULL)"
+is "$(q "select count(*) from mentions where likes is null and followers is null")" 6 "mentions without reach have NULL counts"
 is "$(q "select count(*) from mentions where received_at > extract(epoch from now()) - 120 and updated_at is null")" 7 "received_at is the write time; updated_at unset"
 
 # ---- exactly once: the same records again -----------------------------------
@@ -145,8 +148,8 @@ printf '%s\n' '{"id":"new1","text":"Acme is new here"}' > "$d/in.jsonl"
 conf "$d" "$old_dsn"
 run "$d" "$d/log8"
 is $? 0 "a version 1 database is used"
-like "$d/log8" "schema migrated from version 1 to 3" "it is migrated to version 3"
-is "$(qo 'select string_agg(version::text, $$,$$ order by version) from schema_version')" "1,2,3" "schema_version records the migration"
+like "$d/log8" "schema migrated from version 1 to 4" "it is migrated to version 4"
+is "$(qo 'select string_agg(version::text, $$,$$ order by version) from schema_version')" "1,2,3,4" "schema_version records the migration"
 is "$(qo "select text || '|' || brand || '|' || sentiment_label from mentions where id = 'old:1'")" "Acme was fine back then|acme|positive" "the old row survived"
 is "$(qo "select brand || '|' || (updated_at is null)::text from mentions where id = 't:new1'")" "acme|true" "new rows written after the migration, with the version 2 column"
 qo "insert into schema_version values (99, 0)" > /dev/null
@@ -154,7 +157,7 @@ printf '%s\n' '{"id":"new2","text":"refused by a newer schema"}' > "$d/in.jsonl"
 conf "$d" "$old_dsn" "retry.max_attempts = 2"
 run "$d" "$d/log9"
 is $? 1 "a newer schema: records are not written"
-like "$d/log9" "schema written by a newer earshot: version 99, this plugin knows up to 3" "the newer schema is named"
+like "$d/log9" "schema written by a newer earshot: version 99, this plugin knows up to 4" "the newer schema is named"
 is "$(qo "select count(*) from mentions where id = 't:new2'")" 0 "nothing written into it"
 
 # ---- the server stops mid-stream and comes back --------------------------------

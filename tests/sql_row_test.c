@@ -62,9 +62,10 @@ static void dsn_tests(void)
 static void sql_tests(void)
 {
     char *s = sql_insert_sql(SQL_SQLITE, SQL_T_MENTION);
-    ok(s && strstr(s, "INSERT INTO mentions (id, network,") && strstr(s, "?23)") && !strstr(s, "?24") &&
-           strstr(s, "ON CONFLICT (id) DO UPDATE SET lang = excluded.lang"),
-       "mention insert: 23 numbered parameters, upsert of stage fields");
+    ok(s && strstr(s, "INSERT INTO mentions (id, network,") && strstr(s, "?29)") && !strstr(s, "?30") &&
+           strstr(s, "ON CONFLICT (id) DO UPDATE SET lang = excluded.lang") &&
+           strstr(s, "likes = COALESCE(excluded.likes, mentions.likes)") && strstr(s, "followers)"),
+       "mention insert: 29 numbered parameters, upsert of stage fields and counts");
     free(s);
     s = sql_insert_sql(SQL_PG, SQL_T_ALERT);
     ok(s && strstr(s, "$13)") && strstr(s, "ON CONFLICT (id) DO NOTHING") && !strchr(s, '?'),
@@ -72,8 +73,8 @@ static void sql_tests(void)
     free(s);
     ok(sql_table_ncols(SQL_T_ACCOUNT) == 9 && strcmp(sql_table_name(SQL_T_ACCOUNT), "account_events") == 0,
        "account_events: 9 columns");
-    ok(sql_schema_latest() == 3 && sql_schema_migration(SQL_PG, 4) == NULL && sql_schema_migration(SQL_SQLITE, 0) == NULL,
-       "three migrations, nothing beyond");
+    ok(sql_schema_latest() == 4 && sql_schema_migration(SQL_PG, 5) == NULL && sql_schema_migration(SQL_SQLITE, 0) == NULL,
+       "four migrations, nothing beyond");
     ok(sql_table_ncols(SQL_T_MENTION_BRAND) == 3 && !strcmp(sql_table_name(SQL_T_MENTION_BRAND), "mention_brands") &&
            sql_table_ncols(SQL_T_MENTION_TOPIC) == 3 && !strcmp(sql_table_name(SQL_T_MENTION_TOPIC), "mention_topics"),
        "mention_brands and mention_topics: 3 columns each");
@@ -168,6 +169,34 @@ static void row_tests(void)
     is_sql(db, "select coalesce(created_at, 'NULL') || coalesce(sentiment_label, 'NULL') || "
                "coalesce(sentiment_pos, 'NULL') || addressed from mentions where id = 't:2'",
            "NULLNULLNULL[]", "unknown date and unscored sentiment are NULL; no handles is []");
+
+    /* Reach: given counts stored, others NULL; a later read with newer
+     * counts refreshes them, one that gives none keeps them. */
+    es_mention_t m3 = {.id = "t:3", .network = "t", .text = "x", .followers = 1200, .followers_given = 1};
+    m3.metrics[ES_METRIC_LIKES] = 5;
+    m3.metrics[ES_METRIC_REPLIES] = 0;
+    m3.metrics_given = 1u << ES_METRIC_LIKES | 1u << ES_METRIC_REPLIES;
+    es_rec_t *rm3 = es_rec_from_mention(&m3, "src", NULL);
+    memset(&r, 0, sizeof r);
+    sql_row_build(&r, &rm3->pub, 0, 1800000000, &why);
+    insert(db, &r);
+    sql_row_clear(&r);
+    const char *reach = "select likes || '|' || coalesce(reposts, 'NULL') || '|' || replies || '|' || "
+                        "coalesce(quotes, 'NULL') || '|' || coalesce(views, 'NULL') || '|' || followers "
+                        "from mentions where id = 't:3'";
+    is_sql(db, reach, "5|NULL|0|NULL|NULL|1200", "likes, replies (0 is a count) and followers stored; the rest NULL");
+    es_rec_free(rm3);
+    m3.metrics[ES_METRIC_LIKES] = 9;
+    m3.metrics[ES_METRIC_VIEWS] = 70;
+    m3.metrics_given = 1u << ES_METRIC_LIKES | 1u << ES_METRIC_VIEWS;
+    m3.followers_given = 0;
+    rm3 = es_rec_from_mention(&m3, "src", NULL);
+    memset(&r, 0, sizeof r);
+    sql_row_build(&r, &rm3->pub, 0, 1800000001, &why);
+    insert(db, &r);
+    sql_row_clear(&r);
+    is_sql(db, reach, "9|NULL|0|NULL|70|1200", "re-read: newer counts refresh, counts not given again are kept");
+    es_rec_free(rm3);
 
     /* Alerts, as the spike detector makes them. */
     json_t *a = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:i,s:i,s:f,s:s}", "event", "spike_began", "id",

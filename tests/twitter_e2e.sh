@@ -102,6 +102,61 @@ like "$T/zip/log1" "1 retweet\(s\) left out" "the skipped retweet is counted"
 once zip log2
 is "$(lines "$out")" 3 "the zip is not imported twice"
 
+# ---- real shapes: v2 retweets and reach, bare v2, X-era archive ---------------
+# reach OUT: "R <id> | <metrics JSON> | <followers>" per mention, and the text
+# with line breaks shown as \n.
+reach() {
+    python3 - "$1" <<'PY'
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["kind"] != "mention":
+        continue
+    print("R", r["id"].split(":", 1)[1], "|", json.dumps(r["metrics"], sort_keys=True), "|", r["followers"], "|", r["created_at"],
+          "|", r["author"], "|", r["text"].replace("\n", "\\n"))
+PY
+}
+setup real "files = $data/v2real.jsonl, $data/xarchive/data/tweets.js, $data/xarchive/data/community-tweet.js, $data/deletes.jsonl"
+once real log1
+is "$rc" 0 "real shapes: run --once exits 0"
+reach "$out" > "$T/real/reach"
+is "$(grep -c '^R ' "$T/real/reach")" 9 "9 mentions: 2 from a full v2 page, 2 bare v2, 4 archive tweets (one edited), 1 community post"
+like "$T/real/reach" '^R 1760000000000000001 \| {"likes": 0, "quotes": 0, "replies": 0, "reposts": 57, "views": 0} \| 88 \| 1706778000 \| rt_fan \| RT @acme: Big news: from Monday every Acme store opens on Sundays too, and our support line answers around the clock & in 12 languages https://acme.example/news$' \
+    "v2 retweet: RT @orig: + the original's full text from includes.tweets; public_metrics; the author's followers"
+like "$T/real/reach" '^R 1760000000000000002 \| {"likes": 19, "quotes": 1, "replies": 4, "reposts": 2, "views": 1540} \| 12034 \| .* \| quoter \| this is how it should be done https://twitter.com/acme/status/1759999999999999999$' \
+    "v2 quote: the quote's link kept; likes, replies, reposts, quotes, views"
+like "$T/real/reach" '^R 1760000000000000010 \| \{\} \| None \| 1708451673 \| None \| acme order arrived$' "bare v2: kept without author, the time from the snowflake id"
+like "$T/real/log1" 'v2real.jsonl:2: v2 tweets without their authors' "bare v2: the missing expansion named with file and line"
+is "$(grep -c 'without their authors' "$T/real/log1")" 1 "... once for the file"
+is "$(grep -c 'without created_at' "$T/real/log1")" 1 "the missing created_at: said once, with the fallback"
+is "$(grep -c 'not tweets' "$T/real/log1")" 1 "users and counts responses: one warning for the file"
+like "$T/real/log1" 'v2real.jsonl:3: v2 "data" entries without "text" \(users, counts or lists, not tweets\); skipped' "... naming file and line"
+unlike "$T/real/reach" '^R 1750000000000000001 ' "edited tweet: the first version is not a mention"
+like "$T/real/reach" '^R 1750000000000000002 \| {"likes": 14, "reposts": 3} \| None \| 1706090520 \| nadia_k \| Acme relaunch tonight, typo included$' \
+    "edited tweet: the latest version once, archive counts (strings), owner from account.js"
+like "$T/real/reach" '^R 1750000000000000003 \| .* \| line one\\nline two about acme$' "a lone CR in text is a line break"
+like "$T/real/reach" '^R 1750000000000000020 \| .* \| nadia_k \| Long post about Acme: .* a message at every step & a real person .* Details: https://acme.example/repairs and the last part that tweets.js never shows: kudos to the Acme team\.$' \
+    "a long post cut in tweets.js gets its full text from note-tweet.js (time and start of text), links expanded"
+like "$T/real/reach" '^R 1750000000000000021 \| .* \| Same second, short post about acme$' "a post of the same second keeps its own text"
+like "$T/real/reach" '^R 1750000000000000010 \| {"likes": 5, "reposts": 2} \| None \| .* \| nadia_k \| Posted in the Acme fans community$' "community-tweet.js read"
+like "$T/real/log1" "1 earlier version\(s\) of edited tweets" "the left-out version is counted"
+is "$(grep -c 'deletes.jsonl:1: deletion or compliance notices: not applied' "$T/real/log1")" 1 "v1.1 and v2 deletion/compliance notices: one warning for the file, not \"not a tweet\""
+like "$T/real/log1" "3 deletion notice\(s\) not applied" "... and counted in the summary"
+setup xzip "dir = $T/xzip/drop"
+mkdir -p "$T/xzip/drop"
+python3 - "$data/xarchive" "$T/xzip/drop/twitter-2024-02-02-x.zip" <<'PY'
+import os, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+    for n in sorted(os.listdir(os.path.join(src, "data"))):
+        z.write(os.path.join(src, "data", n), "data/" + n)
+PY
+once xzip log1
+reach "$out" > "$T/xzip/reach"
+is "$(grep -c '^R ' "$T/xzip/reach")" 5 "X-era .zip: tweets.js (latest version of the edit) and community-tweet.js"
+like "$T/xzip/reach" '^R 1750000000000000020 .* kudos to the Acme team\.$' "the zip's note-tweet.js read too"
+like "$T/xzip/reach" '^R 1750000000000000010 .* nadia_k \| Posted in the Acme fans community$' "the zip's community post, author from its account.js"
+
 # ---- bad input ---------------------------------------------------------------
 setup bad "files = $data/bad.js, $data/bad.jsonl, $T/missing.js"
 once bad log1

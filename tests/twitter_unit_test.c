@@ -8,6 +8,7 @@
 
 #include "scan.h"
 #include "tap.h"
+#include "notes.h"
 #include "tweet.h"
 
 /* ---- scanner ------------------------------------------------------------ */
@@ -138,8 +139,10 @@ typedef struct got {
     int n;
     char id[64], author[64], author_name[64], text[512], url[160], lang[16], reply[64], reply_to[64];
     char addressed[256];
+    char reach[160]; /* "likes=1,reposts=2,...,followers=3," of what was given */
     long long created;
     char problems[1024];
+    int repeats;
     int dropped;
 } got_t;
 
@@ -161,6 +164,15 @@ static void emit(void *arg, const es_mention_t *m)
     cp(g->reply, sizeof g->reply, m->in_reply_to);
     cp(g->reply_to, sizeof g->reply_to, m->reply_to_author);
     g->created = m->created_at;
+    g->reach[0] = '\0';
+    for (int i = 0; i < ES_METRIC_COUNT; i++)
+        if (m->metrics_given & (1u << i))
+            snprintf(g->reach + strlen(g->reach), sizeof g->reach - strlen(g->reach), "%s=%lld,",
+                     i == 0 ? "likes" : i == 1 ? "reposts" : i == 2 ? "replies" : i == 3 ? "quotes" : "views",
+                     (long long)m->metrics[i]);
+    if (m->followers_given)
+        snprintf(g->reach + strlen(g->reach), sizeof g->reach - strlen(g->reach), "followers=%lld,",
+                 (long long)m->followers);
     g->addressed[0] = '\0';
     for (size_t i = 0; i < m->n_addressed; i++) {
         strcat(g->addressed, m->addressed[i]);
@@ -171,9 +183,13 @@ static void emit(void *arg, const es_mention_t *m)
 static void problem(void *arg, const char *what, int dropped)
 {
     got_t *g = arg;
+    g->dropped += dropped;
+    if (!what) { /* a once-per-file warning already given */
+        g->repeats++;
+        return;
+    }
     strncat(g->problems, what, sizeof g->problems - strlen(g->problems) - 2);
     strcat(g->problems, ";");
-    g->dropped += dropped;
 }
 
 static int map(const char *json, int retweets, const char *account, got_t *g, tw_out_t *out)
@@ -509,12 +525,120 @@ static void test_fuzz(void)
     tj_free(&doc);
 }
 
+/* What issue 17 found in real exports: retweet text, reach, editions,
+ * responses without expansions, non-tweet v2 data. */
+static void test_real_shapes(void)
+{
+    got_t g;
+    tw_out_t out;
+    /* A v2 retweet: its own text cut at ~140 characters, the original in
+     * includes.tweets with a t.co link, its author in includes.users. */
+    int rc = map("{\"data\":[{\"id\":\"1700000000000000100\",\"text\":\"RT @acme: Our spring sale starts now and it is the "
+                 "biggest one we ever had, with every product discounted, free shipping over 20 eur…\",\"author_id\":\"7\","
+                 "\"created_at\":\"2023-09-14T13:00:00.000Z\",\"referenced_tweets\":[{\"type\":\"retweeted\",\"id\":\"1700000000000000050\"}],"
+                 "\"public_metrics\":{\"retweet_count\":31,\"reply_count\":0,\"like_count\":0,\"quote_count\":0,"
+                 "\"impression_count\":0}}],\"includes\":{\"users\":[{\"id\":\"7\",\"username\":\"fan\",\"public_metrics\":"
+                 "{\"followers_count\":210,\"following_count\":3}},{\"id\":\"8\",\"username\":\"acme\"}],\"tweets\":[{\"id\":"
+                 "\"1700000000000000050\",\"author_id\":\"8\",\"text\":\"Our spring sale starts now and it is the biggest one we "
+                 "ever had, with every product discounted, free shipping over 20 euros &amp; gifts https://t.co/SALE\","
+                 "\"entities\":{\"urls\":[{\"url\":\"https://t.co/SALE\",\"expanded_url\":\"https://acme.example/sale\"}]}}]}}",
+                 1, NULL, &g, &out);
+    ok(rc == 1, "v2 retweet mapped");
+    is_str(g.text, "RT @acme: Our spring sale starts now and it is the biggest one we ever had, with every product "
+                   "discounted, free shipping over 20 euros & gifts https://acme.example/sale",
+           "v2 retweet: RT @orig: + the original's full text from includes.tweets, expanded");
+    is_str(g.addressed, "acme,", "v2 retweet: the original's author addressed");
+    is_str(g.reach, "likes=0,reposts=31,replies=0,quotes=0,views=0,followers=210,",
+           "v2: public_metrics and the author's followers_count");
+    /* The same without includes.tweets: kept as it is, said once. */
+    rc = map("{\"data\":[{\"id\":\"1700000000000000101\",\"text\":\"RT @acme: cut…\",\"author_id\":\"7\","
+             "\"referenced_tweets\":[{\"type\":\"retweeted\",\"id\":\"1\"}]},{\"id\":\"1700000000000000102\",\"text\":"
+             "\"RT @acme: cut…\",\"referenced_tweets\":[{\"type\":\"retweeted\",\"id\":\"1\"}]}]}",
+             1, NULL, &g, &out);
+    ok(rc == 2 && strcmp(g.text, "RT @acme: cut…") == 0 && strstr(g.problems, "includes.tweets") &&
+           strstr(g.problems, "expansions=author_id") && strstr(g.problems, "created_at") && g.repeats == 0 &&
+           !strstr(strstr(g.problems, "expansions=author_id") + 1, "expansions=author_id"),
+       "v2 without expansions: kept, each lack warned once for both tweets (%s; %d repeats)", g.problems, g.repeats);
+    ok(g.created == 1694146559, "no created_at: the time from the snowflake id (%lld)", g.created);
+    is_int(tw_snowflake_time("1700000000000000102"), 1694146559, "snowflake 1700000000000000102 is 2023-09-08T04:15:59Z");
+    ok(tw_snowflake_time("20") == 0 && tw_snowflake_time("29700859247") == 0 && tw_snowflake_time("12a") == 0 &&
+           tw_snowflake_time("") == 0 && tw_snowflake_time("99999999999999999999") == 0,
+       "pre-snowflake, malformed and overlong ids carry no time");
+    /* Users and counts in the v2 envelope: one warning, every entry counted. */
+    rc = map("{\"data\":[{\"id\":\"1\",\"name\":\"A\",\"username\":\"a\"},{\"id\":\"2\",\"name\":\"B\",\"username\":\"b\"},"
+             "{\"end\":\"2023-01-02T00:00:00.000Z\",\"start\":\"2023-01-01T00:00:00.000Z\",\"tweet_count\":5}]}",
+             1, NULL, &g, &out);
+    ok(rc == 0 && g.dropped == 3 && g.repeats == 2 && strstr(g.problems, "not tweets"),
+       "non-tweet v2 data: one warning, three entries skipped (%s)", g.problems);
+    /* v1.1 counts and followers; a quote keeps its link. */
+    rc = map("{\"id_str\":\"1050300000000000009\",\"full_text\":\"so true https://t.co/Q\",\"user\":{\"screen_name\":\"q\","
+             "\"followers_count\":1500},\"favorite_count\":4,\"retweet_count\":2,\"quote_count\":1,\"reply_count\":3,"
+             "\"is_quote_status\":true,\"entities\":{\"urls\":[{\"url\":\"https://t.co/Q\",\"expanded_url\":"
+             "\"https://twitter.com/acme/status/1050000000000000001\"}]}}",
+             1, NULL, &g, &out);
+    is_str(g.reach, "likes=4,reposts=2,replies=3,quotes=1,followers=1500,", "v1.1: favorite/retweet/reply/quote counts, followers");
+    is_str(g.text, "so true https://twitter.com/acme/status/1050000000000000001", "v1.1 quote: the quoted tweet's link kept");
+    /* A v2 quote posted as an attachment, without the link in its text. */
+    rc = map("{\"data\":{\"id\":\"1700000000000000200\",\"text\":\"look at this\",\"author_id\":\"7\","
+             "\"referenced_tweets\":[{\"type\":\"quoted\",\"id\":\"1700000000000000050\"}]},\"includes\":{\"users\":"
+             "[{\"id\":\"7\",\"username\":\"fan\"},{\"id\":\"8\",\"username\":\"acme\"}],\"tweets\":[{\"id\":"
+             "\"1700000000000000050\",\"author_id\":\"8\",\"text\":\"sale\"}]}}",
+             1, NULL, &g, &out);
+    is_str(g.text, "look at this https://twitter.com/acme/status/1700000000000000050", "v2 quote: the quoted tweet's link added");
+    /* Archive counts are strings; an edited tweet's earlier version is left out. */
+    rc = map("{\"tweet\":{\"id_str\":\"11\",\"full_text\":\"first\",\"favorite_count\":\"7\",\"retweet_count\":\"1\","
+             "\"edit_info\":{\"initial\":{\"editTweetIds\":[\"11\",\"12\"],\"editsRemaining\":\"4\"}}}}",
+             1, "me", &g, &out);
+    ok(rc == 0 && g.n == 0 && out.edits_skipped == 1, "archive: an edited tweet's first version is not a mention");
+    rc = map("{\"tweet\":{\"id_str\":\"12\",\"full_text\":\"first, fixed\",\"favorite_count\":\"7\",\"retweet_count\":\"x\","
+             "\"edit_info\":{\"edit\":{\"initialTweetId\":\"11\",\"editControlInitial\":{\"editTweetIds\":[\"11\",\"12\"]}}}}}",
+             1, "me", &g, &out);
+    ok(rc == 1 && strcmp(g.text, "first, fixed") == 0, "archive: the latest version is");
+    is_str(g.reach, "likes=7,", "archive: counts given as strings; a non-number left out");
+    rc = map("{\"data\":[{\"id\":\"21\",\"text\":\"v1\",\"edit_history_tweet_ids\":[\"21\",\"22\"]},"
+             "{\"id\":\"22\",\"text\":\"v2\",\"edit_history_tweet_ids\":[\"21\",\"22\"]}]}",
+             1, NULL, &g, &out);
+    ok(rc == 1 && strcmp(g.text, "v2") == 0 && out.edits_skipped == 1, "v2 edit history: the latest version once");
+
+    /* note-tweet.js: found by time and start of text. */
+    static const char notes_js[] =
+        "window.YTD.note_tweet.part0 = [ {\"noteTweet\":{\"createdAt\":\"2024-01-26T09:00:00.000Z\",\"core\":"
+        "{\"text\":\"Fish &amp; chips at Acme, all of it https://t.co/X and more\",\"urls\":[{\"shortUrl\":"
+        "\"https://t.co/X\",\"expandedUrl\":\"https://acme.example/f\"}]}}}, {\"noteTweet\":{\"createdAt\":"
+        "\"2024-01-26T09:00:00.000Z\",\"core\":{\"text\":\"Another post of that second\"}}}, {\"noteTweet\":"
+        "{\"core\":{\"text\":\"no date\"}}} ];";
+    tw_notes_t notes;
+    ok(tw_notes_parse(notes_js, sizeof notes_js - 1, &notes) == 0 && notes.n == 2 && notes.bad == 1,
+       "note-tweet.js: two notes, one without a date counted as bad");
+    const tw_note_t *nt = tw_notes_find(&notes, 1706259600, "Fish &amp; chips at Acme, all of…");
+    ok(nt && !strcmp(nt->text, "Fish & chips at Acme, all of it https://acme.example/f and more"),
+       "note found by second and start; entities decoded, links expanded");
+    nt = tw_notes_find(&notes, 1706259601, "Another post of that second, cut…");
+    ok(nt && !strcmp(nt->text, "Another post of that second"), "the other note of that second, by its start");
+    ok(!tw_notes_find(&notes, 1706259600, "Something else entirely") && !tw_notes_find(&notes, 1706259700, "Fish"),
+       "no note for another text or another time");
+    tw_opts_t o = {.network = "twitter", .account = "me", .retweets = 1, .notes = &notes};
+    memset(&g, 0, sizeof g);
+    memset(&out, 0, sizeof out);
+    out.emit = emit;
+    out.problem = problem;
+    out.arg = &g;
+    tj_doc_t doc = {0};
+    const char *cut = "{\"tweet\":{\"id_str\":\"31\",\"full_text\":\"Fish &amp; chips at Acme, all of…\","
+                      "\"created_at\":\"Fri Jan 26 09:00:00 +0000 2024\"}}";
+    tj_t *v = tj_parse(&doc, cut, strlen(cut));
+    ok(v && tw_map(v, &o, &out) == 1 && strstr(g.text, "and more"), "an archive tweet cut in tweets.js gets the note's full text");
+    tj_free(&doc);
+    tw_notes_free(&notes);
+}
+
 int main(void)
 {
     test_tjson();
     test_sniff();
     test_scan();
     test_map();
+    test_real_shapes();
     test_fuzz();
     return done_testing();
 }

@@ -55,7 +55,11 @@ int main(void)
         "\"brand\":\"acme\",\"like\":\"acmesupport\",\"reason\":\"edit distance 1 to @acmesupport\","
         "\"score\":0.9,\"example_url\":\"https://twitter.example/acme_supp0rt/1\"}");
     es_mention_t m = {.id = "twitter:9", .network = "twitter", .author = "dan",
-                      .text = "acme is down <again> & again", .url = "https://t.example/9"};
+                      .text = "acme is down <again> & again", .url = "https://t.example/9",
+                      .followers = 1200, .followers_given = 1};
+    m.metrics[ES_METRIC_LIKES] = 12;
+    m.metrics[ES_METRIC_VIEWS] = 1540;
+    m.metrics_given = 1u << ES_METRIC_LIKES | 1u << ES_METRIC_VIEWS;
     es_rec_t *mention = es_rec_from_mention(&m, "src", NULL);
     es_rec_set_stage(mention, 0, "acme");
     if (!alert || !ended || !account || !mention)
@@ -129,6 +133,29 @@ int main(void)
            "Account finding: lookalike_seen @acme_supp0rt",
            "mixed batch: one notification line per record, escaped");
     json_decref(doc);
+
+    /* ---- reach ---------------------------------------------------------- */
+    doc = render(ES_WH_SLACK, NULL, &mention, 1, 1);
+    fields = json_object_get(json_array_get(json_object_get(doc, "blocks"), 0), "fields");
+    is_str(json_string_value(json_object_get(json_array_get(fields, json_array_size(fields) - 1), "text")),
+           "*Reach*\n12 likes · 1540 views · 1200 followers", "mention: a Reach field with the counts given");
+    json_decref(doc);
+    doc = render(ES_WH_JSON, NULL, &mention, 1, 1);
+    ok(json_integer_value(json_object_get(json_object_get(doc, "metrics"), "views")) == 1540 &&
+           json_integer_value(json_object_get(doc, "followers")) == 1200 &&
+           !json_object_get(json_object_get(doc, "metrics"), "reposts"),
+       "json: metrics and followers as the record has them");
+    json_decref(doc);
+    char terr[256] = "";
+    es_wh_template_t *rt = es_wh_template_parse("{\"likes\":\"{{metrics.likes}}\",\"who\":\"{{author}} ({{followers}})\"}",
+                                                "inline", terr, sizeof terr);
+    doc = rt ? render(ES_WH_TEMPLATE, rt, &mention, 1, 1) : NULL;
+    ok(doc && json_integer_value(json_object_get(doc, "likes")) == 12 &&
+           !strcmp(json_string_value(json_object_get(doc, "who")) ? json_string_value(json_object_get(doc, "who")) : "",
+                   "dan (1200)"),
+       "template: {{metrics.likes}} and {{followers}}");
+    json_decref(doc);
+    es_wh_template_free(rt);
 
     /* ---- json format ---------------------------------------------------- */
     doc = render(ES_WH_JSON, NULL, mix, 3, 0);

@@ -88,7 +88,7 @@ pipeline "without sentiment, spool.delay = 0"
 # The source alone, built from the plugin's sources against the core library.
 if [ -f "$build/libescore.a" ] && cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$top/core" -I"$top/plugins/twitter" \
         $(pkg-config --cflags jansson libxml-2.0) -o "$tmp/micro" "$here/micro.c" \
-        "$top/plugins/twitter/scan.c" "$top/plugins/twitter/tweet.c" "$top/plugins/twitter/tjson.c" \
+        "$top/plugins/twitter/scan.c" "$top/plugins/twitter/tweet.c" "$top/plugins/twitter/tjson.c" "$top/plugins/twitter/notes.c" \
         "$build/libescore.a" \
         $(pkg-config --libs jansson libuv libxml-2.0 libcrypto libxxhash) -lm 2>"$tmp/cc.log"; then
     echo "source alone (in memory, one core):"

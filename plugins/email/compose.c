@@ -119,6 +119,23 @@ static void put_scalar(es_mail_buf_t *b, const json_t *v)
 
 /* ---- one record -------------------------------------------------------- */
 
+/* "12 likes, 3 reposts, 1540 views, 12034 followers": the counts the
+ * source gave; nothing when it gave none. */
+static void put_reach(es_mail_buf_t *b, const json_t *r)
+{
+    const json_t *mx = json_object_get(r, "metrics");
+    const char *k;
+    const json_t *v;
+    int n = 0;
+    json_object_foreach((json_t *)mx, k, v) {
+        if (json_is_integer(v))
+            es_mail_printf(b, "%s%" JSON_INTEGER_FORMAT " %s", n++ ? ", " : "", json_integer_value(v), k);
+    }
+    const json_t *fo = json_object_get(r, "followers");
+    if (json_is_integer(fo))
+        es_mail_printf(b, "%s%" JSON_INTEGER_FORMAT " followers", n++ ? ", " : "", json_integer_value(fo));
+}
+
 static int compose_mention(const json_t *r, const char *prefix, es_mail_text_t *out)
 {
     const char *brand = jstr(r, "brand"), *title = jstr(r, "title"), *text = jstr(r, "text");
@@ -151,6 +168,8 @@ static int compose_mention(const json_t *r, const char *prefix, es_mail_text_t *
         es_mail_puts(&who, "unknown");
     if (akind && strcmp(akind, "public"))
         es_mail_printf(&who, " [%s]", akind);
+    es_mail_buf_t reach = {0};
+    put_reach(&reach, r);
 
     /* Every brand (owned ones marked) and topic, on one line each. */
     es_mail_buf_t brands = {0}, topics = {0};
@@ -190,6 +209,8 @@ static int compose_mention(const json_t *r, const char *prefix, es_mail_text_t *
     es_mail_printf(&t, "Author:    %s\n", who.s ? who.s : "");
     if (owner)
         es_mail_printf(&t, "Team:      %s\n", owner);
+    if (reach.s)
+        es_mail_printf(&t, "Reach:     %s\n", reach.s);
     es_mail_puts(&t, "Date:      ");
     put_time(&t, json_integer_value(json_object_get(r, "created_at")));
     es_mail_puts(&t, "\n");
@@ -216,6 +237,11 @@ static int compose_mention(const json_t *r, const char *prefix, es_mail_text_t *
     es_mail_puts(&h, "</td></tr>\n<tr><th align=\"left\">Author</th><td>");
     put_html(&h, who.s);
     es_mail_puts(&h, "</td></tr>\n");
+    if (reach.s) {
+        es_mail_puts(&h, "<tr><th align=\"left\">Reach</th><td>");
+        put_html(&h, reach.s);
+        es_mail_puts(&h, "</td></tr>\n");
+    }
     if (url) {
         es_mail_puts(&h, "<tr><th align=\"left\">Link</th><td>");
         put_link(&h, url, NULL);
@@ -236,6 +262,7 @@ static int compose_mention(const json_t *r, const char *prefix, es_mail_text_t *
     free(who.s);
     free(brands.s);
     free(topics.s);
+    free(reach.s);
     out->subject = take(&s);
     out->text = take(&t);
     out->html = take(&h);

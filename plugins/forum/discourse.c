@@ -185,6 +185,20 @@ static int map_post(const json_t *p, size_t index, const char *base, const char 
         }
     }
     it->url = url;
+    es_forum_item_metric(it, ES_METRIC_LIKES, p, "like_count");
+    if (!(it->metrics_given & (1u << ES_METRIC_LIKES))) {
+        /* Posts give likes as the count of action type 2 otherwise. */
+        size_t ai;
+        const json_t *a;
+        json_array_foreach(json_object_get(p, "actions_summary"), ai, a) {
+            const json_t *aid = json_object_get(a, "id");
+            if (json_is_integer(aid) && json_integer_value(aid) == 2)
+                es_forum_item_metric(it, ES_METRIC_LIKES, a, "count");
+        }
+    }
+    es_forum_item_metric(it, ES_METRIC_REPLIES, p, "reply_count");
+    es_forum_item_metric(it, ES_METRIC_QUOTES, p, "quote_count");
+    es_forum_item_metric(it, ES_METRIC_VIEWS, p, "reads");
     oom |= !url;
 
     const json_t *cat = json_object_get(p, "category_id");

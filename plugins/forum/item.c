@@ -135,3 +135,12 @@ int es_forum_collect_handles(es_forum_item_t *it, const char *text)
     }
     return 0;
 }
+
+void es_forum_item_metric(es_forum_item_t *it, int metric, const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (!json_is_integer(v) || metric < 0 || metric >= ES_METRIC_COUNT)
+        return;
+    it->metrics[metric] = json_integer_value(v);
+    it->metrics_given |= 1u << metric;
+}

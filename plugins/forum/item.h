@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "plugin.h"
+
 #define ES_FORUM_MAX_ADDRESSED 8
 
 typedef struct es_forum_item {
@@ -27,6 +29,8 @@ typedef struct es_forum_item {
     size_t n_addressed;
     int64_t created_at;
     int64_t category;     /* Discourse category_id; -1 when absent */
+    int64_t metrics[ES_METRIC_COUNT]; /* as in es_mention_t */
+    unsigned metrics_given;
 } es_forum_item_t;
 
 typedef struct es_forum_page {
@@ -49,6 +53,10 @@ int es_forum_json_load(const char *body, size_t len, json_t **root, char *err, s
 /* A string member as a malloc'd copy; NULL when absent, null, not a string,
  * or empty. *oom is set when the copy failed. */
 char *es_forum_json_str(const json_t *obj, const char *key, int *oom);
+
+/* Sets metric `metric` of it from the integer member `key` of obj; a
+ * member that is absent or not an integer leaves it not given. */
+void es_forum_item_metric(es_forum_item_t *it, int metric, const json_t *obj, const char *key);
 
 /* Appends a zeroed item to the page; NULL on ENOMEM. */
 es_forum_item_t *es_forum_page_add(es_forum_page_t *page);

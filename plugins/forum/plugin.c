@@ -255,7 +255,9 @@ static void stream_emit(es_forum_t *f)
             .reply_to_author = rta,
             .addressed = (const char *const *)it->addressed,
             .n_addressed = it->n_addressed,
+            .metrics_given = it->metrics_given,
         };
+        memcpy(m.metrics, it->metrics, sizeof m.metrics);
         int rc = es_emit(f->ctx, &m);
         if (rc) {
             es_log(f->ctx, ES_LOG_WARN, "%s: %s not accepted (%s); it and newer posts are read again next poll",

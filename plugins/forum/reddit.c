@@ -55,6 +55,32 @@ static char *author_str(const json_t *d, const char *key, int *oom)
     return s;
 }
 
+/* Older listings (and some API mirrors) lack `permalink`; the short links
+ * Reddit itself serves reach the same page: /comments/<post id> for a
+ * post, /comments/<post id>/_/<comment id> for a comment (the slug may be
+ * anything). NULL when the ids are missing. */
+static char *built_permalink(const json_t *d, int is_comment, const char *name, int *oom)
+{
+    const char *post = NULL, *comment = NULL;
+    const json_t *link = json_object_get(d, "link_id");
+    if (is_comment) {
+        if (json_is_string(link) && !strncmp(json_string_value(link), "t3_", 3) && json_string_value(link)[3])
+            post = json_string_value(link) + 3;
+        comment = name + 3;
+    } else {
+        post = name + 3;
+    }
+    if (!post)
+        return NULL;
+    char *url = NULL;
+    if (asprintf(&url, "%s/comments/%s/%s%s%s", REDDIT_WEB, post, comment ? "_/" : "", comment ? comment : "",
+                 comment ? "/" : "") < 0) {
+        *oom = 1;
+        return NULL;
+    }
+    return url;
+}
+
 static int map_child(const json_t *c, size_t index, const char *network, es_forum_page_t *page,
                      es_forum_warn_fn warn, void *warn_arg)
 {
@@ -127,9 +153,13 @@ static int map_child(const json_t *c, size_t index, const char *network, es_foru
         if ((it->url = malloc(n)))
             snprintf(it->url, n, "%s%s", REDDIT_WEB, json_string_value(pl));
         oom |= !it->url;
-    } else {
+    } else if (!(it->url = built_permalink(d, is_comment, name, &oom)) && !oom) {
         es_forum_warnf(warn, warn_arg, "%s: no permalink", name);
     }
+    /* The score is upvotes less downvotes, so it may be below zero. */
+    es_forum_item_metric(it, ES_METRIC_LIKES, d, "score");
+    if (!is_comment)
+        es_forum_item_metric(it, ES_METRIC_REPLIES, d, "num_comments");
 
     if (is_comment) {
         it->parent = es_forum_json_str(d, "parent_id", &oom);

@@ -36,6 +36,8 @@
 #define NS_DCTERMS "http://purl.org/dc/terms/"
 #define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
 #define NS_XML "http://www.w3.org/XML/1998/namespace"
+#define NS_ITUNES "http://www.itunes.com/dtds/podcast-1.0.dtd"
+#define NS_MEDIA "http://search.yahoo.com/mrss/"
 
 /* Deeper xml:base chains than this are hostile; libxml2 caps nesting at 256
  * anyway without XML_PARSE_HUGE. */
@@ -99,11 +101,48 @@ static void on_xml_error(void *user, xmlErrorPtr err)
     problem(pc->feed, line, "%s", err->message ? err->message : "XML error");
 }
 
+/* Errors libxml2 raises outside the parser context (the encoders' "input
+ * conversion failed", I/O) go to the thread's structured handler, or raw
+ * to stderr without one: here they join the feed's problems instead, and
+ * so are logged with its URL. */
+static void on_xml_global_error(void *user, xmlErrorPtr err)
+{
+    es_pctx_t *pc = user;
+    /* The HTML parser that turns descriptions into text runs inside this
+     * parse, told to keep quiet: it lands here too. */
+    if (!pc || !err || err->level < XML_ERR_ERROR || err->domain == XML_FROM_HTML)
+        return;
+    long line = err->line > 0 ? err->line + pc->line_offset : 0;
+    problem(pc->feed, line, "%s", err->message ? err->message : "XML error");
+}
+
+/* Whatever libxml2 still writes through its generic printf-style channel
+ * is dropped: those calls come in fragments and repeat what the
+ * structured handlers reported. */
+static void on_xml_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 /* ---- node helpers ------------------------------------------------------ */
+
+/* Namespace names are compared as strings by the spec, but publishers
+ * copy them by hand: "http://purl.org/dc/elements/1.1" (no slash) means
+ * Dublin Core to every reader, so a trailing '/' is not significant. */
+static int ns_eq(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la && a[la - 1] == '/')
+        la--;
+    if (lb && b[lb - 1] == '/')
+        lb--;
+    return la == lb && strncmp(a, b, la) == 0;
+}
 
 static int ns_is(xmlNodePtr n, const char *href)
 {
-    return n->ns && n->ns->href && strcmp((const char *)n->ns->href, href) == 0;
+    return n->ns && n->ns->href && ns_eq((const char *)n->ns->href, href);
 }
 
 static int local_is(xmlNodePtr n, const char *local)
@@ -131,7 +170,13 @@ static int rss_is(xmlNodePtr n, const char *local)
 {
     if (!local_is(n, local))
         return 0;
-    return !n->ns || !n->ns->prefix || ns_is(n, NS_RSS10) || ns_is(n, NS_RSS09);
+    if (!n->ns || !n->ns->prefix || ns_is(n, NS_RSS10) || ns_is(n, NS_RSS09))
+        return 1;
+    /* <r:rss xmlns:r="..."><r:channel>: the whole document in a prefixed
+     * namespace, the root's own. */
+    xmlNodePtr root = n->doc ? xmlDocGetRootElement(n->doc) : NULL;
+    return root && root->ns && root->ns->prefix && root->ns->href && n->ns->href &&
+           strcmp((const char *)root->ns->href, (const char *)n->ns->href) == 0;
 }
 
 static int atom_is(xmlNodePtr n, const char *local)
@@ -427,6 +472,19 @@ static void read_date(es_pctx_t *pc, xmlNodePtr n, int64_t *out, char **raw)
  * name or address in practice. */
 static void rss_author(es_pctx_t *pc, xmlNodePtr n, es_feed_item_t *it)
 {
+    /* Some publishers nest <name> and <title> (a job title) inside
+     * <author>: the name is the author, the rest is not. */
+    xmlNodePtr first = NULL, named = NULL;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (!first)
+            first = c;
+        if (local_is(c, "name") && !named)
+            named = c;
+    }
+    if (first)
+        n = named ? named : first;
     char *s = trim_inplace(node_text(pc, n));
     if (!s || !*s) {
         free(s);
@@ -481,6 +539,9 @@ static void atom_person(es_pctx_t *pc, xmlNodePtr person, char **author, char **
 
 typedef struct {
     char *native_id, *content, *summary, *date_raw;
+    char *media;    /* media:description (YouTube, podcasts): the body when there is no other */
+    char *itunes;   /* itunes:author: the author when there is no other */
+    int guid_link;  /* native_id came from a <guid> that is a permalink */
 } es_item_scratch_t;
 
 /* Picks id, text and the fallbacks the design asks for. Returns 0, or -1 to
@@ -489,6 +550,15 @@ static int item_finish(es_pctx_t *pc, xmlNodePtr node, es_feed_item_t *it, es_it
 {
     it->id = nonempty(trim_inplace(sc->native_id));
     sc->native_id = NULL;
+    if (!it->link && it->id && sc->guid_link &&
+        (!strncasecmp(it->id, "http://", 7) || !strncasecmp(it->id, "https://", 8)))
+        it->link = resolve_link(pc, node, it->id);
+    if (!it->author && !it->author_name && sc->itunes) {
+        it->author_name = sc->itunes;
+        sc->itunes = NULL;
+        if (!(it->author = strdup(it->author_name)))
+            pc->failed = 1;
+    }
     if (!it->id && it->link) {
         it->id = strdup(it->link);
         if (!it->id)
@@ -529,6 +599,9 @@ static int item_finish(es_pctx_t *pc, xmlNodePtr node, es_feed_item_t *it, es_it
     } else if (sc->summary && *sc->summary) {
         it->text = sc->summary;
         sc->summary = NULL;
+    } else if (sc->media && *sc->media) {
+        it->text = sc->media;
+        sc->media = NULL;
     } else {
         it->text = strdup(it->title ? it->title : "");
         if (!it->text)
@@ -549,10 +622,30 @@ static void item_free(es_feed_item_t *it)
 
 static void scratch_free(es_item_scratch_t *sc)
 {
+    free(sc->media);
+    free(sc->itunes);
     free(sc->native_id);
     free(sc->content);
     free(sc->summary);
     free(sc->date_raw);
+}
+
+/* media:description directly in the item or inside media:group or
+ * media:content, as YouTube and podcast feeds write it; plain text unless
+ * type="html". */
+static void media_description(es_pctx_t *pc, xmlNodePtr c, es_item_scratch_t *sc)
+{
+    if (sc->media)
+        return;
+    if (module_is(c, NS_MEDIA, "media", "description")) {
+        char *type = trim_inplace(attr_text(pc, c, "type", NULL));
+        sc->media = nonempty(type && !strcasecmp(type, "html") ? rss_html(pc, c) : trim_inplace(node_text(pc, c)));
+        free(type);
+    } else if (module_is(c, NS_MEDIA, "media", "group") || module_is(c, NS_MEDIA, "media", "content")) {
+        for (xmlNodePtr g = c->children; g && !sc->media; g = g->next)
+            if (g->type == XML_ELEMENT_NODE)
+                media_description(pc, g, sc);
+    }
 }
 
 static void rss_item(es_pctx_t *pc, xmlNodePtr item, es_feed_item_t *it, es_item_scratch_t *sc)
@@ -569,6 +662,15 @@ static void rss_item(es_pctx_t *pc, xmlNodePtr item, es_feed_item_t *it, es_item
             free(href);
         } else if (rss_is(c, "guid") && !sc->native_id) {
             sc->native_id = nonempty(trim_inplace(node_text(pc, c)));
+            /* RSS 2.0: a guid is a permalink unless isPermaLink="false". */
+            char *perma = trim_inplace(attr_text(pc, c, "isPermaLink", NULL));
+            sc->guid_link = !perma || strcasecmp(perma, "false") != 0;
+            free(perma);
+        } else if (module_is(c, NS_ITUNES, "itunes", "author") && !sc->itunes) {
+            sc->itunes = nonempty(flatten(trim_inplace(node_text(pc, c))));
+        } else if (module_is(c, NS_MEDIA, "media", "description") || module_is(c, NS_MEDIA, "media", "group") ||
+                   module_is(c, NS_MEDIA, "media", "content")) {
+            media_description(pc, c, sc);
         } else if (rss_is(c, "description") && !sc->summary) {
             sc->summary = rss_html(pc, c);
         } else if (module_is(c, NS_CONTENT, "content", "encoded") && !sc->content) {
@@ -656,7 +758,18 @@ static void atom_entry(es_pctx_t *pc, xmlNodePtr entry, es_feed_item_t *it, es_i
             it->author_name = nonempty(flatten(trim_inplace(node_text(pc, c))));
             if (it->author_name && !it->author)
                 it->author = strdup(it->author_name);
+        } else if (module_is(c, NS_ITUNES, "itunes", "author") && !sc->itunes) {
+            sc->itunes = nonempty(flatten(trim_inplace(node_text(pc, c))));
+        } else if (module_is(c, NS_MEDIA, "media", "description") || module_is(c, NS_MEDIA, "media", "group") ||
+                   module_is(c, NS_MEDIA, "media", "content")) {
+            media_description(pc, c, sc);
         }
+    }
+    if (!it->author && !it->author_name && sc->itunes) {
+        it->author_name = sc->itunes;
+        sc->itunes = NULL;
+        if (!(it->author = strdup(it->author_name)))
+            pc->failed = 1;
     }
     if (!it->author && !it->author_name) {
         if (feed_author)
@@ -668,8 +781,52 @@ static void atom_entry(es_pctx_t *pc, xmlNodePtr entry, es_feed_item_t *it, es_i
     }
 }
 
+/* U+0080..U+009F are C1 controls nobody means: they are Windows-1252
+ * bytes that went through a Latin-1 decoder (raw, or as &#146; and the
+ * like). HTML5 reads them as Windows-1252 characters; so do we. */
+static void c1_fix(es_pctx_t *pc, char **sp)
+{
+    char *s = *sp;
+    if (!s)
+        return;
+    size_t n = 0, extra = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+        if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+            extra++; /* at most one byte longer each (2 -> 3) */
+    if (!extra)
+        return;
+    char *out = malloc(n + extra + 1), *w = out;
+    if (!out) {
+        pc->failed = 1;
+        return;
+    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+            unsigned long cp = es_cp1252_char(p[1]);
+            if (cp < 0x800) {
+                *w++ = (char)(0xC0 | (cp >> 6));
+                *w++ = (char)(0x80 | (cp & 0x3F));
+            } else {
+                *w++ = (char)(0xE0 | (cp >> 12));
+                *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+                *w++ = (char)(0x80 | (cp & 0x3F));
+            }
+            p++;
+            continue;
+        }
+        *w++ = (char)*p;
+    }
+    *w = '\0';
+    free(s);
+    *sp = out;
+}
+
 static void push_item(es_pctx_t *pc, es_feed_item_t *it)
 {
+    c1_fix(pc, &it->title);
+    c1_fix(pc, &it->text);
+    c1_fix(pc, &it->author);
+    c1_fix(pc, &it->author_name);
     es_feed_t *f = pc->feed;
     es_feed_item_t *p = realloc(f->items, (f->n_items + 1) * sizeof *p);
     if (!p) {
@@ -694,6 +851,9 @@ static void take_item(es_pctx_t *pc, xmlNodePtr node, size_t max_items,
         atom_entry(pc, node, &it, &sc, feed_author, feed_author_name);
     else
         rss_item(pc, node, &it, &sc);
+    if (pc->feed->format != ES_FEED_ATOM && !sc.itunes && feed_author_name &&
+        !(sc.itunes = strdup(feed_author_name)))
+        pc->failed = 1; /* the channel's itunes:author: an episode's author when it names none */
     if (!pc->failed && item_finish(pc, node, &it, &sc) == 0 && !pc->failed)
         push_item(pc, &it);
     else
@@ -709,12 +869,17 @@ static void parse_rss(es_pctx_t *pc, xmlNodePtr root, size_t max_items)
      * some 0.9x feeds do either. */
     for (xmlNodePtr c = root->children; c && !pc->failed; c = c->next) {
         if (rss_is(c, "channel")) {
+            char *itunes = NULL;
+            for (xmlNodePtr i = c->children; i && !itunes; i = i->next)
+                if (module_is(i, NS_ITUNES, "itunes", "author"))
+                    itunes = nonempty(flatten(trim_inplace(node_text(pc, i))));
             for (xmlNodePtr i = c->children; i && !pc->failed; i = i->next) {
                 if (rss_is(i, "title") && !pc->feed->title)
                     pc->feed->title = nonempty(flatten(rss_html(pc, i)));
                 else if (rss_is(i, "item"))
-                    take_item(pc, i, max_items, NULL, NULL);
+                    take_item(pc, i, max_items, NULL, itunes);
             }
+            free(itunes);
         } else if (rss_is(c, "item")) {
             take_item(pc, c, max_items, NULL, NULL);
         }
@@ -730,9 +895,19 @@ static void parse_atom(es_pctx_t *pc, xmlNodePtr root, size_t max_items)
         else if (atom_doc_is(c, "title") && !pc->feed->title)
             pc->feed->title = nonempty(flatten(text_construct(pc, c)));
     }
-    for (xmlNodePtr c = root->children; c && !pc->failed; c = c->next)
-        if (atom_doc_is(c, "entry"))
+    int items = 0;
+    for (xmlNodePtr c = root->children; c && !pc->failed; c = c->next) {
+        if (atom_doc_is(c, "entry")) {
             take_item(pc, c, max_items, author, author_name);
+        } else if (atom_doc_is(c, "item")) {
+            /* RSS habits in an Atom feed: an <item> holding Atom entry
+             * elements is an entry by another name. */
+            if (!items++)
+                problem(pc->feed, xmlGetLineNo(c) + pc->line_offset,
+                        "Atom entries written as <item>; read as <entry>");
+            take_item(pc, c, max_items, author, author_name);
+        }
+    }
     free(author);
     free(author_name);
 }
@@ -775,10 +950,18 @@ int es_feed_parse(const char *body, size_t len, const char *url, size_t max_item
         free(rep.buf);
         return ES_ENOMEM;
     }
-    /* Errors come to us (not stderr) through the context: no global
-     * handler is touched, so other threads and plugins are unaffected. */
+    /* Errors come to us (not stderr) through the context; the few raised
+     * outside it through this thread's handlers, set for this parse only,
+     * so other threads and plugins are unaffected. */
     ctxt->sax->serror = on_xml_error;
     ctxt->_private = &pc;
+    /* libxml2 keeps these per thread: set for this parse, then put back. */
+    xmlStructuredErrorFunc old_serror = xmlStructuredError;
+    void *old_sctx = xmlStructuredErrorContext;
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *old_gctx = xmlGenericErrorContext;
+    xmlSetStructuredErrorFunc(&pc, on_xml_global_error);
+    xmlSetGenericErrorFunc(NULL, on_xml_generic);
     int opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOCDATA |
                XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING;
     if (rep.force_utf8)
@@ -808,11 +991,14 @@ int es_feed_parse(const char *body, size_t len, const char *url, size_t max_item
             rc = ES_EPARSE;
         }
     }
+    c1_fix(&pc, &out->title);
     if (pc.failed)
         rc = ES_ENOMEM;
     if (doc)
         xmlFreeDoc(doc);
     xmlFreeParserCtxt(ctxt);
+    xmlSetStructuredErrorFunc(old_sctx, old_serror);
+    xmlSetGenericErrorFunc(old_gctx, old_generic);
     free(rep.buf);
     return rc;
 }

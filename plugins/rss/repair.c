@@ -357,16 +357,15 @@ static void fix_markup(es_rbuf_t *b, const char *s, size_t len, es_fixstats_t *s
     }
 }
 
-int es_feed_repair(const char *body, size_t len, es_feed_repaired_t *out,
-                   es_feed_report_cb report, void *arg)
+static int repair_body(const char *body, size_t len, int from32, es_feed_repaired_t *out,
+                       es_feed_report_cb report, void *arg)
 {
-    memset(out, 0, sizeof *out);
     const unsigned char *u = (const unsigned char *)body;
 
     /* UTF-16/32 (a BOM or NULs up front): not ASCII-compatible, so none of
      * the byte-level repairs apply; libxml2 decodes it. */
-    int wide = (len >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE))) ||
-               (len >= 4 && (!u[0] || !u[1] || !u[2] || !u[3]));
+    int wide = !from32 && ((len >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE))) ||
+                           (len >= 4 && (!u[0] || !u[1] || !u[2] || !u[3])));
     if (wide) {
         out->buf = malloc(len + 1);
         if (!out->buf)
@@ -392,7 +391,9 @@ int es_feed_repair(const char *body, size_t len, es_feed_repaired_t *out,
 
     char enc[64];
     declared_encoding(s, len, enc, sizeof enc);
-    es_enc_class_t cls = classify(enc);
+    es_enc_class_t cls = from32 ? ENC_UTF8 : classify(enc);
+    if (from32)
+        enc[0] = '\0';
 
     es_rbuf_t tmp = {0};
     const char *utf8 = s;
@@ -417,7 +418,34 @@ int es_feed_repair(const char *body, size_t len, es_feed_repaired_t *out,
                 report(arg, 1, "declared encoding %s but the content is UTF-8; read as UTF-8", enc);
             bad = to_utf8(&tmp, s, len, !valid, &bad_line);
         } else {
-            bad = to_utf8(&tmp, s, len, 0, &bad_line);
+            /* Without a declaration, bytes that are not UTF-8 usually mean
+             * the whole document is Latin-1 (or Windows-1252), and then
+             * its rare valid-looking pairs ("Ã©" is C3 A9) are Latin-1
+             * too: read byte sequence by sequence they would decode as
+             * the wrong characters. Decide for the document: more
+             * invalid bytes than valid multi-byte sequences is Latin-1.
+             * A declared "UTF-8" with a stray byte stays UTF-8. */
+            int all_latin = 0;
+            if (!enc[0]) {
+                size_t invalid = 0, multi = 0;
+                for (size_t i = 0; i < len;) {
+                    size_t n = utf8_seq(u + start + i, len - i);
+                    if (!n) {
+                        invalid++;
+                        i++;
+                        continue;
+                    }
+                    multi += n > 1;
+                    i += n;
+                }
+                all_latin = invalid > 0 && invalid >= multi;
+                if (all_latin)
+                    report(arg, 1, "no encoding declared and %zu byte%s not UTF-8: the document is read as Windows-1252",
+                           invalid, invalid == 1 ? "" : "s");
+            }
+            bad = to_utf8(&tmp, s, len, all_latin, &bad_line);
+            if (all_latin)
+                bad = 0;
             if (bad)
                 report(arg, bad_line + out->line_offset,
                        "%zu byte%s of invalid UTF-8 (first on this line), read as Windows-1252",
@@ -463,4 +491,50 @@ int es_feed_repair(const char *body, size_t len, es_feed_repaired_t *out,
     out->buf = fixed.buf;
     out->len = fixed.len;
     return 0;
+}
+
+int es_feed_repair(const char *body, size_t len, es_feed_repaired_t *out,
+                   es_feed_report_cb report, void *arg)
+{
+    memset(out, 0, sizeof *out);
+    const unsigned char *u = (const unsigned char *)body;
+
+    /* UTF-32 with a BOM: libxml2 takes FF FE 00 00 for UTF-16 and reads
+     * nothing, so it is decoded here and handled as UTF-8 from then on
+     * (its declaration, "UTF-32", no longer true, is ignored). */
+    es_rbuf_t wide32 = {0};
+    int from32 = 0;
+    if (len >= 4 && ((u[0] == 0xFF && u[1] == 0xFE && !u[2] && !u[3]) ||
+                     (!u[0] && !u[1] && u[2] == 0xFE && u[3] == 0xFF))) {
+        int be = !u[0];
+        size_t bad = 0;
+        for (size_t i = 4; i + 4 <= len; i += 4) {
+            const unsigned char *q = u + i;
+            unsigned long cp = be ? (unsigned long)q[0] << 24 | (unsigned long)q[1] << 16 | (unsigned long)q[2] << 8 | q[3]
+                                  : (unsigned long)q[3] << 24 | (unsigned long)q[2] << 16 | (unsigned long)q[1] << 8 | q[0];
+            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0) {
+                cp = 0xFFFD;
+                bad++;
+            }
+            if (cp >= 0x10000) {
+                char c4[4] = {(char)(0xF0 | (cp >> 18)), (char)(0x80 | ((cp >> 12) & 0x3F)),
+                              (char)(0x80 | ((cp >> 6) & 0x3F)), (char)(0x80 | (cp & 0x3F))};
+                rb_put(&wide32, c4, 4);
+            } else {
+                rb_put_cp(&wide32, cp);
+            }
+        }
+        if (wide32.failed) {
+            free(wide32.buf);
+            return ES_ENOMEM;
+        }
+        if (bad || len % 4)
+            report(arg, 0, "UTF-32: %zu invalid code point%s or a cut last one, read as U+FFFD or dropped", bad,
+                   bad == 1 ? "" : "s");
+        from32 = 1;
+    }
+    int rc = from32 ? repair_body(wide32.buf ? wide32.buf : "", wide32.len, 1, out, report, arg)
+                    : repair_body(body, len, 0, out, report, arg);
+    free(wide32.buf);
+    return rc;
 }

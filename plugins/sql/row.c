@@ -86,6 +86,9 @@ static int build_mention(sql_row_t *r, const es_mention_t *m, int64_t now)
             v[i] = text(NULL);
     }
     v[22] = integer(now);
+    for (int i = 0; i < ES_METRIC_COUNT; i++)
+        v[23 + i] = m->metrics_given & (1u << i) ? integer(m->metrics[i]) : text(NULL);
+    v[23 + ES_METRIC_COUNT] = m->followers_given ? integer(m->followers) : text(NULL);
     return 0;
 }
 

@@ -9,7 +9,7 @@ static const char *const mention_cols[] = {
     "id", "network", "source", "author", "author_name", "url", "title", "text", "lang",
     "created_at", "in_reply_to", "reply_to_author", "addressed", "brand", "author_kind", "owner",
     "addressed_account", "sentiment_compound", "sentiment_pos", "sentiment_neu", "sentiment_neg",
-    "sentiment_label", "received_at",
+    "sentiment_label", "received_at", "likes", "reposts", "replies", "quotes", "views", "followers",
 };
 static const char *const alert_cols[] = {
     "id", "event", "brand", "owner", "network", "series", "bucket_start", "bucket_end",
@@ -29,13 +29,21 @@ static const struct {
      * lexicon or inventory may judge it differently); findings never change. */
     const char *conflict;
 } tables[SQL_N_TABLES] = {
-    {"mentions", mention_cols, 23,
+    {"mentions", mention_cols, 29,
      " ON CONFLICT (id) DO UPDATE SET lang = excluded.lang, brand = excluded.brand,"
      " author_kind = excluded.author_kind, owner = excluded.owner,"
      " addressed_account = excluded.addressed_account,"
      " sentiment_compound = excluded.sentiment_compound, sentiment_pos = excluded.sentiment_pos,"
      " sentiment_neu = excluded.sentiment_neu, sentiment_neg = excluded.sentiment_neg,"
-     " sentiment_label = excluded.sentiment_label, updated_at = excluded.received_at"},
+     " sentiment_label = excluded.sentiment_label, updated_at = excluded.received_at,"
+     /* Counts grow: a newer read refreshes them, one that gave none keeps
+      * what an earlier one stored. */
+     " likes = COALESCE(excluded.likes, mentions.likes),"
+     " reposts = COALESCE(excluded.reposts, mentions.reposts),"
+     " replies = COALESCE(excluded.replies, mentions.replies),"
+     " quotes = COALESCE(excluded.quotes, mentions.quotes),"
+     " views = COALESCE(excluded.views, mentions.views),"
+     " followers = COALESCE(excluded.followers, mentions.followers)"},
     {"alerts", alert_cols, 13, " ON CONFLICT (id) DO NOTHING"},
     {"account_events", account_cols, 9, " ON CONFLICT (id) DO NOTHING"},
     /* A re-delivered mention's rows were deleted by its update (the
@@ -106,12 +114,22 @@ static const struct {
     " DELETE FROM mention_topics WHERE mention_id = NEW.id; RETURN NULL; END $$;"       \
     "CREATE TRIGGER mentions_matches_reset AFTER UPDATE ON mentions FOR EACH ROW"       \
     " EXECUTE FUNCTION earshot_mention_matches_reset();"
+/* Version 4: reach, as the source counted it when it read the post
+ * (NULL: not given, which is not 0). */
+#define MIGRATION_4(INT)                                                              \
+    "ALTER TABLE mentions ADD COLUMN likes " INT ";"                                  \
+    "ALTER TABLE mentions ADD COLUMN reposts " INT ";"                                \
+    "ALTER TABLE mentions ADD COLUMN replies " INT ";"                                \
+    "ALTER TABLE mentions ADD COLUMN quotes " INT ";"                                 \
+    "ALTER TABLE mentions ADD COLUMN views " INT ";"                                  \
+    "ALTER TABLE mentions ADD COLUMN followers " INT ";"
 
 static const char *const migrations[][2] = {
     {MIGRATION_1("TEXT", "INTEGER", "REAL", "TEXT"),
      MIGRATION_1("text", "bigint", "double precision", "jsonb")},
     {MIGRATION_2("INTEGER"), MIGRATION_2("bigint")},
     {MIGRATION_3_SQLITE, MIGRATION_3_PG},
+    {MIGRATION_4("INTEGER"), MIGRATION_4("bigint")},
 };
 
 int sql_schema_latest(void)
@@ -146,7 +164,7 @@ int sql_table_ncols(int table)
 
 char *sql_insert_sql(sql_dialect_t d, int table)
 {
-    size_t cap = 2048;
+    size_t cap = 4096; /* the longest statement (mentions) is about 1.6 KiB */
     char *s = malloc(cap);
     if (!s)
         return NULL;

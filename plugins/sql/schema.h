@@ -20,7 +20,7 @@ enum {
     SQL_N_TABLES = 5,
 };
 
-#define SQL_MAX_COLS 23
+#define SQL_MAX_COLS 29
 
 /* Latest schema version this build knows. */
 int sql_schema_latest(void);

@@ -7,7 +7,8 @@ plugins_twitter_twitter_la_SOURCES = plugins/twitter/source.c \
 	plugins/twitter/scan.c plugins/twitter/scan.h \
 	plugins/twitter/tweet.c plugins/twitter/tweet.h \
 	plugins/twitter/tjson.c plugins/twitter/tjson.h \
-	plugins/twitter/reader.c plugins/twitter/reader.h
+	plugins/twitter/reader.c plugins/twitter/reader.h \
+	plugins/twitter/notes.c plugins/twitter/notes.h
 plugins_twitter_twitter_la_CFLAGS = $(AM_CFLAGS) $(LIBARCHIVE_CFLAGS)
 plugins_twitter_twitter_la_LDFLAGS = $(ES_PLUGIN_LINK)
 plugins_twitter_twitter_la_LIBADD = $(LIBARCHIVE_LIBS)
@@ -18,7 +19,8 @@ check_PROGRAMS += tests/twitter_unit_test
 tests_twitter_unit_test_SOURCES = tests/twitter_unit_test.c tests/tap.h \
 	plugins/twitter/scan.c plugins/twitter/scan.h \
 	plugins/twitter/tweet.c plugins/twitter/tweet.h \
-	plugins/twitter/tjson.c plugins/twitter/tjson.h
+	plugins/twitter/tjson.c plugins/twitter/tjson.h \
+	plugins/twitter/notes.c plugins/twitter/notes.h
 tests_twitter_unit_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/twitter
 tests_twitter_unit_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/twitter_unit_test

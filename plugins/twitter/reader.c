@@ -78,8 +78,7 @@ static int zip_seek(tw_reader_t *r, long only)
         if (n < 0)
             return ar_fail(r, "reading an entry of the archive");
         char var[64];
-        if (tw_sniff(r->pending, (size_t)n, var, sizeof var) != TW_FMT_ARRAY ||
-            (strcmp(var, "tweets") != 0 && strcmp(var, "tweet") != 0))
+        if (tw_sniff(r->pending, (size_t)n, var, sizeof var) != TW_FMT_ARRAY || !tw_var_holds_tweets(var))
             continue;
         r->n_pending = (size_t)n;
         r->in_entry = 1;
@@ -248,4 +247,65 @@ int tw_account_load(const char *path, int zip, char **user, char **name)
     }
     free(buf);
     return rc;
+}
+
+/* ---- other archive files ------------------------------------------------ */
+
+static int var_matches(const char *buf, size_t n, const char *var)
+{
+    char got[64];
+    return tw_sniff(buf, n, got, sizeof got) == TW_FMT_ARRAY && strcmp(got, var) == 0;
+}
+
+int tw_archive_file_load(const char *path, int zip, const char *file, const char *var, size_t max,
+                         char **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    char *b = malloc(max + 1);
+    if (!b)
+        return ES_ENOMEM;
+    ssize_t n = -1;
+    int rc = ES_ENOENT;
+    if (!zip) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            size_t got = 0;
+            ssize_t k;
+            while (got <= max && (k = read(fd, b + got, max + 1 - got)) > 0)
+                got += (size_t)k;
+            n = k < 0 ? -1 : (ssize_t)got;
+            close(fd);
+        }
+    } else {
+        struct archive *ar = archive_read_new();
+        struct archive_entry *e;
+        if (ar) {
+            archive_read_support_format_zip(ar);
+            if (archive_read_open_filename(ar, path, 64 * 1024) == ARCHIVE_OK) {
+                while (archive_read_next_header(ar, &e) >= ARCHIVE_WARN) {
+                    const char *nm = archive_entry_pathname(e);
+                    if (nm && ends_with(nm, file)) {
+                        n = ar_read_full(ar, b, max + 1);
+                        break;
+                    }
+                }
+            }
+            archive_read_free(ar);
+        }
+    }
+    if (n > (ssize_t)max)
+        rc = ES_ETOOBIG;
+    else if (n > 0 && var_matches(b, (size_t)n, var))
+        rc = 0;
+    else if (n < 0 && errno != ENOENT && !zip)
+        rc = ES_EIO;
+    if (rc) {
+        free(b);
+        return rc;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = (size_t)n;
+    return 0;
 }

@@ -45,4 +45,12 @@ void tw_reader_close(tw_reader_t *r);
  * may come back NULL). 0 or a negative code. */
 int tw_account_load(const char *path, int zip, char **user, char **name);
 
+/* The whole archive file whose variable is window.YTD.<var>, named
+ * <file> (e.g. "note-tweet.js"): inside the zip at path (zip = 1), or the
+ * file at path itself. At most `max` bytes; *buf is malloc'd and
+ * NUL-terminated. 0, ES_ENOENT (not there, or another file), ES_ETOOBIG,
+ * ES_EIO or ES_ENOMEM. */
+int tw_archive_file_load(const char *path, int zip, const char *file, const char *var, size_t max,
+                         char **buf, size_t *len);
+
 #endif

@@ -295,3 +295,8 @@ int tw_scan_truncated(const tw_scan_t *sc)
         return 0;
     return sc->phase == PH_PREFIX || sc->phase == PH_BETWEEN || sc->phase == PH_ELEM;
 }
+
+int tw_var_holds_tweets(const char *name)
+{
+    return strcmp(name, "tweets") == 0 || strcmp(name, "tweet") == 0 || strcmp(name, "community_tweet") == 0;
+}

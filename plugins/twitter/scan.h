@@ -72,4 +72,9 @@ int tw_scan_resumable(const tw_scan_t *sc);
  * an element: the file is truncated. */
 int tw_scan_truncated(const tw_scan_t *sc);
 
+/* Whether an archive file of that variable name (window.YTD.<name>)
+ * holds tweets: tweets.js, and community-tweet.js (posts made in
+ * Communities, in the same shape). */
+int tw_var_holds_tweets(const char *name);
+
 #endif

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "notes.h"
 #include "plugin.h"
 #include "reader.h"
 #include "scan.h"
@@ -92,6 +93,8 @@ typedef struct src {
     int op_rc;
     char op_var[64];
     char *op_user, *op_name;
+    tw_notes_t op_notes, notes; /* note-tweet.js: loaded by the worker, then the file's */
+    int op_notes_rc;
 
     uint64_t n_tweets, n_bad, n_files_done;
 } src_t;
@@ -186,11 +189,13 @@ static void where(src_t *s, char *w, size_t cap)
 static void report(src_t *s, const char *what, int dropped)
 {
     char w[4400];
-    where(s, w, sizeof w);
     if (dropped) {
         s->n_bad++;
         s->file_bad++;
     }
+    if (!what)
+        return; /* said once for this file already */
+    where(s, w, sizeof w);
     /* An export of bad elements would otherwise log a line for each. */
     es_log_limited(s->ctx, ES_LOG_WARN, dropped ? "bad_element" : "element_warning", s->path, "%s: %s", w, what);
 }
@@ -317,9 +322,36 @@ static void sibling_account(src_t *s)
     tw_account_load(acc, 0, &s->op_user, &s->op_name);
 }
 
+#define MAX_NOTES (64u << 20)
+
+/* The archive's note-tweet.js, beside tweets.js or in the same zip. */
+static void load_notes(src_t *s, int zip)
+{
+    char *path = NULL, *buf = NULL;
+    size_t len;
+    if (zip) {
+        path = strdup(s->path);
+    } else {
+        char *copy = strdup(s->path);
+        if (copy && asprintf(&path, "%s/note-tweet.js", dirname(copy)) < 0)
+            path = NULL;
+        free(copy);
+    }
+    if (!path) {
+        s->op_notes_rc = ES_ENOMEM;
+        return;
+    }
+    s->op_notes_rc = tw_archive_file_load(path, zip, "note-tweet.js", "note_tweet", MAX_NOTES, &buf, &len);
+    free(path);
+    if (s->op_notes_rc == 0)
+        s->op_notes_rc = tw_notes_parse(buf, len, &s->op_notes);
+    free(buf);
+}
+
 static void do_open(src_t *s)
 {
     s->op_var[0] = '\0';
+    s->op_notes_rc = ES_ENOENT;
     if (s->fmt == TW_FMT_UNKNOWN) {
         /* New file: sniff its first bytes. */
         tw_reader_t r;
@@ -336,9 +368,8 @@ static void do_open(src_t *s)
             return;
         }
         s->fmt = tw_sniff(head, (size_t)n, s->op_var, sizeof s->op_var);
-        if (s->fmt == TW_FMT_UNKNOWN || (s->fmt == TW_FMT_ARRAY && s->op_var[0] &&
-                                         strcmp(s->op_var, "tweets") != 0 &&
-                                         strcmp(s->op_var, "tweet") != 0)) {
+        if (s->fmt == TW_FMT_UNKNOWN ||
+            (s->fmt == TW_FMT_ARRAY && s->op_var[0] && !tw_var_holds_tweets(s->op_var))) {
             s->op_rc = ES_ENOTSUP;
             return;
         }
@@ -347,6 +378,8 @@ static void do_open(src_t *s)
         tw_account_load(s->path, 1, &s->op_user, &s->op_name);
     else if (s->fmt == TW_FMT_ARRAY)
         sibling_account(s);
+    if (s->fmt == TW_FMT_ZIP || s->fmt == TW_FMT_ARRAY)
+        load_notes(s, s->fmt == TW_FMT_ZIP);
     s->op_rc = tw_reader_open(&s->rd, s->path, s->fmt == TW_FMT_ZIP, s->op_entry, s->op_offset);
 }
 
@@ -397,6 +430,8 @@ static void close_file(src_t *s)
     s->acct_user = s->acct_name = NULL;
     s->opts.account = s->cfg_account;
     s->opts.account_name = NULL;
+    s->opts.notes = NULL;
+    tw_notes_free(&s->notes);
 }
 
 static void file_finished(src_t *s, int state)
@@ -458,6 +493,17 @@ static void after_work(uv_work_t *w, int status)
             free(s->op_name);
         }
         s->op_user = s->op_name = NULL;
+        tw_notes_free(&s->notes);
+        s->notes = s->op_notes;
+        memset(&s->op_notes, 0, sizeof s->op_notes);
+        s->opts.notes = s->notes.n ? &s->notes : NULL;
+        if (s->op_notes_rc == 0)
+            es_log(s->ctx, ES_LOG_DEBUG, "%s: note-tweet.js: %zu long post(s)%s", s->path, s->notes.n,
+                   s->notes.bad ? ", some unreadable" : "");
+        else if (s->op_notes_rc != ES_ENOENT)
+            es_log(s->ctx, ES_LOG_WARN, "%s: note-tweet.js not read (%s): long posts keep their cut text",
+                   s->path, es_strerror(s->op_notes_rc));
+        s->op_notes_rc = ES_ENOENT;
         if (s->op_rc == ES_ENOTSUP) {
             es_log(s->ctx, ES_LOG_INFO, "%s: %s; not imported", s->path,
                    s->op_var[0] ? "an archive file that holds no tweets" : "not a tweet export (unknown format)");
@@ -587,6 +633,7 @@ static void next_file(src_t *s)
             s->op_entry = 0;
         s->offset = s->op_offset;
         s->file_tweets = s->file_bad = 0;
+        s->out.once = 0;
         s->file_t0 = uv_now(es_ctx_loop(s->ctx)) / 1e3;
         submit(s, OP_OPEN);
         return;
@@ -594,8 +641,10 @@ static void next_file(src_t *s)
     /* Every file of this round handled. */
     if (es_ctx_once(s->ctx)) {
         es_log(s->ctx, ES_LOG_INFO, "%" PRIu64 " tweet(s) from %" PRIu64 " file(s), %" PRIu64
-               " skipped as bad, %llu retweet(s) left out", s->n_tweets, s->n_files_done, s->n_bad,
-               s->out.retweets_skipped);
+               " skipped as bad, %llu retweet(s) left out, %llu earlier version(s) of edited tweets, "
+               "%llu deletion notice(s) not applied",
+               s->n_tweets, s->n_files_done, s->n_bad, s->out.retweets_skipped, s->out.edits_skipped,
+               s->out.deletes_seen);
         es_source_done(s->ctx);
         return;
     }
@@ -776,6 +825,7 @@ static void src_destroy(void *state)
     close_file(s);
     free(s->op_user);
     free(s->op_name);
+    tw_notes_free(&s->op_notes);
     free_files(s);
     free(s->buf);
     tj_free(&s->doc);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "notes.h"
 #include "strbuf.h"
 #include "text.h"
 #include "timeparse.h"
@@ -48,6 +49,53 @@ static tj_t *aget(const tj_t *o, const char *k)
 }
 
 #define each(e, arr) for (tj_t *e = (arr) ? (arr)->first : NULL; e; e = e->next)
+
+static tj_t *last_of(const tj_t *arr)
+{
+    tj_t *l = NULL;
+    each(e, arr) l = e;
+    return l;
+}
+
+/* A count as the formats give it: a JSON integer (the APIs) or a string
+ * of digits (archives write every number as a string). */
+static int count_get(const tj_t *o, const char *k, int64_t *v)
+{
+    tj_t *x = tj_get(o, k);
+    if (!x || !((x->type == TJ_NUM && x->is_int) || x->type == TJ_STR))
+        return 0;
+    const char *p = x->str;
+    size_t n = strlen(p);
+    if (n == 0 || n > 18)
+        return 0;
+    int64_t c = 0;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        c = c * 10 + (*p - '0');
+    }
+    *v = c;
+    return 1;
+}
+
+int64_t tw_snowflake_time(const char *id)
+{
+    uint64_t n = 0;
+    size_t len = 0;
+    for (const char *p = id; p && *p; p++, len++) {
+        if (*p < '0' || *p > '9' || len == 19)
+            return 0;
+        n = n * 10 + (uint64_t)(*p - '0');
+    }
+    /* 41 bits of milliseconds since Twitter's epoch (1288834974657) above
+     * 22 bits of worker and sequence. The sequential ids before snowflake
+     * stay below 3e10, which would decode to the epoch's first seconds:
+     * anything under a day past it is not a snowflake. */
+    uint64_t ms = n >> 22;
+    if (ms < 86400000ull)
+        return 0;
+    return (int64_t)((ms + 1288834974657ull) / 1000);
+}
 
 /* ---- text -------------------------------------------------------------- */
 
@@ -142,6 +190,53 @@ static char *join(char *buf, size_t cap, char **heap, const char *const *parts, 
     return p;
 }
 
+static void metric(draft_t *d, int which, const tj_t *o, const char *k)
+{
+    int64_t v;
+    if (o && count_get(o, k, &v)) {
+        d->m.metrics[which] = v;
+        d->m.metrics_given |= 1u << which;
+    }
+}
+
+static void followers(draft_t *d, const tj_t *o, const char *k)
+{
+    int64_t v;
+    if (o && count_get(o, k, &v)) {
+        d->m.followers = v;
+        d->m.followers_given = 1;
+    }
+}
+
+/* A warning given once per file (see tw_out_t.once), counted every time. */
+static void problem_once(tw_out_t *out, unsigned bit, const char *what, int dropped)
+{
+    if (out->once & bit) {
+        if (dropped)
+            out->problem(out->arg, NULL, 1);
+        return;
+    }
+    out->once |= bit;
+    out->problem(out->arg, what, dropped);
+}
+
+/* An edited tweet is listed once per version, each naming every version
+ * in order: only the last is the tweet as it stands. The earlier ones are
+ * not separate mentions. A list that does not name the tweet itself says
+ * nothing about it. */
+static int earlier_version(const char *id, const tj_t *edit_ids)
+{
+    const char *latest = tj_str(last_of(edit_ids));
+    if (!latest || strcmp(latest, id) == 0)
+        return 0;
+    each(e, edit_ids) {
+        const char *v = tj_str(e);
+        if (v && strcmp(v, id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static void add_addressed(draft_t *d, const char *h)
 {
     if (!h || !*h || d->m.n_addressed == MAX_ADDR)
@@ -224,6 +319,14 @@ static int map_v1(const tj_t *t, const tw_opts_t *o, tw_out_t *out)
         out->problem(out->arg, "tweet without \"id_str\" or \"id\"; skipped", 1);
         return 0;
     }
+    tj_t *edit = oget(t, "edit_info");
+    tj_t *edit_ids = aget(oget(edit, "initial"), "editTweetIds");
+    if (!edit_ids)
+        edit_ids = aget(oget(oget(edit, "edit"), "editControlInitial"), "editTweetIds");
+    if (earlier_version(id, edit_ids)) {
+        out->edits_skipped++;
+        return 0;
+    }
     tj_t *user = oget(t, "user");
     tj_t *rs = oget(t, "retweeted_status");
     tj_t *ext = oget(t, "extended_tweet");
@@ -277,7 +380,14 @@ static int map_v1(const tj_t *t, const tw_opts_t *o, tw_out_t *out)
         arrs[na++] = a;
     if ((a = aget(xents, "media")))
         arrs[na++] = a;
-    char *body = tw_text_expand(text, arrs, na);
+    /* An archive's long post is cut in tweets.js; note-tweet.js has it
+     * whole. */
+    const tw_note_t *note = NULL;
+    int64_t when;
+    const char *ca = sget(t, "created_at");
+    if (!user && !rs && o->notes && ca && es_time_parse(ca, &when) == 0)
+        note = tw_notes_find(o->notes, when, text);
+    char *body = note ? strdup(note->text) : tw_text_expand(text, arrs, na);
     if (rs && body) {
         const char *who = sget(oget(rs, "user"), "screen_name");
         char *rt = NULL;
@@ -293,6 +403,14 @@ static int map_v1(const tj_t *t, const tw_opts_t *o, tw_out_t *out)
     add_mentions(&d, aget(oget(t, "entities"), "user_mentions"), "screen_name");
     if (ents)
         add_mentions(&d, aget(ents, "user_mentions"), "screen_name");
+    /* The tweet's own counts (a retweet's are the original's, as the
+     * API gives them); quote and reply counts only in the premium and
+     * enterprise APIs, views nowhere in v1.1. */
+    metric(&d, ES_METRIC_LIKES, t, "favorite_count");
+    metric(&d, ES_METRIC_REPOSTS, t, "retweet_count");
+    metric(&d, ES_METRIC_REPLIES, t, "reply_count");
+    metric(&d, ES_METRIC_QUOTES, t, "quote_count");
+    followers(&d, user, "followers_count");
     const char *reply = sget(t, "in_reply_to_status_id_str");
     if (!reply || !*reply)
         reply = idget(t, "in_reply_to_status_id");
@@ -368,9 +486,41 @@ static tj_t *users_idx_find(const users_idx_t *x, const char *id)
     return NULL;
 }
 
-/* An API v2 tweet; `users` indexes the response's includes.users (none for
- * flattened tweets, which carry `author` and `in_reply_to_user`). */
-static int map_v2(const tj_t *t, const users_idx_t *users, const tw_opts_t *o, tw_out_t *out)
+/* The full text of a v2 tweet and the entities that go with it:
+ * note_tweet (posts over 280 characters) over text. */
+static const char *v2_text(const tj_t *t, tj_t **ents)
+{
+    tj_t *note = oget(t, "note_tweet");
+    const char *text = note ? sget(note, "text") : NULL;
+    if (text) {
+        *ents = oget(note, "entities");
+        return text;
+    }
+    *ents = oget(t, "entities");
+    return sget(t, "text");
+}
+
+/* "RT @name: ..." -> name, copied into buf; NULL when text is no RT. */
+static const char *rt_handle(const char *text, char *buf, size_t cap)
+{
+    if (!starts_rt(text))
+        return NULL;
+    const char *p = text + 4, *e = p;
+    while (*e && *e != ':' && *e != ' ' && (size_t)(e - p) < cap - 1)
+        e++;
+    if (*e != ':' || e == p)
+        return NULL;
+    memcpy(buf, p, (size_t)(e - p));
+    buf[e - p] = '\0';
+    return buf;
+}
+
+/* An API v2 tweet; `users` and `tweets` index the response's
+ * includes.users and includes.tweets (none for flattened tweets, which
+ * carry `author` and `in_reply_to_user`, and the referenced tweets
+ * inside referenced_tweets). */
+static int map_v2(const tj_t *t, const users_idx_t *users, const users_idx_t *tweets, const tw_opts_t *o,
+                  tw_out_t *out)
 {
     draft_t d;
     memset(&d, 0, sizeof d);
@@ -378,29 +528,38 @@ static int map_v2(const tj_t *t, const users_idx_t *users, const tw_opts_t *o, t
         out->problem(out->arg, "\"data\" entry is not an object; skipped", 1);
         return 0;
     }
+    if (!tj_get(t, "text") && !oget(t, "note_tweet")) {
+        /* Users, counts and lists come in the same envelope. */
+        problem_once(out, TW_ONCE_NOT_TWEETS,
+                     "v2 \"data\" entries without \"text\" (users, counts or lists, not tweets); skipped", 1);
+        return 0;
+    }
     const char *id = idget(t, "id");
     if (!id) {
         out->problem(out->arg, "v2 tweet without \"id\"; skipped", 1);
         return 0;
     }
-    const char *reply = NULL;
-    int is_rt = 0;
+    if (earlier_version(id, aget(t, "edit_history_tweet_ids"))) {
+        out->edits_skipped++;
+        return 0;
+    }
+    const char *reply = NULL, *rt_id = NULL, *quoted_id = NULL;
+    tj_t *rt_inline = NULL;
     each(r, aget(t, "referenced_tweets")) {
         const char *type = sget(r, "type");
-        if (type && strcmp(type, "retweeted") == 0)
-            is_rt = 1;
-        else if (type && strcmp(type, "replied_to") == 0)
+        if (type && strcmp(type, "retweeted") == 0) {
+            rt_id = sget(r, "id");
+            /* twarc2 flatten writes the original into the reference. */
+            rt_inline = tj_get(r, "text") || oget(r, "note_tweet") ? r : NULL;
+        } else if (type && strcmp(type, "replied_to") == 0) {
             reply = sget(r, "id");
+        } else if (type && strcmp(type, "quoted") == 0) {
+            quoted_id = sget(r, "id");
+        }
     }
-    tj_t *note = oget(t, "note_tweet");
-    const char *text = note ? sget(note, "text") : NULL;
-    tj_t *ents = text ? oget(note, "entities") : NULL;
-    if (!text) {
-        text = sget(t, "text");
-        ents = oget(t, "entities");
-    }
-    if (!is_rt && starts_rt(text) && !oget(t, "referenced_tweets"))
-        is_rt = 1;
+    tj_t *ents;
+    const char *text = v2_text(t, &ents);
+    int is_rt = rt_id != NULL || (starts_rt(text) && !oget(t, "referenced_tweets"));
     if (is_rt && !o->retweets) {
         out->retweets_skipped++;
         return 0;
@@ -414,20 +573,107 @@ static int map_v2(const tj_t *t, const users_idx_t *users, const tw_opts_t *o, t
     tj_t *author = oget(t, "author");
     if (!author)
         author = users_idx_find(users, sget(t, "author_id"));
+    if (!author)
+        problem_once(out, TW_ONCE_NO_AUTHOR,
+                     users->users ? "v2 tweets whose author_id is not in includes.users; kept without author"
+                                  : "v2 tweets without their authors (no includes.users: request "
+                                    "expansions=author_id); kept without author",
+                     0);
     d.m.author = sget(author, "username");
     d.m.author_name = sget(author, "name");
     tj_t *to = oget(t, "in_reply_to_user");
     if (!to)
         to = users_idx_find(users, sget(t, "in_reply_to_user_id"));
     d.m.reply_to_author = sget(to, "username");
-    tj_t *arrs[1];
+    /* A v2 retweet's own text is cut at about 140 characters ("…"): the
+     * original's full text, from includes.tweets, behind "RT @author: ",
+     * as for v1.1. */
+    const tj_t *orig = rt_id ? (rt_inline ? rt_inline : users_idx_find(tweets, rt_id)) : NULL;
+    char handle[64];
+    const char *who = NULL;
+    if (orig) {
+        tj_t *oents;
+        const char *otext = v2_text(orig, &oents);
+        if (otext) {
+            tj_t *oa = oget(orig, "author");
+            if (!oa)
+                oa = users_idx_find(users, sget(orig, "author_id"));
+            who = sget(oa, "username");
+            if (!who)
+                who = rt_handle(text, handle, sizeof handle);
+            if (who) {
+                text = otext;
+                ents = oents;
+            }
+        }
+    } else if (rt_id) {
+        problem_once(out, TW_ONCE_NO_RT_TEXT,
+                     "v2 retweets without the original in includes.tweets (request "
+                     "expansions=referenced_tweets.id): their text may be cut", 0);
+    }
+    tj_t *arrs[1] = {NULL};
     size_t na = 0;
     if (aget(ents, "urls"))
         arrs[na++] = aget(ents, "urls");
-    d.text = tw_text_expand(text, arrs, na);
+    char *body = tw_text_expand(text, arrs, na);
+    if (who && body) {
+        char *rt = NULL;
+        if (asprintf(&rt, "RT @%s: %s", who, body) >= 0) {
+            free(body);
+            body = rt;
+        }
+        add_addressed(&d, who);
+    }
+    /* A quote links to the quoted tweet at the end of its text; when the
+     * link is not there (posted as an attachment), add it, so the mention
+     * still says what it answers. */
+    if (quoted_id && body && !strstr(body, quoted_id)) {
+        const tj_t *q = users_idx_find(tweets, quoted_id);
+        const char *qa = sget(users_idx_find(users, sget(q, "author_id")), "username");
+        char *qt = NULL;
+        if (asprintf(&qt, "%s%shttps://twitter.com/%s/status/%s", body, *body ? " " : "", qa ? qa : "i/web",
+                     quoted_id) >= 0) {
+            free(body);
+            body = qt;
+        }
+    }
+    d.text = body;
     d.m.lang = sget(t, "lang");
     add_mentions(&d, aget(ents, "mentions"), "username");
-    return finish(&d, o, id, sget(t, "created_at"), reply, out);
+    tj_t *pm = oget(t, "public_metrics");
+    metric(&d, ES_METRIC_LIKES, pm, "like_count");
+    metric(&d, ES_METRIC_REPOSTS, pm, "retweet_count");
+    metric(&d, ES_METRIC_REPLIES, pm, "reply_count");
+    metric(&d, ES_METRIC_QUOTES, pm, "quote_count");
+    metric(&d, ES_METRIC_VIEWS, pm, "impression_count");
+    followers(&d, oget(author, "public_metrics"), "followers_count");
+    const char *created = sget(t, "created_at");
+    if (!created) {
+        /* Without tweet.fields=created_at; the id still says when. */
+        d.m.created_at = tw_snowflake_time(id);
+        problem_once(out, TW_ONCE_NO_DATE,
+                     d.m.created_at ? "v2 tweets without created_at (request tweet.fields=created_at); "
+                                      "the time is taken from the tweet id"
+                                    : "v2 tweets without created_at (request tweet.fields=created_at); kept without a date",
+                     0);
+    }
+    return finish(&d, o, id, created, reply, out);
+}
+
+/* A notice that a tweet was deleted or must be withdrawn: v1.1 streams'
+ * {"delete": {"status": ...}}, v2 compliance streams' {"data": {"delete":
+ * {"tweet": ...}}} (also "drop"/"scrub_geo"...) and the lines of v2 batch
+ * compliance results ({"id", "action": "delete", "redacted_at", ...}). */
+static int deletion_notice(const tj_t *v)
+{
+    if (oget(v, "delete") || oget(v, "status_withheld") || oget(v, "scrub_geo"))
+        return 1;
+    tj_t *data = oget(v, "data");
+    if (data && (oget(data, "delete") || oget(data, "drop") || oget(data, "withheld") ||
+                 oget(data, "user_delete") || oget(data, "user_suspend")))
+        return 1;
+    const char *action = sget(v, "action");
+    return action && tj_get(v, "id") && !tj_get(v, "text") && (tj_get(v, "redacted_at") || tj_get(v, "reason"));
 }
 
 int tw_map(const tj_t *v, const tw_opts_t *o, tw_out_t *out)
@@ -435,6 +681,14 @@ int tw_map(const tj_t *v, const tw_opts_t *o, tw_out_t *out)
     if (!v || v->type != TJ_OBJ) {
         out->problem(out->arg, "not a JSON object; skipped", 1);
         return ES_EPARSE;
+    }
+    if (deletion_notice(v)) {
+        /* Withdrawing a delivered mention needs a record kind of its own
+         * that sinks act on; until then a notice is counted, not applied. */
+        out->deletes_seen++;
+        problem_once(out, TW_ONCE_DELETES,
+                     "deletion or compliance notices: not applied (mentions already delivered stay); counted", 0);
+        return 0;
     }
     tj_t *inner = oget(v, "tweet");
     if (inner)
@@ -445,19 +699,21 @@ int tw_map(const tj_t *v, const tw_opts_t *o, tw_out_t *out)
             out->problem(out->arg, "\"data\" is neither an array nor an object; skipped", 1);
             return ES_EPARSE;
         }
-        users_idx_t users;
+        users_idx_t users, tweets;
         users_idx_build(&users, aget(oget(v, "includes"), "users"));
+        users_idx_build(&tweets, aget(oget(v, "includes"), "tweets"));
         int n = 0;
         if (data->type == TJ_OBJ) {
-            n = map_v2(data, &users, o, out);
+            n = map_v2(data, &users, &tweets, o, out);
         } else {
             each(t, data) {
-                int rc = map_v2(t, &users, o, out);
+                int rc = map_v2(t, &users, &tweets, o, out);
                 if (rc > 0)
                     n += rc;
             }
         }
         free(users.slots);
+        free(tweets.slots);
         return n;
     }
     if (tj_get(v, "errors") && !tj_get(v, "id")) {
@@ -468,7 +724,7 @@ int tw_map(const tj_t *v, const tw_opts_t *o, tw_out_t *out)
         return map_v1(v, o, out);
     if (tj_get(v, "id") && (tj_get(v, "text") || tj_get(v, "author_id") || oget(v, "author"))) {
         static const users_idx_t none;
-        return map_v2(v, &none, o, out);
+        return map_v2(v, &none, &none, o, out);
     }
     out->problem(out->arg, "not a tweet (no id_str, tweet, data or id+text); skipped", 1);
     return ES_EPARSE;

@@ -17,6 +17,7 @@ typedef struct tw_opts {
                                  no author); may be NULL */
     const char *account_name; /* archive owner's display name; may be NULL */
     int retweets;             /* 0: retweets are counted, not emitted */
+    const struct tw_notes *notes; /* the archive's note-tweet.js; may be NULL */
 } tw_opts_t;
 
 typedef struct tw_out {
@@ -28,12 +29,32 @@ typedef struct tw_out {
     void (*problem)(void *arg, const char *what, int dropped);
     void *arg;
     unsigned long long retweets_skipped;
+    unsigned long long edits_skipped; /* earlier versions of edited tweets */
+    unsigned long long deletes_seen;  /* deletion notices, not applied */
+    /* TW_ONCE_* bits of the warnings already given for this file: a file
+     * that lacks something lacks it in every tweet, and a thousand equal
+     * lines would hide the rest of the log. The caller clears it when it
+     * starts a file; later occurrences call problem with what = NULL, so
+     * they are still counted. */
+    unsigned once;
 } tw_out_t;
+
+enum {
+    TW_ONCE_NO_AUTHOR = 1u << 0,  /* v2 without includes.users */
+    TW_ONCE_NO_DATE = 1u << 1,    /* v2 without created_at */
+    TW_ONCE_NOT_TWEETS = 1u << 2, /* v2 data that is users, counts, lists */
+    TW_ONCE_NO_RT_TEXT = 1u << 3, /* v2 retweets without includes.tweets */
+    TW_ONCE_DELETES = 1u << 4,    /* deletion / compliance notices */
+};
 
 /* Maps v and calls out->emit per tweet. Returns the number of tweets
  * emitted, or ES_EPARSE (reported through out->problem) when v is not a
  * tweet in any known shape. */
 int tw_map(const tj_t *v, const tw_opts_t *opts, tw_out_t *out);
+
+/* The creation time a snowflake id carries (ids since November 2010),
+ * in epoch seconds; 0 when id is not one. Exposed for tests. */
+int64_t tw_snowflake_time(const char *id);
 
 /* From an account.js element ({"account": {"username": ...}}): the handle
  * and display name, borrowed from v. 0 or ES_ENOENT. */

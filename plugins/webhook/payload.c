@@ -146,6 +146,25 @@ static void add_field(json_t *fields, sb_t *b, const char *title)
         b->s[0] = '\0';
 }
 
+/* "12 likes · 3 reposts · 1540 views · 12034 followers": the counts the
+ * source gave, in the record's order; nothing when it gave none. */
+static void reach_line(const json_t *r, sb_t *b)
+{
+    const json_t *mx = json_object_get(r, "metrics");
+    const char *k;
+    const json_t *v;
+    int n = 0;
+    json_object_foreach((json_t *)mx, k, v) {
+        if (!json_is_integer(v))
+            continue;
+        sb_fmt(b, "%s%" JSON_INTEGER_FORMAT " ", n++ ? " · " : "", json_integer_value(v));
+        sb_mrkdwn(b, k, 20);
+    }
+    const json_t *fo = json_object_get(r, "followers");
+    if (json_is_integer(fo))
+        sb_fmt(b, "%s%" JSON_INTEGER_FORMAT " followers", n++ ? " · " : "", json_integer_value(fo));
+}
+
 static void mention_blocks(const json_t *r, json_t *blocks, sb_t *text)
 {
     const char *brand = jstr(r, "brand"), *title = jstr(r, "title"), *body = jstr(r, "text");
@@ -240,6 +259,9 @@ static void mention_blocks(const json_t *r, json_t *blocks, sb_t *text)
         sb_mrkdwn(&b, owner, 60);
     }
     add_field(fields, &b, "Network");
+    reach_line(r, &b);
+    if (b.len)
+        add_field(fields, &b, "Reach");
     json_object_set_new(section, "fields", fields);
     json_array_append_new(blocks, section);
 

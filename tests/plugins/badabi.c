@@ -4,6 +4,7 @@
 #include "plugin.h"
 
 const es_plugin_t earshot_source = {
-    .abi = 42, /* not ours, whatever ours is */ .kind = ES_KIND_SOURCE, .name = "badabi",
+    .abi = 42, /* never a real ABI: the tests name it */
+    .kind = ES_KIND_SOURCE, .name = "badabi",
     .description = "wrong ABI",
 };

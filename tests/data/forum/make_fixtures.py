@@ -44,6 +44,10 @@ def dpost(pid, topic, num, user, cooked, when, cat=7, reply=None, reply_user=Non
     }
     p.pop("excerpt")
     p.pop("truncated")
+    # Likes as /posts.json gives them: the count of action type 2 (like).
+    p["actions_summary"] = [{"id": 2, "count": pid % 5, "can_act": True}] if pid % 5 else []
+    p["reply_count"] = pid % 3
+    p["reads"] = pid - 90
     p["raw"] = cooked.replace("<p>", "").replace("</p>", "")
     if reply_user:
         p["reply_to_user"] = {"username": reply_user, "name": reply_user.title(),
@@ -76,6 +80,8 @@ def discourse():
                    'Still broken.</p>\n<aside class="quote"><blockquote><p>try a reboot</p>'
                    '</blockquote></aside>\n<p>Caf\u00e9 \U0001F620</p>')
     p["raw"] = "@acme_support the widget's screen is \u201cblank\u201d again & again."
+    p["like_count"] = 9  # newer servers also say it directly
+    p["quote_count"] = 1
     newest_first = sorted(posts, key=lambda x: -x["id"])
     early = [x for x in newest_first if x["id"] <= 106]
     dump("discourse/early.json", {"latest_posts": early})
@@ -144,6 +150,7 @@ def reddit():
         body = "Comment %d about the widget" % (i + 1)
         author = ["jane_doe", "AcmeSupport", "bob", "[deleted]"][i % 4]
         cs.append(comment(cid, "p9x01", parent, author, body, t0 + 60 * i))
+        cs[-1]["data"]["score"] = cs[-1]["data"]["ups"] = i - 2  # downvoted below zero
     cs[1]["data"]["body"] = ("Hi u/jane_doe, please DM /u/AcmeHelp & we'll fix it &lt;3 "
                              "\u2014 sorry! \U0001F64F")
     newest_first = list(reversed(cs))
@@ -159,6 +166,8 @@ def reddit():
                         "It just **stopped**. Anyone else?", t0 - 600),
              submission("p9x05", "bob", "Acme widget v2 review", "", t0 + 100.5),
              submission("p9x07", "carol", "Acme store hours", "Open on Sunday?", t0 + 200)]
+    posts[1]["data"]["num_comments"] = 0
+    posts[1]["data"]["score"] = 1
     dump("reddit/new.json", listing(list(reversed(posts))))
     found = [submission("q1b02", "erin", "Is the acme widget worth it", "Thinking of buying.",
                         t0 + 300, sub="gadgets"),
@@ -171,10 +180,17 @@ def reddit():
              comment("m0003", "p9x01", "t3_p9x01", "x", "no name", t0 + 3),
              comment("m0002", "p9x01", "t3_p9x01", "y", "bad date", t0 + 2),
              7]
+    # Older API answers and mirrors lack permalink: the URL is built from
+    # link_id and id (the post, without a name: from its id).
+    del messy[0]["data"]["permalink"]
     del messy[2]["data"]["name"]
     del messy[2]["data"]["id"]
     messy[3]["data"]["created_utc"] = "soon"
     dump("reddit/messy.json", listing(messy))
+    bare = [submission("p9x09", "gina", "Acme old listing", "no permalink here", t0 + 400)]
+    del bare[0]["data"]["permalink"]
+    del bare[0]["data"]["name"]
+    dump("reddit/new-old.json", listing(bare))
 
 
 if __name__ == "__main__":
