@@ -860,8 +860,14 @@ int es_agent_run(const es_run_opts_t *opts)
     es_diag_t diag = {0};
     es_config_t *cfg = NULL;
     int rc = es_config_load_with(opts->config_path, opts->extra_dropin, &cfg, &diag);
+    int detach = !opts->foreground && !opts->once;
     if (rc == 0)
         es_config_validate(cfg, &diag);
+    /* A daemon's stderr is gone once it detaches: load the lexicons and the
+     * inventory here first, so what would stop it is said to the admin who
+     * started it (in the foreground the pipeline's start says it). */
+    if (rc == 0 && !diag.count && detach)
+        es_pipeline_preflight(cfg, &diag);
     if (rc < 0 || diag.count) {
         for (size_t i = 0; i < diag.count; i++)
             fprintf(stderr, "%s\n", diag.msgs[i]);
@@ -874,7 +880,7 @@ int es_agent_run(const es_run_opts_t *opts)
     es_log_set_level(cfg->log_level);
     g_config_path = cfg->main_path;
 
-    if (!opts->foreground && !opts->once && daemonize() < 0) {
+    if (detach && daemonize() < 0) {
         fprintf(stderr, "earshot: cannot detach: fork failed\n");
         es_config_unref(cfg);
         return 1;

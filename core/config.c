@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config_keys.h"
 #include "config_value.h"
 #include "loader.h"
 #include "log.h"
@@ -34,61 +35,61 @@
 #define ES_MAX_LINE 4096
 
 const es_config_key_t es_main_keys[] = {
-    {"state_dir", ES_KEY_STRING, "/var/lib/earshot", 0, "directory for the state database (created if missing)"},
-    {"plugin_dir", ES_KEY_STRING, NULL, 0, "colon-separated directories searched for plugins before the install directory"},
-    {"conf_dir", ES_KEY_STRING, "conf.d", 0, "drop-in directory; relative to the main file's directory"},
-    {"log_level", ES_KEY_STRING, "info", 0, "error, warn, info or debug"},
-    {"lexicon_dir", ES_KEY_STRING, ES_LEXICON_DIR, 0, "directory of the sentiment lexicons"},
-    {"inventory", ES_KEY_STRING, NULL, 0, "CSV file of the brand's official accounts (reloaded when it changes)"},
-    {"reconcile_interval", ES_KEY_DURATION, "0", 0, "send account reconciliation findings to sinks this often (0: never)"},
-    {"reconcile_window", ES_KEY_DURATION, "90d", 0, "window of those findings (as accounts reconcile --since)"},
-    {"sentiment.enabled", ES_KEY_BOOL, "true", 0, "score mentions (false: records carry \"sentiment\": null, match.label matches nothing, no spike alerts)"},
-    {"sentiment.extra_lexicon", ES_KEY_STRING, NULL, 0, "file of word<TAB>valence overrides"},
-    {"sentiment.pos_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or above this is positive"},
-    {"sentiment.neg_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or below minus this is negative"},
-    {"dedupe.max_age", ES_KEY_DURATION, "30d", 0, "how long delivered mention ids are remembered"},
-    {"queue.max_records", ES_KEY_INT, "10000", 0, "records in flight above which sources pause"},
-    {"spool.delay", ES_KEY_DURATION, "1s", 0, "a source's record that every sink took within this long is never written to the spool (0: spool every record at once)"},
-    {"http.per_host", ES_KEY_INT, "4", 0, "concurrent HTTP transfers per host"},
-    {"metrics_listen", ES_KEY_STRING, NULL, 0, "ADDRESS:PORT serving Prometheus /metrics and JSON /health (off when unset)"},
-    {"spike.enabled", ES_KEY_BOOL, "true", 0, "send alert records when negative mentions of a brand spike"},
-    {"spike.early", ES_KEY_BOOL, "true", 0, "alert while a bucket is still open (from its middle on) once its negatives are already improbable"},
-    {"spike.topic", ES_KEY_BOOL, "true", 0, "also alert when negatives are above normal and improbably many of them share one word"},
-    {"spike.bucket", ES_KEY_DURATION, "5m", 0, "mentions are counted in buckets of this length, by mention time (1m..1d)"},
-    {"spike.grace", ES_KEY_DURATION, "5m", 0, "a bucket stays open this long after its end for late mentions"},
-    {"spike.p", ES_KEY_DOUBLE, "0.001", 0, "alert when the negative count's tail probability under the baseline is below this"},
-    {"spike.min_count", ES_KEY_INT, "5", 0, "never alert on fewer negative mentions in a bucket"},
-    {"spike.share_jump", ES_KEY_DOUBLE, "0", 0, "also require the negative share to exceed the baseline share by this much (0: off)"},
-    {"spike.by", ES_KEY_LIST, "brand", 0, "series besides each brand's: owner and/or network"},
-    {"spike.warmup", ES_KEY_DURATION, "1d", 0, "a series with less history than this never alerts"},
-    {"spike.cooldown", ES_KEY_DURATION, "1h", 0, "an episode ends (ended record) after this long without an alerting bucket"},
-    {"spike.top_terms", ES_KEY_INT, "5", 0, "over-represented negative words listed in an alert (0..50)"},
-    {"spike.example_urls", ES_KEY_INT, "3", 0, "example mention URLs listed in an alert (0..20)"},
-    {NULL, 0, NULL, 0, NULL},
+    {"state_dir", ES_KEY_STRING, "/var/lib/earshot", 0, "directory for the state database (created if missing)", NULL, NULL, NULL},
+    {"plugin_dir", ES_KEY_STRING, NULL, 0, "colon-separated directories searched for plugins before the install directory", NULL, NULL, NULL},
+    {"conf_dir", ES_KEY_STRING, "conf.d", 0, "drop-in directory; relative to the main file's directory", NULL, NULL, NULL},
+    {"log_level", ES_KEY_STRING, "info", 0, "error, warn, info or debug", NULL, NULL, "error|warn|info|debug"},
+    {"lexicon_dir", ES_KEY_STRING, ES_LEXICON_DIR, 0, "directory of the sentiment lexicons", NULL, NULL, NULL},
+    {"inventory", ES_KEY_STRING, NULL, 0, "CSV file of the brand's official accounts (reloaded when it changes)", NULL, NULL, NULL},
+    {"reconcile_interval", ES_KEY_DURATION, "0", 0, "send account reconciliation findings to sinks this often (0: never)", NULL, NULL, NULL},
+    {"reconcile_window", ES_KEY_DURATION, "90d", 0, "window of those findings (as accounts reconcile --since)", NULL, NULL, NULL},
+    {"sentiment.enabled", ES_KEY_BOOL, "true", 0, "score mentions (false: records carry \"sentiment\": null, match.label matches nothing, no spike alerts)", NULL, NULL, NULL},
+    {"sentiment.extra_lexicon", ES_KEY_STRING, NULL, 0, "file of word<TAB>valence overrides", NULL, NULL, NULL},
+    {"sentiment.pos_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or above this is positive", NULL, NULL, NULL},
+    {"sentiment.neg_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or below minus this is negative", NULL, NULL, NULL},
+    {"dedupe.max_age", ES_KEY_DURATION, "30d", 0, "how long delivered mention ids are remembered", NULL, NULL, NULL},
+    {"queue.max_records", ES_KEY_INT, "10000", 0, "records in flight above which sources pause", "1", NULL, NULL},
+    {"spool.delay", ES_KEY_DURATION, "1s", 0, "a source's record that every sink took within this long is never written to the spool (0: spool every record at once)", NULL, NULL, NULL},
+    {"http.per_host", ES_KEY_INT, "4", 0, "concurrent HTTP transfers per host", "1", NULL, NULL},
+    {"metrics_listen", ES_KEY_STRING, NULL, 0, "ADDRESS:PORT serving Prometheus /metrics and JSON /health (off when unset)", NULL, NULL, NULL},
+    {"spike.enabled", ES_KEY_BOOL, "true", 0, "send alert records when negative mentions of a brand spike", NULL, NULL, NULL},
+    {"spike.early", ES_KEY_BOOL, "true", 0, "alert while a bucket is still open (from its middle on) once its negatives are already improbable", NULL, NULL, NULL},
+    {"spike.topic", ES_KEY_BOOL, "true", 0, "also alert when negatives are above normal and improbably many of them share one word", NULL, NULL, NULL},
+    {"spike.bucket", ES_KEY_DURATION, "5m", 0, "mentions are counted in buckets of this length, by mention time (1m..1d)", NULL, NULL, NULL},
+    {"spike.grace", ES_KEY_DURATION, "5m", 0, "a bucket stays open this long after its end for late mentions", NULL, NULL, NULL},
+    {"spike.p", ES_KEY_DOUBLE, "0.001", 0, "alert when the negative count's tail probability under the baseline is below this", NULL, NULL, NULL},
+    {"spike.min_count", ES_KEY_INT, "5", 0, "never alert on fewer negative mentions in a bucket", NULL, NULL, NULL},
+    {"spike.share_jump", ES_KEY_DOUBLE, "0", 0, "also require the negative share to exceed the baseline share by this much (0: off)", NULL, NULL, NULL},
+    {"spike.by", ES_KEY_LIST, "brand", 0, "series besides each brand's: owner and/or network", NULL, NULL, NULL},
+    {"spike.warmup", ES_KEY_DURATION, "1d", 0, "a series with less history than this never alerts", NULL, NULL, NULL},
+    {"spike.cooldown", ES_KEY_DURATION, "1h", 0, "an episode ends (ended record) after this long without an alerting bucket", NULL, NULL, NULL},
+    {"spike.top_terms", ES_KEY_INT, "5", 0, "over-represented negative words listed in an alert (0..50)", NULL, NULL, NULL},
+    {"spike.example_urls", ES_KEY_INT, "3", 0, "example mention URLs listed in an alert (0..20)", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 const es_config_key_t es_core_instance_keys[] = {
-    {"plugin", ES_KEY_STRING, NULL, 1, "plugin name (file NAME.so in the plugin path)"},
-    {"tls_verify", ES_KEY_BOOL, "true", 0, "verify TLS peers; false is logged as a warning"},
-    {NULL, 0, NULL, 0, NULL},
+    {"plugin", ES_KEY_STRING, NULL, 1, "plugin name (file NAME.so in the plugin path)", NULL, NULL, NULL},
+    {"tls_verify", ES_KEY_BOOL, "true", 0, "verify TLS peers; false is logged as a warning", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 const es_config_key_t es_core_sink_keys[] = {
-    {"match.kind", ES_KEY_LIST, NULL, 0, "record kinds to accept: mention, alert, account"},
-    {"match.network", ES_KEY_LIST, NULL, 0, "networks to accept"},
-    {"match.brand", ES_KEY_LIST, NULL, 0, "brands to accept"},
-    {"match.owner", ES_KEY_LIST, NULL, 0, "owning teams to accept"},
-    {"match.label", ES_KEY_LIST, NULL, 0, "sentiment labels to accept: positive, neutral, negative"},
-    {"match.compound_min", ES_KEY_DOUBLE, NULL, 0, "accept mentions with compound >= this"},
-    {"match.compound_max", ES_KEY_DOUBLE, NULL, 0, "accept mentions with compound <= this"},
-    {"batch.max", ES_KEY_INT, "100", 0, "records per write call"},
-    {"batch.linger", ES_KEY_DURATION, "200ms", 0, "wait this long for a batch to fill"},
-    {"retry.initial", ES_KEY_DURATION, "1s", 0, "first retry delay (full jitter)"},
-    {"retry.max", ES_KEY_DURATION, "5m", 0, "retry delay cap"},
-    {"retry.max_attempts", ES_KEY_INT, "10", 0, "attempts before a record is dead-lettered"},
-    {"spool.max_records", ES_KEY_INT, "1000000", 0, "spooled records above which sources pause"},
-    {"spool.max_bytes", ES_KEY_SIZE, "1G", 0, "spooled bytes above which sources pause"},
-    {NULL, 0, NULL, 0, NULL},
+    {"match.kind", ES_KEY_LIST, NULL, 0, "record kinds to accept: mention, alert, account", NULL, NULL, "mention|alert|account"},
+    {"match.network", ES_KEY_LIST, NULL, 0, "networks to accept", NULL, NULL, NULL},
+    {"match.brand", ES_KEY_LIST, NULL, 0, "brands to accept", NULL, NULL, NULL},
+    {"match.owner", ES_KEY_LIST, NULL, 0, "owning teams to accept (owners come from the inventory, which it needs)", NULL, NULL, NULL},
+    {"match.label", ES_KEY_LIST, NULL, 0, "sentiment labels to accept: positive, neutral, negative", NULL, NULL, "positive|neutral|negative"},
+    {"match.compound_min", ES_KEY_DOUBLE, NULL, 0, "accept mentions with compound >= this", "-1", "1", NULL},
+    {"match.compound_max", ES_KEY_DOUBLE, NULL, 0, "accept mentions with compound <= this", "-1", "1", NULL},
+    {"batch.max", ES_KEY_INT, "100", 0, "records per write call", "1", "100000", NULL},
+    {"batch.linger", ES_KEY_DURATION, "200ms", 0, "wait this long for a batch to fill", NULL, NULL, NULL},
+    {"retry.initial", ES_KEY_DURATION, "1s", 0, "first retry delay (full jitter)", NULL, NULL, NULL},
+    {"retry.max", ES_KEY_DURATION, "5m", 0, "retry delay cap", NULL, NULL, NULL},
+    {"retry.max_attempts", ES_KEY_INT, "10", 0, "attempts before a record is dead-lettered", "1", NULL, NULL},
+    {"spool.max_records", ES_KEY_INT, "1000000", 0, "spooled records above which sources pause", "1", NULL, NULL},
+    {"spool.max_bytes", ES_KEY_SIZE, "1G", 0, "spooled bytes above which sources pause", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 /* ---- diagnostics ------------------------------------------------------- */
@@ -596,7 +597,7 @@ static int typed(es_diag_t *diag, const es_config_key_t *table, const es_kv_t *k
     if (!s)
         return 0;
     char err[256];
-    if (es_value_parse(k->type, s, out, err, sizeof err) < 0) {
+    if (es_key_check(k, s, out, err, sizeof err) < 0) {
         es_diag_add(diag, kv ? kv->file : "(default)", kv ? kv->line : 0, "%s: %s", key, err);
         return -1;
     }
@@ -719,14 +720,6 @@ static void apply_main(parse_ctx_t *pc)
     if (typed(pc->diag, es_main_keys, main_get(pc, "http.per_host"), "http.per_host", &v) > 0)
         cfg->http_per_host = v.i;
     apply_spike(pc);
-    const es_kv_t *qk = main_get(pc, "queue.max_records");
-    if (cfg->queue_max_records < 1)
-        es_diag_add(pc->diag, qk ? qk->file : pc->cfg->main_path, qk ? qk->line : 0,
-                    "queue.max_records: must be at least 1");
-    const es_kv_t *hk = main_get(pc, "http.per_host");
-    if (cfg->http_per_host < 1)
-        es_diag_add(pc->diag, hk ? hk->file : pc->cfg->main_path, hk ? hk->line : 0,
-                    "http.per_host: must be at least 1");
 
     /* conf_dir is relative to the main file, so a config tree can be moved
      * as a whole. */
@@ -797,18 +790,6 @@ static void apply_instance(es_diag_t *diag, es_instance_cfg_t *ic)
         ic->spool_max_records = v.i;
     if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "spool.max_bytes"), "spool.max_bytes", &v) > 0)
         ic->spool_max_bytes = v.size;
-    const es_kv_t *sk = es_instance_cfg_get(ic, "spool.max_records");
-    if (ic->spool_max_records < 1)
-        es_diag_add(diag, sk ? sk->file : ic->file, sk ? sk->line : ic->line,
-                    "spool.max_records: must be at least 1");
-    const es_kv_t *bk = es_instance_cfg_get(ic, "batch.max");
-    if (ic->batch_max < 1 || ic->batch_max > 100000)
-        es_diag_add(diag, bk ? bk->file : ic->file, bk ? bk->line : ic->line,
-                    "batch.max: must be between 1 and 100000");
-    const es_kv_t *ak = es_instance_cfg_get(ic, "retry.max_attempts");
-    if (ic->retry_max_attempts < 1)
-        es_diag_add(diag, ak ? ak->file : ic->file, ak ? ak->line : ic->line,
-                    "retry.max_attempts: must be at least 1");
 }
 
 int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag)
@@ -860,8 +841,14 @@ static void validate_instance(const es_config_t *cfg, const char *search, es_dia
         return; /* already reported */
     es_plugin_handle_t *h;
     char err[1024];
+    /* Owners come from the inventory alone: without one such a sink would
+     * silently receive nothing. */
+    const es_kv_t *ok = es_instance_cfg_get(ic, "match.owner");
+    if (ok && (!cfg->inventory || !*cfg->inventory))
+        es_diag_add(diag, ok->file, ok->line,
+                    "match.owner: no inventory is configured, so no record has an owner "
+                    "(set inventory in [earshot] or remove match.owner)");
     int rc = es_loader_open(search, ic->plugin, ic->kind, &h, err, sizeof err);
-    (void)cfg;
     if (rc < 0) {
         const es_kv_t *pk = es_instance_cfg_get(ic, "plugin");
         es_diag_add(diag, pk->file, pk->line, "%s", err);
@@ -882,9 +869,8 @@ static void validate_instance(const es_config_t *cfg, const char *search, es_dia
                         kv->key, ic->plugin, ic->plugin);
             continue;
         }
-        es_value_t v;
-        char verr[256];
-        if (es_value_parse(k->type, kv->value, &v, verr, sizeof verr) < 0)
+        char verr[512];
+        if (es_key_check(k, kv->value, NULL, verr, sizeof verr) < 0)
             es_diag_add(diag, kv->file, kv->line, "%s: %s", kv->key, verr);
     }
     for (const es_config_key_t *k = keys; k && k->name; k++)

@@ -117,7 +117,7 @@ int main(void)
     expect("plugin of the wrong kind", "[source a]\nplugin = testsink\n",
            "has no source descriptor");
     expect("wrong ABI", "[source a]\nplugin = badabi\n",
-           "badabi.so: plugin 'badabi' was built for ABI 42, this earshot has ABI 1");
+           "badabi.so: plugin 'badabi' was built for ABI 42, this earshot has ABI 2");
     expect("missing plugin key", "[source a]\ncount = 1\n",
            "10-test.conf:1: [source a]: missing required key 'plugin'");
     expect("missing required plugin key", "[source a]\nplugin = jsonl\n",

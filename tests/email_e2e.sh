@@ -260,7 +260,7 @@ mcheck "300 KB text: the body decodes to the exact text" big \
 # ---- bad configuration -------------------------------------------------
 run badmode "url = smtp://127.0.0.1:1
 mode = weekly"
-like "$log" "mode: 'weekly' is not each or digest" "mode = weekly refused"
+like "$log" "mode: must be one of each, digest \(got 'weekly'\)" "mode = weekly refused by the key table"
 run badurl "url = http://127.0.0.1:1"
 like "$log" "url: http://127.0.0.1:1 is not an smtp:// or smtps:// URL" "non-SMTP URL refused"
 run badfrom "url = smtp://127.0.0.1:1

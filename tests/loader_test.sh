@@ -5,10 +5,10 @@
 
 "$EARSHOT" plugins > "$T/list" 2>&1
 is $? 0 "earshot plugins exits 0"
-like "$T/list" "^jsonl +source +1 " "jsonl source listed with kind and ABI"
-like "$T/list" "^jsonl +sink +1 " "jsonl sink listed"
-like "$T/list" "^testsrc +source +1 " "test source listed"
-like "$T/list" "^badabi .*badabi.so: plugin 'badabi' was built for ABI 42, this earshot has ABI 1" "wrong ABI shown with its file"
+like "$T/list" "^jsonl +source +2 " "jsonl source listed with kind and ABI"
+like "$T/list" "^jsonl +sink +2 " "jsonl sink listed"
+like "$T/list" "^testsrc +source +2 " "test source listed"
+like "$T/list" "^badabi .*badabi.so: plugin 'badabi' was built for ABI 42, this earshot has ABI 2" "wrong ABI shown with its file"
 like "$T/list" "^nodesc .*nodesc.so: plugin 'nodesc' has no (source|sink) descriptor" "object without descriptor shown with its file"
 
 "$EARSHOT" plugins --describe testsrc > "$T/desc" 2>&1

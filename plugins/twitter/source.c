@@ -31,15 +31,15 @@
 #define SNIFF 4096
 
 static const es_config_key_t keys[] = {
-    {"dir", ES_KEY_STRING, NULL, 0, "drop directory: every new file in it is imported once"},
-    {"files", ES_KEY_LIST, NULL, 0, "export files to import (besides or instead of dir)"},
-    {"network", ES_KEY_STRING, "twitter", 0, "network label; mention ids are <network>:<tweet id>"},
-    {"account", ES_KEY_STRING, NULL, 0, "archive owner's handle when the archive has no account.js"},
-    {"retweets", ES_KEY_BOOL, "true", 0, "import retweets (text marked \"RT @author: \"); false skips them"},
-    {"interval", ES_KEY_DURATION, "1m", 0, "how often the directory is scanned besides file events"},
-    {"settle", ES_KEY_DURATION, "2s", 0, "a file must be unchanged this long before it is imported"},
-    {"max_element", ES_KEY_SIZE, "1M", 0, "longer tweets/lines are reported and skipped"},
-    {NULL, 0, NULL, 0, NULL},
+    {"dir", ES_KEY_STRING, NULL, 0, "drop directory: every new file in it is imported once", NULL, NULL, NULL},
+    {"files", ES_KEY_LIST, NULL, 0, "export files to import (besides or instead of dir)", NULL, NULL, NULL},
+    {"network", ES_KEY_STRING, "twitter", 0, "network label; mention ids are <network>:<tweet id>", NULL, NULL, NULL},
+    {"account", ES_KEY_STRING, NULL, 0, "archive owner's handle when the archive has no account.js", NULL, NULL, NULL},
+    {"retweets", ES_KEY_BOOL, "true", 0, "import retweets (text marked \"RT @author: \"); false skips them", NULL, NULL, NULL},
+    {"interval", ES_KEY_DURATION, "1m", 0, "how often the directory is scanned besides file events", NULL, NULL, NULL},
+    {"settle", ES_KEY_DURATION, "2s", 0, "a file must be unchanged this long before it is imported", NULL, NULL, NULL},
+    {"max_element", ES_KEY_SIZE, "1M", 0, "longer tweets/lines are reported and skipped", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 enum { OP_OPEN, OP_READ, OP_NEXT };

@@ -4,6 +4,6 @@
 #include "plugin.h"
 
 const es_plugin_t earshot_source = {
-    .abi = ES_PLUGIN_ABI + 41, .kind = ES_KIND_SOURCE, .name = "badabi",
+    .abi = 42, /* never a real ABI */ .kind = ES_KIND_SOURCE, .name = "badabi",
     .description = "wrong ABI",
 };
