@@ -262,6 +262,8 @@ static void on_spool_timer(uv_timer_t *t)
             es_sink_queue_tick(c->queue, uv_now(a->loop));
         }
     es_agent_maybe_resume(a);
+    if (a->once)
+        es_agent_wake(a); /* once_step: is a failing sink all that is left? */
     /* Live streams close spike buckets by wall time (the detector decides
      * when the stream is live). */
     if (!a->once && !a->shutting_down && a->pipeline)
@@ -393,9 +395,33 @@ static void once_step(es_agent_t *a)
         es_pipeline_spike_flush(a->pipeline);
     }
     flush_sinks(a);
-    for (es_ctx_t *c = a->instances; c; c = c->next)
-        if (c->queue && c->phase == ES_PHASE_RUNNING && es_sink_queue_pending(c->queue))
-            return;
+    uint64_t now = uv_now(a->loop);
+    if (!a->once_idle_ms)
+        a->once_idle_ms = now;
+    /* A failing sink retries without a limit by default; a daemon waits
+     * for its receiver, a single pass cannot. Once only failing sinks are
+     * left, DRAIN_MS after the sources finished, the run ends: their
+     * records stay in their spools for the next run (exit 1), none is
+     * dead-lettered for an outage. */
+    size_t failing = 0;
+    for (es_ctx_t *c = a->instances; c; c = c->next) {
+        if (!c->queue || c->phase != ES_PHASE_RUNNING || !es_sink_queue_pending(c->queue))
+            continue;
+        es_sink_health_t h;
+        es_sink_queue_health(c->queue, &h);
+        if (!h.failing_since_s || !h.backing_off)
+            return; /* still delivering */
+        failing++;
+    }
+    if (failing) {
+        if (now - a->once_idle_ms >= DRAIN_MS) {
+            es_logf(ES_LOG_WARN, "%zu sink(s) still failing %d ms after the sources finished: their "
+                    "records stay in the spool for the next run", failing, DRAIN_MS);
+            a->shutting_down = 3;
+            es_agent_wake(a);
+        }
+        return;
+    }
     if (a->in_flight == 0) {
         a->shutting_down = 1;
         es_agent_wake(a);
@@ -445,7 +471,7 @@ static void shutdown_step(es_agent_t *a)
     }
     flush_sinks(a);
     if (a->in_flight > 0 && a->shutting_down == 2) {
-        if (!a->once && !uv_is_active((uv_handle_t *)&a->drain_timer))
+        if ((!a->once || a->signalled) && !uv_is_active((uv_handle_t *)&a->drain_timer))
             uv_timer_start(&a->drain_timer, on_drain_timeout, DRAIN_MS, 0);
         return;
     }
@@ -745,6 +771,7 @@ static void on_signal(uv_signal_t *s, int signum)
         es_agent_wake(a);
         return;
     }
+    a->signalled = 1; /* even --once then waits for sinks DRAIN_MS at most */
     begin_shutdown(a, signum == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
@@ -908,6 +935,7 @@ int es_agent_run(const es_run_opts_t *opts)
         exit_code = 1;
         goto out_loop;
     }
+    es_state_dead_letters_after(a.state, 0, &a.dl_base);
     if (es_state_ckpt_start(a.state, &loop, &a.ckpt) < 0)
         es_logf(ES_LOG_WARN, "state: checkpoints stay on the loop thread (out of memory)");
     if ((rc = es_http_new(&loop, a.state, (long)cfg->http_per_host, &a.http)) < 0 ||
@@ -994,11 +1022,20 @@ int es_agent_run(const es_run_opts_t *opts)
             fputs("\n", stderr);
         import_summary(&a, stdout);
     }
-    if (a.n_dead_run)
-        es_logf(ES_LOG_ERROR, "%" PRIu64 " record(s) dead-lettered during this run", a.n_dead_run);
+    /* What this run dead-lettered and is still a dead letter: a record
+     * requeued (spool retry) and delivered meanwhile is not lost. */
+    int64_t dead_left = a.n_dead_run ? es_state_dead_letters_after(a.state, a.dl_base, NULL) : 0;
+    if (dead_left < 0)
+        dead_left = (int64_t)a.n_dead_run;
+    if (dead_left)
+        es_logf(ES_LOG_ERROR, "%" PRId64 " record(s) dead-lettered during this run (earshot spool status)",
+                dead_left);
+    if ((uint64_t)dead_left < a.n_dead_run)
+        es_logf(ES_LOG_INFO, "%" PRIu64 " dead letter(s) of this run were requeued (earshot spool retry)",
+                a.n_dead_run - (uint64_t)dead_left);
     if (a.spool_left)
         es_logf(ES_LOG_WARN, "%" PRId64 " record(s) left in the spool (earshot spool status)", a.spool_left);
-    if (a.once && (a.n_dead_run || a.in_flight || a.spool_left))
+    if (a.once && (dead_left || a.in_flight || a.spool_left))
         exit_code = 1;
     es_pipeline_free(a.pipeline);
 out_loop:

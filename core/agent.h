@@ -25,10 +25,13 @@ typedef struct es_agent {
     es_ctx_t *instances; /* running, stopping and draining */
     int once;
     int shutting_down;
+    int signalled;           /* SIGINT/SIGTERM received */
+    uint64_t once_idle_ms;   /* --once: loop time the sources finished */
     int exit_code;
     uint64_t in_flight;      /* records accepted, not yet done */
     uint64_t in_flight_bytes;
     uint64_t n_dead_run;     /* dead-lettered during this run */
+    int64_t dl_base;         /* highest dead-letter id when the run began */
     uv_signal_t sig_int, sig_term, sig_hup;
     uv_timer_t drain_timer;
     uv_timer_t prune_timer;
