@@ -684,11 +684,19 @@ static void reload(es_agent_t *a, const char *path)
             es_logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
         es_logf(ES_LOG_ERROR, "reload refused (%zu error(s)); still running the previous configuration",
                 diag.count ? diag.count : 1);
+        a->n_reload_refused++;
+        a->last_reload_s = es_now_s();
+        a->last_reload_ok = 0;
+        a->last_reload_errors = diag.count ? diag.count : 1;
         es_diag_free(&diag);
         es_config_unref(ncfg);
         return;
     }
     es_diag_free(&diag);
+    a->n_reload_ok++;
+    a->last_reload_s = es_now_s();
+    a->last_reload_ok = 1;
+    a->last_reload_errors = 0;
     if (strcmp(ncfg->state_dir, a->cfg->state_dir) != 0)
         es_logf(ES_LOG_WARN, "state_dir changed: takes effect after a restart");
     es_log_set_level(ncfg->log_level);

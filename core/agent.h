@@ -32,6 +32,11 @@ typedef struct es_agent {
     uint64_t in_flight_bytes;
     uint64_t n_dead_run;     /* dead-lettered during this run */
     int64_t dl_base;         /* highest dead-letter id when the run began */
+    /* SIGHUP reloads, for /health and metrics. */
+    uint64_t n_reload_ok, n_reload_refused;
+    int64_t last_reload_s;   /* 0: none yet */
+    int last_reload_ok;
+    size_t last_reload_errors;
     uv_signal_t sig_int, sig_term, sig_hup;
     uv_timer_t drain_timer;
     uv_timer_t prune_timer;

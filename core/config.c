@@ -52,6 +52,10 @@ const es_config_key_t es_main_keys[] = {
     {"spool.delay", ES_KEY_DURATION, "1s", 0, "a source's record that every sink took within this long is never written to the spool (0: spool every record at once)", NULL, NULL, NULL},
     {"http.per_host", ES_KEY_INT, "4", 0, "concurrent HTTP transfers per host", "1", NULL, NULL},
     {"metrics_listen", ES_KEY_STRING, NULL, 0, "ADDRESS:PORT serving Prometheus /metrics and JSON /health (off when unset)", NULL, NULL, NULL},
+    {"health.dead_letters", ES_KEY_INT, "1", 0, "/health is degraded while a sink has this many dead letters (0: never)", "0", NULL, NULL},
+    {"health.failing_for", ES_KEY_DURATION, "5m", 0, "/health is degraded once a source or sink has been failing this long (0: never)", NULL, NULL, NULL},
+    {"health.spool_fill", ES_KEY_DOUBLE, "0.9", 0, "/health is degraded while a sink's spool is above this share of its limits (0: never)", "0", "1", NULL},
+    {"health.reload", ES_KEY_BOOL, "true", 0, "/health is degraded while the last reload was refused", NULL, NULL, NULL},
     {"spike.enabled", ES_KEY_BOOL, "true", 0, "send alert records when negative mentions of a brand spike", NULL, NULL, NULL},
     {"spike.early", ES_KEY_BOOL, "true", 0, "alert while a bucket is still open (from its middle on) once its negatives are already improbable", NULL, NULL, NULL},
     {"spike.topic", ES_KEY_BOOL, "true", 0, "also alert when negatives are above normal and improbably many of them share one word", NULL, NULL, NULL},
@@ -719,6 +723,14 @@ static void apply_main(parse_ctx_t *pc)
         cfg->reconcile_window_ms = v.ms;
     if (typed(pc->diag, es_main_keys, main_get(pc, "http.per_host"), "http.per_host", &v) > 0)
         cfg->http_per_host = v.i;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "health.dead_letters"), "health.dead_letters", &v) > 0)
+        cfg->health_dead_letters = v.i;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "health.failing_for"), "health.failing_for", &v) > 0)
+        cfg->health_failing_for_ms = v.ms;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "health.spool_fill"), "health.spool_fill", &v) > 0)
+        cfg->health_spool_fill = v.d;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "health.reload"), "health.reload", &v) > 0)
+        cfg->health_reload = v.b;
     apply_spike(pc);
 
     /* conf_dir is relative to the main file, so a config tree can be moved

@@ -90,6 +90,11 @@ typedef struct es_config {
     uint64_t spool_delay_ms;   /* spool.delay: see es_agent_spool_stragglers */
     int64_t http_per_host;
     char *metrics_listen; /* NULL: no metrics endpoint */
+    /* /health is "degraded" past these (docs/metrics.md); 0 turns one off. */
+    int64_t health_dead_letters;
+    uint64_t health_failing_for_ms;
+    double health_spool_fill;
+    int health_reload;
     /* Negative-spike detector (core/spike/); see docs/spikes.md. */
     int spike_enabled, spike_early, spike_topic;
     uint64_t spike_bucket_ms, spike_grace_ms, spike_warmup_ms, spike_cooldown_ms;

@@ -572,6 +572,14 @@ void es_sink_queue_health(const es_sink_queue_t *q, es_sink_health_t *h)
     }
 }
 
+double es_sink_queue_spool_fill(const es_sink_queue_t *q)
+{
+    const es_instance_cfg_t *ic = q->sink->icfg;
+    double r = ic->spool_max_records > 0 ? (double)q->spool_n / (double)ic->spool_max_records : 0;
+    double b = ic->spool_max_bytes > 0 ? (double)q->spool_bytes / (double)ic->spool_max_bytes : 0;
+    return r > b ? r : b;
+}
+
 static uint64_t backoff_ms(const es_instance_cfg_t *ic, unsigned attempt)
 {
     /* Full jitter (AWS architecture blog): uniform in [0, min(cap, base *

@@ -76,6 +76,9 @@ typedef struct es_sink_health {
     uint64_t retry_in_ms;     /* when backing off */
 } es_sink_health_t;
 void es_sink_queue_health(const es_sink_queue_t *q, es_sink_health_t *h);
+/* The spool's fill: the larger of rows / spool.max_records and bytes /
+ * spool.max_bytes (sources pause at 1). */
+double es_sink_queue_spool_fill(const es_sink_queue_t *q);
 /* Closes the timer; frees once closed. */
 void es_sink_queue_free(es_sink_queue_t *q);
 
