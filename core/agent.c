@@ -489,6 +489,7 @@ static void shutdown_step(es_agent_t *a)
         uv_close((uv_handle_t *)&a->sig_int, NULL);
         uv_close((uv_handle_t *)&a->sig_term, NULL);
         uv_close((uv_handle_t *)&a->sig_hup, NULL);
+        uv_close((uv_handle_t *)&a->sig_usr1, NULL);
         uv_close((uv_handle_t *)&a->drain_timer, NULL);
         uv_close((uv_handle_t *)&a->prune_timer, NULL);
         uv_close((uv_handle_t *)&a->inventory_timer, NULL);
@@ -764,13 +765,23 @@ static void reload(es_agent_t *a, const char *path)
 /* ---- signals and run --------------------------------------------------- */
 
 static const char *g_config_path; /* for SIGHUP; set once in es_agent_run */
+static void reopen_log(es_agent_t *a);
 
 static void on_signal(uv_signal_t *s, int signum)
 {
     es_agent_t *a = s->data;
-    if (signum == SIGHUP) {
-        if (!a->shutting_down)
+    if (signum == SIGHUP || signum == SIGUSR1) {
+        /* Both reopen log_file (logrotate's postrotate may send either);
+         * SIGHUP first reloads, which may name another file. */
+        reopen_log(a);
+        if (signum == SIGHUP && !a->shutting_down) {
+            const es_config_t *before = a->cfg;
             reload(a, g_config_path);
+            if (a->cfg != before) /* the new configuration may name another file */
+                reopen_log(a);
+        }
+        if (signum == SIGUSR1)
+            es_logf(ES_LOG_INFO, "SIGUSR1: log file reopened");
         return;
     }
     if (a->shutting_down >= 2) {
@@ -873,21 +884,39 @@ static void arm_reconcile(es_agent_t *a)
                        a->cfg->reconcile_interval_ms);
 }
 
-static int daemonize(void)
+/* Detaches from the terminal: a new session without a controlling
+ * terminal, stdin and stdout on /dev/null, and stderr too unless it is the
+ * log file already (a daemon that wrote to the terminal that started it
+ * would die of SIGPIPE or write into a closed pty). */
+static int daemonize(int keep_stderr)
 {
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid > 0)
         _exit(0);
-    setsid();
+    if (setsid() < 0)
+        return -1;
     int fd = open("/dev/null", O_RDWR);
-    if (fd >= 0) {
-        dup2(fd, STDIN_FILENO);
-        if (fd > STDERR_FILENO)
-            close(fd);
-    }
+    if (fd < 0)
+        return -1;
+    dup2(fd, STDIN_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    if (!keep_stderr)
+        dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO)
+        close(fd);
     return 0;
+}
+
+/* log_file: opened at start, again on SIGHUP and SIGUSR1 (logrotate). */
+static void reopen_log(es_agent_t *a)
+{
+    char err[512];
+    if (!a->cfg->log_file || es_log_is_syslog())
+        return;
+    if (es_log_open_file(a->cfg->log_file, err, sizeof err) < 0)
+        es_logf(ES_LOG_ERROR, "%s; logging on to the previous file", err);
 }
 
 int es_agent_run(const es_run_opts_t *opts)
@@ -915,7 +944,16 @@ int es_agent_run(const es_run_opts_t *opts)
     es_log_set_level(cfg->log_level);
     g_config_path = cfg->main_path;
 
-    if (detach && daemonize() < 0) {
+    char lerr[512];
+    if (cfg->log_file && !es_log_is_syslog() && es_log_open_file(cfg->log_file, lerr, sizeof lerr) < 0) {
+        fprintf(stderr, "earshot: %s\n", lerr);
+        es_config_unref(cfg);
+        return 2;
+    }
+    if (detach && !cfg->log_file && !es_log_is_syslog())
+        fprintf(stderr, "earshot: detaching without log_file or --syslog: its log is discarded "
+                        "(run it with --foreground under a supervisor)\n");
+    if (detach && daemonize(cfg->log_file && !es_log_is_syslog()) < 0) {
         fprintf(stderr, "earshot: cannot detach: fork failed\n");
         es_config_unref(cfg);
         return 1;
@@ -969,6 +1007,9 @@ int es_agent_run(const es_run_opts_t *opts)
     uv_signal_start(&a.sig_int, on_signal, SIGINT);
     uv_signal_start(&a.sig_term, on_signal, SIGTERM);
     uv_signal_start(&a.sig_hup, on_signal, SIGHUP);
+    uv_signal_init(&loop, &a.sig_usr1);
+    a.sig_usr1.data = &a;
+    uv_signal_start(&a.sig_usr1, on_signal, SIGUSR1);
     uv_timer_init(&loop, &a.drain_timer);
     a.drain_timer.data = &a;
     uv_timer_init(&loop, &a.prune_timer);

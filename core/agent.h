@@ -37,7 +37,7 @@ typedef struct es_agent {
     int64_t last_reload_s;   /* 0: none yet */
     int last_reload_ok;
     size_t last_reload_errors;
-    uv_signal_t sig_int, sig_term, sig_hup;
+    uv_signal_t sig_int, sig_term, sig_hup, sig_usr1;
     uv_timer_t drain_timer;
     uv_timer_t prune_timer;
     uv_timer_t inventory_timer; /* notices the inventory file changing */

@@ -18,7 +18,11 @@ static void usage(FILE *out)
             "                     under systemd, stderr already reaches the journal\n"
             "                     with each line's priority\n"
             "\n"
-            "Signals: SIGTERM/SIGINT drain and stop; SIGHUP reloads the configuration.\n",
+            "Without --foreground (or --once) it detaches: a new session, stdin,\n"
+            "stdout and stderr on /dev/null; log with log_file in [earshot] or --syslog.\n"
+            "\n"
+            "Signals: SIGTERM/SIGINT drain and stop; SIGHUP reloads the configuration\n"
+            "and reopens log_file; SIGUSR1 reopens log_file (logrotate).\n",
             es_config_default_path());
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config_keys.h"
 #include "config_value.h"
@@ -38,6 +39,7 @@ const es_config_key_t es_main_keys[] = {
     {"state_dir", ES_KEY_STRING, "/var/lib/earshot", 0, "directory for the state database (created if missing)", NULL, NULL, NULL},
     {"plugin_dir", ES_KEY_STRING, NULL, 0, "colon-separated directories searched for plugins before the install directory", NULL, NULL, NULL},
     {"conf_dir", ES_KEY_STRING, "conf.d", 0, "drop-in directory; relative to the main file's directory", NULL, NULL, NULL},
+    {"log_file", ES_KEY_STRING, NULL, 0, "append log lines to this file (relative to the main file's directory); reopened on SIGHUP and SIGUSR1, for logrotate", NULL, NULL, NULL},
     {"log_level", ES_KEY_STRING, "info", 0, "error, warn, info or debug", NULL, NULL, "error|warn|info|debug"},
     {"lexicon_dir", ES_KEY_STRING, ES_LEXICON_DIR, 0, "directory of the sentiment lexicons", NULL, NULL, NULL},
     {"inventory", ES_KEY_STRING, NULL, 0, "CSV file of the brand's official accounts (reloaded when it changes)", NULL, NULL, NULL},
@@ -697,6 +699,23 @@ static void apply_main(parse_ctx_t *pc)
     else
         cfg->lexicon_dir = main_str(pc, "lexicon_dir");
     cfg->inventory = main_str(pc, "inventory");
+    const es_kv_t *lf = main_get(pc, "log_file");
+    if (lf && *lf->value) {
+        /* Relative to the main file, like conf_dir: a daemon's working
+         * directory is "/". */
+        const char *slash = strrchr(cfg->main_path, '/');
+        char cwd[4096];
+        if (lf->value[0] == '/')
+            cfg->log_file = es_strdup(lf->value);
+        else if (slash && cfg->main_path[0] == '/')
+            cfg->log_file = es_asprintf("%.*s/%s", (int)(slash - cfg->main_path), cfg->main_path, lf->value);
+        else if (getcwd(cwd, sizeof cwd))
+            cfg->log_file = slash ? es_asprintf("%s/%.*s/%s", cwd, (int)(slash - cfg->main_path), cfg->main_path,
+                                                lf->value)
+                                  : es_asprintf("%s/%s", cwd, lf->value);
+        else
+            cfg->log_file = es_strdup(lf->value);
+    }
     cfg->metrics_listen = main_str(pc, "metrics_listen");
     cfg->sentiment_extra_lexicon = main_str(pc, "sentiment.extra_lexicon");
     const es_kv_t *lk = main_get(pc, "log_level");
@@ -964,6 +983,7 @@ void es_config_free(es_config_t *cfg)
     free(cfg->conf_dir);
     free(cfg->lexicon_dir);
     free(cfg->inventory);
+    free(cfg->log_file);
     free(cfg->metrics_listen);
     free(cfg->sentiment_extra_lexicon);
     free(cfg);

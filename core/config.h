@@ -80,6 +80,7 @@ typedef struct es_config {
     char *conf_dir;
     char *lexicon_dir;
     es_log_level_t log_level;
+    char *log_file;     /* NULL: stderr (or syslog with --syslog) */
     char *inventory;    /* NULL: none */
     uint64_t reconcile_interval_ms, reconcile_window_ms;
     int sentiment_enabled;
