@@ -639,7 +639,8 @@ static void on_progress(uv_timer_t *t)
         uv_timer_stop(t);
 }
 
-static void import_summary(es_agent_t *a, FILE *out)
+/* Prints the summary line; returns the mentions emitted. */
+static uint64_t import_summary(es_agent_t *a, FILE *out)
 {
     uint64_t bytes, emitted;
     progress_figures(a, &bytes, &emitted);
@@ -649,6 +650,7 @@ static void import_summary(es_agent_t *a, FILE *out)
                  " duplicates, %" PRIu64 " invalid\n",
             emitted, (double)bytes / 1048576.0, secs, secs > 0 ? (double)emitted / secs : 0.0,
             p ? p->n_dup : 0, p ? p->n_invalid : 0);
+    return emitted;
 }
 
 /* ---- reload ----------------------------------------------------------- */
@@ -1069,7 +1071,12 @@ int es_agent_run(const es_run_opts_t *opts)
          * redraw interval. */
         if (opts->progress && progress_draw(&a) == 0)
             fputs("\n", stderr);
-        import_summary(&a, stdout);
+        if (import_summary(&a, stdout) == 0 && !exit_code) {
+            /* Nothing done must not look like success: the files were not
+             * exports, or were imported before (the log says which). */
+            fprintf(stderr, "earshot import: nothing imported (see the lines above)\n");
+            exit_code = 1;
+        }
     }
     /* What this run dead-lettered and is still a dead letter: a record
      * requeued (spool retry) and delivered meanwhile is not lost. */

@@ -167,6 +167,7 @@ typedef struct parse_ctx {
     char *linebuf;
     size_t linecap;
     es_kv_t *last_kv;  /* for continuation lines */
+    int offline;       /* es_config_load_offline */
 } parse_ctx_t;
 
 static int name_ok(const char *s)
@@ -408,6 +409,8 @@ static char *expand(parse_ctx_t *pc, const char *v)
                 }
             } else {
                 const char *val = getenv(var);
+                if (!val && pc->offline && pc->sect == S_INSTANCE)
+                    val = ""; /* an instance this command will not start */
                 if (!val) {
                     es_diag_add(pc->diag, pc->file, pc->line,
                                 "environment variable %s is not set", var);
@@ -828,7 +831,19 @@ int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag)
     return es_config_load_with(main_path, NULL, out, diag);
 }
 
+static int load(const char *main_path, const char *extra, int offline, es_config_t **out, es_diag_t *diag);
+
 int es_config_load_with(const char *main_path, const char *extra, es_config_t **out, es_diag_t *diag)
+{
+    return load(main_path, extra, 0, out, diag);
+}
+
+int es_config_load_offline(const char *main_path, es_config_t **out, es_diag_t *diag)
+{
+    return load(main_path, NULL, 1, out, diag);
+}
+
+static int load(const char *main_path, const char *extra, int offline, es_config_t **out, es_diag_t *diag)
 {
     *out = NULL;
     es_config_t *cfg = calloc(1, sizeof *cfg);
@@ -837,7 +852,7 @@ int es_config_load_with(const char *main_path, const char *extra, es_config_t **
     cfg->refs = 1; /* the caller's */
     cfg->main_path = es_strdup(main_path ? main_path : es_config_default_path());
     cfg->extra_path = es_strdup(extra);
-    parse_ctx_t pc = {.cfg = cfg, .diag = diag};
+    parse_ctx_t pc = {.cfg = cfg, .diag = diag, .offline = offline};
     int rc = parse_file(&pc, cfg->main_path, 1);
     if (rc < 0) {
         free(pc.linebuf);

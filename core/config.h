@@ -125,6 +125,12 @@ int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag);
 /* The same, then one more drop-in file, read after conf_dir's (NULL: none);
  * kept in extra_path so a reload reads it again. */
 int es_config_load_with(const char *main_path, const char *extra, es_config_t **out, es_diag_t *diag);
+/* The same, for commands that start no instance (report, spool, accounts):
+ * an unset ${VAR} in a [source]/[sink] section is not an error, its value
+ * expands to "" (such a command never uses a sink's secret; one that does,
+ * e.g. report's default DSN, then reports the empty value). [earshot] still
+ * needs its variables. */
+int es_config_load_offline(const char *main_path, es_config_t **out, es_diag_t *diag);
 
 /* Checks every instance against its plugin's descriptor (found through
  * plugin_dir): unknown key, bad value with the expected type, missing

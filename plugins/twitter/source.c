@@ -457,7 +457,7 @@ static void after_work(uv_work_t *w, int status)
         }
         s->op_user = s->op_name = NULL;
         if (s->op_rc == ES_ENOTSUP) {
-            es_log(s->ctx, ES_LOG_INFO, "%s: %s; not imported", s->path,
+            es_log(s->ctx, ES_LOG_WARN, "%s: %s; not imported", s->path,
                    s->op_var[0] ? "an archive file that holds no tweets" : "not a tweet export (unknown format)");
             file_finished(s, ST_NOT_TWEETS);
             return;
@@ -560,8 +560,13 @@ static void next_file(src_t *s)
         s->rd.entry = -1;
         if (load(s, f, &c)) {
             int same = c.size == s->size && c.mtime_ns == mt;
-            if (same && c.state != ST_READING)
-                continue; /* imported (or known not to hold tweets) */
+            if (same && c.state != ST_READING) {
+                /* Imported (or known not to hold tweets). A directory is
+                 * rescanned all the time; a file named on `import` once. */
+                if (es_ctx_once(s->ctx))
+                    es_log(s->ctx, ES_LOG_WARN, "%s: already imported and unchanged since; not imported again", f);
+                continue;
+            }
             tw_format_t cf = fmt_parse(c.fmt);
             if (same) {
                 s->fmt = cf;
