@@ -935,6 +935,7 @@ int es_agent_run(const es_run_opts_t *opts)
     if (rc == 0 && !diag.count && detach)
         es_pipeline_preflight(cfg, &diag);
     if (rc < 0 || diag.count) {
+        es_diag_sort(&diag, cfg);
         for (size_t i = 0; i < diag.count; i++)
             fprintf(stderr, "%s\n", diag.msgs[i]);
         if (rc < 0 && !diag.count)

@@ -45,6 +45,7 @@ int es_cmd_check(int argc, char **argv)
         /* What the start loads besides the config: lexicons, inventory. */
         es_pipeline_preflight(cfg, &diag);
     }
+    es_diag_sort(&diag, cfg);
     for (size_t i = 0; i < diag.count; i++)
         printf("%s\n", diag.msgs[i]);
     int bad = rc < 0 || diag.count > 0;

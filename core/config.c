@@ -20,6 +20,7 @@
 #include "config_keys.h"
 #include "config_value.h"
 #include "loader.h"
+#include "suggest.h"
 #include "log.h"
 #include "util.h"
 
@@ -124,6 +125,44 @@ void es_diag_add(es_diag_t *d, const char *file, int line, const char *fmt, ...)
     d->msgs[d->count++] = s;
 }
 
+/* Sort key of "file:line: message": the file's position among those read,
+ * then the line; anything else sorts after, in the order it came. */
+static void diag_key(const es_config_t *cfg, const char *msg, size_t *file, long *line)
+{
+    *file = SIZE_MAX;
+    *line = 0;
+    for (size_t i = 0; cfg && i < cfg->n_files; i++) {
+        size_t n = strlen(cfg->files[i]);
+        if (strncmp(msg, cfg->files[i], n) == 0 && msg[n] == ':') {
+            *file = i;
+            *line = strtol(msg + n + 1, NULL, 10);
+            return;
+        }
+    }
+}
+
+void es_diag_sort(es_diag_t *d, const es_config_t *cfg)
+{
+    /* Insertion sort: stable, and a config has few problems. */
+    for (size_t i = 1; i < d->count; i++) {
+        char *m = d->msgs[i];
+        size_t fm;
+        long lm;
+        diag_key(cfg, m, &fm, &lm);
+        size_t j = i;
+        while (j > 0) {
+            size_t fp;
+            long lp;
+            diag_key(cfg, d->msgs[j - 1], &fp, &lp);
+            if (fp < fm || (fp == fm && lp <= lm))
+                break;
+            d->msgs[j] = d->msgs[j - 1];
+            j--;
+        }
+        d->msgs[j] = m;
+    }
+}
+
 void es_diag_free(es_diag_t *d)
 {
     for (size_t i = 0; i < d->count; i++)
@@ -147,6 +186,23 @@ const es_config_key_t *es_key_find(const es_config_key_t *t, const char *key)
 }
 
 const char *es_config_default_path(void) { return ES_SYSCONF_DIR "/earshot.conf"; }
+
+/* " (did you mean 'x'?)" for an unknown key close to one of the tables',
+ * else "". */
+static const char *near_key(const char *key, const es_config_key_t *const *tables, size_t nt, char *buf,
+                            size_t len)
+{
+    const char *names[256];
+    size_t n = 0;
+    for (size_t t = 0; t < nt; t++)
+        for (const es_config_key_t *k = tables[t]; k && k->name && n < 256; k++)
+            names[n++] = k->name;
+    const char *near = es_suggest(key, names, n);
+    if (!near)
+        return "";
+    snprintf(buf, len, " (did you mean '%s'?)", near);
+    return buf;
+}
 
 /* ---- parsing ----------------------------------------------------------- */
 
@@ -688,8 +744,12 @@ static void apply_main(parse_ctx_t *pc)
     es_config_t *cfg = pc->cfg;
     for (size_t i = 0; i < pc->n_main; i++) {
         const es_kv_t *kv = &pc->main_kvs[i];
-        if (!es_key_find(es_main_keys, kv->key))
-            es_diag_add(pc->diag, kv->file, kv->line, "unknown key '%s' in [earshot]", kv->key);
+        if (!es_key_find(es_main_keys, kv->key)) {
+            const es_config_key_t *t[] = {es_main_keys};
+            char near[160];
+            es_diag_add(pc->diag, kv->file, kv->line, "unknown key '%s' in [earshot]%s", kv->key,
+                        near_key(kv->key, t, 1, near, sizeof near));
+        }
     }
     es_value_t v;
     cfg->state_dir = main_str(pc, "state_dir");
@@ -910,9 +970,16 @@ static void validate_instance(const es_config_t *cfg, const char *search, es_dia
             continue; /* parsed in apply_instance */
         k = es_key_find(keys, kv->key);
         if (!k) {
-            es_diag_add(diag, kv->file, kv->line,
-                        "unknown key '%s' for plugin '%s' (see: earshot plugins --describe %s)",
-                        kv->key, ic->plugin, ic->plugin);
+            const es_config_key_t *t[] = {keys, es_core_instance_keys,
+                                          ic->kind == ES_KIND_SINK ? es_core_sink_keys : NULL};
+            char near[160];
+            const char *dym = near_key(kv->key, t, 3, near, sizeof near);
+            if (*dym)
+                es_diag_add(diag, kv->file, kv->line, "unknown key '%s' for plugin '%s'%s", kv->key, ic->plugin, dym);
+            else
+                es_diag_add(diag, kv->file, kv->line,
+                            "unknown key '%s' for plugin '%s' (see: earshot plugins --describe %s)", kv->key,
+                            ic->plugin, ic->plugin);
             continue;
         }
         char verr[512];

@@ -23,6 +23,10 @@ typedef struct es_diag {
 void es_diag_add(es_diag_t *d, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void es_diag_free(es_diag_t *d);
+struct es_config;
+/* Orders "file:line: message" diagnostics by the order the files were read
+ * and then by line, so `check` reads like the files (stable otherwise). */
+void es_diag_sort(es_diag_t *d, const struct es_config *cfg);
 
 typedef struct es_kv {
     char *key;

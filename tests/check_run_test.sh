@@ -91,6 +91,18 @@ like "$T/many/out" "window: must be between" "several problems: the key range"
 like "$T/many/out" "cannot open inventory" "several problems: the inventory"
 like "$T/many/out" "sentiment: " "several problems: the lexicons"
 
+# Typos: "did you mean", the installed plugins instead of the search path,
+# problems in file order.
+write_main "$T/typo" "log_levle = info"
+printf '[source gen]\nplugin = testsrcc\n\n[sink out]\nplugin = testsink\npaht = x\nbatch.maxx = 3\n' > "$T/typo/conf.d/10.conf"
+"$EARSHOT" check -c "$T/typo/earshot.conf" > "$T/typo/out" 2>&1
+like "$T/typo/out" "earshot.conf:5: unknown key 'log_levle' in \[earshot\] \(did you mean 'log_level'\?\)" "a main key typo: did you mean"
+like "$T/typo/out" "10.conf:2: unknown plugin 'testsrcc' \(did you mean 'testsrc'\? source plugins installed: .*jsonl.*testsrc" "a plugin typo: did you mean, and the installed ones"
+unlike "$T/typo/out" "\.libs" "not the search path"
+like "$T/typo/out" "10.conf:6: unknown key 'paht' for plugin 'testsink' \(did you mean 'path'\?\)" "a plugin key typo"
+like "$T/typo/out" "10.conf:7: unknown key 'batch.maxx' for plugin 'testsink' \(did you mean 'batch.max'\?\)" "a core sink key typo"
+is "$(sed -n 1p "$T/typo/out" | grep -c 'earshot.conf:5')$(sed -n 2p "$T/typo/out" | grep -c '10.conf:2')$(sed -n 3p "$T/typo/out" | grep -c '10.conf:6')" 111 "in file order"
+
 # The bounds are shown where the keys are documented.
 "$EARSHOT" plugins --describe testsink > "$T/describe" 2>&1
 like "$T/describe" "^  window +duration default: 1s range: 100ms\.\.1h" "--describe shows a key's range"
