@@ -28,6 +28,7 @@
 #include "pipeline.h"
 #include "reconcile.h"
 #include "sink_queue.h"
+#include "dry_run.h"
 #include "state_ckpt.h"
 #include "state_lock.h"
 #include "util.h"
@@ -946,6 +947,22 @@ int es_agent_run(const es_run_opts_t *opts)
     }
     es_log_set_level(cfg->log_level);
     g_config_path = cfg->main_path;
+    char *dry_dir = NULL;
+    if (opts->dry_run) {
+        char derr[1024];
+        if (!(dry_dir = es_dry_run_state(cfg->state_dir, derr, sizeof derr))) {
+            fprintf(stderr, "earshot: %s\n", derr);
+            es_config_unref(cfg);
+            return 1;
+        }
+        /* Checkpoints, dedupe ids and spools go to the copy; the real
+         * state and a running daemon's lock are left alone. */
+        free(cfg->state_dir);
+        cfg->state_dir = es_strdup(dry_dir);
+        free(cfg->metrics_listen);
+        cfg->metrics_listen = NULL;
+        es_logf(ES_LOG_INFO, "dry run: nothing is delivered; state in a temporary copy %s", dry_dir);
+    }
 
     char lerr[512];
     if (cfg->log_file && !es_log_is_syslog() && es_log_open_file(cfg->log_file, lerr, sizeof lerr) < 0) {
@@ -1109,5 +1126,9 @@ out_loop:
         uv_loop_close(&loop);
     }
     es_config_unref(a.cfg);
+    if (dry_dir) {
+        es_dry_run_cleanup(dry_dir);
+        free(dry_dir);
+    }
     return exit_code;
 }

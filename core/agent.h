@@ -80,6 +80,7 @@ typedef struct es_run_opts {
     const char *only_source;
     int progress;
     uint64_t progress_total; /* bytes to read, for the progress line */
+    int dry_run; /* with once: print what sinks would get (core/dry_run.h) */
 } es_run_opts_t;
 
 /* Loads config, starts everything, runs the loop until shutdown. Returns

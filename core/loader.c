@@ -158,7 +158,8 @@ void es_loader_close(es_plugin_handle_t *h)
 {
     if (!h)
         return;
-    dlclose(h->dl);
+    if (h->dl) /* the built-in dry-run sink has none */
+        dlclose(h->dl);
     free(h->path);
     free(h);
 }
