@@ -28,6 +28,7 @@
 #include "pipeline.h"
 #include "reconcile.h"
 #include "sink_queue.h"
+#include "dry_run.h"
 #include "state_ckpt.h"
 #include "state_lock.h"
 #include "util.h"
@@ -262,6 +263,8 @@ static void on_spool_timer(uv_timer_t *t)
             es_sink_queue_tick(c->queue, uv_now(a->loop));
         }
     es_agent_maybe_resume(a);
+    if (a->once)
+        es_agent_wake(a); /* once_step: is a failing sink all that is left? */
     /* Live streams close spike buckets by wall time (the detector decides
      * when the stream is live). */
     if (!a->once && !a->shutting_down && a->pipeline)
@@ -393,9 +396,33 @@ static void once_step(es_agent_t *a)
         es_pipeline_spike_flush(a->pipeline);
     }
     flush_sinks(a);
-    for (es_ctx_t *c = a->instances; c; c = c->next)
-        if (c->queue && c->phase == ES_PHASE_RUNNING && es_sink_queue_pending(c->queue))
-            return;
+    uint64_t now = uv_now(a->loop);
+    if (!a->once_idle_ms)
+        a->once_idle_ms = now;
+    /* A failing sink retries without a limit by default; a daemon waits
+     * for its receiver, a single pass cannot. Once only failing sinks are
+     * left, DRAIN_MS after the sources finished, the run ends: their
+     * records stay in their spools for the next run (exit 1), none is
+     * dead-lettered for an outage. */
+    size_t failing = 0;
+    for (es_ctx_t *c = a->instances; c; c = c->next) {
+        if (!c->queue || c->phase != ES_PHASE_RUNNING || !es_sink_queue_pending(c->queue))
+            continue;
+        es_sink_health_t h;
+        es_sink_queue_health(c->queue, &h);
+        if (!h.failing_since_s || !h.backing_off)
+            return; /* still delivering */
+        failing++;
+    }
+    if (failing) {
+        if (now - a->once_idle_ms >= DRAIN_MS) {
+            es_logf(ES_LOG_WARN, "%zu sink(s) still failing %d ms after the sources finished: their "
+                    "records stay in the spool for the next run", failing, DRAIN_MS);
+            a->shutting_down = 3;
+            es_agent_wake(a);
+        }
+        return;
+    }
     if (a->in_flight == 0) {
         a->shutting_down = 1;
         es_agent_wake(a);
@@ -445,7 +472,7 @@ static void shutdown_step(es_agent_t *a)
     }
     flush_sinks(a);
     if (a->in_flight > 0 && a->shutting_down == 2) {
-        if (!a->once && !uv_is_active((uv_handle_t *)&a->drain_timer))
+        if ((!a->once || a->signalled) && !uv_is_active((uv_handle_t *)&a->drain_timer))
             uv_timer_start(&a->drain_timer, on_drain_timeout, DRAIN_MS, 0);
         return;
     }
@@ -463,6 +490,7 @@ static void shutdown_step(es_agent_t *a)
         uv_close((uv_handle_t *)&a->sig_int, NULL);
         uv_close((uv_handle_t *)&a->sig_term, NULL);
         uv_close((uv_handle_t *)&a->sig_hup, NULL);
+        uv_close((uv_handle_t *)&a->sig_usr1, NULL);
         uv_close((uv_handle_t *)&a->drain_timer, NULL);
         uv_close((uv_handle_t *)&a->prune_timer, NULL);
         uv_close((uv_handle_t *)&a->inventory_timer, NULL);
@@ -612,7 +640,8 @@ static void on_progress(uv_timer_t *t)
         uv_timer_stop(t);
 }
 
-static void import_summary(es_agent_t *a, FILE *out)
+/* Prints the summary line; returns the mentions emitted. */
+static uint64_t import_summary(es_agent_t *a, FILE *out)
 {
     uint64_t bytes, emitted;
     progress_figures(a, &bytes, &emitted);
@@ -622,6 +651,7 @@ static void import_summary(es_agent_t *a, FILE *out)
                  " duplicates, %" PRIu64 " invalid\n",
             emitted, (double)bytes / 1048576.0, secs, secs > 0 ? (double)emitted / secs : 0.0,
             p ? p->n_dup : 0, p ? p->n_invalid : 0);
+    return emitted;
 }
 
 /* ---- reload ----------------------------------------------------------- */
@@ -658,11 +688,19 @@ static void reload(es_agent_t *a, const char *path)
             es_logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
         es_logf(ES_LOG_ERROR, "reload refused (%zu error(s)); still running the previous configuration",
                 diag.count ? diag.count : 1);
+        a->n_reload_refused++;
+        a->last_reload_s = es_now_s();
+        a->last_reload_ok = 0;
+        a->last_reload_errors = diag.count ? diag.count : 1;
         es_diag_free(&diag);
         es_config_unref(ncfg);
         return;
     }
     es_diag_free(&diag);
+    a->n_reload_ok++;
+    a->last_reload_s = es_now_s();
+    a->last_reload_ok = 1;
+    a->last_reload_errors = 0;
     if (strcmp(ncfg->state_dir, a->cfg->state_dir) != 0)
         es_logf(ES_LOG_WARN, "state_dir changed: takes effect after a restart");
     es_log_set_level(ncfg->log_level);
@@ -730,13 +768,23 @@ static void reload(es_agent_t *a, const char *path)
 /* ---- signals and run --------------------------------------------------- */
 
 static const char *g_config_path; /* for SIGHUP; set once in es_agent_run */
+static void reopen_log(es_agent_t *a);
 
 static void on_signal(uv_signal_t *s, int signum)
 {
     es_agent_t *a = s->data;
-    if (signum == SIGHUP) {
-        if (!a->shutting_down)
+    if (signum == SIGHUP || signum == SIGUSR1) {
+        /* Both reopen log_file (logrotate's postrotate may send either);
+         * SIGHUP first reloads, which may name another file. */
+        reopen_log(a);
+        if (signum == SIGHUP && !a->shutting_down) {
+            const es_config_t *before = a->cfg;
             reload(a, g_config_path);
+            if (a->cfg != before) /* the new configuration may name another file */
+                reopen_log(a);
+        }
+        if (signum == SIGUSR1)
+            es_logf(ES_LOG_INFO, "SIGUSR1: log file reopened");
         return;
     }
     if (a->shutting_down >= 2) {
@@ -745,6 +793,7 @@ static void on_signal(uv_signal_t *s, int signum)
         es_agent_wake(a);
         return;
     }
+    a->signalled = 1; /* even --once then waits for sinks DRAIN_MS at most */
     begin_shutdown(a, signum == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
@@ -838,21 +887,39 @@ static void arm_reconcile(es_agent_t *a)
                        a->cfg->reconcile_interval_ms);
 }
 
-static int daemonize(void)
+/* Detaches from the terminal: a new session without a controlling
+ * terminal, stdin and stdout on /dev/null, and stderr too unless it is the
+ * log file already (a daemon that wrote to the terminal that started it
+ * would die of SIGPIPE or write into a closed pty). */
+static int daemonize(int keep_stderr)
 {
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid > 0)
         _exit(0);
-    setsid();
+    if (setsid() < 0)
+        return -1;
     int fd = open("/dev/null", O_RDWR);
-    if (fd >= 0) {
-        dup2(fd, STDIN_FILENO);
-        if (fd > STDERR_FILENO)
-            close(fd);
-    }
+    if (fd < 0)
+        return -1;
+    dup2(fd, STDIN_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    if (!keep_stderr)
+        dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO)
+        close(fd);
     return 0;
+}
+
+/* log_file: opened at start, again on SIGHUP and SIGUSR1 (logrotate). */
+static void reopen_log(es_agent_t *a)
+{
+    char err[512];
+    if (!a->cfg->log_file || es_log_is_syslog())
+        return;
+    if (es_log_open_file(a->cfg->log_file, err, sizeof err) < 0)
+        es_logf(ES_LOG_ERROR, "%s; logging on to the previous file", err);
 }
 
 int es_agent_run(const es_run_opts_t *opts)
@@ -860,9 +927,16 @@ int es_agent_run(const es_run_opts_t *opts)
     es_diag_t diag = {0};
     es_config_t *cfg = NULL;
     int rc = es_config_load_with(opts->config_path, opts->extra_dropin, &cfg, &diag);
+    int detach = !opts->foreground && !opts->once;
     if (rc == 0)
         es_config_validate(cfg, &diag);
+    /* A daemon's stderr is gone once it detaches: load the lexicons and the
+     * inventory here first, so what would stop it is said to the admin who
+     * started it (in the foreground the pipeline's start says it). */
+    if (rc == 0 && !diag.count && detach)
+        es_pipeline_preflight(cfg, &diag);
     if (rc < 0 || diag.count) {
+        es_diag_sort(&diag, cfg);
         for (size_t i = 0; i < diag.count; i++)
             fprintf(stderr, "%s\n", diag.msgs[i]);
         if (rc < 0 && !diag.count)
@@ -873,8 +947,33 @@ int es_agent_run(const es_run_opts_t *opts)
     }
     es_log_set_level(cfg->log_level);
     g_config_path = cfg->main_path;
+    char *dry_dir = NULL;
+    if (opts->dry_run) {
+        char derr[1024];
+        if (!(dry_dir = es_dry_run_state(cfg->state_dir, derr, sizeof derr))) {
+            fprintf(stderr, "earshot: %s\n", derr);
+            es_config_unref(cfg);
+            return 1;
+        }
+        /* Checkpoints, dedupe ids and spools go to the copy; the real
+         * state and a running daemon's lock are left alone. */
+        free(cfg->state_dir);
+        cfg->state_dir = es_strdup(dry_dir);
+        free(cfg->metrics_listen);
+        cfg->metrics_listen = NULL;
+        es_logf(ES_LOG_INFO, "dry run: nothing is delivered; state in a temporary copy %s", dry_dir);
+    }
 
-    if (!opts->foreground && !opts->once && daemonize() < 0) {
+    char lerr[512];
+    if (cfg->log_file && !es_log_is_syslog() && es_log_open_file(cfg->log_file, lerr, sizeof lerr) < 0) {
+        fprintf(stderr, "earshot: %s\n", lerr);
+        es_config_unref(cfg);
+        return 2;
+    }
+    if (detach && !cfg->log_file && !es_log_is_syslog())
+        fprintf(stderr, "earshot: detaching without log_file or --syslog: its log is discarded "
+                        "(run it with --foreground under a supervisor)\n");
+    if (detach && daemonize(cfg->log_file && !es_log_is_syslog()) < 0) {
         fprintf(stderr, "earshot: cannot detach: fork failed\n");
         es_config_unref(cfg);
         return 1;
@@ -902,6 +1001,7 @@ int es_agent_run(const es_run_opts_t *opts)
         exit_code = 1;
         goto out_loop;
     }
+    es_state_dead_letters_after(a.state, 0, &a.dl_base);
     if (es_state_ckpt_start(a.state, &loop, &a.ckpt) < 0)
         es_logf(ES_LOG_WARN, "state: checkpoints stay on the loop thread (out of memory)");
     if ((rc = es_http_new(&loop, a.state, (long)cfg->http_per_host, &a.http)) < 0 ||
@@ -927,6 +1027,9 @@ int es_agent_run(const es_run_opts_t *opts)
     uv_signal_start(&a.sig_int, on_signal, SIGINT);
     uv_signal_start(&a.sig_term, on_signal, SIGTERM);
     uv_signal_start(&a.sig_hup, on_signal, SIGHUP);
+    uv_signal_init(&loop, &a.sig_usr1);
+    a.sig_usr1.data = &a;
+    uv_signal_start(&a.sig_usr1, on_signal, SIGUSR1);
     uv_timer_init(&loop, &a.drain_timer);
     a.drain_timer.data = &a;
     uv_timer_init(&loop, &a.prune_timer);
@@ -986,13 +1089,27 @@ int es_agent_run(const es_run_opts_t *opts)
          * redraw interval. */
         if (opts->progress && progress_draw(&a) == 0)
             fputs("\n", stderr);
-        import_summary(&a, stdout);
+        if (import_summary(&a, stdout) == 0 && !exit_code) {
+            /* Nothing done must not look like success: the files were not
+             * exports, or were imported before (the log says which). */
+            fprintf(stderr, "earshot import: nothing imported (see the lines above)\n");
+            exit_code = 1;
+        }
     }
-    if (a.n_dead_run)
-        es_logf(ES_LOG_ERROR, "%" PRIu64 " record(s) dead-lettered during this run", a.n_dead_run);
+    /* What this run dead-lettered and is still a dead letter: a record
+     * requeued (spool retry) and delivered meanwhile is not lost. */
+    int64_t dead_left = a.n_dead_run ? es_state_dead_letters_after(a.state, a.dl_base, NULL) : 0;
+    if (dead_left < 0)
+        dead_left = (int64_t)a.n_dead_run;
+    if (dead_left)
+        es_logf(ES_LOG_ERROR, "%" PRId64 " record(s) dead-lettered during this run (earshot spool status)",
+                dead_left);
+    if ((uint64_t)dead_left < a.n_dead_run)
+        es_logf(ES_LOG_INFO, "%" PRIu64 " dead letter(s) of this run were requeued (earshot spool retry)",
+                a.n_dead_run - (uint64_t)dead_left);
     if (a.spool_left)
         es_logf(ES_LOG_WARN, "%" PRId64 " record(s) left in the spool (earshot spool status)", a.spool_left);
-    if (a.once && (a.n_dead_run || a.in_flight || a.spool_left))
+    if (a.once && (dead_left || a.in_flight || a.spool_left))
         exit_code = 1;
     es_pipeline_free(a.pipeline);
 out_loop:
@@ -1009,5 +1126,9 @@ out_loop:
         uv_loop_close(&loop);
     }
     es_config_unref(a.cfg);
+    if (dry_dir) {
+        es_dry_run_cleanup(dry_dir);
+        free(dry_dir);
+    }
     return exit_code;
 }

@@ -25,11 +25,19 @@ typedef struct es_agent {
     es_ctx_t *instances; /* running, stopping and draining */
     int once;
     int shutting_down;
+    int signalled;           /* SIGINT/SIGTERM received */
+    uint64_t once_idle_ms;   /* --once: loop time the sources finished */
     int exit_code;
     uint64_t in_flight;      /* records accepted, not yet done */
     uint64_t in_flight_bytes;
     uint64_t n_dead_run;     /* dead-lettered during this run */
-    uv_signal_t sig_int, sig_term, sig_hup;
+    int64_t dl_base;         /* highest dead-letter id when the run began */
+    /* SIGHUP reloads, for /health and metrics. */
+    uint64_t n_reload_ok, n_reload_refused;
+    int64_t last_reload_s;   /* 0: none yet */
+    int last_reload_ok;
+    size_t last_reload_errors;
+    uv_signal_t sig_int, sig_term, sig_hup, sig_usr1;
     uv_timer_t drain_timer;
     uv_timer_t prune_timer;
     uv_timer_t inventory_timer; /* notices the inventory file changing */
@@ -72,6 +80,7 @@ typedef struct es_run_opts {
     const char *only_source;
     int progress;
     uint64_t progress_total; /* bytes to read, for the progress line */
+    int dry_run; /* with once: print what sinks would get (core/dry_run.h) */
 } es_run_opts_t;
 
 /* Loads config, starts everything, runs the loop until shutdown. Returns

@@ -3,15 +3,18 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "pipeline.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: earshot check [-c FILE]\n"
             "\n"
-            "Validates the main configuration and every drop-in, loading each\n"
-            "instance's plugin to check its keys. Prints one 'file:line: message'\n"
-            "per problem; exits 1 if there is any, 0 otherwise.\n"
+            "Validates the main configuration and every drop-in as `run` would,\n"
+            "without opening a connection: each instance's plugin is loaded to check\n"
+            "its keys and their bounds, and the lexicons and the inventory are read.\n"
+            "Prints one 'file:line: message' per problem; exits 1 if there is any,\n"
+            "0 otherwise.\n"
             "\n"
             "  -c, --config FILE  main configuration (default %s)\n",
             es_config_default_path());
@@ -37,8 +40,12 @@ int es_cmd_check(int argc, char **argv)
     es_diag_t diag = {0};
     es_config_t *cfg = NULL;
     int rc = es_config_load(path, &cfg, &diag);
-    if (rc == 0)
+    if (rc == 0) {
         es_config_validate(cfg, &diag);
+        /* What the start loads besides the config: lexicons, inventory. */
+        es_pipeline_preflight(cfg, &diag);
+    }
+    es_diag_sort(&diag, cfg);
     for (size_t i = 0; i < diag.count; i++)
         printf("%s\n", diag.msgs[i]);
     int bad = rc < 0 || diag.count > 0;

@@ -8,7 +8,8 @@ es_state_t *es_cmd_open_state(const char *cmd, const char *cfgpath, es_config_t 
 {
     es_diag_t diag = {0};
     es_config_t *cfg = NULL;
-    int rc = es_config_load(cfgpath, &cfg, &diag);
+    /* No instance starts here: a sink's unset ${SECRET} must not stop it. */
+    int rc = es_config_load_offline(cfgpath, &cfg, &diag);
     for (size_t i = 0; i < diag.count; i++)
         fprintf(stderr, "%s\n", diag.msgs[i]);
     if (rc < 0 || diag.count) {

@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "config_keys.h"
 #include "config_value.h"
 #include "loader.h"
 
@@ -44,6 +45,10 @@ static void print_keys(const es_config_key_t *k, const es_config_key_t *own)
             printf(" required");
         else if (k->def)
             printf(" default: %s", k->def);
+        char bounds[256];
+        es_key_bounds(k, bounds, sizeof bounds);
+        if (*bounds)
+            printf(" %s: %s", k->choices ? "one of" : "range", bounds);
         printf("\n      %s\n", k->help ? k->help : "");
     }
 }

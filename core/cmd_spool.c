@@ -144,9 +144,12 @@ static int exec_count(sqlite3 *db, const char *sql, const char *sink, int64_t t,
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int retry(sqlite3 *db, const char *sink)
+static int retry(sqlite3 *db, const es_config_t *cfg, const char *sink)
 {
     int64_t moved = 0;
+    int known = 0;
+    for (size_t i = 0; i < cfg->n_instances; i++)
+        known |= cfg->instances[i].kind == ES_KIND_SINK && !strcmp(cfg->instances[i].name, sink);
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
         exec_count(db,
                    "INSERT INTO spool(sink, kind, record_id, record, bytes, enqueued_at)"
@@ -159,8 +162,24 @@ static int retry(sqlite3 *db, const char *sink)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         return 1;
     }
+    if (!moved) {
+        /* Nothing done: a typo must not look like success. */
+        if (known) {
+            printf("no dead letters of %s: nothing requeued\n", sink);
+            return 0;
+        }
+        fprintf(stderr, "earshot spool retry: no sink '%s' in the configuration and no dead letters for it (sinks:",
+                sink);
+        int n = 0;
+        for (size_t i = 0; i < cfg->n_instances; i++)
+            if (cfg->instances[i].kind == ES_KIND_SINK)
+                fprintf(stderr, "%s %s", n++ ? "," : "", cfg->instances[i].name);
+        fprintf(stderr, "%s)\n", n ? "" : " none");
+        return 1;
+    }
     es_logf(ES_LOG_INFO, "spool %s: %" PRId64 " dead letter(s) requeued", sink, moved);
-    printf("%" PRId64 " dead letter(s) of %s requeued\n", moved, sink);
+    printf("%" PRId64 " dead letter(s) of %s requeued%s\n", moved, sink,
+           known ? "" : " (it is no longer configured: they wait in its spool)");
     return 0;
 }
 
@@ -263,7 +282,7 @@ int es_cmd_spool(int argc, char **argv)
         es_config_free(cfg);
         return 1;
     }
-    int rc = is_status ? status(db, cfg, as_json) : is_retry ? retry(db, args[0]) : drop(db, args[0], before);
+    int rc = is_status ? status(db, cfg, as_json) : is_retry ? retry(db, cfg, args[0]) : drop(db, args[0], before);
     es_state_unlock(lock_fd);
     es_state_close(st);
     es_config_free(cfg);

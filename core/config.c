@@ -17,10 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config_keys.h"
 #include "config_value.h"
 #include "file_open.h"
 #include "listen_addr.h"
 #include "loader.h"
+#include "suggest.h"
 #include "log.h"
 #include "util.h"
 
@@ -37,64 +39,69 @@
 #define ES_MAX_LINE 4096
 
 const es_config_key_t es_main_keys[] = {
-    {"state_dir", ES_KEY_STRING, "/var/lib/earshot", 0, "directory for the state database (created if missing)"},
-    {"plugin_dir", ES_KEY_STRING, NULL, 0, "colon-separated directories searched for plugins before the install directory"},
-    {"conf_dir", ES_KEY_STRING, "conf.d", 0, "drop-in directory; relative to the main file's directory"},
-    {"log_level", ES_KEY_STRING, "info", 0, "error, warn, info or debug"},
-    {"lexicon_dir", ES_KEY_STRING, ES_LEXICON_DIR, 0, "directory of the sentiment lexicons"},
-    {"inventory", ES_KEY_STRING, NULL, 0, "CSV file of the brand's official accounts (reloaded when it changes)"},
-    {"reconcile_interval", ES_KEY_DURATION, "0", 0, "send account reconciliation findings to sinks this often (0: never)"},
-    {"reconcile_window", ES_KEY_DURATION, "90d", 0, "window of those findings (as accounts reconcile --since)"},
-    {"sentiment.enabled", ES_KEY_BOOL, "true", 0, "score mentions (false: records carry \"sentiment\": null, match.label matches nothing, no spike alerts)"},
-    {"sentiment.extra_lexicon", ES_KEY_STRING, NULL, 0, "file of word<TAB>valence overrides"},
-    {"sentiment.pos_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or above this is positive"},
-    {"sentiment.neg_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or below minus this is negative"},
-    {"dedupe.max_age", ES_KEY_DURATION, "30d", 0, "how long delivered mention ids are remembered"},
-    {"queue.max_records", ES_KEY_INT, "10000", 0, "records in flight above which sources pause"},
-    {"spool.delay", ES_KEY_DURATION, "1s", 0, "a source's record that every sink took within this long is never written to the spool (0: spool every record at once)"},
-    {"http.per_host", ES_KEY_INT, "4", 0, "concurrent HTTP transfers per host"},
-    {"metrics_listen", ES_KEY_STRING, NULL, 0, "ADDRESS:PORT serving Prometheus /metrics and JSON /health (off when unset)"},
-    {"spike.enabled", ES_KEY_BOOL, "true", 0, "send alert records when negative mentions of a brand spike"},
-    {"spike.early", ES_KEY_BOOL, "true", 0, "alert while a bucket is still open (from its middle on) once its negatives are already improbable"},
-    {"spike.topic", ES_KEY_BOOL, "true", 0, "also alert when negatives are above normal and improbably many of them share one word"},
-    {"spike.bucket", ES_KEY_DURATION, "5m", 0, "mentions are counted in buckets of this length, by mention time (1m..1d)"},
-    {"spike.grace", ES_KEY_DURATION, "5m", 0, "a bucket stays open this long after its end for late mentions"},
-    {"spike.p", ES_KEY_DOUBLE, "0.001", 0, "alert when the negative count's tail probability under the baseline is below this"},
-    {"spike.min_count", ES_KEY_INT, "5", 0, "never alert on fewer negative mentions in a bucket"},
-    {"spike.share_jump", ES_KEY_DOUBLE, "0", 0, "also require the negative share to exceed the baseline share by this much (0: off)"},
-    {"spike.by", ES_KEY_LIST, "brand", 0, "series besides each brand's: owner, network and/or topic"},
-    {"count_owned", ES_KEY_BOOL, "false", 0, "count the brand's own posts (owned mentions) in its volume, sentiment shares and spike series"},
-    {"spike.warmup", ES_KEY_DURATION, "1d", 0, "a series with less history than this never alerts"},
-    {"spike.cooldown", ES_KEY_DURATION, "1h", 0, "an episode ends (ended record) after this long without an alerting bucket"},
-    {"spike.top_terms", ES_KEY_INT, "5", 0, "over-represented negative words listed in an alert (0..50)"},
-    {"spike.example_urls", ES_KEY_INT, "3", 0, "example mention URLs listed in an alert (0..20)"},
-    {NULL, 0, NULL, 0, NULL},
+    {"state_dir", ES_KEY_STRING, "/var/lib/earshot", 0, "directory for the state database (created if missing)", NULL, NULL, NULL},
+    {"plugin_dir", ES_KEY_STRING, NULL, 0, "colon-separated directories searched for plugins before the install directory", NULL, NULL, NULL},
+    {"conf_dir", ES_KEY_STRING, "conf.d", 0, "drop-in directory; relative to the main file's directory", NULL, NULL, NULL},
+    {"log_file", ES_KEY_STRING, NULL, 0, "append log lines to this file (relative to the main file's directory); reopened on SIGHUP and SIGUSR1, for logrotate", NULL, NULL, NULL},
+    {"log_level", ES_KEY_STRING, "info", 0, "error, warn, info or debug", NULL, NULL, "error|warn|info|debug"},
+    {"lexicon_dir", ES_KEY_STRING, ES_LEXICON_DIR, 0, "directory of the sentiment lexicons", NULL, NULL, NULL},
+    {"inventory", ES_KEY_STRING, NULL, 0, "CSV file of the brand's official accounts (reloaded when it changes)", NULL, NULL, NULL},
+    {"reconcile_interval", ES_KEY_DURATION, "0", 0, "send account reconciliation findings to sinks this often (0: never)", NULL, NULL, NULL},
+    {"reconcile_window", ES_KEY_DURATION, "90d", 0, "window of those findings (as accounts reconcile --since)", NULL, NULL, NULL},
+    {"sentiment.enabled", ES_KEY_BOOL, "true", 0, "score mentions (false: records carry \"sentiment\": null, match.label matches nothing, no spike alerts)", NULL, NULL, NULL},
+    {"sentiment.extra_lexicon", ES_KEY_STRING, NULL, 0, "file of word<TAB>valence overrides", NULL, NULL, NULL},
+    {"sentiment.pos_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or above this is positive", NULL, NULL, NULL},
+    {"sentiment.neg_threshold", ES_KEY_DOUBLE, "0.05", 0, "compound at or below minus this is negative", NULL, NULL, NULL},
+    {"dedupe.max_age", ES_KEY_DURATION, "30d", 0, "how long delivered mention ids are remembered", NULL, NULL, NULL},
+    {"queue.max_records", ES_KEY_INT, "10000", 0, "records in flight above which sources pause", "1", NULL, NULL},
+    {"spool.delay", ES_KEY_DURATION, "1s", 0, "a source's record that every sink took within this long is never written to the spool (0: spool every record at once)", NULL, NULL, NULL},
+    {"http.per_host", ES_KEY_INT, "4", 0, "concurrent HTTP transfers per host", "1", NULL, NULL},
+    {"metrics_listen", ES_KEY_STRING, NULL, 0, "ADDRESS:PORT serving Prometheus /metrics and JSON /health (off when unset)", NULL, NULL, NULL},
+    {"health.dead_letters", ES_KEY_INT, "1", 0, "/health is degraded while a sink has this many dead letters (0: never)", "0", NULL, NULL},
+    {"health.failing_for", ES_KEY_DURATION, "5m", 0, "/health is degraded once a source or sink has been failing this long (0: never)", NULL, NULL, NULL},
+    {"health.spool_fill", ES_KEY_DOUBLE, "0.9", 0, "/health is degraded while a sink's spool is above this share of its limits (0: never)", "0", "1", NULL},
+    {"health.reload", ES_KEY_BOOL, "true", 0, "/health is degraded while the last reload was refused", NULL, NULL, NULL},
+    {"spike.enabled", ES_KEY_BOOL, "true", 0, "send alert records when negative mentions of a brand spike", NULL, NULL, NULL},
+    {"spike.early", ES_KEY_BOOL, "true", 0, "alert while a bucket is still open (from its middle on) once its negatives are already improbable", NULL, NULL, NULL},
+    {"spike.topic", ES_KEY_BOOL, "true", 0, "also alert when negatives are above normal and improbably many of them share one word", NULL, NULL, NULL},
+    {"spike.bucket", ES_KEY_DURATION, "5m", 0, "mentions are counted in buckets of this length, by mention time (1m..1d)", NULL, NULL, NULL},
+    {"spike.grace", ES_KEY_DURATION, "5m", 0, "a bucket stays open this long after its end for late mentions", NULL, NULL, NULL},
+    {"spike.p", ES_KEY_DOUBLE, "0.001", 0, "alert when the negative count's tail probability under the baseline is below this", NULL, NULL, NULL},
+    {"spike.min_count", ES_KEY_INT, "5", 0, "never alert on fewer negative mentions in a bucket", NULL, NULL, NULL},
+    {"spike.share_jump", ES_KEY_DOUBLE, "0", 0, "also require the negative share to exceed the baseline share by this much (0: off)", NULL, NULL, NULL},
+    {"spike.by", ES_KEY_LIST, "brand", 0, "series besides each brand's: owner, network and/or topic", NULL, NULL, NULL},
+    {"count_owned", ES_KEY_BOOL, "false", 0, "count the brand's own posts (owned mentions) in its volume, sentiment shares and spike series", NULL, NULL, NULL},
+    {"spike.warmup", ES_KEY_DURATION, "1d", 0, "a series with less history than this never alerts", NULL, NULL, NULL},
+    {"spike.cooldown", ES_KEY_DURATION, "1h", 0, "an episode ends (ended record) after this long without an alerting bucket", NULL, NULL, NULL},
+    {"spike.top_terms", ES_KEY_INT, "5", 0, "over-represented negative words listed in an alert (0..50)", NULL, NULL, NULL},
+    {"spike.example_urls", ES_KEY_INT, "3", 0, "example mention URLs listed in an alert (0..20)", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 const es_config_key_t es_core_instance_keys[] = {
-    {"plugin", ES_KEY_STRING, NULL, 1, "plugin name (file NAME.so in the plugin path)"},
-    {"tls_verify", ES_KEY_BOOL, "true", 0, "verify TLS peers; false is logged as a warning"},
-    {NULL, 0, NULL, 0, NULL},
+    {"plugin", ES_KEY_STRING, NULL, 1, "plugin name (file NAME.so in the plugin path)", NULL, NULL, NULL},
+    {"tls_verify", ES_KEY_BOOL, "true", 0, "verify TLS peers; false is logged as a warning", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 const es_config_key_t es_core_sink_keys[] = {
-    {"match.kind", ES_KEY_LIST, NULL, 0, "record kinds to accept: mention, alert, account"},
-    {"match.network", ES_KEY_LIST, NULL, 0, "networks to accept"},
-    {"match.brand", ES_KEY_LIST, NULL, 0, "brands to accept (any of a mention's brands)"},
-    {"match.owner", ES_KEY_LIST, NULL, 0, "owning teams to accept: the addressed account's owner or a matched topic's"},
-    {"match.topic", ES_KEY_LIST, NULL, 0, "topics to accept (any of a mention's topics; an alert's topic series)"},
-    {"match.author_kind", ES_KEY_LIST, NULL, 0, "authors to accept: official (owned mentions), lookalike, public"},
-    {"match.label", ES_KEY_LIST, NULL, 0, "sentiment labels to accept: positive, neutral, negative"},
-    {"match.compound_min", ES_KEY_DOUBLE, NULL, 0, "accept mentions with compound >= this"},
-    {"match.compound_max", ES_KEY_DOUBLE, NULL, 0, "accept mentions with compound <= this"},
-    {"batch.max", ES_KEY_INT, "100", 0, "records per write call"},
-    {"batch.linger", ES_KEY_DURATION, "200ms", 0, "wait this long for a batch to fill"},
-    {"retry.initial", ES_KEY_DURATION, "1s", 0, "first retry delay (full jitter)"},
-    {"retry.max", ES_KEY_DURATION, "5m", 0, "retry delay cap"},
-    {"retry.max_attempts", ES_KEY_INT, "10", 0, "attempts before a record is dead-lettered"},
-    {"spool.max_records", ES_KEY_INT, "1000000", 0, "spooled records above which sources pause"},
-    {"spool.max_bytes", ES_KEY_SIZE, "1G", 0, "spooled bytes above which sources pause"},
-    {NULL, 0, NULL, 0, NULL},
+    {"match.kind", ES_KEY_LIST, NULL, 0, "record kinds to accept: mention, alert, account", NULL, NULL, "mention|alert|account"},
+    {"match.network", ES_KEY_LIST, NULL, 0, "networks to accept", NULL, NULL, NULL},
+    {"match.brand", ES_KEY_LIST, NULL, 0, "brands to accept (any of a mention's brands)", NULL, NULL, NULL},
+    {"match.owner", ES_KEY_LIST, NULL, 0, "owning teams to accept: the addressed account's owner (inventory) or a matched topic's", NULL, NULL, NULL},
+    {"match.topic", ES_KEY_LIST, NULL, 0, "topics to accept (any of a mention's topics; an alert's topic series)", NULL, NULL, NULL},
+    {"match.author_kind", ES_KEY_LIST, NULL, 0, "authors to accept: official (owned mentions), lookalike, public", NULL, NULL, NULL},
+    {"match.label", ES_KEY_LIST, NULL, 0, "sentiment labels to accept: positive, neutral, negative", NULL, NULL, "positive|neutral|negative"},
+    {"match.compound_min", ES_KEY_DOUBLE, NULL, 0, "accept mentions with compound >= this", "-1", "1", NULL},
+    {"match.compound_max", ES_KEY_DOUBLE, NULL, 0, "accept mentions with compound <= this", "-1", "1", NULL},
+    {"batch.max", ES_KEY_INT, "100", 0, "records per write call", "1", "100000", NULL},
+    {"batch.linger", ES_KEY_DURATION, "200ms", 0, "wait this long for a batch to fill", NULL, NULL, NULL},
+    {"retry.initial", ES_KEY_DURATION, "1s", 0, "first retry delay (full jitter)", NULL, NULL, NULL},
+    {"retry.max", ES_KEY_DURATION, "30s", 0, "retry delay cap, Retry-After hints included: a receiver that comes back is tried within this long", NULL, NULL, NULL},
+    {"retry.max_attempts", ES_KEY_INT, "0", 0, "transient failures (refused, timeout, 5xx, 429) before a record is dead-lettered; 0: retry until delivered, bounded by the spool limits", "0", NULL, NULL},
+    {"spool.max_records", ES_KEY_INT, "1000000", 0, "spooled records above which sources pause", "1", NULL, NULL},
+    {"spool.max_bytes", ES_KEY_SIZE, "1G", 0, "spooled bytes above which sources pause", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 /* ---- diagnostics ------------------------------------------------------- */
@@ -123,6 +130,44 @@ void es_diag_add(es_diag_t *d, const char *file, int line, const char *fmt, ...)
     d->msgs[d->count++] = s;
 }
 
+/* Sort key of "file:line: message": the file's position among those read,
+ * then the line; anything else sorts after, in the order it came. */
+static void diag_key(const es_config_t *cfg, const char *msg, size_t *file, long *line)
+{
+    *file = SIZE_MAX;
+    *line = 0;
+    for (size_t i = 0; cfg && i < cfg->n_files; i++) {
+        size_t n = strlen(cfg->files[i]);
+        if (strncmp(msg, cfg->files[i], n) == 0 && msg[n] == ':') {
+            *file = i;
+            *line = strtol(msg + n + 1, NULL, 10);
+            return;
+        }
+    }
+}
+
+void es_diag_sort(es_diag_t *d, const es_config_t *cfg)
+{
+    /* Insertion sort: stable, and a config has few problems. */
+    for (size_t i = 1; i < d->count; i++) {
+        char *m = d->msgs[i];
+        size_t fm;
+        long lm;
+        diag_key(cfg, m, &fm, &lm);
+        size_t j = i;
+        while (j > 0) {
+            size_t fp;
+            long lp;
+            diag_key(cfg, d->msgs[j - 1], &fp, &lp);
+            if (fp < fm || (fp == fm && lp <= lm))
+                break;
+            d->msgs[j] = d->msgs[j - 1];
+            j--;
+        }
+        d->msgs[j] = m;
+    }
+}
+
 void es_diag_free(es_diag_t *d)
 {
     for (size_t i = 0; i < d->count; i++)
@@ -147,6 +192,23 @@ const es_config_key_t *es_key_find(const es_config_key_t *t, const char *key)
 
 const char *es_config_default_path(void) { return ES_SYSCONF_DIR "/earshot.conf"; }
 
+/* " (did you mean 'x'?)" for an unknown key close to one of the tables',
+ * else "". */
+static const char *near_key(const char *key, const es_config_key_t *const *tables, size_t nt, char *buf,
+                            size_t len)
+{
+    const char *names[256];
+    size_t n = 0;
+    for (size_t t = 0; t < nt; t++)
+        for (const es_config_key_t *k = tables[t]; k && k->name && n < 256; k++)
+            names[n++] = k->name;
+    const char *near = es_suggest(key, names, n);
+    if (!near)
+        return "";
+    snprintf(buf, len, " (did you mean '%s'?)", near);
+    return buf;
+}
+
 /* ---- parsing ----------------------------------------------------------- */
 
 enum sect { S_NONE, S_MAIN, S_INSTANCE, S_BRAND, S_TOPIC, S_SKIP };
@@ -166,6 +228,7 @@ typedef struct parse_ctx {
     char *linebuf;
     size_t linecap;
     es_kv_t *last_kv;  /* for continuation lines */
+    int offline;       /* es_config_load_offline */
 } parse_ctx_t;
 
 static int name_ok(const char *s)
@@ -437,6 +500,8 @@ static char *expand(parse_ctx_t *pc, const char *v)
                 }
             } else {
                 const char *val = getenv(var);
+                if (!val && pc->offline && pc->sect == S_INSTANCE)
+                    val = ""; /* an instance this command will not start */
                 if (!val) {
                     es_diag_add(pc->diag, pc->file, pc->line,
                                 "environment variable %s is not set", var);
@@ -633,7 +698,7 @@ static int typed(es_diag_t *diag, const es_config_key_t *table, const es_kv_t *k
     if (!s)
         return 0;
     char err[256];
-    if (es_value_parse(k->type, s, out, err, sizeof err) < 0) {
+    if (es_key_check(k, s, out, err, sizeof err) < 0) {
         es_diag_add(diag, kv ? kv->file : "(default)", kv ? kv->line : 0, "%s: %s", key, err);
         return -1;
     }
@@ -718,8 +783,12 @@ static void apply_main(parse_ctx_t *pc)
     es_config_t *cfg = pc->cfg;
     for (size_t i = 0; i < pc->n_main; i++) {
         const es_kv_t *kv = &pc->main_kvs[i];
-        if (!es_key_find(es_main_keys, kv->key))
-            es_diag_add(pc->diag, kv->file, kv->line, "unknown key '%s' in [earshot]", kv->key);
+        if (!es_key_find(es_main_keys, kv->key)) {
+            const es_config_key_t *t[] = {es_main_keys};
+            char near[160];
+            es_diag_add(pc->diag, kv->file, kv->line, "unknown key '%s' in [earshot]%s", kv->key,
+                        near_key(kv->key, t, 1, near, sizeof near));
+        }
     }
     es_value_t v;
     cfg->state_dir = main_str(pc, "state_dir");
@@ -732,6 +801,23 @@ static void apply_main(parse_ctx_t *pc)
     else
         cfg->lexicon_dir = main_str(pc, "lexicon_dir");
     cfg->inventory = main_str(pc, "inventory");
+    const es_kv_t *lf = main_get(pc, "log_file");
+    if (lf && *lf->value) {
+        /* Relative to the main file, like conf_dir: a daemon's working
+         * directory is "/". */
+        const char *slash = strrchr(cfg->main_path, '/');
+        char cwd[4096];
+        if (lf->value[0] == '/')
+            cfg->log_file = es_strdup(lf->value);
+        else if (slash && cfg->main_path[0] == '/')
+            cfg->log_file = es_asprintf("%.*s/%s", (int)(slash - cfg->main_path), cfg->main_path, lf->value);
+        else if (getcwd(cwd, sizeof cwd))
+            cfg->log_file = slash ? es_asprintf("%s/%.*s/%s", cwd, (int)(slash - cfg->main_path), cfg->main_path,
+                                                lf->value)
+                                  : es_asprintf("%s/%s", cwd, lf->value);
+        else
+            cfg->log_file = es_strdup(lf->value);
+    }
     cfg->metrics_listen = main_str(pc, "metrics_listen");
     if (cfg->metrics_listen) {
         struct sockaddr_storage ss;
@@ -765,15 +851,15 @@ static void apply_main(parse_ctx_t *pc)
         cfg->reconcile_window_ms = v.ms;
     if (typed(pc->diag, es_main_keys, main_get(pc, "http.per_host"), "http.per_host", &v) > 0)
         cfg->http_per_host = v.i;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "health.dead_letters"), "health.dead_letters", &v) > 0)
+        cfg->health_dead_letters = v.i;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "health.failing_for"), "health.failing_for", &v) > 0)
+        cfg->health_failing_for_ms = v.ms;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "health.spool_fill"), "health.spool_fill", &v) > 0)
+        cfg->health_spool_fill = v.d;
+    if (typed(pc->diag, es_main_keys, main_get(pc, "health.reload"), "health.reload", &v) > 0)
+        cfg->health_reload = v.b;
     apply_spike(pc);
-    const es_kv_t *qk = main_get(pc, "queue.max_records");
-    if (cfg->queue_max_records < 1)
-        es_diag_add(pc->diag, qk ? qk->file : pc->cfg->main_path, qk ? qk->line : 0,
-                    "queue.max_records: must be at least 1");
-    const es_kv_t *hk = main_get(pc, "http.per_host");
-    if (cfg->http_per_host < 1)
-        es_diag_add(pc->diag, hk ? hk->file : pc->cfg->main_path, hk ? hk->line : 0,
-                    "http.per_host: must be at least 1");
 
     /* conf_dir is relative to the main file, so a config tree can be moved
      * as a whole. */
@@ -853,18 +939,6 @@ static void apply_instance(es_diag_t *diag, es_instance_cfg_t *ic)
         ic->spool_max_records = v.i;
     if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "spool.max_bytes"), "spool.max_bytes", &v) > 0)
         ic->spool_max_bytes = v.size;
-    const es_kv_t *sk = es_instance_cfg_get(ic, "spool.max_records");
-    if (ic->spool_max_records < 1)
-        es_diag_add(diag, sk ? sk->file : ic->file, sk ? sk->line : ic->line,
-                    "spool.max_records: must be at least 1");
-    const es_kv_t *bk = es_instance_cfg_get(ic, "batch.max");
-    if (ic->batch_max < 1 || ic->batch_max > 100000)
-        es_diag_add(diag, bk ? bk->file : ic->file, bk ? bk->line : ic->line,
-                    "batch.max: must be between 1 and 100000");
-    const es_kv_t *ak = es_instance_cfg_get(ic, "retry.max_attempts");
-    if (ic->retry_max_attempts < 1)
-        es_diag_add(diag, ak ? ak->file : ic->file, ak ? ak->line : ic->line,
-                    "retry.max_attempts: must be at least 1");
 }
 
 int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag)
@@ -872,7 +946,19 @@ int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag)
     return es_config_load_with(main_path, NULL, out, diag);
 }
 
+static int load(const char *main_path, const char *extra, int offline, es_config_t **out, es_diag_t *diag);
+
 int es_config_load_with(const char *main_path, const char *extra, es_config_t **out, es_diag_t *diag)
+{
+    return load(main_path, extra, 0, out, diag);
+}
+
+int es_config_load_offline(const char *main_path, es_config_t **out, es_diag_t *diag)
+{
+    return load(main_path, NULL, 1, out, diag);
+}
+
+static int load(const char *main_path, const char *extra, int offline, es_config_t **out, es_diag_t *diag)
 {
     *out = NULL;
     es_config_t *cfg = calloc(1, sizeof *cfg);
@@ -881,7 +967,7 @@ int es_config_load_with(const char *main_path, const char *extra, es_config_t **
     cfg->refs = 1; /* the caller's */
     cfg->main_path = es_strdup(main_path ? main_path : es_config_default_path());
     cfg->extra_path = es_strdup(extra);
-    parse_ctx_t pc = {.cfg = cfg, .diag = diag};
+    parse_ctx_t pc = {.cfg = cfg, .diag = diag, .offline = offline};
     int rc = parse_file(&pc, cfg->main_path, 1);
     if (rc < 0) {
         free(pc.linebuf);
@@ -913,8 +999,17 @@ static void validate_instance(const es_config_t *cfg, const char *search, es_dia
         return; /* already reported */
     es_plugin_handle_t *h;
     char err[1024];
+    /* Owners come from the inventory and from topics' owner keys: without
+     * either such a sink would silently receive nothing. */
+    const es_kv_t *ok = es_instance_cfg_get(ic, "match.owner");
+    int topic_owners = 0;
+    for (size_t i = 0; i < cfg->n_topics; i++)
+        topic_owners |= cfg->topics[i].owner != NULL;
+    if (ok && (!cfg->inventory || !*cfg->inventory) && !topic_owners)
+        es_diag_add(diag, ok->file, ok->line,
+                    "match.owner: no inventory is configured and no [topic] has an owner, so no record "
+                    "has an owner (set inventory in [earshot], give a topic an owner, or remove match.owner)");
     int rc = es_loader_open(search, ic->plugin, ic->kind, &h, err, sizeof err);
-    (void)cfg;
     if (rc < 0) {
         const es_kv_t *pk = es_instance_cfg_get(ic, "plugin");
         es_diag_add(diag, pk->file, pk->line, "%s", err);
@@ -930,14 +1025,20 @@ static void validate_instance(const es_config_t *cfg, const char *search, es_dia
             continue; /* parsed in apply_instance */
         k = es_key_find(keys, kv->key);
         if (!k) {
-            es_diag_add(diag, kv->file, kv->line,
-                        "unknown key '%s' for plugin '%s' (see: earshot plugins --describe %s)",
-                        kv->key, ic->plugin, ic->plugin);
+            const es_config_key_t *t[] = {keys, es_core_instance_keys,
+                                          ic->kind == ES_KIND_SINK ? es_core_sink_keys : NULL};
+            char near[160];
+            const char *dym = near_key(kv->key, t, 3, near, sizeof near);
+            if (*dym)
+                es_diag_add(diag, kv->file, kv->line, "unknown key '%s' for plugin '%s'%s", kv->key, ic->plugin, dym);
+            else
+                es_diag_add(diag, kv->file, kv->line,
+                            "unknown key '%s' for plugin '%s' (see: earshot plugins --describe %s)", kv->key,
+                            ic->plugin, ic->plugin);
             continue;
         }
-        es_value_t v;
-        char verr[256];
-        if (es_value_parse(k->type, kv->value, &v, verr, sizeof verr) < 0)
+        char verr[512];
+        if (es_key_check(k, kv->value, NULL, verr, sizeof verr) < 0)
             es_diag_add(diag, kv->file, kv->line, "%s: %s", kv->key, verr);
     }
     for (const es_config_key_t *k = keys; k && k->name; k++)
@@ -1036,6 +1137,7 @@ void es_config_free(es_config_t *cfg)
     free(cfg->conf_dir);
     free(cfg->lexicon_dir);
     free(cfg->inventory);
+    free(cfg->log_file);
     free(cfg->metrics_listen);
     free(cfg->sentiment_extra_lexicon);
     free(cfg);

@@ -23,6 +23,10 @@ typedef struct es_diag {
 void es_diag_add(es_diag_t *d, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void es_diag_free(es_diag_t *d);
+struct es_config;
+/* Orders "file:line: message" diagnostics by the order the files were read
+ * and then by line, so `check` reads like the files (stable otherwise). */
+void es_diag_sort(es_diag_t *d, const struct es_config *cfg);
 
 typedef struct es_kv {
     char *key;
@@ -97,6 +101,7 @@ typedef struct es_config {
     char *conf_dir;
     char *lexicon_dir;
     es_log_level_t log_level;
+    char *log_file;     /* NULL: stderr (or syslog with --syslog) */
     char *inventory;    /* NULL: none */
     uint64_t reconcile_interval_ms, reconcile_window_ms;
     int sentiment_enabled;
@@ -107,6 +112,11 @@ typedef struct es_config {
     uint64_t spool_delay_ms;   /* spool.delay: see es_agent_spool_stragglers */
     int64_t http_per_host;
     char *metrics_listen; /* NULL: no metrics endpoint */
+    /* /health is "degraded" past these (docs/metrics.md); 0 turns one off. */
+    int64_t health_dead_letters;
+    uint64_t health_failing_for_ms;
+    double health_spool_fill;
+    int health_reload;
     /* Negative-spike detector (core/spike/); see docs/spikes.md. */
     int spike_enabled, spike_early, spike_topic;
     uint64_t spike_bucket_ms, spike_grace_ms, spike_warmup_ms, spike_cooldown_ms;
@@ -139,6 +149,12 @@ int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag);
 /* The same, then one more drop-in file, read after conf_dir's (NULL: none);
  * kept in extra_path so a reload reads it again. */
 int es_config_load_with(const char *main_path, const char *extra, es_config_t **out, es_diag_t *diag);
+/* The same, for commands that start no instance (report, spool, accounts):
+ * an unset ${VAR} in a [source]/[sink] section is not an error, its value
+ * expands to "" (such a command never uses a sink's secret; one that does,
+ * e.g. report's default DSN, then reports the empty value). [earshot] still
+ * needs its variables. */
+int es_config_load_offline(const char *main_path, es_config_t **out, es_diag_t *diag);
 
 /* Checks every instance against its plugin's descriptor (found through
  * plugin_dir): unknown key, bad value with the expected type, missing

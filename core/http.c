@@ -329,8 +329,11 @@ static void finish(es_http_t *h, es_http_req_t *r, CURLcode code, int error)
         if (!resp->error && resp->status < 400) {
             c->n_http_ok++;
             c->last_http_ok_s = es_now_s();
+            c->http_failing_since_s = 0;
         } else {
             c->n_http_fail++;
+            if (!c->http_failing_since_s)
+                c->http_failing_since_s = es_now_s();
         }
     }
     r->cb(r->ctx, resp, r->arg);

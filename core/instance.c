@@ -6,6 +6,7 @@
 
 #include "agent.h"
 #include "config_value.h"
+#include "dry_run.h"
 #include "http.h"
 #include "log.h"
 #include "log_limit.h"
@@ -29,11 +30,16 @@ int es_instance_new(es_agent_t *agent, es_config_t *cfg, const es_instance_cfg_t
         es_instance_free(ctx);
         return ES_ENOMEM;
     }
-    char *search = es_loader_search_path(cfg->plugin_dir);
-    char err[1024];
-    int rc = search ? es_loader_open(search, icfg->plugin, icfg->kind, &ctx->plugin, err, sizeof err)
+    char err[1024] = "out of memory";
+    int rc;
+    if (icfg->kind == ES_KIND_SINK && agent->opts && agent->opts->dry_run) {
+        rc = (ctx->plugin = es_dry_run_sink()) ? 0 : ES_ENOMEM;
+    } else {
+        char *search = es_loader_search_path(cfg->plugin_dir);
+        rc = search ? es_loader_open(search, icfg->plugin, icfg->kind, &ctx->plugin, err, sizeof err)
                     : ES_ENOMEM;
-    free(search);
+        free(search);
+    }
     if (rc < 0) {
         es_logf(ES_LOG_ERROR, "%s %s: %s", icfg->kind == ES_KIND_SOURCE ? "source" : "sink",
                 icfg->name, rc == ES_ENOMEM ? "out of memory" : err);

@@ -75,6 +75,7 @@ struct es_ctx {
      * by status class 1xx..5xx, [0] for no response. */
     uint64_t n_http_class[6], n_http_ok, n_http_fail;
     int64_t last_http_ok_s;
+    int64_t http_failing_since_s;  /* first failed request since the last success; 0: none */
     uint64_t progress_bytes;       /* es_source_progress() */
     struct es_log_limit *log_limit; /* es_log_limited() floods and totals */
     struct es_ctx *next;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "suggest.h"
 #include "util.h"
 
 #ifndef ES_PLUGIN_DIR
@@ -96,6 +97,45 @@ static int open_path(const char *path, const char *name, es_plugin_kind_t kind,
     return 0;
 }
 
+typedef struct kind_names {
+    es_plugin_kind_t kind;
+    const char *names[64];
+    size_t n;
+} kind_names_t;
+
+static void collect_kind(const char *name, const char *path, const es_plugin_t *d, const char *err,
+                         void *arg)
+{
+    kind_names_t *kn = arg;
+    (void)path, (void)err;
+    if (d && d->kind == kn->kind && kn->n < sizeof kn->names / sizeof *kn->names)
+        kn->names[kn->n++] = es_strdup(name);
+}
+
+/* What the admin needs to fix a typo: the plugins of that kind that are
+ * installed (and the closest), not the search path. */
+static void unknown_plugin(const char *search_path, const char *name, es_plugin_kind_t kind, char *err,
+                           size_t errlen)
+{
+    kind_names_t kn = {.kind = kind};
+    es_loader_list(search_path, collect_kind, &kn);
+    const char *near = es_suggest(name, kn.names, kn.n);
+    size_t o = (size_t)snprintf(err, errlen, "unknown plugin '%s' (", name);
+    if (near && o < errlen)
+        o += (size_t)snprintf(err + o, errlen - o, "did you mean '%s'? ", near);
+    if (kn.n && o < errlen)
+        o += (size_t)snprintf(err + o, errlen - o, "%s plugins installed:", kind == ES_KIND_SOURCE ? "source" : "sink");
+    for (size_t i = 0; i < kn.n && o < errlen; i++)
+        o += (size_t)snprintf(err + o, errlen - o, "%s %s", i ? "," : "", kn.names[i] ? kn.names[i] : "?");
+    if (!kn.n && o < errlen)
+        o += (size_t)snprintf(err + o, errlen - o, "no %s plugin on the plugin path %s",
+                              kind == ES_KIND_SOURCE ? "source" : "sink", search_path);
+    if (o < errlen)
+        snprintf(err + o, errlen - o, ")");
+    for (size_t i = 0; i < kn.n; i++)
+        free((char *)kn.names[i]);
+}
+
 int es_loader_open(const char *search_path, const char *name, es_plugin_kind_t kind,
                    es_plugin_handle_t **out, char *err, size_t errlen)
 {
@@ -106,7 +146,7 @@ int es_loader_open(const char *search_path, const char *name, es_plugin_kind_t k
     }
     char *path = find_on_path(search_path, name);
     if (!path) {
-        snprintf(err, errlen, "unknown plugin '%s' (no %s.so in %s)", name, name, search_path);
+        unknown_plugin(search_path, name, kind, err, errlen);
         return ES_ENOENT;
     }
     int rc = open_path(path, name, kind, out, err, errlen);
@@ -118,7 +158,8 @@ void es_loader_close(es_plugin_handle_t *h)
 {
     if (!h)
         return;
-    dlclose(h->dl);
+    if (h->dl) /* the built-in dry-run sink has none */
+        dlclose(h->dl);
     free(h->path);
     free(h);
 }

@@ -4,6 +4,8 @@
  * interleave. */
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,27 @@ void es_log_use_syslog(const char *ident)
 {
     openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
     atomic_store(&log_to, TO_SYSLOG);
+}
+
+int es_log_is_syslog(void) { return atomic_load(&log_to) == TO_SYSLOG; }
+
+int es_log_open_file(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+    if (fd < 0) {
+        snprintf(err, errlen, "log_file %s: %s", path, strerror(errno));
+        return ES_EIO;
+    }
+    /* dup2 swaps fd 2 in one step: a thread writing a line meanwhile
+     * writes it whole to the old file or to the new one. */
+    int rc = dup2(fd, STDERR_FILENO) < 0 ? ES_EIO : 0;
+    if (rc < 0)
+        snprintf(err, errlen, "log_file %s: %s", path, strerror(errno));
+    close(fd);
+    /* A file wants timestamps, whatever the journal detection said. */
+    if (rc == 0 && atomic_load(&log_to) == TO_JOURNAL)
+        atomic_store(&log_to, TO_STDERR);
+    return rc;
 }
 
 void es_log_detect_journal(void)

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "config_keys.h"
 #include "config_value.h"
 #include "loader.h"
 
@@ -38,6 +39,12 @@ static void keys(const es_config_key_t *k)
         } else if (k->def) {
             fputs(", default ", stdout);
             roff(k->def);
+        }
+        char bounds[256];
+        es_key_bounds(k, bounds, sizeof bounds);
+        if (*bounds) {
+            fputs(k->choices ? ", one of " : ", range ", stdout);
+            roff(bounds);
         }
         fputs(")\"\n", stdout);
         roff(k->help ? k->help : "");

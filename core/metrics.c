@@ -13,6 +13,7 @@
 
 #include "agent.h"
 #include "listen_addr.h"
+#include "health.h"
 #include "log.h"
 #include "log_limit.h"
 #include "pipeline.h"
@@ -195,6 +196,30 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
         }
         free(v);
     }
+    /* Health figures (core/health.c says when they degrade /health). */
+    HELP(b, "earshot_reloads_total", "counter", "SIGHUP reloads, by result (refused: the previous configuration kept).");
+    bprintf(b, "earshot_reloads_total{result=\"ok\"} %" PRIu64 "\n", a->n_reload_ok);
+    bprintf(b, "earshot_reloads_total{result=\"refused\"} %" PRIu64 "\n", a->n_reload_refused);
+    HELP(b, "earshot_last_reload_success", "gauge", "1 unless the last reload was refused.");
+    bprintf(b, "earshot_last_reload_success %d\n", !a->last_reload_s || a->last_reload_ok);
+    HELP(b, "earshot_instance_failing_since_timestamp_seconds", "gauge",
+         "Unix time a failing source (HTTP) or sink began failing; absent while it works.");
+    for (es_ctx_t *c = a->instances; c; c = c->next) {
+        es_sink_health_t h = {0};
+        if (c->queue)
+            es_sink_queue_health(c->queue, &h);
+        else
+            h.failing_since_s = c->http_failing_since_s;
+        if (h.failing_since_s)
+            bprintf(b, "earshot_instance_failing_since_timestamp_seconds{instance=\"%s\",kind=\"%s\"} %" PRId64 "\n",
+                    esc(c->icfg->name, e1, sizeof e1), c->icfg->kind == ES_KIND_SOURCE ? "source" : "sink",
+                    h.failing_since_s);
+    }
+    HELP(b, "earshot_sink_spool_fill_ratio", "gauge", "A sink's spool over its limits (sources pause at 1).");
+    for (es_ctx_t *c = a->instances; c; c = c->next)
+        if (c->queue)
+            bprintf(b, "earshot_sink_spool_fill_ratio{instance=\"%s\"} %.6f\n", esc(c->icfg->name, e1, sizeof e1),
+                    es_sink_queue_spool_fill(c->queue));
     if (!p)
         return;
     HELP(b, "earshot_pipeline_records_total", "counter", "Records entering the pipeline, by outcome.");
@@ -216,50 +241,9 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
     HELP(b, "earshot_alerts_total", "counter", "Negative-spike alert records raised, by event.");
     bprintf(b, "earshot_alerts_total{event=\"began\"} %" PRIu64 "\n", ss.began);
     bprintf(b, "earshot_alerts_total{event=\"ended\"} %" PRIu64 "\n", ss.ended);
-}
-
-static const char *phase_name(es_phase_t ph)
-{
-    switch (ph) {
-    case ES_PHASE_CREATED: return "created";
-    case ES_PHASE_RUNNING: return "running";
-    case ES_PHASE_STOPPING: return "stopping";
-    default: return "stopped";
-    }
-}
-
-static char *render_health(es_metrics_t *m, int *healthy)
-{
-    es_agent_t *a = m->agent;
-    json_t *inst = json_array();
-    int degraded = a->spool_fault;
-    for (es_ctx_t *c = a->instances; c; c = c->next) {
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "name", c->icfg->name, "plugin", c->icfg->plugin,
-                              "kind", c->icfg->kind == ES_KIND_SOURCE ? "source" : "sink", "phase",
-                              phase_name(c->phase));
-        if (!o)
-            continue;
-        if (c->queue) {
-            json_object_set_new(o, "spooled", json_integer(es_sink_queue_spooled(c->queue)));
-            json_object_set_new(o, "in_memory", json_integer((json_int_t)es_sink_queue_depth(c->queue)));
-            json_object_set_new(o, "delivered", json_integer((json_int_t)c->n_delivered));
-            json_object_set_new(o, "dead_lettered", json_integer((json_int_t)c->n_dead));
-        } else {
-            json_object_set_new(o, "emitted", json_integer((json_int_t)c->n_emitted));
-            json_object_set_new(o, "paused", json_boolean(c->paused));
-        }
-        if (c->last_http_ok_s)
-            json_object_set_new(o, "last_fetch_ok", json_integer(c->last_http_ok_s));
-        json_array_append_new(inst, o);
-    }
-    *healthy = !degraded;
-    json_t *doc = json_pack("{s:s, s:s, s:I, s:b, s:I, s:o}", "status", degraded ? "degraded" : "ok", "version",
-                            PACKAGE_VERSION, "uptime_s", (json_int_t)(es_now_s() - a->started_s),
-                            "state_writable", !a->spool_fault, "rss_bytes", (json_int_t)rss_bytes(),
-                            "instances", inst);
-    char *s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-    json_decref(doc);
-    return s;
+    HELP(b, "earshot_spike_late_mentions_total", "counter",
+         "Mentions the spike detector got after their bucket had closed (spike.grace): not counted in a bucket.");
+    bprintf(b, "earshot_spike_late_mentions_total %" PRIu64 "\n", ss.late);
 }
 
 void es_metrics_refresh(es_metrics_t *m)
@@ -267,7 +251,7 @@ void es_metrics_refresh(es_metrics_t *m)
     buf_t b = {0};
     render_metrics(m, &b);
     int healthy = 1;
-    char *health = render_health(m, &healthy);
+    char *health = es_health_render(m->agent, rss_bytes(), &healthy);
     if (b.oom || !health) {
         free(b.s);
         free(health);

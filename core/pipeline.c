@@ -90,6 +90,30 @@ void es_pipeline_free(es_pipeline_t *p)
     free(p);
 }
 
+int es_pipeline_preflight(const es_config_t *cfg, es_diag_t *diag)
+{
+    /* Each stage on its own, so one bad file does not hide the next. */
+    size_t before = diag->count;
+    es_pipeline_t p = {0};
+    int rc = 0, r;
+    if (!(p.alerts = json_array()))
+        return ES_ENOMEM;
+    if ((r = es_brands_new(cfg, &p.brands)) < 0)
+        rc = r;
+    if ((r = es_inventory_new(cfg, NULL, &p.inventory, diag)) < 0 && !rc)
+        rc = r;
+    if ((r = es_sentiment_stage_new(cfg, &p.sentiment, diag)) < 0 && !rc)
+        rc = r;
+    if ((r = spike_new(&p, cfg, &p.spike, diag)) < 0 && !rc)
+        rc = r;
+    es_brands_free(p.brands);
+    es_inventory_free(p.inventory);
+    es_sentiment_stage_free(p.sentiment);
+    es_spike_free(p.spike);
+    json_decref(p.alerts);
+    return rc < 0 ? rc : diag->count > before ? ES_ECONFIG : 0;
+}
+
 int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t *diag)
 {
     es_brands_t *b = NULL;

@@ -28,6 +28,11 @@ typedef struct es_pipeline {
 
 int es_pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **out, es_diag_t *diag);
 void es_pipeline_free(es_pipeline_t *p);
+/* Builds and frees every config-driven stage as a start would (lexicons,
+ * inventory, spike settings), without a state database or an agent, adding
+ * what would stop the start to diag: `earshot check` and `run` before it
+ * detaches refuse the same configs. Returns 0 or the first error. */
+int es_pipeline_preflight(const es_config_t *cfg, es_diag_t *diag);
 /* Rebuilds the config-driven stages (brands, inventory, sentiment) from a
  * new config; on error keeps the old ones. */
 int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t *diag);

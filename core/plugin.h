@@ -114,13 +114,23 @@ typedef enum {
  * `def` is the default as it would be written in a config file (NULL: none).
  * `help` is one line shown by `earshot plugins --describe`. A key whose name
  * ends in '.' is a prefix: any key starting with it is accepted as a string
- * (e.g. "header." for header.X-Token). */
+ * (e.g. "header." for header.X-Token).
+ *
+ * `min` and `max` (INT, DOUBLE, DURATION, SIZE) are inclusive bounds written
+ * as in a config file ("1s", "64k", "100"); `choices` (STRING, LIST) is the
+ * '|'-separated set of accepted values ("full|normal|off"; for a LIST, of
+ * each item). NULL: no bound. The core refuses a value outside them in
+ * `earshot check`, at start and on reload, so init never sees one, and
+ * `plugins --describe` and earshot.conf(5) print them. Declare them here
+ * rather than checking in init: a check in init only fails `run`. */
 typedef struct es_config_key {
     const char *name;
     es_key_type_t type;
     const char *def;
     int required;
     const char *help;
+    const char *min, *max;
+    const char *choices;
 } es_config_key_t;
 
 /* Typed getters for the instance's validated config. The core has checked

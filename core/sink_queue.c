@@ -56,6 +56,13 @@ struct es_sink_queue {
     int congested;
     int congest_spent;
     uint64_t congested_at;
+    /* The current failure episode (es_sink_queue_health): from the first
+     * RETRY or FAIL answer to the next batch the sink takes. */
+    int64_t failing_since_s;  /* wall clock; 0: healthy */
+    unsigned episode_tries;   /* batches answered RETRY/FAIL in it */
+    uint64_t retry_at_ms;     /* loop time of the next attempt while backing off */
+    char *last_error;
+    int last_fail_permanent;  /* the last failure was a FAIL (dead letters) */
 };
 
 /* How long a full but healthy sink may hold sources back before its
@@ -168,6 +175,7 @@ static void on_closed(uv_handle_t *h)
     free(q->batch_recs);
     free(q->fail_msgs);
     free(q->delivered);
+    free(q->last_error);
     free(q);
 }
 
@@ -521,6 +529,57 @@ void es_batch_delivered(es_ctx_t *ctx, es_batch_t *batch, size_t index)
     q->delivered[index] = 1;
 }
 
+/* A sink answered RETRY or FAIL: the episode starts or goes on. */
+static void episode_fail(es_sink_queue_t *q, const char *error, int permanent)
+{
+    if (!q->failing_since_s)
+        q->failing_since_s = es_now_s();
+    q->episode_tries++;
+    q->last_fail_permanent = permanent;
+    char *e = es_strdup(error ? error : permanent ? "sink failed" : "transient error");
+    if (e) {
+        free(q->last_error);
+        q->last_error = e;
+    }
+}
+
+/* A batch went through: a failure episode ends, said once. */
+static void episode_ok(es_sink_queue_t *q)
+{
+    if (!q->failing_since_s)
+        return;
+    int64_t secs = es_now_s() - q->failing_since_s;
+    if (q->episode_tries > 1 || !q->last_fail_permanent)
+        es_log(q->sink, ES_LOG_INFO, "delivering again after %" PRId64 " s and %u failed attempt(s)",
+               secs, q->episode_tries);
+    q->failing_since_s = 0;
+    q->episode_tries = 0;
+    q->last_fail_permanent = 0;
+    free(q->last_error);
+    q->last_error = NULL;
+}
+
+void es_sink_queue_health(const es_sink_queue_t *q, es_sink_health_t *h)
+{
+    memset(h, 0, sizeof *h);
+    h->failing_since_s = q->failing_since_s;
+    h->failed_attempts = q->episode_tries;
+    h->last_error = q->last_error;
+    h->backing_off = q->backing_off;
+    if (q->backing_off) {
+        uint64_t now = uv_now(q->sink->agent->loop);
+        h->retry_in_ms = q->retry_at_ms > now ? q->retry_at_ms - now : 0;
+    }
+}
+
+double es_sink_queue_spool_fill(const es_sink_queue_t *q)
+{
+    const es_instance_cfg_t *ic = q->sink->icfg;
+    double r = ic->spool_max_records > 0 ? (double)q->spool_n / (double)ic->spool_max_records : 0;
+    double b = ic->spool_max_bytes > 0 ? (double)q->spool_bytes / (double)ic->spool_max_bytes : 0;
+    return r > b ? r : b;
+}
+
 static uint64_t backoff_ms(const es_instance_cfg_t *ic, unsigned attempt)
 {
     /* Full jitter (AWS architecture blog): uniform in [0, min(cap, base *
@@ -555,8 +614,12 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
     size_t n = q->batch_n;
     const es_instance_cfg_t *ic = ctx->icfg;
     es_state_t *st = ctx->agent->state;
+    /* Only a sink's FAIL is final by default: a transient failure waits in
+     * the spool however long the outage lasts (the spool limits pause the
+     * sources meanwhile), unless the admin set retry.max_attempts. */
     int give_up = status == ES_SINK_FAIL ||
-                  (status == ES_SINK_RETRY && !defer && q->attempt >= (unsigned)ic->retry_max_attempts);
+                  (status == ES_SINK_RETRY && !defer && ic->retry_max_attempts > 0 &&
+                   q->attempt >= (unsigned)ic->retry_max_attempts);
     /* Detach the batch from the ring first: releasing a record can run
      * arbitrary completion code, which must find the queue consistent. */
     es_qitem_t *items = malloc((n ? n : 1) * sizeof *items);
@@ -618,6 +681,10 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
 #undef RETRIED
     free(items);
     q->completing = 0;
+    if (status == ES_SINK_FAIL || (status == ES_SINK_RETRY && !defer))
+        episode_fail(q, error, status == ES_SINK_FAIL);
+    else if (status == ES_SINK_OK) /* records it rejected alone are not an outage */
+        episode_ok(q);
     if (give_up || dead)
         es_log(ctx, ES_LOG_ERROR, "%zu record(s) dead-lettered after %u attempt(s): %s", dead,
                q->attempt, error ? error : "sink failed");
@@ -626,13 +693,25 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
                q->attempt, early);
     if (kept) {
         uint64_t delay = retry_after_ms ? retry_after_ms : backoff_ms(ic, q->attempt);
+        /* A server's Retry-After is a hint, capped like our own backoff, so a
+         * receiver that comes back is tried within retry.max. A deferral is
+         * the sink's own schedule. */
+        if (!defer && delay > ic->retry_max_ms)
+            delay = ic->retry_max_ms;
+        /* An outage may last hours: say it at the first failures, then at
+         * attempts 2^k only, the rest at debug. */
+        es_log_level_t lvl = (q->attempt & (q->attempt - 1)) == 0 ? ES_LOG_WARN : ES_LOG_DEBUG;
         if (defer)
             es_log(ctx, ES_LOG_DEBUG, "batch of %zu deferred for %" PRIu64 " ms: %s", kept, delay,
                    error ? error : "by the sink");
-        else
-            es_log(ctx, ES_LOG_WARN, "batch of %zu: retry %u/%" PRId64 " in %" PRIu64 " ms: %s", n,
+        else if (ic->retry_max_attempts > 0)
+            es_log(ctx, lvl, "batch of %zu: retry %u/%" PRId64 " in %" PRIu64 " ms: %s", n,
                    q->attempt, ic->retry_max_attempts, delay, error ? error : "transient error");
+        else
+            es_log(ctx, lvl, "batch of %zu: attempt %u failed, retry in %" PRIu64 " ms: %s", n,
+                   q->attempt, delay, error ? error : "transient error");
         q->backing_off = q->waiting = 1;
+        q->retry_at_ms = uv_now(ctx->agent->loop) + delay;
         uv_timer_stop(&q->timer);
         uv_timer_start(&q->timer, on_timer, delay, 0);
         congestion_spend(q);

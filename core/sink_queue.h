@@ -3,7 +3,9 @@
  * sink's spool in the state DB (a row per record, deleted when the sink
  * answered OK or the record was dead-lettered), batched (batch.max,
  * batch.linger), one batch in flight, retried with exponential backoff and
- * full jitter, dead-lettered on FAIL or after retry.max_attempts. Memory
+ * full jitter capped at retry.max, dead-lettered on FAIL (or after
+ * retry.max_attempts when the admin set one; by default a transient failure
+ * is retried until it is delivered, the spool limits bounding it). Memory
  * holds a window of the spool; the rest is loaded back as it drains.
  */
 #ifndef ES_SINK_QUEUE_H
@@ -64,6 +66,19 @@ int es_sink_queue_busy(const es_sink_queue_t *q); /* a batch is in flight */
  * from the config), they count as handled. Returns how many unspooled
  * records were released. */
 size_t es_sink_queue_release_all(es_sink_queue_t *q, int abandoned);
+/* The sink's delivery health for /health and metrics. last_error is owned
+ * by the queue, valid until the next batch completes. */
+typedef struct es_sink_health {
+    int64_t failing_since_s;  /* first failure of the current episode; 0: ok */
+    unsigned failed_attempts; /* batches answered RETRY/FAIL since */
+    const char *last_error;   /* NULL when ok */
+    int backing_off;          /* waiting before the next attempt */
+    uint64_t retry_in_ms;     /* when backing off */
+} es_sink_health_t;
+void es_sink_queue_health(const es_sink_queue_t *q, es_sink_health_t *h);
+/* The spool's fill: the larger of rows / spool.max_records and bytes /
+ * spool.max_bytes (sources pause at 1). */
+double es_sink_queue_spool_fill(const es_sink_queue_t *q);
 /* Closes the timer; frees once closed. */
 void es_sink_queue_free(es_sink_queue_t *q);
 

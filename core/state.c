@@ -13,7 +13,7 @@
 #include "util.h"
 
 enum {
-    Q_CP_GET, Q_CP_PUT, Q_SEEN_WRITE, Q_SEEN_READ, Q_SEEN_DEL, Q_DL_ADD, Q_DL_COUNT,
+    Q_CP_GET, Q_CP_PUT, Q_SEEN_WRITE, Q_SEEN_READ, Q_SEEN_DEL, Q_DL_ADD, Q_DL_COUNT, Q_DL_AFTER,
     Q_HTTP_GET, Q_HTTP_PUT, Q_BEGIN, Q_COMMIT,
     Q_SP_ADD, Q_SP_DEL, Q_SP_LOAD, Q_SP_STATS, Q_SP_ATTEMPT, Q_SP_MAX, Q_COUNT
 };
@@ -29,6 +29,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_DL_ADD] = "INSERT INTO dead_letters(sink, kind, record_id, record, error, attempts, at) "
                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%s','now'))",
     [Q_DL_COUNT] = "SELECT count(*) FROM dead_letters WHERE sink = ?1",
+    [Q_DL_AFTER] = "SELECT count(*), coalesce(max(id), ?1) FROM dead_letters WHERE id > ?1",
     [Q_HTTP_GET] = "SELECT etag, last_modified FROM http_cache WHERE url = ?1",
     [Q_HTTP_PUT] = "INSERT INTO http_cache(url, etag, last_modified) VALUES (?1, ?2, ?3) "
                    "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
@@ -399,6 +400,21 @@ int64_t es_state_dead_letter_count(es_state_t *st, const char *sink)
     sqlite3_stmt *s = st->q[Q_DL_COUNT];
     bind_text(s, 1, sink);
     int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : ES_EDB;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return n;
+}
+
+int64_t es_state_dead_letters_after(es_state_t *st, int64_t after, int64_t *max_id)
+{
+    sqlite3_stmt *s = st->q[Q_DL_AFTER];
+    sqlite3_bind_int64(s, 1, after);
+    int64_t n = ES_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        n = sqlite3_column_int64(s, 0);
+        if (max_id)
+            *max_id = sqlite3_column_int64(s, 1);
+    }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     return n;

@@ -52,6 +52,10 @@ int es_state_seen_delete(es_state_t *st, int64_t row);
 int es_state_dead_letter(es_state_t *st, const char *sink, const char *kind, const char *record_id,
                          const char *json, const char *error, unsigned attempts);
 int64_t es_state_dead_letter_count(es_state_t *st, const char *sink);
+/* Dead letters with an id above after (all sinks), and the highest id
+ * (after when none): a run's own dead letters still there at its end,
+ * once `spool retry` requeued some of them. */
+int64_t es_state_dead_letters_after(es_state_t *st, int64_t after, int64_t *max_id);
 
 /* The spool: one row per (sink, record) routed and not yet delivered.
  * add returns the row id or a negative code. load visits rows of a sink

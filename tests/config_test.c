@@ -113,7 +113,7 @@ int main(void)
     expect("duplicate key", "[source a]\nplugin = testsrc\ncount = 1\ncount = 2\n",
            "10-test.conf:4: duplicate key 'count' (first set at");
     expect("unknown plugin", "[source a]\nplugin = nosuchplugin\n",
-           "10-test.conf:2: unknown plugin 'nosuchplugin' (no nosuchplugin.so in");
+           "10-test.conf:2: unknown plugin 'nosuchplugin' (");
     expect("plugin of the wrong kind", "[source a]\nplugin = testsink\n",
            "has no source descriptor");
     expect("wrong ABI", "[source a]\nplugin = badabi\n",

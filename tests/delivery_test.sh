@@ -31,7 +31,7 @@ start=$(date +%s%N)
 rc=$?
 is "$rc" 1 "--once exits 1 when records were dead-lettered"
 is "$(lines "$T/flaky.jsonl")" 25 "a sink that retried twice got all 25 records"
-like "$T/log" "sink flaky: batch of 10: retry 1/10 in [0-9]+ ms: scripted retry" "retries logged with attempt and delay"
+like "$T/log" "sink flaky: batch of 10: attempt 1 failed, retry in [0-9]+ ms: scripted retry" "retries logged with attempt and delay"
 is "$(lines "$T/picky.jsonl")" 0 "records failed individually were not written"
 dl=$(sqlite3 "$T/state/state.db" "select count(*) from dead_letters where sink='picky'")
 is "$dl" 25 "each rejected record is in the dead-letter table"
@@ -60,7 +60,7 @@ start=$(date +%s%N)
 is $? 0 "--once exits 0 when everything was delivered"
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 ok $([ "$elapsed" -ge 650 ] && echo 0 || echo 1) "Retry-After of 700 ms honoured (took $elapsed ms)"
-like "$T/log2" "retry 1/10 in 700 ms" "the hint is used as the delay"
+like "$T/log2" "attempt 1 failed, retry in 700 ms" "the hint is used as the delay"
 
 # Exhausted attempts: dead-lettered, not dropped, and the run ends.
 rm -rf "$T/state"

@@ -37,8 +37,14 @@ ls "$TMPDIR"/earshot-import.* > "$T/leftover" 2>/dev/null
 is "$(lines "$T/leftover")" 0 "the temporary drop-in is removed"
 
 "$EARSHOT" import -c "$T/earshot.conf" "$T/a.jsonl" > "$T/sum2" 2> "$T/err2"
-is $? 0 "a second import exits 0"
+is $? 1 "a second import of the same file exits 1: nothing was done"
 like "$T/sum2" "^import: 0 mentions" "a finished file is not imported twice"
+like "$T/err2" "a.jsonl: already imported and unchanged since; not imported again" "and it says so"
+like "$T/err2" "earshot import: nothing imported" "with a last line that says nothing was imported"
+echo "just some notes, not an export" > "$T/notes.txt"
+"$EARSHOT" import -c "$T/earshot.conf" "$T/notes.txt" > /dev/null 2> "$T/err2b"
+is $? 1 "a file that is not an export: exit 1"
+like "$T/err2b" "notes.txt: not a tweet export \(unknown format\); not imported" "naming the file"
 is "$(lines "$T/out.jsonl")" 5000 "nothing new in the sink"
 
 # A terminal gets a progress line (script(1) gives the command a pty).
@@ -60,7 +66,8 @@ like "$T/err4" "missing.js: not a readable file" "naming it"
 cp "$T/a.jsonl" "$T/x,y.jsonl"
 "$EARSHOT" import -c "$T/earshot.conf" "$T/x,y.jsonl" > /dev/null 2> "$T/err5"
 is $? 2 "a file name with a comma is refused"
-"$EARSHOT" import -c "$T/earshot.conf" -o 'account=$HOME' -o retweets=false "$T/tweets.js" > "$T/sum6" 2> "$T/err6"
+cp "$T/tweets.js" "$T/tweets-again.js" # not imported yet under this name
+"$EARSHOT" import -c "$T/earshot.conf" -o 'account=$HOME' -o retweets=false "$T/tweets-again.js" > "$T/sum6" 2> "$T/err6"
 is $? 0 "-o passes source keys (a \$ stays literal)"
 "$EARSHOT" import -c "$T/earshot.conf" -o nosuchkey=1 "$T/tweets.js" > /dev/null 2> "$T/err7"
 is $? 2 "an unknown source key is a configuration error (the run does not start)"

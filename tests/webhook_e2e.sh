@@ -138,13 +138,13 @@ run flaky "url = $base/flaky/2/503/1"
 is "$rc" 0 "503 x2 then 200: run exits 0"
 tcheck "503: two refusals, then each record delivered exactly once" /flaky/2/503/1 \
     '[r["status"] for r in reqs] == [503, 503, 200, 200, 200] and ids(ok200) == ["twitter:t:1", "twitter:t:2", "forum:t:3"]'
-like "$log" "retry 1/10 in 1000 ms: POST $base/flaky/…: HTTP 503: busy, come back later" "503: Retry-After of 1 s used as the delay, reason logged"
+like "$log" "attempt 1 failed, retry in 1000 ms: POST $base/flaky/…: HTTP 503: busy, come back later" "503: Retry-After of 1 s used as the delay, reason logged"
 ok $([ "$ms" -ge 1900 ] && echo 0 || echo 1) "503: two waits of 1 s honoured (took $ms ms)"
 
 # ---- 429 ---------------------------------------------------------------
 run busy "url = $base/flaky/1/429/1"
 is "$rc" 0 "429 then 200: run exits 0"
-like "$log" "retry 1/10 in 1000 ms: .*HTTP 429" "429: retried after its Retry-After"
+like "$log" "attempt 1 failed, retry in 1000 ms: .*HTTP 429" "429: retried after its Retry-After"
 tcheck "429: three records delivered once" /flaky/1/429/1 'ids(ok200) == ["twitter:t:1", "twitter:t:2", "forum:t:3"]'
 
 # ---- a failure in the middle of a batch: no duplicates -----------------
@@ -172,7 +172,7 @@ run slow "url = $base/slow/1/3
 timeout = 500ms
 retry.initial = 50ms"
 is "$rc" 0 "slow: run exits 0"
-like "$log" "retry 1/10 in [0-9]+ ms: POST $base/slow/…: .*timed out" "slow: the timeout is a RETRY"
+like "$log" "attempt 1 failed, retry in [0-9]+ ms: POST $base/slow/…: .*timed out" "slow: the timeout is a RETRY"
 tcheck "slow: every record delivered" /slow/1/3 'sorted(set(ids(ok200))) == ["forum:t:3", "twitter:t:1", "twitter:t:2"]'
 
 # ---- server down -------------------------------------------------------

@@ -11,6 +11,7 @@ answers as its path asks:
   /redirect                302 to /ok
   anything else            200
 
+Listens on --port (default: any free one, written to --port-file).
 Stops on SIGTERM or after --lifetime seconds."""
 import argparse
 import json
@@ -94,9 +95,11 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--port-file", required=True)
 ap.add_argument("--log", required=True)
 ap.add_argument("--lifetime", type=float, default=120)
+ap.add_argument("--port", type=int, default=0, help="listen here (a receiver that comes back)")
 args = ap.parse_args()
 
-srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+ThreadingHTTPServer.allow_reuse_address = True
+srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
 srv.daemon_threads = True
 signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
 threading.Timer(args.lifetime, lambda: os._exit(0)).start()

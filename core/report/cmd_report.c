@@ -116,6 +116,21 @@ int es_cmd_report(int argc, char **argv)
     es_state_t *st = es_cmd_open_state("report", cfgpath, &cfg);
     if (!st)
         return 1;
+    if (brand) {
+        /* A misspelt brand would give an empty page that looks like calm. */
+        size_t i;
+        for (i = 0; i < cfg->n_brands && strcmp(cfg->brands[i].name, brand); i++)
+            ;
+        if (i == cfg->n_brands) {
+            fprintf(stderr, "earshot report: --brand %s: no such brand in %s (brands:", brand, cfg->main_path);
+            for (i = 0; i < cfg->n_brands; i++)
+                fprintf(stderr, "%s %s", i ? "," : "", cfg->brands[i].name);
+            fprintf(stderr, "%s)\n", cfg->n_brands ? "" : " none");
+            es_state_close(st);
+            es_config_free(cfg);
+            return 1;
+        }
+    }
     es_report_opts_t o = {.now = es_now_s(), .brand = brand};
     o.since = o.now - (int64_t)(since.ms / 1000);
     es_report_page_t page = {.opts = &o};

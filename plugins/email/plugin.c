@@ -27,18 +27,18 @@
 #include "smtp.h"
 
 static const es_config_key_t email_keys[] = {
-    {"url", ES_KEY_STRING, NULL, 1, "smtp://host[:port] (STARTTLS) or smtps://host[:port] (TLS)"},
-    {"from", ES_KEY_STRING, NULL, 1, "sender, 'Name <address>' or 'address'"},
-    {"to", ES_KEY_LIST, NULL, 1, "recipients, comma-separated"},
-    {"username", ES_KEY_STRING, NULL, 0, "SMTP AUTH user (needs password)"},
-    {"password", ES_KEY_SECRET, NULL, 0, "SMTP AUTH password: use ${ENV} or ${file:PATH}"},
-    {"starttls", ES_KEY_BOOL, "true", 0, "smtp://: require STARTTLS; false sends in clear (local relays only)"},
-    {"mode", ES_KEY_STRING, "each", 0, "each (one mail per record) or digest (one mail per digest_interval)"},
-    {"digest_interval", ES_KEY_DURATION, "1h", 0, "time between digests"},
-    {"digest_max", ES_KEY_INT, "100", 0, "records listed in one digest; the rest counted as 'and N more'"},
-    {"subject_prefix", ES_KEY_STRING, "[earshot]", 0, "start of every subject"},
-    {"timeout", ES_KEY_DURATION, "30s", 0, "limit for one SMTP conversation"},
-    {NULL, 0, NULL, 0, NULL},
+    {"url", ES_KEY_STRING, NULL, 1, "smtp://host[:port] (STARTTLS) or smtps://host[:port] (TLS)", NULL, NULL, NULL},
+    {"from", ES_KEY_STRING, NULL, 1, "sender, 'Name <address>' or 'address'", NULL, NULL, NULL},
+    {"to", ES_KEY_LIST, NULL, 1, "recipients, comma-separated", NULL, NULL, NULL},
+    {"username", ES_KEY_STRING, NULL, 0, "SMTP AUTH user (needs password)", NULL, NULL, NULL},
+    {"password", ES_KEY_SECRET, NULL, 0, "SMTP AUTH password: use ${ENV} or ${file:PATH}", NULL, NULL, NULL},
+    {"starttls", ES_KEY_BOOL, "true", 0, "smtp://: require STARTTLS; false sends in clear (local relays only)", NULL, NULL, NULL},
+    {"mode", ES_KEY_STRING, "each", 0, "each (one mail per record) or digest (one mail per digest_interval)", NULL, NULL, "each|digest"},
+    {"digest_interval", ES_KEY_DURATION, "1h", 0, "time between digests", "1s", NULL, NULL},
+    {"digest_max", ES_KEY_INT, "100", 0, "records listed in one digest; the rest counted as 'and N more'", "1", NULL, NULL},
+    {"subject_prefix", ES_KEY_STRING, "[earshot]", 0, "start of every subject", NULL, NULL, NULL},
+    {"timeout", ES_KEY_DURATION, "30s", 0, "limit for one SMTP conversation", "100ms", NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 typedef struct es_email es_email_t;
@@ -174,27 +174,16 @@ static int email_init(es_ctx_t *ctx, void **state)
         es_log(ctx, ES_LOG_ERROR, "username and password go together");
         goto fail;
     }
-    if (!strcmp(mode, "each")) {
+    if (!strcasecmp(mode, "each")) { /* choices in the key table */
         em->digest = 0;
-    } else if (!strcmp(mode, "digest")) {
+    } else if (!strcasecmp(mode, "digest")) {
         em->digest = 1;
     } else {
         es_log(ctx, ES_LOG_ERROR, "mode: '%s' is not each or digest", mode);
         goto fail;
     }
-    if (em->digest && em->interval_ms < 1000) {
-        es_log(ctx, ES_LOG_ERROR, "digest_interval must be at least 1s");
-        goto fail;
-    }
-    if (dmax < 1) {
-        es_log(ctx, ES_LOG_ERROR, "digest_max must be at least 1");
-        goto fail;
-    }
+    /* digest_interval, digest_max and timeout: bounds in the key table. */
     em->digest_max = (size_t)dmax;
-    if (em->timeout_ms < 100) {
-        es_log(ctx, ES_LOG_ERROR, "timeout must be at least 100ms");
-        goto fail;
-    }
     *state = em;
     return 0;
 fail:

@@ -17,24 +17,24 @@
 #include "forum.h"
 
 const es_config_key_t es_forum_keys[] = {
-    {"type", ES_KEY_STRING, NULL, 1, "discourse or reddit"},
+    {"type", ES_KEY_STRING, NULL, 1, "discourse or reddit", NULL, NULL, "discourse|reddit"},
     {"url", ES_KEY_URL, NULL, 0,
-     "Discourse: the forum's base URL (required); Reddit: API base (default https://www.reddit.com)"},
-    {"categories", ES_KEY_LIST, NULL, 0, "Discourse: only posts in these category ids"},
-    {"api_key", ES_KEY_SECRET, NULL, 0, "Discourse: API key, sent as the Api-Key header"},
-    {"api_username", ES_KEY_STRING, NULL, 0, "Discourse: sent as the Api-Username header"},
-    {"subreddits", ES_KEY_LIST, NULL, 0, "Reddit: subreddit names (without r/)"},
-    {"search", ES_KEY_STRING, NULL, 0, "Reddit: a search query read through /search.json"},
-    {"token", ES_KEY_SECRET, NULL, 0, "Reddit: OAuth bearer token (then url = https://oauth.reddit.com)"},
-    {"user_agent", ES_KEY_STRING, NULL, 0, "User-Agent header (Reddit asks for a descriptive one)"},
-    {"network", ES_KEY_STRING, NULL, 0, "network label, first part of mention ids (default: the type)"},
-    {"interval", ES_KEY_DURATION, "5m", 0, "time between polls, +-10% jitter"},
-    {"timeout", ES_KEY_DURATION, "30s", 0, "limit for one page fetch"},
-    {"max_pages", ES_KEY_INT, "10", 0, "pages read back per listing and poll to reach the last seen post"},
-    {"backfill_pages", ES_KEY_INT, "1", 0, "pages read per listing on the very first poll"},
-    {"page_size", ES_KEY_INT, "100", 0, "Reddit: items per page (limit=, at most 100)"},
-    {"max_size", ES_KEY_SIZE, "16M", 0, "largest page body accepted"},
-    {NULL, 0, NULL, 0, NULL},
+     "Discourse: the forum's base URL (required); Reddit: API base (default https://www.reddit.com)", NULL, NULL, NULL},
+    {"categories", ES_KEY_LIST, NULL, 0, "Discourse: only posts in these category ids", NULL, NULL, NULL},
+    {"api_key", ES_KEY_SECRET, NULL, 0, "Discourse: API key, sent as the Api-Key header", NULL, NULL, NULL},
+    {"api_username", ES_KEY_STRING, NULL, 0, "Discourse: sent as the Api-Username header", NULL, NULL, NULL},
+    {"subreddits", ES_KEY_LIST, NULL, 0, "Reddit: subreddit names (without r/)", NULL, NULL, NULL},
+    {"search", ES_KEY_STRING, NULL, 0, "Reddit: a search query read through /search.json", NULL, NULL, NULL},
+    {"token", ES_KEY_SECRET, NULL, 0, "Reddit: OAuth bearer token (then url = https://oauth.reddit.com)", NULL, NULL, NULL},
+    {"user_agent", ES_KEY_STRING, NULL, 0, "User-Agent header (Reddit asks for a descriptive one)", NULL, NULL, NULL},
+    {"network", ES_KEY_STRING, NULL, 0, "network label, first part of mention ids (default: the type)", NULL, NULL, NULL},
+    {"interval", ES_KEY_DURATION, "5m", 0, "time between polls, +-10% jitter", "1s", NULL, NULL},
+    {"timeout", ES_KEY_DURATION, "30s", 0, "limit for one page fetch", NULL, NULL, NULL},
+    {"max_pages", ES_KEY_INT, "10", 0, "pages read back per listing and poll to reach the last seen post", "1", "1000", NULL},
+    {"backfill_pages", ES_KEY_INT, "1", 0, "pages read per listing on the very first poll", "1", "1000", NULL},
+    {"page_size", ES_KEY_INT, "100", 0, "Reddit: items per page (limit=, at most 100)", "1", "100", NULL},
+    {"max_size", ES_KEY_SIZE, "16M", 0, "largest page body accepted", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 void es_forum_buf_clear(es_forum_t *f)
@@ -190,10 +190,6 @@ static int init_reddit(es_forum_t *f, size_t *nh, int64_t page_size)
         return rc;
     if (es_config_str(ctx, "api_key") && *es_config_str(ctx, "api_key"))
         es_log(ctx, ES_LOG_WARN, "api_key applies to type = discourse only; ignored");
-    if (page_size < 1 || page_size > 100) {
-        es_log(ctx, ES_LOG_ERROR, "page_size must be between 1 and 100");
-        return ES_ECONFIG;
-    }
     const char *const *subs;
     size_t ns = es_config_list(ctx, "subreddits", &subs);
     const char *search = es_config_str(ctx, "search");
@@ -281,14 +277,7 @@ int es_forum_new(es_ctx_t *ctx, es_forum_t **out)
         es_log(ctx, ES_LOG_ERROR, "url: %s is not an http:// or https:// base URL (no query)", f->base);
         goto fail;
     }
-    if (f->interval_ms < 1000) {
-        es_log(ctx, ES_LOG_ERROR, "interval must be at least 1s");
-        goto fail;
-    }
-    if (mp < 1 || bp < 1 || mp > 1000 || bp > 1000) {
-        es_log(ctx, ES_LOG_ERROR, "max_pages and backfill_pages must be between 1 and 1000");
-        goto fail;
-    }
+    /* interval, max_pages, backfill_pages, page_size: bounds in the key table. */
     f->max_pages = (size_t)mp;
     f->backfill_pages = (size_t)bp;
     if (!(f->base_trimmed = strdup(f->base))) {

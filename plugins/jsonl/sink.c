@@ -12,13 +12,13 @@
 #include "plugin.h"
 
 static const es_config_key_t keys[] = {
-    {"path", ES_KEY_STRING, NULL, 1, "output file (appended, created mode 0640), or - for stdout"},
-    {"fsync", ES_KEY_BOOL, "false", 0, "fsync after every batch (slower; survives power loss)"},
+    {"path", ES_KEY_STRING, NULL, 1, "output file (appended, created mode 0640), or - for stdout", NULL, NULL, NULL},
+    {"fsync", ES_KEY_BOOL, "false", 0, "fsync after every batch (slower; survives power loss)", NULL, NULL, NULL},
     /* The core's default (100) suits a remote receiver; a local file takes
      * ten times that in one write, and each batch costs a thread-pool
      * round trip and a state commit (bench/twitter: 15% of the CPU). */
-    {"batch.max", ES_KEY_INT, "1000", 0, "records per write (the core's key, with a default for files)"},
-    {NULL, 0, NULL, 0, NULL},
+    {"batch.max", ES_KEY_INT, "1000", 0, "records per write (the core's key, with a default for files)", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 typedef struct sink {

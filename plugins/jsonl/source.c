@@ -23,11 +23,11 @@
 #define CHUNK (256 * 1024)
 
 static const es_config_key_t keys[] = {
-    {"path", ES_KEY_STRING, NULL, 1, "a .jsonl file, or a directory whose every file is read"},
-    {"network", ES_KEY_STRING, "import", 0, "network for lines that do not name one"},
-    {"interval", ES_KEY_DURATION, "10s", 0, "how often to look for new lines and files"},
-    {"max_line", ES_KEY_SIZE, "1M", 0, "longer lines are reported and skipped"},
-    {NULL, 0, NULL, 0, NULL},
+    {"path", ES_KEY_STRING, NULL, 1, "a .jsonl file, or a directory whose every file is read", NULL, NULL, NULL},
+    {"network", ES_KEY_STRING, "import", 0, "network for lines that do not name one", NULL, NULL, NULL},
+    {"interval", ES_KEY_DURATION, "10s", 0, "how often to look for new lines and files", NULL, NULL, NULL},
+    {"max_line", ES_KEY_SIZE, "1M", 0, "longer lines are reported and skipped", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 typedef struct src {

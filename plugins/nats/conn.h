@@ -13,21 +13,21 @@
 /* Key table entries every nats instance accepts (spliced into each side's
  * table with ES_NATS_CONN_KEYS). */
 #define ES_NATS_CONN_KEYS                                                                          \
-    {"servers", ES_KEY_LIST, "nats://127.0.0.1:4222", 0, "NATS server URLs (nats:// or tls://), tried in random order"}, \
-    {"name", ES_KEY_STRING, NULL, 0, "connection name shown by the server (default: earshot-<instance>)"}, \
-    {"creds_file", ES_KEY_STRING, NULL, 0, "user credentials file (JWT + NKey seed, mode 600)"},            \
-    {"nkey_seed_file", ES_KEY_STRING, NULL, 0, "NKey seed file for NKey authentication (mode 600)"},       \
-    {"nkey", ES_KEY_STRING, NULL, 0, "public NKey (U...) matching nkey_seed_file"},                         \
-    {"user", ES_KEY_STRING, NULL, 0, "user name (with password)"},                                          \
-    {"password", ES_KEY_SECRET, NULL, 0, "password; use ${VAR} or ${file:PATH}"},                           \
-    {"token", ES_KEY_SECRET, NULL, 0, "authentication token; use ${VAR} or ${file:PATH}"},                  \
-    {"tls", ES_KEY_BOOL, "false", 0, "require TLS (implied by tls:// URLs and the tls_* files)"},          \
-    {"tls_ca", ES_KEY_STRING, NULL, 0, "CA certificates file to verify the server (default: system CAs)"}, \
-    {"tls_cert", ES_KEY_STRING, NULL, 0, "client certificate file (PEM), with tls_key"},                   \
-    {"tls_key", ES_KEY_STRING, NULL, 0, "client private key file (PEM), with tls_cert"},                   \
-    {"connect_timeout", ES_KEY_DURATION, "5s", 0, "limit for one connection attempt"},                     \
-    {"reconnect_wait", ES_KEY_DURATION, "2s", 0, "wait between reconnection attempts to one server"},       \
-    {"reconnect_jitter", ES_KEY_DURATION, "1s", 0, "random extra wait added to reconnect_wait"}
+    {"servers", ES_KEY_LIST, "nats://127.0.0.1:4222", 0, "NATS server URLs (nats:// or tls://), tried in random order", NULL, NULL, NULL}, \
+    {"name", ES_KEY_STRING, NULL, 0, "connection name shown by the server (default: earshot-<instance>)", NULL, NULL, NULL}, \
+    {"creds_file", ES_KEY_STRING, NULL, 0, "user credentials file (JWT + NKey seed, mode 600)", NULL, NULL, NULL},            \
+    {"nkey_seed_file", ES_KEY_STRING, NULL, 0, "NKey seed file for NKey authentication (mode 600)", NULL, NULL, NULL},       \
+    {"nkey", ES_KEY_STRING, NULL, 0, "public NKey (U...) matching nkey_seed_file", NULL, NULL, NULL},                         \
+    {"user", ES_KEY_STRING, NULL, 0, "user name (with password)", NULL, NULL, NULL},                                          \
+    {"password", ES_KEY_SECRET, NULL, 0, "password; use ${VAR} or ${file:PATH}", NULL, NULL, NULL},                           \
+    {"token", ES_KEY_SECRET, NULL, 0, "authentication token; use ${VAR} or ${file:PATH}", NULL, NULL, NULL},                  \
+    {"tls", ES_KEY_BOOL, "false", 0, "require TLS (implied by tls:// URLs and the tls_* files)", NULL, NULL, NULL},          \
+    {"tls_ca", ES_KEY_STRING, NULL, 0, "CA certificates file to verify the server (default: system CAs)", NULL, NULL, NULL}, \
+    {"tls_cert", ES_KEY_STRING, NULL, 0, "client certificate file (PEM), with tls_key", NULL, NULL, NULL},                   \
+    {"tls_key", ES_KEY_STRING, NULL, 0, "client private key file (PEM), with tls_cert", NULL, NULL, NULL},                   \
+    {"connect_timeout", ES_KEY_DURATION, "5s", 0, "limit for one connection attempt", NULL, NULL, NULL},                     \
+    {"reconnect_wait", ES_KEY_DURATION, "2s", 0, "wait between reconnection attempts to one server", NULL, NULL, NULL},       \
+    {"reconnect_jitter", ES_KEY_DURATION, "1s", 0, "random extra wait added to reconnect_wait", NULL, NULL, NULL}
 
 typedef struct es_nats_conn {
     es_ctx_t *ctx;

@@ -21,15 +21,15 @@
 static const es_config_key_t keys[] = {
     ES_NATS_CONN_KEYS,
     {"subject", ES_KEY_STRING, "earshot.mentions.{brand}.{network}", 0,
-     "subject template; {brand} {network} {kind} {lang} {author_kind} {owner} {source} {label}"},
-    {"stream", ES_KEY_STRING, "EARSHOT", 0, "stream created when create_stream = true"},
-    {"create_stream", ES_KEY_BOOL, "false", 0, "create the stream when it does not exist"},
-    {"stream_subjects", ES_KEY_LIST, "earshot.>", 0, "subjects of the created stream"},
-    {"replicas", ES_KEY_INT, "1", 0, "replicas of the created stream (3 in a 3-node cluster)"},
-    {"max_age", ES_KEY_DURATION, "7d", 0, "age limit of the created stream's messages (0 = none)"},
-    {"duplicate_window", ES_KEY_DURATION, "2m", 0, "created stream's window for Nats-Msg-Id duplicate suppression"},
-    {"ack_timeout", ES_KEY_DURATION, "10s", 0, "wait for the acknowledgements of one batch; then RETRY"},
-    {NULL, 0, NULL, 0, NULL},
+     "subject template; {brand} {network} {kind} {lang} {author_kind} {owner} {source} {label}", NULL, NULL, NULL},
+    {"stream", ES_KEY_STRING, "EARSHOT", 0, "stream created when create_stream = true", NULL, NULL, NULL},
+    {"create_stream", ES_KEY_BOOL, "false", 0, "create the stream when it does not exist", NULL, NULL, NULL},
+    {"stream_subjects", ES_KEY_LIST, "earshot.>", 0, "subjects of the created stream", NULL, NULL, NULL},
+    {"replicas", ES_KEY_INT, "1", 0, "replicas of the created stream (3 in a 3-node cluster)", "1", "5", NULL},
+    {"max_age", ES_KEY_DURATION, "7d", 0, "age limit of the created stream's messages (0 = none)", NULL, NULL, NULL},
+    {"duplicate_window", ES_KEY_DURATION, "2m", 0, "created stream's window for Nats-Msg-Id duplicate suppression", NULL, NULL, NULL},
+    {"ack_timeout", ES_KEY_DURATION, "10s", 0, "wait for the acknowledgements of one batch; then RETRY", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 enum { ST_PENDING = 0, ST_ACKED, ST_NO_STREAM, ST_ERROR, ST_TOO_BIG };
@@ -387,11 +387,6 @@ static int sink_init(es_ctx_t *ctx, void **state)
     const char *tmpl = es_config_str(ctx, "subject");
     if (es_nats_subject_check(tmpl, err, sizeof err) < 0) {
         es_log(ctx, ES_LOG_ERROR, "%s", err);
-        return ES_ECONFIG;
-    }
-    int64_t replicas = es_config_int(ctx, "replicas");
-    if (replicas < 1 || replicas > 5) {
-        es_log(ctx, ES_LOG_ERROR, "replicas must be between 1 and 5 (got %lld)", (long long)replicas);
         return ES_ECONFIG;
     }
     sink_t *s = calloc(1, sizeof *s);

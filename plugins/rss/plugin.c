@@ -47,14 +47,14 @@ struct es_rss {
 };
 
 static const es_config_key_t rss_keys[] = {
-    {"url", ES_KEY_URL_LIST, NULL, 1, "feed URL or comma-separated URLs (http:// or https://)"},
-    {"interval", ES_KEY_DURATION, "5m", 0, "time between polls of each feed, +-10% jitter"},
-    {"network", ES_KEY_STRING, "rss", 0, "network label, the first part of mention ids"},
-    {"timeout", ES_KEY_DURATION, "30s", 0, "limit for one whole fetch"},
-    {"max_items", ES_KEY_INT, "100", 0, "items read per fetch, first in the document (0 = all)"},
-    {"max_size", ES_KEY_SIZE, "16M", 0, "largest feed body accepted"},
-    {"seen_max", ES_KEY_INT, "1000", 0, "item ids remembered per feed to avoid re-emitting"},
-    {NULL, 0, NULL, 0, NULL},
+    {"url", ES_KEY_URL_LIST, NULL, 1, "feed URL or comma-separated URLs (http:// or https://)", NULL, NULL, NULL},
+    {"interval", ES_KEY_DURATION, "5m", 0, "time between polls of each feed, +-10% jitter", "1s", NULL, NULL},
+    {"network", ES_KEY_STRING, "rss", 0, "network label, the first part of mention ids", NULL, NULL, NULL},
+    {"timeout", ES_KEY_DURATION, "30s", 0, "limit for one whole fetch", NULL, NULL, NULL},
+    {"max_items", ES_KEY_INT, "100", 0, "items read per fetch, first in the document (0 = all)", NULL, NULL, NULL},
+    {"max_size", ES_KEY_SIZE, "16M", 0, "largest feed body accepted", NULL, NULL, NULL},
+    {"seen_max", ES_KEY_INT, "1000", 0, "item ids remembered per feed to avoid re-emitting", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 static const char *const accept_header =
@@ -93,10 +93,6 @@ static int rss_init(es_ctx_t *ctx, void **state)
     int rc = ES_ECONFIG;
     if (!rss->network || !*rss->network || strpbrk(rss->network, ": \t")) {
         es_log(ctx, ES_LOG_ERROR, "network must be a non-empty label without ':' or spaces");
-        goto fail;
-    }
-    if (rss->interval_ms < 1000) {
-        es_log(ctx, ES_LOG_ERROR, "interval must be at least 1s");
         goto fail;
     }
     if (mi < 0 || sm < 0) {

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backend.h"
 #include "dsn.h"
@@ -13,15 +14,15 @@
 
 static const es_config_key_t keys[] = {
     {"dsn", ES_KEY_SECRET, "", 0,
-     "sqlite:PATH (relative to state_dir; default sqlite:earshot.db) or postgresql://user@host/db?sslmode=..."},
-    {"password", ES_KEY_SECRET, "", 0, "PostgreSQL password, e.g. ${PGPASSWORD} or ${file:/etc/earshot/pg.pass}"},
-    {"passfile", ES_KEY_STRING, "", 0, "PostgreSQL .pgpass-style file (host:port:db:user:password, mode 0600)"},
-    {"timeout", ES_KEY_DURATION, "30s", 0, "PostgreSQL: limit for connecting and for one batch"},
-    {"reconnect_max", ES_KEY_DURATION, "30s", 0, "PostgreSQL: longest wait between reconnection attempts"},
-    {"busy_timeout", ES_KEY_DURATION, "5s", 0, "SQLite: wait this long for another writer's lock"},
+     "sqlite:PATH (relative to state_dir; default sqlite:earshot.db) or postgresql://user@host/db?sslmode=...", NULL, NULL, NULL},
+    {"password", ES_KEY_SECRET, "", 0, "PostgreSQL password, e.g. ${PGPASSWORD} or ${file:/etc/earshot/pg.pass}", NULL, NULL, NULL},
+    {"passfile", ES_KEY_STRING, "", 0, "PostgreSQL .pgpass-style file (host:port:db:user:password, mode 0600)", NULL, NULL, NULL},
+    {"timeout", ES_KEY_DURATION, "30s", 0, "PostgreSQL: limit for connecting and for one batch", NULL, NULL, NULL},
+    {"reconnect_max", ES_KEY_DURATION, "30s", 0, "PostgreSQL: longest wait between reconnection attempts", NULL, NULL, NULL},
+    {"busy_timeout", ES_KEY_DURATION, "5s", 0, "SQLite: wait this long for another writer's lock", NULL, NULL, NULL},
     {"synchronous", ES_KEY_STRING, "full", 0,
-     "SQLite: full (a batch is on disk when acknowledged) or normal (faster; power loss may lose the last batches)"},
-    {NULL, 0, NULL, 0, NULL},
+     "SQLite: full (a batch is on disk when acknowledged) or normal (faster; power loss may lose the last batches)", NULL, NULL, "full|normal|off"},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 typedef struct sink {
@@ -59,7 +60,9 @@ static int sink_init(es_ctx_t *ctx, void **state)
     }
     if (s->kind == SQL_DSN_SQLITE) {
         const char *sync = es_config_str(ctx, "synchronous");
-        if (strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0 && strcmp(sync, "off") != 0) {
+        /* The key table's choices already hold it to these; checked again
+         * because it is pasted into a PRAGMA. */
+        if (strcasecmp(sync, "full") != 0 && strcasecmp(sync, "normal") != 0 && strcasecmp(sync, "off") != 0) {
             es_log(ctx, ES_LOG_ERROR, "synchronous must be full, normal or off (got '%s')", sync);
             sink_destroy(s);
             return ES_ECONFIG;

@@ -32,15 +32,15 @@
 #define SNIFF 4096
 
 static const es_config_key_t keys[] = {
-    {"dir", ES_KEY_STRING, NULL, 0, "drop directory: every new file in it is imported once"},
-    {"files", ES_KEY_LIST, NULL, 0, "export files to import (besides or instead of dir)"},
-    {"network", ES_KEY_STRING, "twitter", 0, "network label; mention ids are <network>:<tweet id>"},
-    {"account", ES_KEY_STRING, NULL, 0, "archive owner's handle when the archive has no account.js"},
-    {"retweets", ES_KEY_BOOL, "true", 0, "import retweets (text marked \"RT @author: \"); false skips them"},
-    {"interval", ES_KEY_DURATION, "1m", 0, "how often the directory is scanned besides file events"},
-    {"settle", ES_KEY_DURATION, "2s", 0, "a file must be unchanged this long before it is imported"},
-    {"max_element", ES_KEY_SIZE, "1M", 0, "longer tweets/lines are reported and skipped"},
-    {NULL, 0, NULL, 0, NULL},
+    {"dir", ES_KEY_STRING, NULL, 0, "drop directory: every new file in it is imported once", NULL, NULL, NULL},
+    {"files", ES_KEY_LIST, NULL, 0, "export files to import (besides or instead of dir)", NULL, NULL, NULL},
+    {"network", ES_KEY_STRING, "twitter", 0, "network label; mention ids are <network>:<tweet id>", NULL, NULL, NULL},
+    {"account", ES_KEY_STRING, NULL, 0, "archive owner's handle when the archive has no account.js", NULL, NULL, NULL},
+    {"retweets", ES_KEY_BOOL, "true", 0, "import retweets (text marked \"RT @author: \"); false skips them", NULL, NULL, NULL},
+    {"interval", ES_KEY_DURATION, "1m", 0, "how often the directory is scanned besides file events", NULL, NULL, NULL},
+    {"settle", ES_KEY_DURATION, "2s", 0, "a file must be unchanged this long before it is imported", NULL, NULL, NULL},
+    {"max_element", ES_KEY_SIZE, "1M", 0, "longer tweets/lines are reported and skipped", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 enum { OP_OPEN, OP_READ, OP_NEXT };
@@ -505,7 +505,7 @@ static void after_work(uv_work_t *w, int status)
                    s->path, es_strerror(s->op_notes_rc));
         s->op_notes_rc = ES_ENOENT;
         if (s->op_rc == ES_ENOTSUP) {
-            es_log(s->ctx, ES_LOG_INFO, "%s: %s; not imported", s->path,
+            es_log(s->ctx, ES_LOG_WARN, "%s: %s; not imported", s->path,
                    s->op_var[0] ? "an archive file that holds no tweets" : "not a tweet export (unknown format)");
             file_finished(s, ST_NOT_TWEETS);
             return;
@@ -608,8 +608,13 @@ static void next_file(src_t *s)
         s->rd.entry = -1;
         if (load(s, f, &c)) {
             int same = c.size == s->size && c.mtime_ns == mt;
-            if (same && c.state != ST_READING)
-                continue; /* imported (or known not to hold tweets) */
+            if (same && c.state != ST_READING) {
+                /* Imported (or known not to hold tweets). A directory is
+                 * rescanned all the time; a file named on `import` once. */
+                if (es_ctx_once(s->ctx))
+                    es_log(s->ctx, ES_LOG_WARN, "%s: already imported and unchanged since; not imported again", f);
+                continue;
+            }
             tw_format_t cf = fmt_parse(c.fmt);
             if (same) {
                 s->fmt = cf;

@@ -30,14 +30,14 @@
 #define ES_WH_BODY_SNIPPET 200
 
 static const es_config_key_t webhook_keys[] = {
-    {"url", ES_KEY_URL, NULL, 1, "receiver URL (http:// or https://)"},
-    {"format", ES_KEY_STRING, "json", 0, "json (the records), slack (incoming-webhook message) or template"},
-    {"template", ES_KEY_STRING, NULL, 0, "JSON template file with {{field}} placeholders (format = template)"},
-    {"batch_max", ES_KEY_INT, "1", 0, "records per request; 1 sends a bare object, more a JSON array (slack: at most 10)"},
-    {"timeout", ES_KEY_DURATION, "10s", 0, "limit for one whole request"},
-    {"secret", ES_KEY_SECRET, NULL, 0, "HMAC-SHA256 key: adds X-Earshot-Timestamp and X-Earshot-Signature: sha256=HEX"},
-    {"header.", ES_KEY_STRING, NULL, 0, "extra request header, e.g. header.Authorization = Bearer ${TOKEN}"},
-    {NULL, 0, NULL, 0, NULL},
+    {"url", ES_KEY_URL, NULL, 1, "receiver URL (http:// or https://)", NULL, NULL, NULL},
+    {"format", ES_KEY_STRING, "json", 0, "json (the records), slack (incoming-webhook message) or template", NULL, NULL, NULL},
+    {"template", ES_KEY_STRING, NULL, 0, "JSON template file with {{field}} placeholders (format = template)", NULL, NULL, NULL},
+    {"batch_max", ES_KEY_INT, "1", 0, "records per request; 1 sends a bare object, more a JSON array (slack: at most 10)", NULL, NULL, NULL},
+    {"timeout", ES_KEY_DURATION, "10s", 0, "limit for one whole request", NULL, NULL, NULL},
+    {"secret", ES_KEY_SECRET, NULL, 0, "HMAC-SHA256 key: adds X-Earshot-Timestamp and X-Earshot-Signature: sha256=HEX", NULL, NULL, NULL},
+    {"header.", ES_KEY_STRING, NULL, 0, "extra request header, e.g. header.Authorization = Bearer ${TOKEN}", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 typedef struct es_wh {

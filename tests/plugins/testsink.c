@@ -9,13 +9,16 @@
 #include "plugin.h"
 
 static const es_config_key_t keys[] = {
-    {"path", ES_KEY_STRING, NULL, 0, "append accepted records here"},
-    {"fail_first", ES_KEY_INT, "0", 0, "batches answered RETRY before OK"},
-    {"retry_after", ES_KEY_DURATION, "0", 0, "Retry-After hint with RETRY"},
-    {"reject_text", ES_KEY_STRING, NULL, 0, "records whose text contains this are FAILed"},
-    {"fail_all", ES_KEY_BOOL, "false", 0, "FAIL every batch"},
-    {"delay", ES_KEY_DURATION, "0", 0, "answer each batch this long after it arrives"},
-    {NULL, 0, NULL, 0, NULL},
+    {"path", ES_KEY_STRING, NULL, 0, "append accepted records here", NULL, NULL, NULL},
+    {"fail_first", ES_KEY_INT, "0", 0, "batches answered RETRY before OK", NULL, NULL, NULL},
+    {"retry_after", ES_KEY_DURATION, "0", 0, "Retry-After hint with RETRY", NULL, NULL, NULL},
+    {"reject_text", ES_KEY_STRING, NULL, 0, "records whose text contains this are FAILed", NULL, NULL, NULL},
+    {"fail_all", ES_KEY_BOOL, "false", 0, "FAIL every batch", NULL, NULL, NULL},
+    {"delay", ES_KEY_DURATION, "0", 0, "answer each batch this long after it arrives", NULL, NULL, NULL},
+    /* Declared bounds and choices only, for the check = run tests. */
+    {"window", ES_KEY_DURATION, "1s", 0, "unused; bounded", "100ms", "1h", NULL},
+    {"mode", ES_KEY_STRING, "always", 0, "unused; one of a list", NULL, NULL, "always|never"},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 typedef struct {

@@ -6,18 +6,18 @@
 #include "plugin.h"
 
 static const es_config_key_t keys[] = {
-    {"count", ES_KEY_INT, "10", 0, "mentions to emit"},
-    {"prefix", ES_KEY_STRING, "t", 0, "id prefix"},
-    {"text", ES_KEY_STRING, "hello acme", 0, "text of every mention"},
-    {"ratio", ES_KEY_DOUBLE, "0.5", 0, "a number"},
-    {"flag", ES_KEY_BOOL, "false", 0, "a bool"},
-    {"every", ES_KEY_DURATION, "1m", 0, "a duration"},
-    {"limit", ES_KEY_SIZE, "1k", 0, "a size"},
-    {"tags", ES_KEY_LIST, NULL, 0, "a list"},
-    {"token", ES_KEY_SECRET, NULL, 0, "a secret"},
-    {"header.", ES_KEY_STRING, NULL, 0, "prefix keys"},
-    {"acked", ES_KEY_BOOL, "false", 0, "emit with es_emit_acked and log the acknowledgements at stop"},
-    {NULL, 0, NULL, 0, NULL},
+    {"count", ES_KEY_INT, "10", 0, "mentions to emit", "0", NULL, NULL},
+    {"prefix", ES_KEY_STRING, "t", 0, "id prefix", NULL, NULL, NULL},
+    {"text", ES_KEY_STRING, "hello acme", 0, "text of every mention", NULL, NULL, NULL},
+    {"ratio", ES_KEY_DOUBLE, "0.5", 0, "a number", NULL, NULL, NULL},
+    {"flag", ES_KEY_BOOL, "false", 0, "a bool", NULL, NULL, NULL},
+    {"every", ES_KEY_DURATION, "1m", 0, "a duration", NULL, NULL, NULL},
+    {"limit", ES_KEY_SIZE, "1k", 0, "a size", NULL, NULL, NULL},
+    {"tags", ES_KEY_LIST, NULL, 0, "a list", NULL, NULL, NULL},
+    {"token", ES_KEY_SECRET, NULL, 0, "a secret", NULL, NULL, NULL},
+    {"header.", ES_KEY_STRING, NULL, 0, "prefix keys", NULL, NULL, NULL},
+    {"acked", ES_KEY_BOOL, "false", 0, "emit with es_emit_acked and log the acknowledgements at stop", NULL, NULL, NULL},
+    {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 typedef struct {
