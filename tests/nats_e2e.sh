@@ -200,7 +200,7 @@ stream_subjects = earshot.>"
 dp=$!; pids="$dp"
 wait_for 20 grep -q "cannot connect to NATS (nats://127.0.0.1:[0-9]*)" "$d/log"
 ok $? "while the server is down the sink retries, naming the server"
-like "$d/log" "batch of 50: retry 1/" "the batch answers RETRY"
+like "$d/log" "batch of 50: (retry 1/[0-9]+ in|attempt 1 failed, retry in)" "the batch answers RETRY"
 nats_restart n2
 down_has() { [ "$(nats_stream_msgs n2 DOWN)" = 50 ]; }
 wait_for 30 down_has

@@ -110,7 +110,7 @@ run "$d" "$d/log4"
 st=$?
 wait $locker
 is $st 0 "a run against a locked database exits 0 once the lock is gone"
-like "$d/log4" "retry 1/.*database is locked" "the locked database was answered with RETRY"
+like "$d/log4" "(retry 1/[0-9]+ in|attempt 1 failed, retry in) .*database is locked" "the locked database was answered with RETRY"
 is "$(sq "$db" "select count(*) from mentions where id in ('t:l1','t:l2')")" 2 "both records landed after the lock was released"
 
 # ---- migration from version 1 --------------------------------------------
