@@ -26,13 +26,22 @@ typedef struct key {
     int raw;           /* pattern compared with the raw bytes */
     uint32_t *cands;   /* queries this key anchors */
     size_t n_cands, cap_cands;
-    /* Per run: */
-    uint32_t stamp, count, start, fill;
 } qkey_t;
 
+/* A key's occurrences in the current run, apart from its record: the run
+ * touches only these, 16 bytes a key, so 10,000 queries' keys stay in
+ * the cache (the records, 64 bytes with the candidates list, did not). */
+typedef struct krun {
+    uint32_t stamp, count, start, fill;
+} krun_t;
+
+/* The bytes compared live with the slot, so a probe is one cache miss
+ * for the slot and one for the string, not a third for the key record. */
 typedef struct slot {
     uint64_t h;
     uint32_t key; /* NONE: empty */
+    uint32_t len;
+    const char *s;
 } slot_t;
 
 typedef struct table {
@@ -59,6 +68,7 @@ struct es_matcher {
     size_t n_q, cap_q;
     qkey_t *keys;
     size_t n_keys, cap_keys;
+    krun_t *run;        /* per key, sized by compile */
     table_t words;      /* folded word / attribute -> key */
     table_t prefixes;   /* wildcard prefix -> index in pre */
     prefix_t *pre;
@@ -132,38 +142,19 @@ static int table_init(table_t *t, size_t want)
 }
 
 /* The slot of (h, s): the one holding it, or the empty one it would go
- * in. name(i) gives the stored bytes of entry i. */
-typedef const char *(*name_fn)(const es_matcher_t *mt, uint32_t i, size_t *len);
-
-static const char *key_name(const es_matcher_t *mt, uint32_t i, size_t *len)
-{
-    *len = mt->keys[i].len;
-    return mt->keys[i].s;
-}
-
-static const char *prefix_name(const es_matcher_t *mt, uint32_t i, size_t *len)
-{
-    *len = strlen(mt->pre[i].b);
-    return mt->pre[i].b;
-}
-
-static slot_t *table_find(const es_matcher_t *mt, const table_t *t, name_fn name, uint64_t h, const char *s,
-                          size_t n)
+ * in. */
+static slot_t *table_find(const table_t *t, uint64_t h, const char *s, size_t n)
 {
     for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
         slot_t *sl = &t->v[i];
         if (sl->key == NONE)
             return sl;
-        if (sl->h == h) {
-            size_t l;
-            const char *b = name(mt, sl->key, &l);
-            if (l == n && !memcmp(b, s, n))
-                return sl;
-        }
+        if (sl->h == h && sl->len == n && !memcmp(sl->s, s, n))
+            return sl;
     }
 }
 
-static int table_grow(const es_matcher_t *mt, table_t *t, name_fn name)
+static int table_grow(table_t *t)
 {
     if ((t->n + 1) * 2 <= t->mask + 1)
         return 0;
@@ -172,9 +163,7 @@ static int table_grow(const es_matcher_t *mt, table_t *t, name_fn name)
         return -1;
     for (size_t i = 0; i <= t->mask; i++)
         if (t->v[i].key != NONE) {
-            size_t l;
-            const char *b = name(mt, t->v[i].key, &l);
-            *table_find(mt, &nt, name, t->v[i].h, b, l) = t->v[i];
+            *table_find(&nt, t->v[i].h, t->v[i].s, t->v[i].len) = t->v[i];
             nt.n++;
         }
     free(t->v);
@@ -217,17 +206,25 @@ static int prefix_index(es_matcher_t *mt, const char *pat, int raw, uint32_t id)
     b[fl] = '\0';
     free(f);
     uint64_t ph = prefix_hash(b, fl);
-    slot_t *ps = table_find(mt, &mt->prefixes, prefix_name, ph, b, fl);
+    slot_t *ps = table_find(&mt->prefixes, ph, b, fl);
     if (ps->key == NONE) {
-        if (table_grow(mt, &mt->prefixes, prefix_name) < 0 ||
+        prefix_t *old = mt->pre;
+        if (table_grow(&mt->prefixes) < 0 ||
             grow((void **)&mt->pre, &mt->cap_pre, mt->n_pre + 1, sizeof *mt->pre) < 0)
             return -1;
-        ps = table_find(mt, &mt->prefixes, prefix_name, ph, b, fl);
+        if (mt->pre != old) /* the slots point at the prefixes' bytes */
+            for (size_t i = 0; i <= mt->prefixes.mask; i++)
+                if (mt->prefixes.v[i].key != NONE)
+                    mt->prefixes.v[i].s = mt->pre[mt->prefixes.v[i].key].b;
+        ps = table_find(&mt->prefixes, ph, b, fl);
         prefix_t *p = &mt->pre[mt->n_pre];
         memset(p, 0, sizeof *p);
         memcpy(p->b, b, fl + 1);
         ps->h = ph;
-        ps->key = (uint32_t)mt->n_pre++;
+        ps->key = (uint32_t)mt->n_pre;
+        ps->len = (uint32_t)fl;
+        ps->s = p->b;
+        mt->n_pre++;
         mt->prefixes.n++;
     }
     prefix_t *p = &mt->pre[ps->key];
@@ -251,17 +248,17 @@ static uint32_t key_get(es_matcher_t *mt, const char *s, int pattern, int raw)
     memcpy(name, mark, pattern ? 1 : 0);
     memcpy(name + (pattern ? 1 : 0), s, strlen(s) + 1);
     uint64_t h = hash(name, n);
-    slot_t *sl = table_find(mt, &mt->words, key_name, h, name, n);
+    slot_t *sl = table_find(&mt->words, h, name, n);
     if (sl->key != NONE) {
         free(name);
         return sl->key;
     }
-    if (table_grow(mt, &mt->words, key_name) < 0 ||
+    if (table_grow(&mt->words) < 0 ||
         grow((void **)&mt->keys, &mt->cap_keys, mt->n_keys + 1, sizeof *mt->keys) < 0) {
         free(name);
         return NONE;
     }
-    sl = table_find(mt, &mt->words, key_name, h, name, n);
+    sl = table_find(&mt->words, h, name, n);
     uint32_t id = (uint32_t)mt->n_keys++;
     qkey_t *k = &mt->keys[id];
     memset(k, 0, sizeof *k);
@@ -271,6 +268,8 @@ static uint32_t key_get(es_matcher_t *mt, const char *s, int pattern, int raw)
     k->raw = raw;
     sl->h = h;
     sl->key = id;
+    sl->len = (uint32_t)n;
+    sl->s = name;
     mt->words.n++;
     if (pattern && prefix_index(mt, s, raw, id) < 0)
         return NONE;
@@ -367,15 +366,17 @@ int es_matcher_compile(es_matcher_t *mt)
 {
     free(mt->qstamp);
     free(mt->filter);
+    free(mt->run);
     mt->filter = NULL;
     mt->qstamp = calloc(mt->n_q + 1, sizeof *mt->qstamp);
+    mt->run = calloc(mt->n_keys + 1, sizeof *mt->run);
     /* 16 bits a key: about 6% of non-keys pass to the table. */
     unsigned bits = 12;
     while (bits < 30 && (1ull << bits) < 16 * (mt->n_keys + mt->n_pre))
         bits++;
     mt->filter_shift = 64 - bits;
     mt->filter = calloc((1ull << bits) / 64, sizeof *mt->filter);
-    if (!mt->qstamp || !mt->filter)
+    if (!mt->qstamp || !mt->filter || !mt->run)
         return ES_ENOMEM;
     for (size_t i = 0; i <= mt->words.mask; i++)
         if (mt->words.v[i].key != NONE)
@@ -408,6 +409,7 @@ void es_matcher_free(es_matcher_t *mt)
     free(mt->prefixes.v);
     free(mt->qstamp);
     free(mt->filter);
+    free(mt->run);
     free(mt->hit_keys);
     free(mt->pairs);
     free(mt->occ);
@@ -458,7 +460,7 @@ static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
         return;
     }
     mt->pairs[mt->n_pairs++] = (pair_t){key, tok};
-    qkey_t *k = &mt->keys[key];
+    krun_t *k = &mt->run[key];
     if (k->stamp != mt->epoch) {
         k->stamp = mt->epoch;
         k->count = 0;
@@ -476,7 +478,7 @@ static inline uint32_t lookup(const es_matcher_t *mt, const char *s, size_t n)
     uint64_t h = hash(s, n);
     if (!filter_has(mt, h))
         return NONE;
-    return table_find(mt, &mt->words, key_name, h, s, n)->key;
+    return table_find(&mt->words, h, s, n)->key;
 }
 
 /* A raw token's bytes as a NUL-terminated copy on the stack (or heap). */
@@ -517,7 +519,7 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
             uint64_t ph = prefix_hash(f, pl);
             if (!filter_has(mt, ph))
                 continue;
-            const slot_t *ps = table_find(mt, &mt->prefixes, prefix_name, ph, f, pl);
+            const slot_t *ps = table_find(&mt->prefixes, ph, f, pl);
             if (ps->key == NONE)
                 continue;
             const prefix_t *p = &mt->pre[ps->key];
@@ -530,14 +532,14 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
     }
     for (const char *a = t->attr, *end = t->attr + t->attr_len; a < end; a += strlen(a) + 1) {
         uint32_t key = lookup(mt, a, strlen(a));
-        if (key != NONE && mt->keys[key].stamp != mt->epoch)
+        if (key != NONE && mt->run[key].stamp != mt->epoch)
             pair_add(mt, key, NONE);
     }
     /* Group the occurrences by key (a counting sort: pairs are in token
      * order, so each key's list is sorted). */
     size_t total = 0;
     for (size_t i = 0; i < mt->n_hit; i++) {
-        qkey_t *k = &mt->keys[mt->hit_keys[i]];
+        krun_t *k = &mt->run[mt->hit_keys[i]];
         k->start = (uint32_t)total;
         k->fill = 0;
         total += k->count;
@@ -547,7 +549,7 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
         return;
     }
     for (size_t i = 0; i < mt->n_pairs; i++) {
-        qkey_t *k = &mt->keys[mt->pairs[i].key];
+        krun_t *k = &mt->run[mt->pairs[i].key];
         mt->occ[k->start + k->fill++] = mt->pairs[i].tok;
     }
 }
@@ -555,7 +557,7 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
 /* The occurrences of key in this run (token indexes, ascending). */
 static inline const uint32_t *occ_of(const es_matcher_t *mt, uint32_t key, size_t *n)
 {
-    const qkey_t *k = &mt->keys[key];
+    const krun_t *k = &mt->run[key];
     if (k->stamp != mt->epoch) {
         *n = 0;
         return NULL;
@@ -785,8 +787,7 @@ int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
     if (!mt->qstamp)
         return ES_EINVAL; /* not compiled */
     if (++mt->epoch == 0) {
-        for (size_t i = 0; i < mt->n_keys; i++)
-            mt->keys[i].stamp = 0;
+        memset(mt->run, 0, mt->n_keys * sizeof *mt->run);
         memset(mt->qstamp, 0, mt->n_q * sizeof *mt->qstamp);
         mt->epoch = 1;
     }
