@@ -11,6 +11,7 @@
  * cost, plus one hash probe per word.
  */
 #include "query.h"
+#include "grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,20 +96,6 @@ struct es_matcher {
     int oom;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 16;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(*p, nc * elem);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
 
 static inline uint64_t hash(const char *s, size_t n) { return XXH3_64bits(s, n); }
 
@@ -210,7 +197,7 @@ static int prefix_index(es_matcher_t *mt, const char *pat, int raw, uint32_t id)
     if (ps->key == NONE) {
         prefix_t *old = mt->pre;
         if (table_grow(&mt->prefixes) < 0 ||
-            grow((void **)&mt->pre, &mt->cap_pre, mt->n_pre + 1, sizeof *mt->pre) < 0)
+            es_query_grow((void **)&mt->pre, &mt->cap_pre, mt->n_pre + 1, sizeof *mt->pre) < 0)
             return -1;
         if (mt->pre != old) /* the slots point at the prefixes' bytes */
             for (size_t i = 0; i <= mt->prefixes.mask; i++)
@@ -228,7 +215,7 @@ static int prefix_index(es_matcher_t *mt, const char *pat, int raw, uint32_t id)
         mt->prefixes.n++;
     }
     prefix_t *p = &mt->pre[ps->key];
-    if (grow((void **)&p->pats, &p->cap, p->n + 1, sizeof *p->pats) < 0)
+    if (es_query_grow((void **)&p->pats, &p->cap, p->n + 1, sizeof *p->pats) < 0)
         return -1;
     p->pats[p->n++] = id;
     mt->prefix_lens |= 1u << fl;
@@ -254,7 +241,7 @@ static uint32_t key_get(es_matcher_t *mt, const char *s, int pattern, int raw)
         return sl->key;
     }
     if (table_grow(&mt->words) < 0 ||
-        grow((void **)&mt->keys, &mt->cap_keys, mt->n_keys + 1, sizeof *mt->keys) < 0) {
+        es_query_grow((void **)&mt->keys, &mt->cap_keys, mt->n_keys + 1, sizeof *mt->keys) < 0) {
         free(name);
         return NONE;
     }
@@ -307,7 +294,7 @@ static int cand_add(es_matcher_t *mt, uint32_t key, uint32_t q)
     qkey_t *k = &mt->keys[key];
     if (k->n_cands && k->cands[k->n_cands - 1] == q)
         return 0;
-    if (grow((void **)&k->cands, &k->cap_cands, k->n_cands + 1, sizeof *k->cands) < 0)
+    if (es_query_grow((void **)&k->cands, &k->cap_cands, k->n_cands + 1, sizeof *k->cands) < 0)
         return -1;
     k->cands[k->n_cands++] = q;
     return 0;
@@ -340,7 +327,7 @@ static int anchors(es_matcher_t *mt, const es_qnode_t *n, uint32_t q)
 
 int es_matcher_add(es_matcher_t *mt, es_query_t *q)
 {
-    if (grow((void **)&mt->q, &mt->cap_q, mt->n_q + 1, sizeof *mt->q) < 0) {
+    if (es_query_grow((void **)&mt->q, &mt->cap_q, mt->n_q + 1, sizeof *mt->q) < 0) {
         es_query_free(q);
         return ES_ENOMEM;
     }
@@ -455,7 +442,7 @@ int es_query_glob(const char *p, const char *s)
 
 static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
 {
-    if (grow((void **)&mt->pairs, &mt->cap_pairs, mt->n_pairs + 1, sizeof *mt->pairs) < 0) {
+    if (es_query_grow((void **)&mt->pairs, &mt->cap_pairs, mt->n_pairs + 1, sizeof *mt->pairs) < 0) {
         mt->oom = 1;
         return;
     }
@@ -464,7 +451,7 @@ static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
     if (k->stamp != mt->epoch) {
         k->stamp = mt->epoch;
         k->count = 0;
-        if (grow((void **)&mt->hit_keys, &mt->cap_hit, mt->n_hit + 1, sizeof *mt->hit_keys) < 0) {
+        if (es_query_grow((void **)&mt->hit_keys, &mt->cap_hit, mt->n_hit + 1, sizeof *mt->hit_keys) < 0) {
             mt->oom = 1;
             return;
         }
@@ -544,7 +531,7 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
         k->fill = 0;
         total += k->count;
     }
-    if (grow((void **)&mt->occ, &mt->cap_occ, total + 1, sizeof *mt->occ) < 0) {
+    if (es_query_grow((void **)&mt->occ, &mt->cap_occ, total + 1, sizeof *mt->occ) < 0) {
         mt->oom = 1;
         return;
     }
@@ -647,7 +634,7 @@ static int url_has_prefix(const es_qtoks_t *t, const char *prefix)
 
 static void span_add(es_matcher_t *mt, uint32_t s, uint32_t e)
 {
-    if (grow((void **)&mt->spans, &mt->cap_spans, mt->n_spans + 1, sizeof *mt->spans) < 0) {
+    if (es_query_grow((void **)&mt->spans, &mt->cap_spans, mt->n_spans + 1, sizeof *mt->spans) < 0) {
         mt->oom = 1;
         return;
     }
@@ -802,7 +789,7 @@ int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
             if (mt->qstamp[q] == mt->epoch)
                 continue;
             mt->qstamp[q] = mt->epoch;
-            if (grow((void **)&mt->result, &mt->cap_result, mt->n_result + 1, sizeof *mt->result) < 0) {
+            if (es_query_grow((void **)&mt->result, &mt->cap_result, mt->n_result + 1, sizeof *mt->result) < 0) {
                 mt->oom = 1;
                 break;
             }

@@ -9,6 +9,7 @@
  * so most words never reach utf8proc.
  */
 #include "query.h"
+#include "grow.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -34,24 +35,10 @@ static const char ascii_fold[128] = {
 };
 static inline char ascii_lower(unsigned char c) { return (char)((unsigned)(c - 'A') < 26u ? c + 32 : c); }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(*p, nc * elem);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
 
 static void fold_put(es_qtoks_t *t, const void *b, size_t n)
 {
-    if (t->oom || grow((void **)&t->fold, &t->fold_cap, t->fold_len + n + 1, 1) < 0) {
+    if (t->oom || es_query_grow((void **)&t->fold, &t->fold_cap, t->fold_len + n + 1, 1) < 0) {
         t->oom = 1;
         return;
     }
@@ -72,7 +59,7 @@ static inline void fold_byte(es_qtoks_t *t, char c)
 static void attr_add(es_qtoks_t *t, const char *prefix, const char *v, size_t n)
 {
     size_t pl = strlen(prefix);
-    if (t->oom || grow((void **)&t->attr, &t->attr_cap, t->attr_len + pl + n + 2, 1) < 0) {
+    if (t->oom || es_query_grow((void **)&t->attr, &t->attr_cap, t->attr_len + pl + n + 2, 1) < 0) {
         t->oom = 1;
         return;
     }
@@ -145,7 +132,7 @@ static void fold_cp(es_qtoks_t *t, int32_t cp)
 static inline void reserve_rest(es_qtoks_t *t, size_t left)
 {
     if (t->fold_len + left + left / 2 + 3 > t->fold_cap &&
-        grow((void **)&t->fold, &t->fold_cap, t->fold_len + left + left / 2 + 3, 1) < 0)
+        es_query_grow((void **)&t->fold, &t->fold_cap, t->fold_len + left + left / 2 + 3, 1) < 0)
         t->oom = 1;
 }
 
@@ -159,7 +146,7 @@ static inline void push_tok(es_qtoks_t *t, size_t start, size_t end, size_t fold
     if (t->fold_len == fold_start || t->oom)
         return; /* only marks: nothing to match */
     fold_byte(t, '\0');
-    if (__builtin_expect(t->n == t->cap, 0) && grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v) < 0) {
+    if (__builtin_expect(t->n == t->cap, 0) && es_query_grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v) < 0) {
         t->oom = 1;
         return;
     }
@@ -289,7 +276,7 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
         t->src[0] = s;
     else
         t->src[1] = s;
-    if (grow((void **)&t->v, &t->cap, t->n + n / 2 + 2, sizeof *t->v) < 0)
+    if (es_query_grow((void **)&t->v, &t->cap, t->n + n / 2 + 2, sizeof *t->v) < 0)
         t->oom = 1;
     reserve_rest(t, n);
     if (t->oom)
