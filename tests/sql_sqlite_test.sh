@@ -188,11 +188,17 @@ is "$(sq "$sdb" "select id like 'sha256:%' from account_events")" 1 "a finding w
 "$top_srcdir/contrib/summary.sh" "$sdb" > "$T/summary" 2>&1
 is $? 0 "summary.sh exits 0"
 sed 's/^/#   /' "$T/summary"
-exp=$(sq "$sdb" "select coalesce(brand,'(none)') || ' ' || count(*) from mentions group by brand order by 1" | tr '\n' ';')
-got=$(awk '$1 != "brand" && NF == 5 && $5 ~ /^[0-9]+$/ {print $1 " " $5}' "$T/summary" | sort | tr '\n' ';')
-is "$got" "$exp" "summary: totals per brand match the database"
-acme_neg=$(sq "$sdb" "select count(*) from mentions where brand = 'acme' and sentiment_label = 'negative'")
-like "$T/summary" "^acme +[0-9]+ +[0-9]+ +$acme_neg +[0-9]+$" "summary: acme's negative count matches"
+# Earned mentions per brand (mention_brands, owned left out), and the
+# brand's own posts in a column of their own.
+EARNED="(select b.brand as brand, m.sentiment_label from mention_brands b join mentions m on m.id = b.mention_id
+  where b.owned = 0 union all select '(none)', sentiment_label from mentions m
+  where not exists (select 1 from mention_brands b where b.mention_id = m.id))"
+exp=$(sq "$sdb" "select brand || ' ' || count(*) from $EARNED group by brand order by 1" | tr '\n' ';')
+got=$(awk '$1 != "brand" && NF == 6 && $5 ~ /^[0-9]+$/ {print $1 " " $5}' "$T/summary" | sort | tr '\n' ';')
+is "$got" "$exp" "summary: earned totals per brand match the database"
+acme_neg=$(sq "$sdb" "select count(*) from $EARNED where brand = 'acme' and sentiment_label = 'negative'")
+acme_own=$(sq "$sdb" "select count(*) from mention_brands where brand = 'acme' and owned = 1")
+like "$T/summary" "^acme +[0-9]+ +[0-9]+ +$acme_neg +[0-9]+ +$acme_own$" "summary: acme's negative count and own posts match"
 like "$T/summary" ": $(lines "$EARSHOT_SAMPLES/mentions.jsonl") mentions, 0 alerts, 1 account events$" "summary: record counts per table"
 "$top_srcdir/contrib/summary.sh" "$T/nope.db" > "$T/summary2" 2>&1
 is $? 1 "summary.sh on a missing database fails"
