@@ -157,16 +157,23 @@ int es_rec_set_matches(es_rec_t *r, const char *const *brands, size_t nb, const 
     const char **pb = (const char **)blk, **pt = pb + nb, **po = pt + nt;
     unsigned char *owned = (unsigned char *)blk + ptrs;
     char *w = (char *)owned + nb;
+    /* Valid names (all of them, in practice) are copied as they are; only
+     * an invalid one costs the sanitizer's allocation. */
 #define PUT(dst, src)                                                               \
     do {                                                                            \
-        char *fixed_ = es_utf8_sanitize((src), strlen(src), NULL);                  \
-        if (!fixed_) {                                                              \
-            free(blk);                                                              \
-            return ES_ENOMEM;                                                       \
+        size_t l_ = strlen(src);                                                    \
+        if (es_utf8_is_valid((src), l_)) {                                          \
+            memcpy(w, (src), l_ + 1);                                               \
+        } else {                                                                    \
+            char *fixed_ = es_utf8_sanitize((src), l_, NULL);                       \
+            if (!fixed_) {                                                          \
+                free(blk);                                                          \
+                return ES_ENOMEM;                                                   \
+            }                                                                       \
+            l_ = strlen(fixed_);                                                    \
+            memcpy(w, fixed_, l_ + 1);                                              \
+            free(fixed_);                                                           \
         }                                                                           \
-        size_t l_ = strlen(fixed_);                                                 \
-        memcpy(w, fixed_, l_ + 1);                                                  \
-        free(fixed_);                                                               \
         (dst) = w;                                                                  \
         w += l_ + 1;                                                                \
     } while (0)

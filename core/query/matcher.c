@@ -275,14 +275,14 @@ static int assign_keys(es_matcher_t *mt, es_qnode_t *n)
         n->key = key_get(mt, n->raw ? n->raw_words[0] : n->words[0], 1, n->raw);
     } else if (n->kind == ES_QN_WORD || n->kind == ES_QN_PHRASE) {
         /* Phrase words after the first are keys too: "phrase"~n looks
-         * each up in its occurrence list. */
-        for (size_t i = 0; i < n->n_words; i++) {
-            uint32_t k = key_get(mt, n->words[i], 0, 0);
-            if (k == NONE)
+         * each up in its occurrence list, by the key kept here. */
+        free(n->word_keys);
+        if (!(n->word_keys = malloc(n->n_words * sizeof *n->word_keys)))
+            return -1;
+        for (size_t i = 0; i < n->n_words; i++)
+            if ((n->word_keys[i] = key_get(mt, n->words[i], 0, 0)) == NONE)
                 return -1;
-            if (i == 0)
-                n->key = k;
-        }
+        n->key = n->word_keys[0];
     } else {
         return 0;
     }
@@ -602,10 +602,10 @@ static int phrase_at(const es_matcher_t *mt, const es_qnode_t *n, const es_qtoks
      * next occurrence of each word gives the shortest span from here. */
     uint32_t cur = first;
     for (size_t w = 1; w < n->n_words; w++) {
-        uint32_t key = lookup(mt, n->words[w], strlen(n->words[w]));
+        uint32_t key = n->word_keys[w];
         uint32_t nx = cur;
         do
-            nx = key == NONE ? NONE : next_occ(mt, key, nx);
+            nx = next_occ(mt, key, nx);
         while (nx != NONE && !tok_ok(n, t, nx, w));
         if (nx == NONE || (t->v[nx].flags & ES_QTOK_TITLE) != flags)
             return 0;

@@ -60,6 +60,7 @@ static void node_free(es_qnode_t *n)
     }
     free(n->words);
     free(n->raw_words);
+    free(n->word_keys);
     free(n->attr);
     free(n->url_prefix);
     free(n);

@@ -100,6 +100,7 @@ struct es_qnode {
     int attr_suffix;      /* site:/links:: host or any subdomain */
     /* Filled by the compiler. */
     uint32_t key;         /* word key / pattern id */
+    uint32_t *word_keys;  /* WORD / PHRASE: each word's key */
     uint32_t id;          /* node index for explain */
 };
 
