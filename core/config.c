@@ -85,7 +85,7 @@ const es_config_key_t es_core_instance_keys[] = {
 };
 
 const es_config_key_t es_core_sink_keys[] = {
-    {"match.kind", ES_KEY_LIST, NULL, 0, "record kinds to accept: mention, alert, account", NULL, NULL, "mention|alert|account"},
+    {"match.kind", ES_KEY_LIST, NULL, 0, "record kinds to accept: mention, alert, account, deletion", NULL, NULL, "mention|alert|account|deletion"},
     {"match.network", ES_KEY_LIST, NULL, 0, "networks to accept", NULL, NULL, NULL},
     {"match.brand", ES_KEY_LIST, NULL, 0, "brands to accept (any of a mention's brands)", NULL, NULL, NULL},
     {"match.owner", ES_KEY_LIST, NULL, 0, "owning teams to accept: the addressed account's owner (inventory) or a matched topic's", NULL, NULL, NULL},
@@ -912,10 +912,11 @@ static void apply_instance(es_diag_t *diag, es_instance_cfg_t *ic)
                         "match.author_kind: unknown kind '%s' (expected official, lookalike or public)",
                         r->author_kinds[i]);
     for (size_t i = 0; i < r->n_kinds; i++)
-        if (strcmp(r->kinds[i], "mention") && strcmp(r->kinds[i], "alert") && strcmp(r->kinds[i], "account"))
+        if (strcmp(r->kinds[i], "mention") && strcmp(r->kinds[i], "alert") && strcmp(r->kinds[i], "account") &&
+            strcmp(r->kinds[i], "deletion"))
             es_diag_add(diag, es_instance_cfg_get(ic, "match.kind")->file,
                         es_instance_cfg_get(ic, "match.kind")->line,
-                        "match.kind: unknown kind '%s' (expected mention, alert or account)", r->kinds[i]);
+                        "match.kind: unknown kind '%s' (expected mention, alert, account or deletion)", r->kinds[i]);
     for (size_t i = 0; i < r->n_labels; i++)
         if (strcmp(r->labels[i], "positive") && strcmp(r->labels[i], "neutral") && strcmp(r->labels[i], "negative"))
             es_diag_add(diag, es_instance_cfg_get(ic, "match.label")->file,

@@ -12,6 +12,7 @@
 #include "log_limit.h"
 #include "pipeline.h"
 #include "sink_queue.h"
+#include "utf8.h"
 #include "util.h"
 
 /* ---- lifecycle --------------------------------------------------------- */
@@ -299,6 +300,44 @@ int es_emit(es_ctx_t *ctx, const es_mention_t *m) { return emit(ctx, m, NULL, NU
 int es_emit_acked(es_ctx_t *ctx, const es_mention_t *m, es_ack_cb cb, void *arg)
 {
     return emit(ctx, m, cb, arg);
+}
+
+int es_emit_deletion(es_ctx_t *ctx, const char *network, const char *id, const char *action, int64_t at,
+                     es_ack_cb cb, void *arg)
+{
+    if (!ctx->track || ctx->phase != ES_PHASE_RUNNING)
+        return ES_ESTATE;
+    if (!network || !*network || !id || !*id || !es_utf8_is_valid(network, strlen(network)) ||
+        !es_utf8_is_valid(id, strlen(id)) || (action && !es_utf8_is_valid(action, strlen(action)))) {
+        ctx->n_rejected++;
+        es_log(ctx, ES_LOG_WARN, "deletion notice rejected: network and id are required, in UTF-8");
+        return ES_EINVAL;
+    }
+    /* The id as the mention carried it after normalise, or the sinks
+     * would look for another. */
+    size_t nl = strlen(network);
+    int bare = strncmp(id, network, nl) != 0 || id[nl] != ':';
+    char *full = bare ? es_asprintf("%s:%s", network, id) : es_strdup(id);
+    json_t *f = full ? json_pack("{s:s, s:s, s:s, s:s}", "id", full, "network", network, "source",
+                                 ctx->icfg->name, "action", action && *action ? action : "delete")
+                     : NULL;
+    if (f && at > 0)
+        json_object_set_new(f, "at", json_integer(at));
+    es_rec_t *rec = f ? es_rec_from_fields(ES_RECORD_DELETION, f) : NULL;
+    if (!rec || track_emit(ctx->track, &rec->seq) < 0) {
+        free(full);
+        es_rec_free(rec);
+        return ES_ENOMEM;
+    }
+    rec->track = ctx->track;
+    rec->ack_cb = cb;
+    rec->ack_arg = arg;
+    es_pipeline_t *p = ctx->agent->pipeline;
+    es_dedupe_remember_id(p->dedupe, full);
+    free(full);
+    ctx->n_deletions++;
+    int rc = es_pipeline_submit(p, rec);
+    return cb ? 0 : rc;
 }
 
 void es_rec_ack(es_rec_t *rec, int accepted)

@@ -69,6 +69,7 @@ struct es_ctx {
     es_list_cache_t *lists;
     size_t n_lists;
     uint64_t n_emitted, n_rejected, n_delivered, n_dead;
+    uint64_t n_deletions; /* es_emit_deletion records taken */
     uint64_t n_retried;            /* records whose batch a sink answered RETRY */
     uint64_t n_spilled;            /* records that overflowed memory to the spool */
     /* HTTP requests this instance made through the core (metrics):

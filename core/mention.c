@@ -247,6 +247,7 @@ const char *es_record_kind_name(es_record_kind_t kind)
     case ES_RECORD_MENTION: return "mention";
     case ES_RECORD_ALERT: return "alert";
     case ES_RECORD_ACCOUNT: return "account";
+    case ES_RECORD_DELETION: return "deletion";
     }
     return "unknown";
 }
@@ -455,7 +456,9 @@ es_rec_t *es_rec_from_json(const char *text)
     es_rec_t *r = NULL;
     if (kind && strcmp(kind, "mention") != 0) {
         /* kind points into the member deleted next: decide first. */
-        es_record_kind_t k = !strcmp(kind, "alert") ? ES_RECORD_ALERT : ES_RECORD_ACCOUNT;
+        es_record_kind_t k = !strcmp(kind, "alert")      ? ES_RECORD_ALERT
+                             : !strcmp(kind, "deletion") ? ES_RECORD_DELETION
+                                                         : ES_RECORD_ACCOUNT;
         json_object_del(o, "kind");
         return es_rec_from_fields(k, o);
     }

@@ -251,6 +251,25 @@ int es_emit(es_ctx_t *ctx, const es_mention_t *m);
 typedef void (*es_ack_cb)(es_ctx_t *ctx, void *arg, int accepted);
 int es_emit_acked(es_ctx_t *ctx, const es_mention_t *m, es_ack_cb cb, void *arg);
 
+/* A source says the mention `id` was withdrawn where it was posted: deleted
+ * by its author, withheld, dropped by a compliance stream. `id` is the
+ * native id or "<network>:<native id>", as for es_emit; `action` (NULL:
+ * "delete") is a short word kept with the record; `at` (0: unknown) is when
+ * it happened, epoch seconds. The core routes a record of kind "deletion"
+ * ({"id","network","source","action","at"}) to every running sink whose
+ * match.kind and match.network accept it: brand, topic, author and label
+ * filters do not apply, as a withdrawn mention's stage results are not
+ * known any more and any sink may hold it. Sinks that store mentions remove
+ * it (docs/plugin-abi.md). The id is also remembered as delivered, so a
+ * copy emitted later (a re-import) is dropped as a duplicate within
+ * dedupe.max_age. Durable as es_emit: the source's checkpoint waits for
+ * the record to be spooled, and cb (may be NULL) runs as for
+ * es_emit_acked. ES_EINVAL (logged) without network or id or with one that
+ * is not UTF-8; ES_ESTATE outside the running phase; ES_ENOMEM; cb does
+ * not run after an error. Loop thread only; sources only. */
+int es_emit_deletion(es_ctx_t *ctx, const char *network, const char *id, const char *action, int64_t at,
+                     es_ack_cb cb, void *arg);
+
 /* Non-zero while the pipeline is above its high-water mark: a source should
  * stop reading or fetching until its `resume` callback runs. Loop thread. */
 int es_backpressure(es_ctx_t *ctx);
@@ -266,6 +285,7 @@ typedef enum {
     ES_RECORD_MENTION = 1,
     ES_RECORD_ALERT = 2,   /* a spike began or ended */
     ES_RECORD_ACCOUNT = 3, /* an inventory finding */
+    ES_RECORD_DELETION = 4, /* a mention withdrawn upstream (es_emit_deletion) */
 } es_record_kind_t;
 
 /* One record handed to a sink. Exactly one of `mention` (kind MENTION) and
@@ -276,7 +296,7 @@ typedef struct es_record {
     const json_t *fields;
 } es_record_t;
 
-/* "mention" | "alert" | "account". */
+/* "mention" | "alert" | "account" | "deletion". */
 const char *es_record_kind_name(es_record_kind_t kind);
 
 /* The record as one compact JSON object (the design's field names, plus

@@ -156,6 +156,12 @@ void es_dedupe_remember(es_dedupe_t *d, const es_rec_t *rec)
         remember(d, rec->id_hash);
 }
 
+void es_dedupe_remember_id(es_dedupe_t *d, const char *id)
+{
+    if (d && d->st)
+        remember(d, es_idset_hash(id, strlen(id)));
+}
+
 int es_dedupe_flush(es_dedupe_t *d)
 {
     if (!d->st || d->flushed == d->n_pending)

@@ -62,7 +62,12 @@ int es_route_match(const es_route_t *r, const es_rec_t *rec)
 {
     if (!in_list(r->kinds, r->n_kinds, es_record_kind_name(rec->pub.kind)))
         return 0;
-    if (!in_list(r->networks, r->n_networks, field(rec, "network")) || !owner_match(r, rec))
+    if (!in_list(r->networks, r->n_networks, field(rec, "network")))
+        return 0;
+    /* Any sink may hold the withdrawn mention, whatever it was about. */
+    if (rec->pub.kind == ES_RECORD_DELETION)
+        return 1;
+    if (!owner_match(r, rec))
         return 0;
     if (rec->pub.kind == ES_RECORD_MENTION) {
         const es_mention_t *m = &rec->m;

@@ -39,6 +39,10 @@ void es_dedupe_prefetch(const es_dedupe_t *d, const es_rec_t *rec);
 void es_dedupe_prefetch_id(const es_dedupe_t *d, const char *network, const char *id);
 /* Remembers rec as seen while it stays in flight (spooled: accepted). */
 void es_dedupe_remember(es_dedupe_t *d, const es_rec_t *rec);
+/* Remembers an id ("<network>:<native>") as seen without a record in
+ * flight: a mention withdrawn upstream, whose later copies must not come
+ * back (es_emit_deletion). */
+void es_dedupe_remember_id(es_dedupe_t *d, const char *id);
 /* Writes the ids remembered since the last commit as one row, inside the
  * open state transaction; es_dedupe_committed() then says how that
  * transaction ended (on failure those ids are forgotten, as everything

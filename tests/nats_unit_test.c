@@ -167,6 +167,16 @@ static void decode_tests(void)
 
     is_int(dec("{\"kind\":\"alert\",\"brand\":\"acme\"}", &d, &why), ES_NATS_DEC_OTHER, "an alert is another kind");
     is_int(dec("{\"kind\":\"account\",\"handle\":\"x\"}", &d, &why), ES_NATS_DEC_OTHER, "an account finding too");
+    is_int(dec("{\"kind\":\"deletion\",\"id\":\"twitter:5\",\"network\":\"twitter\",\"action\":\"withheld\",\"at\":1700000000}",
+               &d, &why),
+           ES_NATS_DEC_DELETION, "a deletion is passed on, not skipped");
+    is_str(d.del_id, "twitter:5", "... with its id");
+    ok(d.del_network && !strcmp(d.del_network, "twitter") && d.del_action && !strcmp(d.del_action, "withheld") &&
+           d.del_at == 1700000000,
+       "... network, action and time");
+    es_nats_decoded_free(&d);
+    is_int(dec("{\"kind\":\"deletion\",\"network\":\"twitter\"}", &d, &why), ES_NATS_DEC_BAD,
+           "a deletion without an id is bad");
 
     why = NULL;
     is_int(dec("{\"id\":\"t:1\",\"network\":\"t\",", &d, &why), ES_NATS_DEC_BAD, "truncated JSON is bad");

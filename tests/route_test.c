@@ -79,6 +79,24 @@ int main(void)
     ok(es_route_match(&ak, alert), "alert routed by kind and owner from its fields");
     like(es_record_json(&alert->pub, NULL), "\"kind\":\"alert\"", "alert JSON names its kind");
 
+    /* A deletion goes wherever the mention may be: only kind and network
+     * narrow it. */
+    es_rec_t *del = es_rec_from_fields(ES_RECORD_DELETION, json_pack("{s:s,s:s,s:s}", "id", "twitter:9",
+                                                                     "network", "twitter", "action", "delete"));
+    ok(es_route_match(&any, del), "a deletion goes to a sink without filters");
+    ok(es_route_match(&b, del), "... and past brand filters (the mention's brand is not known)");
+    ok(es_route_match(&l, del) && es_route_match(&c, del) && es_route_match(&ak, del) == 0,
+       "... and past label and compound filters, not past match.kind");
+    ok(!es_route_match(&b, r2) && es_route_match(&b, del), "... network filters still apply");
+    es_rec_t *del_rss = es_rec_from_fields(ES_RECORD_DELETION, json_pack("{s:s,s:s}", "id", "rss:1", "network", "rss"));
+    ok(!es_route_match(&b, del_rss), "a deletion of another network is not routed by a network filter");
+    like(es_record_json(&del->pub, NULL), "\"kind\":\"deletion\"", "deletion JSON names its kind");
+    es_rec_t *back = es_rec_from_json(es_record_json(&del->pub, NULL));
+    ok(back && back->pub.kind == ES_RECORD_DELETION, "a spooled deletion is read back as one");
+    es_rec_free(back);
+    es_rec_free(del);
+    es_rec_free(del_rss);
+
     es_strv_free(b.brands, b.n_brands);
     es_strv_free(b.networks, b.n_networks);
     es_strv_free(l.labels, l.n_labels);

@@ -73,7 +73,7 @@ static void sql_tests(void)
     free(s);
     ok(sql_table_ncols(SQL_T_ACCOUNT) == 9 && strcmp(sql_table_name(SQL_T_ACCOUNT), "account_events") == 0,
        "account_events: 9 columns");
-    ok(sql_schema_latest() == 4 && sql_schema_migration(SQL_PG, 5) == NULL && sql_schema_migration(SQL_SQLITE, 0) == NULL,
+    ok(sql_schema_latest() == 5 && sql_schema_migration(SQL_PG, 6) == NULL && sql_schema_migration(SQL_SQLITE, 0) == NULL,
        "four migrations, nothing beyond");
     ok(sql_table_ncols(SQL_T_MENTION_BRAND) == 3 && !strcmp(sql_table_name(SQL_T_MENTION_BRAND), "mention_brands") &&
            sql_table_ncols(SQL_T_MENTION_TOPIC) == 3 && !strcmp(sql_table_name(SQL_T_MENTION_TOPIC), "mention_topics"),
@@ -197,6 +197,31 @@ static void row_tests(void)
     sql_row_clear(&r);
     is_sql(db, reach, "9|NULL|0|NULL|70|1200", "re-read: newer counts refresh, counts not given again are kept");
     es_rec_free(rm3);
+
+    /* A deletion: its withdrawn row's trigger removes the mention and
+     * its matches; a second copy of the notice changes nothing. */
+    is_sql(db, "select count(*) from mentions where id = 't:3'", "1", "t:3 stored before its deletion");
+    json_t *dj = json_pack("{s:s,s:s,s:s,s:s,s:I}", "id", "t:3", "network", "t", "source", "tw", "action",
+                           "withheld", "at", (json_int_t)1790000500);
+    es_rec_t *rd = es_rec_from_fields(ES_RECORD_DELETION, dj);
+    memset(&r, 0, sizeof r);
+    ok(sql_row_build(&r, &rd->pub, 2, 1800000002, &why) == 0 && r.table == SQL_T_WITHDRAWN,
+       "a deletion becomes a withdrawn row");
+    ok(insert(db, &r) == SQLITE_DONE && insert(db, &r) == SQLITE_DONE, "inserted twice without error");
+    sql_row_clear(&r);
+    es_rec_free(rd);
+    is_sql(db, "select count(*) from mentions where id = 't:3'", "0", "the mention is deleted");
+    is_sql(db, "select (select count(*) from mention_brands where mention_id = 't:3') + "
+               "(select count(*) from mention_topics where mention_id = 't:3')",
+           "0", "... with its brand and topic rows");
+    is_sql(db, "select id || '|' || network || '|' || source || '|' || action || '|' || at || '|' || received_at from withdrawn",
+           "t:3|t|tw|withheld|1790000500|1800000002", "withdrawn keeps the notice once");
+    rd = es_rec_from_fields(ES_RECORD_DELETION, json_pack("{s:s}", "id", "t:4"));
+    memset(&r, 0, sizeof r);
+    ok(sql_row_build(&r, &rd->pub, 0, 1800000002, &why) == ES_EINVAL && why && strstr(why, "network"),
+       "a deletion without network is refused with a reason");
+    sql_row_clear(&r);
+    es_rec_free(rd);
 
     /* Alerts, as the spike detector makes them. */
     json_t *a = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:i,s:i,s:f,s:s}", "event", "spike_began", "id",

@@ -349,6 +349,10 @@ static void on_after_work(uv_work_t *w, int status)
 static int compose_each(es_email_t *em, es_em_job_t *j, es_batch_t *b)
 {
     for (size_t i = 0; i < b->count; i++) {
+        if (b->records[i]->kind == ES_RECORD_DELETION) {
+            es_batch_delivered(em->ctx, b, i); /* a mail cannot be recalled */
+            continue;
+        }
         json_t *o = record_object(b->records[i]);
         es_mail_text_t t;
         int rc = o ? es_mail_compose_one(o, em->prefix, &t) : ES_ENOMEM;
@@ -369,17 +373,21 @@ static int compose_digest(es_email_t *em, es_em_job_t *j, es_batch_t *b)
     if (!objs)
         return ES_ENOMEM;
     int rc = 0;
-    for (size_t i = 0; i < b->count && !rc; i++)
-        if (!(objs[i] = record_object(b->records[i])))
+    size_t n = 0;
+    for (size_t i = 0; i < b->count && !rc; i++) {
+        if (b->records[i]->kind == ES_RECORD_DELETION)
+            es_batch_delivered(em->ctx, b, i); /* a mail cannot be recalled */
+        else if (!(objs[n++] = record_object(b->records[i])))
             rc = ES_ENOMEM;
+    }
     es_mail_text_t t = {0};
-    if (!rc && es_mail_compose_digest(objs, b->count, em->digest_max, em->prefix,
+    if (!rc && n && es_mail_compose_digest(objs, n, em->digest_max, em->prefix,
                                       es_ctx_name(em->ctx), em->period_start, time(NULL), &t))
         rc = ES_ENOMEM;
-    if (!rc)
+    if (!rc && n)
         rc = add_message(em, j, &t, SIZE_MAX);
     es_mail_text_free(&t);
-    for (size_t i = 0; i < b->count; i++)
+    for (size_t i = 0; i < n; i++)
         json_decref(objs[i]);
     free(objs);
     return rc;

@@ -32,6 +32,22 @@ es_nats_dec_t es_nats_decode(const char *data, size_t len, es_nats_decoded_t *d,
         return ES_NATS_DEC_BAD;
     }
     const char *kind = str_field(o, "kind");
+    if (kind && !strcmp(kind, "deletion")) {
+        /* A withdrawn mention must be withdrawn downstream too. */
+        d->del_id = str_field(o, "id");
+        d->del_network = str_field(o, "network");
+        d->del_action = str_field(o, "action");
+        json_t *at = json_object_get(o, "at");
+        d->del_at = json_is_integer(at) ? json_integer_value(at) : 0;
+        if (!d->del_id || !*d->del_id || !d->del_network || !*d->del_network) {
+            json_decref(o);
+            memset(d, 0, sizeof *d);
+            *why = "a deletion without \"id\" or \"network\"";
+            return ES_NATS_DEC_BAD;
+        }
+        d->root = o;
+        return ES_NATS_DEC_DELETION;
+    }
     if (kind && strcmp(kind, "mention") != 0) {
         json_decref(o);
         return ES_NATS_DEC_OTHER;

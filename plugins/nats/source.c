@@ -239,7 +239,9 @@ static void handle_msg(src_t *s, natsMsg *msg)
     p->prev = s->head.prev;
     s->head.prev->next = p;
     s->head.prev = p;
-    int rc = es_emit_acked(s->ctx, &d.m, on_accepted, p);
+    int rc = r == ES_NATS_DEC_DELETION
+                 ? es_emit_deletion(s->ctx, d.del_network, d.del_id, d.del_action, d.del_at, on_accepted, p)
+                 : es_emit_acked(s->ctx, &d.m, on_accepted, p);
     es_nats_decoded_free(&d);
     if (rc < 0) {
         unlink_pending(p);

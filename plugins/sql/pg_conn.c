@@ -18,7 +18,8 @@
 const char *pg_stmt_name(int table)
 {
     static const char *const names[SQL_N_TABLES] = {"earshot_mention", "earshot_alert", "earshot_account",
-                                                         "earshot_mention_brand", "earshot_mention_topic"};
+                                                         "earshot_mention_brand", "earshot_mention_topic",
+                                                         "earshot_withdrawn"};
     return names[table];
 }
 

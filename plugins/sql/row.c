@@ -156,6 +156,24 @@ static int build_finding(sql_row_t *r, const es_record_t *rec, int64_t now, cons
     return 0;
 }
 
+static int build_withdrawn(sql_row_t *r, const es_record_t *rec, int64_t now, const char **why)
+{
+    const json_t *f = rec->fields;
+    r->id = jstr(f, "id");
+    if (!r->id || !jstr(f, "network")) {
+        *why = "deletion without id or network";
+        return ES_EINVAL;
+    }
+    sql_val_t *v = r->v;
+    v[0] = text(r->id);
+    v[1] = text(jstr(f, "network"));
+    v[2] = text(jstr(f, "source"));
+    v[3] = text(jstr(f, "action") ? jstr(f, "action") : "delete");
+    v[4] = jint(f, "at");
+    v[5] = integer(now);
+    return 0;
+}
+
 int sql_row_build(sql_row_t *r, const es_record_t *rec, size_t index, int64_t now, const char **why)
 {
     r->index = index;
@@ -175,6 +193,9 @@ int sql_row_build(sql_row_t *r, const es_record_t *rec, size_t index, int64_t no
             return ES_EINVAL;
         }
         return build_finding(r, rec, now, why);
+    case ES_RECORD_DELETION:
+        r->table = SQL_T_WITHDRAWN;
+        return build_withdrawn(r, rec, now, why);
     }
     *why = "unknown record kind";
     return ES_EINVAL;

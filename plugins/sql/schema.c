@@ -20,6 +20,7 @@ static const char *const account_cols[] = {
 };
 static const char *const mention_brand_cols[] = {"mention_id", "brand", "owned"};
 static const char *const mention_topic_cols[] = {"mention_id", "topic", "owner"};
+static const char *const withdrawn_cols[] = {"id", "network", "source", "action", "at", "received_at"};
 
 static const struct {
     const char *name;
@@ -50,6 +51,8 @@ static const struct {
      * trigger of migration 3); a mention twice in one batch conflicts. */
     {"mention_brands", mention_brand_cols, 3, " ON CONFLICT (mention_id, brand) DO UPDATE SET owned = excluded.owned"},
     {"mention_topics", mention_topic_cols, 3, " ON CONFLICT (mention_id, topic) DO UPDATE SET owner = excluded.owner"},
+    /* The first notice is the one kept; the delete is done either way. */
+    {"withdrawn", withdrawn_cols, 6, " ON CONFLICT (id) DO NOTHING"},
 };
 
 /* Version 1: the three tables. */
@@ -124,12 +127,35 @@ static const struct {
     "ALTER TABLE mentions ADD COLUMN views " INT ";"                                  \
     "ALTER TABLE mentions ADD COLUMN followers " INT ";"
 
+/* Version 5: mentions withdrawn where they were posted (deletion records,
+ * docs/plugins/sql.md). A row here deletes the mention and its brand and
+ * topic rows in the same transaction, by trigger, so a notice and the
+ * mention it withdraws may arrive in one batch in either of the sink's
+ * write paths. The row stays as the proof that it was honoured. */
+#define MIGRATION_5(TEXT, INT)                                                          \
+    "CREATE TABLE withdrawn (id " TEXT " PRIMARY KEY NOT NULL, network " TEXT " NOT NULL," \
+    " source " TEXT ", action " TEXT " NOT NULL, at " INT ", received_at " INT " NOT NULL);"
+#define WITHDRAW_BODY                                                                   \
+    " DELETE FROM mention_brands WHERE mention_id = NEW.id;"                            \
+    " DELETE FROM mention_topics WHERE mention_id = NEW.id;"                            \
+    " DELETE FROM mentions WHERE id = NEW.id;"
+#define MIGRATION_5_SQLITE                                                              \
+    MIGRATION_5("TEXT", "INTEGER")                                                      \
+    "CREATE TRIGGER withdrawn_apply AFTER INSERT ON withdrawn BEGIN" WITHDRAW_BODY " END;"
+#define MIGRATION_5_PG                                                                  \
+    MIGRATION_5("text", "bigint")                                                       \
+    "CREATE OR REPLACE FUNCTION earshot_withdrawn_apply() RETURNS trigger LANGUAGE plpgsql AS $$" \
+    " BEGIN" WITHDRAW_BODY " RETURN NULL; END $$;"                                      \
+    "CREATE TRIGGER withdrawn_apply AFTER INSERT ON withdrawn FOR EACH ROW"             \
+    " EXECUTE FUNCTION earshot_withdrawn_apply();"
+
 static const char *const migrations[][2] = {
     {MIGRATION_1("TEXT", "INTEGER", "REAL", "TEXT"),
      MIGRATION_1("text", "bigint", "double precision", "jsonb")},
     {MIGRATION_2("INTEGER"), MIGRATION_2("bigint")},
     {MIGRATION_3_SQLITE, MIGRATION_3_PG},
     {MIGRATION_4("INTEGER"), MIGRATION_4("bigint")},
+    {MIGRATION_5_SQLITE, MIGRATION_5_PG},
 };
 
 int sql_schema_latest(void)

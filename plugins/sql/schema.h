@@ -17,7 +17,9 @@ enum {
     SQL_T_ACCOUNT = 2,
     SQL_T_MENTION_BRAND = 3, /* one per brand of a mention (schema 3) */
     SQL_T_MENTION_TOPIC = 4, /* one per topic of a mention */
-    SQL_N_TABLES = 5,
+    SQL_T_WITHDRAWN = 5,     /* a deletion record (schema 5); its trigger
+                                deletes the mention and its matches */
+    SQL_N_TABLES = 6,
 };
 
 #define SQL_MAX_COLS 29

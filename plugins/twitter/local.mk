@@ -26,6 +26,6 @@ tests_twitter_unit_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/twitter_unit_test
 # End to end through the daemon: every format, checkpoints, bad input, a
 # large file with bounded memory, kill -9 and restart.
-TESTS += tests/twitter_e2e.sh tests/twitter_shared_test.sh
-dist_check_SCRIPTS += tests/twitter_e2e.sh tests/twitter_shared_test.sh
+TESTS += tests/twitter_e2e.sh tests/twitter_shared_test.sh tests/deletion_e2e.sh
+dist_check_SCRIPTS += tests/twitter_e2e.sh tests/twitter_shared_test.sh tests/deletion_e2e.sh
 EXTRA_DIST += tests/data/twitter

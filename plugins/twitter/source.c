@@ -96,7 +96,7 @@ typedef struct src {
     tw_notes_t op_notes, notes; /* note-tweet.js: loaded by the worker, then the file's */
     int op_notes_rc;
 
-    uint64_t n_tweets, n_bad, n_files_done;
+    uint64_t n_tweets, n_bad, n_files_done, n_deletions;
 } src_t;
 
 static void next_file(src_t *s);
@@ -212,6 +212,13 @@ static void on_emit(void *arg, const es_mention_t *m)
         s->n_tweets++;
         s->file_tweets++;
     }
+}
+
+static void on_deletion(void *arg, const char *network, const char *id, const char *action, int64_t at)
+{
+    src_t *s = arg;
+    if (es_emit_deletion(s->ctx, network, id, action, at, NULL, NULL) == 0)
+        s->n_deletions++;
 }
 
 /* p[0..n) is parsed in place: the caller drops it afterwards. */
@@ -647,9 +654,10 @@ static void next_file(src_t *s)
     if (es_ctx_once(s->ctx)) {
         es_log(s->ctx, ES_LOG_INFO, "%" PRIu64 " tweet(s) from %" PRIu64 " file(s), %" PRIu64
                " skipped as bad, %llu retweet(s) left out, %llu earlier version(s) of edited tweets, "
-               "%llu deletion notice(s) not applied",
+               "%" PRIu64 " deletion(s) passed on to the sinks, %llu notice(s) with nothing to withdraw, "
+               "%llu account-level notice(s) not applied",
                s->n_tweets, s->n_files_done, s->n_bad, s->out.retweets_skipped, s->out.edits_skipped,
-               s->out.deletes_seen);
+               s->n_deletions, s->out.deletes_noop, s->out.deletes_unapplied);
         es_source_done(s->ctx);
         return;
     }
@@ -767,6 +775,7 @@ static int src_init(es_ctx_t *ctx, void **state)
     s->opts.account = s->cfg_account;
     s->out.emit = on_emit;
     s->out.problem = on_problem;
+    s->out.deletion = on_deletion;
     s->out.arg = s;
     s->rd.fd = -1;
     uv_loop_t *loop = es_ctx_loop(ctx);

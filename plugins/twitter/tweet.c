@@ -660,20 +660,127 @@ static int map_v2(const tj_t *t, const users_idx_t *users, const users_idx_t *tw
     return finish(&d, o, id, created, reply, out);
 }
 
-/* A notice that a tweet was deleted or must be withdrawn: v1.1 streams'
- * {"delete": {"status": ...}}, v2 compliance streams' {"data": {"delete":
- * {"tweet": ...}}} (also "drop"/"scrub_geo"...) and the lines of v2 batch
- * compliance results ({"id", "action": "delete", "redacted_at", ...}). */
-static int deletion_notice(const tj_t *v)
+/* The notices that a tweet or an account was deleted or must be withdrawn
+ * (Twitter's developer policy asks that stored copies go too):
+ *   v1.1 streams: {"delete": {"status": {"id_str", "user_id_str"},
+ *     "timestamp_ms"}}, {"status_withheld": {"id", ...}}, {"scrub_geo":
+ *     ...}, {"user_withheld": ...};
+ *   v2 compliance streams: {"data": {"delete" | "withheld" | "drop" |
+ *     "undrop" | "scrub_geo": {"tweet": {"id", "author_id"}, "event_at"}}}
+ *     and {"data": {"user_delete" | "user_suspend" | ...: {"user": {"id"}}}};
+ *   v2 batch compliance results, one line each: {"id", "action",
+ *     "created_at", "redacted_at", "reason"}.
+ * A tweet-level notice becomes a deletion record (es_emit_deletion). The
+ * ones that withdraw nothing earshot keeps (scrub_geo: no location is
+ * stored; undrop, unprotect...) are counted. Account-level notices name a
+ * user id, which mentions do not carry (they carry the handle): counted
+ * and warned about, not applied. */
+typedef enum { DN_NONE, DN_TWEET, DN_NOOP, DN_USER } dn_kind_t;
+
+typedef struct dn {
+    dn_kind_t kind;
+    const char *id;     /* the tweet's */
+    const char *action; /* "delete", "withheld", "drop" */
+    int64_t at;
+} dn_t;
+
+static int64_t ms_field(const tj_t *o, const char *k)
 {
-    if (oget(v, "delete") || oget(v, "status_withheld") || oget(v, "scrub_geo"))
-        return 1;
+    int64_t ms;
+    return count_get(o, k, &ms) ? ms / 1000 : 0;
+}
+
+static int64_t time_field(const tj_t *o, const char *k)
+{
+    int64_t t = 0;
+    const char *s = sget(o, k);
+    return s && es_time_parse(s, &t) == 0 ? t : 0;
+}
+
+static dn_t deletion_notice(const tj_t *v)
+{
+    dn_t d = {DN_NONE, NULL, NULL, 0};
+    tj_t *x;
+    if ((x = oget(v, "delete"))) {
+        d = (dn_t){DN_TWEET, idget(oget(x, "status"), "id_str"), "delete", ms_field(x, "timestamp_ms")};
+        if (!d.id)
+            d.id = idget(oget(x, "status"), "id");
+        return d;
+    }
+    if ((x = oget(v, "status_withheld"))) {
+        d = (dn_t){DN_TWEET, idget(x, "id_str"), "withheld", ms_field(x, "timestamp_ms")};
+        if (!d.id)
+            d.id = idget(x, "id");
+        return d;
+    }
+    if (oget(v, "scrub_geo")) {
+        d.kind = DN_NOOP;
+        return d;
+    }
+    if (oget(v, "user_withheld") || oget(v, "user_delete") || oget(v, "user_suspend")) {
+        d.kind = DN_USER;
+        return d;
+    }
     tj_t *data = oget(v, "data");
-    if (data && (oget(data, "delete") || oget(data, "drop") || oget(data, "withheld") ||
-                 oget(data, "user_delete") || oget(data, "user_suspend")))
-        return 1;
+    tj_t *e = data ? data->first : NULL;
+    if (e && !e->next && e->type == TJ_OBJ && e->key) {
+        static const char *const withdraw[] = {"delete", "withheld", "drop"};
+        static const char *const noop[] = {"undrop", "scrub_geo"};
+#define EV_IS(name) (e->klen == strlen(name) && !memcmp(e->key, name, e->klen))
+        for (size_t i = 0; i < sizeof withdraw / sizeof *withdraw; i++)
+            if (EV_IS(withdraw[i]))
+                return (dn_t){DN_TWEET, idget(oget(e, "tweet"), "id"), withdraw[i], time_field(e, "event_at")};
+        for (size_t i = 0; i < sizeof noop / sizeof *noop; i++)
+            if (EV_IS(noop[i])) {
+                d.kind = DN_NOOP;
+                return d;
+            }
+#undef EV_IS
+        if (e->klen > 5 && !memcmp(e->key, "user_", 5) && oget(e, "user")) {
+            d.kind = DN_USER;
+            return d;
+        }
+        return d;
+    }
+    /* A batch compliance result: the job's ids are tweets (a users job's
+     * ids match no tweet, so its lines withdraw nothing). */
     const char *action = sget(v, "action");
-    return action && tj_get(v, "id") && !tj_get(v, "text") && (tj_get(v, "redacted_at") || tj_get(v, "reason"));
+    if (action && tj_get(v, "id") && !tj_get(v, "text") && (tj_get(v, "redacted_at") || tj_get(v, "reason"))) {
+        const char *reason = sget(v, "reason");
+        int64_t at = time_field(v, "redacted_at");
+        return (dn_t){DN_TWEET, idget(v, "id"), reason ? reason : action, at ? at : time_field(v, "created_at")};
+    }
+    return d;
+}
+
+/* 1 when v was a notice (handled), 0 when it is something else. */
+static int map_deletion(const tj_t *v, const tw_opts_t *o, tw_out_t *out)
+{
+    dn_t d = deletion_notice(v);
+    switch (d.kind) {
+    case DN_NONE:
+        return 0;
+    case DN_TWEET:
+        if (!d.id) {
+            out->problem(out->arg, "a deletion notice without the tweet's id; skipped", 1);
+            return 1;
+        }
+        out->deletes_seen++;
+        if (out->deletion)
+            out->deletion(out->arg, o->network, d.id, d.action, d.at);
+        return 1;
+    case DN_NOOP:
+        out->deletes_noop++;
+        return 1;
+    case DN_USER:
+        out->deletes_unapplied++;
+        problem_once(out, TW_ONCE_DELETES,
+                     "account-level compliance notices (user_delete, user_suspend...) name a user id, "
+                     "which mentions do not carry: not applied; counted",
+                     0);
+        return 1;
+    }
+    return 0;
 }
 
 int tw_map(const tj_t *v, const tw_opts_t *o, tw_out_t *out)
@@ -682,14 +789,8 @@ int tw_map(const tj_t *v, const tw_opts_t *o, tw_out_t *out)
         out->problem(out->arg, "not a JSON object; skipped", 1);
         return ES_EPARSE;
     }
-    if (deletion_notice(v)) {
-        /* Withdrawing a delivered mention needs a record kind of its own
-         * that sinks act on; until then a notice is counted, not applied. */
-        out->deletes_seen++;
-        problem_once(out, TW_ONCE_DELETES,
-                     "deletion or compliance notices: not applied (mentions already delivered stay); counted", 0);
+    if (map_deletion(v, o, out))
         return 0;
-    }
     tj_t *inner = oget(v, "tweet");
     if (inner)
         return map_v1(inner, o, out);

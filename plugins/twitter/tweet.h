@@ -27,10 +27,15 @@ typedef struct tw_out {
     /* A problem with one tweet of the value (bad date, missing id...).
      * `dropped` says whether the tweet was skipped or kept. */
     void (*problem)(void *arg, const char *what, int dropped);
+    /* Called once per tweet-level deletion notice (tweet.c lists the
+     * shapes); id is the native tweet id. May be NULL. */
+    void (*deletion)(void *arg, const char *network, const char *id, const char *action, int64_t at);
     void *arg;
     unsigned long long retweets_skipped;
     unsigned long long edits_skipped; /* earlier versions of edited tweets */
-    unsigned long long deletes_seen;  /* deletion notices, not applied */
+    unsigned long long deletes_seen;      /* tweet deletion notices, applied */
+    unsigned long long deletes_noop;      /* notices that withdraw nothing kept */
+    unsigned long long deletes_unapplied; /* account-level notices */
     /* TW_ONCE_* bits of the warnings already given for this file: a file
      * that lacks something lacks it in every tweet, and a thousand equal
      * lines would hide the rest of the log. The caller clears it when it
@@ -44,7 +49,7 @@ enum {
     TW_ONCE_NO_DATE = 1u << 1,    /* v2 without created_at */
     TW_ONCE_NOT_TWEETS = 1u << 2, /* v2 data that is users, counts, lists */
     TW_ONCE_NO_RT_TEXT = 1u << 3, /* v2 retweets without includes.tweets */
-    TW_ONCE_DELETES = 1u << 4,    /* deletion / compliance notices */
+    TW_ONCE_DELETES = 1u << 4,    /* account-level compliance notices */
 };
 
 /* Maps v and calls out->emit per tweet. Returns the number of tweets

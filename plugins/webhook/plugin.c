@@ -352,13 +352,19 @@ static void on_response(es_ctx_t *ctx, const es_http_response_t *r, void *arg)
 static void send_next(es_wh_t *w)
 {
     es_batch_t *b = w->batch;
+    /* A chat message or a rendered template cannot be recalled, so a
+     * deletion means nothing there; the JSON format hands it on for the
+     * receiver to act on (docs/plugins/webhook.md). */
+    while (w->format != ES_WH_JSON && w->next < b->count && b->records[w->next]->kind == ES_RECORD_DELETION)
+        es_batch_delivered(w->ctx, b, w->next++);
     if (w->next >= b->count) {
         finish(w, ES_SINK_OK, 0, NULL);
         return;
     }
-    size_t n = b->count - w->next;
-    if (n > w->batch_max)
-        n = w->batch_max;
+    size_t n = 0;
+    while (w->next + n < b->count && n < w->batch_max &&
+           (w->format == ES_WH_JSON || b->records[w->next + n]->kind != ES_RECORD_DELETION))
+        n++;
     size_t len = 0;
     char *body = es_wh_payload(w->format, w->tpl, b->records + w->next, n, w->batch_max == 1, &len);
     if (!body) {
