@@ -70,6 +70,10 @@ struct es_matcher {
     qkey_t *keys;
     size_t n_keys, cap_keys;
     krun_t *run;        /* per key, sized by compile */
+    /* One bit per key: set while the key occurs in the current run. Most
+     * evaluations only ask whether a word occurs; this answers from 1.3
+     * KiB per 10,000 keys, in L1, where run[] (16 bytes a key) misses. */
+    uint64_t *hit_bits;
     table_t words;      /* folded word / attribute -> key */
     table_t prefixes;   /* wildcard prefix -> index in pre */
     prefix_t *pre;
@@ -354,16 +358,18 @@ int es_matcher_compile(es_matcher_t *mt)
     free(mt->qstamp);
     free(mt->filter);
     free(mt->run);
+    free(mt->hit_bits);
     mt->filter = NULL;
     mt->qstamp = calloc(mt->n_q + 1, sizeof *mt->qstamp);
     mt->run = calloc(mt->n_keys + 1, sizeof *mt->run);
+    mt->hit_bits = calloc(mt->n_keys / 64 + 1, sizeof *mt->hit_bits);
     /* 16 bits a key: about 6% of non-keys pass to the table. */
     unsigned bits = 12;
     while (bits < 30 && (1ull << bits) < 16 * (mt->n_keys + mt->n_pre))
         bits++;
     mt->filter_shift = 64 - bits;
     mt->filter = calloc((1ull << bits) / 64, sizeof *mt->filter);
-    if (!mt->qstamp || !mt->filter || !mt->run)
+    if (!mt->qstamp || !mt->filter || !mt->run || !mt->hit_bits)
         return ES_ENOMEM;
     for (size_t i = 0; i <= mt->words.mask; i++)
         if (mt->words.v[i].key != NONE)
@@ -397,6 +403,7 @@ void es_matcher_free(es_matcher_t *mt)
     free(mt->qstamp);
     free(mt->filter);
     free(mt->run);
+    free(mt->hit_bits);
     free(mt->hit_keys);
     free(mt->pairs);
     free(mt->occ);
@@ -456,6 +463,7 @@ static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
             return;
         }
         mt->hit_keys[mt->n_hit++] = key;
+        mt->hit_bits[key >> 6] |= 1ull << (key & 63);
     }
     k->count++;
 }
@@ -739,17 +747,15 @@ static int eval(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t)
         return !eval(mt, n->kids[0], t);
     case ES_QN_NEAR:
         return eval_near(mt, n, t);
-    case ES_QN_ATTR: {
-        size_t cnt;
-        occ_of(mt, n->key, &cnt);
-        return cnt && (!n->url_prefix || url_has_prefix(t, n->url_prefix));
-    }
+    case ES_QN_ATTR:
+        return ((mt->hit_bits[n->key >> 6] >> (n->key & 63)) & 1) &&
+               (!n->url_prefix || url_has_prefix(t, n->url_prefix));
     case ES_QN_WORD:
     case ES_QN_PHRASE: {
         size_t cnt;
-        const uint32_t *o = occ_of(mt, n->key, &cnt);
         if (n->kind == ES_QN_WORD && !n->raw && n->field == ES_QF_ANY)
-            return cnt > 0;
+            return (mt->hit_bits[n->key >> 6] >> (n->key & 63)) & 1;
+        const uint32_t *o = occ_of(mt, n->key, &cnt);
         for (size_t i = 0; i < cnt; i++) {
             uint32_t end;
             if (n->kind == ES_QN_PHRASE ? phrase_at(mt, n, t, o[i], &end) : tok_ok(n, t, o[i], 0))
@@ -778,6 +784,8 @@ int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
         memset(mt->qstamp, 0, mt->n_q * sizeof *mt->qstamp);
         mt->epoch = 1;
     }
+    for (size_t i = 0; i < mt->n_hit; i++) /* the last run's */
+        mt->hit_bits[mt->hit_keys[i] >> 6] = 0;
     mt->n_hit = mt->n_pairs = 0;
     mt->oom = 0;
     index_tokens(mt, t);
