@@ -31,7 +31,11 @@ is $? 0 "import exits 0"
 like "$T/sum1" "^import: 5000 mentions from [0-9.]+ MiB in [0-9.]+ s \([0-9]+ mentions/s\); 0 duplicates, 0 invalid$" "summary line"
 is "$(lines "$T/out.jsonl")" 5000 "every tweet of both files reached the sink"
 ok $(grep -q '"source":"feed"' "$T/out.jsonl" && echo 1 || echo 0) "the configured source did not run"
-is "$(grep -c '"brand":"acme"' "$T/out.jsonl")" "$(grep -c '"brand":"acme"' "$T/out.jsonl")" "stages ran (brand tags present)"
+# Every tweet whose text names acme as a word is tagged, and no other.
+wrong=$(python3 -c 'import json,re,sys
+print(sum((json.loads(l).get("brand") == "acme") != bool(re.search(r"\bacme\b", json.loads(l)["text"], re.I))
+          for l in open(sys.argv[1])))' "$T/out.jsonl")
+is "$wrong" 0 "stages ran: the tweets naming acme are tagged acme, the others are not"
 ok $([ "$(grep -c '"brand":"acme"' "$T/out.jsonl")" -gt 1000 ] && echo 0 || echo 1) "a third of the tweets mention @acme and are tagged"
 ls "$TMPDIR"/earshot-import.* > "$T/leftover" 2>/dev/null
 is "$(lines "$T/leftover")" 0 "the temporary drop-in is removed"

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "plugin.h"
@@ -44,6 +45,29 @@ static int sink_init(es_ctx_t *ctx, void **state)
     return 0;
 }
 
+/* A SIGKILL or a full disk in the middle of a write() can leave the file
+ * ending in part of a line (Linux cuts a write short on a fatal signal).
+ * The records of that batch were not acknowledged and are written again,
+ * but appended to the torn line they would be glued into one line no JSON
+ * reader accepts, losing the first record that follows. Ending the torn
+ * line first confines the damage to the one invalid line readers skip. */
+static int end_torn_line(sink_t *s)
+{
+    struct stat st;
+    char last;
+    if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+        return 0;
+    if (pread(s->fd, &last, 1, st.st_size - 1) != 1 || last == '\n')
+        return 0;
+    es_log(s->ctx, ES_LOG_WARN, "%s: ends in a partial line (an interrupted write); ending it before appending",
+           s->path);
+    if (write(s->fd, "\n", 1) != 1) {
+        es_log(s->ctx, ES_LOG_ERROR, "%s: cannot write: %s", s->path, strerror(errno));
+        return ES_EIO;
+    }
+    return 0;
+}
+
 static int sink_start(void *state)
 {
     sink_t *s = state;
@@ -51,13 +75,14 @@ static int sink_start(void *state)
         s->fd = STDOUT_FILENO;
         return 0;
     }
-    s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    /* Read access only to look at the last byte (end_torn_line). */
+    s->fd = open(s->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (s->fd < 0) {
         es_log(s->ctx, ES_LOG_ERROR, "%s: cannot open: %s", s->path, strerror(errno));
         return ES_EIO;
     }
     s->own_fd = 1;
-    return 0;
+    return end_torn_line(s);
 }
 
 static void write_rest(sink_t *s);
