@@ -4,7 +4,8 @@
 # they are all present; uses apt-get as root, sudo -n otherwise.
 # --screenshot also installs chromium for `make report-screenshot`;
 # --fuzz installs clang, libFuzzer's runtime and valgrind for `make fuzz`
-# and `make check-valgrind`.
+# and `make check-valgrind`; --deb installs debhelper and lintian for the
+# Debian package (contrib/deb-check.sh).
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libuv1-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev libinih-dev
@@ -14,6 +15,7 @@ for opt in "$@"; do
     case $opt in
     --screenshot) PKGS="$PKGS chromium" ;;                       # make report-screenshot
     --fuzz) PKGS="$PKGS clang libclang-rt-14-dev valgrind" ;;    # make fuzz, make check-valgrind
+    --deb) PKGS="$PKGS debhelper dpkg-dev fakeroot lintian systemd" ;; # contrib/deb-check.sh
     *) echo "install-deps.sh: unknown option $opt" >&2; exit 2 ;;
     esac
 done

@@ -1,10 +1,11 @@
 #!/bin/sh
 # The README's second command (and what .ci/run calls): installs what is
 # missing, builds twice (release with -Werror, and ASan+UBSan), runs the
-# whole TAP suite in both, and ends with "N passed, N failed[, N skipped]".
+# whole TAP suite in both, builds and checks the Debian package, and ends
+# with "N passed, N failed[, N skipped]".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-"$top/contrib/install-deps.sh" || exit 1
+"$top/contrib/install-deps.sh" --deb || exit 1
 jobs=$(nproc)
 status=0
 for variant in release asan; do
@@ -31,8 +32,15 @@ for variant in release asan; do
     fi
     grep -E '^# (TOTAL|PASS|SKIP|FAIL|ERROR):' "$dir/check.out" | tr '\n' ' '; echo
 done
-# Count every test point of both variants from automake's .trs files.
-pass=0 fail=0 skip=0
+echo "== Debian package"
+mkdir -p "$top/build"
+"$top/contrib/deb-check.sh" > "$top/build/deb-check.tap" 2>&1 || status=1
+grep -E '^not ok' "$top/build/deb-check.tap"
+# Count every test point of both variants from automake's .trs files, and
+# of the package check from its TAP.
+pass=$(grep -cE '^ok [0-9]+ - ([^#]|$)' "$top/build/deb-check.tap")
+fail=$(grep -c '^not ok' "$top/build/deb-check.tap")
+skip=$(grep -cE '^ok [0-9]+ - # SKIP' "$top/build/deb-check.tap")
 for trs in $(find "$top/build/check-release" "$top/build/check-asan" -name '*.trs' 2>/dev/null); do
     p=$(grep -c '^:test-result: PASS' "$trs"); f=$(grep -cE '^:test-result: (FAIL|ERROR|XPASS)' "$trs")
     s=$(grep -c '^:test-result: SKIP' "$trs")

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "config_keys.h"
+#include "config_secret.h"
 #include "config_value.h"
 #include "file_open.h"
 #include "listen_addr.h"
@@ -438,8 +439,9 @@ static char *reader(char *str, int num, void *stream)
     }
 }
 
-/* Expands ${VAR} from the environment and ${file:/path} from a file that
- * only its owner can read (for secrets); "$$" is a literal '$'. */
+/* Expands ${VAR} from the environment, ${file:/path} from a file that
+ * only its owner can read and ${credential:NAME} from systemd's
+ * credentials directory (config_secret.c); "$$" is a literal '$'. */
 static char *expand(parse_ctx_t *pc, const char *v)
 {
     size_t cap = strlen(v) + 64, n = 0;
@@ -465,35 +467,13 @@ static char *expand(parse_ctx_t *pc, const char *v)
                 free(out);
                 return NULL;
             }
-            if (strncmp(var, "file:", 5) == 0) {
-                struct stat st;
-                FILE *f = NULL;
-                char ferr[256];
-                int fd = es_file_open_regular(var + 5, &st, ferr, sizeof ferr);
-                if (fd >= 0 && !(f = fdopen(fd, "r"))) {
-                    snprintf(ferr, sizeof ferr, "%s", strerror(errno));
-                    close(fd);
-                }
-                if (!f) {
-                    es_diag_add(pc->diag, pc->file, pc->line, "cannot read secret file %s: %s",
-                                var + 5, ferr);
-                } else if (st.st_mode & 077) {
-                    es_diag_add(pc->diag, pc->file, pc->line,
-                                "secret file %s must not be readable by group or others (chmod 600)",
-                                var + 5);
-                } else {
-                    size_t cap2 = 0;
-                    ssize_t r = getline(&owned, &cap2, f);
-                    if (r < 0) {
-                        free(owned);
-                        owned = es_strdup("");
-                    } else {
-                        owned[strcspn(owned, "\r\n")] = '\0';
-                    }
-                }
-                if (f)
-                    fclose(f);
-                if (!owned) {
+            if (strncmp(var, "file:", 5) == 0 || strncmp(var, "credential:", 11) == 0) {
+                char serr[512];
+                int src = var[0] == 'f' ? es_secret_read_file(var + 5, &owned, serr, sizeof serr)
+                                        : es_secret_read_credential(var + 11, &owned, serr, sizeof serr);
+                if (src < 0 && src != ES_ENOMEM)
+                    es_diag_add(pc->diag, pc->file, pc->line, "%s", serr);
+                if (src < 0) {
                     free(var);
                     free(out);
                     return NULL;

@@ -192,6 +192,31 @@ int main(void)
     write_file("secret", "from-file\n", 0644);
     expect("world-readable secret file refused", text, "must not be readable by group or others");
 
+    /* ${credential:NAME}: systemd's LoadCredential= directory. */
+    unsetenv("CREDENTIALS_DIRECTORY");
+    const char *cred_conf = "[source a]\nplugin = testsrc\ntoken = ${credential:hook_token}\n";
+    expect("a credential outside systemd names the missing LoadCredential=", cred_conf,
+           "10-test.conf:3: credential hook_token: CREDENTIALS_DIRECTORY is not set (give the unit "
+           "LoadCredential=hook_token:/path/to/file)");
+    char creds[512];
+    snprintf(creds, sizeof creds, "%s/creds", dir);
+    mkdir(creds, 0700);
+    setenv("CREDENTIALS_DIRECTORY", creds, 1);
+    expect("a credential systemd did not load is named with its path", cred_conf,
+           "10-test.conf:3: cannot read credential hook_token (");
+    write_file("creds/hook_token", "tok-from-systemd\r\nsecond line\n", 0440);
+    msgs = load(MAIN, cred_conf, &cfg);
+    is_str(msgs, "", "a loaded credential is accepted (systemd's 0440 mode too)");
+    free(msgs);
+    if (cfg && cfg->n_instances == 1)
+        is_str(es_instance_cfg_get(&cfg->instances[0], "token")->value, "tok-from-systemd",
+               "${credential:NAME} reads the first line");
+    es_config_free(cfg);
+    expect("a credential name with a slash is refused",
+           "[source a]\nplugin = testsrc\ntoken = ${credential:../secret}\n",
+           "credential name '../secret' is not a plain file name");
+    unsetenv("CREDENTIALS_DIRECTORY");
+
     /* Lines longer than libinih's 200-byte buffer still parse. */
     char longv[3000] = "[source a]\nplugin = testsrc\ntags = ";
     for (int i = 0; i < 300; i++)
