@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "uninstalled.h"
 #include "config.h"
 
 static void usage(FILE *out)
@@ -29,6 +30,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    es_uninstalled_setup();
     if (argc < 2) {
         usage(stderr);
         return 2;
