@@ -26,6 +26,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "pipeline.h"
+#include "spike/spike.h"
 #include "reconcile.h"
 #include "sink_queue.h"
 #include "dry_run.h"
@@ -648,9 +649,20 @@ static uint64_t import_summary(es_agent_t *a, FILE *out)
     double secs = (double)(es_now_ms() - a->started_ms) / 1000.0;
     es_pipeline_t *p = a->pipeline;
     fprintf(out, "import: %" PRIu64 " mentions from %.1f MiB in %.1f s (%.0f mentions/s); %" PRIu64
-                 " duplicates, %" PRIu64 " invalid\n",
+                 " duplicates, %" PRIu64 " invalid",
             emitted, (double)bytes / 1048576.0, secs, secs > 0 ? (double)emitted / secs : 0.0,
             p ? p->n_dup : 0, p ? p->n_invalid : 0);
+    /* Whether the archive's own spikes were looked for is part of what
+     * the import did: say it rather than leave it to the docs. */
+    es_spike_stats_t ss = {0};
+    if (p && p->spike)
+        es_spike_get_stats(p->spike, &ss);
+    if (a->opts->history)
+        fprintf(out, "; %" PRIu64 " past alert(s) on the archive's own timeline", ss.began);
+    else if (ss.late)
+        fprintf(out, "; %" PRIu64 " mention(s) older than the spike detector's clock not evaluated for spikes"
+                     " (import --history does)", ss.late);
+    fputc('\n', out);
     return emitted;
 }
 

@@ -81,6 +81,9 @@ typedef struct es_run_opts {
     int progress;
     uint64_t progress_total; /* bytes to read, for the progress line */
     int dry_run; /* with once: print what sinks would get (core/dry_run.h) */
+    /* import --history: the spike detector runs on the archive's own
+     * timeline (fresh, in memory), and its alerts are marked history. */
+    int history;
 } es_run_opts_t;
 
 /* Loads config, starts everything, runs the loop until shutdown. Returns

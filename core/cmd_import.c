@@ -18,7 +18,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: earshot import [-c FILE] [-o KEY=VALUE]... FILE...\n"
+            "usage: earshot import [-c FILE] [-o KEY=VALUE]... [--history] FILE...\n"
             "\n"
             "Imports Twitter/X export files (archive tweets.js or .zip, API v1.1 or\n"
             "v2 JSON lines; the format is read from the content) through the\n"
@@ -29,6 +29,16 @@ static void usage(FILE *out)
             "  -c, --config FILE     main configuration (default %s)\n"
             "  -o, --option KEY=VAL  a key of the twitter source (e.g. account=acme,\n"
             "                        retweets=false); repeatable\n"
+            "      --history         look for the archive's own spikes: a spike detector\n"
+            "                        of its own runs on the archive's timeline and its\n"
+            "                        alerts go to the sinks marked \"history\": true\n"
+            "\n"
+            "Spikes: by default the mentions go through the agent's spike detector,\n"
+            "whose clock is the newest mention it has seen. Mentions older than that\n"
+            "(history imported after live data) are late: stored and delivered, but\n"
+            "not evaluated for spikes; the summary line counts them. --history\n"
+            "evaluates them on their own timeline instead, leaving the live\n"
+            "detector's baselines untouched.\n"
             "\n"
             "On a terminal a progress line shows MiB read, mentions and mentions/s;\n"
             "a summary line ends the run. Exit status as `earshot run --once`.\n",
@@ -54,13 +64,14 @@ int es_cmd_import(int argc, char **argv)
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},
         {"option", required_argument, NULL, 'o'},
+        {"history", no_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *cfgpath = NULL;
     const char *opts_kv[64];
     size_t n_kv = 0;
-    int c;
+    int c, history = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:o:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -72,6 +83,7 @@ int es_cmd_import(int argc, char **argv)
             }
             opts_kv[n_kv++] = optarg;
             break;
+        case 'H': history = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -93,7 +105,7 @@ int es_cmd_import(int argc, char **argv)
         return 1;
     }
     es_run_opts_t o = {.config_path = cfgpath, .once = 1, .foreground = 1, .extra_dropin = tmpl,
-                       .only_source = "import", .progress = isatty(STDERR_FILENO)};
+                       .only_source = "import", .progress = isatty(STDERR_FILENO), .history = history};
     int rc = 0;
     fputs("[source import]\nplugin = twitter\nfiles = ", f);
     for (int i = optind; i < argc && rc == 0; i++) {

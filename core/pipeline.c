@@ -14,6 +14,10 @@
 static void on_alert(void *ud, json_t *alert)
 {
     es_pipeline_t *p = ud;
+    /* Past alerts of an archive reach the same sinks as live ones; the
+     * flag lets a sink or a reader tell them apart. */
+    if (p->history)
+        json_object_set_new(alert, "history", json_true());
     json_array_append_new(p->alerts, alert);
 }
 
@@ -31,9 +35,12 @@ static void route_alerts(es_pipeline_t *p)
     }
 }
 
+/* A history import gets a detector without the state database: the live
+ * detector's clock is past the archive (its mentions would all be late)
+ * and its baselines must not learn from, nor be moved by, the past. */
 static int spike_new(es_pipeline_t *p, const es_config_t *cfg, es_spike_t **out, es_diag_t *diag)
 {
-    sqlite3 *db = p->agent && p->agent->state ? es_state_db(p->agent->state) : NULL;
+    sqlite3 *db = p->agent && p->agent->state && !p->history ? es_state_db(p->agent->state) : NULL;
     return es_spike_new(cfg, db, on_alert, p, out, diag);
 }
 
@@ -59,6 +66,7 @@ int es_pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **o
     }
     p->agent = agent;
     p->count_owned = cfg->count_owned;
+    p->history = agent && agent->opts && agent->opts->history;
     int rc;
     if ((rc = es_dedupe_new(agent ? agent->state : NULL, cfg->dedupe_max_age_ms, &p->dedupe)) < 0 ||
         (rc = es_brands_new(cfg, &p->brands)) < 0 ||

@@ -20,6 +20,7 @@ typedef struct es_pipeline {
     json_t *alerts;      /* alerts the detector raised, routed after the mention */
     int spike_flushed;   /* --once: the detector's last buckets were closed */
     int count_owned;     /* count_owned: owned mentions count in the label metrics */
+    int history;         /* import --history: a detector of the archive's own */
     uint64_t n_in, n_dup, n_invalid, n_unrouted, n_repaired;
     uint64_t n_lookalikes;          /* lookalike accounts first seen */
     struct es_label_counts *labels; /* sentiment labels per brand (metrics) */

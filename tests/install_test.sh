@@ -10,7 +10,7 @@
 D="$T/root"
 make -C "$top_builddir" install DESTDIR="$D" > "$T/install.log" 2>&1
 is $? 0 "make install DESTDIR=... succeeds"
-mk() { make -s --no-print-directory -C "$top_builddir" -f - print <<EOM 2>/dev/null
+mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$top_builddir" -f - print <<EOM 2>/dev/null
 include Makefile
 print:
 	@echo \$($1)
