@@ -4,6 +4,7 @@
  * source, plus a progress line on a terminal and a summary line. The
  * source is always named "import", so its checkpoints make a second import
  * of the same finished file a no-op. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 
 #include "agent.h"
 #include "cmd.h"
+#include "config.h"
+#include "state_lock.h"
 
 static void usage(FILE *out)
 {
@@ -41,7 +44,13 @@ static void usage(FILE *out)
             "detector's baselines untouched.\n"
             "\n"
             "On a terminal a progress line shows MiB read, mentions and mentions/s;\n"
-            "a summary line ends the run. Exit status as `earshot run --once`.\n",
+            "a summary line ends the run. Exit status as `earshot run --once`.\n"
+            "\n"
+            "While an agent runs on the same state directory, the files are handed\n"
+            "to it instead: each is linked into the drop directory (`dir`) of its\n"
+            "twitter source, which imports it as it does any new file there; the\n"
+            "agent's log reports each file when it is done. Keep the files in place\n"
+            "until then. -o and --history need the agent stopped.\n",
             es_config_default_path());
 }
 
@@ -57,6 +66,118 @@ static int put_value(FILE *f, const char *v, int list_item)
         fputc(*p, f);
     }
     return 0;
+}
+
+/* The twitter source of the running agent that reads a drop directory. */
+static const es_instance_cfg_t *drop_source(const es_config_t *cfg, const char **dir)
+{
+    for (size_t i = 0; i < cfg->n_instances; i++) {
+        const es_instance_cfg_t *ic = &cfg->instances[i];
+        const es_kv_t *kv = ic->kind == ES_KIND_SOURCE && !strcmp(ic->plugin, "twitter")
+                                ? es_instance_cfg_get(ic, "dir") : NULL;
+        if (kv && kv->value && *kv->value) {
+            *dir = kv->value;
+            return ic;
+        }
+    }
+    return NULL;
+}
+
+/* Links FILE (a real path) into dir under its own name, or NAME-2, -3...
+ * when another file has that name; a link to the same file already there
+ * is the same hand-over. Dot names are what the source skips, so the link
+ * is made under one and renamed: it never sees a half-made name. */
+static int link_into(const char *dir, const char *real, char *made, size_t cap)
+{
+    const char *base = strrchr(real, '/') ? strrchr(real, '/') + 1 : real;
+    for (int n = 1; n < 1000; n++) {
+        int len = n == 1 ? snprintf(made, cap, "%s/%s", dir, base) : snprintf(made, cap, "%s/%d-%s", dir, n, base);
+        if (len < 0 || (size_t)len >= cap) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        char there[PATH_MAX];
+        if (realpath(made, there)) {
+            if (!strcmp(there, real))
+                return 1; /* handed over before */
+            continue;
+        }
+        char tmp[PATH_MAX + 32];
+        snprintf(tmp, sizeof tmp, "%s/.earshot-import.%ld", dir, (long)getpid());
+        unlink(tmp);
+        if (symlink(real, tmp) < 0)
+            return -1;
+        /* link(2) of a symlink does not follow it: the name appears only if
+         * it is free, so two imports never take the same one. */
+        if (link(tmp, made) == 0) {
+            unlink(tmp);
+            return 0;
+        }
+        int e = errno;
+        unlink(tmp);
+        if (e != EEXIST) {
+            errno = e;
+            return -1;
+        }
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* When an agent holds the state directory, hands the files to it and
+ * returns the exit code; returns -1 when none runs (import as usual). */
+static int hand_to_agent(const char *cfgpath, char **files, int n, size_t n_kv, int history)
+{
+    es_config_t *cfg = NULL;
+    es_diag_t diag = {0};
+    const char *path = cfgpath ? cfgpath : es_config_default_path();
+    if (es_config_load_offline(path, &cfg, &diag) < 0 || !cfg) {
+        es_diag_free(&diag);
+        es_config_unref(cfg);
+        return -1; /* the import proper reports the configuration's problems */
+    }
+    es_diag_free(&diag);
+    long pid = es_state_lock_owner(cfg->state_dir);
+    if (pid == 0) {
+        es_config_unref(cfg);
+        return -1;
+    }
+    int rc = 0;
+    const char *dir = NULL;
+    const es_instance_cfg_t *src = drop_source(cfg, &dir);
+    if (!src) {
+        fprintf(stderr,
+                "earshot import: an agent (pid %ld) runs on %s; to hand it files, give it a twitter source "
+                "with a drop directory (`dir = ...`, docs/plugins/twitter.md), or stop it and import again\n",
+                pid, cfg->state_dir);
+        rc = 1;
+    } else if (n_kv || history) {
+        fprintf(stderr, "earshot import: an agent (pid %ld) runs on %s: %s applies only to an import of its own; "
+                        "stop the agent, or leave it out to hand the files to source %s\n",
+                pid, cfg->state_dir, history ? "--history" : "-o", src->name);
+        rc = 2;
+    }
+    for (int i = 0; i < n && rc == 0; i++) {
+        char real[PATH_MAX], made[PATH_MAX];
+        struct stat st;
+        if (!realpath(files[i], real) || stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
+            fprintf(stderr, "earshot import: %s: not a readable file\n", files[i]);
+            rc = 2;
+            break;
+        }
+        int r = link_into(dir, real, made, sizeof made);
+        if (r < 0) {
+            fprintf(stderr, "earshot import: %s: cannot link it into %s (source %s): %s\n", files[i], dir,
+                    src->name, strerror(errno));
+            rc = 1;
+        } else {
+            printf("import: %s %s the running agent (pid %ld) as %s: source %s imports it; its log says when "
+                   "it is done\n",
+                   files[i], r ? "was already handed to" : "handed to", pid, made, src->name);
+        }
+    }
+    es_config_unref(cfg);
+    return rc;
 }
 
 int es_cmd_import(int argc, char **argv)
@@ -93,6 +214,9 @@ int es_cmd_import(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    int handed = hand_to_agent(cfgpath, argv + optind, argc - optind, n_kv, history);
+    if (handed >= 0)
+        return handed;
     char tmpl[PATH_MAX];
     const char *tmpdir = getenv("TMPDIR");
     snprintf(tmpl, sizeof tmpl, "%s/earshot-import.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");

@@ -64,6 +64,21 @@ int es_state_lock(const char *state_dir, int *fd, char *err, size_t errlen)
     return 0;
 }
 
+long es_state_lock_owner(const char *state_dir)
+{
+    char path[4096];
+    if (lock_path(state_dir, path, sizeof path) < 0)
+        return 0;
+    int f = open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0)
+        return 0;
+    long pid = 0;
+    if (flock(f, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+        pid = read_pid(f) > 0 ? read_pid(f) : -1;
+    close(f); /* and with it the test lock, if it was taken */
+    return pid;
+}
+
 void es_state_unlock(int fd)
 {
     if (fd >= 0)

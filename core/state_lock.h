@@ -17,5 +17,10 @@
  * (err says why). */
 int es_state_lock(const char *state_dir, int *fd, char *err, size_t errlen);
 void es_state_unlock(int fd);
+/* The pid of the live process holding state_dir's lock, -1 when one holds
+ * it but its pid cannot be read, or 0 when none does (never started, or
+ * exited: the kernel dropped its lock). Holds no lock itself beyond the
+ * instant of the test. */
+long es_state_lock_owner(const char *state_dir);
 
 #endif

@@ -41,11 +41,11 @@ dist_check_SCRIPTS += tests/lib.sh tests/once_test.sh tests/loader_test.sh \
 	tests/delivery_test.sh tests/reload_test.sh tests/confd_test.sh tests/accounts_test.sh \
 	tests/spool_test.sh tests/metrics_test.sh tests/durability_e2e.sh tests/man_test.sh tests/import_test.sh \
 	tests/hostile_config_test.sh tests/log_flood_test.sh \
-	tests/check_run_test.sh tests/install_test.sh tests/readme_tour.sh tests/import_history_test.sh tests/outage_test.sh tests/health_test.sh tests/daemon_test.sh tests/commands_test.sh tests/dry_run_test.sh
+	tests/check_run_test.sh tests/install_test.sh tests/readme_tour.sh tests/import_history_test.sh tests/import_handoff_test.sh tests/outage_test.sh tests/health_test.sh tests/daemon_test.sh tests/commands_test.sh tests/dry_run_test.sh
 TESTS += tests/once_test.sh tests/loader_test.sh tests/delivery_test.sh tests/reload_test.sh \
 	tests/confd_test.sh tests/accounts_test.sh tests/spool_test.sh tests/metrics_test.sh tests/durability_e2e.sh tests/man_test.sh tests/import_test.sh \
 	tests/hostile_config_test.sh tests/log_flood_test.sh \
-	tests/check_run_test.sh tests/install_test.sh tests/readme_tour.sh tests/import_history_test.sh tests/outage_test.sh tests/health_test.sh tests/daemon_test.sh tests/commands_test.sh tests/dry_run_test.sh
+	tests/check_run_test.sh tests/install_test.sh tests/readme_tour.sh tests/import_history_test.sh tests/import_handoff_test.sh tests/outage_test.sh tests/health_test.sh tests/daemon_test.sh tests/commands_test.sh tests/dry_run_test.sh
 
 # Fixtures of the core tests and the sanitizer suppressions contrib/test.sh uses.
 EXTRA_DIST += tests/data/accounts tests/lsan.supp

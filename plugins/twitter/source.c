@@ -318,9 +318,13 @@ static int ensure_room(src_t *s)
     return 0;
 }
 
+/* Beside the file itself: a tweets.js that `earshot import` linked into a
+ * drop directory still has its account.js where the archive was unpacked. */
 static void sibling_account(src_t *s)
 {
-    char *copy = strdup(s->path);
+    char *copy = realpath(s->path, NULL);
+    if (!copy)
+        copy = strdup(s->path);
     if (!copy)
         return;
     char acc[4200];
@@ -339,7 +343,9 @@ static void load_notes(src_t *s, int zip)
     if (zip) {
         path = strdup(s->path);
     } else {
-        char *copy = strdup(s->path);
+        char *copy = realpath(s->path, NULL); /* as sibling_account() */
+        if (!copy)
+            copy = strdup(s->path);
         if (copy && asprintf(&path, "%s/note-tweet.js", dirname(copy)) < 0)
             path = NULL;
         free(copy);
