@@ -33,6 +33,7 @@ gcc -std=gnu11 -O2 -DNDEBUG -Wall -Wextra \
     "$top"/core/sentiment/utf8.c "$top"/core/sentiment/tokenize.c \
     "$top"/core/sentiment/lang.c "$top"/core/sentiment/vader.c \
     "$top"/core/sentiment/rules_en.c "$top"/core/sentiment/rules_fr.c \
+    "$top"/core/sentiment/features.c "$top"/core/sentiment/model.c "$top"/core/file_open.c -I"$top"/core \
     "$here/bench.c" "$out/strerror_stub.c" -lm -o "$out/bench"
 
 c_out=$("$out/bench" "$file" "$secs")

@@ -4,7 +4,8 @@ libescore_a_SOURCES += \
 	core/sentiment/scorer.h core/sentiment/internal.h \
 	core/sentiment/scorer.c core/sentiment/lexicon.c core/sentiment/utf8.c \
 	core/sentiment/tokenize.c core/sentiment/lang.c core/sentiment/vader.c \
-	core/sentiment/rules_en.c core/sentiment/rules_fr.c core/sentiment/cmd_score.c
+	core/sentiment/rules_en.c core/sentiment/rules_fr.c core/sentiment/cmd_score.c \
+	core/sentiment/features.c core/sentiment/model.c
 
 dist_lexicon_DATA += \
 	contrib/lexicons/en.tsv contrib/lexicons/fr.tsv contrib/lexicons/fr_extra.tsv \
