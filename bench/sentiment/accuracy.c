@@ -9,8 +9,8 @@
  *     model finds positive more probable than negative (rules: compound
  *     > 0; a 0 is counted wrong);
  *   - VADER tweets: Pearson r between compound and the human mean;
- *   - French: label agreement on tests/data/sentiment_fr.tsv, language
- *     detected;
+ *   - French: label agreement on tests/data/sentiment_fr.tsv, and of the
+ *     English translations there, language detected;
  *   - customer care: label agreement on tests/data/sentiment_care.tsv.
  *
  *   accuracy [SHARED_DATA_DIR] [SOURCE_TREE]
@@ -199,7 +199,7 @@ static void es_pearson(const es_scorer_t *s, const char *path)
 
 /* lang<TAB>label<TAB>text[<TAB>english]: agreement of model and rules
  * labels, language detected. */
-static void es_agree(const es_scorer_t *s, const char *path, const char *what)
+static void es_agree(const es_scorer_t *s, const char *path, const char *what, int col)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -215,6 +215,8 @@ static void es_agree(const es_scorer_t *s, const char *path, const char *what)
         char *p = line;
         es_field(&p);
         char *lab = es_field(&p), *text = es_field(&p);
+        if (col == 4)
+            text = es_field(&p);
         if (!text || es_label_id(lab) < 0)
             continue;
         es_sentiment_t r;
@@ -252,9 +254,10 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/sentiment/tweets_GroundTruth.txt", shared);
     es_pearson(s, path);
     snprintf(path, sizeof path, "%s/tests/data/sentiment_fr.tsv", tree);
-    es_agree(s, path, "French sentences");
+    es_agree(s, path, "French sentences", 3);
+    es_agree(s, path, "their English translations", 4);
     snprintf(path, sizeof path, "%s/tests/data/sentiment_care.tsv", tree);
-    es_agree(s, path, "customer-care texts");
+    es_agree(s, path, "customer-care texts", 3);
     es_scorer_free(s);
     return 0;
 }
