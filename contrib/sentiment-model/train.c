@@ -7,6 +7,8 @@
  *   train LANG OUT TRAIN.tsv [options]
  *     --care FILE     lang<TAB>label<TAB>text lines of LANG added to training
  *     --care-weight W weight of each such line (default 5)
+ *     --gt FILE       the training half of a VADER ground-truth file (id<TAB>
+ *                     mean<TAB>text; repeatable): review sentences
  *     --val FILE      label<TAB>text, scored for the report only: never used
  *                     to train or to choose anything
  *     --bits B        hashed buckets 2^B (default 18)
@@ -134,6 +136,109 @@ static size_t read_set(exset_t *set, const es_scorer_t *s, int lang, const char 
         e->w = weight;
         got++;
     }
+    free(line);
+    fclose(f);
+    return got;
+}
+
+/* Latin-1 bytes to UTF-8 and the usual entities: the VADER ground-truth
+ * files have both (bench/sentiment/accuracy.c cleans them the same way). */
+static size_t clean_text(const char *in, char *out, size_t cap)
+{
+    static const struct { const char *ent, *rep; } ents[] = {
+        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
+    };
+    size_t o = 0;
+    for (size_t i = 0; in[i] && o + 8 < cap;) {
+        unsigned char c = (unsigned char)in[i];
+        size_t k, nent = sizeof ents / sizeof ents[0];
+        for (k = 0; c == '&' && k < nent; k++) {
+            size_t el = strlen(ents[k].ent);
+            if (strncmp(in + i, ents[k].ent, el) == 0) {
+                o += (size_t)sprintf(out + o, "%s", ents[k].rep);
+                i += el;
+                break;
+            }
+        }
+        if (c == '&' && k < nent)
+            continue;
+        if (c >= 0x80) {
+            int need = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 0;
+            int valid = need > 0 && c <= 0xF4;
+            for (int j = 1; valid && j <= need; j++)
+                valid = ((unsigned char)in[i + j] & 0xC0) == 0x80;
+            if (valid) {
+                memcpy(out + o, in + i, (size_t)need + 1);
+                o += (size_t)need + 1;
+                i += (size_t)need + 1;
+            } else {
+                out[o++] = (char)(0xC0 | (c >> 6));
+                out[o++] = (char)(0x80 | (c & 0x3F));
+                i++;
+            }
+            continue;
+        }
+        out[o++] = (char)c;
+        i++;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* The training half of a VADER ground-truth file (id<TAB>mean<TAB>text):
+ * the ids whose es_gt_half() is 0; bench/sentiment/accuracy.c reports on
+ * the other half. Human means of +-0.5 and beyond are positive/negative,
+ * the rest neutral. */
+static size_t read_gt(exset_t *set, const es_scorer_t *s, int lang, const char *path,
+                      uint32_t bits, float weight)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "train: cannot open %s\n", path);
+        exit(1);
+    }
+    char *line = NULL, *text = NULL;
+    size_t cap = 0, got = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        if (!t2)
+            continue;
+        *t1 = '\0';
+        if (es_gt_half(line, strlen(line)) != 0)
+            continue;
+        double mean = strtod(t1 + 1, NULL);
+        int y = mean >= 0.5 ? ES_CLS_POS : mean <= -0.5 ? ES_CLS_NEG : ES_CLS_NEU;
+        size_t tcap = strlen(t2 + 1) * 2 + 16;
+        text = realloc(text, tcap);
+        if (!text)
+            exit(1);
+        size_t tl = clean_text(t2 + 1, text, tcap);
+        if (set->n == set->cap) {
+            set->cap = set->cap ? set->cap * 2 : 4096;
+            set->v = realloc(set->v, set->cap * sizeof *set->v);
+            if (!set->v)
+                exit(1);
+        }
+        ex_t *e = &set->v[set->n++];
+        uint32_t *tmp = xmalloc(3 * es_tok_cap_for(tl) * sizeof *tmp);
+        es_feats_t fe = {.buckets = tmp};
+        es_sentiment_t r;
+        if (es_score_features(s, text, tl, lang, bits, &fe, &r) < 0)
+            exit(1);
+        e->b = xmalloc(fe.nb * sizeof *e->b);
+        memcpy(e->b, tmp, fe.nb * sizeof *e->b);
+        free(tmp);
+        e->nb = (uint32_t)fe.nb;
+        memcpy(e->dense, fe.dense, sizeof e->dense);
+        e->y = (uint8_t)y;
+        e->dev = 0;
+        e->w = weight;
+        got++;
+    }
+    free(text);
     free(line);
     fclose(f);
     return got;
@@ -374,8 +479,9 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *lang_name = argv[1], *out = argv[2], *train_path = argv[3];
-    const char *care = NULL, *val = NULL;
-    double care_w = 5;
+    const char *care = NULL, *val = NULL, *gt[8];
+    int ngt = 0;
+    double care_w = 5, gt_w = 1;
     uint32_t bits = 18;
     hyper_t h = {3, 0, 0.02, 1}; /* chosen on the dev split: see docs/sentiment.md */
     int curve = 0, calib = 0;
@@ -392,6 +498,10 @@ int main(int argc, char **argv)
         i++;
         if (strcmp(a, "--care") == 0)
             care = v;
+        else if (strcmp(a, "--gt-weight") == 0)
+            gt_w = atof(v);
+        else if (strcmp(a, "--gt") == 0 && ngt < 8)
+            gt[ngt++] = v;
         else if (strcmp(a, "--care-weight") == 0)
             care_w = atof(v);
         else if (strcmp(a, "--val") == 0)
@@ -425,8 +535,14 @@ int main(int argc, char **argv)
     exset_t tr = {0}, va = {0};
     size_t n_main = read_set(&tr, s, lang, lang_name, train_path, 0, 1, bits, 1);
     size_t n_care = care ? read_set(&tr, s, lang, lang_name, care, 1, (float)care_w, bits, 0) : 0;
+    size_t n_gt = 0;
+    for (int i = 0; i < ngt; i++)
+        n_gt += read_gt(&tr, s, lang, gt[i], bits, (float)gt_w);
     if (val)
         read_set(&va, s, lang, lang_name, val, 0, 1, bits, 0);
+    if (ngt)
+        printf("%s: %zu review sentences (training half of %d ground-truth files)\n", lang_name,
+               n_gt, ngt);
     printf("%s: %zu training texts from %s, %zu care texts (weight %.1f), %zu validation texts\n",
            lang_name, n_main, train_path, n_care, care_w, va.n);
 
@@ -501,9 +617,10 @@ int main(int argc, char **argv)
     fprintf(f, "# Learned sentiment layer for earshot (docs/sentiment.md), built by\n"
                "# contrib/sentiment-model/train.sh from %zu texts of %s\n"
                "# (see /work/shared/data/sentiment-train/README.md for sources and terms)\n"
+               "# %zu review sentences (training half of the VADER ground truth, Hutto & Gilbert 2014)\n"
                "# and %zu hand-written customer-care texts (contrib/sentiment-model/care_train.tsv).\n"
                "# epochs %d, l2 %g, lr %g, words-lr %g, calibrate %d; dev split macro recall %.3f.\n",
-            n_main, train_path, n_care, h.epochs, h.l2, h.lr, h.words_lr, calib, d1.macro);
+            n_main, train_path, n_gt, n_care, h.epochs, h.l2, h.lr, h.words_lr, calib, d1.macro);
     fprintf(f, "lang %s\nbits %u\nscale %.9g\ntemperature %.3g\nclasses negative neutral positive\n",
             lang_name, bits, scale, temp);
     fprintf(f, "bias %.6g %.6g %.6g\n", m.bias[0] + off[0], m.bias[1] + off[1], m.bias[2] + off[2]);

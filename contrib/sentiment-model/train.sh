@@ -5,17 +5,22 @@
 #
 #   contrib/sentiment-model/train.sh [OUTDIR]
 # Data: $EARSHOT_TRAIN_DATA (default $EARSHOT_SHARED_DATA/sentiment-train,
-# else ../shared/data/sentiment-train next to the tree). Needs only gcc and
+# else ../shared/data/sentiment-train next to the tree) and $EARSHOT_GT_DATA
+# (default $EARSHOT_SHARED_DATA/sentiment: the VADER ground truth). Needs only gcc and
 # libm: the trainer is C and links the scorer's own feature code, so the
 # features it learns from are exactly the ones the daemon computes.
 # TRAIN_ARGS adds options to every run (e.g. TRAIN_ARGS=--curve).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-data=${EARSHOT_TRAIN_DATA:-${EARSHOT_SHARED_DATA:-$top/../shared/data}/sentiment-train}
+shared=${EARSHOT_SHARED_DATA:-$top/../shared/data}
+data=${EARSHOT_TRAIN_DATA:-$shared/sentiment-train}
+# The VADER ground truth: the training half of its review sentences.
+gt=${EARSHOT_GT_DATA:-$shared/sentiment}
 outdir=${1:-$top/contrib/lexicons}
 build=${TMPDIR:-/tmp}/earshot-train-sentiment.$$
 [ -r "$data/tweets_3class.tsv" ] || { echo "train.sh: $data/tweets_3class.tsv not found (set EARSHOT_TRAIN_DATA)" >&2; exit 1; }
+[ -r "$gt/amazonReviewSnippets_GroundTruth.txt" ] || { echo "train.sh: $gt/amazonReviewSnippets_GroundTruth.txt not found (set EARSHOT_GT_DATA)" >&2; exit 1; }
 mkdir -p "$build"
 trap 'rm -rf "$build"' EXIT
 cat > "$build/strerror_stub.c" <<'C'
@@ -32,6 +37,7 @@ gcc -std=gnu11 -O2 -Wall -Wextra \
 export EARSHOT_LEXICON_DIR="$top/contrib/lexicons"
 # shellcheck disable=SC2086
 "$build/train" en "$outdir/en.model" "$data/tweets_3class.tsv" \
+    --gt "$gt/amazonReviewSnippets_GroundTruth.txt" --gt "$gt/movieReviewSnippets_GroundTruth.txt" \
     --care "$here/care_train.tsv" --val "$data/tweets_val_3class.tsv" ${TRAIN_ARGS:-}
 # French: no separate validation file; the dev split is reported.
 # shellcheck disable=SC2086
