@@ -14,6 +14,7 @@
  *     --bits B        hashed buckets 2^B (default 18)
  *     --epochs N --l2 X --lr X
  *     --curve         also report the learning curve on --val
+ *     --no-care-features  zero the customer-care features (an ablation)
  *
  * Hyper-parameters and the bias calibration are chosen on a dev split of
  * TRAIN (every 10th text by a hash of its text), then the model is trained
@@ -47,6 +48,9 @@ typedef struct {
     double dense[ES_NDENSE][ES_NCLS], gd[ES_NDENSE][ES_NCLS];
     double bias[ES_NCLS], gb[ES_NCLS];
 } lr_t;
+
+/* --no-care-features: the ablation that shows what the care cues add. */
+static int no_care_features;
 
 static int label_id(const char *s)
 {
@@ -131,6 +135,9 @@ static size_t read_set(exset_t *set, const es_scorer_t *s, int lang, const char 
         free(tmp);
         e->nb = (uint32_t)fe.nb;
         memcpy(e->dense, fe.dense, sizeof e->dense);
+        if (no_care_features)
+            for (int k = ES_D_CARE_WAIT; k <= ES_D_CARE_CASE_NEG; k++)
+                e->dense[k] = 0;
         e->y = (uint8_t)y;
         e->dev = dev_split && fnv(text, tl) % 10 == 3;
         e->w = weight;
@@ -233,6 +240,9 @@ static size_t read_gt(exset_t *set, const es_scorer_t *s, int lang, const char *
         free(tmp);
         e->nb = (uint32_t)fe.nb;
         memcpy(e->dense, fe.dense, sizeof e->dense);
+        if (no_care_features)
+            for (int k = ES_D_CARE_WAIT; k <= ES_D_CARE_CASE_NEG; k++)
+                e->dense[k] = 0;
         e->y = (uint8_t)y;
         e->dev = 0;
         e->w = weight;
@@ -489,6 +499,10 @@ int main(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--curve") == 0) {
             curve = 1;
+            continue;
+        }
+        if (strcmp(a, "--no-care-features") == 0) {
+            no_care_features = 1;
             continue;
         }
         if (!v) {
