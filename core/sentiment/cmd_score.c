@@ -111,6 +111,8 @@ static int es_score_print(const es_scorer_t *s, const char *text, size_t len, co
     if (o && d.model) {
         json_object_set_new(o, "prob", json_real(es_round(d.prob, 1000)));
         json_object_set_new(o, "rules_label", json_string(d.rules_label));
+        if (d.floored)
+            json_object_set_new(o, "neutral_floor", json_true());
     }
     if (o && explain) {
         json_t *ex = d.model ? es_explain_json(items, n, r.label) : json_string("no model for this language: rules label");

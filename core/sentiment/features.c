@@ -15,7 +15,7 @@ const char *const es_dense_names[ES_NDENSE] = {
     "compound", "pos_share", "neg_share", "pos_sum", "neg_sum", "rules_positive",
     "rules_negative", "negated", "boosted", "emoji_pos", "emoji_neg", "exclamations",
     "questions", "elongated", "all_caps", "contrast", "log_tokens", "no_tokens",
-    "care_wait_time", "care_no_reply", "care_repeat", "care_case", "care_case_unresolved",
+    "care_waiting", "care_no_reply", "care_repeat", "care_case", "care_case_unresolved",
 };
 
 /* Cue classes of the customer-care words. */
@@ -43,8 +43,9 @@ static const es_care_word_t es_care_en[] = {
     {"wait", 1}, {"waiting", 1}, {"waited", 1}, {"waits", 1}, {"hold", 1}, {"queue", 1},
     {"minutes", 2}, {"mins", 2}, {"hours", 2}, {"hrs", 2}, {"days", 2}, {"weeks", 2},
     {"wks", 2}, {"months", 2}, {"ages", 2}, {"forever", 2}, {"week", 2}, {"month", 2},
+    {"since", 2},
     {"still", 4}, {"again", 4}, {"either", 4}, {"yet", 4}, {"anymore", 4}, {"twice", 4},
-    {"third", 4}, {"second", 4}, {"keep", 4}, {"keeps", 4},
+    {"third", 4}, {"fourth", 4}, {"keep", 4}, {"keeps", 4},
     {"reply", 8}, {"replied", 8}, {"replies", 8}, {"response", 8}, {"responded", 8},
     {"respond", 8}, {"answer", 8}, {"answered", 8}, {"answers", 8}, {"callback", 8},
     {"called", 8}, {"contacted", 8}, {"heard", 8}, {"back", 8}, {"resolved", 8},
@@ -61,10 +62,11 @@ static const es_care_word_t es_care_en[] = {
 
 static const es_care_word_t es_care_fr[] = {
     {"attendre", 1}, {"attends", 1}, {"attend", 1}, {"attente", 1}, {"attendu", 1},
-    {"minutes", 2}, {"heures", 2}, {"jours", 2}, {"semaines", 2}, {"mois", 2},
+    {"minutes", 2}, {"heures", 2}, {"jours", 2}, {"semaines", 2}, {"mois", 2}, {"depuis", 2},
     {"toujours", 4}, {"encore", 4}, {"non", 4}, {"plus", 4}, {"fois", 4},
     {"réponse", 8}, {"reponse", 8}, {"répondu", 8}, {"repondu", 8}, {"répond", 8},
-    {"repond", 8}, {"rappelé", 8}, {"rappele", 8}, {"nouvelles", 8}, {"résolu", 8},
+    {"repond", 8}, {"rappelé", 8}, {"rappele", 8}, {"nouvelles", 8}, {"nouvelle", 8},
+    {"résolu", 8}, {"resolu", 8}, {"répondent", 8}, {"repondent", 8},
     {"commande", 16}, {"remboursement", 16}, {"remboursé", 16}, {"rembourse", 16},
     {"annulation", 16}, {"annulé", 16}, {"annule", 16}, {"ticket", 16}, {"dossier", 16},
     {"réclamation", 16}, {"reclamation", 16}, {"colis", 16}, {"livraison", 16},
@@ -139,7 +141,9 @@ void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const e
             if (sl)
                 cls = (int)sl->valence;
         }
-        int negator = (t->wflags & ES_W_NEGATE) || (cls & ES_CARE_NEG);
+        /* French "ne" comes before the verb it negates ("ne répond
+         * jamais"), so it opens the reach as English "never" does. */
+        int negator = (t->wflags & (ES_W_NEGATE | ES_W_NE)) || (cls & ES_CARE_NEG);
         if (cls) {
             cues |= (unsigned)cls;
             repeat += (cls & ES_CARE_REPEAT) != 0;
@@ -176,7 +180,8 @@ void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const e
         }
     }
     f->nb = nb;
-    d[ES_D_CARE_WAIT] = (cues & ES_CARE_WAIT) && (cues & ES_CARE_TIME);
+    /* "waited 3 weeks", "still waiting" */
+    d[ES_D_CARE_WAIT] = (cues & ES_CARE_WAIT) && (cues & (ES_CARE_TIME | ES_CARE_REPEAT));
     d[ES_D_CARE_NOREPLY] = es_cap(noreply, 2);
     d[ES_D_CARE_REPEAT] = es_cap(repeat, 2);
     d[ES_D_CARE_CASE] = es_cap(cases, 3);

@@ -312,6 +312,9 @@ typedef struct es_model {
     uint32_t bits;    /* log2 of the bucket count */
     float scale;      /* w * scale is the weight */
     float temp;       /* probabilities are softmax(logits / temp) */
+    /* A text the rules find neutral stays neutral unless the model's top
+     * probability reaches this (0: off). */
+    float neutral_floor;
     float bias[ES_NCLS];
     float dense[ES_NDENSE][ES_NCLS];
 } es_model_t;

@@ -175,6 +175,10 @@ int es_model_load(es_model_t **out, const char *path, const char *lang, char *er
         } else if ((v = es_after(line, "temperature"))) {
             if (es_parse_floats(v, &m->temp, 1) < 0 || m->temp <= 0.01f)
                 rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "bad temperature");
+        } else if ((v = es_after(line, "neutral_floor"))) {
+            if (es_parse_floats(v, &m->neutral_floor, 1) < 0 || m->neutral_floor < 0 ||
+                m->neutral_floor >= 1)
+                rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "neutral_floor must be within 0..1");
         } else if ((v = es_after(line, "classes"))) {
             if (strcmp(v, "negative neutral positive") != 0)
                 rc = es_model_err(err, errlen, ES_EPARSE, path, ln,

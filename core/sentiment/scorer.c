@@ -206,16 +206,27 @@ static void es_apply_model(const es_scorer_t *s, int lang, const es_scratch_t *s
     for (int c = 1; c < ES_NCLS; c++)
         if (lg[c] > lg[best])
             best = c;
-    out->label = es_class_label[best];
-    if (detail) {
+    int rules_neutral = f->dense[ES_D_RULES_POS] == 0 && f->dense[ES_D_RULES_NEG] == 0;
+    int floored = 0;
+    if (detail || (rules_neutral && m->neutral_floor > 0 && best != ES_CLS_NEU)) {
         double z = 0, p[ES_NCLS];
         for (int c = 0; c < ES_NCLS; c++)
             z += p[c] = exp((double)(lg[c] - lg[best]) / m->temp);
-        for (int c = 0; c < ES_NCLS; c++)
-            detail->probs[c] = p[c] / z;
-        detail->prob = detail->probs[best];
-        detail->model = 1;
+        /* Where the rules found no sentiment, an unsure model is more often
+         * reading noise in rare words than a real complaint. */
+        if (rules_neutral && best != ES_CLS_NEU && p[best] / z < m->neutral_floor) {
+            best = ES_CLS_NEU;
+            floored = 1;
+        }
+        if (detail) {
+            for (int c = 0; c < ES_NCLS; c++)
+                detail->probs[c] = p[c] / z;
+            detail->prob = detail->probs[best];
+            detail->model = 1;
+            detail->floored = floored;
+        }
     }
+    out->label = es_class_label[best];
 }
 
 static void es_explain_fill(const es_scorer_t *s, int lang, const es_scratch_t *sc,
@@ -267,7 +278,7 @@ static int es_score_impl(const es_scorer_t *s, const char *text, size_t len, con
     if (!s || !out || !lang_out || (!text && len > 0))
         return ES_EINVAL;
     if (detail)
-        *detail = (es_sentiment_detail_t){0, 0, {0, 0, 0}, "neutral"};
+        *detail = (es_sentiment_detail_t){0, 0, {0, 0, 0}, "neutral", 0};
     if (nitems)
         *nitems = 0;
     if (!text)

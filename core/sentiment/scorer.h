@@ -30,6 +30,7 @@ typedef struct es_sentiment_detail {
     double prob;             /* calibrated probability of the label (model only, else 0) */
     double probs[3];         /* negative, neutral, positive (model only) */
     const char *rules_label; /* the label compound and the thresholds give */
+    int floored;             /* 1: neutral because the rules found none and the model was unsure */
 } es_sentiment_detail_t;
 
 /* One feature's part in a decision, for `earshot score --explain`. */
