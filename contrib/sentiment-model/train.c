@@ -692,13 +692,16 @@ int main(int argc, char **argv)
         return 1;
     }
     fprintf(f, "earshot-sentiment-model %d\n", ES_MODEL_FORMAT);
+    /* Only base names: the file must not depend on where the data was. */
+    const char *base = strrchr(train_path, '/');
+    base = base ? base + 1 : train_path;
     fprintf(f, "# Learned sentiment layer for earshot (docs/sentiment.md), built by\n"
                "# contrib/sentiment-model/train.sh from %zu texts of %s\n"
-               "# (see /work/shared/data/sentiment-train/README.md for sources and terms)\n"
+               "# (shared/data/sentiment-train; its README.md names the sources and terms),\n"
                "# %zu review sentences (training half of the VADER ground truth, Hutto & Gilbert 2014)\n"
                "# and %zu hand-written customer-care texts (contrib/sentiment-model/care_train.tsv).\n"
                "# epochs %d, l2 %g, lr %g, words-lr %g, calibrate %d, min-count %d; dev split macro recall %.3f.\n",
-            n_main, train_path, n_gt, n_care, h.epochs, h.l2, h.lr, h.words_lr, calib, min_count, d1.macro);
+            n_main, base, n_gt, n_care, h.epochs, h.l2, h.lr, h.words_lr, calib, min_count, d1.macro);
     fprintf(f, "lang %s\nbits %u\nscale %.9g\ntemperature %.3g\nneutral_floor %.3g\n"
                "classes negative neutral positive\n",
             lang_name, bits, scale, temp, neutral_floor);
