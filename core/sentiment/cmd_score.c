@@ -59,7 +59,32 @@ static int es_item_cmp(const void *a, const void *b)
     return (fabs(y) > fabs(x)) - (fabs(y) < fabs(x));
 }
 
-enum { ES_EXPLAIN_MAX = 256, ES_EXPLAIN_SHOWN = 12 };
+enum { ES_EXPLAIN_SHOWN = 12 };
+
+/* Feature names are token text: bytes the scorer read as Latin-1, or a
+ * name cut inside a UTF-8 sequence, would make jansson refuse the whole
+ * line. Such bytes become '?'. */
+static void es_utf8_sanitise(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        unsigned c = *p;
+        int need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+                 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
+        /* the second byte's range excludes overlong forms, surrogates and
+         * code points past U+10FFFF, which jansson refuses too */
+        unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+        unsigned hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+        int okay = need >= 0 && (need == 0 || (p[1] >= lo && p[1] <= hi));
+        for (int j = 2; okay && j <= need; j++)
+            okay = (p[j] & 0xC0) == 0x80;
+        if (!okay) {
+            *p++ = '?';
+            continue;
+        }
+        p += need + 1;
+    }
+}
 
 static json_t *es_explain_json(es_explain_item_t *items, size_t n, const char *label)
 {
@@ -75,6 +100,7 @@ static json_t *es_explain_json(es_explain_item_t *items, size_t n, const char *l
     qsort(items, n, sizeof *items, es_item_cmp);
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n && i < ES_EXPLAIN_SHOWN; i++) {
+        es_utf8_sanitise(items[i].name);
         json_t *o = json_pack("{s:s,s:f,s:[f,f,f]}", "feature", items[i].name, "margin",
                               es_round(items[i].value, 1000), "weights",
                               es_round(items[i].contrib[0], 1000), es_round(items[i].contrib[1], 1000),
@@ -95,10 +121,11 @@ static int es_score_print(const es_scorer_t *s, const char *text, size_t len, co
     char used[8];
     es_explain_item_t *items = NULL;
     size_t n = 0;
-    if (explain && !(items = malloc(ES_EXPLAIN_MAX * sizeof *items)))
+    /* room for every feature: the bias, the dense ones, 3 per token */
+    size_t cap = explain ? 1 + 32 + 3 * (len + 2) : 0;
+    if (explain && !(items = malloc(cap * sizeof *items)))
         return ES_ENOMEM;
-    int rc = es_scorer_explain(s, text, len, lang, &r, used, &d, items, explain ? ES_EXPLAIN_MAX : 0,
-                               &n);
+    int rc = es_scorer_explain(s, text, len, lang, &r, used, &d, items, cap, &n);
     if (rc < 0) {
         free(items);
         fprintf(stderr, "earshot score: %s\n", es_strerror(rc));
@@ -129,8 +156,10 @@ static int es_score_print(const es_scorer_t *s, const char *text, size_t len, co
         }
     }
     free(items);
-    if (!o)
+    if (!o) {
+        fprintf(stderr, "earshot score: cannot encode the result as JSON\n");
         return ES_ENOMEM;
+    }
     char *js = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     json_decref(o);
     if (!js)

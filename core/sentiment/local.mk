@@ -43,3 +43,6 @@ tests_sentiment_lexicon_LDADD = $(ES_CORE_LIBS)
 tests_sentiment_model_SOURCES = tests/sentiment_model.c tests/sentiment_common.h tests/tap.h
 tests_sentiment_model_CPPFLAGS = $(SENTIMENT_TEST_DEFS)
 tests_sentiment_model_LDADD = $(ES_CORE_LIBS)
+
+dist_check_SCRIPTS += tests/score_cmd_test.sh
+TESTS += tests/score_cmd_test.sh
