@@ -190,6 +190,17 @@ void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const e
 
 void es_model_logits(const es_model_t *m, const es_feats_t *f, float logits[ES_NCLS])
 {
+    /* The buckets are scattered over a 1 MiB table: start every load
+     * first, do the dense part while they arrive, then sum. */
+    for (size_t i = 0; i < f->nb; i++)
+        __builtin_prefetch(m->w[f->buckets[i]]);
+    float dense[ES_NCLS];
+    for (int c = 0; c < ES_NCLS; c++) {
+        float l = m->bias[c];
+        for (int k = 0; k < ES_NDENSE; k++)
+            l += m->dense[k][c] * f->dense[k];
+        dense[c] = l;
+    }
     int32_t acc[ES_NCLS] = {0, 0, 0};
     for (size_t i = 0; i < f->nb; i++) {
         const int8_t *w = m->w[f->buckets[i]];
@@ -197,10 +208,6 @@ void es_model_logits(const es_model_t *m, const es_feats_t *f, float logits[ES_N
         acc[1] += w[1];
         acc[2] += w[2];
     }
-    for (int c = 0; c < ES_NCLS; c++) {
-        float l = m->bias[c] + (float)acc[c] * m->scale;
-        for (int k = 0; k < ES_NDENSE; k++)
-            l += m->dense[k][c] * f->dense[k];
-        logits[c] = l;
-    }
+    for (int c = 0; c < ES_NCLS; c++)
+        logits[c] = dense[c] + (float)acc[c] * m->scale;
 }
