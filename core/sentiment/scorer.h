@@ -19,8 +19,8 @@ typedef struct es_scorer es_scorer_t;
 typedef struct es_scorer_opts {
     const char *lexicon_dir;    /* directory with the converted files */
     const char *extra_lexicon;  /* NULL or path of word<TAB>valence overrides */
-    double pos_threshold;       /* label positive when compound >= this (0 -> 0.05) */
-    double neg_threshold;       /* label negative when compound <= -this (0 -> 0.05) */
+    double pos_threshold;       /* rules label positive when compound >= this (0 -> 0.05) */
+    double neg_threshold;       /* rules label negative when compound <= -this (0 -> 0.05) */
     int rules_only;             /* 1: no model files; the label comes from compound */
 } es_scorer_opts_t;
 
