@@ -28,9 +28,12 @@ static inline const char *es_test_lexdir(void)
     return d && d[0] ? d : ES_LEXICON_DIR;
 }
 
-static inline es_scorer_t *es_test_scorer(const char *extra)
+/* rules_only: the rule layer alone (labels from compound), for the tests
+ * of the rules and lexicons; else the models too, as the daemon runs. */
+static inline es_scorer_t *es_test_scorer_with(const char *extra, int rules_only)
 {
-    es_scorer_opts_t o = {.lexicon_dir = es_test_lexdir(), .extra_lexicon = extra};
+    es_scorer_opts_t o = {.lexicon_dir = es_test_lexdir(), .extra_lexicon = extra,
+                          .rules_only = rules_only};
     es_scorer_t *s = NULL;
     char err[512];
     int rc = es_scorer_load(&s, &o, err, sizeof err);
@@ -39,6 +42,16 @@ static inline es_scorer_t *es_test_scorer(const char *extra)
         exit(1);
     }
     return s;
+}
+
+static inline es_scorer_t *es_test_scorer(const char *extra)
+{
+    return es_test_scorer_with(extra, 0);
+}
+
+static inline es_scorer_t *es_test_rules_scorer(const char *extra)
+{
+    return es_test_scorer_with(extra, 1);
 }
 
 static inline es_sentiment_t es_test_score(const es_scorer_t *s, const char *text,

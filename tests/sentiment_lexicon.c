@@ -1,6 +1,7 @@
 /*
  * Loading: required files, the admin extra file (overrides, per-language
- * third column, emoji keys, bad lines reported as file:line), memory.
+ * third column, emoji keys, bad lines reported as file:line), memory. The
+ * rule layer alone (rules_only); model files are tests/sentiment_model's.
  */
 #include <unistd.h>
 
@@ -24,7 +25,7 @@ int main(void)
     snprintf(extra, sizeof extra, "%s/extra.tsv", dir);
     snprintf(bad, sizeof bad, "%s/bad.tsv", dir);
 
-    es_scorer_t *s = es_test_scorer(NULL);
+    es_scorer_t *s = es_test_rules_scorer(NULL);
     size_t mem = es_scorer_memory(s);
     diag("lexicon memory: %zu bytes (%.2f MiB)", mem, mem / 1048576.0);
     ok(mem > 0 && mem < 8u << 20, "all lexicons under 8 MiB (%zu bytes)", mem);
@@ -38,7 +39,7 @@ int main(void)
                       "nul\t0\tfr\n"
                       "\xF0\x9F\x98\x82\t-3\n"
                       "\n");
-    s = es_test_scorer(extra);
+    s = es_test_rules_scorer(extra);
     ok(es_test_score(s, "acmephone", "en", l).compound > 0.3, "extra word scores in en");
     ok(es_test_score(s, "acmephone", "fr", l).compound > 0.3, "extra word without lang scores in fr");
     ok(es_test_score(s, "that trick was sick", "en", l).compound > 0, "override: sick is positive");
@@ -72,7 +73,7 @@ int main(void)
         o.lexicon_dir = NULL;
         is_int(es_scorer_load(&b, &o, err, sizeof err), ES_EINVAL, "no dir is EINVAL");
         es_scorer_opts_t t = {.lexicon_dir = es_test_lexdir(), .pos_threshold = 0.5,
-                              .neg_threshold = 0.5};
+                              .neg_threshold = 0.5, .rules_only = 1};
         is_int(es_scorer_load(&b, &t, err, sizeof err), 0, "custom thresholds load");
         is_str(es_test_score(b, "good", "en", l).label, "neutral", "good (0.44) neutral at 0.5");
         is_str(es_test_score(b, "very very good!!!", "en", l).label, "positive", "stronger positive");

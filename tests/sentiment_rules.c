@@ -1,6 +1,8 @@
 /*
  * One check per rule, each with a pair of sentences where the rule changes
- * the result.
+ * the result. The rule layer alone (rules_only): labels here come from
+ * compound, as they do without a model; tests/sentiment_model covers the
+ * learned layer.
  */
 #include "sentiment_common.h"
 
@@ -35,7 +37,7 @@ static void lang_is(const char *text, const char *want)
 
 int main(void)
 {
-    S = es_test_scorer(NULL);
+    S = es_test_rules_scorer(NULL);
 
     /* Lexicon valence and negation (three tokens back). */
     label_is("good", "en", "positive");

@@ -5,6 +5,7 @@
  * heap growth while loading, the RSS growth) and peak RSS.
  *
  *   bench [FILE] [SECONDS] [LANG]   (LANG "" = detect, the default)
+ * ES_BENCH_RULES_ONLY=1 measures the rules without the learned layer.
  */
 #define _GNU_SOURCE
 #include <malloc.h>
@@ -110,7 +111,8 @@ int main(int argc, char **argv)
     struct mallinfo2 m0 = mallinfo2();
     long rss0 = es_rss_kib();
     double t0 = es_now();
-    es_scorer_opts_t opts = {.lexicon_dir = dir};
+    const char *ro = getenv("ES_BENCH_RULES_ONLY");
+    es_scorer_opts_t opts = {.lexicon_dir = dir, .rules_only = ro && ro[0] == '1'};
     es_scorer_t *s = NULL;
     char err[512];
     if (es_scorer_load(&s, &opts, err, sizeof err) < 0) {
@@ -142,12 +144,13 @@ int main(int argc, char **argv)
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("earshot C scorer  %zu texts (avg %.0f bytes), lang %s, %.1f s\n", n,
-           (double)bytes / n, lang[0] ? lang : "detected", el);
+    printf("earshot C scorer  %zu texts (avg %.0f bytes), lang %s, %s, %.1f s\n", n,
+           (double)bytes / n, lang[0] ? lang : "detected",
+           opts.rules_only ? "rules only" : "rules + models", el);
     printf("  throughput      %.0f texts/s\n", done / el);
     printf("  per text        %.3f us\n", el * 1e6 / done);
-    printf("  lexicon load    %.1f ms\n", load_ms);
-    printf("  lexicon memory  %zu bytes by es_scorer_memory(), %zu bytes heap growth, %ld KiB RSS growth\n",
+    printf("  load            %.1f ms (lexicons and models)\n", load_ms);
+    printf("  memory          %zu bytes by es_scorer_memory(), %zu bytes heap growth, %ld KiB RSS growth\n",
            es_scorer_memory(s), (size_t)((m1.uordblks + m1.hblkhd) - (m0.uordblks + m0.hblkhd)), rss1 - rss0);
     printf("  peak RSS        %ld KiB (whole process, texts included)\n", ru.ru_maxrss);
     printf("  checksum        %.4f\n", sink);

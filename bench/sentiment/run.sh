@@ -1,6 +1,8 @@
 #!/bin/sh
-# Sentiment benchmark: the C scorer and, side by side on the same texts, the
-# npm package vader-sentiment under node. Self-contained: compiles with gcc
+# Sentiment benchmark: the accuracy figures (accuracy.c: TweetEval val,
+# review sentences, VADER tweets, French, customer care), then the speed of
+# the C scorer (rules + models, and rules only for reference) and, side by
+# side on the same texts, the npm package vader-sentiment under node. Self-contained: compiles with gcc
 # directly (no dependency on the autotools build) and npm-installs the JS
 # port into bench/sentiment/node_modules (git-ignored) when missing.
 #
@@ -33,7 +35,20 @@ gcc -std=gnu11 -O2 -DNDEBUG -Wall -Wextra \
     "$top"/core/sentiment/utf8.c "$top"/core/sentiment/tokenize.c \
     "$top"/core/sentiment/lang.c "$top"/core/sentiment/vader.c \
     "$top"/core/sentiment/rules_en.c "$top"/core/sentiment/rules_fr.c \
+    "$top"/core/sentiment/features.c "$top"/core/sentiment/model.c "$top"/core/file_open.c -I"$top"/core \
     "$here/bench.c" "$out/strerror_stub.c" -lm -o "$out/bench"
+gcc -std=gnu11 -O2 -DNDEBUG -Wall -Wextra \
+    -DES_LEXICON_DIR="\"$top/contrib/lexicons\"" \
+    "$top"/core/sentiment/scorer.c "$top"/core/sentiment/lexicon.c \
+    "$top"/core/sentiment/utf8.c "$top"/core/sentiment/tokenize.c \
+    "$top"/core/sentiment/lang.c "$top"/core/sentiment/vader.c \
+    "$top"/core/sentiment/rules_en.c "$top"/core/sentiment/rules_fr.c \
+    "$top"/core/sentiment/features.c "$top"/core/sentiment/model.c "$top"/core/file_open.c -I"$top"/core \
+    "$here/accuracy.c" "$out/strerror_stub.c" -lm -o "$out/accuracy"
+
+"$out/accuracy" "$data" "$top"
+echo
+ES_BENCH_RULES_ONLY=1 "$out/bench" "$file" "$secs" | sed -n '1,3p'
 
 c_out=$("$out/bench" "$file" "$secs")
 echo "$c_out"

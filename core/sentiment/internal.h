@@ -220,6 +220,7 @@ typedef struct es_tok {
     uint8_t stop;      /* stop-word profiles of its own text (es_lex_slot_t) */
     float val;         /* lexicon valence when ES_TF_HAS_VAL */
     float boost;       /* booster scalar when wflags has ES_W_BOOST */
+    uint32_t hash;     /* es_hash() of its text, for the model's features */
 } es_tok_t;
 
 /* Evidence for the language guess (lang.c): stop-word votes per profile
@@ -261,15 +262,103 @@ void es_tokenize(const struct es_scorer *s, int lang, const char *text, size_t l
 
 /* ---- the scorer (scorer.c) --------------------------------------------- */
 
+struct es_model;
+
 struct es_scorer {
     es_lex_t lex[2];    /* ES_LANG_EN, ES_LANG_FR: valences and idioms */
     es_lex_t words[2];  /* function words per language */
     es_lex_t emoji;
+    es_lex_t care[2];   /* customer-care cue words (features.c), class in valence */
+    struct es_model *model[2]; /* learned layer per language; NULL: rules label */
     double pos_th, neg_th;
 };
 
-/* VADER's rules over tokenised text (vader.c). */
+/* What the rules saw, beyond compound and the shares: the learned layer
+ * takes these as features (vader.c fills them). */
+typedef struct es_rule_stats {
+    float pos_sum, neg_sum;  /* sums of the positive / negative token valences */
+    unsigned negated;        /* sentiment words a negation flipped */
+    unsigned boosted;        /* sentiment words a booster or dampener moved */
+    unsigned emo_pos, emo_neg; /* emoji and emoticons by sign */
+    unsigned elongated, upper; /* sentiment words stretched / in capitals */
+    unsigned contrast;       /* 1 when a but/mais re-weighted the text */
+    unsigned excl, quest;
+} es_rule_stats_t;
+
+/* VADER's rules over tokenised text (vader.c). st may be NULL. */
 void es_vader_score(const es_scorer_t *s, int lang, const es_scratch_t *sc, unsigned excl,
-                    unsigned quest, es_sentiment_t *out);
+                    unsigned quest, es_sentiment_t *out, es_rule_stats_t *st);
+
+/* ---- the learned layer (features.c, model.c) --------------------------- */
+
+enum { ES_CLS_NEG = 0, ES_CLS_NEU = 1, ES_CLS_POS = 2, ES_NCLS = 3 };
+
+/* Dense features, in model-file order; names in es_dense_names. Changing
+ * this list changes the model format version. */
+enum {
+    ES_D_COMPOUND, ES_D_POS, ES_D_NEG, ES_D_POS_SUM, ES_D_NEG_SUM, ES_D_RULES_POS,
+    ES_D_RULES_NEG, ES_D_NEGATED, ES_D_BOOSTED, ES_D_EMO_POS, ES_D_EMO_NEG, ES_D_EXCL,
+    ES_D_QUEST, ES_D_ELONGATED, ES_D_UPPER, ES_D_CONTRAST, ES_D_LEN, ES_D_NOWORDS,
+    ES_D_CARE_WAIT, ES_D_CARE_NOREPLY, ES_D_CARE_REPEAT, ES_D_CARE_CASE, ES_D_CARE_CASE_NEG,
+    ES_NDENSE
+};
+extern const char *const es_dense_names[ES_NDENSE];
+
+#define ES_MODEL_FORMAT 1
+#define ES_MODEL_MAX_BITS 22
+
+typedef struct es_model {
+    int8_t (*w)[4];   /* per bucket: quantised weights of the 3 classes (4th: padding) */
+    uint32_t bits;    /* log2 of the bucket count */
+    float scale;      /* w * scale is the weight */
+    float temp;       /* probabilities are softmax(logits / temp) */
+    /* A text the rules find neutral stays neutral unless the model's top
+     * probability reaches this (0: off). */
+    float neutral_floor;
+    float bias[ES_NCLS];
+    float dense[ES_NDENSE][ES_NCLS];
+} es_model_t;
+
+/* Reads a model file (format in docs/sentiment.md) for language lang
+ * ("en", "fr"). 0, or ES_ENOENT / ES_EIO / ES_EPARSE / ES_ENOMEM with err
+ * "path:line: message" or a message naming the file. */
+int es_model_load(es_model_t **out, const char *path, const char *lang, char *err, size_t errlen);
+void es_model_free(es_model_t *m);
+size_t es_model_memory(const es_model_t *m);
+
+/* The customer-care cue words of both languages into care[]. */
+int es_care_load(es_lex_t care[2]);
+
+/* The features of one scored text: dense values, and the hashed word and
+ * word-pair buckets for a model of `bits` bits (3 per token at most: the
+ * word, the pair it ends, the word marked as negated; so buckets needs
+ * 3 * sc->ntok entries; NULL to skip them). */
+typedef struct es_feats {
+    float dense[ES_NDENSE];
+    uint32_t *buckets;
+    /* NULL, or per bucket where it came from, for explanations: token
+     * index << 2 | ES_FS_WORD / ES_FS_PAIR (with the token before) /
+     * ES_FS_NEGATED. */
+    uint32_t *src;
+    size_t nb;
+} es_feats_t;
+enum { ES_FS_WORD = 0, ES_FS_PAIR = 1, ES_FS_NEGATED = 2 };
+void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const es_sentiment_t *r,
+                 const es_rule_stats_t *st, uint32_t bits, es_feats_t *f);
+/* The features of text in language lang (forced), for the trainer:
+ * f->buckets must hold 3 * es_tok_cap_for(len) entries; *rules receives
+ * the rules' score. 0 or ES_ENOMEM. */
+int es_score_features(const es_scorer_t *s, const char *text, size_t len, int lang, uint32_t bits,
+                      es_feats_t *f, es_sentiment_t *rules);
+/* Logits of the classes for features f. */
+void es_model_logits(const es_model_t *m, const es_feats_t *f, float logits[ES_NCLS]);
+
+/* Which half of the VADER ground truth a sentence id is in: 0 for the
+ * half the English model is trained on, 1 for the half bench/sentiment
+ * reports on. A hash of the id, so the split is fixed and needs no list. */
+static inline int es_gt_half(const char *id, size_t n)
+{
+    return (int)((es_hash(id, n) >> 7) & 1);
+}
 
 #endif

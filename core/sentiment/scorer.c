@@ -1,8 +1,10 @@
 /*
- * Scorer lifetime and the scoring entry point: loads the lexicon files and
- * the static rule tables into hash tables, picks the language, and runs the
- * tokeniser and VADER's rules in stack scratch space.
+ * Scorer lifetime and the scoring entry point: loads the lexicon files, the
+ * static rule tables and the per-language models, picks the language, and
+ * runs the tokeniser, VADER's rules and the learned layer in stack scratch
+ * space.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +85,7 @@ int es_scorer_load(es_scorer_t **out, const es_scorer_opts_t *opts, char *err, s
     for (int i = 0; i < 2; i++) {
         es_lex_init(&s->lex[i]);
         es_lex_init(&s->words[i]);
+        es_lex_init(&s->care[i]);
     }
     es_lex_init(&s->emoji);
     s->pos_th = opts->pos_threshold > 0 ? opts->pos_threshold : 0.05;
@@ -129,6 +132,19 @@ int es_scorer_load(es_scorer_t **out, const es_scorer_opts_t *opts, char *err, s
                               &s->emoji, 1, err, errlen);
     if (rc == 0)
         rc = es_fr_fold_aliases(&s->lex[ES_LANG_FR]);
+    if (rc == 0)
+        rc = es_care_load(s->care);
+    static const char *const model_lang[2] = {"en", "fr"};
+    for (int l = 0; l < 2 && rc == 0 && !opts->rules_only; l++) {
+        int n = snprintf(path, sizeof path, "%s/%s.model", opts->lexicon_dir, model_lang[l]);
+        if (n < 0 || (size_t)n >= sizeof path) {
+            if (err && errlen)
+                snprintf(err, errlen, "sentiment: lexicon directory path too long");
+            rc = ES_EINVAL;
+            break;
+        }
+        rc = es_model_load(&s->model[l], path, model_lang[l], err, errlen);
+    }
     if (rc < 0) {
         if (rc == ES_ENOMEM && err && errlen && !err[0])
             snprintf(err, errlen, "sentiment: out of memory loading lexicons");
@@ -146,6 +162,8 @@ void es_scorer_free(es_scorer_t *s)
     for (int i = 0; i < 2; i++) {
         es_lex_free(&s->lex[i]);
         es_lex_free(&s->words[i]);
+        es_lex_free(&s->care[i]);
+        es_model_free(s->model[i]);
     }
     es_lex_free(&s->emoji);
     free(s);
@@ -157,7 +175,8 @@ size_t es_scorer_memory(const es_scorer_t *s)
         return 0;
     size_t m = sizeof *s + es_lex_memory(&s->emoji);
     for (int i = 0; i < 2; i++)
-        m += es_lex_memory(&s->lex[i]) + es_lex_memory(&s->words[i]);
+        m += es_lex_memory(&s->lex[i]) + es_lex_memory(&s->words[i]) +
+             es_lex_memory(&s->care[i]) + es_model_memory(s->model[i]);
     return m;
 }
 
@@ -172,11 +191,96 @@ static int es_lang_code(const char *hint)
     return ES_LANG_OTHER;
 }
 
-int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
-                    es_sentiment_t *out, char lang_out[8])
+static const char *const es_class_label[ES_NCLS] = {"negative", "neutral", "positive"};
+
+/* The learned layer: the label becomes the most probable class. */
+static void es_apply_model(const es_scorer_t *s, int lang, const es_scratch_t *sc,
+                           const es_rule_stats_t *st, es_sentiment_t *out,
+                           es_sentiment_detail_t *detail, es_feats_t *f)
+{
+    const es_model_t *m = s->model[lang];
+    es_features(s, lang, sc, out, st, m->bits, f);
+    float lg[ES_NCLS];
+    es_model_logits(m, f, lg);
+    int best = 0;
+    for (int c = 1; c < ES_NCLS; c++)
+        if (lg[c] > lg[best])
+            best = c;
+    int rules_neutral = f->dense[ES_D_RULES_POS] == 0 && f->dense[ES_D_RULES_NEG] == 0;
+    int floored = 0;
+    if (detail || (rules_neutral && m->neutral_floor > 0 && best != ES_CLS_NEU)) {
+        double z = 0, p[ES_NCLS];
+        for (int c = 0; c < ES_NCLS; c++)
+            z += p[c] = exp((double)(lg[c] - lg[best]) / m->temp);
+        /* Where the rules found no sentiment, an unsure model is more often
+         * reading noise in rare words than a real complaint. */
+        if (rules_neutral && best != ES_CLS_NEU && p[best] / z < m->neutral_floor) {
+            best = ES_CLS_NEU;
+            floored = 1;
+        }
+        if (detail) {
+            for (int c = 0; c < ES_NCLS; c++)
+                detail->probs[c] = p[c] / z;
+            detail->prob = detail->probs[best];
+            detail->model = 1;
+            detail->floored = floored;
+        }
+    }
+    out->label = es_class_label[best];
+}
+
+static void es_explain_fill(const es_scorer_t *s, int lang, const es_scratch_t *sc,
+                            const es_feats_t *f, es_explain_item_t *items, size_t cap, size_t *n)
+{
+    const es_model_t *m = s->model[lang];
+    size_t k = 0;
+    if (k < cap) {
+        es_explain_item_t *it = &items[k++];
+        snprintf(it->name, sizeof it->name, "bias");
+        it->value = 1;
+        for (int c = 0; c < ES_NCLS; c++)
+            it->contrib[c] = m->bias[c];
+    }
+    for (int d = 0; d < ES_NDENSE && k < cap; d++) {
+        if (f->dense[d] == 0)
+            continue;
+        es_explain_item_t *it = &items[k++];
+        snprintf(it->name, sizeof it->name, "rule:%s", es_dense_names[d]);
+        it->value = f->dense[d];
+        for (int c = 0; c < ES_NCLS; c++)
+            it->contrib[c] = (double)m->dense[d][c] * f->dense[d];
+    }
+    static const char *const kinds[] = {"word", "pair", "negated"};
+    for (size_t b = 0; b < f->nb && k < cap; b++) {
+        size_t ti = f->src[b] >> 2;
+        unsigned kind = f->src[b] & 3;
+        const es_tok_t *t = &sc->toks[ti];
+        es_explain_item_t *it = &items[k++];
+        if (kind == ES_FS_PAIR && ti > 0) {
+            const es_tok_t *p = &sc->toks[ti - 1];
+            snprintf(it->name, sizeof it->name, "pair:%.*s %.*s", (int)(p->low_len > 30 ? 30 : p->low_len),
+                     sc->buf + p->low_off, (int)(t->low_len > 30 ? 30 : t->low_len), sc->buf + t->low_off);
+        } else {
+            snprintf(it->name, sizeof it->name, "%s:%.*s", kinds[kind],
+                     (int)(t->low_len > 60 ? 60 : t->low_len), sc->buf + t->low_off);
+        }
+        it->value = 1;
+        for (int c = 0; c < ES_NCLS; c++)
+            it->contrib[c] = m->w[f->buckets[b]][c] * (double)m->scale;
+    }
+    *n = k;
+}
+
+static int es_score_impl(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+                         es_sentiment_t *out, char lang_out[8], es_sentiment_detail_t *detail,
+                         es_explain_item_t *items, size_t cap, size_t *nitems)
 {
     if (!s || !out || !lang_out || (!text && len > 0))
         return ES_EINVAL;
+    if (detail)
+        *detail = (es_sentiment_detail_t){0, 0, {0, 0, 0}, "neutral", 0};
+    if (nitems)
+        *nitems = 0;
     if (!text)
         text = "";
     int guess = !lang_hint || !lang_hint[0];
@@ -184,20 +288,26 @@ int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const ch
 
     es_tok_t toks_st[ES_STACK_TEXT + 2];
     float sent_st[ES_STACK_TEXT + 2];
+    uint32_t bk_st[3 * (ES_STACK_TEXT + 2)];
     char buf_st[ES_STACK_TEXT + 16];
     es_scratch_t sc = {.toks = toks_st, .sent = sent_st, .buf = buf_st,
                        .cap_tok = sizeof toks_st / sizeof toks_st[0], .buf_cap = sizeof buf_st};
+    uint32_t *buckets = bk_st, *src = NULL;
     void *heap = NULL;
-    if (es_tok_cap_for(len) > sc.cap_tok || es_buf_cap_for(len) > sc.buf_cap) {
+    if (es_tok_cap_for(len) > sc.cap_tok || es_buf_cap_for(len) > sc.buf_cap || items) {
         size_t nt = es_tok_cap_for(len), nb = es_buf_cap_for(len);
-        heap = malloc(nt * (sizeof(es_tok_t) + sizeof(float)) + nb);
+        /* Explanations are rare (the CLI): their source map always goes
+         * on the heap. */
+        heap = malloc(nt * (sizeof(es_tok_t) + sizeof(float) + 6 * sizeof(uint32_t)) + nb);
         if (!heap) {
             *out = (es_sentiment_t){0, 0, 1, 0, "neutral"};
             strcpy(lang_out, "other");
             return ES_ENOMEM;
         }
         sc.toks = heap;
-        sc.sent = (float *)(sc.toks + nt);
+        buckets = (uint32_t *)(sc.toks + nt);
+        src = buckets + 3 * nt;
+        sc.sent = (float *)(src + 3 * nt);
         sc.buf = (char *)(sc.sent + nt);
         sc.cap_tok = nt;
         sc.buf_cap = nb;
@@ -216,7 +326,57 @@ int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const ch
         es_tokenize(s, lang, text, len, &sc, &excl, &quest);
     static const char *const names[] = {"en", "fr", "other"};
     strcpy(lang_out, names[lang]);
-    es_vader_score(s, lang, &sc, excl, quest, out);
+    es_rule_stats_t st = {0};
+    int model = lang != ES_LANG_OTHER && s->model[lang];
+    es_vader_score(s, lang, &sc, excl, quest, out, model ? &st : NULL);
+    if (detail)
+        detail->rules_label = out->label;
+    if (model) {
+        es_feats_t f = {.buckets = buckets, .src = items ? src : NULL};
+        es_apply_model(s, lang, &sc, &st, out, detail, &f);
+        if (items)
+            es_explain_fill(s, lang, &sc, &f, items, cap, nitems);
+    }
     free(heap);
     return 0;
+}
+
+int es_score_features(const es_scorer_t *s, const char *text, size_t len, int lang, uint32_t bits,
+                      es_feats_t *f, es_sentiment_t *rules)
+{
+    size_t nt = es_tok_cap_for(len), nb = es_buf_cap_for(len);
+    void *heap = malloc(nt * (sizeof(es_tok_t) + sizeof(float)) + nb);
+    if (!heap)
+        return ES_ENOMEM;
+    es_scratch_t sc = {.toks = heap, .cap_tok = nt, .buf_cap = nb};
+    sc.sent = (float *)(sc.toks + nt);
+    sc.buf = (char *)(sc.sent + nt);
+    unsigned excl, quest;
+    es_tokenize(s, lang, text, len, &sc, &excl, &quest);
+    es_rule_stats_t st = {0};
+    es_vader_score(s, lang, &sc, excl, quest, rules, &st);
+    es_features(s, lang, &sc, rules, &st, bits, f);
+    free(heap);
+    return 0;
+}
+
+int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+                    es_sentiment_t *out, char lang_out[8])
+{
+    return es_score_impl(s, text, len, lang_hint, out, lang_out, NULL, NULL, 0, NULL);
+}
+
+int es_scorer_score_ex(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+                       es_sentiment_t *out, char lang_out[8], es_sentiment_detail_t *detail)
+{
+    return es_score_impl(s, text, len, lang_hint, out, lang_out, detail, NULL, 0, NULL);
+}
+
+int es_scorer_explain(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+                      es_sentiment_t *out, char lang_out[8], es_sentiment_detail_t *detail,
+                      es_explain_item_t *items, size_t cap, size_t *n)
+{
+    size_t dummy;
+    return es_score_impl(s, text, len, lang_hint, out, lang_out, detail, items, items ? cap : 0,
+                         n ? n : &dummy);
 }

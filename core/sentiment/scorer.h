@@ -19,14 +19,35 @@ typedef struct es_scorer es_scorer_t;
 typedef struct es_scorer_opts {
     const char *lexicon_dir;    /* directory with the converted files */
     const char *extra_lexicon;  /* NULL or path of word<TAB>valence overrides */
-    double pos_threshold;       /* label positive when compound >= this (0 -> 0.05) */
-    double neg_threshold;       /* label negative when compound <= -this (0 -> 0.05) */
+    double pos_threshold;       /* rules label positive when compound >= this (0 -> 0.05) */
+    double neg_threshold;       /* rules label negative when compound <= -this (0 -> 0.05) */
+    int rules_only;             /* 1: no model files; the label comes from compound */
 } es_scorer_opts_t;
+
+/* What the learned layer adds to es_sentiment_t. */
+typedef struct es_sentiment_detail {
+    int model;               /* 1 when a model chose the label, 0 for the rules label */
+    double prob;             /* calibrated probability of the label (model only, else 0) */
+    double probs[3];         /* negative, neutral, positive (model only) */
+    const char *rules_label; /* the label compound and the thresholds give */
+    int floored;             /* 1: neutral because the rules found none and the model was unsure */
+} es_sentiment_detail_t;
+
+/* One feature's part in a decision, for `earshot score --explain`. */
+typedef struct es_explain_item {
+    char name[72];      /* "word:refund", "pair:no reply", "negated:happy", "rule:compound", "bias" */
+    double value;       /* the feature's value (1 for words and pairs) */
+    double contrib[3];  /* added to the negative, neutral, positive logits */
+} es_explain_item_t;
 
 /* Loads every lexicon of opts->lexicon_dir (en.tsv, fr.tsv and emoji.tsv are
  * required; en_extra.tsv and fr_extra.tsv are read when present), then the
  * admin file opts->extra_lexicon if not NULL, whose entries override the
- * shipped ones. On success stores a new scorer in *out (the caller frees it
+ * shipped ones, then the models en.model and fr.model of the same directory
+ * unless opts->rules_only. A model file that is missing, of another format
+ * version or malformed fails the load with its path named (the label would
+ * otherwise silently change meaning); rules_only is the explicit way to run
+ * without models. On success stores a new scorer in *out (the caller frees it
  * with es_scorer_free()) and returns 0. On failure *out is left NULL, err
  * (when errlen > 0) receives "file:line: message" or a message naming the
  * file, and the result is ES_EINVAL (bad opts), ES_ENOENT (missing file),
@@ -50,8 +71,21 @@ void es_scorer_free(es_scorer_t *s);
 int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
                     es_sentiment_t *out, char lang_out[8]);
 
-/* Bytes allocated by the scorer for its lexicons and tables (hash slots and
- * key storage), for the memory report. 0 for NULL. Any thread. */
+/* es_scorer_score() that also fills *detail (when not NULL): the model's
+ * probabilities and the rules label. */
+int es_scorer_score_ex(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+                       es_sentiment_t *out, char lang_out[8], es_sentiment_detail_t *detail);
+
+/* Scores like es_scorer_score_ex() and lists up to cap features that went
+ * into the model's decision in items (*n of them; the bias first, then the
+ * rule features, then words and pairs in text order). *n is 0 when the
+ * language has no model. Same errors as es_scorer_score(). */
+int es_scorer_explain(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+                      es_sentiment_t *out, char lang_out[8], es_sentiment_detail_t *detail,
+                      es_explain_item_t *items, size_t cap, size_t *n);
+
+/* Bytes allocated by the scorer for its lexicons, tables (hash slots and
+ * key storage) and models, for the memory report. 0 for NULL. Any thread. */
 size_t es_scorer_memory(const es_scorer_t *s);
 
 #ifdef __cplusplus

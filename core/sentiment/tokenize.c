@@ -251,6 +251,7 @@ static inline __attribute__((always_inline)) void es_emit_word_inl(const es_scor
     int upper;
     uint32_t h;
     t->low_len = (uint16_t)es_lower_into(sc, raw, n > UINT16_MAX ? UINT16_MAX : n, &upper, &h);
+    t->hash = h;
     if (upper)
         t->flags |= ES_TF_UPPER;
     if (hashtag)
@@ -376,7 +377,8 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
         memcpy(sc->buf + sc->buf_len, "ne", 2);
         sc->buf_len += 2;
         t->low_len = 2;
-        es_lookup(s, lang, t, "ne", 2, es_hash("ne", 2));
+        t->hash = es_hash("ne", 2);
+        es_lookup(s, lang, t, "ne", 2, t->hash);
         return;
     }
     if (n < 2) {
@@ -391,7 +393,7 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
         const es_lex_slot_t *sl = es_lex_get(&s->lex[ES_LANG_EN], low, n);
         if (sl && (sl->flags & ES_W_VAL)) {
             es_tok_t *t = es_tok_new(sc, ES_TK_EMOTICON);
-            t->low_len = (uint16_t)es_lower_into(sc, p, n, NULL, NULL);
+            t->low_len = (uint16_t)es_lower_into(sc, p, n, NULL, &t->hash);
             t->val = sl->valence;
             t->flags |= ES_TF_HAS_VAL;
             return;
@@ -442,7 +444,8 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
                 memcpy(sc->buf + sc->buf_len, "ne", 2);
                 sc->buf_len += 2;
                 t->low_len = 2;
-                es_lookup(s, lang, t, "ne", 2, es_hash("ne", 2));
+                t->hash = es_hash("ne", 2);
+                es_lookup(s, lang, t, "ne", 2, t->hash);
             }
             b += pre;
             m -= pre;
@@ -551,7 +554,8 @@ static void es_chunk(const es_scorer_t *s, int lang, es_scratch_t *sc, const cha
             memcpy(sc->buf + sc->buf_len, em, l);
             sc->buf_len += l;
             t->low_len = (uint16_t)l;
-            const es_lex_slot_t *sl = es_lex_get(&s->emoji, em, l);
+            t->hash = es_hash(em, l);
+            const es_lex_slot_t *sl = es_lex_get_h(&s->emoji, t->hash, em, l);
             if (sl && (sl->flags & ES_W_VAL)) {
                 t->val = sl->valence;
                 t->flags |= ES_TF_HAS_VAL;

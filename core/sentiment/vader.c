@@ -137,7 +137,7 @@ static double es_valence(const es_scratch_t *sc, size_t i, int lang, int cap_dif
 }
 
 void es_vader_score(const es_scorer_t *s, int lang, const es_scratch_t *sc, unsigned excl,
-                    unsigned quest, es_sentiment_t *out)
+                    unsigned quest, es_sentiment_t *out, es_rule_stats_t *st)
 {
     size_t n = sc->ntok;
     float *sent = sc->sent;
@@ -153,13 +153,30 @@ void es_vader_score(const es_scorer_t *s, int lang, const es_scratch_t *sc, unsi
         if (contrast == n && (t->wflags & ES_W_CONTRAST))
             contrast = i;
         /* VADER scores boosters 0 even when the lexicon lists them. */
-        if ((t->wflags & ES_W_BOOST) || !(t->flags & ES_TF_HAS_VAL))
+        if ((t->wflags & ES_W_BOOST) || !(t->flags & ES_TF_HAS_VAL)) {
             sent[i] = 0;
-        else
-            sent[i] = (float)es_valence(sc, i, lang, cap_diff);
+            continue;
+        }
+        sent[i] = (float)es_valence(sc, i, lang, cap_diff);
+        if (st) {
+            float base = t->flags & ES_TF_HASHTAG ? t->val * 0.5f : t->val;
+            int flipped = sent[i] * base < 0;
+            st->negated += flipped;
+            st->elongated += (t->flags & ES_TF_ELONGATED) != 0;
+            st->upper += (t->flags & ES_TF_UPPER) != 0;
+            if (t->kind != ES_TK_WORD) {
+                st->emo_pos += t->val > 0;
+                st->emo_neg += t->val < 0;
+            } else if (!flipped && !(t->flags & (ES_TF_ELONGATED | ES_TF_UPPER)) &&
+                       fabsf(fabsf(sent[i]) - fabsf(base)) > 0.01f) {
+                st->boosted++;
+            }
+        }
     }
     /* Contrast: "but"/"mais" halves what precedes and weighs what follows
      * by 1.5. */
+    if (st)
+        st->contrast = contrast < n;
     if (contrast < n) {
         for (size_t i = 0; i < n; i++) {
             if (i < contrast)
@@ -175,6 +192,12 @@ void es_vader_score(const es_scorer_t *s, int lang, const es_scratch_t *sc, unsi
         double v = sent[i];
         sum += v;
         /* +1/-1 compensate for neutral words counted as 1 (VADER). */
+        if (st) {
+            if (v > 0)
+                st->pos_sum += (float)v;
+            else
+                st->neg_sum += (float)v;
+        }
         if (v > 0)
             pos += v + 1;
         else if (v < 0)
@@ -190,6 +213,10 @@ void es_vader_score(const es_scorer_t *s, int lang, const es_scratch_t *sc, unsi
         sum += punct;
     else if (sum < 0)
         sum -= punct;
+    if (st) {
+        st->excl = excl;
+        st->quest = quest;
+    }
     double compound = sum / sqrt(sum * sum + ALPHA);
     if (compound > 1)
         compound = 1;
