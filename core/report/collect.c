@@ -172,6 +172,8 @@ int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **ou
     json_decref(a.brands);
     if (rc == 0 && has)
         rc = es_report_issues(db, o, m, err, errlen);
+    if (rc == 0 && has)
+        rc = es_report_collect_detail(db, o, m, err, errlen);
     if (rc < 0) {
         json_decref(m);
         return rc;

@@ -5,6 +5,7 @@
 libescore_a_SOURCES += \
 	core/report/report.h core/report/svg.h \
 	core/report/db.c core/report/collect.c core/report/issues.c \
+	core/report/collect_detail.c core/report/phrases.c \
 	core/report/html.c core/report/svg.c core/report/render.c \
 	core/report/sections.c core/report/accounts.c core/report/cmd_report.c
 

@@ -65,6 +65,25 @@ int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **ou
 int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
                      size_t errlen);
 
+/* Adds to the model what the finer sections need: "trend" {cut,
+ * buckets[]} (hourly from cut, daily before) and per brand "trend"
+ * [[positive, neutral, negative, unscored] x buckets], "owned" (the
+ * brand's own posts), "langs" [{lang, n}], "topics" [{topic, owner, n,
+ * negative, early, late, phrases [{phrase, n}]}], "authors" [{network,
+ * author, name, kind, n, followers, engagement, url}] and "engaged"
+ * [{url, text, author, network, followers, likes, reposts, replies,
+ * quotes, engagement, label, at}]. */
+int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
+                             size_t errlen);
+/* Up to max two- and three-word phrases seen in at least two of the
+ * texts counted into counts (es_report_phrases_add), most frequent
+ * first, as [{phrase, n}]. Phrases neither start nor end with a stop
+ * word and skip URLs, handles and numbers (phrases.c). */
+struct es_spike_map;
+void es_report_phrases_add(const struct es_spike_map *stop, json_t *counts, const char *title,
+                           const char *text);
+json_t *es_report_phrases_top(json_t *counts, size_t max);
+
 /* Shared WHERE clause of the mention queries: ?1 since, ?2 brand or NULL. */
 #define ES_REPORT_MENTION_TIME "coalesce(created_at, received_at)"
 /* The mentions the report counts: one row per earned brand of a mention
@@ -72,13 +91,20 @@ int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *mode
  * and once with its own brand column each mention without brand rows:
  * mentions of no brand, and rows another writer put in mentions alone.
  * The sql sink's schema 3. */
+#define ES_REPORT_MENTION_COLS                                                                         \
+    " id, network, source, author, author_name, author_kind, lang, title, text, url, sentiment_label,"  \
+    " likes, reposts, replies, quotes, followers, created_at, received_at"
 #define ES_REPORT_MENTIONS                                                                              \
-    " (SELECT b.brand AS brand, m.id, m.network, m.source, m.title, m.text, m.url, m.sentiment_label,"  \
-    " m.created_at, m.received_at FROM mention_brands b JOIN mentions m ON m.id = b.mention_id"          \
+    " (SELECT b.brand AS brand, m.id, m.network, m.source, m.author, m.author_name, m.author_kind,"      \
+    " m.lang, m.title, m.text, m.url, m.sentiment_label, m.likes, m.reposts, m.replies, m.quotes,"      \
+    " m.followers, m.created_at, m.received_at FROM mention_brands b JOIN mentions m ON m.id = b.mention_id" \
     " WHERE b.owned = 0"                                                                                \
-    " UNION ALL SELECT brand, id, network, source, title, text, url, sentiment_label, created_at,"      \
-    " received_at FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM mention_brands b"                     \
+    " UNION ALL SELECT brand," ES_REPORT_MENTION_COLS                                                   \
+    " FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM mention_brands b"                                 \
     " WHERE b.mention_id = m.id)) AS rm"
+/* A mention's engagement: what its readers did with it (NULL counts 0). */
+#define ES_REPORT_ENGAGEMENT \
+    "(coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) + coalesce(quotes, 0))"
 #define ES_REPORT_MENTION_WHERE                                                     \
     " WHERE " ES_REPORT_MENTION_TIME " >= CAST(?1 AS BIGINT)"                       \
     " AND (CAST(?2 AS TEXT) IS NULL OR brand = CAST(?2 AS TEXT))"

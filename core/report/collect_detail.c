@@ -1,0 +1,300 @@
+/*
+ * The finer figures of the page: sentiment in hourly then daily buckets,
+ * owned posts, languages, topics with their phrases, top authors and the
+ * most engaged mentions. Same rules as collect.c: GROUP BY queries both
+ * SQLite and PostgreSQL run, every value bound.
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin.h"
+#include "spike/internal.h"
+
+#define HOURLY_S (48 * 3600)
+#define MAX_LANGS 8
+#define MAX_TOPIC_DOCS 1000 /* texts read for one topic's phrases */
+#define MAX_PHRASES 5
+#define TOP_AUTHORS 10
+#define TOP_ENGAGED 5
+
+typedef struct {
+    json_t *by_name; /* brand name -> brand object of the model (borrowed) */
+    int64_t day0, cut, ndaily, nbuckets, mid;
+    json_t *topics;  /* "brand\x1ftopic" -> topic object */
+    json_t *phrases; /* "brand\x1ftopic" -> {phrase: n} */
+    json_t *docs;    /* "brand\x1ftopic" -> texts read */
+    es_spike_map_t stop;
+} ctx_t;
+
+static json_int_t num(const char *s)
+{
+    return s ? (json_int_t)strtoll(s, NULL, 10) : 0;
+}
+
+static json_t *brand_of(ctx_t *c, const char *name)
+{
+    return json_object_get(c->by_name, name ? name : "");
+}
+
+/* Bucket index of a time: hourly from cut, daily before. */
+static int64_t bucket_of(const ctx_t *c, int64_t t)
+{
+    if (t >= c->cut)
+        return c->ndaily + (t - c->cut) / 3600;
+    return t / ES_REPORT_DAY - c->day0;
+}
+
+static int on_trend(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    ctx_t *c = ud;
+    json_t *b = brand_of(c, v[0]);
+    int64_t k = bucket_of(c, num(v[1]));
+    if (!b || k < 0 || k >= c->nbuckets)
+        return 0;
+    int l = !v[2] ? 3 : !strcmp(v[2], "positive") ? 0 : !strcmp(v[2], "neutral") ? 1 : !strcmp(v[2], "negative") ? 2 : 3;
+    json_t *row = json_array_get(json_object_get(b, "trend"), (size_t)k);
+    json_array_set_new(row, (size_t)l, json_integer(json_integer_value(json_array_get(row, (size_t)l)) + num(v[3])));
+    return 0;
+}
+
+static int on_owned(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    json_t *b = brand_of(ud, v[0]);
+    if (b)
+        json_object_set_new(b, "owned", json_integer(num(v[1])));
+    return 0;
+}
+
+static int on_lang(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    json_t *b = brand_of(ud, v[0]);
+    json_t *langs = json_object_get(b, "langs");
+    if (b && json_array_size(langs) < MAX_LANGS)
+        json_array_append_new(langs, json_pack("{s:s, s:I}", "lang", v[1] && *v[1] ? v[1] : "unknown", "n", num(v[2])));
+    return 0;
+}
+
+static int on_topic(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    ctx_t *c = ud;
+    json_t *b = brand_of(c, v[0]);
+    if (!b || !v[1])
+        return 0;
+    char key[600];
+    snprintf(key, sizeof key, "%.300s\x1f%.280s", v[0] ? v[0] : "", v[1]);
+    json_t *t = json_object_get(c->topics, key);
+    if (!t) {
+        t = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i}", "topic", v[1], "owner", v[2] ? v[2] : "", "n", 0,
+                      "negative", 0, "early", 0, "late", 0);
+        json_object_set_new(c->topics, key, t);
+        json_array_append(json_object_get(b, "topics"), t);
+    }
+    json_int_t cnt = num(v[5]);
+    int neg = v[3] && !strcmp(v[3], "negative");
+    const char *half = num(v[4]) >= c->mid ? "late" : "early";
+    json_object_set_new(t, "n", json_integer(json_integer_value(json_object_get(t, "n")) + cnt));
+    if (neg)
+        json_object_set_new(t, "negative", json_integer(json_integer_value(json_object_get(t, "negative")) + cnt));
+    json_object_set_new(t, half, json_integer(json_integer_value(json_object_get(t, half)) + cnt));
+    return 0;
+}
+
+static int on_topic_text(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    ctx_t *c = ud;
+    if (!v[1])
+        return 0;
+    char key[600];
+    snprintf(key, sizeof key, "%.300s\x1f%.280s", v[0] ? v[0] : "", v[1]);
+    json_t *d = json_object_get(c->docs, key);
+    json_int_t nd = d ? json_integer_value(d) : 0;
+    if (nd >= MAX_TOPIC_DOCS)
+        return 0;
+    json_object_set_new(c->docs, key, json_integer(nd + 1));
+    json_t *counts = json_object_get(c->phrases, key);
+    if (!counts) {
+        counts = json_object();
+        json_object_set_new(c->phrases, key, counts);
+    }
+    es_report_phrases_add(&c->stop, counts, v[2], v[3]);
+    return 0;
+}
+
+static json_t *jnum_or_null(const char *s)
+{
+    return s ? json_integer(num(s)) : json_null();
+}
+
+static int on_author(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    json_t *b = brand_of(ud, v[0]);
+    json_t *a = json_object_get(b, "authors");
+    if (!b || json_array_size(a) >= TOP_AUTHORS)
+        return 0;
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:I}", "network", v[1] ? v[1] : "", "author",
+                          v[2] ? v[2] : "", "name", v[3] ? v[3] : "", "kind", v[4] ? v[4] : "public", "n", num(v[5]),
+                          "followers", jnum_or_null(v[6]), "engagement", num(v[7]));
+    if (v[8])
+        json_object_set_new(o, "url", json_string(v[8]));
+    json_array_append_new(a, o);
+    return 0;
+}
+
+static int on_engaged(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    json_t *b = brand_of(ud, v[0]);
+    json_t *a = json_object_get(b, "engaged");
+    if (!b || json_array_size(a) >= TOP_ENGAGED)
+        return 0;
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:s, s:I}", "url", v[1] ? v[1] : "",
+                          "title", v[2] ? v[2] : "", "text", v[3] ? v[3] : "", "author", v[4] ? v[4] : "", "network",
+                          v[5] ? v[5] : "", "followers", jnum_or_null(v[6]), "likes", jnum_or_null(v[7]), "reposts",
+                          jnum_or_null(v[8]), "replies", jnum_or_null(v[9]), "quotes", jnum_or_null(v[10]),
+                          "engagement", num(v[11]), "label", v[12] ? v[12] : "", "at", num(v[13]));
+    json_array_append_new(a, o);
+    return 0;
+}
+
+static int by_topic_n(const void *x, const void *y)
+{
+    const json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
+    json_int_t na = json_integer_value(json_object_get(a, "n")), nb = json_integer_value(json_object_get(b, "n"));
+    if (na != nb)
+        return na > nb ? -1 : 1;
+    return strcmp(json_string_value(json_object_get(a, "topic")), json_string_value(json_object_get(b, "topic")));
+}
+
+static void sort_topics(json_t *b)
+{
+    json_t *arr = json_object_get(b, "topics");
+    size_t n = json_array_size(arr);
+    if (n < 2)
+        return;
+    json_t **v = calloc(n, sizeof *v);
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_incref(json_array_get(arr, i));
+    qsort(v, n, sizeof *v, by_topic_n);
+    json_array_clear(arr);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, v[i]);
+    free(v);
+}
+
+int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
+                             size_t errlen)
+{
+    ctx_t c = {.by_name = json_object(), .topics = json_object(), .phrases = json_object(), .docs = json_object()};
+    c.day0 = o->since / ES_REPORT_DAY;
+    /* The last 48 hours by the hour (whole hours), the days before by day. */
+    c.cut = (o->now / 3600) * 3600 - HOURLY_S + 3600;
+    if (c.cut < (o->since / 3600) * 3600)
+        c.cut = (o->since / 3600) * 3600;
+    c.ndaily = c.cut > o->since ? (c.cut - 1) / ES_REPORT_DAY - c.day0 + 1 : 0;
+    c.nbuckets = c.ndaily + (o->now - c.cut) / 3600 + 1;
+    c.mid = o->since + (o->now - o->since) / 2;
+    json_t *buckets = json_array();
+    for (int64_t k = 0; k < c.nbuckets; k++)
+        json_array_append_new(buckets, json_integer(k < c.ndaily ? (c.day0 + k) * ES_REPORT_DAY
+                                                                 : c.cut + (k - c.ndaily) * 3600));
+    json_object_set_new(model, "trend", json_pack("{s:I, s:I, s:o}", "cut", (json_int_t)c.cut, "mid",
+                                                  (json_int_t)c.mid, "buckets", buckets));
+    size_t i;
+    json_t *b;
+    json_array_foreach(json_object_get(model, "brands"), i, b) {
+        json_object_set(c.by_name, json_string_value(json_object_get(b, "name")), b);
+        json_t *tr = json_array();
+        for (int64_t k = 0; k < c.nbuckets; k++)
+            json_array_append_new(tr, json_pack("[iiii]", 0, 0, 0, 0));
+        json_object_set_new(b, "trend", tr);
+        json_object_set_new(b, "owned", json_integer(0));
+        json_object_set_new(b, "langs", json_array());
+        json_object_set_new(b, "topics", json_array());
+        json_object_set_new(b, "authors", json_array());
+        json_object_set_new(b, "engaged", json_array());
+    }
+    char since[32], cut[32], mid[32];
+    snprintf(since, sizeof since, "%" PRId64, o->since);
+    snprintf(cut, sizeof cut, "%" PRId64, c.cut);
+    snprintf(mid, sizeof mid, "%" PRId64, c.mid);
+    const char *p2[] = {since, o->brand}, *p3[] = {since, o->brand, cut}, *p3m[] = {since, o->brand, mid};
+    static const char *const q_trend =
+        "SELECT coalesce(brand, ''), CASE WHEN " ES_REPORT_MENTION_TIME " >= CAST(?3 AS BIGINT) THEN ("
+        ES_REPORT_MENTION_TIME " / 3600) * 3600 ELSE (" ES_REPORT_MENTION_TIME " / 86400) * 86400 END,"
+        " sentiment_label, count(*) FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE " GROUP BY 1, 2, 3";
+    static const char *const q_owned =
+        "SELECT b.brand, count(*) FROM mention_brands b JOIN mentions m ON m.id = b.mention_id"
+        " WHERE b.owned = 1 AND coalesce(m.created_at, m.received_at) >= CAST(?1 AS BIGINT)"
+        " AND (CAST(?2 AS TEXT) IS NULL OR b.brand = CAST(?2 AS TEXT)) GROUP BY b.brand";
+    static const char *const q_lang =
+        "SELECT coalesce(brand, ''), coalesce(lang, ''), count(*) FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE
+        " GROUP BY coalesce(brand, ''), coalesce(lang, '') ORDER BY count(*) DESC, coalesce(lang, '')";
+    static const char *const q_topic =
+        "SELECT coalesce(rm.brand, ''), t.topic, max(t.owner), rm.sentiment_label,"
+        " CASE WHEN coalesce(rm.created_at, rm.received_at) >= CAST(?3 AS BIGINT) THEN 1 ELSE 0 END,"
+        " count(*) FROM mention_topics t JOIN" ES_REPORT_MENTIONS " ON rm.id = t.mention_id"
+        " WHERE coalesce(rm.created_at, rm.received_at) >= CAST(?1 AS BIGINT)"
+        " AND (CAST(?2 AS TEXT) IS NULL OR rm.brand = CAST(?2 AS TEXT))"
+        " GROUP BY coalesce(rm.brand, ''), t.topic, rm.sentiment_label,"
+        " CASE WHEN coalesce(rm.created_at, rm.received_at) >= CAST(?3 AS BIGINT) THEN 1 ELSE 0 END";
+    static const char *const q_topic_text =
+        "SELECT coalesce(rm.brand, ''), t.topic, rm.title, rm.text FROM mention_topics t JOIN" ES_REPORT_MENTIONS
+        " ON rm.id = t.mention_id WHERE coalesce(rm.created_at, rm.received_at) >= CAST(?1 AS BIGINT)"
+        " AND (CAST(?2 AS TEXT) IS NULL OR rm.brand = CAST(?2 AS TEXT))"
+        " ORDER BY coalesce(rm.created_at, rm.received_at) DESC, rm.id";
+    /* Authors by reach, then how much their mentions were engaged with. */
+    static const char *const q_authors =
+        "SELECT brand, network, author, name, kind, n, followers, eng, url FROM (SELECT brand, network, author, name,"
+        " kind, n, followers, eng, url, row_number() OVER (PARTITION BY brand ORDER BY coalesce(followers, -1) DESC,"
+        " eng DESC, n DESC, network, author) AS rn FROM (SELECT coalesce(brand, '') AS brand, network, author,"
+        " max(author_name) AS name, max(coalesce(author_kind, 'public')) AS kind, count(*) AS n, max(followers) AS followers,"
+        " sum(" ES_REPORT_ENGAGEMENT ") AS eng, max(url) AS url FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE
+        " AND author IS NOT NULL GROUP BY coalesce(brand, ''), network, author) AS g) AS r WHERE rn <= 10"
+        " ORDER BY brand, rn";
+    static const char *const q_engaged =
+        "SELECT brand, url, title, text, author, network, followers, likes, reposts, replies, quotes, eng, label, at"
+        " FROM (SELECT coalesce(brand, '') AS brand, url, title, text, author, network, followers, likes, reposts,"
+        " replies, quotes, " ES_REPORT_ENGAGEMENT " AS eng, sentiment_label AS label, " ES_REPORT_MENTION_TIME " AS at,"
+        " row_number() OVER (PARTITION BY coalesce(brand, '') ORDER BY " ES_REPORT_ENGAGEMENT " DESC,"
+        " coalesce(followers, 0) DESC, id) AS rn FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE
+        " AND " ES_REPORT_ENGAGEMENT " > 0) AS r WHERE rn <= 5 ORDER BY brand, rn";
+    int rc = es_spike_stopwords_load(&c.stop);
+    if (rc == 0)
+        rc = es_report_db_query(db, q_trend, 3, p3, on_trend, &c, err, errlen);
+    if (rc == 0)
+        rc = es_report_db_query(db, q_owned, 2, p2, on_owned, &c, err, errlen);
+    if (rc == 0)
+        rc = es_report_db_query(db, q_lang, 2, p2, on_lang, &c, err, errlen);
+    if (rc == 0)
+        rc = es_report_db_query(db, q_topic, 3, p3m, on_topic, &c, err, errlen);
+    if (rc == 0 && json_object_size(c.topics))
+        rc = es_report_db_query(db, q_topic_text, 2, p2, on_topic_text, &c, err, errlen);
+    if (rc == 0)
+        rc = es_report_db_query(db, q_authors, 2, p2, on_author, &c, err, errlen);
+    if (rc == 0)
+        rc = es_report_db_query(db, q_engaged, 2, p2, on_engaged, &c, err, errlen);
+    if (rc == 0) {
+        const char *key;
+        json_t *t;
+        json_object_foreach(c.topics, key, t)
+            json_object_set_new(t, "phrases", es_report_phrases_top(json_object_get(c.phrases, key), MAX_PHRASES));
+        json_array_foreach(json_object_get(model, "brands"), i, b) sort_topics(b);
+    }
+    es_spike_map_free(&c.stop);
+    json_decref(c.by_name);
+    json_decref(c.topics);
+    json_decref(c.phrases);
+    json_decref(c.docs);
+    return rc;
+}
