@@ -152,8 +152,10 @@ int es_cmd_report(int argc, char **argv)
         page.recon_error = "the state database could not be read";
         fprintf(stderr, "earshot report: cannot read %s/state.db; accounts left out\n", cfg->state_dir);
     }
+    es_report_filters_index(&page);
     rc = write_page(out, &page);
 done:
+    json_decref(page.fidx);
     json_decref(page.model);
     json_decref(page.recon);
     es_report_db_close(db);

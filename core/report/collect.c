@@ -97,6 +97,10 @@ static int on_alert(void *ud, int n, const char *const *v)
                           (json_int_t)num(v[8]), "total", (json_int_t)num(v[9]), "p_value",
                           v[10] ? strtod(v[10], NULL) : -1.0);
     json_t *terms = json_object_get(fields, "terms"), *urls = json_object_get(fields, "urls");
+    json_t *expected = json_object_get(fields, "expected"), *topic = json_object_get(fields, "topic_name");
+    json_object_set_new(o, "expected", json_is_number(expected) ? json_real(json_number_value(expected)) : json_null());
+    if (json_is_string(topic))
+        json_object_set(o, "topic", topic);
     json_object_set_new(o, "terms", json_is_array(terms) ? json_incref(terms) : json_array());
     json_object_set_new(o, "urls", json_is_array(urls) ? json_incref(urls) : json_array());
     json_decref(fields);

@@ -115,6 +115,11 @@ json_t *es_report_phrases_top(json_t *counts, size_t max);
  * characters as spaces. When max_px > 0 the text is cut to fit about
  * max_px pixels at font_px and ends with an ellipsis; returns 1 if cut. */
 int es_report_esc(FILE *f, const char *s, double max_px, double font_px);
+/* Writes s escaped like es_report_esc (HTML only, not SVG) with <wbr>
+ * break points after separators (_ . - @ /), before inner capitals and
+ * every 14 characters, so a long handle wraps instead of overflowing or
+ * breaking mid-word. 0. */
+int es_report_esc_wrap(FILE *f, const char *s);
 /* Estimated rendered width of s in pixels at font_px (sans-serif). */
 double es_report_text_px(const char *s, double font_px);
 /* Writes s as an href when it is an http(s) URL; 0 when it is not (the
@@ -135,7 +140,24 @@ typedef struct es_report_page {
     json_t *model;       /* es_report_collect */
     json_t *recon;       /* es_reconcile_collect, or NULL */
     const char *recon_error; /* why recon is NULL */
+    json_t *fidx;        /* es_report_filters_index: {"brand", "topic", "network": {name: i}} */
 } es_report_page_t;
+
+/* ---- filters in the page (filters.c) ------------------------------------ */
+
+/* Numbers every brand, topic and network of the model for the filters
+ * (p->fidx, freed by the caller with json_decref). */
+void es_report_filters_index(es_report_page_t *p);
+/* The filter controls (radio buttons) and the CSS :has() rules that hide
+ * what does not match: no script, so the page still opens offline under
+ * its Content-Security-Policy. */
+void es_report_filters_render(FILE *f, const es_report_page_t *p);
+/* Their <style> element, for the page's head. */
+void es_report_filters_css(FILE *f, const es_report_page_t *p);
+/* The attributes tagging an element for the filters: brand, topic and
+ * network (NULL: none) and a time (< 0: none) for the date range. */
+void es_report_fattrs(FILE *f, const es_report_page_t *p, const char *brand, const char *topic,
+                      const char *network, int64_t t);
 
 /* The sections (sections.c, accounts.c); each writes one <section>. */
 void es_report_section_sentiment(FILE *f, const es_report_page_t *p);
@@ -144,6 +166,12 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p);
 void es_report_section_issues(FILE *f, const es_report_page_t *p);
 void es_report_section_responses(FILE *f, const es_report_page_t *p);
 void es_report_section_accounts(FILE *f, const es_report_page_t *p);
+void es_report_section_sov(FILE *f, const es_report_page_t *p);
+void es_report_section_trend(FILE *f, const es_report_page_t *p);
+void es_report_section_alerts(FILE *f, const es_report_page_t *p);
+void es_report_section_topics(FILE *f, const es_report_page_t *p);
+void es_report_section_people(FILE *f, const es_report_page_t *p);
+void es_report_section_breakdown(FILE *f, const es_report_page_t *p);
 
 /* The whole page. 0 or ES_EIO. */
 int es_report_render(FILE *f, const es_report_page_t *p);
