@@ -176,4 +176,20 @@ void es_report_section_breakdown(FILE *f, const es_report_page_t *p);
 /* The whole page. 0 or ES_EIO. */
 int es_report_render(FILE *f, const es_report_page_t *p);
 
+/* ---- one page from a database (page.c) and served live (live.c) --------- */
+
+struct sqlite3;
+typedef struct es_report_source {
+    const char *dsn;        /* es_report_db_open */
+    const char *state_dir;
+    struct sqlite3 *state;  /* the state DB, or NULL: STATE_DIR/state.db opened read-only */
+    void (*on_warning)(const char *state_dir); /* the state DB could not be read */
+} es_report_source_t;
+
+/* Opens src's database read-only, collects and renders the page into
+ * out. 0, or the error of es_report_db_open / es_report_collect /
+ * es_report_render with a reason in err. */
+int es_report_page_write(FILE *out, const es_report_source_t *src, const es_report_opts_t *o, char *err,
+                         size_t errlen);
+
 #endif
