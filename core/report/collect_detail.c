@@ -98,7 +98,7 @@ static int on_topic(void *ud, int n, const char *const *v)
     }
     json_int_t cnt = num(v[5]);
     int neg = v[3] && !strcmp(v[3], "negative");
-    const char *half = num(v[4]) >= c->mid ? "late" : "early";
+    const char *half = num(v[4]) ? "late" : "early"; /* the query says which half */
     json_object_set_new(t, "n", json_integer(json_integer_value(json_object_get(t, "n")) + cnt));
     if (neg)
         json_object_set_new(t, "negative", json_integer(json_integer_value(json_object_get(t, "negative")) + cnt));

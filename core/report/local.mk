@@ -14,8 +14,8 @@ libescore_a_SOURCES += \
 AM_CFLAGS += $(LIBPQ_CFLAGS)
 earshot_LDADD += $(LIBPQ_LIBS)
 
-TESTS += tests/report_test.sh tests/report_pg_test.sh
-dist_check_SCRIPTS += tests/report_test.sh tests/report_pg_test.sh
+TESTS += tests/report_test.sh tests/report_pg_test.sh tests/report_sections_test.sh
+dist_check_SCRIPTS += tests/report_test.sh tests/report_pg_test.sh tests/report_sections_test.sh
 EXTRA_DIST += tests/data/report core/report/screenshot.sh
 
 # A page built from the test fixture, and its screenshot by headless
