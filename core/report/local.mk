@@ -14,8 +14,9 @@ libescore_a_SOURCES += \
 AM_CFLAGS += $(LIBPQ_CFLAGS)
 earshot_LDADD += $(LIBPQ_LIBS)
 
-TESTS += tests/report_test.sh tests/report_pg_test.sh tests/report_sections_test.sh
-dist_check_SCRIPTS += tests/report_test.sh tests/report_pg_test.sh tests/report_sections_test.sh
+TESTS += tests/report_test.sh tests/report_pg_test.sh tests/report_sections_test.sh tests/report_layout_test.sh
+dist_check_SCRIPTS += tests/report_test.sh tests/report_pg_test.sh tests/report_sections_test.sh \
+	tests/report_layout_test.sh tests/report_layout_check.js
 EXTRA_DIST += tests/data/report core/report/screenshot.sh
 
 # A page built from the test fixture, and its screenshot by headless
@@ -34,5 +35,5 @@ tests_report_html_LDADD = $(ES_CORE_LIBS)
 
 clean-local: clean-report-screenshot
 clean-report-screenshot:
-	rm -rf report-screenshot
+	rm -rf report-screenshot report-layout
 .PHONY: clean-report-screenshot

@@ -29,7 +29,7 @@ static const char css[] =
     "th{background:#f0f4f8;font-weight:600}"
     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
     "td.text{max-width:340px;overflow-wrap:anywhere}"
-    ".grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:4px 16px}"
+    ".grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(480px,100%),1fr));gap:4px 16px}"
     ".chip{display:inline-block;background:#fde8e8;color:#8a1c1c;border-radius:10px;padding:0 8px;"
     "margin:1px 2px;white-space:nowrap}"
     ".badge{display:inline-block;background:#e8890c;color:#fff;border-radius:3px;padding:0 5px;"
