@@ -151,6 +151,8 @@ int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **ou
         " WHERE coalesce(bucket_start, received_at) >= CAST(?1 AS BIGINT)"
         " AND (CAST(?2 AS TEXT) IS NULL OR brand = CAST(?2 AS TEXT))"
         " ORDER BY coalesce(bucket_start, received_at), id";
+    if (rc == 0 && has)
+        rc = es_report_db_window(db, o, err, errlen);
     if (rc == 0 && has) {
         rc = es_report_db_query(db, q_labels, 2, params, on_label, &a, err, errlen);
         if (rc == 0)

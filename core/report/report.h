@@ -40,6 +40,12 @@ int es_report_db_query(es_report_db_t *db, const char *sql, int nparams, const c
 
 /* ---- the data of the page (collect.c, issues.c) ------------------------- */
 
+struct es_report_opts;
+/* SQLite: copies the window's mentions (ES_REPORT_MENTIONS with the
+ * window's WHERE) into a TEMP table once; later queries naming
+ * ES_REPORT_MENTIONS read it. No-op for PostgreSQL. 0 or ES_EDB. */
+int es_report_db_window(es_report_db_t *db, const struct es_report_opts *o, char *err, size_t errlen);
+
 #define ES_REPORT_DAY 86400
 
 typedef struct es_report_opts {
