@@ -14,10 +14,12 @@
 static void usage(FILE *out)
 {
     fprintf(out, "usage: earshot report [-c FILE] [--db DSN] [--since 30d] [--brand NAME] --out report.html\n"
-                 "  Writes one self-contained HTML page (inline SVG charts, no script, no external\n"
-                 "  asset): sentiment per brand, volume and negative share over time with alerts,\n"
-                 "  channels, top negative issues per day, response rate and time per team, and\n"
-                 "  the accounts reconciliation.\n"
+                 "  Writes one self-contained HTML page (inline SVG charts, CSS-only filters, no\n"
+                 "  script, no external asset): share of voice, sentiment per brand and over time\n"
+                 "  (hourly for 48 h), volume with alerts, the alerts, topics and their phrases,\n"
+                 "  negative issues per day, top authors and engaged mentions, channels, owned and\n"
+                 "  earned, networks and languages, response rate and time per team and account,\n"
+                 "  and the accounts reconciliation. The daemon serves it as GET /report.\n"
                  "  --db DSN     sqlite:PATH (relative to state_dir), a file path, or\n"
                  "               postgresql://...; default: the dsn of the configured sql sink,\n"
                  "               else STATE_DIR/earshot.db\n"
