@@ -126,6 +126,9 @@ unlike "$out" "<span class=\"chip\">acme ×" "the brand's own name is not an iss
 like "$out" "data-team=\"care\" data-answered=\"1\" data-addressed=\"2\"" "care answered 1 of 2"
 like "$out" "<tr><td>care</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">50%</td><td class=\"n\">60 min</td>" \
     "care: rate 50 %, median 60 min"
+like "$out" "· median 60 min · p90 [0-9.]+ (s|min|h|d)</text>" "the response label is whole (not cut after p90)"
+unlike "$out" "p90 [^<]*…" "no response label cut with an ellipsis"
+like "$out" "<table class=\"responses-accounts\">" "responses per account too"
 like "$out" "<tr><td>globex-care</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">100%</td>" "globex-care answered 1 of 1"
 
 # Reconciliation tables.
