@@ -59,5 +59,5 @@ for b in brands:
         for ev, s in (("spike_began", bs), ("spike_ended", bs + 3 * 3600)):
             c.execute("INSERT INTO alerts (id, event, brand, series, bucket_start, bucket_end, count, total, p_value,"
                       " fields, received_at) VALUES (?, ?, ?, ?, ?, ?, 30, 60, 1e-9, ?, ?)",
-                      ("spike:%s:%d:%s" % (b, s, ev), ev, b, b, s, s + 3600, json.dumps(f), now))
+                      ("spike:%s:%d:%d:%s" % (b, k, s, ev), ev, b, b, s, s + 3600, json.dumps(f), now))
 c.commit()

@@ -50,7 +50,11 @@ static const char css[] =
     "form.filters input:checked+label{background:#1f5fa8;color:#fff;border-color:#1f5fa8}"
     "form.filters input:focus-visible+label{outline:2px solid #e8890c}"
     "@media (max-width:600px){main{padding:12px 8px 40px}section{padding:10px 8px}"
-    "header h1{font-size:21px}th,td{padding:3px 4px}table{font-size:12px}}";
+    "header h1{font-size:21px}th,td{padding:3px 4px}"
+    /* A wide table scrolls sideways in its own box rather than breaking
+     * its headers mid-word; long texts and URLs still wrap. */
+    "table{font-size:12px;display:block;overflow-x:auto;max-width:100%}th,td{overflow-wrap:normal}"
+    "td.text{overflow-wrap:anywhere}}";
 
 int es_report_render(FILE *f, const es_report_page_t *p)
 {
