@@ -15,7 +15,9 @@
 
 #define HOURLY_S (48 * 3600)
 #define MAX_LANGS 8
-#define MAX_TOPIC_DOCS 1000 /* texts read for one topic's phrases */
+#define MAX_TOPIC_DOCS 1000 /* texts read for one topic's phrases (in table order: sorting
+                               * every topic mention of the window by time cost more than all
+                               * the rest of the page) */
 #define MAX_PHRASES 5
 #define TOP_AUTHORS 10
 #define TOP_ENGAGED 5
@@ -26,6 +28,7 @@ typedef struct {
     json_t *topics;  /* "brand\x1ftopic" -> topic object */
     json_t *phrases; /* "brand\x1ftopic" -> {phrase: n} */
     json_t *docs;    /* "brand\x1ftopic" -> texts read */
+    json_t *authors; /* "brand\x1fnetwork\x1fauthor" -> figures */
     es_spike_map_t stop;
 } ctx_t;
 
@@ -133,35 +136,120 @@ static json_t *jnum_or_null(const char *s)
     return s ? json_integer(num(s)) : json_null();
 }
 
+/* One row per earned mention: the author's figures are summed here (one
+ * hash entry per author) rather than by a GROUP BY, whose sort of the
+ * window was most of the page's time. */
 static int on_author(void *ud, int n, const char *const *v)
 {
     (void)n;
-    json_t *b = brand_of(ud, v[0]);
-    json_t *a = json_object_get(b, "authors");
-    if (!b || json_array_size(a) >= TOP_AUTHORS)
+    ctx_t *c = ud;
+    if (!brand_of(c, v[0]) || !v[2])
         return 0;
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:I}", "network", v[1] ? v[1] : "", "author",
-                          v[2] ? v[2] : "", "name", v[3] ? v[3] : "", "kind", v[4] ? v[4] : "public", "n", num(v[5]),
-                          "followers", jnum_or_null(v[6]), "engagement", num(v[7]));
-    if (v[8])
-        json_object_set_new(o, "url", json_string(v[8]));
-    json_array_append_new(a, o);
+    char key[900];
+    snprintf(key, sizeof key, "%.300s\x1f%.200s\x1f%.380s", v[0] ? v[0] : "", v[1] ? v[1] : "", v[2]);
+    json_t *a = json_object_get(c->authors, key);
+    if (!a) {
+        a = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:I}", "brand", v[0] ? v[0] : "", "network",
+                      v[1] ? v[1] : "", "author", v[2], "name", "", "kind", "", "n", (json_int_t)0, "followers",
+                      json_null(), "engagement", (json_int_t)0);
+        json_object_set_new(c->authors, key, a);
+    }
+    /* max() of each text, as the SQL did: the same page on every backend. */
+    static const struct {
+        int col;
+        const char *key;
+    } maxes[] = {{3, "name"}, {4, "kind"}, {7, "url"}};
+    for (size_t i = 0; i < sizeof maxes / sizeof maxes[0]; i++) {
+        const char *cur = json_string_value(json_object_get(a, maxes[i].key));
+        const char *nv = maxes[i].col == 4 && !v[4] ? "public" : v[maxes[i].col];
+        if (nv && (!cur || strcmp(nv, cur) > 0))
+            json_object_set_new(a, maxes[i].key, json_string(nv));
+    }
+    json_object_set_new(a, "n", json_integer(json_integer_value(json_object_get(a, "n")) + 1));
+    json_object_set_new(a, "engagement", json_integer(json_integer_value(json_object_get(a, "engagement")) + num(v[6])));
+    json_t *fo = json_object_get(a, "followers");
+    if (v[5] && (json_is_null(fo) || num(v[5]) > json_integer_value(fo)))
+        json_object_set_new(a, "followers", json_integer(num(v[5])));
     return 0;
 }
 
+/* Reach first (no count last), then engagement, mentions, network, handle. */
+static int by_reach(const void *x, const void *y)
+{
+    json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
+    json_t *fa = json_object_get(a, "followers"), *fb = json_object_get(b, "followers");
+    json_int_t va = json_is_integer(fa) ? json_integer_value(fa) : -1, vb = json_is_integer(fb) ? json_integer_value(fb) : -1;
+    if (va != vb)
+        return va > vb ? -1 : 1;
+    va = json_integer_value(json_object_get(a, "engagement")), vb = json_integer_value(json_object_get(b, "engagement"));
+    if (va != vb)
+        return va > vb ? -1 : 1;
+    va = json_integer_value(json_object_get(a, "n")), vb = json_integer_value(json_object_get(b, "n"));
+    if (va != vb)
+        return va > vb ? -1 : 1;
+    int r = strcmp(json_string_value(json_object_get(a, "network")), json_string_value(json_object_get(b, "network")));
+    return r ? r : strcmp(json_string_value(json_object_get(a, "author")), json_string_value(json_object_get(b, "author")));
+}
+
+/* The TOP_AUTHORS of each brand into its "authors". */
+static void top_authors(ctx_t *c)
+{
+    size_t n = json_object_size(c->authors), k = 0;
+    json_t **v = calloc(n ? n : 1, sizeof *v);
+    if (!v)
+        return;
+    const char *key;
+    json_t *a;
+    json_object_foreach(c->authors, key, a) v[k++] = a;
+    qsort(v, k, sizeof *v, by_reach);
+    for (size_t i = 0; i < k; i++) {
+        json_t *arr = json_object_get(brand_of(c, json_string_value(json_object_get(v[i], "brand"))), "authors");
+        if (arr && json_array_size(arr) < TOP_AUTHORS) {
+            json_t *o = json_deep_copy(v[i]);
+            json_object_del(o, "brand");
+            json_array_append_new(arr, o);
+        }
+    }
+    free(v);
+}
+
+/* Engaged before a (more engagement, then reach, then id): the order of
+ * the list. */
+static int engaged_before(json_int_t eng, json_int_t fol, const char *id, json_t *a)
+{
+    json_int_t ea = json_integer_value(json_object_get(a, "engagement"));
+    json_int_t fa = json_integer_value(json_object_get(a, "followers"));
+    if (eng != ea)
+        return eng > ea;
+    if (fol != fa)
+        return fol > fa;
+    return strcmp(id, json_string_value(json_object_get(a, "id"))) < 0;
+}
+
+/* Keeps the brand's TOP_ENGAGED best while the rows stream by: no sort
+ * of the whole window (a million rows with their texts). */
 static int on_engaged(void *ud, int n, const char *const *v)
 {
     (void)n;
     json_t *b = brand_of(ud, v[0]);
     json_t *a = json_object_get(b, "engaged");
-    if (!b || json_array_size(a) >= TOP_ENGAGED)
+    if (!b)
         return 0;
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:s, s:I}", "url", v[1] ? v[1] : "",
-                          "title", v[2] ? v[2] : "", "text", v[3] ? v[3] : "", "author", v[4] ? v[4] : "", "network",
-                          v[5] ? v[5] : "", "followers", jnum_or_null(v[6]), "likes", jnum_or_null(v[7]), "reposts",
-                          jnum_or_null(v[8]), "replies", jnum_or_null(v[9]), "quotes", jnum_or_null(v[10]),
-                          "engagement", num(v[11]), "label", v[12] ? v[12] : "", "at", num(v[13]));
-    json_array_append_new(a, o);
+    json_int_t eng = num(v[11]), fol = num(v[6]);
+    const char *id = v[14] ? v[14] : "";
+    size_t len = json_array_size(a), at = len;
+    while (at > 0 && engaged_before(eng, fol, id, json_array_get(a, at - 1)))
+        at--;
+    if (at >= TOP_ENGAGED)
+        return 0;
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:s, s:I}", "id", id, "url",
+                          v[1] ? v[1] : "", "title", v[2] ? v[2] : "", "text", v[3] ? v[3] : "", "author",
+                          v[4] ? v[4] : "", "network", v[5] ? v[5] : "", "followers", jnum_or_null(v[6]), "likes",
+                          jnum_or_null(v[7]), "reposts", jnum_or_null(v[8]), "replies", jnum_or_null(v[9]), "quotes",
+                          jnum_or_null(v[10]), "engagement", eng, "label", v[12] ? v[12] : "", "at", num(v[13]));
+    json_array_insert_new(a, at, o);
+    if (json_array_size(a) > TOP_ENGAGED)
+        json_array_remove(a, TOP_ENGAGED);
     return 0;
 }
 
@@ -195,7 +283,8 @@ static void sort_topics(json_t *b)
 int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
                              size_t errlen)
 {
-    ctx_t c = {.by_name = json_object(), .topics = json_object(), .phrases = json_object(), .docs = json_object()};
+    ctx_t c = {.by_name = json_object(), .topics = json_object(), .phrases = json_object(), .docs = json_object(),
+                 .authors = json_object()};
     c.day0 = o->since / ES_REPORT_DAY;
     /* The last 48 hours by the hour (whole hours), the days before by day. */
     c.cut = (o->now / 3600) * 3600 - HOURLY_S + 3600;
@@ -251,24 +340,15 @@ int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json
     static const char *const q_topic_text =
         "SELECT coalesce(rm.brand, ''), t.topic, rm.title, rm.text FROM mention_topics t JOIN" ES_REPORT_MENTIONS
         " ON rm.id = t.mention_id WHERE coalesce(rm.created_at, rm.received_at) >= CAST(?1 AS BIGINT)"
-        " AND (CAST(?2 AS TEXT) IS NULL OR rm.brand = CAST(?2 AS TEXT))"
-        " ORDER BY coalesce(rm.created_at, rm.received_at) DESC, rm.id";
+        " AND (CAST(?2 AS TEXT) IS NULL OR rm.brand = CAST(?2 AS TEXT))";
     /* Authors by reach, then how much their mentions were engaged with. */
     static const char *const q_authors =
-        "SELECT brand, network, author, name, kind, n, followers, eng, url FROM (SELECT brand, network, author, name,"
-        " kind, n, followers, eng, url, row_number() OVER (PARTITION BY brand ORDER BY coalesce(followers, -1) DESC,"
-        " eng DESC, n DESC, network, author) AS rn FROM (SELECT coalesce(brand, '') AS brand, network, author,"
-        " max(author_name) AS name, max(coalesce(author_kind, 'public')) AS kind, count(*) AS n, max(followers) AS followers,"
-        " sum(" ES_REPORT_ENGAGEMENT ") AS eng, max(url) AS url FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE
-        " AND author IS NOT NULL GROUP BY coalesce(brand, ''), network, author) AS g) AS r WHERE rn <= 10"
-        " ORDER BY brand, rn";
+        "SELECT coalesce(brand, ''), network, author, author_name, author_kind, followers, " ES_REPORT_ENGAGEMENT
+        ", url FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE " AND author IS NOT NULL";
     static const char *const q_engaged =
-        "SELECT brand, url, title, text, author, network, followers, likes, reposts, replies, quotes, eng, label, at"
-        " FROM (SELECT coalesce(brand, '') AS brand, url, title, text, author, network, followers, likes, reposts,"
-        " replies, quotes, " ES_REPORT_ENGAGEMENT " AS eng, sentiment_label AS label, " ES_REPORT_MENTION_TIME " AS at,"
-        " row_number() OVER (PARTITION BY coalesce(brand, '') ORDER BY " ES_REPORT_ENGAGEMENT " DESC,"
-        " coalesce(followers, 0) DESC, id) AS rn FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE
-        " AND " ES_REPORT_ENGAGEMENT " > 0) AS r WHERE rn <= 5 ORDER BY brand, rn";
+        "SELECT coalesce(brand, ''), url, title, text, author, network, followers, likes, reposts, replies, quotes, "
+        ES_REPORT_ENGAGEMENT ", sentiment_label, " ES_REPORT_MENTION_TIME ", id FROM" ES_REPORT_MENTIONS
+        ES_REPORT_MENTION_WHERE " AND " ES_REPORT_ENGAGEMENT " > 0";
     int rc = es_spike_stopwords_load(&c.stop);
     if (rc == 0)
         rc = es_report_db_query(db, q_trend, 3, p3, on_trend, &c, err, errlen);
@@ -290,11 +370,13 @@ int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json
         json_object_foreach(c.topics, key, t)
             json_object_set_new(t, "phrases", es_report_phrases_top(json_object_get(c.phrases, key), MAX_PHRASES));
         json_array_foreach(json_object_get(model, "brands"), i, b) sort_topics(b);
+        top_authors(&c);
     }
     es_spike_map_free(&c.stop);
     json_decref(c.by_name);
     json_decref(c.topics);
     json_decref(c.phrases);
     json_decref(c.docs);
+    json_decref(c.authors);
     return rc;
 }

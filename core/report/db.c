@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "plugin.h"
 #include "utf8.h"
@@ -57,8 +58,7 @@ static int open_sqlite(const char *path, es_report_db_t *db, char *err, size_t e
     sqlite3_busy_timeout(db->lite, 5000);
     /* Every section scans the window again: keep its pages in memory
      * (the default 2 MB cache re-reads them from the kernel each time). */
-    sqlite3_exec(db->lite, "PRAGMA cache_size = -262144; PRAGMA mmap_size = 1073741824; PRAGMA temp_store = MEMORY",
-                 NULL, NULL, NULL);
+    sqlite3_exec(db->lite, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
     /* Opening is lazy: read the schema now so a file that is not a
      * database is named here rather than in the first query. */
     char *e = NULL;
@@ -224,7 +224,7 @@ int es_report_db_window(es_report_db_t *db, const es_report_opts_t *o, char *err
         return 0;
     /* One pass over the sink's tables instead of one per section: every
      * section reads the same rows (a TEMP table is allowed on a read-only
-     * connection; it lives in memory, see temp_store). PostgreSQL keeps
+     * connection; it lives in a temporary file). PostgreSQL keeps
      * the subquery: its read-only session may not create tables. */
     char since[32];
     snprintf(since, sizeof since, "%lld", (long long)o->since);
@@ -280,6 +280,17 @@ static int query_lite(es_report_db_t *db, const char *sql, int np, const char *c
 int es_report_db_query(es_report_db_t *db, const char *sql, int nparams, const char *const *params,
                        es_report_row_fn fn, void *ud, char *err, size_t errlen)
 {
-    return db->pg ? query_pg(db, sql, nparams, params, fn, ud, err, errlen)
-                  : query_lite(db, sql, nparams, params, fn, ud, err, errlen);
+    /* EARSHOT_REPORT_TIMING=1: each query's time on stderr (bench/report). */
+    int timing = getenv("EARSHOT_REPORT_TIMING") != NULL;
+    struct timespec a, b;
+    if (timing)
+        clock_gettime(CLOCK_MONOTONIC, &a);
+    int rc = db->pg ? query_pg(db, sql, nparams, params, fn, ud, err, errlen)
+                    : query_lite(db, sql, nparams, params, fn, ud, err, errlen);
+    if (timing) {
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        fprintf(stderr, "report query %8.1f ms: %.100s\n",
+                (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6, sql);
+    }
+    return rc;
 }
