@@ -7,6 +7,7 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +29,8 @@ typedef struct {
     json_t *topics;  /* "brand\x1ftopic" -> topic object */
     json_t *phrases; /* "brand\x1ftopic" -> {phrase: n} */
     json_t *docs;    /* "brand\x1ftopic" -> texts read */
-    json_t *authors; /* "brand\x1fnetwork\x1fauthor" -> figures */
+    json_t *authors; /* "brand\x1fnetwork\x1fauthor" -> figures, of the candidates */
+    json_t *cands;   /* brand -> cands_t * (as an integer) */
     es_spike_map_t stop;
 } ctx_t;
 
@@ -136,25 +138,81 @@ static json_t *jnum_or_null(const char *s)
     return s ? json_integer(num(s)) : json_null();
 }
 
-/* One row per earned mention: the author's figures are summed here (one
- * hash entry per author) rather than by a GROUP BY, whose sort of the
- * window was most of the page's time. */
+/* Authors in two passes over the window, each a stream of rows with no
+ * sort: first the TOP_AUTHORS of each brand by their largest followers
+ * count (kept in a small array per brand: an author pushed out comes back
+ * with its new maximum if a later row beats the others), then their
+ * mentions, engagement, name and link. A GROUP BY per author sorted the
+ * whole window (24 s of 74 s on a million mentions). */
+typedef struct {
+    char key[400]; /* network \x1f author */
+    json_int_t fol;  /* -1: the source gave none */
+} cand_t;
+
+typedef struct {
+    cand_t c[TOP_AUTHORS];
+    size_t n;
+} cands_t;
+
+/* Higher reach first; equal reach by network and handle, so every
+ * backend keeps the same authors whatever order rows come in. */
+static int cand_before(json_int_t fol, const char *key, const cand_t *b)
+{
+    return fol != b->fol ? fol > b->fol : strcmp(key, b->key) < 0;
+}
+
+static int on_author_reach(void *ud, int n, const char *const *v)
+{
+    (void)n;
+    ctx_t *c = ud;
+    if (!v[2] || !brand_of(c, v[0]))
+        return 0;
+    char key[400];
+    snprintf(key, sizeof key, "%.150s\x1f%.240s", v[1] ? v[1] : "", v[2]);
+    json_int_t fol = v[3] ? num(v[3]) : -1;
+    json_t *slot = json_object_get(c->cands, v[0] ? v[0] : "");
+    cands_t *cs = slot ? (cands_t *)(uintptr_t)json_integer_value(slot) : NULL;
+    if (!cs) {
+        cs = calloc(1, sizeof *cs);
+        if (!cs)
+            return 0;
+        json_object_set_new(c->cands, v[0] ? v[0] : "", json_integer((json_int_t)(uintptr_t)cs));
+    }
+    size_t i;
+    for (i = 0; i < cs->n && strcmp(cs->c[i].key, key); i++)
+        ;
+    if (i < cs->n) {
+        if (fol <= cs->c[i].fol)
+            return 0;
+        memmove(cs->c + i, cs->c + i + 1, (cs->n - i - 1) * sizeof *cs->c); /* re-placed below */
+        cs->n--;
+    }
+    size_t at = cs->n;
+    while (at > 0 && cand_before(fol, key, &cs->c[at - 1]))
+        at--;
+    if (at >= TOP_AUTHORS)
+        return 0;
+    size_t keep = cs->n < TOP_AUTHORS ? cs->n : TOP_AUTHORS - 1;
+    memmove(cs->c + at + 1, cs->c + at, (keep - at) * sizeof *cs->c);
+    snprintf(cs->c[at].key, sizeof cs->c[at].key, "%s", key);
+    cs->c[at].fol = fol;
+    cs->n = keep + 1;
+    return 0;
+}
+
+/* Second pass: the candidates' figures. */
 static int on_author(void *ud, int n, const char *const *v)
 {
     (void)n;
     ctx_t *c = ud;
-    if (!brand_of(c, v[0]) || !v[2])
+    if (!v[2])
         return 0;
     char key[900];
-    snprintf(key, sizeof key, "%.300s\x1f%.200s\x1f%.380s", v[0] ? v[0] : "", v[1] ? v[1] : "", v[2]);
+    snprintf(key, sizeof key, "%.300s\x1f%.150s\x1f%.240s", v[0] ? v[0] : "", v[1] ? v[1] : "", v[2]);
     json_t *a = json_object_get(c->authors, key);
-    if (!a) {
-        a = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:I}", "brand", v[0] ? v[0] : "", "network",
-                      v[1] ? v[1] : "", "author", v[2], "name", "", "kind", "", "n", (json_int_t)0, "followers",
-                      json_null(), "engagement", (json_int_t)0);
-        json_object_set_new(c->authors, key, a);
-    }
-    /* max() of each text, as the SQL did: the same page on every backend. */
+    if (!a)
+        return 0;
+    /* max() of each text, as SQL would: the same page on every backend. */
     static const struct {
         int col;
         const char *key;
@@ -171,6 +229,31 @@ static int on_author(void *ud, int n, const char *const *v)
     if (v[5] && (json_is_null(fo) || num(v[5]) > json_integer_value(fo)))
         json_object_set_new(a, "followers", json_integer(num(v[5])));
     return 0;
+}
+
+/* The candidates of the first pass as entries for the second. */
+static void author_entries(ctx_t *c)
+{
+    const char *brand;
+    json_t *slot;
+    json_object_foreach(c->cands, brand, slot) {
+        cands_t *cs = (cands_t *)(uintptr_t)json_integer_value(slot);
+        for (size_t i = 0; i < cs->n; i++) {
+            char key[900], net[400];
+            snprintf(net, sizeof net, "%s", cs->c[i].key);
+            char *sep = strchr(net, '\x1f');
+            if (!sep)
+                continue;
+            *sep = '\0';
+            snprintf(key, sizeof key, "%.300s\x1f%s", brand, cs->c[i].key);
+            json_object_set_new(c->authors, key,
+                                json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:I}", "brand", brand, "network", net,
+                                          "author", sep + 1, "name", "", "kind", "", "n", (json_int_t)0, "followers",
+                                          json_null(), "engagement", (json_int_t)0));
+        }
+        free(cs);
+    }
+    json_object_clear(c->cands);
 }
 
 /* Reach first (no count last), then engagement, mentions, network, handle. */
@@ -284,7 +367,7 @@ int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json
                              size_t errlen)
 {
     ctx_t c = {.by_name = json_object(), .topics = json_object(), .phrases = json_object(), .docs = json_object(),
-                 .authors = json_object()};
+                 .authors = json_object(), .cands = json_object()};
     c.day0 = o->since / ES_REPORT_DAY;
     /* The last 48 hours by the hour (whole hours), the days before by day. */
     c.cut = (o->now / 3600) * 3600 - HOURLY_S + 3600;
@@ -342,6 +425,9 @@ int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json
         " ON rm.id = t.mention_id WHERE coalesce(rm.created_at, rm.received_at) >= CAST(?1 AS BIGINT)"
         " AND (CAST(?2 AS TEXT) IS NULL OR rm.brand = CAST(?2 AS TEXT))";
     /* Authors by reach, then how much their mentions were engaged with. */
+    static const char *const q_reach =
+        "SELECT coalesce(brand, ''), network, author, followers FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE
+        " AND author IS NOT NULL";
     static const char *const q_authors =
         "SELECT coalesce(brand, ''), network, author, author_name, author_kind, followers, " ES_REPORT_ENGAGEMENT
         ", url FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE " AND author IS NOT NULL";
@@ -361,6 +447,9 @@ int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json
     if (rc == 0 && json_object_size(c.topics))
         rc = es_report_db_query(db, q_topic_text, 2, p2, on_topic_text, &c, err, errlen);
     if (rc == 0)
+        rc = es_report_db_query(db, q_reach, 2, p2, on_author_reach, &c, err, errlen);
+    author_entries(&c); /* frees the candidate arrays, also after an error */
+    if (rc == 0 && json_object_size(c.authors))
         rc = es_report_db_query(db, q_authors, 2, p2, on_author, &c, err, errlen);
     if (rc == 0)
         rc = es_report_db_query(db, q_engaged, 2, p2, on_engaged, &c, err, errlen);
@@ -378,5 +467,6 @@ int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json
     json_decref(c.phrases);
     json_decref(c.docs);
     json_decref(c.authors);
+    json_decref(c.cands);
     return rc;
 }
