@@ -31,6 +31,7 @@ typedef struct {
     json_t *docs;    /* "brand\x1ftopic" -> texts read */
     json_t *authors; /* "brand\x1fnetwork\x1fauthor" -> figures, of the candidates */
     json_t *cands;   /* brand -> cands_t * (as an integer) */
+    json_t *langs;   /* brand -> {lang: n} */
     es_spike_map_t stop;
 } ctx_t;
 
@@ -52,18 +53,61 @@ static int64_t bucket_of(const ctx_t *c, int64_t t)
     return t / ES_REPORT_DAY - c->day0;
 }
 
-static int on_trend(void *ud, int n, const char *const *v)
+/* One earned mention: its brand's sentiment bucket and language, in one
+ * pass (a GROUP BY each sorted the whole window). */
+static int on_row(void *ud, int n, const char *const *v)
 {
     (void)n;
     ctx_t *c = ud;
     json_t *b = brand_of(c, v[0]);
-    int64_t k = bucket_of(c, num(v[1]));
-    if (!b || k < 0 || k >= c->nbuckets)
+    if (!b)
         return 0;
-    int l = !v[2] ? 3 : !strcmp(v[2], "positive") ? 0 : !strcmp(v[2], "neutral") ? 1 : !strcmp(v[2], "negative") ? 2 : 3;
-    json_t *row = json_array_get(json_object_get(b, "trend"), (size_t)k);
-    json_array_set_new(row, (size_t)l, json_integer(json_integer_value(json_array_get(row, (size_t)l)) + num(v[3])));
+    int64_t k = bucket_of(c, num(v[1]));
+    if (k >= 0 && k < c->nbuckets) {
+        int l = !v[2] ? 3 : !strcmp(v[2], "positive") ? 0 : !strcmp(v[2], "neutral") ? 1 : !strcmp(v[2], "negative") ? 2 : 3;
+        json_t *row = json_array_get(json_object_get(b, "trend"), (size_t)k);
+        json_array_set_new(row, (size_t)l, json_integer(json_integer_value(json_array_get(row, (size_t)l)) + 1));
+    }
+    json_t *langs = json_object_get(c->langs, v[0] ? v[0] : "");
+    if (!langs) {
+        langs = json_object();
+        json_object_set_new(c->langs, v[0] ? v[0] : "", langs);
+    }
+    const char *lang = v[3] && *v[3] ? v[3] : "unknown";
+    json_object_set_new(langs, lang, json_integer(json_integer_value(json_object_get(langs, lang)) + 1));
     return 0;
+}
+
+typedef struct {
+    const char *lang;
+    json_int_t n;
+} lang_t;
+
+static int by_lang(const void *x, const void *y)
+{
+    const lang_t *a = x, *b = y;
+    return a->n != b->n ? (a->n > b->n ? -1 : 1) : strcmp(a->lang, b->lang);
+}
+
+/* Each brand's MAX_LANGS largest languages, largest first. */
+static void langs_sorted(ctx_t *c)
+{
+    const char *name;
+    json_t *m;
+    json_object_foreach(c->langs, name, m) {
+        size_t n = json_object_size(m), k = 0;
+        lang_t *v = calloc(n ? n : 1, sizeof *v);
+        if (!v)
+            continue;
+        const char *lang;
+        json_t *x;
+        json_object_foreach(m, lang, x) v[k++] = (lang_t){lang, json_integer_value(x)};
+        qsort(v, k, sizeof *v, by_lang);
+        json_t *arr = json_object_get(brand_of(c, name), "langs");
+        for (size_t i = 0; i < k && i < MAX_LANGS; i++)
+            json_array_append_new(arr, json_pack("{s:s, s:I}", "lang", v[i].lang, "n", v[i].n));
+        free(v);
+    }
 }
 
 static int on_owned(void *ud, int n, const char *const *v)
@@ -72,16 +116,6 @@ static int on_owned(void *ud, int n, const char *const *v)
     json_t *b = brand_of(ud, v[0]);
     if (b)
         json_object_set_new(b, "owned", json_integer(num(v[1])));
-    return 0;
-}
-
-static int on_lang(void *ud, int n, const char *const *v)
-{
-    (void)n;
-    json_t *b = brand_of(ud, v[0]);
-    json_t *langs = json_object_get(b, "langs");
-    if (b && json_array_size(langs) < MAX_LANGS)
-        json_array_append_new(langs, json_pack("{s:s, s:I}", "lang", v[1] && *v[1] ? v[1] : "unknown", "n", num(v[2])));
     return 0;
 }
 
@@ -367,7 +401,8 @@ int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json
                              size_t errlen)
 {
     ctx_t c = {.by_name = json_object(), .topics = json_object(), .phrases = json_object(), .docs = json_object(),
-                 .authors = json_object(), .cands = json_object()};
+                 .authors = json_object(), .cands = json_object(),
+                 .langs = json_object()};
     c.day0 = o->since / ES_REPORT_DAY;
     /* The last 48 hours by the hour (whole hours), the days before by day. */
     c.cut = (o->now / 3600) * 3600 - HOURLY_S + 3600;
@@ -396,22 +431,17 @@ int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json
         json_object_set_new(b, "authors", json_array());
         json_object_set_new(b, "engaged", json_array());
     }
-    char since[32], cut[32], mid[32];
+    char since[32], mid[32];
     snprintf(since, sizeof since, "%" PRId64, o->since);
-    snprintf(cut, sizeof cut, "%" PRId64, c.cut);
     snprintf(mid, sizeof mid, "%" PRId64, c.mid);
-    const char *p2[] = {since, o->brand}, *p3[] = {since, o->brand, cut}, *p3m[] = {since, o->brand, mid};
-    static const char *const q_trend =
-        "SELECT coalesce(brand, ''), CASE WHEN " ES_REPORT_MENTION_TIME " >= CAST(?3 AS BIGINT) THEN ("
-        ES_REPORT_MENTION_TIME " / 3600) * 3600 ELSE (" ES_REPORT_MENTION_TIME " / 86400) * 86400 END,"
-        " sentiment_label, count(*) FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE " GROUP BY 1, 2, 3";
+    const char *p2[] = {since, o->brand}, *p3m[] = {since, o->brand, mid};
+    static const char *const q_rows =
+        "SELECT coalesce(brand, ''), " ES_REPORT_MENTION_TIME ", sentiment_label, lang FROM" ES_REPORT_MENTIONS
+        ES_REPORT_MENTION_WHERE;
     static const char *const q_owned =
         "SELECT b.brand, count(*) FROM mention_brands b JOIN mentions m ON m.id = b.mention_id"
         " WHERE b.owned = 1 AND coalesce(m.created_at, m.received_at) >= CAST(?1 AS BIGINT)"
         " AND (CAST(?2 AS TEXT) IS NULL OR b.brand = CAST(?2 AS TEXT)) GROUP BY b.brand";
-    static const char *const q_lang =
-        "SELECT coalesce(brand, ''), coalesce(lang, ''), count(*) FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE
-        " GROUP BY coalesce(brand, ''), coalesce(lang, '') ORDER BY count(*) DESC, coalesce(lang, '')";
     static const char *const q_topic =
         "SELECT coalesce(rm.brand, ''), t.topic, max(t.owner), rm.sentiment_label,"
         " CASE WHEN coalesce(rm.created_at, rm.received_at) >= CAST(?3 AS BIGINT) THEN 1 ELSE 0 END,"
@@ -437,11 +467,10 @@ int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json
         ES_REPORT_MENTION_WHERE " AND " ES_REPORT_ENGAGEMENT " > 0";
     int rc = es_spike_stopwords_load(&c.stop);
     if (rc == 0)
-        rc = es_report_db_query(db, q_trend, 3, p3, on_trend, &c, err, errlen);
+        rc = es_report_db_query(db, q_rows, 2, p2, on_row, &c, err, errlen);
+    langs_sorted(&c);
     if (rc == 0)
         rc = es_report_db_query(db, q_owned, 2, p2, on_owned, &c, err, errlen);
-    if (rc == 0)
-        rc = es_report_db_query(db, q_lang, 2, p2, on_lang, &c, err, errlen);
     if (rc == 0)
         rc = es_report_db_query(db, q_topic, 3, p3m, on_topic, &c, err, errlen);
     if (rc == 0 && json_object_size(c.topics))
@@ -468,5 +497,6 @@ int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json
     json_decref(c.docs);
     json_decref(c.authors);
     json_decref(c.cands);
+    json_decref(c.langs);
     return rc;
 }
