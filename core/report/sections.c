@@ -86,13 +86,16 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
                        "fill=\"%s\"><title>",
                     LABELS[l], c, x, y, w, bh, LCOLORS[l]);
             es_report_esc(f, bname(b), 0, 0);
-            fprintf(f, ": %lld %s (%.1f%%)</title></rect>\n", c, LABELS[l], 100.0 * (double)c / (double)tot);
+            char pc[32];
+            es_numfmt_percent((double)c / (double)tot, pc, sizeof pc);
+            fprintf(f, ": %lld %s (%s)</title></rect>\n", c, LABELS[l], pc);
             x += w;
         }
-        char t[32], lab2[64];
+        char t[32], lab2[96];
         rp_fmt_int(tot, t, sizeof t);
-        snprintf(lab2, sizeof lab2, "%s \xC2\xB7 %.0f%% negative", t,
-                 100.0 * (double)jint(lab, "negative") / (double)(tot ? tot : 1));
+        char pc[32];
+        es_numfmt_percent((double)jint(lab, "negative") / (double)(tot ? tot : 1), pc, sizeof pc);
+        snprintf(lab2, sizeof lab2, "%s \xC2\xB7 %s negative", t, pc);
         rp_svg_text(f, x + 6, y + bh - 3, "start", 11, RW + (LW + aw - x) - 8, NULL, lab2);
         fputs("</g>\n", f);
     }
@@ -123,8 +126,9 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
             const char *ev = json_string_value(json_object_get(al, "event"));
             na += !(ev && strstr(ev, "_ended"));
         }
-        fprintf(f, "<td class=\"n\">%.1f%%</td><td class=\"n\">%zu</td></tr>\n",
-                100.0 * (double)jint(lab, "negative") / (double)tot, na);
+        char pc[32];
+        es_numfmt_percent((double)jint(lab, "negative") / (double)tot, pc, sizeof pc);
+        fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%zu</td></tr>\n", pc, na);
     }
     fputs("</table>\n</section>\n", f);
 }
@@ -156,8 +160,10 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
     fputs("><h3>", f);
     es_report_esc(f, bname(b), 0, 0);
-    fprintf(f, " <small>\xE2\x80\x94 %lld mentions, %lld negative (%.1f%%), %zu alert%s</small></h3>\n", tot, neg,
-            tot ? 100.0 * (double)neg / (double)tot : 0.0, na, na == 1 ? "" : "s");
+    char pc[32];
+    es_numfmt_percent(tot ? (double)neg / (double)tot : 0.0, pc, sizeof pc);
+    fprintf(f, " <small>\xE2\x80\x94 %lld mentions, %lld negative (%s), %zu alert%s</small></h3>\n", tot, neg, pc, na,
+            na == 1 ? "" : "s");
     char aria[300];
     snprintf(aria, sizeof aria, "Daily mentions and negative share of %.200s", bname(b));
     rp_svg_open(f, W, H, aria);
@@ -199,7 +205,9 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         double x0 = L + (double)d * slot + (slot - bw) / 2, hn = (double)ng / amax * ph, ho = (double)(v - ng) / amax * ph;
         char day[16];
         es_report_fmt_day(day0 + d, day, sizeof day);
-        fprintf(f, "<g><title>%s: %lld mentions, %lld negative (%.0f%%)</title>", day, v, ng, 100.0 * (double)ng / (double)v);
+        char pc[32];
+        es_numfmt_percent((double)ng / (double)v, pc, sizeof pc);
+        fprintf(f, "<g><title>%s: %lld mentions, %lld negative (%s)</title>", day, v, ng, pc);
         fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"#8fb3d9\"/>", x0, yb - hn - ho, bw, ho);
         fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/></g>\n", x0, yb - hn, bw, hn, RP_NEG);
     }
@@ -378,7 +386,9 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
             fprintf(f, "\" data-count=\"%lld\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\"/>\n", v,
                     LW, y, w < 1 ? 1 : w, bh, color);
             char lab[48];
-            snprintf(lab, sizeof lab, "%lld (%.0f%%)", v, 100.0 * (double)v / (double)tot);
+            char pc[32];
+            es_numfmt_percent((double)v / (double)tot, pc, sizeof pc);
+            snprintf(lab, sizeof lab, "%lld (%s)", v, pc);
             rp_svg_text(f, LW + w + 5, y + bh - 2, "start", 11, 0, NULL, lab);
         }
         rp_svg_close(f);
@@ -531,9 +541,11 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
             es_report_fmt_duration(jint(t, "p90_s"), p90, sizeof p90);
         fputs("<tr><td>", f);
         es_report_esc(f, owner && *owner ? owner : "(no owner)", 0, 0);
-        fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%.0f%%</td>"
+        char rate[32];
+        es_numfmt_percent(json_number_value(json_object_get(t, "rate")), rate, sizeof rate);
+        fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%s</td>"
                    "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
-                jint(t, "addressed"), jint(t, "answered"), 100 * json_number_value(json_object_get(t, "rate")), med, p90);
+                jint(t, "addressed"), jint(t, "answered"), rate, med, p90);
     }
     fputs("</table>\n", f);
     json_t *accts = json_object_get(p->recon, "responses_by_account");

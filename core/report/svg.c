@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "numfmt.h"
 #include "report.h"
 
 void rp_svg_open(FILE *f, double w, double h, const char *label)
@@ -86,17 +87,7 @@ void rp_svg_axis_title(FILE *f, double x, double y, double rotate, const char *t
 
 void rp_fmt_int(long long v, char *buf, size_t n)
 {
-    char raw[32];
-    snprintf(raw, sizeof raw, "%lld", v < 0 ? -v : v);
-    size_t len = strlen(raw), o = 0;
-    if (v < 0 && o + 1 < n)
-        buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < n; i++) {
-        if (i && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = raw[i];
-    }
-    buf[o] = '\0';
+    es_numfmt_int(v, buf, n); /* the one number formatter (core/numfmt.h) */
 }
 
 void rp_svg_xaxis(FILE *f, double x0, double x1, double y, double grid_top, double max, double step,
