@@ -37,6 +37,16 @@ is $? 0 "known rows written"
 is $? 0 "report --since 7d exits 0"
 out="$d/r.html"
 
+# The database is only read: a read-only copy gives the same page and
+# stays byte for byte the same (no journal, no WAL written next to it).
+mkdir -p "$d/ro"; cp "$d/state/sink.db" "$d/ro/sink.db"; cp "$d/ro/sink.db" "$d/ro.orig"
+chmod 0444 "$d/ro/sink.db"; chmod 0555 "$d/ro"
+"$EARSHOT" report -c "$d/earshot.conf" --db "$d/ro/sink.db" --since 7d --out "$d/ro.html" > "$d/ro.log" 2>&1
+is $? 0 "a read-only database file in a read-only directory is enough (modes bind only when not root)"
+check "the database file is unchanged" cmp -s "$d/ro/sink.db" "$d/ro.orig"
+check "no journal or WAL written beside it" test ! -e "$d/ro/sink.db-wal" -a ! -e "$d/ro/sink.db-journal"
+chmod 0755 "$d/ro"
+
 # Share of voice: acme 8 of 10 earned mentions, 4 of the 5 negative ones.
 like "$out" "<td>acme</td><td class=\"n\">8</td><td class=\"n\">80%</td><td class=\"n\">4</td><td class=\"n\">80%</td><td class=\"n\">50%</td><td class=\"n\">1</td>" \
     "share of voice: acme 8 earned, 80% of voice, 4 negative = 80% of negative, 50% negative rate, 1 own post"
