@@ -88,6 +88,7 @@ like "$out" "href=\"https://twitter.example/1\">My refund still pending after tw
 like "$out" "<td class=\"n\">50</td><td class=\"n\">10</td><td class=\"n\">5</td><td class=\"n\">120k</td><td>negative</td>" \
     "engaged: likes, reposts, replies, followers, sentiment"
 is "$(grep -c '😍' "$out")" 0 "no emoji glyph left in the page"
+unlike "$out" "\[emoji\] ×|×[0-9]+ \[emoji\]" "an emoji is neither an issue term nor part of a phrase"
 
 # Owned and earned, networks, languages.
 like "$out" "<rect class=\"owned\" data-count=\"1\"" "owned posts drawn"

@@ -106,6 +106,20 @@ static int is_emoji_glue(unsigned long cp)
 
 #define EMOJI_LABEL "[emoji]"
 
+int es_report_only_pictographs(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t len = strlen((const char *)p), used;
+    int any = 0;
+    for (size_t i = 0; i < len; i += used) {
+        unsigned long cp = next_cp(p + i, len - i, &used);
+        if (!is_emoji(cp) && !is_emoji_glue(cp))
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
 int es_report_esc(FILE *f, const char *s, double max_px, double font_px)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");

@@ -229,7 +229,8 @@ static json_t *issue_of(ctx_t *c, json_t *brand, int64_t day, json_t *d)
             double base = bv ? *bv : 0;
             double lift = ((double)n / (double)nd) / ((base + 1) / (nb + 1));
             /* The brand's own name says nothing about the issue. */
-            if (!cv || n < min || lift <= 1.0 || !strcasecmp(term, bn))
+            /* An emoji reads "[emoji]" on the page: no issue in itself. */
+            if (!cv || n < min || lift <= 1.0 || !strcasecmp(term, bn) || es_report_only_pictographs(term))
                 continue;
             cv[k++] = (cand_t){term, n, lift, (double)n * log(lift)};
         }

@@ -61,7 +61,7 @@ static size_t tokens(const es_spike_map_t *stop, const char *s, tok_t *out, size
         t.w[l] = '\0';
         if (!l)
             continue;
-        t.brk = digits;
+        t.brk = digits || es_report_only_pictographs(t.w); /* emoji: no words of a phrase */
         t.stop = l < 2 || es_spike_map_get(stop, t.w, l) != NULL;
         out[n++] = t;
     }

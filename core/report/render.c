@@ -38,6 +38,8 @@ static const char css[] =
     "nav a{margin-right:12px;white-space:nowrap;display:inline-block}"
     /* Narrow screens: tables shrink by wrapping words, never by overflowing. */
     "table{table-layout:auto}th,td{overflow-wrap:anywhere}"
+    /* Headers and figures never break inside a word or a number. */
+    "th{overflow-wrap:normal}td.n{white-space:nowrap}"
     "td.who{overflow-wrap:normal;word-break:normal;min-width:6em}"
     ".tag{display:inline-block;background:#eef2f7;border-radius:3px;padding:0 6px;margin:1px 2px;white-space:nowrap}"
     ".chip.phrase{background:#e8f0fb;color:#1f3f6e}"

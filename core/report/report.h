@@ -126,6 +126,9 @@ int es_report_esc(FILE *f, const char *s, double max_px, double font_px);
  * every 14 characters, so a long handle wraps instead of overflowing or
  * breaking mid-word. 0. */
 int es_report_esc_wrap(FILE *f, const char *s);
+/* 1 when s is only emoji (and their joiners and selectors): a "word"
+ * that says nothing as a term. */
+int es_report_only_pictographs(const char *s);
 /* Estimated rendered width of s in pixels at font_px (sans-serif). */
 double es_report_text_px(const char *s, double font_px);
 /* Writes s as an href when it is an http(s) URL; 0 when it is not (the
