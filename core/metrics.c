@@ -288,7 +288,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     es_metrics_t *m = cls;
     (void)version, (void)upload, (void)upload_len;
     int is_metrics = !strcmp(url, "/metrics"), is_health = !strcmp(url, "/health");
-    if (!strcmp(url, "/report") && (!strcmp(method, "GET") || !strcmp(method, "HEAD")))
+    if (m->report && !strcmp(url, "/report") && (!strcmp(method, "GET") || !strcmp(method, "HEAD")))
         return es_report_live_request(m->report, conn, method, con_cls);
     unsigned code = MHD_HTTP_OK;
     const char *type = "text/plain; charset=utf-8";

@@ -112,6 +112,17 @@ void es_report_db_close(es_report_db_t *db)
     free(db);
 }
 
+static int progress(void *flag)
+{
+    return __atomic_load_n((const int *)flag, __ATOMIC_RELAXED) != 0;
+}
+
+void es_report_db_cancel_on(es_report_db_t *db, const int *flag)
+{
+    if (db->lite && flag)
+        sqlite3_progress_handler(db->lite, 10000, progress, (void *)flag);
+}
+
 const char *es_report_db_label(const es_report_db_t *db)
 {
     return db->label;

@@ -32,6 +32,7 @@ struct es_report_live {
     int busy;          /* a worker is rendering (or its answer not yet sent) */
     int joinable;      /* worker holds a thread to join */
     int stopping;      /* es_report_live_drain: no new page */
+    int cancel;        /* the same, for the worker's queries (atomic) */
     pthread_t worker;
 };
 
@@ -70,6 +71,9 @@ void es_report_live_drain(es_report_live_t *l)
         return;
     pthread_mutex_lock(&l->lock);
     l->stopping = 1;
+    /* A page of a million mentions takes half a minute: stop its queries
+     * rather than hold the daemon's exit. */
+    __atomic_store_n(&l->cancel, 1, __ATOMIC_RELAXED);
     int joinable = l->joinable;
     l->joinable = 0;
     pthread_mutex_unlock(&l->lock);
@@ -155,16 +159,18 @@ static void *work(void *arg)
     char *buf = NULL, err[512] = "";
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    es_report_source_t src = {.dsn = j->dsn, .state_dir = j->state_dir};
+    es_report_source_t src = {.dsn = j->dsn, .state_dir = j->state_dir, .cancel = &j->live->cancel};
     es_report_opts_t o = {.since = j->since, .now = j->now, .brand = j->brand};
     int rc = f ? es_report_page_write(f, &src, &o, err, sizeof err) : ES_ENOMEM;
     if (f && fclose(f) != 0 && rc == 0)
         rc = ES_EIO;
+    int stopping = __atomic_load_n(&j->live->cancel, __ATOMIC_RELAXED);
     if (rc < 0) {
         free(buf);
-        buf = es_asprintf("report: %s\n", *err ? err : "cannot render the page");
+        buf = stopping ? es_strdup("report: the daemon is stopping\n")
+                       : es_asprintf("report: %s\n", *err ? err : "cannot render the page");
         len = buf ? strlen(buf) : 0;
-        j->code = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        j->code = stopping ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR;
     } else {
         j->code = MHD_HTTP_OK;
     }

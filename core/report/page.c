@@ -23,6 +23,7 @@ int es_report_page_write(FILE *out, const es_report_source_t *src, const es_repo
     if (rc < 0)
         return rc;
     page.db_label = es_report_db_label(db);
+    es_report_db_cancel_on(db, src->cancel);
     char e2[256];
     rc = es_report_collect(db, o, &page.model, e2, sizeof e2);
     if (rc < 0) {

@@ -28,6 +28,9 @@ const char *es_report_default_dsn(const struct es_config *cfg);
 /* What the page says it read: "SQLite PATH" or "PostgreSQL db on host"
  * (never a password). */
 const char *es_report_db_label(const es_report_db_t *db);
+/* SQLite: queries stop with ES_EDB soon after *flag turns non-zero
+ * (read atomically; a daemon stopping mid-page). No-op for PostgreSQL. */
+void es_report_db_cancel_on(es_report_db_t *db, const int *flag);
 /* Sets *has to 1 when the sink's mentions and alerts tables exist. */
 int es_report_db_has_tables(es_report_db_t *db, int *has, char *err, size_t errlen);
 
@@ -193,6 +196,7 @@ typedef struct es_report_source {
     const char *state_dir;
     struct sqlite3 *state;  /* the state DB, or NULL: STATE_DIR/state.db opened read-only */
     void (*on_warning)(const char *state_dir); /* the state DB could not be read */
+    const int *cancel;      /* when it turns non-zero, SQLite queries stop (ES_ECANCELED); or NULL */
 } es_report_source_t;
 
 /* Opens src's database read-only, collects and renders the page into
