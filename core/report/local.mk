@@ -9,7 +9,8 @@ libescore_a_SOURCES += \
 	core/report/sections.h core/report/sec_sov.c core/report/sec_trend.c core/report/sec_alerts.c \
 	core/report/sec_topics.c core/report/sec_people.c core/report/sec_breakdown.c \
 	core/report/html.c core/report/svg.c core/report/render.c \
-	core/report/sections.c core/report/accounts.c core/report/page.c core/report/live.c core/report/cmd_report.c
+	core/report/sections.c core/report/accounts.c core/report/page.c \
+	core/report/live.c core/report/live.h core/report/cmd_report.c
 
 AM_CFLAGS += $(LIBPQ_CFLAGS)
 earshot_LDADD += $(LIBPQ_LIBS)
