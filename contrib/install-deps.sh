@@ -2,7 +2,8 @@
 # Installs the Debian packages earshot needs to build and to run its whole
 # test suite (real PostgreSQL and SMTP servers included). Does nothing when
 # they are all present; uses apt-get as root, sudo -n otherwise.
-# --screenshot also installs chromium for `make report-screenshot`;
+# --screenshot also installs chromium for `make report-screenshot` and
+# tests/report_layout_test.sh (which skips without it);
 # --fuzz installs clang, libFuzzer's runtime and valgrind for `make fuzz`
 # and `make check-valgrind`; --deb installs debhelper and lintian for the
 # Debian package (contrib/deb-check.sh).

@@ -17,6 +17,8 @@
 #include "log.h"
 #include "log_limit.h"
 #include "pipeline.h"
+#include "report/live.h"
+#include "report/report.h"
 #include "sink_queue.h"
 #include "spike/spike.h"
 #include "strbuf.h"
@@ -29,6 +31,7 @@ struct es_metrics {
     pthread_mutex_t lock;
     char *text, *health; /* rendered documents, under lock */
     int healthy;
+    es_report_live_t *report; /* GET /report (core/report/live.h) */
 };
 
 /* On ENOMEM the render is skipped and the previous one kept. */
@@ -257,6 +260,16 @@ void es_metrics_refresh(es_metrics_t *m)
         free(health);
         return; /* keep serving the previous render */
     }
+    /* What /report reads, from the running configuration (a reload may
+     * change the sink or the brands). */
+    const es_config_t *cfg = m->agent->cfg;
+    if (m->report && cfg) {
+        const char *names[256];
+        size_t nb = cfg->n_brands < 256 ? cfg->n_brands : 256;
+        for (size_t i = 0; i < nb; i++)
+            names[i] = cfg->brands[i].name;
+        es_report_live_configure(m->report, es_report_default_dsn(cfg), cfg->state_dir, names, nb);
+    }
     pthread_mutex_lock(&m->lock);
     free(m->text);
     free(m->health);
@@ -273,8 +286,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *version, const char *upload, size_t *upload_len, void **con_cls)
 {
     es_metrics_t *m = cls;
-    (void)version, (void)upload, (void)upload_len, (void)con_cls;
+    (void)version, (void)upload, (void)upload_len;
     int is_metrics = !strcmp(url, "/metrics"), is_health = !strcmp(url, "/health");
+    if (m->report && !strcmp(url, "/report") && (!strcmp(method, "GET") || !strcmp(method, "HEAD")))
+        return es_report_live_request(m->report, conn, method, con_cls);
     unsigned code = MHD_HTTP_OK;
     const char *type = "text/plain; charset=utf-8";
     char *body = NULL;
@@ -290,7 +305,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         type = is_metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json";
     } else {
         code = MHD_HTTP_NOT_FOUND;
-        body = es_strdup("not found: try /metrics or /health\n");
+        body = es_strdup("not found: try /metrics, /health or /report\n");
     }
     if (!body)
         return MHD_NO;
@@ -305,6 +320,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return ret;
 }
 
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+    es_metrics_t *m = cls;
+    (void)conn, (void)why;
+    es_report_live_completed(m->report, con_cls);
+}
+
 int es_metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, char *err, size_t errlen)
 {
     struct sockaddr_storage ss;
@@ -317,18 +340,21 @@ int es_metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, char
     m->agent = a;
     m->healthy = 1;
     pthread_mutex_init(&m->lock, NULL);
+    m->report = es_report_live_new();
     es_metrics_refresh(m);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    /* Suspend/resume: /report answers from its own worker thread. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     uint16_t port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
                                              : ntohs(((struct sockaddr_in *)&ss)->sin_port);
     m->mhd = MHD_start_daemon(flags, port, NULL, NULL, on_request, m, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                               MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
-                              MHD_OPTION_END);
+                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, m, MHD_OPTION_END);
     if (!m->mhd) {
         snprintf(err, errlen, "metrics_listen %s: cannot listen (address in use or not local?)", listen);
         pthread_mutex_destroy(&m->lock);
+        es_report_live_free(m->report);
         free(m->text);
         free(m->health);
         free(m);
@@ -345,6 +371,7 @@ int es_metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, char
 static void on_closed(uv_handle_t *h)
 {
     es_metrics_t *m = h->data;
+    es_report_live_free(m->report);
     pthread_mutex_destroy(&m->lock);
     free(m->text);
     free(m->health);
@@ -355,7 +382,8 @@ void es_metrics_stop(es_metrics_t *m)
 {
     if (!m)
         return;
-    MHD_stop_daemon(m->mhd); /* joins its thread: no request runs after */
+    es_report_live_drain(m->report); /* its connection resumed before the listener stops */
+    MHD_stop_daemon(m->mhd);         /* joins its thread: no request runs after */
     uv_timer_stop(&m->timer);
     uv_close((uv_handle_t *)&m->timer, on_closed);
 }

@@ -272,11 +272,14 @@ int main(void)
     json_decref(quiet);
     json_t *alert = J("{\"kind\":\"alert\",\"brand\":\"acme\",\"state\":\"began\",\"count\":12,"
                       "\"expected\":2.5,\"bucket_start\":1700000000,\"top_terms\":[\"refund\",\"outage\"],"
-                      "\"examples\":[\"https://x.example/1\"]}");
+                      "\"p_value\":8.796e-24,\"share\":0.6667,\"examples\":[\"https://x.example/1\"]}");
     ok(es_mail_compose_one(alert, "[earshot]", &t) == 0, "alert composed");
     is_str(t.subject, "[earshot] ALERT: negative spike: acme (12 negative, 2.5 expected)", "alert subject");
     rlike(t.text, "bucket_start +2023-11-14 22:13 UTC\n", "alert times as UTC");
     rlike(t.text, "top_terms +refund, outage\n", "alert terms listed");
+    rlike(t.text, "p_value +p < 0.001\n", "a readable p-value, not 8.796e-24");
+    rlike(t.text, "share +66.7%\n", "the share as a percentage, not a raw fraction");
+    like(t.html, "<td>p &lt; 0.001</td>", "the p-value escaped in HTML");
     like(t.html, "<a href=\"https://x.example/1\">", "alert example links in HTML");
     es_mail_text_free(&t);
     json_t *ended = J("{\"kind\":\"alert\",\"brand\":\"acme\",\"state\":\"ended\"}");

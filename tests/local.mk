@@ -49,3 +49,9 @@ TESTS += tests/once_test.sh tests/loader_test.sh tests/delivery_test.sh tests/re
 
 # Fixtures of the core tests and the sanitizer suppressions contrib/test.sh uses.
 EXTRA_DIST += tests/data/accounts tests/lsan.supp
+
+# core/numfmt: numbers for people (report, Slack, webhook templates, email).
+check_PROGRAMS += tests/numfmt_test
+tests_numfmt_test_SOURCES = tests/numfmt_test.c tests/tap.h
+tests_numfmt_test_LDADD = $(ES_CORE_LIBS)
+TESTS += tests/numfmt_test

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "spike/internal.h"
 #include "tap.h"
 
 /* es_report_esc into a string. */
@@ -32,11 +33,19 @@ int main(void)
     IS_ESC("<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;", "markup escaped");
     IS_ESC("a & \"b\"", "a &amp; &quot;b&quot;", "ampersand and double quotes");
     IS_ESC("bad\xff\xfe!", "bad\xEF\xBF\xBD\xEF\xBF\xBD!", "each invalid byte is U+FFFD");
-    IS_ESC("\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x8D", "\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x8D", "valid UTF-8 kept as is");
+    IS_ESC("\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x8D", "\xC3\xA9t\xC3\xA9 [emoji]", "valid UTF-8 kept as is, an emoji as a text label");
     IS_ESC("tab\there\x01nul\x7f" "c1\xC2\x85.", "tab here nul c1 .", "control characters (C0, DEL, C1) become spaces");
     IS_ESC("\xE2\x82", "\xEF\xBF\xBD\xEF\xBF\xBD", "a truncated sequence at the end");
     IS_ESC("\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", "a surrogate is invalid");
     IS_ESC(NULL, "", "NULL is empty");
+    /* Emoji: one text label per sequence (no font has them on a server). */
+    IS_ESC("ok \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD!", "ok [emoji]!", "an emoji with a skin tone is one label");
+    IS_ESC("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7 family",
+           "[emoji] family", "a ZWJ family is one label");
+    IS_ESC("\xE2\x9D\xA4\xEF\xB8\x8F acme \xF0\x9F\x87\xAB\xF0\x9F\x87\xB7", "[emoji] acme [emoji]",
+           "a heart with its selector, a flag");
+    IS_ESC("caf\xC3\xA9 \xE2\x80\x94 \xC2\xB7 \xE2\x80\xA6", "caf\xC3\xA9 \xE2\x80\x94 \xC2\xB7 \xE2\x80\xA6",
+           "accents, dashes, dots kept (every font has them)");
 
     int cut = 0;
     char *s = esc("short", 200, &cut);
@@ -54,6 +63,45 @@ int main(void)
     ok(cut && !strncmp(s, "&lt;", 4) && !strstr(s, "&l\xE2") && !strstr(s, "<"), "an escaped character is never split");
     free(s);
     ok(es_report_text_px("\xE4\xB8\xAD\xE6\x96\x87", 12) > es_report_text_px("ab", 12), "wide characters count wider");
+
+    {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mf = open_memstream(&buf, &len);
+        es_report_esc_wrap(mf, "AcmeSupport_team.EU");
+        fputc('|', mf);
+        es_report_esc_wrap(mf, "<b>x</b>");
+        fputc('|', mf);
+        es_report_esc_wrap(mf, "abcdefghijklmnopqrstuvwxyz");
+        fclose(mf);
+        is_str(buf, "Acme<wbr>Support_<wbr>team.<wbr>EU|&lt;b&gt;x&lt;/<wbr>b&gt;|abcdefghijklmn<wbr>opqrstuvwxyz",
+               "handles wrap after separators, before inner capitals, every 14 characters; markup still escaped");
+        free(buf);
+    }
+    {
+        es_spike_map_t stop = {0};
+        es_spike_stopwords_load(&stop);
+        json_t *counts = json_object();
+        es_report_phrases_add(&stop, counts, "Refund still pending", "My refund still pending after a week. https://x.example/a");
+        es_report_phrases_add(&stop, counts, NULL, "refund still pending, @acme why? charged twice for nothing");
+        es_report_phrases_add(&stop, counts, NULL, "I was charged twice for one order");
+        json_t *top = es_report_phrases_top(counts, 5);
+        is_int((long)json_integer_value(json_object_get(counts, "refund still pending")), 2,
+               "a phrase counts once per text (title and text are one voice)");
+        is_str(json_string_value(json_object_get(json_array_get(top, 0), "phrase")), "refund still pending",
+               "the three-word phrase comes first");
+        is_str(json_string_value(json_object_get(json_array_get(top, 1), "phrase")), "charged twice",
+               "a phrase does not end with a stop word (charged twice, not charged twice for)");
+        is_int((long)json_array_size(top), 2, "phrases inside a longer one and single texts are left out");
+        es_report_phrases_add(&stop, counts, NULL, "Delivery late again. Support never answers");
+        ok(json_object_get(counts, "support never answers") != NULL && json_object_get(counts, "again support") == NULL,
+           "phrases stop at punctuation");
+        ok(!json_object_get(counts, "pending acme") && !json_object_get(counts, "week https"),
+           "handles and URLs break phrases");
+        json_decref(top);
+        json_decref(counts);
+        es_spike_map_free(&stop);
+    }
 
     ok(es_report_href_ok("https://example.com/a?b=c"), "https is a link");
     ok(es_report_href_ok("http://example.com/"), "http is a link");

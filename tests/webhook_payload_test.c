@@ -81,6 +81,10 @@ int main(void)
            "*Negative mentions*\n12", "alert: count field");
     is_str(json_string_value(json_object_get(json_array_get(fields, 1), "text")), "*Expected*\n2.5",
            "alert: expected field");
+    is_str(json_string_value(json_object_get(json_array_get(fields, 2), "text")), "*p-value*\np < 0.001",
+           "alert: a readable p-value, not 0.0001 or 8.796e-24");
+    is_str(json_string_value(json_object_get(json_array_get(fields, 3), "text")), "*Negative share*\n60%",
+           "alert: the share as a percentage, not a raw fraction");
     is_str(json_string_value(json_object_get(json_array_get(fields, 4), "text")),
            "*From*\n2023-11-14 22:13 UTC", "alert: bucket start as UTC time");
     is_str(json_string_value(json_object_get(json_array_get(blocks, 2), "text") ?
@@ -188,8 +192,21 @@ int main(void)
     json_decref(doc);
     es_wh_template_free(tpl);
 
+    tpl = es_wh_template_parse("{\"t\":\"{{count|int}} vs {{expected|number}}, {{p_value|p}}, {{share|percent}}\","
+                               "\"alone\":\"{{share|percent}}\",\"text\":\"{{brand|percent}}\"}",
+                               "inline", err, sizeof err);
+    ok(tpl != NULL, "template with filters parses (%s)", err);
+    doc = render(ES_WH_TEMPLATE, tpl, &alert, 1, 1);
+    is_str(json_string_value(json_object_get(doc, "t")), "12 vs 2.5, p < 0.001, 60%",
+           "template filters: int, number, p, percent");
+    is_str(json_string_value(json_object_get(doc, "alone")), "60%", "a lone filtered placeholder is text");
+    is_str(json_string_value(json_object_get(doc, "text")), "acme", "a filter leaves a non-number as it is");
+    json_decref(doc);
+    es_wh_template_free(tpl);
+
     static const char *const bad[] = {"{\"a\":\"{{x}\"}", "{\"a\":\"{{}}\"}", "{\"a\":\"{{a b}}\"}",
-                                      "{\"a\":\"{{x}}\",\"a\":1}", "[1,"};
+                                      "{\"a\":\"{{x}}\",\"a\":1}", "[1,", "{\"a\":\"{{x|bogus}}\"}",
+                                      "{\"a\":\"{{x|}}\"}"};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         err[0] = '\0';
         tpl = es_wh_template_parse(bad[k], "t.json", err, sizeof err);

@@ -6,7 +6,7 @@
 
 typedef struct {
     const char *key, *head;
-    char type; /* 's' text, 't' time, 'n' number, 'u' link */
+    char type; /* 's' text, 't' time, 'n' number, 'u' link, 'h' handle */
 } col_t;
 
 static void cell(FILE *f, json_t *v, char type)
@@ -29,6 +29,11 @@ static void cell(FILE *f, json_t *v, char type)
         fputs("\">", f);
         es_report_esc(f, json_string_value(v), 260, 13);
         fputs("</a></td>", f);
+    } else if (type == 'h') {
+        /* Handles wrap at safe points, never mid-word. */
+        fputs("<td class=\"who\">", f);
+        es_report_esc_wrap(f, json_string_value(v));
+        fputs("</td>", f);
     } else {
         fputs("<td class=\"text\">", f);
         es_report_esc(f, json_string_value(v), 0, 0);
@@ -58,7 +63,9 @@ static void table(FILE *f, const es_report_page_t *p, const char *id, const char
         const char *b = json_string_value(json_object_get(r, "brand"));
         if (p->opts->brand && !(b && !strcmp(b, p->opts->brand)))
             continue;
-        fputs("<tr>", f);
+        fputs("<tr", f);
+        es_report_fattrs(f, p, b, NULL, json_string_value(json_object_get(r, "network")), -1);
+        fputs(">", f);
         for (int c = 0; c < ncols; c++)
             cell(f, json_object_get(r, cols[c].key), cols[c].type);
         fputs("</tr>\n", f);
@@ -75,13 +82,13 @@ void es_report_section_accounts(FILE *f, const es_report_page_t *p)
         fputs("</p>\n</section>\n", f);
         return;
     }
-    static const col_t dormant[] = {{"network", "Network", 's'}, {"handle", "Handle", 's'}, {"brand", "Brand", 's'},
+    static const col_t dormant[] = {{"network", "Network", 's'}, {"handle", "Handle", 'h'}, {"brand", "Brand", 's'},
                                     {"owner", "Owner", 's'},     {"status", "Status", 's'}, {"last_post", "Last post", 't'}};
-    static const col_t sunset[] = {{"network", "Network", 's'}, {"handle", "Handle", 's'},
+    static const col_t sunset[] = {{"network", "Network", 's'}, {"handle", "Handle", 'h'},
                                    {"brand", "Brand", 's'},     {"owner", "Owner", 's'},
                                    {"last_post", "Last post", 't'}, {"last_addressed", "Last addressed", 't'}};
-    static const col_t look[] = {{"network", "Network", 's'},     {"handle", "Handle", 's'},
-                                 {"brand", "Brand", 's'},         {"like", "Resembles", 's'},
+    static const col_t look[] = {{"network", "Network", 's'},     {"handle", "Handle", 'h'},
+                                 {"brand", "Brand", 's'},         {"like", "Resembles", 'h'},
                                  {"reason", "Why", 's'},          {"count", "Mentions", 'n'},
                                  {"first_seen", "First seen", 't'}, {"last_seen", "Last seen", 't'},
                                  {"example_url", "Example", 'u'}};

@@ -8,17 +8,18 @@
 
 #include "cmd.h"
 #include "config_value.h"
-#include "reconcile.h"
 #include "report.h"
 #include "util.h"
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: earshot report [-c FILE] [--db DSN] [--since 30d] [--brand NAME] --out report.html\n"
-                 "  Writes one self-contained HTML page (inline SVG charts, no script, no external\n"
-                 "  asset): sentiment per brand, volume and negative share over time with alerts,\n"
-                 "  channels, top negative issues per day, response rate and time per team, and\n"
-                 "  the accounts reconciliation.\n"
+                 "  Writes one self-contained HTML page (inline SVG charts, CSS-only filters, no\n"
+                 "  script, no external asset): share of voice, sentiment per brand and over time\n"
+                 "  (hourly for 48 h), volume with alerts, the alerts, topics and their phrases,\n"
+                 "  negative issues per day, top authors and engaged mentions, channels, owned and\n"
+                 "  earned, networks and languages, response rate and time per team and account,\n"
+                 "  and the accounts reconciliation. The daemon serves it as GET /report.\n"
                  "  --db DSN     sqlite:PATH (relative to state_dir), a file path, or\n"
                  "               postgresql://...; default: the dsn of the configured sql sink,\n"
                  "               else STATE_DIR/earshot.db\n"
@@ -40,10 +41,22 @@ const char *es_report_default_dsn(const es_config_t *cfg)
     return "";
 }
 
-static int write_page(const char *out, const es_report_page_t *page)
+static void warn_state(const char *state_dir)
 {
-    if (!strcmp(out, "-"))
-        return es_report_render(stdout, page) < 0 || fflush(stdout) ? ES_EIO : 0;
+    fprintf(stderr, "earshot report: cannot read %s/state.db; accounts left out\n", state_dir);
+}
+
+static int write_page(const char *out, const es_report_source_t *src, const es_report_opts_t *o)
+{
+    char err[512] = "";
+    if (!strcmp(out, "-")) {
+        int rc = es_report_page_write(stdout, src, o, err, sizeof err);
+        if (rc == 0 && fflush(stdout))
+            rc = ES_EIO, snprintf(err, sizeof err, "cannot write the page");
+        if (rc < 0)
+            fprintf(stderr, "earshot report: %s\n", err);
+        return rc;
+    }
     /* Next to the target then renamed: a reader never sees half a page. */
     char *tmp = es_asprintf("%s.tmp.%ld", out, (long)getpid());
     if (!tmp)
@@ -54,13 +67,17 @@ static int write_page(const char *out, const es_report_page_t *page)
         free(tmp);
         return ES_EIO;
     }
-    int rc = es_report_render(f, page);
+    int rc = es_report_page_write(f, src, o, err, sizeof err);
+    int eio = rc == ES_EIO;
     if (fclose(f) != 0)
-        rc = ES_EIO;
+        rc = ES_EIO, eio = 1;
     if (rc == 0 && rename(tmp, out) != 0)
-        rc = ES_EIO;
+        rc = ES_EIO, eio = 1;
     if (rc < 0) {
-        fprintf(stderr, "earshot report: cannot write %s: %m\n", out);
+        if (eio)
+            fprintf(stderr, "earshot report: cannot write %s: %m\n", out);
+        else
+            fprintf(stderr, "earshot report: %s\n", err);
         unlink(tmp);
     }
     free(tmp);
@@ -133,30 +150,9 @@ int es_cmd_report(int argc, char **argv)
     }
     es_report_opts_t o = {.now = es_now_s(), .brand = brand};
     o.since = o.now - (int64_t)(since.ms / 1000);
-    es_report_page_t page = {.opts = &o};
-    es_report_db_t *db = NULL;
-    int rc = es_report_db_open(dsn ? dsn : es_report_default_dsn(cfg), cfg->state_dir, &db, err, sizeof err);
-    if (rc < 0) {
-        fprintf(stderr, "earshot report: %s\n", err);
-        goto done;
-    }
-    page.db_label = es_report_db_label(db);
-    rc = es_report_collect(db, &o, &page.model, err, sizeof err);
-    if (rc < 0) {
-        fprintf(stderr, "earshot report: reading %s: %s\n", page.db_label, err);
-        goto done;
-    }
-    if (es_reconcile_collect((sqlite3 *)es_state_db(st), o.since, o.now, &page.recon) < 0) {
-        /* The page is still worth having without the accounts part. */
-        page.recon = NULL;
-        page.recon_error = "the state database could not be read";
-        fprintf(stderr, "earshot report: cannot read %s/state.db; accounts left out\n", cfg->state_dir);
-    }
-    rc = write_page(out, &page);
-done:
-    json_decref(page.model);
-    json_decref(page.recon);
-    es_report_db_close(db);
+    es_report_source_t src = {.dsn = dsn ? dsn : es_report_default_dsn(cfg), .state_dir = cfg->state_dir,
+                              .state = (sqlite3 *)es_state_db(st), .on_warning = warn_state};
+    int rc = write_page(out, &src, &o);
     es_state_close(st);
     es_config_free(cfg);
     return rc < 0 ? 1 : 0;

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "plugin.h"
 #include "utf8.h"
@@ -18,6 +19,7 @@ struct es_report_db {
     sqlite3 *lite;
     PGconn *pg;
     char *label;
+    int window; /* SQLite: the window's mentions are in temp.es_window */
 };
 
 static int has_prefix(const char *s, const char *p)
@@ -54,6 +56,9 @@ static int open_sqlite(const char *path, es_report_db_t *db, char *err, size_t e
         return ES_ENOENT;
     }
     sqlite3_busy_timeout(db->lite, 5000);
+    /* Every section scans the window again: keep its pages in memory
+     * (the default 2 MB cache re-reads them from the kernel each time). */
+    sqlite3_exec(db->lite, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
     /* Opening is lazy: read the schema now so a file that is not a
      * database is named here rather than in the first query. */
     char *e = NULL;
@@ -105,6 +110,17 @@ void es_report_db_close(es_report_db_t *db)
         PQfinish(db->pg);
     free(db->label);
     free(db);
+}
+
+static int progress(void *flag)
+{
+    return __atomic_load_n((const int *)flag, __ATOMIC_RELAXED) != 0;
+}
+
+void es_report_db_cancel_on(es_report_db_t *db, const int *flag)
+{
+    if (db->lite && flag)
+        sqlite3_progress_handler(db->lite, 10000, progress, (void *)flag);
 }
 
 const char *es_report_db_label(const es_report_db_t *db)
@@ -189,11 +205,56 @@ static int query_pg(es_report_db_t *db, const char *sql, int np, const char *con
     return rc;
 }
 
+/* The report's queries read ES_REPORT_MENTIONS; once the window is
+ * copied (es_report_db_window) they read the copy instead. */
+static char *window_sql(const char *sql)
+{
+    static const char from[] = ES_REPORT_MENTIONS, to[] = " temp.es_window AS rm";
+    size_t n = 0;
+    for (const char *p = strstr(sql, from); p; p = strstr(p + sizeof from - 1, from))
+        n++;
+    if (!n)
+        return NULL;
+    char *o = malloc(strlen(sql) + n * sizeof to + 1), *w = o;
+    if (!o)
+        return NULL;
+    for (const char *p = sql, *q; (q = strstr(p, from)); p = q + sizeof from - 1) {
+        memcpy(w, p, (size_t)(q - p));
+        w += q - p;
+        memcpy(w, to, sizeof to - 1);
+        w += sizeof to - 1;
+        sql = q + sizeof from - 1;
+    }
+    strcpy(w, sql);
+    return o;
+}
+
+int es_report_db_window(es_report_db_t *db, const es_report_opts_t *o, char *err, size_t errlen)
+{
+    if (!db->lite || db->window)
+        return 0;
+    /* One pass over the sink's tables instead of one per section: every
+     * section reads the same rows (a TEMP table is allowed on a read-only
+     * connection; it lives in a temporary file). PostgreSQL keeps
+     * the subquery: its read-only session may not create tables. */
+    char since[32];
+    snprintf(since, sizeof since, "%lld", (long long)o->since);
+    const char *params[] = {since, o->brand};
+    int rc = es_report_db_query(db, "CREATE TEMP TABLE es_window AS SELECT * FROM" ES_REPORT_MENTIONS
+                                ES_REPORT_MENTION_WHERE, 2, params, NULL, NULL, err, errlen);
+    if (rc == 0)
+        db->window = 1;
+    return rc;
+}
+
 static int query_lite(es_report_db_t *db, const char *sql, int np, const char *const *params,
                       es_report_row_fn fn, void *ud, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db->lite, sql, -1, &st, NULL) != SQLITE_OK) {
+    char *rewritten = db->window ? window_sql(sql) : NULL;
+    int prc = sqlite3_prepare_v2(db->lite, rewritten ? rewritten : sql, -1, &st, NULL);
+    free(rewritten);
+    if (prc != SQLITE_OK) {
         snprintf(err, errlen, "SQLite: %s", sqlite3_errmsg(db->lite));
         return ES_EDB;
     }
@@ -230,6 +291,17 @@ static int query_lite(es_report_db_t *db, const char *sql, int np, const char *c
 int es_report_db_query(es_report_db_t *db, const char *sql, int nparams, const char *const *params,
                        es_report_row_fn fn, void *ud, char *err, size_t errlen)
 {
-    return db->pg ? query_pg(db, sql, nparams, params, fn, ud, err, errlen)
-                  : query_lite(db, sql, nparams, params, fn, ud, err, errlen);
+    /* EARSHOT_REPORT_TIMING=1: each query's time on stderr (bench/report). */
+    int timing = getenv("EARSHOT_REPORT_TIMING") != NULL;
+    struct timespec a, b;
+    if (timing)
+        clock_gettime(CLOCK_MONOTONIC, &a);
+    int rc = db->pg ? query_pg(db, sql, nparams, params, fn, ud, err, errlen)
+                    : query_lite(db, sql, nparams, params, fn, ud, err, errlen);
+    if (timing) {
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        fprintf(stderr, "report query %8.1f ms: %.100s\n",
+                (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6, sql);
+    }
+    return rc;
 }

@@ -47,13 +47,27 @@ static double cp_px(unsigned long cp, double font_px)
     return font_px * 0.58;
 }
 
+static int is_emoji(unsigned long cp);
+static int is_emoji_glue(unsigned long cp);
+
 double es_report_text_px(const char *s, double font_px)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     size_t len = strlen((const char *)p), used;
     double w = 0;
-    for (size_t i = 0; i < len; i += used)
-        w += cp_px(next_cp(p + i, len - i, &used), font_px);
+    int in_emoji = 0;
+    for (size_t i = 0; i < len; i += used) {
+        unsigned long cp = next_cp(p + i, len - i, &used);
+        if (is_emoji(cp) || is_emoji_glue(cp)) {
+            /* Written as "[emoji]" (es_report_esc), once per sequence. */
+            if (!in_emoji && is_emoji(cp))
+                w += font_px * (0.32 * 2 + 0.58 * 5);
+            in_emoji = 1;
+            continue;
+        }
+        in_emoji = 0;
+        w += cp_px(cp, font_px);
+    }
     return w;
 }
 
@@ -74,14 +88,64 @@ static void put_cp(FILE *f, unsigned long cp, const unsigned char *raw, size_t n
         fwrite(raw, 1, n, f);
 }
 
+/* Pictographs a plain server has no font for (they render as empty
+ * boxes): the emoji blocks and the symbols that are emoji by default. */
+static int is_emoji(unsigned long cp)
+{
+    return (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0x2705 || cp == 0x274C || cp == 0x2728 || cp == 0x2B50 ||
+           cp == 0x2B55 || (cp >= 0x23E9 && cp <= 0x23FA) || cp == 0x231A || cp == 0x231B || cp == 0x2614 ||
+           cp == 0x2615 || cp == 0x26A1 || cp == 0x26BD || cp == 0x26C4 || cp == 0x26D4 || cp == 0x26EA ||
+           cp == 0x26FD || cp == 0x2764;
+}
+
+/* Glue inside an emoji sequence: joiner, variation selectors, tags. */
+static int is_emoji_glue(unsigned long cp)
+{
+    return cp == 0x200D || cp == 0xFE0F || cp == 0xFE0E || (cp >= 0xE0020 && cp <= 0xE007F) || cp == 0x20E3;
+}
+
+#define EMOJI_LABEL "[emoji]"
+
+int es_report_only_pictographs(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t len = strlen((const char *)p), used;
+    int any = 0;
+    for (size_t i = 0; i < len; i += used) {
+        unsigned long cp = next_cp(p + i, len - i, &used);
+        if (!is_emoji(cp) && !is_emoji_glue(cp))
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
 int es_report_esc(FILE *f, const char *s, double max_px, double font_px)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     size_t len = strlen((const char *)p), used;
     int cut = max_px > 0 && es_report_text_px((const char *)p, font_px) > max_px;
     double budget = cut ? max_px - font_px * 0.8 : 0, w = 0;
+    int in_emoji = 0;
     for (size_t i = 0; i < len; i += used) {
         unsigned long cp = next_cp(p + i, len - i, &used);
+        /* One text label per emoji sequence (a family, a flag, a skin tone). */
+        if (is_emoji(cp) || (in_emoji && is_emoji_glue(cp))) {
+            int first = !in_emoji;
+            in_emoji = cp != 0x200D || in_emoji;
+            if (!first)
+                continue;
+            if (cut) {
+                w += es_report_text_px(EMOJI_LABEL, font_px);
+                if (w > budget)
+                    break;
+            }
+            fputs(EMOJI_LABEL, f);
+            continue;
+        }
+        if (is_emoji_glue(cp) && !in_emoji)
+            continue; /* a stray selector shows nothing either */
+        in_emoji = 0;
         if (cut) {
             w += cp_px(cp, font_px);
             if (w > budget)
@@ -92,6 +156,36 @@ int es_report_esc(FILE *f, const char *s, double max_px, double font_px)
     if (cut)
         fputs("\xE2\x80\xA6", f);
     return cut;
+}
+
+/* Where a long handle or URL may break: after separators, and before a
+ * capital that starts a word inside it (AcmeSupportTeam). */
+int es_report_esc_wrap(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t len = strlen((const char *)p), used, run = 0;
+    unsigned long prev = 0;
+    char one[8];
+    for (size_t i = 0; i < len; i += used) {
+        unsigned long cp = next_cp(p + i, len - i, &used);
+        if (run >= 2 && ((cp >= 'A' && cp <= 'Z' && prev >= 'a' && prev <= 'z') || run >= 14)) {
+            fputs("<wbr>", f);
+            run = 0;
+        }
+        memcpy(one, p + i, used);
+        one[used] = '\0';
+        if (cp == 0xFFFD && used == 1)
+            strcpy(one, "\xFF"); /* invalid byte: es_report_esc writes U+FFFD */
+        es_report_esc(f, one, 0, 0);
+        run++;
+        if (cp == '_' || cp == '.' || cp == '-' || cp == '@' || cp == '/' || cp == ':' || cp == '?' || cp == '&' ||
+            cp == '=') {
+            fputs("<wbr>", f);
+            run = 0;
+        }
+        prev = cp;
+    }
+    return 0;
 }
 
 int es_report_href_ok(const char *s)

@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,13 +23,42 @@
 
 typedef struct {
     es_spike_map_t stop;
-    json_t *base;  /* brand -> {"n": docs, "w": {word: docs}} */
+    json_t *base;  /* brand -> base_t * (as an integer) */
     json_t *days;  /* "brand\x1fday" -> {"brand", "day", "n", "w": {word: n}, "docs": [[url, text, "\x1fword\x1f..."]]} */
     int64_t day0, ndays;
 } ctx_t;
 
-static void words_of(ctx_t *c, const char *title, const char *text, json_t *into_counts,
-                     json_t *doc)
+/* A brand's words over the whole window: an open-addressing map, not a
+ * JSON object (every mention of the window goes through here). */
+typedef struct {
+    double n; /* documents */
+    es_spike_map_t w; /* word -> documents using it */
+} base_t;
+
+static base_t *base_of(ctx_t *c, const char *brand, int create)
+{
+    json_t *v = json_object_get(c->base, brand);
+    if (v || !create)
+        return v ? (base_t *)(uintptr_t)json_integer_value(v) : NULL;
+    base_t *b = calloc(1, sizeof *b);
+    if (b)
+        json_object_set_new(c->base, brand, json_integer((json_int_t)(uintptr_t)b));
+    return b;
+}
+
+static void base_free(ctx_t *c)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(c->base, k, v) {
+        base_t *b = (base_t *)(uintptr_t)json_integer_value(v);
+        es_spike_map_free(&b->w);
+        free(b);
+    }
+}
+
+static void words_of(ctx_t *c, const char *title, const char *text, json_t *into_counts, json_t *doc,
+                     es_spike_map_t *into_map)
 {
     char w[ES_SPIKE_MAX_WORDS][ES_SPIKE_WORD_MAX];
     size_t lt = title ? strlen(title) : 0, lx = text ? strlen(text) : 0;
@@ -46,6 +76,11 @@ static void words_of(ctx_t *c, const char *title, const char *text, json_t *into
     char joined[ES_SPIKE_MAX_WORDS * ES_SPIKE_WORD_MAX + 2];
     size_t jl = 0;
     joined[jl++] = '\x1f';
+    if (into_map) {
+        for (size_t i = 0; i < n; i++)
+            es_spike_map_add(into_map, w[i], strlen(w[i]), 1);
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         json_t *v = json_object_get(into_counts, w[i]);
         json_object_set_new(into_counts, w[i], json_integer(v ? json_integer_value(v) + 1 : 1));
@@ -64,13 +99,11 @@ static int on_base(void *ud, int n, const char *const *v)
     (void)n;
     ctx_t *c = ud;
     const char *brand = v[0] ? v[0] : "";
-    json_t *b = json_object_get(c->base, brand);
-    if (!b) {
-        b = json_pack("{s:i, s:o}", "n", 0, "w", json_object());
-        json_object_set_new(c->base, brand, b);
-    }
-    json_object_set_new(b, "n", json_integer(json_integer_value(json_object_get(b, "n")) + 1));
-    words_of(c, v[1], v[2], json_object_get(b, "w"), NULL);
+    base_t *b = base_of(c, brand, 1);
+    if (!b)
+        return 0;
+    b->n++;
+    words_of(c, v[1], v[2], NULL, NULL, &b->w);
     return 0;
 }
 
@@ -98,7 +131,7 @@ static int on_negative(void *ud, int n, const char *const *v)
         json_array_append_new(doc, json_string(v[3] ? v[3] : ""));
         json_array_append_new(docs, doc);
     }
-    words_of(c, v[2], v[3], json_object_get(d, "w"), doc);
+    words_of(c, v[2], v[3], json_object_get(d, "w"), doc, NULL);
     return 0;
 }
 
@@ -181,9 +214,9 @@ static json_t *issue_of(ctx_t *c, json_t *brand, int64_t day, json_t *d)
     }
     json_int_t nd = d ? json_integer_value(json_object_get(d, "n")) : 0;
     if (d && json_array_size(terms) < MAX_TERMS) {
-        json_t *b = json_object_get(c->base, json_string_value(json_object_get(brand, "name")));
-        double nb = (double)json_integer_value(json_object_get(b, "n"));
-        json_t *bw = json_object_get(b, "w"), *w = json_object_get(d, "w");
+        base_t *b = base_of(c, json_string_value(json_object_get(brand, "name")), 0);
+        double nb = b ? b->n : 0;
+        json_t *w = json_object_get(d, "w");
         size_t nw = json_object_size(w), k = 0;
         cand_t *cv = calloc(nw ? nw : 1, sizeof *cv);
         const char *term;
@@ -192,10 +225,12 @@ static json_t *issue_of(ctx_t *c, json_t *brand, int64_t day, json_t *d)
         const char *bn = json_string_value(json_object_get(brand, "name"));
         json_object_foreach(w, term, cnt) {
             json_int_t n = json_integer_value(cnt);
-            double base = (double)json_integer_value(json_object_get(bw, term));
+            double *bv = b ? es_spike_map_get(&b->w, term, strlen(term)) : NULL;
+            double base = bv ? *bv : 0;
             double lift = ((double)n / (double)nd) / ((base + 1) / (nb + 1));
             /* The brand's own name says nothing about the issue. */
-            if (!cv || n < min || lift <= 1.0 || !strcasecmp(term, bn))
+            /* An emoji reads "[emoji]" on the page: no issue in itself. */
+            if (!cv || n < min || lift <= 1.0 || !strcasecmp(term, bn) || es_report_only_pictographs(term))
                 continue;
             cv[k++] = (cand_t){term, n, lift, (double)n * log(lift)};
         }
@@ -316,6 +351,7 @@ int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *mode
         json_array_foreach(json_object_get(model, "brands"), i, b) brand_issues(&c, b);
     }
     es_spike_map_free(&c.stop);
+    base_free(&c);
     json_decref(c.base);
     json_decref(c.days);
     return rc;

@@ -5,14 +5,19 @@
 libescore_a_SOURCES += \
 	core/report/report.h core/report/svg.h \
 	core/report/db.c core/report/collect.c core/report/issues.c \
+	core/report/collect_detail.c core/report/phrases.c core/report/filters.c \
+	core/report/sections.h core/report/sec_sov.c core/report/sec_trend.c core/report/sec_alerts.c \
+	core/report/sec_topics.c core/report/sec_people.c core/report/sec_breakdown.c \
 	core/report/html.c core/report/svg.c core/report/render.c \
-	core/report/sections.c core/report/accounts.c core/report/cmd_report.c
+	core/report/sections.c core/report/accounts.c core/report/page.c \
+	core/report/live.c core/report/live.h core/report/cmd_report.c
 
 AM_CFLAGS += $(LIBPQ_CFLAGS)
 earshot_LDADD += $(LIBPQ_LIBS)
 
-TESTS += tests/report_test.sh tests/report_pg_test.sh
-dist_check_SCRIPTS += tests/report_test.sh tests/report_pg_test.sh
+TESTS += tests/report_test.sh tests/report_pg_test.sh tests/report_sections_test.sh tests/report_layout_test.sh
+dist_check_SCRIPTS += tests/report_test.sh tests/report_pg_test.sh tests/report_sections_test.sh \
+	tests/report_layout_test.sh tests/report_layout_check.js
 EXTRA_DIST += tests/data/report core/report/screenshot.sh
 
 # A page built from the test fixture, and its screenshot by headless
@@ -31,5 +36,5 @@ tests_report_html_LDADD = $(ES_CORE_LIBS)
 
 clean-local: clean-report-screenshot
 clean-report-screenshot:
-	rm -rf report-screenshot
+	rm -rf report-screenshot report-layout
 .PHONY: clean-report-screenshot

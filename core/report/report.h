@@ -28,6 +28,9 @@ const char *es_report_default_dsn(const struct es_config *cfg);
 /* What the page says it read: "SQLite PATH" or "PostgreSQL db on host"
  * (never a password). */
 const char *es_report_db_label(const es_report_db_t *db);
+/* SQLite: queries stop with ES_EDB soon after *flag turns non-zero
+ * (read atomically; a daemon stopping mid-page). No-op for PostgreSQL. */
+void es_report_db_cancel_on(es_report_db_t *db, const int *flag);
 /* Sets *has to 1 when the sink's mentions and alerts tables exist. */
 int es_report_db_has_tables(es_report_db_t *db, int *has, char *err, size_t errlen);
 
@@ -39,6 +42,12 @@ int es_report_db_query(es_report_db_t *db, const char *sql, int nparams, const c
                        es_report_row_fn fn, void *ud, char *err, size_t errlen);
 
 /* ---- the data of the page (collect.c, issues.c) ------------------------- */
+
+struct es_report_opts;
+/* SQLite: copies the window's mentions (ES_REPORT_MENTIONS with the
+ * window's WHERE) into a TEMP table once; later queries naming
+ * ES_REPORT_MENTIONS read it. No-op for PostgreSQL. 0 or ES_EDB. */
+int es_report_db_window(es_report_db_t *db, const struct es_report_opts *o, char *err, size_t errlen);
 
 #define ES_REPORT_DAY 86400
 
@@ -65,6 +74,25 @@ int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **ou
 int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
                      size_t errlen);
 
+/* Adds to the model what the finer sections need: "trend" {cut,
+ * buckets[]} (hourly from cut, daily before) and per brand "trend"
+ * [[positive, neutral, negative, unscored] x buckets], "owned" (the
+ * brand's own posts), "langs" [{lang, n}], "topics" [{topic, owner, n,
+ * negative, early, late, phrases [{phrase, n}]}], "authors" [{network,
+ * author, name, kind, n, followers, engagement, url}] and "engaged"
+ * [{url, text, author, network, followers, likes, reposts, replies,
+ * quotes, engagement, label, at}]. */
+int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
+                             size_t errlen);
+/* Up to max two- and three-word phrases seen in at least two of the
+ * texts counted into counts (es_report_phrases_add), most frequent
+ * first, as [{phrase, n}]. Phrases neither start nor end with a stop
+ * word and skip URLs, handles and numbers (phrases.c). */
+struct es_spike_map;
+void es_report_phrases_add(const struct es_spike_map *stop, json_t *counts, const char *title,
+                           const char *text);
+json_t *es_report_phrases_top(json_t *counts, size_t max);
+
 /* Shared WHERE clause of the mention queries: ?1 since, ?2 brand or NULL. */
 #define ES_REPORT_MENTION_TIME "coalesce(created_at, received_at)"
 /* The mentions the report counts: one row per earned brand of a mention
@@ -72,13 +100,20 @@ int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *mode
  * and once with its own brand column each mention without brand rows:
  * mentions of no brand, and rows another writer put in mentions alone.
  * The sql sink's schema 3. */
+#define ES_REPORT_MENTION_COLS                                                                         \
+    " id, network, source, author, author_name, author_kind, lang, title, text, url, sentiment_label,"  \
+    " likes, reposts, replies, quotes, followers, created_at, received_at"
 #define ES_REPORT_MENTIONS                                                                              \
-    " (SELECT b.brand AS brand, m.id, m.network, m.source, m.title, m.text, m.url, m.sentiment_label,"  \
-    " m.created_at, m.received_at FROM mention_brands b JOIN mentions m ON m.id = b.mention_id"          \
+    " (SELECT b.brand AS brand, m.id, m.network, m.source, m.author, m.author_name, m.author_kind,"      \
+    " m.lang, m.title, m.text, m.url, m.sentiment_label, m.likes, m.reposts, m.replies, m.quotes,"      \
+    " m.followers, m.created_at, m.received_at FROM mention_brands b JOIN mentions m ON m.id = b.mention_id" \
     " WHERE b.owned = 0"                                                                                \
-    " UNION ALL SELECT brand, id, network, source, title, text, url, sentiment_label, created_at,"      \
-    " received_at FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM mention_brands b"                     \
+    " UNION ALL SELECT brand," ES_REPORT_MENTION_COLS                                                   \
+    " FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM mention_brands b"                                 \
     " WHERE b.mention_id = m.id)) AS rm"
+/* A mention's engagement: what its readers did with it (NULL counts 0). */
+#define ES_REPORT_ENGAGEMENT \
+    "(coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) + coalesce(quotes, 0))"
 #define ES_REPORT_MENTION_WHERE                                                     \
     " WHERE " ES_REPORT_MENTION_TIME " >= CAST(?1 AS BIGINT)"                       \
     " AND (CAST(?2 AS TEXT) IS NULL OR brand = CAST(?2 AS TEXT))"
@@ -89,6 +124,14 @@ int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *mode
  * characters as spaces. When max_px > 0 the text is cut to fit about
  * max_px pixels at font_px and ends with an ellipsis; returns 1 if cut. */
 int es_report_esc(FILE *f, const char *s, double max_px, double font_px);
+/* Writes s escaped like es_report_esc (HTML only, not SVG) with <wbr>
+ * break points after separators (_ . - @ /), before inner capitals and
+ * every 14 characters, so a long handle wraps instead of overflowing or
+ * breaking mid-word. 0. */
+int es_report_esc_wrap(FILE *f, const char *s);
+/* 1 when s is only emoji (and their joiners and selectors): a "word"
+ * that says nothing as a term. */
+int es_report_only_pictographs(const char *s);
 /* Estimated rendered width of s in pixels at font_px (sans-serif). */
 double es_report_text_px(const char *s, double font_px);
 /* Writes s as an href when it is an http(s) URL; 0 when it is not (the
@@ -109,7 +152,24 @@ typedef struct es_report_page {
     json_t *model;       /* es_report_collect */
     json_t *recon;       /* es_reconcile_collect, or NULL */
     const char *recon_error; /* why recon is NULL */
+    json_t *fidx;        /* es_report_filters_index: {"brand", "topic", "network": {name: i}} */
 } es_report_page_t;
+
+/* ---- filters in the page (filters.c) ------------------------------------ */
+
+/* Numbers every brand, topic and network of the model for the filters
+ * (p->fidx, freed by the caller with json_decref). */
+void es_report_filters_index(es_report_page_t *p);
+/* The filter controls (radio buttons) and the CSS :has() rules that hide
+ * what does not match: no script, so the page still opens offline under
+ * its Content-Security-Policy. */
+void es_report_filters_render(FILE *f, const es_report_page_t *p);
+/* Their <style> element, for the page's head. */
+void es_report_filters_css(FILE *f, const es_report_page_t *p);
+/* The attributes tagging an element for the filters: brand, topic and
+ * network (NULL: none) and a time (< 0: none) for the date range. */
+void es_report_fattrs(FILE *f, const es_report_page_t *p, const char *brand, const char *topic,
+                      const char *network, int64_t t);
 
 /* The sections (sections.c, accounts.c); each writes one <section>. */
 void es_report_section_sentiment(FILE *f, const es_report_page_t *p);
@@ -118,8 +178,31 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p);
 void es_report_section_issues(FILE *f, const es_report_page_t *p);
 void es_report_section_responses(FILE *f, const es_report_page_t *p);
 void es_report_section_accounts(FILE *f, const es_report_page_t *p);
+void es_report_section_sov(FILE *f, const es_report_page_t *p);
+void es_report_section_trend(FILE *f, const es_report_page_t *p);
+void es_report_section_alerts(FILE *f, const es_report_page_t *p);
+void es_report_section_topics(FILE *f, const es_report_page_t *p);
+void es_report_section_people(FILE *f, const es_report_page_t *p);
+void es_report_section_breakdown(FILE *f, const es_report_page_t *p);
 
 /* The whole page. 0 or ES_EIO. */
 int es_report_render(FILE *f, const es_report_page_t *p);
+
+/* ---- one page from a database (page.c) and served live (live.c) --------- */
+
+struct sqlite3;
+typedef struct es_report_source {
+    const char *dsn;        /* es_report_db_open */
+    const char *state_dir;
+    struct sqlite3 *state;  /* the state DB, or NULL: STATE_DIR/state.db opened read-only */
+    void (*on_warning)(const char *state_dir); /* the state DB could not be read */
+    const int *cancel;      /* when it turns non-zero, SQLite queries stop (ES_ECANCELED); or NULL */
+} es_report_source_t;
+
+/* Opens src's database read-only, collects and renders the page into
+ * out. 0, or the error of es_report_db_open / es_report_collect /
+ * es_report_render with a reason in err. */
+int es_report_page_write(FILE *out, const es_report_source_t *src, const es_report_opts_t *o, char *err,
+                         size_t errlen);
 
 #endif

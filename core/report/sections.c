@@ -7,8 +7,10 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "numfmt.h"
 #include "svg.h"
 
 static const char *bname(json_t *b)
@@ -68,6 +70,9 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
         double y = top + (double)i * row;
         json_t *lab = json_object_get(b, "labels");
         long long tot = jint(b, "total");
+        fputs("<g", f);
+        es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
+        fputs(">", f);
         rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, bname(b));
         double x = LW;
         for (int l = 0; l < 4; l++) {
@@ -81,14 +86,18 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
                        "fill=\"%s\"><title>",
                     LABELS[l], c, x, y, w, bh, LCOLORS[l]);
             es_report_esc(f, bname(b), 0, 0);
-            fprintf(f, ": %lld %s (%.1f%%)</title></rect>\n", c, LABELS[l], 100.0 * (double)c / (double)tot);
+            char pc[32];
+            es_numfmt_percent((double)c / (double)tot, pc, sizeof pc);
+            fprintf(f, ": %lld %s (%s)</title></rect>\n", c, LABELS[l], pc);
             x += w;
         }
-        char t[32], lab2[64];
+        char t[32], lab2[96];
         rp_fmt_int(tot, t, sizeof t);
-        snprintf(lab2, sizeof lab2, "%s \xC2\xB7 %.0f%% negative", t,
-                 100.0 * (double)jint(lab, "negative") / (double)(tot ? tot : 1));
+        char pc[32];
+        es_numfmt_percent((double)jint(lab, "negative") / (double)(tot ? tot : 1), pc, sizeof pc);
+        snprintf(lab2, sizeof lab2, "%s \xC2\xB7 %s negative", t, pc);
         rp_svg_text(f, x + 6, y + bh - 3, "start", 11, RW + (LW + aw - x) - 8, NULL, lab2);
+        fputs("</g>\n", f);
     }
     rp_svg_close(f);
     /* The exact figures. */
@@ -103,7 +112,9 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
         long long tot = jint(b, "total");
         if (!tot)
             continue;
-        fputs("<tr><td>", f);
+        fputs("<tr", f);
+        es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
+        fputs("><td>", f);
         es_report_esc(f, bname(b), 0, 0);
         fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
                 tot, jint(lab, "positive"), jint(lab, "neutral"), jint(lab, "negative"));
@@ -115,8 +126,9 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
             const char *ev = json_string_value(json_object_get(al, "event"));
             na += !(ev && strstr(ev, "_ended"));
         }
-        fprintf(f, "<td class=\"n\">%.1f%%</td><td class=\"n\">%zu</td></tr>\n",
-                100.0 * (double)jint(lab, "negative") / (double)tot, na);
+        char pc[32];
+        es_numfmt_percent((double)jint(lab, "negative") / (double)tot, pc, sizeof pc);
+        fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%zu</td></tr>\n", pc, na);
     }
     fputs("</table>\n</section>\n", f);
 }
@@ -144,10 +156,14 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         const char *ev = json_string_value(json_object_get(al, "event"));
         na += !(ev && strstr(ev, "_ended"));
     }
-    fputs("<h3>", f);
+    fputs("<div class=\"timeline-brand\"", f);
+    es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
+    fputs("><h3>", f);
     es_report_esc(f, bname(b), 0, 0);
-    fprintf(f, " <small>\xE2\x80\x94 %lld mentions, %lld negative (%.1f%%), %zu alert%s</small></h3>\n", tot, neg,
-            tot ? 100.0 * (double)neg / (double)tot : 0.0, na, na == 1 ? "" : "s");
+    char pc[32];
+    es_numfmt_percent(tot ? (double)neg / (double)tot : 0.0, pc, sizeof pc);
+    fprintf(f, " <small>\xE2\x80\x94 %lld mentions, %lld negative (%s), %zu alert%s</small></h3>\n", tot, neg, pc, na,
+            na == 1 ? "" : "s");
     char aria[300];
     snprintf(aria, sizeof aria, "Daily mentions and negative share of %.200s", bname(b));
     rp_svg_open(f, W, H, aria);
@@ -175,12 +191,8 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", L, top, L, yb);
     fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", L + pw, top, L + pw, yb);
     fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", L, yb, L + pw, yb);
-    fprintf(f, "<text transform=\"translate(14 %.1f) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\" "
-               "font-weight=\"600\">mentions per day</text>\n",
-            top + ph / 2);
-    fprintf(f, "<text transform=\"translate(%.1f %.1f) rotate(90)\" text-anchor=\"middle\" font-size=\"12\" "
-               "font-weight=\"600\">negative share</text>\n",
-            W - 12, top + ph / 2);
+    rp_svg_axis_title(f, 14, top + ph / 2, -90, "mentions per day");
+    rp_svg_axis_title(f, W - 12, top + ph / 2, 90, "negative share");
     /* Bars, and the share line broken over days without mentions. */
     char path[64];
     int pen = 0;
@@ -193,7 +205,9 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         double x0 = L + (double)d * slot + (slot - bw) / 2, hn = (double)ng / amax * ph, ho = (double)(v - ng) / amax * ph;
         char day[16];
         es_report_fmt_day(day0 + d, day, sizeof day);
-        fprintf(f, "<g><title>%s: %lld mentions, %lld negative (%.0f%%)</title>", day, v, ng, 100.0 * (double)ng / (double)v);
+        char pc[32];
+        es_numfmt_percent((double)ng / (double)v, pc, sizeof pc);
+        fprintf(f, "<g><title>%s: %lld mentions, %lld negative (%s)</title>", day, v, ng, pc);
         fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"#8fb3d9\"/>", x0, yb - hn - ho, bw, ho);
         fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/></g>\n", x0, yb - hn, bw, hn, RP_NEG);
     }
@@ -234,7 +248,7 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     es_report_fmt_day(day0, first, sizeof first);
     es_report_fmt_day(day0 + nd - 1, last, sizeof last);
     snprintf(axis, sizeof axis, "day (UTC), %s to %s", first, last);
-    rp_svg_text(f, L + pw / 2, yb + 36, "middle", 12, 0, "font-weight=\"600\"", axis);
+    rp_svg_axis_title(f, L + pw / 2, yb + 36, 0, axis);
     /* Alerts: a dashed rule at the bucket's start and a marker above. */
     json_array_foreach(alerts, i, al) {
         const char *ev = json_string_value(json_object_get(al, "event"));
@@ -252,8 +266,12 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         es_report_esc(f, ev, 0, 0);
         fprintf(f, " at %s: %lld negative of %lld mentions", when, jint(al, "count"), jint(al, "total"));
         double pv = json_number_value(json_object_get(al, "p_value"));
-        if (pv >= 0)
-            fprintf(f, ", p = %.2g", pv);
+        if (pv >= 0) {
+            char pt[32];
+            es_numfmt_p(pv, pt, sizeof pt);
+            fputs(", ", f);
+            es_report_esc(f, pt, 0, 0); /* "p < 0.001": the < is markup */
+        }
         const char *series = json_string_value(json_object_get(al, "series"));
         if (series && *series) {
             fputs(" (series ", f);
@@ -265,6 +283,7 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
                 x, top, x, yb, RP_ALERT, x - 6, top - 11, RP_ALERT);
     }
     rp_svg_close(f);
+    fputs("</div>\n", f);
 }
 
 void es_report_section_timeline(FILE *f, const es_report_page_t *p)
@@ -310,14 +329,35 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
             rest += jint(json_array_get(ch, k), "n");
         if (rest > max)
             max = rest;
-        const double W = 480, LW = 180, RW = 96, row = 22, bh = 14;
-        double aw = W - LW - RW - 4, h = (double)rows * row + 8;
-        fputs("<div><h3>", f);
+        const double W = 480, LW = 180, RW = 96, row = 22, bh = 14, top = 30;
+        double aw = W - LW - RW - 4, h = top + (double)rows * row + 44;
+        fputs("<div", f);
+        es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
+        fputs("><h3>", f);
         es_report_esc(f, bname(b), 0, 0);
         fputs("</h3>\n", f);
         char aria[300];
         snprintf(aria, sizeof aria, "Channels of %.200s", bname(b));
         rp_svg_open(f, W, h, aria);
+        /* Legend: the networks drawn, in their colours, as many as fit. */
+        rp_legend_t leg[CH_ROWS + 1];
+        int nl = 0;
+        double lw = 0;
+        for (size_t k = 0; k < rows && k < CH_ROWS; k++) {
+            const char *net = json_string_value(json_object_get(json_array_get(ch, k), "network"));
+            int dup = 0;
+            for (int q = 0; q < nl; q++)
+                dup |= !strcmp(leg[q].label, net);
+            rp_legend_t e = {'r', rp_color_for(net), net};
+            if (dup || lw + rp_svg_legend_width(&e, 1) > W - 10)
+                continue;
+            lw += rp_svg_legend_width(&e, 1);
+            leg[nl++] = e;
+        }
+        rp_svg_legend(f, 4, 16, leg, nl);
+        double step = es_report_nice_step((double)max, 4), amax = ceil((double)max / step) * step;
+        rp_svg_xaxis(f, LW, LW + aw, top + (double)rows * row, top - 4, amax, step, 0, "mentions");
+        max = (long long)amax;
         for (size_t k = 0; k < rows; k++) {
             json_t *c = json_array_get(ch, k);
             char label[300];
@@ -337,7 +377,7 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
                 v = jint(c, "n");
                 color = rp_color_for(net);
             }
-            double y = 4 + (double)k * row, w = max ? (double)v / (double)max * aw : 0;
+            double y = top + 4 + (double)k * row, w = max ? (double)v / (double)max * aw : 0;
             rp_svg_text(f, LW - 8, y + bh - 2, "end", 12, LW - 12, NULL, label);
             fputs("<rect class=\"channel\" data-brand=\"", f);
             es_report_esc(f, json_string_value(json_object_get(b, "name")), 0, 0);
@@ -346,7 +386,9 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
             fprintf(f, "\" data-count=\"%lld\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\"/>\n", v,
                     LW, y, w < 1 ? 1 : w, bh, color);
             char lab[48];
-            snprintf(lab, sizeof lab, "%lld (%.0f%%)", v, 100.0 * (double)v / (double)tot);
+            char pc[32];
+            es_numfmt_percent((double)v / (double)tot, pc, sizeof pc);
+            snprintf(lab, sizeof lab, "%lld (%s)", v, pc);
             rp_svg_text(f, LW + w + 5, y + bh - 2, "start", 11, 0, NULL, lab);
         }
         rp_svg_close(f);
@@ -379,7 +421,10 @@ void es_report_section_issues(FILE *f, const es_report_page_t *p)
                       f);
             char day[16];
             es_report_fmt_day(jint(is, "day"), day, sizeof day);
-            fputs("<tr><td>", f);
+            fputs("<tr", f);
+            es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL,
+                             jint(is, "day") * ES_REPORT_DAY + ES_REPORT_DAY - 1);
+            fputs("><td>", f);
             es_report_esc(f, bname(b), 0, 0);
             fprintf(f, "</td><td>%s%s</td><td class=\"n\">%lld</td><td>", day,
                     json_is_true(json_object_get(is, "from_alert")) ? "<span class=\"badge\">alert</span>" : "",
@@ -443,9 +488,32 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
     fputs("<p class=\"note\">Mentions addressed to an official account (by mention or reply) and the share "
           "its owning team answered; times to the first answer. Teams of every brand.</p>\n",
           f);
-    const double W = 1000, LW = 190, RW = 300, top = 14, row = 26, bh = 16;
+    /* The figures after each bar are measured first, so the column is as
+     * wide as its longest label and none is cut ("p90 105 ..."). */
+    char (*labs)[160] = calloc(n, sizeof *labs);
+    if (!labs) {
+        fputs("</section>\n", f);
+        return;
+    }
+    double RW = 120;
+    json_array_foreach(teams, i, t) {
+        char med[24] = "-", p90[24] = "-", rate[32];
+        if (json_is_integer(json_object_get(t, "median_s")))
+            es_report_fmt_duration(jint(t, "median_s"), med, sizeof med);
+        if (json_is_integer(json_object_get(t, "p90_s")))
+            es_report_fmt_duration(jint(t, "p90_s"), p90, sizeof p90);
+        es_numfmt_percent(json_number_value(json_object_get(t, "rate")), rate, sizeof rate);
+        snprintf(labs[i], sizeof labs[i], "%s \xC2\xB7 %lld/%lld \xC2\xB7 median %s \xC2\xB7 p90 %s", rate,
+                 jint(t, "answered"), jint(t, "addressed"), med, p90);
+        double w = es_report_text_px(labs[i], 11) + 16;
+        RW = w > RW ? w : RW;
+    }
+    const double W = 1000, LW = 190, top = 40, row = 26, bh = 16;
+    RW = RW > 420 ? 420 : RW;
     double aw = W - LW - RW - 10, h = top + (double)n * row + 46;
     rp_svg_open(f, W, h, "Answered share per owning team");
+    static const rp_legend_t leg[] = {{'r', "#3d7dca", "answered"}, {'r', "#e4e7eb", "not answered"}};
+    rp_svg_legend(f, LW, 18, leg, 2);
     rp_svg_xaxis(f, LW, LW + aw, top + (double)n * row + 2, top - 6, 100, 25, 1, "answered share");
     json_array_foreach(teams, i, t) {
         double y = top + (double)i * row, rate = json_number_value(json_object_get(t, "rate"));
@@ -457,15 +525,9 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
         fprintf(f, "\" data-answered=\"%lld\" data-addressed=\"%lld\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
                    "fill=\"#3d7dca\"/>\n",
                 jint(t, "answered"), jint(t, "addressed"), LW, y, rate * aw, bh);
-        char lab[160], med[24] = "-", p90[24] = "-";
-        if (json_is_integer(json_object_get(t, "median_s")))
-            es_report_fmt_duration(jint(t, "median_s"), med, sizeof med);
-        if (json_is_integer(json_object_get(t, "p90_s")))
-            es_report_fmt_duration(jint(t, "p90_s"), p90, sizeof p90);
-        snprintf(lab, sizeof lab, "%.0f%% \xC2\xB7 %lld/%lld answered \xC2\xB7 median %s \xC2\xB7 p90 %s", rate * 100,
-                 jint(t, "answered"), jint(t, "addressed"), med, p90);
-        rp_svg_text(f, LW + aw + 8, y + bh - 3, "start", 11, RW - 6, NULL, lab);
+        rp_svg_text(f, LW + aw + 8, y + bh - 3, "start", 11, RW - 6, NULL, labs[i]);
     }
+    free(labs);
     rp_svg_close(f);
     fputs("<table class=\"responses\"><tr><th>Team</th><th class=\"n\">Addressed</th><th class=\"n\">Answered</th>"
           "<th class=\"n\">Rate</th><th class=\"n\">Median time</th><th class=\"n\">90th percentile</th></tr>\n",
@@ -479,9 +541,41 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
             es_report_fmt_duration(jint(t, "p90_s"), p90, sizeof p90);
         fputs("<tr><td>", f);
         es_report_esc(f, owner && *owner ? owner : "(no owner)", 0, 0);
-        fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%.0f%%</td>"
+        char rate[32];
+        es_numfmt_percent(json_number_value(json_object_get(t, "rate")), rate, sizeof rate);
+        fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%s</td>"
                    "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
-                jint(t, "addressed"), jint(t, "answered"), 100 * json_number_value(json_object_get(t, "rate")), med, p90);
+                jint(t, "addressed"), jint(t, "answered"), rate, med, p90);
     }
-    fputs("</table>\n</section>\n", f);
+    fputs("</table>\n", f);
+    json_t *accts = json_object_get(p->recon, "responses_by_account");
+    if (json_array_size(accts)) {
+        fputs("<h3>Per account</h3>\n<table class=\"responses-accounts\"><tr><th>Network</th><th>Account</th>"
+              "<th>Team</th><th class=\"n\">Addressed</th><th class=\"n\">Answered</th><th class=\"n\">Rate</th>"
+              "<th class=\"n\">Median time</th><th class=\"n\">90th percentile</th></tr>\n",
+              f);
+        json_array_foreach(accts, i, t) {
+            const char *owner = json_string_value(json_object_get(t, "owner"));
+            const char *net = json_string_value(json_object_get(t, "network"));
+            char med[24] = "-", p90[24] = "-", rate[32];
+            if (json_is_integer(json_object_get(t, "median_s")))
+                es_report_fmt_duration(jint(t, "median_s"), med, sizeof med);
+            if (json_is_integer(json_object_get(t, "p90_s")))
+                es_report_fmt_duration(jint(t, "p90_s"), p90, sizeof p90);
+            es_numfmt_percent(json_number_value(json_object_get(t, "rate")), rate, sizeof rate);
+            fputs("<tr", f);
+            es_report_fattrs(f, p, NULL, NULL, net, -1);
+            fputs("><td>", f);
+            es_report_esc(f, net, 0, 0);
+            fputs("</td><td class=\"who\">", f);
+            es_report_esc_wrap(f, json_string_value(json_object_get(t, "account")));
+            fputs("</td><td>", f);
+            es_report_esc(f, owner && *owner ? owner : "(no owner)", 0, 0);
+            fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%s</td>"
+                       "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
+                    jint(t, "addressed"), jint(t, "answered"), rate, med, p90);
+        }
+        fputs("</table>\n", f);
+    }
+    fputs("</section>\n", f);
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "numfmt.h"
 #include "report.h"
 
 void rp_svg_open(FILE *f, double w, double h, const char *label)
@@ -13,7 +14,10 @@ void rp_svg_open(FILE *f, double w, double h, const char *label)
                "role=\"img\" aria-label=\"",
             w, h, w, h);
     es_report_esc(f, label, 0, 0);
-    fputs("\">\n", f);
+    /* The title is the chart's name for screen readers and tooltips. */
+    fputs("\">\n<title>", f);
+    es_report_esc(f, label, 0, 0);
+    fputs("</title>\n", f);
 }
 
 void rp_svg_close(FILE *f)
@@ -41,6 +45,7 @@ void rp_svg_text(FILE *f, double x, double y, const char *anchor, double font_px
 
 void rp_svg_legend(FILE *f, double x, double y, const rp_legend_t *it, int n)
 {
+    fputs("<g class=\"legend\">", f);
     for (int i = 0; i < n; i++) {
         switch (it[i].kind) {
         case 'l':
@@ -56,21 +61,33 @@ void rp_svg_legend(FILE *f, double x, double y, const rp_legend_t *it, int n)
         rp_svg_text(f, x + 18, y, "start", 12, 0, NULL, it[i].label);
         x += 18 + es_report_text_px(it[i].label, 12) + 20;
     }
+    fputs("</g>\n", f);
+}
+
+double rp_svg_legend_width(const rp_legend_t *it, int n)
+{
+    double w = 0;
+    for (int i = 0; i < n; i++)
+        w += 18 + es_report_text_px(it[i].label, 12) + 20;
+    return w;
+}
+
+void rp_svg_axis_title(FILE *f, double x, double y, double rotate, const char *title)
+{
+    if (rotate != 0) {
+        fprintf(f, "<text class=\"axis-title\" transform=\"translate(%.1f %.1f) rotate(%.0f)\" text-anchor=\"middle\" "
+                   "font-size=\"12\" font-weight=\"600\">",
+                x, y, rotate);
+        es_report_esc(f, title, 0, 0);
+        fputs("</text>\n", f);
+    } else {
+        rp_svg_text(f, x, y, "middle", 12, 0, "class=\"axis-title\" font-weight=\"600\"", title);
+    }
 }
 
 void rp_fmt_int(long long v, char *buf, size_t n)
 {
-    char raw[32];
-    snprintf(raw, sizeof raw, "%lld", v < 0 ? -v : v);
-    size_t len = strlen(raw), o = 0;
-    if (v < 0 && o + 1 < n)
-        buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < n; i++) {
-        if (i && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = raw[i];
-    }
-    buf[o] = '\0';
+    es_numfmt_int(v, buf, n); /* the one number formatter (core/numfmt.h) */
 }
 
 void rp_svg_xaxis(FILE *f, double x0, double x1, double y, double grid_top, double max, double step,
@@ -90,7 +107,7 @@ void rp_svg_xaxis(FILE *f, double x0, double x1, double y, double grid_top, doub
         rp_svg_text(f, x, y + 16, "middle", 11, 0, NULL, lab);
     }
     if (title)
-        rp_svg_text(f, (x0 + x1) / 2, y + 32, "middle", 12, 0, "font-weight=\"600\"", title);
+        rp_svg_axis_title(f, (x0 + x1) / 2, y + 32, 0, title);
 }
 
 const char *rp_color_for(const char *name)

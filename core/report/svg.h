@@ -23,6 +23,11 @@ typedef struct {
     const char *color, *label;
 } rp_legend_t;
 void rp_svg_legend(FILE *f, double x, double y, const rp_legend_t *items, int n);
+/* The width rp_svg_legend takes for these items. */
+double rp_svg_legend_width(const rp_legend_t *items, int n);
+/* An axis title (class "axis-title") centred at (x, y), rotated by
+ * rotate degrees (0, 90, -90). */
+void rp_svg_axis_title(FILE *f, double x, double y, double rotate, const char *title);
 /* A horizontal axis with ticks every step from 0 to max across [x0, x1] at y. */
 void rp_svg_xaxis(FILE *f, double x0, double x1, double y, double grid_top, double max, double step,
                   int percent, const char *title);

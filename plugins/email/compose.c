@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "mime.h"
+#include "numfmt.h"
 
 void es_mail_text_free(es_mail_text_t *t)
 {
@@ -115,6 +116,25 @@ static void put_scalar(es_mail_buf_t *b, const json_t *v)
             put_scalar(b, json_is_object(x) && json_object_get(x, "term") ? json_object_get(x, "term") : x);
         }
     }
+}
+
+/* An alert figure for people (core/numfmt.h): a share as "66.7%", a
+ * p-value as "p < 0.001", other reals with at most one decimal. */
+static void put_number(es_mail_buf_t *b, const char *key, const json_t *v)
+{
+    char s[64];
+    double x = json_number_value(v);
+    int l;
+    if (strstr(key, "share") || !strcmp(key, "rate"))
+        l = es_numfmt_percent(x, s, sizeof s);
+    else if (!strcmp(key, "p_value") || !strcmp(key, "p") || !strcmp(key, "pvalue"))
+        l = es_numfmt_p(x, s, sizeof s);
+    else if (json_is_integer(v))
+        l = es_numfmt_int((long long)json_integer_value(v), s, sizeof s);
+    else
+        l = es_numfmt_number(x, s, sizeof s);
+    if (l > 0)
+        es_mail_puts(b, s);
 }
 
 /* ---- one record -------------------------------------------------------- */
@@ -287,7 +307,7 @@ static int compose_fields(const json_t *r, const char *kind, const char *prefix,
             es_mail_puts(&s, " negative");
             if (e) {
                 es_mail_puts(&s, ", ");
-                put_scalar(&s, e);
+                json_is_number(e) ? put_number(&s, "expected", e) : put_scalar(&s, e);
                 es_mail_puts(&s, " expected");
             }
             es_mail_puts(&s, ")");
@@ -312,6 +332,8 @@ static int compose_fields(const json_t *r, const char *kind, const char *prefix,
         if (json_is_integer(v) && (strstr(k, "start") || strstr(k, "end") || strstr(k, "_at") ||
                                    strstr(k, "first_seen") || strstr(k, "since")))
             put_time(&val, json_integer_value(v));
+        else if (json_is_number(v))
+            put_number(&val, k, v);
         else
             put_scalar(&val, v);
         es_mail_printf(&t, "%s\n", val.s ? val.s : "");

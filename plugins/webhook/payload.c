@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "numfmt.h"
 #include "strbuf.h"
 
 /* ---- small text helpers ------------------------------------------------ */
@@ -105,6 +106,22 @@ static void sb_json_scalar(sb_t *b, const json_t *v)
         sb_fmt(b, "%.4g", json_real_value(v));
     else if (json_is_boolean(v))
         sb_str(b, json_is_true(v) ? "yes" : "no");
+}
+
+/* A number for people (core/numfmt.h): "66.7%", "p < 0.001", "3.2". */
+static void sb_number(sb_t *b, const json_t *v, char how)
+{
+    if (!json_is_number(v)) {
+        sb_json_scalar(b, v);
+        return;
+    }
+    char s[64];
+    double x = json_number_value(v);
+    int l = how == '%' ? es_numfmt_percent(x, s, sizeof s)
+            : how == 'p' ? es_numfmt_p(x, s, sizeof s)
+                         : es_numfmt_number(x, s, sizeof s);
+    if (l > 0)
+        sb_str(b, s);
 }
 
 static void sb_time(sb_t *b, const json_t *v)
@@ -297,11 +314,11 @@ static void alert_blocks(const json_t *r, json_t *blocks, sb_t *text)
     const json_t *count = jany(r, k_count), *expected = jany(r, k_expected);
     if (count) {
         sb_str(text, ": ");
-        sb_json_scalar(text, count);
+        sb_number(text, count, 'n');
         sb_str(text, " negative mentions");
         if (expected) {
             sb_str(text, " (");
-            sb_json_scalar(text, expected);
+            sb_number(text, expected, 'n');
             sb_str(text, " expected)");
         }
     }
@@ -320,20 +337,22 @@ static void alert_blocks(const json_t *r, json_t *blocks, sb_t *text)
     struct {
         const char *title;
         const char *const *keys;
-        int is_time;
+        char how; /* 't' time, 'n' number, '%' share, 'p' p-value */
     } known[] = {
-        {"Negative mentions", k_count, 0}, {"Expected", k_expected, 0}, {"p-value", k_p, 0},
-        {"Negative share", k_share, 0},    {"From", k_start, 1},        {"To", k_end, 1},
-        {"Series", k_series, 0},
+        {"Negative mentions", k_count, 'n'}, {"Expected", k_expected, 'n'}, {"p-value", k_p, 'p'},
+        {"Negative share", k_share, '%'},    {"From", k_start, 't'},        {"To", k_end, 't'},
+        {"Series", k_series, 's'},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         const json_t *v = jany(r, known[i].keys);
         if (!v || json_is_array(v) || json_is_object(v))
             continue;
-        if (known[i].is_time)
+        if (known[i].how == 't')
             sb_time(&b, v);
-        else
+        else if (known[i].how == 's')
             sb_json_scalar(&b, v);
+        else
+            sb_number(&b, v, known[i].how);
         add_field(fields, &b, known[i].title);
     }
     if (json_array_size(fields))

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "file_open.h"
+#include "numfmt.h"
 #include "strbuf.h"
 
 struct es_wh_template {
@@ -18,14 +19,33 @@ static int name_char(char c)
            c == '_' || c == '.';
 }
 
+/* Filters a placeholder may end with ({{share|percent}}): the number
+ * formats of core/numfmt.h, so a template reads like the Slack message. */
+static const char *const filters[] = {"percent", "p", "int", "compact", "number", NULL};
+
+static int filter_of(const char *s, size_t len)
+{
+    for (int i = 0; filters[i]; i++)
+        if (strlen(filters[i]) == len && !memcmp(filters[i], s, len))
+            return i;
+    return -1;
+}
+
 /* Checks every placeholder of one string: "{{" must open a name made of
- * letters, digits, '_' and '.', closed by "}}". */
+ * letters, digits, '_' and '.', optionally "|filter", closed by "}}". */
 static int check_string(const char *s, char *bad, size_t bad_len)
 {
     for (const char *p = strstr(s, "{{"); p; p = strstr(p, "{{")) {
         const char *n = p + 2, *e = n;
         while (name_char(*e))
             e++;
+        if (e != n && *e == '|') {
+            const char *f = ++e;
+            while (name_char(*e))
+                e++;
+            if (filter_of(f, (size_t)(e - f)) < 0)
+                e = f - 1; /* an unknown filter is malformed */
+        }
         if (e == n || e[0] != '}' || e[1] != '}') {
             snprintf(bad, bad_len, "%.40s", p);
             return -1;
@@ -164,13 +184,48 @@ static void put_value(buf_t *b, const json_t *v)
     }
 }
 
+/* A number through its filter; anything else as put_value writes it. */
+static void put_filtered(buf_t *b, const json_t *v, int filter)
+{
+    char num[64];
+    if (filter < 0 || !json_is_number(v)) {
+        put_value(b, v);
+        return;
+    }
+    double x = json_number_value(v);
+    int l;
+    switch (filter) {
+    case 0: l = es_numfmt_percent(x, num, sizeof num); break;
+    case 1: l = es_numfmt_p(x, num, sizeof num); break;
+    case 2: l = es_numfmt_int((long long)x, num, sizeof num); break;
+    case 3: l = es_numfmt_compact(x, num, sizeof num); break;
+    default: l = es_numfmt_number(x, num, sizeof num); break;
+    }
+    if (l > 0)
+        put(b, num, (size_t)l);
+}
+
+/* The field and filter of the placeholder between open+2 and close. */
+static void put_placeholder(buf_t *b, const json_t *record, const char *name, size_t len)
+{
+    const char *bar = memchr(name, '|', len);
+    if (!bar) {
+        put_value(b, lookup(record, name, len));
+        return;
+    }
+    put_filtered(b, lookup(record, name, (size_t)(bar - name)),
+                 filter_of(bar + 1, len - (size_t)(bar - name) - 1));
+}
+
 static json_t *render_string(const char *s, size_t slen, const json_t *record)
 {
     const char *open = strstr(s, "{{");
     if (!open)
         return json_stringn(s, slen);
-    /* A lone placeholder keeps the field's JSON type. */
-    if (open == s && slen > 4 && !strcmp(s + slen - 2, "}}") && !strstr(s + 2, "{{")) {
+    /* A lone placeholder keeps the field's JSON type (a filtered one is
+     * text: that is what the filter is for). */
+    if (open == s && slen > 4 && !strcmp(s + slen - 2, "}}") && !strstr(s + 2, "{{") &&
+        !memchr(s, '|', slen)) {
         const json_t *v = lookup(record, s + 2, slen - 4);
         return v ? json_deep_copy(v) : json_null();
     }
@@ -179,7 +234,7 @@ static json_t *render_string(const char *s, size_t slen, const json_t *record)
     while ((open = strstr(p, "{{"))) {
         put(&b, p, (size_t)(open - p));
         const char *close = strstr(open + 2, "}}"); /* checked at load */
-        put_value(&b, lookup(record, open + 2, (size_t)(close - open - 2)));
+        put_placeholder(&b, record, open + 2, (size_t)(close - open - 2));
         p = close + 2;
     }
     put(&b, p, strlen(p));

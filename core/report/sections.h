@@ -1,0 +1,71 @@
+/* Helpers the section files share (internal to core/report/). */
+#ifndef ES_REPORT_SECTIONS_H
+#define ES_REPORT_SECTIONS_H
+
+#include <stdio.h>
+
+#include "numfmt.h"
+#include "report.h"
+#include "svg.h"
+
+static inline const char *rs_bname(json_t *b)
+{
+    const char *n = json_string_value(json_object_get(b, "name"));
+    return n && *n ? n : "(no brand)";
+}
+
+static inline const char *rs_raw_name(json_t *b)
+{
+    const char *n = json_string_value(json_object_get(b, "name"));
+    return n ? n : "";
+}
+
+static inline long long rs_int(json_t *o, const char *k)
+{
+    return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static inline void rs_empty(FILE *f, const es_report_page_t *p, const char *what)
+{
+    char from[40];
+    es_report_fmt_time(p->opts->since, from, sizeof from);
+    fprintf(f, "<p class=\"empty\">%s since %s.</p>\n", what, from);
+}
+
+/* A share as people read it ("66.7%"): core/numfmt.h. */
+static inline const char *rs_pct(double num, double den, char *buf, size_t n)
+{
+    es_numfmt_percent(den > 0 ? num / den : 0, buf, n);
+    return buf;
+}
+
+static inline const char *rs_int_s(long long v, char *buf, size_t n)
+{
+    es_numfmt_int(v, buf, n);
+    return buf;
+}
+
+/* Brand colours by rank, stable within one page. */
+static inline const char *rs_brand_color(size_t rank)
+{
+    static const char *const palette[] = {"#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756",
+                                          "#72b7b2", "#eeca3b", "#9d755d"};
+    return rank < 8 ? palette[rank] : "#bab0ac";
+}
+
+/* A link to an http(s) URL with its text cut to max_px (13 px font), or
+ * the text alone when the URL is not one. */
+static inline void rs_link(FILE *f, const char *url, const char *text, double max_px)
+{
+    int ok = es_report_href_ok(url);
+    if (ok) {
+        fputs("<a rel=\"noopener noreferrer nofollow\" href=\"", f);
+        es_report_esc(f, url, 0, 0);
+        fputs("\">", f);
+    }
+    es_report_esc(f, text && *text ? text : url ? url : "", max_px, 13);
+    if (ok)
+        fputs("</a>", f);
+}
+
+#endif
