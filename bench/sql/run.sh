@@ -8,15 +8,18 @@
 #
 # usage: bench/sql/run.sh [N=100000] [BATCH=1000]
 # env:   EARSHOT (binary; default ./earshot), EARSHOT_PLUGIN_PATH (default
-#        next to the binary), NO_PG=1 to skip PostgreSQL, KEEP_TMP=1.
+#        next to the binary), NO_PG=1 to skip PostgreSQL, KEEP_TMP=1,
+#        CORPUS=vader (default), semeval or synthetic (bench/corpus.sh),
+#        an empty BATCH ('') takes the sink's default batch.max.
 # PostgreSQL is started here from Debian's postgresql package (as the
 # postgres user when run as root), on a unix socket in the temp dir.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 n=${1:-100000}
-batch=${2:-1000}
+batch=${2-1000}
 . "$top/bench/lib.sh"
+. "$top/bench/corpus.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-bench-sql.XXXXXX")
 . "$top/tests/sql_pglib.sh"
@@ -27,17 +30,28 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # Mentions that look like the real thing: two brands, mixed sentiment,
-# some replies and handles, 80-300 characters of text.
-python3 - "$tmp/in.jsonl" "$n" <<'PY'
+# some replies and handles; the text a real one from the corpus (cycled)
+# or, with CORPUS=synthetic, 12-45 random words.
+python3 - "$tmp/in.jsonl" "$n" "$corpus_file" <<'PY'
 import json, random, sys
 random.seed(7)
+texts = []
+if sys.argv[3]:
+    for raw in open(sys.argv[3], "rb"):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("latin-1")
+        t = line.rstrip("\r\n").split("\t")[-1].strip()
+        if t:
+            texts.append(t)
 words = ("love hate great awful support refund broken fast slow thanks why "
          "never again best worst price delivery app update crash login "
          "happy sad angry ok fine meh wow lol ugh service team help").split()
 brands = ["Acme", "Globex", "@AcmeSupport", "#globex", "nothing"]
 with open(sys.argv[1], "w") as f:
     for i in range(int(sys.argv[2])):
-        t = " ".join(random.choice(words) for _ in range(random.randint(12, 45)))
+        t = texts[i % len(texts)] if texts else " ".join(random.choice(words) for _ in range(random.randint(12, 45)))
         m = {"id": str(i), "network": "twitter", "author": "user%d" % random.randint(1, 50000),
              "text": "%s %s %s" % (random.choice(brands), t, random.choice(["!", "?", ":)", ":(", ""])),
              "created_at": 1790000000 + i, "lang": "en",
@@ -55,7 +69,9 @@ one() {
     printf '[earshot]\nstate_dir = %s/state\nlog_level = info\nlexicon_dir = %s/contrib/lexicons\n[brand acme]\nkeywords = acme, acmesupport\n[brand globex]\nkeywords = globex\n' \
         "$d" "$top" > "$d/earshot.conf"
     printf '[source in]\nplugin = jsonl\npath = %s/in.jsonl\n' "$tmp" > "$d/conf.d/10-in.conf"
-    printf '[sink out]\n%s\nbatch.max = %s\nbatch.linger = 50ms\n' "$2" "$batch" > "$d/conf.d/20-out.conf"
+    printf '[sink out]\n%s\n%s' "$2" "${batch:+batch.max = $batch
+batch.linger = 50ms
+}" > "$d/conf.d/20-out.conf"
     t0=$(date +%s.%N)
     /usr/bin/time -v -o "$d/time" "$EARSHOT" run --once -c "$d/earshot.conf" > "$d/log" 2>&1 || {
         echo "$name: run failed"; tail -n 5 "$d/log" "$d/time"; return 0; }
@@ -81,7 +97,7 @@ else
     echo "insert_bench: cannot build ($(head -n 1 "$tmp/cc.log"))"
 fi
 
-echo "earshot run --once, $n mentions, batch.max = $batch"
+echo "earshot run --once, $n mentions, texts: $corpus_desc, batch.max = ${batch:-the sink's default}"
 one "jsonl (baseline)" "plugin = jsonl
 path = /dev/null"
 one "sqlite full" "plugin = sql
