@@ -5,6 +5,7 @@ plugins_sql_sql_la_SOURCES = plugins/sql/plugin.c plugins/sql/backend.h \
 	plugins/sql/dsn.c plugins/sql/dsn.h \
 	plugins/sql/schema.c plugins/sql/schema.h \
 	plugins/sql/row.c plugins/sql/row.h \
+	plugins/sql/plan.c plugins/sql/plan.h \
 	plugins/sql/sqlite.c \
 	plugins/sql/pg.h plugins/sql/pg_conn.c plugins/sql/pg_write.c
 plugins_sql_sql_la_CFLAGS = $(AM_CFLAGS) $(SQLITE3_CFLAGS) $(LIBPQ_CFLAGS) $(LIBCRYPTO_CFLAGS)
