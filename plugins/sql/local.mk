@@ -26,3 +26,11 @@ tests_sql_row_test_SOURCES = tests/sql_row_test.c tests/tap.h \
 tests_sql_row_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
 tests_sql_row_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/sql_row_test
+
+# The multi-row plan, against one-row-at-a-time writes in SQLite.
+check_PROGRAMS += tests/sql_plan_test
+tests_sql_plan_test_SOURCES = tests/sql_plan_test.c tests/tap.h \
+	plugins/sql/plan.c plugins/sql/plan.h plugins/sql/schema.c plugins/sql/schema.h plugins/sql/row.h
+tests_sql_plan_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
+tests_sql_plan_test_LDADD = $(ES_CORE_LIBS)
+TESTS += tests/sql_plan_test
