@@ -139,7 +139,7 @@ kill $recv; wait $recv 2>/dev/null; recv=
 # ---- outage test -------------------------------------------------------
 rm -rf "$T/in" "$T/m.db" "$T/m.db-wal" "$T/m.db-shm"
 mkdir -p "$T/in"
-[ $have_pg = 1 ] && pg_psql -c "drop table if exists mentions, alerts, account_events, schema_version, mention_brands, mention_topics" > /dev/null 2>&1
+[ $have_pg = 1 ] && pg_psql -c "drop table if exists mentions, alerts, account_events, schema_version, mention_brands, mention_topics, withdrawn" > /dev/null 2>&1
 start_receiver "$T/hook2.log"
 configure /flaky/30/503/0
 "$EARSHOT" run --foreground -c "$T/earshot.conf" 2> "$T/outage.log" &

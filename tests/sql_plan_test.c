@@ -137,16 +137,22 @@ int main(void)
         add(&rows, SQL_T_MENTION, i, "first");
         add(&rows, SQL_T_MENTION_BRAND, i, "acme");
     }
-    ok(sql_plan_build(&p, &rows, NULL, NULL) == 0 && p.n_order == 200, "200 rows planned");
+    ok(sql_plan_build(&p, &rows, SQL_PLAN_KMAX, NULL, NULL) == 0 && p.n_order == 200, "200 rows planned");
     ok(count_size(&p, SQL_T_MENTION, 64) == 1 && count_size(&p, SQL_T_MENTION, 8) == 4 &&
            count_size(&p, SQL_T_MENTION, 1) == 4,
        "100 mentions: one 64-row, four 8-row and four 1-row inserts");
     ok(p.st[0].table == SQL_T_MENTION && p.st[p.n_st - 1].table == SQL_T_MENTION_BRAND,
        "the mentions before the brand rows");
+    sql_plan_build(&p, &rows, 1, NULL, NULL);
+    ok(p.n_st == 200 && count_size(&p, SQL_T_MENTION, 1) == 100, "rows_per_insert = 1: a statement a row");
+    sql_plan_build(&p, &rows, 8, NULL, NULL);
+    ok(count_size(&p, SQL_T_MENTION, 8) == 12 && count_size(&p, SQL_T_MENTION, 1) == 4 &&
+           count_size(&p, SQL_T_MENTION, 64) == 0,
+       "rows_per_insert = 8: 12 x 8 + 4 x 1");
     unsigned char skip[4096] = {0}, single[4096] = {0};
     skip[0] = 1;
     single[10] = 1;
-    sql_plan_build(&p, &rows, skip, single);
+    sql_plan_build(&p, &rows, SQL_PLAN_KMAX, skip, single);
     int left_out = 1;
     for (size_t i = 0; i < p.n_order; i++)
         left_out &= p.order[i] != 0;
@@ -171,7 +177,7 @@ int main(void)
     add(&rows, SQL_T_MENTION_BRAND, 30, "acme");
     add(&rows, SQL_T_ALERT, 900, NULL);
     add(&rows, SQL_T_MENTION, 7, "back");
-    ok(sql_plan_build(&p, &rows, NULL, NULL) == 0 && p.n_order == rows.n, "every row planned");
+    ok(sql_plan_build(&p, &rows, SQL_PLAN_KMAX, NULL, NULL) == 0 && p.n_order == rows.n, "every row planned");
     size_t at_second = 0, at_withdrawn = 0;
     for (size_t i = 0; i < p.n_order; i++) {
         if (p.order[i] == 41)

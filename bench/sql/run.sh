@@ -91,8 +91,7 @@ print("%-20s %7d rows %6.2f s %7.0f rows/s %6.1f us/row  cpu %5.2f s  peak RSS %
 # The database side alone, without the agent (needs cc and libsqlite3-dev).
 if cc -O2 -I"$top/plugins/sql" -o "$tmp/insert_bench" "$here/insert_bench.c" "$top/plugins/sql/schema.c" \
         -lsqlite3 2>"$tmp/cc.log"; then
-    echo "the plugin's SQLite schema and insert, without the agent (1000 rows per transaction)"
-    "$tmp/insert_bench" "$tmp/raw.db" "$n"
+    "$tmp/insert_bench" "$tmp/raw.db" "$n" ${corpus_file:+"$corpus_file"}
 else
     echo "insert_bench: cannot build ($(head -n 1 "$tmp/cc.log"))"
 fi

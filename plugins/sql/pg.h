@@ -55,6 +55,7 @@ struct sql_pg {
                                so it goes alone to find the culprit */
     char **refused_msg;
     sql_plan_t plan;        /* this round's statements */
+    int rows_per_insert;
     size_t n_sent, n_results; /* statements of this round, results read */
     size_t n_sent_rows;
     /* The parameters of the statement being sent: values, and the text

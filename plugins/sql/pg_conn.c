@@ -497,6 +497,7 @@ int sql_pg_new(es_ctx_t *ctx, const sql_pg_opts_t *o, sql_pg_t **out)
     pg->passfile = strdup(o->passfile ? o->passfile : "");
     pg->masked = sql_dsn_masked(o->dsn);
     pg->timeout_ms = o->timeout_ms ? o->timeout_ms : 30000;
+    pg->rows_per_insert = o->rows_per_insert > 0 ? o->rows_per_insert : SQL_PLAN_KMAX;
     pg->reconnect_max_ms = o->reconnect_max_ms < BACKOFF_FIRST_MS ? BACKOFF_FIRST_MS : o->reconnect_max_ms;
     pg->backoff_ms = BACKOFF_FIRST_MS;
     if (!pg->dsn || !pg->password || !pg->passfile || !pg->masked) {

@@ -61,7 +61,7 @@ static int grow(sql_pg_t *pg, size_t n)
 static void send_round(sql_pg_t *pg)
 {
     PGconn *c = pg->conn;
-    if (sql_plan_build(&pg->plan, &pg->rows, pg->refused, pg->single) < 0) {
+    if (sql_plan_build(&pg->plan, &pg->rows, pg->rows_per_insert, pg->refused, pg->single) < 0) {
         pg_lost(pg, "out of memory");
         return;
     }

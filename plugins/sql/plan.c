@@ -68,7 +68,7 @@ static void add_stmt(sql_plan_t *p, int table, int size, size_t at)
 }
 
 /* Chunks one table's rows of the segment, order[from .. n_order). */
-static void chunk(sql_plan_t *p, int table, size_t from, const unsigned char *single)
+static void chunk(sql_plan_t *p, int table, size_t from, int kmax, const unsigned char *single)
 {
     size_t i = from;
     while (i < p->n_order) {
@@ -76,7 +76,7 @@ static void chunk(sql_plan_t *p, int table, size_t from, const unsigned char *si
         while (i + run < p->n_order && !(single && single[p->order[i + run]]))
             run++;
         for (int z = 0; z < SQL_PLAN_SIZES; z++)
-            for (; run >= (size_t)sql_plan_size[z]; run -= (size_t)sql_plan_size[z], i += (size_t)sql_plan_size[z])
+            for (; sql_plan_size[z] <= kmax && run >= (size_t)sql_plan_size[z]; run -= (size_t)sql_plan_size[z], i += (size_t)sql_plan_size[z])
                 add_stmt(p, table, z, i);
         if (i < p->n_order) { /* a row of its own */
             add_stmt(p, table, SQL_PLAN_SIZES - 1, i);
@@ -85,19 +85,20 @@ static void chunk(sql_plan_t *p, int table, size_t from, const unsigned char *si
     }
 }
 
-static void emit_segment(sql_plan_t *p, const sql_rows_t *rows, size_t a, size_t b, const unsigned char *skip,
-                         const unsigned char *single)
+static void emit_segment(sql_plan_t *p, const sql_rows_t *rows, size_t a, size_t b, int kmax,
+                         const unsigned char *skip, const unsigned char *single)
 {
     for (size_t t = 0; t < sizeof table_order / sizeof *table_order; t++) {
         size_t from = p->n_order;
         for (size_t i = a; i < b; i++)
             if (rows->v[i].table == table_order[t] && !(skip && skip[i]))
                 p->order[p->n_order++] = i;
-        chunk(p, table_order[t], from, single);
+        chunk(p, table_order[t], from, kmax, single);
     }
 }
 
-int sql_plan_build(sql_plan_t *p, const sql_rows_t *rows, const unsigned char *skip, const unsigned char *single)
+int sql_plan_build(sql_plan_t *p, const sql_rows_t *rows, int kmax, const unsigned char *skip,
+                   const unsigned char *single)
 {
     size_t n = rows->n;
     p->n_order = p->n_st = 0;
@@ -138,7 +139,7 @@ int sql_plan_build(sql_plan_t *p, const sql_rows_t *rows, const unsigned char *s
             continue;
         const sql_row_t *r = &rows->v[i];
         if (r->table == SQL_T_WITHDRAWN) {
-            emit_segment(p, rows, seg, i, skip, single);
+            emit_segment(p, rows, seg, i, kmax, skip, single);
             p->order[p->n_order] = i;
             add_stmt(p, SQL_T_WITHDRAWN, SQL_PLAN_SIZES - 1, p->n_order++);
             seg = i + 1;
@@ -147,13 +148,13 @@ int sql_plan_build(sql_plan_t *p, const sql_rows_t *rows, const unsigned char *s
         }
         uint64_t key = row_key(r);
         if (key && seen(p, key)) {
-            emit_segment(p, rows, seg, i, skip, single);
+            emit_segment(p, rows, seg, i, kmax, skip, single);
             seg = i;
             next_segment(p);
             seen(p, key);
         }
     }
-    emit_segment(p, rows, seg, n, skip, single);
+    emit_segment(p, rows, seg, n, kmax, skip, single);
     return 0;
 }
 

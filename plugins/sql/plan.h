@@ -46,10 +46,12 @@ typedef struct sql_plan {
     uint32_t g;
 } sql_plan_t;
 
-/* Plans rows->v[0..n): rows with skip[i] set are left out, rows with
- * single[i] set get a statement of their own (both may be NULL). Returns
- * 0 or ES_ENOMEM. */
-int sql_plan_build(sql_plan_t *p, const sql_rows_t *rows, const unsigned char *skip, const unsigned char *single);
+/* Plans rows->v[0..n) into statements of at most kmax rows (64, 8 or 1;
+ * the sink's rows_per_insert): rows with skip[i] set are left out, rows
+ * with single[i] set get a statement of their own (both may be NULL).
+ * Returns 0 or ES_ENOMEM. */
+int sql_plan_build(sql_plan_t *p, const sql_rows_t *rows, int kmax, const unsigned char *skip,
+                   const unsigned char *single);
 
 void sql_plan_free(sql_plan_t *p);
 

@@ -39,6 +39,7 @@ struct sql_lite {
     es_batch_t *batch;
     sql_rows_t rows;
     sql_plan_t plan;
+    int rows_per_insert;
     /* Results of the job, read back on the loop thread. */
     es_sink_status_t status;
     char err[1024];
@@ -147,6 +148,7 @@ int sql_lite_open(es_ctx_t *ctx, const sql_lite_opts_t *o, sql_lite_t **out)
         return ES_ENOMEM;
     }
     l->ctx = ctx;
+    l->rows_per_insert = o->rows_per_insert > 0 ? o->rows_per_insert : SQL_PLAN_KMAX;
     char err[512] = "";
     int from = 0;
     /* Created by hand so the file is not world-readable; sqlite would use
@@ -310,7 +312,7 @@ static void on_work(uv_work_t *w)
         snprintf(l->err, sizeof l->err, "sqlite:%s: cannot begin: %s", l->path, err);
         return;
     }
-    if (sql_plan_build(&l->plan, &l->rows, NULL, NULL) < 0) {
+    if (sql_plan_build(&l->plan, &l->rows, l->rows_per_insert, NULL, NULL) < 0) {
         l->status = ES_SINK_RETRY;
         snprintf(l->err, sizeof l->err, "sqlite:%s: out of memory", l->path);
     }
