@@ -13,6 +13,8 @@
 #        an empty BATCH ('') takes the sink's default batch.max.
 # PostgreSQL is started here from Debian's postgresql package (as the
 # postgres user when run as root), on a unix socket in the temp dir.
+# Each backend also runs with rows_per_insert = 1 (one INSERT a row, the
+# sink before multi-row inserts), for the ratio in the same run.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -102,6 +104,10 @@ path = /dev/null"
 one "sqlite full" "plugin = sql
 dsn = sqlite:$tmp/full.db
 synchronous = full"
+one "sqlite full, 1 row a statement" "plugin = sql
+dsn = sqlite:$tmp/full1.db
+synchronous = full
+rows_per_insert = 1"
 one "sqlite normal" "plugin = sql
 dsn = sqlite:$tmp/normal.db
 synchronous = normal"
@@ -111,6 +117,11 @@ if [ -z "${NO_PG:-}" ] && pg_available; then
     if pg_setup "$tmp/pg"; then
         one "postgresql (socket)" "plugin = sql
 dsn = $pg_sock_dsn"
+        echo "  (postgresql rows written: $(pg_psql -c 'select count(*) from mentions'))"
+        pg_psql -c "drop table mentions, alerts, account_events, schema_version, mention_brands, mention_topics, withdrawn" > /dev/null
+        one "postgresql, 1 row a statement" "plugin = sql
+dsn = $pg_sock_dsn
+rows_per_insert = 1"
         echo "  (postgresql rows written: $(pg_psql -c 'select count(*) from mentions'))"
     else
         echo "postgresql: cannot start a server"
