@@ -4,6 +4,8 @@
 # labelled SemEval tweets (CORPUS=semeval) or the generator's synthetic
 # ones (CORPUS=synthetic), cycled into Twitter API v2 pages, then
 #   earshot   `earshot import` -> all stages -> sql sink, SQLite, defaults
+#   earshot-1 the same with the sink's settings of before multi-row inserts
+#             (batch.max = 100, rows_per_insert = 1), for the ratio
 #   python    peer.py: json + NLTK VADER (Debian python3-nltk) + sqlite3 executemany
 #   node      peer.js: JSON.parse + vader-sentiment (npm) + sql.js
 # each REPS times (default 3), alternating, every run on a fresh database.
@@ -58,6 +60,9 @@ lexicon_dir = $top/contrib/lexicons
 keywords = acme
 CONF
 printf '[sink db]\nplugin = sql\ndsn = sqlite:%s/earshot.db\n' "$tmp" > "$tmp/conf.d/20-db.conf"
+mkdir -p "$tmp/conf1.d"
+sed "s|conf_dir = .*|conf_dir = $tmp/conf1.d|; s|state_dir = .*|state_dir = $tmp/state1|" "$tmp/earshot.conf" > "$tmp/earshot1.conf"
+printf '[sink db]\nplugin = sql\ndsn = sqlite:%s/earshot-1.db\nbatch.max = 100\nrows_per_insert = 1\n' "$tmp" > "$tmp/conf1.d/20-db.conf"
 
 have=""
 for p in $peers; do
@@ -82,10 +87,12 @@ def db(name):
 cmds = {
     "earshot": lambda: (shutil.rmtree(os.path.join(tmp, "state"), ignore_errors=True), db("earshot"),
                         [exe, "import", "-c", os.path.join(tmp, "earshot.conf"), f])[-1],
+    "earshot-1": lambda: (shutil.rmtree(os.path.join(tmp, "state1"), ignore_errors=True), db("earshot-1"),
+                          [exe, "import", "-c", os.path.join(tmp, "earshot1.conf"), f])[-1],
     "python": lambda: ["/usr/bin/python3", os.path.join(here, "peer.py"), os.path.join(tmp, "vader_lexicon.txt"), db("python"), f],
     "node": lambda: ["node", os.path.join(here, "peer.js"), os.path.join(here, "node_modules"), db("node"), f],
 }
-names = ["earshot"] + peers
+names = ["earshot", "earshot-1"] + peers
 res = {k: [] for k in names}
 for _ in range(reps):
     for k in names:  # alternating: the neighbours' load drifts
@@ -102,13 +109,13 @@ for k in names:
     got = sqlite3.connect(os.path.join(tmp, k + ".db")).execute("select count(*) from mentions").fetchone()[0]
     if got != n:
         sys.exit("%s wrote %d rows, not %d" % (k, got, n))
-print("%-8s %9s %9s %10s %10s %9s %9s" % ("", "cpu s", "wall s", "tweets/s", "us/tweet", "wall us", "peak RSS"))
+print("%-9s %9s %9s %10s %10s %9s %9s" % ("", "cpu s", "wall s", "tweets/s", "us/tweet", "wall us", "peak RSS"))
 best = {}
 for k in names:
     cpu = min(r[0] for r in res[k]); wall = min(r[1] for r in res[k]); rss = max(r[2] for r in res[k])
     best[k] = (cpu, wall)
-    print("%-8s %9.2f %9.2f %10.0f %10.2f %9.2f %6.1f MiB   (cpu median %.2f s)" %
+    print("%-9s %9.2f %9.2f %10.0f %10.2f %9.2f %6.1f MiB   (cpu median %.2f s)" %
           (k, cpu, wall, n / cpu, cpu * 1e6 / n, wall * 1e6 / n, rss / 1024, statistics.median(r[0] for r in res[k])))
-for k in peers:
+for k in ["earshot-1"] + peers:
     print("%s / earshot: %.1fx the CPU, %.1fx the wall time" % (k, best[k][0] / best["earshot"][0], best[k][1] / best["earshot"][1]))
 PY
