@@ -86,6 +86,19 @@ like "$d/log3" "refused: mentions t:p4: ERROR: +value too long for type characte
 is "$(grep -c 'refused: ' "$d/log3")" 2 "exactly two records refused"
 is "$(q "select string_agg(id, ',' order by id) from mentions where id like 't:p%'")" "t:p1,t:p3,t:p5" "the rest of the batch was written"
 is "$(q "select count(*) from mentions where id like 't:p%' and updated_at is null")" 3 "written once: the rounds that hit a refusal left nothing behind"
+# In a batch of 100 the bad rows are in multi-row inserts (64 and 8 rows):
+# their rows go alone in the next round.
+python3 -c 'import json
+for i in range(1, 101):
+    r = {"id": "q%d" % i, "text": "this is poison" if i == 40 else "good %d" % i}
+    if i == 70:
+        r["lang"] = "xx-verylongtag"
+    print(json.dumps(r))' > "$d/in.jsonl"
+conf "$d" "$pg_sock_dsn"
+run "$d" "$d/log3b"
+is $? 1 "refused rows inside multi-row inserts: --once exits 1"
+is "$(grep -c 'refused: mentions t:q\(40\|70\):' "$d/log3b")" 2 "both refused rows are named"
+is "$(q "select count(*) || '/' || count(distinct id) from mentions where id like 't:q%' and id not in ('t:q40', 't:q70')")" "98/98" "the other 98 of the batch were written, once"
 
 # ---- passwords: ${ENV}, a passfile, a wrong one; never logged --------------------
 printf '%s\n' '{"id":"w1","text":"over tcp with a password"}' > "$d/in.jsonl"

@@ -95,6 +95,16 @@ is $? 1 "a dead-lettered record makes --once exit 1"
 like "$d/log3" "refused: mentions t:p2: poison refused" "the refused record is logged with its id and the reason"
 like "$d/log3" "1 record\(s\) dead-lettered" "exactly one record dead-lettered"
 is "$(sq "$db" "select group_concat(id) from (select id from mentions where id like 't:p%' order by id)")" "t:p1,t:p3" "the rest of the batch was written"
+# In a batch of 100 the poison is in a 64-row insert: that statement is
+# undone and its rows written one by one.
+python3 -c 'import json
+for i in range(1, 101):
+    print(json.dumps({"id": "q%d" % i, "text": "this is poison" if i == 40 else "good %d" % i}))' > "$d/in.jsonl"
+conf "$d" "dsn = sqlite:$db"
+run "$d" "$d/log3b"
+is $? 1 "a refused row inside a 64-row insert: --once exits 1"
+like "$d/log3b" "refused: mentions t:q40: poison refused" "the refused row is named"
+is "$(sq "$db" "select count(*) || '/' || sum(id = 't:q40') from mentions where id like 't:q%'")" "99/0" "the other 99 of the batch were written"
 
 # ---- a locked database: RETRY, then the batch lands ----------------------
 printf '%s\n' '{"id":"l1","text":"while locked one"}' '{"id":"l2","text":"while locked two"}' > "$d/in.jsonl"

@@ -8,15 +8,20 @@
 #
 # usage: bench/sql/run.sh [N=100000] [BATCH=1000]
 # env:   EARSHOT (binary; default ./earshot), EARSHOT_PLUGIN_PATH (default
-#        next to the binary), NO_PG=1 to skip PostgreSQL, KEEP_TMP=1.
+#        next to the binary), NO_PG=1 to skip PostgreSQL, KEEP_TMP=1,
+#        CORPUS=vader (default), semeval or synthetic (bench/corpus.sh),
+#        an empty BATCH ('') takes the sink's default batch.max.
 # PostgreSQL is started here from Debian's postgresql package (as the
 # postgres user when run as root), on a unix socket in the temp dir.
+# Each backend also runs with rows_per_insert = 1 (one INSERT a row, the
+# sink before multi-row inserts), for the ratio in the same run.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 n=${1:-100000}
-batch=${2:-1000}
+batch=${2-1000}
 . "$top/bench/lib.sh"
+. "$top/bench/corpus.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-bench-sql.XXXXXX")
 . "$top/tests/sql_pglib.sh"
@@ -27,17 +32,28 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # Mentions that look like the real thing: two brands, mixed sentiment,
-# some replies and handles, 80-300 characters of text.
-python3 - "$tmp/in.jsonl" "$n" <<'PY'
+# some replies and handles; the text a real one from the corpus (cycled)
+# or, with CORPUS=synthetic, 12-45 random words.
+python3 - "$tmp/in.jsonl" "$n" "$corpus_file" <<'PY'
 import json, random, sys
 random.seed(7)
+texts = []
+if sys.argv[3]:
+    for raw in open(sys.argv[3], "rb"):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("latin-1")
+        t = line.rstrip("\r\n").split("\t")[-1].strip()
+        if t:
+            texts.append(t)
 words = ("love hate great awful support refund broken fast slow thanks why "
          "never again best worst price delivery app update crash login "
          "happy sad angry ok fine meh wow lol ugh service team help").split()
 brands = ["Acme", "Globex", "@AcmeSupport", "#globex", "nothing"]
 with open(sys.argv[1], "w") as f:
     for i in range(int(sys.argv[2])):
-        t = " ".join(random.choice(words) for _ in range(random.randint(12, 45)))
+        t = texts[i % len(texts)] if texts else " ".join(random.choice(words) for _ in range(random.randint(12, 45)))
         m = {"id": str(i), "network": "twitter", "author": "user%d" % random.randint(1, 50000),
              "text": "%s %s %s" % (random.choice(brands), t, random.choice(["!", "?", ":)", ":(", ""])),
              "created_at": 1790000000 + i, "lang": "en",
@@ -55,7 +71,9 @@ one() {
     printf '[earshot]\nstate_dir = %s/state\nlog_level = info\nlexicon_dir = %s/contrib/lexicons\n[brand acme]\nkeywords = acme, acmesupport\n[brand globex]\nkeywords = globex\n' \
         "$d" "$top" > "$d/earshot.conf"
     printf '[source in]\nplugin = jsonl\npath = %s/in.jsonl\n' "$tmp" > "$d/conf.d/10-in.conf"
-    printf '[sink out]\n%s\nbatch.max = %s\nbatch.linger = 50ms\n' "$2" "$batch" > "$d/conf.d/20-out.conf"
+    printf '[sink out]\n%s\n%s' "$2" "${batch:+batch.max = $batch
+batch.linger = 50ms
+}" > "$d/conf.d/20-out.conf"
     t0=$(date +%s.%N)
     /usr/bin/time -v -o "$d/time" "$EARSHOT" run --once -c "$d/earshot.conf" > "$d/log" 2>&1 || {
         echo "$name: run failed"; tail -n 5 "$d/log" "$d/time"; return 0; }
@@ -75,18 +93,21 @@ print("%-20s %7d rows %6.2f s %7.0f rows/s %6.1f us/row  cpu %5.2f s  peak RSS %
 # The database side alone, without the agent (needs cc and libsqlite3-dev).
 if cc -O2 -I"$top/plugins/sql" -o "$tmp/insert_bench" "$here/insert_bench.c" "$top/plugins/sql/schema.c" \
         -lsqlite3 2>"$tmp/cc.log"; then
-    echo "the plugin's SQLite schema and insert, without the agent (1000 rows per transaction)"
-    "$tmp/insert_bench" "$tmp/raw.db" "$n"
+    "$tmp/insert_bench" "$tmp/raw.db" "$n" ${corpus_file:+"$corpus_file"}
 else
     echo "insert_bench: cannot build ($(head -n 1 "$tmp/cc.log"))"
 fi
 
-echo "earshot run --once, $n mentions, batch.max = $batch"
+echo "earshot run --once, $n mentions, texts: $corpus_desc, batch.max = ${batch:-the sink's default}"
 one "jsonl (baseline)" "plugin = jsonl
 path = /dev/null"
 one "sqlite full" "plugin = sql
 dsn = sqlite:$tmp/full.db
 synchronous = full"
+one "sqlite full, 1 row a statement" "plugin = sql
+dsn = sqlite:$tmp/full1.db
+synchronous = full
+rows_per_insert = 1"
 one "sqlite normal" "plugin = sql
 dsn = sqlite:$tmp/normal.db
 synchronous = normal"
@@ -96,6 +117,11 @@ if [ -z "${NO_PG:-}" ] && pg_available; then
     if pg_setup "$tmp/pg"; then
         one "postgresql (socket)" "plugin = sql
 dsn = $pg_sock_dsn"
+        echo "  (postgresql rows written: $(pg_psql -c 'select count(*) from mentions'))"
+        pg_psql -c "drop table mentions, alerts, account_events, schema_version, mention_brands, mention_topics, withdrawn" > /dev/null
+        one "postgresql, 1 row a statement" "plugin = sql
+dsn = $pg_sock_dsn
+rows_per_insert = 1"
         echo "  (postgresql rows written: $(pg_psql -c 'select count(*) from mentions'))"
     else
         echo "postgresql: cannot start a server"

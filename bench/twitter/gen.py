@@ -2,7 +2,7 @@
 """Generates synthetic Twitter/X exports in the real formats, for the twitter
 plugin's tests and benchmarks.
 
-usage: gen.py FORMAT COUNT OUT [--bytes N] [--start ID]
+usage: gen.py FORMAT COUNT OUT [--bytes N] [--start ID] [--texts FILE]
   FORMAT  ytd     account archive data/tweets.js: window.YTD.tweets.part0 = [...]
           v1      API v1.1 statuses, one per line (as twarc writes them)
           v2      API v2 responses, one per line, 100 tweets per "data" page
@@ -14,6 +14,14 @@ Tweet i has id START+i (default 1500000000000000000), is written by
 user<i % 1000>, mentions @acme every third tweet, replies to the previous
 tweet every fifth, carries a t.co link and "&amp;" every seventh, and is a
 retweet every eleventh. Prints the number of tweets written.
+
+--texts FILE takes the tweet texts from FILE instead, cycled: real text
+makes the stages (tokenizer, sentiment, spike words) do their real work,
+which "tweet number N about the weather" does not. FILE is one text a
+line, as `id<TAB>rating<TAB>text` (the VADER ground truth), `label<TAB>text`
+(the labelled tweets) or plain; bytes that are not UTF-8 are read as
+Latin-1, and the text's own "&amp;" is kept (the API sends it so). The
+@acme, link and retweet decorations above are added the same way.
 """
 import json
 import sys
@@ -35,10 +43,31 @@ def rfc3339(t):
     return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(t))
 
 
+TEXTS = None  # the --texts corpus, when given
+
+
+def load_texts(path):
+    out = []
+    with open(path, "rb") as f:
+        for raw in f:
+            raw = raw.rstrip(b"\r\n")
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = raw.decode("latin-1")
+            parts = line.split("\t")
+            text = parts[-1].strip()
+            if text:
+                out.append(text)
+    if not out:
+        sys.exit("gen.py: no text in " + path)
+    return out
+
+
 def tweet_parts(i, start):
     tid = str(start + i)
     user = "user%d" % (i % 1000)
-    text = "tweet number %d about the weather and the trains" % i
+    text = TEXTS[i % len(TEXTS)] if TEXTS else "tweet number %d about the weather and the trains" % i
     mentions, urls = [], []
     if i % 3 == 0:
         text = "@acme " + text
@@ -138,6 +167,9 @@ def main():
         count = 1 << 62
     if "--start" in a:
         start = int(a[a.index("--start") + 1])
+    if "--texts" in a:
+        global TEXTS
+        TEXTS = load_texts(a[a.index("--texts") + 1])
     n = 0
     size = 0
     with open(out, "w", encoding="utf-8") as f:

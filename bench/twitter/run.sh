@@ -12,7 +12,9 @@
 #
 # usage: bench/twitter/run.sh [FORMAT=v2] [COUNT=200000]
 #   FORMAT: ytd (archive tweets.js), v1, v2 (raw responses), v2flat
-# env:   BYTES=1G generates at least that many bytes instead of COUNT tweets
+# env:   CORPUS=vader (default), semeval or synthetic: the tweet texts
+#        (bench/corpus.sh; real text by default, the stages' real work)
+#        BYTES=1G generates at least that many bytes instead of COUNT tweets
 #        (the issue's 1 GB archive: BYTES=1G bench/twitter/run.sh ytd)
 #        EARSHOT (binary; default ./earshot), EARSHOT_PLUGIN_PATH (default
 #        next to it), KEEP_TMP=1 keeps the generated file.
@@ -24,6 +26,7 @@ top=$(cd "$here/../.." && pwd)
 fmt=${1:-v2}
 count=${2:-200000}
 . "$top/bench/lib.sh"
+. "$top/bench/corpus.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/earshot-bench-twitter.XXXXXX")
 cleanup() { [ -n "${KEEP_TMP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"; }
@@ -32,9 +35,9 @@ trap cleanup EXIT INT TERM
 file="$tmp/export.$fmt"
 if [ -n "${BYTES:-}" ]; then
     bytes=$(python3 -c "import sys; s=sys.argv[1]; m={'k':1<<10,'M':1<<20,'G':1<<30}; print(int(s[:-1])*m[s[-1]] if s[-1] in m else int(s))" "$BYTES")
-    count=$(python3 "$here/gen.py" "$fmt" 0 "$file" --bytes "$bytes")
+    count=$(python3 "$here/gen.py" "$fmt" 0 "$file" --bytes "$bytes" ${corpus_file:+--texts "$corpus_file"})
 else
-    python3 "$here/gen.py" "$fmt" "$count" "$file" > /dev/null
+    corpus_gen "$fmt" "$count" "$file"
 fi
 size=$(wc -c < "$file")
 
@@ -49,7 +52,7 @@ CONF
 printf '[source tw]\nplugin = twitter\nfiles = %s\n' "$file" > "$tmp/conf.d/10-tw.conf"
 printf '[sink out]\nplugin = jsonl\npath = /dev/null\n' > "$tmp/conf.d/20-out.conf"
 
-echo "twitter bench: $fmt, $count tweets, $(python3 -c "print(round($size / 1048576, 1))") MiB"
+echo "twitter bench: $fmt, $count tweets, texts: $corpus_desc, $(python3 -c "print(round($size / 1048576, 1))") MiB"
 pipeline() { # pipeline LABEL: REPS `earshot run --once` over the file, each with fresh state
     python3 - "$EARSHOT" "$tmp/earshot.conf" "$count" "$1" "$tmp/state" "${REPS:-3}" <<'PY'
 import os, resource, shutil, statistics, subprocess, sys, time

@@ -76,6 +76,7 @@ struct es_spike {
     int64_t next_close; /* first bucket index not closed; ES_SPIKE_NO_IDX before the first */
     int live;
     int64_t last_persist; /* clock at the last periodic save */
+    int64_t last_save_wall; /* wall clock (time()) at the last save */
     int episodes_changed; /* save at the end of this advance */
     es_spike_map_t stop;
     es_spike_stats_t st;

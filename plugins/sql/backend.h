@@ -17,6 +17,7 @@ typedef struct sql_lite_opts {
     const char *path;
     uint64_t busy_timeout_ms;
     const char *synchronous; /* "full" | "normal" | "off" */
+    int rows_per_insert;     /* 64, 8 or 1 */
 } sql_lite_opts_t;
 
 /* Opens (creating it mode 0640) and migrates the database. Runs at start,
@@ -38,6 +39,7 @@ typedef struct sql_pg_opts {
     const char *passfile;  /* "" = libpq's default (~/.pgpass, PGPASSFILE) */
     uint64_t timeout_ms;   /* connecting, setting up, one batch */
     uint64_t reconnect_max_ms;
+    int rows_per_insert;   /* 64, 8 or 1 */
 } sql_pg_opts_t;
 
 /* Checks the DSN and allocates; no I/O. */

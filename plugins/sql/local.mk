@@ -5,6 +5,7 @@ plugins_sql_sql_la_SOURCES = plugins/sql/plugin.c plugins/sql/backend.h \
 	plugins/sql/dsn.c plugins/sql/dsn.h \
 	plugins/sql/schema.c plugins/sql/schema.h \
 	plugins/sql/row.c plugins/sql/row.h \
+	plugins/sql/plan.c plugins/sql/plan.h \
 	plugins/sql/sqlite.c \
 	plugins/sql/pg.h plugins/sql/pg_conn.c plugins/sql/pg_write.c
 plugins_sql_sql_la_CFLAGS = $(AM_CFLAGS) $(SQLITE3_CFLAGS) $(LIBPQ_CFLAGS) $(LIBCRYPTO_CFLAGS)
@@ -25,3 +26,11 @@ tests_sql_row_test_SOURCES = tests/sql_row_test.c tests/tap.h \
 tests_sql_row_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
 tests_sql_row_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/sql_row_test
+
+# The multi-row plan, against one-row-at-a-time writes in SQLite.
+check_PROGRAMS += tests/sql_plan_test
+tests_sql_plan_test_SOURCES = tests/sql_plan_test.c tests/tap.h \
+	plugins/sql/plan.c plugins/sql/plan.h plugins/sql/schema.c plugins/sql/schema.h plugins/sql/row.h
+tests_sql_plan_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
+tests_sql_plan_test_LDADD = $(ES_CORE_LIBS)
+TESTS += tests/sql_plan_test

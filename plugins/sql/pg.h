@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include "backend.h"
+#include "plan.h"
 #include "row.h"
 
 #ifndef LIBPQ_HAS_PIPELINING
@@ -50,9 +51,17 @@ struct sql_pg {
     es_batch_t *batch;
     sql_rows_t rows;
     unsigned char *refused; /* per row: 1 once the server refused it */
+    unsigned char *single;  /* per row: its multi-row insert was refused,
+                               so it goes alone to find the culprit */
     char **refused_msg;
-    size_t *sent;           /* row indexes of the commands of this round */
-    size_t n_sent, n_results;
+    sql_plan_t plan;        /* this round's statements */
+    int rows_per_insert;
+    size_t n_sent, n_results; /* statements of this round, results read */
+    size_t n_sent_rows;
+    /* The parameters of the statement being sent: values, and the text
+     * of its numbers (32 bytes a parameter at most). */
+    const char *vals[SQL_PLAN_KMAX * SQL_MAX_COLS];
+    char nums[SQL_PLAN_KMAX * SQL_MAX_COLS * 32];
     size_t round_refused;   /* rows refused in this round */
     char round_error[512];  /* an error that is not the record's fault */
     size_t cap;
@@ -61,7 +70,8 @@ struct sql_pg {
 };
 
 /* pg_conn.c */
-const char *pg_stmt_name(int table);
+/* The prepared insert of sql_plan_size[size] rows of table. */
+void pg_stmt_name(char *dst, size_t cap, int table, int size);
 /* libpq's message on one line, white space collapsed. */
 void pg_one_line(char *dst, size_t cap, const char *src);
 void pg_watch(sql_pg_t *pg, int events);

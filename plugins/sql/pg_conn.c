@@ -15,12 +15,16 @@
 
 #define BACKOFF_FIRST_MS 250
 
-const char *pg_stmt_name(int table)
+void pg_stmt_name(char *dst, size_t cap, int table, int size)
 {
     static const char *const names[SQL_N_TABLES] = {"earshot_mention", "earshot_alert", "earshot_account",
                                                          "earshot_mention_brand", "earshot_mention_topic",
                                                          "earshot_withdrawn"};
-    return names[table];
+    /* The one-row statements keep their old names. */
+    if (sql_plan_size[size] == 1)
+        snprintf(dst, cap, "%s", names[table]);
+    else
+        snprintf(dst, cap, "%s_%d", names[table], sql_plan_size[size]);
 }
 
 static void connect_start(sql_pg_t *pg);
@@ -278,7 +282,7 @@ static void setup_step_done(sql_pg_t *pg)
         }
     }
     pg->setup_step++;
-    if (pg->setup_step == 2 + SQL_N_TABLES)
+    if (pg->setup_step == 2 + SQL_N_TABLES * SQL_PLAN_SIZES)
         setup_done(pg);
     else
         setup_send(pg);
@@ -343,14 +347,16 @@ static void setup_send(sql_pg_t *pg)
         ok = PQsendQuery(pg->conn, sql);
         free(sql);
     } else {
-        int t = pg->setup_step - 2;
-        char *sql = sql_insert_sql(SQL_PG, t);
+        int t = (pg->setup_step - 2) / SQL_PLAN_SIZES, z = (pg->setup_step - 2) % SQL_PLAN_SIZES;
+        char *sql = sql_insert_sql_rows(SQL_PG, t, sql_plan_size[z]);
+        char name[64];
+        pg_stmt_name(name, sizeof name, t, z);
         if (!sql)
             {
             pg_lost(pg, "out of memory");
             return;
         }
-        ok = PQsendPrepare(pg->conn, pg_stmt_name(t), sql, sql_table_ncols(t), NULL);
+        ok = PQsendPrepare(pg->conn, name, sql, sql_table_ncols(t) * sql_plan_size[z], NULL);
         free(sql);
     }
     if (!ok) {
@@ -491,6 +497,7 @@ int sql_pg_new(es_ctx_t *ctx, const sql_pg_opts_t *o, sql_pg_t **out)
     pg->passfile = strdup(o->passfile ? o->passfile : "");
     pg->masked = sql_dsn_masked(o->dsn);
     pg->timeout_ms = o->timeout_ms ? o->timeout_ms : 30000;
+    pg->rows_per_insert = o->rows_per_insert > 0 ? o->rows_per_insert : SQL_PLAN_KMAX;
     pg->reconnect_max_ms = o->reconnect_max_ms < BACKOFF_FIRST_MS ? BACKOFF_FIRST_MS : o->reconnect_max_ms;
     pg->backoff_ms = BACKOFF_FIRST_MS;
     if (!pg->dsn || !pg->password || !pg->passfile || !pg->masked) {

@@ -188,18 +188,30 @@ int sql_table_ncols(int table)
     return tables[table].ncols;
 }
 
-char *sql_insert_sql(sql_dialect_t d, int table)
+char *sql_insert_sql_rows(sql_dialect_t d, int table, int k)
 {
-    size_t cap = 4096; /* the longest statement (mentions) is about 1.6 KiB */
+    int nc = tables[table].ncols;
+    /* The column list and conflict clause (under 1.6 KiB), then k rows of
+     * nc parameters of at most 8 characters ("$65535, ") and "(), ". */
+    size_t cap = 2048 + (size_t)k * ((size_t)nc * 8 + 4);
     char *s = malloc(cap);
     if (!s)
         return NULL;
     int n = snprintf(s, cap, "INSERT INTO %s (", tables[table].name);
-    for (int i = 0; i < tables[table].ncols; i++)
+    for (int i = 0; i < nc; i++)
         n += snprintf(s + n, cap - (size_t)n, "%s%s", i ? ", " : "", tables[table].cols[i]);
-    n += snprintf(s + n, cap - (size_t)n, ") VALUES (");
-    for (int i = 0; i < tables[table].ncols; i++)
-        n += snprintf(s + n, cap - (size_t)n, "%s%c%d", i ? ", " : "", d == SQL_PG ? '$' : '?', i + 1);
-    snprintf(s + n, cap - (size_t)n, ")%s", tables[table].conflict);
+    n += snprintf(s + n, cap - (size_t)n, ") VALUES ");
+    for (int j = 0; j < k; j++) {
+        n += snprintf(s + n, cap - (size_t)n, "%s(", j ? ", " : "");
+        for (int i = 0; i < nc; i++)
+            n += snprintf(s + n, cap - (size_t)n, "%s%c%d", i ? ", " : "", d == SQL_PG ? '$' : '?', j * nc + i + 1);
+        n += snprintf(s + n, cap - (size_t)n, ")");
+    }
+    snprintf(s + n, cap - (size_t)n, "%s", tables[table].conflict);
     return s;
+}
+
+char *sql_insert_sql(sql_dialect_t d, int table)
+{
+    return sql_insert_sql_rows(d, table, 1);
 }

@@ -42,4 +42,9 @@ int sql_table_ncols(int table);
  * (?N or $N), malloc'd; NULL on ENOMEM. */
 char *sql_insert_sql(sql_dialect_t d, int table);
 
+/* The same insert of k rows in one statement (VALUES (..), (..) ...; the
+ * parameters of row j are j * ncols + 1 ... (j + 1) * ncols). k = 1 is
+ * sql_insert_sql's text. */
+char *sql_insert_sql_rows(sql_dialect_t d, int table, int k);
+
 #endif
