@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../../core/sentiment/internal.h" /* es_gt_half() */
+#include "../../core/sentiment/gt_text.h"
 #include "../../core/sentiment/scorer.h"
 
 #ifndef ES_LEXICON_DIR
@@ -39,49 +40,6 @@ static int es_label_id(const char *s)
     return -1;
 }
 
-/* Latin-1 bytes to UTF-8 and the usual entities, as the accuracy test does
- * (the ground-truth files have both). */
-static size_t es_clean(const char *in, char *out, size_t cap)
-{
-    static const struct { const char *ent, *rep; } ents[] = {
-        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
-    };
-    size_t o = 0;
-    for (size_t i = 0; in[i] && o + 8 < cap;) {
-        unsigned char c = (unsigned char)in[i];
-        size_t k, nent = sizeof ents / sizeof ents[0];
-        for (k = 0; c == '&' && k < nent; k++) {
-            size_t el = strlen(ents[k].ent);
-            if (strncmp(in + i, ents[k].ent, el) == 0) {
-                o += (size_t)sprintf(out + o, "%s", ents[k].rep);
-                i += el;
-                break;
-            }
-        }
-        if (c == '&' && k < nent)
-            continue;
-        if (c >= 0x80) {
-            int need = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 0;
-            int valid = need > 0 && c <= 0xF4;
-            for (int j = 1; valid && j <= need; j++)
-                valid = ((unsigned char)in[i + j] & 0xC0) == 0x80;
-            if (valid) {
-                memcpy(out + o, in + i, (size_t)need + 1);
-                o += (size_t)need + 1;
-                i += (size_t)need + 1;
-            } else {
-                out[o++] = (char)(0xC0 | (c >> 6));
-                out[o++] = (char)(0x80 | (c & 0x3F));
-                i++;
-            }
-            continue;
-        }
-        out[o++] = (char)c;
-        i++;
-    }
-    out[o] = '\0';
-    return o;
-}
 
 static char *es_field(char **p)
 {

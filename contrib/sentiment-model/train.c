@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/sentiment/gt_text.h"
 #include "../../core/sentiment/internal.h"
 
 typedef struct {
@@ -152,49 +153,6 @@ static size_t read_set(exset_t *set, const es_scorer_t *s, int lang, const char 
     return got;
 }
 
-/* Latin-1 bytes to UTF-8 and the usual entities: the VADER ground-truth
- * files have both (bench/sentiment/accuracy.c cleans them the same way). */
-static size_t clean_text(const char *in, char *out, size_t cap)
-{
-    static const struct { const char *ent, *rep; } ents[] = {
-        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
-    };
-    size_t o = 0;
-    for (size_t i = 0; in[i] && o + 8 < cap;) {
-        unsigned char c = (unsigned char)in[i];
-        size_t k, nent = sizeof ents / sizeof ents[0];
-        for (k = 0; c == '&' && k < nent; k++) {
-            size_t el = strlen(ents[k].ent);
-            if (strncmp(in + i, ents[k].ent, el) == 0) {
-                o += (size_t)sprintf(out + o, "%s", ents[k].rep);
-                i += el;
-                break;
-            }
-        }
-        if (c == '&' && k < nent)
-            continue;
-        if (c >= 0x80) {
-            int need = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 0;
-            int valid = need > 0 && c <= 0xF4;
-            for (int j = 1; valid && j <= need; j++)
-                valid = ((unsigned char)in[i + j] & 0xC0) == 0x80;
-            if (valid) {
-                memcpy(out + o, in + i, (size_t)need + 1);
-                o += (size_t)need + 1;
-                i += (size_t)need + 1;
-            } else {
-                out[o++] = (char)(0xC0 | (c >> 6));
-                out[o++] = (char)(0x80 | (c & 0x3F));
-                i++;
-            }
-            continue;
-        }
-        out[o++] = (char)c;
-        i++;
-    }
-    out[o] = '\0';
-    return o;
-}
 
 /* The training half of a VADER ground-truth file (id<TAB>mean<TAB>text):
  * the ids whose es_gt_half() is 0; bench/sentiment/accuracy.c reports on
@@ -226,7 +184,7 @@ static size_t read_gt(exset_t *set, const es_scorer_t *s, int lang, const char *
         text = realloc(text, tcap);
         if (!text)
             exit(1);
-        size_t tl = clean_text(t2 + 1, text, tcap);
+        size_t tl = es_clean(t2 + 1, text, tcap);
         if (set->n == set->cap) {
             set->cap = set->cap ? set->cap * 2 : 4096;
             set->v = realloc(set->v, set->cap * sizeof *set->v);

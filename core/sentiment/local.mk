@@ -1,7 +1,7 @@
 # Sentiment scorer: included by the top-level Makefile.am.
 
 libescore_a_SOURCES += \
-	core/sentiment/scorer.h core/sentiment/internal.h \
+	core/sentiment/scorer.h core/sentiment/internal.h core/sentiment/gt_text.h \
 	core/sentiment/scorer.c core/sentiment/lexicon.c core/sentiment/utf8.c \
 	core/sentiment/tokenize.c core/sentiment/lang.c core/sentiment/vader.c \
 	core/sentiment/rules_en.c core/sentiment/rules_fr.c core/sentiment/cmd_score.c \
