@@ -10,26 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "numfmt.h"
-#include "svg.h"
-
-static const char *bname(json_t *b)
-{
-    const char *n = json_string_value(json_object_get(b, "name"));
-    return n && *n ? n : "(no brand)";
-}
-
-static long long jint(json_t *o, const char *k)
-{
-    return (long long)json_integer_value(json_object_get(o, k));
-}
-
-static void empty(FILE *f, const es_report_page_t *p, const char *what)
-{
-    char from[40];
-    es_report_fmt_time(p->opts->since, from, sizeof from);
-    fprintf(f, "<p class=\"empty\">%s since %s.</p>\n", what, from);
-}
+#include "sections.h"
 
 /* ---- sentiment per brand ----------------------------------------------- */
 
@@ -44,12 +25,12 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
     fputs("<section id=\"sentiment\">\n<h2>Mentions and sentiment by brand</h2>\n", f);
     long long max = 0, uns = 0;
     json_array_foreach(brands, i, b) {
-        if (jint(b, "total") > max)
-            max = jint(b, "total");
-        uns += jint(json_object_get(b, "labels"), "unscored");
+        if (rs_int(b, "total") > max)
+            max = rs_int(b, "total");
+        uns += rs_int(json_object_get(b, "labels"), "unscored");
     }
     if (!max) {
-        empty(f, p, "No mentions");
+        rs_empty(f, p, "No mentions");
         fputs("</section>\n", f);
         return;
     }
@@ -69,14 +50,14 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
     json_array_foreach(brands, i, b) {
         double y = top + (double)i * row;
         json_t *lab = json_object_get(b, "labels");
-        long long tot = jint(b, "total");
+        long long tot = rs_int(b, "total");
         fputs("<g", f);
         es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
         fputs(">", f);
-        rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, bname(b));
+        rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, rs_bname(b));
         double x = LW;
         for (int l = 0; l < 4; l++) {
-            long long c = jint(lab, LABELS[l]);
+            long long c = rs_int(lab, LABELS[l]);
             if (!c)
                 continue;
             double w = (double)c / amax * aw;
@@ -85,7 +66,7 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
             fprintf(f, "\" data-label=\"%s\" data-count=\"%lld\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
                        "fill=\"%s\"><title>",
                     LABELS[l], c, x, y, w, bh, LCOLORS[l]);
-            es_report_esc(f, bname(b), 0, 0);
+            es_report_esc(f, rs_bname(b), 0, 0);
             char pc[32];
             es_numfmt_percent((double)c / (double)tot, pc, sizeof pc);
             fprintf(f, ": %lld %s (%s)</title></rect>\n", c, LABELS[l], pc);
@@ -94,7 +75,7 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
         char t[32], lab2[96];
         rp_fmt_int(tot, t, sizeof t);
         char pc[32];
-        es_numfmt_percent((double)jint(lab, "negative") / (double)(tot ? tot : 1), pc, sizeof pc);
+        es_numfmt_percent((double)rs_int(lab, "negative") / (double)(tot ? tot : 1), pc, sizeof pc);
         snprintf(lab2, sizeof lab2, "%s \xC2\xB7 %s negative", t, pc);
         rp_svg_text(f, x + 6, y + bh - 3, "start", 11, RW + (LW + aw - x) - 8, NULL, lab2);
         fputs("</g>\n", f);
@@ -109,17 +90,17 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
     fputs("<th class=\"n\">Negative share</th><th class=\"n\">Alerts</th></tr>\n", f);
     json_array_foreach(brands, i, b) {
         json_t *lab = json_object_get(b, "labels");
-        long long tot = jint(b, "total");
+        long long tot = rs_int(b, "total");
         if (!tot)
             continue;
         fputs("<tr", f);
         es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
         fputs("><td>", f);
-        es_report_esc(f, bname(b), 0, 0);
+        es_report_esc(f, rs_bname(b), 0, 0);
         fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
-                tot, jint(lab, "positive"), jint(lab, "neutral"), jint(lab, "negative"));
+                tot, rs_int(lab, "positive"), rs_int(lab, "neutral"), rs_int(lab, "negative"));
         if (uns)
-            fprintf(f, "<td class=\"n\">%lld</td>", jint(lab, "unscored"));
+            fprintf(f, "<td class=\"n\">%lld</td>", rs_int(lab, "unscored"));
         size_t na = 0, k;
         json_t *al;
         json_array_foreach(json_object_get(b, "alerts"), k, al) {
@@ -127,7 +108,7 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
             na += !(ev && strstr(ev, "_ended"));
         }
         char pc[32];
-        es_numfmt_percent((double)jint(lab, "negative") / (double)tot, pc, sizeof pc);
+        es_numfmt_percent((double)rs_int(lab, "negative") / (double)tot, pc, sizeof pc);
         fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%zu</td></tr>\n", pc, na);
     }
     fputs("</table>\n</section>\n", f);
@@ -137,7 +118,7 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
 
 static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
 {
-    long long day0 = jint(p->model, "day0"), nd = jint(p->model, "ndays");
+    long long day0 = rs_int(p->model, "day0"), nd = rs_int(p->model, "ndays");
     json_t *days = json_object_get(b, "days"), *alerts = json_object_get(b, "alerts");
     const double W = 1000, L = 64, R = 64, top = 40, H = 236, bottom = 58;
     double pw = W - L - R, ph = H - top - bottom, slot = pw / (double)nd;
@@ -159,13 +140,13 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     fputs("<div class=\"timeline-brand\"", f);
     es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
     fputs("><h3>", f);
-    es_report_esc(f, bname(b), 0, 0);
+    es_report_esc(f, rs_bname(b), 0, 0);
     char pc[32];
     es_numfmt_percent(tot ? (double)neg / (double)tot : 0.0, pc, sizeof pc);
     fprintf(f, " <small>\xE2\x80\x94 %lld mentions, %lld negative (%s), %zu alert%s</small></h3>\n", tot, neg, pc, na,
             na == 1 ? "" : "s");
     char aria[300];
-    snprintf(aria, sizeof aria, "Daily mentions and negative share of %.200s", bname(b));
+    snprintf(aria, sizeof aria, "Daily mentions and negative share of %.200s", rs_bname(b));
     rp_svg_open(f, W, H, aria);
     static const rp_legend_t leg[] = {{'r', RP_NEG, "negative mentions"},
                                       {'r', "#8fb3d9", "other mentions"},
@@ -254,7 +235,7 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         const char *ev = json_string_value(json_object_get(al, "event"));
         if (ev && strstr(ev, "_ended"))
             continue;
-        long long s = jint(al, "bucket_start");
+        long long s = rs_int(al, "bucket_start");
         double x = L + ((double)s / ES_REPORT_DAY - (double)day0) * slot;
         if (x < L || x > L + pw)
             continue;
@@ -264,7 +245,7 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         es_report_esc(f, json_string_value(json_object_get(al, "id")), 0, 0);
         fputs("\"><title>Alert ", f);
         es_report_esc(f, ev, 0, 0);
-        fprintf(f, " at %s: %lld negative of %lld mentions", when, jint(al, "count"), jint(al, "total"));
+        fprintf(f, " at %s: %lld negative of %lld mentions", when, rs_int(al, "count"), rs_int(al, "total"));
         double pv = json_number_value(json_object_get(al, "p_value"));
         if (pv >= 0) {
             char pt[32];
@@ -295,13 +276,13 @@ void es_report_section_timeline(FILE *f, const es_report_page_t *p)
           "that day. Orange markers: alerts raised by the negative-spike detector.</p>\n",
           f);
     json_array_foreach(brands, i, b) {
-        if (jint(b, "total") || json_array_size(json_object_get(b, "alerts"))) {
+        if (rs_int(b, "total") || json_array_size(json_object_get(b, "alerts"))) {
             timeline_one(f, p, b);
             shown++;
         }
     }
     if (!shown)
-        empty(f, p, "No mentions");
+        rs_empty(f, p, "No mentions");
     fputs("</section>\n", f);
 }
 
@@ -317,16 +298,16 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
           "<p class=\"note\">Mentions per network and source (plugin instance), per brand.</p>\n<div class=\"grid2\">\n",
           f);
     json_array_foreach(brands, i, b) {
-        long long tot = jint(b, "total");
+        long long tot = rs_int(b, "total");
         json_t *ch = json_object_get(b, "channels");
         size_t nc = json_array_size(ch);
         if (!tot || !nc)
             continue;
         shown++;
         size_t rows = nc > CH_ROWS ? CH_ROWS + 1 : nc;
-        long long max = jint(json_array_get(ch, 0), "n"), rest = 0;
+        long long max = rs_int(json_array_get(ch, 0), "n"), rest = 0;
         for (size_t k = CH_ROWS; k < nc; k++)
-            rest += jint(json_array_get(ch, k), "n");
+            rest += rs_int(json_array_get(ch, k), "n");
         if (rest > max)
             max = rest;
         const double W = 480, LW = 180, RW = 96, row = 22, bh = 14, top = 30;
@@ -334,10 +315,10 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
         fputs("<div", f);
         es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
         fputs("><h3>", f);
-        es_report_esc(f, bname(b), 0, 0);
+        es_report_esc(f, rs_bname(b), 0, 0);
         fputs("</h3>\n", f);
         char aria[300];
-        snprintf(aria, sizeof aria, "Channels of %.200s", bname(b));
+        snprintf(aria, sizeof aria, "Channels of %.200s", rs_bname(b));
         rp_svg_open(f, W, h, aria);
         /* Legend: the networks drawn, in their colours, as many as fit. */
         rp_legend_t leg[CH_ROWS + 1];
@@ -374,7 +355,7 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
                     snprintf(label, sizeof label, "%.120s \xC2\xB7 %.120s", net, src);
                 else
                     snprintf(label, sizeof label, "%.200s", net);
-                v = jint(c, "n");
+                v = rs_int(c, "n");
                 color = rp_color_for(net);
             }
             double y = top + 4 + (double)k * row, w = max ? (double)v / (double)max * aw : 0;
@@ -396,7 +377,7 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
     }
     fputs("</div>\n", f);
     if (!shown)
-        empty(f, p, "No mentions");
+        rs_empty(f, p, "No mentions");
     fputs("</section>\n", f);
 }
 
@@ -420,21 +401,21 @@ void es_report_section_issues(FILE *f, const es_report_page_t *p)
                       "<th>Over-represented terms</th><th>Examples</th></tr>\n",
                       f);
             char day[16];
-            es_report_fmt_day(jint(is, "day"), day, sizeof day);
+            es_report_fmt_day(rs_int(is, "day"), day, sizeof day);
             fputs("<tr", f);
             es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL,
-                             jint(is, "day") * ES_REPORT_DAY + ES_REPORT_DAY - 1);
+                             rs_int(is, "day") * ES_REPORT_DAY + ES_REPORT_DAY - 1);
             fputs("><td>", f);
-            es_report_esc(f, bname(b), 0, 0);
+            es_report_esc(f, rs_bname(b), 0, 0);
             fprintf(f, "</td><td>%s%s</td><td class=\"n\">%lld</td><td>", day,
                     json_is_true(json_object_get(is, "from_alert")) ? "<span class=\"badge\">alert</span>" : "",
-                    jint(is, "negatives"));
+                    rs_int(is, "negatives"));
             size_t t;
             json_t *term;
             json_array_foreach(json_object_get(is, "terms"), t, term) {
                 fputs("<span class=\"chip\">", f);
                 es_report_esc(f, json_string_value(json_object_get(term, "term")), 0, 0);
-                fprintf(f, " \xC3\x97%lld</span>", jint(term, "count"));
+                fprintf(f, " \xC3\x97%lld</span>", rs_int(term, "count"));
             }
             if (!json_array_size(json_object_get(is, "terms")))
                 fputs("<i>no recurring word</i>", f);
@@ -463,7 +444,7 @@ void es_report_section_issues(FILE *f, const es_report_page_t *p)
     if (rows)
         fputs("</table>\n", f);
     else
-        empty(f, p, "No negative mentions");
+        rs_empty(f, p, "No negative mentions");
     fputs("</section>\n", f);
 }
 
@@ -481,7 +462,7 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
     json_t *teams = json_object_get(p->recon, "responses_by_team"), *t;
     size_t n = json_array_size(teams), i;
     if (!n) {
-        empty(f, p, "No mention addressed to an official account");
+        rs_empty(f, p, "No mention addressed to an official account");
         fputs("</section>\n", f);
         return;
     }
@@ -499,12 +480,12 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
     json_array_foreach(teams, i, t) {
         char med[24] = "-", p90[24] = "-", rate[32];
         if (json_is_integer(json_object_get(t, "median_s")))
-            es_report_fmt_duration(jint(t, "median_s"), med, sizeof med);
+            es_report_fmt_duration(rs_int(t, "median_s"), med, sizeof med);
         if (json_is_integer(json_object_get(t, "p90_s")))
-            es_report_fmt_duration(jint(t, "p90_s"), p90, sizeof p90);
+            es_report_fmt_duration(rs_int(t, "p90_s"), p90, sizeof p90);
         es_numfmt_percent(json_number_value(json_object_get(t, "rate")), rate, sizeof rate);
         snprintf(labs[i], sizeof labs[i], "%s \xC2\xB7 %lld/%lld \xC2\xB7 median %s \xC2\xB7 p90 %s", rate,
-                 jint(t, "answered"), jint(t, "addressed"), med, p90);
+                 rs_int(t, "answered"), rs_int(t, "addressed"), med, p90);
         double w = es_report_text_px(labs[i], 11) + 16;
         RW = w > RW ? w : RW;
     }
@@ -524,7 +505,7 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
         es_report_esc(f, owner ? owner : "", 0, 0);
         fprintf(f, "\" data-answered=\"%lld\" data-addressed=\"%lld\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
                    "fill=\"#3d7dca\"/>\n",
-                jint(t, "answered"), jint(t, "addressed"), LW, y, rate * aw, bh);
+                rs_int(t, "answered"), rs_int(t, "addressed"), LW, y, rate * aw, bh);
         rp_svg_text(f, LW + aw + 8, y + bh - 3, "start", 11, RW - 6, NULL, labs[i]);
     }
     free(labs);
@@ -536,16 +517,16 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
         const char *owner = json_string_value(json_object_get(t, "owner"));
         char med[24] = "-", p90[24] = "-";
         if (json_is_integer(json_object_get(t, "median_s")))
-            es_report_fmt_duration(jint(t, "median_s"), med, sizeof med);
+            es_report_fmt_duration(rs_int(t, "median_s"), med, sizeof med);
         if (json_is_integer(json_object_get(t, "p90_s")))
-            es_report_fmt_duration(jint(t, "p90_s"), p90, sizeof p90);
+            es_report_fmt_duration(rs_int(t, "p90_s"), p90, sizeof p90);
         fputs("<tr><td>", f);
         es_report_esc(f, owner && *owner ? owner : "(no owner)", 0, 0);
         char rate[32];
         es_numfmt_percent(json_number_value(json_object_get(t, "rate")), rate, sizeof rate);
         fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%s</td>"
                    "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
-                jint(t, "addressed"), jint(t, "answered"), rate, med, p90);
+                rs_int(t, "addressed"), rs_int(t, "answered"), rate, med, p90);
     }
     fputs("</table>\n", f);
     json_t *accts = json_object_get(p->recon, "responses_by_account");
@@ -559,9 +540,9 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
             const char *net = json_string_value(json_object_get(t, "network"));
             char med[24] = "-", p90[24] = "-", rate[32];
             if (json_is_integer(json_object_get(t, "median_s")))
-                es_report_fmt_duration(jint(t, "median_s"), med, sizeof med);
+                es_report_fmt_duration(rs_int(t, "median_s"), med, sizeof med);
             if (json_is_integer(json_object_get(t, "p90_s")))
-                es_report_fmt_duration(jint(t, "p90_s"), p90, sizeof p90);
+                es_report_fmt_duration(rs_int(t, "p90_s"), p90, sizeof p90);
             es_numfmt_percent(json_number_value(json_object_get(t, "rate")), rate, sizeof rate);
             fputs("<tr", f);
             es_report_fattrs(f, p, NULL, NULL, net, -1);
@@ -573,7 +554,7 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
             es_report_esc(f, owner && *owner ? owner : "(no owner)", 0, 0);
             fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%s</td>"
                        "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
-                    jint(t, "addressed"), jint(t, "answered"), rate, med, p90);
+                    rs_int(t, "addressed"), rs_int(t, "answered"), rate, med, p90);
         }
         fputs("</table>\n", f);
     }
