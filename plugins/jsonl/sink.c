@@ -54,10 +54,16 @@ static int sink_init(es_ctx_t *ctx, void **state)
 static int end_torn_line(sink_t *s)
 {
     struct stat st;
-    char last;
+    char last = '\n';
     if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
         return 0;
-    if (pread(s->fd, &last, 1, st.st_size - 1) != 1 || last == '\n')
+    /* A reader of its own: the sink's descriptor stays write-only, as a
+     * FIFO or a device given as `path` expects. */
+    int rfd = open(s->path, O_RDONLY | O_CLOEXEC);
+    ssize_t got = rfd >= 0 ? pread(rfd, &last, 1, st.st_size - 1) : -1;
+    if (rfd >= 0)
+        close(rfd);
+    if (got != 1 || last == '\n')
         return 0;
     es_log(s->ctx, ES_LOG_WARN, "%s: ends in a partial line (an interrupted write); ending it before appending",
            s->path);
@@ -75,8 +81,7 @@ static int sink_start(void *state)
         s->fd = STDOUT_FILENO;
         return 0;
     }
-    /* Read access only to look at the last byte (end_torn_line). */
-    s->fd = open(s->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (s->fd < 0) {
         es_log(s->ctx, ES_LOG_ERROR, "%s: cannot open: %s", s->path, strerror(errno));
         return ES_EIO;
