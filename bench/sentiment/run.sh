@@ -29,22 +29,19 @@ cat > "$out/strerror_stub.c" <<'C'
 const char *es_strerror(int err);
 const char *es_strerror(int err) { (void)err; return "error"; }
 C
-gcc -std=gnu11 -O2 -DNDEBUG -Wall -Wextra \
-    -DES_LEXICON_DIR="\"$top/contrib/lexicons\"" \
-    "$top"/core/sentiment/scorer.c "$top"/core/sentiment/lexicon.c \
-    "$top"/core/sentiment/utf8.c "$top"/core/sentiment/tokenize.c \
-    "$top"/core/sentiment/lang.c "$top"/core/sentiment/vader.c \
-    "$top"/core/sentiment/rules_en.c "$top"/core/sentiment/rules_fr.c \
-    "$top"/core/sentiment/features.c "$top"/core/sentiment/model.c "$top"/core/file_open.c -I"$top"/core \
-    "$here/bench.c" "$out/strerror_stub.c" -lm -o "$out/bench"
-gcc -std=gnu11 -O2 -DNDEBUG -Wall -Wextra \
-    -DES_LEXICON_DIR="\"$top/contrib/lexicons\"" \
-    "$top"/core/sentiment/scorer.c "$top"/core/sentiment/lexicon.c \
-    "$top"/core/sentiment/utf8.c "$top"/core/sentiment/tokenize.c \
-    "$top"/core/sentiment/lang.c "$top"/core/sentiment/vader.c \
-    "$top"/core/sentiment/rules_en.c "$top"/core/sentiment/rules_fr.c \
-    "$top"/core/sentiment/features.c "$top"/core/sentiment/model.c "$top"/core/file_open.c -I"$top"/core \
-    "$here/accuracy.c" "$out/strerror_stub.c" -lm -o "$out/accuracy"
+# build MAIN.c OUT: the scorer's sources and one program of this folder.
+build() {
+    gcc -std=gnu11 -O2 -DNDEBUG -Wall -Wextra \
+        -DES_LEXICON_DIR="\"$top/contrib/lexicons\"" \
+        "$top"/core/sentiment/scorer.c "$top"/core/sentiment/lexicon.c \
+        "$top"/core/sentiment/utf8.c "$top"/core/sentiment/tokenize.c \
+        "$top"/core/sentiment/lang.c "$top"/core/sentiment/vader.c \
+        "$top"/core/sentiment/rules_en.c "$top"/core/sentiment/rules_fr.c \
+        "$top"/core/sentiment/features.c "$top"/core/sentiment/model.c "$top"/core/file_open.c -I"$top"/core \
+        "$here/$1" "$out/strerror_stub.c" -lm -o "$out/$2"
+}
+build bench.c bench
+build accuracy.c accuracy
 
 "$out/accuracy" "$data" "$top"
 echo

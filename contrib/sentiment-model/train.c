@@ -88,6 +88,35 @@ static uint32_t fnv(const char *s, size_t n)
 
 /* Reads label<TAB>text (lang_col: lang<TAB>label<TAB>text, lines of
  * other languages skipped). Returns the number read. */
+/* One labelled text scored into its features and appended to set. */
+static void add_example(exset_t *set, const es_scorer_t *s, const char *text, size_t tl, int lang,
+                        uint32_t bits, int y, int dev, float weight)
+{
+    if (set->n == set->cap) {
+        set->cap = set->cap ? set->cap * 2 : 4096;
+        set->v = realloc(set->v, set->cap * sizeof *set->v);
+        if (!set->v)
+            exit(1);
+    }
+    ex_t *e = &set->v[set->n++];
+    uint32_t *tmp = xmalloc(3 * es_tok_cap_for(tl) * sizeof *tmp);
+    es_feats_t fe = {.buckets = tmp};
+    es_sentiment_t r;
+    if (es_score_features(s, text, tl, lang, bits, &fe, &r) < 0)
+        exit(1);
+    e->b = xmalloc(fe.nb * sizeof *e->b);
+    memcpy(e->b, tmp, fe.nb * sizeof *e->b);
+    free(tmp);
+    e->nb = (uint32_t)fe.nb;
+    memcpy(e->dense, fe.dense, sizeof e->dense);
+    if (no_care_features)
+        for (int k = ES_D_CARE_WAIT; k <= ES_D_CARE_CASE_NEG; k++)
+            e->dense[k] = 0;
+    e->y = (uint8_t)y;
+    e->dev = dev;
+    e->w = weight;
+}
+
 static size_t read_set(exset_t *set, const es_scorer_t *s, int lang, const char *lang_name,
                        const char *path, int lang_col, float weight, uint32_t bits, int dev_split)
 {
@@ -123,29 +152,7 @@ static size_t read_set(exset_t *set, const es_scorer_t *s, int lang, const char 
             continue;
         const char *text = t + 1;
         size_t tl = strlen(text);
-        if (set->n == set->cap) {
-            set->cap = set->cap ? set->cap * 2 : 4096;
-            set->v = realloc(set->v, set->cap * sizeof *set->v);
-            if (!set->v)
-                exit(1);
-        }
-        ex_t *e = &set->v[set->n++];
-        uint32_t *tmp = xmalloc(3 * es_tok_cap_for(tl) * sizeof *tmp);
-        es_feats_t fe = {.buckets = tmp};
-        es_sentiment_t r;
-        if (es_score_features(s, text, tl, lang, bits, &fe, &r) < 0)
-            exit(1);
-        e->b = xmalloc(fe.nb * sizeof *e->b);
-        memcpy(e->b, tmp, fe.nb * sizeof *e->b);
-        free(tmp);
-        e->nb = (uint32_t)fe.nb;
-        memcpy(e->dense, fe.dense, sizeof e->dense);
-        if (no_care_features)
-            for (int k = ES_D_CARE_WAIT; k <= ES_D_CARE_CASE_NEG; k++)
-                e->dense[k] = 0;
-        e->y = (uint8_t)y;
-        e->dev = dev_split && fnv(text, tl) % 10 == 3;
-        e->w = weight;
+        add_example(set, s, text, tl, lang, bits, y, dev_split && fnv(text, tl) % 10 == 3, weight);
         got++;
     }
     free(line);
@@ -185,29 +192,7 @@ static size_t read_gt(exset_t *set, const es_scorer_t *s, int lang, const char *
         if (!text)
             exit(1);
         size_t tl = es_clean(t2 + 1, text, tcap);
-        if (set->n == set->cap) {
-            set->cap = set->cap ? set->cap * 2 : 4096;
-            set->v = realloc(set->v, set->cap * sizeof *set->v);
-            if (!set->v)
-                exit(1);
-        }
-        ex_t *e = &set->v[set->n++];
-        uint32_t *tmp = xmalloc(3 * es_tok_cap_for(tl) * sizeof *tmp);
-        es_feats_t fe = {.buckets = tmp};
-        es_sentiment_t r;
-        if (es_score_features(s, text, tl, lang, bits, &fe, &r) < 0)
-            exit(1);
-        e->b = xmalloc(fe.nb * sizeof *e->b);
-        memcpy(e->b, tmp, fe.nb * sizeof *e->b);
-        free(tmp);
-        e->nb = (uint32_t)fe.nb;
-        memcpy(e->dense, fe.dense, sizeof e->dense);
-        if (no_care_features)
-            for (int k = ES_D_CARE_WAIT; k <= ES_D_CARE_CASE_NEG; k++)
-                e->dense[k] = 0;
-        e->y = (uint8_t)y;
-        e->dev = 0;
-        e->w = weight;
+        add_example(set, s, text, tl, lang, bits, y, 0, weight);
         got++;
     }
     free(text);
