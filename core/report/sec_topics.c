@@ -106,15 +106,7 @@ void es_report_section_topics(FILE *f, const es_report_page_t *p)
         fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\" title=\"first half %lld, second half %lld\">%s</td><td>",
                 rs_int_s(tot, c1, sizeof c1), rs_pct((double)neg, (double)tot, pc, sizeof pc), rs_int(tt, "early"),
                 rs_int(tt, "late"), tr);
-        size_t j;
-        json_t *ph;
-        json_array_foreach(json_object_get(tt, "phrases"), j, ph) {
-            fputs("<span class=\"chip phrase\">", f);
-            es_report_esc(f, json_string_value(json_object_get(ph, "phrase")), 0, 0);
-            fprintf(f, " \xC3\x97%lld</span>", rs_int(ph, "n"));
-        }
-        if (!json_array_size(json_object_get(tt, "phrases")))
-            fputs("<i>no recurring phrase</i>", f);
+        rs_chips(f, json_object_get(tt, "phrases"), "chip phrase", "phrase", "n", "no recurring phrase");
         fputs("</td></tr>\n", f);
     }
     fputs("</table>\n</section>\n", f);

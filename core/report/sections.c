@@ -410,16 +410,9 @@ void es_report_section_issues(FILE *f, const es_report_page_t *p)
             fprintf(f, "</td><td>%s%s</td><td class=\"n\">%lld</td><td>", day,
                     json_is_true(json_object_get(is, "from_alert")) ? "<span class=\"badge\">alert</span>" : "",
                     rs_int(is, "negatives"));
-            size_t t;
-            json_t *term;
-            json_array_foreach(json_object_get(is, "terms"), t, term) {
-                fputs("<span class=\"chip\">", f);
-                es_report_esc(f, json_string_value(json_object_get(term, "term")), 0, 0);
-                fprintf(f, " \xC3\x97%lld</span>", rs_int(term, "count"));
-            }
-            if (!json_array_size(json_object_get(is, "terms")))
-                fputs("<i>no recurring word</i>", f);
+            rs_chips(f, json_object_get(is, "terms"), "chip", "term", "count", "no recurring word");
             fputs("</td><td class=\"text\">", f);
+            size_t t;
             json_t *u;
             json_array_foreach(json_object_get(is, "urls"), t, u) {
                 const char *url = json_string_value(json_object_get(u, "url"));

@@ -25,6 +25,21 @@ static inline long long rs_int(json_t *o, const char *k)
     return (long long)json_integer_value(json_object_get(o, k));
 }
 
+/* Words or phrases as chips ("refund ×12"), or `none` in italics. */
+static inline void rs_chips(FILE *f, json_t *arr, const char *cls, const char *text_key, const char *n_key,
+                            const char *none)
+{
+    size_t j;
+    json_t *c;
+    json_array_foreach(arr, j, c) {
+        fprintf(f, "<span class=\"%s\">", cls);
+        es_report_esc(f, json_string_value(json_object_get(c, text_key)), 0, 0);
+        fprintf(f, " \xC3\x97%lld</span>", rs_int(c, n_key));
+    }
+    if (!json_array_size(arr))
+        fprintf(f, "<i>%s</i>", none);
+}
+
 static inline void rs_empty(FILE *f, const es_report_page_t *p, const char *what)
 {
     char from[40];
