@@ -37,7 +37,7 @@ dep=""
 for f in ${FUZZ_DEP_CFLAGS:-}; do
     case $f in -Werror* | -fsanitize* | -fno-sanitize* | -std=*) ;; *) dep="$dep $f" ;; esac
 done
-cppflags="-D_GNU_SOURCE -I$srcdir/core -I$srcdir/fuzz ${FUZZ_DEFS:-} $dep"
+cppflags="-D_GNU_SOURCE ${FUZZ_INCLUDES:?} -I$srcdir/fuzz ${FUZZ_DEFS:-} $dep"
 cppflags="$cppflags -DFUZZ_LEXICON_DIR=\\\"$srcdir/contrib/lexicons\\\""
 
 # An object is rebuilt when its source or any header of the tree is newer.
@@ -57,7 +57,7 @@ stale=0
 objs=""
 for src in ${FUZZ_CORE_SOURCES:?}; do
     case $src in *.c) ;; *) continue ;; esac
-    case $src in core/main.c) continue ;; esac
+    case $src in core/cli/main.c) continue ;; esac
     obj=$(objname "$src")
     compile "$src" "$obj"
     [ "$obj" -nt "$lib" ] && stale=1

@@ -1,4 +1,4 @@
-/* es_config_load (core/config.c): the main file, parsed from a file in an
+/* es_config_load (core/config/config.c): the main file, parsed from a file in an
  * otherwise empty directory (so no conf.d drop-ins besides what the input
  * names). Plugins are not loaded: es_config_validate is not called. */
 #include <stdlib.h>

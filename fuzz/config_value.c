@@ -1,4 +1,4 @@
-/* es_value_parse (core/config_value.c): durations, sizes, booleans,
+/* es_value_parse (core/config/config_value.c): durations, sizes, booleans,
  * numbers. The first byte picks the type, the rest is the value. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,9 @@
-/* es_entities_decode (core/text.c): character references in plain text. */
+/* es_entities_decode (core/util/text.c): character references in plain text. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
-#include "text.h"
+#include <earshot/text.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,9 +1,9 @@
-/* es_html_to_text (core/text.c): the HTML of feeds and forums to plain text. */
+/* es_html_to_text (core/util/text.c): the HTML of feeds and forums to plain text. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
-#include "text.h"
+#include <earshot/text.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

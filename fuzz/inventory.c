@@ -1,4 +1,4 @@
-/* es_accounts_load (core/inventory.c): the account inventory CSV, RFC 4180
+/* es_accounts_load (core/accounts/inventory.c): the account inventory CSV, RFC 4180
  * quoting, any column order. Every loaded account is then looked up again
  * and its handle folded, as the stages do for each mention. */
 #include <stdlib.h>

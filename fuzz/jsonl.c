@@ -5,7 +5,7 @@
 
 #include "fuzz.h"
 #include "line.h"
-#include "utf8.h"
+#include <earshot/text.h>
 
 static void need_utf8(const char *s)
 {

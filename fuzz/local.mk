@@ -97,11 +97,12 @@ dist_check_SCRIPTS += tests/fuzz_replay.sh
 EXTRA_DIST += fuzz/build.sh fuzz/seed.py fuzz/rss.dict fuzz/html.dict fuzz/corpus fuzz/crashes tests/valgrind.supp
 
 # ---- make fuzz: the libFuzzer builds (clang only, never part of `all`) ------
-# DEFS and the core's flags (the libraries' include paths) go through the
-# environment; build.sh drops -Werror and the build's own sanitizer flags,
+# DEFS, the core's include path (relative to the build directory, where
+# build.sh runs) and the core's flags (the libraries' include paths) go
+# through the environment; build.sh drops -Werror and the build's own sanitizer flags,
 # adds libFuzzer's, and keeps its objects in fuzz/obj.
 fuzz:
-	@FUZZ_CC='$(FUZZ_CC)' FUZZ_DEFS='$(DEFS)' \
+	@FUZZ_CC='$(FUZZ_CC)' FUZZ_DEFS='$(DEFS)' FUZZ_INCLUDES='$(ES_CORE_INCLUDES)' \
 	FUZZ_DEP_CFLAGS='$(AM_CFLAGS) $(LIBPQ_CFLAGS) $(LIBARCHIVE_CFLAGS)' \
 	FUZZ_LIBS='$(earshot_LDADD) $(LIBPQ_LIBS) $(LIBARCHIVE_LIBS)' FUZZ_CORE_SOURCES='$(libescore_a_SOURCES)' \
 	$(SHELL) '$(abs_top_srcdir)/fuzz/build.sh' '$(abs_top_srcdir)' $(FUZZ_TARGETS)

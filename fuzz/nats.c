@@ -7,7 +7,7 @@
 
 #include "decode.h"
 #include "fuzz.h"
-#include "utf8.h"
+#include <earshot/text.h>
 
 static void need_utf8(const char *s)
 {

@@ -1,4 +1,4 @@
-/* es_rec_from_json (core/mention.c): the record JSON read back from the
+/* es_rec_from_json (core/pipeline/mention.c): the record JSON read back from the
  * spool, the jsonl sink's line format. Round-trips what it accepts. */
 #include <jansson.h>
 #include <stdlib.h>

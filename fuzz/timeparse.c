@@ -1,9 +1,9 @@
-/* es_time_parse (core/timeparse.c): every date format feeds and APIs send. */
+/* es_time_parse (core/util/timeparse.c): every date format feeds and APIs send. */
 #include <stdlib.h>
 
 #include "fuzz.h"
-#include "plugin.h"
-#include "timeparse.h"
+#include <earshot/plugin.h>
+#include <earshot/date.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "scan.h"
 #include "tjson.h"
 #include "tweet.h"
-#include "utf8.h"
+#include <earshot/text.h>
 
 static void emit(void *arg, const es_mention_t *m)
 {

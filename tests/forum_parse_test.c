@@ -11,7 +11,7 @@
 
 #include "discourse.h"
 #include "item.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "reddit.h"
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* es_log_limited / es_log_flood_end (core/log_limit.c): ten full lines per
+/* es_log_limited / es_log_flood_end (core/util/log_limit.c): ten full lines per
  * kind and subject, then one summary with the count; subjects and kinds
  * counted apart; the totals (the metric) count every call; a subject that
  * ended starts again with ten full lines. The log is stderr, read back

@@ -3,8 +3,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "numfmt.h"
-#include "plugin.h"
+#include <earshot/numfmt.h>
+#include <earshot/plugin.h>
 #include "tap.h"
 
 #define IS(call, want, desc)                 \

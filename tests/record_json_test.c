@@ -1,4 +1,4 @@
-/* The direct mention serialiser (core/record_json.c) against the jansson
+/* The direct mention serialiser (core/pipeline/record_json.c) against the jansson
  * path it replaced, on random mentions with every kind of character a
  * string can hold (controls, quotes, backslashes, multi-byte UTF-8, bytes
  * that are not UTF-8 and get repaired), NULL fields, and reals of every

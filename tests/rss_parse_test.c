@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "parse.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "tap.h"
 
 static const char *datadir;

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "tap.h"
-#include "text.h"
+#include <earshot/text.h>
 
 static void h2t(const char *html, const char *want, const char *what)
 {

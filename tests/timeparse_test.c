@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "tap.h"
-#include "timeparse.h"
+#include <earshot/date.h>
 
 /* 2018-10-10T20:19:24Z */
 #define T0 INT64_C(1539202764)

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "utf8.h"
+#include <earshot/text.h>
 
 static void fix(const char *in, size_t len, const char *want, size_t want_rep, const char *name)
 {

@@ -37,7 +37,7 @@ build() {
         "$top"/core/sentiment/utf8.c "$top"/core/sentiment/tokenize.c \
         "$top"/core/sentiment/lang.c "$top"/core/sentiment/vader.c \
         "$top"/core/sentiment/rules_en.c "$top"/core/sentiment/rules_fr.c \
-        "$top"/core/sentiment/features.c "$top"/core/sentiment/model.c "$top"/core/file_open.c -I"$top"/core \
+        "$top"/core/sentiment/features.c "$top"/core/sentiment/model.c "$top"/core/util/file_open.c -I"$top"/core -I"$top"/core/include \
         "$here/$1" "$out/strerror_stub.c" -lm -o "$out/$2"
 }
 build bench.c bench

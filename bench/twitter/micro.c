@@ -16,7 +16,7 @@
 #include "scan.h"
 #include "tjson.h"
 #include "tweet.h"
-#include "utf8.h"
+#include <earshot/text.h>
 
 static unsigned long n_tweets;
 

@@ -32,7 +32,7 @@ gcc -std=gnu11 -O2 -Wall -Wextra \
     "$top"/core/sentiment/utf8.c "$top"/core/sentiment/tokenize.c \
     "$top"/core/sentiment/lang.c "$top"/core/sentiment/vader.c \
     "$top"/core/sentiment/rules_en.c "$top"/core/sentiment/rules_fr.c \
-    "$top"/core/sentiment/features.c "$top"/core/sentiment/model.c "$top"/core/file_open.c -I"$top"/core \
+    "$top"/core/sentiment/features.c "$top"/core/sentiment/model.c "$top"/core/util/file_open.c -I"$top"/core -I"$top"/core/include \
     "$here/train.c" "$build/strerror_stub.c" -lm -o "$build/train"
 export EARSHOT_LEXICON_DIR="$top/contrib/lexicons"
 # shellcheck disable=SC2086

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
+#include <earshot/strbuf.h>
 #include "util.h"
 
 typedef struct parser {

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 /* Limits (docs/queries.md): a query's text, a NEAR distance, a phrase's
  * slop. Nothing else is capped (terms, wildcards, nesting up to the

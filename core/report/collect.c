@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 typedef struct {
     json_t *brands;   /* name -> brand object */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "spike/internal.h"
 
 #define HOURLY_S (48 * 3600)

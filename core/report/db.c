@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "plugin.h"
-#include "utf8.h"
+#include <earshot/plugin.h>
+#include <earshot/text.h>
 #include "util.h"
 
 struct es_report_db {

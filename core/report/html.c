@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "utf8.h"
+#include <earshot/text.h>
 
 /* Decodes one code point of s (at most len bytes); invalid input counts as
  * one byte of U+FFFD. */

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "spike/internal.h"
 
 #define MAX_TERMS 5

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "config_value.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "report.h"
 #include "util.h"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "reconcile.h"
 #include "util.h"
 

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 static const char css[] =
     "body{font:14px/1.45 -apple-system,'Segoe UI',Roboto,'DejaVu Sans',Arial,sans-serif;color:#1f2933;"

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "numfmt.h"
+#include <earshot/numfmt.h>
 #include "report.h"
 #include "svg.h"
 
@@ -47,7 +47,7 @@ static inline void rs_empty(FILE *f, const es_report_page_t *p, const char *what
     fprintf(f, "<p class=\"empty\">%s since %s.</p>\n", what, from);
 }
 
-/* A share as people read it ("66.7%"): core/numfmt.h. */
+/* A share as people read it ("66.7%"): core/include/earshot/numfmt.h. */
 static inline const char *rs_pct(double num, double den, char *buf, size_t n)
 {
     es_numfmt_percent(den > 0 ? num / den : 0, buf, n);

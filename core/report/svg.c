@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "numfmt.h"
+#include <earshot/numfmt.h>
 #include "report.h"
 
 void rp_svg_open(FILE *f, double w, double h, const char *label)
@@ -87,7 +87,7 @@ void rp_svg_axis_title(FILE *f, double x, double y, double rotate, const char *t
 
 void rp_fmt_int(long long v, char *buf, size_t n)
 {
-    es_numfmt_int(v, buf, n); /* the one number formatter (core/numfmt.h) */
+    es_numfmt_int(v, buf, n); /* the one number formatter (core/include/earshot/numfmt.h) */
 }
 
 void rp_svg_xaxis(FILE *f, double x0, double x1, double y, double grid_top, double max, double step,

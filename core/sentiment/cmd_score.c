@@ -17,7 +17,7 @@
 #define ES_LEXICON_DIR "/usr/local/share/earshot/lexicons"
 #endif
 
-#include "../cmd.h"
+#include "cmd.h"
 
 static void es_score_usage(FILE *out)
 {

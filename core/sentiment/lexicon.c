@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "file_open.h"
+#include <earshot/file.h>
 #include "internal.h"
 
 void es_lex_init(es_lex_t *t)

@@ -14,7 +14,7 @@
 
 #include <unistd.h>
 
-#include "file_open.h"
+#include <earshot/file.h>
 #include "internal.h"
 
 #define ES_MODEL_MAGIC "earshot-sentiment-model"

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "../plugin.h"
+#include <earshot/plugin.h>
 
 #ifdef __cplusplus
 extern "C" {

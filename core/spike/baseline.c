@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 #define HL_LEVEL 3600.0    /* level means and volume ratios */
 #define HL_DISP 86400.0    /* dispersion */

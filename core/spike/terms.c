@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 /* ---- map ----------------------------------------------------------------- */
 

@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "mime.h"
-#include "numfmt.h"
+#include <earshot/numfmt.h>
 
 void es_mail_text_free(es_mail_text_t *t)
 {
@@ -118,7 +118,7 @@ static void put_scalar(es_mail_buf_t *b, const json_t *v)
     }
 }
 
-/* An alert figure for people (core/numfmt.h): a share as "66.7%", a
+/* An alert figure for people (core/include/earshot/numfmt.h): a share as "66.7%", a
  * p-value as "p < 0.001", other reals with at most one decimal. */
 static void put_number(es_mail_buf_t *b, const char *key, const json_t *v)
 {

@@ -5,6 +5,7 @@ plugins_email_email_la_SOURCES = plugins/email/plugin.c \
 	plugins/email/compose.c plugins/email/compose.h \
 	plugins/email/mime.c plugins/email/mime.h \
 	plugins/email/smtp.c plugins/email/smtp.h
+plugins_email_email_la_CPPFLAGS = $(ES_PLUGIN_CPPFLAGS)
 plugins_email_email_la_LDFLAGS = $(ES_PLUGIN_LINK)
 plugins_email_email_la_LIBADD = $(LIBCURL_LIBS)
 

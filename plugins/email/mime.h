@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "strbuf.h"
+#include <earshot/strbuf.h>
 
 /* A growable byte buffer; `oom` sticks once an allocation failed. */
 typedef es_strbuf_t es_mail_buf_t;

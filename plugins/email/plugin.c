@@ -23,7 +23,7 @@
 
 #include "compose.h"
 #include "mime.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "smtp.h"
 
 static const es_config_key_t email_keys[] = {

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "plugin.h"
-#include "text.h"
-#include "timeparse.h"
+#include <earshot/plugin.h>
+#include <earshot/text.h>
+#include <earshot/date.h>
 
 char *es_discourse_page_url(const char *base, const char *cursor)
 {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "item.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 typedef enum { FORUM_DISCOURSE = 1, FORUM_REDDIT = 2 } es_forum_type_t;
 

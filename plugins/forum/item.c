@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "plugin.h"
-#include "json_load.h"
+#include <earshot/plugin.h>
+#include <earshot/json.h>
 
 void es_forum_warnf(es_forum_warn_fn warn, void *arg, const char *fmt, ...)
 {

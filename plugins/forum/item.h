@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 #define ES_FORUM_MAX_ADDRESSED 8
 

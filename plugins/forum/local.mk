@@ -7,6 +7,7 @@ plugins_forum_forum_la_SOURCES = plugins/forum/plugin.c plugins/forum/forum.h pl
 	plugins/forum/item.c plugins/forum/item.h \
 	plugins/forum/discourse.c plugins/forum/discourse.h \
 	plugins/forum/reddit.c plugins/forum/reddit.h
+plugins_forum_forum_la_CPPFLAGS = $(ES_PLUGIN_CPPFLAGS)
 plugins_forum_forum_la_LDFLAGS = $(ES_PLUGIN_LINK)
 plugins_forum_forum_la_LIBADD = $(JANSSON_LIBS) -lm
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin.h"
-#include "timeparse.h"
+#include <earshot/plugin.h>
+#include <earshot/date.h>
 
 /* Permalinks are paths; the public site is where people read them, whatever
  * host the API calls went to (oauth.reddit.com, a test server). */

@@ -12,8 +12,7 @@
 
 #include <jansson.h>
 
-#include "mention_fields.h"
-#include "json_load.h"
+#include <earshot/json.h>
 
 int jl_map_line(const char *p, size_t n, const char *network, jl_emit_fn emit, void *arg, char *why_out,
                 size_t why_len)

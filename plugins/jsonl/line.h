@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 typedef void (*jl_emit_fn)(void *arg, const es_mention_t *m);
 

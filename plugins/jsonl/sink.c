@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 static const es_config_key_t keys[] = {
     {"path", ES_KEY_STRING, NULL, 1, "output file (appended, created mode 0640), or - for stdout", NULL, NULL, NULL},

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 
 #include "line.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 #define CHUNK (256 * 1024)
 

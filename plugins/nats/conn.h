@@ -8,7 +8,7 @@
 
 #include <nats/nats.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 /* Key table entries every nats instance accepts (spliced into each side's
  * table with ES_NATS_CONN_KEYS). */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "decode.h"
-#include "json_load.h"
+#include <earshot/json.h>
 
 static const char *str_field(json_t *o, const char *k)
 {

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "mention_fields.h"
-#include "plugin.h"
+#include <earshot/json.h>
+#include <earshot/plugin.h>
 
 typedef struct es_nats_decoded {
     json_t *root;      /* owns every string m points to, with sc */

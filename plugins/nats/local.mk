@@ -5,6 +5,7 @@ plugins_nats_nats_la_SOURCES = plugins/nats/source.c plugins/nats/sink.c \
 	plugins/nats/conn.c plugins/nats/conn.h \
 	plugins/nats/subject.c plugins/nats/subject.h \
 	plugins/nats/decode.c plugins/nats/decode.h
+plugins_nats_nats_la_CPPFLAGS = $(ES_PLUGIN_CPPFLAGS)
 plugins_nats_nats_la_CFLAGS = $(AM_CFLAGS) $(LIBNATS_CFLAGS) $(LIBCRYPTO_CFLAGS)
 plugins_nats_nats_la_LDFLAGS = $(ES_PLUGIN_LINK)
 plugins_nats_nats_la_LIBADD = $(LIBNATS_LIBS) $(LIBCRYPTO_LIBS)

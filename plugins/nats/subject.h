@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 /* Checks a template such as "earshot.mentions.{brand}.{network}": tokens
  * separated by '.', none empty, no spaces, no wildcards ('*', '>'), and

@@ -1,7 +1,4 @@
-# RSS/Atom source plugin and the tests of the text and date utilities it
-# introduced. Included by the top-level Makefile.am, which itself lists
-# core/text.c and core/timeparse.c in libescore.a so every plugin can call
-# them.
+# RSS/Atom source plugin. Included by the top-level Makefile.am.
 
 # es_* calls (including es_html_to_text, es_time_parse) resolve against the
 # earshot binary at dlopen time; only libxml2 and libcrypto are linked here.
@@ -10,16 +7,10 @@ plugins_rss_rss_la_SOURCES = plugins/rss/plugin.c \
 	plugins/rss/parse.c plugins/rss/parse.h \
 	plugins/rss/repair.c plugins/rss/repair.h \
 	plugins/rss/seen.c plugins/rss/seen.h
+plugins_rss_rss_la_CPPFLAGS = $(ES_PLUGIN_CPPFLAGS)
 plugins_rss_rss_la_CFLAGS = $(AM_CFLAGS) $(LIBXML2_CFLAGS)
 plugins_rss_rss_la_LDFLAGS = $(ES_PLUGIN_LINK)
 plugins_rss_rss_la_LIBADD = $(LIBXML2_LIBS) $(LIBCRYPTO_LIBS)
-
-check_PROGRAMS += tests/text_test tests/timeparse_test
-tests_text_test_SOURCES = tests/text_test.c tests/tap.h
-tests_text_test_LDADD = $(ES_CORE_LIBS)
-tests_timeparse_test_SOURCES = tests/timeparse_test.c tests/tap.h
-tests_timeparse_test_LDADD = $(ES_CORE_LIBS)
-TESTS += tests/text_test tests/timeparse_test
 
 check_PROGRAMS += tests/rss_parse_test
 # The parse layer is compiled straight into its test: it needs no plugin

@@ -22,10 +22,10 @@
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "repair.h"
-#include "text.h"
-#include "timeparse.h"
+#include <earshot/text.h>
+#include <earshot/date.h>
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 #define NS_ATOM03 "http://purl.org/atom/ns#"

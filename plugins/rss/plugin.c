@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "parse.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "seen.h"
 
 /* A server's Retry-After is honoured up to this; beyond it the server is

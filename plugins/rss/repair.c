@@ -11,8 +11,8 @@
 
 #include <libxml/HTMLparser.h>
 
-#include "plugin.h"
-#include "text.h"
+#include <earshot/plugin.h>
+#include <earshot/text.h>
 
 typedef struct {
     char *buf;

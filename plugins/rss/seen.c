@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin.h"
-#include "text.h"
+#include <earshot/plugin.h>
+#include <earshot/text.h>
 
 int es_seen_hash(const char *mention_id, es_seen_hash_t *out)
 {

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 /* ---- SQLite: one connection used by one thread-pool job at a time ----- */
 

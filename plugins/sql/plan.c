@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "schema.h"
 
 const int sql_plan_size[SQL_PLAN_SIZES] = {SQL_PLAN_KMAX, 8, 1};

@@ -10,7 +10,7 @@
 
 #include "backend.h"
 #include "dsn.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 static const es_config_key_t keys[] = {
     {"dsn", ES_KEY_SECRET, "", 0,

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "schema.h"
 
 typedef enum {

@@ -9,6 +9,7 @@ plugins_twitter_twitter_la_SOURCES = plugins/twitter/source.c \
 	plugins/twitter/tjson.c plugins/twitter/tjson.h \
 	plugins/twitter/reader.c plugins/twitter/reader.h \
 	plugins/twitter/notes.c plugins/twitter/notes.h
+plugins_twitter_twitter_la_CPPFLAGS = $(ES_PLUGIN_CPPFLAGS)
 plugins_twitter_twitter_la_CFLAGS = $(AM_CFLAGS) $(LIBARCHIVE_CFLAGS)
 plugins_twitter_twitter_la_LDFLAGS = $(ES_PLUGIN_LINK)
 plugins_twitter_twitter_la_LIBADD = $(LIBARCHIVE_LIBS)

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin.h"
-#include "strbuf.h"
-#include "text.h"
-#include "timeparse.h"
+#include <earshot/plugin.h>
+#include <earshot/strbuf.h>
+#include <earshot/text.h>
+#include <earshot/date.h>
 #include "tjson.h"
 
 #define each(e, arr) for (tj_t *e = (arr) ? (arr)->first : NULL; e; e = e->next)

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "reader.h"
 #include "scan.h"
 #include "tweet.h"

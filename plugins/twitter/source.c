@@ -22,11 +22,11 @@
 #include <sys/stat.h>
 
 #include "notes.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "reader.h"
 #include "scan.h"
 #include "tweet.h"
-#include "utf8.h"
+#include <earshot/text.h>
 
 #define CHUNK (256 * 1024)
 #define SNIFF 4096

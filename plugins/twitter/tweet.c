@@ -13,9 +13,9 @@
 #include <strings.h>
 
 #include "notes.h"
-#include "strbuf.h"
-#include "text.h"
-#include "timeparse.h"
+#include <earshot/strbuf.h>
+#include <earshot/text.h>
+#include <earshot/date.h>
 #include "tjson.h"
 #include "tweet.h"
 

@@ -8,7 +8,7 @@
 #ifndef TW_TWEET_H
 #define TW_TWEET_H
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "tjson.h"
 
 typedef struct tw_opts {

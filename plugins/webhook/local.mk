@@ -6,6 +6,7 @@ plugins_webhook_webhook_la_SOURCES = plugins/webhook/plugin.c \
 	plugins/webhook/payload.c plugins/webhook/payload.h \
 	plugins/webhook/template.c plugins/webhook/template.h \
 	plugins/webhook/sign.c plugins/webhook/sign.h
+plugins_webhook_webhook_la_CPPFLAGS = $(ES_PLUGIN_CPPFLAGS)
 plugins_webhook_webhook_la_LDFLAGS = $(ES_PLUGIN_LINK)
 plugins_webhook_webhook_la_LIBADD = $(LIBCRYPTO_LIBS)
 

@@ -7,8 +7,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "numfmt.h"
-#include "strbuf.h"
+#include <earshot/numfmt.h>
+#include <earshot/strbuf.h>
 
 /* ---- small text helpers ------------------------------------------------ */
 
@@ -108,7 +108,7 @@ static void sb_json_scalar(sb_t *b, const json_t *v)
         sb_str(b, json_is_true(v) ? "yes" : "no");
 }
 
-/* A number for people (core/numfmt.h): "66.7%", "p < 0.001", "3.2". */
+/* A number for people (core/include/earshot/numfmt.h): "66.7%", "p < 0.001", "3.2". */
 static void sb_number(sb_t *b, const json_t *v, char how)
 {
     if (!json_is_number(v)) {

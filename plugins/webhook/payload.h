@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "template.h"
 
 typedef enum {

@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "payload.h"
-#include "plugin.h"
+#include <earshot/plugin.h>
 #include "sign.h"
 #include "template.h"
 

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "file_open.h"
-#include "numfmt.h"
-#include "strbuf.h"
+#include <earshot/file.h>
+#include <earshot/numfmt.h>
+#include <earshot/strbuf.h>
 
 struct es_wh_template {
     json_t *doc;
@@ -20,7 +20,7 @@ static int name_char(char c)
 }
 
 /* Filters a placeholder may end with ({{share|percent}}): the number
- * formats of core/numfmt.h, so a template reads like the Slack message. */
+ * formats of core/include/earshot/numfmt.h, so a template reads like the Slack message. */
 static const char *const filters[] = {"percent", "p", "int", "compact", "number", NULL};
 
 static int filter_of(const char *s, size_t len)

@@ -1,7 +1,7 @@
 /* Test-only plugin built for another ABI: the loader must refuse it. */
 #include <stddef.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 const es_plugin_t earshot_source = {
     .abi = 42, /* never a real ABI: the tests name it */

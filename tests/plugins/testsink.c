@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 static const es_config_key_t keys[] = {
     {"path", ES_KEY_STRING, NULL, 0, "append accepted records here", NULL, NULL, NULL},

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "plugin.h"
+#include <earshot/plugin.h>
 
 static const es_config_key_t keys[] = {
     {"count", ES_KEY_INT, "10", 0, "mentions to emit", "0", NULL, NULL},

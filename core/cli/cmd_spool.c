@@ -1,0 +1,290 @@
+/* earshot spool status|retry|drop: the operator's view of the per-sink
+ * spools and dead letters in the state DB. Safe while the daemon runs
+ * (WAL): it notices requeued rows within seconds. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config_value.h"
+#include "log.h"
+#include "state_lock.h"
+#include <earshot/date.h>
+#include "util.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: earshot spool status [-c FILE] [--json]\n"
+            "       earshot spool retry [-c FILE] SINK\n"
+            "       earshot spool drop [-c FILE] SINK --before TIME\n"
+            "\n"
+            "status  per sink: records waiting, bytes, age of the oldest, records\n"
+            "        retried at least once, most attempts, dead letters\n"
+            "retry   moves SINK's dead letters back into its spool\n"
+            "drop    deletes SINK's spooled records enqueued before TIME (RFC 3339,\n"
+            "        a Unix time, 'now', or a duration ago such as 2h or 7d); logged\n");
+}
+
+typedef struct {
+    char *sink;
+    int64_t depth, bytes, oldest, retried, max_attempts, dead;
+    int configured;
+} row_t;
+
+static row_t *find_row(row_t **rows, size_t *n, const char *sink)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*rows)[i].sink, sink))
+            return &(*rows)[i];
+    row_t *nr = realloc(*rows, (*n + 1) * sizeof *nr);
+    if (!nr)
+        return NULL;
+    *rows = nr;
+    row_t *r = &nr[(*n)++];
+    memset(r, 0, sizeof *r);
+    r->sink = es_strdup(sink);
+    return r->sink ? r : NULL;
+}
+
+static int status(sqlite3 *db, const es_config_t *cfg, int as_json)
+{
+    row_t *rows = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < cfg->n_instances; i++)
+        if (cfg->instances[i].kind == ES_KIND_SINK) {
+            row_t *r = find_row(&rows, &n, cfg->instances[i].name);
+            if (r)
+                r->configured = 1;
+        }
+    static const char *const q_spool =
+        "SELECT sink, count(*), sum(bytes), min(enqueued_at), sum(attempts > 0), max(attempts)"
+        " FROM spool WHERE sink <> '' GROUP BY sink";
+    static const char *const q_dead = "SELECT sink, count(*) FROM dead_letters GROUP BY sink";
+    sqlite3_stmt *s;
+    int rc = 0;
+    if (sqlite3_prepare_v2(db, q_spool, -1, &s, NULL) != SQLITE_OK)
+        goto db_error;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        row_t *r = find_row(&rows, &n, (const char *)sqlite3_column_text(s, 0));
+        if (!r)
+            break;
+        r->depth = sqlite3_column_int64(s, 1);
+        r->bytes = sqlite3_column_int64(s, 2);
+        r->oldest = sqlite3_column_int64(s, 3);
+        r->retried = sqlite3_column_int64(s, 4);
+        r->max_attempts = sqlite3_column_int64(s, 5);
+    }
+    sqlite3_finalize(s);
+    if (sqlite3_prepare_v2(db, q_dead, -1, &s, NULL) != SQLITE_OK)
+        goto db_error;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        row_t *r = find_row(&rows, &n, (const char *)sqlite3_column_text(s, 0));
+        if (r)
+            r->dead = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_finalize(s);
+    int64_t now = es_now_s();
+    if (as_json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            row_t *r = &rows[i];
+            json_array_append_new(arr, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "sink", r->sink,
+                                                 "depth", (json_int_t)r->depth, "bytes", (json_int_t)r->bytes,
+                                                 "oldest_age_s", (json_int_t)(r->depth ? now - r->oldest : 0),
+                                                 "retried", (json_int_t)r->retried,
+                                                 "max_attempts", (json_int_t)r->max_attempts,
+                                                 "dead_letters", (json_int_t)r->dead, "configured", r->configured));
+        }
+        char *txt = json_dumps(arr, JSON_INDENT(2));
+        if (txt)
+            puts(txt);
+        free(txt);
+        json_decref(arr);
+    } else {
+        printf("%-20s %10s %12s %12s %8s %8s %8s\n", "sink", "depth", "bytes", "oldest_age", "retried",
+               "attempts", "dead");
+        for (size_t i = 0; i < n; i++) {
+            row_t *r = &rows[i];
+            char age[32] = "-";
+            if (r->depth)
+                snprintf(age, sizeof age, "%" PRId64 "s", now - r->oldest);
+            printf("%-20s %10" PRId64 " %12" PRId64 " %12s %8" PRId64 " %8" PRId64 " %8" PRId64 "%s\n", r->sink,
+                   r->depth, r->bytes, age, r->retried, r->max_attempts, r->dead,
+                   r->configured ? "" : "  (not configured)");
+        }
+    }
+    goto out;
+db_error:
+    fprintf(stderr, "earshot spool: %s\n", sqlite3_errmsg(db));
+    rc = 1;
+out:
+    for (size_t i = 0; i < n; i++)
+        free(rows[i].sink);
+    free(rows);
+    return rc;
+}
+
+static int exec_count(sqlite3 *db, const char *sql, const char *sink, int64_t t, int64_t *changed)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(s, 1, sink, -1, SQLITE_TRANSIENT);
+    if (sqlite3_bind_parameter_count(s) >= 2)
+        sqlite3_bind_int64(s, 2, t);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (changed)
+        *changed = sqlite3_changes(db);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int retry(sqlite3 *db, const es_config_t *cfg, const char *sink)
+{
+    int64_t moved = 0;
+    int known = 0;
+    for (size_t i = 0; i < cfg->n_instances; i++)
+        known |= cfg->instances[i].kind == ES_KIND_SINK && !strcmp(cfg->instances[i].name, sink);
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+        exec_count(db,
+                   "INSERT INTO spool(sink, kind, record_id, record, bytes, enqueued_at)"
+                   " SELECT sink, kind, record_id, record, length(CAST(record AS BLOB)), ?2"
+                   " FROM dead_letters WHERE sink = ?1 ORDER BY id",
+                   sink, es_now_s(), &moved) < 0 ||
+        exec_count(db, "DELETE FROM dead_letters WHERE sink = ?1", sink, 0, NULL) < 0 ||
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "earshot spool retry: %s\n", sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return 1;
+    }
+    if (!moved) {
+        /* Nothing done: a typo must not look like success. */
+        if (known) {
+            printf("no dead letters of %s: nothing requeued\n", sink);
+            return 0;
+        }
+        fprintf(stderr, "earshot spool retry: no sink '%s' in the configuration and no dead letters for it (sinks:",
+                sink);
+        int n = 0;
+        for (size_t i = 0; i < cfg->n_instances; i++)
+            if (cfg->instances[i].kind == ES_KIND_SINK)
+                fprintf(stderr, "%s %s", n++ ? "," : "", cfg->instances[i].name);
+        fprintf(stderr, "%s)\n", n ? "" : " none");
+        return 1;
+    }
+    es_logf(ES_LOG_INFO, "spool %s: %" PRId64 " dead letter(s) requeued", sink, moved);
+    printf("%" PRId64 " dead letter(s) of %s requeued%s\n", moved, sink,
+           known ? "" : " (it is no longer configured: they wait in its spool)");
+    return 0;
+}
+
+static int parse_before(const char *s, int64_t *t)
+{
+    if (!strcmp(s, "now")) {
+        *t = es_now_s() + 1;
+        return 0;
+    }
+    es_value_t v;
+    char err[128];
+    if (es_value_parse(ES_KEY_DURATION, s, &v, err, sizeof err) == 0 && strspn(s, "0123456789") < strlen(s)) {
+        *t = es_now_s() - (int64_t)(v.ms / 1000);
+        return 0;
+    }
+    char *end;
+    long long n = strtoll(s, &end, 10);
+    if (*s && !*end) {
+        *t = n;
+        return 0;
+    }
+    return es_time_parse(s, t) == 0 ? 0 : -1;
+}
+
+static int drop(sqlite3 *db, const char *sink, const char *before)
+{
+    int64_t t;
+    if (parse_before(before, &t) < 0) {
+        fprintf(stderr, "earshot spool drop: --before '%s': not a time (RFC 3339, Unix time, now, or 2h/7d ago)\n",
+                before);
+        return 2;
+    }
+    int64_t gone = 0;
+    if (exec_count(db, "DELETE FROM spool WHERE sink = ?1 AND enqueued_at < ?2", sink, t, &gone) < 0) {
+        fprintf(stderr, "earshot spool drop: %s\n", sqlite3_errmsg(db));
+        return 1;
+    }
+    /* Dropping is losing data on purpose: say so where logs are kept. */
+    es_logf(ES_LOG_WARN, "spool %s: %" PRId64 " record(s) enqueued before %" PRId64 " dropped by the operator",
+            sink, gone, t);
+    printf("%" PRId64 " record(s) dropped from the spool of %s\n", gone, sink);
+    return 0;
+}
+
+int es_cmd_spool(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'}, {"before", required_argument, NULL, 'b'},
+        {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *sub = argv[1], *cfgpath = NULL, *before = NULL;
+    int as_json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc - 1, argv + 1, "c:b:jh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': cfgpath = optarg; break;
+        case 'b': before = optarg; break;
+        case 'j': as_json = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    int nargs = argc - 1 - optind;
+    char **args = argv + 1 + optind;
+    int is_status = !strcmp(sub, "status"), is_retry = !strcmp(sub, "retry"), is_drop = !strcmp(sub, "drop");
+    if (!is_status && !is_retry && !is_drop) {
+        fprintf(stderr, "earshot spool: unknown subcommand '%s'\n", sub);
+        usage(stderr);
+        return 2;
+    }
+    if ((is_status && nargs) || (!is_status && nargs != 1)) {
+        fprintf(stderr, "earshot spool %s: %s\n", sub, is_status ? "no arguments expected" : "one SINK expected");
+        return 2;
+    }
+    if (is_drop && !before) {
+        fprintf(stderr, "earshot spool drop: --before TIME is required (dropping is explicit)\n");
+        return 2;
+    }
+    es_config_t *cfg = NULL;
+    es_state_t *st = es_cmd_open_state("spool", cfgpath, &cfg);
+    if (!st)
+        return 1;
+    sqlite3 *db = es_state_db(st);
+    /* A running agent holds a window of each spool in memory and would
+     * still deliver records dropped from under it: drop only while no
+     * agent runs, and keep one from starting meanwhile. (retry is safe:
+     * a running agent notices requeued rows.) */
+    int lock_fd = -1;
+    char err[1024];
+    int lrc = is_drop ? es_state_lock(cfg->state_dir, &lock_fd, err, sizeof err) : 0;
+    if (lrc < 0) {
+        fprintf(stderr, "earshot spool drop: %s%s\n", err,
+                lrc == ES_EAGAIN ? "; stop it first (records it holds in memory would still be delivered)" : "");
+        es_state_close(st);
+        es_config_free(cfg);
+        return 1;
+    }
+    int rc = is_status ? status(db, cfg, as_json) : is_retry ? retry(db, cfg, args[0]) : drop(db, args[0], before);
+    es_state_unlock(lock_fd);
+    es_state_close(st);
+    es_config_free(cfg);
+    return rc;
+}

@@ -1,0 +1,117 @@
+#include "dry_run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <earshot/plugin.h>
+#include "util.h"
+
+static const es_config_key_t no_keys[] = {{NULL, 0, NULL, 0, NULL, NULL, NULL, NULL}};
+
+static int p_init(es_ctx_t *ctx, void **state)
+{
+    *state = ctx;
+    return 0;
+}
+static int p_start(void *state) { (void)state; return 0; }
+static void p_stop(void *state) { es_stopped(state); }
+static void p_destroy(void *state) { (void)state; }
+
+/* One line per record: the sink's name, a tab, the record's JSON. */
+static int p_write(void *state, es_batch_t *b)
+{
+    es_ctx_t *ctx = state;
+    for (size_t i = 0; i < b->count; i++) {
+        size_t len = 0;
+        const char *json = es_record_json(b->records[i], &len);
+        if (json)
+            printf("%s\t%.*s\n", es_ctx_name(ctx), (int)len, json);
+    }
+    fflush(stdout);
+    es_batch_done(ctx, b, ES_SINK_OK, 0, NULL);
+    return 0;
+}
+
+static const es_plugin_t printer = {
+    .abi = ES_PLUGIN_ABI, .kind = ES_KIND_SINK, .name = "dry-run",
+    .description = "prints what a sink would receive (run --dry-run)", .keys = no_keys,
+    .init = p_init, .start = p_start, .stop = p_stop, .destroy = p_destroy, .write = p_write,
+};
+
+es_plugin_handle_t *es_dry_run_sink(void)
+{
+    es_plugin_handle_t *h = calloc(1, sizeof *h);
+    if (!h || !(h->path = es_strdup("(dry run)"))) {
+        free(h);
+        return NULL;
+    }
+    h->desc = &printer;
+    return h;
+}
+
+char *es_dry_run_state(const char *state_dir, char *err, size_t errlen)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *dir = es_asprintf("%s/earshot-dry-run.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!dir || !mkdtemp(dir)) {
+        snprintf(err, errlen, "dry run: cannot make a temporary directory: %s", strerror(errno));
+        free(dir);
+        return NULL;
+    }
+    char *src = es_asprintf("%s/state.db", state_dir), *dst = es_asprintf("%s/state.db", dir);
+    int rc = 0;
+    if (!src || !dst) {
+        rc = -1;
+        snprintf(err, errlen, "out of memory");
+    } else if (access(src, F_OK) == 0) {
+        /* The online backup API: consistent even while a daemon writes. */
+        sqlite3 *from = NULL, *to = NULL;
+        rc = -1;
+        if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+            sqlite3_open_v2(dst, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) == SQLITE_OK) {
+            sqlite3_busy_timeout(from, 5000);
+            sqlite3_backup *bk = sqlite3_backup_init(to, "main", from, "main");
+            if (bk) {
+                int st = sqlite3_backup_step(bk, -1);
+                sqlite3_backup_finish(bk);
+                rc = st == SQLITE_DONE ? 0 : -1;
+            }
+        }
+        if (rc < 0)
+            snprintf(err, errlen, "dry run: cannot copy %s: %s", src,
+                     to ? sqlite3_errmsg(to) : from ? sqlite3_errmsg(from) : "cannot open");
+        sqlite3_close(from);
+        sqlite3_close(to);
+    }
+    free(src);
+    free(dst);
+    if (rc < 0) {
+        es_dry_run_cleanup(dir);
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+void es_dry_run_cleanup(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            char *p = es_asprintf("%s/%s", dir, e->d_name);
+            if (p)
+                unlink(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}

@@ -1,0 +1,17 @@
+/*
+ * /health: what an operator or a load balancer asks "is it working?".
+ * Per instance a status (ok, failing since T, backing off), per sink its
+ * dead letters and spool fill, the last reload's result, and an overall
+ * "degraded" once a figure passes a threshold the admin set (health.* in
+ * [earshot]). Rendered on the loop thread (core/net/metrics.c serves it).
+ */
+#ifndef ES_HEALTH_H
+#define ES_HEALTH_H
+
+struct es_agent;
+
+/* The /health document (malloc'd JSON, NULL on ENOMEM); *healthy = 0 when
+ * degraded. rss_bytes: the process's resident size, shown as is. */
+char *es_health_render(struct es_agent *a, long rss_bytes, int *healthy);
+
+#endif

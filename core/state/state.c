@@ -1,0 +1,525 @@
+#include "state.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "idset.h"
+#include "log.h"
+#include <earshot/plugin.h>
+#include "util.h"
+
+enum {
+    Q_CP_GET, Q_CP_PUT, Q_SEEN_WRITE, Q_SEEN_READ, Q_SEEN_DEL, Q_DL_ADD, Q_DL_COUNT, Q_DL_AFTER,
+    Q_HTTP_GET, Q_HTTP_PUT, Q_BEGIN, Q_COMMIT,
+    Q_SP_ADD, Q_SP_DEL, Q_SP_LOAD, Q_SP_STATS, Q_SP_ATTEMPT, Q_SP_MAX, Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+    [Q_CP_GET] = "SELECT value FROM checkpoints WHERE instance = ?1 AND key = ?2",
+    [Q_CP_PUT] = "INSERT INTO checkpoints(instance, key, value) VALUES (?1, ?2, ?3) "
+                 "ON CONFLICT(instance, key) DO UPDATE SET value = excluded.value",
+    [Q_SEEN_WRITE] = "INSERT INTO seen_log(at, ids) VALUES (?1, ?2)",
+    [Q_SEEN_READ] = "SELECT id, at, ids FROM seen_log WHERE id > ?1 AND at < ?2 AND length(ids) <= ?3"
+                    " ORDER BY id LIMIT ?4",
+    [Q_SEEN_DEL] = "DELETE FROM seen_log WHERE id = ?1",
+    [Q_DL_ADD] = "INSERT INTO dead_letters(sink, kind, record_id, record, error, attempts, at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%s','now'))",
+    [Q_DL_COUNT] = "SELECT count(*) FROM dead_letters WHERE sink = ?1",
+    [Q_DL_AFTER] = "SELECT count(*), coalesce(max(id), ?1) FROM dead_letters WHERE id > ?1",
+    [Q_HTTP_GET] = "SELECT etag, last_modified FROM http_cache WHERE url = ?1",
+    [Q_HTTP_PUT] = "INSERT INTO http_cache(url, etag, last_modified) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
+                   "last_modified = excluded.last_modified",
+    [Q_SP_ADD] = "INSERT INTO spool(sink, kind, record_id, record, bytes, enqueued_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_SP_DEL] = "DELETE FROM spool WHERE id = ?1",
+    [Q_SP_LOAD] = "SELECT id, kind, record, attempts FROM spool WHERE sink = ?1 AND id > ?2"
+                  " ORDER BY id LIMIT ?3",
+    [Q_SP_STATS] = "SELECT count(*), coalesce(sum(bytes), 0), min(enqueued_at) FROM spool WHERE sink = ?1",
+    [Q_SP_ATTEMPT] = "UPDATE spool SET attempts = attempts + 1 WHERE id = ?1",
+    [Q_SP_MAX] = "SELECT coalesce(max(id), 0) FROM spool WHERE sink = ?1",
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+};
+
+/* Forward-only migrations; user_version is the index of the next one. */
+static const char *const migrations[] = {
+    "CREATE TABLE checkpoints(instance TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+    " PRIMARY KEY(instance, key)) WITHOUT ROWID;"
+    "CREATE TABLE seen(id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX seen_at ON seen(at);"
+    "CREATE TABLE dead_letters(id INTEGER PRIMARY KEY, sink TEXT NOT NULL, kind TEXT NOT NULL,"
+    " record_id TEXT, record TEXT NOT NULL, error TEXT, attempts INTEGER NOT NULL,"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX dead_letters_sink ON dead_letters(sink, at);"
+    "CREATE TABLE http_cache(url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT) WITHOUT ROWID;",
+    /* 2: the account inventory's memory (core/accounts/account_store.c). */
+    "CREATE TABLE inventory(network TEXT NOT NULL, handle TEXT NOT NULL, brand TEXT, owner TEXT,"
+    " status TEXT NOT NULL, url TEXT, notes TEXT, line INTEGER, PRIMARY KEY(network, handle));"
+    "CREATE TABLE account_activity(network TEXT NOT NULL, handle TEXT NOT NULL,"
+    " first_post INTEGER, last_post INTEGER, n_posts INTEGER NOT NULL DEFAULT 0,"
+    " n_addressed INTEGER NOT NULL DEFAULT 0, last_addressed INTEGER,"
+    " n_replies INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(network, handle));"
+    "CREATE TABLE lookalikes(network TEXT NOT NULL, handle TEXT NOT NULL, brand TEXT,"
+    " like_handle TEXT, reason TEXT, score REAL, first_seen INTEGER, last_seen INTEGER,"
+    " count INTEGER NOT NULL DEFAULT 0, example_url TEXT, PRIMARY KEY(network, handle));"
+    "CREATE TABLE addressed(mention_id TEXT PRIMARY KEY, network TEXT NOT NULL, account TEXT NOT NULL,"
+    " owner TEXT, author TEXT, created_at INTEGER NOT NULL, answered_at INTEGER, answered_by TEXT);"
+    "CREATE INDEX addressed_author ON addressed(network, author, created_at);"
+    "CREATE INDEX addressed_time ON addressed(created_at);",
+    /* 3: the per-sink spool (core/delivery/sink_queue.c). AUTOINCREMENT: ids never
+     * come back after the table empties, so "id > last loaded" stays a
+     * correct way to find what is not in memory. */
+    "CREATE TABLE spool(id INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, kind TEXT NOT NULL,"
+    " record_id TEXT, record TEXT NOT NULL, bytes INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+    " enqueued_at INTEGER NOT NULL);"
+    "CREATE INDEX spool_sink ON spool(sink, id);",
+    /* 4: every delivered id went into two b-trees, the key and this index
+     * on its time: about a tenth of the pipeline's CPU once records skip
+     * the spool (bench/twitter, 9.0 against 8.0 us a tweet). Old ids were
+     * then found by sweeping the key in chunks; migration 5 replaced the
+     * table. */
+    "DROP INDEX IF EXISTS seen_at;",
+    /* 5: even without that index, a b-tree insertion and lookup per
+     * delivered id was 40% of the pipeline's CPU (bench/twitter, 1.32
+     * against 0.75 s for 200,000 tweets). Delivered ids are now 64-bit
+     * fingerprints (es_idset_hash), all in memory for lookups, written as
+     * one row per transaction that delivered any, merged into bigger rows
+     * and forgotten a row at a time (core/pipeline/stage_dedupe.c). The old ids
+     * are grouped by the hour they were delivered in. */
+    "CREATE TABLE seen_log(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, ids BLOB NOT NULL);"
+    "INSERT INTO seen_log(at, ids) SELECT max(at), es_pack_ids(id) FROM seen GROUP BY at / 3600;"
+    "DROP TABLE seen;",
+};
+
+struct es_state {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    char *path;
+    uint8_t *pack;     /* es_state_seen_write's encoding buffer */
+    uint64_t *unpack;  /* es_state_seen_read's decoding buffer */
+    size_t pack_cap, unpack_cap;
+};
+
+/* ---- fingerprint rows: little-endian 64-bit words, whatever the host ---- */
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+typedef struct pack_agg {
+    uint8_t *buf;
+    size_t len, cap;
+} pack_agg_t;
+
+/* es_pack_ids(text): the aggregate migration 5 turns the old table's ids
+ * into fingerprint rows with. */
+static void pack_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    pack_agg_t *a = sqlite3_aggregate_context(ctx, sizeof *a);
+    const char *id = (const char *)sqlite3_value_text(argv[0]);
+    if (!a || !id)
+        return;
+    if (a->len + 8 > a->cap) {
+        size_t nc = a->cap ? a->cap * 2 : 4096;
+        uint8_t *nb = realloc(a->buf, nc);
+        if (!nb) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        a->buf = nb;
+        a->cap = nc;
+    }
+    put_le64(a->buf + a->len, es_idset_hash(id, (size_t)sqlite3_value_bytes(argv[0])));
+    a->len += 8;
+}
+
+static void pack_final(sqlite3_context *ctx)
+{
+    pack_agg_t *a = sqlite3_aggregate_context(ctx, 0);
+    if (a && a->buf)
+        sqlite3_result_blob64(ctx, a->buf, a->len, free);
+    else
+        sqlite3_result_zeroblob(ctx, 0);
+}
+
+const char *es_state_errmsg(es_state_t *st) { return sqlite3_errmsg(st->db); }
+sqlite3 *es_state_db(es_state_t *st) { return st->db; }
+const char *es_state_path(const es_state_t *st) { return st->path; }
+
+static int migrate(es_state_t *st, char *err, size_t errlen)
+{
+    sqlite3_stmt *s;
+    int version = 0;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            version = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    int n = (int)(sizeof migrations / sizeof migrations[0]);
+    if (version > n) {
+        snprintf(err, errlen, "%s: schema version %d is newer than this earshot (%d)", st->path,
+                 version, n);
+        return ES_EDB;
+    }
+    for (; version < n; version++) {
+        char *msg = NULL;
+        char *script = es_asprintf("BEGIN; %s PRAGMA user_version = %d; COMMIT;",
+                                   migrations[version], version + 1);
+        if (!script)
+            return ES_ENOMEM;
+        int rc = sqlite3_exec(st->db, script, NULL, NULL, &msg);
+        free(script);
+        if (rc != SQLITE_OK) {
+            snprintf(err, errlen, "%s: migration %d failed: %s", st->path, version + 1,
+                     msg ? msg : "?");
+            sqlite3_free(msg);
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return ES_EDB;
+        }
+    }
+    return 0;
+}
+
+int es_state_open(const char *state_dir, es_state_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (es_mkdir_p(state_dir, 0750) < 0) {
+        snprintf(err, errlen, "%s: cannot create state directory: %s", state_dir, strerror(errno));
+        return ES_EIO;
+    }
+    es_state_t *st = calloc(1, sizeof *st);
+    if (!st || !(st->path = es_asprintf("%s/state.db", state_dir))) {
+        free(st);
+        return ES_ENOMEM;
+    }
+    if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", st->path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
+        es_state_close(st);
+        return ES_EDB;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    /* WAL + NORMAL: a commit survives a process crash (SIGKILL); only an OS
+     * crash can lose the last transactions, which the sources re-read.
+     * The spool is a queue: rows are written at its tail and deleted at its
+     * head, so the same few pages change again and again. A 16 MiB page
+     * cache keeps them, and the spool index, in memory, and a 16 MiB WAL
+     * between checkpoints (ES_STATE_WAL_PAGES) writes each back once
+     * instead of many times. */
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;",
+                     NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", st->path, msg ? msg : "cannot set WAL");
+        sqlite3_free(msg);
+        es_state_close(st);
+        return ES_EDB;
+    }
+    sqlite3_wal_autocheckpoint(st->db, ES_STATE_WAL_PAGES);
+    sqlite3_create_function(st->db, "es_pack_ids", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, NULL,
+                            pack_step, pack_final);
+    int rc = migrate(st, err, errlen);
+    if (rc < 0) {
+        es_state_close(st);
+        return rc;
+    }
+    for (int i = 0; i < Q_COUNT; i++)
+        if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "%s: %s", st->path, sqlite3_errmsg(st->db));
+            es_state_close(st);
+            return ES_EDB;
+        }
+    *out = st;
+    return 0;
+}
+
+void es_state_close(es_state_t *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(st->q[i]);
+    sqlite3_close(st->db);
+    free(st->path);
+    free(st->pack);
+    free(st->unpack);
+    free(st);
+}
+
+/* Runs a prepared statement that returns no rows. */
+static int run(es_state_t *st, sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE) {
+        es_logf(ES_LOG_ERROR, "state %s: %s", st->path, sqlite3_errmsg(st->db));
+        return ES_EDB;
+    }
+    return 0;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+int es_state_begin(es_state_t *st) { return run(st, st->q[Q_BEGIN]); }
+int es_state_commit(es_state_t *st) { return run(st, st->q[Q_COMMIT]); }
+void es_state_rollback(es_state_t *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int es_state_checkpoint_get(es_state_t *st, const char *instance, const char *key, char **value)
+{
+    sqlite3_stmt *s = st->q[Q_CP_GET];
+    *value = NULL;
+    bind_text(s, 1, instance);
+    bind_text(s, 2, key);
+    int rc = sqlite3_step(s), ret = ES_ENOENT;
+    if (rc == SQLITE_ROW) {
+        *value = es_strdup((const char *)sqlite3_column_text(s, 0));
+        ret = *value ? 0 : ES_ENOMEM;
+    } else if (rc != SQLITE_DONE) {
+        ret = ES_EDB;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return ret;
+}
+
+int es_state_checkpoint_put(es_state_t *st, const char *instance, const char *key, const char *value)
+{
+    sqlite3_stmt *s = st->q[Q_CP_PUT];
+    bind_text(s, 1, instance);
+    bind_text(s, 2, key);
+    bind_text(s, 3, value);
+    return run(st, s);
+}
+
+static int grow(void **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    void *nb = realloc(*buf, need);
+    if (!nb)
+        return ES_ENOMEM;
+    *buf = nb;
+    *cap = need;
+    return 0;
+}
+
+int64_t es_state_seen_write(es_state_t *st, int64_t at, const uint64_t *ids, size_t n)
+{
+    if (grow((void **)&st->pack, &st->pack_cap, n * 8 + 8) < 0)
+        return ES_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        put_le64(st->pack + 8 * i, ids[i]);
+    sqlite3_stmt *s = st->q[Q_SEEN_WRITE];
+    sqlite3_bind_int64(s, 1, at);
+    sqlite3_bind_blob64(s, 2, st->pack, n * 8, SQLITE_STATIC);
+    int rc = run(st, s);
+    return rc < 0 ? rc : sqlite3_last_insert_rowid(st->db);
+}
+
+int es_state_seen_read(es_state_t *st, int64_t after, int64_t before, size_t max_ids, int64_t limit,
+                       es_seen_row_cb cb, void *ud)
+{
+    sqlite3_stmt *s = st->q[Q_SEEN_READ];
+    sqlite3_bind_int64(s, 1, after);
+    sqlite3_bind_int64(s, 2, before);
+    sqlite3_bind_int64(s, 3, max_ids > (size_t)INT64_MAX / 8 ? INT64_MAX : (int64_t)max_ids * 8);
+    sqlite3_bind_int64(s, 4, limit);
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const uint8_t *blob = sqlite3_column_blob(s, 2);
+        size_t n = (size_t)sqlite3_column_bytes(s, 2) / 8;
+        if (n && !blob) {
+            ret = ES_ENOMEM;
+            break;
+        }
+        if (grow((void **)&st->unpack, &st->unpack_cap, n * 8 + 8) < 0) {
+            ret = ES_ENOMEM;
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            st->unpack[i] = get_le64(blob + 8 * i);
+        if ((ret = cb(ud, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), st->unpack, n)) != 0)
+            break;
+    }
+    if (!ret && rc != SQLITE_DONE) {
+        es_logf(ES_LOG_ERROR, "state %s: %s", st->path, sqlite3_errmsg(st->db));
+        ret = ES_EDB;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return ret < 0 ? ret : 0;
+}
+
+int es_state_seen_delete(es_state_t *st, int64_t row)
+{
+    sqlite3_stmt *s = st->q[Q_SEEN_DEL];
+    sqlite3_bind_int64(s, 1, row);
+    return run(st, s);
+}
+
+int es_state_dead_letter(es_state_t *st, const char *sink, const char *kind, const char *record_id,
+                         const char *json, const char *error, unsigned attempts)
+{
+    sqlite3_stmt *s = st->q[Q_DL_ADD];
+    bind_text(s, 1, sink);
+    bind_text(s, 2, kind);
+    bind_text(s, 3, record_id);
+    bind_text(s, 4, json ? json : "{}");
+    bind_text(s, 5, error);
+    sqlite3_bind_int(s, 6, (int)attempts);
+    return run(st, s);
+}
+
+int64_t es_state_dead_letter_count(es_state_t *st, const char *sink)
+{
+    sqlite3_stmt *s = st->q[Q_DL_COUNT];
+    bind_text(s, 1, sink);
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : ES_EDB;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return n;
+}
+
+int64_t es_state_dead_letters_after(es_state_t *st, int64_t after, int64_t *max_id)
+{
+    sqlite3_stmt *s = st->q[Q_DL_AFTER];
+    sqlite3_bind_int64(s, 1, after);
+    int64_t n = ES_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        n = sqlite3_column_int64(s, 0);
+        if (max_id)
+            *max_id = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return n;
+}
+
+int es_state_http_get(es_state_t *st, const char *url, char **etag, char **last_modified)
+{
+    sqlite3_stmt *s = st->q[Q_HTTP_GET];
+    *etag = *last_modified = NULL;
+    bind_text(s, 1, url);
+    int rc = sqlite3_step(s), ret = ES_ENOENT;
+    if (rc == SQLITE_ROW) {
+        *etag = es_strdup((const char *)sqlite3_column_text(s, 0));
+        *last_modified = es_strdup((const char *)sqlite3_column_text(s, 1));
+        ret = 0;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return ret;
+}
+
+int es_state_http_put(es_state_t *st, const char *url, const char *etag, const char *last_modified)
+{
+    sqlite3_stmt *s = st->q[Q_HTTP_PUT];
+    bind_text(s, 1, url);
+    bind_text(s, 2, etag);
+    bind_text(s, 3, last_modified);
+    return run(st, s);
+}
+
+int64_t es_state_spool_add(es_state_t *st, const char *sink, const char *kind, const char *record_id,
+                           const char *json, size_t len)
+{
+    sqlite3_stmt *s = st->q[Q_SP_ADD];
+    bind_text(s, 1, sink);
+    bind_text(s, 2, kind);
+    bind_text(s, 3, record_id);
+    sqlite3_bind_text(s, 4, json, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, (int64_t)len);
+    sqlite3_bind_int64(s, 6, es_now_s()); /* strftime() per row cost more than the insert */
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE) {
+        es_logf(ES_LOG_ERROR, "spool %s: cannot store a record: %s", st->path, sqlite3_errmsg(st->db));
+        return ES_EDB;
+    }
+    return sqlite3_last_insert_rowid(st->db);
+}
+
+int es_state_spool_del(es_state_t *st, int64_t id)
+{
+    sqlite3_stmt *s = st->q[Q_SP_DEL];
+    sqlite3_bind_int64(s, 1, id);
+    return run(st, s);
+}
+
+int es_state_spool_attempt(es_state_t *st, int64_t id)
+{
+    sqlite3_stmt *s = st->q[Q_SP_ATTEMPT];
+    sqlite3_bind_int64(s, 1, id);
+    return run(st, s);
+}
+
+int es_state_spool_load(es_state_t *st, const char *sink, int64_t after, int limit,
+                        int (*visit)(int64_t id, const char *kind, const char *json, int attempts, void *arg),
+                        void *arg)
+{
+    sqlite3_stmt *s = st->q[Q_SP_LOAD];
+    bind_text(s, 1, sink);
+    sqlite3_bind_int64(s, 2, after);
+    sqlite3_bind_int(s, 3, limit);
+    int n = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        n++;
+        if (visit(sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+                  (const char *)sqlite3_column_text(s, 2), sqlite3_column_int(s, 3), arg) < 0)
+            break;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : ES_EDB;
+}
+
+int es_state_spool_stats(es_state_t *st, const char *sink, int64_t *count, int64_t *bytes, int64_t *oldest)
+{
+    sqlite3_stmt *s = st->q[Q_SP_STATS];
+    bind_text(s, 1, sink);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *count = sqlite3_column_int64(s, 0);
+        *bytes = sqlite3_column_int64(s, 1);
+        *oldest = sqlite3_column_int64(s, 2);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_ROW ? 0 : ES_EDB;
+}
+
+int64_t es_state_spool_max_id(es_state_t *st, const char *sink)
+{
+    sqlite3_stmt *s = st->q[Q_SP_MAX];
+    bind_text(s, 1, sink);
+    int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : ES_EDB;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return v;
+}
