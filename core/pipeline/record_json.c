@@ -7,7 +7,7 @@
 #include "record_json.h"
 
 #include <earshot/strbuf.h>
-#include "swar.h"
+#include <earshot/swar.h>
 
 #include <inttypes.h>
 #include <stdio.h>

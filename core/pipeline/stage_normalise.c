@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "stages.h"
-#include "swar.h"
+#include <earshot/swar.h>
 #include "util.h"
 
 /* Control characters (other than tab/newline) in text confuse terminals,

@@ -5,7 +5,7 @@ libescore_a_SOURCES += \
 	core/util/error.c \
 	core/util/log.c core/util/log.h core/util/log_limit.c core/util/log_limit.h \
 	core/util/util.c core/util/util.h core/util/file_open.c \
-	core/util/strbuf.c core/util/utf8.c core/util/swar.h \
+	core/util/strbuf.c core/util/utf8.c \
 	core/util/json_load.c core/util/text.c \
 	core/util/timeparse.c core/util/numfmt.c
 

@@ -1,7 +1,8 @@
 /*
  * jsonl sink: appends each delivered record as one JSON line to a file (or
- * stdout with path = -). Writes go through uv_fs on the thread pool so a
- * slow disk or a full pipe never stalls the loop.
+ * stdout with path = -). The open, the writes and fdatasync go through the
+ * thread pool so a slow disk, a FIFO without its reader or a full pipe
+ * never stalls the loop.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,9 +28,15 @@ typedef struct sink {
     const char *path;
     int fd, own_fd, fsync;
     uv_fs_t req;
-    es_batch_t *batch;
+    uv_work_t open_work;
+    int opening, stopping;
+    es_batch_t *batch;   /* the batch being written, or waiting for the open */
     char *buf;
     size_t len, cap, written;
+    /* Set by the open job on the thread pool, read in its after-work
+     * callback on the loop: the job never touches the context. */
+    int open_errno, torn, torn_errno;
+    char open_why[160];
 } sink_t;
 
 static int sink_init(es_ctx_t *ctx, void **state)
@@ -50,13 +57,14 @@ static int sink_init(es_ctx_t *ctx, void **state)
  * The records of that batch were not acknowledged and are written again,
  * but appended to the torn line they would be glued into one line no JSON
  * reader accepts, losing the first record that follows. Ending the torn
- * line first confines the damage to the one invalid line readers skip. */
-static int end_torn_line(sink_t *s)
+ * line first confines the damage to the one invalid line readers skip.
+ * Runs on the thread pool, with the open. */
+static void end_torn_line(sink_t *s)
 {
     struct stat st;
     char last = '\n';
     if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
-        return 0;
+        return;
     /* A reader of its own: the sink's descriptor stays write-only, as a
      * FIFO or a device given as `path` expects. */
     int rfd = open(s->path, O_RDONLY | O_CLOEXEC);
@@ -64,13 +72,81 @@ static int end_torn_line(sink_t *s)
     if (rfd >= 0)
         close(rfd);
     if (got != 1 || last == '\n')
-        return 0;
-    es_log(s->ctx, ES_LOG_WARN, "%s: ends in a partial line (an interrupted write); ending it before appending",
-           s->path);
-    if (write(s->fd, "\n", 1) != 1) {
-        es_log(s->ctx, ES_LOG_ERROR, "%s: cannot write: %s", s->path, strerror(errno));
+        return;
+    s->torn = 1;
+    if (write(s->fd, "\n", 1) != 1)
+        s->torn_errno = errno ? errno : EIO;
+}
+
+/* open(2) blocks on a FIFO until its reader comes and on a slow or remote
+ * file system, so it runs on the thread pool, never on the loop. */
+static void open_job(uv_work_t *w)
+{
+    sink_t *s = w->data;
+    s->open_errno = s->torn = s->torn_errno = 0;
+    s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (s->fd < 0) {
+        s->open_errno = errno;
+        return;
+    }
+    end_torn_line(s);
+    if (s->torn_errno) {
+        close(s->fd);
+        s->fd = -1;
+        s->open_errno = s->torn_errno;
+    }
+}
+
+static void write_rest(sink_t *s);
+
+static void finish(sink_t *s, es_sink_status_t status, const char *why)
+{
+    es_batch_t *b = s->batch;
+    s->batch = NULL;
+    es_batch_done(s->ctx, b, status, 0, why);
+}
+
+static void opened(uv_work_t *w, int status)
+{
+    sink_t *s = w->data;
+    s->opening = 0;
+    if (status == 0 && s->fd >= 0) {
+        s->own_fd = 1;
+        if (s->torn)
+            es_log(s->ctx, ES_LOG_WARN, "%s: ends in a partial line (an interrupted write); ending it before appending",
+                   s->path);
+    } else {
+        /* The records stay in the spool and come back with the next
+         * attempt, which opens again: a directory created later, or a
+         * disk with room again, heals without a restart. */
+        snprintf(s->open_why, sizeof s->open_why, "%s: cannot open: %s", s->path,
+                 strerror(status ? ECANCELED : s->open_errno));
+        es_log(s->ctx, ES_LOG_ERROR, "%s", s->open_why);
+    }
+    if (s->stopping) {
+        if (s->own_fd && s->fd >= 0)
+            close(s->fd);
+        s->fd = -1;
+        es_stopped(s->ctx);
+        return;
+    }
+    if (!s->batch)
+        return;
+    if (s->fd < 0)
+        finish(s, ES_SINK_RETRY, s->open_why);
+    else
+        write_rest(s);
+}
+
+static int start_open(sink_t *s)
+{
+    s->open_work.data = s;
+    int rc = uv_queue_work(es_ctx_loop(s->ctx), &s->open_work, open_job, opened);
+    if (rc < 0) {
+        es_log(s->ctx, ES_LOG_ERROR, "%s: cannot open: %s", s->path, uv_strerror(rc));
         return ES_EIO;
     }
+    s->opening = 1;
     return 0;
 }
 
@@ -81,30 +157,36 @@ static int sink_start(void *state)
         s->fd = STDOUT_FILENO;
         return 0;
     }
-    s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    if (s->fd < 0) {
-        es_log(s->ctx, ES_LOG_ERROR, "%s: cannot open: %s", s->path, strerror(errno));
-        return ES_EIO;
-    }
-    s->own_fd = 1;
-    return end_torn_line(s);
+    return start_open(s);
 }
 
-static void write_rest(sink_t *s);
+static void on_synced(uv_fs_t *req)
+{
+    sink_t *s = req->data;
+    ssize_t rc = req->result;
+    uv_fs_req_cleanup(req);
+    if (rc < 0) {
+        /* The lines may not survive a power loss: writing them again
+         * risks a duplicate line, not answering risks losing them. */
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s: fdatasync failed: %s", s->path, uv_strerror((int)rc));
+        finish(s, ES_SINK_RETRY, msg);
+        return;
+    }
+    finish(s, ES_SINK_OK, NULL);
+}
 
 static void on_written(uv_fs_t *req)
 {
     sink_t *s = req->data;
     ssize_t n = req->result;
     uv_fs_req_cleanup(req);
-    es_batch_t *b = s->batch;
     if (n < 0) {
         /* ENOSPC, EIO...: the records stay queued and are retried; a
          * partial line may remain, which readers skip as invalid JSON. */
         char msg[256];
         snprintf(msg, sizeof msg, "%s: write failed: %s", s->path, uv_strerror((int)n));
-        s->batch = NULL;
-        es_batch_done(s->ctx, b, ES_SINK_RETRY, 0, msg);
+        finish(s, ES_SINK_RETRY, msg);
         return;
     }
     s->written += (size_t)n;
@@ -112,10 +194,14 @@ static void on_written(uv_fs_t *req)
         write_rest(s);
         return;
     }
-    if (s->fsync && s->own_fd)
-        fdatasync(s->fd);
-    s->batch = NULL;
-    es_batch_done(s->ctx, b, ES_SINK_OK, 0, NULL);
+    if (s->fsync && s->own_fd) {
+        s->req.data = s;
+        int rc = uv_fs_fdatasync(es_ctx_loop(s->ctx), &s->req, s->fd, on_synced);
+        if (rc < 0)
+            finish(s, ES_SINK_RETRY, uv_strerror(rc));
+        return;
+    }
+    finish(s, ES_SINK_OK, NULL);
 }
 
 static void write_rest(sink_t *s)
@@ -123,11 +209,8 @@ static void write_rest(sink_t *s)
     uv_buf_t b = uv_buf_init(s->buf + s->written, (unsigned)(s->len - s->written));
     s->req.data = s;
     int rc = uv_fs_write(es_ctx_loop(s->ctx), &s->req, s->fd, &b, 1, -1, on_written);
-    if (rc < 0) {
-        es_batch_t *batch = s->batch;
-        s->batch = NULL;
-        es_batch_done(s->ctx, batch, ES_SINK_RETRY, 0, uv_strerror(rc));
-    }
+    if (rc < 0)
+        finish(s, ES_SINK_RETRY, uv_strerror(rc));
 }
 
 static int sink_write(void *state, es_batch_t *batch)
@@ -152,6 +235,16 @@ static int sink_write(void *state, es_batch_t *batch)
         s->buf[s->len++] = '\n';
     }
     s->batch = batch;
+    if (s->opening)
+        return 0; /* opened() writes it */
+    if (s->fd < 0) {
+        /* The last open failed: try again, this batch waits for it. */
+        if (start_open(s) < 0) {
+            s->batch = NULL;
+            return ES_EIO;
+        }
+        return 0;
+    }
     write_rest(s);
     return 0;
 }
@@ -159,7 +252,11 @@ static int sink_write(void *state, es_batch_t *batch)
 static void sink_stop(void *state)
 {
     sink_t *s = state;
-    /* The core stops a sink only after its last batch completed. */
+    /* The core stops a sink only after its last batch completed; an open
+     * still on the thread pool reports the stop when it comes back. */
+    s->stopping = 1;
+    if (s->opening)
+        return;
     if (s->own_fd && s->fd >= 0) {
         close(s->fd);
         s->fd = -1;

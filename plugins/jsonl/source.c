@@ -2,8 +2,9 @@
  * jsonl source: the generic import path. Reads mentions as JSON lines from a
  * file, or from every file of a directory, in name order.
  *
- * Reads go through uv_fs (the libuv thread pool), a chunk at a time, so a
- * huge file never blocks the loop nor sits in memory. Each file keeps a
+ * Listing, opening and reading go through the libuv thread pool, reads a
+ * chunk at a time, so neither a huge file nor a slow file system blocks
+ * the loop, and a huge file never sits in memory. Each file keeps a
  * checkpoint "offset line" past the last complete line handed to the
  * pipeline; the core makes it durable only once those mentions were
  * delivered, so a crash re-reads rather than loses.
@@ -37,15 +38,18 @@ typedef struct src {
     size_t max_line;
     uv_timer_t timer;
     uv_fs_t req;
+    uv_work_t scan_work;
     uv_file fd;
     char **files;
+    int64_t *sizes; /* each file's size when listed, -1: not a regular file */
     size_t n_files, cur;
+    int scan_errno;
     uint64_t offset;  /* file offset of buf[0] */
     uint64_t line_no; /* lines consumed before buf[0] */
     char *buf;        /* carried partial line + current chunk */
     size_t len, cap;
     int skipping;     /* inside an overlong line */
-    int busy;         /* an fs request is in flight */
+    int busy;         /* a listing, an open or a read is on the thread pool */
     int paused, stopping, timer_closed;
     uint64_t n_lines, n_bad;
 } src_t;
@@ -206,13 +210,41 @@ static void read_more(src_t *s)
     }
 }
 
-/* Opens files[cur] at its checkpoint, or moves on when nothing is new. */
+static void on_open(uv_fs_t *req)
+{
+    src_t *s = req->data;
+    ssize_t fd = req->result;
+    uv_fs_req_cleanup(req);
+    s->busy = 0;
+    if (s->stopping) {
+        if (fd >= 0) {
+            s->fd = (uv_file)fd;
+            close_file(s);
+        }
+        maybe_stopped(s);
+        return;
+    }
+    if (fd < 0) {
+        es_log(s->ctx, ES_LOG_ERROR, "%s: cannot open: %s", s->files[s->cur], uv_strerror((int)fd));
+        s->cur++;
+        next_file(s);
+        return;
+    }
+    s->fd = (uv_file)fd;
+    s->len = 0;
+    s->skipping = 0;
+    es_log(s->ctx, ES_LOG_DEBUG, "reading %s from byte %" PRIu64, s->files[s->cur], s->offset);
+    read_more(s);
+}
+
+/* Opens files[cur] at its checkpoint, or moves on when nothing is new. The
+ * sizes come from the listing, so nothing here touches the disk but the
+ * open, which goes to the thread pool like the reads. */
 static void next_file(src_t *s)
 {
     for (; s->cur < s->n_files; s->cur++) {
         const char *f = s->files[s->cur];
-        struct stat st;
-        if (stat(f, &st) < 0 || !S_ISREG(st.st_mode))
+        if (s->sizes[s->cur] < 0)
             continue;
         char key[4200], *val = NULL;
         snprintf(key, sizeof key, "file:%s", f);
@@ -222,21 +254,19 @@ static void next_file(src_t *s)
                 s->offset = s->line_no = 0;
             free(val);
         }
-        if ((uint64_t)st.st_size < s->offset) {
+        if ((uint64_t)s->sizes[s->cur] < s->offset) {
             es_log(s->ctx, ES_LOG_WARN, "%s shrank below its checkpoint; reading it again from the start", f);
             s->offset = s->line_no = 0;
         }
-        if ((uint64_t)st.st_size == s->offset)
+        if ((uint64_t)s->sizes[s->cur] == s->offset)
             continue;
-        s->fd = open(f, O_RDONLY | O_CLOEXEC);
-        if (s->fd < 0) {
-            es_log(s->ctx, ES_LOG_ERROR, "%s: cannot open: %s", f, strerror(errno));
+        s->req.data = s;
+        int rc = uv_fs_open(es_ctx_loop(s->ctx), &s->req, f, O_RDONLY | O_CLOEXEC, 0, on_open);
+        if (rc < 0) {
+            es_log(s->ctx, ES_LOG_ERROR, "%s: cannot open: %s", f, uv_strerror(rc));
             continue;
         }
-        s->len = 0;
-        s->skipping = 0;
-        es_log(s->ctx, ES_LOG_DEBUG, "reading %s from byte %" PRIu64, f, s->offset);
-        read_more(s);
+        s->busy = 1;
         return;
     }
     /* Every file read to its end. */
@@ -257,44 +287,88 @@ static void free_files(src_t *s)
     for (size_t i = 0; i < s->n_files; i++)
         free(s->files[i]);
     free(s->files);
+    free(s->sizes);
     s->files = NULL;
+    s->sizes = NULL;
     s->n_files = s->cur = 0;
 }
 
-/* Lists the files to read this round. */
-static void scan(src_t *s)
+static int add_file(src_t *s, char *path)
 {
-    free_files(s);
+    char **nf = path ? realloc(s->files, (s->n_files + 1) * sizeof *nf) : NULL;
+    if (!nf) {
+        free(path);
+        return -1;
+    }
+    s->files = nf;
+    s->files[s->n_files++] = path;
+    return 0;
+}
+
+/* Lists the files to read this round and their sizes. Runs on the thread
+ * pool (stat, opendir and readdir block on a slow or remote file system);
+ * it fills the lists and the error only, the loop reads them after. */
+static void scan_job(uv_work_t *w)
+{
+    src_t *s = w->data;
     struct stat st;
+    s->scan_errno = 0;
     if (stat(s->path, &st) < 0) {
-        es_log(s->ctx, ES_LOG_ERROR, "%s: %s", s->path, strerror(errno));
+        s->scan_errno = errno;
     } else if (S_ISDIR(st.st_mode)) {
         DIR *d = opendir(s->path);
+        if (!d)
+            s->scan_errno = errno;
         struct dirent *e;
         while (d && (e = readdir(d))) {
             if (e->d_name[0] == '.')
                 continue; /* hidden files and files still being written as .tmp */
-            char **nf = realloc(s->files, (s->n_files + 1) * sizeof *nf);
-            if (!nf)
-                break;
-            s->files = nf;
             size_t l = strlen(s->path) + strlen(e->d_name) + 2;
-            if ((s->files[s->n_files] = malloc(l))) {
-                snprintf(s->files[s->n_files], l, "%s/%s", s->path, e->d_name);
-                s->n_files++;
-            }
+            char *p = malloc(l);
+            if (p)
+                snprintf(p, l, "%s/%s", s->path, e->d_name);
+            if (add_file(s, p) < 0)
+                break;
         }
         if (d)
             closedir(d);
-        else
-            es_log(s->ctx, ES_LOG_ERROR, "%s: %s", s->path, strerror(errno));
         if (s->n_files)
             qsort(s->files, s->n_files, sizeof *s->files, cmp_str);
-    } else if ((s->files = malloc(sizeof *s->files)) && (s->files[0] = strdup(s->path))) {
-        s->n_files = 1;
+    } else {
+        add_file(s, strdup(s->path));
     }
+    if (s->n_files && !(s->sizes = malloc(s->n_files * sizeof *s->sizes))) {
+        free_files(s);
+        s->scan_errno = ENOMEM;
+    }
+    for (size_t i = 0; i < s->n_files; i++)
+        s->sizes[i] = stat(s->files[i], &st) == 0 && S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1;
+}
+
+static void scanned(uv_work_t *w, int status)
+{
+    src_t *s = w->data;
+    s->busy = 0;
+    if (s->stopping) {
+        maybe_stopped(s);
+        return;
+    }
+    if (status < 0 || s->scan_errno)
+        es_log(s->ctx, ES_LOG_ERROR, "%s: %s", s->path, status < 0 ? uv_strerror(status) : strerror(s->scan_errno));
     s->cur = 0;
     next_file(s);
+}
+
+static void scan(src_t *s)
+{
+    free_files(s);
+    s->scan_work.data = s;
+    int rc = uv_queue_work(es_ctx_loop(s->ctx), &s->scan_work, scan_job, scanned);
+    if (rc < 0) {
+        es_log(s->ctx, ES_LOG_ERROR, "%s: %s", s->path, uv_strerror(rc));
+        return;
+    }
+    s->busy = 1;
 }
 
 static void on_tick(uv_timer_t *t)
