@@ -1,7 +1,6 @@
 /* earshot accounts import|export|reconcile */
 #include <getopt.h>
 #include <inttypes.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,38 +56,13 @@ static int do_export(es_state_t *st, const char *out_path)
         perror(out_path);
         return 1;
     }
-    sqlite3_stmt *q;
-    sqlite3 *db = (sqlite3 *)es_state_db(st);
-    if (sqlite3_prepare_v2(db, "SELECT network, handle, brand, owner, status, url, notes FROM inventory"
-                               " ORDER BY line, network, handle", -1, &q, NULL) != SQLITE_OK) {
-        fprintf(stderr, "earshot accounts: %s\n", sqlite3_errmsg(db));
+    es_accounts_t a = {0};
+    if (es_acct_store_load(st, &a) < 0) {
+        fprintf(stderr, "earshot accounts: %s\n", es_state_errmsg(st));
+        if (out != stdout)
+            fclose(out);
         return 1;
     }
-    /* Reuse the CSV writer: build an in-memory inventory from the rows. */
-    es_accounts_t a = {0};
-    size_t cap = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        if (a.n == cap) {
-            cap = cap ? cap * 2 : 64;
-            es_account_t *nv = realloc(a.v, cap * sizeof *nv);
-            if (!nv)
-                break;
-            a.v = nv;
-        }
-        es_account_t *ac = &a.v[a.n];
-        memset(ac, 0, sizeof *ac);
-        ac->network = es_strdup((const char *)sqlite3_column_text(q, 0));
-        ac->handle = es_strdup((const char *)sqlite3_column_text(q, 1));
-        ac->brand = es_strdup((const char *)sqlite3_column_text(q, 2));
-        ac->owner = es_strdup((const char *)sqlite3_column_text(q, 3));
-        const char *s = (const char *)sqlite3_column_text(q, 4);
-        ac->status = !strcmp(s, "active") ? ES_ACCT_ACTIVE : !strcmp(s, "dormant") ? ES_ACCT_DORMANT : ES_ACCT_SUNSET;
-        ac->url = es_strdup((const char *)sqlite3_column_text(q, 5));
-        ac->notes = es_strdup((const char *)sqlite3_column_text(q, 6));
-        ac->line = (int)a.n; /* already in file order */
-        a.n++;
-    }
-    sqlite3_finalize(q);
     int rc = es_accounts_write_csv(&a, out);
     for (size_t i = 0; i < a.n; i++) {
         es_account_t *ac = &a.v[i];
@@ -285,7 +259,7 @@ int es_cmd_accounts(int argc, char **argv)
     } else {
         int64_t now = es_now_s();
         json_t *r = NULL;
-        if (es_reconcile_collect((sqlite3 *)es_state_db(st), now - (int64_t)(since.ms / 1000), now, &r) < 0) {
+        if (es_state_reconcile(st, now - (int64_t)(since.ms / 1000), now, &r) < 0) {
             fprintf(stderr, "earshot accounts: cannot read %s/state.db\n", cfg->state_dir);
             rc = 1;
         } else if (!strcmp(format, "json")) {

@@ -1,9 +1,8 @@
 # core/accounts: the account inventory (official and lookalike accounts,
-# owners), its store, reconciliation and the `accounts` command.
+# owners) and the `accounts` command; what the state database remembers
+# of accounts, and the reconciliation queries over it, are core/state's.
 libescore_a_SOURCES += \
-	core/accounts/inventory.c core/accounts/inventory.h \
-	core/accounts/account_store.c core/accounts/account_store.h \
-	core/accounts/reconcile.c core/accounts/reconcile.h core/accounts/cmd_accounts.c
+	core/accounts/inventory.c core/accounts/inventory.h core/accounts/cmd_accounts.c
 
 check_PROGRAMS += tests/inventory_test
 TESTS += tests/inventory_test

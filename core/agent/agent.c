@@ -865,7 +865,7 @@ static void on_reconcile(uv_timer_t *t)
     int64_t now = es_now_s();
     json_t *r = NULL;
     commit_txn(a); /* read what this turn wrote */
-    if (es_reconcile_collect((struct sqlite3 *)es_state_db(a->state),
+    if (es_state_reconcile(a->state,
                              now - (int64_t)(a->cfg->reconcile_window_ms / 1000), now, &r) < 0) {
         es_logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
         return;

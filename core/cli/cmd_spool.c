@@ -4,7 +4,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "cmd.h"
 #include "config_value.h"
 #include "log.h"
+#include "state.h"
 #include "state_lock.h"
 #include <earshot/date.h>
 #include "util.h"
@@ -51,43 +51,46 @@ static row_t *find_row(row_t **rows, size_t *n, const char *sink)
     return r->sink ? r : NULL;
 }
 
-static int status(sqlite3 *db, const es_config_t *cfg, int as_json)
+typedef struct {
+    row_t *rows;
+    size_t n;
+    int oom;
+} rows_t;
+
+static int add_summary(void *ud, const char *sink, const es_spool_summary_t *s)
 {
-    row_t *rows = NULL;
-    size_t n = 0;
+    rows_t *rs = ud;
+    row_t *r = find_row(&rs->rows, &rs->n, sink);
+    if (!r) {
+        rs->oom = 1;
+        return 1;
+    }
+    if (s->depth >= 0) {
+        r->depth = s->depth;
+        r->bytes = s->bytes;
+        r->oldest = s->oldest;
+        r->retried = s->retried;
+        r->max_attempts = s->max_attempts;
+    }
+    if (s->dead >= 0)
+        r->dead = s->dead;
+    return 0;
+}
+
+static int status(es_state_t *st, const es_config_t *cfg, int as_json)
+{
+    rows_t rs = {0};
     for (size_t i = 0; i < cfg->n_instances; i++)
         if (cfg->instances[i].kind == ES_KIND_SINK) {
-            row_t *r = find_row(&rows, &n, cfg->instances[i].name);
+            row_t *r = find_row(&rs.rows, &rs.n, cfg->instances[i].name);
             if (r)
                 r->configured = 1;
         }
-    static const char *const q_spool =
-        "SELECT sink, count(*), sum(bytes), min(enqueued_at), sum(attempts > 0), max(attempts)"
-        " FROM spool WHERE sink <> '' GROUP BY sink";
-    static const char *const q_dead = "SELECT sink, count(*) FROM dead_letters GROUP BY sink";
-    sqlite3_stmt *s;
     int rc = 0;
-    if (sqlite3_prepare_v2(db, q_spool, -1, &s, NULL) != SQLITE_OK)
+    if (es_state_spool_summary(st, add_summary, &rs) < 0)
         goto db_error;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        row_t *r = find_row(&rows, &n, (const char *)sqlite3_column_text(s, 0));
-        if (!r)
-            break;
-        r->depth = sqlite3_column_int64(s, 1);
-        r->bytes = sqlite3_column_int64(s, 2);
-        r->oldest = sqlite3_column_int64(s, 3);
-        r->retried = sqlite3_column_int64(s, 4);
-        r->max_attempts = sqlite3_column_int64(s, 5);
-    }
-    sqlite3_finalize(s);
-    if (sqlite3_prepare_v2(db, q_dead, -1, &s, NULL) != SQLITE_OK)
-        goto db_error;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        row_t *r = find_row(&rows, &n, (const char *)sqlite3_column_text(s, 0));
-        if (r)
-            r->dead = sqlite3_column_int64(s, 1);
-    }
-    sqlite3_finalize(s);
+    row_t *rows = rs.rows;
+    size_t n = rs.n;
     int64_t now = es_now_s();
     if (as_json) {
         json_t *arr = json_array();
@@ -120,46 +123,24 @@ static int status(sqlite3 *db, const es_config_t *cfg, int as_json)
     }
     goto out;
 db_error:
-    fprintf(stderr, "earshot spool: %s\n", sqlite3_errmsg(db));
+    fprintf(stderr, "earshot spool: %s\n", es_state_errmsg(st));
     rc = 1;
 out:
-    for (size_t i = 0; i < n; i++)
-        free(rows[i].sink);
-    free(rows);
+    for (size_t i = 0; i < rs.n; i++)
+        free(rs.rows[i].sink);
+    free(rs.rows);
     return rc;
 }
 
-static int exec_count(sqlite3 *db, const char *sql, const char *sink, int64_t t, int64_t *changed)
-{
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(s, 1, sink, -1, SQLITE_TRANSIENT);
-    if (sqlite3_bind_parameter_count(s) >= 2)
-        sqlite3_bind_int64(s, 2, t);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (changed)
-        *changed = sqlite3_changes(db);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int retry(sqlite3 *db, const es_config_t *cfg, const char *sink)
+static int retry(es_state_t *st, const es_config_t *cfg, const char *sink)
 {
     int64_t moved = 0;
     int known = 0;
     for (size_t i = 0; i < cfg->n_instances; i++)
         known |= cfg->instances[i].kind == ES_KIND_SINK && !strcmp(cfg->instances[i].name, sink);
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-        exec_count(db,
-                   "INSERT INTO spool(sink, kind, record_id, record, bytes, enqueued_at)"
-                   " SELECT sink, kind, record_id, record, length(CAST(record AS BLOB)), ?2"
-                   " FROM dead_letters WHERE sink = ?1 ORDER BY id",
-                   sink, es_now_s(), &moved) < 0 ||
-        exec_count(db, "DELETE FROM dead_letters WHERE sink = ?1", sink, 0, NULL) < 0 ||
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        fprintf(stderr, "earshot spool retry: %s\n", sqlite3_errmsg(db));
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    char err[512];
+    if (es_state_dead_requeue(st, sink, es_now_s(), &moved, err, sizeof err) < 0) {
+        fprintf(stderr, "earshot spool retry: %s\n", err);
         return 1;
     }
     if (!moved) {
@@ -204,7 +185,7 @@ static int parse_before(const char *s, int64_t *t)
     return es_time_parse(s, t) == 0 ? 0 : -1;
 }
 
-static int drop(sqlite3 *db, const char *sink, const char *before)
+static int drop(es_state_t *st, const char *sink, const char *before)
 {
     int64_t t;
     if (parse_before(before, &t) < 0) {
@@ -213,8 +194,8 @@ static int drop(sqlite3 *db, const char *sink, const char *before)
         return 2;
     }
     int64_t gone = 0;
-    if (exec_count(db, "DELETE FROM spool WHERE sink = ?1 AND enqueued_at < ?2", sink, t, &gone) < 0) {
-        fprintf(stderr, "earshot spool drop: %s\n", sqlite3_errmsg(db));
+    if (es_state_spool_drop_before(st, sink, t, &gone) < 0) {
+        fprintf(stderr, "earshot spool drop: %s\n", es_state_errmsg(st));
         return 1;
     }
     /* Dropping is losing data on purpose: say so where logs are kept. */
@@ -267,7 +248,6 @@ int es_cmd_spool(int argc, char **argv)
     es_state_t *st = es_cmd_open_state("spool", cfgpath, &cfg);
     if (!st)
         return 1;
-    sqlite3 *db = es_state_db(st);
     /* A running agent holds a window of each spool in memory and would
      * still deliver records dropped from under it: drop only while no
      * agent runs, and keep one from starting meanwhile. (retry is safe:
@@ -282,7 +262,7 @@ int es_cmd_spool(int argc, char **argv)
         es_config_free(cfg);
         return 1;
     }
-    int rc = is_status ? status(db, cfg, as_json) : is_retry ? retry(db, cfg, args[0]) : drop(db, args[0], before);
+    int rc = is_status ? status(st, cfg, as_json) : is_retry ? retry(st, cfg, args[0]) : drop(st, args[0], before);
     es_state_unlock(lock_fd);
     es_state_close(st);
     es_config_free(cfg);

@@ -79,6 +79,28 @@ int es_state_http_put(es_state_t *st, const char *url, const char *etag, const c
 
 const char *es_state_errmsg(es_state_t *st);
 
+/* ---- the operator's commands (spool_admin.c) ---- */
+
+/* One sink's spool as `earshot spool status` shows it. A row from the
+ * spool has dead = -1, a row from the dead letters depth = -1: cb gets
+ * both kinds, sinks in no particular order. */
+typedef struct {
+    int64_t depth, bytes, oldest, retried, max_attempts, dead;
+} es_spool_summary_t;
+typedef int (*es_spool_summary_cb)(void *ud, const char *sink, const es_spool_summary_t *row);
+/* Calls cb for every sink with spooled records, then for every sink with
+ * dead letters; a non-zero return stops (a negative one is returned).
+ * Returns 0 or ES_EDB (es_state_errmsg says why). */
+int es_state_spool_summary(es_state_t *st, es_spool_summary_cb cb, void *ud);
+/* Moves sink's dead letters back into its spool (enqueued at `now`) in
+ * one immediate transaction; *moved counts them. ES_EDB with the reason
+ * in err. */
+int es_state_dead_requeue(es_state_t *st, const char *sink, int64_t now, int64_t *moved, char *err,
+                          size_t errlen);
+/* Deletes sink's spool rows enqueued before `before`; *dropped counts
+ * them. 0 or ES_EDB. */
+int es_state_spool_drop_before(es_state_t *st, const char *sink, int64_t before, int64_t *dropped);
+
 /* The connection, for core modules that keep their own tables (accounts,
  * spikes). Same thread rules. */
 struct sqlite3;

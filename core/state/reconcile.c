@@ -165,3 +165,8 @@ int es_reconcile_collect(sqlite3 *db, int64_t since, int64_t now, json_t **out)
     *out = r;
     return 0;
 }
+
+int es_state_reconcile(es_state_t *st, int64_t since, int64_t now, json_t **out)
+{
+    return es_reconcile_collect(es_state_db(st), since, now, out);
+}

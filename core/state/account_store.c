@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
+#include "util.h"
 
 enum { Q_INV_CLEAR, Q_INV_ADD, Q_POST, Q_ADDR, Q_ADDR_COUNT, Q_REPLY_ID, Q_REPLY_AUTHOR, Q_REPLY_COUNT,
        Q_LOOK_NEW, Q_LOOK_SEEN, Q_N };
@@ -191,4 +193,41 @@ int es_acct_store_lookalike(es_acct_store_t *s, const char *network, const char 
     sqlite3_bind_int64(q, 3, at);
     run(s, q);
     return 0;
+}
+
+int es_acct_store_load(es_state_t *st, es_accounts_t *out)
+{
+    sqlite3 *db = es_state_db(st);
+    sqlite3_stmt *q;
+    memset(out, 0, sizeof *out);
+    if (sqlite3_prepare_v2(db, "SELECT network, handle, brand, owner, status, url, notes FROM inventory"
+                               " ORDER BY line, network, handle", -1, &q, NULL) != SQLITE_OK)
+        return ES_EDB;
+    size_t cap = 0;
+    int rc = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            es_account_t *nv = realloc(out->v, cap * sizeof *nv);
+            if (!nv) {
+                rc = ES_ENOMEM;
+                break;
+            }
+            out->v = nv;
+        }
+        es_account_t *ac = &out->v[out->n];
+        memset(ac, 0, sizeof *ac);
+        ac->network = es_strdup((const char *)sqlite3_column_text(q, 0));
+        ac->handle = es_strdup((const char *)sqlite3_column_text(q, 1));
+        ac->brand = es_strdup((const char *)sqlite3_column_text(q, 2));
+        ac->owner = es_strdup((const char *)sqlite3_column_text(q, 3));
+        const char *s = (const char *)sqlite3_column_text(q, 4);
+        ac->status = !strcmp(s, "active") ? ES_ACCT_ACTIVE : !strcmp(s, "dormant") ? ES_ACCT_DORMANT : ES_ACCT_SUNSET;
+        ac->url = es_strdup((const char *)sqlite3_column_text(q, 5));
+        ac->notes = es_strdup((const char *)sqlite3_column_text(q, 6));
+        ac->line = (int)out->n; /* already in file order */
+        out->n++;
+    }
+    sqlite3_finalize(q);
+    return rc;
 }

@@ -34,4 +34,9 @@ int es_acct_store_lookalike(es_acct_store_t *s, const char *network, const char 
                             const char *brand, const char *like, const char *reason, double score,
                             const char *url, int64_t at);
 
+/* The inventory snapshot as rows in file order, into *out (zeroed first;
+ * the caller frees each account's strings and out->v). 0, ES_EDB or
+ * ES_ENOMEM. */
+int es_acct_store_load(es_state_t *st, es_accounts_t *out);
+
 #endif
