@@ -216,32 +216,6 @@ char *es_html_to_text(const char *html, size_t len, size_t *out_len)
 
 /* ---- entities ---------------------------------------------------------- */
 
-static size_t utf8_put(char *out, unsigned long cp)
-{
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        cp = 0xFFFD;
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Decodes one reference at s (which starts with '&'); returns the bytes
  * consumed, 0 if it is not a reference we decode. */
 static size_t decode_ref(const char *s, size_t n, char *out, size_t *out_n)
@@ -273,7 +247,7 @@ static size_t decode_ref(const char *s, size_t n, char *out, size_t *out_n)
         /* Browsers read &#146; as Windows-1252 did, and so do feeds. */
         if (cp >= 0x80 && cp <= 0x9F)
             cp = es_cp1252_char((unsigned char)cp);
-        *out_n = utf8_put(out, cp);
+        *out_n = es_utf8_put(out, (uint32_t)cp);
         return i + 1;
     }
     size_t start = i;
@@ -294,7 +268,7 @@ static size_t decode_ref(const char *s, size_t n, char *out, size_t *out_n)
             return 0;
         cp = e->value;
     }
-    *out_n = utf8_put(out, cp);
+    *out_n = es_utf8_put(out, (uint32_t)cp);
     return i + 1;
 }
 

@@ -23,6 +23,7 @@
 #include <libxml/uri.h>
 
 #include <earshot/plugin.h>
+#include <earshot/strbuf.h>
 #include "repair.h"
 #include <earshot/text.h>
 #include <earshot/date.h>
@@ -192,58 +193,31 @@ static int atom_doc_is(xmlNodePtr n, const char *local)
     return local_is(n, local) && (!n->ns || ns_is(n, NS_ATOM) || ns_is(n, NS_ATOM03));
 }
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-    int failed;
-} es_sbuf_t;
-
-static void sb_put(es_sbuf_t *b, const char *s, size_t n)
+static char *sb_take(es_strbuf_t *b, es_pctx_t *pc)
 {
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 128;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->buf, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->buf = p;
-        b->cap = cap;
-    }
-    memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    b->buf[b->len] = '\0';
-}
-
-static char *sb_take(es_sbuf_t *b, es_pctx_t *pc)
-{
-    if (b->failed) {
-        free(b->buf);
+    if (b->oom) {
+        free(b->s);
         pc->failed = 1;
         return NULL;
     }
-    if (!b->buf) {
+    if (!b->s) {
         char *e = strdup("");
         if (!e)
             pc->failed = 1;
         return e;
     }
-    return b->buf;
+    return b->s;
 }
 
 /* Concatenated text of n's descendants; entity references are skipped, so
  * nothing declared in the document is ever expanded here. */
 static char *node_text(es_pctx_t *pc, xmlNodePtr node)
 {
-    es_sbuf_t b = {0};
+    es_strbuf_t b = {0};
     xmlNodePtr n = node->children;
     while (n) {
         if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
-            sb_put(&b, (const char *)n->content, strlen((const char *)n->content));
+            es_strbuf_put(&b, (const char *)n->content, strlen((const char *)n->content));
         if (n->type == XML_ELEMENT_NODE && n->children) {
             n = n->children;
             continue;
@@ -262,20 +236,20 @@ static char *node_text(es_pctx_t *pc, xmlNodePtr node)
  * <description>) or XHTML (Atom type="xhtml"). */
 static char *node_markup(es_pctx_t *pc, xmlNodePtr node)
 {
-    es_sbuf_t b = {0};
+    es_strbuf_t b = {0};
     for (xmlNodePtr n = node->children; n; n = n->next) {
         if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) {
-            sb_put(&b, (const char *)n->content, strlen((const char *)n->content));
+            es_strbuf_put(&b, (const char *)n->content, strlen((const char *)n->content));
         } else if (n->type == XML_ELEMENT_NODE) {
             /* xmlNodeDump writes entity references as "&name;", never
              * their expansion. */
             xmlBufferPtr xb = xmlBufferCreate();
             if (!xb) {
-                b.failed = 1;
+                b.oom = 1;
                 break;
             }
             if (xmlNodeDump(xb, pc->doc, n, 0, 0) >= 0)
-                sb_put(&b, (const char *)xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+                es_strbuf_put(&b, (const char *)xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
             xmlBufferFree(xb);
         }
     }
@@ -291,10 +265,10 @@ static char *attr_text(es_pctx_t *pc, xmlNodePtr node, const char *name, const c
             continue;
         if (ns ? !(a->ns && a->ns->href && strcmp((const char *)a->ns->href, ns) == 0) : a->ns != NULL)
             continue;
-        es_sbuf_t b = {0};
+        es_strbuf_t b = {0};
         for (xmlNodePtr c = a->children; c; c = c->next)
             if (c->type == XML_TEXT_NODE && c->content)
-                sb_put(&b, (const char *)c->content, strlen((const char *)c->content));
+                es_strbuf_put(&b, (const char *)c->content, strlen((const char *)c->content));
         return sb_take(&b, pc);
     }
     return NULL;
@@ -567,24 +541,24 @@ static int item_finish(es_pctx_t *pc, xmlNodePtr node, es_feed_item_t *it, es_it
     if (!it->id && (it->title || sc->date_raw || sc->content || sc->summary)) {
         /* Title and date identify an item that has neither guid nor link;
          * only when both are missing does the body stand in. */
-        es_sbuf_t b = {0};
+        es_strbuf_t b = {0};
         const char *t = it->title ? it->title : "";
         const char *d = sc->date_raw ? sc->date_raw : "";
-        sb_put(&b, t, strlen(t));
-        sb_put(&b, "\n", 1);
-        sb_put(&b, d, strlen(d));
+        es_strbuf_put(&b, t, strlen(t));
+        es_strbuf_put(&b, "\n", 1);
+        es_strbuf_put(&b, d, strlen(d));
         if (!it->title && !sc->date_raw) {
             const char *body = sc->content ? sc->content : sc->summary;
-            sb_put(&b, "\n", 1);
-            sb_put(&b, body, strlen(body));
+            es_strbuf_put(&b, "\n", 1);
+            es_strbuf_put(&b, body, strlen(body));
         }
         char hex[65];
-        if (!b.failed && es_sha256_hex(b.buf, b.len, hex) == 0) {
+        if (!b.oom && es_sha256_hex(b.s, b.len, hex) == 0) {
             char id[7 + 32 + 1];
             snprintf(id, sizeof id, "sha256:%.32s", hex);
             it->id = strdup(id);
         }
-        free(b.buf);
+        free(b.s);
         if (!it->id)
             pc->failed = 1;
     }
@@ -802,15 +776,7 @@ static void c1_fix(es_pctx_t *pc, char **sp)
     }
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
-            unsigned long cp = es_cp1252_char(p[1]);
-            if (cp < 0x800) {
-                *w++ = (char)(0xC0 | (cp >> 6));
-                *w++ = (char)(0x80 | (cp & 0x3F));
-            } else {
-                *w++ = (char)(0xE0 | (cp >> 12));
-                *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-                *w++ = (char)(0x80 | (cp & 0x3F));
-            }
+            w += es_utf8_put(w, (uint32_t)es_cp1252_char(p[1]));
             p++;
             continue;
         }

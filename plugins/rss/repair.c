@@ -12,53 +12,13 @@
 #include <libxml/HTMLparser.h>
 
 #include <earshot/plugin.h>
+#include <earshot/strbuf.h>
 #include <earshot/text.h>
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-    int failed;
-} es_rbuf_t;
-
-static void rb_put(es_rbuf_t *b, const void *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->buf, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->buf = p;
-        b->cap = cap;
-    }
-    memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    b->buf[b->len] = '\0';
-}
-
-static void rb_put_cp(es_rbuf_t *b, unsigned long cp)
+static void rb_put_cp(es_strbuf_t *b, unsigned long cp)
 {
     char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    }
-    rb_put(b, u, n);
+    es_strbuf_put(b, u, es_utf8_put(u, (uint32_t)cp));
 }
 
 /* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
@@ -140,7 +100,7 @@ static es_enc_class_t classify(const char *name)
 /* Transcodes into UTF-8: valid UTF-8 sequences kept, every other byte read
  * as Windows-1252, the usual culprit behind a broken "UTF-8" feed. Returns
  * how many bytes were reinterpreted; *first_line gets the first one's line. */
-static size_t to_utf8(es_rbuf_t *b, const char *s, size_t len, int all_latin,
+static size_t to_utf8(es_strbuf_t *b, const char *s, size_t len, int all_latin,
                       long *first_line)
 {
     size_t fixed = 0;
@@ -163,7 +123,7 @@ static size_t to_utf8(es_rbuf_t *b, const char *s, size_t len, int all_latin,
                     line++;
                 j += m;
             }
-            rb_put(b, s + i, j - i);
+            es_strbuf_put(b, s + i, j - i);
             i = j;
             continue;
         }
@@ -227,7 +187,7 @@ static size_t html_void_tag(const char *s, size_t len, size_t i)
 }
 
 /* Rewrites one '&' at s[i]; returns bytes consumed from s. */
-static size_t fix_amp(es_rbuf_t *b, const char *s, size_t len, size_t i, long line,
+static size_t fix_amp(es_strbuf_t *b, const char *s, size_t len, size_t i, long line,
                       es_fixstats_t *st)
 {
     size_t j = i + 1;
@@ -241,7 +201,7 @@ static size_t fix_amp(es_rbuf_t *b, const char *s, size_t len, size_t i, long li
                            (hex && ((s[k] >= 'a' && s[k] <= 'f') || (s[k] >= 'A' && s[k] <= 'F')))))
             k++;
         if (k > start && k < len && s[k] == ';') {
-            rb_put(b, s + i, k + 1 - i);
+            es_strbuf_put(b, s + i, k + 1 - i);
             return k + 1 - i;
         }
     } else if (j < len && is_name_start((unsigned char)s[j])) {
@@ -256,7 +216,7 @@ static size_t fix_amp(es_rbuf_t *b, const char *s, size_t len, size_t i, long li
             static const char *const xml_predef[] = {"amp", "lt", "gt", "quot", "apos", NULL};
             for (int p = 0; xml_predef[p]; p++) {
                 if (strcmp(name, xml_predef[p]) == 0) {
-                    rb_put(b, s + i, k + 1 - i);
+                    es_strbuf_put(b, s + i, k + 1 - i);
                     return k + 1 - i;
                 }
             }
@@ -267,17 +227,17 @@ static size_t fix_amp(es_rbuf_t *b, const char *s, size_t len, size_t i, long li
             if (e) {
                 char ref[16];
                 int n = snprintf(ref, sizeof ref, "&#%u;", e->value);
-                rb_put(b, ref, (size_t)n);
+                es_strbuf_put(b, ref, (size_t)n);
                 st->html_entities++;
                 return k + 1 - i;
             }
-            rb_put(b, s + i, k + 1 - i);
+            es_strbuf_put(b, s + i, k + 1 - i);
             return k + 1 - i;
         }
     }
     if (!st->bare_amps++)
         st->amp_line = line;
-    rb_put(b, "&amp;", 5);
+    es_strbuf_put(b, "&amp;", 5);
     return 1;
 }
 
@@ -285,7 +245,7 @@ static size_t fix_amp(es_rbuf_t *b, const char *s, size_t len, size_t i, long li
  * control characters into spaces, outside CDATA sections, comments,
  * processing instructions and the DOCTYPE (whose entity values are libxml2's
  * business). */
-static void fix_markup(es_rbuf_t *b, const char *s, size_t len, es_fixstats_t *st)
+static void fix_markup(es_strbuf_t *b, const char *s, size_t len, es_fixstats_t *st)
 {
     long line = 1;
     size_t i = 0;
@@ -319,8 +279,8 @@ static void fix_markup(es_rbuf_t *b, const char *s, size_t len, es_fixstats_t *s
             if (vt) {
                 if (!st->voids++)
                     st->void_line = line;
-                rb_put(b, s + i, vt);
-                rb_put(b, "/>", 2);
+                es_strbuf_put(b, s + i, vt);
+                es_strbuf_put(b, "/>", 2);
                 i += vt + 1;
                 continue;
             }
@@ -329,7 +289,7 @@ static void fix_markup(es_rbuf_t *b, const char *s, size_t len, es_fixstats_t *s
                 for (size_t k = i; k < end; k++)
                     if (s[k] == '\n')
                         line++;
-                rb_put(b, s + i, end - i);
+                es_strbuf_put(b, s + i, end - i);
                 i = end;
                 continue;
             }
@@ -343,7 +303,7 @@ static void fix_markup(es_rbuf_t *b, const char *s, size_t len, es_fixstats_t *s
         if ((unsigned char)c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
             if (!st->controls++)
                 st->ctl_line = line;
-            rb_put(b, " ", 1);
+            es_strbuf_put(b, " ", 1);
             i++;
             continue;
         }
@@ -352,7 +312,7 @@ static void fix_markup(es_rbuf_t *b, const char *s, size_t len, es_fixstats_t *s
         while (j < len && s[j] != '<' && s[j] != '&' && s[j] != '\n' &&
                ((unsigned char)s[j] >= 0x20 || s[j] == '\r' || s[j] == '\t'))
             j++;
-        rb_put(b, s + i, j - i);
+        es_strbuf_put(b, s + i, j - i);
         i = j;
     }
 }
@@ -395,7 +355,7 @@ static int repair_body(const char *body, size_t len, int from32, es_feed_repaire
     if (from32)
         enc[0] = '\0';
 
-    es_rbuf_t tmp = {0};
+    es_strbuf_t tmp = {0};
     const char *utf8 = s;
     size_t utf8_len = len;
     if (cls != ENC_OTHER) {
@@ -451,16 +411,16 @@ static int repair_body(const char *body, size_t len, int from32, es_feed_repaire
                        "%zu byte%s of invalid UTF-8 (first on this line), read as Windows-1252",
                        bad, bad == 1 ? "" : "s");
         }
-        if (tmp.failed) {
-            free(tmp.buf);
+        if (tmp.oom) {
+            free(tmp.s);
             return ES_ENOMEM;
         }
-        utf8 = tmp.buf ? tmp.buf : "";
+        utf8 = tmp.s ? tmp.s : "";
         utf8_len = tmp.len;
         out->force_utf8 = 1;
     }
 
-    es_rbuf_t fixed = {0};
+    es_strbuf_t fixed = {0};
     if (cls != ENC_OTHER) {
         es_fixstats_t st = {0};
         fix_markup(&fixed, utf8, utf8_len, &st);
@@ -476,19 +436,19 @@ static int repair_body(const char *body, size_t len, int from32, es_feed_repaire
                    "%zu control character%s (first on this line), read as spaces",
                    st.controls, st.controls == 1 ? "" : "s");
     } else {
-        rb_put(&fixed, utf8, utf8_len);
+        es_strbuf_put(&fixed, utf8, utf8_len);
     }
-    free(tmp.buf);
-    if (fixed.failed) {
-        free(fixed.buf);
+    free(tmp.s);
+    if (fixed.oom) {
+        free(fixed.s);
         return ES_ENOMEM;
     }
-    if (!fixed.buf) {
-        fixed.buf = strdup("");
-        if (!fixed.buf)
+    if (!fixed.s) {
+        fixed.s = strdup("");
+        if (!fixed.s)
             return ES_ENOMEM;
     }
-    out->buf = fixed.buf;
+    out->buf = fixed.s;
     out->len = fixed.len;
     return 0;
 }
@@ -502,7 +462,7 @@ int es_feed_repair(const char *body, size_t len, es_feed_repaired_t *out,
     /* UTF-32 with a BOM: libxml2 takes FF FE 00 00 for UTF-16 and reads
      * nothing, so it is decoded here and handled as UTF-8 from then on
      * (its declaration, "UTF-32", no longer true, is ignored). */
-    es_rbuf_t wide32 = {0};
+    es_strbuf_t wide32 = {0};
     int from32 = 0;
     if (len >= 4 && ((u[0] == 0xFF && u[1] == 0xFE && !u[2] && !u[3]) ||
                      (!u[0] && !u[1] && u[2] == 0xFE && u[3] == 0xFF))) {
@@ -519,13 +479,13 @@ int es_feed_repair(const char *body, size_t len, es_feed_repaired_t *out,
             if (cp >= 0x10000) {
                 char c4[4] = {(char)(0xF0 | (cp >> 18)), (char)(0x80 | ((cp >> 12) & 0x3F)),
                               (char)(0x80 | ((cp >> 6) & 0x3F)), (char)(0x80 | (cp & 0x3F))};
-                rb_put(&wide32, c4, 4);
+                es_strbuf_put(&wide32, c4, 4);
             } else {
                 rb_put_cp(&wide32, cp);
             }
         }
-        if (wide32.failed) {
-            free(wide32.buf);
+        if (wide32.oom) {
+            free(wide32.s);
             return ES_ENOMEM;
         }
         if (bad || len % 4)
@@ -533,8 +493,8 @@ int es_feed_repair(const char *body, size_t len, es_feed_repaired_t *out,
                    bad == 1 ? "" : "s");
         from32 = 1;
     }
-    int rc = from32 ? repair_body(wide32.buf ? wide32.buf : "", wide32.len, 1, out, report, arg)
+    int rc = from32 ? repair_body(wide32.s ? wide32.s : "", wide32.len, 1, out, report, arg)
                     : repair_body(body, len, 0, out, report, arg);
-    free(wide32.buf);
+    free(wide32.s);
     return rc;
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "swar.h"
+#include <earshot/swar.h>
 #include "tjson.h"
 
 struct tj_block {

@@ -12,6 +12,7 @@
 #define EARSHOT_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <earshot/plugin.h>
 
@@ -49,6 +50,37 @@ ES_API size_t es_utf8_valid_prefix(const char *s, size_t len);
 static inline int es_utf8_is_valid(const char *s, size_t len)
 {
     return es_utf8_valid_prefix(s, len) == len;
+}
+
+/* Writes the code point cp as UTF-8 into out (room for 4 bytes) and
+ * returns its length. NUL, surrogates and values above U+10FFFF become
+ * U+FFFD, so what it writes is always valid UTF-8 and never ends a C
+ * string early. The one encoder of the core and the plugins; inline,
+ * nothing exported. */
+static inline size_t es_utf8_put(char *out, uint32_t cp)
+{
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp = 0xFFFD;
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
 }
 
 /* A malloc'd, NUL-terminated copy of s[0..len) in which each maximal invalid
