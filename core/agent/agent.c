@@ -276,7 +276,8 @@ static void on_spool_timer(uv_timer_t *t)
 
 void es_agent_maybe_resume(es_agent_t *a)
 {
-    if (a->in_flight > (uint64_t)a->cfg->queue_max_records / 2 || a->spool_fault || a->n_congested)
+    if (a->in_flight > (uint64_t)a->cfg->queue_max_records / 2 || a->spool_fault || a->n_congested ||
+        a->n_failed_answers)
         return;
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue && es_sink_queue_over_limit(c->queue, 0.9))
@@ -546,6 +547,7 @@ static void on_check(uv_check_t *h)
         a->wake_on = 0;
         uv_idle_stop(&a->wake);
     }
+    es_sink_queue_run_done(a);
     reap(a);
     spool_due(a);
     commit_txn(a);
@@ -993,6 +995,7 @@ int es_agent_run(const es_run_opts_t *opts)
 
     es_agent_t a;
     memset(&a, 0, sizeof a);
+    a.done_tail = &a.done_head;
     uv_loop_t loop;
     uv_loop_init(&loop);
     a.loop = &loop;

@@ -31,7 +31,15 @@ struct es_sink_queue {
     unsigned char *delivered; /* per record: es_batch_delivered */
     size_t batch_n;
     int in_flight;
-    int completing;    /* inside es_batch_done: releasing records must not send */
+    int completing;    /* inside complete(): releasing records must not send */
+    /* The sink's answer, kept by es_batch_done until the loop's check
+     * phase completes the batch (es_sink_queue_run_done): completion then
+     * never runs on the sink's own stack, inside its callback. */
+    int done_pending;
+    es_sink_status_t done_status;
+    uint64_t done_retry_after_ms;
+    char *done_error;
+    struct es_sink_queue *done_next;
     unsigned attempt;  /* attempts made for the head batch */
     int waiting;       /* timer armed: linger or backoff */
     int due;           /* linger expired: send even a partial batch */
@@ -516,7 +524,7 @@ void es_sink_queue_flush(es_sink_queue_t *q)
 void es_batch_fail_record(es_ctx_t *ctx, es_batch_t *batch, size_t index, const char *error)
 {
     es_sink_queue_t *q = ctx->queue;
-    if (!q || batch != &q->batch || index >= q->batch_n || q->fail_msgs[index])
+    if (!q || batch != &q->batch || index >= q->batch_n || q->fail_msgs[index] || q->done_pending)
         return;
     q->fail_msgs[index] = es_strdup(error ? error : "rejected by sink");
 }
@@ -524,7 +532,7 @@ void es_batch_fail_record(es_ctx_t *ctx, es_batch_t *batch, size_t index, const 
 void es_batch_delivered(es_ctx_t *ctx, es_batch_t *batch, size_t index)
 {
     es_sink_queue_t *q = ctx->queue;
-    if (!q || batch != &q->batch || index >= q->batch_n || q->fail_msgs[index])
+    if (!q || batch != &q->batch || index >= q->batch_n || q->fail_msgs[index] || q->done_pending)
         return;
     q->delivered[index] = 1;
 }
@@ -592,15 +600,78 @@ static uint64_t backoff_ms(const es_instance_cfg_t *ic, unsigned attempt)
     return d ? es_rand_below(d + 1) : 0;
 }
 
+/* The sink's answer only records itself: completing a batch releases its
+ * records, which moves checkpoints, runs sources' ack callbacks (which may
+ * emit), and sends the next batch (which calls the sink's write). Done
+ * here, all of that would run inside the sink's callback and re-enter the
+ * sink and the sources on one stack. The agent's check phase completes
+ * the answered batches instead (es_sink_queue_run_done), the way libuv
+ * runs its pending callbacks: nothing calls back into the layer that
+ * called it. */
 void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
                    uint64_t retry_after_ms, const char *error)
 {
     es_sink_queue_t *q = ctx->queue;
-    if (!q || batch != &q->batch || !q->in_flight) {
+    if (!q || batch != &q->batch || !q->in_flight || q->done_pending) {
         es_log(ctx, ES_LOG_ERROR, "es_batch_done called for a batch that is not in flight");
         return;
     }
+    q->done_pending = 1;
+    q->done_status = status;
+    q->done_retry_after_ms = retry_after_ms;
+    /* Out of memory for the reason: the answer stands, without its text. */
+    q->done_error = error ? es_strdup(error) : NULL;
+    es_agent_t *a = ctx->agent;
+    a->n_failed_answers += status == ES_SINK_RETRY || status == ES_SINK_FAIL;
+    q->done_next = NULL;
+    *a->done_tail = q;
+    a->done_tail = &q->done_next;
+    es_agent_wake(a);
+}
+
+static void complete(es_sink_queue_t *q);
+
+void es_sink_queue_run_done(es_agent_t *a)
+{
+    /* A sink that answers inside its write (a local file, a test sink)
+     * is sent its next batch by the completion and answers again at once:
+     * keep completing, so it drains its queue in one turn as a slow sink
+     * would over several, but stop after a bound so one turn's work stays
+     * bounded (the rest waits for the next turn, the wake is armed). */
+    for (unsigned budget = 256; a->done_head && budget; budget--) {
+        es_sink_queue_t *q = a->done_head;
+        a->done_head = q->done_next;
+        if (!a->done_head)
+            a->done_tail = &a->done_head;
+        q->done_next = NULL;
+        complete(q);
+    }
+    if (a->done_head)
+        es_agent_wake(a);
+}
+
+static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_t retry_after_ms,
+                            const char *error);
+
+static void complete(es_sink_queue_t *q)
+{
+    char *error = q->done_error;
+    es_agent_t *a = q->sink->agent;
+    int failed = q->done_status == ES_SINK_RETRY || q->done_status == ES_SINK_FAIL;
+    q->done_error = NULL;
+    q->done_pending = 0;
     q->in_flight = 0;
+    a->n_failed_answers -= failed;
+    complete_answer(q, q->done_status, q->done_retry_after_ms, error);
+    free(error);
+    if (failed)
+        es_agent_maybe_resume(a);
+}
+
+static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_t retry_after_ms,
+                            const char *error)
+{
+    es_ctx_t *ctx = q->sink;
     /* DEFER is a RETRY by design (a digest not due yet): no attempt is
      * counted and nothing is logged above debug. */
     int defer = status == ES_SINK_DEFER;

@@ -82,4 +82,11 @@ double es_sink_queue_spool_fill(const es_sink_queue_t *q);
 /* Closes the timer; frees once closed. */
 void es_sink_queue_free(es_sink_queue_t *q);
 
+/* Completes every batch whose sink answered (es_batch_done) before this
+ * call, in answer order: dead letters, spool rows, record release, the
+ * next send. Called from the agent's check phase only, so completion
+ * never runs on a sink's stack. */
+struct es_agent;
+void es_sink_queue_run_done(struct es_agent *a);
+
 #endif

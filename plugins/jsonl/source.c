@@ -49,6 +49,7 @@ typedef struct src {
     char *buf;        /* carried partial line + current chunk */
     size_t len, cap;
     int skipping;     /* inside an overlong line */
+    int at_eof;       /* the last read of the open file returned nothing */
     int busy;         /* a listing, an open or a read is on the thread pool */
     int paused, stopping, timer_closed;
     uint64_t n_lines, n_bad;
@@ -56,6 +57,7 @@ typedef struct src {
 
 static void next_file(src_t *s);
 static void read_more(src_t *s);
+static void advance(src_t *s);
 
 static void maybe_stopped(src_t *s)
 {
@@ -108,9 +110,13 @@ static void save_checkpoint(src_t *s)
 }
 
 /* Consumes the complete lines in buf. At EOF in --once mode the last line
- * counts even without a newline; otherwise a writer may still finish it. */
-static void consume(src_t *s, int eof)
+ * counts even without a newline; otherwise a writer may still finish it.
+ * Stops after the line that made the core ask for backpressure and
+ * returns 1: a chunk holds thousands of lines, and emitting all of them
+ * past the limit would overshoot the spool and memory bounds by a chunk. */
+static int consume(src_t *s, int eof)
 {
+    int held = 0;
     const char *file = s->files[s->cur];
     size_t start = 0;
     for (;;) {
@@ -126,6 +132,10 @@ static void consume(src_t *s, int eof)
         start = nl ? end + 1 : end;
         if (!nl)
             break;
+        if (es_backpressure(s->ctx)) {
+            held = 1;
+            break;
+        }
     }
     if (start) {
         memmove(s->buf, s->buf + start, s->len - start);
@@ -133,6 +143,8 @@ static void consume(src_t *s, int eof)
         s->offset += start;
         save_checkpoint(s);
     }
+    if (held)
+        return 1;
     if (s->len > s->max_line) {
         if (!s->skipping)
             bad_line(s, file, s->line_no + 1, "line longer than max_line");
@@ -140,6 +152,7 @@ static void consume(src_t *s, int eof)
         s->offset += s->len;
         s->len = 0;
     }
+    return 0;
 }
 
 static void close_file(src_t *s)
@@ -171,16 +184,23 @@ static void on_read(uv_fs_t *req)
         return;
     }
     s->len += (size_t)n;
-    consume(s, n == 0);
-    if (n == 0) {
+    s->at_eof = n == 0;
+    advance(s);
+}
+
+/* After a read, or on resume: the lines in buf, then the next read or the
+ * next file. */
+static void advance(src_t *s)
+{
+    if (consume(s, s->at_eof) || (!s->at_eof && es_backpressure(s->ctx))) {
+        s->paused = 1; /* resume() continues */
+        return;
+    }
+    if (s->at_eof) {
         es_log_flood_end(s->ctx, s->files[s->cur]);
         close_file(s);
         s->cur++;
         next_file(s);
-        return;
-    }
-    if (es_backpressure(s->ctx)) {
-        s->paused = 1; /* resume() continues */
         return;
     }
     read_more(s);
@@ -232,6 +252,7 @@ static void on_open(uv_fs_t *req)
     }
     s->fd = (uv_file)fd;
     s->len = 0;
+    s->at_eof = 0;
     s->skipping = 0;
     es_log(s->ctx, ES_LOG_DEBUG, "reading %s from byte %" PRIu64, s->files[s->cur], s->offset);
     read_more(s);
@@ -415,7 +436,7 @@ static void src_resume(void *state)
         return;
     s->paused = 0;
     if (s->fd >= 0 && !s->busy)
-        read_more(s);
+        advance(s); /* the lines left in buf first */
 }
 
 static void src_stop(void *state)
