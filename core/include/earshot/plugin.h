@@ -338,8 +338,11 @@ typedef struct es_batch {
  * once per batch, on the loop thread (possibly from inside write).
  * `retry_after_ms` (RETRY only, 0 = core's backoff) is a server's hint such as
  * Retry-After. `error` (may be NULL) is a short reason kept with dead letters
- * and logged; it must not contain secrets. After this call the batch and its
- * records must not be touched. */
+ * and logged (copied; it must not contain secrets). After this call the
+ * batch and its records must not be touched. The call only records the
+ * answer and returns: the core completes the batch (and may call write
+ * again) later on the loop, never from inside this call, so a sink needs
+ * no guard against re-entry. */
 ES_API void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
                    uint64_t retry_after_ms, const char *error);
 
