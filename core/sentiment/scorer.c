@@ -250,7 +250,7 @@ static void es_explain_fill(const es_scorer_t *s, int lang, const es_scratch_t *
         for (int c = 0; c < ES_NCLS; c++)
             it->contrib[c] = (double)m->dense[d][c] * f->dense[d];
     }
-    static const char *const kinds[] = {"word", "pair", "negated"};
+    static const char *const kinds[] = {"word", "pair", "negated", "but"};
     for (size_t b = 0; b < f->nb && k < cap; b++) {
         size_t ti = f->src[b] >> 2;
         unsigned kind = f->src[b] & 3;
