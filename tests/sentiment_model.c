@@ -255,9 +255,8 @@ int main(void)
         }
         es_scorer_free(b);
     }
-    /* version 1: the features before the after-but words */
-    copy_model(shipped, model, 1, "earshot-sentiment-model 1\n");
-    refused(dir, "wrong version", "en.model:1: model format version \"1\"", ES_EPARSE);
+    copy_model(shipped, model, 1, "earshot-sentiment-model 2\n");
+    refused(dir, "wrong version", "en.model:1: model format version \"2\"", ES_EPARSE);
     copy_model(shipped, model, 1, "hello\n");
     refused(dir, "not a model", "en.model:1: not an earshot sentiment model", ES_EPARSE);
     long wl = line_of(shipped, "w ");

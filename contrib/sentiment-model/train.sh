@@ -40,8 +40,8 @@ export EARSHOT_LEXICON_DIR="$top/contrib/lexicons"
 # shellcheck disable=SC2086
 "$build/train" en "$outdir/en.model" "$data/tweets_3class.tsv" \
     --gt "$gt/amazonReviewSnippets_GroundTruth.txt" --gt "$gt/movieReviewSnippets_GroundTruth.txt" \
-    --gt-binary --gt-weight 4 \
-    --care "$here/care_train.tsv" --val "$data/tweets_val_3class.tsv" ${TRAIN_ARGS:-}
+    --gt-binary --gt-weight 4 --nb 1 --review-epochs 1 \
+    --care "$here/care_train.tsv" --care-weight 12 --val "$data/tweets_val_3class.tsv" ${TRAIN_ARGS:-}
 # French: no separate validation file; the dev split is reported.
 # shellcheck disable=SC2086
 "$build/train" fr "$outdir/fr.model" "$data/french.tsv" --care "$here/care_train.tsv" ${TRAIN_ARGS:-}

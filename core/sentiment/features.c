@@ -132,7 +132,7 @@ void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const e
     size_t last_neg = (size_t)-1; /* token index of the last negator in this clause */
     uint32_t shift = 32 - bits, prev = 0;
     size_t nb = 0;
-    int have_prev = 0, after_but = 0;
+    int have_prev = 0;
     for (size_t i = 0; i < sc->ntok; i++) {
         const es_tok_t *t = &sc->toks[i];
         int cls = 0;
@@ -168,19 +168,10 @@ void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const e
                 if (f->src)
                     f->src[nb] = (uint32_t)i << 2 | ES_FS_NEGATED;
                 f->buckets[nb++] = es_mix(h ^ 0x5BD1E995u) >> shift;
-            } else if (after_but) {
-                /* "good cast, but a dull script": in reviews the clause
-                 * after the first but/mais is usually the verdict, so its
-                 * words are features of their own. Not for negated words,
-                 * which keep their slot: at most three features a token. */
-                if (f->src)
-                    f->src[nb] = (uint32_t)i << 2 | ES_FS_AFTER_BUT;
-                f->buckets[nb++] = es_mix(h ^ 0x2C1B3C6Du) >> shift;
             }
         }
         if (negator)
             last_neg = i;
-        after_but |= (t->wflags & ES_W_CONTRAST) != 0;
         prev = t->hash;
         have_prev = 1;
         if (t->flags & ES_TF_BREAK) {

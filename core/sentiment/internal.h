@@ -304,9 +304,7 @@ enum {
 };
 extern const char *const es_dense_names[ES_NDENSE];
 
-/* 2 since 2026-12-03: the words after a but/mais are features of their
- * own, so a version-1 model would read buckets it was never trained on. */
-#define ES_MODEL_FORMAT 2
+#define ES_MODEL_FORMAT 1
 #define ES_MODEL_MAX_BITS 22
 
 typedef struct es_model {
@@ -333,18 +331,18 @@ int es_care_load(es_lex_t care[2]);
 
 /* The features of one scored text: dense values, and the hashed word and
  * word-pair buckets for a model of `bits` bits (3 per token at most: the
- * word, the pair it ends, and the word marked as negated or else as after
- * a but; so buckets needs 3 * sc->ntok entries; NULL to skip them). */
+ * word, the pair it ends, the word marked as negated; so buckets needs
+ * 3 * sc->ntok entries; NULL to skip them). */
 typedef struct es_feats {
     float dense[ES_NDENSE];
     uint32_t *buckets;
     /* NULL, or per bucket where it came from, for explanations: token
      * index << 2 | ES_FS_WORD / ES_FS_PAIR (with the token before) /
-     * ES_FS_NEGATED / ES_FS_AFTER_BUT. */
+     * ES_FS_NEGATED. */
     uint32_t *src;
     size_t nb;
 } es_feats_t;
-enum { ES_FS_WORD = 0, ES_FS_PAIR = 1, ES_FS_NEGATED = 2, ES_FS_AFTER_BUT = 3 };
+enum { ES_FS_WORD = 0, ES_FS_PAIR = 1, ES_FS_NEGATED = 2 };
 void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const es_sentiment_t *r,
                  const es_rule_stats_t *st, uint32_t bits, es_feats_t *f);
 /* The features of text in language lang (forced), for the trainer:
@@ -352,6 +350,22 @@ void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const e
  * the rules' score. 0 or ES_ENOMEM. */
 int es_score_features(const es_scorer_t *s, const char *text, size_t len, int lang, uint32_t bits,
                       es_feats_t *f, es_sentiment_t *rules);
+/* Whether the model's neutral floor applies to a text with these dense
+ * features: neither the rules (compound within the neutral band) nor a
+ * customer-care cue found anything. Such texts are decided by word
+ * weights alone, often of rare or other-domain words ("plain" is negative
+ * in movie reviews); a care cue is evidence of its own ("still no reply").
+ * One definition for the scorer and the trainer. */
+static inline int es_feats_no_evidence(const float *d)
+{
+    if (d[ES_D_RULES_POS] != 0 || d[ES_D_RULES_NEG] != 0)
+        return 0;
+    for (int k = ES_D_CARE_WAIT; k <= ES_D_CARE_CASE_NEG; k++)
+        if (d[k] != 0)
+            return 0;
+    return 1;
+}
+
 /* Logits of the classes for features f. */
 void es_model_logits(const es_model_t *m, const es_feats_t *f, float logits[ES_NCLS]);
 
