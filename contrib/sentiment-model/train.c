@@ -92,6 +92,17 @@ static void *xmalloc(size_t n)
     return p;
 }
 
+/* murmur3's finaliser, to pick a fixed pseudo-random subset by index */
+static uint32_t es_mix32(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
 static uint32_t fnv(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
@@ -769,15 +780,16 @@ int main(int argc, char **argv)
             free(c.g);
         }
         /* The same for the review sentences (every tweet kept): what more
-         * review data would buy, on the review dev split. */
-        size_t g0 = n_main + n_care, nrv = 0;
-        for (size_t i = g0; i < tr.n; i++)
-            nrv += use[i];
+         * review data would buy, on the review dev split. A hashed 1/frac
+         * of them, not the first ones: the movie file lists its positive
+         * snippets before its negative ones. */
+        size_t g0 = n_main + n_care;
         for (int frac = 8; n_gt && frac >= 1; frac /= 2) {
-            size_t want = nrv / (size_t)frac, k = 0;
+            size_t want = 0;
             for (size_t i = 0; i < tr.n; i++) {
-                sub[i] = use[i] && (i < g0 || k < want);
-                k += use[i] && i >= g0;
+                int pick = i < g0 || (es_mix32((uint32_t)i) % (uint32_t)frac) == 0;
+                sub[i] = use[i] && pick;
+                want += sub[i] && i >= g0;
             }
             lr_t c = {.bits = bits};
             c.w = xmalloc(((size_t)1 << bits) * 3 * sizeof *c.w);
@@ -786,8 +798,10 @@ int main(int argc, char **argv)
             size_t nr;
             double ra = review_accuracy(&c, &tr, dev, 0, &nr);
             evalr_t r = evaluate(&c, &va, NULL, zero);
-            printf("review curve: %6zu review sentences -> dev review accuracy %.3f, validation macro "
-                   "recall %.3f\n", want, ra, r.macro);
+            printf("review curve: %6zu review sentences -> dev review accuracy %.3f (", want, ra);
+            for (int g = 0; g < ngt; g++)
+                printf("%sfile %d %.3f", g ? ", " : "", g + 1, review_accuracy(&c, &tr, dev, g + 1, NULL));
+            printf("), validation macro recall %.3f\n", r.macro);
             free(c.w);
             free(c.g);
         }
