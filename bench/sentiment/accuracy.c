@@ -90,7 +90,7 @@ static void es_reviews(const es_scorer_t *s, const char *dir)
 {
     static const char *const files[] = {"amazonReviewSnippets_GroundTruth.txt",
                                         "movieReviewSnippets_GroundTruth.txt"};
-    size_t n = 0, ok_m = 0, ok_r = 0, dec_r = 0;
+    size_t n = 0, ok_m = 0, ok_r = 0, dec_r = 0, fn[2] = {0, 0}, fok[2] = {0, 0};
     char line[65536], text[131072];
     for (size_t k = 0; k < 2; k++) {
         char path[4096];
@@ -115,6 +115,8 @@ static void es_reviews(const es_scorer_t *s, const char *dir)
             char l[8];
             es_scorer_score_ex(s, text, len, "en", &r, l, &d);
             n++;
+            fn[k]++;
+            fok[k] += (d.probs[2] > d.probs[0]) == (y > 0);
             ok_m += (d.probs[2] > d.probs[0]) == (y > 0);
             ok_r += r.compound != 0 && (r.compound > 0) == (y > 0);
             dec_r += r.compound != 0;
@@ -125,6 +127,8 @@ static void es_reviews(const es_scorer_t *s, const char *dir)
            "    rules %.3f on the %zu with compound != 0, %.3f counting compound 0 wrong\n", n,
            n ? (double)ok_m / n : 0, dec_r ? (double)ok_r / dec_r : 0, dec_r,
            n ? (double)ok_r / n : 0);
+    printf("    model by file: amazon %.3f (n=%zu), movie %.3f (n=%zu)\n",
+           fn[0] ? (double)fok[0] / fn[0] : 0, fn[0], fn[1] ? (double)fok[1] / fn[1] : 0, fn[1]);
 }
 
 static void es_pearson(const es_scorer_t *s, const char *path)
