@@ -106,6 +106,23 @@ int main(void)
     label_is("acme never replied to me either", "en", "negative");
     label_is("Still no reply from support after two weeks", "en", "negative");
     label_is("Got my refund quickly, thanks for the great help", "en", "positive");
+    /* Plain factual statements: no opinion, so neutral. The model used to
+     * read rare words ("plain", "statement") as negative; a model that
+     * does again fails here. */
+    static const char *const facts[] = {
+        "a plain statement about the weather",
+        "The train leaves from platform 4.",
+        "It is raining in Paris today.",
+        "The store opens at 9am on weekdays.",
+        "Water boils at 100 degrees Celsius at sea level.",
+        "The report has twelve pages and three tables.",
+        "The package weighs two kilograms.",
+        "The bus to the airport runs every 20 minutes.",
+        "Our office is on the second floor of the building.",
+        "The new model comes in black and silver.",
+    };
+    for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++)
+        label_is(facts[i], "en", "neutral");
     label_is("J'adore ce film, il est génial", "fr", "positive");
     label_is("Film nul, je me suis ennuyé du début à la fin", "fr", "negative");
 

@@ -350,15 +350,37 @@ void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const e
  * the rules' score. 0 or ES_ENOMEM. */
 int es_score_features(const es_scorer_t *s, const char *text, size_t len, int lang, uint32_t bits,
                       es_feats_t *f, es_sentiment_t *rules);
+/* Whether the model's neutral floor applies to a text with these dense
+ * features: neither the rules (compound within the neutral band) nor a
+ * customer-care cue found anything. Such texts are decided by word
+ * weights alone, often of rare or other-domain words ("plain" is negative
+ * in movie reviews); a care cue is evidence of its own ("still no reply").
+ * One definition for the scorer and the trainer. */
+static inline int es_feats_no_evidence(const float *d)
+{
+    if (d[ES_D_RULES_POS] != 0 || d[ES_D_RULES_NEG] != 0)
+        return 0;
+    for (int k = ES_D_CARE_WAIT; k <= ES_D_CARE_CASE_NEG; k++)
+        if (d[k] != 0)
+            return 0;
+    return 1;
+}
+
 /* Logits of the classes for features f. */
 void es_model_logits(const es_model_t *m, const es_feats_t *f, float logits[ES_NCLS]);
 
-/* Which half of the VADER ground truth a sentence id is in: 0 for the
- * half the English model is trained on, 1 for the half bench/sentiment
- * reports on. A hash of the id, so the split is fixed and needs no list. */
-static inline int es_gt_half(const char *id, size_t n)
+/* Whether a VADER ground-truth sentence id is held out: 1 for the fifth
+ * bench/sentiment reports on (never trained or tuned on), 0 for the four
+ * fifths the English model is trained on. A hash of the id, so the split
+ * is fixed and needs no list. Before 2026-12-03 the held-out part was a
+ * half; a fifth leaves 2,800 review sentences to report on (standard
+ * error 0.008) and 60% more to learn from. */
+#ifndef ES_GT_HOLDOUT
+#define ES_GT_HOLDOUT 5
+#endif
+static inline int es_gt_heldout(const char *id, size_t n)
 {
-    return (int)((es_hash(id, n) >> 7) & 1);
+    return (es_hash(id, n) >> 7) % ES_GT_HOLDOUT == 0;
 }
 
 #endif

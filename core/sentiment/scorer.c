@@ -206,15 +206,16 @@ static void es_apply_model(const es_scorer_t *s, int lang, const es_scratch_t *s
     for (int c = 1; c < ES_NCLS; c++)
         if (lg[c] > lg[best])
             best = c;
-    int rules_neutral = f->dense[ES_D_RULES_POS] == 0 && f->dense[ES_D_RULES_NEG] == 0;
+    int no_evidence = es_feats_no_evidence(f->dense);
     int floored = 0;
-    if (detail || (rules_neutral && m->neutral_floor > 0 && best != ES_CLS_NEU)) {
+    if (detail || (no_evidence && m->neutral_floor > 0 && best != ES_CLS_NEU)) {
         double z = 0, p[ES_NCLS];
         for (int c = 0; c < ES_NCLS; c++)
             z += p[c] = exp((double)(lg[c] - lg[best]) / m->temp);
-        /* Where the rules found no sentiment, an unsure model is more often
-         * reading noise in rare words than a real complaint. */
-        if (rules_neutral && best != ES_CLS_NEU && p[best] / z < m->neutral_floor) {
+        /* Where neither the rules nor a care cue found anything, an unsure
+         * model is more often reading noise in rare words than a real
+         * complaint. */
+        if (no_evidence && best != ES_CLS_NEU && p[best] / z < m->neutral_floor) {
             best = ES_CLS_NEU;
             floored = 1;
         }
