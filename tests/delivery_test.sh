@@ -32,6 +32,7 @@ rc=$?
 is "$rc" 1 "--once exits 1 when records were dead-lettered"
 is "$(lines "$T/flaky.jsonl")" 25 "a sink that retried twice got all 25 records"
 like "$T/log" "sink flaky: batch of 10: attempt 1 failed, retry in [0-9]+ ms: scripted retry" "retries logged with attempt and delay"
+unlike "$T/log" "write re-entered from inside es_batch_done" "the core never calls a sink's write from inside its es_batch_done (completion runs on the loop)"
 is "$(lines "$T/picky.jsonl")" 0 "records failed individually were not written"
 dl=$(sqlite3 "$T/state/state.db" "select count(*) from dead_letters where sink='picky'")
 is "$dl" 25 "each rejected record is in the dead-letter table"
