@@ -23,6 +23,7 @@
 
 #include <sys/stat.h>
 
+#include "lifecycle.h"
 #include "log.h"
 #include "metrics.h"
 #include "pipeline.h"
@@ -96,11 +97,7 @@ static void commit_txn(es_agent_t *a)
                 es_dedupe_release(a->pipeline->dedupe, rec, 0);
                 rec->in_dedupe = 0;
             }
-            if (rec->track) {
-                es_rec_ack(rec, 1);
-                es_track_done(rec->track, rec->seq);
-                rec->track = NULL;
-            }
+            es_life_accepted(rec);
         }
         if (--rec->refs == 0)
             es_agent_record_done(a, rec);
@@ -296,19 +293,10 @@ void es_agent_record_done(es_agent_t *a, es_rec_t *rec)
         lazy_unlink(a, rec);
         a->n_lazy_direct += !rec->abandoned;
     }
-    a->in_flight--;
-    a->in_flight_bytes -= rec->size;
     es_agent_state_txn(a);
     if (rec->in_dedupe)
         es_dedupe_release(a->pipeline->dedupe, rec, !rec->abandoned);
-    if (rec->track) {
-        es_rec_ack(rec, !rec->abandoned);
-        if (rec->abandoned)
-            es_track_release(rec->track); /* its checkpoint must not move */
-        else
-            es_track_done(rec->track, rec->seq);
-    }
-    es_rec_free(rec);
+    es_life_leave(a, rec);
     es_agent_maybe_resume(a);
     es_agent_check_once(a);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "lifecycle.h"
 #include "pipeline.h"
 #include "log.h"
 #include "util.h"
@@ -379,9 +380,7 @@ static int load_row(int64_t id, const char *kind, const char *json, int attempts
         unspool(q, &it);
         return 0;
     }
-    rec->refs = 1;
-    a->in_flight++;
-    a->in_flight_bytes += rec->size;
+    es_life_enter(a, rec);
     if (ring_push(q, (es_qitem_t){rec, id, 0, bytes}) < 0) {
         release(q, rec);
         return ES_ENOMEM;

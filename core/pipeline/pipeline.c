@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lifecycle.h"
 #include "log.h"
 #include "metrics.h"
 #include "util.h"
@@ -319,9 +320,7 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
     p->n_in++;
     /* The pipeline holds one reference while routing, so a sink that
      * completes synchronously cannot finish the record under our feet. */
-    rec->refs = 1;
-    a->in_flight++;
-    a->in_flight_bytes += rec->size;
+    es_life_enter(a, rec);
     int rc = 0;
     json_t *event = NULL;
     if (rec->pub.kind == ES_RECORD_MENTION) {
@@ -344,14 +343,7 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
         }
         if (dup > 0) {
             p->n_dup++;
-            rec->refs = 0; /* not in the in-flight set: done without release */
-            a->in_flight--;
-            a->in_flight_bytes -= rec->size;
-            if (rec->track) {
-                es_rec_ack(rec, 1);
-                es_track_done(rec->track, rec->seq);
-            }
-            es_rec_free(rec);
+            es_life_drop(a, rec); /* not in the in-flight set: done without release */
             es_agent_check_once(a);
             return 0;
         }
