@@ -75,6 +75,7 @@ struct sql_pg {
     size_t copy_at[SQL_N_TABLES], copy_len[SQL_N_TABLES];
     /* For the log at stop: rows committed, transactions, time in rounds. */
     uint64_t n_rows, n_batches, busy_ns, round_t0;
+    uint64_t n_by_copy, n_copy_refused; /* batches committed by COPY; COPYs refused */
 };
 
 /* pg_conn.c */

@@ -557,8 +557,10 @@ void sql_pg_stop(sql_pg_t *pg)
 {
     if (pg->n_rows)
         es_log(pg->ctx, ES_LOG_INFO,
-               "%" PRIu64 " row(s) committed in %" PRIu64 " transaction(s): %.2f us per row, %.0f rows/s (round trips included)",
-               pg->n_rows, pg->n_batches, (double)pg->busy_ns / 1e3 / (double)pg->n_rows,
+               "%" PRIu64 " row(s) committed in %" PRIu64 " transaction(s) (%" PRIu64 " by COPY, %" PRIu64
+               " COPY(s) refused and sent again as inserts): %.2f us per row, %.0f rows/s (round trips included)",
+               pg->n_rows, pg->n_batches, pg->n_by_copy, pg->n_copy_refused,
+               (double)pg->busy_ns / 1e3 / (double)pg->n_rows,
                (double)pg->n_rows * 1e9 / (double)(pg->busy_ns ? pg->busy_ns : 1));
     pg->phase = PG_STOPPING;
     if (pg->batch)

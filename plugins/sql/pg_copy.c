@@ -221,6 +221,7 @@ static void copy_done(sql_pg_t *pg)
         /* Rolled back: the pipelined inserts find the refused rows. */
         es_log(pg->ctx, ES_LOG_DEBUG, "COPY refused (%s); the batch goes again row by row", pg->round_error);
         pg->round_error[0] = 0;
+        pg->n_copy_refused++;
         pg_batch_send_round(pg);
     } else if (pg->round_error[0]) {
         char msg[700];
@@ -229,6 +230,7 @@ static void copy_done(sql_pg_t *pg)
     } else {
         pg->n_rows += pg->rows.n;
         pg->n_batches++;
+        pg->n_by_copy++;
         pg_batch_complete(pg, ES_SINK_OK, 0, NULL);
     }
 }
