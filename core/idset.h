@@ -2,14 +2,14 @@
  * A set of 64-bit id fingerprints: 64 shards (the top 6 bits), each an
  * open-addressing table with linear probing and deletion by backward
  * shift (no tombstones, so a set that sees as many deletions as
- * insertions never degrades). 8 bytes a slot, at most 4/5 full; a shard
- * grows by half when full, so the set holds 10-15 bytes an id.
+ * insertions never degrades). 8 bytes a slot, at most 85% full; a shard
+ * grows by a quarter when full, so the set holds 9.4-11.8 bytes an id.
  *
  * Why shards: a shard grows alone (old and new slots live together for
  * 1/64 of the set, not the whole set twice as with one table, whose
  * doubling was the peak RSS of a 1 GiB archive import: 16 + 32 MiB at
- * two million ids), and growing by half instead of doubling keeps the
- * tables fuller. Single-threaded; the caller owns the set.
+ * two million ids), and growing by a quarter instead of doubling keeps
+ * the tables fuller. Single-threaded; the caller owns the set.
  */
 #ifndef ES_IDSET_H
 #define ES_IDSET_H
