@@ -71,11 +71,15 @@ struct sql_pg {
     char *cbuf;
     size_t cbuf_len, cbuf_cap;
     int n_copy, copy_next, copy_fault;
+    int copy_direct;       /* this attempt: straight into the tables */
+    int direct_skip;       /* batches to go by staging before trying that again */
+    char copy_state[6];    /* SQLSTATE of the attempt's first error */
     int copy_table[SQL_N_TABLES];
     size_t copy_at[SQL_N_TABLES], copy_len[SQL_N_TABLES];
     /* For the log at stop: rows committed, transactions, time in rounds. */
     uint64_t n_rows, n_batches, busy_ns, round_t0;
-    uint64_t n_by_copy, n_copy_refused; /* batches committed by COPY; COPYs refused */
+    uint64_t n_by_copy, n_direct, n_copy_refused; /* batches committed by COPY, of them
+                                                     straight; COPYs refused */
 };
 
 /* pg_conn.c */
@@ -110,6 +114,8 @@ int pg_row_fault(const PGresult *r);
 /* pg_copy.c */
 /* 1 when the batch may go by COPY (its plan built, no segment cut). */
 int pg_copy_eligible(const sql_pg_t *pg);
+/* Sends the batch by COPY: straight into the tables unless a recent batch
+ * met ids already there, else through the staging tables. */
 void pg_copy_send(sql_pg_t *pg);
 /* Results may be readable for the COPY batch in flight. */
 void pg_copy_input(sql_pg_t *pg);

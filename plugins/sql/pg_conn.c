@@ -415,6 +415,7 @@ static void connect_poll(sql_pg_t *pg)
         pg->phase = PG_SETUP;
         pg->setup_step = 0;
         pg->copy_ok = 0; /* a new session: no staging tables yet */
+        pg->direct_skip = 0;
         setup_send(pg);
         return;
     default: {
@@ -558,8 +559,9 @@ void sql_pg_stop(sql_pg_t *pg)
     if (pg->n_rows)
         es_log(pg->ctx, ES_LOG_INFO,
                "%" PRIu64 " row(s) committed in %" PRIu64 " transaction(s) (%" PRIu64 " by COPY, %" PRIu64
+               " of them straight into the tables; %" PRIu64
                " COPY(s) refused and sent again as inserts): %.2f us per row, %.0f rows/s (round trips included)",
-               pg->n_rows, pg->n_batches, pg->n_by_copy, pg->n_copy_refused,
+               pg->n_rows, pg->n_batches, pg->n_by_copy, pg->n_direct, pg->n_copy_refused,
                (double)pg->busy_ns / 1e3 / (double)pg->n_rows,
                (double)pg->n_rows * 1e9 / (double)(pg->busy_ns ? pg->busy_ns : 1));
     pg->phase = PG_STOPPING;

@@ -243,13 +243,13 @@ char *sql_pg_stage_ddl(void)
     return s;
 }
 
-char *sql_pg_copy_sql(int table)
+char *sql_pg_copy_sql(int table, int staging)
 {
     size_t cap = 1024;
     char *s = malloc(cap);
     if (!s)
         return NULL;
-    int n = snprintf(s, cap, "COPY pg_temp.earshot_stage_%s (", tables[table].name);
+    int n = snprintf(s, cap, "COPY %s%s (", staging ? "pg_temp.earshot_stage_" : "", tables[table].name);
     n += stage_cols(s + n, cap - (size_t)n, table);
     snprintf(s + n, cap - (size_t)n, ") FROM STDIN");
     return s;
