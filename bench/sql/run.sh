@@ -72,6 +72,7 @@ PY
 # one NAME SINK-LINES: a run with its own state; prints its figures.
 one() {
     name=$1 d="$tmp/$1"
+    rm -rf "$d" # REPS: every run from an empty state
     mkdir -p "$d/conf.d" "$d/state"
     printf '[earshot]\nstate_dir = %s/state\nlog_level = info\nlexicon_dir = %s/contrib/lexicons\n[brand acme]\nkeywords = acme, acmesupport\n[brand globex]\nkeywords = globex\n' \
         "$d" "$top" > "$d/earshot.conf"
