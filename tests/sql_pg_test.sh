@@ -84,6 +84,18 @@ like "$d/log2b" "\(([0-9]+) by COPY, 0 of them straight into the tables; 0 COPY\
      "the straight COPY met the old ids; the staging tables' upserts wrote the batch"
 cp "$data/hostile.jsonl" "$d/in.jsonl"
 
+# ---- COPY's own escapes: tabs, line breaks, backslash sequences ---------------
+# The COPY text format gives meaning to tab, newline, "\N" and "\." on a
+# line of its own: each must arrive as the bytes it was.
+printf '%s\n' '{"id":"e1","title":"a\ttitle","text":"tab\there\nline two\n\\.\nend \\N \\t \\\\ x"}' > "$d/in.jsonl"
+conf "$d" "$pg_sock_dsn"
+run "$d" "$d/log2c"
+is $? 0 "a text with COPY's special characters exits 0"
+is "$(q "select encode(convert_to(title || '|' || text, 'UTF8'), 'hex') from mentions where id = 't:e1'")" \
+   "$(printf 'a\ttitle|tab\there\nline two\n\\.\nend \\N \\t \\\\ x' | od -An -tx1 | tr -d ' \n')" \
+   "tab, line breaks, \\. on its own line, \\N, \\t and \\\\ stored as they were"
+like "$d/log2c" "\(1 by COPY, 1 of them straight" "... written by COPY"
+
 # ---- refused records fail alone ------------------------------------------------
 q "alter table mentions add constraint no_poison check (text not like '%poison%'); alter table mentions alter column lang type varchar(8)" > /dev/null
 {
