@@ -93,7 +93,7 @@ run "$d" "$d/log2c"
 is $? 0 "a text with COPY's special characters exits 0"
 is "$(q "select encode(convert_to(title || '|' || text, 'UTF8'), 'hex') from mentions where id = 't:e1'")" \
    "$(printf 'a\ttitle|tab\there\nline two\n\\.\nend \\N \\t \\\\ x' | od -An -tx1 | tr -d ' \n')" \
-   "tab, line breaks, \\. on its own line, \\N, \\t and \\\\ stored as they were"
+   "tab, line breaks, backslash-dot alone on a line, backslash-N, backslash-t and two backslashes stored as they were"
 like "$d/log2c" "\(1 by COPY, 1 of them straight" "... written by COPY"
 
 # ---- refused records fail alone ------------------------------------------------
