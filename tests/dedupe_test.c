@@ -53,9 +53,13 @@ static void set_against_reference(const char *what, uint64_t (*key)(size_t))
 }
 
 static uint64_t key_spread(size_t k) { return es_idset_hash((const char *)&k, sizeof k); }
-/* Every key's home is one of the last 4 slots of any table: long runs
- * that wrap around the end, where backward shift is easiest to get wrong. */
-static uint64_t key_clustered(size_t k) { return ((uint64_t)(k + 1) << 32) | 0xfffffffcu | (k & 3); }
+/* Every key is in one shard (the top bits) and homes in its last slots
+ * (the next bits all ones): long runs that wrap around the end, where
+ * backward shift is easiest to get wrong. */
+static uint64_t key_clustered(size_t k)
+{
+    return (0x2bull << 58) | (((1ull << 40) - 1) << 18) | ((uint64_t)(k + 1) & ((1ull << 18) - 1));
+}
 
 typedef struct rows {
     size_t n_rows, n_ids;
@@ -136,7 +140,17 @@ int main(void)
     is_int(es_idset_del(&s, 42), 0, "... and deletes nothing");
     for (uint64_t i = 1; i <= 100000; i++)
         es_idset_add(&s, es_idset_hash((const char *)&i, sizeof i));
-    ok(s.count == 100000 && s.count <= s.cap / 4 * 3, "100,000 ids: at most 3/4 full (%zu slots)", s.cap);
+    ok(s.count == 100000 && s.count <= es_idset_slots(&s) / 20 * 17, "100,000 ids: at most 85%% full (%zu slots)",
+       es_idset_slots(&s));
+    ok(es_idset_slots(&s) * 8 <= 100000 * 12, "... at most 12 bytes an id (%.1f)", es_idset_slots(&s) * 8 / 1e5);
+    es_idset_free(&s);
+    /* Reserving first: one allocation a shard, room for all. */
+    is_int(es_idset_reserve(&s, 2000000), 0, "room for two million ids");
+    size_t before = es_idset_slots(&s);
+    for (uint64_t i = 1; i <= 2000000; i++)
+        es_idset_add(&s, es_idset_hash((const char *)&i, sizeof i));
+    ok(s.count == 2000000 && es_idset_slots(&s) == before, "two million ids fit what was reserved (%.1f bytes an id)",
+       es_idset_slots(&s) * 8 / 2e6);
     es_idset_free(&s);
 
     /* ---- the fingerprint is stored, so it must never change ---- */

@@ -36,6 +36,8 @@ run "$d" "$d/log1"
 is $? 0 "run --once into PostgreSQL exits 0"
 like "$d/log1" "schema migrated from version 0 to 5" "the schema is created at the latest version"
 like "$d/log1" "connected to postgresql://earshot@/earshot\?host=" "the connection is logged with the DSN"
+like "$d/log1" "row\(s\) committed in ([0-9]+) transaction\(s\) \(\1 by COPY, \1 of them straight into the tables; 0 COPY\(s\) refused" \
+     "every batch of new ids went by COPY straight into the tables"
 is "$(q 'select count(*) from mentions')" 7 "seven mentions written"
 is "$(q "select text from mentions where id = 't:4'")" "before�after" "the escaped NUL arrives as U+FFFD (PostgreSQL text cannot hold a NUL)"
 is "$(q 'select string_agg(version::text, $$,$$ order by version) from schema_version')" "1,2,3,4,5" "schema_version lists versions 1 to 5"
@@ -68,6 +70,31 @@ run "$d" "$d/log2"
 is $? 0 "second delivery of the same input exits 0"
 is "$(q 'select count(*) || $$/$$ || count(distinct id) from mentions')" "7/7" "no duplicate rows after re-delivery"
 is "$(q 'select count(*) from mentions where updated_at is not null')" 7 "re-delivery refreshed the stage fields (updated_at)"
+like "$d/log2" "row\(s\) committed in ([0-9]+) transaction\(s\) \(\1 by COPY, 0 of them straight into the tables; 0 COPY\(s\) refused" \
+     "ids already there: the straight COPY was refused and the batch went by the staging tables' upserts"
+
+# ---- ids new and already there in one run: each once --------------------------
+{ cat "$data/hostile.jsonl"; echo '{"id":"n1","text":"new one"}'; echo '{"id":"n2","text":"new two"}'; } > "$d/in.jsonl"
+conf "$d" "$pg_sock_dsn"
+run "$d" "$d/log2b"
+is $? 0 "re-delivered and new ids together exit 0"
+is "$(q 'select count(*) || $$/$$ || count(distinct id) from mentions')" "9/9" "the two new ids written, the seven others not doubled"
+is "$(q "select count(*) from mentions where id in ('t:n1', 't:n2') and updated_at is null")" 2 "the new ids inserted, not updated"
+like "$d/log2b" "\(([0-9]+) by COPY, 0 of them straight into the tables; 0 COPY\(s\) refused" \
+     "the straight COPY met the old ids; the staging tables' upserts wrote the batch"
+cp "$data/hostile.jsonl" "$d/in.jsonl"
+
+# ---- COPY's own escapes: tabs, line breaks, backslash sequences ---------------
+# The COPY text format gives meaning to tab, newline, "\N" and "\." on a
+# line of its own: each must arrive as the bytes it was.
+printf '%s\n' '{"id":"e1","title":"a\ttitle","text":"tab\there\nline two\n\\.\nend \\N \\t \\\\ x"}' > "$d/in.jsonl"
+conf "$d" "$pg_sock_dsn"
+run "$d" "$d/log2c"
+is $? 0 "a text with COPY's special characters exits 0"
+is "$(q "select encode(convert_to(title || '|' || text, 'UTF8'), 'hex') from mentions where id = 't:e1'")" \
+   "$(printf 'a\ttitle|tab\there\nline two\n\\.\nend \\N \\t \\\\ x' | od -An -tx1 | tr -d ' \n')" \
+   "tab, line breaks, backslash-dot alone on a line, backslash-N, backslash-t and two backslashes stored as they were"
+like "$d/log2c" "\(1 by COPY, 1 of them straight" "... written by COPY"
 
 # ---- refused records fail alone ------------------------------------------------
 q "alter table mentions add constraint no_poison check (text not like '%poison%'); alter table mentions alter column lang type varchar(8)" > /dev/null
@@ -98,6 +125,8 @@ conf "$d" "$pg_sock_dsn"
 run "$d" "$d/log3b"
 is $? 1 "refused rows inside multi-row inserts: --once exits 1"
 is "$(grep -c 'refused: mentions t:q\(40\|70\):' "$d/log3b")" 2 "both refused rows are named"
+like "$d/log3b" "\(0 by COPY, 0 of them straight into the tables; [1-9][0-9]* COPY\(s\) refused and sent again as inserts\)" \
+     "the refused COPY went again as multi-row inserts, which found the two"
 is "$(q "select count(*) || '/' || count(distinct id) from mentions where id like 't:q%' and id not in ('t:q40', 't:q70')")" "98/98" "the other 98 of the batch were written, once"
 
 # ---- passwords: ${ENV}, a passfile, a wrong one; never logged --------------------

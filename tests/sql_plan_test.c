@@ -138,6 +138,7 @@ int main(void)
         add(&rows, SQL_T_MENTION_BRAND, i, "acme");
     }
     ok(sql_plan_build(&p, &rows, SQL_PLAN_KMAX, NULL, NULL) == 0 && p.n_order == 200, "200 rows planned");
+    is_int(p.n_cut, 0, "distinct ids: no cut (PostgreSQL may send them by COPY)");
     ok(count_size(&p, SQL_T_MENTION, 64) == 1 && count_size(&p, SQL_T_MENTION, 8) == 4 &&
            count_size(&p, SQL_T_MENTION, 1) == 4,
        "100 mentions: one 64-row, four 8-row and four 1-row inserts");
@@ -178,6 +179,7 @@ int main(void)
     add(&rows, SQL_T_ALERT, 900, NULL);
     add(&rows, SQL_T_MENTION, 7, "back");
     ok(sql_plan_build(&p, &rows, SQL_PLAN_KMAX, NULL, NULL) == 0 && p.n_order == rows.n, "every row planned");
+    is_int(p.n_cut, 2, "two cuts: the mention again and the deletion (the finding twice is none)");
     size_t at_second = 0, at_withdrawn = 0;
     for (size_t i = 0; i < p.n_order; i++) {
         if (p.order[i] == 41)
@@ -211,6 +213,25 @@ int main(void)
 
     char *sql = sql_insert_sql_rows(SQL_PG, SQL_T_MENTION_BRAND, 2);
     ok(strstr(sql, "VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT") != NULL, "two rows: $1..$6 in two lists");
+    free(sql);
+    /* The COPY path's statements: constants, the insert's columns. */
+    sql = sql_pg_copy_sql(SQL_T_MENTION_BRAND, 0);
+    is_str(sql, "COPY mention_brands (mention_id, brand, owned) FROM STDIN", "COPY straight into the table");
+    free(sql);
+    sql = sql_pg_copy_sql(SQL_T_MENTION_BRAND, 1);
+    is_str(sql, "COPY pg_temp.earshot_stage_mention_brands (mention_id, brand, owned) FROM STDIN",
+           "COPY into the staging table");
+    free(sql);
+    sql = sql_pg_stage_insert_sql(SQL_T_MENTION_BRAND);
+    is_str(sql,
+           "INSERT INTO mention_brands (mention_id, brand, owned) SELECT mention_id, brand, owned FROM "
+           "pg_temp.earshot_stage_mention_brands ON CONFLICT (mention_id, brand) DO UPDATE SET owned = excluded.owned",
+           "the staging table's upsert has the insert's conflict clause");
+    free(sql);
+    sql = sql_pg_stage_ddl();
+    ok(strstr(sql, "CREATE TEMP TABLE IF NOT EXISTS earshot_stage_mentions (LIKE mentions) ON COMMIT DELETE ROWS") &&
+           !strstr(sql, "withdrawn"),
+       "staging tables: temporary, emptied at commit, none for deletions");
     free(sql);
     sql_plan_free(&p);
     return done_testing();

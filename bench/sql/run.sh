@@ -10,11 +10,16 @@
 # env:   EARSHOT (binary; default ./earshot), EARSHOT_PLUGIN_PATH (default
 #        next to the binary), NO_PG=1 to skip PostgreSQL, KEEP_TMP=1,
 #        CORPUS=vader (default), semeval or synthetic (bench/corpus.sh),
-#        an empty BATCH ('') takes the sink's default batch.max.
+#        an empty BATCH ('') takes the sink's default batch.max,
+#        ONLY_PG=1 for the PostgreSQL runs alone, REPS (default 1) for
+#        each PostgreSQL way that many times, alternating.
 # PostgreSQL is started here from Debian's postgresql package (as the
 # postgres user when run as root), on a unix socket in the temp dir.
 # Each backend also runs with rows_per_insert = 1 (one INSERT a row, the
-# sink before multi-row inserts), for the ratio in the same run.
+# sink before multi-row inserts), for the ratio in the same run;
+# PostgreSQL at the default (COPY), with 8-row pipelined inserts (the
+# path without COPY) and with one row a statement, each on a fresh schema,
+# with the server backends' CPU time.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -67,6 +72,7 @@ PY
 # one NAME SINK-LINES: a run with its own state; prints its figures.
 one() {
     name=$1 d="$tmp/$1"
+    rm -rf "$d" # REPS: every run from an empty state
     mkdir -p "$d/conf.d" "$d/state"
     printf '[earshot]\nstate_dir = %s/state\nlog_level = info\nlexicon_dir = %s/contrib/lexicons\n[brand acme]\nkeywords = acme, acmesupport\n[brand globex]\nkeywords = globex\n' \
         "$d" "$top" > "$d/earshot.conf"
@@ -90,8 +96,26 @@ print("%-20s %7d rows %6.2f s %7.0f rows/s %6.1f us/row  cpu %5.2f s  peak RSS %
     sed -n 's/.*sink out: \([0-9]* row(s) \(written\|committed\) .*\)/    sink alone: \1/p' "$d/log"
 }
 
+# The CPU time of the PostgreSQL server's backends that have exited, in
+# clock ticks (the postmaster's cutime + cstime): the server's side of a
+# run, which its wall time on a shared machine hides.
+pg_cpu() {
+    sleep 0.5 # the postmaster reaps the backend after the client is gone
+    awk '{print $16 + $17}' "/proc/$(head -n 1 "$pg_dir/data/postmaster.pid")/stat"
+}
+# pg_one NAME SINK-LINES: one() on a fresh schema, with the server's CPU.
+pg_one() {
+    pg_psql -c "drop table if exists mentions, alerts, account_events, schema_version, mention_brands, mention_topics, withdrawn" > /dev/null
+    c0=$(pg_cpu)
+    one "$1" "$2"
+    c1=$(pg_cpu)
+    rows=$(pg_psql -c 'select (select count(*) from mentions) + (select count(*) from mention_brands)')
+    echo "    server CPU: $(python3 -c 'import sys; c, n = (int(sys.argv[2]) - int(sys.argv[1])) / 100, int(sys.argv[3]); print("%.2f s for %d rows, %.2f us a row (%.0f rows/s of one core)" % (c, n, c * 1e6 / n, n / c if c else 0))' "$c0" "$c1" "$rows")"
+}
+
 # The database side alone, without the agent (needs cc and libsqlite3-dev).
-if cc -O2 -I"$top/plugins/sql" -o "$tmp/insert_bench" "$here/insert_bench.c" "$top/plugins/sql/schema.c" \
+if [ -n "${ONLY_PG:-}" ]; then :
+elif cc -O2 -I"$top/plugins/sql" -o "$tmp/insert_bench" "$here/insert_bench.c" "$top/plugins/sql/schema.c" \
         -lsqlite3 2>"$tmp/cc.log"; then
     "$tmp/insert_bench" "$tmp/raw.db" "$n" ${corpus_file:+"$corpus_file"}
 else
@@ -99,6 +123,7 @@ else
 fi
 
 echo "earshot run --once, $n mentions, texts: $corpus_desc, batch.max = ${batch:-the sink's default}"
+if [ -z "${ONLY_PG:-}" ]; then
 one "jsonl (baseline)" "plugin = jsonl
 path = /dev/null"
 one "sqlite full" "plugin = sql
@@ -113,16 +138,22 @@ dsn = sqlite:$tmp/normal.db
 synchronous = normal"
 got=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from mentions").fetchone()[0])' "$tmp/full.db")
 echo "  (sqlite rows written: $got)"
+fi
 if [ -z "${NO_PG:-}" ] && pg_available; then
     if pg_setup "$tmp/pg"; then
-        one "postgresql (socket)" "plugin = sql
+        # REPS=k: each way k times, alternating (the neighbours' load drifts).
+        for _ in $(seq "${REPS:-1}"); do
+        pg_one "postgresql, COPY" "plugin = sql
 dsn = $pg_sock_dsn"
         echo "  (postgresql rows written: $(pg_psql -c 'select count(*) from mentions'))"
-        pg_psql -c "drop table mentions, alerts, account_events, schema_version, mention_brands, mention_topics, withdrawn" > /dev/null
-        one "postgresql, 1 row a statement" "plugin = sql
+        pg_one "postgresql, 8-row inserts" "plugin = sql
+dsn = $pg_sock_dsn
+rows_per_insert = 8"
+        pg_one "postgresql, 1 row a statement" "plugin = sql
 dsn = $pg_sock_dsn
 rows_per_insert = 1"
         echo "  (postgresql rows written: $(pg_psql -c 'select count(*) from mentions'))"
+        done
     else
         echo "postgresql: cannot start a server"
     fi

@@ -7,7 +7,8 @@ plugins_sql_sql_la_SOURCES = plugins/sql/plugin.c plugins/sql/backend.h \
 	plugins/sql/row.c plugins/sql/row.h \
 	plugins/sql/plan.c plugins/sql/plan.h \
 	plugins/sql/sqlite.c \
-	plugins/sql/pg.h plugins/sql/pg_conn.c plugins/sql/pg_write.c
+	plugins/sql/pg.h plugins/sql/pg_conn.c plugins/sql/pg_write.c \
+	plugins/sql/pg_copy.c
 plugins_sql_sql_la_CPPFLAGS = $(ES_PLUGIN_CPPFLAGS)
 plugins_sql_sql_la_CFLAGS = $(AM_CFLAGS) $(SQLITE3_CFLAGS) $(LIBPQ_CFLAGS) $(LIBCRYPTO_CFLAGS)
 plugins_sql_sql_la_LDFLAGS = $(ES_PLUGIN_LINK)

@@ -65,8 +65,21 @@ struct sql_pg {
     size_t round_refused;   /* rows refused in this round */
     char round_error[512];  /* an error that is not the record's fault */
     size_t cap;
+    /* The COPY path (pg_copy.c): on once the staging tables exist; the
+     * batch's COPY data, table after table; the COPY being fed. */
+    int copy_ok, copy;
+    char *cbuf;
+    size_t cbuf_len, cbuf_cap;
+    int n_copy, copy_next, copy_fault;
+    int copy_direct;       /* this attempt: straight into the tables */
+    int direct_skip;       /* batches to go by staging before trying that again */
+    char copy_state[6];    /* SQLSTATE of the attempt's first error */
+    int copy_table[SQL_N_TABLES];
+    size_t copy_at[SQL_N_TABLES], copy_len[SQL_N_TABLES];
     /* For the log at stop: rows committed, transactions, time in rounds. */
     uint64_t n_rows, n_batches, busy_ns, round_t0;
+    uint64_t n_by_copy, n_direct, n_copy_refused; /* batches committed by COPY, of them
+                                                     straight; COPYs refused */
 };
 
 /* pg_conn.c */
@@ -91,5 +104,20 @@ void pg_batch_input(sql_pg_t *pg);
 /* The connection is gone: complete the batch in flight with RETRY. */
 void pg_batch_abort(sql_pg_t *pg, const char *why);
 void pg_batch_free(sql_pg_t *pg);
+/* Sends the batch's rows as pipelined inserts (every row not refused). */
+void pg_batch_send_round(sql_pg_t *pg);
+/* Completes the batch in flight: refused rows failed, then es_batch_done. */
+void pg_batch_complete(sql_pg_t *pg, es_sink_status_t status, uint64_t retry_after, const char *err);
+/* 1 when the server refused a statement for its rows' own data. */
+int pg_row_fault(const PGresult *r);
+
+/* pg_copy.c */
+/* 1 when the batch may go by COPY (its plan built, no segment cut). */
+int pg_copy_eligible(const sql_pg_t *pg);
+/* Sends the batch by COPY: straight into the tables unless a recent batch
+ * met ids already there, else through the staging tables. */
+void pg_copy_send(sql_pg_t *pg);
+/* Results may be readable for the COPY batch in flight. */
+void pg_copy_input(sql_pg_t *pg);
 
 #endif

@@ -14,6 +14,9 @@
 #include "schema.h"
 
 #define BACKOFF_FIRST_MS 250
+/* Setup: 0 the schema version, 1 the migration, then the PREPAREs, then
+ * the COPY path's staging tables. */
+#define STAGE_STEP (2 + SQL_N_TABLES * SQL_PLAN_SIZES)
 
 void pg_stmt_name(char *dst, size_t cap, int table, int size)
 {
@@ -275,6 +278,13 @@ static void setup_step_done(sql_pg_t *pg)
             setup_failed(pg, "schema migration failed (rolled back)");
             return;
         }
+    } else if (step == STAGE_STEP) {
+        /* Without the right to create temporary tables the batches go
+         * as pipelined inserts, as before the COPY path. */
+        pg->copy_ok = !pg->step_error[0];
+        if (!pg->copy_ok)
+            es_log(pg->ctx, ES_LOG_WARN, "%s: no COPY staging tables (%s); inserting row by row", pg->masked,
+                   pg->step_error);
     } else if (pg->step_error[0]) {
         {
             setup_failed(pg, "cannot prepare the insert statements");
@@ -282,7 +292,10 @@ static void setup_step_done(sql_pg_t *pg)
         }
     }
     pg->setup_step++;
-    if (pg->setup_step == 2 + SQL_N_TABLES * SQL_PLAN_SIZES)
+    /* The COPY path's staging tables only when it may be taken. */
+    if (pg->setup_step == STAGE_STEP && pg->rows_per_insert != SQL_PLAN_KMAX)
+        pg->setup_step++;
+    if (pg->setup_step > STAGE_STEP)
         setup_done(pg);
     else
         setup_send(pg);
@@ -346,6 +359,14 @@ static void setup_send(sql_pg_t *pg)
         }
         ok = PQsendQuery(pg->conn, sql);
         free(sql);
+    } else if (pg->setup_step == STAGE_STEP) {
+        char *sql = sql_pg_stage_ddl();
+        if (!sql) {
+            pg_lost(pg, "out of memory");
+            return;
+        }
+        ok = PQsendQuery(pg->conn, sql);
+        free(sql);
     } else {
         int t = (pg->setup_step - 2) / SQL_PLAN_SIZES, z = (pg->setup_step - 2) % SQL_PLAN_SIZES;
         char *sql = sql_insert_sql_rows(SQL_PG, t, sql_plan_size[z]);
@@ -393,6 +414,8 @@ static void connect_poll(sql_pg_t *pg)
         }
         pg->phase = PG_SETUP;
         pg->setup_step = 0;
+        pg->copy_ok = 0; /* a new session: no staging tables yet */
+        pg->direct_skip = 0;
         setup_send(pg);
         return;
     default: {
@@ -535,8 +558,11 @@ void sql_pg_stop(sql_pg_t *pg)
 {
     if (pg->n_rows)
         es_log(pg->ctx, ES_LOG_INFO,
-               "%" PRIu64 " row(s) committed in %" PRIu64 " transaction(s): %.2f us per row, %.0f rows/s (round trips included)",
-               pg->n_rows, pg->n_batches, (double)pg->busy_ns / 1e3 / (double)pg->n_rows,
+               "%" PRIu64 " row(s) committed in %" PRIu64 " transaction(s) (%" PRIu64 " by COPY, %" PRIu64
+               " of them straight into the tables; %" PRIu64
+               " COPY(s) refused and sent again as inserts): %.2f us per row, %.0f rows/s (round trips included)",
+               pg->n_rows, pg->n_batches, pg->n_by_copy, pg->n_direct, pg->n_copy_refused,
+               (double)pg->busy_ns / 1e3 / (double)pg->n_rows,
                (double)pg->n_rows * 1e9 / (double)(pg->busy_ns ? pg->busy_ns : 1));
     pg->phase = PG_STOPPING;
     if (pg->batch)

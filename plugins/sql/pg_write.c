@@ -23,7 +23,7 @@
 #include "schema.h"
 
 
-static void complete(sql_pg_t *pg, es_sink_status_t status, uint64_t retry_after, const char *err)
+void pg_batch_complete(sql_pg_t *pg, es_sink_status_t status, uint64_t retry_after, const char *err)
 {
     es_batch_t *b = pg->batch;
     pg->batch = NULL;
@@ -59,7 +59,7 @@ static int grow(sql_pg_t *pg, size_t n)
 }
 
 /* Sends every row not refused yet, then a Sync. */
-static void send_round(sql_pg_t *pg)
+void pg_batch_send_round(sql_pg_t *pg)
 {
     PGconn *c = pg->conn;
     if (sql_plan_build(&pg->plan, &pg->rows, pg->rows_per_insert, pg->refused, pg->single) < 0) {
@@ -110,7 +110,7 @@ static void send_round(sql_pg_t *pg)
     }
     if (pg->n_sent == 0) {
         PQexitPipelineMode(c);
-        complete(pg, ES_SINK_OK, 0, NULL);
+        pg_batch_complete(pg, ES_SINK_OK, 0, NULL);
         return;
     }
     if (!PQpipelineSync(c)) {
@@ -125,10 +125,17 @@ static void send_round(sql_pg_t *pg)
 static void start_batch(sql_pg_t *pg)
 {
     if (pg->rows.n == 0) {
-        complete(pg, ES_SINK_OK, 0, NULL);
+        pg_batch_complete(pg, ES_SINK_OK, 0, NULL);
         return;
     }
-    send_round(pg);
+    if (sql_plan_build(&pg->plan, &pg->rows, pg->rows_per_insert, NULL, NULL) < 0) {
+        pg_lost(pg, "out of memory");
+        return;
+    }
+    if (pg_copy_eligible(pg))
+        pg_copy_send(pg);
+    else
+        pg_batch_send_round(pg);
 }
 
 int sql_pg_write(sql_pg_t *pg, es_batch_t *batch)
@@ -167,6 +174,7 @@ void pg_batch_resume(sql_pg_t *pg)
 
 void pg_batch_abort(sql_pg_t *pg, const char *why)
 {
+    pg->copy = 0;
     if (!pg->batch)
         return;
     char msg[700];
@@ -174,11 +182,11 @@ void pg_batch_abort(sql_pg_t *pg, const char *why)
     /* Retrying before the next connection attempt would only spend an
      * attempt on "not connected". */
     uint64_t now = uv_now(pg->loop);
-    complete(pg, ES_SINK_RETRY, pg->next_attempt > now ? pg->next_attempt - now + 50 : 0, msg);
+    pg_batch_complete(pg, ES_SINK_RETRY, pg->next_attempt > now ? pg->next_attempt - now + 50 : 0, msg);
 }
 
 /* A refusal that is the row's own fault: bad data or a constraint. */
-static int row_fault(const PGresult *r)
+int pg_row_fault(const PGresult *r)
 {
     const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     return state && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0);
@@ -199,18 +207,22 @@ static void round_done(sql_pg_t *pg)
     if (pg->round_error[0]) {
         char msg[700];
         snprintf(msg, sizeof msg, "%s: %s", pg->masked, pg->round_error);
-        complete(pg, ES_SINK_RETRY, 0, msg);
+        pg_batch_complete(pg, ES_SINK_RETRY, 0, msg);
     } else if (pg->round_refused) {
-        send_round(pg); /* nothing committed: again without the refused */
+        pg_batch_send_round(pg); /* nothing committed: again without the refused */
     } else {
         pg->n_rows += pg->n_sent_rows;
         pg->n_batches++;
-        complete(pg, ES_SINK_OK, 0, NULL);
+        pg_batch_complete(pg, ES_SINK_OK, 0, NULL);
     }
 }
 
 void pg_batch_input(sql_pg_t *pg)
 {
+    if (pg->copy) {
+        pg_copy_input(pg);
+        return;
+    }
     int nulls = 0;
     while (pg->conn && !PQisBusy(pg->conn)) {
         PGresult *r = PQgetResult(pg->conn);
@@ -234,12 +246,12 @@ void pg_batch_input(sql_pg_t *pg)
         if (st == PGRES_FATAL_ERROR || st == PGRES_NONFATAL_ERROR || st == PGRES_BAD_RESPONSE) {
             char msg[512];
             pg_one_line(msg, sizeof msg, PQresultErrorMessage(r));
-            if (ps && sql_plan_size[ps->size] > 1 && row_fault(r)) {
+            if (ps && sql_plan_size[ps->size] > 1 && pg_row_fault(r)) {
                 /* One of its rows is at fault: each goes alone next. */
                 for (int j = 0; j < sql_plan_size[ps->size]; j++)
                     pg->single[pg->plan.order[ps->at + (size_t)j]] = 1;
                 pg->round_refused++;
-            } else if (ps && row_fault(r)) {
+            } else if (ps && pg_row_fault(r)) {
                 const sql_row_t *rw = &pg->rows.v[row];
                 char full[700];
                 snprintf(full, sizeof full, "%s %s: %s", sql_table_name(rw->table), rw->id, msg);
@@ -265,5 +277,6 @@ void pg_batch_free(sql_pg_t *pg)
     free(pg->refused);
     free(pg->single);
     free(pg->refused_msg);
+    free(pg->cbuf);
     sql_plan_free(&pg->plan);
 }

@@ -101,7 +101,7 @@ int sql_plan_build(sql_plan_t *p, const sql_rows_t *rows, int kmax, const unsign
                    const unsigned char *single)
 {
     size_t n = rows->n;
-    p->n_order = p->n_st = 0;
+    p->n_order = p->n_st = p->n_cut = 0;
     if (n > p->cap) {
         size_t *o = realloc(p->order, n * sizeof *o);
         if (o)
@@ -139,6 +139,7 @@ int sql_plan_build(sql_plan_t *p, const sql_rows_t *rows, int kmax, const unsign
             continue;
         const sql_row_t *r = &rows->v[i];
         if (r->table == SQL_T_WITHDRAWN) {
+            p->n_cut++;
             emit_segment(p, rows, seg, i, kmax, skip, single);
             p->order[p->n_order] = i;
             add_stmt(p, SQL_T_WITHDRAWN, SQL_PLAN_SIZES - 1, p->n_order++);
@@ -148,6 +149,7 @@ int sql_plan_build(sql_plan_t *p, const sql_rows_t *rows, int kmax, const unsign
         }
         uint64_t key = row_key(r);
         if (key && seen(p, key)) {
+            p->n_cut++;
             emit_segment(p, rows, seg, i, kmax, skip, single);
             seg = i;
             next_segment(p);

@@ -38,6 +38,8 @@ typedef struct sql_plan {
     size_t *order;            /* row indexes in sending order */
     sql_plan_stmt_t *st;
     size_t n_order, n_st, cap;
+    size_t n_cut;             /* segment cuts (withdrawn rows, repeated keys):
+                                 0 when the rows could go in any order */
     /* the keys seen in the current segment: hash, and the segment they
      * were seen in (no clearing between segments) */
     uint64_t *keys;

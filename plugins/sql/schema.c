@@ -215,3 +215,56 @@ char *sql_insert_sql(sql_dialect_t d, int table)
 {
     return sql_insert_sql_rows(d, table, 1);
 }
+
+/* PostgreSQL's COPY path (pg_copy.c): per table, a temporary staging
+ * table of the same columns, emptied by every commit, so a batch is COPY
+ * into the staging tables and one INSERT ... SELECT each into the real
+ * ones, with the same conflict clauses as the one-row inserts. */
+static int stage_cols(char *s, size_t cap, int table)
+{
+    int n = 0;
+    for (int i = 0; i < tables[table].ncols; i++)
+        n += snprintf(s + n, cap - (size_t)n, "%s%s", i ? ", " : "", tables[table].cols[i]);
+    return n;
+}
+
+char *sql_pg_stage_ddl(void)
+{
+    size_t cap = 1024;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    int n = 0;
+    for (int t = 0; t < SQL_N_TABLES; t++)
+        if (t != SQL_T_WITHDRAWN)
+            n += snprintf(s + n, cap - (size_t)n,
+                          "%sCREATE TEMP TABLE IF NOT EXISTS earshot_stage_%s (LIKE %s) ON COMMIT DELETE ROWS",
+                          n ? "; " : "", tables[t].name, tables[t].name);
+    return s;
+}
+
+char *sql_pg_copy_sql(int table, int staging)
+{
+    size_t cap = 1024;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    int n = snprintf(s, cap, "COPY %s%s (", staging ? "pg_temp.earshot_stage_" : "", tables[table].name);
+    n += stage_cols(s + n, cap - (size_t)n, table);
+    snprintf(s + n, cap - (size_t)n, ") FROM STDIN");
+    return s;
+}
+
+char *sql_pg_stage_insert_sql(int table)
+{
+    size_t cap = 4096;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    int n = snprintf(s, cap, "INSERT INTO %s (", tables[table].name);
+    n += stage_cols(s + n, cap - (size_t)n, table);
+    n += snprintf(s + n, cap - (size_t)n, ") SELECT ");
+    n += stage_cols(s + n, cap - (size_t)n, table);
+    snprintf(s + n, cap - (size_t)n, " FROM pg_temp.earshot_stage_%s%s", tables[table].name, tables[table].conflict);
+    return s;
+}

@@ -47,4 +47,13 @@ char *sql_insert_sql(sql_dialect_t d, int table);
  * sql_insert_sql's text. */
 char *sql_insert_sql_rows(sql_dialect_t d, int table, int k);
 
+/* PostgreSQL's COPY path, malloc'd (NULL on ENOMEM): the DDL of the
+ * session's staging tables (temporary, emptied at every commit; not for
+ * withdrawn rows), the COPY of a table's insert columns into the table
+ * itself or into its staging table, and the idempotent INSERT ... SELECT
+ * from the staging table into the table. */
+char *sql_pg_stage_ddl(void);
+char *sql_pg_copy_sql(int table, int staging);
+char *sql_pg_stage_insert_sql(int table);
+
 #endif
