@@ -15,13 +15,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #define NONE UINT32_MAX
 #define PREFIX_MAX 7 /* wildcard patterns are indexed by up to 7 leading bytes */
 
 typedef struct key {
     char *s;
+    uint64_t h;        /* hash(s, len): how a mention's word table finds it */
     uint32_t len;
     int pattern;       /* a wildcard pattern (s is the pattern) */
     int raw;           /* pattern compared with the raw bytes */
@@ -64,6 +64,18 @@ typedef struct pair {
     uint32_t key, tok;
 } pair_t;
 
+/* A distinct word (or attribute key) of the current mention: the
+ * mention's own small table answers "does this key occur, and where" for
+ * every word of a query that anchors nothing, so only a mention's anchor
+ * words probe the matcher's big table (at 10,000 queries, 7.8 of a
+ * tweet's 14 words were keys, each probe a cache miss into 1.5 MiB, for
+ * 4 candidate queries that asked about a handful of them). */
+typedef struct lword {
+    uint64_t h;
+    const char *s;
+    uint32_t len, count, start, fill;
+} lword_t;
+
 /* A query flattened for evaluation, in pre-order: 16 bytes a node in one
  * array for every query, so a candidate's evaluation reads a cache line
  * or two of consecutive memory. The parse trees' nodes (120 bytes each,
@@ -94,18 +106,17 @@ struct es_matcher {
      * candidate loop does not touch the key records. */
     uint32_t *cand_off; /* n_keys + 1 */
     uint32_t *cand_q;
-    /* One bit per key: set while the key occurs in the current run. Most
-     * evaluations only ask whether a word occurs; this answers from 1.3
-     * KiB per 10,000 keys, in L1, where run[] (16 bytes a key) misses. */
+    /* One bit per wildcard key: set while it matched a word of the
+     * current run (words and attributes are in the mention's table). */
     uint64_t *hit_bits;
     table_t words;      /* folded word / attribute -> key */
     table_t prefixes;   /* wildcard prefix -> index in pre */
     prefix_t *pre;
     size_t n_pre, cap_pre;
     unsigned prefix_lens; /* bit L: some pattern is indexed by its first L bytes */
-    /* One bit per hash of every key and prefix (built by compile): most
-     * words of a mention are no key, and this answers them from a few
-     * cache lines instead of a probe into the table. */
+    /* One bit per hash of every anchor key and prefix (built by
+     * compile): most words of a mention anchor no query, and this answers
+     * them from a few cache lines instead of a probe into the table. */
     uint64_t *filter;
     unsigned filter_shift;
     /* Run scratch. */
@@ -121,11 +132,79 @@ struct es_matcher {
     size_t n_result, cap_result;
     span_t *spans;
     size_t n_spans, cap_spans;
+    /* The mention's words: lslot (open addressing, lmask + 1 slots) holds
+     * indexes into lw; tok_lw gives each token its word. */
+    lword_t *lw;
+    size_t n_lw, cap_lw;
+    uint32_t *lslot;
+    size_t lmask, cap_lslot;
+    uint32_t *tok_lw;
+    size_t cap_tok_lw;
     int oom;
 };
 
 
-static inline uint64_t hash(const char *s, size_t n) { return XXH3_64bits(s, n); }
+static inline uint64_t rd64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+static inline uint64_t rd32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/* Words are short: up to 16 bytes are read as two overlapping loads and
+ * mixed by two multiplies (the length goes in too, and is compared beside
+ * the hash, so the overlap cannot make two words one). Inline, this is a
+ * fraction of the XXH3 call it replaces, which was 3% of a mention at
+ * 10,000 queries; the table and the filter take its low and high bits. */
+static inline uint64_t hash(const char *s, size_t n)
+{
+    const uint64_t K0 = 0x9E3779B97F4A7C15ull, K1 = 0xC2B2AE3D27D4EB4Full, K2 = 0x165667B19E3779F9ull;
+    uint64_t a, b, seed = K2 ^ n;
+    if (n > 16) {
+        const char *p = s;
+        size_t left = n;
+        while (left > 16) {
+            seed = mix(rd64(p) ^ K0, rd64(p + 8) ^ seed);
+            p += 16;
+            left -= 16;
+        }
+        a = rd64(s + n - 16);
+        b = rd64(s + n - 8);
+    } else if (n >= 8) {
+        a = rd64(s);
+        b = rd64(s + n - 8);
+    } else if (n >= 4) {
+        a = rd32(s);
+        b = rd32(s + n - 4);
+    } else if (n) {
+        a = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n >> 1] << 8 | (unsigned char)s[n - 1];
+        b = 0;
+    } else {
+        a = b = 0;
+    }
+    return mix(mix(a ^ K0, b ^ seed), K1 ^ n);
+}
+
+/* n bytes equal, for the short words hash() is made for. */
+static inline int same(const char *x, const char *y, size_t n)
+{
+    if (n >= 8 && n <= 16)
+        return rd64(x) == rd64(y) && rd64(x + n - 8) == rd64(y + n - 8);
+    if (n >= 4 && n < 8)
+        return rd32(x) == rd32(y) && rd32(x + n - 4) == rd32(y + n - 4);
+    return !memcmp(x, y, n);
+}
 
 /* Wildcard prefixes are 1..7 bytes: with their length they fit one
  * integer, and a multiply mixes it well enough for a fraction of XXH3's
@@ -164,7 +243,7 @@ static slot_t *table_find(const table_t *t, uint64_t h, const char *s, size_t n)
         slot_t *sl = &t->v[i];
         if (sl->key == NONE)
             return sl;
-        if (sl->h == h && sl->len == n && !memcmp(sl->s, s, n))
+        if (sl->h == h && sl->len == n && same(sl->s, s, n))
             return sl;
     }
 }
@@ -278,6 +357,7 @@ static uint32_t key_get(es_matcher_t *mt, const char *s, int pattern, int raw)
     qkey_t *k = &mt->keys[id];
     memset(k, 0, sizeof *k);
     k->s = name;
+    k->h = h;
     k->len = (uint32_t)n;
     k->pattern = pattern;
     k->raw = raw;
@@ -456,7 +536,7 @@ int es_matcher_compile(es_matcher_t *mt)
     if (!mt->qstamp || !mt->filter || !mt->run || !mt->hit_bits || compile_programs(mt) < 0)
         return ES_ENOMEM;
     for (size_t i = 0; i <= mt->words.mask; i++)
-        if (mt->words.v[i].key != NONE)
+        if (mt->words.v[i].key != NONE && mt->keys[mt->words.v[i].key].n_cands)
             filter_set(mt, mt->words.v[i].h);
     for (size_t i = 0; i <= mt->prefixes.mask; i++)
         if (mt->prefixes.v[i].key != NONE)
@@ -498,6 +578,9 @@ void es_matcher_free(es_matcher_t *mt)
     free(mt->occ);
     free(mt->result);
     free(mt->spans);
+    free(mt->lw);
+    free(mt->lslot);
+    free(mt->tok_lw);
     free(mt);
 }
 
@@ -557,12 +640,54 @@ static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
     k->count++;
 }
 
-static inline uint32_t lookup(const es_matcher_t *mt, const char *s, size_t n)
+/* A new word of the mention: when it anchors queries, its key joins the
+ * run's hit keys (their candidates are evaluated). */
+static inline void anchor_check(es_matcher_t *mt, uint64_t h, const char *s, size_t n)
 {
-    uint64_t h = hash(s, n);
     if (!filter_has(mt, h))
-        return NONE;
-    return table_find(&mt->words, h, s, n)->key;
+        return;
+    uint32_t key = table_find(&mt->words, h, s, n)->key;
+    if (key == NONE || mt->cand_off[key] == mt->cand_off[key + 1])
+        return;
+    if (es_query_grow((void **)&mt->hit_keys, &mt->cap_hit, mt->n_hit + 1, sizeof *mt->hit_keys) < 0) {
+        mt->oom = 1;
+        return;
+    }
+    mt->hit_keys[mt->n_hit++] = key;
+}
+
+/* The mention's word (h, s, n), or NONE. */
+static inline uint32_t local_find(const es_matcher_t *mt, uint64_t h, const char *s, size_t n)
+{
+    if (!mt->n_lw)
+        return NONE; /* no run yet, or its table could not be made */
+    for (size_t i = (size_t)h & mt->lmask;; i = (i + 1) & mt->lmask) {
+        uint32_t w = mt->lslot[i];
+        if (w == NONE)
+            return NONE;
+        const lword_t *l = &mt->lw[w];
+        if (l->h == h && l->len == n && same(l->s, s, n))
+            return w;
+    }
+}
+
+/* The mention's word (h, s, n), added when new (room was made by
+ * index_tokens: lw for every token and attribute, slots for twice that). */
+static inline uint32_t local_put(es_matcher_t *mt, uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = (size_t)h & mt->lmask;; i = (i + 1) & mt->lmask) {
+        uint32_t w = mt->lslot[i];
+        if (w == NONE) {
+            w = (uint32_t)mt->n_lw++;
+            mt->lw[w] = (lword_t){h, s, (uint32_t)n, 0, 0, 0};
+            mt->lslot[i] = w;
+            anchor_check(mt, h, s, n);
+            return w;
+        }
+        const lword_t *l = &mt->lw[w];
+        if (l->h == h && l->len == n && same(l->s, s, n))
+            return w;
+    }
 }
 
 /* A raw token's bytes as a NUL-terminated copy on the stack (or heap). */
@@ -590,12 +715,25 @@ static int raw_glob(const es_qtoks_t *t, const es_qtok_t *k, const char *pat)
 
 static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
 {
+    size_t want = t->n + t->attr_n, slots = 64;
+    while (slots < 2 * want)
+        slots *= 2;
+    if (es_query_grow((void **)&mt->lw, &mt->cap_lw, want + 1, sizeof *mt->lw) < 0 ||
+        es_query_grow((void **)&mt->lslot, &mt->cap_lslot, slots, sizeof *mt->lslot) < 0 ||
+        es_query_grow((void **)&mt->tok_lw, &mt->cap_tok_lw, t->n + 1, sizeof *mt->tok_lw) < 0) {
+        mt->oom = 1;
+        mt->n_lw = 0;
+        return;
+    }
+    mt->lmask = slots - 1;
+    memset(mt->lslot, 0xff, slots * sizeof *mt->lslot);
+    mt->n_lw = 0;
     for (size_t i = 0; i < t->n; i++) {
         const es_qtok_t *k = &t->v[i];
         const char *f = t->fold + k->fold;
-        uint32_t key = lookup(mt, f, k->fold_len);
-        if (key != NONE)
-            pair_add(mt, key, (uint32_t)i);
+        uint32_t w = local_put(mt, hash(f, k->fold_len), f, k->fold_len);
+        mt->tok_lw[i] = w;
+        mt->lw[w].count++;
         for (unsigned lens = mt->prefix_lens; lens; lens &= lens - 1) {
             size_t pl = (size_t)__builtin_ctz(lens);
             if (pl > k->fold_len)
@@ -614,15 +752,21 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
             }
         }
     }
-    for (const char *a = t->attr, *end = t->attr + t->attr_len; a < end; a += strlen(a) + 1) {
-        uint32_t key = lookup(mt, a, strlen(a));
-        if (key != NONE && mt->run[key].stamp != mt->epoch)
-            pair_add(mt, key, NONE);
+    for (const char *a = t->attr, *end = t->attr + t->attr_len; a < end;) {
+        size_t al = strlen(a);
+        local_put(mt, hash(a, al), a, al); /* no occurrences: present or not */
+        a += al + 1;
     }
-    /* Group the occurrences by key (a counting sort: pairs are in token
-     * order, so each key's list is sorted). */
+    /* Group the occurrences by word, then by wildcard key (counting sorts:
+     * tokens and pairs are in token order, so each list is sorted). */
     size_t total = 0;
+    for (size_t i = 0; i < mt->n_lw; i++) {
+        mt->lw[i].start = (uint32_t)total;
+        total += mt->lw[i].count;
+    }
     for (size_t i = 0; i < mt->n_hit; i++) {
+        if (!mt->keys[mt->hit_keys[i]].pattern)
+            continue;
         krun_t *k = &mt->run[mt->hit_keys[i]];
         k->start = (uint32_t)total;
         k->fill = 0;
@@ -632,22 +776,46 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
         mt->oom = 1;
         return;
     }
+    for (size_t i = 0; i < t->n; i++) {
+        lword_t *l = &mt->lw[mt->tok_lw[i]];
+        mt->occ[l->start + l->fill++] = (uint32_t)i;
+    }
     for (size_t i = 0; i < mt->n_pairs; i++) {
         krun_t *k = &mt->run[mt->pairs[i].key];
         mt->occ[k->start + k->fill++] = mt->pairs[i].tok;
     }
 }
 
-/* The occurrences of key in this run (token indexes, ascending). */
+/* The occurrences of key in this run (token indexes, ascending; none
+ * for an attribute). */
 static inline const uint32_t *occ_of(const es_matcher_t *mt, uint32_t key, size_t *n)
 {
-    const krun_t *k = &mt->run[key];
-    if (k->stamp != mt->epoch) {
+    const qkey_t *qk = &mt->keys[key];
+    if (qk->pattern) {
+        const krun_t *k = &mt->run[key];
+        if (k->stamp != mt->epoch) {
+            *n = 0;
+            return NULL;
+        }
+        *n = k->count;
+        return mt->occ + k->start;
+    }
+    uint32_t w = local_find(mt, qk->h, qk->s, qk->len);
+    if (w == NONE) {
         *n = 0;
         return NULL;
     }
-    *n = k->count;
-    return mt->occ + k->start;
+    *n = mt->lw[w].count;
+    return mt->occ + mt->lw[w].start;
+}
+
+/* Whether key (a word, an attribute or a wildcard) occurs in this run. */
+static inline int key_in(const es_matcher_t *mt, uint32_t key)
+{
+    const qkey_t *qk = &mt->keys[key];
+    if (qk->pattern)
+        return (mt->hit_bits[key >> 6] >> (key & 63)) & 1;
+    return local_find(mt, qk->h, qk->s, qk->len) != NONE;
 }
 
 static int tok_ok(const es_qnode_t *n, const es_qtoks_t *t, uint32_t tok, size_t w)
@@ -837,13 +1005,13 @@ static int eval(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t)
     case ES_QN_NEAR:
         return eval_near(mt, n, t);
     case ES_QN_ATTR:
-        return ((mt->hit_bits[n->key >> 6] >> (n->key & 63)) & 1) &&
+        return key_in(mt, n->key) &&
                (!n->url_prefix || url_has_prefix(t, n->url_prefix));
     case ES_QN_WORD:
     case ES_QN_PHRASE: {
         size_t cnt;
         if (n->kind == ES_QN_WORD && !n->raw && n->field == ES_QF_ANY)
-            return (mt->hit_bits[n->key >> 6] >> (n->key & 63)) & 1;
+            return key_in(mt, n->key);
         const uint32_t *o = occ_of(mt, n->key, &cnt);
         for (size_t i = 0; i < cnt; i++) {
             uint32_t end;
@@ -861,7 +1029,7 @@ static int eval_op(es_matcher_t *mt, uint32_t i, const es_qtoks_t *t)
     const op_t *op = &mt->ops[i];
     switch (op->kind) {
     case OP_HAS:
-        return (mt->hit_bits[op->arg >> 6] >> (op->arg & 63)) & 1;
+        return key_in(mt, op->arg);
     case OP_TREE:
         return eval(mt, mt->tree_nodes[op->arg], t);
     case OP_NOT:
