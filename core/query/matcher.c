@@ -36,14 +36,35 @@ typedef struct krun {
     uint32_t stamp, count, start, fill;
 } krun_t;
 
-/* The bytes compared live with the slot, so a probe is one cache miss
- * for the slot and one for the string, not a third for the key record. */
+/* The bytes compared live in the slot (up to SLOT_INLINE of them, which
+ * is nearly every word), so a probe that finds its word is one cache
+ * miss, not a second for the string and a third for the key record. */
+#define SLOT_INLINE 16
 typedef struct slot {
     uint64_t h;
     uint32_t key; /* NONE: empty */
     uint32_t len;
-    const char *s;
+    union {
+        const char *s; /* len > SLOT_INLINE */
+        char b[SLOT_INLINE];
+    } u;
 } slot_t;
+
+_Static_assert(PREFIX_MAX < SLOT_INLINE, "prefix slots hold their bytes");
+
+static inline const char *slot_bytes(const slot_t *sl) { return sl->len > SLOT_INLINE ? sl->u.s : sl->u.b; }
+
+/* s must outlive the slot when longer than SLOT_INLINE. */
+static inline void slot_set(slot_t *sl, uint64_t h, uint32_t key, const char *s, size_t n)
+{
+    sl->h = h;
+    sl->key = key;
+    sl->len = (uint32_t)n;
+    if (n > SLOT_INLINE)
+        sl->u.s = s;
+    else
+        memcpy(sl->u.b, s, n);
+}
 
 typedef struct table {
     slot_t *v;
@@ -83,13 +104,21 @@ typedef struct lword {
  * their chase was most of a mention's time. Nodes that need positions
  * (phrases, NEAR, fields, raw words, url prefixes) keep their tree node
  * and are evaluated by it. */
-enum { OP_AND, OP_OR, OP_NOT, OP_HAS, OP_TREE };
+enum { OP_AND, OP_OR, OP_NOT, OP_HAS, OP_HAS_PAT, OP_TREE };
 typedef struct op {
     uint8_t kind;
-    uint32_t n_kids; /* AND/OR/NOT */
-    uint32_t arg;    /* HAS: the key; TREE: index in tree_nodes */
+    uint32_t n_kids; /* AND/OR/NOT; HAS: the key's length */
+    uint32_t arg;    /* HAS, HAS_PAT: the key; TREE: index in tree_nodes */
     uint32_t next;   /* the op after this one's subtree */
+    /* HAS: the key's hash, so asking the mention's word table whether
+     * the word occurs reads the key record only when it does. */
+    uint64_t h;
 } op_t;
+
+typedef struct bloom {
+    uint64_t *v;
+    unsigned shift;
+} bloom_t;
 
 struct es_matcher {
     es_query_t **q;
@@ -114,11 +143,13 @@ struct es_matcher {
     prefix_t *pre;
     size_t n_pre, cap_pre;
     unsigned prefix_lens; /* bit L: some pattern is indexed by its first L bytes */
-    /* One bit per hash of every anchor key and prefix (built by
-     * compile): most words of a mention anchor no query, and this answers
-     * them from a few cache lines instead of a probe into the table. */
-    uint64_t *filter;
-    unsigned filter_shift;
+    /* One bit per hash of every anchor key (wfilter) and every wildcard
+     * prefix (pfilter), built by compile: most words of a mention anchor
+     * no query and start no pattern, and these answer them from a cache
+     * line instead of a probe into a table. Two filters, so the three or
+     * so prefix probes of every word stay in the small one (a few KiB for
+     * 1,400 prefixes, in L1), not in the anchors' 64 KiB. */
+    bloom_t wfilter, pfilter;
     /* Run scratch. */
     uint32_t epoch;
     uint32_t *qstamp;
@@ -211,11 +242,14 @@ static inline int same(const char *x, const char *y, size_t n)
  * call. */
 static inline uint64_t prefix_hash(const char *b, size_t n)
 {
-    uint64_t c = (uint64_t)n;
-    for (size_t i = 0; i < n; i++)
-        c |= (uint64_t)(unsigned char)b[i] << (8 * (i + 1));
-    c *= 0x9E3779B97F4A7C15ull;
-    return c ^ (c >> 29);
+    uint64_t c;
+    if (n >= 4) /* two overlapping loads: the length tells them apart */
+        c = rd32(b) | rd32(b + n - 4) << 32;
+    else if (n)
+        c = (uint64_t)(unsigned char)b[0] << 16 | (uint64_t)(unsigned char)b[n >> 1] << 8 | (unsigned char)b[n - 1];
+    else
+        c = 0;
+    return mix(c ^ 0x9E3779B97F4A7C15ull, 0xC2B2AE3D27D4EB4Full ^ n);
 }
 
 /* ---- hash tables --------------------------------------------------- */
@@ -243,7 +277,7 @@ static slot_t *table_find(const table_t *t, uint64_t h, const char *s, size_t n)
         slot_t *sl = &t->v[i];
         if (sl->key == NONE)
             return sl;
-        if (sl->h == h && sl->len == n && same(sl->s, s, n))
+        if (sl->h == h && sl->len == n && same(slot_bytes(sl), s, n))
             return sl;
     }
 }
@@ -257,7 +291,7 @@ static int table_grow(table_t *t)
         return -1;
     for (size_t i = 0; i <= t->mask; i++)
         if (t->v[i].key != NONE) {
-            *table_find(&nt, t->v[i].h, t->v[i].s, t->v[i].len) = t->v[i];
+            *table_find(&nt, t->v[i].h, slot_bytes(&t->v[i]), t->v[i].len) = t->v[i];
             nt.n++;
         }
     free(t->v);
@@ -302,22 +336,14 @@ static int prefix_index(es_matcher_t *mt, const char *pat, int raw, uint32_t id)
     uint64_t ph = prefix_hash(b, fl);
     slot_t *ps = table_find(&mt->prefixes, ph, b, fl);
     if (ps->key == NONE) {
-        prefix_t *old = mt->pre;
         if (table_grow(&mt->prefixes) < 0 ||
             es_query_grow((void **)&mt->pre, &mt->cap_pre, mt->n_pre + 1, sizeof *mt->pre) < 0)
             return -1;
-        if (mt->pre != old) /* the slots point at the prefixes' bytes */
-            for (size_t i = 0; i <= mt->prefixes.mask; i++)
-                if (mt->prefixes.v[i].key != NONE)
-                    mt->prefixes.v[i].s = mt->pre[mt->prefixes.v[i].key].b;
         ps = table_find(&mt->prefixes, ph, b, fl);
         prefix_t *p = &mt->pre[mt->n_pre];
         memset(p, 0, sizeof *p);
         memcpy(p->b, b, fl + 1);
-        ps->h = ph;
-        ps->key = (uint32_t)mt->n_pre;
-        ps->len = (uint32_t)fl;
-        ps->s = p->b;
+        slot_set(ps, ph, (uint32_t)mt->n_pre, p->b, fl); /* inline: PREFIX_MAX < SLOT_INLINE */
         mt->n_pre++;
         mt->prefixes.n++;
     }
@@ -361,10 +387,7 @@ static uint32_t key_get(es_matcher_t *mt, const char *s, int pattern, int raw)
     k->len = (uint32_t)n;
     k->pattern = pattern;
     k->raw = raw;
-    sl->h = h;
-    sl->key = id;
-    sl->len = (uint32_t)n;
-    sl->s = name;
+    slot_set(sl, h, id, name, n);
     mt->words.n++;
     if (pattern && prefix_index(mt, s, raw, id) < 0)
         return NONE;
@@ -445,16 +468,28 @@ int es_matcher_add(es_matcher_t *mt, es_query_t *q)
     return 0;
 }
 
-static inline int filter_has(const es_matcher_t *mt, uint64_t h)
+static inline int filter_has(const bloom_t *f, uint64_t h)
 {
-    uint64_t b = h >> mt->filter_shift;
-    return (mt->filter[b >> 6] >> (b & 63)) & 1;
+    uint64_t b = h >> f->shift;
+    return (f->v[b >> 6] >> (b & 63)) & 1;
 }
 
-static inline void filter_set(es_matcher_t *mt, uint64_t h)
+static inline void filter_set(bloom_t *f, uint64_t h)
 {
-    uint64_t b = h >> mt->filter_shift;
-    mt->filter[b >> 6] |= 1ull << (b & 63);
+    uint64_t b = h >> f->shift;
+    f->v[b >> 6] |= 1ull << (b & 63);
+}
+
+/* 16 bits an entry: about 6% of the rest pass to the table. */
+static int filter_init(bloom_t *f, size_t entries)
+{
+    unsigned bits = 9;
+    while (bits < 30 && (1ull << bits) < 16 * entries)
+        bits++;
+    free(f->v);
+    f->shift = 64 - bits;
+    f->v = calloc((1ull << bits) / 64, sizeof *f->v);
+    return f->v ? 0 : -1;
 }
 
 static int emit_ops(es_matcher_t *mt, const es_qnode_t *n)
@@ -472,8 +507,11 @@ static int emit_ops(es_matcher_t *mt, const es_qnode_t *n)
                 return -1;
     } else if ((n->kind == ES_QN_WORD && !n->raw && n->field == ES_QF_ANY) ||
                (n->kind == ES_QN_ATTR && !n->url_prefix)) {
-        op.kind = OP_HAS;
+        const qkey_t *k = &mt->keys[n->key];
+        op.kind = k->pattern ? OP_HAS_PAT : OP_HAS;
         op.arg = n->key;
+        op.n_kids = k->len;
+        op.h = k->h;
     } else {
         if (es_query_grow((void **)&mt->tree_nodes, &mt->cap_tree, mt->n_tree + 1, sizeof *mt->tree_nodes) < 0)
             return -1;
@@ -481,7 +519,7 @@ static int emit_ops(es_matcher_t *mt, const es_qnode_t *n)
         op.kind = OP_TREE;
         op.arg = (uint32_t)mt->n_tree++;
     }
-    if (op.kind == OP_HAS || op.kind == OP_TREE)
+    if (op.kind == OP_HAS || op.kind == OP_HAS_PAT || op.kind == OP_TREE)
         mt->ops[at] = op;
     mt->ops[at].next = (uint32_t)mt->n_ops;
     return 0;
@@ -520,27 +558,23 @@ static int compile_programs(es_matcher_t *mt)
 int es_matcher_compile(es_matcher_t *mt)
 {
     free(mt->qstamp);
-    free(mt->filter);
     free(mt->run);
     free(mt->hit_bits);
-    mt->filter = NULL;
     mt->qstamp = calloc(mt->n_q + 1, sizeof *mt->qstamp);
     mt->run = calloc(mt->n_keys + 1, sizeof *mt->run);
     mt->hit_bits = calloc(mt->n_keys / 64 + 1, sizeof *mt->hit_bits);
-    /* 16 bits a key: about 6% of non-keys pass to the table. */
-    unsigned bits = 12;
-    while (bits < 30 && (1ull << bits) < 16 * (mt->n_keys + mt->n_pre))
-        bits++;
-    mt->filter_shift = 64 - bits;
-    mt->filter = calloc((1ull << bits) / 64, sizeof *mt->filter);
-    if (!mt->qstamp || !mt->filter || !mt->run || !mt->hit_bits || compile_programs(mt) < 0)
+    size_t n_anchors = 0;
+    for (size_t i = 0; i < mt->n_keys; i++)
+        n_anchors += mt->keys[i].n_cands > 0;
+    if (!mt->qstamp || !mt->run || !mt->hit_bits || filter_init(&mt->wfilter, n_anchors) < 0 ||
+        filter_init(&mt->pfilter, mt->n_pre) < 0 || compile_programs(mt) < 0)
         return ES_ENOMEM;
     for (size_t i = 0; i <= mt->words.mask; i++)
         if (mt->words.v[i].key != NONE && mt->keys[mt->words.v[i].key].n_cands)
-            filter_set(mt, mt->words.v[i].h);
+            filter_set(&mt->wfilter, mt->words.v[i].h);
     for (size_t i = 0; i <= mt->prefixes.mask; i++)
         if (mt->prefixes.v[i].key != NONE)
-            filter_set(mt, mt->prefixes.v[i].h);
+            filter_set(&mt->pfilter, mt->prefixes.v[i].h);
     return 0;
 }
 
@@ -565,7 +599,8 @@ void es_matcher_free(es_matcher_t *mt)
     free(mt->words.v);
     free(mt->prefixes.v);
     free(mt->qstamp);
-    free(mt->filter);
+    free(mt->wfilter.v);
+    free(mt->pfilter.v);
     free(mt->run);
     free(mt->hit_bits);
     free(mt->ops);
@@ -644,7 +679,7 @@ static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
  * run's hit keys (their candidates are evaluated). */
 static inline void anchor_check(es_matcher_t *mt, uint64_t h, const char *s, size_t n)
 {
-    if (!filter_has(mt, h))
+    if (!filter_has(&mt->wfilter, h))
         return;
     uint32_t key = table_find(&mt->words, h, s, n)->key;
     if (key == NONE || mt->cand_off[key] == mt->cand_off[key + 1])
@@ -671,9 +706,24 @@ static inline uint32_t local_find(const es_matcher_t *mt, uint64_t h, const char
     }
 }
 
+/* Whether word key `key` (hash h, length n) occurs in the mention. */
+static inline int local_has(const es_matcher_t *mt, uint64_t h, size_t n, uint32_t key)
+{
+    if (!mt->n_lw)
+        return 0;
+    for (size_t i = (size_t)h & mt->lmask;; i = (i + 1) & mt->lmask) {
+        uint32_t w = mt->lslot[i];
+        if (w == NONE)
+            return 0;
+        const lword_t *l = &mt->lw[w];
+        if (l->h == h && l->len == n && same(l->s, mt->keys[key].s, n))
+            return 1;
+    }
+}
+
 /* The mention's word (h, s, n), added when new (room was made by
  * index_tokens: lw for every token and attribute, slots for twice that). */
-static inline uint32_t local_put(es_matcher_t *mt, uint64_t h, const char *s, size_t n)
+static inline __attribute__((always_inline)) uint32_t local_put(es_matcher_t *mt, uint64_t h, const char *s, size_t n)
 {
     for (size_t i = (size_t)h & mt->lmask;; i = (i + 1) & mt->lmask) {
         uint32_t w = mt->lslot[i];
@@ -739,7 +789,7 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
             if (pl > k->fold_len)
                 break;
             uint64_t ph = prefix_hash(f, pl);
-            if (!filter_has(mt, ph))
+            if (!filter_has(&mt->pfilter, ph))
                 continue;
             const slot_t *ps = table_find(&mt->prefixes, ph, f, pl);
             if (ps->key == NONE)
@@ -1029,7 +1079,9 @@ static int eval_op(es_matcher_t *mt, uint32_t i, const es_qtoks_t *t)
     const op_t *op = &mt->ops[i];
     switch (op->kind) {
     case OP_HAS:
-        return key_in(mt, op->arg);
+        return local_has(mt, op->h, op->n_kids, op->arg);
+    case OP_HAS_PAT:
+        return (mt->hit_bits[op->arg >> 6] >> (op->arg & 63)) & 1;
     case OP_TREE:
         return eval(mt, mt->tree_nodes[op->arg], t);
     case OP_NOT:
@@ -1093,8 +1145,19 @@ int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
         return ES_ENOMEM;
     }
     mt->n_result = keep;
-    if (keep > 1)
+    if (keep > 16) {
         qsort(mt->result, keep, sizeof *mt->result, cmp_u32);
+    } else {
+        /* A mention matches a handful of queries: insertion sort, where
+         * qsort's setup cost 400 instructions for two. */
+        for (size_t i = 1; i < keep; i++) {
+            uint32_t v = mt->result[i];
+            size_t j = i;
+            for (; j > 0 && mt->result[j - 1] > v; j--)
+                mt->result[j] = mt->result[j - 1];
+            mt->result[j] = v;
+        }
+    }
     *hits = mt->result;
     return (int)keep;
 }
