@@ -135,6 +135,7 @@ struct es_matcher {
      * candidate loop does not touch the key records. */
     uint32_t *cand_off; /* n_keys + 1 */
     uint32_t *cand_q;
+    uint32_t *cand_op;  /* beside cand_q: each candidate's first op */
     /* One bit per wildcard key: set while it matched a word of the
      * current run (words and attributes are in the mention's table). */
     uint64_t *hit_bits;
@@ -142,6 +143,13 @@ struct es_matcher {
     table_t prefixes;   /* wildcard prefix -> index in pre */
     prefix_t *pre;
     size_t n_pre, cap_pre;
+    /* The patterns of every prefix, packed by compile: prefix i's are
+     * parena[pspan[i] .. pspan[i + 1]), each a uint32 key, a uint32
+     * length (top bit: raw), the pattern and its NUL. Globbing a word's
+     * patterns reads these few lines, not each pattern's key record and
+     * then its string (two cache misses a pattern, 14% of a run). */
+    char *parena;
+    uint32_t *pspan;
     unsigned prefix_lens; /* bit L: some pattern is indexed by its first L bytes */
     /* One bit per hash of every anchor key (wfilter) and every wildcard
      * prefix (pfilter), built by compile: most words of a mention anchor
@@ -152,15 +160,21 @@ struct es_matcher {
     bloom_t wfilter, pfilter;
     /* Run scratch. */
     uint32_t epoch;
-    uint32_t *qstamp;
-    uint32_t *hit_keys;
+    /* One bit per query: a candidate already taken in this run (cleared
+     * from the candidates after it; 1.2 KiB for 10,000 queries, where a
+     * stamp per query missed the cache at every candidate). */
+    uint64_t *qseen;
+    uint32_t *hit_keys;  /* word and attribute anchors that occurred */
     size_t n_hit, cap_hit;
+    uint32_t *pat_hits;  /* wildcard keys that matched a word */
+    size_t n_pat_hit, cap_pat_hit;
     pair_t *pairs;
     size_t n_pairs, cap_pairs;
     uint32_t *occ;      /* token index per occurrence, grouped by key */
     size_t cap_occ;
     uint32_t *result;
-    size_t n_result, cap_result;
+    uint32_t *result_op; /* beside result: the candidate's first op */
+    size_t n_result, cap_result, cap_result_op;
     span_t *spans;
     size_t n_spans, cap_spans;
     /* The mention's words: lslot (open addressing, lmask + 1 slots) holds
@@ -530,8 +544,9 @@ static int compile_programs(es_matcher_t *mt)
     free(mt->q_op);
     free(mt->cand_off);
     free(mt->cand_q);
+    free(mt->cand_op);
     mt->n_ops = mt->n_tree = 0;
-    mt->cand_q = NULL;
+    mt->cand_q = mt->cand_op = NULL;
     mt->q_op = malloc((mt->n_q + 1) * sizeof *mt->q_op);
     mt->cand_off = malloc((mt->n_keys + 1) * sizeof *mt->cand_off);
     if (!mt->q_op || !mt->cand_off)
@@ -547,27 +562,59 @@ static int compile_programs(es_matcher_t *mt)
         total += mt->keys[i].n_cands;
     }
     mt->cand_off[mt->n_keys] = (uint32_t)total;
-    if (!(mt->cand_q = malloc((total + 1) * sizeof *mt->cand_q)))
+    if (!(mt->cand_q = malloc((total + 1) * sizeof *mt->cand_q)) ||
+        !(mt->cand_op = malloc((total + 1) * sizeof *mt->cand_op)))
         return -1;
     for (size_t i = 0; i < mt->n_keys; i++)
         if (mt->keys[i].n_cands)
             memcpy(mt->cand_q + mt->cand_off[i], mt->keys[i].cands, mt->keys[i].n_cands * sizeof *mt->cand_q);
+    for (size_t j = 0; j < total; j++)
+        mt->cand_op[j] = mt->q_op[mt->cand_q[j]];
+    return 0;
+}
+
+static int pack_patterns(es_matcher_t *mt)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < mt->n_pre; i++)
+        for (size_t j = 0; j < mt->pre[i].n; j++)
+            total += 8 + mt->keys[mt->pre[i].pats[j]].len; /* the mark's byte holds the NUL */
+    free(mt->parena);
+    free(mt->pspan);
+    mt->parena = malloc(total + 1);
+    mt->pspan = malloc((mt->n_pre + 1) * sizeof *mt->pspan);
+    if (!mt->parena || !mt->pspan || total >= UINT32_MAX)
+        return -1;
+    size_t at = 0;
+    for (size_t i = 0; i < mt->n_pre; i++) {
+        mt->pspan[i] = (uint32_t)at;
+        for (size_t j = 0; j < mt->pre[i].n; j++) {
+            uint32_t key = mt->pre[i].pats[j];
+            const qkey_t *k = &mt->keys[key];
+            uint32_t len = (k->len - 1) | (k->raw ? 1u << 31 : 0);
+            memcpy(mt->parena + at, &key, 4);
+            memcpy(mt->parena + at + 4, &len, 4);
+            memcpy(mt->parena + at + 8, k->s + 1, k->len); /* the pattern and its NUL */
+            at += 8 + k->len;
+        }
+    }
+    mt->pspan[mt->n_pre] = (uint32_t)at;
     return 0;
 }
 
 int es_matcher_compile(es_matcher_t *mt)
 {
-    free(mt->qstamp);
+    free(mt->qseen);
     free(mt->run);
     free(mt->hit_bits);
-    mt->qstamp = calloc(mt->n_q + 1, sizeof *mt->qstamp);
+    mt->qseen = calloc(mt->n_q / 64 + 1, sizeof *mt->qseen);
     mt->run = calloc(mt->n_keys + 1, sizeof *mt->run);
     mt->hit_bits = calloc(mt->n_keys / 64 + 1, sizeof *mt->hit_bits);
     size_t n_anchors = 0;
     for (size_t i = 0; i < mt->n_keys; i++)
         n_anchors += mt->keys[i].n_cands > 0;
-    if (!mt->qstamp || !mt->run || !mt->hit_bits || filter_init(&mt->wfilter, n_anchors) < 0 ||
-        filter_init(&mt->pfilter, mt->n_pre) < 0 || compile_programs(mt) < 0)
+    if (!mt->qseen || !mt->run || !mt->hit_bits || filter_init(&mt->wfilter, n_anchors) < 0 ||
+        filter_init(&mt->pfilter, mt->n_pre) < 0 || compile_programs(mt) < 0 || pack_patterns(mt) < 0)
         return ES_ENOMEM;
     for (size_t i = 0; i <= mt->words.mask; i++)
         if (mt->words.v[i].key != NONE && mt->keys[mt->words.v[i].key].n_cands)
@@ -596,9 +643,12 @@ void es_matcher_free(es_matcher_t *mt)
     free(mt->q);
     free(mt->keys);
     free(mt->pre);
+    free(mt->parena);
+    free(mt->pspan);
     free(mt->words.v);
     free(mt->prefixes.v);
-    free(mt->qstamp);
+    free(mt->qseen);
+    free(mt->pat_hits);
     free(mt->wfilter.v);
     free(mt->pfilter.v);
     free(mt->run);
@@ -608,6 +658,8 @@ void es_matcher_free(es_matcher_t *mt)
     free(mt->tree_nodes);
     free(mt->cand_off);
     free(mt->cand_q);
+    free(mt->cand_op);
+    free(mt->result_op);
     free(mt->hit_keys);
     free(mt->pairs);
     free(mt->occ);
@@ -665,11 +717,11 @@ static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
     if (k->stamp != mt->epoch) {
         k->stamp = mt->epoch;
         k->count = 0;
-        if (es_query_grow((void **)&mt->hit_keys, &mt->cap_hit, mt->n_hit + 1, sizeof *mt->hit_keys) < 0) {
+        if (es_query_grow((void **)&mt->pat_hits, &mt->cap_pat_hit, mt->n_pat_hit + 1, sizeof *mt->pat_hits) < 0) {
             mt->oom = 1;
             return;
         }
-        mt->hit_keys[mt->n_hit++] = key;
+        mt->pat_hits[mt->n_pat_hit++] = key;
         mt->hit_bits[key >> 6] |= 1ull << (key & 63);
     }
     k->count++;
@@ -794,11 +846,15 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
             const slot_t *ps = table_find(&mt->prefixes, ph, f, pl);
             if (ps->key == NONE)
                 continue;
-            const prefix_t *p = &mt->pre[ps->key];
-            for (size_t j = 0; j < p->n; j++) {
-                const qkey_t *pk = &mt->keys[p->pats[j]];
-                if (pk->raw ? raw_glob(t, k, pk->s + 1) : es_query_glob(pk->s + 1, f))
-                    pair_add(mt, p->pats[j], (uint32_t)i);
+            for (const char *e = mt->parena + mt->pspan[ps->key], *pend = mt->parena + mt->pspan[ps->key + 1];
+                 e < pend;) {
+                uint32_t key, len;
+                memcpy(&key, e, 4);
+                memcpy(&len, e + 4, 4);
+                const char *pat = e + 8;
+                if ((len >> 31) ? raw_glob(t, k, pat) : es_query_glob(pat, f))
+                    pair_add(mt, key, (uint32_t)i);
+                e += 8 + (len & ~(1u << 31)) + 1;
             }
         }
     }
@@ -814,10 +870,8 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
         mt->lw[i].start = (uint32_t)total;
         total += mt->lw[i].count;
     }
-    for (size_t i = 0; i < mt->n_hit; i++) {
-        if (!mt->keys[mt->hit_keys[i]].pattern)
-            continue;
-        krun_t *k = &mt->run[mt->hit_keys[i]];
+    for (size_t i = 0; i < mt->n_pat_hit; i++) {
+        krun_t *k = &mt->run[mt->pat_hits[i]];
         k->start = (uint32_t)total;
         k->fill = 0;
         total += k->count;
@@ -1109,36 +1163,44 @@ int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
 {
     *hits = mt->result;
     mt->n_result = 0;
-    if (!mt->qstamp)
+    if (!mt->qseen)
         return ES_EINVAL; /* not compiled */
     if (++mt->epoch == 0) {
         memset(mt->run, 0, mt->n_keys * sizeof *mt->run);
-        memset(mt->qstamp, 0, mt->n_q * sizeof *mt->qstamp);
         mt->epoch = 1;
     }
-    for (size_t i = 0; i < mt->n_hit; i++) /* the last run's */
-        mt->hit_bits[mt->hit_keys[i] >> 6] = 0;
-    mt->n_hit = mt->n_pairs = 0;
+    for (size_t i = 0; i < mt->n_pat_hit; i++) /* the last run's */
+        mt->hit_bits[mt->pat_hits[i] >> 6] = 0;
+    mt->n_hit = mt->n_pat_hit = mt->n_pairs = 0;
     mt->oom = 0;
     index_tokens(mt, t);
     /* Candidates: the queries a key that occurred anchors. */
-    for (size_t i = 0; i < mt->n_hit && !mt->oom; i++) {
-        uint32_t key = mt->hit_keys[i];
-        for (uint32_t j = mt->cand_off[key], e = mt->cand_off[key + 1]; j < e; j++) {
-            uint32_t q = mt->cand_q[j];
-            if (mt->qstamp[q] == mt->epoch)
-                continue;
-            mt->qstamp[q] = mt->epoch;
-            if (es_query_grow((void **)&mt->result, &mt->cap_result, mt->n_result + 1, sizeof *mt->result) < 0) {
-                mt->oom = 1;
-                break;
+    for (size_t l = 0; l < 2; l++) {
+        const uint32_t *hk = l ? mt->pat_hits : mt->hit_keys;
+        size_t nh = l ? mt->n_pat_hit : mt->n_hit;
+        for (size_t i = 0; i < nh && !mt->oom; i++) {
+            uint32_t key = hk[i];
+            for (uint32_t j = mt->cand_off[key], e = mt->cand_off[key + 1]; j < e; j++) {
+                uint32_t q = mt->cand_q[j];
+                if ((mt->qseen[q >> 6] >> (q & 63)) & 1)
+                    continue;
+                mt->qseen[q >> 6] |= 1ull << (q & 63);
+                if (es_query_grow((void **)&mt->result, &mt->cap_result, mt->n_result + 1, sizeof *mt->result) < 0 ||
+                    es_query_grow((void **)&mt->result_op, &mt->cap_result_op, mt->n_result + 1,
+                                  sizeof *mt->result_op) < 0) {
+                    mt->oom = 1;
+                    break;
+                }
+                mt->result_op[mt->n_result] = mt->cand_op[j];
+                mt->result[mt->n_result++] = q;
             }
-            mt->result[mt->n_result++] = q;
         }
     }
+    for (size_t i = 0; i < mt->n_result; i++)
+        mt->qseen[mt->result[i] >> 6] = 0;
     size_t keep = 0;
     for (size_t i = 0; i < mt->n_result && !mt->oom; i++)
-        if (eval_op(mt, mt->q_op[mt->result[i]], t))
+        if (eval_op(mt, mt->result_op[i], t))
             mt->result[keep++] = mt->result[i];
     if (mt->oom || t->oom) {
         mt->n_result = 0;
