@@ -20,8 +20,10 @@
 
 static inline int ascii_word(unsigned char c) { return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u; }
 
-/* ASCII: 0 for a separator, else the folded letter or digit. */
-static const char ascii_fold[128] = {
+/* A byte: 0 for an ASCII separator, a NUL or a byte of a longer UTF-8
+ * sequence, else the folded letter or digit. 256 entries, so the word loop
+ * needs neither a range test nor a length test (a text ends in its NUL). */
+static const char ascii_fold[256] = {
     ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7',
     ['8'] = '8', ['9'] = '9',
     ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h',
@@ -56,7 +58,9 @@ static inline void fold_byte(es_qtoks_t *t, char c)
     t->fold[t->fold_len++] = c;
 }
 
-static void attr_add(es_qtoks_t *t, const char *prefix, const char *v, size_t n)
+/* Inline, so a constant prefix's strlen and copy are folded away. */
+static inline __attribute__((always_inline)) void attr_add(es_qtoks_t *t, const char *prefix, const char *v,
+                                                           size_t n)
 {
     size_t pl = strlen(prefix);
     if (t->oom || es_query_grow((void **)&t->attr, &t->attr_cap, t->attr_len + pl + n + 2, 1) < 0) {
@@ -161,7 +165,8 @@ static inline void push_tok(es_qtoks_t *t, size_t start, size_t end, size_t fold
 
 /* An attribute key of v folded: ASCII is lower-cased in place, anything
  * else goes through the full fold (allocating). */
-static void attr_fold_add(es_qtoks_t *t, const char *prefix, const char *v, size_t n)
+static inline __attribute__((always_inline)) void attr_fold_add(es_qtoks_t *t, const char *prefix, const char *v,
+                                                                size_t n)
 {
     char buf[128];
     int ascii = n < sizeof buf;
@@ -237,12 +242,13 @@ size_t es_query_url_host(const char *url, char *host, size_t cap)
     const char *p = strstr(url, "://");
     p = p ? p + 3 : url;
     const char *at = p;
-    while (*at && !strchr("/?#@", *at))
+    while (*at && *at != '/' && *at != '?' && *at != '#' && *at != '@')
         at++;
     if (*at == '@')
         p = at + 1; /* user@host */
     size_t n = 0;
-    while (p[n] && !strchr("/?#:", p[n]) && !isspace((unsigned char)p[n]) && n + 1 < cap) {
+    while (p[n] && p[n] != '/' && p[n] != '?' && p[n] != '#' && p[n] != ':' && !isspace((unsigned char)p[n]) &&
+           n + 1 < cap) {
         host[n] = (char)tolower((unsigned char)p[n]);
         n++;
     }
@@ -295,12 +301,12 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
                     char *w = t->fold + t->fold_len;
                     do {
                         *w++ = f;
-                        f = ++i < n && (unsigned char)s[i] < 0x80 ? ascii_fold[(unsigned char)s[i]] : 0;
+                        f = ascii_fold[(unsigned char)s[++i]]; /* s[n] is the NUL: 0 */
                     } while (f);
                     t->fold_len = (size_t)(w - t->fold);
                     continue;
                 }
-                if (f == 'h' &&
+                if (f == 'h' && (s[i + 1] | 0x20) == 't' &&
                     (!strncasecmp(s + i, "http://", 7) || !strncasecmp(s + i, "https://", 8))) {
                     /* A link: its host is an attribute; its words stay words. */
                     char *u = strndup(s + i, url_len(s, i, n));
@@ -359,7 +365,7 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
         push_tok(t, start, n, fold_start, pos, title);
 }
 
-static void attr_folded(es_qtoks_t *t, const char *prefix, const char *v)
+static inline __attribute__((always_inline)) void attr_folded(es_qtoks_t *t, const char *prefix, const char *v)
 {
     if (!v || !*v)
         return;
