@@ -185,6 +185,12 @@ struct es_matcher {
     size_t lmask, cap_lslot;
     uint32_t *tok_lw;
     size_t cap_tok_lw;
+    uint32_t lw_epoch;  /* the run the table was built for (only when a
+                         * query is evaluated: most mentions have none) */
+    uint64_t *th;       /* each token's hash, from index_tokens */
+    size_t cap_th;
+    uint32_t *wocc;     /* the words' occurrences, grouped by word */
+    size_t cap_wocc;
     int oom;
 };
 
@@ -668,6 +674,8 @@ void es_matcher_free(es_matcher_t *mt)
     free(mt->lw);
     free(mt->lslot);
     free(mt->tok_lw);
+    free(mt->th);
+    free(mt->wocc);
     free(mt);
 }
 
@@ -774,7 +782,7 @@ static inline int local_has(const es_matcher_t *mt, uint64_t h, size_t n, uint32
 }
 
 /* The mention's word (h, s, n), added when new (room was made by
- * index_tokens: lw for every token and attribute, slots for twice that). */
+ * build_local: lw for every token and attribute, slots for twice that). */
 static inline __attribute__((always_inline)) uint32_t local_put(es_matcher_t *mt, uint64_t h, const char *s, size_t n)
 {
     for (size_t i = (size_t)h & mt->lmask;; i = (i + 1) & mt->lmask) {
@@ -783,7 +791,6 @@ static inline __attribute__((always_inline)) uint32_t local_put(es_matcher_t *mt
             w = (uint32_t)mt->n_lw++;
             mt->lw[w] = (lword_t){h, s, (uint32_t)n, 0, 0, 0};
             mt->lslot[i] = w;
-            anchor_check(mt, h, s, n);
             return w;
         }
         const lword_t *l = &mt->lw[w];
@@ -815,27 +822,63 @@ static int raw_glob(const es_qtoks_t *t, const es_qtok_t *k, const char *pat)
     return r;
 }
 
-static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
+/* The mention's word table, when a query is to be evaluated: every
+ * distinct word and attribute, and each word's occurrences. */
+static void build_local(es_matcher_t *mt, const es_qtoks_t *t)
 {
+    mt->lw_epoch = mt->epoch;
+    mt->n_lw = 0;
     size_t want = t->n + t->attr_n, slots = 64;
     while (slots < 2 * want)
         slots *= 2;
-    if (es_query_grow((void **)&mt->lw, &mt->cap_lw, want + 1, sizeof *mt->lw) < 0 ||
+    if (mt->oom || es_query_grow((void **)&mt->lw, &mt->cap_lw, want + 1, sizeof *mt->lw) < 0 ||
         es_query_grow((void **)&mt->lslot, &mt->cap_lslot, slots, sizeof *mt->lslot) < 0 ||
-        es_query_grow((void **)&mt->tok_lw, &mt->cap_tok_lw, t->n + 1, sizeof *mt->tok_lw) < 0) {
+        es_query_grow((void **)&mt->tok_lw, &mt->cap_tok_lw, t->n + 1, sizeof *mt->tok_lw) < 0 ||
+        es_query_grow((void **)&mt->wocc, &mt->cap_wocc, t->n + 1, sizeof *mt->wocc) < 0) {
         mt->oom = 1;
-        mt->n_lw = 0;
         return;
     }
     mt->lmask = slots - 1;
     memset(mt->lslot, 0xff, slots * sizeof *mt->lslot);
-    mt->n_lw = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const es_qtok_t *k = &t->v[i];
+        uint32_t w = local_put(mt, mt->th[i], t->fold + k->fold, k->fold_len);
+        mt->tok_lw[i] = w;
+        mt->lw[w].count++;
+    }
+    for (const char *a = t->attr, *end = t->attr + t->attr_len; a < end;) {
+        size_t al = strlen(a);
+        local_put(mt, hash(a, al), a, al); /* no occurrences: present or not */
+        a += al + 1;
+    }
+    /* Group the occurrences by word (a counting sort: tokens are in
+     * order, so each list is sorted). */
+    size_t total = 0;
+    for (size_t i = 0; i < mt->n_lw; i++) {
+        mt->lw[i].start = (uint32_t)total;
+        total += mt->lw[i].count;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        lword_t *l = &mt->lw[mt->tok_lw[i]];
+        mt->wocc[l->start + l->fill++] = (uint32_t)i;
+    }
+}
+
+/* Each token is hashed and looked up among the anchors, and by its
+ * leading bytes among the wildcard prefixes; the attributes among the
+ * anchors. */
+static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
+{
+    if (es_query_grow((void **)&mt->th, &mt->cap_th, t->n + 1, sizeof *mt->th) < 0) {
+        mt->oom = 1;
+        return;
+    }
     for (size_t i = 0; i < t->n; i++) {
         const es_qtok_t *k = &t->v[i];
         const char *f = t->fold + k->fold;
-        uint32_t w = local_put(mt, hash(f, k->fold_len), f, k->fold_len);
-        mt->tok_lw[i] = w;
-        mt->lw[w].count++;
+        uint64_t h = hash(f, k->fold_len);
+        mt->th[i] = h;
+        anchor_check(mt, h, f, k->fold_len);
         for (unsigned lens = mt->prefix_lens; lens; lens &= lens - 1) {
             size_t pl = (size_t)__builtin_ctz(lens);
             if (pl > k->fold_len)
@@ -860,16 +903,12 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
     }
     for (const char *a = t->attr, *end = t->attr + t->attr_len; a < end;) {
         size_t al = strlen(a);
-        local_put(mt, hash(a, al), a, al); /* no occurrences: present or not */
+        anchor_check(mt, hash(a, al), a, al);
         a += al + 1;
     }
-    /* Group the occurrences by word, then by wildcard key (counting sorts:
-     * tokens and pairs are in token order, so each list is sorted). */
+    /* Group the wildcard keys' occurrences by key (a counting sort: pairs
+     * are in token order, so each list is sorted). */
     size_t total = 0;
-    for (size_t i = 0; i < mt->n_lw; i++) {
-        mt->lw[i].start = (uint32_t)total;
-        total += mt->lw[i].count;
-    }
     for (size_t i = 0; i < mt->n_pat_hit; i++) {
         krun_t *k = &mt->run[mt->pat_hits[i]];
         k->start = (uint32_t)total;
@@ -879,10 +918,6 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
     if (es_query_grow((void **)&mt->occ, &mt->cap_occ, total + 1, sizeof *mt->occ) < 0) {
         mt->oom = 1;
         return;
-    }
-    for (size_t i = 0; i < t->n; i++) {
-        lword_t *l = &mt->lw[mt->tok_lw[i]];
-        mt->occ[l->start + l->fill++] = (uint32_t)i;
     }
     for (size_t i = 0; i < mt->n_pairs; i++) {
         krun_t *k = &mt->run[mt->pairs[i].key];
@@ -910,7 +945,7 @@ static inline const uint32_t *occ_of(const es_matcher_t *mt, uint32_t key, size_
         return NULL;
     }
     *n = mt->lw[w].count;
-    return mt->occ + mt->lw[w].start;
+    return mt->wocc + mt->lw[w].start;
 }
 
 /* Whether key (a word, an attribute or a wildcard) occurs in this run. */
@@ -1167,11 +1202,13 @@ int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
         return ES_EINVAL; /* not compiled */
     if (++mt->epoch == 0) {
         memset(mt->run, 0, mt->n_keys * sizeof *mt->run);
+        mt->lw_epoch = 0;
         mt->epoch = 1;
     }
     for (size_t i = 0; i < mt->n_pat_hit; i++) /* the last run's */
         mt->hit_bits[mt->pat_hits[i] >> 6] = 0;
     mt->n_hit = mt->n_pat_hit = mt->n_pairs = 0;
+    mt->n_lw = 0;
     mt->oom = 0;
     index_tokens(mt, t);
     /* Candidates: the queries a key that occurred anchors. */
@@ -1198,6 +1235,8 @@ int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
     }
     for (size_t i = 0; i < mt->n_result; i++)
         mt->qseen[mt->result[i] >> 6] = 0;
+    if (mt->n_result)
+        build_local(mt, t);
     size_t keep = 0;
     for (size_t i = 0; i < mt->n_result && !mt->oom; i++)
         if (eval_op(mt, mt->result_op[i], t))
@@ -1233,6 +1272,8 @@ static void explain(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t, 
 
 void es_matcher_explain(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, es_match_visit_cb cb, void *arg)
 {
+    if (mt->lw_epoch != mt->epoch)
+        build_local(mt, t); /* the run evaluated nothing */
     if (qi < mt->n_q)
         explain(mt, mt->q[qi]->root, t, cb, arg);
 }
@@ -1265,6 +1306,8 @@ static void spans(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t, vo
 
 void es_matcher_spans(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, void (*cb)(void *arg, size_t tok), void *arg)
 {
+    if (mt->lw_epoch != mt->epoch)
+        build_local(mt, t); /* the run evaluated nothing */
     if (qi < mt->n_q)
         spans(mt, mt->q[qi]->root, t, cb, arg);
 }
