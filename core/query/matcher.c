@@ -189,6 +189,8 @@ struct es_matcher {
                          * query is evaluated: most mentions have none) */
     uint64_t *th;       /* each token's hash, from index_tokens */
     size_t cap_th;
+    uint32_t *probe;    /* tokens that passed the anchor filter */
+    size_t cap_probe;
     uint32_t *wocc;     /* the words' occurrences, grouped by word */
     size_t cap_wocc;
     int oom;
@@ -794,6 +796,7 @@ void es_matcher_free(es_matcher_t *mt)
     free(mt->lslot);
     free(mt->tok_lw);
     free(mt->th);
+    free(mt->probe);
     free(mt->wocc);
     free(mt);
 }
@@ -854,20 +857,29 @@ static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
     k->count++;
 }
 
-/* A new word of the mention: when it anchors queries, its key joins the
- * run's hit keys (their candidates are evaluated). */
-static inline void anchor_check(es_matcher_t *mt, uint64_t h, const char *s, size_t n)
+/* A word or attribute that passed the filter: when it is a key, the key
+ * joins the run's hit keys (an anchor's candidates are evaluated; a key
+ * that anchors nothing has none), and its candidate list is fetched. */
+static inline void anchor_probe(es_matcher_t *mt, uint64_t h, const char *s, size_t n)
 {
-    if (!filter_has(&mt->wfilter, h))
-        return;
     uint32_t key = table_find(&mt->words, h, s, n)->key;
-    if (key == NONE || mt->cand_off[key] == mt->cand_off[key + 1])
+    if (key == NONE)
         return;
     if (es_query_grow((void **)&mt->hit_keys, &mt->cap_hit, mt->n_hit + 1, sizeof *mt->hit_keys) < 0) {
         mt->oom = 1;
         return;
     }
     mt->hit_keys[mt->n_hit++] = key;
+    __builtin_prefetch(&mt->cand_off[key]);
+}
+
+/* An attribute: when it anchors queries, its key joins the run's hit
+ * keys. */
+static inline void anchor_check(es_matcher_t *mt, uint64_t h, const char *s, size_t n)
+{
+    if (!filter_has(&mt->wfilter, h))
+        return;
+    anchor_probe(mt, h, s, n);
 }
 
 /* The mention's word (h, s, n), or NONE. */
@@ -989,16 +1001,25 @@ static void build_local(es_matcher_t *mt, const es_qtoks_t *t)
  * anchors. */
 static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
 {
-    if (es_query_grow((void **)&mt->th, &mt->cap_th, t->n + 1, sizeof *mt->th) < 0) {
+    if (es_query_grow((void **)&mt->th, &mt->cap_th, t->n + 1, sizeof *mt->th) < 0 ||
+        es_query_grow((void **)&mt->probe, &mt->cap_probe, t->n + 1, sizeof *mt->probe) < 0) {
         mt->oom = 1;
         return;
     }
+    /* Two passes: the first hashes every word and starts fetching the
+     * table slots of those the filter lets through, the second reads
+     * them, so the few cache misses of a mention overlap instead of
+     * queueing one after the other. */
+    size_t n_probe = 0;
     for (size_t i = 0; i < t->n; i++) {
         const es_qtok_t *k = &t->v[i];
         const char *f = t->fold + k->fold;
         uint64_t h = hash(f, k->fold_len);
         mt->th[i] = h;
-        anchor_check(mt, h, f, k->fold_len);
+        if (filter_has(&mt->wfilter, h)) {
+            __builtin_prefetch(&mt->words.v[h & mt->words.mask]);
+            mt->probe[n_probe++] = (uint32_t)i;
+        }
         for (unsigned lens = mt->prefix_lens; lens; lens &= lens - 1) {
             size_t pl = (size_t)__builtin_ctz(lens);
             if (pl > k->fold_len)
@@ -1020,6 +1041,10 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
                 e += 8 + (len & ~(1u << 31)) + 1;
             }
         }
+    }
+    for (size_t j = 0; j < n_probe; j++) {
+        const es_qtok_t *k = &t->v[mt->probe[j]];
+        anchor_probe(mt, mt->th[mt->probe[j]], t->fold + k->fold, k->fold_len);
     }
     for (const char *a = t->attr, *end = t->attr + t->attr_len; a < end;) {
         size_t al = strlen(a);
@@ -1331,7 +1356,12 @@ int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
     mt->n_lw = 0;
     mt->oom = 0;
     index_tokens(mt, t);
-    /* Candidates: the queries a key that occurred anchors. */
+    /* Candidates: the queries a key that occurred anchors. Their lists,
+     * then their programs, are fetched ahead of their first reads. */
+    for (size_t i = 0; i < mt->n_hit; i++)
+        __builtin_prefetch(&mt->cand[2 * mt->cand_off[mt->hit_keys[i]]]);
+    for (size_t i = 0; i < mt->n_pat_hit; i++)
+        __builtin_prefetch(&mt->cand[2 * mt->cand_off[mt->pat_hits[i]]]);
     for (size_t l = 0; l < 2; l++) {
         const uint32_t *hk = l ? mt->pat_hits : mt->hit_keys;
         size_t nh = l ? mt->n_pat_hit : mt->n_hit;
@@ -1349,6 +1379,8 @@ int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
                     break;
                 }
                 mt->result_op[mt->n_result] = mt->cand[2 * j + 1];
+                __builtin_prefetch(&mt->ops[mt->cand[2 * j + 1]]);
+                __builtin_prefetch((const char *)&mt->ops[mt->cand[2 * j + 1]] + 64);
                 mt->result[mt->n_result++] = q;
             }
         }
