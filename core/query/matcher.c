@@ -1379,8 +1379,8 @@ int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
                     break;
                 }
                 mt->result_op[mt->n_result] = mt->cand[2 * j + 1];
-                __builtin_prefetch(&mt->ops[mt->cand[2 * j + 1]]);
-                __builtin_prefetch((const char *)&mt->ops[mt->cand[2 * j + 1]] + 64);
+                for (int line = 0; line < 4; line++) /* a block's ops, bytes and first node */
+                    __builtin_prefetch((const char *)&mt->ops[mt->cand[2 * j + 1]] + 64 * line);
                 mt->result[mt->n_result++] = q;
             }
         }
