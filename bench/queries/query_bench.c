@@ -9,7 +9,7 @@
  * best by the thread's CPU clock: on a machine shared with other work the
  * wall clock also counts the time the bench waited for a core, the CPU
  * clock only the time it ran on one (what the cost target is about). On
- * a quiet machine the two agree.
+ * a quiet machine the two agree. The ratios are by the CPU clock.
  *
  *   query_bench FILE [MENTIONS] [REPS]
  */
