@@ -316,44 +316,41 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
         if (c < 0x80) {
             char f = ascii_fold[c];
             if (f) {
-                if (in_word) {
-                    /* The hot path: the rest of an ASCII word, into room
-                     * reserved for the whole text (kept so after every
-                     * non-ASCII fold, below). */
-                    char *w = t->fold + t->fold_len;
+                if (!in_word) {
+                    if (f == 'h' && (s[i + 1] | 0x20) == 't' &&
+                        (!strncasecmp(s + i, "http://", 7) || !strncasecmp(s + i, "https://", 8))) {
+                        /* A link: its host is an attribute; its words stay words. */
+                        char *u = strndup(s + i, url_len(s, i, n));
+                        if (u)
+                            host_attrs(t, "\1link:", u);
+                        else
+                            t->oom = 1;
+                        free(u);
+                    }
+                    in_word = 1;
+                    start = i;
+                    fold_start = t->fold_len;
+                }
+                /* The hot path: a run of ASCII letters and digits, the
+                 * word's first included, into room reserved for the whole
+                 * text (kept so after every non-ASCII fold, below). */
+                char *w = t->fold + t->fold_len;
 #ifdef __SSE2__
-                    /* 16 bytes at a time while 16 are left (the reserve
-                     * then has room for 16 more: at least 1.5 a byte left) */
-                    while (i + 16 <= n) {
-                        unsigned k = ascii_run16(s + i, w);
-                        w += k;
-                        i += k;
-                        if (k < 16)
-                            break;
-                    }
+                /* 16 bytes at a time while 16 are left (the reserve then
+                 * has room for 16 more: at least 1.5 a byte left) */
+                while (i + 16 <= n) {
+                    unsigned k = ascii_run16(s + i, w);
+                    w += k;
+                    i += k;
+                    if (k < 16)
+                        break;
+                }
 #endif
-                    while ((f = ascii_fold[(unsigned char)s[i]])) /* s[n] is the NUL: 0 */ {
-                        *w++ = f;
-                        i++;
-                    }
-                    t->fold_len = (size_t)(w - t->fold);
-                    continue;
+                while ((f = ascii_fold[(unsigned char)s[i]])) /* s[n] is the NUL: 0 */ {
+                    *w++ = f;
+                    i++;
                 }
-                if (f == 'h' && (s[i + 1] | 0x20) == 't' &&
-                    (!strncasecmp(s + i, "http://", 7) || !strncasecmp(s + i, "https://", 8))) {
-                    /* A link: its host is an attribute; its words stay words. */
-                    char *u = strndup(s + i, url_len(s, i, n));
-                    if (u)
-                        host_attrs(t, "\1link:", u);
-                    else
-                        t->oom = 1;
-                    free(u);
-                }
-                in_word = 1;
-                start = i;
-                fold_start = t->fold_len;
-                fold_byte(t, f);
-                i++;
+                t->fold_len = (size_t)(w - t->fold);
                 continue;
             }
             if (in_word) {
