@@ -319,13 +319,20 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
                 if (!in_word) {
                     if (f == 'h' && (s[i + 1] | 0x20) == 't' &&
                         (!strncasecmp(s + i, "http://", 7) || !strncasecmp(s + i, "https://", 8))) {
-                        /* A link: its host is an attribute; its words stay words. */
-                        char *u = strndup(s + i, url_len(s, i, n));
-                        if (u)
+                        /* A link: its host is an attribute; its words stay
+                         * words. Copied to the stack unless it is long. */
+                        char ubuf[512];
+                        size_t ul = url_len(s, i, n);
+                        char *u = ul < sizeof ubuf ? ubuf : malloc(ul + 1);
+                        if (u) {
+                            memcpy(u, s + i, ul);
+                            u[ul] = '\0';
                             host_attrs(t, "\1link:", u);
-                        else
+                        } else {
                             t->oom = 1;
-                        free(u);
+                        }
+                        if (u != ubuf)
+                            free(u);
                     }
                     in_word = 1;
                     start = i;
