@@ -496,27 +496,29 @@ int es_matcher_add(es_matcher_t *mt, es_query_t *q)
     return 0;
 }
 
+/* A blocked filter: two bits of one 64-bit word an entry (the word from
+ * the hash's top bits, the two bits from its low ones), so a lookup is one
+ * load. 8 bits an entry let about 5% of the rest through, from half the
+ * memory of one bit in 16 (6%): 16 KiB for 10,000 queries' anchors, which
+ * stays in L1 beside the mention. */
+static inline uint64_t filter_mask(uint64_t h) { return (1ull << (h & 63)) | (1ull << ((h >> 6) & 63)); }
+
 static inline int filter_has(const bloom_t *f, uint64_t h)
 {
-    uint64_t b = h >> f->shift;
-    return (f->v[b >> 6] >> (b & 63)) & 1;
+    uint64_t m = filter_mask(h);
+    return (f->v[h >> f->shift] & m) == m;
 }
 
-static inline void filter_set(bloom_t *f, uint64_t h)
-{
-    uint64_t b = h >> f->shift;
-    f->v[b >> 6] |= 1ull << (b & 63);
-}
+static inline void filter_set(bloom_t *f, uint64_t h) { f->v[h >> f->shift] |= filter_mask(h); }
 
-/* 16 bits an entry: about 6% of the rest pass to the table. */
 static int filter_init(bloom_t *f, size_t entries)
 {
     unsigned bits = 9;
-    while (bits < 30 && (1ull << bits) < 16 * entries)
+    while (bits < 36 && (1ull << bits) < 8 * entries)
         bits++;
     free(f->v);
-    f->shift = 64 - bits;
-    f->v = calloc((1ull << bits) / 64, sizeof *f->v);
+    f->shift = 64 - (bits - 6);
+    f->v = calloc((size_t)1 << (bits - 6), sizeof *f->v);
     return f->v ? 0 : -1;
 }
 
