@@ -77,6 +77,12 @@ static const struct {
     {"straße", "die strasse ist lang", 1},
     {"café", "CAFE open", 1},
     {"ﬁnance", "finance team", 1},
+    /* long ASCII words: the tokenizer folds them 16 bytes at a time */
+    {"supercalifragilisticexpialidocious", "SUPERCALIFRAGILISTICEXPIALIDOCIOUS, said Mary Poppins", 1},
+    {"\"abcdefghijklmnop qrstuvwxyz\"", "it is ABCDEFGHIJKLMNOP-QRSTUVWXYZ", 1},
+    {"abcdefghijklmnopcafe", "ABCDEFGHIJKLMNOPCAFÉ and more words after it", 1},
+    {"abcdefghijklmnop", "abcdefghijklmnopq and more words after it", 0},
+    {"abcdefghijklmnopq", "xx abcdefghijklmnopq", 1},
     /* AND / OR / implicit AND / NOT / - */
     {"acme AND globex", "acme and globex vacuums", 1},
     {"acme AND globex", "acme vacuums", 0},
