@@ -217,8 +217,13 @@ static inline uint64_t rd32(const char *p)
 }
 static inline uint64_t mix(uint64_t a, uint64_t b)
 {
+#ifdef __SIZEOF_INT128__
     __uint128_t r = (__uint128_t)a * b;
     return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else /* 32-bit targets: a multiply and a fold of the high half */
+    uint64_t r = (a ^ (b >> 29)) * (b | 1);
+    return r ^ (r >> 32);
+#endif
 }
 
 /* Words are short: up to 16 bytes are read as two overlapping loads and
