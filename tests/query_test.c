@@ -77,6 +77,12 @@ static const struct {
     {"straße", "die strasse ist lang", 1},
     {"café", "CAFE open", 1},
     {"ﬁnance", "finance team", 1},
+    /* long ASCII words: the tokenizer folds them 16 bytes at a time */
+    {"supercalifragilisticexpialidocious", "SUPERCALIFRAGILISTICEXPIALIDOCIOUS, said Mary Poppins", 1},
+    {"\"abcdefghijklmnop qrstuvwxyz\"", "it is ABCDEFGHIJKLMNOP-QRSTUVWXYZ", 1},
+    {"abcdefghijklmnopcafe", "ABCDEFGHIJKLMNOPCAFÉ and more words after it", 1},
+    {"abcdefghijklmnop", "abcdefghijklmnopq and more words after it", 0},
+    {"abcdefghijklmnopq", "xx abcdefghijklmnopq", 1},
     /* AND / OR / implicit AND / NOT / - */
     {"acme AND globex", "acme and globex vacuums", 1},
     {"acme AND globex", "acme vacuums", 0},
@@ -257,6 +263,63 @@ static void errors(void)
     }
     ok(es_query_parse("a NEAR/100000 b", &q, &e) == 0, "NEAR/100000 parses");
     es_query_free(q);
+}
+
+/* ---- explain and spans after a run that evaluated nothing ------------- */
+
+typedef struct seen {
+    const char *qtext;
+    char what[8][32];
+    int matched[8];
+    int n;
+} seen_t;
+
+static void seen_node(void *arg, const es_qnode_t *n, int matched)
+{
+    seen_t *s = arg;
+    if (s->n < 8) {
+        snprintf(s->what[s->n], sizeof s->what[0], "%.*s", (int)n->len, s->qtext + n->off);
+        s->matched[s->n++] = matched;
+    }
+}
+
+static void seen_tok(void *arg, size_t tok)
+{
+    int *toks = arg;
+    if (toks[0] < 7)
+        toks[1 + toks[0]++] = (int)tok;
+}
+
+/* The matcher builds a mention's word table only when some query is a
+ * candidate; explain and spans still see the words after a run that had
+ * none (acme, the anchor, does not occur). */
+static void explain_without_candidates(void)
+{
+    es_query_t *q;
+    es_query_error_t err;
+    es_matcher_t *mt;
+    es_matcher_new(&mt);
+    es_query_parse("acme (weather OR rain)", &q, &err);
+    es_matcher_add(mt, q);
+    es_matcher_compile(mt);
+    es_qtoks_t t = {0};
+    doc_t d = {.text = "rain again"};
+    toks_of(&t, &d);
+    const uint32_t *hits;
+    ok(es_matcher_run(mt, &t, &hits) == 0, "no query matches 'rain again'");
+    seen_t s = {.qtext = es_matcher_query(mt, 0)->text};
+    es_matcher_explain(mt, &t, 0, seen_node, &s);
+    int want[] = {0, 0, 1, 0, 1};
+    int same = s.n == 5;
+    for (int i = 0; same && i < 5; i++)
+        same = s.matched[i] == want[i];
+    ok(same, "explain: '%s' %d, '%s' %d, '%s' %d, '%s' %d, '%s' %d (%d nodes)", s.what[0], s.matched[0], s.what[1],
+       s.matched[1], s.what[2], s.matched[2], s.what[3], s.matched[3], s.what[4], s.matched[4], s.n);
+    int toks[8] = {0};
+    es_matcher_spans(mt, &t, 0, seen_tok, toks);
+    ok(toks[0] == 1 && toks[1] == 0, "spans: the positive word that occurs, token 0 (%d found)", toks[0]);
+    es_qtoks_free(&t);
+    es_matcher_free(mt);
 }
 
 /* ---- the reference evaluator ---------------------------------------- */
@@ -496,6 +559,7 @@ int main(void)
 {
     grammar();
     errors();
+    explain_without_candidates();
     reference();
     return done_testing();
 }

@@ -5,6 +5,12 @@
  * was, for the comparison). Prints microseconds per mention (best of
  * REPS), matches per mention and peak RSS. Not a pass/fail test.
  *
+ * Each figure is the best rep by the wall clock, and beside it ("cpu") the
+ * best by the thread's CPU clock: on a machine shared with other work the
+ * wall clock also counts the time the bench waited for a core, the CPU
+ * clock only the time it ran on one (what the cost target is about). On
+ * a quiet machine the two agree. The ratios are by the CPU clock.
+ *
  *   query_bench FILE [MENTIONS] [REPS]
  */
 #include <stdio.h>
@@ -154,27 +160,46 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double run_matcher(es_matcher_t *mt, size_t n, int reps, double *per_mention_hits)
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Microseconds a mention: the best rep by each clock. */
+typedef struct cost {
+    double wall, cpu;
+} cost_t;
+
+static void cost_take(cost_t *best, double w0, double c0)
+{
+    double w = now_s() - w0, c = cpu_s() - c0;
+    if (w < best->wall)
+        best->wall = w;
+    if (c < best->cpu)
+        best->cpu = c;
+}
+
+static cost_t run_matcher(es_matcher_t *mt, size_t n, int reps, double *per_mention_hits)
 {
     es_qtoks_t t = {0};
-    double best = 1e30;
+    cost_t best = {1e30, 1e30};
     long hits = 0;
     for (int r = 0; r < reps; r++) {
         hits = 0;
-        double t0 = now_s();
+        double t0 = now_s(), c0 = cpu_s();
         for (size_t i = 0; i < n; i++) {
             es_mention_t m = {.id = "x", .network = "twitter", .text = texts[i % n_texts], .author = "someone"};
             es_qtoks_from_mention(&t, &m);
             const uint32_t *h;
             hits += es_matcher_run(mt, &t, &h);
         }
-        double dt = now_s() - t0;
-        if (dt < best)
-            best = dt;
+        cost_take(&best, t0, c0);
     }
     es_qtoks_free(&t);
     *per_mention_hits = (double)hits / (double)n;
-    return best * 1e6 / (double)n;
+    return (cost_t){best.wall * 1e6 / (double)n, best.cpu * 1e6 / (double)n};
 }
 
 static es_matcher_t *build(int nq)
@@ -219,11 +244,11 @@ int main(int argc, char **argv)
     for (int b = 0; b < 10; b++)
         for (int k = 0; k < 3; k++)
             kw[b][k] = name();
-    double best = 1e30;
+    cost_t best = {1e30, 1e30};
     long kh = 0;
     for (int r = 0; r < reps; r++) {
         kh = 0;
-        double t0 = now_s();
+        double t0 = now_s(), c0 = cpu_s();
         for (size_t i = 0; i < n; i++) {
             const char *text = texts[i % n_texts];
             for (int b = 0; b < 10; b++) {
@@ -236,13 +261,11 @@ int main(int argc, char **argv)
                 }
             }
         }
-        double dt = now_s() - t0;
-        if (dt < best)
-            best = dt;
+        cost_take(&best, t0, c0);
     }
-    double old_us = best * 1e6 / (double)n;
-    printf("  %-44s %7.3f us/mention  %.3f matches/mention\n", "keyword stage before queries (10 brands x 3)",
-           old_us, (double)kh / (double)n);
+    cost_t old = {best.wall * 1e6 / (double)n, best.cpu * 1e6 / (double)n};
+    printf("  %-44s %7.3f us/mention (cpu %.3f)  %.3f matches/mention\n",
+           "keyword stage before queries (10 brands x 3)", old.wall, old.cpu, (double)kh / (double)n);
 
     /* The same keywords through the matcher: every brand, not the first. */
     es_matcher_t *mt;
@@ -256,9 +279,9 @@ int main(int argc, char **argv)
     }
     es_matcher_compile(mt);
     double hpm;
-    double us = run_matcher(mt, n, reps, &hpm);
-    printf("  %-44s %7.3f us/mention  %.3f matches/mention  (%.2fx the keyword stage)\n",
-           "matcher, the same 10 keyword brands", us, hpm, us / old_us);
+    cost_t kw10 = run_matcher(mt, n, reps, &hpm);
+    printf("  %-44s %7.3f us/mention (cpu %.3f)  %.3f matches/mention  (%.2fx the keyword stage)\n",
+           "matcher, the same 10 keyword brands", kw10.wall, kw10.cpu, hpm, kw10.cpu / old.cpu);
     es_matcher_free(mt);
 
     int sizes[] = {10, 1000, 10000};
@@ -268,11 +291,12 @@ int main(int argc, char **argv)
         double t0 = now_s();
         mt = build(sizes[s]);
         double compile_ms = (now_s() - t0) * 1e3;
-        us = run_matcher(mt, n, reps, &hpm);
+        cost_t us = run_matcher(mt, n, reps, &hpm);
         char label[64];
         snprintf(label, sizeof label, "matcher, %d queries", sizes[s]);
-        printf("  %-44s %7.3f us/mention  %.3f matches/mention  (%.2fx the keyword stage; compiled in %.1f ms)\n",
-               label, us, hpm, us / old_us, compile_ms);
+        printf("  %-44s %7.3f us/mention (cpu %.3f)  %.3f matches/mention  (%.2fx the keyword stage, %.2fx the 10 "
+               "keyword brands; compiled in %.1f ms)\n",
+               label, us.wall, us.cpu, hpm, us.cpu / old.cpu, us.cpu / kw10.cpu, compile_ms);
         es_matcher_free(mt);
     }
     struct rusage ru;
