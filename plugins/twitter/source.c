@@ -65,9 +65,17 @@ typedef struct src {
     uv_work_t work;
     int busy, paused, stopping, stopped_sent, rescan, young;
 
-    /* this round's files */
+    /* this round's files, with what stat(2) said of each when listed */
     char **files;
+    struct fstat_s {
+        uint64_t size;
+        int64_t mtime_ns;
+        int err; /* errno of stat, or 0 */
+        int reg; /* a regular file */
+    } *fst;
     size_t n_files, cur;
+    uv_work_t scan_work;
+    int scan_errno; /* opendir's, for the log */
 
     /* the file being imported */
     const char *path;
@@ -590,14 +598,13 @@ static void next_file(src_t *s)
 {
     for (; s->cur < s->n_files; s->cur++) {
         const char *f = s->files[s->cur];
-        struct stat st;
-        int st_rc = stat(f, &st);
-        if (st_rc < 0 || !S_ISREG(st.st_mode)) {
+        const struct fstat_s *st = &s->fst[s->cur];
+        if (st->err || !st->reg) {
             if (s->cur < s->n_files_cfg) /* named in `files`: say why it is not read */
-                es_log(s->ctx, ES_LOG_WARN, "%s: %s", f, st_rc < 0 ? strerror(errno) : "not a regular file");
+                es_log(s->ctx, ES_LOG_WARN, "%s: %s", f, st->err ? strerror(st->err) : "not a regular file");
             continue;
         }
-        int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+        int64_t mt = st->mtime_ns;
         if (!es_ctx_once(s->ctx)) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
@@ -610,7 +617,7 @@ static void next_file(src_t *s)
         ckpt_t c;
         memset(&c, 0, sizeof c);
         s->path = f;
-        s->size = (uint64_t)st.st_size;
+        s->size = st->size;
         s->mtime_ns = mt;
         s->fmt = TW_FMT_UNKNOWN;
         s->op_entry = -1;
@@ -685,7 +692,9 @@ static void free_files(src_t *s)
     for (size_t i = 0; i < s->n_files; i++)
         free(s->files[i]);
     free(s->files);
+    free(s->fst);
     s->files = NULL;
+    s->fst = NULL;
     s->n_files = s->cur = 0;
 }
 
@@ -700,19 +709,22 @@ static void add_file(src_t *s, char *p)
     s->files[s->n_files++] = p;
 }
 
-static void scan(src_t *s)
+/* The round's list and each file's stat, on the thread pool: opendir,
+ * readdir and stat block on a slow or remote file system, and a drop
+ * directory is often one. Fills the lists only; the loop logs and reads
+ * them in scanned(). */
+static void scan_job(uv_work_t *w)
 {
-    if (s->busy || s->started || s->paused || s->stopping)
-        return;
-    free_files(s);
+    src_t *s = w->data;
+    s->scan_errno = 0;
     for (size_t i = 0; i < s->n_files_cfg; i++)
         add_file(s, strdup(s->files_cfg[i]));
     size_t fixed = s->n_files;
-    if (s->dir && *s->dir) {
+    if (s->dir) {
         DIR *d = opendir(s->dir);
         struct dirent *e;
         if (!d)
-            es_log(s->ctx, ES_LOG_ERROR, "%s: %s", s->dir, strerror(errno));
+            s->scan_errno = errno;
         while (d && (e = readdir(d))) {
             if (e->d_name[0] == '.')
                 continue; /* hidden, or being written under a dot name */
@@ -728,8 +740,50 @@ static void scan(src_t *s)
         if (s->n_files > fixed)
             qsort(s->files + fixed, s->n_files - fixed, sizeof *s->files, cmp_str);
     }
+    if (s->n_files && !(s->fst = calloc(s->n_files, sizeof *s->fst))) {
+        free_files(s);
+        s->scan_errno = ENOMEM;
+        return;
+    }
+    for (size_t i = 0; i < s->n_files; i++) {
+        struct stat st;
+        if (stat(s->files[i], &st) < 0) {
+            s->fst[i].err = errno ? errno : EIO;
+            continue;
+        }
+        s->fst[i].reg = S_ISREG(st.st_mode);
+        s->fst[i].size = (uint64_t)st.st_size;
+        s->fst[i].mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    }
+}
+
+static void scanned(uv_work_t *w, int status)
+{
+    src_t *s = w->data;
+    s->busy = 0;
+    if (s->stopping) {
+        maybe_stopped(s);
+        return;
+    }
+    if (status < 0 || s->scan_errno)
+        es_log(s->ctx, ES_LOG_ERROR, "%s: %s", s->dir ? s->dir : "files",
+               status < 0 ? uv_strerror(status) : strerror(s->scan_errno));
     s->cur = 0;
     next_file(s);
+}
+
+static void scan(src_t *s)
+{
+    if (s->busy || s->started || s->paused || s->stopping)
+        return;
+    free_files(s);
+    s->scan_work.data = s;
+    int rc = uv_queue_work(es_ctx_loop(s->ctx), &s->scan_work, scan_job, scanned);
+    if (rc < 0) {
+        es_log(s->ctx, ES_LOG_ERROR, "%s: %s", s->dir ? s->dir : "files", uv_strerror(rc));
+        return;
+    }
+    s->busy = 1;
 }
 
 static void on_tick(uv_timer_t *t)
