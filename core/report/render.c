@@ -20,7 +20,10 @@ static const char css[] =
     "section h3{font-size:15px;margin:16px 0 4px}"
     "p.note{color:#616e7c;margin:4px 0 10px;font-size:13px}"
     "p.empty{color:#7b8794;font-style:italic}"
-    "svg{display:block;max-width:100%;height:auto}"
+    /* A chart fills its box down to its min-width (svg.c: text >= 10 px),
+     * then scrolls sideways inside that box, never the page. */
+    ".chart{max-width:100%;overflow-x:auto;overflow-y:hidden}"
+    ".chart>svg{display:block;width:100%;height:auto}"
     "svg text{font-family:'DejaVu Sans',Arial,sans-serif;fill:#323f4b}"
     "svg .axis{stroke:#9aa5b1;stroke-width:1}"
     "svg .grid{stroke:#e4e7eb;stroke-width:1}"
