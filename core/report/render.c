@@ -1,7 +1,8 @@
 /*
  * The page: a header saying what was read and for which window, then the
- * filters, then the sections. Styles are inline in <style>; no script,
- * no external asset, so the file can be mailed or archived as is.
+ * filters, then the sections. Styles are inline in <style>, one inline
+ * script (script.c) recomputes figures for the filters; no external
+ * asset, so the file can be mailed or archived as is.
  */
 #include "report.h"
 
@@ -63,15 +64,16 @@ static const char css[] =
 
 int es_report_render(FILE *f, const es_report_page_t *p)
 {
-    char from[32], to[32], gen[40];
+    char from[32], to[32], gen[40], csp[ES_REPORT_CSP_LEN];
+    es_report_csp(csp, sizeof csp);
     es_report_fmt_time(p->opts->since, from, sizeof from);
     es_report_fmt_time(p->opts->now, to, sizeof to);
     es_report_fmt_time(p->opts->now, gen, sizeof gen);
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-          "img-src data:\">\n<title>earshot report",
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"",
           f);
+    fprintf(f, "%s\">\n<title>earshot report", csp);
     if (p->opts->brand) {
         fputs(" \xE2\x80\x94 ", f);
         es_report_esc(f, p->opts->brand, 0, 0);
@@ -111,6 +113,7 @@ int es_report_render(FILE *f, const es_report_page_t *p)
     es_report_section_breakdown(f, p);
     es_report_section_responses(f, p);
     es_report_section_accounts(f, p);
+    es_report_script_render(f, p);
     fputs("</main>\n</body>\n</html>\n", f);
     return ferror(f) ? ES_EIO : 0;
 }
