@@ -80,6 +80,11 @@ int es_report_cube_topics(es_report_db_t *db, const es_report_opts_t *o, json_t 
     return es_report_db_query(db, q, 2, params, on_topic, &c, err, errlen);
 }
 
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* {"rows": [[brand, topic (-1: every topic), network, class, positive,
  * neutral, negative, unscored]...], "named": [1 when brand i has a name]}:
  * numbers only, so nothing from a mention reaches the script. */
@@ -89,8 +94,18 @@ void es_report_cube_json(FILE *f, const es_report_page_t *p)
     const char *key;
     json_t *c;
     int first = 1;
+    /* By key, so the page does not depend on the order the database
+     * returned the rows in (SQLite and PostgreSQL give the same page). */
+    size_t nk = json_object_size(cube), k = 0;
+    const char **keys = calloc(nk ? nk : 1, sizeof *keys);
+    if (!keys)
+        nk = 0;
+    json_object_foreach(cube, key, c) if (k < nk) keys[k++] = key;
+    qsort(keys, nk, sizeof *keys, by_key);
     fputs("{\"rows\":[", f);
-    json_object_foreach(cube, key, c) {
+    for (k = 0; k < nk; k++) {
+        key = keys[k];
+        c = json_object_get(cube, key);
         char buf[800];
         snprintf(buf, sizeof buf, "%s", key);
         char *s1 = strchr(buf, '\x1f'), *s2 = s1 ? strchr(s1 + 1, '\x1f') : NULL,
@@ -107,6 +122,7 @@ void es_report_cube_json(FILE *f, const es_report_page_t *p)
                 (long long)json_integer_value(json_array_get(c, 2)), (long long)json_integer_value(json_array_get(c, 3)));
         first = 0;
     }
+    free(keys);
     fputs("],\"named\":[", f);
     json_t *fb = json_object_get(p->fidx, "brand"), *v;
     size_t nb = json_object_size(fb);
