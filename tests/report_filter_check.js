@@ -4,7 +4,6 @@
 // filter-check) for --dump-dom. The comparison is the test's.
 (function () {
     var out = {live: document.documentElement.getAttribute("data-filters"), cases: []};
-    function visible(e) { return getComputedStyle(e).display !== "none" && !e.closest("[style*='display: none']"); }
     function shown(e) { for (; e && e.nodeType === 1; e = e.parentNode) if (getComputedStyle(e).display === "none") return false; return true; }
     function cells(sel) {
         var r = {};
@@ -26,6 +25,12 @@
             var name = g.querySelector("text").textContent;
             c.bars[name] = [].map.call(g.querySelectorAll("rect[data-l]"), function (r) { return +r.getAttribute("width"); });
             c.bars[name].push(g.querySelector("text.sbl").textContent);
+        });
+        c.headings = {};
+        document.querySelectorAll(".trend h3, .timeline-brand h3").forEach(function (h) {
+            if (!shown(h)) return;
+            var k = (h.closest(".trend") ? "trend " : "timeline ") + h.firstChild.textContent.trim();
+            c.headings[k] = h.querySelector("small").textContent;
         });
         c.axis = [].map.call(document.querySelectorAll("#sent-axis text"), function (t) { return t.textContent; });
         return c;

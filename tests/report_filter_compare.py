@@ -50,6 +50,10 @@ def written(path):
         name = text(re.search(r"<text[^>]*>(.*?)</text>", g, re.S).group(1))
         w = [float(x) for x in re.findall(r'<rect [^>]*?data-l="\d"[^>]*? width="([0-9.]+)"', g)]
         r["bars"][name] = w + [text(re.search(r'<text[^>]*class="sbl"[^>]*>(.*?)</text>', g, re.S).group(1))]
+    r["headings"] = {}
+    for cls, kind in (("trend", "trend"), ("timeline-brand", "timeline")):
+        for name, small in re.findall(r'<div class="%s"[^>]*><h3>(.*?) <small>(.*?)</small></h3>' % cls, s, re.S):
+            r["headings"][kind + " " + text(name)] = text(small)
     ax = re.search(r'<g id="sent-axis".*?</g>', s, re.S)
     r["axis"] = [text(x) for x in re.findall(r"<text[^>]*>(.*?)</text>", ax.group(0))] if ax else []
     return r
@@ -98,6 +102,14 @@ def expected(f, whole):
         v = c.get("" if name == "(no brand)" else name, [0, 0, 0, 0]); t = sum(v)
         cells = [str(t), str(v[0]), str(v[1]), str(v[2])] + ([str(v[3])] if len(row) == 7 else [])
         r["sentiment"][name] = cells + [pct(v[2], t if t else 1), row[-1]]
+    r["headings"] = {}
+    for key, small in whole["headings"].items():
+        kind, name = key.split(" ", 1)
+        v = c.get("" if name == "(no brand)" else name, [0, 0, 0, 0]); t = sum(v)
+        if kind == "trend":
+            r["headings"][key] = "\u2014 %s positive, %s neutral, %s negative" % (pct(v[0], t), pct(v[1], t), pct(v[2], t))
+        else:  # the alerts are the window's: taken from the page
+            r["headings"][key] = "\u2014 %d mentions, %d negative (%s), %s" % (t, v[2], pct(v[2], t), small.split("), ", 1)[1])
     return r
 
 
@@ -112,17 +124,17 @@ for case in got["cases"]:
     what = " ".join("%s %s" % (k, v) for k, v in f.items()) or "no filter"
     if not f:
         want = whole
-        keys = ["selection", "sov", "sentiment", "bars", "axis"]
+        keys = ["selection", "sov", "sentiment", "bars", "axis", "headings"]
     elif list(f) == ["brand"] and f["brand"]:
         want = written("%s/brand-%s.html" % (where, f["brand"]))
-        keys = ["selection", "sov", "sentiment", "bars", "axis"]
+        keys = ["selection", "sov", "sentiment", "bars", "axis", "headings"]
     else:
         want = expected(f, whole)
-        keys = ["selection", "sov", "sentiment"]
+        keys = ["selection", "sov", "sentiment", "headings"]
     problems = []
     for k in keys:
         g, w = case[k], want[k]
-        if k in ("sov", "sentiment", "bars"):
+        if k in ("sov", "sentiment", "bars", "headings"):
             g = {n: v for n, v in g.items()}
             if k == "sentiment":
                 # a page with no unscored mention has no "Unscored" column

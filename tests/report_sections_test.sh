@@ -61,7 +61,7 @@ like "$out" ">80% of voice · 80% of negative</text>" "the share-of-voice bar la
 like "$out" "<h3>Share of voice per day</h3>" "share of voice over time"
 
 # Sentiment over time: three labels; hourly buckets in the last 48 h.
-like "$out" "<h3>acme <small>— 25% positive, 25% neutral, 50% negative</small></h3>" "trend heading: the three labels of acme"
+like "$out" "<h3>acme <small>— <span[^>]*>25%</span> positive, <span[^>]*>25%</span> neutral, <span[^>]*>50%</span> negative</small></h3>" "trend heading: the three labels of acme"
 h1=$(date -u -d @$(( now / 3600 * 3600 - 3600 )) '+%Y-%m-%d %H:00 UTC')
 like "$out" "<title>$h1: 1 mentions, 1 negative \(100%\)</title>" "an hourly bucket an hour ago: 1 negative mention"
 d3=$(date -u -d @$(( now - 3 * 86400 )) '+%Y-%m-%d')

@@ -98,7 +98,7 @@ like "$out" "<tr data-fb=\"b[0-9]+\"><td>acme</td><td class=\"n\"[^>]*>$1</td><t
     "the table row of acme: total, positive, neutral, negative"
 set -- $(sq "$db" "select count(*), sum(sentiment_label = 'negative') from $EARNED where brand = 'globex'" | tr '|' ' ')
 is "$1" 7 "globex has 7 earned mentions (fixture; 1 more by its own account)"
-like "$out" "<h3>globex <small>— $1 mentions, $2 negative" "the timeline heading of globex has its totals"
+like "$out" "<h3>globex <small>— <span[^>]*>$1</span> mentions, <span[^>]*>$2</span> negative" "the timeline heading of globex has its totals"
 like "$out" "<tr data-fb=\"b[0-9]+\"><td>\(no brand\)</td><td class=\"n\"[^>]*>2</td>" "mentions of no brand are counted under (no brand)"
 
 # Days: the bars of the busiest acme day carry its exact counts.

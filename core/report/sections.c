@@ -153,8 +153,11 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     es_report_esc(f, rs_bname(b), 0, 0);
     char pc[32];
     es_numfmt_percent(tot ? (double)neg / (double)tot : 0.0, pc, sizeof pc);
-    fprintf(f, " <small>\xE2\x80\x94 %lld mentions, %lld negative (%s), %zu alert%s</small></h3>\n", tot, neg, pc, na,
-            na == 1 ? "" : "s");
+    /* data-q: the filters' selection (script.c); the alerts are the window's. */
+    int bi = es_report_fidx(p, "brand", json_string_value(json_object_get(b, "name")));
+    fprintf(f, " <small>\xE2\x80\x94 <span data-q=\"n:%d\">%lld</span> mentions, <span data-q=\"neg:%d\">%lld</span> "
+               "negative (<span data-q=\"neg/n:%d\" data-f=\"p\">%s</span>), %zu alert%s</small></h3>\n",
+            bi, tot, bi, neg, bi, pc, na, na == 1 ? "" : "s");
     char aria[300];
     snprintf(aria, sizeof aria, "Daily mentions and negative share of %.200s", rs_bname(b));
     rp_svg_open(f, W, H, aria);
