@@ -1,4 +1,4 @@
-/* core/numfmt: the number formats people read in the report, Slack,
+/* core/util/numfmt: the number formats people read in the report, Slack,
  * webhook templates and email alerts, edges included. */
 #include <math.h>
 #include <string.h>

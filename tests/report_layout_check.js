@@ -26,10 +26,19 @@
                  title: !!(t && t.textContent.length), axis: svg.querySelectorAll(".axis-title").length,
                  legend: svg.querySelectorAll(".legend").length};
         out.charts.push(c);
-        if (sr.right > W + 1) out.problems.push("chart " + c.label + " is wider than the window");
+        // A chart may scroll inside its own box (.chart), never the page.
+        var box = svg.closest(".chart") || svg, br = box.getBoundingClientRect();
+        if (br.right > W + 1) out.problems.push("chart " + c.label + " is wider than the window");
+        if (box === svg) out.problems.push("chart " + c.label + " has no box of its own");
+        // The size a reader sees: the font size times the chart's scale.
+        var vb = svg.viewBox.baseVal, k = vb && vb.width ? sr.width / vb.width : 1;
+        c.min_font = 99;
         svg.querySelectorAll("text").forEach(function (x) {
             var r = x.getBoundingClientRect();
             if (!r.width) return;
+            var px = parseFloat(getComputedStyle(x).fontSize) * k;
+            if (px < c.min_font) c.min_font = Math.round(px * 10) / 10;
+            if (px < 9.95) out.problems.push("label \"" + x.textContent.slice(0, 40) + "\" renders at " + px.toFixed(1) + " px in chart " + c.label);
             if (r.left < sr.left - 1 || r.right > sr.right + 1 || r.top < sr.top - 1 || r.bottom > sr.bottom + 1)
                 out.problems.push("label \"" + x.textContent.slice(0, 40) + "\" cut by the edge of chart " + c.label);
         });

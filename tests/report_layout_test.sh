@@ -91,6 +91,7 @@ missing = [c for c in r["charts"] if not (c["title"] and c["axis"] and c["legend
 print("charts", len(r["charts"]))
 for c in missing:
     print("incomplete", json.dumps(c))
+print("minfont", min([c["min_font"] for c in r["charts"]] or [0]) >= 10)
 print("sections", ",".join(sorted({c["section"] for c in r["charts"]})))
 f = r["filter"]
 print("filter", f.get("others_shown"), f.get("others_hidden", 0) > 0, f.get("own_shown", 0) > 0)
@@ -98,6 +99,7 @@ PY
     is "$?" 0 "$since, $w px: the layout was measured"
     like "$d/check-$w.txt" "^width $w\$" "$since, $w px: laid out in a $w px window"
     is "$(grep -c '^problem' "$d/check-$w.txt")" 0 "$since, $w px: no overflow, no clipped label ($(grep '^problem' "$d/check-$w.txt" | head -3 | tr '\n' ';'))"
+    like "$d/check-$w.txt" "^minfont True\$" "$since, $w px: every chart label renders at 10 px or more"
     is "$(grep -c '^incomplete' "$d/check-$w.txt")" 0 "$since, $w px: every chart has a title, axis titles and a legend ($(grep '^incomplete' "$d/check-$w.txt" | head -2 | tr '\n' ';'))"
     [ $since = 7d ] || continue
     like "$d/check-$w.txt" "^sections alerts,breakdown,channels,responses,sentiment,sov,timeline,topics,trend$|^sections alerts,breakdown,channels,sentiment,sov,timeline,topics,trend$" \

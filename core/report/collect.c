@@ -14,7 +14,8 @@
 typedef struct {
     json_t *brands;   /* name -> brand object */
     json_t *chan;     /* name -> {"network\x1fsource": {network, source, n}} */
-    int64_t day0, ndays;
+    json_t *cube;     /* for the in-page filters (cube.c) */
+    int64_t day0, ndays, now;
 } acc_t;
 
 static json_t *brand_get(acc_t *a, const char *name)
@@ -81,6 +82,7 @@ static int on_row(void *ud, int n, const char *const *v)
         json_object_set_new(ch, key, c);
     }
     json_object_set_new(c, "n", json_integer(json_integer_value(json_object_get(c, "n")) + 1));
+    es_report_cube_add(a->cube, v[0] ? v[0] : "", NULL, v[3] ? v[3] : "", num(v[2]), a->now, v[1]);
     return 0;
 }
 
@@ -155,7 +157,7 @@ static int by_total(const void *x, const void *y)
 int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **out, char *err,
                       size_t errlen)
 {
-    acc_t a = {.brands = json_object(), .chan = json_object()};
+    acc_t a = {.brands = json_object(), .chan = json_object(), .cube = json_object(), .now = o->now};
     a.day0 = o->since / ES_REPORT_DAY;
     a.ndays = o->now / ES_REPORT_DAY - a.day0 + 1;
     json_t *m = json_object();
@@ -182,6 +184,8 @@ int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **ou
         rc = es_report_db_query(db, q_rows, 2, params, on_row, &a, err, errlen);
         channels_sorted(&a);
         if (rc == 0)
+            rc = es_report_cube_topics(db, o, a.cube, err, errlen);
+        if (rc == 0)
             rc = es_report_db_query(db, q_alerts, 2, params, on_alert, &a, err, errlen);
     }
     /* Brands as an array, the largest first. */
@@ -197,6 +201,7 @@ int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **ou
         json_array_append(arr, v[i]);
     free(v);
     json_object_set_new(m, "brands", arr);
+    json_object_set_new(m, "cube", a.cube);
     json_decref(a.brands);
     json_decref(a.chan);
     if (rc == 0 && has)

@@ -19,7 +19,7 @@ struct es_report_db {
     sqlite3 *lite;
     PGconn *pg;
     char *label;
-    int window; /* SQLite: the window's mentions are in temp.es_window */
+    int window; /* the window's mentions are in the TEMP table es_window */
 };
 
 static int has_prefix(const char *s, const char *p)
@@ -165,6 +165,8 @@ static int deliver(es_report_row_fn fn, void *ud, int ncols, const char **v)
     return stop;
 }
 
+static char *window_sql(const es_report_db_t *db, const char *sql);
+
 /* ?N -> $N; the report's SQL has no '?' inside literals. */
 static char *pg_sql(const char *sql)
 {
@@ -175,54 +177,78 @@ static char *pg_sql(const char *sql)
     return o;
 }
 
+/* Rows as they arrive (single-row mode): a million-row pass is never
+ * held whole in the client (PQexecParams kept every row of the window's
+ * texts: 487 MB peak on the bench's million mentions). */
 static int query_pg(es_report_db_t *db, const char *sql, int np, const char *const *params,
                     es_report_row_fn fn, void *ud, char *err, size_t errlen)
 {
-    char *q = pg_sql(sql);
+    char *rewritten = db->window ? window_sql(db, sql) : NULL;
+    char *q = pg_sql(rewritten ? rewritten : sql);
+    free(rewritten);
     if (!q)
         return ES_ENOMEM;
-    PGresult *r = PQexecParams(db->pg, q, np, NULL, params, NULL, NULL, 0);
+    int sent = PQsendQueryParams(db->pg, q, np, NULL, params, NULL, NULL, 0);
     free(q);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
-        snprintf(err, errlen, "PostgreSQL: %s", PQresultErrorMessage(r));
+    if (!sent || !PQsetSingleRowMode(db->pg)) {
+        snprintf(err, errlen, "PostgreSQL: %s", PQerrorMessage(db->pg));
         size_t l = strlen(err);
         while (l && (err[l - 1] == '\n' || err[l - 1] == ' '))
             err[--l] = '\0';
-        PQclear(r);
+        while (sent && (PQgetResult(db->pg) != NULL))
+            ; /* drain (cannot happen after a successful send) */
         return ES_EDB;
     }
-    int nrows = PQntuples(r), ncols = PQnfields(r);
-    const char **v = calloc((size_t)ncols + 1, sizeof *v);
-    int rc = v ? 0 : ES_ENOMEM;
-    for (int i = 0; rc == 0 && i < nrows; i++) {
-        for (int c = 0; c < ncols; c++)
-            v[c] = PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
-        if (fn && deliver(fn, ud, ncols, v))
-            break;
+    int rc = 0, stop = 0, ncols = -1;
+    const char **v = NULL;
+    PGresult *r;
+    /* Every result is read, also after an error or a stop: the next
+     * query needs the connection idle. */
+    while ((r = PQgetResult(db->pg)) != NULL) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_SINGLE_TUPLE && rc == 0 && !stop) {
+            if (ncols < 0) {
+                ncols = PQnfields(r);
+                v = calloc((size_t)ncols + 1, sizeof *v);
+                if (!v)
+                    rc = ES_ENOMEM;
+            }
+            for (int c = 0; v && c < ncols; c++)
+                v[c] = PQgetisnull(r, 0, c) ? NULL : PQgetvalue(r, 0, c);
+            if (v && fn && deliver(fn, ud, ncols, v))
+                stop = 1;
+        } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && rc == 0) {
+            snprintf(err, errlen, "PostgreSQL: %s", PQresultErrorMessage(r));
+            size_t l = strlen(err);
+            while (l && (err[l - 1] == '\n' || err[l - 1] == ' '))
+                err[--l] = '\0';
+            rc = ES_EDB;
+        }
+        PQclear(r);
     }
     free(v);
-    PQclear(r);
     return rc;
 }
 
 /* The report's queries read ES_REPORT_MENTIONS; once the window is
  * copied (es_report_db_window) they read the copy instead. */
-static char *window_sql(const char *sql)
+static char *window_sql(const es_report_db_t *db, const char *sql)
 {
-    static const char from[] = ES_REPORT_MENTIONS, to[] = " temp.es_window AS rm";
-    size_t n = 0;
+    static const char from[] = ES_REPORT_MENTIONS;
+    const char *to = db->pg ? " pg_temp.es_window AS rm" : " temp.es_window AS rm";
+    size_t n = 0, tl = strlen(to);
     for (const char *p = strstr(sql, from); p; p = strstr(p + sizeof from - 1, from))
         n++;
     if (!n)
         return NULL;
-    char *o = malloc(strlen(sql) + n * sizeof to + 1), *w = o;
+    char *o = malloc(strlen(sql) + n * tl + 1), *w = o;
     if (!o)
         return NULL;
     for (const char *p = sql, *q; (q = strstr(p, from)); p = q + sizeof from - 1) {
         memcpy(w, p, (size_t)(q - p));
         w += q - p;
-        memcpy(w, to, sizeof to - 1);
-        w += sizeof to - 1;
+        memcpy(w, to, tl);
+        w += tl;
         sql = q + sizeof from - 1;
     }
     strcpy(w, sql);
@@ -231,27 +257,51 @@ static char *window_sql(const char *sql)
 
 int es_report_db_window(es_report_db_t *db, const es_report_opts_t *o, char *err, size_t errlen)
 {
-    if (!db->lite || db->window)
+    if (db->window)
         return 0;
     /* One pass over the sink's tables instead of one per section: every
      * section reads the same rows (a TEMP table is allowed on a read-only
-     * connection; it lives in a temporary file). PostgreSQL keeps
-     * the subquery: its read-only session may not create tables. */
+     * SQLite connection; it lives in a temporary file). */
     char since[32];
     snprintf(since, sizeof since, "%lld", (long long)o->since);
     const char *params[] = {since, o->brand};
-    int rc = es_report_db_query(db, "CREATE TEMP TABLE es_window AS SELECT * FROM" ES_REPORT_MENTIONS
-                                ES_REPORT_MENTION_WHERE, 2, params, NULL, NULL, err, errlen);
+    static const char create[] =
+        "CREATE TEMP TABLE es_window AS SELECT * FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE;
+    int timing = getenv("EARSHOT_REPORT_TIMING") != NULL;
+    if (db->lite) {
+        int rc = es_report_db_query(db, create, 2, params, NULL, NULL, err, errlen);
+        if (rc == 0)
+            db->window = 1;
+        if (timing && rc == 0)
+            fputs("report window: copied into a TEMP table\n", stderr);
+        return rc;
+    }
+    /* PostgreSQL: the session is read-only by default; this one
+     * transaction is read-write to create the session's own TEMP table
+     * (nothing else is written; it is dropped when the session ends) and
+     * to give the planner its statistics (temp tables are never
+     * auto-analyzed). A standby, or a role without the TEMP privilege,
+     * refuses: the page then reads the subquery, as before. */
+    char e2[256];
+    PQclear(PQexec(db->pg, "BEGIN READ WRITE"));
+    int rc = es_report_db_query(db, create, 2, params, NULL, NULL, e2, sizeof e2);
     if (rc == 0)
-        db->window = 1;
-    return rc;
+        rc = es_report_db_query(db, "ANALYZE pg_temp.es_window", 0, NULL, NULL, NULL, e2, sizeof e2);
+    PQclear(PQexec(db->pg, rc == 0 ? "COMMIT" : "ROLLBACK"));
+    db->window = rc == 0;
+    if (timing)
+        fprintf(stderr, "report window: %s%s\n", rc == 0 ? "copied into a TEMP table" : "read in place: ",
+                rc == 0 ? "" : e2);
+    (void)err;
+    (void)errlen;
+    return 0;
 }
 
 static int query_lite(es_report_db_t *db, const char *sql, int np, const char *const *params,
                       es_report_row_fn fn, void *ud, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    char *rewritten = db->window ? window_sql(sql) : NULL;
+    char *rewritten = db->window ? window_sql(db, sql) : NULL;
     int prc = sqlite3_prepare_v2(db->lite, rewritten ? rewritten : sql, -1, &st, NULL);
     free(rewritten);
     if (prc != SQLITE_OK) {

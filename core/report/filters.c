@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <earshot/numfmt.h>
+
 static const struct {
     const char *id, *label;
     int64_t secs;
@@ -36,7 +38,7 @@ void es_report_filters_index(es_report_page_t *p)
     p->fidx = json_pack("{s:o, s:o, s:o}", "brand", fb, "topic", ft, "network", fn);
 }
 
-static int idx_of(const es_report_page_t *p, const char *kind, const char *name)
+int es_report_fidx(const es_report_page_t *p, const char *kind, const char *name)
 {
     json_t *v = name ? json_object_get(json_object_get(p->fidx, kind), name) : NULL;
     return v ? (int)json_integer_value(v) : -1;
@@ -46,11 +48,11 @@ void es_report_fattrs(FILE *f, const es_report_page_t *p, const char *brand, con
                       int64_t t)
 {
     int i;
-    if ((i = idx_of(p, "brand", brand)) >= 0)
+    if ((i = es_report_fidx(p, "brand", brand)) >= 0)
         fprintf(f, " data-fb=\"b%d\"", i);
-    if ((i = idx_of(p, "topic", topic)) >= 0)
+    if ((i = es_report_fidx(p, "topic", topic)) >= 0)
         fprintf(f, " data-ft=\"t%d\"", i);
-    if ((i = idx_of(p, "network", network)) >= 0)
+    if ((i = es_report_fidx(p, "network", network)) >= 0)
         fprintf(f, " data-fn=\"n%d\"", i);
     if (t >= 0) {
         fputs(" data-fd=\"", f);
@@ -96,8 +98,28 @@ void es_report_filters_render(FILE *f, const es_report_page_t *p)
         if (RANGES[r].secs < window)
             fprintf(f, "<input type=\"radio\" name=\"fd\" id=\"fd-%s\"><label for=\"fd-%s\">%s</label>", RANGES[r].id,
                     RANGES[r].id, RANGES[r].label);
-    fputs("</fieldset>\n<p class=\"note\">Filters hide the rows, charts and bars of other brands, topics, "
-          "networks or dates; totals in headings stay those of the whole page.</p>\n</form>\n",
+    fputs("</fieldset>\n", f);
+    /* The selection's figures, rewritten by the page's script (script.c). */
+    long long l[4] = {0, 0, 0, 0}, n = 0;
+    static const char *const names[] = {"positive", "neutral", "negative", "unscored"};
+    size_t i;
+    json_t *b;
+    json_array_foreach(json_object_get(p->model, "brands"), i, b)
+        for (int k = 0; k < 4; k++)
+            l[k] += (long long)json_integer_value(json_object_get(json_object_get(b, "labels"), names[k]));
+    n = l[0] + l[1] + l[2] + l[3];
+    char a[32], s1[32], s2[32], s3[32];
+    es_numfmt_int(n, a, sizeof a);
+    es_numfmt_percent(n ? (double)l[0] / (double)n : 0, s1, sizeof s1);
+    es_numfmt_percent(n ? (double)l[1] / (double)n : 0, s2, sizeof s2);
+    es_numfmt_percent(n ? (double)l[2] / (double)n : 0, s3, sizeof s3);
+    fprintf(f, "<p class=\"selection\" id=\"selection\">Selected: <b data-q=\"n\" data-f=\"c\">%s</b> mentions, "
+               "<b data-q=\"pos/n\" data-f=\"p\">%s</b> positive, <b data-q=\"neu/n\" data-f=\"p\">%s</b> neutral, "
+               "<b data-q=\"neg/n\" data-f=\"p\">%s</b> negative.</p>\n",
+            a, s1, s2, s3);
+    fputs("<p class=\"note\">Filters hide the rows, charts and bars of other brands, topics, networks or dates. "
+          "The selection above, share of voice and mentions by brand (totals, shares, bar scales) are recomputed "
+          "for the filters; the sections below them show each brand's whole window.</p>\n</form>\n",
           f);
 }
 

@@ -24,7 +24,8 @@
 typedef struct {
     es_spike_map_t stop;
     json_t *base;  /* brand -> base_t * (as an integer) */
-    json_t *days;  /* "brand\x1fday" -> {"brand", "day", "n", "w": {word: n}, "docs": [[url, text, "\x1fword\x1f..."]]} */
+    json_t *days;  /* "brand\x1fday" -> {"brand", "day", "n", "w": {word: n}, "docs": [[url, text, "\x1fword\x1f...", t, id]]} */
+    json_t *cand;  /* "brand\x1fday" -> true: the days the page shows (candidates()) */
     int64_t day0, ndays;
 } ctx_t;
 
@@ -57,30 +58,30 @@ static void base_free(ctx_t *c)
     }
 }
 
-static void words_of(ctx_t *c, const char *title, const char *text, json_t *into_counts, json_t *doc,
-                     es_spike_map_t *into_map)
+/* The words of a mention as the spike detector cuts them. */
+static size_t words_of(ctx_t *c, const char *title, const char *text, char (*w)[ES_SPIKE_WORD_MAX])
 {
-    char w[ES_SPIKE_MAX_WORDS][ES_SPIKE_WORD_MAX];
     size_t lt = title ? strlen(title) : 0, lx = text ? strlen(text) : 0;
     char *all = malloc(lt + lx + 2);
     if (!all)
-        return;
+        return 0;
     memcpy(all, title ? title : "", lt);
     all[lt] = ' ';
     memcpy(all + lt + 1, text ? text : "", lx);
     all[lt + 1 + lx] = '\0';
     size_t n = es_spike_words(&c->stop, all, w);
     free(all);
-    /* A kept document's words as one "\x1fw1\x1fw2\x1f" string: cheaper than
-     * an array of strings, searched for "\x1fWORD\x1f". */
+    return n;
+}
+
+/* A negative mention's words into its day's counts, and when the
+ * mention is kept as an example, as one "\x1fw1\x1fw2\x1f" string:
+ * cheaper than an array of strings, searched for "\x1fWORD\x1f". */
+static void day_words(char (*w)[ES_SPIKE_WORD_MAX], size_t n, json_t *into_counts, json_t *doc)
+{
     char joined[ES_SPIKE_MAX_WORDS * ES_SPIKE_WORD_MAX + 2];
     size_t jl = 0;
     joined[jl++] = '\x1f';
-    if (into_map) {
-        for (size_t i = 0; i < n; i++)
-            es_spike_map_add(into_map, w[i], strlen(w[i]), 1);
-        return;
-    }
     for (size_t i = 0; i < n; i++) {
         json_t *v = json_object_get(into_counts, w[i]);
         json_object_set_new(into_counts, w[i], json_integer(v ? json_integer_value(v) + 1 : 1));
@@ -94,7 +95,19 @@ static void words_of(ctx_t *c, const char *title, const char *text, json_t *into
         json_array_append_new(doc, json_string(joined));
 }
 
-static int on_base(void *ud, int n, const char *const *v)
+/* Documents by time then id (the SQL's ORDER BY they replace). */
+static int doc_cmp(json_t *a, json_t *b)
+{
+    json_int_t ta = json_integer_value(json_array_get(a, 3)), tb = json_integer_value(json_array_get(b, 3));
+    if (ta != tb)
+        return ta < tb ? -1 : 1;
+    return strcmp(json_string_value(json_array_get(a, 4)), json_string_value(json_array_get(b, 4)));
+}
+
+/* One mention of the window: its words count for its brand's baseline
+ * and, when it is negative on a day the page shows, for that day (one
+ * pass, each text cut into words once). */
+static int on_mention(void *ud, int n, const char *const *v)
 {
     (void)n;
     ctx_t *c = ud;
@@ -102,21 +115,20 @@ static int on_base(void *ud, int n, const char *const *v)
     base_t *b = base_of(c, brand, 1);
     if (!b)
         return 0;
+    char w[ES_SPIKE_MAX_WORDS][ES_SPIKE_WORD_MAX];
+    size_t nw = words_of(c, v[2], v[3], w);
     b->n++;
-    words_of(c, v[1], v[2], NULL, NULL, &b->w);
-    return 0;
-}
-
-static int on_negative(void *ud, int n, const char *const *v)
-{
-    (void)n;
-    ctx_t *c = ud;
-    const char *brand = v[0] ? v[0] : "";
+    for (size_t i = 0; i < nw; i++)
+        es_spike_map_add(&b->w, w[i], strlen(w[i]), 1);
+    if (!v[7] || strcmp(v[7], "negative"))
+        return 0;
     int64_t day = v[1] ? strtoll(v[1], NULL, 10) : 0;
     if (day < c->day0 || day >= c->day0 + c->ndays)
         return 0;
     char key[600];
     snprintf(key, sizeof key, "%.500s\x1f%" PRId64, brand, day);
+    if (!json_object_get(c->cand, key))
+        return 0; /* a day the page does not show */
     json_t *d = json_object_get(c->days, key);
     if (!d) {
         d = json_pack("{s:s, s:I, s:i, s:o, s:o}", "brand", brand, "day", (json_int_t)day, "n", 0, "w",
@@ -125,14 +137,114 @@ static int on_negative(void *ud, int n, const char *const *v)
     }
     json_object_set_new(d, "n", json_integer(json_integer_value(json_object_get(d, "n")) + 1));
     json_t *docs = json_object_get(d, "docs"), *doc = NULL;
-    if (v[4] && es_report_href_ok(v[4]) && json_array_size(docs) < MAX_DOCS_PER_DAY) {
-        doc = json_array();
-        json_array_append_new(doc, json_string(v[4]));
-        json_array_append_new(doc, json_string(v[3] ? v[3] : ""));
-        json_array_append_new(docs, doc);
+    json_int_t t = v[5] ? (json_int_t)strtoll(v[5], NULL, 10) : 0;
+    const char *id = v[6] ? v[6] : "";
+    if (v[4] && es_report_href_ok(v[4])) {
+        /* The day's first MAX_DOCS_PER_DAY by (time, id), kept without
+         * sorting every negative mention of the window in SQL. */
+        size_t nd = json_array_size(docs), worst = 0;
+        for (size_t k = 1; nd >= MAX_DOCS_PER_DAY && k < nd; k++)
+            if (doc_cmp(json_array_get(docs, k), json_array_get(docs, worst)) > 0)
+                worst = k;
+        json_t *probe = json_pack("[sssIs]", "", "", "", t, id);
+        if (nd < MAX_DOCS_PER_DAY || (probe && doc_cmp(probe, json_array_get(docs, worst)) < 0)) {
+            doc = json_array();
+            json_array_append_new(doc, json_string(v[4]));
+            json_array_append_new(doc, json_string(v[3] ? v[3] : ""));
+            if (nd < MAX_DOCS_PER_DAY)
+                json_array_append_new(docs, doc);
+            else
+                json_array_set_new(docs, worst, doc);
+        }
+        json_decref(probe);
     }
-    words_of(c, v[2], v[3], json_object_get(d, "w"), doc, NULL);
+    day_words(w, nw, json_object_get(d, "w"), doc);
+    if (doc) {
+        json_array_append_new(doc, json_integer(t));
+        json_array_append_new(doc, json_string(id));
+    }
     return 0;
+}
+
+/* The days each brand's issues will show, known from the day counts of
+ * the model before reading a word: alert days first, then the days with
+ * most negative mentions, then the newest (by_weight's order). */
+typedef struct {
+    int64_t day;
+    int alert;
+    json_int_t neg;
+} day_t;
+
+static int by_day_weight(const void *x, const void *y)
+{
+    const day_t *a = x, *b = y;
+    if (a->alert != b->alert)
+        return b->alert - a->alert;
+    if (a->neg != b->neg)
+        return a->neg > b->neg ? -1 : 1;
+    return b->day > a->day ? 1 : -1;
+}
+
+static void candidates(ctx_t *c, json_t *model)
+{
+    size_t i;
+    json_t *b;
+    day_t *v = calloc((size_t)(c->ndays > 0 ? c->ndays : 1), sizeof *v);
+    if (!v)
+        return;
+    json_array_foreach(json_object_get(model, "brands"), i, b) {
+        const char *name = json_string_value(json_object_get(b, "name"));
+        json_t *days = json_object_get(b, "days");
+        size_t n = 0;
+        for (int64_t k = 0; k < c->ndays; k++) {
+            int64_t day = c->day0 + k;
+            json_int_t neg = json_integer_value(json_array_get(json_array_get(days, (size_t)k), 1));
+            int alert = 0;
+            size_t j;
+            json_t *al;
+            json_array_foreach(json_object_get(b, "alerts"), j, al) {
+                const char *ev = json_string_value(json_object_get(al, "event"));
+                if (json_integer_value(json_object_get(al, "bucket_start")) / ES_REPORT_DAY == day &&
+                    !(ev && strstr(ev, "_ended")))
+                    alert = 1;
+            }
+            if (neg > 0 || alert)
+                v[n++] = (day_t){day, alert, neg};
+        }
+        qsort(v, n, sizeof *v, by_day_weight);
+        for (size_t k = 0; k < n && k < MAX_DAYS_PER_BRAND; k++) {
+            char key[600];
+            snprintf(key, sizeof key, "%.500s\x1f%" PRId64, name ? name : "", v[k].day);
+            json_object_set_new(c->cand, key, json_true());
+        }
+    }
+    free(v);
+}
+
+static int by_doc(const void *x, const void *y)
+{
+    return doc_cmp(*(json_t *const *)x, *(json_t *const *)y);
+}
+
+/* Each day's kept mentions in (time, id) order, as the examples read them. */
+static void docs_sorted(ctx_t *c)
+{
+    const char *k;
+    json_t *d;
+    json_object_foreach(c->days, k, d) {
+        json_t *docs = json_object_get(d, "docs");
+        size_t n = json_array_size(docs);
+        json_t **v = calloc(n ? n : 1, sizeof *v);
+        if (!v)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            v[i] = json_incref(json_array_get(docs, i));
+        qsort(v, n, sizeof *v, by_doc);
+        json_array_clear(docs);
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(docs, v[i]);
+        free(v);
+    }
 }
 
 typedef struct {
@@ -328,24 +440,22 @@ static void brand_issues(ctx_t *c, json_t *brand)
 int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
                      size_t errlen)
 {
-    ctx_t c = {.base = json_object(), .days = json_object()};
+    ctx_t c = {.base = json_object(), .days = json_object(), .cand = json_object()};
     c.day0 = json_integer_value(json_object_get(model, "day0"));
     c.ndays = json_integer_value(json_object_get(model, "ndays"));
     int rc = es_spike_stopwords_load(&c.stop);
+    candidates(&c, model);
     char since[32];
     snprintf(since, sizeof since, "%" PRId64, o->since);
     const char *params[] = {since, o->brand};
     if (rc == 0)
         rc = es_report_db_query(db,
-                                "SELECT coalesce(brand, ''), title, text FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE,
-                                2, params, on_base, &c, err, errlen);
-    if (rc == 0)
-        rc = es_report_db_query(db,
-                                "SELECT coalesce(brand, ''), " ES_REPORT_MENTION_TIME " / 86400, title, text, url"
-                                " FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE " AND sentiment_label = 'negative'"
-                                " ORDER BY " ES_REPORT_MENTION_TIME ", id",
-                                2, params, on_negative, &c, err, errlen);
+                                "SELECT coalesce(brand, ''), " ES_REPORT_MENTION_TIME " / 86400, title, text, url, "
+                                ES_REPORT_MENTION_TIME ", id, sentiment_label FROM" ES_REPORT_MENTIONS
+                                ES_REPORT_MENTION_WHERE,
+                                2, params, on_mention, &c, err, errlen);
     if (rc == 0) {
+        docs_sorted(&c);
         size_t i;
         json_t *b;
         json_array_foreach(json_object_get(model, "brands"), i, b) brand_issues(&c, b);
@@ -354,5 +464,6 @@ int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *mode
     base_free(&c);
     json_decref(c.base);
     json_decref(c.days);
+    json_decref(c.cand);
     return rc;
 }

@@ -135,9 +135,11 @@ static enum MHD_Result answer(struct MHD_Connection *conn, unsigned code, const 
     }
     MHD_add_response_header(r, "Content-Type", type);
     MHD_add_response_header(r, "Cache-Control", "no-store");
-    if (code == MHD_HTTP_OK)
-        MHD_add_response_header(r, "Content-Security-Policy",
-                                "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    if (code == MHD_HTTP_OK) {
+        char csp[ES_REPORT_CSP_LEN];
+        es_report_csp(csp, sizeof csp);
+        MHD_add_response_header(r, "Content-Security-Policy", csp);
+    }
     if (code == MHD_HTTP_SERVICE_UNAVAILABLE)
         MHD_add_response_header(r, "Retry-After", "2");
     enum MHD_Result ret = MHD_queue_response(conn, code, r);

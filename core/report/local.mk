@@ -6,6 +6,7 @@ libescore_a_SOURCES += \
 	core/report/report.h core/report/svg.h \
 	core/report/db.c core/report/collect.c core/report/issues.c \
 	core/report/collect_detail.c core/report/phrases.c core/report/filters.c \
+	core/report/cube.c core/report/script.c \
 	core/report/sections.h core/report/sec_sov.c core/report/sec_trend.c core/report/sec_alerts.c \
 	core/report/sec_topics.c core/report/sec_people.c core/report/sec_breakdown.c \
 	core/report/html.c core/report/svg.c core/report/render.c \
@@ -15,9 +16,11 @@ libescore_a_SOURCES += \
 AM_CFLAGS += $(LIBPQ_CFLAGS)
 earshot_LDADD += $(LIBPQ_LIBS)
 
-TESTS += tests/report_test.sh tests/report_pg_test.sh tests/report_sections_test.sh tests/report_layout_test.sh
+TESTS += tests/report_test.sh tests/report_pg_test.sh tests/report_sections_test.sh tests/report_layout_test.sh \
+	tests/report_filter_test.sh
 dist_check_SCRIPTS += tests/report_test.sh tests/report_pg_test.sh tests/report_sections_test.sh \
-	tests/report_layout_test.sh tests/report_layout_check.js
+	tests/report_layout_test.sh tests/report_layout_check.js tests/report_filter_test.sh \
+	tests/report_filter_check.js tests/report_filter_compare.py
 EXTRA_DIST += tests/data/report core/report/screenshot.sh
 
 # A page built from the test fixture, and its screenshot by headless

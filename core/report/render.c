@@ -1,7 +1,8 @@
 /*
  * The page: a header saying what was read and for which window, then the
- * filters, then the sections. Styles are inline in <style>; no script,
- * no external asset, so the file can be mailed or archived as is.
+ * filters, then the sections. Styles are inline in <style>, one inline
+ * script (script.c) recomputes figures for the filters; no external
+ * asset, so the file can be mailed or archived as is.
  */
 #include "report.h"
 
@@ -20,7 +21,10 @@ static const char css[] =
     "section h3{font-size:15px;margin:16px 0 4px}"
     "p.note{color:#616e7c;margin:4px 0 10px;font-size:13px}"
     "p.empty{color:#7b8794;font-style:italic}"
-    "svg{display:block;max-width:100%;height:auto}"
+    /* A chart fills its box down to its min-width (svg.c: text >= 10 px),
+     * then scrolls sideways inside that box, never the page. */
+    ".chart{max-width:100%;overflow-x:auto;overflow-y:hidden}"
+    ".chart>svg{display:block;width:100%;height:auto}"
     "svg text{font-family:'DejaVu Sans',Arial,sans-serif;fill:#323f4b}"
     "svg .axis{stroke:#9aa5b1;stroke-width:1}"
     "svg .grid{stroke:#e4e7eb;stroke-width:1}"
@@ -60,15 +64,16 @@ static const char css[] =
 
 int es_report_render(FILE *f, const es_report_page_t *p)
 {
-    char from[32], to[32], gen[40];
+    char from[32], to[32], gen[40], csp[ES_REPORT_CSP_LEN];
+    es_report_csp(csp, sizeof csp);
     es_report_fmt_time(p->opts->since, from, sizeof from);
     es_report_fmt_time(p->opts->now, to, sizeof to);
     es_report_fmt_time(p->opts->now, gen, sizeof gen);
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-          "img-src data:\">\n<title>earshot report",
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"",
           f);
+    fprintf(f, "%s\">\n<title>earshot report", csp);
     if (p->opts->brand) {
         fputs(" \xE2\x80\x94 ", f);
         es_report_esc(f, p->opts->brand, 0, 0);
@@ -108,6 +113,7 @@ int es_report_render(FILE *f, const es_report_page_t *p)
     es_report_section_breakdown(f, p);
     es_report_section_responses(f, p);
     es_report_section_accounts(f, p);
+    es_report_script_render(f, p);
     fputs("</main>\n</body>\n</html>\n", f);
     return ferror(f) ? ES_EIO : 0;
 }

@@ -49,13 +49,20 @@ void es_report_section_sov(FILE *f, const es_report_page_t *p)
         es_report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
         fputs(">", f);
         rp_svg_text(f, LW - 8, y + bh + 2, "end", 12, LW - 16, NULL, rs_bname(b));
-        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"#4c78a8\"/>", LW, y, ws, bh);
-        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\"/>", LW, y + bh + 1, wn, bh - 2,
-                RP_NEG);
+        /* data-w, data-sovl: redrawn for the filters (script.c). */
+        int bi = es_report_fidx(p, "brand", rs_raw_name(b));
+        fprintf(f, "<rect data-w=\"n/all:%d\" data-len=\"%.2f\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
+                   "fill=\"#4c78a8\"/>",
+                bi, aw, LW, y, ws, bh);
+        fprintf(f, "<rect data-w=\"neg/allneg:%d\" data-len=\"%.2f\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
+                   "fill=\"%s\"/>",
+                bi, aw, LW, y + bh + 1, wn, bh - 2, RP_NEG);
         snprintf(lab, sizeof lab, "%s of voice \xC2\xB7 %s of negative", rs_pct((double)tot, (double)all, a, sizeof a),
                  rs_pct((double)neg, (double)allneg, c, sizeof c));
         double x = LW + (ws > wn ? ws : wn) + 6;
-        rp_svg_text(f, x, y + bh + 2, "start", 11, W - x - 4, NULL, lab);
+        char attrs[96];
+        snprintf(attrs, sizeof attrs, "data-sovl=\"%d\" data-x0=\"%.1f\" data-len=\"%.2f\"", bi, LW, aw);
+        rp_svg_text(f, x, y + bh + 2, "start", 11, W - x - 4, attrs, lab);
         fputs("</g>\n", f);
     }
     rp_svg_close(f);
@@ -73,10 +80,12 @@ void es_report_section_sov(FILE *f, const es_report_page_t *p)
         es_report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
         fputs("><td>", f);
         es_report_esc(f, rs_bname(b), 0, 0);
-        fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
-                   "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
-                rs_int_s(tot, s1, sizeof s1), rs_pct((double)tot, (double)all, s2, sizeof s2),
-                rs_int_s(neg, s3, sizeof s3), rs_pct((double)neg, (double)allneg, s4, sizeof s4),
+        int bi = es_report_fidx(p, "brand", rs_raw_name(b));
+        fprintf(f, "</td><td class=\"n\" data-q=\"n:%d\" data-f=\"c\">%s</td><td class=\"n\" data-q=\"n/all:%d\" data-f=\"p\">%s</td>"
+                   "<td class=\"n\" data-q=\"neg:%d\" data-f=\"c\">%s</td><td class=\"n\" data-q=\"neg/allneg:%d\" data-f=\"p\">%s</td>"
+                   "<td class=\"n\" data-q=\"neg/n:%d\" data-f=\"p\">%s</td><td class=\"n\">%s</td></tr>\n",
+                bi, rs_int_s(tot, s1, sizeof s1), bi, rs_pct((double)tot, (double)all, s2, sizeof s2),
+                bi, rs_int_s(neg, s3, sizeof s3), bi, rs_pct((double)neg, (double)allneg, s4, sizeof s4), bi,
                 rs_pct((double)neg, (double)tot, s5, sizeof s5), rs_int_s(rs_int(b, "owned"), s6, sizeof s6));
     }
     fputs("</table>\n", f);

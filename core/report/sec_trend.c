@@ -115,9 +115,13 @@ static void trend_one(FILE *f, const es_report_page_t *p, json_t *b)
     json_t *lab = json_object_get(b, "labels");
     long long tot = rs_int(b, "total");
     char a[32], c[32], d[32];
-    fprintf(f, " <small>\xE2\x80\x94 %s positive, %s neutral, %s negative</small></h3>\n",
-            rs_pct((double)rs_int(lab, "positive"), (double)tot, a, sizeof a),
-            rs_pct((double)rs_int(lab, "neutral"), (double)tot, c, sizeof c),
+    /* data-q: the shares of the filters' selection (script.c). */
+    int bi = es_report_fidx(p, "brand", rs_raw_name(b));
+    fprintf(f, " <small>\xE2\x80\x94 <span data-q=\"pos/n:%d\" data-f=\"p\">%s</span> positive, "
+               "<span data-q=\"neu/n:%d\" data-f=\"p\">%s</span> neutral, "
+               "<span data-q=\"neg/n:%d\" data-f=\"p\">%s</span> negative</small></h3>\n",
+            bi, rs_pct((double)rs_int(lab, "positive"), (double)tot, a, sizeof a), bi,
+            rs_pct((double)rs_int(lab, "neutral"), (double)tot, c, sizeof c), bi,
             rs_pct((double)rs_int(lab, "negative"), (double)tot, d, sizeof d));
     char aria[300];
     snprintf(aria, sizeof aria, "Sentiment over time of %.200s", rs_bname(b));

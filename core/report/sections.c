@@ -46,26 +46,34 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
             leg[nl++] = (rp_legend_t){'r', LCOLORS[l], LABELS[l]};
     rp_svg_legend(f, LW, 18, leg, nl);
     double axis_y = top + (double)n * row + 2;
+    /* The axis and the bars are redrawn on the selection's scale (script.c). */
+    fprintf(f, "<g id=\"sent-axis\" data-ax=\"%.0f %.0f %.0f %.0f\" data-max=\"%.0f\">", LW, LW + aw, axis_y, top - 6,
+            amax);
     rp_svg_xaxis(f, LW, LW + aw, axis_y, top - 6, amax, step, 0, "mentions");
+    fputs("</g>\n", f);
     json_array_foreach(brands, i, b) {
         double y = top + (double)i * row;
         json_t *lab = json_object_get(b, "labels");
         long long tot = rs_int(b, "total");
-        fputs("<g", f);
+        fprintf(f, "<g data-sb=\"%d\" data-x0=\"%.0f\" data-len=\"%.2f\"",
+                es_report_fidx(p, "brand", json_string_value(json_object_get(b, "name"))), LW, aw);
         es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
         fputs(">", f);
         rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, rs_bname(b));
         double x = LW;
         for (int l = 0; l < 4; l++) {
             long long c = rs_int(lab, LABELS[l]);
-            if (!c)
+            if (!c) { /* drawn when a filter gives it mentions */
+                fprintf(f, "<rect data-l=\"%d\" x=\"%.2f\" y=\"%.1f\" width=\"0\" height=\"%.0f\" fill=\"%s\"/>\n", l, x,
+                        y, bh, LCOLORS[l]);
                 continue;
+            }
             double w = (double)c / amax * aw;
             fputs("<rect data-brand=\"", f);
             es_report_esc(f, json_string_value(json_object_get(b, "name")), 0, 0);
-            fprintf(f, "\" data-label=\"%s\" data-count=\"%lld\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
-                       "fill=\"%s\"><title>",
-                    LABELS[l], c, x, y, w, bh, LCOLORS[l]);
+            fprintf(f, "\" data-label=\"%s\" data-count=\"%lld\" data-l=\"%d\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
+                       "height=\"%.0f\" fill=\"%s\"><title>",
+                    LABELS[l], c, l, x, y, w, bh, LCOLORS[l]);
             es_report_esc(f, rs_bname(b), 0, 0);
             char pc[32];
             es_numfmt_percent((double)c / (double)tot, pc, sizeof pc);
@@ -77,7 +85,7 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
         char pc[32];
         es_numfmt_percent((double)rs_int(lab, "negative") / (double)(tot ? tot : 1), pc, sizeof pc);
         snprintf(lab2, sizeof lab2, "%s \xC2\xB7 %s negative", t, pc);
-        rp_svg_text(f, x + 6, y + bh - 3, "start", 11, RW + (LW + aw - x) - 8, NULL, lab2);
+        rp_svg_text(f, x + 6, y + bh - 3, "start", 11, RW + (LW + aw - x) - 8, "class=\"sbl\"", lab2);
         fputs("</g>\n", f);
     }
     rp_svg_close(f);
@@ -97,10 +105,12 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
         es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
         fputs("><td>", f);
         es_report_esc(f, rs_bname(b), 0, 0);
-        fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
-                tot, rs_int(lab, "positive"), rs_int(lab, "neutral"), rs_int(lab, "negative"));
+        int bi = es_report_fidx(p, "brand", json_string_value(json_object_get(b, "name")));
+        fprintf(f, "</td><td class=\"n\" data-q=\"n:%d\">%lld</td><td class=\"n\" data-q=\"pos:%d\">%lld</td>"
+                   "<td class=\"n\" data-q=\"neu:%d\">%lld</td><td class=\"n\" data-q=\"neg:%d\">%lld</td>",
+                bi, tot, bi, rs_int(lab, "positive"), bi, rs_int(lab, "neutral"), bi, rs_int(lab, "negative"));
         if (uns)
-            fprintf(f, "<td class=\"n\">%lld</td>", rs_int(lab, "unscored"));
+            fprintf(f, "<td class=\"n\" data-q=\"uns:%d\">%lld</td>", bi, rs_int(lab, "unscored"));
         size_t na = 0, k;
         json_t *al;
         json_array_foreach(json_object_get(b, "alerts"), k, al) {
@@ -109,7 +119,7 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
         }
         char pc[32];
         es_numfmt_percent((double)rs_int(lab, "negative") / (double)tot, pc, sizeof pc);
-        fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%zu</td></tr>\n", pc, na);
+        fprintf(f, "<td class=\"n\" data-q=\"neg/n:%d\" data-f=\"p\">%s</td><td class=\"n\">%zu</td></tr>\n", bi, pc, na);
     }
     fputs("</table>\n</section>\n", f);
 }
@@ -143,8 +153,11 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     es_report_esc(f, rs_bname(b), 0, 0);
     char pc[32];
     es_numfmt_percent(tot ? (double)neg / (double)tot : 0.0, pc, sizeof pc);
-    fprintf(f, " <small>\xE2\x80\x94 %lld mentions, %lld negative (%s), %zu alert%s</small></h3>\n", tot, neg, pc, na,
-            na == 1 ? "" : "s");
+    /* data-q: the filters' selection (script.c); the alerts are the window's. */
+    int bi = es_report_fidx(p, "brand", json_string_value(json_object_get(b, "name")));
+    fprintf(f, " <small>\xE2\x80\x94 <span data-q=\"n:%d\">%lld</span> mentions, <span data-q=\"neg:%d\">%lld</span> "
+               "negative (<span data-q=\"neg/n:%d\" data-f=\"p\">%s</span>), %zu alert%s</small></h3>\n",
+            bi, tot, bi, neg, bi, pc, na, na == 1 ? "" : "s");
     char aria[300];
     snprintf(aria, sizeof aria, "Daily mentions and negative share of %.200s", rs_bname(b));
     rp_svg_open(f, W, H, aria);

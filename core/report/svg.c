@@ -8,11 +8,16 @@
 #include <earshot/numfmt.h>
 #include "report.h"
 
+/* The smallest label is 11 px: a chart never shrinks below 10/11 of its
+ * drawn width, so its text stays at 10 px or more. A narrower window
+ * scrolls the chart sideways in its own box (.chart) instead. */
+#define RP_MIN_SCALE (10.0 / 11.0)
+
 void rp_svg_open(FILE *f, double w, double h, const char *label)
 {
-    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
+    fprintf(f, "<div class=\"chart\"><svg style=\"min-width:%.0fpx;max-width:%.0fpx\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
                "role=\"img\" aria-label=\"",
-            w, h, w, h);
+            ceil(w * RP_MIN_SCALE), w, w, h, w, h);
     es_report_esc(f, label, 0, 0);
     /* The title is the chart's name for screen readers and tooltips. */
     fputs("\">\n<title>", f);
@@ -22,7 +27,7 @@ void rp_svg_open(FILE *f, double w, double h, const char *label)
 
 void rp_svg_close(FILE *f)
 {
-    fputs("</svg>\n", f);
+    fputs("</svg></div>\n", f);
 }
 
 void rp_svg_text(FILE *f, double x, double y, const char *anchor, double font_px, double max_px,

@@ -1,0 +1,87 @@
+/*
+ * The page's one script: when a filter changes, it sums the cube
+ * (cube.c) over the chosen brand, topic, network and date range and
+ * rewrites what carries a figure: elements with data-q (a count or a
+ * share, "neg/n:3" = brand 3's negative share), bars with data-w (their
+ * width a share of data-len), the stacked sentiment bars (data-sb) on the
+ * selection's own scale and their axis (#sent-axis). Numbers are written
+ * as core/util/numfmt.c writes them, so a filtered page reads like the page
+ * generated with that filter (`--brand`).
+ *
+ * The script is a constant: the page's CSP allows it by its hash, and the
+ * data travel in a JSON block that is never executed. Without the script
+ * (a mail client that strips it) the CSS filters still hide rows.
+ */
+#include "report.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+static const char JS[] =
+    "(function(){"
+    "var D=JSON.parse(document.getElementById('es-cube').textContent),R=['24h','48h','7d','30d'],"
+    "F=document.getElementById('filters'),L=['pos','neu','neg','uns'];"
+    "function pick(g){var e=F.querySelector('input[name='+g+']:checked');"
+    "if(!e||/-all$/.test(e.id))return -1;var s=e.id.slice(g.length+1);return g=='fd'?R.indexOf(s):+s}"
+    "function int(v){return String(v).replace(/\\B(?=(\\d{3})+(?!\\d))/g,',')}"
+    /* numfmt.c's percent: one decimal, ".0" dropped, ties to even as printf. */
+    "function pct(a,b){var p=b>0?a/b*100:0;if(p>0&&p<0.05)return'<0.1%';if(p<100&&p>=99.95)return'>99.9%';"
+    "var v=p*10,f=Math.floor(v),r=v-f==0.5?f+f%2:Math.round(v);return(r/10).toFixed(1).replace(/\\.0$/,'')+'%'}"
+    "function step(m,n){if(m<=0)return 1;var r=m/n,g=Math.pow(10,Math.floor(Math.log10(r))),k=[1,2,5,10];"
+    "for(var i=0;i<4;i++)if(k[i]*g>=r)return k[i]*g<1?1:k[i]*g;return 10*g}"
+    "function A(e,n){return e.getAttribute(n)}"
+    "function update(){"
+    "var fb=pick('fb'),ft=pick('ft'),fn=pick('fn'),fd=pick('fd'),B={},S=[0,0,0,0],all=0,an=0,max=0,k,l;"
+    "D.rows.forEach(function(x){if((fb>=0&&x[0]!=fb)||x[1]!=ft||(fn>=0&&x[2]!=fn)||(fd>=0&&x[3]>fd))return;"
+    "var b=B[x[0]]||(B[x[0]]=[0,0,0,0]);for(l=0;l<4;l++){b[l]+=x[4+l];S[l]+=x[4+l]}});"
+    "for(k in B){var t=B[k][0]+B[k][1]+B[k][2]+B[k][3];if(D.named[k]){all+=t;an+=B[k][2]}if(t>max)max=t}"
+    "function get(n,v){return n=='all'?all:n=='allneg'?an:n=='n'?v[0]+v[1]+v[2]+v[3]:v[L.indexOf(n)]}"
+    "function vec(b){return b==null?S:B[b]||[0,0,0,0]}"
+    "function q(s){var m=s.split(':'),v=vec(m[1]),e=m[0].split('/');return[get(e[0],v),e[1]?get(e[1],v):1]}"
+    "document.querySelectorAll('[data-q]').forEach(function(e){var r=q(A(e,'data-q')),f=A(e,'data-f');"
+    "e.textContent=f=='p'?pct(r[0],r[1]):f=='c'?int(r[0]):String(r[0])});"
+    "document.querySelectorAll('[data-w]').forEach(function(e){var r=q(A(e,'data-w'));"
+    "e.setAttribute('width',(r[1]>0?r[0]/r[1]*A(e,'data-len'):0).toFixed(2))});"
+    "document.querySelectorAll('[data-sovl]').forEach(function(e){var v=vec(A(e,'data-sovl')),n=get('n',v),"
+    "w=+A(e,'data-len'),a=all?n/all*w:0,b=an?v[2]/an*w:0;"
+    "e.setAttribute('x',(+A(e,'data-x0')+Math.max(a,b)+6).toFixed(1));"
+    "e.textContent=pct(n,all)+' of voice \\u00b7 '+pct(v[2],an)+' of negative'});"
+    "var st=step(max,6),am=Math.ceil(max/st)*st;"
+    "document.querySelectorAll('[data-sb]').forEach(function(g){var v=vec(A(g,'data-sb')),n=get('n',v),"
+    "w=+A(g,'data-len'),x=+A(g,'data-x0');g.querySelectorAll('rect[data-l]').forEach(function(r){"
+    "var d=am>0?v[+A(r,'data-l')]/am*w:0;r.setAttribute('x',x.toFixed(2));r.setAttribute('width',d.toFixed(2));x+=d});"
+    "var t=g.querySelector('text.sbl');if(t){t.setAttribute('x',(x+6).toFixed(1));"
+    "t.textContent=int(n)+' \\u00b7 '+pct(v[2],n||1)+' negative'}});"
+    "var ax=document.getElementById('sent-axis');"
+    "if(ax&&+A(ax,'data-max')!=am){var a=A(ax,'data-ax').split(' ').map(Number),"
+    "h='<line class=\"axis\" x1=\"'+a[0]+'\" y1=\"'+a[2]+'\" x2=\"'+a[1]+'\" y2=\"'+a[2]+'\"/>';"
+    "for(var u=0;u<=am+st*1e-9;u+=st){var X=(a[0]+(am>0?u/am:0)*(a[1]-a[0])).toFixed(1);"
+    "h+='<line class=\"grid\" x1=\"'+X+'\" y1=\"'+a[3]+'\" x2=\"'+X+'\" y2=\"'+a[2]+'\"/>'"
+    "+'<line class=\"axis\" x1=\"'+X+'\" y1=\"'+a[2]+'\" x2=\"'+X+'\" y2=\"'+(a[2]+4)+'\"/>'"
+    "+'<text x=\"'+X+'\" y=\"'+(a[2]+16)+'\" text-anchor=\"middle\" font-size=\"11\">'+int(Math.round(u))+'</text>'}"
+    "h+='<text x=\"'+(a[0]+a[1])/2+'\" y=\"'+(a[2]+32)+'\" text-anchor=\"middle\" font-size=\"12\" "
+    "class=\"axis-title\" font-weight=\"600\">mentions</text>';ax.innerHTML=h;ax.setAttribute('data-max',am)}"
+    "}"
+    "F.addEventListener('change',update);update();"
+    "document.documentElement.setAttribute('data-filters','live')"
+    "})();";
+
+void es_report_csp(char *buf, size_t len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE], b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+    unsigned int n = 0;
+    if (EVP_Digest(JS, sizeof JS - 1, md, &n, EVP_sha256(), NULL) != 1)
+        n = 0; /* no hash: no script runs, the CSS filters still hide rows */
+    else
+        EVP_EncodeBlock(b64, md, (int)n);
+    snprintf(buf, len, "default-src 'none'; style-src 'unsafe-inline'; img-src data:%s%s%s", n ? "; script-src 'sha256-" : "",
+             n ? (const char *)b64 : "", n ? "'" : "");
+}
+
+void es_report_script_render(FILE *f, const es_report_page_t *p)
+{
+    /* Numbers only (cube.c), so "</script>" cannot occur in the block. */
+    fputs("<script type=\"application/json\" id=\"es-cube\">", f);
+    es_report_cube_json(f, p);
+    fprintf(f, "</script>\n<script>%s</script>\n", JS);
+}

@@ -1,0 +1,55 @@
+// Injected into a copy of the report by tests/report_filter_test.sh:
+// chooses each filter in turn (then one brand with one network) and
+// records what the page then shows, as JSON in a pre element (id
+// filter-check) for --dump-dom. The comparison is the test's.
+(function () {
+    var out = {live: document.documentElement.getAttribute("data-filters"), cases: []};
+    function shown(e) { for (; e && e.nodeType === 1; e = e.parentNode) if (getComputedStyle(e).display === "none") return false; return true; }
+    function cells(sel) {
+        var r = {};
+        document.querySelectorAll(sel).forEach(function (tr) {
+            if (!shown(tr)) return;
+            var td = [].map.call(tr.querySelectorAll("td"), function (x) { return x.textContent; });
+            r[td[0]] = td.slice(1);
+        });
+        return r;
+    }
+    function snap(ids) {
+        var c = {ids: ids, names: ids.map(function (id) { var l = document.querySelector("label[for='" + id + "']"); return l ? l.textContent : ""; })};
+        c.selection = [].map.call(document.querySelectorAll("#selection b"), function (b) { return b.textContent; });
+        c.sov = cells("table.sov tr[data-fb]");
+        c.sentiment = cells("table.sentiment tr[data-fb]");
+        c.bars = {};
+        document.querySelectorAll("g[data-sb]").forEach(function (g) {
+            if (!shown(g)) return;
+            var name = g.querySelector("text").textContent;
+            c.bars[name] = [].map.call(g.querySelectorAll("rect[data-l]"), function (r) { return +r.getAttribute("width"); });
+            c.bars[name].push(g.querySelector("text.sbl").textContent);
+        });
+        c.headings = {};
+        document.querySelectorAll(".trend h3, .timeline-brand h3").forEach(function (h) {
+            if (!shown(h)) return;
+            var k = (h.closest(".trend") ? "trend " : "timeline ") + h.firstChild.textContent.trim();
+            c.headings[k] = h.querySelector("small").textContent;
+        });
+        c.axis = [].map.call(document.querySelectorAll("#sent-axis text"), function (t) { return t.textContent; });
+        return c;
+    }
+    function choose(ids) {
+        ["fb", "ft", "fn", "fd"].forEach(function (g) { var a = document.getElementById(g + "-all"); if (a) a.click(); });
+        ids.forEach(function (id) { document.getElementById(id).click(); });
+        out.cases.push(snap(ids));
+    }
+    choose([]);
+    document.querySelectorAll("form.filters input[type=radio]").forEach(function (r) {
+        if (!/-all$/.test(r.id)) choose([r.id]);
+    });
+    if (document.getElementById("fb-0") && document.getElementById("fn-0")) choose(["fb-0", "fn-0"]);
+    if (document.getElementById("ft-0") && document.getElementById("fd-48h")) choose(["ft-0", "fd-48h"]);
+    choose([]);
+    var doc = window.parent !== window ? window.parent.document : document;
+    var pre = doc.createElement("pre");
+    pre.id = "filter-check";
+    pre.textContent = JSON.stringify(out);
+    doc.body.appendChild(pre);
+})();

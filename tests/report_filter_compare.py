@@ -1,0 +1,166 @@
+"""Compares what the filtered page showed (tests/report_filter_check.js)
+with pages written by earshot and with counts read from the database.
+
+Usage: report_filter_compare.py DOM PAGE DIR DB NOW. DOM: --dump-dom of
+the check page; PAGE: the page as written; DIR/brand-NAME.html: the page
+of `earshot report --brand NAME`; DB: the sink's SQLite file; NOW: the
+time the pages were written (to a few seconds: no row is near an edge).
+Prints "ok WHAT" or "bad WHAT: why" per comparison, then "cases N"."""
+import html, json, re, sqlite3, sys
+
+dom, page, where, dbpath, now = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+got = json.loads(html.unescape(re.findall(r'<pre id="filter-check">(.*?)</pre>', open(dom, encoding="utf-8").read(), re.S)[-1]))
+RANGES = {"24h": 86400, "48h": 2 * 86400, "7d": 7 * 86400, "30d": 30 * 86400}
+SINCE = now - 7 * 86400
+
+
+def text(s):
+    return html.unescape(re.sub(r"<[^>]+>", "", s))
+
+
+def pct(a, b):
+    """As core/util/numfmt.c writes a share (the C printf rounding)."""
+    p = a / b * 100 if b > 0 else 0
+    if 0 < p < 0.05:
+        return "<0.1%"
+    if 99.95 <= p < 100:
+        return ">99.9%"
+    s = "%.1f" % p
+    return (s[:-2] if s.endswith(".0") else s) + "%"
+
+
+def comma(n):
+    return "{:,}".format(n)
+
+
+def written(path):
+    """What a page written by earshot shows, in the shape the check records."""
+    s = open(path, encoding="utf-8").read()
+    r = {"selection": [text(b) for b in re.findall(r"<b data-q[^>]*>(.*?)</b>",
+                                                   re.search(r'<p class="selection".*?</p>', s).group(0))]}
+    for cls in ("sov", "sentiment"):
+        t = re.search(r'<table class="%s">(.*?)</table>' % cls, s, re.S)
+        r[cls] = {}
+        for tr in re.findall(r"<tr data-fb[^>]*>(.*?)</tr>", t.group(1) if t else "", re.S):
+            td = [text(x) for x in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+            r[cls][td[0]] = td[1:]
+    r["bars"] = {}
+    for g in re.split(r"<g data-sb=", s)[1:]:
+        g = g.split("</svg>")[0]
+        name = text(re.search(r"<text[^>]*>(.*?)</text>", g, re.S).group(1))
+        w = [float(x) for x in re.findall(r'<rect [^>]*?data-l="\d"[^>]*? width="([0-9.]+)"', g)]
+        r["bars"][name] = w + [text(re.search(r'<text[^>]*class="sbl"[^>]*>(.*?)</text>', g, re.S).group(1))]
+    r["headings"] = {}
+    for cls, kind in (("trend", "trend"), ("timeline-brand", "timeline")):
+        for name, small in re.findall(r'<div class="%s"[^>]*><h3>(.*?) <small>(.*?)</small></h3>' % cls, s, re.S):
+            r["headings"][kind + " " + text(name)] = text(small)
+    ax = re.search(r'<g id="sent-axis".*?</g>', s, re.S)
+    r["axis"] = [text(x) for x in re.findall(r"<text[^>]*>(.*?)</text>", ax.group(0))] if ax else []
+    return r
+
+
+db = sqlite3.connect(dbpath)
+EARNED = """(select b.brand as brand, m.id, m.sentiment_label as label, coalesce(m.created_at, m.received_at) as t,
+ m.network from mention_brands b join mentions m on m.id = b.mention_id where b.owned = 0 union all
+ select brand, id, sentiment_label, coalesce(created_at, received_at), network from mentions m
+ where not exists (select 1 from mention_brands b where b.mention_id = m.id))"""
+
+
+def counted(f):
+    """{brand: [positive, neutral, negative, unscored]} of the earned mentions matching f."""
+    sql = "select coalesce(brand, ''), label, count(*) from " + EARNED + " e where t >= ?"
+    args = [SINCE]
+    if "network" in f:
+        sql += " and network = ?"; args.append(f["network"])
+    if "topic" in f:
+        sql += " and exists (select 1 from mention_topics x where x.mention_id = e.id and x.topic = ?)"; args.append(f["topic"])
+    if "dates" in f:
+        sql += " and t >= ?"; args.append(now - RANGES[f["dates"]])
+    if "brand" in f:
+        sql += " and coalesce(brand, '') = ?"; args.append(f["brand"])
+    out = {}
+    for b, label, n in db.execute(sql + " group by 1, 2", args):
+        i = {"positive": 0, "neutral": 1, "negative": 2}.get(label, 3)
+        out.setdefault(b, [0, 0, 0, 0])[i] += n
+    return out
+
+
+def expected(f, whole):
+    """The figures for filter f from the database, in the check's shape
+    (only the figures the filters recompute: the "Alerts" and "Own posts"
+    columns are the whole window's and are taken from the page)."""
+    c = counted(f)
+    s = [sum(v[i] for v in c.values()) for i in range(4)]
+    n = sum(s)
+    r = {"selection": [comma(n), pct(s[0], n), pct(s[1], n), pct(s[2], n)], "sov": {}, "sentiment": {}}
+    named = {b: v for b, v in c.items() if b}
+    all_, allneg = sum(sum(v) for v in named.values()), sum(v[2] for v in named.values())
+    for name, row in whole["sov"].items():
+        v = c.get(name, [0, 0, 0, 0]); t = sum(v)
+        r["sov"][name] = [comma(t), pct(t, all_), comma(v[2]), pct(v[2], allneg), pct(v[2], t), row[5]]
+    for name, row in whole["sentiment"].items():
+        v = c.get("" if name == "(no brand)" else name, [0, 0, 0, 0]); t = sum(v)
+        cells = [str(t), str(v[0]), str(v[1]), str(v[2])] + ([str(v[3])] if len(row) == 7 else [])
+        r["sentiment"][name] = cells + [pct(v[2], t if t else 1), row[-1]]
+    r["headings"] = {}
+    for key, small in whole["headings"].items():
+        kind, name = key.split(" ", 1)
+        v = c.get("" if name == "(no brand)" else name, [0, 0, 0, 0]); t = sum(v)
+        if kind == "trend":
+            r["headings"][key] = "\u2014 %s positive, %s neutral, %s negative" % (pct(v[0], t), pct(v[1], t), pct(v[2], t))
+        else:  # the alerts are the window's: taken from the page
+            r["headings"][key] = "\u2014 %d mentions, %d negative (%s), %s" % (t, v[2], pct(v[2], t), small.split("), ", 1)[1])
+    return r
+
+
+whole = written(page)
+bad = 0
+kinds = {"fb": "brand", "ft": "topic", "fn": "network", "fd": "dates"}
+for case in got["cases"]:
+    f = {}
+    for i, name in zip(case["ids"], case["names"]):
+        k = kinds[i.split("-")[0]]
+        f[k] = i.split("-", 1)[1] if k == "dates" else ("" if name == "(no brand)" else name)
+    what = " ".join("%s %s" % (k, v) for k, v in f.items()) or "no filter"
+    if not f:
+        want = whole
+        keys = ["selection", "sov", "sentiment", "bars", "axis", "headings"]
+    elif list(f) == ["brand"] and f["brand"]:
+        want = written("%s/brand-%s.html" % (where, f["brand"]))
+        keys = ["selection", "sov", "sentiment", "bars", "axis", "headings"]
+    else:
+        want = expected(f, whole)
+        keys = ["selection", "sov", "sentiment", "headings"]
+    problems = []
+    for k in keys:
+        g, w = case[k], want[k]
+        if k in ("sov", "sentiment", "bars", "headings"):
+            g = {n: v for n, v in g.items()}
+            if k == "sentiment":
+                # a page with no unscored mention has no "Unscored" column
+                w1 = next(iter(w.values()), None)
+                if w1 is not None and len(w1) == 6:
+                    g = {n: v[:4] + v[5:] if len(v) == 7 and v[4] == "0" else v for n, v in g.items()}
+            if k == "bars":
+                w = {n: v for n, v in w.items() if n in g} if f else w
+                ok = set(g) == set(w) and all(
+                    len(g[n]) == len(w[n]) and all(abs(a - b) < 0.011 for a, b in zip(g[n][:-1], w[n][:-1]))
+                    and g[n][-1] == w[n][-1] for n in g)
+            else:
+                # rows the filter hides are not compared; a brand shown must be right
+                w = {n: v for n, v in w.items() if n in g}
+                ok = g == w and (k == "sov" or set(g) or case["selection"][0] == "0")
+            if k in ("sov", "sentiment") and list(f) == ["brand"] and f["brand"]:
+                ok = ok and set(g) == set(want[k])
+        else:
+            ok = g == w
+        if not ok:
+            problems.append("%s: shown %s, want %s" % (k, json.dumps(g)[:300], json.dumps(w)[:300]))
+    if problems:
+        bad += 1
+        print("bad %s: %s" % (what, "; ".join(problems)))
+    else:
+        print("ok %s %s" % (what, " ".join(case["selection"])))
+print("changed %d" % len({json.dumps(c["selection"]) for c in got["cases"]}))
+print("cases %d" % len(got["cases"]))
+sys.exit(0)
