@@ -1,6 +1,6 @@
-/* es_config_load (core/config/config.c): the main file, parsed from a file in an
+/* es__config_load (core/config/config.c): the main file, parsed from a file in an
  * otherwise empty directory (so no conf.d drop-ins besides what the input
- * names). Plugins are not loaded: es_config_validate is not called. */
+ * names). Plugins are not loaded: es__config_validate is not called. */
 #include <stdlib.h>
 
 #include "config.h"
@@ -13,11 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *path = fuzz_file("earshot.conf", data, size);
     es_config_t *cfg = NULL;
     es_diag_t d = {0};
-    es_config_load(path, &cfg, &d);
+    es__config_load(path, &cfg, &d);
     for (size_t i = 0; i < d.count; i++)
         if (!d.msgs[i])
             abort();
-    es_config_free(cfg);
-    es_diag_free(&d);
+    es__config_free(cfg);
+    es__diag_free(&d);
     return 0;
 }

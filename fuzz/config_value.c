@@ -1,4 +1,4 @@
-/* es_value_parse (core/config/config_value.c): durations, sizes, booleans,
+/* es__value_parse (core/config/config_value.c): durations, sizes, booleans,
  * numbers. The first byte picks the type, the rest is the value. */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *s = fuzz_cstr(data + 1, size - 1);
     es_value_t v;
     char err[256] = "";
-    int rc = es_value_parse(type, s, &v, err, sizeof err);
+    int rc = es__value_parse(type, s, &v, err, sizeof err);
     if (rc != 0 && !err[0])
         abort(); /* an error always says what was expected */
     free(s);

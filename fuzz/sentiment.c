@@ -22,7 +22,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *dir = getenv("EARSHOT_LEXICON_DIR");
     es_scorer_opts_t o = {.lexicon_dir = dir && dir[0] ? dir : FUZZ_LEXICON_DIR};
     char err[512];
-    if (es_scorer_load(&scorer, &o, err, sizeof err) < 0) {
+    if (es__scorer_load(&scorer, &o, err, sizeof err) < 0) {
         fprintf(stderr, "fuzz sentiment: cannot load lexicons from %s: %s\n", o.lexicon_dir, err);
         exit(1);
     }
@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size - 1;
     es_sentiment_t s;
     char lang[8];
-    if (es_scorer_score(scorer, text, len, hint, &s, lang) == 0) {
+    if (es__scorer_score(scorer, text, len, hint, &s, lang) == 0) {
         if (!(s.compound >= -1.0 && s.compound <= 1.0))
             abort(); /* also catches NaN */
         if (!(s.pos >= 0 && s.neu >= 0 && s.neg >= 0))

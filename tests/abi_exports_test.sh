@@ -28,5 +28,5 @@ for so in "$top_builddir"/plugins/*/.libs/*.so; do
 done
 
 # The check can fail: a core function that is not declared is not there.
-is "$(grep -c '^es_state_db$' "$T/exported")" 0 "(the state database handle, private, is not exported)"
+is "$(grep -c '^es__state_db$' "$T/exported")" 0 "(the state database handle, private, is not exported)"
 done_testing

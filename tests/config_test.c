@@ -37,9 +37,9 @@ static char *load(const char *main_text, const char *dropin, es_config_t **keep)
     snprintf(path, sizeof path, "%s/main.conf", dir);
     es_diag_t d = {0};
     es_config_t *cfg = NULL;
-    int rc = es_config_load(path, &cfg, &d);
+    int rc = es__config_load(path, &cfg, &d);
     if (rc == 0)
-        es_config_validate(cfg, &d);
+        es__config_validate(cfg, &d);
     size_t n = 1;
     for (size_t i = 0; i < d.count; i++)
         n += strlen(d.msgs[i]) + 1;
@@ -48,11 +48,11 @@ static char *load(const char *main_text, const char *dropin, es_config_t **keep)
         strcat(out, d.msgs[i]);
         strcat(out, "\n");
     }
-    es_diag_free(&d);
+    es__diag_free(&d);
     if (keep)
         *keep = cfg;
     else
-        es_config_free(cfg);
+        es__config_free(cfg);
     return out;
 }
 
@@ -92,7 +92,7 @@ int main(void)
         ok(cfg->brands[0].n_keywords == 2, "brand keywords split");
         like(cfg->conf_dir, "/conf.d", "conf_dir defaults to conf.d beside the main file");
     }
-    es_config_free(cfg);
+    es__config_free(cfg);
 
     expect("unknown key", "[source a]\nplugin = testsrc\ncuont = 3\n",
            "conf.d/10-test.conf:3: unknown key 'cuont' for plugin 'testsrc'");
@@ -164,7 +164,7 @@ int main(void)
            cfg->brands[0].query && strstr(cfg->brands[0].query->value, "\nOR \"sky broadband\""),
        "the topic's keys and the joined query are kept");
     free(msgs);
-    es_config_free(cfg);
+    es__config_free(cfg);
     cfg = NULL;
 
     unsetenv("ES_TEST_UNSET");
@@ -184,11 +184,11 @@ int main(void)
     is_str(msgs, "", "expansions are accepted");
     free(msgs);
     if (cfg && cfg->n_instances == 1) {
-        is_str(es_instance_cfg_get(&cfg->instances[0], "token")->value, "s3cret", "${VAR} expanded");
-        is_str(es_instance_cfg_get(&cfg->instances[0], "prefix")->value, "$x-from-file",
+        is_str(es__instance_cfg_get(&cfg->instances[0], "token")->value, "s3cret", "${VAR} expanded");
+        is_str(es__instance_cfg_get(&cfg->instances[0], "prefix")->value, "$x-from-file",
                "$$ is a literal $ and ${file:...} reads the first line");
     }
-    es_config_free(cfg);
+    es__config_free(cfg);
     write_file("secret", "from-file\n", 0644);
     expect("world-readable secret file refused", text, "must not be readable by group or others");
 
@@ -209,9 +209,9 @@ int main(void)
     is_str(msgs, "", "a loaded credential is accepted (systemd's 0440 mode too)");
     free(msgs);
     if (cfg && cfg->n_instances == 1)
-        is_str(es_instance_cfg_get(&cfg->instances[0], "token")->value, "tok-from-systemd",
+        is_str(es__instance_cfg_get(&cfg->instances[0], "token")->value, "tok-from-systemd",
                "${credential:NAME} reads the first line");
-    es_config_free(cfg);
+    es__config_free(cfg);
     expect("a credential name with a slash is refused",
            "[source a]\nplugin = testsrc\ntoken = ${credential:../secret}\n",
            "credential name '../secret' is not a plain file name");
@@ -226,8 +226,8 @@ int main(void)
     is_str(msgs, "", "a 1.2 kB line parses");
     free(msgs);
     if (cfg && cfg->n_instances == 1)
-        ok(strlen(es_instance_cfg_get(&cfg->instances[0], "tags")->value) > 1000, "its value is whole");
-    es_config_free(cfg);
+        ok(strlen(es__instance_cfg_get(&cfg->instances[0], "tags")->value) > 1000, "its value is whole");
+    es__config_free(cfg);
     char *huge = malloc(6000);
     int off = snprintf(huge, 6000, "[source a]\nplugin = testsrc\ntags = ");
     memset(huge + off, 'x', 5000);
@@ -240,8 +240,8 @@ int main(void)
     is_str(msgs, "", "continuation lines accepted");
     free(msgs);
     if (cfg && cfg->n_instances == 1)
-        is_str(es_instance_cfg_get(&cfg->instances[0], "tags")->value, "a,\nb,\nc", "continuation joined");
-    es_config_free(cfg);
+        is_str(es__instance_cfg_get(&cfg->instances[0], "tags")->value, "a,\nb,\nc", "continuation joined");
+    es__config_free(cfg);
 
     /* Main-file errors. */
     msgs = load("[earshot]\nstate_dir = /tmp/x\nlog_level = loud\nbogus = 1\nqueue.max_records = 0\n", NULL, NULL);
@@ -258,23 +258,23 @@ int main(void)
     char path[512];
     snprintf(path, sizeof path, "%s/main.conf", dir);
     es_diag_t d = {0};
-    es_config_load(path, &cfg, &d);
+    es__config_load(path, &cfg, &d);
     ok(cfg->n_instances == 2 && !strcmp(cfg->instances[0].name, "a") && !strcmp(cfg->instances[1].name, "b"),
        "drop-ins read in lexical order, backups ignored");
-    es_diag_free(&d);
+    es__diag_free(&d);
 
     /* Equality for reload. */
     es_config_t *cfg2 = NULL;
-    es_config_load(path, &cfg2, &d);
-    ok(es_instance_cfg_equal(&cfg->instances[0], &cfg2->instances[0]), "same section compares equal");
+    es__config_load(path, &cfg2, &d);
+    ok(es__instance_cfg_equal(&cfg->instances[0], &cfg2->instances[0]), "same section compares equal");
     write_file("conf.d/10-a.conf", "[source a]\nplugin = testsrc\ncount = 2\n", 0644);
     es_config_t *cfg3 = NULL;
-    es_config_load(path, &cfg3, &d);
-    ok(!es_instance_cfg_equal(&cfg->instances[0], &cfg3->instances[0]), "changed section compares different");
-    es_diag_free(&d);
-    es_config_free(cfg);
-    es_config_free(cfg2);
-    es_config_free(cfg3);
+    es__config_load(path, &cfg3, &d);
+    ok(!es__instance_cfg_equal(&cfg->instances[0], &cfg3->instances[0]), "changed section compares different");
+    es__diag_free(&d);
+    es__config_free(cfg);
+    es__config_free(cfg2);
+    es__config_free(cfg3);
 
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

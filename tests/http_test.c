@@ -37,13 +37,13 @@ static void on_done(es_ctx_t *ctx, const es_http_response_t *r, void *arg)
     res->done = 1;
     res->error = r->error;
     res->status = r->status;
-    res->body = es_strndup(r->body, r->body_len);
+    res->body = es__strndup(r->body, r->body_len);
     res->body_len = r->body_len;
-    res->effective = es_strdup(r->effective_url);
-    res->content_type = es_strdup(es_http_header(r, "content-type"));
+    res->effective = es__strdup(r->effective_url);
+    res->content_type = es__strdup(es_http_header(r, "content-type"));
     res->retry_after_ms = r->retry_after_ms;
     res->not_modified = r->not_modified;
-    res->at_ms = es_now_ms();
+    res->at_ms = es__now_ms();
 }
 
 static void result_free(result_t *r)
@@ -75,7 +75,7 @@ static int get(es_http_t *h, const char *path, es_http_request_t *req, result_t 
     es_http_request_t r = req ? *req : (es_http_request_t){0};
     r.url = url;
     memset(res, 0, sizeof *res);
-    int rc = es_http_submit(h, NULL, 1, &r, on_done, res, NULL);
+    int rc = es__http_submit(h, NULL, 1, &r, on_done, res, NULL);
     if (rc == 0)
         wait_all(res, 1);
     return rc;
@@ -169,10 +169,10 @@ int main(void)
     char sdir[300], err[512];
     snprintf(sdir, sizeof sdir, "%s/state", dir);
     es_state_t *st;
-    if (es_state_open(sdir, &st, err, sizeof err) < 0)
+    if (es__state_open(sdir, &st, err, sizeof err) < 0)
         skip_all("state: %s", err);
     es_http_t *h;
-    es_http_new(&loop, st, 4, &h);
+    es__http_new(&loop, st, 4, &h);
     result_t r;
 
     get(h, "/hello.txt", NULL, &r);
@@ -216,19 +216,19 @@ int main(void)
     result_free(&r);
     /* A new service over the same state DB: validators survive restarts. */
     es_http_t *h2;
-    es_http_new(&loop, st, 4, &h2);
+    es__http_new(&loop, st, 4, &h2);
     get(h2, "/etag/hello.txt", &cond, &r);
     ok(r.not_modified, "validators persisted in the state DB: 304 after a restart");
     result_free(&r);
-    es_http_close(h2);
+    es__http_close(h2);
     log = read_log_for("if-none-match");
     like(log, "\"if-none-match\": \"", "If-None-Match was sent");
     free(log);
 
     es_http_request_t quick = {.timeout_ms = 300};
-    uint64_t t0 = es_now_ms();
+    uint64_t t0 = es__now_ms();
     get(h, "/stall?seconds=5", &quick, &r);
-    uint64_t took = es_now_ms() - t0;
+    uint64_t took = es__now_ms() - t0;
     ok(r.error == ES_ETIMEDOUT, "a stalled server times out");
     ok(took < 2000, "within the timeout (%llu ms)", (unsigned long long)took);
     result_free(&r);
@@ -266,12 +266,12 @@ int main(void)
     inj.headers = evil2;
     is_int(get(h, "/hello.txt", &inj, &r), ES_EINVAL, "a header without a name is refused");
     es_http_request_t ftp = {.url = "ftp://127.0.0.1/x"};
-    is_int(es_http_submit(h, NULL, 1, &ftp, on_done, &r, NULL), ES_EINVAL, "non-HTTP URLs are refused");
+    is_int(es__http_submit(h, NULL, 1, &ftp, on_done, &r, NULL), ES_EINVAL, "non-HTTP URLs are refused");
 
     /* Connection refused: a port nobody listens on. */
     es_http_request_t refused = {.url = "http://127.0.0.1:1/"};
     memset(&r, 0, sizeof r);
-    es_http_submit(h, NULL, 1, &refused, on_done, &r, NULL);
+    es__http_submit(h, NULL, 1, &refused, on_done, &r, NULL);
     wait_all(&r, 1);
     ok(r.error == ES_EHTTP && r.status == 0, "connection refused reported as a transfer error");
     result_free(&r);
@@ -281,16 +281,16 @@ int main(void)
     char url[512];
     snprintf(url, sizeof url, "%s/stall?seconds=0.4", base);
     for (int pass = 0; pass < 2; pass++) {
-        es_http_set_per_host(h, pass == 0 ? 1 : 3);
-        t0 = es_now_ms();
+        es__http_set_per_host(h, pass == 0 ? 1 : 3);
+        t0 = es__now_ms();
         for (int i = 0; i < 3; i++) {
             memset(&rs[i], 0, sizeof rs[i]);
             es_http_request_t q = {.url = url};
-            es_http_submit(h, NULL, 1, &q, on_done, &rs[i], NULL);
+            es__http_submit(h, NULL, 1, &q, on_done, &rs[i], NULL);
         }
-        ok(es_http_active(h) == 3, "three requests accepted (queued or running)");
+        ok(es__http_active(h) == 3, "three requests accepted (queued or running)");
         wait_all(rs, 3);
-        took = es_now_ms() - t0;
+        took = es__now_ms() - t0;
         if (pass == 0)
             ok(took >= 1150, "per_host = 1: serialised (%llu ms for 3 x 0.4 s)", (unsigned long long)took);
         else
@@ -306,11 +306,11 @@ int main(void)
     es_http_req_t *handle;
     memset(&r, 0, sizeof r);
     es_http_request_t slow = {.url = url};
-    es_http_submit(h, NULL, 1, &slow, on_done, &r, &handle);
+    es__http_submit(h, NULL, 1, &slow, on_done, &r, &handle);
     es_http_cancel(handle);
     ok(r.done && r.error == ES_ECANCELED, "cancel runs the callback with ECANCELED");
     result_free(&r);
-    ok(es_http_active(h) == 0, "nothing left in flight");
+    ok(es__http_active(h) == 0, "nothing left in flight");
 
     /* TLS: a self-signed server is refused unless the instance turned
      * verification off. */
@@ -324,12 +324,12 @@ int main(void)
         snprintf(turl, sizeof turl, "%s/hello.txt", tbase);
         es_http_request_t tq = {.url = turl};
         memset(&r, 0, sizeof r);
-        es_http_submit(h, NULL, 1, &tq, on_done, &r, NULL);
+        es__http_submit(h, NULL, 1, &tq, on_done, &r, NULL);
         wait_all(&r, 1);
         ok(r.error == ES_EHTTP && r.status == 0, "HTTPS with an untrusted certificate is refused by default");
         result_free(&r);
         memset(&r, 0, sizeof r);
-        es_http_submit(h, NULL, 0, &tq, on_done, &r, NULL);
+        es__http_submit(h, NULL, 0, &tq, on_done, &r, NULL);
         wait_all(&r, 1);
         ok(r.error == 0 && r.status == 200 && strcmp(r.body, "hello, earshot\n") == 0,
            "and accepted only with tls_verify off");
@@ -342,14 +342,14 @@ int main(void)
 
     /* Closing with requests pending cancels them. */
     memset(&r, 0, sizeof r);
-    es_http_submit(h, NULL, 1, &slow, on_done, &r, NULL);
-    es_http_close(h);
+    es__http_submit(h, NULL, 1, &slow, on_done, &r, NULL);
+    es__http_close(h);
     ok(r.done && r.error == ES_ECANCELED, "close cancels pending requests");
     result_free(&r);
     uv_run(&loop, UV_RUN_DEFAULT);
     ok(uv_loop_close(&loop) == 0, "every uv handle closed");
 
-    es_state_close(st);
+    es__state_close(st);
     free(big);
     kill(server, SIGTERM);
     waitpid(server, NULL, 0);

@@ -16,21 +16,21 @@ static char *load_text(const char *text, es_accounts_t **out)
     fputs(text, f);
     fclose(f);
     es_diag_t d = {0};
-    es_accounts_load(path, out, &d);
+    es__accounts_load(path, out, &d);
     size_t n = 1;
     for (size_t i = 0; i < d.count; i++)
         n += strlen(d.msgs[i]) + 1;
     char *s = calloc(1, n);
     for (size_t i = 0; i < d.count; i++)
         strcat(strcat(s, d.msgs[i]), "\n");
-    es_diag_free(&d);
+    es__diag_free(&d);
     return s;
 }
 
 static void flagged(const es_accounts_t *a, const es_config_t *cfg, const char *handle, const char *why)
 {
     es_lookalike_t lk;
-    int r = es_lookalike_check(a, cfg, "twitter", handle, &lk);
+    int r = es__lookalike_check(a, cfg, "twitter", handle, &lk);
     ok(r, "@%s is a lookalike (%s)", handle, why);
     if (r)
         diag("  reason: %s (score %.2f)", lk.reason, lk.score);
@@ -39,7 +39,7 @@ static void flagged(const es_accounts_t *a, const es_config_t *cfg, const char *
 static void clean(const es_accounts_t *a, const es_config_t *cfg, const char *handle, const char *why)
 {
     es_lookalike_t lk;
-    int r = es_lookalike_check(a, cfg, "twitter", handle, &lk);
+    int r = es__lookalike_check(a, cfg, "twitter", handle, &lk);
     ok(!r, "@%s is not flagged (%s)", handle, why);
     if (r)
         diag("  wrongly flagged: %s", lk.reason);
@@ -64,41 +64,41 @@ int main(void)
     like(msgs, ":6: duplicate account twitter:ok (first at line 2)", "case-insensitive duplicate reported");
     is_int(a->n, 1, "the good row is kept");
     free(msgs);
-    es_accounts_free(a);
+    es__accounts_free(a);
 
     msgs = load_text("handle,network,brand\nx,twitter,acme\n", &a);
     like(msgs, ":1: header lacks the column 'owner'", "missing column named");
     free(msgs);
-    es_accounts_free(a);
+    es__accounts_free(a);
 
     const char *src = getenv("top_srcdir");
     char inv[512];
     snprintf(inv, sizeof inv, "%s/tests/data/accounts/inventory.csv", src ? src : ".");
     es_diag_t d = {0};
-    int rc = es_accounts_load(inv, &a, &d);
+    int rc = es__accounts_load(inv, &a, &d);
     ok(rc == 0 && d.count == 0, "fixture inventory loads cleanly");
     is_int(a->n, 27, "27 accounts");
-    es_diag_free(&d);
-    const es_account_t *ac = es_accounts_find(a, "twitter", "@acmesupport");
+    es__diag_free(&d);
+    const es_account_t *ac = es__accounts_find(a, "twitter", "@acmesupport");
     ok(ac && !strcmp(ac->owner, "care"), "lookup ignores case and a leading @");
-    ok(!es_accounts_find(a, "reddit", "AcmeSupport"), "lookup is per network");
-    ac = es_accounts_find(a, "twitter", "AcmeFrance");
+    ok(!es__accounts_find(a, "reddit", "AcmeSupport"), "lookup is per network");
+    ac = es__accounts_find(a, "twitter", "AcmeFrance");
     is_str(ac ? ac->notes : NULL, "compte FR, support en français", "quoted field with a comma");
 
     char f[64];
-    es_handle_fold("@Acme_Supp0rt", f, sizeof f);
+    es__handle_fold("@Acme_Supp0rt", f, sizeof f);
     is_str(f, "acmesupport", "fold: case, @, '_' and 0->o");
-    es_handle_fold("A.c-r-n-e", f, sizeof f);
+    es__handle_fold("A.c-r-n-e", f, sizeof f);
     is_str(f, "acrne", "fold: separators removed before pairs are seen");
-    es_handle_fold("Acrne", f, sizeof f);
+    es__handle_fold("Acrne", f, sizeof f);
     is_str(f, "acme", "fold: rn->m");
-    es_handle_fold("VVidget5", f, sizeof f);
+    es__handle_fold("VVidget5", f, sizeof f);
     is_str(f, "wldgets", "fold: vv->w, 5->s, and i->l (I, l and 1 look alike)");
-    es_handle_fold("G10b3x", f, sizeof f);
+    es__handle_fold("G10b3x", f, sizeof f);
     is_str(f, "globex", "fold: 1->l, 0->o, 3->e");
-    is_int(es_edit_distance("acmesupport", "acmesuport", 2), 1, "edit distance 1");
-    is_int(es_edit_distance("kitten", "sitting", 5), 3, "edit distance 3");
-    is_int(es_edit_distance("abc", "abcdefgh", 2), 3, "capped distance");
+    is_int(es__edit_distance("acmesupport", "acmesuport", 2), 1, "edit distance 1");
+    is_int(es__edit_distance("kitten", "sitting", 5), 3, "edit distance 3");
+    is_int(es__edit_distance("abc", "abcdefgh", 2), 3, "capped distance");
 
     /* Brands for the keyword rule. */
     es_config_t cfg = {0};
@@ -134,23 +134,23 @@ int main(void)
     clean(a, &cfg, "jdoe", "unrelated");
     clean(a, &cfg, "AcmeSupportFan99", "too far from any official handle");
     es_lookalike_t lk;
-    ok(!es_lookalike_check(a, &cfg, "reddit", "AcmeSupp0rt", &lk) || lk.like == NULL,
+    ok(!es__lookalike_check(a, &cfg, "reddit", "AcmeSupp0rt", &lk) || lk.like == NULL,
        "rule 1 compares only with accounts of the same network");
 
     FILE *out = fopen(path, "w");
-    es_accounts_write_csv(a, out);
+    es__accounts_write_csv(a, out);
     fclose(out);
     es_accounts_t *b = NULL;
-    es_accounts_load(path, &b, &d);
+    es__accounts_load(path, &b, &d);
     ok(b && b->n == a->n && d.count == 0, "write_csv round-trips");
     int same = b && b->n == a->n;
     for (size_t i = 0; same && i < a->n; i++)
         same = !strcmp(a->v[i].key, b->v[i].key) && !strcmp(a->v[i].owner, b->v[i].owner) &&
                !strcmp(a->v[i].notes, b->v[i].notes) && a->v[i].status == b->v[i].status;
     ok(same, "every field survives the round trip");
-    es_diag_free(&d);
-    es_accounts_free(b);
-    es_accounts_free(a);
+    es__diag_free(&d);
+    es__accounts_free(b);
+    es__accounts_free(a);
     unlink(path);
     return done_testing();
 }

@@ -62,11 +62,11 @@ int main(void)
         skip_all("cannot redirect stderr");
     close(fd);
     close(tmp);
-    es_log_set_level(ES_LOG_DEBUG);
+    es__log_set_level(ES_LOG_DEBUG);
 
     es_instance_cfg_t icfg = {.kind = ES_KIND_SOURCE, .name = "in"};
     es_ctx_t ctx = {.icfg = &icfg};
-    is_int(es_log_limit_init(&ctx), 0, "init");
+    is_int(es__log_limit_init(&ctx), 0, "init");
 
     for (int i = 1; i <= 25; i++)
         es_log_limited(&ctx, ES_LOG_WARN, "bad_line", "a.jsonl", "a.jsonl:%d: bad; line skipped", i);
@@ -102,7 +102,7 @@ int main(void)
        "NULL ends every subject");
 
     got_t g = {0};
-    es_log_limit_totals(&ctx, visit, &g);
+    es__log_limit_totals(&ctx, visit, &g);
     is_int(g.k, 2, "two kinds in the totals");
     is_str(g.kind[0], "bad_line", "  bad_line first");
     is_int(g.n[0], 25 + 1 + 12 + 199990, "  every call counted, logged or not");
@@ -120,7 +120,7 @@ int main(void)
     ok(strstr(log, "and 1 more like it in f000 (k)") && strstr(log, "and 1 more like it in f043 (k)") &&
            !strstr(log, "in f044 (k)"),
        "past 256 floods the oldest 44 are summarised early");
-    es_log_limit_free(&ctx);
+    es__log_limit_free(&ctx);
     log = slurp_log();
     is_int(count(log, "more like it"), 256, "freeing the instance summarises the rest");
     unlink(logpath);

@@ -39,7 +39,7 @@ int main(void)
         rec.m.id = "n:1";
         rec.m.network = "n";
         rec.m.text = text;
-        if (es_normalise(&rec) != 0 || strcmp(text, want) != 0)
+        if (es__normalise(&rec) != 0 || strcmp(text, want) != 0)
             wrong++;
     }
     is_int(wrong, 0, "50,000 random texts: control characters stripped as a byte loop does");
@@ -50,7 +50,7 @@ int main(void)
     rec.m.id = "123";
     rec.m.network = "twitter";
     rec.m.title = title;
-    is_int(es_normalise(&rec), 0, "a bare id normalises");
+    is_int(es__normalise(&rec), 0, "a bare id normalises");
     is_str(rec.m.id, "twitter:123", "it gets its network prefix");
     is_str(rec.m.title, "atitle that is long enough for two words", "the title is stripped too");
     is_str(rec.m.text, "", "no text becomes the empty string");
@@ -61,17 +61,17 @@ int main(void)
     rec.m.network = "t";
     rec.m.text = crtext;
     rec.m.title = crtitle;
-    es_normalise(&rec);
+    es__normalise(&rec);
     is_str(rec.m.text, "first line\nsecond\nthird\n", "text: a lone CR is a line break, CRLF one break");
     is_str(rec.m.title, "ab", "other fields: CR dropped as before");
     free(rec.owned_id);
     memset(&rec, 0, sizeof rec);
     rec.m.id = "twitter:9";
     rec.m.network = "twitter";
-    is_int(es_normalise(&rec), 0, "a prefixed id normalises");
+    is_int(es__normalise(&rec), 0, "a prefixed id normalises");
     ok(rec.owned_id == NULL && strcmp(rec.m.id, "twitter:9") == 0, "and is kept as it is");
     memset(&rec, 0, sizeof rec);
     rec.m.network = "n";
-    is_int(es_normalise(&rec), ES_EINVAL, "no id: not a mention");
+    is_int(es__normalise(&rec), ES_EINVAL, "no id: not a mention");
     return done_testing();
 }

@@ -29,13 +29,13 @@ static es_config_t *load(const char *text)
     fclose(f);
     es_config_t *cfg = NULL;
     es_diag_t d = {0};
-    es_config_load(conf_path, &cfg, &d);
+    es__config_load(conf_path, &cfg, &d);
     for (size_t i = 0; i < d.count; i++)
         diag("config: %s", d.msgs[i]);
     int bad = d.count > 0;
-    es_diag_free(&d);
+    es__diag_free(&d);
     if (bad) {
-        es_config_free(cfg);
+        es__config_free(cfg);
         return NULL;
     }
     return cfg;
@@ -45,7 +45,7 @@ static es_rec_t *mention(const char *id, const char *author, const char *text)
 {
     es_mention_t m = {.id = id, .network = "twitter", .author = author, .text = text, .created_at = 1700000000,
                       .url = "https://x.example/1"};
-    return es_rec_from_mention(&m, "src", NULL);
+    return es__rec_from_mention(&m, "src", NULL);
 }
 
 static const char *CONF =
@@ -78,17 +78,17 @@ static es_route_t route(const char *kv)
                  : !strcmp(copy, "brand") ? &r.brands : &r.author_kinds;
     size_t *n = !strcmp(copy, "topic") ? &r.n_topics : !strcmp(copy, "owner") ? &r.n_owners
               : !strcmp(copy, "brand") ? &r.n_brands : &r.n_author_kinds;
-    es_split_list(eq + 1, list, n);
+    es__split_list(eq + 1, list, n);
     free(copy);
     return r;
 }
 
 static void route_free(es_route_t *r)
 {
-    es_strv_free(r->topics, r->n_topics);
-    es_strv_free(r->owners, r->n_owners);
-    es_strv_free(r->brands, r->n_brands);
-    es_strv_free(r->author_kinds, r->n_author_kinds);
+    es__strv_free(r->topics, r->n_topics);
+    es__strv_free(r->owners, r->n_owners);
+    es__strv_free(r->brands, r->n_brands);
+    es__strv_free(r->author_kinds, r->n_author_kinds);
 }
 
 int main(void)
@@ -109,16 +109,16 @@ int main(void)
     es_brands_t *b = NULL;
     es_diag_t d = {0};
     es_inventory_t *inv_st = NULL;
-    is_int(es_brands_new(cfg, &b), 0, "brand stage compiles every query");
-    is_int(es_inventory_new(cfg, NULL, &inv_st, &d), 0, "inventory loads");
-    es_diag_free(&d);
+    is_int(es__brands_new(cfg, &b), 0, "brand stage compiles every query");
+    is_int(es__inventory_new(cfg, NULL, &inv_st, &d), 0, "inventory loads");
+    es__diag_free(&d);
 
     /* Three brands in one mention, a topic, a scoped topic. */
     es_rec_t *r = mention("twitter:1", "bob", "Sky broadband is down again, and Virgin Media and acme are no "
                                                "better: my bill went up");
-    es_brands_apply(b, r);
+    es__brands_apply(b, r);
     json_t *ev = NULL;
-    es_inventory_apply(inv_st, r, &ev);
+    es__inventory_apply(inv_st, r, &ev);
     json_decref(ev);
     const es_mention_t *m = &r->m;
     ok(m->n_brands == 3 && has(m->brands, m->n_brands, "sky") && has(m->brands, m->n_brands, "virgin") &&
@@ -134,68 +134,68 @@ int main(void)
 
     /* JSON: the writer agrees with jansson, and the spool reads it back. */
     size_t len;
-    char *js = es_mention_json(&r->m, &len);
-    json_t *o = es_rec_to_json(r);
+    char *js = es__mention_json(&r->m, &len);
+    json_t *o = es__rec_to_json(r);
     char *ref = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
     is_str(js, ref, "the record JSON is jansson's, byte for byte, with brands and topics");
     like(js, "\"brands\":[\"sky\",\"virgin\",\"acme\"],\"owned\":[],\"topics\":[\"pricing\",\"outage\"],"
              "\"topic_owners\":{\"pricing\":\"sales\",\"outage\":\"care\"}",
          "lists in the record JSON");
-    es_rec_t *back = es_rec_from_json(js);
+    es_rec_t *back = es__rec_from_json(js);
     ok(back && back->m.n_brands == 3 && back->m.n_topics == 2 && !strcmp(back->m.topic_owners[1], "care") &&
            !strcmp(back->m.brand, "sky"),
        "a spooled record keeps its lists");
-    es_rec_free(back);
+    es__rec_free(back);
     free(js);
     free(ref);
     json_decref(o);
 
     /* Routing. */
     es_route_t rt = route("topic=outage");
-    ok(es_route_match(&rt, r), "match.topic: any of the mention's topics");
+    ok(es__route_match(&rt, r), "match.topic: any of the mention's topics");
     route_free(&rt);
     rt = route("topic=login");
-    ok(!es_route_match(&rt, r), "match.topic: another topic");
+    ok(!es__route_match(&rt, r), "match.topic: another topic");
     route_free(&rt);
     rt = route("owner=sales");
-    ok(es_route_match(&rt, r), "match.owner: a matched topic's owner");
+    ok(es__route_match(&rt, r), "match.owner: a matched topic's owner");
     route_free(&rt);
     rt = route("owner=product");
-    ok(!es_route_match(&rt, r), "match.owner: no topic or account of that team");
+    ok(!es__route_match(&rt, r), "match.owner: no topic or account of that team");
     route_free(&rt);
     rt = route("brand=acme");
-    ok(es_route_match(&rt, r), "match.brand: any of the mention's brands, not only the first");
+    ok(es__route_match(&rt, r), "match.brand: any of the mention's brands, not only the first");
     route_free(&rt);
     rt = route("author_kind=public");
-    ok(es_route_match(&rt, r), "match.author_kind: public");
+    ok(es__route_match(&rt, r), "match.author_kind: public");
     route_free(&rt);
 
     /* The brand's own account: owned. */
     es_rec_t *own = mention("twitter:2", "skyhelp", "@bob sorry to hear that, DM us and we will fix your Sky router");
-    es_brands_apply(b, own);
-    es_inventory_apply(inv_st, own, &ev);
+    es__brands_apply(b, own);
+    es__inventory_apply(inv_st, own, &ev);
     json_decref(ev);
     ok(own->m.n_brands == 1 && own->m.brand_owned[0] == 1, "a post by the brand's official account is owned");
     ok(own->m.n_topics == 0, "no topic in an apology");
-    js = es_mention_json(&own->m, &len);
+    js = es__mention_json(&own->m, &len);
     like(js, "\"owned\":[\"sky\"]", "owned brands in the JSON");
-    back = es_rec_from_json(js);
+    back = es__rec_from_json(js);
     ok(back && back->m.brand_owned[0] == 1, "owned survives the spool");
-    es_rec_free(back);
+    es__rec_free(back);
     free(js);
     rt = route("author_kind=public,lookalike");
-    ok(!es_route_match(&rt, own), "match.author_kind = public,lookalike leaves owned mentions out");
+    ok(!es__route_match(&rt, own), "match.author_kind = public,lookalike leaves owned mentions out");
     route_free(&rt);
     rt = route("author_kind=official");
-    ok(es_route_match(&rt, own), "match.author_kind = official takes them");
+    ok(es__route_match(&rt, own), "match.author_kind = official takes them");
     route_free(&rt);
 
     /* Scope: the outage topic only for sky. */
     es_rec_t *v = mention("twitter:3", "amy", "Virgin Media outage all evening");
-    es_brands_apply(b, v);
+    es__brands_apply(b, v);
     ok(v->m.n_brands == 1 && v->m.n_topics == 0, "a scoped topic needs its brand (%zu topics)", v->m.n_topics);
     es_rec_t *none = mention("twitter:4", "amy", "the sky is blue, no bill today");
-    es_brands_apply(b, none);
+    es__brands_apply(b, none);
     ok(none->m.n_brands == 0 && none->m.n_topics == 1 && !none->m.brand,
        "an unscoped topic without a brand; the weather is not Sky");
 
@@ -207,34 +207,34 @@ int main(void)
     sqlite3_open(dbp, &db);
     es_spike_t *sp = NULL;
     es_diag_t sd = {0};
-    int src = scfg ? es_spike_new(scfg, db, on_alert, NULL, &sp, &sd) : -1;
+    int src = scfg ? es__spike_new(scfg, db, on_alert, NULL, &sp, &sd) : -1;
     ok(src == 0 && sp, "detector with spike.by = topic (%d)", src);
     for (size_t i = 0; i < sd.count; i++)
         diag("spike: %s", sd.msgs[i]);
-    es_diag_free(&sd);
+    es__diag_free(&sd);
     if (!sp)
         return done_testing();
     r->m.sentiment.label = "negative";
     own->m.sentiment.label = "negative";
-    es_spike_observe(sp, r);
+    es__spike_observe(sp, r);
     es_spike_stats_t st;
-    es_spike_get_stats(sp, &st);
+    es__spike_get_stats(sp, &st);
     is_int(st.series, 9, "three brands, each with its two topics: 3 + 3 x 2 series");
-    es_spike_observe(sp, own);
-    es_spike_get_stats(sp, &st);
+    es__spike_observe(sp, own);
+    es__spike_get_stats(sp, &st);
     ok(st.observed == 1 && st.ignored == 1, "the owned mention counts in no series (observed %llu, ignored %llu)",
        (unsigned long long)st.observed, (unsigned long long)st.ignored);
-    es_spike_free(sp);
+    es__spike_free(sp);
     sqlite3_close(db);
-    es_config_free(scfg);
+    es__config_free(scfg);
 
-    es_rec_free(r);
-    es_rec_free(own);
-    es_rec_free(v);
-    es_rec_free(none);
-    es_brands_free(b);
-    es_inventory_free(inv_st);
-    es_config_free(cfg);
+    es__rec_free(r);
+    es__rec_free(own);
+    es__rec_free(v);
+    es__rec_free(none);
+    es__brands_free(b);
+    es__inventory_free(inv_st);
+    es__config_free(cfg);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)

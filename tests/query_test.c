@@ -32,7 +32,7 @@ static void toks_of(es_qtoks_t *t, const doc_t *d)
         n++;
     m.addressed = d->addressed;
     m.n_addressed = n;
-    es_qtoks_from_mention(t, &m);
+    es__qtoks_from_mention(t, &m);
 }
 
 /* 1 match, 0 no match, -1 parse error. */
@@ -40,18 +40,18 @@ static int match1(const char *query, const doc_t *d)
 {
     es_query_t *q;
     es_query_error_t err;
-    if (es_query_parse(query, &q, &err) < 0)
+    if (es__query_parse(query, &q, &err) < 0)
         return -1;
     es_matcher_t *mt;
-    es_matcher_new(&mt);
-    es_matcher_add(mt, q);
-    es_matcher_compile(mt);
+    es__matcher_new(&mt);
+    es__matcher_add(mt, q);
+    es__matcher_compile(mt);
     es_qtoks_t t = {0};
     toks_of(&t, d);
     const uint32_t *hits;
-    int n = es_matcher_run(mt, &t, &hits);
-    es_qtoks_free(&t);
-    es_matcher_free(mt);
+    int n = es__matcher_run(mt, &t, &hits);
+    es__qtoks_free(&t);
+    es__matcher_free(mt);
     return n > 0;
 }
 
@@ -186,23 +186,23 @@ static void grammar(void)
     /* A mention that names three brands: each brand's query matches. */
     const char *three = "comparing Acme, Globex and Initech vacuum cleaners";
     es_matcher_t *mt;
-    es_matcher_new(&mt);
+    es__matcher_new(&mt);
     const char *qs[] = {"acme", "globex", "initech", "umbrella"};
     for (int i = 0; i < 4; i++) {
         es_query_t *q;
         es_query_error_t e;
-        es_query_parse(qs[i], &q, &e);
-        es_matcher_add(mt, q);
+        es__query_parse(qs[i], &q, &e);
+        es__matcher_add(mt, q);
     }
-    es_matcher_compile(mt);
+    es__matcher_compile(mt);
     es_qtoks_t t = {0};
     doc_t d3 = {.text = three};
     toks_of(&t, &d3);
     const uint32_t *hits;
-    int n = es_matcher_run(mt, &t, &hits);
+    int n = es__matcher_run(mt, &t, &hits);
     ok(n == 3 && hits[0] == 0 && hits[1] == 1 && hits[2] == 2, "three brands in one mention: all three (%d)", n);
-    es_qtoks_free(&t);
-    es_matcher_free(mt);
+    es__qtoks_free(&t);
+    es__matcher_free(mt);
 }
 
 /* ---- parse errors --------------------------------------------------- */
@@ -237,19 +237,19 @@ static void errors(void)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         es_query_t *q = NULL;
         es_query_error_t e;
-        int rc = es_query_parse(bad[i].q, &q, &e);
+        int rc = es__query_parse(bad[i].q, &q, &e);
         ok(rc == ES_EPARSE && e.offset == bad[i].off && strstr(e.msg, bad[i].msg),
            "'%s' is refused at %zu: %s", bad[i].q, bad[i].off, bad[i].msg);
         if (rc != ES_EPARSE || e.offset != bad[i].off)
             diag("  rc %d at %zu: %s", rc, e.offset, e.msg);
-        es_query_free(q);
+        es__query_free(q);
     }
     char *deep = malloc(1000);
     memset(deep, '(', 300);
     strcpy(deep + 300, "a");
     es_query_t *q = NULL;
     es_query_error_t e;
-    ok(es_query_parse(deep, &q, &e) == ES_EPARSE && strstr(e.msg, "deeper"), "deep nesting is an error, not a crash");
+    ok(es__query_parse(deep, &q, &e) == ES_EPARSE && strstr(e.msg, "deeper"), "deep nesting is an error, not a crash");
     free(deep);
     /* No small caps: a long query with many wildcards and a far NEAR. */
     {
@@ -257,12 +257,12 @@ static void errors(void)
         char *big = malloc(cap);
         for (int i = 0; i < 5000; i++)
             len += (size_t)snprintf(big + len, cap - len, "%sw%d*", i ? " OR " : "", i);
-        ok(es_query_parse(big, &q, &e) == 0, "5,000 wildcards in one query parse (%zu bytes)", len);
-        es_query_free(q);
+        ok(es__query_parse(big, &q, &e) == 0, "5,000 wildcards in one query parse (%zu bytes)", len);
+        es__query_free(q);
         free(big);
     }
-    ok(es_query_parse("a NEAR/100000 b", &q, &e) == 0, "NEAR/100000 parses");
-    es_query_free(q);
+    ok(es__query_parse("a NEAR/100000 b", &q, &e) == 0, "NEAR/100000 parses");
+    es__query_free(q);
 }
 
 /* ---- explain and spans after a run that evaluated nothing ------------- */
@@ -298,17 +298,17 @@ static void explain_without_candidates(void)
     es_query_t *q;
     es_query_error_t err;
     es_matcher_t *mt;
-    es_matcher_new(&mt);
-    es_query_parse("acme (weather OR rain)", &q, &err);
-    es_matcher_add(mt, q);
-    es_matcher_compile(mt);
+    es__matcher_new(&mt);
+    es__query_parse("acme (weather OR rain)", &q, &err);
+    es__matcher_add(mt, q);
+    es__matcher_compile(mt);
     es_qtoks_t t = {0};
     doc_t d = {.text = "rain again"};
     toks_of(&t, &d);
     const uint32_t *hits;
-    ok(es_matcher_run(mt, &t, &hits) == 0, "no query matches 'rain again'");
-    seen_t s = {.qtext = es_matcher_query(mt, 0)->text};
-    es_matcher_explain(mt, &t, 0, seen_node, &s);
+    ok(es__matcher_run(mt, &t, &hits) == 0, "no query matches 'rain again'");
+    seen_t s = {.qtext = es__matcher_query(mt, 0)->text};
+    es__matcher_explain(mt, &t, 0, seen_node, &s);
     int want[] = {0, 0, 1, 0, 1};
     int same = s.n == 5;
     for (int i = 0; same && i < 5; i++)
@@ -316,10 +316,10 @@ static void explain_without_candidates(void)
     ok(same, "explain: '%s' %d, '%s' %d, '%s' %d, '%s' %d, '%s' %d (%d nodes)", s.what[0], s.matched[0], s.what[1],
        s.matched[1], s.what[2], s.matched[2], s.what[3], s.matched[3], s.what[4], s.matched[4], s.n);
     int toks[8] = {0};
-    es_matcher_spans(mt, &t, 0, seen_tok, toks);
+    es__matcher_spans(mt, &t, 0, seen_tok, toks);
     ok(toks[0] == 1 && toks[1] == 0, "spans: the positive word that occurs, token 0 (%d found)", toks[0]);
-    es_qtoks_free(&t);
-    es_matcher_free(mt);
+    es__qtoks_free(&t);
+    es__matcher_free(mt);
 }
 
 /* ---- the reference evaluator ---------------------------------------- */
@@ -334,7 +334,7 @@ static int ref_tok_is(const es_qnode_t *n, const es_qtoks_t *t, size_t i, size_t
     snprintf(raw, sizeof raw, "%.*s", (int)k->len, src + k->start);
     const char *fold = t->fold + k->fold;
     if (n->wildcard)
-        return es_query_glob(n->raw ? n->raw_words[0] : n->words[0], n->raw ? raw : fold);
+        return es__query_glob(n->raw ? n->raw_words[0] : n->words[0], n->raw ? raw : fold);
     if (strcmp(fold, n->words[w]))
         return 0;
     return !n->raw || !strcmp(raw, n->raw_words[w]);
@@ -422,7 +422,7 @@ static int ref_eval(const es_qnode_t *n, const es_qtoks_t *t)
             for (size_t j = 0; j < nb; j++) {
                 if (n->ordered && !(a[i].e < b[j].s))
                     continue;
-                int64_t g = es_query_gap(a[i].s, a[i].e, b[j].s, b[j].e);
+                int64_t g = es__query_gap(a[i].s, a[i].e, b[j].s, b[j].e);
                 if (g >= 0 && g <= n->distance)
                     return 1;
             }
@@ -517,16 +517,16 @@ static void reference(void)
     char qbuf[2048], tbuf[1024], ttl[256];
     for (int round = 0; round < 40; round++) {
         es_matcher_t *mt;
-        es_matcher_new(&mt);
+        es__matcher_new(&mt);
         for (int i = 0; i < 250; i++) {
             es_query_t *q;
             es_query_error_t e;
             do
                 gen_query(qbuf, sizeof qbuf);
-            while (es_query_parse(qbuf, &q, &e) < 0);
-            es_matcher_add(mt, q);
+            while (es__query_parse(qbuf, &q, &e) < 0);
+            es__matcher_add(mt, q);
         }
-        es_matcher_compile(mt);
+        es__matcher_compile(mt);
         for (int k = 0; k < 10; k++) {
             gen_text(tbuf, sizeof tbuf);
             gen_text(ttl, sizeof ttl);
@@ -534,21 +534,21 @@ static void reference(void)
             es_qtoks_t t = {0};
             toks_of(&t, &d);
             const uint32_t *hits;
-            int n = es_matcher_run(mt, &t, &hits);
+            int n = es__matcher_run(mt, &t, &hits);
             size_t h = 0;
-            for (size_t qi = 0; qi < es_matcher_size(mt); qi++) {
+            for (size_t qi = 0; qi < es__matcher_size(mt); qi++) {
                 int got = h < (size_t)n && hits[h] == qi;
                 h += got;
-                int want = ref_eval(es_matcher_query(mt, qi)->root, &t);
+                int want = ref_eval(es__matcher_query(mt, qi)->root, &t);
                 pairs++;
                 matched += want;
                 if (got != want && disagree++ < 5)
                     diag("disagree on '%s' / title '%s' text '%s': matcher %d, reference %d",
-                         es_matcher_query(mt, qi)->text, d.title ? d.title : "", tbuf, got, want);
+                         es__matcher_query(mt, qi)->text, d.title ? d.title : "", tbuf, got, want);
             }
-            es_qtoks_free(&t);
+            es__qtoks_free(&t);
         }
-        es_matcher_free(mt);
+        es__matcher_free(mt);
     }
     ok(disagree == 0, "matcher and reference agree on %ld query x text pairs (%ld matches, %ld disagree)", pairs,
        matched, disagree);

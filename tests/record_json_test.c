@@ -80,11 +80,11 @@ int main(void)
             m.metrics[k] = (int64_t)(tap_rand() % 5000000000ull);
         m.followers_given = (int)(tap_rand() % 2);
         m.followers = (int64_t)(tap_rand() % 300000000ull);
-        es_rec_t *r = es_rec_from_mention(&m, iter % 2 ? "src" : NULL, NULL);
+        es_rec_t *r = es__rec_from_mention(&m, iter % 2 ? "src" : NULL, NULL);
         if (!r)
             return 1;
         for (int k = 0; k < 4; k++)
-            es_rec_set_stage(r, k, rand_str(b[13], sizeof b[13]) ? b[13] : NULL);
+            es__rec_set_stage(r, k, rand_str(b[13], sizeof b[13]) ? b[13] : NULL);
         if (tap_rand() % 4) {
             r->m.sentiment.compound = rand_real();
             r->m.sentiment.pos = rand_real();
@@ -92,10 +92,10 @@ int main(void)
             r->m.sentiment.neg = rand_real();
             r->m.sentiment.label = tap_rand() % 2 ? "negative" : "neutral";
         }
-        json_t *o = es_rec_to_json(r);
+        json_t *o = es__rec_to_json(r);
         char *want = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
         size_t len = 0;
-        char *got = es_mention_json(&r->m, &len);
+        char *got = es__mention_json(&r->m, &len);
         compared++;
         if (!want || !got || strcmp(want, got) != 0 || len != strlen(got)) {
             if (!mismatches) {
@@ -107,7 +107,7 @@ int main(void)
         free(want);
         free(got);
         json_decref(o);
-        es_rec_free(r);
+        es__rec_free(r);
     }
     ok(compared == 20000, "20000 random mentions serialised");
     ok(mismatches == 0, "byte for byte what jansson writes (%d mismatches)", mismatches);
@@ -125,30 +125,30 @@ int main(void)
         m.metrics_given = 1u << ES_METRIC_LIKES | 1u << ES_METRIC_VIEWS;
         m.followers = 42;
         m.followers_given = 1;
-        es_rec_t *r = es_rec_from_mention(&m, "src", NULL);
-        char *j1 = r ? es_mention_json(&r->m, NULL) : NULL;
+        es_rec_t *r = es__rec_from_mention(&m, "src", NULL);
+        char *j1 = r ? es__mention_json(&r->m, NULL) : NULL;
         ok(j1 && strstr(j1, "\"metrics\":{\"likes\":0,\"views\":123456789012},\"followers\":42"),
            "given counts written, zero included, others left out: %s", j1 ? j1 : "(null)");
-        es_rec_t *back = j1 ? es_rec_from_json(j1) : NULL;
-        char *j2 = back ? es_mention_json(&back->m, NULL) : NULL;
+        es_rec_t *back = j1 ? es__rec_from_json(j1) : NULL;
+        char *j2 = back ? es__mention_json(&back->m, NULL) : NULL;
         ok(j2 && strcmp(j1, j2) == 0, "read back from the spool unchanged");
-        es_rec_free(r);
-        es_rec_free(back);
+        es__rec_free(r);
+        es__rec_free(back);
         free(j1);
         free(j2);
         es_mention_t none = {.id = "t:2", .network = "t", .text = ""};
-        r = es_rec_from_mention(&none, NULL, NULL);
-        j1 = r ? es_mention_json(&r->m, NULL) : NULL;
+        r = es__rec_from_mention(&none, NULL, NULL);
+        j1 = r ? es__mention_json(&r->m, NULL) : NULL;
         ok(j1 && strstr(j1, "\"metrics\":{},\"followers\":null"), "none given: empty metrics, followers null");
-        es_rec_free(r);
+        es__rec_free(r);
         free(j1);
-        back = es_rec_from_json("{\"id\":\"t:3\",\"network\":\"t\",\"text\":\"\","
+        back = es__rec_from_json("{\"id\":\"t:3\",\"network\":\"t\",\"text\":\"\","
                                 "\"metrics\":{\"likes\":-1,\"reposts\":\"7\",\"replies\":3},\"followers\":1.5}");
         ok(back && back->m.metrics_given == (1u << ES_METRIC_LIKES | 1u << ES_METRIC_REPLIES) &&
                back->m.metrics[ES_METRIC_LIKES] == -1 && back->m.metrics[ES_METRIC_REPLIES] == 3 &&
                !back->m.followers_given,
            "a negative score is kept; a string and a fraction are not counts: left out");
-        es_rec_free(back);
+        es__rec_free(back);
     }
     printf("1..%d\n", tap_n_);
     return tap_failed_ ? 1 : 0;

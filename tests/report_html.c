@@ -8,13 +8,13 @@
 #include "spike/internal.h"
 #include "tap.h"
 
-/* es_report_esc into a string. */
+/* es__report_esc into a string. */
 static char *esc(const char *s, double max_px, int *cut)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    int c = es_report_esc(f, s, max_px, 12);
+    int c = es__report_esc(f, s, max_px, 12);
     fclose(f);
     if (cut)
         *cut = c;
@@ -53,7 +53,7 @@ int main(void)
     free(s);
     s = esc("brand-with-a-rather-long-name-for-the-label-column", 100, &cut);
     ok(cut && strlen(s) < 40 && !strcmp(s + strlen(s) - 3, "\xE2\x80\xA6"), "a long text is cut and ends with an ellipsis: %s", s);
-    ok(es_report_text_px(s, 12) <= 100, "the cut text fits the width (%.1f px)", es_report_text_px(s, 12));
+    ok(es__report_text_px(s, 12) <= 100, "the cut text fits the width (%.1f px)", es__report_text_px(s, 12));
     free(s);
     s = esc("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 40, &cut);
     size_t n = strlen(s);
@@ -62,17 +62,17 @@ int main(void)
     s = esc("<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", 40, &cut);
     ok(cut && !strncmp(s, "&lt;", 4) && !strstr(s, "&l\xE2") && !strstr(s, "<"), "an escaped character is never split");
     free(s);
-    ok(es_report_text_px("\xE4\xB8\xAD\xE6\x96\x87", 12) > es_report_text_px("ab", 12), "wide characters count wider");
+    ok(es__report_text_px("\xE4\xB8\xAD\xE6\x96\x87", 12) > es__report_text_px("ab", 12), "wide characters count wider");
 
     {
         char *buf = NULL;
         size_t len = 0;
         FILE *mf = open_memstream(&buf, &len);
-        es_report_esc_wrap(mf, "AcmeSupport_team.EU");
+        es__report_esc_wrap(mf, "AcmeSupport_team.EU");
         fputc('|', mf);
-        es_report_esc_wrap(mf, "<b>x</b>");
+        es__report_esc_wrap(mf, "<b>x</b>");
         fputc('|', mf);
-        es_report_esc_wrap(mf, "abcdefghijklmnopqrstuvwxyz");
+        es__report_esc_wrap(mf, "abcdefghijklmnopqrstuvwxyz");
         fclose(mf);
         is_str(buf, "Acme<wbr>Support_<wbr>team.<wbr>EU|&lt;b&gt;x&lt;/<wbr>b&gt;|abcdefghijklmn<wbr>opqrstuvwxyz",
                "handles wrap after separators, before inner capitals, every 14 characters; markup still escaped");
@@ -80,12 +80,12 @@ int main(void)
     }
     {
         es_spike_map_t stop = {0};
-        es_spike_stopwords_load(&stop);
+        es__spike_stopwords_load(&stop);
         json_t *counts = json_object();
-        es_report_phrases_add(&stop, counts, "Refund still pending", "My refund still pending after a week. https://x.example/a");
-        es_report_phrases_add(&stop, counts, NULL, "refund still pending, @acme why? charged twice for nothing");
-        es_report_phrases_add(&stop, counts, NULL, "I was charged twice for one order");
-        json_t *top = es_report_phrases_top(counts, 5);
+        es__report_phrases_add(&stop, counts, "Refund still pending", "My refund still pending after a week. https://x.example/a");
+        es__report_phrases_add(&stop, counts, NULL, "refund still pending, @acme why? charged twice for nothing");
+        es__report_phrases_add(&stop, counts, NULL, "I was charged twice for one order");
+        json_t *top = es__report_phrases_top(counts, 5);
         is_int((long)json_integer_value(json_object_get(counts, "refund still pending")), 2,
                "a phrase counts once per text (title and text are one voice)");
         is_str(json_string_value(json_object_get(json_array_get(top, 0), "phrase")), "refund still pending",
@@ -93,43 +93,43 @@ int main(void)
         is_str(json_string_value(json_object_get(json_array_get(top, 1), "phrase")), "charged twice",
                "a phrase does not end with a stop word (charged twice, not charged twice for)");
         is_int((long)json_array_size(top), 2, "phrases inside a longer one and single texts are left out");
-        es_report_phrases_add(&stop, counts, NULL, "Delivery late again. Support never answers");
+        es__report_phrases_add(&stop, counts, NULL, "Delivery late again. Support never answers");
         ok(json_object_get(counts, "support never answers") != NULL && json_object_get(counts, "again support") == NULL,
            "phrases stop at punctuation");
         ok(!json_object_get(counts, "pending acme") && !json_object_get(counts, "week https"),
            "handles and URLs break phrases");
         json_decref(top);
         json_decref(counts);
-        es_spike_map_free(&stop);
+        es__spike_map_free(&stop);
     }
 
-    ok(es_report_href_ok("https://example.com/a?b=c"), "https is a link");
-    ok(es_report_href_ok("http://example.com/"), "http is a link");
-    ok(!es_report_href_ok("javascript:alert(1)"), "javascript: is not");
-    ok(!es_report_href_ok("JaVaScRiPt:alert(1)"), "nor in mixed case");
-    ok(!es_report_href_ok("data:text/html,<b>x</b>"), "data: is not");
-    ok(!es_report_href_ok("https://a.example/ x"), "a URL with a space is not");
-    ok(!es_report_href_ok("https://a.example/\nx"), "a URL with a newline is not");
-    ok(!es_report_href_ok(NULL), "NULL is not");
+    ok(es__report_href_ok("https://example.com/a?b=c"), "https is a link");
+    ok(es__report_href_ok("http://example.com/"), "http is a link");
+    ok(!es__report_href_ok("javascript:alert(1)"), "javascript: is not");
+    ok(!es__report_href_ok("JaVaScRiPt:alert(1)"), "nor in mixed case");
+    ok(!es__report_href_ok("data:text/html,<b>x</b>"), "data: is not");
+    ok(!es__report_href_ok("https://a.example/ x"), "a URL with a space is not");
+    ok(!es__report_href_ok("https://a.example/\nx"), "a URL with a newline is not");
+    ok(!es__report_href_ok(NULL), "NULL is not");
 
-    is_int((long)es_report_nice_step(35, 6), 10, "step for 35 in 6 ticks");
-    is_int((long)es_report_nice_step(134, 6), 50, "step for 134");
-    is_int((long)es_report_nice_step(3, 4), 1, "step for 3");
-    is_int((long)es_report_nice_step(0, 4), 1, "step for 0");
-    is_int((long)es_report_nice_step(1000000, 5), 200000, "step for a million");
+    is_int((long)es__report_nice_step(35, 6), 10, "step for 35 in 6 ticks");
+    is_int((long)es__report_nice_step(134, 6), 50, "step for 134");
+    is_int((long)es__report_nice_step(3, 4), 1, "step for 3");
+    is_int((long)es__report_nice_step(0, 4), 1, "step for 0");
+    is_int((long)es__report_nice_step(1000000, 5), 200000, "step for a million");
 
     char b[40];
-    es_report_fmt_duration(45, b, sizeof b);
+    es__report_fmt_duration(45, b, sizeof b);
     is_str(b, "45 s", "45 seconds");
-    es_report_fmt_duration(3600, b, sizeof b);
+    es__report_fmt_duration(3600, b, sizeof b);
     is_str(b, "60 min", "an hour");
-    es_report_fmt_duration(5 * 3600, b, sizeof b);
+    es__report_fmt_duration(5 * 3600, b, sizeof b);
     is_str(b, "5.0 h", "five hours");
-    es_report_fmt_duration(3 * 86400, b, sizeof b);
+    es__report_fmt_duration(3 * 86400, b, sizeof b);
     is_str(b, "3.0 d", "three days");
-    es_report_fmt_day(20415, b, sizeof b);
+    es__report_fmt_day(20415, b, sizeof b);
     is_str(b, "2025-11-23", "day index to date");
-    es_report_fmt_time(1763906400, b, sizeof b);
+    es__report_fmt_time(1763906400, b, sizeof b);
     is_str(b, "2025-11-23 14:00 UTC", "time in UTC");
     return done_testing();
 }

@@ -29,10 +29,10 @@ static int es_pearson(const es_scorer_t *s, const char *path, double *r, size_t 
         if (!t2)
             continue;
         double y = strtod(t1 + 1, NULL);
-        size_t len = es_clean(t2 + 1, text, sizeof text);
+        size_t len = es__clean(t2 + 1, text, sizeof text);
         es_sentiment_t out;
         char lang[8];
-        es_scorer_score(s, text, len, "en", &out, lang);
+        es__scorer_score(s, text, len, "en", &out, lang);
         double x = out.compound;
         sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
         n++;
@@ -79,6 +79,6 @@ int main(void)
         diag("%-40s n=%5zu  r=%.4f  (JS port %.3f)", sets[i].file, n, r, sets[i].js);
         ok(r >= sets[i].floor, "%s: r %.3f >= %.3f", sets[i].file, r, sets[i].floor);
     }
-    es_scorer_free(s);
+    es__scorer_free(s);
     return done_testing();
 }

@@ -36,7 +36,7 @@ static inline es_scorer_t *es_test_scorer_with(const char *extra, int rules_only
                           .rules_only = rules_only};
     es_scorer_t *s = NULL;
     char err[512];
-    int rc = es_scorer_load(&s, &o, err, sizeof err);
+    int rc = es__scorer_load(&s, &o, err, sizeof err);
     if (rc < 0) {
         printf("Bail out! cannot load lexicons: %s (%d)\n", err, rc);
         exit(1);
@@ -59,7 +59,7 @@ static inline es_sentiment_t es_test_score(const es_scorer_t *s, const char *tex
 {
     es_sentiment_t r;
     char l[8];
-    es_scorer_score(s, text, strlen(text), lang, &r, lang_out ? lang_out : l);
+    es__scorer_score(s, text, strlen(text), lang, &r, lang_out ? lang_out : l);
     return r;
 }
 

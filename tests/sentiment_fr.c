@@ -57,7 +57,7 @@ int main(void)
     fclose(f);
     ok(n >= 200, "at least 200 French sentences (%zu)", n);
     if (n == 0) {
-        es_scorer_free(s);
+        es__scorer_free(s);
         return done_testing();
     }
     double a_fr = (double)agree_fr / n, a_en = (double)agree_en / n, xl = (double)same / n;
@@ -72,6 +72,6 @@ int main(void)
     ok(xl >= 0.80, "cross-lingual consistency %.3f >= 0.80", xl);
     ok((double)det_fr / n >= 0.95, "French detected as fr in %.3f of sentences", (double)det_fr / n);
     ok((double)det_en / n >= 0.95, "English detected as en in %.3f of sentences", (double)det_en / n);
-    es_scorer_free(s);
+    es__scorer_free(s);
     return done_testing();
 }

@@ -26,12 +26,12 @@ int main(void)
     snprintf(bad, sizeof bad, "%s/bad.tsv", dir);
 
     es_scorer_t *s = es_test_rules_scorer(NULL);
-    size_t mem = es_scorer_memory(s);
+    size_t mem = es__scorer_memory(s);
     diag("lexicon memory: %zu bytes (%.2f MiB)", mem, mem / 1048576.0);
     ok(mem > 0 && mem < 8u << 20, "all lexicons under 8 MiB (%zu bytes)", mem);
     char l[8];
     is_str(es_test_score(s, "acmephone rocks", "en", l).label, "neutral", "unknown brand word neutral");
-    es_scorer_free(s);
+    es__scorer_free(s);
 
     write_file(extra, "# admin overrides\n"
                       "acmephone\t2.5\n"
@@ -45,7 +45,7 @@ int main(void)
     ok(es_test_score(s, "that trick was sick", "en", l).compound > 0, "override: sick is positive");
     is_str(es_test_score(s, "c'est nul", "fr", l).label, "neutral", "fr-only override");
     is_str(es_test_score(s, "\xF0\x9F\x98\x82", "en", l).label, "negative", "emoji override");
-    es_scorer_free(s);
+    es__scorer_free(s);
 
     struct { const char *text; const char *msg; int rc; } cases[] = {
         {"good\n", ":1: expected word<TAB>valence", ES_EPARSE},
@@ -58,7 +58,7 @@ int main(void)
         es_scorer_opts_t o = {.lexicon_dir = es_test_lexdir(), .extra_lexicon = bad};
         char err[512] = "";
         es_scorer_t *b = NULL;
-        int rc = es_scorer_load(&b, &o, err, sizeof err);
+        int rc = es__scorer_load(&b, &o, err, sizeof err);
         is_int(rc, cases[i].rc, "bad extra file %zu refused", i);
         like(err, cases[i].msg, "error names the line");
         like(err, bad, "error names the file");
@@ -68,17 +68,17 @@ int main(void)
         es_scorer_opts_t o = {.lexicon_dir = dir};
         char err[512] = "";
         es_scorer_t *b = NULL;
-        is_int(es_scorer_load(&b, &o, err, sizeof err), ES_ENOENT, "missing lexicon dir is ENOENT");
+        is_int(es__scorer_load(&b, &o, err, sizeof err), ES_ENOENT, "missing lexicon dir is ENOENT");
         like(err, "en.tsv", "error names the missing file");
         o.lexicon_dir = NULL;
-        is_int(es_scorer_load(&b, &o, err, sizeof err), ES_EINVAL, "no dir is EINVAL");
+        is_int(es__scorer_load(&b, &o, err, sizeof err), ES_EINVAL, "no dir is EINVAL");
         es_scorer_opts_t t = {.lexicon_dir = es_test_lexdir(), .pos_threshold = 0.5,
                               .neg_threshold = 0.5, .rules_only = 1};
-        is_int(es_scorer_load(&b, &t, err, sizeof err), 0, "custom thresholds load");
+        is_int(es__scorer_load(&b, &t, err, sizeof err), 0, "custom thresholds load");
         is_str(es_test_score(b, "good", "en", l).label, "neutral", "good (0.44) neutral at 0.5");
         is_str(es_test_score(b, "very very good!!!", "en", l).label, "positive", "stronger positive");
-        es_scorer_free(b);
-        es_scorer_free(NULL);
+        es__scorer_free(b);
+        es__scorer_free(NULL);
     }
     unlink(extra);
     unlink(bad);

@@ -16,7 +16,7 @@ static void label_is(const char *text, const char *lang, const char *want)
     es_sentiment_t r;
     es_sentiment_detail_t d;
     char l[8];
-    es_scorer_score_ex(S, text, strlen(text), lang, &r, l, &d);
+    es__scorer_score_ex(S, text, strlen(text), lang, &r, l, &d);
     is_str(r.label, want, "\"%s\" is %s (p %.2f; rules %s, compound %.3f)", text, want, d.prob,
            d.rules_label, r.compound);
 }
@@ -81,18 +81,18 @@ static void refused(const char *dir, const char *why, const char *msg, int want_
     es_scorer_opts_t o = {.lexicon_dir = dir};
     es_scorer_t *b = NULL;
     char err[1024] = "";
-    int rc = es_scorer_load(&b, &o, err, sizeof err);
+    int rc = es__scorer_load(&b, &o, err, sizeof err);
     is_int(rc, want_rc, "%s: load refused", why);
     like(err, "en.model", "%s: the error names the file (%s)", why, err);
     like(err, msg, "%s: and says what is wrong", why);
     ok(b == NULL, "%s: no scorer", why);
-    es_scorer_free(b);
+    es__scorer_free(b);
 }
 
 int main(void)
 {
     S = es_test_scorer(NULL);
-    size_t mem = es_scorer_memory(S);
+    size_t mem = es__scorer_memory(S);
     diag("lexicons and models: %zu bytes (%.2f MiB)", mem, mem / 1048576.0);
     ok(mem < 16u << 20, "lexicons and models under 16 MiB (%zu bytes)", mem);
 
@@ -131,12 +131,12 @@ int main(void)
         es_sentiment_t r;
         es_sentiment_detail_t d;
         char l[8];
-        es_scorer_score_ex(S, "great", 5, NULL, &r, l, &d);
+        es__scorer_score_ex(S, "great", 5, NULL, &r, l, &d);
         double sum = d.probs[0] + d.probs[1] + d.probs[2];
         ok(d.model == 1 && d.prob > 0.34 && d.prob <= 1 && sum > 0.999 && sum < 1.001,
            "probabilities: model %d, p %.3f, sum %.3f", d.model, d.prob, sum);
         is_str(d.rules_label, "positive", "rules label kept beside the model's");
-        es_scorer_score_ex(S, "sehr gut", 8, "de", &r, l, &d);
+        es__scorer_score_ex(S, "sehr gut", 8, "de", &r, l, &d);
         ok(d.model == 0 && d.prob == 0, "no model for other languages");
     }
     /* Explanations. */
@@ -147,7 +147,7 @@ int main(void)
         es_sentiment_detail_t d;
         char l[8];
         const char *t = "no reply to my ticket";
-        is_int(es_scorer_explain(S, t, strlen(t), "en", &r, l, &d, items, 64, &n), 0, "explain");
+        is_int(es__scorer_explain(S, t, strlen(t), "en", &r, l, &d, items, 64, &n), 0, "explain");
         ok(n > 3 && strcmp(items[0].name, "bias") == 0, "explain lists the bias first (%zu items)", n);
         int word = 0, pair = 0, care = 0;
         double logit[3] = {0, 0, 0};
@@ -184,7 +184,7 @@ int main(void)
             es_sentiment_t r;
             es_sentiment_detail_t d;
             char l[8];
-            es_scorer_score_ex(S, text, strlen(text), NULL, &r, l, &d);
+            es__scorer_score_ex(S, text, strlen(text), NULL, &r, l, &d);
             n++;
             ok_m += strcmp(r.label, lab) == 0;
             ok_r += strcmp(d.rules_label, lab) == 0;
@@ -210,7 +210,7 @@ int main(void)
             es_sentiment_t r;
             es_sentiment_detail_t d;
             char l[8];
-            fine &= es_scorer_score_ex(S, buf, n, k % 3 ? NULL : "fr", &r, l, &d) == 0 && r.label;
+            fine &= es__scorer_score_ex(S, buf, n, k % 3 ? NULL : "fr", &r, l, &d) == 0 && r.label;
         }
         ok(fine, "2,000 random byte strings scored");
     }
@@ -219,7 +219,7 @@ int main(void)
      * (symlinked) and a doctored en.model. */
     char dir[] = "/tmp/es_model_test_XXXXXX";
     if (!mkdtemp(dir)) {
-        es_scorer_free(S);
+        es__scorer_free(S);
         return done_testing();
     }
     char src[4096], dst[4096], model[4096], shipped[4096];
@@ -243,17 +243,17 @@ int main(void)
         es_scorer_opts_t o = {.lexicon_dir = dir, .rules_only = 1};
         es_scorer_t *b = NULL;
         char err[512] = "";
-        is_int(es_scorer_load(&b, &o, err, sizeof err), 0, "rules_only loads without a model");
+        is_int(es__scorer_load(&b, &o, err, sizeof err), 0, "rules_only loads without a model");
         if (b) {
             es_sentiment_t r;
             es_sentiment_detail_t d;
             char l[8];
             const char *t = "acme never replied to me either";
-            es_scorer_score_ex(b, t, strlen(t), "en", &r, l, &d);
+            es__scorer_score_ex(b, t, strlen(t), "en", &r, l, &d);
             ok(d.model == 0 && strcmp(r.label, d.rules_label) == 0, "rules_only: the rules label (%s)",
                r.label);
         }
-        es_scorer_free(b);
+        es__scorer_free(b);
     }
     copy_model(shipped, model, 1, "earshot-sentiment-model 2\n");
     refused(dir, "wrong version", "en.model:1: model format version \"2\"", ES_EPARSE);
@@ -287,6 +287,6 @@ int main(void)
         unlink(dst);
     }
     rmdir(dir);
-    es_scorer_free(S);
+    es__scorer_free(S);
     return done_testing();
 }

@@ -154,8 +154,8 @@ int main(void)
         }
         es_sentiment_t r;
         char l[8];
-        is_int(es_scorer_score(S, NULL, 3, NULL, &r, l), ES_EINVAL, "NULL text with len is EINVAL");
-        is_int(es_scorer_score(NULL, "x", 1, NULL, &r, l), ES_EINVAL, "NULL scorer is EINVAL");
+        is_int(es__scorer_score(S, NULL, 3, NULL, &r, l), ES_EINVAL, "NULL text with len is EINVAL");
+        is_int(es__scorer_score(NULL, "x", 1, NULL, &r, l), ES_EINVAL, "NULL scorer is EINVAL");
     }
     /* Long text: takes the heap fallback, still scored. */
     {
@@ -166,10 +166,10 @@ int main(void)
         big[n] = '\0';
         es_sentiment_t r;
         char l[8];
-        is_int(es_scorer_score(S, big, n, "en", &r, l), 0, "20 kB text scored");
+        is_int(es__scorer_score(S, big, n, "en", &r, l), 0, "20 kB text scored");
         ok(r.compound > 0.99, "20 kB of \"good\" is very positive (%.3f)", r.compound);
         free(big);
     }
-    es_scorer_free(S);
+    es__scorer_free(S);
     return done_testing();
 }

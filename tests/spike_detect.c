@@ -27,10 +27,10 @@ static es_config_t *load(const char *extra)
     fclose(f);
     es_config_t *cfg = NULL;
     es_diag_t d = {0};
-    es_config_load(path, &cfg, &d);
+    es__config_load(path, &cfg, &d);
     for (size_t i = 0; i < d.count; i++)
         diag("config: %s", d.msgs[i]);
-    es_diag_free(&d);
+    es__diag_free(&d);
     return cfg;
 }
 
@@ -206,7 +206,7 @@ int main(void)
     gc.days = 12;
     gc.n_brands = 1;
     gc.seed = 11;
-    es_config_free(cfg);
+    es__config_free(cfg);
     cfg = load("spike.by = owner, network\n");
     spk_run_t whole = {0}, split = {0};
     g = spk_gen_new(&gc);
@@ -236,7 +236,7 @@ int main(void)
     spk_gen_free(g);
     rm_db(db);
 
-    es_config_free(cfg);
+    es__config_free(cfg);
     char p[300];
     snprintf(p, sizeof p, "%s/earshot.conf", dir);
     unlink(p);

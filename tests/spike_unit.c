@@ -41,7 +41,7 @@ static es_config_t *load(const char *extra, es_diag_t *d)
     fprintf(f, "[earshot]\nstate_dir = %s\n%s", dir, extra);
     fclose(f);
     es_config_t *cfg = NULL;
-    es_config_load(conf_path, &cfg, d);
+    es__config_load(conf_path, &cfg, d);
     return cfg;
 }
 
@@ -62,21 +62,21 @@ static int det_open(det_t *d, const char *extra)
     for (size_t i = 0; i < dg.count; i++)
         diag("config: %s", dg.msgs[i]);
     int bad = (int)dg.count;
-    es_diag_free(&dg);
+    es__diag_free(&dg);
     if (bad || sqlite3_open(db_path, &d->db) != SQLITE_OK)
         return -1;
-    int rc = es_spike_new(d->cfg, d->db, on_alert, &d->sink, &d->sp, &dg);
+    int rc = es__spike_new(d->cfg, d->db, on_alert, &d->sink, &d->sp, &dg);
     for (size_t i = 0; i < dg.count; i++)
         diag("spike: %s", dg.msgs[i]);
-    es_diag_free(&dg);
+    es__diag_free(&dg);
     return rc;
 }
 
 static void det_close(det_t *d)
 {
-    es_spike_free(d->sp);
+    es__spike_free(d->sp);
     sqlite3_close(d->db);
-    es_config_free(d->cfg);
+    es__config_free(d->cfg);
     json_decref(d->sink.alerts);
     memset(d, 0, sizeof *d);
 }
@@ -105,7 +105,7 @@ static void say(det_t *d, int64_t t, int neg, const char *text, const char *owne
     r.m.text = text;
     r.m.created_at = t;
     r.m.sentiment.label = neg ? "negative" : "neutral";
-    es_spike_observe(d->sp, &r);
+    es__spike_observe(d->sp, &r);
 }
 
 /* Buckets [from, to) of steady traffic: 2 negative and 20 other mentions. */
@@ -156,34 +156,34 @@ static void scenario_spike(det_t *d)
 
 static void t_tail(void)
 {
-    ok(fabs(es_spike_tail(3, 1, 1) - 0.0803013970713942) < 1e-12, "Poisson P(X>=3 | 1)");
-    ok(fabs(es_spike_tail(10, 2, 1) / 4.649807501726388e-05 - 1) < 1e-9, "Poisson P(X>=10 | 2)");
-    ok(fabs(es_spike_tail(60, 5, 1) / 7.64961008114913e-43 - 1) < 1e-9, "Poisson far tail keeps its precision");
-    ok(fabs(es_spike_tail(12, 4, 2) - 0.017578125) < 1e-12, "negative binomial P(X>=12 | mean 4, var 8)");
-    ok(fabs(es_spike_tail(40, 4, 2) / 1.510670699644856e-09 - 1) < 1e-9, "negative binomial far tail");
-    ok(fabs(es_spike_tail(2, 5, 1) - 0.9595723180054871) < 1e-12, "tail below the mean (1 - CDF)");
-    ok(fabs(es_spike_tail(3, 4, 2) - 0.65625) < 1e-12, "NB tail below the mean");
-    ok(es_spike_tail(0, 3, 1) == 1 && es_spike_tail(1, 0, 1) == 0, "x = 0 is certain; nothing expected, one seen: 0");
+    ok(fabs(es__spike_tail(3, 1, 1) - 0.0803013970713942) < 1e-12, "Poisson P(X>=3 | 1)");
+    ok(fabs(es__spike_tail(10, 2, 1) / 4.649807501726388e-05 - 1) < 1e-9, "Poisson P(X>=10 | 2)");
+    ok(fabs(es__spike_tail(60, 5, 1) / 7.64961008114913e-43 - 1) < 1e-9, "Poisson far tail keeps its precision");
+    ok(fabs(es__spike_tail(12, 4, 2) - 0.017578125) < 1e-12, "negative binomial P(X>=12 | mean 4, var 8)");
+    ok(fabs(es__spike_tail(40, 4, 2) / 1.510670699644856e-09 - 1) < 1e-9, "negative binomial far tail");
+    ok(fabs(es__spike_tail(2, 5, 1) - 0.9595723180054871) < 1e-12, "tail below the mean (1 - CDF)");
+    ok(fabs(es__spike_tail(3, 4, 2) - 0.65625) < 1e-12, "NB tail below the mean");
+    ok(es__spike_tail(0, 3, 1) == 1 && es__spike_tail(1, 0, 1) == 0, "x = 0 is certain; nothing expected, one seen: 0");
 }
 
 static void t_binom(void)
 {
-    ok(fabs(es_spike_binom_tail(8, 12, 0.02) / 1.1794916679680001e-11 - 1) < 1e-9, "binomial P(X>=8 | 12, 0.02)");
-    ok(fabs(es_spike_binom_tail(3, 10, 0.3) - 0.6172172135999995) < 1e-12, "binomial tail below the mean (1 - CDF)");
-    ok(fabs(es_spike_binom_tail(30, 40, 0.5) / 0.0011107168866146822 - 1) < 1e-9, "binomial P(X>=30 | 40, 0.5)");
-    ok(fabs(es_spike_binom_tail(1, 5, 0.1) - 0.40951) < 1e-12, "binomial P(X>=1 | 5, 0.1)");
-    ok(fabs(es_spike_binom_tail(200, 400, 0.1) / 8.164977150409957e-91 - 1) < 1e-9, "binomial far tail keeps its precision");
-    ok(es_spike_binom_tail(0, 5, 0.1) == 1 && es_spike_binom_tail(6, 5, 0.1) == 0 && es_spike_binom_tail(1, 5, 0) == 0 &&
-           es_spike_binom_tail(5, 5, 1) == 1,
+    ok(fabs(es__spike_binom_tail(8, 12, 0.02) / 1.1794916679680001e-11 - 1) < 1e-9, "binomial P(X>=8 | 12, 0.02)");
+    ok(fabs(es__spike_binom_tail(3, 10, 0.3) - 0.6172172135999995) < 1e-12, "binomial tail below the mean (1 - CDF)");
+    ok(fabs(es__spike_binom_tail(30, 40, 0.5) / 0.0011107168866146822 - 1) < 1e-9, "binomial P(X>=30 | 40, 0.5)");
+    ok(fabs(es__spike_binom_tail(1, 5, 0.1) - 0.40951) < 1e-12, "binomial P(X>=1 | 5, 0.1)");
+    ok(fabs(es__spike_binom_tail(200, 400, 0.1) / 8.164977150409957e-91 - 1) < 1e-9, "binomial far tail keeps its precision");
+    ok(es__spike_binom_tail(0, 5, 0.1) == 1 && es__spike_binom_tail(6, 5, 0.1) == 0 && es__spike_binom_tail(1, 5, 0) == 0 &&
+           es__spike_binom_tail(5, 5, 1) == 1,
        "edges: c = 0, c > n, q = 0, q = 1");
 }
 
 static void t_words(void)
 {
     es_spike_map_t stop = {0};
-    is_int(es_spike_stopwords_load(&stop), 0, "stop words load");
+    is_int(es__spike_stopwords_load(&stop), 0, "stop words load");
     char w[ES_SPIKE_MAX_WORDS][ES_SPIKE_WORD_MAX];
-    size_t n = es_spike_words(&stop,
+    size_t n = es__spike_words(&stop,
                               "@acme L'application est VRAIMENT nulle!!! https://t.co/x #Panne the refund didn't "
                               "arrive, qu'ils remboursent 2026 acme’s refund",
                               w);
@@ -192,7 +192,7 @@ static void t_words(void)
         snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s", i ? "|" : "", w[i]);
     is_str(joined, "application|nulle|panne|refund|arrive|remboursent|acme",
            "words: lower case, no handle, URL, number, elision, possessive, duplicate or stop word (en, fr)");
-    n = es_spike_words(&stop, "le la les the and est pas vraiment not", w);
+    n = es__spike_words(&stop, "le la les the and est pas vraiment not", w);
     is_int(n, 0, "a text of stop words has no words");
     /* Hostile text: a megabyte of arbitrary bytes (invalid UTF-8, no
      * spaces for long stretches) is split safely and bounded. */
@@ -204,15 +204,15 @@ static void t_words(void)
         junk[i] = (char)(1 + (x >> 16) % 255);
     }
     junk[big] = '\0';
-    n = es_spike_words(&stop, junk, w);
+    n = es__spike_words(&stop, junk, w);
     int bounded = n <= ES_SPIKE_MAX_WORDS;
     for (size_t i = 0; i < n; i++)
         bounded &= strlen(w[i]) >= 3 && strlen(w[i]) < ES_SPIKE_WORD_MAX;
     ok(bounded && n > 0, "a megabyte of random bytes: %zu words, each 3..31 bytes", n);
     memset(junk, 'a', big);
-    is_int(es_spike_words(&stop, junk, w), 0, "one megabyte-long word is no word");
+    is_int(es__spike_words(&stop, junk, w), 0, "one megabyte-long word is no word");
     free(junk);
-    es_spike_map_free(&stop);
+    es__spike_map_free(&stop);
 }
 
 static void t_config(void)
@@ -235,8 +235,8 @@ static void t_config(void)
     is_int(found[1], 1, "unknown spike.by series reported with file:line");
     is_int(found[2], 1, "spike.bucket below 1m reported with file:line");
     is_int(found[3], 1, "spike.min_count not an integer reported with file:line");
-    es_diag_free(&d);
-    es_config_free(cfg);
+    es__diag_free(&d);
+    es__config_free(cfg);
 
     cfg = load("spike.by = owner, network\nspike.bucket = 10m\nspike.grace = 2m\n", &d);
     is_int(d.count, 0, "valid spike keys accepted");
@@ -247,12 +247,12 @@ static void t_config(void)
     cfg->spike_p = 0;
     es_spike_t *sp = NULL;
     sink_t s = {0};
-    is_int(es_spike_new(cfg, NULL, on_alert, &s, &sp, &d), ES_ECONFIG, "es_spike_new refuses a bad value");
+    is_int(es__spike_new(cfg, NULL, on_alert, &s, &sp, &d), ES_ECONFIG, "es__spike_new refuses a bad value");
     ok(d.count == 1 && strstr(d.msgs[0], "spike.p: must be between 0 and 1") && strstr(d.msgs[0], conf_path),
        "and names the key and the config file");
     ok(sp == NULL, "no detector on error");
-    es_diag_free(&d);
-    es_config_free(cfg);
+    es__diag_free(&d);
+    es__config_free(cfg);
 }
 
 static void t_alert(void)
@@ -288,7 +288,7 @@ static void t_alert(void)
 
     say(&d, T0 + 96 * B + 100, 1, SPIKE_TEXT, NULL);
     es_spike_stats_t st;
-    es_spike_get_stats(d.sp, &st);
+    es__spike_get_stats(d.sp, &st);
     is_int(st.late, 1, "a mention for a closed bucket is counted as late, not lost silently");
     steady(&d, 98, 106, 2, 20, NULL);
     is_int(json_array_size(d.sink.alerts), 2, "spike_ended after the cooldown");
@@ -364,41 +364,41 @@ static void t_clock(void)
     det_open(&d, "");
     int64_t now = (int64_t)time(NULL);
     say(&d, T0, 1, "old", NULL);
-    es_spike_tick(d.sp, now);
-    is_int(es_spike_clock(d.sp), T0, "replay of old mentions: wall ticks do not move the clock");
+    es__spike_tick(d.sp, now);
+    is_int(es__spike_clock(d.sp), T0, "replay of old mentions: wall ticks do not move the clock");
     det_close(&d);
 
     wipe_db();
     det_open(&d, "");
     say(&d, now - 20, 1, "fresh", NULL);
-    es_spike_tick(d.sp, now);
+    es__spike_tick(d.sp, now);
     es_spike_stats_t st0, st1;
-    es_spike_get_stats(d.sp, &st0);
-    es_spike_tick(d.sp, now + 3600);
-    es_spike_get_stats(d.sp, &st1);
-    is_int(es_spike_clock(d.sp), now + 3600, "live stream: wall ticks drive the clock");
+    es__spike_get_stats(d.sp, &st0);
+    es__spike_tick(d.sp, now + 3600);
+    es__spike_get_stats(d.sp, &st1);
+    is_int(es__spike_clock(d.sp), now + 3600, "live stream: wall ticks drive the clock");
     ok(st1.buckets - st0.buckets >= 11 && st1.buckets - st0.buckets <= 13, "an hour of ticks closed 12 buckets (%llu)",
        (unsigned long long)(st1.buckets - st0.buckets));
     es_rec_t r;
     memset(&r, 0, sizeof r);
     r.m.text = "x";
     r.m.created_at = now;
-    es_spike_observe(d.sp, &r); /* no brand */
+    es__spike_observe(d.sp, &r); /* no brand */
     r.m.brand = "acme";
     r.m.created_at = 0;
-    es_spike_observe(d.sp, &r); /* no date */
+    es__spike_observe(d.sp, &r); /* no date */
     r.m.created_at = now + 7200;
-    es_spike_observe(d.sp, &r); /* in the future */
-    es_spike_get_stats(d.sp, &st1);
+    es__spike_observe(d.sp, &r); /* in the future */
+    es__spike_get_stats(d.sp, &st1);
     is_int(st1.ignored, 3, "no brand, no date and future dates are ignored");
-    is_int(es_spike_clock(d.sp), now + 3600, "a future date does not move the clock");
+    is_int(es__spike_clock(d.sp), now + 3600, "a future date does not move the clock");
     det_close(&d);
 
     wipe_db();
     det_open(&d, "");
     say(&d, now - 20, 1, "fresh", NULL);
-    is_int(es_spike_flush(d.sp), 0, "flush of a live stream");
-    ok(es_spike_clock(d.sp) >= now, "it closed buckets by the wall clock, as a tick would");
+    is_int(es__spike_flush(d.sp), 0, "flush of a live stream");
+    ok(es__spike_clock(d.sp) >= now, "it closed buckets by the wall clock, as a tick would");
     det_close(&d);
 }
 
@@ -420,19 +420,19 @@ static void t_persist(void)
     steady(&d, 0, 96, 2, 20, NULL);
     for (int j = 0; j < 20; j++)
         say(&d, T0 + 96 * B + j, 1, SPIKE_TEXT, NULL);
-    is_int(es_spike_flush(d.sp), 0, "flush");
+    is_int(es__spike_flush(d.sp), 0, "flush");
     is_int(count_rows(d.db, "SELECT count(*) FROM spike_series"), 1, "one series row");
     is_int(count_rows(d.db, "SELECT value FROM spike_meta WHERE key = 'bucket'"), 300, "bucket length saved");
     det_close(&d);
 
     det_open(&d, "spike.warmup = 1h\n");
-    is_int(es_spike_clock(d.sp), T0 + 96 * B + 19, "clock restored");
+    is_int(es__spike_clock(d.sp), T0 + 96 * B + 19, "clock restored");
     for (int j = 20; j < 40; j++)
         say(&d, T0 + 96 * B + j, 1, SPIKE_TEXT, NULL);
     say(&d, T0 + 98 * B, 0, "ok", NULL);
     ok(json_array_size(d.sink.alerts) == 1 && geti(&d, 0, "count") == 40,
        "the open bucket's 20 negatives survived the restart (count 40)");
-    es_spike_flush(d.sp);
+    es__spike_flush(d.sp);
     det_close(&d);
 
     sqlite3 *db;
@@ -442,14 +442,14 @@ static void t_persist(void)
     is_int(det_open(&d, "spike.warmup = 1h\n"), 0, "an unreadable baseline row does not stop the detector");
     say(&d, T0 + 98 * B + 10, 1, SPIKE_TEXT, NULL);
     es_spike_stats_t st;
-    es_spike_get_stats(d.sp, &st);
+    es__spike_get_stats(d.sp, &st);
     ok(st.series == 1 && st.observed == 1, "its series starts over and counts");
     det_close(&d);
 
     wipe_db();
     is_int(det_open(&d, "spike.enabled = false\nspike.warmup = 1h\n"), 0, "spike.enabled = false");
     scenario(&d, NULL, 0);
-    is_int(es_spike_flush(d.sp), 0, "flush of a disabled detector");
+    is_int(es__spike_flush(d.sp), 0, "flush of a disabled detector");
     ok(json_array_size(d.sink.alerts) == 0 &&
            count_rows(d.db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'spike%'") == 0,
        "disabled: no alert, no table");
@@ -457,7 +457,7 @@ static void t_persist(void)
     wipe_db();
     det_open(&d, "spike.warmup = 1h\n");
     steady(&d, 0, 2, 2, 20, NULL);
-    es_spike_flush(d.sp);
+    es__spike_flush(d.sp);
     det_close(&d);
 
     /* A state DB that refuses writes: logged and counted, detection goes on. */
@@ -468,21 +468,21 @@ static void t_persist(void)
         r.sink.alerts = json_array();
         r.cfg = load("spike.warmup = 1h\n", &dg);
         sqlite3_open_v2(db_path, &r.db, SQLITE_OPEN_READONLY, NULL);
-        is_int(es_spike_new(r.cfg, r.db, on_alert, &r.sink, &r.sp, &dg), 0, "detector on a read-only state DB");
+        is_int(es__spike_new(r.cfg, r.db, on_alert, &r.sink, &r.sp, &dg), 0, "detector on a read-only state DB");
         steady(&r, 2, 96, 2, 20, NULL);
         scenario_spike(&r);
-        is_int(es_spike_flush(r.sp), ES_EDB, "flush reports the DB error");
+        is_int(es__spike_flush(r.sp), ES_EDB, "flush reports the DB error");
         es_spike_stats_t st;
-        es_spike_get_stats(r.sp, &st);
+        es__spike_get_stats(r.sp, &st);
         ok(st.db_errors >= 2 && json_array_size(r.sink.alerts) == 1, "save failures counted (%llu), the alert still sent",
            (unsigned long long)st.db_errors);
-        es_diag_free(&dg);
+        es__diag_free(&dg);
         det_close(&r);
     }
 
     is_int(det_open(&d, "spike.bucket = 10m\n"), 0, "a changed spike.bucket starts over");
     is_int(count_rows(d.db, "SELECT count(*) FROM spike_series"), 0, "old baselines dropped");
-    is_int(es_spike_clock(d.sp), 0, "and the old clock");
+    is_int(es__spike_clock(d.sp), 0, "and the old clock");
     det_close(&d);
 }
 

@@ -141,9 +141,9 @@ static void row_tests(void)
     const char *addr[] = {"acmesupport", "o\"q"};
     es_mention_t m = {.id = "t:1", .network = "t", .author = "ann", .text = "it's '); DROP TABLE x;--",
                       .lang = "en", .created_at = 1790000000, .addressed = addr, .n_addressed = 2};
-    es_rec_t *rm = es_rec_from_mention(&m, "src", NULL);
-    es_rec_set_stage(rm, 0, "acme");
-    es_rec_set_stage(rm, 1, "public");
+    es_rec_t *rm = es__rec_from_mention(&m, "src", NULL);
+    es__rec_set_stage(rm, 0, "acme");
+    es__rec_set_stage(rm, 1, "public");
     rm->m.sentiment = (es_sentiment_t){.compound = -0.5, .pos = 0.1, .neu = 0.5, .neg = 0.4, .label = "negative"};
     sql_row_t r;
     memset(&r, 0, sizeof r);
@@ -161,7 +161,7 @@ static void row_tests(void)
 
     /* An unscored mention without a date. */
     es_mention_t m2 = {.id = "t:2", .network = "t", .text = "x"};
-    es_rec_t *rm2 = es_rec_from_mention(&m2, "src", NULL);
+    es_rec_t *rm2 = es__rec_from_mention(&m2, "src", NULL);
     memset(&r, 0, sizeof r);
     sql_row_build(&r, &rm2->pub, 0, 1800000000, &why);
     insert(db, &r);
@@ -176,7 +176,7 @@ static void row_tests(void)
     m3.metrics[ES_METRIC_LIKES] = 5;
     m3.metrics[ES_METRIC_REPLIES] = 0;
     m3.metrics_given = 1u << ES_METRIC_LIKES | 1u << ES_METRIC_REPLIES;
-    es_rec_t *rm3 = es_rec_from_mention(&m3, "src", NULL);
+    es_rec_t *rm3 = es__rec_from_mention(&m3, "src", NULL);
     memset(&r, 0, sizeof r);
     sql_row_build(&r, &rm3->pub, 0, 1800000000, &why);
     insert(db, &r);
@@ -185,57 +185,57 @@ static void row_tests(void)
                         "coalesce(quotes, 'NULL') || '|' || coalesce(views, 'NULL') || '|' || followers "
                         "from mentions where id = 't:3'";
     is_sql(db, reach, "5|NULL|0|NULL|NULL|1200", "likes, replies (0 is a count) and followers stored; the rest NULL");
-    es_rec_free(rm3);
+    es__rec_free(rm3);
     m3.metrics[ES_METRIC_LIKES] = 9;
     m3.metrics[ES_METRIC_VIEWS] = 70;
     m3.metrics_given = 1u << ES_METRIC_LIKES | 1u << ES_METRIC_VIEWS;
     m3.followers_given = 0;
-    rm3 = es_rec_from_mention(&m3, "src", NULL);
+    rm3 = es__rec_from_mention(&m3, "src", NULL);
     memset(&r, 0, sizeof r);
     sql_row_build(&r, &rm3->pub, 0, 1800000001, &why);
     insert(db, &r);
     sql_row_clear(&r);
     is_sql(db, reach, "9|NULL|0|NULL|70|1200", "re-read: newer counts refresh, counts not given again are kept");
-    es_rec_free(rm3);
+    es__rec_free(rm3);
 
     /* A deletion: its withdrawn row's trigger removes the mention and
      * its matches; a second copy of the notice changes nothing. */
     is_sql(db, "select count(*) from mentions where id = 't:3'", "1", "t:3 stored before its deletion");
     json_t *dj = json_pack("{s:s,s:s,s:s,s:s,s:I}", "id", "t:3", "network", "t", "source", "tw", "action",
                            "withheld", "at", (json_int_t)1790000500);
-    es_rec_t *rd = es_rec_from_fields(ES_RECORD_DELETION, dj);
+    es_rec_t *rd = es__rec_from_fields(ES_RECORD_DELETION, dj);
     memset(&r, 0, sizeof r);
     ok(sql_row_build(&r, &rd->pub, 2, 1800000002, &why) == 0 && r.table == SQL_T_WITHDRAWN,
        "a deletion becomes a withdrawn row");
     ok(insert(db, &r) == SQLITE_DONE && insert(db, &r) == SQLITE_DONE, "inserted twice without error");
     sql_row_clear(&r);
-    es_rec_free(rd);
+    es__rec_free(rd);
     is_sql(db, "select count(*) from mentions where id = 't:3'", "0", "the mention is deleted");
     is_sql(db, "select (select count(*) from mention_brands where mention_id = 't:3') + "
                "(select count(*) from mention_topics where mention_id = 't:3')",
            "0", "... with its brand and topic rows");
     is_sql(db, "select id || '|' || network || '|' || source || '|' || action || '|' || at || '|' || received_at from withdrawn",
            "t:3|t|tw|withheld|1790000500|1800000002", "withdrawn keeps the notice once");
-    rd = es_rec_from_fields(ES_RECORD_DELETION, json_pack("{s:s}", "id", "t:4"));
+    rd = es__rec_from_fields(ES_RECORD_DELETION, json_pack("{s:s}", "id", "t:4"));
     memset(&r, 0, sizeof r);
     ok(sql_row_build(&r, &rd->pub, 0, 1800000002, &why) == ES_EINVAL && why && strstr(why, "network"),
        "a deletion without network is refused with a reason");
     sql_row_clear(&r);
-    es_rec_free(rd);
+    es__rec_free(rd);
 
     /* Alerts, as the spike detector makes them. */
     json_t *a = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:i,s:i,s:f,s:s}", "event", "spike_began", "id",
                           "spike:acme:1790000000:began", "brand", "acme", "series", "acme", "bucket_start",
                           (json_int_t)1790000000, "bucket_end", (json_int_t)1790003600, "count", 40, "total", 90,
                           "p_value", 0.0001, "owner", "care");
-    es_rec_t *ra = es_rec_from_fields(ES_RECORD_ALERT, a);
+    es_rec_t *ra = es__rec_from_fields(ES_RECORD_ALERT, a);
     memset(&r, 0, sizeof r);
     ok(sql_row_build(&r, &ra->pub, 1, 1800000000, &why) == 0 && r.table == SQL_T_ALERT, "an alert becomes an alerts row");
     ok(insert(db, &r) == SQLITE_DONE && insert(db, &r) == SQLITE_DONE, "inserted twice without error");
     sql_row_clear(&r);
     json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:i,s:f}", "event", "spike_ended", "id", "spike:acme:1790000000:ended",
                           "brand", "acme", "episode_end", (json_int_t)1790007200, "count", 55, "min_p_value", 0.00002);
-    es_rec_t *re = es_rec_from_fields(ES_RECORD_ALERT, e);
+    es_rec_t *re = es__rec_from_fields(ES_RECORD_ALERT, e);
     memset(&r, 0, sizeof r);
     sql_row_build(&r, &re->pub, 0, 1800000000, &why);
     insert(db, &r);
@@ -252,7 +252,7 @@ static void row_tests(void)
     json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "event", "lookalike_seen", "network", "twitter", "handle",
                           "acme_helpdesk", "brand", "acme", "mention_id", "twitter:9", "first_seen",
                           (json_int_t)1790000000);
-    es_rec_t *rf = es_rec_from_fields(ES_RECORD_ACCOUNT, f);
+    es_rec_t *rf = es__rec_from_fields(ES_RECORD_ACCOUNT, f);
     memset(&r, 0, sizeof r);
     ok(sql_row_build(&r, &rf->pub, 0, 1800000000, &why) == 0 && r.table == SQL_T_ACCOUNT &&
            strncmp(r.id, "sha256:", 7) == 0 && strlen(r.id) == 7 + 64,
@@ -271,19 +271,19 @@ static void row_tests(void)
            "1|lookalike_seen|acme_helpdesk|twitter:9|NULL", "one account_events row");
 
     json_t *bad = json_pack("{s:s}", "handle", "x");
-    es_rec_t *rb = es_rec_from_fields(ES_RECORD_ACCOUNT, bad);
+    es_rec_t *rb = es__rec_from_fields(ES_RECORD_ACCOUNT, bad);
     memset(&r, 0, sizeof r);
     why = NULL;
     int brc = sql_row_build(&r, &rb->pub, 0, 0, &why);
     ok(brc == ES_EINVAL && why && strstr(why, "event"), "a finding without event is refused: %s", why ? why : "");
     sql_row_clear(&r);
 
-    es_rec_free(rm);
-    es_rec_free(rm2);
-    es_rec_free(ra);
-    es_rec_free(re);
-    es_rec_free(rf);
-    es_rec_free(rb);
+    es__rec_free(rm);
+    es__rec_free(rm2);
+    es__rec_free(ra);
+    es__rec_free(re);
+    es__rec_free(rf);
+    es__rec_free(rb);
     sqlite3_close(db);
 }
 

@@ -20,7 +20,7 @@ static es_rec_t *rec_json(es_record_kind_t kind, const char *text)
         diag("bad fixture JSON: %s", text);
         exit(1);
     }
-    return es_rec_from_fields(kind, o);
+    return es__rec_from_fields(kind, o);
 }
 
 static json_t *render(es_wh_format_t fmt, const es_wh_template_t *tpl, es_rec_t **recs, size_t n,
@@ -60,8 +60,8 @@ int main(void)
     m.metrics[ES_METRIC_LIKES] = 12;
     m.metrics[ES_METRIC_VIEWS] = 1540;
     m.metrics_given = 1u << ES_METRIC_LIKES | 1u << ES_METRIC_VIEWS;
-    es_rec_t *mention = es_rec_from_mention(&m, "src", NULL);
-    es_rec_set_stage(mention, 0, "acme");
+    es_rec_t *mention = es__rec_from_mention(&m, "src", NULL);
+    es__rec_set_stage(mention, 0, "acme");
     if (!alert || !ended || !account || !mention)
         return 1;
 
@@ -223,10 +223,10 @@ int main(void)
     /* A mention of two brands, one of which wrote it, and a topic. */
     es_mention_t m2 = {.id = "twitter:10", .network = "twitter", .author = "acmecare",
                        .text = "acme vs globex prices", .url = "https://t.example/10"};
-    es_rec_t *multi = es_rec_from_mention(&m2, "src", NULL);
+    es_rec_t *multi = es__rec_from_mention(&m2, "src", NULL);
     const char *bn[] = {"acme", "globex"}, *tn[] = {"pricing"}, *to[] = {"sales"};
-    es_rec_set_matches(multi, bn, 2, tn, to, 1);
-    es_rec_set_owned(multi, 0);
+    es__rec_set_matches(multi, bn, 2, tn, to, 1);
+    es__rec_set_owned(multi, 0);
     doc = render(ES_WH_SLACK, NULL, &multi, 1, 1);
     char *dump = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     like(dump, "Brands*\\n", "slack: the Brands field");
@@ -240,11 +240,11 @@ int main(void)
          "json: the record's lists");
     free(dump);
     json_decref(doc);
-    es_rec_free(multi);
+    es__rec_free(multi);
 
-    es_rec_free(alert);
-    es_rec_free(ended);
-    es_rec_free(account);
-    es_rec_free(mention);
+    es__rec_free(alert);
+    es__rec_free(ended);
+    es__rec_free(account);
+    es__rec_free(mention);
     return done_testing();
 }

@@ -191,13 +191,13 @@ static cost_t run_matcher(es_matcher_t *mt, size_t n, int reps, double *per_ment
         double t0 = now_s(), c0 = cpu_s();
         for (size_t i = 0; i < n; i++) {
             es_mention_t m = {.id = "x", .network = "twitter", .text = texts[i % n_texts], .author = "someone"};
-            es_qtoks_from_mention(&t, &m);
+            es__qtoks_from_mention(&t, &m);
             const uint32_t *h;
-            hits += es_matcher_run(mt, &t, &h);
+            hits += es__matcher_run(mt, &t, &h);
         }
         cost_take(&best, t0, c0);
     }
-    es_qtoks_free(&t);
+    es__qtoks_free(&t);
     *per_mention_hits = (double)hits / (double)n;
     return (cost_t){best.wall * 1e6 / (double)n, best.cpu * 1e6 / (double)n};
 }
@@ -205,20 +205,20 @@ static cost_t run_matcher(es_matcher_t *mt, size_t n, int reps, double *per_ment
 static es_matcher_t *build(int nq)
 {
     es_matcher_t *mt;
-    es_matcher_new(&mt);
+    es__matcher_new(&mt);
     char q[1024];
     rng = 0x9E3779B97F4A7C15ull ^ (uint64_t)nq;
     for (int i = 0; i < nq; i++) {
         es_query_t *qq;
         es_query_error_t e;
         gen_query(q, sizeof q, i);
-        if (es_query_parse(q, &qq, &e) < 0) {
+        if (es__query_parse(q, &qq, &e) < 0) {
             fprintf(stderr, "bench query '%s': %s\n", q, e.msg);
             exit(1);
         }
-        es_matcher_add(mt, qq);
+        es__matcher_add(mt, qq);
     }
-    es_matcher_compile(mt);
+    es__matcher_compile(mt);
     return mt;
 }
 
@@ -269,20 +269,20 @@ int main(int argc, char **argv)
 
     /* The same keywords through the matcher: every brand, not the first. */
     es_matcher_t *mt;
-    es_matcher_new(&mt);
+    es__matcher_new(&mt);
     for (int b = 0; b < 10; b++) {
         char *list[3] = {(char *)kw[b][0], (char *)kw[b][1], (char *)kw[b][2]};
         es_query_t *q;
         es_query_error_t e;
-        es_query_from_keywords(list, 3, &q, &e);
-        es_matcher_add(mt, q);
+        es__query_from_keywords(list, 3, &q, &e);
+        es__matcher_add(mt, q);
     }
-    es_matcher_compile(mt);
+    es__matcher_compile(mt);
     double hpm;
     cost_t kw10 = run_matcher(mt, n, reps, &hpm);
     printf("  %-44s %7.3f us/mention (cpu %.3f)  %.3f matches/mention  (%.2fx the keyword stage)\n",
            "matcher, the same 10 keyword brands", kw10.wall, kw10.cpu, hpm, kw10.cpu / old.cpu);
-    es_matcher_free(mt);
+    es__matcher_free(mt);
 
     int sizes[] = {10, 1000, 10000};
     for (int s = 0; s < 3; s++) {
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
         printf("  %-44s %7.3f us/mention (cpu %.3f)  %.3f matches/mention  (%.2fx the keyword stage, %.2fx the 10 "
                "keyword brands; compiled in %.1f ms)\n",
                label, us.wall, us.cpu, hpm, us.cpu / old.cpu, us.cpu / kw10.cpu, compile_ms);
-        es_matcher_free(mt);
+        es__matcher_free(mt);
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -6,7 +6,7 @@
  *     on): macro-averaged recall and per-class recalls;
  *   - review sentences of the VADER ground truth (amazon and movie
  *     snippets, human mean != 0), the fifth the English model was not
- *     trained or tuned on (es_gt_heldout()): binary accuracy, positive when the
+ *     trained or tuned on (es__gt_heldout()): binary accuracy, positive when the
  *     model finds positive more probable than negative (rules: compound
  *     > 0 among those with compound != 0, and with a 0 counted wrong);
  *   - VADER tweets: Pearson r between compound and the human mean;
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/sentiment/internal.h" /* es_gt_heldout() */
+#include "../../core/sentiment/internal.h" /* es__gt_heldout() */
 #include "../../core/sentiment/gt_text.h"
 #include "../../core/sentiment/scorer.h"
 
@@ -69,7 +69,7 @@ static void es_val(const es_scorer_t *s, const char *path)
         es_sentiment_t r;
         es_sentiment_detail_t d;
         char l[8];
-        es_scorer_score_ex(s, text, strlen(text), "en", &r, l, &d);
+        es__scorer_score_ex(s, text, strlen(text), "en", &r, l, &d);
         tot[y]++;
         hit_m[y] += strcmp(r.label, lab) == 0;
         hit_r[y] += strcmp(d.rules_label, lab) == 0;
@@ -104,16 +104,16 @@ static void es_reviews(const es_scorer_t *s, const char *dir)
             line[strcspn(line, "\r\n")] = '\0';
             char *p = line, *id = es_field(&p);
             char *mean = es_field(&p);
-            if (!p || !mean || !es_gt_heldout(id, strlen(id)))
+            if (!p || !mean || !es__gt_heldout(id, strlen(id)))
                 continue;
             double y = strtod(mean, NULL);
             if (y == 0)
                 continue;
-            size_t len = es_clean(p, text, sizeof text);
+            size_t len = es__clean(p, text, sizeof text);
             es_sentiment_t r;
             es_sentiment_detail_t d;
             char l[8];
-            es_scorer_score_ex(s, text, len, "en", &r, l, &d);
+            es__scorer_score_ex(s, text, len, "en", &r, l, &d);
             n++;
             fn[k]++;
             fok[k] += (d.probs[2] > d.probs[0]) == (y > 0);
@@ -149,10 +149,10 @@ static void es_pearson(const es_scorer_t *s, const char *path)
         if (!p || !mean)
             continue;
         double y = strtod(mean, NULL);
-        size_t len = es_clean(p, text, sizeof text);
+        size_t len = es__clean(p, text, sizeof text);
         es_sentiment_t r;
         char l[8];
-        es_scorer_score(s, text, len, "en", &r, l);
+        es__scorer_score(s, text, len, "en", &r, l);
         double x = r.compound;
         sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
         n++;
@@ -188,7 +188,7 @@ static void es_agree(const es_scorer_t *s, const char *path, const char *what, i
         es_sentiment_t r;
         es_sentiment_detail_t d;
         char l[8];
-        es_scorer_score_ex(s, text, strlen(text), NULL, &r, l, &d);
+        es__scorer_score_ex(s, text, strlen(text), NULL, &r, l, &d);
         n++;
         ok_m += strcmp(r.label, lab) == 0;
         ok_r += strcmp(d.rules_label, lab) == 0;
@@ -208,7 +208,7 @@ int main(int argc, char **argv)
     es_scorer_opts_t o = {.lexicon_dir = dir && dir[0] ? dir : ES_LEXICON_DIR};
     es_scorer_t *s = NULL;
     char err[1024], path[4096];
-    if (es_scorer_load(&s, &o, err, sizeof err) < 0) {
+    if (es__scorer_load(&s, &o, err, sizeof err) < 0) {
         fprintf(stderr, "accuracy: %s\n", err);
         return 1;
     }
@@ -224,6 +224,6 @@ int main(int argc, char **argv)
     es_agree(s, path, "their English translations", 4);
     snprintf(path, sizeof path, "%s/tests/data/sentiment_care.tsv", tree);
     es_agree(s, path, "customer-care texts", 3);
-    es_scorer_free(s);
+    es__scorer_free(s);
     return 0;
 }

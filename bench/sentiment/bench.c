@@ -41,7 +41,7 @@ static long es_rss_kib(void)
 }
 
 /* Same clean-up as the accuracy test: Latin-1 bytes to UTF-8, entities. */
-static char *es_clean(const char *in)
+static char *es__clean(const char *in)
 {
     size_t n = strlen(in);
     char *out = malloc(n * 2 + 1), *o = out;
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
             texts = realloc(texts, cap * sizeof *texts);
             lens = realloc(lens, cap * sizeof *lens);
         }
-        texts[n] = es_clean(t + 1);
+        texts[n] = es__clean(t + 1);
         lens[n] = strlen(texts[n]);
         bytes += lens[n];
         n++;
@@ -115,7 +115,7 @@ int main(int argc, char **argv)
     es_scorer_opts_t opts = {.lexicon_dir = dir, .rules_only = ro && ro[0] == '1'};
     es_scorer_t *s = NULL;
     char err[512];
-    if (es_scorer_load(&s, &opts, err, sizeof err) < 0) {
+    if (es__scorer_load(&s, &opts, err, sizeof err) < 0) {
         fprintf(stderr, "bench: %s\n", err);
         return 1;
     }
@@ -127,7 +127,7 @@ int main(int argc, char **argv)
     char used[8];
     double sink = 0;
     for (size_t i = 0; i < n; i++) { /* warm-up */
-        es_scorer_score(s, texts[i], lens[i], lang, &r, used);
+        es__scorer_score(s, texts[i], lens[i], lang, &r, used);
         sink += r.compound;
     }
     size_t done = 0;
@@ -135,7 +135,7 @@ int main(int argc, char **argv)
     double el;
     do {
         for (size_t i = 0; i < n; i++) {
-            es_scorer_score(s, texts[i], lens[i], lang, &r, used);
+            es__scorer_score(s, texts[i], lens[i], lang, &r, used);
             sink += r.compound;
         }
         done += n;
@@ -150,11 +150,11 @@ int main(int argc, char **argv)
     printf("  throughput      %.0f texts/s\n", done / el);
     printf("  per text        %.3f us\n", el * 1e6 / done);
     printf("  load            %.1f ms (lexicons and models)\n", load_ms);
-    printf("  memory          %zu bytes by es_scorer_memory(), %zu bytes heap growth, %ld KiB RSS growth\n",
-           es_scorer_memory(s), (size_t)((m1.uordblks + m1.hblkhd) - (m0.uordblks + m0.hblkhd)), rss1 - rss0);
+    printf("  memory          %zu bytes by es__scorer_memory(), %zu bytes heap growth, %ld KiB RSS growth\n",
+           es__scorer_memory(s), (size_t)((m1.uordblks + m1.hblkhd) - (m0.uordblks + m0.hblkhd)), rss1 - rss0);
     printf("  peak RSS        %ld KiB (whole process, texts included)\n", ru.ru_maxrss);
     printf("  checksum        %.4f\n", sink);
-    es_scorer_free(s);
+    es__scorer_free(s);
     for (size_t i = 0; i < n; i++)
         free(texts[i]);
     free(texts);

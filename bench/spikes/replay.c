@@ -55,10 +55,10 @@ static int open_detector(const es_config_t *cfg, const char *db_path, sqlite3 **
         return -1;
     sqlite3_exec(*db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     es_diag_t diag = {0};
-    int rc = es_spike_new(cfg, *db, on_alert, r, sp, &diag);
+    int rc = es__spike_new(cfg, *db, on_alert, r, sp, &diag);
     for (size_t i = 0; i < diag.count; i++)
         fprintf(stderr, "%s\n", diag.msgs[i]);
-    es_diag_free(&diag);
+    es__diag_free(&diag);
     return rc;
 }
 
@@ -91,9 +91,9 @@ int spk_replay(const spk_cfg_t *gc, const es_config_t *cfg, const char *db_path,
             const spk_mention_t *m = &buf[i];
             if (restart_at > 0 && m->arrival >= restart_at) {
                 restart_at = 0;
-                if (es_spike_flush(sp) < 0)
+                if (es__spike_flush(sp) < 0)
                     r->errors++;
-                es_spike_free(sp);
+                es__spike_free(sp);
                 sqlite3_close(db);
                 if (open_detector(cfg, db_path, &db, &sp, r) < 0) {
                     r->errors++;
@@ -112,14 +112,14 @@ int spk_replay(const spk_cfg_t *gc, const es_config_t *cfg, const char *db_path,
             rec.m.brand = m->brand;
             rec.m.owner = m->owner;
             rec.m.sentiment.label = m->negative ? "negative" : "positive";
-            es_spike_observe(sp, &rec);
+            es__spike_observe(sp, &rec);
         }
         r->observe_s += now_s() - t0;
         r->mentions += n;
     }
-    if (sp && es_spike_flush(sp) < 0)
+    if (sp && es__spike_flush(sp) < 0)
         r->errors++;
-    es_spike_free(sp);
+    es__spike_free(sp);
     sqlite3_close(db);
     free(buf);
     spk_gen_free(g);

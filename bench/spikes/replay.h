@@ -18,7 +18,7 @@ typedef struct spk_run {
     json_t *first_began; /* fields of the first spike_began (for field checks) */
     json_t *first_ended;
     uint64_t mentions;
-    double observe_s;    /* CPU time spent inside es_spike_observe */
+    double observe_s;    /* CPU time spent inside es__spike_observe */
     int restarts;
     int errors;
     FILE *dump;          /* when set, every alert is written here as JSON lines */

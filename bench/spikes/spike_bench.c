@@ -61,12 +61,12 @@ static int load_cfg(char **opts, int n_opts, es_config_t **cfg, char *dir)
     }
     fclose(f);
     es_diag_t d = {0};
-    int rc = es_config_load(path, cfg, &d);
+    int rc = es__config_load(path, cfg, &d);
     for (size_t i = 0; i < d.count; i++)
         fprintf(stderr, "%s\n", d.msgs[i]);
     if (d.count)
         rc = -1;
-    es_diag_free(&d);
+    es__diag_free(&d);
     return rc;
 }
 
@@ -77,7 +77,7 @@ static int run_replay(spk_cfg_t *gc, char **opts, int n_opts, const char *dump, 
         return 1;
     es_config_t *cfg = NULL;
     if (load_cfg(opts, n_opts, &cfg, dir) < 0) {
-        es_config_free(cfg);
+        es__config_free(cfg);
         return 1;
     }
     char db[600];
@@ -102,7 +102,7 @@ static int run_replay(spk_cfg_t *gc, char **opts, int n_opts, const char *dump, 
            (unsigned long long)r.mentions, ns);
     print_eval("detector API replay (brand series):", &e);
     printf("  owner/network series alerts %zu\n", r.sub_alerts);
-    printf("  throughput                %.0f mentions/s, %.2f us/mention inside es_spike_observe\n",
+    printf("  throughput                %.0f mentions/s, %.2f us/mention inside es__spike_observe\n",
            r.mentions / r.observe_s, r.observe_s * 1e6 / (double)r.mentions);
     printf("  peak RSS                  %ld KiB (bench process, generator included)\n", ru.ru_maxrss);
     if (r.first_began) {
@@ -112,7 +112,7 @@ static int run_replay(spk_cfg_t *gc, char **opts, int n_opts, const char *dump, 
     }
     spk_gen_free(g);
     spk_run_free(&r);
-    es_config_free(cfg);
+    es__config_free(cfg);
     char aux[640];
     if (!keep_db) {
         unlink(db);

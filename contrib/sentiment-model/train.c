@@ -8,7 +8,7 @@
  *     --care FILE     lang<TAB>label<TAB>text lines of LANG added to training
  *     --care-weight W weight of each such line (default 5)
  *     --gt FILE       the training part of a VADER ground-truth file (id<TAB>
- *                     mean<TAB>text; repeatable; es_gt_heldout() is 0):
+ *                     mean<TAB>text; repeatable; es__gt_heldout() is 0):
  *                     review sentences
  *     --val FILE      label<TAB>text, scored for the report only: never used
  *                     to train or to choose anything
@@ -124,10 +124,10 @@ static void add_example(exset_t *set, const es_scorer_t *s, const char *text, si
             exit(1);
     }
     ex_t *e = &set->v[set->n++];
-    uint32_t *tmp = xmalloc(3 * es_tok_cap_for(tl) * sizeof *tmp);
+    uint32_t *tmp = xmalloc(3 * es__tok_cap_for(tl) * sizeof *tmp);
     es_feats_t fe = {.buckets = tmp};
     es_sentiment_t r;
-    if (es_score_features(s, text, tl, lang, bits, &fe, &r) < 0)
+    if (es__score_features(s, text, tl, lang, bits, &fe, &r) < 0)
         exit(1);
     e->b = xmalloc(fe.nb * sizeof *e->b);
     memcpy(e->b, tmp, fe.nb * sizeof *e->b);
@@ -189,7 +189,7 @@ static size_t read_set(exset_t *set, const es_scorer_t *s, int lang, const char 
 
 
 /* The training part of a VADER ground-truth file (id<TAB>mean<TAB>text):
- * the ids whose es_gt_heldout() is 0; bench/sentiment/accuracy.c reports
+ * the ids whose es__gt_heldout() is 0; bench/sentiment/accuracy.c reports
  * on the held-out fifth. Three-class: human means of +-0.5 and beyond are
  * positive/negative, the rest neutral; binary: the sign of the mean. */
 static size_t read_gt(exset_t *set, const es_scorer_t *s, int lang, const char *path,
@@ -210,7 +210,7 @@ static size_t read_gt(exset_t *set, const es_scorer_t *s, int lang, const char *
         if (!t2)
             continue;
         *t1 = '\0';
-        if (es_gt_heldout(line, strlen(line)))
+        if (es__gt_heldout(line, strlen(line)))
             continue;
         double mean = strtod(t1 + 1, NULL);
         int y = mean >= 0.5 ? ES_CLS_POS : mean <= -0.5 ? ES_CLS_NEG : ES_CLS_NEU;
@@ -226,7 +226,7 @@ static size_t read_gt(exset_t *set, const es_scorer_t *s, int lang, const char *
         text = realloc(text, tcap);
         if (!text)
             exit(1);
-        size_t tl = es_clean(t2 + 1, text, tcap);
+        size_t tl = es__clean(t2 + 1, text, tcap);
         double wt = weight;
         if (binary && gt_mean_weight) {
             /* a mean of 0.1 is a coin toss among the raters: such sentences
@@ -442,7 +442,7 @@ static double macro_abstain(const lr_t *m, const exset_t *set, const uint8_t *se
         for (int c = 1; c < ES_NCLS; c++)
             if (p[c] > p[best])
                 best = c;
-        int floor = cue_aware ? es_feats_no_evidence(e->dense)
+        int floor = cue_aware ? es__feats_no_evidence(e->dense)
                               : e->dense[ES_D_RULES_POS] == 0 && e->dense[ES_D_RULES_NEG] == 0;
         if (p[best] < tau && floor)
             best = ES_CLS_NEU;
@@ -625,7 +625,7 @@ int main(int argc, char **argv)
     es_scorer_opts_t o = {.lexicon_dir = dir && dir[0] ? dir : "contrib/lexicons", .rules_only = 1};
     es_scorer_t *s = NULL;
     char err[512];
-    if (es_scorer_load(&s, &o, err, sizeof err) < 0) {
+    if (es__scorer_load(&s, &o, err, sizeof err) < 0) {
         fprintf(stderr, "train: %s\n", err);
         return 1;
     }
@@ -841,7 +841,7 @@ int main(int argc, char **argv)
             lang_name, bits, scale, temp, neutral_floor);
     fprintf(f, "bias %.6g %.6g %.6g\n", m.bias[0] + off[0], m.bias[1] + off[1], m.bias[2] + off[2]);
     for (int k = 0; k < ES_NDENSE; k++)
-        fprintf(f, "dense %s %.6g %.6g %.6g\n", es_dense_names[k], m.dense[k][0], m.dense[k][1],
+        fprintf(f, "dense %s %.6g %.6g %.6g\n", es__dense_names[k], m.dense[k][0], m.dense[k][1],
                 m.dense[k][2]);
     size_t kept = 0;
     for (size_t b = 0; b < ((size_t)1 << bits); b++) {
@@ -872,6 +872,6 @@ int main(int argc, char **argv)
     free(dev);
     free(all);
     free(nb_lr);
-    es_scorer_free(s);
+    es__scorer_free(s);
     return 0;
 }

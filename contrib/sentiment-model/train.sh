@@ -16,7 +16,7 @@ top=$(cd "$here/../.." && pwd)
 shared=${EARSHOT_SHARED_DATA:-$top/../shared/data}
 data=${EARSHOT_TRAIN_DATA:-$shared/sentiment-train}
 # The VADER ground truth: the training four fifths of its review sentences
-# (es_gt_heldout() in core/sentiment/internal.h; bench/sentiment reports on
+# (es__gt_heldout() in core/sentiment/internal.h; bench/sentiment reports on
 # the other fifth).
 gt=${EARSHOT_GT_DATA:-$shared/sentiment}
 outdir=${1:-$top/contrib/lexicons}

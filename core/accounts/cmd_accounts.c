@@ -33,19 +33,19 @@ static int do_import(es_state_t *st, const char *path)
 {
     es_diag_t diag = {0};
     es_accounts_t *a = NULL;
-    int rc = es_accounts_load(path, &a, &diag);
+    int rc = es__accounts_load(path, &a, &diag);
     for (size_t i = 0; i < diag.count; i++)
         fprintf(stderr, "%s\n", diag.msgs[i]);
     int bad = rc < 0 || diag.count;
-    es_diag_free(&diag);
+    es__diag_free(&diag);
     if (!bad) {
         es_acct_store_t *s;
-        bad = es_acct_store_new(st, &s) < 0 || es_acct_store_snapshot(s, a) < 0;
-        es_acct_store_free(s);
+        bad = es__acct_store_new(st, &s) < 0 || es__acct_store_snapshot(s, a) < 0;
+        es__acct_store_free(s);
         if (!bad)
             printf("imported %zu account(s) from %s\n", a->n, path);
     }
-    es_accounts_free(a);
+    es__accounts_free(a);
     return bad ? 1 : 0;
 }
 
@@ -57,13 +57,13 @@ static int do_export(es_state_t *st, const char *out_path)
         return 1;
     }
     es_accounts_t a = {0};
-    if (es_acct_store_load(st, &a) < 0) {
-        fprintf(stderr, "earshot accounts: %s\n", es_state_errmsg(st));
+    if (es__acct_store_load(st, &a) < 0) {
+        fprintf(stderr, "earshot accounts: %s\n", es__state_errmsg(st));
         if (out != stdout)
             fclose(out);
         return 1;
     }
-    int rc = es_accounts_write_csv(&a, out);
+    int rc = es__accounts_write_csv(&a, out);
     for (size_t i = 0; i < a.n; i++) {
         es_account_t *ac = &a.v[i];
         free(ac->network), free(ac->handle), free(ac->brand), free(ac->owner), free(ac->url), free(ac->notes);
@@ -202,7 +202,7 @@ static void print_csv(json_t *r)
     }
 }
 
-int es_cmd_accounts(int argc, char **argv)
+int es__cmd_accounts(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
@@ -239,7 +239,7 @@ int es_cmd_accounts(int argc, char **argv)
     }
     es_value_t since;
     char err[256];
-    if (es_value_parse(ES_KEY_DURATION, since_s, &since, err, sizeof err) < 0) {
+    if (es__value_parse(ES_KEY_DURATION, since_s, &since, err, sizeof err) < 0) {
         fprintf(stderr, "earshot accounts: --since: %s\n", err);
         return 2;
     }
@@ -248,7 +248,7 @@ int es_cmd_accounts(int argc, char **argv)
         return 2;
     }
     es_config_t *cfg = NULL;
-    es_state_t *st = es_cmd_open_state("accounts", cfgpath, &cfg);
+    es_state_t *st = es__cmd_open_state("accounts", cfgpath, &cfg);
     if (!st)
         return 1;
     int rc = 0;
@@ -257,9 +257,9 @@ int es_cmd_accounts(int argc, char **argv)
     } else if (!strcmp(sub, "export")) {
         rc = do_export(st, outp);
     } else {
-        int64_t now = es_now_s();
+        int64_t now = es__now_s();
         json_t *r = NULL;
-        if (es_state_reconcile(st, now - (int64_t)(since.ms / 1000), now, &r) < 0) {
+        if (es__state_reconcile(st, now - (int64_t)(since.ms / 1000), now, &r) < 0) {
             fprintf(stderr, "earshot accounts: cannot read %s/state.db\n", cfg->state_dir);
             rc = 1;
         } else if (!strcmp(format, "json")) {
@@ -273,7 +273,7 @@ int es_cmd_accounts(int argc, char **argv)
         }
         json_decref(r);
     }
-    es_state_close(st);
-    es_config_free(cfg);
+    es__state_close(st);
+    es__config_free(cfg);
     return rc;
 }

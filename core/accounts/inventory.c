@@ -10,7 +10,7 @@
 #include <earshot/file.h>
 #include "util.h"
 
-const char *es_acct_status_name(es_acct_status_t s)
+const char *es__acct_status_name(es_acct_status_t s)
 {
     return s == ES_ACCT_ACTIVE ? "active" : s == ES_ACCT_DORMANT ? "dormant" : "sunset";
 }
@@ -19,7 +19,7 @@ static char *lower_handle(const char *h)
 {
     while (*h == '@')
         h++;
-    char *s = es_strdup(h);
+    char *s = es__strdup(h);
     for (char *p = s; p && *p; p++)
         *p = (char)tolower((unsigned char)*p);
     return s;
@@ -87,7 +87,7 @@ static int csv_split(char *line, char **fields, int max)
         }
         char sep = *p;
         *out = '\0';
-        fields[n++] = es_trim(start);
+        fields[n++] = es__trim(start);
         if (sep != ',')
             return n;
         p++;
@@ -114,7 +114,7 @@ static void acct_free(es_account_t *a)
     free(a->norm);
 }
 
-int es_accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
+int es__accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
 {
     *out = NULL;
     char oerr[256];
@@ -125,11 +125,11 @@ int es_accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
         close(fd);
     }
     if (!f) {
-        es_diag_add(diag, path, 0, "cannot open inventory: %s", oerr);
+        es__diag_add(diag, path, 0, "cannot open inventory: %s", oerr);
         return ES_EIO;
     }
     es_accounts_t *a = calloc(1, sizeof *a);
-    if (!a || !(a->path = es_strdup(path))) {
+    if (!a || !(a->path = es__strdup(path))) {
         free(a);
         fclose(f);
         return ES_ENOMEM;
@@ -148,12 +148,12 @@ int es_accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
         if (lineno == 1 && (unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBB &&
             (unsigned char)t[2] == 0xBF)
             t += 3; /* UTF-8 BOM from spreadsheet exports */
-        if (*es_trim(t) == '\0' || t[0] == '#')
+        if (*es__trim(t) == '\0' || t[0] == '#')
             continue;
         char *fields[16];
         int n = csv_split(t, fields, 16);
         if (n < 0) {
-            es_diag_add(diag, path, lineno, "unterminated quote");
+            es__diag_add(diag, path, lineno, "unterminated quote");
             continue;
         }
         if (!have_header) {
@@ -164,7 +164,7 @@ int es_accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
                         col[c] = i;
             for (int c = 0; c <= C_STATUS; c++)
                 if (col[c] < 0)
-                    es_diag_add(diag, path, lineno, "header lacks the column '%s' (need network,handle,brand,owner,status)",
+                    es__diag_add(diag, path, lineno, "header lacks the column '%s' (need network,handle,brand,owner,status)",
                                 col_names[c]);
             if (col[C_NETWORK] < 0 || col[C_HANDLE] < 0 || col[C_BRAND] < 0 || col[C_STATUS] < 0 ||
                 col[C_OWNER] < 0)
@@ -175,7 +175,7 @@ int es_accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
         for (int c = 0; c < C_N; c++)
             v[c] = col[c] >= 0 && col[c] < n ? fields[col[c]] : "";
         if (!*v[C_NETWORK] || !*v[C_HANDLE]) {
-            es_diag_add(diag, path, lineno, "network and handle are required");
+            es__diag_add(diag, path, lineno, "network and handle are required");
             continue;
         }
         es_acct_status_t st;
@@ -186,7 +186,7 @@ int es_accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
         else if (!strcasecmp(v[C_STATUS], "sunset"))
             st = ES_ACCT_SUNSET;
         else {
-            es_diag_add(diag, path, lineno, "status must be active, dormant or sunset, got '%s'", v[C_STATUS]);
+            es__diag_add(diag, path, lineno, "status must be active, dormant or sunset, got '%s'", v[C_STATUS]);
             continue;
         }
         if (a->n == alloc) {
@@ -202,16 +202,16 @@ int es_accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
         while (*h == '@')
             h++;
         ac->network = lower_handle(v[C_NETWORK]);
-        ac->handle = es_strdup(h);
-        ac->brand = es_strdup(v[C_BRAND]);
-        ac->owner = es_strdup(v[C_OWNER]);
-        ac->url = es_strdup(v[C_URL]);
-        ac->notes = es_strdup(v[C_NOTES]);
+        ac->handle = es__strdup(h);
+        ac->brand = es__strdup(v[C_BRAND]);
+        ac->owner = es__strdup(v[C_OWNER]);
+        ac->url = es__strdup(v[C_URL]);
+        ac->notes = es__strdup(v[C_NOTES]);
         ac->status = st;
         ac->key = make_key(ac->network, h);
         char norm[128];
-        es_handle_fold(h, norm, sizeof norm);
-        ac->norm = es_strdup(norm);
+        es__handle_fold(h, norm, sizeof norm);
+        ac->norm = es__strdup(norm);
         ac->file = a->path;
         ac->line = lineno;
         a->n++;
@@ -224,7 +224,7 @@ int es_accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
     size_t w = 0;
     for (size_t i = 0; i < a->n; i++) {
         if (w > 0 && strcmp(a->v[w - 1].key, a->v[i].key) == 0) {
-            es_diag_add(diag, path, a->v[i].line, "duplicate account %s (first at line %d)", a->v[i].key,
+            es__diag_add(diag, path, a->v[i].line, "duplicate account %s (first at line %d)", a->v[i].key,
                         a->v[w - 1].line);
             acct_free(&a->v[i]);
             continue;
@@ -236,7 +236,7 @@ int es_accounts_load(const char *path, es_accounts_t **out, es_diag_t *diag)
     return 0;
 }
 
-void es_accounts_free(es_accounts_t *a)
+void es__accounts_free(es_accounts_t *a)
 {
     if (!a)
         return;
@@ -264,7 +264,7 @@ static void csv_field(FILE *out, const char *s, int last)
     fputc(last ? '\n' : ',', out);
 }
 
-int es_accounts_write_csv(const es_accounts_t *a, FILE *out)
+int es__accounts_write_csv(const es_accounts_t *a, FILE *out)
 {
     fputs("network,handle,brand,owner,status,url,notes\n", out);
     /* File order (line numbers) so a round trip keeps the admin's order. */
@@ -285,7 +285,7 @@ int es_accounts_write_csv(const es_accounts_t *a, FILE *out)
         csv_field(out, ac->handle, 0);
         csv_field(out, ac->brand, 0);
         csv_field(out, ac->owner, 0);
-        csv_field(out, es_acct_status_name(ac->status), 0);
+        csv_field(out, es__acct_status_name(ac->status), 0);
         csv_field(out, ac->url, 0);
         csv_field(out, ac->notes, 1);
     }
@@ -293,7 +293,7 @@ int es_accounts_write_csv(const es_accounts_t *a, FILE *out)
     return ferror(out) ? ES_EIO : 0;
 }
 
-const es_account_t *es_accounts_find(const es_accounts_t *a, const char *network, const char *handle)
+const es_account_t *es__accounts_find(const es_accounts_t *a, const char *network, const char *handle)
 {
     if (!a || !a->n || !network || !handle)
         return NULL;
@@ -308,7 +308,7 @@ const es_account_t *es_accounts_find(const es_accounts_t *a, const char *network
 
 /* ---- lookalikes ---------------------------------------------------------- */
 
-void es_handle_fold(const char *h, char *out, size_t outlen)
+void es__handle_fold(const char *h, char *out, size_t outlen)
 {
     size_t o = 0;
     while (*h == '@')
@@ -340,7 +340,7 @@ void es_handle_fold(const char *h, char *out, size_t outlen)
     out[o] = '\0';
 }
 
-int es_edit_distance(const char *a, const char *b, int cap)
+int es__edit_distance(const char *a, const char *b, int cap)
 {
     size_t la = strlen(a), lb = strlen(b);
     if ((int)(la > lb ? la - lb : lb - la) > cap)
@@ -385,7 +385,7 @@ static int only_service_words(const char *s)
         const char *const *w;
         for (w = service_words; *w; w++) {
             char fw[32];
-            es_handle_fold(*w, fw, sizeof fw);
+            es__handle_fold(*w, fw, sizeof fw);
             size_t n = strlen(fw);
             if (strncmp(s, fw, n) == 0) {
                 s += n;
@@ -398,14 +398,14 @@ static int only_service_words(const char *s)
     return 1;
 }
 
-int es_lookalike_check(const es_accounts_t *a, const es_config_t *cfg, const char *network,
+int es__lookalike_check(const es_accounts_t *a, const es_config_t *cfg, const char *network,
                        const char *handle, es_lookalike_t *out)
 {
     memset(out, 0, sizeof *out);
     if (!handle || !*handle || !network)
         return 0;
     char norm[128];
-    es_handle_fold(handle, norm, sizeof norm);
+    es__handle_fold(handle, norm, sizeof norm);
     size_t ln = strlen(norm);
     if (ln < 3)
         return 0;
@@ -418,7 +418,7 @@ int es_lookalike_check(const es_accounts_t *a, const es_config_t *cfg, const cha
             continue;
         size_t lo = strlen(ac->norm);
         int cap = lo <= 4 ? 0 : lo <= 8 ? 1 : 2;
-        int d = es_edit_distance(norm, ac->norm, cap);
+        int d = es__edit_distance(norm, ac->norm, cap);
         if (d > cap)
             continue;
         double score = d == 0 ? 1.0 : 1.0 - (double)d / (double)(lo + 1);
@@ -442,7 +442,7 @@ int es_lookalike_check(const es_accounts_t *a, const es_config_t *cfg, const cha
     for (size_t b = 0; cfg && b < cfg->n_brands; b++) {
         for (size_t k = 0; k < cfg->brands[b].n_keywords; k++) {
             char kw[128];
-            es_handle_fold(cfg->brands[b].keywords[k], kw, sizeof kw);
+            es__handle_fold(cfg->brands[b].keywords[k], kw, sizeof kw);
             for (char *p = kw; *p; p++)
                 if (*p == ' ')
                     memmove(p, p + 1, strlen(p));

@@ -38,29 +38,29 @@
 #define DRAIN_MS 10000
 #define PRUNE_MS (3600 * 1000)
 
-es_config_t *es_config_ref(es_config_t *cfg)
+es_config_t *es__config_ref(es_config_t *cfg)
 {
     cfg->refs++;
     return cfg;
 }
 
-void es_config_unref(es_config_t *cfg)
+void es__config_unref(es_config_t *cfg)
 {
     if (cfg && --cfg->refs == 0)
-        es_config_free(cfg);
+        es__config_free(cfg);
 }
 
 /* ---- state writes, grouped per loop turn -------------------------------- */
 
 /* Opens a transaction that the check handle commits at the end of this
  * loop turn: one WAL commit per turn instead of one per record. */
-void es_agent_state_txn(es_agent_t *a)
+void es__agent_state_txn(es_agent_t *a)
 {
     if (a->txn_open || !a->state)
         return;
-    if (es_state_begin(a->state) == 0) {
+    if (es__state_begin(a->state) == 0) {
         a->txn_open = 1;
-        es_agent_wake(a);
+        es__agent_wake(a);
     }
 }
 
@@ -71,18 +71,18 @@ static void commit_txn(es_agent_t *a)
     a->txn_open = 0;
     uint64_t gen = a->txn_gen++;
     es_dedupe_t *dd = a->pipeline ? a->pipeline->dedupe : NULL;
-    int ok = (!dd || es_dedupe_flush(dd) == 0) && es_state_commit(a->state) == 0;
+    int ok = (!dd || es__dedupe_flush(dd) == 0) && es__state_commit(a->state) == 0;
     if (dd)
-        es_dedupe_committed(dd, ok);
+        es__dedupe_committed(dd, ok);
     if (!ok) {
-        es_logf(ES_LOG_ERROR, "state: commit failed: %s; records stay in memory, sources pause",
-                es_state_errmsg(a->state));
-        es_state_rollback(a->state);
-        es_agent_spool_fault(a);
+        es__logf(ES_LOG_ERROR, "state: commit failed: %s; records stay in memory, sources pause",
+                es__state_errmsg(a->state));
+        es__state_rollback(a->state);
+        es__agent_spool_fault(a);
     }
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue)
-            es_sink_queue_committed(c->queue, gen, ok);
+            es__sink_queue_committed(c->queue, gen, ok);
     /* Committed: the records are accepted, their sources may move past
      * them (the checkpoint goes in the next transaction; a crash before it
      * re-reads them and the dedupe table, committed with the rows, drops
@@ -94,17 +94,17 @@ static void commit_txn(es_agent_t *a)
         es_rec_t *rec = a->accepted[i];
         if (ok) {
             if (rec->in_dedupe) {
-                es_dedupe_release(a->pipeline->dedupe, rec, 0);
+                es__dedupe_release(a->pipeline->dedupe, rec, 0);
                 rec->in_dedupe = 0;
             }
-            es_life_accepted(rec);
+            es__life_accepted(rec);
         }
         if (--rec->refs == 0)
-            es_agent_record_done(a, rec);
+            es__agent_record_done(a, rec);
     }
 }
 
-int es_agent_accept(es_agent_t *a, es_rec_t *rec)
+int es__agent_accept(es_agent_t *a, es_rec_t *rec)
 {
     if (a->n_accepted == a->cap_accepted) {
         size_t nc = a->cap_accepted ? a->cap_accepted * 2 : 256;
@@ -121,7 +121,7 @@ int es_agent_accept(es_agent_t *a, es_rec_t *rec)
 
 /* ---- records routed without spool rows (spool.delay) -------------------- */
 
-void es_agent_lazy_add(es_agent_t *a, es_rec_t *rec)
+void es__agent_lazy_add(es_agent_t *a, es_rec_t *rec)
 {
     rec->lazy = 1;
     rec->lazy_at = uv_now(a->loop);
@@ -172,22 +172,22 @@ static void spool_stragglers(es_agent_t *a, uint64_t cutoff)
     if (!h || h->lazy_at > cutoff)
         return;
     if (!a->spool_fault)
-        es_agent_state_txn(a); /* rows, dedupe ids and the accepts go in it */
+        es__agent_state_txn(a); /* rows, dedupe ids and the accepts go in it */
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue)
-            es_sink_queue_spool_lazy(c->queue, cutoff);
+            es__sink_queue_spool_lazy(c->queue, cutoff);
     while ((h = a->lazy_head) && h->lazy_at <= cutoff) {
         lazy_unlink(a, h);
         if (!h->lazy_rows || h->lazy_missing || !a->txn_open)
             continue; /* the pre-spool rule: delivery alone moves its source on */
         if (h->in_dedupe)
-            es_dedupe_remember(a->pipeline->dedupe, h);
-        if (es_agent_accept(a, h) == 0)
+            es__dedupe_remember(a->pipeline->dedupe, h);
+        if (es__agent_accept(a, h) == 0)
             a->n_lazy_spooled++;
     }
 }
 
-void es_agent_spool_lazy_all(es_agent_t *a)
+void es__agent_spool_lazy_all(es_agent_t *a)
 {
     spool_stragglers(a, UINT64_MAX);
 }
@@ -210,21 +210,21 @@ static void spool_due(es_agent_t *a)
     spool_stragglers(a, cutoff);
 }
 
-void es_agent_spool_fault(es_agent_t *a)
+void es__agent_spool_fault(es_agent_t *a)
 {
     if (a->spool_fault)
         return;
     a->spool_fault = 1;
-    es_logf(ES_LOG_ERROR, "state %s: cannot write; new records are not accepted until it can",
+    es__logf(ES_LOG_ERROR, "state %s: cannot write; new records are not accepted until it can",
             a->cfg->state_dir);
 }
 
-int es_agent_spool_full(es_agent_t *a)
+int es__agent_spool_full(es_agent_t *a)
 {
     if (a->spool_fault)
         return 1;
     for (es_ctx_t *c = a->instances; c; c = c->next)
-        if (c->queue && es_sink_queue_over_limit(c->queue, 1.0))
+        if (c->queue && es__sink_queue_over_limit(c->queue, 1.0))
             return 1;
     return 0;
 }
@@ -239,45 +239,45 @@ static void on_spool_timer(uv_timer_t *t)
     es_agent_t *a = t->data;
     if (a->spool_fault) {
         commit_txn(a);
-        int ok = es_state_begin(a->state) == 0;
-        int64_t id = ok ? es_state_spool_add(a->state, "", "probe", NULL, "{}", 2) : -1;
-        ok = ok && id > 0 && es_state_spool_del(a->state, id) == 0;
-        if (ok && es_state_commit(a->state) == 0) {
+        int ok = es__state_begin(a->state) == 0;
+        int64_t id = ok ? es__state_spool_add(a->state, "", "probe", NULL, "{}", 2) : -1;
+        ok = ok && id > 0 && es__state_spool_del(a->state, id) == 0;
+        if (ok && es__state_commit(a->state) == 0) {
             a->spool_fault = 0;
-            es_logf(ES_LOG_INFO, "state %s: writable again; resuming", a->cfg->state_dir);
-            es_agent_maybe_resume(a);
+            es__logf(ES_LOG_INFO, "state %s: writable again; resuming", a->cfg->state_dir);
+            es__agent_maybe_resume(a);
         } else {
-            es_state_rollback(a->state);
+            es__state_rollback(a->state);
         }
     }
-    if (a->pipeline && es_dedupe_busy(a->pipeline->dedupe) && !a->spool_fault) {
-        es_agent_state_txn(a);
+    if (a->pipeline && es__dedupe_busy(a->pipeline->dedupe) && !a->spool_fault) {
+        es__agent_state_txn(a);
         if (a->txn_open)
-            es_dedupe_tick(a->pipeline->dedupe);
+            es__dedupe_tick(a->pipeline->dedupe);
     }
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue && c->phase == ES_PHASE_RUNNING) {
-            es_sink_queue_poll_spool(c->queue);
-            es_sink_queue_tick(c->queue, uv_now(a->loop));
+            es__sink_queue_poll_spool(c->queue);
+            es__sink_queue_tick(c->queue, uv_now(a->loop));
         }
-    es_agent_maybe_resume(a);
+    es__agent_maybe_resume(a);
     if (a->once)
-        es_agent_wake(a); /* once_step: is a failing sink all that is left? */
+        es__agent_wake(a); /* once_step: is a failing sink all that is left? */
     /* Live streams close spike buckets by wall time (the detector decides
      * when the stream is live). */
     if (!a->once && !a->shutting_down && a->pipeline)
-        es_pipeline_spike_tick(a->pipeline, es_now_s());
+        es__pipeline_spike_tick(a->pipeline, es__now_s());
 }
 
 /* ---- records ---------------------------------------------------------- */
 
-void es_agent_maybe_resume(es_agent_t *a)
+void es__agent_maybe_resume(es_agent_t *a)
 {
     if (a->in_flight > (uint64_t)a->cfg->queue_max_records / 2 || a->spool_fault || a->n_congested ||
         a->n_failed_answers)
         return;
     for (es_ctx_t *c = a->instances; c; c = c->next)
-        if (c->queue && es_sink_queue_over_limit(c->queue, 0.9))
+        if (c->queue && es__sink_queue_over_limit(c->queue, 0.9))
             return;
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->paused && c->phase == ES_PHASE_RUNNING) {
@@ -287,27 +287,27 @@ void es_agent_maybe_resume(es_agent_t *a)
         }
 }
 
-void es_agent_record_done(es_agent_t *a, es_rec_t *rec)
+void es__agent_record_done(es_agent_t *a, es_rec_t *rec)
 {
     if (rec->lazy) {
         lazy_unlink(a, rec);
         a->n_lazy_direct += !rec->abandoned;
     }
-    es_agent_state_txn(a);
+    es__agent_state_txn(a);
     if (rec->in_dedupe)
-        es_dedupe_release(a->pipeline->dedupe, rec, !rec->abandoned);
-    es_life_leave(a, rec);
-    es_agent_maybe_resume(a);
-    es_agent_check_once(a);
+        es__dedupe_release(a->pipeline->dedupe, rec, !rec->abandoned);
+    es__life_leave(a, rec);
+    es__agent_maybe_resume(a);
+    es__agent_check_once(a);
 }
 
-void es_agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
+void es__agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
                           unsigned attempts)
 {
-    es_agent_state_txn(a);
+    es__agent_state_txn(a);
     const char *json = es_record_json(&rec->pub, NULL);
     const char *id = rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL;
-    if (es_state_dead_letter(a->state, sink->icfg->name, es_record_kind_name(rec->pub.kind), id,
+    if (es__state_dead_letter(a->state, sink->icfg->name, es_record_kind_name(rec->pub.kind), id,
                              json, error, attempts) < 0) {
         /* Cannot even store it: keep it undelivered so the source re-reads
          * it rather than lose it. */
@@ -336,14 +336,14 @@ static void shutdown_step(es_agent_t *a);
 static void arm_inventory_watch(es_agent_t *a);
 static void arm_reconcile(es_agent_t *a);
 
-void es_agent_instance_stopped(es_agent_t *a, es_ctx_t *ctx)
+void es__agent_instance_stopped(es_agent_t *a, es_ctx_t *ctx)
 {
     (void)ctx;
     /* Freed from the check handle, outside the plugin's call stack. */
-    es_agent_wake(a);
+    es__agent_wake(a);
 }
 
-int es_agent_sources_idle(es_agent_t *a)
+int es__agent_sources_idle(es_agent_t *a)
 {
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->icfg->kind == ES_KIND_SOURCE && c->phase == ES_PHASE_RUNNING && !c->source_done)
@@ -351,39 +351,39 @@ int es_agent_sources_idle(es_agent_t *a)
     return 1;
 }
 
-void es_agent_sink_idle(es_agent_t *a, es_ctx_t *sink)
+void es__agent_sink_idle(es_agent_t *a, es_ctx_t *sink)
 {
-    if (sink->draining && !es_sink_queue_busy(sink->queue))
-        es_instance_stop(sink);
-    es_agent_check_once(a);
+    if (sink->draining && !es__sink_queue_busy(sink->queue))
+        es__instance_stop(sink);
+    es__agent_check_once(a);
 }
 
 static void flush_sinks(es_agent_t *a)
 {
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue)
-            es_sink_queue_flush(c->queue);
+            es__sink_queue_flush(c->queue);
 }
 
-void es_agent_check_once(es_agent_t *a)
+void es__agent_check_once(es_agent_t *a)
 {
     /* Called from deep inside record completion: decide nothing here, so
      * no sink is re-entered; the check handle runs once_step() this turn. */
     if (a->once || a->shutting_down)
-        es_agent_wake(a);
+        es__agent_wake(a);
 }
 
 /* --once: when every source has polled, deliver what is queued without
  * lingering, and shut down once nothing is in flight. */
 static void once_step(es_agent_t *a)
 {
-    if (!a->once || a->shutting_down || !es_agent_sources_idle(a))
+    if (!a->once || a->shutting_down || !es__agent_sources_idle(a))
         return;
     /* Every mention is in: the detector closes what it can and its last
      * alerts are routed like any record, before the sinks drain. */
     if (a->pipeline && !a->pipeline->spike_flushed) {
         a->pipeline->spike_flushed = 1;
-        es_pipeline_spike_flush(a->pipeline);
+        es__pipeline_spike_flush(a->pipeline);
     }
     flush_sinks(a);
     uint64_t now = uv_now(a->loop);
@@ -396,26 +396,26 @@ static void once_step(es_agent_t *a)
      * dead-lettered for an outage. */
     size_t failing = 0;
     for (es_ctx_t *c = a->instances; c; c = c->next) {
-        if (!c->queue || c->phase != ES_PHASE_RUNNING || !es_sink_queue_pending(c->queue))
+        if (!c->queue || c->phase != ES_PHASE_RUNNING || !es__sink_queue_pending(c->queue))
             continue;
         es_sink_health_t h;
-        es_sink_queue_health(c->queue, &h);
+        es__sink_queue_health(c->queue, &h);
         if (!h.failing_since_s || !h.backing_off)
             return; /* still delivering */
         failing++;
     }
     if (failing) {
         if (now - a->once_idle_ms >= DRAIN_MS) {
-            es_logf(ES_LOG_WARN, "%zu sink(s) still failing %d ms after the sources finished: their "
+            es__logf(ES_LOG_WARN, "%zu sink(s) still failing %d ms after the sources finished: their "
                     "records stay in the spool for the next run", failing, DRAIN_MS);
             a->shutting_down = 3;
-            es_agent_wake(a);
+            es__agent_wake(a);
         }
         return;
     }
     if (a->in_flight == 0) {
         a->shutting_down = 1;
-        es_agent_wake(a);
+        es__agent_wake(a);
     }
 }
 
@@ -423,19 +423,19 @@ static void begin_shutdown(es_agent_t *a, const char *why)
 {
     if (a->shutting_down == 2)
         return;
-    es_logf(ES_LOG_INFO, "shutting down (%s)", why);
+    es__logf(ES_LOG_INFO, "shutting down (%s)", why);
     a->shutting_down = 2;
-    es_agent_wake(a);
+    es__agent_wake(a);
 }
 
 static void on_drain_timeout(uv_timer_t *t)
 {
     es_agent_t *a = t->data;
-    es_logf(ES_LOG_WARN, "sinks did not drain within %d ms; %" PRIu64
+    es__logf(ES_LOG_WARN, "sinks did not drain within %d ms; %" PRIu64
                          " record(s) stay undelivered and will be re-read by their sources",
             DRAIN_MS, a->in_flight);
     a->shutting_down = 3;
-    es_agent_wake(a);
+    es__agent_wake(a);
 }
 
 /* Drives shutdown forward; called from the check handle each turn. */
@@ -449,7 +449,7 @@ static void shutdown_step(es_agent_t *a)
     for (es_ctx_t *c = a->instances; c; c = c->next) {
         if (c->icfg->kind == ES_KIND_SOURCE) {
             sources++;
-            es_instance_stop(c);
+            es__instance_stop(c);
         } else {
             sinks++;
         }
@@ -458,7 +458,7 @@ static void shutdown_step(es_agent_t *a)
         return;
     if (a->pipeline && !a->pipeline->spike_flushed) {
         a->pipeline->spike_flushed = 1;
-        es_pipeline_spike_flush(a->pipeline);
+        es__pipeline_spike_flush(a->pipeline);
     }
     flush_sinks(a);
     if (a->in_flight > 0 && a->shutting_down == 2) {
@@ -469,13 +469,13 @@ static void shutdown_step(es_agent_t *a)
     /* A sink is stopped only once its in-flight batch completed (the
      * plugin contract); es_batch_done() wakes us for the rest. */
     for (es_ctx_t *c = a->instances; c; c = c->next)
-        if (!c->queue || !es_sink_queue_busy(c->queue))
-            es_instance_stop(c);
+        if (!c->queue || !es__sink_queue_busy(c->queue))
+            es__instance_stop(c);
     if (sinks)
         return;
     /* Everything stopped: close the core's own handles; the loop ends. */
     if (a->http) {
-        es_http_close(a->http);
+        es__http_close(a->http);
         a->http = NULL;
         uv_close((uv_handle_t *)&a->sig_int, NULL);
         uv_close((uv_handle_t *)&a->sig_term, NULL);
@@ -488,7 +488,7 @@ static void shutdown_step(es_agent_t *a)
         uv_close((uv_handle_t *)&a->spool_timer, NULL);
         uv_close((uv_handle_t *)&a->lazy_timer, NULL);
         uv_close((uv_handle_t *)&a->progress_timer, NULL);
-        es_metrics_stop(a->metrics);
+        es__metrics_stop(a->metrics);
         a->metrics = NULL;
         uv_close((uv_handle_t *)&a->flush_check, NULL);
         uv_close((uv_handle_t *)&a->wake, NULL);
@@ -501,14 +501,14 @@ static void reap(es_agent_t *a)
 {
     for (es_ctx_t *c = a->instances, *next; c; c = next) {
         next = c->next;
-        if (c->phase != ES_PHASE_STOPPED || (c->queue && es_sink_queue_busy(c->queue)))
+        if (c->phase != ES_PHASE_STOPPED || (c->queue && es__sink_queue_busy(c->queue)))
             continue;
         unlink_instance(a, c);
         if (c->queue) {
-            size_t n = es_sink_queue_release_all(c->queue, 1);
+            size_t n = es__sink_queue_release_all(c->queue, 1);
             if (n)
                 es_log(c, ES_LOG_WARN, "%zu queued record(s) not delivered; their sources will re-read them", n);
-            int64_t left = es_sink_queue_spooled(c->queue);
+            int64_t left = es__sink_queue_spooled(c->queue);
             if (left > 0) {
                 es_log(c, ES_LOG_WARN, "%" PRId64 " record(s) stay in the spool for the next start", left);
                 a->spool_left += left;
@@ -522,7 +522,7 @@ static void reap(es_agent_t *a)
             es_log(c, ES_LOG_INFO, "stopped (%" PRIu64 " emitted)", c->n_emitted);
         a->gone_emitted += c->n_emitted;
         a->gone_bytes += c->progress_bytes;
-        es_instance_free(c);
+        es__instance_free(c);
     }
 }
 
@@ -535,7 +535,7 @@ static void on_check(uv_check_t *h)
         a->wake_on = 0;
         uv_idle_stop(&a->wake);
     }
-    es_sink_queue_run_done(a);
+    es__sink_queue_run_done(a);
     reap(a);
     spool_due(a);
     commit_txn(a);
@@ -545,7 +545,7 @@ static void on_check(uv_check_t *h)
 
 static void on_idle(uv_idle_t *h) { (void)h; }
 
-void es_agent_wake(es_agent_t *a)
+void es__agent_wake(es_agent_t *a)
 {
     /* An active idle handle makes the next poll non-blocking, so the check
      * handle runs promptly. */
@@ -559,14 +559,14 @@ void es_agent_wake(es_agent_t *a)
 static int add_instance(es_agent_t *a, es_config_t *cfg, const es_instance_cfg_t *ic, es_ctx_t **out)
 {
     es_ctx_t *ctx;
-    int rc = es_instance_new(a, cfg, ic, &ctx);
+    int rc = es__instance_new(a, cfg, ic, &ctx);
     if (rc < 0)
         return rc;
     ctx->next = a->instances;
     a->instances = ctx;
-    if ((rc = es_instance_start(ctx)) < 0) {
+    if ((rc = es__instance_start(ctx)) < 0) {
         unlink_instance(a, ctx);
-        es_instance_free(ctx);
+        es__instance_free(ctx);
         return rc;
     }
     if (out)
@@ -613,7 +613,7 @@ static int progress_draw(es_agent_t *a)
 {
     uint64_t bytes, emitted;
     progress_figures(a, &bytes, &emitted);
-    double secs = (double)(es_now_ms() - a->started_ms) / 1000.0;
+    double secs = (double)(es__now_ms() - a->started_ms) / 1000.0;
     char total[32] = "";
     if (a->opts->progress_total)
         snprintf(total, sizeof total, " of %.1f", (double)a->opts->progress_total / 1048576.0);
@@ -636,7 +636,7 @@ static uint64_t import_summary(es_agent_t *a, FILE *out)
 {
     uint64_t bytes, emitted;
     progress_figures(a, &bytes, &emitted);
-    double secs = (double)(es_now_ms() - a->started_ms) / 1000.0;
+    double secs = (double)(es__now_ms() - a->started_ms) / 1000.0;
     es_pipeline_t *p = a->pipeline;
     fprintf(out, "import: %" PRIu64 " mentions from %.1f MiB in %.1f s (%.0f mentions/s); %" PRIu64
                  " duplicates, %" PRIu64 " invalid",
@@ -646,7 +646,7 @@ static uint64_t import_summary(es_agent_t *a, FILE *out)
      * the import did: say it rather than leave it to the docs. */
     es_spike_stats_t ss = {0};
     if (p && p->spike)
-        es_spike_get_stats(p->spike, &ss);
+        es__spike_get_stats(p->spike, &ss);
     if (a->opts->history)
         fprintf(out, "; %" PRIu64 " past alert(s) on the archive's own timeline", ss.began);
     else if (ss.late)
@@ -677,36 +677,36 @@ static int has_instance(es_agent_t *a, const es_instance_cfg_t *ic)
 
 static void reload(es_agent_t *a, const char *path)
 {
-    es_logf(ES_LOG_INFO, "reloading %s", path);
+    es__logf(ES_LOG_INFO, "reloading %s", path);
     es_diag_t diag = {0};
     es_config_t *ncfg = NULL;
-    int rc = es_config_load_with(path, a->cfg->extra_path, &ncfg, &diag);
+    int rc = es__config_load_with(path, a->cfg->extra_path, &ncfg, &diag);
     if (rc == 0)
-        es_config_validate(ncfg, &diag);
+        es__config_validate(ncfg, &diag);
     if (rc == 0 && diag.count == 0)
-        rc = es_pipeline_reconfigure(a->pipeline, ncfg, &diag);
+        rc = es__pipeline_reconfigure(a->pipeline, ncfg, &diag);
     if (rc < 0 || diag.count) {
         for (size_t i = 0; i < diag.count; i++)
-            es_logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
-        es_logf(ES_LOG_ERROR, "reload refused (%zu error(s)); still running the previous configuration",
+            es__logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
+        es__logf(ES_LOG_ERROR, "reload refused (%zu error(s)); still running the previous configuration",
                 diag.count ? diag.count : 1);
         a->n_reload_refused++;
-        a->last_reload_s = es_now_s();
+        a->last_reload_s = es__now_s();
         a->last_reload_ok = 0;
         a->last_reload_errors = diag.count ? diag.count : 1;
-        es_diag_free(&diag);
-        es_config_unref(ncfg);
+        es__diag_free(&diag);
+        es__config_unref(ncfg);
         return;
     }
-    es_diag_free(&diag);
+    es__diag_free(&diag);
     a->n_reload_ok++;
-    a->last_reload_s = es_now_s();
+    a->last_reload_s = es__now_s();
     a->last_reload_ok = 1;
     a->last_reload_errors = 0;
     if (strcmp(ncfg->state_dir, a->cfg->state_dir) != 0)
-        es_logf(ES_LOG_WARN, "state_dir changed: takes effect after a restart");
-    es_log_set_level(ncfg->log_level);
-    es_http_set_per_host(a->http, (long)ncfg->http_per_host);
+        es__logf(ES_LOG_WARN, "state_dir changed: takes effect after a restart");
+    es__log_set_level(ncfg->log_level);
+    es__http_set_per_host(a->http, (long)ncfg->http_per_host);
 
     unsigned kept = 0, stopped = 0, started = 0, replaced = 0;
     /* Changed or removed instances. Sinks first in the list order does not
@@ -720,31 +720,31 @@ static void reload(es_agent_t *a, const char *path)
     for (size_t i = 0; i < n; i++) {
         es_ctx_t *c = snapshot[i];
         const es_instance_cfg_t *nic = find_icfg(ncfg, c);
-        if (nic && es_instance_cfg_equal(c->icfg, nic)) {
+        if (nic && es__instance_cfg_equal(c->icfg, nic)) {
             kept++;
             continue;
         }
         if (c->icfg->kind == ES_KIND_SINK) {
             es_ctx_t *repl = NULL;
             if (nic && add_instance(a, ncfg, nic, &repl) == 0) {
-                es_sink_queue_move(c->queue, repl->queue);
+                es__sink_queue_move(c->queue, repl->queue);
                 replaced++;
             } else {
-                size_t dropped = es_sink_queue_release_all(c->queue, 0);
+                size_t dropped = es__sink_queue_release_all(c->queue, 0);
                 if (dropped)
                     es_log(c, ES_LOG_WARN, "removed from the configuration: %zu queued record(s) dropped",
                            dropped);
-                int64_t kept = es_sink_queue_spooled(c->queue);
+                int64_t kept = es__sink_queue_spooled(c->queue);
                 if (kept > 0)
                     es_log(c, ES_LOG_WARN, "removed from the configuration: %" PRId64 " record(s) stay in "
                            "its spool (earshot spool drop %s --before now to discard them)", kept, c->icfg->name);
                 stopped++;
             }
             c->draining = 1; /* stops once its in-flight batch completes */
-            if (!es_sink_queue_busy(c->queue))
-                es_instance_stop(c);
+            if (!es__sink_queue_busy(c->queue))
+                es__instance_stop(c);
         } else {
-            es_instance_stop(c);
+            es__instance_stop(c);
             /* The replacement resumes from the last durable checkpoint; the
              * dedupe stage drops what the old one still has in flight. */
             if (nic)
@@ -759,17 +759,17 @@ static void reload(es_agent_t *a, const char *path)
         if (wanted(a, &ncfg->instances[i]) && !has_instance(a, &ncfg->instances[i]) &&
             add_instance(a, ncfg, &ncfg->instances[i], NULL) == 0)
             started++;
-    es_config_unref(a->cfg);
+    es__config_unref(a->cfg);
     a->cfg = ncfg;
     arm_inventory_watch(a);
     arm_reconcile(a);
-    es_logf(ES_LOG_INFO, "reloaded: %u kept, %u replaced, %u started, %u stopped", kept, replaced,
+    es__logf(ES_LOG_INFO, "reloaded: %u kept, %u replaced, %u started, %u stopped", kept, replaced,
             started, stopped);
 }
 
 /* ---- signals and run --------------------------------------------------- */
 
-static const char *g_config_path; /* for SIGHUP; set once in es_agent_run */
+static const char *g_config_path; /* for SIGHUP; set once in es__agent_run */
 static void reopen_log(es_agent_t *a);
 
 static void on_signal(uv_signal_t *s, int signum)
@@ -786,13 +786,13 @@ static void on_signal(uv_signal_t *s, int signum)
                 reopen_log(a);
         }
         if (signum == SIGUSR1)
-            es_logf(ES_LOG_INFO, "SIGUSR1: log file reopened");
+            es__logf(ES_LOG_INFO, "SIGUSR1: log file reopened");
         return;
     }
     if (a->shutting_down >= 2) {
-        es_logf(ES_LOG_WARN, "second signal: stopping without waiting for sinks");
+        es__logf(ES_LOG_WARN, "second signal: stopping without waiting for sinks");
         a->shutting_down = 3;
-        es_agent_wake(a);
+        es__agent_wake(a);
         return;
     }
     a->signalled = 1; /* even --once then waits for sinks DRAIN_MS at most */
@@ -804,9 +804,9 @@ static void on_prune(uv_timer_t *t)
     es_agent_t *a = t->data;
     if (a->spool_fault)
         return;
-    es_agent_state_txn(a);
+    es__agent_state_txn(a);
     if (a->txn_open)
-        es_dedupe_prune(a->pipeline->dedupe);
+        es__dedupe_prune(a->pipeline->dedupe);
 }
 
 /* The inventory is an admin's spreadsheet export: picked up when it
@@ -832,8 +832,8 @@ static void on_inventory_check(uv_timer_t *t)
         return;
     a->inventory_mtime_ns = m;
     a->inventory_size = sz;
-    es_agent_state_txn(a);
-    es_pipeline_reload_inventory(a->pipeline, a->cfg);
+    es__agent_state_txn(a);
+    es__pipeline_reload_inventory(a->pipeline, a->cfg);
 }
 
 static void arm_inventory_watch(es_agent_t *a)
@@ -852,12 +852,12 @@ static void on_reconcile(uv_timer_t *t)
     es_agent_t *a = t->data;
     if (a->shutting_down)
         return;
-    int64_t now = es_now_s();
+    int64_t now = es__now_s();
     json_t *r = NULL;
     commit_txn(a); /* read what this turn wrote */
-    if (es_state_reconcile(a->state,
+    if (es__state_reconcile(a->state,
                              now - (int64_t)(a->cfg->reconcile_window_ms / 1000), now, &r) < 0) {
-        es_logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
+        es__logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
         return;
     }
     static const char *const sections[] = {"dormant", "sunset_active", "lookalikes", "no_owner",
@@ -870,15 +870,15 @@ static void on_reconcile(uv_timer_t *t)
             json_t *f = json_deep_copy(o);
             json_object_set_new(f, "event", json_string(sections[s]));
             json_object_set_new(f, "generated_at", json_integer(now));
-            es_rec_t *rec = es_rec_from_fields(ES_RECORD_ACCOUNT, f);
+            es_rec_t *rec = es__rec_from_fields(ES_RECORD_ACCOUNT, f);
             if (rec) {
-                es_pipeline_submit(a->pipeline, rec);
+                es__pipeline_submit(a->pipeline, rec);
                 n++;
             }
         }
     }
     json_decref(r);
-    es_logf(ES_LOG_INFO, "reconcile: %zu finding(s) sent to sinks", n);
+    es__logf(ES_LOG_INFO, "reconcile: %zu finding(s) sent to sinks", n);
 }
 
 static void arm_reconcile(es_agent_t *a)
@@ -918,66 +918,66 @@ static int daemonize(int keep_stderr)
 static void reopen_log(es_agent_t *a)
 {
     char err[512];
-    if (!a->cfg->log_file || es_log_is_syslog())
+    if (!a->cfg->log_file || es__log_is_syslog())
         return;
-    if (es_log_open_file(a->cfg->log_file, err, sizeof err) < 0)
-        es_logf(ES_LOG_ERROR, "%s; logging on to the previous file", err);
+    if (es__log_open_file(a->cfg->log_file, err, sizeof err) < 0)
+        es__logf(ES_LOG_ERROR, "%s; logging on to the previous file", err);
 }
 
-int es_agent_run(const es_run_opts_t *opts)
+int es__agent_run(const es_run_opts_t *opts)
 {
     es_diag_t diag = {0};
     es_config_t *cfg = NULL;
-    int rc = es_config_load_with(opts->config_path, opts->extra_dropin, &cfg, &diag);
+    int rc = es__config_load_with(opts->config_path, opts->extra_dropin, &cfg, &diag);
     int detach = !opts->foreground && !opts->once;
     if (rc == 0)
-        es_config_validate(cfg, &diag);
+        es__config_validate(cfg, &diag);
     /* A daemon's stderr is gone once it detaches: load the lexicons and the
      * inventory here first, so what would stop it is said to the admin who
      * started it (in the foreground the pipeline's start says it). */
     if (rc == 0 && !diag.count && detach)
-        es_pipeline_preflight(cfg, &diag);
+        es__pipeline_preflight(cfg, &diag);
     if (rc < 0 || diag.count) {
-        es_diag_sort(&diag, cfg);
+        es__diag_sort(&diag, cfg);
         for (size_t i = 0; i < diag.count; i++)
             fprintf(stderr, "%s\n", diag.msgs[i]);
         if (rc < 0 && !diag.count)
             fprintf(stderr, "earshot: cannot load configuration: %s\n", es_strerror(rc));
-        es_diag_free(&diag);
-        es_config_free(cfg);
+        es__diag_free(&diag);
+        es__config_free(cfg);
         return 2;
     }
-    es_log_set_level(cfg->log_level);
+    es__log_set_level(cfg->log_level);
     g_config_path = cfg->main_path;
     char *dry_dir = NULL;
     if (opts->dry_run) {
         char derr[1024];
-        if (!(dry_dir = es_dry_run_state(cfg->state_dir, derr, sizeof derr))) {
+        if (!(dry_dir = es__dry_run_state(cfg->state_dir, derr, sizeof derr))) {
             fprintf(stderr, "earshot: %s\n", derr);
-            es_config_unref(cfg);
+            es__config_unref(cfg);
             return 1;
         }
         /* Checkpoints, dedupe ids and spools go to the copy; the real
          * state and a running daemon's lock are left alone. */
         free(cfg->state_dir);
-        cfg->state_dir = es_strdup(dry_dir);
+        cfg->state_dir = es__strdup(dry_dir);
         free(cfg->metrics_listen);
         cfg->metrics_listen = NULL;
-        es_logf(ES_LOG_INFO, "dry run: nothing is delivered; state in a temporary copy %s", dry_dir);
+        es__logf(ES_LOG_INFO, "dry run: nothing is delivered; state in a temporary copy %s", dry_dir);
     }
 
     char lerr[512];
-    if (cfg->log_file && !es_log_is_syslog() && es_log_open_file(cfg->log_file, lerr, sizeof lerr) < 0) {
+    if (cfg->log_file && !es__log_is_syslog() && es__log_open_file(cfg->log_file, lerr, sizeof lerr) < 0) {
         fprintf(stderr, "earshot: %s\n", lerr);
-        es_config_unref(cfg);
+        es__config_unref(cfg);
         return 2;
     }
-    if (detach && !cfg->log_file && !es_log_is_syslog())
+    if (detach && !cfg->log_file && !es__log_is_syslog())
         fprintf(stderr, "earshot: detaching without log_file or --syslog: its log is discarded "
                         "(run it with --foreground under a supervisor)\n");
-    if (detach && daemonize(cfg->log_file && !es_log_is_syslog()) < 0) {
+    if (detach && daemonize(cfg->log_file && !es__log_is_syslog()) < 0) {
         fprintf(stderr, "earshot: cannot detach: fork failed\n");
-        es_config_unref(cfg);
+        es__config_unref(cfg);
         return 1;
     }
 
@@ -994,28 +994,28 @@ int es_agent_run(const es_run_opts_t *opts)
     int exit_code = 0;
     int lock_fd = -1;
     /* After daemonize(): the lock and the pid in it are the daemon's. */
-    if ((rc = es_state_lock(cfg->state_dir, &lock_fd, err, sizeof err)) < 0) {
-        es_logf(ES_LOG_ERROR, "%s", err);
+    if ((rc = es__state_lock(cfg->state_dir, &lock_fd, err, sizeof err)) < 0) {
+        es__logf(ES_LOG_ERROR, "%s", err);
         exit_code = 1;
         goto out_loop;
     }
-    if ((rc = es_state_open(cfg->state_dir, &a.state, err, sizeof err)) < 0) {
-        es_logf(ES_LOG_ERROR, "%s", err);
+    if ((rc = es__state_open(cfg->state_dir, &a.state, err, sizeof err)) < 0) {
+        es__logf(ES_LOG_ERROR, "%s", err);
         exit_code = 1;
         goto out_loop;
     }
-    es_state_dead_letters_after(a.state, 0, &a.dl_base);
-    if (es_state_ckpt_start(a.state, &loop, &a.ckpt) < 0)
-        es_logf(ES_LOG_WARN, "state: checkpoints stay on the loop thread (out of memory)");
-    if ((rc = es_http_new(&loop, a.state, (long)cfg->http_per_host, &a.http)) < 0 ||
-        (rc = es_pipeline_new(&a, cfg, &a.pipeline, &diag)) < 0 || diag.count) {
+    es__state_dead_letters_after(a.state, 0, &a.dl_base);
+    if (es__state_ckpt_start(a.state, &loop, &a.ckpt) < 0)
+        es__logf(ES_LOG_WARN, "state: checkpoints stay on the loop thread (out of memory)");
+    if ((rc = es__http_new(&loop, a.state, (long)cfg->http_per_host, &a.http)) < 0 ||
+        (rc = es__pipeline_new(&a, cfg, &a.pipeline, &diag)) < 0 || diag.count) {
         for (size_t i = 0; i < diag.count; i++)
-            es_logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
-        es_logf(ES_LOG_ERROR, "cannot start the pipeline: %s", es_strerror(rc < 0 ? rc : ES_ECONFIG));
-        es_diag_free(&diag);
+            es__logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
+        es__logf(ES_LOG_ERROR, "cannot start the pipeline: %s", es_strerror(rc < 0 ? rc : ES_ECONFIG));
+        es__diag_free(&diag);
         exit_code = 1;
         if (a.http)
-            es_http_close(a.http);
+            es__http_close(a.http);
         uv_run(&loop, UV_RUN_DEFAULT);
         goto out_loop;
     }
@@ -1062,27 +1062,27 @@ int es_agent_run(const es_run_opts_t *opts)
     uv_check_start(&a.flush_check, on_check);
     uv_idle_init(&loop, &a.wake);
 
-    es_logf(ES_LOG_INFO, "earshot %s starting: %zu instance(s), state in %s%s", PACKAGE_VERSION,
+    es__logf(ES_LOG_INFO, "earshot %s starting: %zu instance(s), state in %s%s", PACKAGE_VERSION,
             cfg->n_instances, cfg->state_dir, opts->once ? ", once" : "");
-    a.started_s = es_now_s();
-    a.started_ms = es_now_ms();
+    a.started_s = es__now_s();
+    a.started_ms = es__now_ms();
     if (cfg->metrics_listen) {
         char err[256];
-        if (es_metrics_start(&a, cfg->metrics_listen, &a.metrics, err, sizeof err) < 0) {
-            es_logf(ES_LOG_ERROR, "%s", err);
+        if (es__metrics_start(&a, cfg->metrics_listen, &a.metrics, err, sizeof err) < 0) {
+            es__logf(ES_LOG_ERROR, "%s", err);
             exit_code = 1;
         } else {
-            es_logf(ES_LOG_INFO, "metrics on http://%s/metrics and /health", cfg->metrics_listen);
+            es__logf(ES_LOG_INFO, "metrics on http://%s/metrics and /health", cfg->metrics_listen);
         }
     }
     if (exit_code) {
         begin_shutdown(&a, "start-up failure");
     } else if (start_all(&a, cfg) < 0) {
-        es_logf(ES_LOG_ERROR, "start-up failed; stopping");
+        es__logf(ES_LOG_ERROR, "start-up failed; stopping");
         exit_code = 1;
         begin_shutdown(&a, "start-up failure");
     } else {
-        es_agent_check_once(&a);
+        es__agent_check_once(&a);
     }
     uv_run(&loop, UV_RUN_DEFAULT);
     commit_txn(&a);
@@ -1101,36 +1101,36 @@ int es_agent_run(const es_run_opts_t *opts)
     }
     /* What this run dead-lettered and is still a dead letter: a record
      * requeued (spool retry) and delivered meanwhile is not lost. */
-    int64_t dead_left = a.n_dead_run ? es_state_dead_letters_after(a.state, a.dl_base, NULL) : 0;
+    int64_t dead_left = a.n_dead_run ? es__state_dead_letters_after(a.state, a.dl_base, NULL) : 0;
     if (dead_left < 0)
         dead_left = (int64_t)a.n_dead_run;
     if (dead_left)
-        es_logf(ES_LOG_ERROR, "%" PRId64 " record(s) dead-lettered during this run (earshot spool status)",
+        es__logf(ES_LOG_ERROR, "%" PRId64 " record(s) dead-lettered during this run (earshot spool status)",
                 dead_left);
     if ((uint64_t)dead_left < a.n_dead_run)
-        es_logf(ES_LOG_INFO, "%" PRIu64 " dead letter(s) of this run were requeued (earshot spool retry)",
+        es__logf(ES_LOG_INFO, "%" PRIu64 " dead letter(s) of this run were requeued (earshot spool retry)",
                 a.n_dead_run - (uint64_t)dead_left);
     if (a.spool_left)
-        es_logf(ES_LOG_WARN, "%" PRId64 " record(s) left in the spool (earshot spool status)", a.spool_left);
+        es__logf(ES_LOG_WARN, "%" PRId64 " record(s) left in the spool (earshot spool status)", a.spool_left);
     if (a.once && (dead_left || a.in_flight || a.spool_left))
         exit_code = 1;
-    es_pipeline_free(a.pipeline);
+    es__pipeline_free(a.pipeline);
 out_loop:
     if (a.ckpt) {
-        unsigned long on_loop, bg = es_state_ckpt_count(a.ckpt, &on_loop);
-        es_logf(ES_LOG_DEBUG, "state: %lu checkpoint(s) on the thread pool, %lu on the loop thread", bg, on_loop);
+        unsigned long on_loop, bg = es__state_ckpt_count(a.ckpt, &on_loop);
+        es__logf(ES_LOG_DEBUG, "state: %lu checkpoint(s) on the thread pool, %lu on the loop thread", bg, on_loop);
     }
-    es_state_ckpt_stop(a.ckpt);
-    es_state_close(a.state);
-    es_state_unlock(lock_fd);
+    es__state_ckpt_stop(a.ckpt);
+    es__state_close(a.state);
+    es__state_unlock(lock_fd);
     if (uv_loop_close(&loop) != 0) {
         /* A handle left open is a bug; run once more to let it close. */
         uv_run(&loop, UV_RUN_NOWAIT);
         uv_loop_close(&loop);
     }
-    es_config_unref(a.cfg);
+    es__config_unref(a.cfg);
     if (dry_dir) {
-        es_dry_run_cleanup(dry_dir);
+        es__dry_run_cleanup(dry_dir);
         free(dry_dir);
     }
     return exit_code;

@@ -66,7 +66,7 @@ typedef struct es_agent {
     uint64_t n_lazy_spooled; /* spooled by a straggler pass */
     struct es_metrics *metrics; /* NULL unless metrics_listen is set */
     /* Batches their sinks answered, completed in the check phase in
-     * answer order (core/delivery/sink_queue.c, es_sink_queue_run_done). */
+     * answer order (core/delivery/sink_queue.c, es__sink_queue_run_done). */
     struct es_sink_queue *done_head, **done_tail;
     /* Of those, answered RETRY or FAIL: sources pause until they are
      * completed, as they would have if the failure had been handled on
@@ -95,48 +95,48 @@ typedef struct es_run_opts {
 
 /* Loads config, starts everything, runs the loop until shutdown. Returns
  * the process exit code. */
-int es_agent_run(const es_run_opts_t *opts);
+int es__agent_run(const es_run_opts_t *opts);
 
 /* Called by instances and the pipeline. */
-void es_agent_record_done(es_agent_t *a, es_rec_t *rec);
-void es_agent_instance_stopped(es_agent_t *a, es_ctx_t *ctx);
-void es_agent_check_once(es_agent_t *a);
-void es_agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
+void es__agent_record_done(es_agent_t *a, es_rec_t *rec);
+void es__agent_instance_stopped(es_agent_t *a, es_ctx_t *ctx);
+void es__agent_check_once(es_agent_t *a);
+void es__agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
                           unsigned attempts);
-void es_agent_wake(es_agent_t *a);
+void es__agent_wake(es_agent_t *a);
 /* Opens the per-turn state transaction if none is (committed by the check
  * handle at the end of this loop turn). */
-void es_agent_state_txn(es_agent_t *a);
+void es__agent_state_txn(es_agent_t *a);
 /* The state DB failed a write: pause sources until a probe write works. */
-void es_agent_spool_fault(es_agent_t *a);
+void es__agent_spool_fault(es_agent_t *a);
 /* rec was spooled in the open transaction; takes a reference. Returns 0
  * or ES_ENOMEM (then the record simply waits for delivery). */
-int es_agent_accept(es_agent_t *a, es_rec_t *rec);
+int es__agent_accept(es_agent_t *a, es_rec_t *rec);
 /* Routing of a source's record may skip the spool (spool.delay): appends
  * rec to the agent's list of such records. Its sinks get it with no spool
  * row; the straggler pass gives it rows if one of them still holds it
  * spool.delay later, else its delivery alone lets its source move on. */
-void es_agent_lazy_add(es_agent_t *a, es_rec_t *rec);
+void es__agent_lazy_add(es_agent_t *a, es_rec_t *rec);
 /* Spools and accepts every such record now, whatever its age. Called when
  * waiting is pointless or unsafe: routing had to spool a source's record
  * (row ids keep routing order), a sink answered RETRY, a sink queue is
  * about to overflow (it then loads rows by id, so the rows of what it
  * holds in memory must exist first) or hands its records to a reloaded
  * sink. */
-void es_agent_spool_lazy_all(es_agent_t *a);
+void es__agent_spool_lazy_all(es_agent_t *a);
 /* Non-zero when sources must pause: the state DB is failing, or a sink's
  * spool is above spool.max_records or spool.max_bytes. */
-int es_agent_spool_full(es_agent_t *a);
+int es__agent_spool_full(es_agent_t *a);
 /* Resumes paused sources when nothing holds them back any more: memory
  * below half of queue.max_records, the state DB writable, no sink
- * congested (es_sink_queue_tick). */
-void es_agent_maybe_resume(es_agent_t *a);
+ * congested (es__sink_queue_tick). */
+void es__agent_maybe_resume(es_agent_t *a);
 /* Non-zero when every source has finished its --once poll. */
-int es_agent_sources_idle(es_agent_t *a);
+int es__agent_sources_idle(es_agent_t *a);
 /* A sink's queue emptied (a draining sink may now stop). */
-void es_agent_sink_idle(es_agent_t *a, es_ctx_t *sink);
+void es__agent_sink_idle(es_agent_t *a, es_ctx_t *sink);
 /* Config references. */
-es_config_t *es_config_ref(es_config_t *cfg);
-void es_config_unref(es_config_t *cfg);
+es_config_t *es__config_ref(es_config_t *cfg);
+void es__config_unref(es_config_t *cfg);
 
 #endif

@@ -17,7 +17,7 @@
 
 /* ---- lifecycle --------------------------------------------------------- */
 
-int es_instance_new(es_agent_t *agent, es_config_t *cfg, const es_instance_cfg_t *icfg,
+int es__instance_new(es_agent_t *agent, es_config_t *cfg, const es_instance_cfg_t *icfg,
                     es_ctx_t **out)
 {
     *out = NULL;
@@ -25,46 +25,46 @@ int es_instance_new(es_agent_t *agent, es_config_t *cfg, const es_instance_cfg_t
     if (!ctx)
         return ES_ENOMEM;
     ctx->agent = agent;
-    ctx->cfg = es_config_ref(cfg);
+    ctx->cfg = es__config_ref(cfg);
     ctx->icfg = icfg;
-    if (es_log_limit_init(ctx) < 0) {
-        es_instance_free(ctx);
+    if (es__log_limit_init(ctx) < 0) {
+        es__instance_free(ctx);
         return ES_ENOMEM;
     }
     char err[1024] = "out of memory";
     int rc;
     if (icfg->kind == ES_KIND_SINK && agent->opts && agent->opts->dry_run) {
-        rc = (ctx->plugin = es_dry_run_sink()) ? 0 : ES_ENOMEM;
+        rc = (ctx->plugin = es__dry_run_sink()) ? 0 : ES_ENOMEM;
     } else {
-        char *search = es_loader_search_path(cfg->plugin_dir);
-        rc = search ? es_loader_open(search, icfg->plugin, icfg->kind, &ctx->plugin, err, sizeof err)
+        char *search = es__loader_search_path(cfg->plugin_dir);
+        rc = search ? es__loader_open(search, icfg->plugin, icfg->kind, &ctx->plugin, err, sizeof err)
                     : ES_ENOMEM;
         free(search);
     }
     if (rc < 0) {
-        es_logf(ES_LOG_ERROR, "%s %s: %s", icfg->kind == ES_KIND_SOURCE ? "source" : "sink",
+        es__logf(ES_LOG_ERROR, "%s %s: %s", icfg->kind == ES_KIND_SOURCE ? "source" : "sink",
                 icfg->name, rc == ES_ENOMEM ? "out of memory" : err);
-        es_instance_free(ctx);
+        es__instance_free(ctx);
         return rc;
     }
     if (icfg->kind == ES_KIND_SOURCE) {
         ctx->track = calloc(1, sizeof *ctx->track);
-        if (!ctx->track || !(ctx->track->name = es_strdup(icfg->name))) {
-            es_instance_free(ctx);
+        if (!ctx->track || !(ctx->track->name = es__strdup(icfg->name))) {
+            es__instance_free(ctx);
             return ES_ENOMEM;
         }
         ctx->track->refs = 1;
         ctx->track->agent = agent;
         ctx->track->ctx = ctx;
-    } else if ((rc = es_sink_queue_new(ctx, &ctx->queue)) < 0) {
-        es_instance_free(ctx);
+    } else if ((rc = es__sink_queue_new(ctx, &ctx->queue)) < 0) {
+        es__instance_free(ctx);
         return rc;
     }
     *out = ctx;
     return 0;
 }
 
-int es_instance_start(es_ctx_t *ctx)
+int es__instance_start(es_ctx_t *ctx)
 {
     const es_plugin_t *p = ctx->plugin->desc;
     if (!ctx->icfg->tls_verify)
@@ -87,14 +87,14 @@ int es_instance_start(es_ctx_t *ctx)
     return 0;
 }
 
-void es_instance_stop(es_ctx_t *ctx)
+void es__instance_stop(es_ctx_t *ctx)
 {
     if (ctx->phase != ES_PHASE_RUNNING)
         return;
     ctx->phase = ES_PHASE_STOPPING;
     /* Requests still pending belong to the old life of this instance. */
     if (ctx->agent->http)
-        es_http_cancel_ctx(ctx->agent->http, ctx);
+        es__http_cancel_ctx(ctx->agent->http, ctx);
     ctx->plugin->desc->stop(ctx->state);
 }
 
@@ -103,35 +103,35 @@ void es_stopped(es_ctx_t *ctx)
     if (ctx->phase != ES_PHASE_STOPPING)
         return;
     ctx->phase = ES_PHASE_STOPPED;
-    es_agent_instance_stopped(ctx->agent, ctx);
+    es__agent_instance_stopped(ctx->agent, ctx);
 }
 
-void es_instance_free(es_ctx_t *ctx)
+void es__instance_free(es_ctx_t *ctx)
 {
     if (!ctx)
         return;
     if (ctx->state && ctx->plugin)
         ctx->plugin->desc->destroy(ctx->state);
-    es_log_limit_free(ctx); /* the floods' summaries, while icfg names us */
+    es__log_limit_free(ctx); /* the floods' summaries, while icfg names us */
     if (ctx->queue)
-        es_sink_queue_free(ctx->queue);
+        es__sink_queue_free(ctx->queue);
     if (ctx->track) {
         ctx->track->ctx = NULL; /* records in flight must not call back */
-        es_track_release(ctx->track);
+        es__track_release(ctx->track);
     }
     for (size_t i = 0; i < ctx->n_lists; i++) {
         free(ctx->lists[i].key);
-        es_strv_free(ctx->lists[i].items, ctx->lists[i].n);
+        es__strv_free(ctx->lists[i].items, ctx->lists[i].n);
     }
     free(ctx->lists);
-    es_loader_close(ctx->plugin);
-    es_config_unref(ctx->cfg);
+    es__loader_close(ctx->plugin);
+    es__config_unref(ctx->cfg);
     free(ctx);
 }
 
 /* ---- checkpoints and emit tracking -------------------------------------- */
 
-void es_track_release(es_source_track_t *t)
+void es__track_release(es_source_track_t *t)
 {
     if (--t->refs > 0)
         return;
@@ -153,7 +153,7 @@ static void commit_ready(es_source_track_t *t)
         es_pending_cp_t *p = *pp;
         if (p->seq <= t->base) {
             if (!t->superseded)
-                es_state_checkpoint_put(t->agent->state, t->name, p->key, p->value);
+                es__state_checkpoint_put(t->agent->state, t->name, p->key, p->value);
             *pp = p->next;
             free(p->key);
             free(p->value);
@@ -164,7 +164,7 @@ static void commit_ready(es_source_track_t *t)
     }
 }
 
-void es_track_done(es_source_track_t *t, uint64_t seq)
+void es__track_done(es_source_track_t *t, uint64_t seq)
 {
     if (seq < t->base)
         return;
@@ -179,7 +179,7 @@ void es_track_done(es_source_track_t *t, uint64_t seq)
     }
     if (t->pending)
         commit_ready(t);
-    es_track_release(t); /* the record's reference */
+    es__track_release(t); /* the record's reference */
 }
 
 /* Registers a new emitted record; grows the ring as needed. */
@@ -214,10 +214,10 @@ int es_checkpoint_get(es_ctx_t *ctx, const char *key, char **value)
         if (strcmp(p->key, key) == 0)
             found = p;
     if (found) {
-        *value = es_strdup(found->value);
+        *value = es__strdup(found->value);
         return *value ? 0 : ES_ENOMEM;
     }
-    return es_state_checkpoint_get(ctx->agent->state, ctx->icfg->name, key, value);
+    return es__state_checkpoint_get(ctx->agent->state, ctx->icfg->name, key, value);
 }
 
 int es_checkpoint_set(es_ctx_t *ctx, const char *key, const char *value)
@@ -238,10 +238,10 @@ int es_checkpoint_set(es_ctx_t *ctx, const char *key, const char *value)
                 pp = &p->next;
             }
         }
-        return es_state_checkpoint_put(ctx->agent->state, t->name, key, value);
+        return es__state_checkpoint_put(ctx->agent->state, t->name, key, value);
     }
     es_pending_cp_t *p = calloc(1, sizeof *p);
-    if (!p || !(p->key = es_strdup(key)) || !(p->value = es_strdup(value))) {
+    if (!p || !(p->key = es__strdup(key)) || !(p->value = es__strdup(value))) {
         if (p)
             free(p->key);
         free(p);
@@ -272,16 +272,16 @@ static int emit(es_ctx_t *ctx, const es_mention_t *m, es_ack_cb cb, void *arg)
     /* The dedupe lookup is a cache miss (ids are scattered over a table
      * of every id delivered lately): start it now, so it overlaps with
      * copying the mention. */
-    es_dedupe_prefetch_id(p->dedupe, m->network, m->id);
+    es__dedupe_prefetch_id(p->dedupe, m->network, m->id);
     size_t repaired = 0;
-    es_rec_t *rec = es_rec_from_mention(m, ctx->icfg->name, &repaired);
+    es_rec_t *rec = es__rec_from_mention(m, ctx->icfg->name, &repaired);
     if (!rec)
         return ES_ENOMEM;
     if (repaired)
         es_log(ctx, ES_LOG_DEBUG, "mention %s: %zu invalid UTF-8 sequence(s) replaced", rec->m.id,
                repaired);
     if (track_emit(ctx->track, &rec->seq) < 0) {
-        es_rec_free(rec);
+        es__rec_free(rec);
         return ES_ENOMEM;
     }
     rec->track = ctx->track;
@@ -289,7 +289,7 @@ static int emit(es_ctx_t *ctx, const es_mention_t *m, es_ack_cb cb, void *arg)
     rec->ack_arg = arg;
     ctx->n_emitted++;
     p->n_repaired += repaired ? 1 : 0;
-    int rc = es_pipeline_submit(p, rec);
+    int rc = es__pipeline_submit(p, rec);
     /* Taken either way: a record the pipeline refused (invalid, dedupe
      * error) was logged and already acknowledged. */
     return cb ? 0 : rc;
@@ -317,30 +317,30 @@ int es_emit_deletion(es_ctx_t *ctx, const char *network, const char *id, const c
      * would look for another. */
     size_t nl = strlen(network);
     int bare = strncmp(id, network, nl) != 0 || id[nl] != ':';
-    char *full = bare ? es_asprintf("%s:%s", network, id) : es_strdup(id);
+    char *full = bare ? es__asprintf("%s:%s", network, id) : es__strdup(id);
     json_t *f = full ? json_pack("{s:s, s:s, s:s, s:s}", "id", full, "network", network, "source",
                                  ctx->icfg->name, "action", action && *action ? action : "delete")
                      : NULL;
     if (f && at > 0)
         json_object_set_new(f, "at", json_integer(at));
-    es_rec_t *rec = f ? es_rec_from_fields(ES_RECORD_DELETION, f) : NULL;
+    es_rec_t *rec = f ? es__rec_from_fields(ES_RECORD_DELETION, f) : NULL;
     if (!rec || track_emit(ctx->track, &rec->seq) < 0) {
         free(full);
-        es_rec_free(rec);
+        es__rec_free(rec);
         return ES_ENOMEM;
     }
     rec->track = ctx->track;
     rec->ack_cb = cb;
     rec->ack_arg = arg;
     es_pipeline_t *p = ctx->agent->pipeline;
-    es_dedupe_remember_id(p->dedupe, full);
+    es__dedupe_remember_id(p->dedupe, full);
     free(full);
     ctx->n_deletions++;
-    int rc = es_pipeline_submit(p, rec);
+    int rc = es__pipeline_submit(p, rec);
     return cb ? 0 : rc;
 }
 
-void es_rec_ack(es_rec_t *rec, int accepted)
+void es__rec_ack(es_rec_t *rec, int accepted)
 {
     es_ack_cb cb = rec->ack_cb;
     if (!cb)
@@ -354,7 +354,7 @@ int es_backpressure(es_ctx_t *ctx)
 {
     es_agent_t *a = ctx->agent;
     if (a->in_flight >= (uint64_t)a->cfg->queue_max_records || a->n_congested || a->n_failed_answers ||
-        es_agent_spool_full(a)) {
+        es__agent_spool_full(a)) {
         ctx->paused = 1;
         return 1;
     }
@@ -368,7 +368,7 @@ void es_source_done(es_ctx_t *ctx)
     if (ctx->source_done)
         return;
     ctx->source_done = 1;
-    es_agent_check_once(ctx->agent);
+    es__agent_check_once(ctx->agent);
 }
 
 /* ---- context accessors ------------------------------------------------- */
@@ -385,7 +385,7 @@ void es_log(es_ctx_t *ctx, es_log_level_t level, const char *fmt, ...)
              ctx->icfg->name);
     va_list ap;
     va_start(ap, fmt);
-    es_vlog_prefixed(level, prefix, fmt, ap);
+    es__vlog_prefixed(level, prefix, fmt, ap);
     va_end(ap);
 }
 
@@ -394,7 +394,7 @@ int es_http_request(es_ctx_t *ctx, const es_http_request_t *req, es_http_cb cb, 
 {
     if (ctx->phase != ES_PHASE_RUNNING || !ctx->agent->http)
         return ES_ESTATE;
-    return es_http_submit(ctx->agent->http, ctx, ctx->icfg->tls_verify, req, cb, arg, handle);
+    return es__http_submit(ctx->agent->http, ctx, ctx->icfg->tls_verify, req, cb, arg, handle);
 }
 
 /* ---- config getters ---------------------------------------------------- */
@@ -403,18 +403,18 @@ int es_http_request(es_ctx_t *ctx, const es_http_request_t *req, es_http_cb cb, 
  * entry. Unknown keys are a plugin bug: logged, NULL. */
 static const char *raw(es_ctx_t *ctx, const char *key, const es_config_key_t **kout)
 {
-    const es_config_key_t *k = es_key_find(ctx->plugin->desc->keys, key);
+    const es_config_key_t *k = es__key_find(ctx->plugin->desc->keys, key);
     if (!k)
-        k = es_key_find(es_core_instance_keys, key);
+        k = es__key_find(es__core_instance_keys, key);
     if (!k && ctx->icfg->kind == ES_KIND_SINK)
-        k = es_key_find(es_core_sink_keys, key);
+        k = es__key_find(es__core_sink_keys, key);
     if (kout)
         *kout = k;
     if (!k) {
         es_log(ctx, ES_LOG_ERROR, "plugin asked for undeclared config key '%s'", key);
         return NULL;
     }
-    const es_kv_t *kv = es_instance_cfg_get(ctx->icfg, key);
+    const es_kv_t *kv = es__instance_cfg_get(ctx->icfg, key);
     return kv ? kv->value : k->def;
 }
 
@@ -426,7 +426,7 @@ static es_value_t typed(es_ctx_t *ctx, const char *key)
     memset(&v, 0, sizeof v);
     char err[256];
     if (s && k)
-        es_value_parse(k->type, s, &v, err, sizeof err); /* validated before init */
+        es__value_parse(k->type, s, &v, err, sizeof err); /* validated before init */
     return v;
 }
 
@@ -458,8 +458,8 @@ size_t es_config_list(es_ctx_t *ctx, const char *key, const char *const **items)
         return 0;
     ctx->lists = nl;
     es_list_cache_t *c = &nl[ctx->n_lists];
-    if (es_split_list(s, &c->items, &c->n) < 0 || !(c->key = es_strdup(key))) {
-        es_strv_free(c->items, c->n);
+    if (es__split_list(s, &c->items, &c->n) < 0 || !(c->key = es__strdup(key))) {
+        es__strv_free(c->items, c->n);
         return 0;
     }
     ctx->n_lists++;

@@ -45,7 +45,7 @@ typedef struct es_source_track {
 
 /* Tells the record's source (es_emit_acked) it was accepted (1) or
  * abandoned (0); at most once, never after the source was freed. */
-void es_rec_ack(es_rec_t *rec, int accepted);
+void es__rec_ack(es_rec_t *rec, int accepted);
 
 typedef struct es_list_cache {
     char *key;
@@ -83,19 +83,19 @@ struct es_ctx {
 };
 
 /* Creates an instance (plugin opened, init not yet called). */
-int es_instance_new(struct es_agent *agent, es_config_t *cfg, const es_instance_cfg_t *icfg,
+int es__instance_new(struct es_agent *agent, es_config_t *cfg, const es_instance_cfg_t *icfg,
                     es_ctx_t **out);
 /* init + start. Logs and returns negative on failure (the instance stays
  * in CREATED and must be freed). */
-int es_instance_start(es_ctx_t *ctx);
+int es__instance_start(es_ctx_t *ctx);
 /* Calls the plugin's stop; the agent frees the instance once es_stopped()
  * has been called and (for sinks) the queue is empty. */
-void es_instance_stop(es_ctx_t *ctx);
-void es_instance_free(es_ctx_t *ctx);
+void es__instance_stop(es_ctx_t *ctx);
+void es__instance_free(es_ctx_t *ctx);
 
-void es_track_release(es_source_track_t *t);
+void es__track_release(es_source_track_t *t);
 /* Marks a record done for its source; commits checkpoints that became
  * durable. */
-void es_track_done(es_source_track_t *t, uint64_t seq);
+void es__track_done(es_source_track_t *t, uint64_t seq);
 
 #endif

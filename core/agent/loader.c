@@ -14,10 +14,10 @@
 #define ES_PLUGIN_DIR "/usr/local/lib/earshot"
 #endif
 
-char *es_loader_search_path(const char *plugin_dir)
+char *es__loader_search_path(const char *plugin_dir)
 {
     const char *env = getenv("EARSHOT_PLUGIN_PATH");
-    return es_asprintf("%s%s%s%s%s", env && *env ? env : "", env && *env ? ":" : "",
+    return es__asprintf("%s%s%s%s%s", env && *env ? env : "", env && *env ? ":" : "",
                        plugin_dir && *plugin_dir ? plugin_dir : "",
                        plugin_dir && *plugin_dir ? ":" : "", ES_PLUGIN_DIR);
 }
@@ -37,12 +37,12 @@ static int name_ok(const char *name)
 
 static char *find_on_path(const char *search_path, const char *name)
 {
-    char *copy = es_strdup(search_path);
+    char *copy = es__strdup(search_path);
     if (!copy)
         return NULL;
     char *save = NULL, *found = NULL;
     for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-        char *p = es_asprintf("%s/%s.so", dir, name);
+        char *p = es__asprintf("%s/%s.so", dir, name);
         struct stat st;
         if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
             found = p;
@@ -85,7 +85,7 @@ static int open_path(const char *path, const char *name, es_plugin_kind_t kind,
         return ES_EINVAL;
     }
     es_plugin_handle_t *h = calloc(1, sizeof *h);
-    if (!h || !(h->path = es_strdup(path))) {
+    if (!h || !(h->path = es__strdup(path))) {
         free(h);
         dlclose(dl);
         snprintf(err, errlen, "out of memory");
@@ -109,7 +109,7 @@ static void collect_kind(const char *name, const char *path, const es_plugin_t *
     kind_names_t *kn = arg;
     (void)path, (void)err;
     if (d && d->kind == kn->kind && kn->n < sizeof kn->names / sizeof *kn->names)
-        kn->names[kn->n++] = es_strdup(name);
+        kn->names[kn->n++] = es__strdup(name);
 }
 
 /* What the admin needs to fix a typo: the plugins of that kind that are
@@ -118,8 +118,8 @@ static void unknown_plugin(const char *search_path, const char *name, es_plugin_
                            size_t errlen)
 {
     kind_names_t kn = {.kind = kind};
-    es_loader_list(search_path, collect_kind, &kn);
-    const char *near = es_suggest(name, kn.names, kn.n);
+    es__loader_list(search_path, collect_kind, &kn);
+    const char *near = es__suggest(name, kn.names, kn.n);
     size_t o = (size_t)snprintf(err, errlen, "unknown plugin '%s' (", name);
     if (near && o < errlen)
         o += (size_t)snprintf(err + o, errlen - o, "did you mean '%s'? ", near);
@@ -136,7 +136,7 @@ static void unknown_plugin(const char *search_path, const char *name, es_plugin_
         free((char *)kn.names[i]);
 }
 
-int es_loader_open(const char *search_path, const char *name, es_plugin_kind_t kind,
+int es__loader_open(const char *search_path, const char *name, es_plugin_kind_t kind,
                    es_plugin_handle_t **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -154,7 +154,7 @@ int es_loader_open(const char *search_path, const char *name, es_plugin_kind_t k
     return rc;
 }
 
-void es_loader_close(es_plugin_handle_t *h)
+void es__loader_close(es_plugin_handle_t *h)
 {
     if (!h)
         return;
@@ -169,9 +169,9 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void es_loader_list(const char *search_path, es_loader_visit_cb visit, void *arg)
+void es__loader_list(const char *search_path, es_loader_visit_cb visit, void *arg)
 {
-    char *copy = es_strdup(search_path);
+    char *copy = es__strdup(search_path);
     if (!copy)
         return;
     char **seen = NULL;
@@ -192,7 +192,7 @@ void es_loader_list(const char *search_path, es_loader_visit_cb visit, void *arg
             if (!nn)
                 break;
             names = nn;
-            names[n] = es_strndup(e->d_name, len - 3);
+            names[n] = es__strndup(e->d_name, len - 3);
             if (names[n])
                 n++;
         }
@@ -207,7 +207,7 @@ void es_loader_list(const char *search_path, es_loader_visit_cb visit, void *arg
                 free(names[i]);
                 continue;
             }
-            char *path = es_asprintf("%s/%s.so", dir, names[i]);
+            char *path = es__asprintf("%s/%s.so", dir, names[i]);
             int any = 0;
             char err[512] = "";
             for (int k = ES_KIND_SOURCE; k <= ES_KIND_SINK && path; k++) {
@@ -216,7 +216,7 @@ void es_loader_list(const char *search_path, es_loader_visit_cb visit, void *arg
                 int rc = open_path(path, names[i], (es_plugin_kind_t)k, &h, e2, sizeof e2);
                 if (rc == 0) {
                     visit(names[i], path, h->desc, NULL, arg);
-                    es_loader_close(h);
+                    es__loader_close(h);
                     any = 1;
                 } else if (rc != ES_EINVAL || !err[0]) {
                     /* A missing symbol for one kind is normal; keep the
@@ -238,6 +238,6 @@ void es_loader_list(const char *search_path, es_loader_visit_cb visit, void *arg
         }
         free(names);
     }
-    es_strv_free(seen, n_seen);
+    es__strv_free(seen, n_seen);
     free(copy);
 }

@@ -17,10 +17,10 @@ static void usage(FILE *out)
             "0 otherwise.\n"
             "\n"
             "  -c, --config FILE  main configuration (default %s)\n",
-            es_config_default_path());
+            es__config_default_path());
 }
 
-int es_cmd_check(int argc, char **argv)
+int es__cmd_check(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},
@@ -39,13 +39,13 @@ int es_cmd_check(int argc, char **argv)
     }
     es_diag_t diag = {0};
     es_config_t *cfg = NULL;
-    int rc = es_config_load(path, &cfg, &diag);
+    int rc = es__config_load(path, &cfg, &diag);
     if (rc == 0) {
-        es_config_validate(cfg, &diag);
+        es__config_validate(cfg, &diag);
         /* What the start loads besides the config: lexicons, inventory. */
-        es_pipeline_preflight(cfg, &diag);
+        es__pipeline_preflight(cfg, &diag);
     }
-    es_diag_sort(&diag, cfg);
+    es__diag_sort(&diag, cfg);
     for (size_t i = 0; i < diag.count; i++)
         printf("%s\n", diag.msgs[i]);
     int bad = rc < 0 || diag.count > 0;
@@ -53,8 +53,8 @@ int es_cmd_check(int argc, char **argv)
         printf("%s: OK (%zu file(s), %zu instance(s), %zu brand(s))\n", cfg->main_path,
                cfg->n_files, cfg->n_instances, cfg->n_brands);
     else if (rc < 0 && !diag.count)
-        printf("%s: %s\n", path ? path : es_config_default_path(), es_strerror(rc));
-    es_diag_free(&diag);
-    es_config_free(cfg);
+        printf("%s: %s\n", path ? path : es__config_default_path(), es_strerror(rc));
+    es__diag_free(&diag);
+    es__config_free(cfg);
     return bad ? 1 : 0;
 }

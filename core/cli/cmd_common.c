@@ -4,25 +4,25 @@
 
 #include "cmd.h"
 
-es_state_t *es_cmd_open_state(const char *cmd, const char *cfgpath, es_config_t **cfgout)
+es_state_t *es__cmd_open_state(const char *cmd, const char *cfgpath, es_config_t **cfgout)
 {
     es_diag_t diag = {0};
     es_config_t *cfg = NULL;
     /* No instance starts here: a sink's unset ${SECRET} must not stop it. */
-    int rc = es_config_load_offline(cfgpath, &cfg, &diag);
+    int rc = es__config_load_offline(cfgpath, &cfg, &diag);
     for (size_t i = 0; i < diag.count; i++)
         fprintf(stderr, "%s\n", diag.msgs[i]);
     if (rc < 0 || diag.count) {
-        es_diag_free(&diag);
-        es_config_free(cfg);
+        es__diag_free(&diag);
+        es__config_free(cfg);
         return NULL;
     }
-    es_diag_free(&diag);
+    es__diag_free(&diag);
     es_state_t *st;
     char err[512];
-    if (es_state_open(cfg->state_dir, &st, err, sizeof err) < 0) {
+    if (es__state_open(cfg->state_dir, &st, err, sizeof err) < 0) {
         fprintf(stderr, "earshot %s: %s\n", cmd, err);
-        es_config_free(cfg);
+        es__config_free(cfg);
         return NULL;
     }
     *cfgout = cfg;

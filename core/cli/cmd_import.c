@@ -51,7 +51,7 @@ static void usage(FILE *out)
             "twitter source, which imports it as it does any new file there; the\n"
             "agent's log reports each file when it is done. Keep the files in place\n"
             "until then. -o and --history need the agent stopped.\n",
-            es_config_default_path());
+            es__config_default_path());
 }
 
 /* Values are written into an INI file the config parser expands: a '$'
@@ -74,7 +74,7 @@ static const es_instance_cfg_t *drop_source(const es_config_t *cfg, const char *
     for (size_t i = 0; i < cfg->n_instances; i++) {
         const es_instance_cfg_t *ic = &cfg->instances[i];
         const es_kv_t *kv = ic->kind == ES_KIND_SOURCE && !strcmp(ic->plugin, "twitter")
-                                ? es_instance_cfg_get(ic, "dir") : NULL;
+                                ? es__instance_cfg_get(ic, "dir") : NULL;
         if (kv && kv->value && *kv->value) {
             *dir = kv->value;
             return ic;
@@ -130,16 +130,16 @@ static int hand_to_agent(const char *cfgpath, char **files, int n, size_t n_kv, 
 {
     es_config_t *cfg = NULL;
     es_diag_t diag = {0};
-    const char *path = cfgpath ? cfgpath : es_config_default_path();
-    if (es_config_load_offline(path, &cfg, &diag) < 0 || !cfg) {
-        es_diag_free(&diag);
-        es_config_unref(cfg);
+    const char *path = cfgpath ? cfgpath : es__config_default_path();
+    if (es__config_load_offline(path, &cfg, &diag) < 0 || !cfg) {
+        es__diag_free(&diag);
+        es__config_unref(cfg);
         return -1; /* the import proper reports the configuration's problems */
     }
-    es_diag_free(&diag);
-    long pid = es_state_lock_owner(cfg->state_dir);
+    es__diag_free(&diag);
+    long pid = es__state_lock_owner(cfg->state_dir);
     if (pid == 0) {
-        es_config_unref(cfg);
+        es__config_unref(cfg);
         return -1;
     }
     int rc = 0;
@@ -176,11 +176,11 @@ static int hand_to_agent(const char *cfgpath, char **files, int n, size_t n_kv, 
                    files[i], r ? "was already handed to" : "handed to", pid, made, src->name);
         }
     }
-    es_config_unref(cfg);
+    es__config_unref(cfg);
     return rc;
 }
 
-int es_cmd_import(int argc, char **argv)
+int es__cmd_import(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},
@@ -264,7 +264,7 @@ int es_cmd_import(int argc, char **argv)
         rc = 1;
     }
     if (rc == 0)
-        rc = es_agent_run(&o);
+        rc = es__agent_run(&o);
     unlink(tmpl);
     return rc;
 }

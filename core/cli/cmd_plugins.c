@@ -38,15 +38,15 @@ static void list_one(const char *name, const char *path, const es_plugin_t *d, c
 static void print_keys(const es_config_key_t *k, const es_config_key_t *own)
 {
     for (; k && k->name; k++) {
-        if (own && es_key_find(own, k->name))
+        if (own && es__key_find(own, k->name))
             continue;
-        printf("  %-22s %-8s", k->name, es_key_type_name(k->type));
+        printf("  %-22s %-8s", k->name, es__key_type_name(k->type));
         if (k->required)
             printf(" required");
         else if (k->def)
             printf(" default: %s", k->def);
         char bounds[256];
-        es_key_bounds(k, bounds, sizeof bounds);
+        es__key_bounds(k, bounds, sizeof bounds);
         if (*bounds)
             printf(" %s: %s", k->choices ? "one of" : "range", bounds);
         printf("\n      %s\n", k->help ? k->help : "");
@@ -59,7 +59,7 @@ static int describe(const char *search, const char *name)
     for (int kind = ES_KIND_SOURCE; kind <= ES_KIND_SINK; kind++) {
         es_plugin_handle_t *h;
         char err[1024];
-        int rc = es_loader_open(search, name, (es_plugin_kind_t)kind, &h, err, sizeof err);
+        int rc = es__loader_open(search, name, (es_plugin_kind_t)kind, &h, err, sizeof err);
         if (rc == ES_EINVAL && strstr(err, "has no"))
             continue;
         if (rc < 0) {
@@ -72,11 +72,11 @@ static int describe(const char *search, const char *name)
                h->desc->abi, h->desc->description ? h->desc->description : "");
         print_keys(h->desc->keys, NULL);
         printf("\ncore keys of every %s:\n", k);
-        print_keys(es_core_instance_keys + 1, h->desc->keys); /* "plugin" is shown above */
+        print_keys(es__core_instance_keys + 1, h->desc->keys); /* "plugin" is shown above */
         if (kind == ES_KIND_SINK)
-            print_keys(es_core_sink_keys, h->desc->keys);
+            print_keys(es__core_sink_keys, h->desc->keys);
         printf("\n");
-        es_loader_close(h);
+        es__loader_close(h);
     }
     if (!found) {
         fprintf(stderr, "earshot plugins: %s: no source or sink descriptor\n", name);
@@ -85,7 +85,7 @@ static int describe(const char *search, const char *name)
     return 0;
 }
 
-int es_cmd_plugins(int argc, char **argv)
+int es__cmd_plugins(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"describe", required_argument, NULL, 'd'},
@@ -111,23 +111,23 @@ int es_cmd_plugins(int argc, char **argv)
     if (path) {
         es_diag_t diag = {0};
         es_config_t *cfg = NULL;
-        if (es_config_load(path, &cfg, &diag) == 0 && cfg->plugin_dir)
+        if (es__config_load(path, &cfg, &diag) == 0 && cfg->plugin_dir)
             plugin_dir = strdup(cfg->plugin_dir);
-        es_diag_free(&diag);
-        es_config_free(cfg);
+        es__diag_free(&diag);
+        es__config_free(cfg);
     }
-    char *search = es_loader_search_path(plugin_dir);
+    char *search = es__loader_search_path(plugin_dir);
     free(plugin_dir);
     if (!search)
         return 1;
     int rc = 0;
     if (man) {
-        rc = es_man_conf(search);
+        rc = es__man_conf(search);
     } else if (name) {
         rc = describe(search, name);
     } else {
         printf("%-12s %-6s %-5s %s\n", "NAME", "KIND", "ABI", "DESCRIPTION");
-        es_loader_list(search, list_one, NULL);
+        es__loader_list(search, list_one, NULL);
     }
     free(search);
     return rc;

@@ -83,9 +83,9 @@ static void explain_node(void *arg, const es_qnode_t *n, int matched)
 static void run_one(qt_t *q, const es_mention_t *m)
 {
     q->seen++;
-    es_qtoks_from_mention(&q->toks, m);
+    es__qtoks_from_mention(&q->toks, m);
     const uint32_t *hits;
-    int n = es_matcher_run(q->mt, &q->toks, &hits);
+    int n = es__matcher_run(q->mt, &q->toks, &hits);
     if (n <= 0)
         return;
     q->matched++;
@@ -106,7 +106,7 @@ static void run_one(qt_t *q, const es_mention_t *m)
     printf("%s", m->id ? m->id : "(no id)");
     for (int i = 0; i < n; i++) {
         printf("%s%s", i ? ", " : "  [", q->names[hits[i]]);
-        es_matcher_spans(q->mt, &q->toks, hits[i], mark_tok, q);
+        es__matcher_spans(q->mt, &q->toks, hits[i], mark_tok, q);
     }
     printf("]%s%s\n", m->url ? "  " : "", m->url ? m->url : "");
     if (m->author)
@@ -115,9 +115,9 @@ static void run_one(qt_t *q, const es_mention_t *m)
     print_marked(q, "text", m->text, 0);
     if (q->explain)
         for (int i = 0; i < n; i++) {
-            const es_query_t *qq = es_matcher_query(q->mt, hits[i]);
+            const es_query_t *qq = es__matcher_query(q->mt, hits[i]);
             printf("    why %s:\n", q->names[hits[i]]);
-            es_matcher_explain(q->mt, &q->toks, hits[i], explain_node, qq->text);
+            es__matcher_explain(q->mt, &q->toks, hits[i], explain_node, qq->text);
         }
 }
 
@@ -171,7 +171,7 @@ static int db_row(void *ud, int ncols, const char *const *v)
 
 static int read_db(qt_t *q, const es_config_t *cfg, const char *spec)
 {
-    char *s = es_strdup(spec), *save = NULL;
+    char *s = es__strdup(spec), *save = NULL;
     const char *since_s = "7d", *dsn = NULL;
     for (char *tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         if (!strncmp(tok, "since=", 6))
@@ -188,23 +188,23 @@ static int read_db(qt_t *q, const es_config_t *cfg, const char *spec)
     char err[512];
     int rc = -1;
     es_report_db_t *db = NULL;
-    if (es_value_parse(ES_KEY_DURATION, since_s, &since, err, sizeof err) < 0) {
+    if (es__value_parse(ES_KEY_DURATION, since_s, &since, err, sizeof err) < 0) {
         fprintf(stderr, "earshot query test: --db since=%s: %s\n", since_s, err);
-    } else if (es_report_db_open(dsn ? dsn : es_report_default_dsn(cfg), cfg->state_dir, &db, err, sizeof err) <
+    } else if (es__report_db_open(dsn ? dsn : es__report_default_dsn(cfg), cfg->state_dir, &db, err, sizeof err) <
                0) {
         fprintf(stderr, "earshot query test: %s\n", err);
     } else {
         char from[32];
-        snprintf(from, sizeof from, "%lld", (long long)(es_now_s() - (int64_t)(since.ms / 1000)));
+        snprintf(from, sizeof from, "%lld", (long long)(es__now_s() - (int64_t)(since.ms / 1000)));
         const char *params[1] = {from};
-        rc = es_report_db_query(db,
+        rc = es__report_db_query(db,
                                 "SELECT id, network, author, url, title, text, lang, created_at FROM mentions"
                                 " WHERE created_at >= ?1 ORDER BY created_at",
                                 1, params, db_row, q, err, sizeof err);
         if (rc < 0)
-            fprintf(stderr, "earshot query test: reading %s: %s\n", es_report_db_label(db), err);
+            fprintf(stderr, "earshot query test: reading %s: %s\n", es__report_db_label(db), err);
     }
-    es_report_db_close(db);
+    es__report_db_close(db);
     free(s);
     return rc < 0 ? -1 : 0;
 }
@@ -220,15 +220,15 @@ static int add_section(qt_t *q, const es_kv_t *query, char *const *kw, size_t n_
 {
     es_query_t *qq = NULL;
     es_query_error_t e;
-    int rc = query ? es_query_parse(query->value, &qq, &e) : es_query_from_keywords(kw, n_kw, &qq, &e);
+    int rc = query ? es__query_parse(query->value, &qq, &e) : es__query_from_keywords(kw, n_kw, &qq, &e);
     if (rc == ES_EPARSE) {
         char pos[600];
         if (query)
-            es_config_value_pos(query, e.offset, pos, sizeof pos);
+            es__config_value_pos(query, e.offset, pos, sizeof pos);
         fprintf(stderr, "earshot query test: %s: %s: %s\n", query ? pos : "keywords", name, e.msg);
         return -1;
     }
-    if (rc < 0 || es_matcher_add(q->mt, qq) < 0)
+    if (rc < 0 || es__matcher_add(q->mt, qq) < 0)
         return -1;
     q->names[q->n_names++] = name;
     return 0;
@@ -267,7 +267,7 @@ static int cmd_test(int argc, char **argv)
     }
     es_config_t *cfg = NULL;
     es_diag_t diag = {0};
-    int rc = es_config_load(cfgpath, &cfg, &diag);
+    int rc = es__config_load(cfgpath, &cfg, &diag);
     /* Only the listening sections matter here: a sink's unset secret does
      * not stop a query from being tried. Their own errors do. */
     int bad = rc < 0;
@@ -277,13 +277,13 @@ static int cmd_test(int argc, char **argv)
             fprintf(stderr, "%s\n", diag.msgs[i]);
             bad = 1;
         }
-    es_diag_free(&diag);
+    es__diag_free(&diag);
     if (bad && !query) {
-        es_config_free(cfg);
+        es__config_free(cfg);
         return 2;
     }
     if (rc < 0) {
-        fprintf(stderr, "earshot query test: cannot read the config %s\n", cfgpath ? cfgpath : es_config_default_path());
+        fprintf(stderr, "earshot query test: cannot read the config %s\n", cfgpath ? cfgpath : es__config_default_path());
         return 2;
     }
     size_t total = cfg->n_brands + cfg->n_topics + 1;
@@ -291,17 +291,17 @@ static int cmd_test(int argc, char **argv)
     q.counts = calloc(total, sizeof *q.counts);
     char **labels = calloc(total, sizeof *labels);
     int status = 2;
-    if (!q.names || !q.counts || !labels || es_matcher_new(&q.mt) < 0)
+    if (!q.names || !q.counts || !labels || es__matcher_new(&q.mt) < 0)
         goto done;
     size_t nl = 0;
     if (query) {
         es_query_t *qq;
         es_query_error_t e;
-        if (es_query_parse(query, &qq, &e) < 0) {
+        if (es__query_parse(query, &qq, &e) < 0) {
             show_error(query, &e);
             goto done;
         }
-        if (es_matcher_add(q.mt, qq) < 0)
+        if (es__matcher_add(q.mt, qq) < 0)
             goto done;
         q.names[q.n_names++] = "query";
     }
@@ -309,7 +309,7 @@ static int cmd_test(int argc, char **argv)
         const es_brand_cfg_t *b = &cfg->brands[i];
         if (topic || (brand && strcmp(brand, b->name)))
             continue;
-        if (!(labels[nl] = es_asprintf("brand %s", b->name)) ||
+        if (!(labels[nl] = es__asprintf("brand %s", b->name)) ||
             add_section(&q, b->query, b->keywords, b->n_keywords, labels[nl++]) < 0)
             goto done;
     }
@@ -317,7 +317,7 @@ static int cmd_test(int argc, char **argv)
         const es_topic_cfg_t *t = &cfg->topics[i];
         if (brand || (topic && strcmp(topic, t->name)))
             continue;
-        if (!(labels[nl] = es_asprintf("topic %s", t->name)) || add_section(&q, t->query, NULL, 0, labels[nl++]) < 0)
+        if (!(labels[nl] = es__asprintf("topic %s", t->name)) || add_section(&q, t->query, NULL, 0, labels[nl++]) < 0)
             goto done;
     }
     if (q.n_names == 0) {
@@ -326,7 +326,7 @@ static int cmd_test(int argc, char **argv)
                                                         : "the config has no [brand] or [topic]: give --query");
         goto done;
     }
-    if (es_matcher_compile(q.mt) < 0)
+    if (es__matcher_compile(q.mt) < 0)
         goto done;
     status = 0;
     if (dbspec) {
@@ -346,16 +346,16 @@ done:
     for (size_t i = 0; labels && i < total; i++)
         free(labels[i]);
     free(labels);
-    es_matcher_free(q.mt);
-    es_qtoks_free(&q.toks);
+    es__matcher_free(q.mt);
+    es__qtoks_free(&q.toks);
     free(q.mark);
     free(q.names);
     free(q.counts);
-    es_config_free(cfg);
+    es__config_free(cfg);
     return status;
 }
 
-int es_cmd_query(int argc, char **argv)
+int es__cmd_query(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout);

@@ -26,10 +26,10 @@ static void usage(FILE *out)
             "\n"
             "Signals: SIGTERM/SIGINT drain and stop; SIGHUP reloads the configuration\n"
             "and reopens log_file; SIGUSR1 reopens log_file (logrotate).\n",
-            es_config_default_path());
+            es__config_default_path());
 }
 
-int es_cmd_run(int argc, char **argv)
+int es__cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},
@@ -59,8 +59,8 @@ int es_cmd_run(int argc, char **argv)
         return 2;
     }
     if (use_syslog)
-        es_log_use_syslog("earshot");
+        es__log_use_syslog("earshot");
     else
-        es_log_detect_journal();
-    return es_agent_run(&o);
+        es__log_detect_journal();
+    return es__agent_run(&o);
 }

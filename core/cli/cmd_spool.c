@@ -47,7 +47,7 @@ static row_t *find_row(row_t **rows, size_t *n, const char *sink)
     *rows = nr;
     row_t *r = &nr[(*n)++];
     memset(r, 0, sizeof *r);
-    r->sink = es_strdup(sink);
+    r->sink = es__strdup(sink);
     return r->sink ? r : NULL;
 }
 
@@ -87,11 +87,11 @@ static int status(es_state_t *st, const es_config_t *cfg, int as_json)
                 r->configured = 1;
         }
     int rc = 0;
-    if (es_state_spool_summary(st, add_summary, &rs) < 0)
+    if (es__state_spool_summary(st, add_summary, &rs) < 0)
         goto db_error;
     row_t *rows = rs.rows;
     size_t n = rs.n;
-    int64_t now = es_now_s();
+    int64_t now = es__now_s();
     if (as_json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++) {
@@ -123,7 +123,7 @@ static int status(es_state_t *st, const es_config_t *cfg, int as_json)
     }
     goto out;
 db_error:
-    fprintf(stderr, "earshot spool: %s\n", es_state_errmsg(st));
+    fprintf(stderr, "earshot spool: %s\n", es__state_errmsg(st));
     rc = 1;
 out:
     for (size_t i = 0; i < rs.n; i++)
@@ -139,7 +139,7 @@ static int retry(es_state_t *st, const es_config_t *cfg, const char *sink)
     for (size_t i = 0; i < cfg->n_instances; i++)
         known |= cfg->instances[i].kind == ES_KIND_SINK && !strcmp(cfg->instances[i].name, sink);
     char err[512];
-    if (es_state_dead_requeue(st, sink, es_now_s(), &moved, err, sizeof err) < 0) {
+    if (es__state_dead_requeue(st, sink, es__now_s(), &moved, err, sizeof err) < 0) {
         fprintf(stderr, "earshot spool retry: %s\n", err);
         return 1;
     }
@@ -158,7 +158,7 @@ static int retry(es_state_t *st, const es_config_t *cfg, const char *sink)
         fprintf(stderr, "%s)\n", n ? "" : " none");
         return 1;
     }
-    es_logf(ES_LOG_INFO, "spool %s: %" PRId64 " dead letter(s) requeued", sink, moved);
+    es__logf(ES_LOG_INFO, "spool %s: %" PRId64 " dead letter(s) requeued", sink, moved);
     printf("%" PRId64 " dead letter(s) of %s requeued%s\n", moved, sink,
            known ? "" : " (it is no longer configured: they wait in its spool)");
     return 0;
@@ -167,13 +167,13 @@ static int retry(es_state_t *st, const es_config_t *cfg, const char *sink)
 static int parse_before(const char *s, int64_t *t)
 {
     if (!strcmp(s, "now")) {
-        *t = es_now_s() + 1;
+        *t = es__now_s() + 1;
         return 0;
     }
     es_value_t v;
     char err[128];
-    if (es_value_parse(ES_KEY_DURATION, s, &v, err, sizeof err) == 0 && strspn(s, "0123456789") < strlen(s)) {
-        *t = es_now_s() - (int64_t)(v.ms / 1000);
+    if (es__value_parse(ES_KEY_DURATION, s, &v, err, sizeof err) == 0 && strspn(s, "0123456789") < strlen(s)) {
+        *t = es__now_s() - (int64_t)(v.ms / 1000);
         return 0;
     }
     char *end;
@@ -194,18 +194,18 @@ static int drop(es_state_t *st, const char *sink, const char *before)
         return 2;
     }
     int64_t gone = 0;
-    if (es_state_spool_drop_before(st, sink, t, &gone) < 0) {
-        fprintf(stderr, "earshot spool drop: %s\n", es_state_errmsg(st));
+    if (es__state_spool_drop_before(st, sink, t, &gone) < 0) {
+        fprintf(stderr, "earshot spool drop: %s\n", es__state_errmsg(st));
         return 1;
     }
     /* Dropping is losing data on purpose: say so where logs are kept. */
-    es_logf(ES_LOG_WARN, "spool %s: %" PRId64 " record(s) enqueued before %" PRId64 " dropped by the operator",
+    es__logf(ES_LOG_WARN, "spool %s: %" PRId64 " record(s) enqueued before %" PRId64 " dropped by the operator",
             sink, gone, t);
     printf("%" PRId64 " record(s) dropped from the spool of %s\n", gone, sink);
     return 0;
 }
 
-int es_cmd_spool(int argc, char **argv)
+int es__cmd_spool(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"before", required_argument, NULL, 'b'},
@@ -245,7 +245,7 @@ int es_cmd_spool(int argc, char **argv)
         return 2;
     }
     es_config_t *cfg = NULL;
-    es_state_t *st = es_cmd_open_state("spool", cfgpath, &cfg);
+    es_state_t *st = es__cmd_open_state("spool", cfgpath, &cfg);
     if (!st)
         return 1;
     /* A running agent holds a window of each spool in memory and would
@@ -254,17 +254,17 @@ int es_cmd_spool(int argc, char **argv)
      * a running agent notices requeued rows.) */
     int lock_fd = -1;
     char err[1024];
-    int lrc = is_drop ? es_state_lock(cfg->state_dir, &lock_fd, err, sizeof err) : 0;
+    int lrc = is_drop ? es__state_lock(cfg->state_dir, &lock_fd, err, sizeof err) : 0;
     if (lrc < 0) {
         fprintf(stderr, "earshot spool drop: %s%s\n", err,
                 lrc == ES_EAGAIN ? "; stop it first (records it holds in memory would still be delivered)" : "");
-        es_state_close(st);
-        es_config_free(cfg);
+        es__state_close(st);
+        es__config_free(cfg);
         return 1;
     }
     int rc = is_status ? status(st, cfg, as_json) : is_retry ? retry(st, cfg, args[0]) : drop(st, args[0], before);
-    es_state_unlock(lock_fd);
-    es_state_close(st);
-    es_config_free(cfg);
+    es__state_unlock(lock_fd);
+    es__state_close(st);
+    es__config_free(cfg);
     return rc;
 }

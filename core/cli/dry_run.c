@@ -43,10 +43,10 @@ static const es_plugin_t printer = {
     .init = p_init, .start = p_start, .stop = p_stop, .destroy = p_destroy, .write = p_write,
 };
 
-es_plugin_handle_t *es_dry_run_sink(void)
+es_plugin_handle_t *es__dry_run_sink(void)
 {
     es_plugin_handle_t *h = calloc(1, sizeof *h);
-    if (!h || !(h->path = es_strdup("(dry run)"))) {
+    if (!h || !(h->path = es__strdup("(dry run)"))) {
         free(h);
         return NULL;
     }
@@ -54,16 +54,16 @@ es_plugin_handle_t *es_dry_run_sink(void)
     return h;
 }
 
-char *es_dry_run_state(const char *state_dir, char *err, size_t errlen)
+char *es__dry_run_state(const char *state_dir, char *err, size_t errlen)
 {
     const char *tmp = getenv("TMPDIR");
-    char *dir = es_asprintf("%s/earshot-dry-run.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    char *dir = es__asprintf("%s/earshot-dry-run.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!dir || !mkdtemp(dir)) {
         snprintf(err, errlen, "dry run: cannot make a temporary directory: %s", strerror(errno));
         free(dir);
         return NULL;
     }
-    char *src = es_asprintf("%s/state.db", state_dir), *dst = es_asprintf("%s/state.db", dir);
+    char *src = es__asprintf("%s/state.db", state_dir), *dst = es__asprintf("%s/state.db", dir);
     int rc = 0;
     if (!src || !dst) {
         rc = -1;
@@ -91,14 +91,14 @@ char *es_dry_run_state(const char *state_dir, char *err, size_t errlen)
     free(src);
     free(dst);
     if (rc < 0) {
-        es_dry_run_cleanup(dir);
+        es__dry_run_cleanup(dir);
         free(dir);
         return NULL;
     }
     return dir;
 }
 
-void es_dry_run_cleanup(const char *dir)
+void es__dry_run_cleanup(const char *dir)
 {
     DIR *d = opendir(dir);
     if (d) {
@@ -106,7 +106,7 @@ void es_dry_run_cleanup(const char *dir)
         while ((e = readdir(d))) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
                 continue;
-            char *p = es_asprintf("%s/%s", dir, e->d_name);
+            char *p = es__asprintf("%s/%s", dir, e->d_name);
             if (p)
                 unlink(p);
             free(p);

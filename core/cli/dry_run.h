@@ -13,14 +13,14 @@
 #include "loader.h"
 
 /* A handle on the built-in printing sink (no shared object behind it);
- * es_loader_close() frees it. NULL on ENOMEM. */
-es_plugin_handle_t *es_dry_run_sink(void);
+ * es__loader_close() frees it. NULL on ENOMEM. */
+es_plugin_handle_t *es__dry_run_sink(void);
 
 /* Makes a temporary state directory holding a consistent copy of
  * state_dir/state.db (none when there is none yet). Returns the new
  * directory (malloc'd) or NULL with the reason in err. */
-char *es_dry_run_state(const char *state_dir, char *err, size_t errlen);
+char *es__dry_run_state(const char *state_dir, char *err, size_t errlen);
 /* Removes that directory and what the run left in it. */
-void es_dry_run_cleanup(const char *dir);
+void es__dry_run_cleanup(const char *dir);
 
 #endif

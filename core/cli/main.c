@@ -25,12 +25,12 @@ static void usage(FILE *out)
             "  version  print the version\n"
             "\n"
             "Each command takes --help. Default config: %s\n",
-            es_config_default_path());
+            es__config_default_path());
 }
 
 int main(int argc, char **argv)
 {
-    es_uninstalled_setup();
+    es__uninstalled_setup();
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -48,23 +48,23 @@ int main(int argc, char **argv)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int rc;
     if (!strcmp(cmd, "run"))
-        rc = es_cmd_run(argc - 1, argv + 1);
+        rc = es__cmd_run(argc - 1, argv + 1);
     else if (!strcmp(cmd, "check"))
-        rc = es_cmd_check(argc - 1, argv + 1);
+        rc = es__cmd_check(argc - 1, argv + 1);
     else if (!strcmp(cmd, "plugins"))
-        rc = es_cmd_plugins(argc - 1, argv + 1);
+        rc = es__cmd_plugins(argc - 1, argv + 1);
     else if (!strcmp(cmd, "accounts"))
-        rc = es_cmd_accounts(argc - 1, argv + 1);
+        rc = es__cmd_accounts(argc - 1, argv + 1);
     else if (!strcmp(cmd, "import"))
-        rc = es_cmd_import(argc - 1, argv + 1);
+        rc = es__cmd_import(argc - 1, argv + 1);
     else if (!strcmp(cmd, "spool"))
-        rc = es_cmd_spool(argc - 1, argv + 1);
+        rc = es__cmd_spool(argc - 1, argv + 1);
     else if (!strcmp(cmd, "score"))
-        rc = es_cmd_score(argc - 1, argv + 1);
+        rc = es__cmd_score(argc - 1, argv + 1);
     else if (!strcmp(cmd, "report"))
-        rc = es_cmd_report(argc - 1, argv + 1);
+        rc = es__cmd_report(argc - 1, argv + 1);
     else if (!strcmp(cmd, "query"))
-        rc = es_cmd_query(argc - 1, argv + 1);
+        rc = es__cmd_query(argc - 1, argv + 1);
     else {
         fprintf(stderr, "earshot: unknown command '%s'\n", cmd);
         usage(stderr);

@@ -33,7 +33,7 @@ static void keys(const es_config_key_t *k)
     for (; k && k->name; k++) {
         fputs(".TP\n.B ", stdout);
         roff(k->name);
-        printf(" \" (%s", es_key_type_name(k->type));
+        printf(" \" (%s", es__key_type_name(k->type));
         if (k->required) {
             fputs(", required", stdout);
         } else if (k->def) {
@@ -41,7 +41,7 @@ static void keys(const es_config_key_t *k)
             roff(k->def);
         }
         char bounds[256];
-        es_key_bounds(k, bounds, sizeof bounds);
+        es__key_bounds(k, bounds, sizeof bounds);
         if (*bounds) {
             fputs(k->choices ? ", one of " : ", range ", stdout);
             roff(bounds);
@@ -76,7 +76,7 @@ static void collect(const char *name, const char *path, const es_plugin_t *d, co
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-int es_man_conf(const char *search)
+int es__man_conf(const char *search)
 {
     printf(".TH EARSHOT.CONF 5 \"\" \"earshot %s\" \"File formats\"\n", PACKAGE_VERSION);
     fputs(".SH NAME\nearshot.conf \\- configuration of the earshot social\\-listening agent\n"
@@ -94,7 +94,7 @@ int es_man_conf(const char *search)
           ".PP\nTypes: string, int, double, bool (true/false/yes/no/on/off/1/0), duration "
           "(500ms, 30s, 5m, 2h, 7d), size (512, 64k, 10M, 1G) and list (comma-separated).\n"
           ".SH MAIN SECTION\nKeys of\n.BR [earshot] :\n", stdout);
-    keys(es_main_keys);
+    keys(es__main_keys);
     fputs(".SH BRANDS AND TOPICS\n"
           "A\n.B [brand NAME]\nsection takes\n.B query\nor\n.BR keywords ;\na\n.B [topic NAME]\nsection "
           "takes\n.B query\n(required),\n.B brand\n(the topic only matches mentions of that brand) and\n.B owner\n"
@@ -115,13 +115,13 @@ int es_man_conf(const char *search)
           "NOT. Limits: 1 MiB of query, NEAR distance and slop 100000, nesting 200. Errors are reported "
           "as file:line:column. See docs/queries.md.\n"
           ".SH INSTANCES\nEvery\n.B [source NAME]\nand\n.B [sink NAME]\naccepts:\n", stdout);
-    keys(es_core_instance_keys);
+    keys(es__core_instance_keys);
     fputs(".PP\nEvery sink also accepts the routing and delivery keys below; a record goes to every "
           "sink whose match.* keys all accept it.\n", stdout);
-    keys(es_core_sink_keys);
+    keys(es__core_sink_keys);
     fputs(".SH PLUGINS\nThe keys of each plugin found on the plugin path when this page was made.\n", stdout);
     names_t nm = {0};
-    es_loader_list(search, collect, &nm);
+    es__loader_list(search, collect, &nm);
     if (nm.n)
         qsort(nm.names, nm.n, sizeof *nm.names, cmp_str);
     int rc = 0;
@@ -129,13 +129,13 @@ int es_man_conf(const char *search)
         for (int kind = ES_KIND_SOURCE; kind <= ES_KIND_SINK; kind++) {
             es_plugin_handle_t *h;
             char err[1024];
-            if (es_loader_open(search, nm.names[i], (es_plugin_kind_t)kind, &h, err, sizeof err) < 0)
+            if (es__loader_open(search, nm.names[i], (es_plugin_kind_t)kind, &h, err, sizeof err) < 0)
                 continue;
             printf(".SS \"%s %s\"\n", nm.names[i], kind == ES_KIND_SOURCE ? "source" : "sink");
             roff(h->desc->description ? h->desc->description : "");
             printf("\n.PP\n.B plugin = %s\n", nm.names[i]);
             keys(h->desc->keys);
-            es_loader_close(h);
+            es__loader_close(h);
         }
         free(nm.names[i]);
     }

@@ -35,7 +35,7 @@ static int running_from_build_dir(void)
     return strcmp(exe, build) == 0;
 }
 
-void es_uninstalled_setup(void)
+void es__uninstalled_setup(void)
 {
     if (!running_from_build_dir())
         return;

@@ -7,6 +7,6 @@
  * EARSHOT_LEXICON_DIR to the source tree's lexicons, each only if the
  * caller has not set it. An installed binary is left alone. Call once,
  * first thing in main(), before any thread starts (it calls setenv). */
-void es_uninstalled_setup(void);
+void es__uninstalled_setup(void);
 
 #endif

@@ -39,7 +39,7 @@
  * with its line number, never a silent truncation. */
 #define ES_MAX_LINE 4096
 
-const es_config_key_t es_main_keys[] = {
+const es_config_key_t es__main_keys[] = {
     {"state_dir", ES_KEY_STRING, "/var/lib/earshot", 0, "directory for the state database (created if missing)", NULL, NULL, NULL},
     {"plugin_dir", ES_KEY_STRING, NULL, 0, "colon-separated directories searched for plugins before the install directory", NULL, NULL, NULL},
     {"conf_dir", ES_KEY_STRING, "conf.d", 0, "drop-in directory; relative to the main file's directory", NULL, NULL, NULL},
@@ -79,13 +79,13 @@ const es_config_key_t es_main_keys[] = {
     {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
-const es_config_key_t es_core_instance_keys[] = {
+const es_config_key_t es__core_instance_keys[] = {
     {"plugin", ES_KEY_STRING, NULL, 1, "plugin name (file NAME.so in the plugin path)", NULL, NULL, NULL},
     {"tls_verify", ES_KEY_BOOL, "true", 0, "verify TLS peers; false is logged as a warning", NULL, NULL, NULL},
     {NULL, 0, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
-const es_config_key_t es_core_sink_keys[] = {
+const es_config_key_t es__core_sink_keys[] = {
     {"match.kind", ES_KEY_LIST, NULL, 0, "record kinds to accept: mention, alert, account, deletion", NULL, NULL, "mention|alert|account|deletion"},
     {"match.network", ES_KEY_LIST, NULL, 0, "networks to accept", NULL, NULL, NULL},
     {"match.brand", ES_KEY_LIST, NULL, 0, "brands to accept (any of a mention's brands)", NULL, NULL, NULL},
@@ -107,15 +107,15 @@ const es_config_key_t es_core_sink_keys[] = {
 
 /* ---- diagnostics ------------------------------------------------------- */
 
-void es_diag_add(es_diag_t *d, const char *file, int line, const char *fmt, ...)
+void es__diag_add(es_diag_t *d, const char *file, int line, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    char *s = line > 0 ? es_asprintf("%s:%d: %s", file, line, msg)
-                       : es_asprintf("%s: %s", file ? file : "earshot", msg);
+    char *s = line > 0 ? es__asprintf("%s:%d: %s", file, line, msg)
+                       : es__asprintf("%s: %s", file ? file : "earshot", msg);
     if (!s)
         return;
     if (d->count == d->cap) {
@@ -147,7 +147,7 @@ static void diag_key(const es_config_t *cfg, const char *msg, size_t *file, long
     }
 }
 
-void es_diag_sort(es_diag_t *d, const es_config_t *cfg)
+void es__diag_sort(es_diag_t *d, const es_config_t *cfg)
 {
     /* Insertion sort: stable, and a config has few problems. */
     for (size_t i = 1; i < d->count; i++) {
@@ -169,7 +169,7 @@ void es_diag_sort(es_diag_t *d, const es_config_t *cfg)
     }
 }
 
-void es_diag_free(es_diag_t *d)
+void es__diag_free(es_diag_t *d)
 {
     for (size_t i = 0; i < d->count; i++)
         free(d->msgs[i]);
@@ -177,7 +177,7 @@ void es_diag_free(es_diag_t *d)
     memset(d, 0, sizeof *d);
 }
 
-const es_config_key_t *es_key_find(const es_config_key_t *t, const char *key)
+const es_config_key_t *es__key_find(const es_config_key_t *t, const char *key)
 {
     for (; t && t->name; t++) {
         size_t n = strlen(t->name);
@@ -191,7 +191,7 @@ const es_config_key_t *es_key_find(const es_config_key_t *t, const char *key)
     return NULL;
 }
 
-const char *es_config_default_path(void) { return ES_SYSCONF_DIR "/earshot.conf"; }
+const char *es__config_default_path(void) { return ES_SYSCONF_DIR "/earshot.conf"; }
 
 /* " (did you mean 'x'?)" for an unknown key close to one of the tables',
  * else "". */
@@ -203,7 +203,7 @@ static const char *near_key(const char *key, const es_config_key_t *const *table
     for (size_t t = 0; t < nt; t++)
         for (const es_config_key_t *k = tables[t]; k && k->name && n < 256; k++)
             names[n++] = k->name;
-    const char *near = es_suggest(key, names, n);
+    const char *near = es__suggest(key, names, n);
     if (!near)
         return "";
     snprintf(buf, len, " (did you mean '%s'?)", near);
@@ -229,7 +229,7 @@ typedef struct parse_ctx {
     char *linebuf;
     size_t linecap;
     es_kv_t *last_kv;  /* for continuation lines */
-    int offline;       /* es_config_load_offline */
+    int offline;       /* es__config_load_offline */
 } parse_ctx_t;
 
 static int name_ok(const char *s)
@@ -248,26 +248,26 @@ static void begin_section(parse_ctx_t *pc, char *hdr)
     pc->last_kv = NULL;
     char *close = strchr(hdr, ']');
     if (!close) {
-        es_diag_add(pc->diag, pc->file, pc->line, "section header without ']'");
+        es__diag_add(pc->diag, pc->file, pc->line, "section header without ']'");
         pc->sect = S_SKIP;
         return;
     }
     *close = '\0';
-    char *rest = es_trim(close + 1);
+    char *rest = es__trim(close + 1);
     if (*rest && *rest != '#' && *rest != ';') {
-        es_diag_add(pc->diag, pc->file, pc->line, "unexpected text after section header");
+        es__diag_add(pc->diag, pc->file, pc->line, "unexpected text after section header");
     }
-    char *inner = es_trim(hdr + 1);
+    char *inner = es__trim(hdr + 1);
     char *sp = strpbrk(inner, " \t");
     char *name = NULL;
     if (sp) {
         *sp = '\0';
-        name = es_trim(sp + 1);
+        name = es__trim(sp + 1);
     }
     es_config_t *cfg = pc->cfg;
     if (strcmp(inner, "earshot") == 0 && !name) {
         if (!pc->is_main) {
-            es_diag_add(pc->diag, pc->file, pc->line,
+            es__diag_add(pc->diag, pc->file, pc->line,
                         "[earshot] belongs in the main file, not in a drop-in");
             pc->sect = S_SKIP;
         } else {
@@ -278,14 +278,14 @@ static void begin_section(parse_ctx_t *pc, char *hdr)
     int is_src = strcmp(inner, "source") == 0, is_sink = strcmp(inner, "sink") == 0;
     int is_brand = strcmp(inner, "brand") == 0, is_topic = strcmp(inner, "topic") == 0;
     if (!is_src && !is_sink && !is_brand && !is_topic) {
-        es_diag_add(pc->diag, pc->file, pc->line,
+        es__diag_add(pc->diag, pc->file, pc->line,
                     "unknown section [%s%s%s] (expected [earshot], [source NAME], [sink NAME], [brand NAME] or [topic NAME])",
                     inner, name ? " " : "", name ? name : "");
         pc->sect = S_SKIP;
         return;
     }
     if (!name || !name_ok(name)) {
-        es_diag_add(pc->diag, pc->file, pc->line,
+        es__diag_add(pc->diag, pc->file, pc->line,
                     "[%s] needs a name of letters, digits, '.', '_' or '-'", inner);
         pc->sect = S_SKIP;
         return;
@@ -293,7 +293,7 @@ static void begin_section(parse_ctx_t *pc, char *hdr)
     if (is_brand) {
         for (size_t i = 0; i < cfg->n_brands; i++)
             if (strcmp(cfg->brands[i].name, name) == 0) {
-                es_diag_add(pc->diag, pc->file, pc->line,
+                es__diag_add(pc->diag, pc->file, pc->line,
                             "duplicate brand '%s' (first defined at %s:%d)", name,
                             cfg->brands[i].file, cfg->brands[i].line);
                 pc->sect = S_SKIP;
@@ -307,7 +307,7 @@ static void begin_section(parse_ctx_t *pc, char *hdr)
         cfg->brands = nb;
         es_brand_cfg_t *b = &cfg->brands[cfg->n_brands];
         memset(b, 0, sizeof *b);
-        b->name = es_strdup(name);
+        b->name = es__strdup(name);
         b->file = pc->file;
         b->line = pc->line;
         pc->cur = cfg->n_brands++;
@@ -317,7 +317,7 @@ static void begin_section(parse_ctx_t *pc, char *hdr)
     if (is_topic) {
         for (size_t i = 0; i < cfg->n_topics; i++)
             if (strcmp(cfg->topics[i].name, name) == 0) {
-                es_diag_add(pc->diag, pc->file, pc->line,
+                es__diag_add(pc->diag, pc->file, pc->line,
                             "duplicate topic '%s' (first defined at %s:%d)", name,
                             cfg->topics[i].file, cfg->topics[i].line);
                 pc->sect = S_SKIP;
@@ -331,7 +331,7 @@ static void begin_section(parse_ctx_t *pc, char *hdr)
         cfg->topics = nt;
         es_topic_cfg_t *t = &cfg->topics[cfg->n_topics];
         memset(t, 0, sizeof *t);
-        t->name = es_strdup(name);
+        t->name = es__strdup(name);
         t->file = pc->file;
         t->line = pc->line;
         pc->cur = cfg->n_topics++;
@@ -340,7 +340,7 @@ static void begin_section(parse_ctx_t *pc, char *hdr)
     }
     for (size_t i = 0; i < cfg->n_instances; i++)
         if (strcmp(cfg->instances[i].name, name) == 0) {
-            es_diag_add(pc->diag, pc->file, pc->line,
+            es__diag_add(pc->diag, pc->file, pc->line,
                         "duplicate instance name '%s' (first defined at %s:%d)", name,
                         cfg->instances[i].file, cfg->instances[i].line);
             pc->sect = S_SKIP;
@@ -355,7 +355,7 @@ static void begin_section(parse_ctx_t *pc, char *hdr)
     es_instance_cfg_t *ic = &cfg->instances[cfg->n_instances];
     memset(ic, 0, sizeof *ic);
     ic->kind = is_src ? ES_KIND_SOURCE : ES_KIND_SINK;
-    ic->name = es_strdup(name);
+    ic->name = es__strdup(name);
     ic->file = pc->file;
     ic->line = pc->line;
     pc->cur = cfg->n_instances++;
@@ -377,7 +377,7 @@ static void long_line(parse_ctx_t *pc, char *t)
             *c = '\0';
             break;
         }
-    handler(pc, "", es_trim(t), es_trim(val));
+    handler(pc, "", es__trim(t), es__trim(val));
 }
 
 /* Our reader for ini_parse_stream: counts lines, handles section headers
@@ -395,11 +395,11 @@ static char *reader(char *str, int num, void *stream)
             (unsigned char)l[2] == 0xBF)
             memmove(l, l + 3, strlen(l + 3) + 1), n -= 3;
         if ((size_t)n >= ES_MAX_LINE) {
-            es_diag_add(pc->diag, pc->file, pc->line, "line too long (max %d bytes)", ES_MAX_LINE);
+            es__diag_add(pc->diag, pc->file, pc->line, "line too long (max %d bytes)", ES_MAX_LINE);
             continue;
         }
         if (memchr(l, '\0', (size_t)n)) {
-            es_diag_add(pc->diag, pc->file, pc->line, "NUL byte in line");
+            es__diag_add(pc->diag, pc->file, pc->line, "NUL byte in line");
             continue;
         }
         pc->continuation = (l[0] == ' ' || l[0] == '\t');
@@ -416,14 +416,14 @@ static char *reader(char *str, int num, void *stream)
             continue; /* sections are tracked here, not by libinih */
         }
         if (!strchr(t, '=') && !strchr(t, ':') && !(pc->continuation && pc->last_kv)) {
-            es_diag_add(pc->diag, pc->file, pc->line, "expected 'key = value'");
+            es__diag_add(pc->diag, pc->file, pc->line, "expected 'key = value'");
             continue;
         }
         if (pc->continuation && pc->last_kv && !strchr(t, '=')) {
             /* Continuation line: append to the previous value ourselves
              * (libinih would, but only up to its own limits). */
-            char *v = es_trim(t);
-            char *joined = es_asprintf("%s\n%s", pc->last_kv->value, v);
+            char *v = es__trim(t);
+            char *joined = es__asprintf("%s\n%s", pc->last_kv->value, v);
             if (joined) {
                 free(pc->last_kv->value);
                 pc->last_kv->value = joined;
@@ -458,21 +458,21 @@ static char *expand(parse_ctx_t *pc, const char *v)
         } else if (p[0] == '$' && p[1] == '{') {
             const char *e = strchr(p + 2, '}');
             if (!e) {
-                es_diag_add(pc->diag, pc->file, pc->line, "unterminated ${ in value");
+                es__diag_add(pc->diag, pc->file, pc->line, "unterminated ${ in value");
                 free(out);
                 return NULL;
             }
-            char *var = es_strndup(p + 2, (size_t)(e - p - 2));
+            char *var = es__strndup(p + 2, (size_t)(e - p - 2));
             if (!var) {
                 free(out);
                 return NULL;
             }
             if (strncmp(var, "file:", 5) == 0 || strncmp(var, "credential:", 11) == 0) {
                 char serr[512];
-                int src = var[0] == 'f' ? es_secret_read_file(var + 5, &owned, serr, sizeof serr)
-                                        : es_secret_read_credential(var + 11, &owned, serr, sizeof serr);
+                int src = var[0] == 'f' ? es__secret_read_file(var + 5, &owned, serr, sizeof serr)
+                                        : es__secret_read_credential(var + 11, &owned, serr, sizeof serr);
                 if (src < 0 && src != ES_ENOMEM)
-                    es_diag_add(pc->diag, pc->file, pc->line, "%s", serr);
+                    es__diag_add(pc->diag, pc->file, pc->line, "%s", serr);
                 if (src < 0) {
                     free(var);
                     free(out);
@@ -483,13 +483,13 @@ static char *expand(parse_ctx_t *pc, const char *v)
                 if (!val && pc->offline && pc->sect == S_INSTANCE)
                     val = ""; /* an instance this command will not start */
                 if (!val) {
-                    es_diag_add(pc->diag, pc->file, pc->line,
+                    es__diag_add(pc->diag, pc->file, pc->line,
                                 "environment variable %s is not set", var);
                     free(var);
                     free(out);
                     return NULL;
                 }
-                owned = es_strdup(val);
+                owned = es__strdup(val);
             }
             free(var);
             add = owned;
@@ -520,7 +520,7 @@ static es_kv_t *kv_add(parse_ctx_t *pc, es_kv_t **arr, size_t *n, const char *ke
 {
     for (size_t i = 0; i < *n; i++)
         if (strcmp((*arr)[i].key, key) == 0) {
-            es_diag_add(pc->diag, pc->file, pc->line, "duplicate key '%s' (first set at %s:%d)",
+            es__diag_add(pc->diag, pc->file, pc->line, "duplicate key '%s' (first set at %s:%d)",
                         key, (*arr)[i].file, (*arr)[i].line);
             free(value);
             return NULL;
@@ -532,7 +532,7 @@ static es_kv_t *kv_add(parse_ctx_t *pc, es_kv_t **arr, size_t *n, const char *ke
     }
     *arr = na;
     es_kv_t *kv = &na[(*n)++];
-    kv->key = es_strdup(key);
+    kv->key = es__strdup(key);
     kv->value = value;
     kv->file = pc->file;
     kv->line = pc->line;
@@ -547,7 +547,7 @@ static int handler(void *user, const char *section, const char *name, const char
     if (pc->sect == S_SKIP)
         return 1;
     if (pc->sect == S_NONE) {
-        es_diag_add(pc->diag, pc->file, pc->line, "key '%s' outside any section", name);
+        es__diag_add(pc->diag, pc->file, pc->line, "key '%s' outside any section", name);
         return 1;
     }
     char *v = expand(pc, value);
@@ -562,7 +562,7 @@ static int handler(void *user, const char *section, const char *name, const char
         es_instance_cfg_t *ic = &pc->cfg->instances[pc->cur];
         kv = kv_add(pc, &ic->kvs, &ic->n_kvs, name, v);
         if (kv && strcmp(name, "plugin") == 0)
-            ic->plugin = es_strdup(kv->value);
+            ic->plugin = es__strdup(kv->value);
         break;
     }
     case S_BRAND: {
@@ -589,7 +589,7 @@ static const char *intern_file(es_config_t *cfg, const char *path)
     if (!nf)
         return NULL;
     cfg->files = nf;
-    cfg->files[cfg->n_files] = es_strdup(path);
+    cfg->files[cfg->n_files] = es__strdup(path);
     return cfg->files[cfg->n_files] ? cfg->files[cfg->n_files++] : NULL;
 }
 
@@ -608,7 +608,7 @@ static int parse_file(parse_ctx_t *pc, const char *path, int is_main)
         close(fd);
     }
     if (!fp) {
-        es_diag_add(pc->diag, path, 0, "cannot open: %s", err);
+        es__diag_add(pc->diag, path, 0, "cannot open: %s", err);
         return ES_EIO;
     }
     pc->file = file;
@@ -619,7 +619,7 @@ static int parse_file(parse_ctx_t *pc, const char *path, int is_main)
     pc->last_kv = NULL;
     int rc = ini_parse_stream(reader, pc, handler, pc);
     if (rc > 0)
-        es_diag_add(pc->diag, file, pc->line, "syntax error");
+        es__diag_add(pc->diag, file, pc->line, "syntax error");
     fclose(fp);
     return 0;
 }
@@ -634,7 +634,7 @@ static void parse_dropins(parse_ctx_t *pc, const char *dir)
     DIR *d = opendir(dir);
     if (!d) {
         if (errno != ENOENT)
-            es_diag_add(pc->diag, dir, 0, "cannot read drop-in directory: %s", strerror(errno));
+            es__diag_add(pc->diag, dir, 0, "cannot read drop-in directory: %s", strerror(errno));
         return;
     }
     char **names = NULL;
@@ -649,7 +649,7 @@ static void parse_dropins(parse_ctx_t *pc, const char *dir)
         if (!nn)
             break;
         names = nn;
-        if ((names[n] = es_asprintf("%s/%s", dir, e->d_name)))
+        if ((names[n] = es__asprintf("%s/%s", dir, e->d_name)))
             n++;
     }
     closedir(d);
@@ -657,7 +657,7 @@ static void parse_dropins(parse_ctx_t *pc, const char *dir)
         qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++)
         parse_file(pc, names[i], 0);
-    es_strv_free(names, n);
+    es__strv_free(names, n);
 }
 
 static const es_kv_t *main_get(parse_ctx_t *pc, const char *key)
@@ -672,14 +672,14 @@ static const es_kv_t *main_get(parse_ctx_t *pc, const char *key)
 static int typed(es_diag_t *diag, const es_config_key_t *table, const es_kv_t *kv,
                  const char *key, es_value_t *out)
 {
-    const es_config_key_t *k = es_key_find(table, key);
+    const es_config_key_t *k = es__key_find(table, key);
     const char *s = kv ? kv->value : k->def;
     memset(out, 0, sizeof *out);
     if (!s)
         return 0;
     char err[256];
-    if (es_key_check(k, s, out, err, sizeof err) < 0) {
-        es_diag_add(diag, kv ? kv->file : "(default)", kv ? kv->line : 0, "%s: %s", key, err);
+    if (es__key_check(k, s, out, err, sizeof err) < 0) {
+        es__diag_add(diag, kv ? kv->file : "(default)", kv ? kv->line : 0, "%s: %s", key, err);
         return -1;
     }
     return 1;
@@ -689,16 +689,16 @@ static char *main_str(parse_ctx_t *pc, const char *key)
 {
     const es_kv_t *kv = main_get(pc, key);
     if (kv)
-        return es_strdup(kv->value);
-    const es_config_key_t *k = es_key_find(es_main_keys, key);
-    return es_strdup(k->def);
+        return es__strdup(kv->value);
+    const es_config_key_t *k = es__key_find(es__main_keys, key);
+    return es__strdup(k->def);
 }
 
 /* Where a main key's problem is reported: its line, else the main file. */
 static void main_range_error(parse_ctx_t *pc, const char *key, const char *msg)
 {
     const es_kv_t *kv = main_get(pc, key);
-    es_diag_add(pc->diag, kv ? kv->file : pc->cfg->main_path, kv ? kv->line : 0, "%s: %s", key, msg);
+    es__diag_add(pc->diag, kv ? kv->file : pc->cfg->main_path, kv ? kv->line : 0, "%s: %s", key, msg);
 }
 
 static void apply_spike(parse_ctx_t *pc)
@@ -708,7 +708,7 @@ static void apply_spike(parse_ctx_t *pc)
     /* A value that failed to parse was reported already: no range error too. */
 #define SPIKE_KEY(key, field, member, cond, msg)                                                   \
     do {                                                                                           \
-        if (typed(pc->diag, es_main_keys, main_get(pc, key), key, &v) > 0) {                       \
+        if (typed(pc->diag, es__main_keys, main_get(pc, key), key, &v) > 0) {                       \
             cfg->field = v.member;                                                                 \
             if (!(cond))                                                                           \
                 main_range_error(pc, key, msg);                                                    \
@@ -738,8 +738,8 @@ static void apply_spike(parse_ctx_t *pc)
     if (bk) {
         char **items = NULL;
         size_t n = 0;
-        if (es_split_list(bk->value, &items, &n) < 0) {
-            es_diag_add(pc->diag, bk->file, bk->line,
+        if (es__split_list(bk->value, &items, &n) < 0) {
+            es__diag_add(pc->diag, bk->file, bk->line,
                         "spike.by: expected a comma-separated list without empty items");
             return;
         }
@@ -751,10 +751,10 @@ static void apply_spike(parse_ctx_t *pc)
             else if (!strcmp(items[i], "topic"))
                 cfg->spike_by_topic = 1;
             else if (strcmp(items[i], "brand"))
-                es_diag_add(pc->diag, bk->file, bk->line,
+                es__diag_add(pc->diag, bk->file, bk->line,
                             "spike.by: unknown series '%s' (expected brand, owner, network or topic)", items[i]);
         }
-        es_strv_free(items, n);
+        es__strv_free(items, n);
     }
 }
 
@@ -763,10 +763,10 @@ static void apply_main(parse_ctx_t *pc)
     es_config_t *cfg = pc->cfg;
     for (size_t i = 0; i < pc->n_main; i++) {
         const es_kv_t *kv = &pc->main_kvs[i];
-        if (!es_key_find(es_main_keys, kv->key)) {
-            const es_config_key_t *t[] = {es_main_keys};
+        if (!es__key_find(es__main_keys, kv->key)) {
+            const es_config_key_t *t[] = {es__main_keys};
             char near[160];
-            es_diag_add(pc->diag, kv->file, kv->line, "unknown key '%s' in [earshot]%s", kv->key,
+            es__diag_add(pc->diag, kv->file, kv->line, "unknown key '%s' in [earshot]%s", kv->key,
                         near_key(kv->key, t, 1, near, sizeof near));
         }
     }
@@ -777,7 +777,7 @@ static void apply_main(parse_ctx_t *pc)
      * lexicons through the environment; an explicit key still wins. */
     const char *lex_env = getenv("EARSHOT_LEXICON_DIR");
     if (!main_get(pc, "lexicon_dir") && lex_env && *lex_env)
-        cfg->lexicon_dir = es_strdup(lex_env);
+        cfg->lexicon_dir = es__strdup(lex_env);
     else
         cfg->lexicon_dir = main_str(pc, "lexicon_dir");
     cfg->inventory = main_str(pc, "inventory");
@@ -788,56 +788,56 @@ static void apply_main(parse_ctx_t *pc)
         const char *slash = strrchr(cfg->main_path, '/');
         char cwd[4096];
         if (lf->value[0] == '/')
-            cfg->log_file = es_strdup(lf->value);
+            cfg->log_file = es__strdup(lf->value);
         else if (slash && cfg->main_path[0] == '/')
-            cfg->log_file = es_asprintf("%.*s/%s", (int)(slash - cfg->main_path), cfg->main_path, lf->value);
+            cfg->log_file = es__asprintf("%.*s/%s", (int)(slash - cfg->main_path), cfg->main_path, lf->value);
         else if (getcwd(cwd, sizeof cwd))
-            cfg->log_file = slash ? es_asprintf("%s/%.*s/%s", cwd, (int)(slash - cfg->main_path), cfg->main_path,
+            cfg->log_file = slash ? es__asprintf("%s/%.*s/%s", cwd, (int)(slash - cfg->main_path), cfg->main_path,
                                                 lf->value)
-                                  : es_asprintf("%s/%s", cwd, lf->value);
+                                  : es__asprintf("%s/%s", cwd, lf->value);
         else
-            cfg->log_file = es_strdup(lf->value);
+            cfg->log_file = es__strdup(lf->value);
     }
     cfg->metrics_listen = main_str(pc, "metrics_listen");
     if (cfg->metrics_listen) {
         struct sockaddr_storage ss;
         char lerr[256];
         const es_kv_t *mk = main_get(pc, "metrics_listen");
-        if (es_listen_addr_parse(cfg->metrics_listen, &ss, lerr, sizeof lerr) < 0)
-            es_diag_add(pc->diag, mk ? mk->file : cfg->main_path, mk ? mk->line : 0, "%s", lerr);
+        if (es__listen_addr_parse(cfg->metrics_listen, &ss, lerr, sizeof lerr) < 0)
+            es__diag_add(pc->diag, mk ? mk->file : cfg->main_path, mk ? mk->line : 0, "%s", lerr);
     }
     cfg->sentiment_extra_lexicon = main_str(pc, "sentiment.extra_lexicon");
     const es_kv_t *lk = main_get(pc, "log_level");
     cfg->log_level = ES_LOG_INFO;
-    if (lk && es_log_level_parse(lk->value, &cfg->log_level) < 0)
-        es_diag_add(pc->diag, lk->file, lk->line,
+    if (lk && es__log_level_parse(lk->value, &cfg->log_level) < 0)
+        es__diag_add(pc->diag, lk->file, lk->line,
                     "log_level: expected error, warn, info or debug, got '%s'", lk->value);
     cfg->sentiment_enabled = 1;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "sentiment.enabled"), "sentiment.enabled", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "sentiment.enabled"), "sentiment.enabled", &v) > 0)
         cfg->sentiment_enabled = v.b;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "sentiment.pos_threshold"), "sentiment.pos_threshold", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "sentiment.pos_threshold"), "sentiment.pos_threshold", &v) > 0)
         cfg->sentiment_pos = v.d;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "sentiment.neg_threshold"), "sentiment.neg_threshold", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "sentiment.neg_threshold"), "sentiment.neg_threshold", &v) > 0)
         cfg->sentiment_neg = v.d;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "dedupe.max_age"), "dedupe.max_age", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "dedupe.max_age"), "dedupe.max_age", &v) > 0)
         cfg->dedupe_max_age_ms = v.ms;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "queue.max_records"), "queue.max_records", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "queue.max_records"), "queue.max_records", &v) > 0)
         cfg->queue_max_records = v.i;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "spool.delay"), "spool.delay", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "spool.delay"), "spool.delay", &v) > 0)
         cfg->spool_delay_ms = v.ms;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "reconcile_interval"), "reconcile_interval", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "reconcile_interval"), "reconcile_interval", &v) > 0)
         cfg->reconcile_interval_ms = v.ms;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "reconcile_window"), "reconcile_window", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "reconcile_window"), "reconcile_window", &v) > 0)
         cfg->reconcile_window_ms = v.ms;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "http.per_host"), "http.per_host", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "http.per_host"), "http.per_host", &v) > 0)
         cfg->http_per_host = v.i;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "health.dead_letters"), "health.dead_letters", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "health.dead_letters"), "health.dead_letters", &v) > 0)
         cfg->health_dead_letters = v.i;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "health.failing_for"), "health.failing_for", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "health.failing_for"), "health.failing_for", &v) > 0)
         cfg->health_failing_for_ms = v.ms;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "health.spool_fill"), "health.spool_fill", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "health.spool_fill"), "health.spool_fill", &v) > 0)
         cfg->health_spool_fill = v.d;
-    if (typed(pc->diag, es_main_keys, main_get(pc, "health.reload"), "health.reload", &v) > 0)
+    if (typed(pc->diag, es__main_keys, main_get(pc, "health.reload"), "health.reload", &v) > 0)
         cfg->health_reload = v.b;
     apply_spike(pc);
 
@@ -846,13 +846,13 @@ static void apply_main(parse_ctx_t *pc)
     const es_kv_t *cd = main_get(pc, "conf_dir");
     const char *conf = cd ? cd->value : "conf.d";
     if (conf[0] == '/') {
-        cfg->conf_dir = es_strdup(conf);
+        cfg->conf_dir = es__strdup(conf);
     } else {
         const char *slash = strrchr(cfg->main_path, '/');
         if (slash)
-            cfg->conf_dir = es_asprintf("%.*s/%s", (int)(slash - cfg->main_path), cfg->main_path, conf);
+            cfg->conf_dir = es__asprintf("%.*s/%s", (int)(slash - cfg->main_path), cfg->main_path, conf);
         else
-            cfg->conf_dir = es_strdup(conf);
+            cfg->conf_dir = es__strdup(conf);
     }
 }
 
@@ -860,8 +860,8 @@ static void route_list(es_diag_t *diag, const es_kv_t *kv, char ***items, size_t
 {
     if (!kv)
         return;
-    if (es_split_list(kv->value, items, n) < 0)
-        es_diag_add(diag, kv->file, kv->line, "%s: expected a comma-separated list without empty items",
+    if (es__split_list(kv->value, items, n) < 0)
+        es__diag_add(diag, kv->file, kv->line, "%s: expected a comma-separated list without empty items",
                     kv->key);
 }
 
@@ -869,72 +869,72 @@ static void apply_instance(es_diag_t *diag, es_instance_cfg_t *ic)
 {
     es_value_t v;
     if (!ic->plugin)
-        es_diag_add(diag, ic->file, ic->line, "[%s %s]: missing required key 'plugin'",
+        es__diag_add(diag, ic->file, ic->line, "[%s %s]: missing required key 'plugin'",
                     ic->kind == ES_KIND_SOURCE ? "source" : "sink", ic->name);
     ic->tls_verify = 1;
-    if (typed(diag, es_core_instance_keys, es_instance_cfg_get(ic, "tls_verify"), "tls_verify", &v) > 0)
+    if (typed(diag, es__core_instance_keys, es__instance_cfg_get(ic, "tls_verify"), "tls_verify", &v) > 0)
         ic->tls_verify = v.b;
     if (ic->kind != ES_KIND_SINK)
         return;
     es_route_t *r = &ic->route;
-    route_list(diag, es_instance_cfg_get(ic, "match.kind"), &r->kinds, &r->n_kinds);
-    route_list(diag, es_instance_cfg_get(ic, "match.network"), &r->networks, &r->n_networks);
-    route_list(diag, es_instance_cfg_get(ic, "match.brand"), &r->brands, &r->n_brands);
-    route_list(diag, es_instance_cfg_get(ic, "match.owner"), &r->owners, &r->n_owners);
-    route_list(diag, es_instance_cfg_get(ic, "match.label"), &r->labels, &r->n_labels);
-    route_list(diag, es_instance_cfg_get(ic, "match.topic"), &r->topics, &r->n_topics);
-    route_list(diag, es_instance_cfg_get(ic, "match.author_kind"), &r->author_kinds, &r->n_author_kinds);
+    route_list(diag, es__instance_cfg_get(ic, "match.kind"), &r->kinds, &r->n_kinds);
+    route_list(diag, es__instance_cfg_get(ic, "match.network"), &r->networks, &r->n_networks);
+    route_list(diag, es__instance_cfg_get(ic, "match.brand"), &r->brands, &r->n_brands);
+    route_list(diag, es__instance_cfg_get(ic, "match.owner"), &r->owners, &r->n_owners);
+    route_list(diag, es__instance_cfg_get(ic, "match.label"), &r->labels, &r->n_labels);
+    route_list(diag, es__instance_cfg_get(ic, "match.topic"), &r->topics, &r->n_topics);
+    route_list(diag, es__instance_cfg_get(ic, "match.author_kind"), &r->author_kinds, &r->n_author_kinds);
     for (size_t i = 0; i < r->n_author_kinds; i++)
         if (strcmp(r->author_kinds[i], "official") && strcmp(r->author_kinds[i], "lookalike") &&
             strcmp(r->author_kinds[i], "public"))
-            es_diag_add(diag, es_instance_cfg_get(ic, "match.author_kind")->file,
-                        es_instance_cfg_get(ic, "match.author_kind")->line,
+            es__diag_add(diag, es__instance_cfg_get(ic, "match.author_kind")->file,
+                        es__instance_cfg_get(ic, "match.author_kind")->line,
                         "match.author_kind: unknown kind '%s' (expected official, lookalike or public)",
                         r->author_kinds[i]);
     for (size_t i = 0; i < r->n_kinds; i++)
         if (strcmp(r->kinds[i], "mention") && strcmp(r->kinds[i], "alert") && strcmp(r->kinds[i], "account") &&
             strcmp(r->kinds[i], "deletion"))
-            es_diag_add(diag, es_instance_cfg_get(ic, "match.kind")->file,
-                        es_instance_cfg_get(ic, "match.kind")->line,
+            es__diag_add(diag, es__instance_cfg_get(ic, "match.kind")->file,
+                        es__instance_cfg_get(ic, "match.kind")->line,
                         "match.kind: unknown kind '%s' (expected mention, alert, account or deletion)", r->kinds[i]);
     for (size_t i = 0; i < r->n_labels; i++)
         if (strcmp(r->labels[i], "positive") && strcmp(r->labels[i], "neutral") && strcmp(r->labels[i], "negative"))
-            es_diag_add(diag, es_instance_cfg_get(ic, "match.label")->file,
-                        es_instance_cfg_get(ic, "match.label")->line,
+            es__diag_add(diag, es__instance_cfg_get(ic, "match.label")->file,
+                        es__instance_cfg_get(ic, "match.label")->line,
                         "match.label: unknown label '%s' (expected positive, neutral or negative)", r->labels[i]);
-    if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "match.compound_min"), "match.compound_min", &v) > 0)
+    if (typed(diag, es__core_sink_keys, es__instance_cfg_get(ic, "match.compound_min"), "match.compound_min", &v) > 0)
         r->has_min = 1, r->compound_min = v.d;
-    if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "match.compound_max"), "match.compound_max", &v) > 0)
+    if (typed(diag, es__core_sink_keys, es__instance_cfg_get(ic, "match.compound_max"), "match.compound_max", &v) > 0)
         r->has_max = 1, r->compound_max = v.d;
-    if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "batch.max"), "batch.max", &v) > 0)
+    if (typed(diag, es__core_sink_keys, es__instance_cfg_get(ic, "batch.max"), "batch.max", &v) > 0)
         ic->batch_max = v.i;
-    if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "batch.linger"), "batch.linger", &v) > 0)
+    if (typed(diag, es__core_sink_keys, es__instance_cfg_get(ic, "batch.linger"), "batch.linger", &v) > 0)
         ic->batch_linger_ms = v.ms;
-    if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "retry.initial"), "retry.initial", &v) > 0)
+    if (typed(diag, es__core_sink_keys, es__instance_cfg_get(ic, "retry.initial"), "retry.initial", &v) > 0)
         ic->retry_initial_ms = v.ms;
-    if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "retry.max"), "retry.max", &v) > 0)
+    if (typed(diag, es__core_sink_keys, es__instance_cfg_get(ic, "retry.max"), "retry.max", &v) > 0)
         ic->retry_max_ms = v.ms;
-    if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "retry.max_attempts"), "retry.max_attempts", &v) > 0)
+    if (typed(diag, es__core_sink_keys, es__instance_cfg_get(ic, "retry.max_attempts"), "retry.max_attempts", &v) > 0)
         ic->retry_max_attempts = v.i;
-    if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "spool.max_records"), "spool.max_records", &v) > 0)
+    if (typed(diag, es__core_sink_keys, es__instance_cfg_get(ic, "spool.max_records"), "spool.max_records", &v) > 0)
         ic->spool_max_records = v.i;
-    if (typed(diag, es_core_sink_keys, es_instance_cfg_get(ic, "spool.max_bytes"), "spool.max_bytes", &v) > 0)
+    if (typed(diag, es__core_sink_keys, es__instance_cfg_get(ic, "spool.max_bytes"), "spool.max_bytes", &v) > 0)
         ic->spool_max_bytes = v.size;
 }
 
-int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag)
+int es__config_load(const char *main_path, es_config_t **out, es_diag_t *diag)
 {
-    return es_config_load_with(main_path, NULL, out, diag);
+    return es__config_load_with(main_path, NULL, out, diag);
 }
 
 static int load(const char *main_path, const char *extra, int offline, es_config_t **out, es_diag_t *diag);
 
-int es_config_load_with(const char *main_path, const char *extra, es_config_t **out, es_diag_t *diag)
+int es__config_load_with(const char *main_path, const char *extra, es_config_t **out, es_diag_t *diag)
 {
     return load(main_path, extra, 0, out, diag);
 }
 
-int es_config_load_offline(const char *main_path, es_config_t **out, es_diag_t *diag)
+int es__config_load_offline(const char *main_path, es_config_t **out, es_diag_t *diag)
 {
     return load(main_path, NULL, 1, out, diag);
 }
@@ -946,13 +946,13 @@ static int load(const char *main_path, const char *extra, int offline, es_config
     if (!cfg)
         return ES_ENOMEM;
     cfg->refs = 1; /* the caller's */
-    cfg->main_path = es_strdup(main_path ? main_path : es_config_default_path());
-    cfg->extra_path = es_strdup(extra);
+    cfg->main_path = es__strdup(main_path ? main_path : es__config_default_path());
+    cfg->extra_path = es__strdup(extra);
     parse_ctx_t pc = {.cfg = cfg, .diag = diag, .offline = offline};
     int rc = parse_file(&pc, cfg->main_path, 1);
     if (rc < 0) {
         free(pc.linebuf);
-        es_config_free(cfg);
+        es__config_free(cfg);
         return rc;
     }
     apply_main(&pc);
@@ -962,7 +962,7 @@ static int load(const char *main_path, const char *extra, int offline, es_config
         parse_file(&pc, extra, 0); /* an unreadable file is in diag */
     for (size_t i = 0; i < cfg->n_instances; i++)
         apply_instance(diag, &cfg->instances[i]);
-    es_config_listen_finish(cfg, diag);
+    es__config_listen_finish(cfg, diag);
     for (size_t i = 0; i < pc.n_main; i++) {
         free(pc.main_kvs[i].key);
         free(pc.main_kvs[i].value);
@@ -982,57 +982,57 @@ static void validate_instance(const es_config_t *cfg, const char *search, es_dia
     char err[1024];
     /* Owners come from the inventory and from topics' owner keys: without
      * either such a sink would silently receive nothing. */
-    const es_kv_t *ok = es_instance_cfg_get(ic, "match.owner");
+    const es_kv_t *ok = es__instance_cfg_get(ic, "match.owner");
     int topic_owners = 0;
     for (size_t i = 0; i < cfg->n_topics; i++)
         topic_owners |= cfg->topics[i].owner != NULL;
     if (ok && (!cfg->inventory || !*cfg->inventory) && !topic_owners)
-        es_diag_add(diag, ok->file, ok->line,
+        es__diag_add(diag, ok->file, ok->line,
                     "match.owner: no inventory is configured and no [topic] has an owner, so no record "
                     "has an owner (set inventory in [earshot], give a topic an owner, or remove match.owner)");
-    int rc = es_loader_open(search, ic->plugin, ic->kind, &h, err, sizeof err);
+    int rc = es__loader_open(search, ic->plugin, ic->kind, &h, err, sizeof err);
     if (rc < 0) {
-        const es_kv_t *pk = es_instance_cfg_get(ic, "plugin");
-        es_diag_add(diag, pk->file, pk->line, "%s", err);
+        const es_kv_t *pk = es__instance_cfg_get(ic, "plugin");
+        es__diag_add(diag, pk->file, pk->line, "%s", err);
         return;
     }
     const es_config_key_t *keys = h->desc->keys;
     for (size_t i = 0; i < ic->n_kvs; i++) {
         const es_kv_t *kv = &ic->kvs[i];
-        const es_config_key_t *k = es_key_find(es_core_instance_keys, kv->key);
+        const es_config_key_t *k = es__key_find(es__core_instance_keys, kv->key);
         if (!k && ic->kind == ES_KIND_SINK)
-            k = es_key_find(es_core_sink_keys, kv->key);
+            k = es__key_find(es__core_sink_keys, kv->key);
         if (k)
             continue; /* parsed in apply_instance */
-        k = es_key_find(keys, kv->key);
+        k = es__key_find(keys, kv->key);
         if (!k) {
-            const es_config_key_t *t[] = {keys, es_core_instance_keys,
-                                          ic->kind == ES_KIND_SINK ? es_core_sink_keys : NULL};
+            const es_config_key_t *t[] = {keys, es__core_instance_keys,
+                                          ic->kind == ES_KIND_SINK ? es__core_sink_keys : NULL};
             char near[160];
             const char *dym = near_key(kv->key, t, 3, near, sizeof near);
             if (*dym)
-                es_diag_add(diag, kv->file, kv->line, "unknown key '%s' for plugin '%s'%s", kv->key, ic->plugin, dym);
+                es__diag_add(diag, kv->file, kv->line, "unknown key '%s' for plugin '%s'%s", kv->key, ic->plugin, dym);
             else
-                es_diag_add(diag, kv->file, kv->line,
+                es__diag_add(diag, kv->file, kv->line,
                             "unknown key '%s' for plugin '%s' (see: earshot plugins --describe %s)", kv->key,
                             ic->plugin, ic->plugin);
             continue;
         }
         char verr[512];
-        if (es_key_check(k, kv->value, NULL, verr, sizeof verr) < 0)
-            es_diag_add(diag, kv->file, kv->line, "%s: %s", kv->key, verr);
+        if (es__key_check(k, kv->value, NULL, verr, sizeof verr) < 0)
+            es__diag_add(diag, kv->file, kv->line, "%s: %s", kv->key, verr);
     }
     for (const es_config_key_t *k = keys; k && k->name; k++)
-        if (k->required && !es_instance_cfg_get(ic, k->name))
-            es_diag_add(diag, ic->file, ic->line, "[%s %s]: missing required key '%s' for plugin '%s'",
+        if (k->required && !es__instance_cfg_get(ic, k->name))
+            es__diag_add(diag, ic->file, ic->line, "[%s %s]: missing required key '%s' for plugin '%s'",
                         ic->kind == ES_KIND_SOURCE ? "source" : "sink", ic->name, k->name,
                         ic->plugin);
-    es_loader_close(h);
+    es__loader_close(h);
 }
 
-void es_config_validate(const es_config_t *cfg, es_diag_t *diag)
+void es__config_validate(const es_config_t *cfg, es_diag_t *diag)
 {
-    char *search = es_loader_search_path(cfg->plugin_dir);
+    char *search = es__loader_search_path(cfg->plugin_dir);
     if (!search)
         return;
     for (size_t i = 0; i < cfg->n_instances; i++)
@@ -1040,7 +1040,7 @@ void es_config_validate(const es_config_t *cfg, es_diag_t *diag)
     free(search);
 }
 
-const es_kv_t *es_instance_cfg_get(const es_instance_cfg_t *ic, const char *key)
+const es_kv_t *es__instance_cfg_get(const es_instance_cfg_t *ic, const char *key)
 {
     for (size_t i = 0; i < ic->n_kvs; i++)
         if (strcmp(ic->kvs[i].key, key) == 0)
@@ -1048,12 +1048,12 @@ const es_kv_t *es_instance_cfg_get(const es_instance_cfg_t *ic, const char *key)
     return NULL;
 }
 
-int es_instance_cfg_equal(const es_instance_cfg_t *a, const es_instance_cfg_t *b)
+int es__instance_cfg_equal(const es_instance_cfg_t *a, const es_instance_cfg_t *b)
 {
     if (a->kind != b->kind || strcmp(a->name, b->name) != 0 || a->n_kvs != b->n_kvs)
         return 0;
     for (size_t i = 0; i < a->n_kvs; i++) {
-        const es_kv_t *o = es_instance_cfg_get(b, a->kvs[i].key);
+        const es_kv_t *o = es__instance_cfg_get(b, a->kvs[i].key);
         if (!o || strcmp(o->value, a->kvs[i].value) != 0)
             return 0;
     }
@@ -1062,13 +1062,13 @@ int es_instance_cfg_equal(const es_instance_cfg_t *a, const es_instance_cfg_t *b
 
 static void route_free(es_route_t *r)
 {
-    es_strv_free(r->kinds, r->n_kinds);
-    es_strv_free(r->networks, r->n_networks);
-    es_strv_free(r->brands, r->n_brands);
-    es_strv_free(r->owners, r->n_owners);
-    es_strv_free(r->labels, r->n_labels);
-    es_strv_free(r->topics, r->n_topics);
-    es_strv_free(r->author_kinds, r->n_author_kinds);
+    es__strv_free(r->kinds, r->n_kinds);
+    es__strv_free(r->networks, r->n_networks);
+    es__strv_free(r->brands, r->n_brands);
+    es__strv_free(r->owners, r->n_owners);
+    es__strv_free(r->labels, r->n_labels);
+    es__strv_free(r->topics, r->n_topics);
+    es__strv_free(r->author_kinds, r->n_author_kinds);
 }
 
 static void kvs_free(es_kv_t *kvs, size_t n)
@@ -1080,7 +1080,7 @@ static void kvs_free(es_kv_t *kvs, size_t n)
     free(kvs);
 }
 
-void es_config_free(es_config_t *cfg)
+void es__config_free(es_config_t *cfg)
 {
     if (!cfg)
         return;
@@ -1101,7 +1101,7 @@ void es_config_free(es_config_t *cfg)
     free(cfg->instances);
     for (size_t i = 0; i < cfg->n_brands; i++) {
         free(cfg->brands[i].name);
-        es_strv_free(cfg->brands[i].keywords, cfg->brands[i].n_keywords);
+        es__strv_free(cfg->brands[i].keywords, cfg->brands[i].n_keywords);
         kvs_free(cfg->brands[i].kvs, cfg->brands[i].n_kvs);
     }
     free(cfg->brands);
@@ -1110,7 +1110,7 @@ void es_config_free(es_config_t *cfg)
         kvs_free(cfg->topics[i].kvs, cfg->topics[i].n_kvs);
     }
     free(cfg->topics);
-    es_strv_free(cfg->files, cfg->n_files);
+    es__strv_free(cfg->files, cfg->n_files);
     free(cfg->main_path);
     free(cfg->extra_path);
     free(cfg->state_dir);

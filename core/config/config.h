@@ -20,13 +20,13 @@ typedef struct es_diag {
     size_t count, cap;
 } es_diag_t;
 
-void es_diag_add(es_diag_t *d, const char *file, int line, const char *fmt, ...)
+void es__diag_add(es_diag_t *d, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void es_diag_free(es_diag_t *d);
+void es__diag_free(es_diag_t *d);
 struct es_config;
 /* Orders "file:line: message" diagnostics by the order the files were read
  * and then by line, so `check` reads like the files (stable otherwise). */
-void es_diag_sort(es_diag_t *d, const struct es_config *cfg);
+void es__diag_sort(es_diag_t *d, const struct es_config *cfg);
 
 typedef struct es_kv {
     char *key;
@@ -66,7 +66,7 @@ typedef struct es_instance_cfg {
 
 /* A [brand NAME] or [topic NAME] section (docs/queries.md). Its keys are
  * kept as read (continuation lines joined) and interpreted by
- * es_config_listen_finish(). */
+ * es__config_listen_finish(). */
 typedef struct es_brand_cfg {
     char *name;
     char **keywords;     /* keywords = (sugar for an OR of phrases) */
@@ -90,7 +90,7 @@ typedef struct es_topic_cfg {
 } es_topic_cfg_t;
 
 typedef struct es_config {
-    unsigned refs; /* see es_config_ref() */
+    unsigned refs; /* see es__config_ref() */
     char *main_path;
     char *extra_path; /* one more drop-in read last (earshot import), or NULL */
     char **files; /* every file read, owned here; kvs point into it */
@@ -135,53 +135,53 @@ typedef struct es_config {
 
 /* Keys every instance accepts besides its plugin's (plugin, tls_verify), and
  * the delivery and routing keys of sinks. Tables end with {NULL}. */
-extern const es_config_key_t es_core_instance_keys[];
-extern const es_config_key_t es_core_sink_keys[];
-extern const es_config_key_t es_main_keys[];
+extern const es_config_key_t es__core_instance_keys[];
+extern const es_config_key_t es__core_sink_keys[];
+extern const es_config_key_t es__main_keys[];
 
 /* Parses main_path (NULL: the default) and its drop-ins. The result holds
- * one reference (es_config_unref, or es_config_free when never shared). Syntax, global
+ * one reference (es__config_unref, or es__config_free when never shared). Syntax, global
  * keys, section names, duplicate names and ${VAR} are checked here; plugin
- * keys are checked by es_config_validate(). Returns 0 with *out set even
+ * keys are checked by es__config_validate(). Returns 0 with *out set even
  * when diagnostics were added (so `check` can go on); ES_EIO if the main file
  * cannot be read, ES_ENOMEM. */
-int es_config_load(const char *main_path, es_config_t **out, es_diag_t *diag);
+int es__config_load(const char *main_path, es_config_t **out, es_diag_t *diag);
 /* The same, then one more drop-in file, read after conf_dir's (NULL: none);
  * kept in extra_path so a reload reads it again. */
-int es_config_load_with(const char *main_path, const char *extra, es_config_t **out, es_diag_t *diag);
+int es__config_load_with(const char *main_path, const char *extra, es_config_t **out, es_diag_t *diag);
 /* The same, for commands that start no instance (report, spool, accounts):
  * an unset ${VAR} in a [source]/[sink] section is not an error, its value
  * expands to "" (such a command never uses a sink's secret; one that does,
  * e.g. report's default DSN, then reports the empty value). [earshot] still
  * needs its variables. */
-int es_config_load_offline(const char *main_path, es_config_t **out, es_diag_t *diag);
+int es__config_load_offline(const char *main_path, es_config_t **out, es_diag_t *diag);
 
 /* Checks every instance against its plugin's descriptor (found through
  * plugin_dir): unknown key, bad value with the expected type, missing
  * required key, unknown plugin, plugin kind mismatch. */
-void es_config_validate(const es_config_t *cfg, es_diag_t *diag);
+void es__config_validate(const es_config_t *cfg, es_diag_t *diag);
 
-void es_config_free(es_config_t *cfg);
+void es__config_free(es_config_t *cfg);
 
 /* Interprets the [brand] and [topic] sections' keys and parses every
  * query, reporting a bad one as file:line:column (core/config/config_listen.c).
- * Called by es_config_load. */
-void es_config_listen_finish(es_config_t *cfg, es_diag_t *diag);
+ * Called by es__config_load. */
+void es__config_listen_finish(es_config_t *cfg, es_diag_t *diag);
 /* The file:line:column of byte `off` of kv's value (continuation lines
  * included), in buf. */
-void es_config_value_pos(const es_kv_t *kv, size_t off, char *buf, size_t cap);
+void es__config_value_pos(const es_kv_t *kv, size_t off, char *buf, size_t cap);
 
 /* The instance's value for key, or NULL when absent. */
-const es_kv_t *es_instance_cfg_get(const es_instance_cfg_t *ic, const char *key);
+const es_kv_t *es__instance_cfg_get(const es_instance_cfg_t *ic, const char *key);
 /* Non-zero when two instance configs are the same (plugin and every
  * key/value, ignoring file and line): a reload keeps such an instance. */
-int es_instance_cfg_equal(const es_instance_cfg_t *a, const es_instance_cfg_t *b);
+int es__instance_cfg_equal(const es_instance_cfg_t *a, const es_instance_cfg_t *b);
 
 /* Looks a key up in a {NULL}-terminated table, honouring prefix keys that
  * end in '.'. */
-const es_config_key_t *es_key_find(const es_config_key_t *table, const char *key);
+const es_config_key_t *es__key_find(const es_config_key_t *table, const char *key);
 
 /* Default main config path. */
-const char *es_config_default_path(void);
+const char *es__config_default_path(void);
 
 #endif

@@ -60,20 +60,20 @@ static int bound_fails(const es_config_key_t *k, const es_value_t *v)
     char junk[128];
     /* A bound that does not parse is the table's bug, not the admin's:
      * it is ignored rather than refusing every value. */
-    if (k->min && es_value_parse(k->type, k->min, &b, junk, sizeof junk) == 0 &&
+    if (k->min && es__value_parse(k->type, k->min, &b, junk, sizeof junk) == 0 &&
         cmp_value(k->type, v, &b) < 0)
         return 1;
-    if (k->max && es_value_parse(k->type, k->max, &b, junk, sizeof junk) == 0 &&
+    if (k->max && es__value_parse(k->type, k->max, &b, junk, sizeof junk) == 0 &&
         cmp_value(k->type, v, &b) > 0)
         return 1;
     return 0;
 }
 
-int es_key_check(const es_config_key_t *k, const char *value, es_value_t *out, char *err,
+int es__key_check(const es_config_key_t *k, const char *value, es_value_t *out, char *err,
                  size_t errlen)
 {
     es_value_t v;
-    if (es_value_parse(k->type, value, &v, err, errlen) < 0)
+    if (es__value_parse(k->type, value, &v, err, errlen) < 0)
         return ES_EINVAL;
     if (out)
         *out = v;
@@ -99,7 +99,7 @@ int es_key_check(const es_config_key_t *k, const char *value, es_value_t *out, c
     }
     char **items = NULL;
     size_t n = 0;
-    int rc = es_split_list(value, &items, &n);
+    int rc = es__split_list(value, &items, &n);
     if (rc < 0) {
         snprintf(err, errlen, rc == ES_ENOMEM ? "out of memory"
                                              : "expected a comma-separated list without empty items");
@@ -112,11 +112,11 @@ int es_key_check(const es_config_key_t *k, const char *value, es_value_t *out, c
             snprintf(err, errlen, "each item must be one of %s (got '%s')", text, items[i]);
             rc = ES_EINVAL;
         }
-    es_strv_free(items, n);
+    es__strv_free(items, n);
     return rc;
 }
 
-void es_key_bounds(const es_config_key_t *k, char *buf, size_t len)
+void es__key_bounds(const es_config_key_t *k, char *buf, size_t len)
 {
     buf[0] = '\0';
     if (ranged(k->type)) {

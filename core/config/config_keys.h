@@ -13,11 +13,11 @@
  * k's bounds and choices. Returns 0, or ES_EINVAL with a message for the
  * admin in err ("must be at least 1s (got '10ms')"; a SECRET's value is
  * never quoted). */
-int es_key_check(const es_config_key_t *k, const char *value, es_value_t *out, char *err,
+int es__key_check(const es_config_key_t *k, const char *value, es_value_t *out, char *err,
                  size_t errlen);
 
 /* k's bounds as `plugins --describe` and the man page print them: "1..100",
  * ">= 1s", "<= 5", "full|normal|off"; "" when it declares none. */
-void es_key_bounds(const es_config_key_t *k, char *buf, size_t len);
+void es__key_bounds(const es_config_key_t *k, char *buf, size_t len);
 
 #endif

@@ -21,7 +21,7 @@ static int skipped_line(const char *l)
     return *l == '\0' || *l == '\n' || *l == '\r' || *l == '#' || *l == ';';
 }
 
-void es_config_value_pos(const es_kv_t *kv, size_t off, char *buf, size_t cap)
+void es__config_value_pos(const es_kv_t *kv, size_t off, char *buf, size_t cap)
 {
     /* Which line of a continued value, and where in it. */
     size_t seg = 0, seg_start = 0;
@@ -79,13 +79,13 @@ static void check_query(const es_kv_t *kv, es_diag_t *diag)
 {
     es_query_t *q = NULL;
     es_query_error_t err;
-    int rc = es_query_parse(kv->value, &q, &err);
+    int rc = es__query_parse(kv->value, &q, &err);
     if (rc == ES_EPARSE) {
         char pos[600];
-        es_config_value_pos(kv, err.offset, pos, sizeof pos);
-        es_diag_add(diag, pos, 0, "query: %s", err.msg);
+        es__config_value_pos(kv, err.offset, pos, sizeof pos);
+        es__diag_add(diag, pos, 0, "query: %s", err.msg);
     }
-    es_query_free(q);
+    es__query_free(q);
 }
 
 static void brand_finish(es_brand_cfg_t *b, es_diag_t *diag)
@@ -95,29 +95,29 @@ static void brand_finish(es_brand_cfg_t *b, es_diag_t *diag)
         const es_kv_t *kv = &b->kvs[i];
         if (!strcmp(kv->key, "keywords")) {
             kw = kv;
-            if (es_split_list(kv->value, &b->keywords, &b->n_keywords) < 0)
-                es_diag_add(diag, kv->file, kv->line,
+            if (es__split_list(kv->value, &b->keywords, &b->n_keywords) < 0)
+                es__diag_add(diag, kv->file, kv->line,
                             "keywords: expected a comma-separated list without empty items");
         } else if (!strcmp(kv->key, "query")) {
             b->query = kv;
             check_query(kv, diag);
         } else {
-            es_diag_add(diag, kv->file, kv->line, "unknown key '%s' in [brand %s] (expected query or keywords)",
+            es__diag_add(diag, kv->file, kv->line, "unknown key '%s' in [brand %s] (expected query or keywords)",
                         kv->key, b->name);
         }
     }
     if (!kw && !b->query)
-        es_diag_add(diag, b->file, b->line, "[brand %s]: missing 'query' (or 'keywords')", b->name);
+        es__diag_add(diag, b->file, b->line, "[brand %s]: missing 'query' (or 'keywords')", b->name);
     else if (kw && b->query)
-        es_diag_add(diag, kw->file, kw->line,
+        es__diag_add(diag, kw->file, kw->line,
                     "[brand %s]: 'keywords' and 'query' together: put the keywords in the query (a OR b)",
                     b->name);
     else if (kw && b->keywords) {
         es_query_t *q = NULL;
         es_query_error_t err;
-        if (es_query_from_keywords(b->keywords, b->n_keywords, &q, &err) == ES_EPARSE)
-            es_diag_add(diag, kw->file, kw->line, "keywords: %s", err.msg);
-        es_query_free(q);
+        if (es__query_from_keywords(b->keywords, b->n_keywords, &q, &err) == ES_EPARSE)
+            es__diag_add(diag, kw->file, kw->line, "keywords: %s", err.msg);
+        es__query_free(q);
     }
 }
 
@@ -134,22 +134,22 @@ static void topic_finish(es_config_t *cfg, es_topic_cfg_t *t, es_diag_t *diag)
             while (j < cfg->n_brands && strcmp(cfg->brands[j].name, kv->value))
                 j++;
             if (j == cfg->n_brands)
-                es_diag_add(diag, kv->file, kv->line, "[topic %s]: brand '%s' is not a [brand] section", t->name,
+                es__diag_add(diag, kv->file, kv->line, "[topic %s]: brand '%s' is not a [brand] section", t->name,
                             kv->value);
         } else if (!strcmp(kv->key, "owner")) {
             t->owner = kv->value;
             if (!*kv->value)
-                es_diag_add(diag, kv->file, kv->line, "owner: expected a team name");
+                es__diag_add(diag, kv->file, kv->line, "owner: expected a team name");
         } else {
-            es_diag_add(diag, kv->file, kv->line,
+            es__diag_add(diag, kv->file, kv->line,
                         "unknown key '%s' in [topic %s] (expected query, brand or owner)", kv->key, t->name);
         }
     }
     if (!t->query)
-        es_diag_add(diag, t->file, t->line, "[topic %s]: missing required key 'query'", t->name);
+        es__diag_add(diag, t->file, t->line, "[topic %s]: missing required key 'query'", t->name);
 }
 
-void es_config_listen_finish(es_config_t *cfg, es_diag_t *diag)
+void es__config_listen_finish(es_config_t *cfg, es_diag_t *diag)
 {
     for (size_t i = 0; i < cfg->n_brands; i++)
         brand_finish(&cfg->brands[i], diag);

@@ -31,7 +31,7 @@ static int first_line(int fd, char **out, const char *path, char *err, size_t er
         if (ferror(f)) {
             snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
             rc = ES_EIO;
-        } else if (!(line = es_strdup(""))) {
+        } else if (!(line = es__strdup(""))) {
             rc = ES_ENOMEM;
         }
     } else {
@@ -42,7 +42,7 @@ static int first_line(int fd, char **out, const char *path, char *err, size_t er
     return rc;
 }
 
-int es_secret_read_file(const char *path, char **out, char *err, size_t errlen)
+int es__secret_read_file(const char *path, char **out, char *err, size_t errlen)
 {
     struct stat st;
     char ferr[256];
@@ -60,7 +60,7 @@ int es_secret_read_file(const char *path, char **out, char *err, size_t errlen)
     return first_line(fd, out, path, err, errlen);
 }
 
-int es_secret_read_credential(const char *name, char **out, char *err, size_t errlen)
+int es__secret_read_credential(const char *name, char **out, char *err, size_t errlen)
 {
     *out = NULL;
     if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
@@ -74,7 +74,7 @@ int es_secret_read_credential(const char *name, char **out, char *err, size_t er
                  name, name);
         return ES_EINVAL;
     }
-    char *path = es_asprintf("%s/%s", dir, name);
+    char *path = es__asprintf("%s/%s", dir, name);
     if (!path)
         return ES_ENOMEM;
     struct stat st;

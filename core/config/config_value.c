@@ -9,7 +9,7 @@
 
 #include "util.h"
 
-const char *es_key_type_name(es_key_type_t type)
+const char *es__key_type_name(es_key_type_t type)
 {
     switch (type) {
     case ES_KEY_STRING: return "string";
@@ -64,7 +64,7 @@ static int url_ok(const char *s, char *err, size_t errlen)
     return 0;
 }
 
-int es_value_parse(es_key_type_t type, const char *s, es_value_t *out, char *err, size_t errlen)
+int es__value_parse(es_key_type_t type, const char *s, es_value_t *out, char *err, size_t errlen)
 {
     char *end;
     switch (type) {
@@ -77,14 +77,14 @@ int es_value_parse(es_key_type_t type, const char *s, es_value_t *out, char *err
     case ES_KEY_URL_LIST: {
         char **v;
         size_t n;
-        int rc = es_split_list(s, &v, &n);
+        int rc = es__split_list(s, &v, &n);
         if (rc == ES_EINVAL) {
             snprintf(err, errlen, "expected a comma-separated list without empty items");
             return ES_EINVAL;
         }
         for (size_t i = 0; rc >= 0 && type == ES_KEY_URL_LIST && i < n; i++)
             rc = url_ok(v[i], err, errlen);
-        es_strv_free(v, n);
+        es__strv_free(v, n);
         return rc < 0 ? rc : 0;
     }
     case ES_KEY_INT:

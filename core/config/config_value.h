@@ -20,8 +20,8 @@ typedef union es_value {
  * names the expected form into err (e.g. "expected a duration such as 30s,
  * 5m, 2h"). STRING, SECRET and LIST always succeed here (lists are checked
  * for empty items). */
-int es_value_parse(es_key_type_t type, const char *s, es_value_t *out, char *err, size_t errlen);
+int es__value_parse(es_key_type_t type, const char *s, es_value_t *out, char *err, size_t errlen);
 /* "string", "int", "duration", ... */
-const char *es_key_type_name(es_key_type_t type);
+const char *es__key_type_name(es_key_type_t type);
 
 #endif

@@ -32,7 +32,7 @@ static size_t distance(const char *a, const char *b)
     return d[la][lb];
 }
 
-const char *es_suggest(const char *word, const char *const *cands, size_t n)
+const char *es__suggest(const char *word, const char *const *cands, size_t n)
 {
     size_t len = strlen(word);
     size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;

@@ -9,6 +9,6 @@
  * substitutions and swaps of neighbours, ASCII case ignored), when close
  * enough to be a typo: at most 1 edit for words up to 4 characters, 2 up
  * to 8, else 3. NULL when none is. */
-const char *es_suggest(const char *word, const char *const *cands, size_t n);
+const char *es__suggest(const char *word, const char *const *cands, size_t n);
 
 #endif

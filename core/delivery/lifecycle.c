@@ -2,19 +2,19 @@
 
 #include "instance.h"
 
-void es_life_enter(es_agent_t *a, es_rec_t *rec)
+void es__life_enter(es_agent_t *a, es_rec_t *rec)
 {
     rec->refs = 1;
     a->in_flight++;
     a->in_flight_bytes += rec->size;
 }
 
-void es_life_accepted(es_rec_t *rec)
+void es__life_accepted(es_rec_t *rec)
 {
     if (!rec->track)
         return;
-    es_rec_ack(rec, 1);
-    es_track_done(rec->track, rec->seq);
+    es__rec_ack(rec, 1);
+    es__track_done(rec->track, rec->seq);
     rec->track = NULL;
 }
 
@@ -24,24 +24,24 @@ static void uncount(es_agent_t *a, es_rec_t *rec)
     a->in_flight_bytes -= rec->size;
 }
 
-void es_life_leave(es_agent_t *a, es_rec_t *rec)
+void es__life_leave(es_agent_t *a, es_rec_t *rec)
 {
     uncount(a, rec);
     if (rec->track) {
-        es_rec_ack(rec, !rec->abandoned);
+        es__rec_ack(rec, !rec->abandoned);
         if (rec->abandoned)
-            es_track_release(rec->track); /* its checkpoint must not move */
+            es__track_release(rec->track); /* its checkpoint must not move */
         else
-            es_track_done(rec->track, rec->seq);
+            es__track_done(rec->track, rec->seq);
         rec->track = NULL;
     }
-    es_rec_free(rec);
+    es__rec_free(rec);
 }
 
-void es_life_drop(es_agent_t *a, es_rec_t *rec)
+void es__life_drop(es_agent_t *a, es_rec_t *rec)
 {
     rec->refs = 0;
     uncount(a, rec);
-    es_life_accepted(rec);
-    es_rec_free(rec);
+    es__life_accepted(rec);
+    es__rec_free(rec);
 }

@@ -17,16 +17,16 @@
 
 /* The record is in memory: counted against queue.max_records and the
  * memory figures, with one reference (the caller's). */
-void es_life_enter(es_agent_t *a, es_rec_t *rec);
+void es__life_enter(es_agent_t *a, es_rec_t *rec);
 /* Durable for its source (spooled and committed, or delivered): its ack
  * callback says so and its source's checkpoint may pass it. Once per
  * record; a record a core stage made (no source) has nothing to tell. */
-void es_life_accepted(es_rec_t *rec);
+void es__life_accepted(es_rec_t *rec);
 /* The last reference is gone: uncounted, its source told (accepted,
  * unless it was abandoned at shutdown: then the source reads it again and
  * its checkpoint does not move past it), freed. */
-void es_life_leave(es_agent_t *a, es_rec_t *rec);
+void es__life_leave(es_agent_t *a, es_rec_t *rec);
 /* A record dropped before it was routed (a duplicate): accepted and gone. */
-void es_life_drop(es_agent_t *a, es_rec_t *rec);
+void es__life_drop(es_agent_t *a, es_rec_t *rec);
 
 #endif

@@ -34,7 +34,7 @@ struct es_sink_queue {
     int in_flight;
     int completing;    /* inside complete(): releasing records must not send */
     /* The sink's answer, kept by es_batch_done until the loop's check
-     * phase completes the batch (es_sink_queue_run_done): completion then
+     * phase completes the batch (es__sink_queue_run_done): completion then
      * never runs on the sink's own stack, inside its callback. */
     int done_pending;
     es_sink_status_t done_status;
@@ -59,13 +59,13 @@ struct es_sink_queue {
      * committed: only then may memory let go of them. */
     es_qitem_t *spill;
     size_t spill_n, spill_cap;
-    /* Flow control (es_sink_queue_tick): congested while the window is
+    /* Flow control (es__sink_queue_tick): congested while the window is
      * full and the sink healthy; spent once this episode held sources back
      * long enough, until the window drains to half. */
     int congested;
     int congest_spent;
     uint64_t congested_at;
-    /* The current failure episode (es_sink_queue_health): from the first
+    /* The current failure episode (es__sink_queue_health): from the first
      * RETRY or FAIL answer to the next batch the sink takes. */
     int64_t failing_since_s;  /* wall clock; 0: healthy */
     unsigned episode_tries;   /* batches answered RETRY/FAIL in it */
@@ -112,7 +112,7 @@ static void congestion_relieve(es_sink_queue_t *q)
     q->congest_spent = 0;
     if (q->congested) {
         congestion_set(q, 0);
-        es_agent_maybe_resume(q->sink->agent);
+        es__agent_maybe_resume(q->sink->agent);
     }
 }
 
@@ -123,11 +123,11 @@ static void congestion_spend(es_sink_queue_t *q)
     q->congest_spent = 1;
     if (q->congested) {
         congestion_set(q, 0);
-        es_agent_maybe_resume(q->sink->agent);
+        es__agent_maybe_resume(q->sink->agent);
     }
 }
 
-void es_sink_queue_tick(es_sink_queue_t *q, uint64_t now_ms)
+void es__sink_queue_tick(es_sink_queue_t *q, uint64_t now_ms)
 {
     if (q->congested && now_ms - q->congested_at >= ES_CONGESTION_MAX_MS) {
         es_log(q->sink, ES_LOG_DEBUG, "slower than its sources for %u ms: spilling to the spool",
@@ -145,7 +145,7 @@ static void on_timer(uv_timer_t *t)
     try_send(q);
 }
 
-int es_sink_queue_new(es_ctx_t *sink, es_sink_queue_t **out)
+int es__sink_queue_new(es_ctx_t *sink, es_sink_queue_t **out)
 {
     es_sink_queue_t *q = calloc(1, sizeof *q);
     if (!q)
@@ -164,7 +164,7 @@ int es_sink_queue_new(es_ctx_t *sink, es_sink_queue_t **out)
         q->mem_max = 1000;
     es_state_t *st = sink->agent->state;
     int64_t n = 0, bytes = 0, oldest = 0;
-    if (st && es_state_spool_stats(st, sink->icfg->name, &n, &bytes, &oldest) == 0 && n > 0) {
+    if (st && es__state_spool_stats(st, sink->icfg->name, &n, &bytes, &oldest) == 0 && n > 0) {
         q->spool_n = n;
         q->spool_bytes = (uint64_t)bytes;
         q->overflow = 1; /* left by an earlier run: load it first */
@@ -188,11 +188,11 @@ static void on_closed(uv_handle_t *h)
     free(q);
 }
 
-void es_sink_queue_free(es_sink_queue_t *q)
+void es__sink_queue_free(es_sink_queue_t *q)
 {
     if (!q)
         return;
-    es_sink_queue_release_all(q, 1);
+    es__sink_queue_release_all(q, 1);
     congestion_set(q, 0);
     uv_timer_stop(&q->timer);
     uv_close((uv_handle_t *)&q->timer, on_closed);
@@ -251,7 +251,7 @@ static es_qitem_t ring_pop(es_sink_queue_t *q)
 static void release(es_sink_queue_t *q, es_rec_t *rec)
 {
     if (--rec->refs == 0)
-        es_agent_record_done(q->sink->agent, rec);
+        es__agent_record_done(q->sink->agent, rec);
 }
 
 /* The row left the spool (delivered, dead-lettered or dropped). */
@@ -260,10 +260,10 @@ static void unspool(es_sink_queue_t *q, const es_qitem_t *it)
     if (it->sid <= 0)
         return;
     es_state_t *st = q->sink->agent->state;
-    es_agent_state_txn(q->sink->agent);
-    if (es_state_spool_del(st, it->sid) < 0)
+    es__agent_state_txn(q->sink->agent);
+    if (es__state_spool_del(st, it->sid) < 0)
         es_log(q->sink, ES_LOG_ERROR, "spool: cannot delete row %" PRId64 ": %s", it->sid,
-               es_state_errmsg(st));
+               es__state_errmsg(st));
     q->spool_n--;
     q->spool_bytes -= it->bytes < q->spool_bytes ? it->bytes : q->spool_bytes;
 }
@@ -278,7 +278,7 @@ static int row_pending(const es_sink_queue_t *q, const es_qitem_t *it)
     return it->sid > 0 && a->txn_open && it->gen == a->txn_gen;
 }
 
-int es_sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t bytes)
+int es__sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t bytes)
 {
     es_qitem_t it = {rec, sid, q->sink->agent->txn_gen, bytes};
     if (sid > 0) {
@@ -301,7 +301,7 @@ int es_sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t by
                 /* Records in memory that skipped the spool get their rows
                  * first; those ids are above this record's, and refill
                  * loads ids above max_sid, so this one stays in memory. */
-                es_agent_spool_lazy_all(q->sink->agent);
+                es__agent_spool_lazy_all(q->sink->agent);
                 if (it.sid < q->max_sid)
                     goto keep;
             }
@@ -321,7 +321,7 @@ keep:;
     return rc;
 }
 
-void es_sink_queue_committed(es_sink_queue_t *q, uint64_t gen, int ok)
+void es__sink_queue_committed(es_sink_queue_t *q, uint64_t gen, int ok)
 {
     if (!ok) {
         /* The rows of that transaction were rolled back: the records are
@@ -367,20 +367,20 @@ static int load_row(int64_t id, const char *kind, const char *json, int attempts
     (void)attempts;
     if (id > q->max_sid)
         q->max_sid = id;
-    es_rec_t *rec = json ? es_rec_from_json(json) : NULL;
+    es_rec_t *rec = json ? es__rec_from_json(json) : NULL;
     size_t bytes = json ? strlen(json) : 0;
     if (!rec) {
         /* A row nobody can read would block the spool forever. */
         es_log(q->sink, ES_LOG_ERROR, "spool row %" PRId64 " (%s) is not a readable record: dead-lettered",
                id, kind ? kind : "?");
-        es_agent_state_txn(a);
-        es_state_dead_letter(a->state, q->sink->icfg->name, kind ? kind : "unknown", NULL,
+        es__agent_state_txn(a);
+        es__state_dead_letter(a->state, q->sink->icfg->name, kind ? kind : "unknown", NULL,
                              json ? json : "", "unreadable spool row", 0);
         es_qitem_t it = {NULL, id, 0, bytes};
         unspool(q, &it);
         return 0;
     }
-    es_life_enter(a, rec);
+    es__life_enter(a, rec);
     if (ring_push(q, (es_qitem_t){rec, id, 0, bytes}) < 0) {
         release(q, rec);
         return ES_ENOMEM;
@@ -396,10 +396,10 @@ static void refill(es_sink_queue_t *q)
         return;
     int limit = (int)(q->mem_max - q->count);
     load_ctx_t lc = {q, 0};
-    int n = es_state_spool_load(q->sink->agent->state, q->sink->icfg->name, q->max_sid, limit,
+    int n = es__state_spool_load(q->sink->agent->state, q->sink->icfg->name, q->max_sid, limit,
                                 load_row, &lc);
     if (n < 0) {
-        es_log(q->sink, ES_LOG_ERROR, "spool: cannot load: %s", es_state_errmsg(q->sink->agent->state));
+        es_log(q->sink, ES_LOG_ERROR, "spool: cannot load: %s", es__state_errmsg(q->sink->agent->state));
         return;
     }
     /* Fewer rows than asked: everything spooled is in memory now. Rows of
@@ -409,7 +409,7 @@ static void refill(es_sink_queue_t *q)
         q->overflow = 0;
 }
 
-void es_sink_queue_poll_spool(es_sink_queue_t *q)
+void es__sink_queue_poll_spool(es_sink_queue_t *q)
 {
     es_state_t *st = q->sink->agent->state;
     if (!st)
@@ -420,7 +420,7 @@ void es_sink_queue_poll_spool(es_sink_queue_t *q)
         try_send(q);
         return;
     }
-    int64_t max = es_state_spool_max_id(st, q->sink->icfg->name);
+    int64_t max = es__state_spool_max_id(st, q->sink->icfg->name);
     if (max > q->max_sid) {
         es_log(q->sink, ES_LOG_INFO, "new rows in the spool (requeued dead letters?): loading them");
         q->overflow = 1;
@@ -428,11 +428,11 @@ void es_sink_queue_poll_spool(es_sink_queue_t *q)
     }
 }
 
-size_t es_sink_queue_depth(const es_sink_queue_t *q) { return q->count; }
-int es_sink_queue_busy(const es_sink_queue_t *q) { return q->in_flight; }
-int es_sink_queue_pending(const es_sink_queue_t *q) { return q->count > 0 || q->overflow || q->spill_n > 0; }
+size_t es__sink_queue_depth(const es_sink_queue_t *q) { return q->count; }
+int es__sink_queue_busy(const es_sink_queue_t *q) { return q->in_flight; }
+int es__sink_queue_pending(const es_sink_queue_t *q) { return q->count > 0 || q->overflow || q->spill_n > 0; }
 
-int es_sink_queue_over_limit(const es_sink_queue_t *q, double fraction)
+int es__sink_queue_over_limit(const es_sink_queue_t *q, double fraction)
 {
     const es_instance_cfg_t *ic = q->sink->icfg;
     return (double)q->spool_n >= (double)ic->spool_max_records * fraction ||
@@ -484,9 +484,9 @@ static void try_send(es_sink_queue_t *q)
     if (q->count == 0)
         return;
     int urgent = s->agent->shutting_down || s->draining ||
-                 (s->agent->once && es_agent_sources_idle(s->agent));
+                 (s->agent->once && es__agent_sources_idle(s->agent));
     /* What may go: the records before the first one whose row waits for
-     * the open transaction (es_sink_queue_committed() tries again). Only
+     * the open transaction (es__sink_queue_committed() tries again). Only
      * counted when a batch could go at all, so a queue filling up is not
      * rescanned at every push. */
     size_t ready = 0;
@@ -511,7 +511,7 @@ static void try_send(es_sink_queue_t *q)
     send_batch(q, ready);
 }
 
-void es_sink_queue_flush(es_sink_queue_t *q)
+void es__sink_queue_flush(es_sink_queue_t *q)
 {
     if (q->waiting && !q->backing_off) {
         uv_timer_stop(&q->timer);
@@ -525,7 +525,7 @@ void es_batch_fail_record(es_ctx_t *ctx, es_batch_t *batch, size_t index, const 
     es_sink_queue_t *q = ctx->queue;
     if (!q || batch != &q->batch || index >= q->batch_n || q->fail_msgs[index] || q->done_pending)
         return;
-    q->fail_msgs[index] = es_strdup(error ? error : "rejected by sink");
+    q->fail_msgs[index] = es__strdup(error ? error : "rejected by sink");
 }
 
 void es_batch_delivered(es_ctx_t *ctx, es_batch_t *batch, size_t index)
@@ -540,10 +540,10 @@ void es_batch_delivered(es_ctx_t *ctx, es_batch_t *batch, size_t index)
 static void episode_fail(es_sink_queue_t *q, const char *error, int permanent)
 {
     if (!q->failing_since_s)
-        q->failing_since_s = es_now_s();
+        q->failing_since_s = es__now_s();
     q->episode_tries++;
     q->last_fail_permanent = permanent;
-    char *e = es_strdup(error ? error : permanent ? "sink failed" : "transient error");
+    char *e = es__strdup(error ? error : permanent ? "sink failed" : "transient error");
     if (e) {
         free(q->last_error);
         q->last_error = e;
@@ -555,7 +555,7 @@ static void episode_ok(es_sink_queue_t *q)
 {
     if (!q->failing_since_s)
         return;
-    int64_t secs = es_now_s() - q->failing_since_s;
+    int64_t secs = es__now_s() - q->failing_since_s;
     if (q->episode_tries > 1 || !q->last_fail_permanent)
         es_log(q->sink, ES_LOG_INFO, "delivering again after %" PRId64 " s and %u failed attempt(s)",
                secs, q->episode_tries);
@@ -566,7 +566,7 @@ static void episode_ok(es_sink_queue_t *q)
     q->last_error = NULL;
 }
 
-void es_sink_queue_health(const es_sink_queue_t *q, es_sink_health_t *h)
+void es__sink_queue_health(const es_sink_queue_t *q, es_sink_health_t *h)
 {
     memset(h, 0, sizeof *h);
     h->failing_since_s = q->failing_since_s;
@@ -579,7 +579,7 @@ void es_sink_queue_health(const es_sink_queue_t *q, es_sink_health_t *h)
     }
 }
 
-double es_sink_queue_spool_fill(const es_sink_queue_t *q)
+double es__sink_queue_spool_fill(const es_sink_queue_t *q)
 {
     const es_instance_cfg_t *ic = q->sink->icfg;
     double r = ic->spool_max_records > 0 ? (double)q->spool_n / (double)ic->spool_max_records : 0;
@@ -596,7 +596,7 @@ static uint64_t backoff_ms(const es_instance_cfg_t *ic, unsigned attempt)
         d *= 2;
     if (d > cap)
         d = cap;
-    return d ? es_rand_below(d + 1) : 0;
+    return d ? es__rand_below(d + 1) : 0;
 }
 
 /* The sink's answer only records itself: completing a batch releases its
@@ -604,7 +604,7 @@ static uint64_t backoff_ms(const es_instance_cfg_t *ic, unsigned attempt)
  * emit), and sends the next batch (which calls the sink's write). Done
  * here, all of that would run inside the sink's callback and re-enter the
  * sink and the sources on one stack. The agent's check phase completes
- * the answered batches instead (es_sink_queue_run_done), the way libuv
+ * the answered batches instead (es__sink_queue_run_done), the way libuv
  * runs its pending callbacks: nothing calls back into the layer that
  * called it. */
 void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
@@ -619,18 +619,18 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
     q->done_status = status;
     q->done_retry_after_ms = retry_after_ms;
     /* Out of memory for the reason: the answer stands, without its text. */
-    q->done_error = error ? es_strdup(error) : NULL;
+    q->done_error = error ? es__strdup(error) : NULL;
     es_agent_t *a = ctx->agent;
     a->n_failed_answers += status == ES_SINK_RETRY || status == ES_SINK_FAIL;
     q->done_next = NULL;
     *a->done_tail = q;
     a->done_tail = &q->done_next;
-    es_agent_wake(a);
+    es__agent_wake(a);
 }
 
 static void complete(es_sink_queue_t *q);
 
-void es_sink_queue_run_done(es_agent_t *a)
+void es__sink_queue_run_done(es_agent_t *a)
 {
     /* A sink that answers inside its write (a local file, a test sink)
      * is sent its next batch by the completion and answers again at once:
@@ -646,7 +646,7 @@ void es_sink_queue_run_done(es_agent_t *a)
         complete(q);
     }
     if (a->done_head)
-        es_agent_wake(a);
+        es__agent_wake(a);
 }
 
 static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_t retry_after_ms,
@@ -664,7 +664,7 @@ static void complete(es_sink_queue_t *q)
     complete_answer(q, q->done_status, q->done_retry_after_ms, error);
     free(error);
     if (failed)
-        es_agent_maybe_resume(a);
+        es__agent_maybe_resume(a);
 }
 
 static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_t retry_after_ms,
@@ -703,7 +703,7 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
     for (size_t i = 0; i < n; i++)
         items[i] = ring_pop(q);
     if (st)
-        es_agent_state_txn(ctx->agent); /* one transaction for the dequeue */
+        es__agent_state_txn(ctx->agent); /* one transaction for the dequeue */
     /* Pass 1: dead letters, spool rows and counts. A record is retried
      * when the batch is retried and it was neither failed nor taken by the
      * receiver on its own. */
@@ -716,14 +716,14 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
             early += status != ES_SINK_OK;
         } else if (q->fail_msgs[i] || give_up) {
             const char *why = q->fail_msgs[i] ? q->fail_msgs[i] : error ? error : "sink failed";
-            es_agent_dead_letter(ctx->agent, ctx, rec, why, q->attempt);
+            es__agent_dead_letter(ctx->agent, ctx, rec, why, q->attempt);
             /* A dead letter that could not be stored stays in the spool. */
             if (!rec->abandoned)
                 unspool(q, &items[i]);
             dead++;
         } else if (status == ES_SINK_RETRY) {
             if (items[i].sid > 0 && !defer)
-                es_state_spool_attempt(st, items[i].sid);
+                es__state_spool_attempt(st, items[i].sid);
             ctx->n_retried += !defer;
             kept++;
         } else {
@@ -740,7 +740,7 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
     es_dedupe_t *dd = ctx->agent->pipeline ? ctx->agent->pipeline->dedupe : NULL;
     for (size_t i = 0; i < n && dd; i++)
         if (items[i].rec->in_dedupe)
-            es_dedupe_prefetch(dd, items[i].rec);
+            es__dedupe_prefetch(dd, items[i].rec);
     for (size_t i = 0; i < n; i++) {
         int retried = RETRIED(i);
         free(q->fail_msgs[i]);
@@ -789,23 +789,23 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
          * the spool gets its rows now rather than spool.delay after it was
          * routed. Not for a deferral, which is routine. */
         if (!defer)
-            es_agent_spool_lazy_all(ctx->agent);
+            es__agent_spool_lazy_all(ctx->agent);
         return;
     }
     q->attempt = 0;
     try_send(q);
     congestion_relieve(q);
-    if (!q->in_flight && (!es_sink_queue_pending(q) || ctx->agent->shutting_down))
-        es_agent_sink_idle(ctx->agent, ctx);
+    if (!q->in_flight && (!es__sink_queue_pending(q) || ctx->agent->shutting_down))
+        es__agent_sink_idle(ctx->agent, ctx);
 }
 
-void es_sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
+void es__sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
 {
     /* The replacement may start overflowing (rows of the old queue's
      * records are in the spool); records it takes over must have their
      * rows before, or the straggler pass would give them ids above rows it
      * has yet to load. */
-    es_agent_spool_lazy_all(from->sink->agent);
+    es__agent_spool_lazy_all(from->sink->agent);
     size_t skip = from->in_flight ? from->batch_n : 0;
     int64_t inflight_rows = 0;
     uint64_t inflight_bytes = 0;
@@ -839,7 +839,7 @@ void es_sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
     congestion_check(to);
 }
 
-size_t es_sink_queue_release_all(es_sink_queue_t *q, int abandoned)
+size_t es__sink_queue_release_all(es_sink_queue_t *q, int abandoned)
 {
     size_t n = 0;
     size_t skip = q->in_flight ? q->batch_n : 0;
@@ -859,12 +859,12 @@ size_t es_sink_queue_release_all(es_sink_queue_t *q, int abandoned)
     return n;
 }
 
-int64_t es_sink_queue_spooled(const es_sink_queue_t *q) { return q->spool_n; }
+int64_t es__sink_queue_spooled(const es_sink_queue_t *q) { return q->spool_n; }
 
-int es_sink_queue_lazy_ok(const es_sink_queue_t *q)
+int es__sink_queue_lazy_ok(const es_sink_queue_t *q)
 {
     /* A full window of a healthy sink is congested: sources pause and what
-     * they still emit stays in memory either way (es_sink_queue_push). */
+     * they still emit stays in memory either way (es__sink_queue_push). */
     return !q->backing_off && !q->overflow && !q->spill_n && !q->congest_spent &&
            (q->count < q->mem_max || q->congested);
 }
@@ -873,13 +873,13 @@ int es_sink_queue_lazy_ok(const es_sink_queue_t *q)
  * rows to what it holds in memory (their ids would pass rows still to be
  * loaded), so such a record stays without one and its source waits for its
  * delivery. The agent spools every lazy record before the first spill
- * (es_sink_queue_push), so this is rare: rows requeued by another process
+ * (es__sink_queue_push), so this is rare: rows requeued by another process
  * while records waited without rows. */
-void es_sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff)
+void es__sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff)
 {
     es_agent_t *a = q->sink->agent;
     /* The caller opened the transaction; a failed row ends what this pass
-     * can do (es_agent_spool_fault). */
+     * can do (es__agent_spool_fault). */
     int can = a->state && a->txn_open && !a->spool_fault && !q->overflow && !q->spill_n;
     for (size_t i = 0; i < q->count; i++) {
         es_qitem_t *it = at(q, i);
@@ -888,12 +888,12 @@ void es_sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff)
             continue;
         size_t len = 0;
         const char *json = can ? es_record_json(&rec->pub, &len) : NULL;
-        int64_t sid = json ? es_state_spool_add(a->state, q->sink->icfg->name, es_record_kind_name(rec->pub.kind),
+        int64_t sid = json ? es__state_spool_add(a->state, q->sink->icfg->name, es_record_kind_name(rec->pub.kind),
                                                 rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL, json, len)
                            : -1;
         if (sid <= 0) {
             if (can)
-                es_agent_spool_fault(a);
+                es__agent_spool_fault(a);
             can = 0;
             rec->lazy_missing = 1;
             continue;

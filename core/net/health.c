@@ -46,7 +46,7 @@ static json_t *sink_health(es_agent_t *a, es_ctx_t *c, json_t *o, json_t *reason
 {
     const es_config_t *cfg = a->cfg;
     es_sink_health_t h;
-    es_sink_queue_health(c->queue, &h);
+    es__sink_queue_health(c->queue, &h);
     const char *status = !h.failing_since_s ? "ok" : h.backing_off ? "backing_off" : "failing";
     json_object_set_new(o, "status", json_string(status));
     if (h.failing_since_s) {
@@ -58,15 +58,15 @@ static json_t *sink_health(es_agent_t *a, es_ctx_t *c, json_t *o, json_t *reason
             json_object_set_new(o, "retry_in_ms", json_integer((json_int_t)h.retry_in_ms));
     }
     failing(cfg, reasons, c, h.failing_since_s, now);
-    double fill = es_sink_queue_spool_fill(c->queue);
-    json_object_set_new(o, "spooled", json_integer(es_sink_queue_spooled(c->queue)));
+    double fill = es__sink_queue_spool_fill(c->queue);
+    json_object_set_new(o, "spooled", json_integer(es__sink_queue_spooled(c->queue)));
     json_object_set_new(o, "spool_fill", json_real(fill));
-    json_object_set_new(o, "in_memory", json_integer((json_int_t)es_sink_queue_depth(c->queue)));
+    json_object_set_new(o, "in_memory", json_integer((json_int_t)es__sink_queue_depth(c->queue)));
     json_object_set_new(o, "delivered", json_integer((json_int_t)c->n_delivered));
     json_object_set_new(o, "dead_lettered", json_integer((json_int_t)c->n_dead));
     if (cfg->health_spool_fill > 0 && fill >= cfg->health_spool_fill)
         reason(reasons, "sink %s: spool %.0f%% full (health.spool_fill)", c->icfg->name, fill * 100);
-    int64_t dl = a->state ? es_state_dead_letter_count(a->state, c->icfg->name) : 0;
+    int64_t dl = a->state ? es__state_dead_letter_count(a->state, c->icfg->name) : 0;
     if (dl >= 0) {
         json_object_set_new(o, "dead_letters", json_integer(dl));
         if (cfg->health_dead_letters > 0 && dl >= cfg->health_dead_letters)
@@ -87,9 +87,9 @@ static void source_health(es_agent_t *a, es_ctx_t *c, json_t *o, json_t *reasons
     failing(a->cfg, reasons, c, since, now);
 }
 
-char *es_health_render(es_agent_t *a, long rss_bytes, int *healthy)
+char *es__health_render(es_agent_t *a, long rss_bytes, int *healthy)
 {
-    int64_t now = es_now_s();
+    int64_t now = es__now_s();
     json_t *inst = json_array(), *reasons = json_array();
     if (!inst || !reasons) {
         json_decref(inst);

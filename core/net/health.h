@@ -12,6 +12,6 @@ struct es_agent;
 
 /* The /health document (malloc'd JSON, NULL on ENOMEM); *healthy = 0 when
  * degraded. rss_bytes: the process's resident size, shown as is. */
-char *es_health_render(struct es_agent *a, long rss_bytes, int *healthy);
+char *es__health_render(struct es_agent *a, long rss_bytes, int *healthy);
 
 #endif

@@ -199,15 +199,15 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
     char *colon = memchr(data, ':', n);
     if (!colon || r->n_headers == MAX_HEADERS)
         return n;
-    char *name = es_strndup(data, (size_t)(colon - data));
-    char *value = es_strndup(colon + 1, n - (size_t)(colon + 1 - data));
+    char *name = es__strndup(data, (size_t)(colon - data));
+    char *value = es__strndup(colon + 1, n - (size_t)(colon + 1 - data));
     if (!name || !value) {
         free(name);
         free(value);
         return n;
     }
-    r->h_names[r->n_headers] = es_trim(name);
-    r->h_values[r->n_headers] = es_trim(value);
+    r->h_names[r->n_headers] = es__trim(name);
+    r->h_values[r->n_headers] = es__trim(value);
     r->n_headers++;
     return n;
 }
@@ -230,7 +230,7 @@ static host_slot_t *host_slot(es_http_t *h, const char *host)
         if (strcmp(s->host, host) == 0)
             return s;
     host_slot_t *s = calloc(1, sizeof *s);
-    if (!s || !(s->host = es_strdup(host))) {
+    if (!s || !(s->host = es__strdup(host))) {
         free(s);
         return NULL;
     }
@@ -319,7 +319,7 @@ static void finish(es_http_t *h, es_http_req_t *r, CURLcode code, int error)
         if (resp->status == 200 && r->conditional && h->state) {
             const char *et = es_http_header(resp, "ETag"), *lm = es_http_header(resp, "Last-Modified");
             if (et || lm)
-                es_state_http_put(h->state, r->url, et, lm);
+                es__state_http_put(h->state, r->url, et, lm);
         }
     }
     if (r->ctx && resp->error != ES_ECANCELED) {
@@ -328,12 +328,12 @@ static void finish(es_http_t *h, es_http_req_t *r, CURLcode code, int error)
         c->n_http_class[cls]++;
         if (!resp->error && resp->status < 400) {
             c->n_http_ok++;
-            c->last_http_ok_s = es_now_s();
+            c->last_http_ok_s = es__now_s();
             c->http_failing_since_s = 0;
         } else {
             c->n_http_fail++;
             if (!c->http_failing_since_s)
-                c->http_failing_since_s = es_now_s();
+                c->http_failing_since_s = es__now_s();
         }
     }
     r->cb(r->ctx, resp, r->arg);
@@ -384,7 +384,7 @@ static int header_ok(const char *hd)
     return strpbrk(hd, "\r\n") == NULL && strchr(hd, ':') != NULL;
 }
 
-int es_http_submit(es_http_t *h, es_ctx_t *ctx, int tls_verify, const es_http_request_t *req,
+int es__http_submit(es_http_t *h, es_ctx_t *ctx, int tls_verify, const es_http_request_t *req,
                    es_http_cb cb, void *arg, es_http_req_t **handle)
 {
     if (handle)
@@ -405,7 +405,7 @@ int es_http_submit(es_http_t *h, es_ctx_t *ctx, int tls_verify, const es_http_re
     r->arg = arg;
     r->conditional = req->conditional;
     r->max_body = req->max_body ? req->max_body : DEFAULT_MAX_BODY;
-    r->url = es_strdup(req->url);
+    r->url = es__strdup(req->url);
     CURLU *u = curl_url();
     char *host = NULL;
     if (!r->url || !u || curl_url_set(u, CURLUPART_URL, r->url, 0) != CURLUE_OK ||
@@ -414,7 +414,7 @@ int es_http_submit(es_http_t *h, es_ctx_t *ctx, int tls_verify, const es_http_re
         free_req(r);
         return ES_EINVAL;
     }
-    r->host = es_strdup(host);
+    r->host = es__strdup(host);
     curl_free(host);
     curl_url_cleanup(u);
     if (!(r->easy = curl_easy_init()) || !r->host) {
@@ -446,7 +446,7 @@ int es_http_submit(es_http_t *h, es_ctx_t *ctx, int tls_verify, const es_http_re
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, tls_verify ? 2L : 0L);
     const char *method = req->method ? req->method : "GET";
     if (req->body) {
-        r->body = es_strndup(req->body, req->body_len);
+        r->body = es__strndup(req->body, req->body_len);
         if (!r->body) {
             free_req(r);
             return ES_ENOMEM;
@@ -469,7 +469,7 @@ int es_http_submit(es_http_t *h, es_ctx_t *ctx, int tls_verify, const es_http_re
     r->hdrs = curl_slist_append(r->hdrs, "Expect:");
     if (r->conditional && h->state) {
         char *etag = NULL, *lm = NULL;
-        if (es_state_http_get(h->state, r->url, &etag, &lm) == 0) {
+        if (es__state_http_get(h->state, r->url, &etag, &lm) == 0) {
             char line[1024];
             if (etag && !strpbrk(etag, "\r\n")) {
                 snprintf(line, sizeof line, "If-None-Match: %s", etag);
@@ -509,7 +509,7 @@ void es_http_cancel(es_http_req_t *r)
     finish(r->http, r, CURLE_OK, ES_ECANCELED);
 }
 
-void es_http_cancel_ctx(es_http_t *h, es_ctx_t *ctx)
+void es__http_cancel_ctx(es_http_t *h, es_ctx_t *ctx)
 {
     for (es_http_req_t *r = h->reqs, *next; r; r = next) {
         next = r->next;
@@ -520,7 +520,7 @@ void es_http_cancel_ctx(es_http_t *h, es_ctx_t *ctx)
     }
 }
 
-size_t es_http_active(es_http_t *h)
+size_t es__http_active(es_http_t *h)
 {
     size_t n = 0;
     for (es_http_req_t *r = h->reqs; r; r = r->next)
@@ -528,7 +528,7 @@ size_t es_http_active(es_http_t *h)
     return n;
 }
 
-int es_http_new(uv_loop_t *loop, es_state_t *state, long per_host, es_http_t **out)
+int es__http_new(uv_loop_t *loop, es_state_t *state, long per_host, es_http_t **out)
 {
     *out = NULL;
     es_http_t *h = calloc(1, sizeof *h);
@@ -552,7 +552,7 @@ int es_http_new(uv_loop_t *loop, es_state_t *state, long per_host, es_http_t **o
     return 0;
 }
 
-void es_http_set_per_host(es_http_t *h, long per_host)
+void es__http_set_per_host(es_http_t *h, long per_host)
 {
     h->per_host = per_host > 0 ? per_host : 4;
     start_queued(h);
@@ -569,7 +569,7 @@ static void on_timer_closed(uv_handle_t *hd)
     free(h);
 }
 
-void es_http_close(es_http_t *h)
+void es__http_close(es_http_t *h)
 {
     if (!h)
         return;

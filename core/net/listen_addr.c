@@ -9,7 +9,7 @@
 
 #include <earshot/plugin.h>
 
-int es_listen_addr_parse(const char *listen, struct sockaddr_storage *ss, char *err, size_t errlen)
+int es__listen_addr_parse(const char *listen, struct sockaddr_storage *ss, char *err, size_t errlen)
 {
     char host[128];
     const char *colon = strrchr(listen, ':');

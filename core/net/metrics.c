@@ -104,7 +104,7 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
     es_agent_t *a = m->agent;
     es_pipeline_t *p = a->pipeline;
     char e1[256], e2[256];
-    int64_t now = es_now_s();
+    int64_t now = es__now_s();
     HELP(b, "earshot_uptime_seconds", "gauge", "Seconds since the agent started.");
     bprintf(b, "earshot_uptime_seconds %" PRId64 "\n", now - a->started_s);
     HELP(b, "earshot_process_resident_memory_bytes", "gauge", "Resident set size of the agent.");
@@ -129,7 +129,7 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
          "Warnings about bad input (es_log_limited), logged in full or only counted, by kind.");
     for (es_ctx_t *c = a->instances; c; c = c->next) {
         warn_arg_t w = {b, esc(c->icfg->name, e1, sizeof e1)};
-        es_log_limit_totals(c, warn_sample, &w);
+        es__log_limit_totals(c, warn_sample, &w);
     }
     HELP(b, "earshot_fetches_total", "counter", "HTTP requests an instance made, by result.");
     for (es_ctx_t *c = a->instances; c; c = c->next)
@@ -184,9 +184,9 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
             if (c->icfg->kind != ES_KIND_SINK)
                 continue;
             int64_t oldest = 0;
-            es_state_spool_stats(a->state, c->icfg->name, &v[i][0], &v[i][1], &oldest);
+            es__state_spool_stats(a->state, c->icfg->name, &v[i][0], &v[i][1], &oldest);
             v[i][2] = v[i][0] ? now - oldest : 0;
-            v[i][3] = es_state_dead_letter_count(a->state, c->icfg->name);
+            v[i][3] = es__state_dead_letter_count(a->state, c->icfg->name);
             i++;
         }
         for (int f = 0; f < 4; f++) {
@@ -210,7 +210,7 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
     for (es_ctx_t *c = a->instances; c; c = c->next) {
         es_sink_health_t h = {0};
         if (c->queue)
-            es_sink_queue_health(c->queue, &h);
+            es__sink_queue_health(c->queue, &h);
         else
             h.failing_since_s = c->http_failing_since_s;
         if (h.failing_since_s)
@@ -222,7 +222,7 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue)
             bprintf(b, "earshot_sink_spool_fill_ratio{instance=\"%s\"} %.6f\n", esc(c->icfg->name, e1, sizeof e1),
-                    es_sink_queue_spool_fill(c->queue));
+                    es__sink_queue_spool_fill(c->queue));
     if (!p)
         return;
     HELP(b, "earshot_pipeline_records_total", "counter", "Records entering the pipeline, by outcome.");
@@ -240,7 +240,7 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
     bprintf(b, "earshot_lookalikes_seen_total %" PRIu64 "\n", p->n_lookalikes);
     es_spike_stats_t ss = {0};
     if (p->spike)
-        es_spike_get_stats(p->spike, &ss);
+        es__spike_get_stats(p->spike, &ss);
     HELP(b, "earshot_alerts_total", "counter", "Negative-spike alert records raised, by event.");
     bprintf(b, "earshot_alerts_total{event=\"began\"} %" PRIu64 "\n", ss.began);
     bprintf(b, "earshot_alerts_total{event=\"ended\"} %" PRIu64 "\n", ss.ended);
@@ -249,12 +249,12 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
     bprintf(b, "earshot_spike_late_mentions_total %" PRIu64 "\n", ss.late);
 }
 
-void es_metrics_refresh(es_metrics_t *m)
+void es__metrics_refresh(es_metrics_t *m)
 {
     buf_t b = {0};
     render_metrics(m, &b);
     int healthy = 1;
-    char *health = es_health_render(m->agent, rss_bytes(), &healthy);
+    char *health = es__health_render(m->agent, rss_bytes(), &healthy);
     if (b.oom || !health) {
         free(b.s);
         free(health);
@@ -268,7 +268,7 @@ void es_metrics_refresh(es_metrics_t *m)
         size_t nb = cfg->n_brands < 256 ? cfg->n_brands : 256;
         for (size_t i = 0; i < nb; i++)
             names[i] = cfg->brands[i].name;
-        es_report_live_configure(m->report, es_report_default_dsn(cfg), cfg->state_dir, names, nb);
+        es__report_live_configure(m->report, es__report_default_dsn(cfg), cfg->state_dir, names, nb);
     }
     pthread_mutex_lock(&m->lock);
     free(m->text);
@@ -279,7 +279,7 @@ void es_metrics_refresh(es_metrics_t *m)
     pthread_mutex_unlock(&m->lock);
 }
 
-static void on_timer(uv_timer_t *t) { es_metrics_refresh(t->data); }
+static void on_timer(uv_timer_t *t) { es__metrics_refresh(t->data); }
 
 /* libmicrohttpd's thread: copies the last render, never touches the agent. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -289,23 +289,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)version, (void)upload, (void)upload_len;
     int is_metrics = !strcmp(url, "/metrics"), is_health = !strcmp(url, "/health");
     if (m->report && !strcmp(url, "/report") && (!strcmp(method, "GET") || !strcmp(method, "HEAD")))
-        return es_report_live_request(m->report, conn, method, con_cls);
+        return es__report_live_request(m->report, conn, method, con_cls);
     unsigned code = MHD_HTTP_OK;
     const char *type = "text/plain; charset=utf-8";
     char *body = NULL;
     if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
         code = MHD_HTTP_METHOD_NOT_ALLOWED;
-        body = es_strdup("method not allowed\n");
+        body = es__strdup("method not allowed\n");
     } else if (is_metrics || is_health) {
         pthread_mutex_lock(&m->lock);
-        body = es_strdup(is_metrics ? m->text : m->health);
+        body = es__strdup(is_metrics ? m->text : m->health);
         if (is_health && !m->healthy)
             code = MHD_HTTP_SERVICE_UNAVAILABLE;
         pthread_mutex_unlock(&m->lock);
         type = is_metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json";
     } else {
         code = MHD_HTTP_NOT_FOUND;
-        body = es_strdup("not found: try /metrics, /health or /report\n");
+        body = es__strdup("not found: try /metrics, /health or /report\n");
     }
     if (!body)
         return MHD_NO;
@@ -325,13 +325,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     es_metrics_t *m = cls;
     (void)conn, (void)why;
-    es_report_live_completed(m->report, con_cls);
+    es__report_live_completed(m->report, con_cls);
 }
 
-int es_metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, char *err, size_t errlen)
+int es__metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, char *err, size_t errlen)
 {
     struct sockaddr_storage ss;
-    int rc = es_listen_addr_parse(listen, &ss, err, errlen);
+    int rc = es__listen_addr_parse(listen, &ss, err, errlen);
     if (rc < 0)
         return rc;
     es_metrics_t *m = calloc(1, sizeof *m);
@@ -340,8 +340,8 @@ int es_metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, char
     m->agent = a;
     m->healthy = 1;
     pthread_mutex_init(&m->lock, NULL);
-    m->report = es_report_live_new();
-    es_metrics_refresh(m);
+    m->report = es__report_live_new();
+    es__metrics_refresh(m);
     /* Suspend/resume: /report answers from its own worker thread. */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
@@ -354,7 +354,7 @@ int es_metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, char
     if (!m->mhd) {
         snprintf(err, errlen, "metrics_listen %s: cannot listen (address in use or not local?)", listen);
         pthread_mutex_destroy(&m->lock);
-        es_report_live_free(m->report);
+        es__report_live_free(m->report);
         free(m->text);
         free(m->health);
         free(m);
@@ -371,18 +371,18 @@ int es_metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, char
 static void on_closed(uv_handle_t *h)
 {
     es_metrics_t *m = h->data;
-    es_report_live_free(m->report);
+    es__report_live_free(m->report);
     pthread_mutex_destroy(&m->lock);
     free(m->text);
     free(m->health);
     free(m);
 }
 
-void es_metrics_stop(es_metrics_t *m)
+void es__metrics_stop(es_metrics_t *m)
 {
     if (!m)
         return;
-    es_report_live_drain(m->report); /* its connection resumed before the listener stops */
+    es__report_live_drain(m->report); /* its connection resumed before the listener stops */
     MHD_stop_daemon(m->mhd);         /* joins its thread: no request runs after */
     uv_timer_stop(&m->timer);
     uv_close((uv_handle_t *)&m->timer, on_closed);

@@ -15,11 +15,11 @@ typedef struct es_metrics es_metrics_t;
 /* Binds listen ("127.0.0.1:9464", "[::1]:9464") and starts serving. On
  * error returns ES_EINVAL (bad address) or ES_EIO (cannot bind) with the
  * reason in err. */
-int es_metrics_start(struct es_agent *a, const char *listen, es_metrics_t **out, char *err, size_t errlen);
+int es__metrics_start(struct es_agent *a, const char *listen, es_metrics_t **out, char *err, size_t errlen);
 /* Renders now (tests and the timer). */
-void es_metrics_refresh(es_metrics_t *m);
+void es__metrics_refresh(es_metrics_t *m);
 /* Stops the server and closes the timer; frees once closed. */
-void es_metrics_stop(es_metrics_t *m);
+void es__metrics_stop(es_metrics_t *m);
 
 /* Pipeline counters the metrics read: sentiment labels per brand. */
 typedef struct es_label_counts {

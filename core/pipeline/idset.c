@@ -16,20 +16,20 @@
 #define GROW(cap) ((cap) + (cap) / 4)
 #define FIRST_CAP 16
 
-uint64_t es_idset_hash(const char *id, size_t len)
+uint64_t es__idset_hash(const char *id, size_t len)
 {
     uint64_t h = XXH3_64bits(id, len);
     return h ? h : 1;
 }
 
-void es_idset_free(es_idset_t *s)
+void es__idset_free(es_idset_t *s)
 {
     for (size_t k = 0; k < ES_IDSET_SHARDS; k++)
         free(s->sh[k].slots);
     *s = (es_idset_t){0};
 }
 
-size_t es_idset_slots(const es_idset_t *s)
+size_t es__idset_slots(const es_idset_t *s)
 {
     size_t n = 0;
     for (size_t k = 0; k < ES_IDSET_SHARDS; k++)
@@ -44,13 +44,13 @@ static inline es_idset_shard_t *shard(es_idset_t *s, uint64_t h)
 
 static inline size_t next(const es_idset_shard_t *sh, size_t i) { return i + 1 == sh->cap ? 0 : i + 1; }
 
-int es_idset_has(const es_idset_t *s, uint64_t h)
+int es__idset_has(const es_idset_t *s, uint64_t h)
 {
     h = h ? h : 1;
-    const es_idset_shard_t *sh = es_idset_shard(s, h);
+    const es_idset_shard_t *sh = es__idset_shard(s, h);
     if (!sh->count)
         return 0;
-    for (size_t i = es_idset_home(sh, h);; i = next(sh, i)) {
+    for (size_t i = es__idset_home(sh, h);; i = next(sh, i)) {
         if (sh->slots[i] == h)
             return 1;
         if (!sh->slots[i])
@@ -67,7 +67,7 @@ static int resize(es_idset_shard_t *sh, size_t cap)
         uint64_t h = sh->slots[i];
         if (!h)
             continue;
-        size_t j = es_idset_home(&n, h);
+        size_t j = es__idset_home(&n, h);
         while (n.slots[j])
             j = next(&n, j);
         n.slots[j] = h;
@@ -92,7 +92,7 @@ static int shard_reserve(es_idset_shard_t *sh, size_t n)
     return resize(sh, cap);
 }
 
-int es_idset_reserve(es_idset_t *s, size_t n)
+int es__idset_reserve(es_idset_t *s, size_t n)
 {
     /* Ids spread over the shards binomially: n/64 each, give or take
      * sqrt(n/64); five of those is never reached in practice, and a
@@ -105,13 +105,13 @@ int es_idset_reserve(es_idset_t *s, size_t n)
     return 0;
 }
 
-int es_idset_add(es_idset_t *s, uint64_t h)
+int es__idset_add(es_idset_t *s, uint64_t h)
 {
     h = h ? h : 1;
     es_idset_shard_t *sh = shard(s, h);
     if (shard_reserve(sh, sh->count + 1) < 0)
         return ES_ENOMEM;
-    size_t i = es_idset_home(sh, h);
+    size_t i = es__idset_home(sh, h);
     for (; sh->slots[i]; i = next(sh, i))
         if (sh->slots[i] == h)
             return 0;
@@ -121,13 +121,13 @@ int es_idset_add(es_idset_t *s, uint64_t h)
     return 1;
 }
 
-int es_idset_del(es_idset_t *s, uint64_t h)
+int es__idset_del(es_idset_t *s, uint64_t h)
 {
     h = h ? h : 1;
     es_idset_shard_t *sh = shard(s, h);
     if (!sh->count)
         return 0;
-    size_t i = es_idset_home(sh, h);
+    size_t i = es__idset_home(sh, h);
     while (sh->slots[i] != h) {
         if (!sh->slots[i])
             return 0;
@@ -138,7 +138,7 @@ int es_idset_del(es_idset_t *s, uint64_t h)
      * no longer be found. */
     size_t hole = i;
     for (size_t j = next(sh, i); sh->slots[j]; j = next(sh, j)) {
-        size_t k = es_idset_home(sh, sh->slots[j]);
+        size_t k = es__idset_home(sh, sh->slots[j]);
         int stays = hole <= j ? (hole < k && k <= j) : (hole < k || k <= j);
         if (!stays) {
             sh->slots[hole] = sh->slots[j];

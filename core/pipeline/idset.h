@@ -20,7 +20,7 @@
 #define ES_IDSET_SHARD_BITS 6
 #define ES_IDSET_SHARDS (1u << ES_IDSET_SHARD_BITS)
 
-typedef struct es_idset_shard {
+typedef struct es__idset_shard {
     uint64_t *slots; /* 0 = empty */
     size_t cap;      /* any size; 0 before the first insertion */
     size_t count;
@@ -36,40 +36,40 @@ typedef struct es_idset {
  * fingerprints are stored in the state DB), never 0. Two different ids
  * share one with probability 2^-64 per pair: among the 10^8 ids of a busy
  * month, about 3 in 10^4 that any two do. */
-uint64_t es_idset_hash(const char *id, size_t len);
+uint64_t es__idset_hash(const char *id, size_t len);
 
-/* Zeroed memory is an empty set; es_idset_free() returns it to that. A
+/* Zeroed memory is an empty set; es__idset_free() returns it to that. A
  * key of 0 (never a fingerprint; a damaged row) stands for 1. */
-void es_idset_free(es_idset_t *s);
-int es_idset_has(const es_idset_t *s, uint64_t h);
+void es__idset_free(es_idset_t *s);
+int es__idset_has(const es_idset_t *s, uint64_t h);
 /* 1 when added, 0 when already present, ES_ENOMEM. */
-int es_idset_add(es_idset_t *s, uint64_t h);
+int es__idset_add(es_idset_t *s, uint64_t h);
 /* 1 when removed, 0 when absent. */
-int es_idset_del(es_idset_t *s, uint64_t h);
+int es__idset_del(es_idset_t *s, uint64_t h);
 /* Makes room for n ids in all (one allocation a shard instead of many). */
-int es_idset_reserve(es_idset_t *s, size_t n);
+int es__idset_reserve(es_idset_t *s, size_t n);
 /* Slots allocated, all shards (8 bytes each). */
-size_t es_idset_slots(const es_idset_t *s);
+size_t es__idset_slots(const es_idset_t *s);
 
 /* The shard of h and its home slot there: the bits below the shard's,
  * scaled to the shard's size (so any size works, not only powers of 2). */
-static inline const es_idset_shard_t *es_idset_shard(const es_idset_t *s, uint64_t h)
+static inline const es_idset_shard_t *es__idset_shard(const es_idset_t *s, uint64_t h)
 {
     return &s->sh[h >> (64 - ES_IDSET_SHARD_BITS)];
 }
-static inline size_t es_idset_home(const es_idset_shard_t *sh, uint64_t h)
+static inline size_t es__idset_home(const es_idset_shard_t *sh, uint64_t h)
 {
     return (size_t)(((unsigned __int128)(h << ES_IDSET_SHARD_BITS) * sh->cap) >> 64);
 }
 /* Starts loading h's home slot into the cache. */
-static inline void es_idset_prefetch(const es_idset_t *s, uint64_t h, int rw)
+static inline void es__idset_prefetch(const es_idset_t *s, uint64_t h, int rw)
 {
-    const es_idset_shard_t *sh = es_idset_shard(s, h ? h : 1);
+    const es_idset_shard_t *sh = es__idset_shard(s, h ? h : 1);
     if (sh->cap) {
         if (rw)
-            __builtin_prefetch(&sh->slots[es_idset_home(sh, h ? h : 1)], 1);
+            __builtin_prefetch(&sh->slots[es__idset_home(sh, h ? h : 1)], 1);
         else
-            __builtin_prefetch(&sh->slots[es_idset_home(sh, h ? h : 1)]);
+            __builtin_prefetch(&sh->slots[es__idset_home(sh, h ? h : 1)]);
     }
 }
 

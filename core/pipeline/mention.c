@@ -27,7 +27,7 @@ static void str_slots(es_mention_t *m, const char **slots[N_STR])
     slots[10] = &m->reply_to_author;
 }
 
-es_rec_t *es_rec_from_mention(const es_mention_t *src, const char *source_name, size_t *repaired)
+es_rec_t *es__rec_from_mention(const es_mention_t *src, const char *source_name, size_t *repaired)
 {
     es_mention_t in = *src;
     in.source = source_name;
@@ -74,7 +74,7 @@ es_rec_t *es_rec_from_mention(const es_mention_t *src, const char *source_name, 
             size_t nrep;                                                        \
             char *fixed = es_utf8_sanitize((s), (len), &nrep);                  \
             if (!fixed) {                                                       \
-                es_rec_free(r);                                                 \
+                es__rec_free(r);                                                 \
                 return NULL;                                                    \
             }                                                                   \
             size_t fl = strlen(fixed);                                          \
@@ -108,7 +108,7 @@ es_rec_t *es_rec_from_mention(const es_mention_t *src, const char *source_name, 
     return r;
 }
 
-es_rec_t *es_rec_from_fields(es_record_kind_t kind, json_t *fields)
+es_rec_t *es__rec_from_fields(es_record_kind_t kind, json_t *fields)
 {
     es_rec_t *r = calloc(1, sizeof *r);
     if (!r) {
@@ -132,14 +132,14 @@ static void stage_field(es_rec_t *r, int idx, const char *v)
     }
 }
 
-void es_rec_set_stage_literal(es_rec_t *r, int idx, const char *literal)
+void es__rec_set_stage_literal(es_rec_t *r, int idx, const char *literal)
 {
     free(r->stage_strings[idx]);
     r->stage_strings[idx] = NULL;
     stage_field(r, idx, literal);
 }
 
-int es_rec_set_matches(es_rec_t *r, const char *const *brands, size_t nb, const char *const *topics,
+int es__rec_set_matches(es_rec_t *r, const char *const *brands, size_t nb, const char *const *topics,
                        const char *const *owners, size_t nt)
 {
     /* Config names are valid UTF-8 already (the config is checked), but a
@@ -202,10 +202,10 @@ int es_rec_set_matches(es_rec_t *r, const char *const *brands, size_t nb, const 
     return 0;
 }
 
-int es_rec_set_stage(es_rec_t *r, int idx, const char *value)
+int es__rec_set_stage(es_rec_t *r, int idx, const char *value)
 {
     if (idx == 0) /* the brand is the first of the brands list */
-        return es_rec_set_matches(r, value ? &value : NULL, value ? 1 : 0, r->m.topics, r->m.topic_owners,
+        return es__rec_set_matches(r, value ? &value : NULL, value ? 1 : 0, r->m.topics, r->m.topic_owners,
                                   r->m.n_topics);
     /* Stage values come from the config and the inventory file: repaired
      * like the source's strings, so a record is always valid UTF-8. */
@@ -218,7 +218,7 @@ int es_rec_set_stage(es_rec_t *r, int idx, const char *value)
     return 0;
 }
 
-void es_rec_free(es_rec_t *r)
+void es__rec_free(es_rec_t *r)
 {
     if (!r)
         return;
@@ -257,7 +257,7 @@ static void set_str(json_t *o, const char *k, const char *v)
     json_object_set_new(o, k, v ? json_string(v) : json_null());
 }
 
-json_t *es_rec_to_json(const es_rec_t *r)
+json_t *es__rec_to_json(const es_rec_t *r)
 {
     if (r->pub.kind != ES_RECORD_MENTION) {
         json_t *o = json_deep_copy(r->fields);
@@ -326,10 +326,10 @@ const char *es_record_json(const es_record_t *rec, size_t *len)
     /* pub is the first member, so the public pointer is the record. */
     es_rec_t *r = (es_rec_t *)rec;
     if (!r->json && r->pub.kind == ES_RECORD_MENTION) {
-        if (!(r->json = es_mention_json(&r->m, &r->json_len)))
+        if (!(r->json = es__mention_json(&r->m, &r->json_len)))
             return NULL;
     } else if (!r->json) {
-        json_t *o = es_rec_to_json(r);
+        json_t *o = es__rec_to_json(r);
         if (!o)
             return NULL;
         r->json = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
@@ -436,16 +436,16 @@ static int restore_matches(es_rec_t *r, json_t *o)
         owners[k] = jstr(to, topics[k]);
         k++;
     }
-    int rc = es_rec_set_matches(r, names, n, topics, owners, k);
+    int rc = es__rec_set_matches(r, names, n, topics, owners, k);
     json_t *ow = json_object_get(o, "owned");
     json_array_foreach(ow, i, v) for (size_t j = 0; j < r->m.n_brands; j++) if (json_is_string(v) &&
                                                                            !strcmp(r->m.brands[j], json_string_value(v)))
-        es_rec_set_owned(r, j);
+        es__rec_set_owned(r, j);
     free(names);
     return rc;
 }
 
-es_rec_t *es_rec_from_json(const char *text)
+es_rec_t *es__rec_from_json(const char *text)
 {
     json_t *o = json_loads(text, 0, NULL);
     if (!json_is_object(o)) {
@@ -460,25 +460,25 @@ es_rec_t *es_rec_from_json(const char *text)
                              : !strcmp(kind, "deletion") ? ES_RECORD_DELETION
                                                          : ES_RECORD_ACCOUNT;
         json_object_del(o, "kind");
-        return es_rec_from_fields(k, o);
+        return es__rec_from_fields(k, o);
     }
     es_mention_t m;
     es_mention_scratch_t sc;
     const char *why;
     es_mention_from_object(o, &m, &sc, &why); /* the spool writes epoch seconds */
     if (m.id && m.network && m.text)
-        r = es_rec_from_mention(&m, jstr(o, "source"), NULL);
+        r = es__rec_from_mention(&m, jstr(o, "source"), NULL);
     if (r) {
         static const char *const stage_keys[4] = {"brand", "author_kind", "owner", "addressed_account"};
         for (int k = 0; k < 4; k++)
-            if (es_rec_set_stage(r, k, jstr(o, stage_keys[k])) < 0) {
-                es_rec_free(r);
+            if (es__rec_set_stage(r, k, jstr(o, stage_keys[k])) < 0) {
+                es__rec_free(r);
                 r = NULL;
                 break;
             }
     }
     if (r && restore_matches(r, o) < 0) {
-        es_rec_free(r);
+        es__rec_free(r);
         r = NULL;
     }
     json_t *se = json_object_get(o, "sentiment");

@@ -32,7 +32,7 @@ typedef struct es_rec {
     struct es_source_track *track; /* NULL for core-made records */
     int failed;       /* dead-lettered by at least one sink */
     int in_dedupe;    /* in the dedupe in-flight set */
-    uint64_t id_hash; /* es_idset_hash(m.id), set by es_dedupe_check */
+    uint64_t id_hash; /* es__idset_hash(m.id), set by es__dedupe_check */
     int abandoned;    /* dropped undelivered at shutdown: its source must re-read it */
     /* Routed without spool rows (spool.delay): in the agent's list of such
      * records, oldest first, until every sink took it or it is spooled. */
@@ -47,33 +47,33 @@ typedef struct es_rec {
 
 /* Deep-copies a source's mention, repairing invalid UTF-8 (each repair
  * counted in *repaired). Returns NULL on ENOMEM. */
-es_rec_t *es_rec_from_mention(const es_mention_t *src, const char *source_name, size_t *repaired);
+es_rec_t *es__rec_from_mention(const es_mention_t *src, const char *source_name, size_t *repaired);
 /* A record of another kind; takes the reference to fields. */
-es_rec_t *es_rec_from_fields(es_record_kind_t kind, json_t *fields);
+es_rec_t *es__rec_from_fields(es_record_kind_t kind, json_t *fields);
 /* Sets a stage result string (copied; NULL clears). idx: 0 brand,
  * 1 author_kind, 2 owner, 3 addressed_account. Returns 0 or ES_ENOMEM. */
-int es_rec_set_stage(es_rec_t *r, int idx, const char *value);
+int es__rec_set_stage(es_rec_t *r, int idx, const char *value);
 /* Sets m.brands (brand_owned all 0) and m.topics with their owners
  * (copied into one block; NULL arrays with n = 0 clear them), and m.brand
- * to the first brand. Stage 0 (brand) set through es_rec_set_stage is a
+ * to the first brand. Stage 0 (brand) set through es__rec_set_stage is a
  * list of one. Returns 0 or ES_ENOMEM (the record unchanged). */
-int es_rec_set_matches(es_rec_t *r, const char *const *brands, size_t n_brands, const char *const *topics,
+int es__rec_set_matches(es_rec_t *r, const char *const *brands, size_t n_brands, const char *const *topics,
                        const char *const *owners, size_t n_topics);
 /* Marks brands[i] as owned (written by one of its official accounts). */
-static inline void es_rec_set_owned(es_rec_t *r, size_t i)
+static inline void es__rec_set_owned(es_rec_t *r, size_t i)
 {
     if (i < r->m.n_brands)
         ((unsigned char *)r->m.brand_owned)[i] = 1;
 }
 /* The same for a string literal (valid UTF-8, lives forever): no copy. */
-void es_rec_set_stage_literal(es_rec_t *r, int idx, const char *literal);
-void es_rec_free(es_rec_t *r);
+void es__rec_set_stage_literal(es_rec_t *r, int idx, const char *literal);
+void es__rec_free(es_rec_t *r);
 
 /* Rebuilds a record from its es_record_json() text (the spool); NULL on
  * malformed JSON or ENOMEM. */
-es_rec_t *es_rec_from_json(const char *json);
+es_rec_t *es__rec_from_json(const char *json);
 
 /* The record as a jansson object (new reference). */
-json_t *es_rec_to_json(const es_rec_t *r);
+json_t *es__rec_to_json(const es_rec_t *r);
 
 #endif

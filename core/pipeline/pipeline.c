@@ -27,12 +27,12 @@ static void route_alerts(es_pipeline_t *p)
     while (json_array_size(p->alerts)) {
         json_t *a = json_incref(json_array_get(p->alerts, 0));
         json_array_remove(p->alerts, 0);
-        es_rec_t *rec = es_rec_from_fields(ES_RECORD_ALERT, a);
+        es_rec_t *rec = es__rec_from_fields(ES_RECORD_ALERT, a);
         if (!rec) {
-            es_logf(ES_LOG_ERROR, "spike: out of memory: an alert was not routed");
+            es__logf(ES_LOG_ERROR, "spike: out of memory: an alert was not routed");
             continue;
         }
-        es_pipeline_submit(p, rec);
+        es__pipeline_submit(p, rec);
     }
 }
 
@@ -41,24 +41,24 @@ static void route_alerts(es_pipeline_t *p)
  * and its baselines must not learn from, nor be moved by, the past. */
 static int spike_new(es_pipeline_t *p, const es_config_t *cfg, es_spike_t **out, es_diag_t *diag)
 {
-    sqlite3 *db = p->agent && p->agent->state && !p->history ? es_state_db(p->agent->state) : NULL;
-    return es_spike_new(cfg, db, on_alert, p, out, diag);
+    sqlite3 *db = p->agent && p->agent->state && !p->history ? es__state_db(p->agent->state) : NULL;
+    return es__spike_new(cfg, db, on_alert, p, out, diag);
 }
 
-void es_pipeline_spike_tick(es_pipeline_t *p, int64_t now_s)
+void es__pipeline_spike_tick(es_pipeline_t *p, int64_t now_s)
 {
-    es_spike_tick(p->spike, now_s);
+    es__spike_tick(p->spike, now_s);
     route_alerts(p);
 }
 
-void es_pipeline_spike_flush(es_pipeline_t *p)
+void es__pipeline_spike_flush(es_pipeline_t *p)
 {
-    if (es_spike_flush(p->spike) < 0)
-        es_logf(ES_LOG_ERROR, "spike: cannot save the detector's state");
+    if (es__spike_flush(p->spike) < 0)
+        es__logf(ES_LOG_ERROR, "spike: cannot save the detector's state");
     route_alerts(p);
 }
 
-int es_pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **out, es_diag_t *diag)
+int es__pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **out, es_diag_t *diag)
 {
     es_pipeline_t *p = calloc(1, sizeof *p);
     if (!p || !(p->alerts = json_array())) {
@@ -69,29 +69,29 @@ int es_pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **o
     p->count_owned = cfg->count_owned;
     p->history = agent && agent->opts && agent->opts->history;
     int rc;
-    if ((rc = es_dedupe_new(agent ? agent->state : NULL, cfg->dedupe_max_age_ms, &p->dedupe)) < 0 ||
-        (rc = es_brands_new(cfg, &p->brands)) < 0 ||
-        (rc = es_inventory_new(cfg, agent ? agent->state : NULL, &p->inventory, diag)) < 0 ||
-        (rc = es_sentiment_stage_new(cfg, &p->sentiment, diag)) < 0 ||
+    if ((rc = es__dedupe_new(agent ? agent->state : NULL, cfg->dedupe_max_age_ms, &p->dedupe)) < 0 ||
+        (rc = es__brands_new(cfg, &p->brands)) < 0 ||
+        (rc = es__inventory_new(cfg, agent ? agent->state : NULL, &p->inventory, diag)) < 0 ||
+        (rc = es__sentiment_stage_new(cfg, &p->sentiment, diag)) < 0 ||
         (rc = spike_new(p, cfg, &p->spike, diag)) < 0) {
-        es_pipeline_free(p);
+        es__pipeline_free(p);
         return rc;
     }
     *out = p;
     return 0;
 }
 
-void es_pipeline_free(es_pipeline_t *p)
+void es__pipeline_free(es_pipeline_t *p)
 {
     if (!p)
         return;
-    es_dedupe_free(p->dedupe);
-    es_brands_free(p->brands);
-    es_inventory_free(p->inventory);
-    es_sentiment_stage_free(p->sentiment);
-    if (p->spike && es_spike_flush(p->spike) < 0)
-        es_logf(ES_LOG_ERROR, "spike: cannot save the detector's state");
-    es_spike_free(p->spike);
+    es__dedupe_free(p->dedupe);
+    es__brands_free(p->brands);
+    es__inventory_free(p->inventory);
+    es__sentiment_stage_free(p->sentiment);
+    if (p->spike && es__spike_flush(p->spike) < 0)
+        es__logf(ES_LOG_ERROR, "spike: cannot save the detector's state");
+    es__spike_free(p->spike);
     json_decref(p->alerts);
     for (size_t i = 0; i < p->n_labels; i++)
         free(p->labels[i].brand);
@@ -99,7 +99,7 @@ void es_pipeline_free(es_pipeline_t *p)
     free(p);
 }
 
-int es_pipeline_preflight(const es_config_t *cfg, es_diag_t *diag)
+int es__pipeline_preflight(const es_config_t *cfg, es_diag_t *diag)
 {
     /* Each stage on its own, so one bad file does not hide the next. */
     size_t before = diag->count;
@@ -107,23 +107,23 @@ int es_pipeline_preflight(const es_config_t *cfg, es_diag_t *diag)
     int rc = 0, r;
     if (!(p.alerts = json_array()))
         return ES_ENOMEM;
-    if ((r = es_brands_new(cfg, &p.brands)) < 0)
+    if ((r = es__brands_new(cfg, &p.brands)) < 0)
         rc = r;
-    if ((r = es_inventory_new(cfg, NULL, &p.inventory, diag)) < 0 && !rc)
+    if ((r = es__inventory_new(cfg, NULL, &p.inventory, diag)) < 0 && !rc)
         rc = r;
-    if ((r = es_sentiment_stage_new(cfg, &p.sentiment, diag)) < 0 && !rc)
+    if ((r = es__sentiment_stage_new(cfg, &p.sentiment, diag)) < 0 && !rc)
         rc = r;
     if ((r = spike_new(&p, cfg, &p.spike, diag)) < 0 && !rc)
         rc = r;
-    es_brands_free(p.brands);
-    es_inventory_free(p.inventory);
-    es_sentiment_stage_free(p.sentiment);
-    es_spike_free(p.spike);
+    es__brands_free(p.brands);
+    es__inventory_free(p.inventory);
+    es__sentiment_stage_free(p.sentiment);
+    es__spike_free(p.spike);
     json_decref(p.alerts);
     return rc < 0 ? rc : diag->count > before ? ES_ECONFIG : 0;
 }
 
-int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t *diag)
+int es__pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t *diag)
 {
     es_brands_t *b = NULL;
     es_inventory_t *inv = NULL;
@@ -132,25 +132,25 @@ int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t 
     int rc;
     /* The old detector saves its baselines first, so the new one (maybe
      * with other spike.* keys) continues from them. */
-    if (es_spike_flush(p->spike) < 0)
-        es_logf(ES_LOG_ERROR, "spike: cannot save the detector's state");
-    if ((rc = es_brands_new(cfg, &b)) < 0 ||
-        (rc = es_inventory_new(cfg, p->agent ? p->agent->state : NULL, &inv, diag)) < 0 ||
-        (rc = es_sentiment_stage_new(cfg, &s, diag)) < 0 ||
+    if (es__spike_flush(p->spike) < 0)
+        es__logf(ES_LOG_ERROR, "spike: cannot save the detector's state");
+    if ((rc = es__brands_new(cfg, &b)) < 0 ||
+        (rc = es__inventory_new(cfg, p->agent ? p->agent->state : NULL, &inv, diag)) < 0 ||
+        (rc = es__sentiment_stage_new(cfg, &s, diag)) < 0 ||
         (rc = spike_new(p, cfg, &sp, diag)) < 0) {
-        es_brands_free(b);
-        es_inventory_free(inv);
-        es_sentiment_stage_free(s);
-        es_spike_free(sp);
+        es__brands_free(b);
+        es__inventory_free(inv);
+        es__sentiment_stage_free(s);
+        es__spike_free(sp);
         route_alerts(p);
         return rc;
     }
-    es_spike_free(p->spike);
+    es__spike_free(p->spike);
     p->spike = sp;
     route_alerts(p);
-    es_brands_free(p->brands);
-    es_inventory_free(p->inventory);
-    es_sentiment_stage_free(p->sentiment);
+    es__brands_free(p->brands);
+    es__inventory_free(p->inventory);
+    es__sentiment_stage_free(p->sentiment);
     p->brands = b;
     p->count_owned = cfg->count_owned;
     p->inventory = inv;
@@ -158,34 +158,34 @@ int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t 
     return 0;
 }
 
-int es_pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg)
+int es__pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg)
 {
     es_diag_t diag = {0};
     es_inventory_t *inv = NULL;
-    int rc = es_inventory_new(cfg, p->agent ? p->agent->state : NULL, &inv, &diag);
+    int rc = es__inventory_new(cfg, p->agent ? p->agent->state : NULL, &inv, &diag);
     for (size_t i = 0; i < diag.count; i++)
-        es_logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
-    es_diag_free(&diag);
+        es__logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
+    es__diag_free(&diag);
     if (rc < 0) {
-        es_logf(ES_LOG_ERROR, "inventory %s not reloaded; keeping the previous one", cfg->inventory);
+        es__logf(ES_LOG_ERROR, "inventory %s not reloaded; keeping the previous one", cfg->inventory);
         return rc;
     }
-    es_inventory_free(p->inventory);
+    es__inventory_free(p->inventory);
     p->inventory = inv;
-    es_logf(ES_LOG_INFO, "inventory %s reloaded: %zu account(s)", cfg->inventory, es_inventory_size(inv));
+    es__logf(ES_LOG_INFO, "inventory %s reloaded: %zu account(s)", cfg->inventory, es__inventory_size(inv));
     return 0;
 }
 
 /* Hands rec to every sink whose routing accepts it. With a state DB, each
  * of those sinks gets a spool row first, in the loop turn's transaction
  * with its dedupe id; once that commits the record is accepted (its
- * source may move past it, es_agent_accept), whatever happens to the
+ * source may move past it, es__agent_accept), whatever happens to the
  * process after. When the state DB refuses the write, the record is
  * delivered from memory the old way (its checkpoint waits) and sources
  * pause until the DB can be written again.
  *
  * A source's record whose sinks are all healthy with room skips the rows
- * (spool.delay, es_agent_lazy_add): its checkpoint waits for its delivery,
+ * (spool.delay, es__agent_lazy_add): its checkpoint waits for its delivery,
  * and if a sink still holds it spool.delay later it gets its rows then. */
 static int route(es_pipeline_t *p, es_rec_t *rec)
 {
@@ -195,7 +195,7 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
     for (es_ctx_t *s = a->instances; s; s = s->next) {
         if (s->icfg->kind != ES_KIND_SINK || s->draining || s->phase != ES_PHASE_RUNNING)
             continue;
-        if (!es_route_match(&s->icfg->route, rec))
+        if (!es__route_match(&s->icfg->route, rec))
             continue;
         if (n == cap) {
             es_ctx_t **ns = malloc(cap * 2 * sizeof *ns);
@@ -225,23 +225,23 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
     int spooled = 0;
     int lazy = a->state && !a->spool_fault && rec->track && a->cfg->spool_delay_ms > 0 && !a->shutting_down;
     for (size_t i = 0; i < n && lazy; i++)
-        lazy = es_sink_queue_lazy_ok(sinks[i]->queue);
+        lazy = es__sink_queue_lazy_ok(sinks[i]->queue);
     if (!lazy && a->state && !a->spool_fault) {
         /* A sink stopped taking records at once (failing, full): what was
          * routed without rows gets them now, so row ids, the order a
          * restart delivers the spool in, follow routing order. */
         if (rec->track && a->lazy_head)
-            es_agent_spool_lazy_all(a);
+            es__agent_spool_lazy_all(a);
         const char *json = es_record_json(&rec->pub, &len);
-        es_agent_state_txn(a);
+        es__agent_state_txn(a);
         spooled = json != NULL && a->txn_open;
         const char *id = rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL;
         for (size_t i = 0; i < n && spooled; i++) {
-            sids[i] = es_state_spool_add(a->state, sinks[i]->icfg->name, es_record_kind_name(rec->pub.kind),
+            sids[i] = es__state_spool_add(a->state, sinks[i]->icfg->name, es_record_kind_name(rec->pub.kind),
                                          id, json, len);
             if (sids[i] < 0) {
                 spooled = 0;
-                es_agent_spool_fault(a);
+                es__agent_spool_fault(a);
                 /* Rows already added stay: delivery deletes them. */
                 for (size_t j = i; j < n; j++)
                     sids[j] = 0;
@@ -250,7 +250,7 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
     }
     for (size_t i = 0; i < n; i++) {
         rec->refs++;
-        if (es_sink_queue_push(sinks[i]->queue, rec, sids[i] > 0 ? sids[i] : 0, len) < 0) {
+        if (es__sink_queue_push(sinks[i]->queue, rec, sids[i] > 0 ? sids[i] : 0, len) < 0) {
             rec->refs--;
             rc = ES_ENOMEM;
             rec->failed = 1;
@@ -261,13 +261,13 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
      * pushes can make the agent spool and accept what is listed, which
      * must not happen to a record some sink has yet to get. */
     if (lazy)
-        es_agent_lazy_add(a, rec);
+        es__agent_lazy_add(a, rec);
     if (spooled && rc == 0) {
         /* Known as seen in the same transaction as its rows; the rest of
-         * accepting it waits for the commit (es_agent_accept). */
+         * accepting it waits for the commit (es__agent_accept). */
         if (rec->in_dedupe)
-            es_dedupe_remember(p->dedupe, rec);
-        es_agent_accept(a, rec);
+            es__dedupe_remember(p->dedupe, rec);
+        es__agent_accept(a, rec);
     }
 out:
     if (sids != sid_stack)
@@ -291,7 +291,7 @@ static void count_one(es_pipeline_t *p, const char *brand, int k)
     p->labels = nl;
     es_label_counts_t *c = &nl[p->n_labels];
     memset(c, 0, sizeof *c);
-    if (!(c->brand = es_strdup(brand)))
+    if (!(c->brand = es__strdup(brand)))
         return;
     c->n[k] = 1;
     p->n_labels++;
@@ -314,17 +314,17 @@ static void count_label(es_pipeline_t *p, const es_rec_t *rec)
             count_one(p, rec->m.brands[i], k);
 }
 
-int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
+int es__pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
 {
     es_agent_t *a = p->agent;
     p->n_in++;
     /* The pipeline holds one reference while routing, so a sink that
      * completes synchronously cannot finish the record under our feet. */
-    es_life_enter(a, rec);
+    es__life_enter(a, rec);
     int rc = 0;
     json_t *event = NULL;
     if (rec->pub.kind == ES_RECORD_MENTION) {
-        if ((rc = es_normalise(rec)) < 0) {
+        if ((rc = es__normalise(rec)) < 0) {
             p->n_invalid++;
             rec->failed = 1;
             goto out;
@@ -334,25 +334,25 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
          * pipeline's CPU when records skip the spool and nothing else
          * opened the transaction). */
         if (a && a->state && !a->spool_fault)
-            es_agent_state_txn(a);
-        int dup = es_dedupe_check(p->dedupe, rec);
+            es__agent_state_txn(a);
+        int dup = es__dedupe_check(p->dedupe, rec);
         if (dup < 0) {
             /* Dropping it would lose it; passing it risks a duplicate. */
-            es_logf(ES_LOG_ERROR, "dedupe: cannot check %s: %s; passed on", rec->m.id, es_strerror(dup));
+            es__logf(ES_LOG_ERROR, "dedupe: cannot check %s: %s; passed on", rec->m.id, es_strerror(dup));
             dup = 0;
         }
         if (dup > 0) {
             p->n_dup++;
-            es_life_drop(a, rec); /* not in the in-flight set: done without release */
-            es_agent_check_once(a);
+            es__life_drop(a, rec); /* not in the in-flight set: done without release */
+            es__agent_check_once(a);
             return 0;
         }
         rec->in_dedupe = 1;
-        if ((rc = es_brands_apply(p->brands, rec)) < 0 ||
-            (rc = es_inventory_apply(p->inventory, rec, &event)) < 0 ||
-            (rc = es_sentiment_stage_apply(p->sentiment, rec)) < 0)
+        if ((rc = es__brands_apply(p->brands, rec)) < 0 ||
+            (rc = es__inventory_apply(p->inventory, rec, &event)) < 0 ||
+            (rc = es__sentiment_stage_apply(p->sentiment, rec)) < 0)
             goto out;
-        es_spike_observe(p->spike, rec);
+        es__spike_observe(p->spike, rec);
         count_label(p, rec);
         if (event && !strcmp(json_string_value(json_object_get(event, "event")) ?: "", "lookalike_seen"))
             p->n_lookalikes++;
@@ -360,12 +360,12 @@ int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
     rc = route(p, rec);
 out:
     if (--rec->refs == 0)
-        es_agent_record_done(a, rec);
+        es__agent_record_done(a, rec);
     /* Findings the stages made about this mention follow it. */
     if (event) {
-        es_rec_t *ev = es_rec_from_fields(ES_RECORD_ACCOUNT, event);
+        es_rec_t *ev = es__rec_from_fields(ES_RECORD_ACCOUNT, event);
         if (ev)
-            es_pipeline_submit(p, ev);
+            es__pipeline_submit(p, ev);
     }
     route_alerts(p);
     return rc;

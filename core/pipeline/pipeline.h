@@ -27,29 +27,29 @@ typedef struct es_pipeline {
     size_t n_labels;
 } es_pipeline_t;
 
-int es_pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **out, es_diag_t *diag);
-void es_pipeline_free(es_pipeline_t *p);
+int es__pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **out, es_diag_t *diag);
+void es__pipeline_free(es_pipeline_t *p);
 /* Builds and frees every config-driven stage as a start would (lexicons,
  * inventory, spike settings), without a state database or an agent, adding
  * what would stop the start to diag: `earshot check` and `run` before it
  * detaches refuse the same configs. Returns 0 or the first error. */
-int es_pipeline_preflight(const es_config_t *cfg, es_diag_t *diag);
+int es__pipeline_preflight(const es_config_t *cfg, es_diag_t *diag);
 /* Rebuilds the config-driven stages (brands, inventory, sentiment) from a
  * new config; on error keeps the old ones. */
-int es_pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t *diag);
+int es__pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t *diag);
 
 /* Rebuilds only the inventory stage (its file changed); on error logs the
  * file:line diagnostics and keeps the old one. */
-int es_pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg);
+int es__pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg);
 
 /* Negative-spike detector, outside a mention's routing: a wall-clock tick
  * (daemon) and the closing flush (end of --once, shutdown); alerts raised
  * are routed at once. */
-void es_pipeline_spike_tick(es_pipeline_t *p, int64_t now_s);
-void es_pipeline_spike_flush(es_pipeline_t *p);
+void es__pipeline_spike_tick(es_pipeline_t *p, int64_t now_s);
+void es__pipeline_spike_flush(es_pipeline_t *p);
 
 /* Takes ownership of rec (refs must be 0). Returns 0 when the record went
  * on (or was dropped as a duplicate), negative when refused. */
-int es_pipeline_submit(es_pipeline_t *p, es_rec_t *rec);
+int es__pipeline_submit(es_pipeline_t *p, es_rec_t *rec);
 
 #endif

@@ -1,7 +1,7 @@
 /* A mention's JSON text, written directly. Every record is serialised once
  * (for its spool rows and the sinks), and building a jansson tree only to
  * dump it was a fifth of the whole pipeline's time. The output is byte for
- * byte what json_dumps(es_rec_to_json(r), JSON_COMPACT |
+ * byte what json_dumps(es__rec_to_json(r), JSON_COMPACT |
  * JSON_REAL_PRECISION(12)) gives (tests/record_json_test.c compares them),
  * so nothing downstream can tell. */
 #include "record_json.h"
@@ -128,7 +128,7 @@ static void real(out_t *o, double d)
     raw(o, b, (size_t)n);
 }
 
-char *es_mention_json(const es_mention_t *m, size_t *len)
+char *es__mention_json(const es_mention_t *m, size_t *len)
 {
     out_t o = {0};
     /* One allocation: room for every string escaped at worst, plus the

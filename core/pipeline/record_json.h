@@ -8,6 +8,6 @@
 
 /* malloc'd, NUL-terminated, length in *len when len is not NULL; NULL on
  * ENOMEM. Strings must be valid UTF-8 (records are repaired on entry). */
-char *es_mention_json(const es_mention_t *m, size_t *len);
+char *es__mention_json(const es_mention_t *m, size_t *len);
 
 #endif

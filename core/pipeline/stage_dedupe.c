@@ -2,13 +2,13 @@
  * Dedupe: the same post arrives twice when a feed repeats items, pages
  * overlap, or a source re-reads after a restart.
  *
- * Ids are 64-bit fingerprints (es_idset_hash), computed once per record.
+ * Ids are 64-bit fingerprints (es__idset_hash), computed once per record.
  * Two sets answer every lookup from memory: the ids in flight, and the ids
  * delivered within dedupe.max_age. The second is also in the state DB, as
  * rows of fingerprints: the ids delivered since the last commit are
- * written as one row in the loop turn's transaction (es_dedupe_flush), so
+ * written as one row in the loop turn's transaction (es__dedupe_flush), so
  * they are durable exactly when the checkpoints that let their sources
- * move past them are. Every 2 s (es_dedupe_tick) small rows are merged
+ * move past them are. Every 2 s (es__dedupe_tick) small rows are merged
  * into big ones, and an hourly sweep forgets whole rows delivered before
  * dedupe.max_age, a few per step.
  *
@@ -56,14 +56,14 @@ static int on_load(void *ud, int64_t row, int64_t at, const uint64_t *ids, size_
     (void)at;
     if (n < SMALL_ROW)
         d->n_small++;
-    if (es_idset_reserve(&d->seen, d->seen.count + n) < 0)
+    if (es__idset_reserve(&d->seen, d->seen.count + n) < 0)
         return ES_ENOMEM;
     for (size_t i = 0; i < n; i++)
-        es_idset_add(&d->seen, ids[i]);
+        es__idset_add(&d->seen, ids[i]);
     return 0;
 }
 
-int es_dedupe_new(es_state_t *st, uint64_t max_age_ms, es_dedupe_t **out)
+int es__dedupe_new(es_state_t *st, uint64_t max_age_ms, es_dedupe_t **out)
 {
     es_dedupe_t *d = calloc(1, sizeof *d);
     if (!d)
@@ -71,41 +71,41 @@ int es_dedupe_new(es_state_t *st, uint64_t max_age_ms, es_dedupe_t **out)
     d->st = st;
     d->max_age_ms = max_age_ms;
     if (st) {
-        int rc = es_state_seen_read(st, 0, INT64_MAX, SIZE_MAX, -1, on_load, d);
+        int rc = es__state_seen_read(st, 0, INT64_MAX, SIZE_MAX, -1, on_load, d);
         if (rc < 0) {
-            es_dedupe_free(d);
+            es__dedupe_free(d);
             return rc;
         }
-        es_logf(ES_LOG_DEBUG, "dedupe: %zu delivered id(s) remembered, %zu KiB", d->seen.count,
-                es_idset_slots(&d->seen) * 8 / 1024);
+        es__logf(ES_LOG_DEBUG, "dedupe: %zu delivered id(s) remembered, %zu KiB", d->seen.count,
+                es__idset_slots(&d->seen) * 8 / 1024);
     }
     *out = d;
     return 0;
 }
 
-void es_dedupe_free(es_dedupe_t *d)
+void es__dedupe_free(es_dedupe_t *d)
 {
     if (!d)
         return;
-    es_idset_free(&d->flight);
-    es_idset_free(&d->seen);
+    es__idset_free(&d->flight);
+    es__idset_free(&d->seen);
     free(d->pending);
     free(d);
 }
 
-int es_dedupe_check(es_dedupe_t *d, es_rec_t *rec)
+int es__dedupe_check(es_dedupe_t *d, es_rec_t *rec)
 {
-    uint64_t h = rec->id_hash = es_idset_hash(rec->m.id, strlen(rec->m.id));
-    if (es_idset_has(&d->seen, h))
+    uint64_t h = rec->id_hash = es__idset_hash(rec->m.id, strlen(rec->m.id));
+    if (es__idset_has(&d->seen, h))
         return 1;
-    int rc = es_idset_add(&d->flight, h);
+    int rc = es__idset_add(&d->flight, h);
     return rc < 0 ? rc : !rc;
 }
 
 /* Remembers a delivered id: in memory now, in the DB at the next commit. */
 static void remember(es_dedupe_t *d, uint64_t h)
 {
-    int rc = es_idset_add(&d->seen, h);
+    int rc = es__idset_add(&d->seen, h);
     if (rc == 0)
         return;
     if (rc > 0 && d->n_pending == d->cap_pending) {
@@ -120,51 +120,51 @@ static void remember(es_dedupe_t *d, uint64_t h)
     }
     if (rc < 0) {
         /* Delivered all the same; only a second copy could now pass. */
-        es_logf(ES_LOG_ERROR, "dedupe: out of memory: a delivered id is not remembered");
+        es__logf(ES_LOG_ERROR, "dedupe: out of memory: a delivered id is not remembered");
         return;
     }
     d->pending[d->n_pending++] = h;
 }
 
-void es_dedupe_prefetch(const es_dedupe_t *d, const es_rec_t *rec)
+void es__dedupe_prefetch(const es_dedupe_t *d, const es_rec_t *rec)
 {
-    es_idset_prefetch(&d->seen, rec->id_hash, 1);
-    es_idset_prefetch(&d->flight, rec->id_hash, 1);
+    es__idset_prefetch(&d->seen, rec->id_hash, 1);
+    es__idset_prefetch(&d->flight, rec->id_hash, 1);
 }
 
-void es_dedupe_prefetch_id(const es_dedupe_t *d, const char *network, const char *id)
+void es__dedupe_prefetch_id(const es_dedupe_t *d, const char *network, const char *id)
 {
     size_t nl = strlen(network);
     if (!d || !d->seen.count || strncmp(id, network, nl) != 0 || id[nl] != ':')
         return; /* normalise will rewrite it: the hash would be another */
-    uint64_t h = es_idset_hash(id, strlen(id));
-    es_idset_prefetch(&d->seen, h, 0);
+    uint64_t h = es__idset_hash(id, strlen(id));
+    es__idset_prefetch(&d->seen, h, 0);
 }
 
-void es_dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered)
+void es__dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered)
 {
-    es_idset_del(&d->flight, rec->id_hash);
+    es__idset_del(&d->flight, rec->id_hash);
     if (delivered && d->st)
         remember(d, rec->id_hash);
 }
 
-void es_dedupe_remember(es_dedupe_t *d, const es_rec_t *rec)
+void es__dedupe_remember(es_dedupe_t *d, const es_rec_t *rec)
 {
     if (d->st)
         remember(d, rec->id_hash);
 }
 
-void es_dedupe_remember_id(es_dedupe_t *d, const char *id)
+void es__dedupe_remember_id(es_dedupe_t *d, const char *id)
 {
     if (d && d->st)
-        remember(d, es_idset_hash(id, strlen(id)));
+        remember(d, es__idset_hash(id, strlen(id)));
 }
 
-int es_dedupe_flush(es_dedupe_t *d)
+int es__dedupe_flush(es_dedupe_t *d)
 {
     if (!d->st || d->flushed == d->n_pending)
         return 0;
-    int64_t row = es_state_seen_write(d->st, es_now_s(), d->pending + d->flushed, d->n_pending - d->flushed);
+    int64_t row = es__state_seen_write(d->st, es__now_s(), d->pending + d->flushed, d->n_pending - d->flushed);
     if (row < 0)
         return (int)row;
     if (d->n_pending - d->flushed < SMALL_ROW)
@@ -173,7 +173,7 @@ int es_dedupe_flush(es_dedupe_t *d)
     return 0;
 }
 
-void es_dedupe_committed(es_dedupe_t *d, int ok)
+void es__dedupe_committed(es_dedupe_t *d, int ok)
 {
     if (!ok) {
         /* Their row went with the transaction, and so did the rows and
@@ -181,7 +181,7 @@ void es_dedupe_committed(es_dedupe_t *d, int ok)
          * too. A record accepted in it is still in flight and is
          * remembered again when delivered. */
         for (size_t i = 0; i < d->flushed; i++)
-            es_idset_del(&d->seen, d->pending[i]);
+            es__idset_del(&d->seen, d->pending[i]);
     }
     if (!d->flushed)
         return;
@@ -235,13 +235,13 @@ static int on_small(void *ud, int64_t row, int64_t at, const uint64_t *ids, size
 static int merge_small(es_dedupe_t *d)
 {
     merge_t m = {.d = d};
-    int rc = es_state_seen_read(d->st, 0, INT64_MAX, SMALL_ROW - 1, -1, on_small, &m);
+    int rc = es__state_seen_read(d->st, 0, INT64_MAX, SMALL_ROW - 1, -1, on_small, &m);
     if (rc == 0 && m.n_rows > 1) {
         for (size_t i = 0; i < m.n_rows && rc == 0; i++)
-            rc = es_state_seen_delete(d->st, m.rows[i]);
+            rc = es__state_seen_delete(d->st, m.rows[i]);
         for (size_t off = 0; off < m.n && rc == 0; off += MERGE_MAX) {
             size_t k = m.n - off < MERGE_MAX ? m.n - off : MERGE_MAX;
-            int64_t row = es_state_seen_write(d->st, m.at, m.ids + off, k);
+            int64_t row = es__state_seen_write(d->st, m.at, m.ids + off, k);
             rc = row < 0 ? (int)row : 0;
         }
     }
@@ -264,33 +264,33 @@ static int on_old(void *ud, int64_t row, int64_t at, const uint64_t *ids, size_t
     sweep_t *s = ud;
     (void)at;
     for (size_t i = 0; i < n; i++)
-        s->d->swept += es_idset_del(&s->d->seen, ids[i]);
+        s->d->swept += es__idset_del(&s->d->seen, ids[i]);
     s->rows[s->n_rows++] = row;
     return 0;
 }
 
-void es_dedupe_prune(es_dedupe_t *d)
+void es__dedupe_prune(es_dedupe_t *d)
 {
     if (!d->st || !d->max_age_ms || d->sweeping)
         return;
     d->sweeping = 1;
     d->sweep_after = 0;
-    d->sweep_before = es_now_s() - (int64_t)(d->max_age_ms / 1000);
+    d->sweep_before = es__now_s() - (int64_t)(d->max_age_ms / 1000);
     d->swept = 0;
-    es_dedupe_tick(d);
+    es__dedupe_tick(d);
 }
 
 static void prune_step(es_dedupe_t *d)
 {
     sweep_t s = {.d = d};
-    int rc = es_state_seen_read(d->st, d->sweep_after, d->sweep_before, SIZE_MAX, SWEEP_ROWS, on_old, &s);
+    int rc = es__state_seen_read(d->st, d->sweep_after, d->sweep_before, SIZE_MAX, SWEEP_ROWS, on_old, &s);
     for (size_t i = 0; i < s.n_rows && rc == 0; i++)
-        rc = es_state_seen_delete(d->st, s.rows[i]);
+        rc = es__state_seen_delete(d->st, s.rows[i]);
     if (rc < 0) {
         /* The ids left memory but their rows stay (the transaction fails
          * or not): a restart remembers them again; the next hourly start
          * tries again. */
-        es_logf(ES_LOG_WARN, "dedupe: cannot forget old ids: %s", es_strerror(rc));
+        es__logf(ES_LOG_WARN, "dedupe: cannot forget old ids: %s", es_strerror(rc));
         d->sweeping = 0;
         return;
     }
@@ -299,14 +299,14 @@ static void prune_step(es_dedupe_t *d)
     if (s.n_rows < SWEEP_ROWS) {
         d->sweeping = 0;
         if (d->swept)
-            es_logf(ES_LOG_DEBUG, "dedupe: forgot %lld id(s) delivered more than dedupe.max_age ago",
+            es__logf(ES_LOG_DEBUG, "dedupe: forgot %lld id(s) delivered more than dedupe.max_age ago",
                     (long long)d->swept);
     }
 }
 
-int es_dedupe_busy(const es_dedupe_t *d) { return d && d->st && (d->sweeping || d->n_small >= MERGE_ROWS); }
+int es__dedupe_busy(const es_dedupe_t *d) { return d && d->st && (d->sweeping || d->n_small >= MERGE_ROWS); }
 
-void es_dedupe_tick(es_dedupe_t *d)
+void es__dedupe_tick(es_dedupe_t *d)
 {
     if (!d->st)
         return;
@@ -314,10 +314,10 @@ void es_dedupe_tick(es_dedupe_t *d)
         prune_step(d);
     if (d->n_small >= MERGE_ROWS) {
         /* Ids remembered since the last commit go in the merge too. */
-        int rc = es_dedupe_flush(d);
+        int rc = es__dedupe_flush(d);
         if (rc == 0)
             rc = merge_small(d);
         if (rc < 0)
-            es_logf(ES_LOG_WARN, "dedupe: cannot merge the delivered ids' rows: %s", es_strerror(rc));
+            es__logf(ES_LOG_WARN, "dedupe: cannot merge the delivered ids' rows: %s", es_strerror(rc));
     }
 }

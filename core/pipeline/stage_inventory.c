@@ -21,7 +21,7 @@ struct es_inventory {
     const es_config_t *cfg;  /* brands, for the keyword lookalike rule */
 };
 
-int es_inventory_new(const es_config_t *cfg, es_state_t *st, es_inventory_t **out, es_diag_t *diag)
+int es__inventory_new(const es_config_t *cfg, es_state_t *st, es_inventory_t **out, es_diag_t *diag)
 {
     *out = NULL;
     es_inventory_t *inv = calloc(1, sizeof *inv);
@@ -31,31 +31,31 @@ int es_inventory_new(const es_config_t *cfg, es_state_t *st, es_inventory_t **ou
     int rc;
     if (cfg->inventory && *cfg->inventory) {
         size_t before = diag->count;
-        if ((rc = es_accounts_load(cfg->inventory, &inv->accounts, diag)) < 0 || diag->count > before) {
-            es_inventory_free(inv);
+        if ((rc = es__accounts_load(cfg->inventory, &inv->accounts, diag)) < 0 || diag->count > before) {
+            es__inventory_free(inv);
             return rc < 0 ? rc : ES_ECONFIG;
         }
     }
-    if (st && (rc = es_acct_store_new(st, &inv->store)) < 0) {
-        es_inventory_free(inv);
+    if (st && (rc = es__acct_store_new(st, &inv->store)) < 0) {
+        es__inventory_free(inv);
         return rc;
     }
     if (inv->store && inv->accounts)
-        es_acct_store_snapshot(inv->store, inv->accounts);
+        es__acct_store_snapshot(inv->store, inv->accounts);
     *out = inv;
     return 0;
 }
 
-void es_inventory_free(es_inventory_t *inv)
+void es__inventory_free(es_inventory_t *inv)
 {
     if (!inv)
         return;
-    es_accounts_free(inv->accounts);
-    es_acct_store_free(inv->store);
+    es__accounts_free(inv->accounts);
+    es__acct_store_free(inv->store);
     free(inv);
 }
 
-size_t es_inventory_size(const es_inventory_t *inv) { return inv->accounts ? inv->accounts->n : 0; }
+size_t es__inventory_size(const es_inventory_t *inv) { return inv->accounts ? inv->accounts->n : 0; }
 
 /* Calls visit for each @handle in text (letters, digits, '_', '.'). */
 static void each_at_handle(const char *text, void (*visit)(const char *h, void *arg), void *arg)
@@ -90,7 +90,7 @@ typedef struct addr_ctx {
 static void add_addressed(const char *handle, void *arg)
 {
     addr_ctx_t *c = arg;
-    const es_account_t *ac = es_accounts_find(c->inv->accounts, c->network, handle);
+    const es_account_t *ac = es__accounts_find(c->inv->accounts, c->network, handle);
     if (!ac || c->n == 8)
         return;
     for (size_t i = 0; i < c->n; i++)
@@ -99,18 +99,18 @@ static void add_addressed(const char *handle, void *arg)
     c->found[c->n++] = ac;
 }
 
-int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_event)
+int es__inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_event)
 {
     *account_event = NULL;
     es_mention_t *m = &rec->m;
-    int64_t at = m->created_at ? m->created_at : es_now_s();
-    const es_account_t *author = es_accounts_find(inv->accounts, m->network, m->author);
+    int64_t at = m->created_at ? m->created_at : es__now_s();
+    const es_account_t *author = es__accounts_find(inv->accounts, m->network, m->author);
     int rc = 0;
 
     /* Accounts the mention is written to: the author it replies to, the
      * handles the source listed, and @handles in the text. */
     addr_ctx_t ac = {.inv = inv, .network = m->network};
-    if (es_inventory_size(inv)) { /* else no handle can be an account */
+    if (es__inventory_size(inv)) { /* else no handle can be an account */
         if (m->reply_to_author)
             add_addressed(m->reply_to_author, &ac);
         for (size_t i = 0; i < m->n_addressed; i++)
@@ -119,28 +119,28 @@ int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_even
     }
 
     if (author) {
-        es_rec_set_stage_literal(rec, 1, "official");
+        es__rec_set_stage_literal(rec, 1, "official");
         if (rc == 0)
-            rc = es_rec_set_stage(rec, 2, author->owner && *author->owner ? author->owner : NULL);
+            rc = es__rec_set_stage(rec, 2, author->owner && *author->owner ? author->owner : NULL);
         if (inv->store) {
-            es_acct_store_post(inv->store, author, at);
+            es__acct_store_post(inv->store, author, at);
             if (m->in_reply_to || m->reply_to_author)
-                es_acct_store_reply(inv->store, author, m->in_reply_to, m->reply_to_author, at);
+                es__acct_store_reply(inv->store, author, m->in_reply_to, m->reply_to_author, at);
         }
     } else if (m->author && *m->author) {
         es_lookalike_t lk;
         /* Without an inventory nothing is known to be official, so
          * nothing can be said to imitate it. */
-        if (inv->accounts && es_lookalike_check(inv->accounts, inv->cfg, m->network, m->author, &lk)) {
-            es_rec_set_stage_literal(rec, 1, "lookalike");
+        if (inv->accounts && es__lookalike_check(inv->accounts, inv->cfg, m->network, m->author, &lk)) {
+            es__rec_set_stage_literal(rec, 1, "lookalike");
             /* An impostor's post concerns the brand it imitates, named or not. */
             if (rc == 0 && !m->brand && lk.brand && *lk.brand)
-                rc = es_rec_set_stage(rec, 0, lk.brand);
+                rc = es__rec_set_stage(rec, 0, lk.brand);
             char handle[128];
             snprintf(handle, sizeof handle, "%s", m->author[0] == '@' ? m->author + 1 : m->author);
             for (char *p = handle; *p; p++)
                 *p = (char)tolower((unsigned char)*p);
-            int first = inv->store ? es_acct_store_lookalike(inv->store, m->network, handle, lk.brand,
+            int first = inv->store ? es__acct_store_lookalike(inv->store, m->network, handle, lk.brand,
                                                              lk.like ? lk.like->handle : NULL, lk.reason,
                                                              lk.score, m->url, at)
                                    : 1;
@@ -151,29 +151,29 @@ int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_even
                                            "reason", lk.reason, "score", lk.score, "example_url", m->url,
                                            "mention_id", m->id, "first_seen", (json_int_t)at);
         } else {
-            es_rec_set_stage_literal(rec, 1, "public");
+            es__rec_set_stage_literal(rec, 1, "public");
         }
         if (ac.n && rc == 0) {
-            rc = es_rec_set_stage(rec, 2, ac.found[0]->owner && *ac.found[0]->owner ? ac.found[0]->owner : NULL);
+            rc = es__rec_set_stage(rec, 2, ac.found[0]->owner && *ac.found[0]->owner ? ac.found[0]->owner : NULL);
             if (inv->store)
                 for (size_t i = 0; i < ac.n; i++)
-                    es_acct_store_addressed(inv->store, m->id, ac.found[i], m->author, at);
+                    es__acct_store_addressed(inv->store, m->id, ac.found[i], m->author, at);
         }
     }
     if (ac.n && rc == 0)
-        rc = es_rec_set_stage(rec, 3, ac.found[0]->handle);
+        rc = es__rec_set_stage(rec, 3, ac.found[0]->handle);
     /* A mention written to or by one of the brand's accounts is about the
      * brand even when it never names it. */
     if (!m->brand && rc == 0) {
         const es_account_t *b = author ? author : ac.n ? ac.found[0] : NULL;
         if (b && b->brand && *b->brand)
-            rc = es_rec_set_stage(rec, 0, b->brand);
+            rc = es__rec_set_stage(rec, 0, b->brand);
     }
     /* Owned, not earned: the brand's own account wrote it. An account
      * listed without a brand speaks for every brand it names. */
     if (author && rc == 0)
         for (size_t i = 0; i < m->n_brands; i++)
             if (!author->brand || !*author->brand || !strcmp(author->brand, m->brands[i]))
-                es_rec_set_owned(rec, i);
+                es__rec_set_owned(rec, i);
     return rc;
 }

@@ -51,7 +51,7 @@ static void strip_controls(const char *s, int breaks)
     *w = '\0';
 }
 
-int es_normalise(es_rec_t *rec)
+int es__normalise(es_rec_t *rec)
 {
     es_mention_t *m = &rec->m;
     if (!m->id || !*m->id || !m->network || !*m->network)
@@ -78,7 +78,7 @@ int es_normalise(es_rec_t *rec)
     strip_controls(m->url, 0);
     /* Before 1990 or more than a day ahead is a parse slip, not a date:
      * say "unknown" rather than pass a wrong time to spike detection. */
-    if (m->created_at < 631152000 || m->created_at > es_now_s() + 86400)
+    if (m->created_at < 631152000 || m->created_at > es__now_s() + 86400)
         m->created_at = 0;
     if (!m->text)
         m->text = "";

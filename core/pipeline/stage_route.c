@@ -58,7 +58,7 @@ static int owner_match(const es_route_t *r, const es_rec_t *rec)
     return 0;
 }
 
-int es_route_match(const es_route_t *r, const es_rec_t *rec)
+int es__route_match(const es_route_t *r, const es_rec_t *rec)
 {
     if (!in_list(r->kinds, r->n_kinds, es_record_kind_name(rec->pub.kind)))
         return 0;

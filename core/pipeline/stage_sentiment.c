@@ -13,7 +13,7 @@ struct es_sentiment_stage {
     es_scorer_t *scorer;
 };
 
-int es_sentiment_stage_new(const es_config_t *cfg, es_sentiment_stage_t **out, es_diag_t *diag)
+int es__sentiment_stage_new(const es_config_t *cfg, es_sentiment_stage_t **out, es_diag_t *diag)
 {
     *out = NULL;
     if (!cfg->sentiment_enabled)
@@ -28,9 +28,9 @@ int es_sentiment_stage_new(const es_config_t *cfg, es_sentiment_stage_t **out, e
         .neg_threshold = cfg->sentiment_neg,
     };
     char err[1024];
-    int rc = es_scorer_load(&s->scorer, &o, err, sizeof err);
+    int rc = es__scorer_load(&s->scorer, &o, err, sizeof err);
     if (rc < 0) {
-        es_diag_add(diag, NULL, 0, "sentiment: %s", err);
+        es__diag_add(diag, NULL, 0, "sentiment: %s", err);
         free(s);
         return rc;
     }
@@ -38,22 +38,22 @@ int es_sentiment_stage_new(const es_config_t *cfg, es_sentiment_stage_t **out, e
     return 0;
 }
 
-void es_sentiment_stage_free(es_sentiment_stage_t *s)
+void es__sentiment_stage_free(es_sentiment_stage_t *s)
 {
     if (!s)
         return;
-    es_scorer_free(s->scorer);
+    es__scorer_free(s->scorer);
     free(s);
 }
 
-int es_sentiment_stage_apply(es_sentiment_stage_t *s, es_rec_t *rec)
+int es__sentiment_stage_apply(es_sentiment_stage_t *s, es_rec_t *rec)
 {
     if (!s)
         return 0; /* sentiment.enabled = false */
     es_mention_t *m = &rec->m;
     const char *text = m->text && *m->text ? m->text : m->title ? m->title : "";
     char lang[8];
-    int rc = es_scorer_score(s->scorer, text, strlen(text), m->lang, &m->sentiment, lang);
+    int rc = es__scorer_score(s->scorer, text, strlen(text), m->lang, &m->sentiment, lang);
     if (rc < 0)
         return rc;
     if (!m->lang || !*m->lang) {

@@ -14,7 +14,7 @@
  * source gave a bare native id), drops control characters other than tab
  * and newline from text fields, clamps nonsensical dates to 0. Returns 0,
  * or ES_EINVAL when the record cannot be a mention (no id). */
-int es_normalise(es_rec_t *rec);
+int es__normalise(es_rec_t *rec);
 
 /* dedupe: ids in flight and ids delivered within dedupe.max_age, as
  * fingerprints in memory; the delivered ones are also in the state DB
@@ -22,52 +22,52 @@ int es_normalise(es_rec_t *rec);
 typedef struct es_dedupe es_dedupe_t;
 /* Loads the delivered ids from st (NULL: memory only, nothing
  * remembered after delivery). */
-int es_dedupe_new(es_state_t *st, uint64_t max_age_ms, es_dedupe_t **out);
-void es_dedupe_free(es_dedupe_t *d);
+int es__dedupe_new(es_state_t *st, uint64_t max_age_ms, es_dedupe_t **out);
+void es__dedupe_free(es_dedupe_t *d);
 /* Sets rec->id_hash. 1 = duplicate (drop), 0 = new (now in flight),
  * negative on error. */
-int es_dedupe_check(es_dedupe_t *d, es_rec_t *rec);
+int es__dedupe_check(es_dedupe_t *d, es_rec_t *rec);
 /* The record left the pipeline (it was in flight); if delivered, remember
  * it as seen. */
-void es_dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered);
-/* Starts loading the memory es_dedupe_release(rec) will touch: a batch's
+void es__dedupe_release(es_dedupe_t *d, const es_rec_t *rec, int delivered);
+/* Starts loading the memory es__dedupe_release(rec) will touch: a batch's
  * records are released together, and their ids' slots are cache misses
  * that can overlap (hashing scatters them over the whole table). */
-void es_dedupe_prefetch(const es_dedupe_t *d, const es_rec_t *rec);
+void es__dedupe_prefetch(const es_dedupe_t *d, const es_rec_t *rec);
 /* The same for the check of an id about to be emitted, when it already
  * has its "<network>:" prefix (else normalise changes it). */
-void es_dedupe_prefetch_id(const es_dedupe_t *d, const char *network, const char *id);
+void es__dedupe_prefetch_id(const es_dedupe_t *d, const char *network, const char *id);
 /* Remembers rec as seen while it stays in flight (spooled: accepted). */
-void es_dedupe_remember(es_dedupe_t *d, const es_rec_t *rec);
+void es__dedupe_remember(es_dedupe_t *d, const es_rec_t *rec);
 /* Remembers an id ("<network>:<native>") as seen without a record in
  * flight: a mention withdrawn upstream, whose later copies must not come
  * back (es_emit_deletion). */
-void es_dedupe_remember_id(es_dedupe_t *d, const char *id);
+void es__dedupe_remember_id(es_dedupe_t *d, const char *id);
 /* Writes the ids remembered since the last commit as one row, inside the
- * open state transaction; es_dedupe_committed() then says how that
+ * open state transaction; es__dedupe_committed() then says how that
  * transaction ended (on failure those ids are forgotten, as everything
  * else it wrote). */
-int es_dedupe_flush(es_dedupe_t *d);
-void es_dedupe_committed(es_dedupe_t *d, int ok);
+int es__dedupe_flush(es_dedupe_t *d);
+void es__dedupe_committed(es_dedupe_t *d, int ok);
 /* Starts forgetting ids delivered before dedupe.max_age (unless a sweep
- * runs), a few rows now and a few per es_dedupe_tick(). */
-void es_dedupe_prune(es_dedupe_t *d);
-/* Non-zero when es_dedupe_tick() has work: a sweep under way, or small
+ * runs), a few rows now and a few per es__dedupe_tick(). */
+void es__dedupe_prune(es_dedupe_t *d);
+/* Non-zero when es__dedupe_tick() has work: a sweep under way, or small
  * rows to merge. The tick must run inside a state transaction. */
-int es_dedupe_busy(const es_dedupe_t *d);
-void es_dedupe_tick(es_dedupe_t *d);
+int es__dedupe_busy(const es_dedupe_t *d);
+void es__dedupe_tick(es_dedupe_t *d);
 
 /* brand match: every [brand] and [topic] query (docs/queries.md) in one
  * compiled matcher; sets m.brands (m.brand the first) and m.topics. A
  * topic with `brand =` only matches mentions of that brand. Loop thread
  * (the matcher keeps scratch space). */
 typedef struct es_brands es_brands_t;
-int es_brands_new(const es_config_t *cfg, es_brands_t **out);
-void es_brands_free(es_brands_t *b);
-int es_brands_apply(es_brands_t *b, es_rec_t *rec);
+int es__brands_new(const es_config_t *cfg, es_brands_t **out);
+void es__brands_free(es_brands_t *b);
+int es__brands_apply(es_brands_t *b, es_rec_t *rec);
 /* Exposed for tests: non-zero when the keyword (as `keywords =` reads
  * it: a phrase) occurs in text. */
-int es_brand_text_has(const char *text, const char *keyword);
+int es__brand_text_has(const char *text, const char *keyword);
 
 /* inventory: author_kind (official / lookalike / public), the official
  * account(s) addressed and their owning team, brand from the account when
@@ -76,22 +76,22 @@ int es_brand_text_has(const char *text, const char *keyword);
  * `inventory` file every author is public. A bad inventory fails new()
  * with file:line diagnostics. */
 typedef struct es_inventory es_inventory_t;
-int es_inventory_new(const es_config_t *cfg, es_state_t *st, es_inventory_t **out, es_diag_t *diag);
-void es_inventory_free(es_inventory_t *inv);
+int es__inventory_new(const es_config_t *cfg, es_state_t *st, es_inventory_t **out, es_diag_t *diag);
+void es__inventory_free(es_inventory_t *inv);
 /* *account_event receives a new JSON object (kind account: a lookalike's
  * first sighting) for the caller to route, or NULL. */
-int es_inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_event);
-size_t es_inventory_size(const es_inventory_t *inv);
+int es__inventory_apply(es_inventory_t *inv, es_rec_t *rec, json_t **account_event);
+size_t es__inventory_size(const es_inventory_t *inv);
 
 /* sentiment: scores text into m.sentiment and fills m.lang when unset.
  * With sentiment.enabled = false, _new sets *out to NULL and _apply(NULL)
  * does nothing. */
 typedef struct es_sentiment_stage es_sentiment_stage_t;
-int es_sentiment_stage_new(const es_config_t *cfg, es_sentiment_stage_t **out, es_diag_t *diag);
-void es_sentiment_stage_free(es_sentiment_stage_t *s);
-int es_sentiment_stage_apply(es_sentiment_stage_t *s, es_rec_t *rec);
+int es__sentiment_stage_new(const es_config_t *cfg, es_sentiment_stage_t **out, es_diag_t *diag);
+void es__sentiment_stage_free(es_sentiment_stage_t *s);
+int es__sentiment_stage_apply(es_sentiment_stage_t *s, es_rec_t *rec);
 
 /* route: non-zero when a sink's match.* keys accept the record. */
-int es_route_match(const es_route_t *r, const es_rec_t *rec);
+int es__route_match(const es_route_t *r, const es_rec_t *rec);
 
 #endif

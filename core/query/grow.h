@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-static inline int es_query_grow(void **p, size_t *cap, size_t need, size_t elem)
+static inline int es__query_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return 0;

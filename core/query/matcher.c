@@ -334,7 +334,7 @@ static int table_grow(table_t *t)
 
 /* ---- building ------------------------------------------------------- */
 
-int es_matcher_new(es_matcher_t **out)
+int es__matcher_new(es_matcher_t **out)
 {
     es_matcher_t *mt = calloc(1, sizeof *mt);
     if (!mt || table_init(&mt->words, 64) < 0 || table_init(&mt->prefixes, 8) < 0) {
@@ -358,7 +358,7 @@ int es_matcher_new(es_matcher_t **out)
 static int prefix_index(es_matcher_t *mt, const char *pat, int raw, uint32_t id)
 {
     size_t pl = strcspn(pat, "*?");
-    char *f = raw ? es_query_fold(pat, pl) : strndup(pat, pl);
+    char *f = raw ? es__query_fold(pat, pl) : strndup(pat, pl);
     if (!f)
         return -1;
     size_t fl = strlen(f) > PREFIX_MAX ? PREFIX_MAX : strlen(f);
@@ -370,7 +370,7 @@ static int prefix_index(es_matcher_t *mt, const char *pat, int raw, uint32_t id)
     slot_t *ps = table_find(&mt->prefixes, ph, b, fl);
     if (ps->key == NONE) {
         if (table_grow(&mt->prefixes) < 0 ||
-            es_query_grow((void **)&mt->pre, &mt->cap_pre, mt->n_pre + 1, sizeof *mt->pre) < 0)
+            es__query_grow((void **)&mt->pre, &mt->cap_pre, mt->n_pre + 1, sizeof *mt->pre) < 0)
             return -1;
         ps = table_find(&mt->prefixes, ph, b, fl);
         prefix_t *p = &mt->pre[mt->n_pre];
@@ -381,7 +381,7 @@ static int prefix_index(es_matcher_t *mt, const char *pat, int raw, uint32_t id)
         mt->prefixes.n++;
     }
     prefix_t *p = &mt->pre[ps->key];
-    if (es_query_grow((void **)&p->pats, &p->cap, p->n + 1, sizeof *p->pats) < 0)
+    if (es__query_grow((void **)&p->pats, &p->cap, p->n + 1, sizeof *p->pats) < 0)
         return -1;
     p->pats[p->n++] = id;
     mt->prefix_lens |= 1u << fl;
@@ -407,7 +407,7 @@ static uint32_t key_get(es_matcher_t *mt, const char *s, int pattern, int raw)
         return sl->key;
     }
     if (table_grow(&mt->words) < 0 ||
-        es_query_grow((void **)&mt->keys, &mt->cap_keys, mt->n_keys + 1, sizeof *mt->keys) < 0) {
+        es__query_grow((void **)&mt->keys, &mt->cap_keys, mt->n_keys + 1, sizeof *mt->keys) < 0) {
         free(name);
         return NONE;
     }
@@ -458,7 +458,7 @@ static int cand_add(es_matcher_t *mt, uint32_t key, uint32_t q)
     qkey_t *k = &mt->keys[key];
     if (k->n_cands && k->cands[k->n_cands - 1] == q)
         return 0;
-    if (es_query_grow((void **)&k->cands, &k->cap_cands, k->n_cands + 1, sizeof *k->cands) < 0)
+    if (es__query_grow((void **)&k->cands, &k->cap_cands, k->n_cands + 1, sizeof *k->cands) < 0)
         return -1;
     k->cands[k->n_cands++] = q;
     return 0;
@@ -489,10 +489,10 @@ static int anchors(es_matcher_t *mt, const es_qnode_t *n, uint32_t q)
     }
 }
 
-int es_matcher_add(es_matcher_t *mt, es_query_t *q)
+int es__matcher_add(es_matcher_t *mt, es_query_t *q)
 {
-    if (es_query_grow((void **)&mt->q, &mt->cap_q, mt->n_q + 1, sizeof *mt->q) < 0) {
-        es_query_free(q);
+    if (es__query_grow((void **)&mt->q, &mt->cap_q, mt->n_q + 1, sizeof *mt->q) < 0) {
+        es__query_free(q);
         return ES_ENOMEM;
     }
     mt->q[mt->n_q++] = q;
@@ -529,7 +529,7 @@ static int filter_init(bloom_t *f, size_t entries)
 
 static int emit_ops(es_matcher_t *mt, const es_qnode_t *n)
 {
-    if (es_query_grow((void **)&mt->ops, &mt->cap_ops, mt->n_ops + 1, sizeof *mt->ops) < 0)
+    if (es__query_grow((void **)&mt->ops, &mt->cap_ops, mt->n_ops + 1, sizeof *mt->ops) < 0)
         return -1;
     size_t at = mt->n_ops++;
     op_t op = {0};
@@ -548,7 +548,7 @@ static int emit_ops(es_matcher_t *mt, const es_qnode_t *n)
         op.n_kids = k->len;
         op.h = k->h;
     } else {
-        if (es_query_grow((void **)&mt->tree_nodes, &mt->cap_tree, mt->n_tree + 1, sizeof *mt->tree_nodes) < 0)
+        if (es__query_grow((void **)&mt->tree_nodes, &mt->cap_tree, mt->n_tree + 1, sizeof *mt->tree_nodes) < 0)
             return -1;
         mt->tree_nodes[mt->n_tree] = n;
         op.kind = OP_TREE;
@@ -765,7 +765,7 @@ static int pack_patterns(es_matcher_t *mt)
     return 0;
 }
 
-int es_matcher_compile(es_matcher_t *mt)
+int es__matcher_compile(es_matcher_t *mt)
 {
     free(mt->qseen);
     free(mt->run);
@@ -789,15 +789,15 @@ int es_matcher_compile(es_matcher_t *mt)
     return 0;
 }
 
-size_t es_matcher_size(const es_matcher_t *mt) { return mt->n_q; }
-const es_query_t *es_matcher_query(const es_matcher_t *mt, size_t i) { return i < mt->n_q ? mt->q[i] : NULL; }
+size_t es__matcher_size(const es_matcher_t *mt) { return mt->n_q; }
+const es_query_t *es__matcher_query(const es_matcher_t *mt, size_t i) { return i < mt->n_q ? mt->q[i] : NULL; }
 
-void es_matcher_free(es_matcher_t *mt)
+void es__matcher_free(es_matcher_t *mt)
 {
     if (!mt)
         return;
     for (size_t i = 0; i < mt->n_q; i++)
-        es_query_free(mt->q[i]);
+        es__query_free(mt->q[i]);
     for (size_t i = 0; i < mt->n_keys; i++) {
         free(mt->keys[i].s);
         free(mt->keys[i].cands);
@@ -841,7 +841,7 @@ void es_matcher_free(es_matcher_t *mt)
 
 /* '*' any run of bytes, '?' one UTF-8 character; iterative, with one
  * backtrack point, so linear in practice. */
-int es_query_glob(const char *p, const char *s)
+int es__query_glob(const char *p, const char *s)
 {
     const char *star = NULL, *resume = NULL;
     while (*s) {
@@ -874,7 +874,7 @@ int es_query_glob(const char *p, const char *s)
 
 static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
 {
-    if (es_query_grow((void **)&mt->pairs, &mt->cap_pairs, mt->n_pairs + 1, sizeof *mt->pairs) < 0) {
+    if (es__query_grow((void **)&mt->pairs, &mt->cap_pairs, mt->n_pairs + 1, sizeof *mt->pairs) < 0) {
         mt->oom = 1;
         return;
     }
@@ -883,7 +883,7 @@ static void pair_add(es_matcher_t *mt, uint32_t key, uint32_t tok)
     if (k->stamp != mt->epoch) {
         k->stamp = mt->epoch;
         k->count = 0;
-        if (es_query_grow((void **)&mt->pat_hits, &mt->cap_pat_hit, mt->n_pat_hit + 1, sizeof *mt->pat_hits) < 0) {
+        if (es__query_grow((void **)&mt->pat_hits, &mt->cap_pat_hit, mt->n_pat_hit + 1, sizeof *mt->pat_hits) < 0) {
             mt->oom = 1;
             return;
         }
@@ -901,7 +901,7 @@ static inline void anchor_probe(es_matcher_t *mt, uint64_t h, const char *s, siz
     uint32_t key = table_find(&mt->words, h, s, n)->key;
     if (key == NONE)
         return;
-    if (es_query_grow((void **)&mt->hit_keys, &mt->cap_hit, mt->n_hit + 1, sizeof *mt->hit_keys) < 0) {
+    if (es__query_grow((void **)&mt->hit_keys, &mt->cap_hit, mt->n_hit + 1, sizeof *mt->hit_keys) < 0) {
         mt->oom = 1;
         return;
     }
@@ -984,7 +984,7 @@ static int raw_glob(const es_qtoks_t *t, const es_qtok_t *k, const char *pat)
         return 0;
     memcpy(b, src + k->start, k->len);
     b[k->len] = '\0';
-    int r = es_query_glob(pat, b);
+    int r = es__query_glob(pat, b);
     if (b != buf)
         free(b);
     return r;
@@ -999,10 +999,10 @@ static void build_local(es_matcher_t *mt, const es_qtoks_t *t)
     size_t want = t->n + t->attr_n, slots = 64;
     while (slots < 2 * want)
         slots *= 2;
-    if (mt->oom || es_query_grow((void **)&mt->lw, &mt->cap_lw, want + 1, sizeof *mt->lw) < 0 ||
-        es_query_grow((void **)&mt->lslot, &mt->cap_lslot, slots, sizeof *mt->lslot) < 0 ||
-        es_query_grow((void **)&mt->tok_lw, &mt->cap_tok_lw, t->n + 1, sizeof *mt->tok_lw) < 0 ||
-        es_query_grow((void **)&mt->wocc, &mt->cap_wocc, t->n + 1, sizeof *mt->wocc) < 0) {
+    if (mt->oom || es__query_grow((void **)&mt->lw, &mt->cap_lw, want + 1, sizeof *mt->lw) < 0 ||
+        es__query_grow((void **)&mt->lslot, &mt->cap_lslot, slots, sizeof *mt->lslot) < 0 ||
+        es__query_grow((void **)&mt->tok_lw, &mt->cap_tok_lw, t->n + 1, sizeof *mt->tok_lw) < 0 ||
+        es__query_grow((void **)&mt->wocc, &mt->cap_wocc, t->n + 1, sizeof *mt->wocc) < 0) {
         mt->oom = 1;
         return;
     }
@@ -1037,8 +1037,8 @@ static void build_local(es_matcher_t *mt, const es_qtoks_t *t)
  * anchors. */
 static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
 {
-    if (es_query_grow((void **)&mt->th, &mt->cap_th, t->n + 1, sizeof *mt->th) < 0 ||
-        es_query_grow((void **)&mt->probe, &mt->cap_probe, t->n + 1, sizeof *mt->probe) < 0) {
+    if (es__query_grow((void **)&mt->th, &mt->cap_th, t->n + 1, sizeof *mt->th) < 0 ||
+        es__query_grow((void **)&mt->probe, &mt->cap_probe, t->n + 1, sizeof *mt->probe) < 0) {
         mt->oom = 1;
         return;
     }
@@ -1078,7 +1078,7 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
                 memcpy(&key, e, 4);
                 memcpy(&len, e + 4, 4);
                 const char *pat = e + 8;
-                if ((len >> 31) ? raw_glob(t, k, pat) : es_query_glob(pat, f))
+                if ((len >> 31) ? raw_glob(t, k, pat) : es__query_glob(pat, f))
                     pair_add(mt, key, (uint32_t)i);
                 e += 8 + (len & ~(1u << 31)) + 1;
             }
@@ -1102,7 +1102,7 @@ static void index_tokens(es_matcher_t *mt, const es_qtoks_t *t)
         k->fill = 0;
         total += k->count;
     }
-    if (es_query_grow((void **)&mt->occ, &mt->cap_occ, total + 1, sizeof *mt->occ) < 0) {
+    if (es__query_grow((void **)&mt->occ, &mt->cap_occ, total + 1, sizeof *mt->occ) < 0) {
         mt->oom = 1;
         return;
     }
@@ -1212,7 +1212,7 @@ static int url_has_prefix(const es_qtoks_t *t, const char *prefix)
     if (!t->url)
         return 0;
     char host[256];
-    size_t hl = es_query_url_host(t->url, host, sizeof host);
+    size_t hl = es__query_url_host(t->url, host, sizeof host);
     const char *rest = strstr(t->url, "://");
     rest = rest ? rest + 3 : t->url;
     const char *path = rest + strcspn(rest, "/?#");
@@ -1224,7 +1224,7 @@ static int url_has_prefix(const es_qtoks_t *t, const char *prefix)
 
 static void span_add(es_matcher_t *mt, uint32_t s, uint32_t e)
 {
-    if (es_query_grow((void **)&mt->spans, &mt->cap_spans, mt->n_spans + 1, sizeof *mt->spans) < 0) {
+    if (es__query_grow((void **)&mt->spans, &mt->cap_spans, mt->n_spans + 1, sizeof *mt->spans) < 0) {
         mt->oom = 1;
         return;
     }
@@ -1291,7 +1291,7 @@ static int eval_near(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t)
                     else
                         hi = m;
                 }
-                if (lo < nb && es_query_gap(A[i].s, A[i].e, Bs[lo].s, Bs[lo].e) <= n->distance)
+                if (lo < nb && es__query_gap(A[i].s, A[i].e, Bs[lo].s, Bs[lo].e) <= n->distance)
                     found = 1;
                 if (found || n->ordered)
                     continue;
@@ -1303,7 +1303,7 @@ static int eval_near(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t)
                     else
                         hi = m;
                 }
-                if (lo > 0 && es_query_gap(A[i].s, A[i].e, Be[lo - 1].s, Be[lo - 1].e) <= n->distance)
+                if (lo > 0 && es__query_gap(A[i].s, A[i].e, Be[lo - 1].s, Be[lo - 1].e) <= n->distance)
                     found = 1;
             }
         }
@@ -1381,7 +1381,7 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
+int es__matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
 {
     *hits = mt->result;
     mt->n_result = 0;
@@ -1414,8 +1414,8 @@ int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits)
                 if ((mt->qseen[q >> 6] >> (q & 63)) & 1)
                     continue;
                 mt->qseen[q >> 6] |= 1ull << (q & 63);
-                if (es_query_grow((void **)&mt->result, &mt->cap_result, mt->n_result + 1, sizeof *mt->result) < 0 ||
-                    es_query_grow((void **)&mt->result_op, &mt->cap_result_op, mt->n_result + 1,
+                if (es__query_grow((void **)&mt->result, &mt->cap_result, mt->n_result + 1, sizeof *mt->result) < 0 ||
+                    es__query_grow((void **)&mt->result_op, &mt->cap_result_op, mt->n_result + 1,
                                   sizeof *mt->result_op) < 0) {
                     mt->oom = 1;
                     break;
@@ -1464,7 +1464,7 @@ static void explain(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t, 
         explain(mt, n->kids[i], t, cb, arg);
 }
 
-void es_matcher_explain(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, es_match_visit_cb cb, void *arg)
+void es__matcher_explain(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, es_match_visit_cb cb, void *arg)
 {
     if (mt->lw_epoch != mt->epoch)
         build_local(mt, t); /* the run evaluated nothing */
@@ -1498,7 +1498,7 @@ static void spans(es_matcher_t *mt, const es_qnode_t *n, const es_qtoks_t *t, vo
     }
 }
 
-void es_matcher_spans(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, void (*cb)(void *arg, size_t tok), void *arg)
+void es__matcher_spans(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, void (*cb)(void *arg, size_t tok), void *arg)
 {
     if (mt->lw_epoch != mt->epoch)
         build_local(mt, t); /* the run evaluated nothing */

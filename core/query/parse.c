@@ -157,7 +157,7 @@ static int term_words(parser_t *p, es_qnode_t *n, const char *text, size_t len, 
         return -1;
     }
     es_qtoks_t tk = {0};
-    es_qtoks_add_text(&tk, t, 0);
+    es__qtoks_add_text(&tk, t, 0);
     int rc = 0;
     if (tk.oom) {
         p->oom = p->failed = 1;
@@ -171,7 +171,7 @@ static int term_words(parser_t *p, es_qnode_t *n, const char *text, size_t len, 
         rc = -1;
     } else {
         for (size_t i = 0; i < tk.n; i++) {
-            n->words[i] = es_strdup(es_qtok_folded(&tk, &tk.v[i]));
+            n->words[i] = es__strdup(es__qtok_folded(&tk, &tk.v[i]));
             if (raw)
                 n->raw_words[i] = strndup(t + tk.v[i].start, tk.v[i].len);
             n->n_words++;
@@ -182,7 +182,7 @@ static int term_words(parser_t *p, es_qnode_t *n, const char *text, size_t len, 
             }
         }
     }
-    es_qtoks_free(&tk);
+    es__qtoks_free(&tk);
     free(t);
     return rc;
 }
@@ -209,13 +209,13 @@ static es_qnode_t *wildcard(parser_t *p, size_t off, size_t len, int raw, int fi
         char *piece = strndup(w + i, j - i);
         es_qtoks_t tk = {0};
         if (piece)
-            es_qtoks_add_text(&tk, piece, 0);
+            es__qtoks_add_text(&tk, piece, 0);
         int one = piece && tk.n == 1 && tk.v[0].start == 0 && tk.v[0].len == j - i;
         if (one) {
-            const char *add = raw ? piece : es_qtok_folded(&tk, &tk.v[0]);
+            const char *add = raw ? piece : es__qtok_folded(&tk, &tk.v[0]);
             es_strbuf_put(&pat, add, strlen(add));
         }
-        es_qtoks_free(&tk);
+        es__qtoks_free(&tk);
         free(piece);
         if (!one) {
             free(pat.s);
@@ -246,7 +246,7 @@ static es_qnode_t *wildcard(parser_t *p, size_t off, size_t len, int raw, int fi
          * what must match. */
         n->raw_words[0] = n->words[0];
         size_t lit = strcspn(n->raw_words[0], "*?");
-        n->words[0] = es_query_fold(n->raw_words[0], lit);
+        n->words[0] = es__query_fold(n->raw_words[0], lit);
         if (!n->words[0]) {
             node_free(n);
             p->oom = p->failed = 1;
@@ -329,8 +329,8 @@ static es_qnode_t *attr_node(parser_t *p, size_t off, size_t end, const char *pr
     es_qnode_t *n = node_new(p, ES_QN_ATTR, off, end);
     if (!n)
         return NULL;
-    char *f = es_query_fold(v, vlen);
-    n->attr = f ? es_asprintf("%s%s", prefix, f) : NULL;
+    char *f = es__query_fold(v, vlen);
+    n->attr = f ? es__asprintf("%s%s", prefix, f) : NULL;
     free(f);
     if (!n->attr) {
         node_free(n);
@@ -383,7 +383,7 @@ static es_qnode_t *field_term(parser_t *p, size_t off, size_t name_len, int raw,
     /* site:, url: and links: take a host (url: a URL prefix). */
     char *val = strndup(v, vlen);
     char host[256];
-    size_t hl = val ? es_query_url_host(val, host, sizeof host) : 0;
+    size_t hl = val ? es__query_url_host(val, host, sizeof host) : 0;
     if (!val || hl == 0) {
         free(val);
         if (val)
@@ -401,7 +401,7 @@ static es_qnode_t *field_term(parser_t *p, size_t off, size_t name_len, int raw,
         if (!strncasecmp(rest, "www.", 4))
             rest += 4;
         const char *path = rest + strcspn(rest, "/?#");
-        if (*path && !(n->url_prefix = es_asprintf("%s%s", host, path))) {
+        if (*path && !(n->url_prefix = es__asprintf("%s%s", host, path))) {
             node_free(n);
             n = NULL;
             p->oom = p->failed = 1;
@@ -695,7 +695,7 @@ static const es_qnode_t *unanchored_part(const es_qnode_t *n)
     return n;
 }
 
-int es_query_parse(const char *text, es_query_t **out, es_query_error_t *err)
+int es__query_parse(const char *text, es_query_t **out, es_query_error_t *err)
 {
     *out = NULL;
     memset(err, 0, sizeof *err);
@@ -727,7 +727,7 @@ int es_query_parse(const char *text, es_query_t **out, es_query_error_t *err)
         return p.oom ? ES_ENOMEM : ES_EPARSE;
     }
     es_query_t *q = calloc(1, sizeof *q);
-    if (!q || !(q->text = es_strdup(text))) {
+    if (!q || !(q->text = es__strdup(text))) {
         free(q);
         node_free(root);
         return ES_ENOMEM;
@@ -738,7 +738,7 @@ int es_query_parse(const char *text, es_query_t **out, es_query_error_t *err)
     return 0;
 }
 
-void es_query_free(es_query_t *q)
+void es__query_free(es_query_t *q)
 {
     if (!q)
         return;
@@ -749,7 +749,7 @@ void es_query_free(es_query_t *q)
 
 /* Keywords are phrases joined by OR; each is quoted so that its words can
  * hold anything ("AT&T", "NOT" as a word). */
-int es_query_from_keywords(char *const *kw, size_t n, es_query_t **out, es_query_error_t *err)
+int es__query_from_keywords(char *const *kw, size_t n, es_query_t **out, es_query_error_t *err)
 {
     es_strbuf_t b = {0};
     for (size_t i = 0; i < n; i++) {
@@ -767,7 +767,7 @@ int es_query_from_keywords(char *const *kw, size_t n, es_query_t **out, es_query
         free(b.s);
         return ES_ENOMEM;
     }
-    int rc = es_query_parse(b.s ? b.s : "", out, err);
+    int rc = es__query_parse(b.s ? b.s : "", out, err);
     free(b.s);
     return rc;
 }

@@ -54,17 +54,17 @@ typedef struct es_qtoks {
 } es_qtoks_t;
 
 /* Appends the words of `s` (field TITLE or text); raw spans refer to s. */
-void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title);
+void es__qtoks_add_text(es_qtoks_t *t, const char *s, int title);
 /* Fills t from a mention: title, text, and the attribute keys. */
-void es_qtoks_from_mention(es_qtoks_t *t, const es_mention_t *m);
-void es_qtoks_reset(es_qtoks_t *t);
-void es_qtoks_free(es_qtoks_t *t);
+void es__qtoks_from_mention(es_qtoks_t *t, const es_mention_t *m);
+void es__qtoks_reset(es_qtoks_t *t);
+void es__qtoks_free(es_qtoks_t *t);
 /* A token's folded text (NUL-terminated). */
-static inline const char *es_qtok_folded(const es_qtoks_t *t, const es_qtok_t *k) { return t->fold + k->fold; }
+static inline const char *es__qtok_folded(const es_qtoks_t *t, const es_qtok_t *k) { return t->fold + k->fold; }
 
 /* Folds s (any text) into out (NUL-terminated, malloc'd): what a term's
  * letters compare as. NULL on ENOMEM. */
-char *es_query_fold(const char *s, size_t len);
+char *es__query_fold(const char *s, size_t len);
 
 /* ---- parsed queries -------------------------------------------------- */
 
@@ -117,15 +117,15 @@ typedef struct es_query_error {
 
 /* Parses text. Returns 0 and *out, ES_EPARSE with *err filled, or
  * ES_ENOMEM. */
-int es_query_parse(const char *text, es_query_t **out, es_query_error_t *err);
-void es_query_free(es_query_t *q);
+int es__query_parse(const char *text, es_query_t **out, es_query_error_t *err);
+void es__query_free(es_query_t *q);
 /* The query for a keyword list: an OR of phrases. */
-int es_query_from_keywords(char *const *kw, size_t n, es_query_t **out, es_query_error_t *err);
+int es__query_from_keywords(char *const *kw, size_t n, es_query_t **out, es_query_error_t *err);
 
 /* Shared by the matcher and the reference evaluator in the tests. */
-int es_query_glob(const char *pat, const char *s);
+int es__query_glob(const char *pat, const char *s);
 /* Words between two spans' nearest ends, -1 when they overlap. */
-static inline int64_t es_query_gap(uint32_t s1, uint32_t e1, uint32_t s2, uint32_t e2)
+static inline int64_t es__query_gap(uint32_t s1, uint32_t e1, uint32_t s2, uint32_t e2)
 {
     if (e1 < s2)
         return (int64_t)s2 - e1 - 1;
@@ -134,7 +134,7 @@ static inline int64_t es_query_gap(uint32_t s1, uint32_t e1, uint32_t s2, uint32
     return -1;
 }
 /* The attribute value of a URL: its host, lower-cased, without "www.". */
-size_t es_query_url_host(const char *url, char *host, size_t cap);
+size_t es__query_url_host(const char *url, char *host, size_t cap);
 
 /* ---- the matcher ----------------------------------------------------- */
 
@@ -142,24 +142,24 @@ typedef struct es_matcher es_matcher_t;
 
 /* An empty matcher; add queries, then compile. Loop thread (or any one
  * thread) per matcher: matching reuses scratch space in the matcher. */
-int es_matcher_new(es_matcher_t **out);
-/* Takes q. Its index (0, 1, ...) is what es_matcher_run reports. */
-int es_matcher_add(es_matcher_t *mt, es_query_t *q);
-int es_matcher_compile(es_matcher_t *mt);
-void es_matcher_free(es_matcher_t *mt);
-size_t es_matcher_size(const es_matcher_t *mt);
-const es_query_t *es_matcher_query(const es_matcher_t *mt, size_t i);
+int es__matcher_new(es_matcher_t **out);
+/* Takes q. Its index (0, 1, ...) is what es__matcher_run reports. */
+int es__matcher_add(es_matcher_t *mt, es_query_t *q);
+int es__matcher_compile(es_matcher_t *mt);
+void es__matcher_free(es_matcher_t *mt);
+size_t es__matcher_size(const es_matcher_t *mt);
+const es_query_t *es__matcher_query(const es_matcher_t *mt, size_t i);
 
 /* Indexes of the queries that match the tokens, ascending, in *hits
  * (valid until the next run); returns how many, or ES_ENOMEM. */
-int es_matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits);
+int es__matcher_run(es_matcher_t *mt, const es_qtoks_t *t, const uint32_t **hits);
 
 /* Explain: after a run, whether node id of query qi matched, and the
  * token indexes of the words it matched (for highlighting). */
 typedef void (*es_match_visit_cb)(void *arg, const es_qnode_t *n, int matched);
-void es_matcher_explain(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, es_match_visit_cb cb, void *arg);
+void es__matcher_explain(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, es_match_visit_cb cb, void *arg);
 /* Token indexes matched by any positive word of query qi (after a run):
  * calls cb for each. */
-void es_matcher_spans(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, void (*cb)(void *arg, size_t tok), void *arg);
+void es__matcher_spans(es_matcher_t *mt, const es_qtoks_t *t, size_t qi, void (*cb)(void *arg, size_t tok), void *arg);
 
 #endif

@@ -62,7 +62,7 @@ static inline char ascii_lower(unsigned char c) { return (char)((unsigned)(c - '
 
 static void fold_put(es_qtoks_t *t, const void *b, size_t n)
 {
-    if (t->oom || es_query_grow((void **)&t->fold, &t->fold_cap, t->fold_len + n + 1, 1) < 0) {
+    if (t->oom || es__query_grow((void **)&t->fold, &t->fold_cap, t->fold_len + n + 1, 1) < 0) {
         t->oom = 1;
         return;
     }
@@ -85,7 +85,7 @@ static inline __attribute__((always_inline)) void attr_add(es_qtoks_t *t, const 
                                                            size_t n)
 {
     size_t pl = strlen(prefix);
-    if (t->oom || es_query_grow((void **)&t->attr, &t->attr_cap, t->attr_len + pl + n + 2, 1) < 0) {
+    if (t->oom || es__query_grow((void **)&t->attr, &t->attr_cap, t->attr_len + pl + n + 2, 1) < 0) {
         t->oom = 1;
         return;
     }
@@ -158,12 +158,12 @@ static void fold_cp(es_qtoks_t *t, int32_t cp)
 static inline void reserve_rest(es_qtoks_t *t, size_t left)
 {
     if (t->fold_len + left + left / 2 + 3 > t->fold_cap &&
-        es_query_grow((void **)&t->fold, &t->fold_cap, t->fold_len + left + left / 2 + 3, 1) < 0)
+        es__query_grow((void **)&t->fold, &t->fold_cap, t->fold_len + left + left / 2 + 3, 1) < 0)
         t->oom = 1;
 }
 
 /* A word ends: its folded bytes get their NUL and it gets a token. Room
- * for both was reserved by es_qtoks_add_text (a word is at least one byte
+ * for both was reserved by es__qtoks_add_text (a word is at least one byte
  * and a separator, so a text of n bytes has at most n/2 + 1 of them);
  * only folds that grow a word (ß -> ss) can outrun it, and fold_put grows
  * the buffer then. */
@@ -172,7 +172,7 @@ static inline void push_tok(es_qtoks_t *t, size_t start, size_t end, size_t fold
     if (t->fold_len == fold_start || t->oom)
         return; /* only marks: nothing to match */
     fold_byte(t, '\0');
-    if (__builtin_expect(t->n == t->cap, 0) && es_query_grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v) < 0) {
+    if (__builtin_expect(t->n == t->cap, 0) && es__query_grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v) < 0) {
         t->oom = 1;
         return;
     }
@@ -202,7 +202,7 @@ static inline __attribute__((always_inline)) void attr_fold_add(es_qtoks_t *t, c
         attr_add(t, prefix, buf, n);
         return;
     }
-    char *f = es_query_fold(v, n);
+    char *f = es__query_fold(v, n);
     if (!f) {
         t->oom = 1;
         return;
@@ -248,7 +248,7 @@ static size_t sign_attr(es_qtoks_t *t, const char *s, size_t i, size_t n)
 static void host_attrs(es_qtoks_t *t, const char *prefix, const char *url)
 {
     char host[256];
-    size_t n = es_query_url_host(url, host, sizeof host);
+    size_t n = es__query_url_host(url, host, sizeof host);
     if (!n)
         return;
     for (const char *h = host; h && *h;) {
@@ -259,7 +259,7 @@ static void host_attrs(es_qtoks_t *t, const char *prefix, const char *url)
     }
 }
 
-size_t es_query_url_host(const char *url, char *host, size_t cap)
+size_t es__query_url_host(const char *url, char *host, size_t cap)
 {
     const char *p = strstr(url, "://");
     p = p ? p + 3 : url;
@@ -292,7 +292,7 @@ static size_t url_len(const char *s, size_t i, size_t n)
     return j - i;
 }
 
-void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
+void es__qtoks_add_text(es_qtoks_t *t, const char *s, int title)
 {
     if (!s)
         return;
@@ -304,7 +304,7 @@ void es_qtoks_add_text(es_qtoks_t *t, const char *s, int title)
         t->src[0] = s;
     else
         t->src[1] = s;
-    if (es_query_grow((void **)&t->v, &t->cap, t->n + n / 2 + 2, sizeof *t->v) < 0)
+    if (es__query_grow((void **)&t->v, &t->cap, t->n + n / 2 + 2, sizeof *t->v) < 0)
         t->oom = 1;
     reserve_rest(t, n);
     if (t->oom)
@@ -411,11 +411,11 @@ static inline __attribute__((always_inline)) void attr_folded(es_qtoks_t *t, con
     attr_fold_add(t, prefix, v, strlen(v));
 }
 
-void es_qtoks_from_mention(es_qtoks_t *t, const es_mention_t *m)
+void es__qtoks_from_mention(es_qtoks_t *t, const es_mention_t *m)
 {
-    es_qtoks_reset(t);
-    es_qtoks_add_text(t, m->title, 1);
-    es_qtoks_add_text(t, m->text, 0);
+    es__qtoks_reset(t);
+    es__qtoks_add_text(t, m->title, 1);
+    es__qtoks_add_text(t, m->text, 0);
     attr_folded(t, "\1author:", m->author);
     attr_folded(t, "\1lang:", m->lang);
     attr_folded(t, "\1net:", m->network);
@@ -427,7 +427,7 @@ void es_qtoks_from_mention(es_qtoks_t *t, const es_mention_t *m)
     t->url = m->url;
 }
 
-void es_qtoks_reset(es_qtoks_t *t)
+void es__qtoks_reset(es_qtoks_t *t)
 {
     t->n = 0;
     t->fold_len = 0;
@@ -438,7 +438,7 @@ void es_qtoks_reset(es_qtoks_t *t)
     t->url = NULL;
 }
 
-void es_qtoks_free(es_qtoks_t *t)
+void es__qtoks_free(es_qtoks_t *t)
 {
     free(t->v);
     free(t->fold);
@@ -446,7 +446,7 @@ void es_qtoks_free(es_qtoks_t *t)
     memset(t, 0, sizeof *t);
 }
 
-char *es_query_fold(const char *s, size_t len)
+char *es__query_fold(const char *s, size_t len)
 {
     es_qtoks_t t = {0};
     for (size_t i = 0; i < len;) {

@@ -1,5 +1,5 @@
 /* The accounts reconciliation tables (dormant, sunset but active,
- * lookalikes), from es_reconcile_collect on the state DB. */
+ * lookalikes), from es__reconcile_collect on the state DB. */
 #include "report.h"
 
 #include <string.h>
@@ -17,26 +17,26 @@ static void cell(FILE *f, json_t *v, char type)
     }
     if (type == 't' && json_is_integer(v)) {
         char buf[40];
-        es_report_fmt_time((int64_t)json_integer_value(v), buf, sizeof buf);
+        es__report_fmt_time((int64_t)json_integer_value(v), buf, sizeof buf);
         fprintf(f, "<td>%s</td>", buf);
     } else if (json_is_integer(v)) {
         fprintf(f, "<td class=\"n\">%lld</td>", (long long)json_integer_value(v));
     } else if (json_is_real(v)) {
         fprintf(f, "<td class=\"n\">%.2f</td>", json_real_value(v));
-    } else if (type == 'u' && es_report_href_ok(json_string_value(v))) {
+    } else if (type == 'u' && es__report_href_ok(json_string_value(v))) {
         fputs("<td class=\"text\"><a rel=\"noopener noreferrer nofollow\" href=\"", f);
-        es_report_esc(f, json_string_value(v), 0, 0);
+        es__report_esc(f, json_string_value(v), 0, 0);
         fputs("\">", f);
-        es_report_esc(f, json_string_value(v), 260, 13);
+        es__report_esc(f, json_string_value(v), 260, 13);
         fputs("</a></td>", f);
     } else if (type == 'h') {
         /* Handles wrap at safe points, never mid-word. */
         fputs("<td class=\"who\">", f);
-        es_report_esc_wrap(f, json_string_value(v));
+        es__report_esc_wrap(f, json_string_value(v));
         fputs("</td>", f);
     } else {
         fputs("<td class=\"text\">", f);
-        es_report_esc(f, json_string_value(v), 0, 0);
+        es__report_esc(f, json_string_value(v), 0, 0);
         fputs("</td>", f);
     }
 }
@@ -64,7 +64,7 @@ static void table(FILE *f, const es_report_page_t *p, const char *id, const char
         if (p->opts->brand && !(b && !strcmp(b, p->opts->brand)))
             continue;
         fputs("<tr", f);
-        es_report_fattrs(f, p, b, NULL, json_string_value(json_object_get(r, "network")), -1);
+        es__report_fattrs(f, p, b, NULL, json_string_value(json_object_get(r, "network")), -1);
         fputs(">", f);
         for (int c = 0; c < ncols; c++)
             cell(f, json_object_get(r, cols[c].key), cols[c].type);
@@ -73,12 +73,12 @@ static void table(FILE *f, const es_report_page_t *p, const char *id, const char
     fputs("</table>\n", f);
 }
 
-void es_report_section_accounts(FILE *f, const es_report_page_t *p)
+void es__report_section_accounts(FILE *f, const es_report_page_t *p)
 {
     fputs("<section id=\"accounts\">\n<h2>Accounts reconciliation</h2>\n", f);
     if (!p->recon) {
         fputs("<p class=\"empty\">Not available: ", f);
-        es_report_esc(f, p->recon_error ? p->recon_error : "no state database", 0, 0);
+        es__report_esc(f, p->recon_error ? p->recon_error : "no state database", 0, 0);
         fputs("</p>\n</section>\n", f);
         return;
     }

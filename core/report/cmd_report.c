@@ -29,12 +29,12 @@ static void usage(FILE *out)
 }
 
 /* The first configured sql sink's dsn, else "" (the sink's default). */
-const char *es_report_default_dsn(const es_config_t *cfg)
+const char *es__report_default_dsn(const es_config_t *cfg)
 {
     for (size_t i = 0; i < cfg->n_instances; i++) {
         const es_instance_cfg_t *ic = &cfg->instances[i];
         if (ic->kind == ES_KIND_SINK && ic->plugin && !strcmp(ic->plugin, "sql")) {
-            const es_kv_t *kv = es_instance_cfg_get(ic, "dsn");
+            const es_kv_t *kv = es__instance_cfg_get(ic, "dsn");
             return kv && kv->value ? kv->value : "";
         }
     }
@@ -50,7 +50,7 @@ static int write_page(const char *out, const es_report_source_t *src, const es_r
 {
     char err[512] = "";
     if (!strcmp(out, "-")) {
-        int rc = es_report_page_write(stdout, src, o, err, sizeof err);
+        int rc = es__report_page_write(stdout, src, o, err, sizeof err);
         if (rc == 0 && fflush(stdout))
             rc = ES_EIO, snprintf(err, sizeof err, "cannot write the page");
         if (rc < 0)
@@ -58,7 +58,7 @@ static int write_page(const char *out, const es_report_source_t *src, const es_r
         return rc;
     }
     /* Next to the target then renamed: a reader never sees half a page. */
-    char *tmp = es_asprintf("%s.tmp.%ld", out, (long)getpid());
+    char *tmp = es__asprintf("%s.tmp.%ld", out, (long)getpid());
     if (!tmp)
         return ES_ENOMEM;
     FILE *f = fopen(tmp, "w");
@@ -67,7 +67,7 @@ static int write_page(const char *out, const es_report_source_t *src, const es_r
         free(tmp);
         return ES_EIO;
     }
-    int rc = es_report_page_write(f, src, o, err, sizeof err);
+    int rc = es__report_page_write(f, src, o, err, sizeof err);
     int eio = rc == ES_EIO;
     if (fclose(f) != 0)
         rc = ES_EIO, eio = 1;
@@ -84,7 +84,7 @@ static int write_page(const char *out, const es_report_source_t *src, const es_r
     return rc;
 }
 
-int es_cmd_report(int argc, char **argv)
+int es__cmd_report(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
@@ -117,7 +117,7 @@ int es_cmd_report(int argc, char **argv)
     }
     es_value_t since;
     char err[512];
-    if (es_value_parse(ES_KEY_DURATION, since_s, &since, err, sizeof err) < 0) {
+    if (es__value_parse(ES_KEY_DURATION, since_s, &since, err, sizeof err) < 0) {
         fprintf(stderr, "earshot report: --since '%s': %s\n", since_s, err);
         return 2;
     }
@@ -130,7 +130,7 @@ int es_cmd_report(int argc, char **argv)
         return 2;
     }
     es_config_t *cfg = NULL;
-    es_state_t *st = es_cmd_open_state("report", cfgpath, &cfg);
+    es_state_t *st = es__cmd_open_state("report", cfgpath, &cfg);
     if (!st)
         return 1;
     if (brand) {
@@ -143,17 +143,17 @@ int es_cmd_report(int argc, char **argv)
             for (i = 0; i < cfg->n_brands; i++)
                 fprintf(stderr, "%s %s", i ? "," : "", cfg->brands[i].name);
             fprintf(stderr, "%s)\n", cfg->n_brands ? "" : " none");
-            es_state_close(st);
-            es_config_free(cfg);
+            es__state_close(st);
+            es__config_free(cfg);
             return 1;
         }
     }
-    es_report_opts_t o = {.now = es_now_s(), .brand = brand};
+    es_report_opts_t o = {.now = es__now_s(), .brand = brand};
     o.since = o.now - (int64_t)(since.ms / 1000);
-    es_report_source_t src = {.dsn = dsn ? dsn : es_report_default_dsn(cfg), .state_dir = cfg->state_dir,
-                              .state = (sqlite3 *)es_state_db(st), .on_warning = warn_state};
+    es_report_source_t src = {.dsn = dsn ? dsn : es__report_default_dsn(cfg), .state_dir = cfg->state_dir,
+                              .state = (sqlite3 *)es__state_db(st), .on_warning = warn_state};
     int rc = write_page(out, &src, &o);
-    es_state_close(st);
-    es_config_free(cfg);
+    es__state_close(st);
+    es__config_free(cfg);
     return rc < 0 ? 1 : 0;
 }

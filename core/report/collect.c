@@ -82,7 +82,7 @@ static int on_row(void *ud, int n, const char *const *v)
         json_object_set_new(ch, key, c);
     }
     json_object_set_new(c, "n", json_integer(json_integer_value(json_object_get(c, "n")) + 1));
-    es_report_cube_add(a->cube, v[0] ? v[0] : "", NULL, v[3] ? v[3] : "", num(v[2]), a->now, v[1]);
+    es__report_cube_add(a->cube, v[0] ? v[0] : "", NULL, v[3] ? v[3] : "", num(v[2]), a->now, v[1]);
     return 0;
 }
 
@@ -154,7 +154,7 @@ static int by_total(const void *x, const void *y)
                   json_string_value(json_object_get(b, "name")));
 }
 
-int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **out, char *err,
+int es__report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **out, char *err,
                       size_t errlen)
 {
     acc_t a = {.brands = json_object(), .chan = json_object(), .cube = json_object(), .now = o->now};
@@ -164,7 +164,7 @@ int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **ou
     json_object_set_new(m, "day0", json_integer(a.day0));
     json_object_set_new(m, "ndays", json_integer(a.ndays));
     int has = 0;
-    int rc = es_report_db_has_tables(db, &has, err, errlen);
+    int rc = es__report_db_has_tables(db, &has, err, errlen);
     json_object_set_new(m, "has_tables", json_boolean(has));
     char since[32];
     snprintf(since, sizeof since, "%" PRId64, o->since);
@@ -179,14 +179,14 @@ int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **ou
         " AND (CAST(?2 AS TEXT) IS NULL OR brand = CAST(?2 AS TEXT))"
         " ORDER BY coalesce(bucket_start, received_at), id";
     if (rc == 0 && has)
-        rc = es_report_db_window(db, o, err, errlen);
+        rc = es__report_db_window(db, o, err, errlen);
     if (rc == 0 && has) {
-        rc = es_report_db_query(db, q_rows, 2, params, on_row, &a, err, errlen);
+        rc = es__report_db_query(db, q_rows, 2, params, on_row, &a, err, errlen);
         channels_sorted(&a);
         if (rc == 0)
-            rc = es_report_cube_topics(db, o, a.cube, err, errlen);
+            rc = es__report_cube_topics(db, o, a.cube, err, errlen);
         if (rc == 0)
-            rc = es_report_db_query(db, q_alerts, 2, params, on_alert, &a, err, errlen);
+            rc = es__report_db_query(db, q_alerts, 2, params, on_alert, &a, err, errlen);
     }
     /* Brands as an array, the largest first. */
     size_t n = json_object_size(a.brands), i = 0;
@@ -205,9 +205,9 @@ int es_report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **ou
     json_decref(a.brands);
     json_decref(a.chan);
     if (rc == 0 && has)
-        rc = es_report_issues(db, o, m, err, errlen);
+        rc = es__report_issues(db, o, m, err, errlen);
     if (rc == 0 && has)
-        rc = es_report_collect_detail(db, o, m, err, errlen);
+        rc = es__report_collect_detail(db, o, m, err, errlen);
     if (rc < 0) {
         json_decref(m);
         return rc;

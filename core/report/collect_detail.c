@@ -163,7 +163,7 @@ static int on_topic_text(void *ud, int n, const char *const *v)
         counts = json_object();
         json_object_set_new(c->phrases, key, counts);
     }
-    es_report_phrases_add(&c->stop, counts, v[2], v[3]);
+    es__report_phrases_add(&c->stop, counts, v[2], v[3]);
     return 0;
 }
 
@@ -397,7 +397,7 @@ static void sort_topics(json_t *b)
     free(v);
 }
 
-int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
+int es__report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
                              size_t errlen)
 {
     ctx_t c = {.by_name = json_object(), .topics = json_object(), .phrases = json_object(), .docs = json_object(),
@@ -465,32 +465,32 @@ int es_report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, json
         "SELECT coalesce(brand, ''), url, title, text, author, network, followers, likes, reposts, replies, quotes, "
         ES_REPORT_ENGAGEMENT ", sentiment_label, " ES_REPORT_MENTION_TIME ", id FROM" ES_REPORT_MENTIONS
         ES_REPORT_MENTION_WHERE " AND " ES_REPORT_ENGAGEMENT " > 0";
-    int rc = es_spike_stopwords_load(&c.stop);
+    int rc = es__spike_stopwords_load(&c.stop);
     if (rc == 0)
-        rc = es_report_db_query(db, q_rows, 2, p2, on_row, &c, err, errlen);
+        rc = es__report_db_query(db, q_rows, 2, p2, on_row, &c, err, errlen);
     langs_sorted(&c);
     if (rc == 0)
-        rc = es_report_db_query(db, q_owned, 2, p2, on_owned, &c, err, errlen);
+        rc = es__report_db_query(db, q_owned, 2, p2, on_owned, &c, err, errlen);
     if (rc == 0)
-        rc = es_report_db_query(db, q_topic, 3, p3m, on_topic, &c, err, errlen);
+        rc = es__report_db_query(db, q_topic, 3, p3m, on_topic, &c, err, errlen);
     if (rc == 0 && json_object_size(c.topics))
-        rc = es_report_db_query(db, q_topic_text, 2, p2, on_topic_text, &c, err, errlen);
+        rc = es__report_db_query(db, q_topic_text, 2, p2, on_topic_text, &c, err, errlen);
     if (rc == 0)
-        rc = es_report_db_query(db, q_reach, 2, p2, on_author_reach, &c, err, errlen);
+        rc = es__report_db_query(db, q_reach, 2, p2, on_author_reach, &c, err, errlen);
     author_entries(&c); /* frees the candidate arrays, also after an error */
     if (rc == 0 && json_object_size(c.authors))
-        rc = es_report_db_query(db, q_authors, 2, p2, on_author, &c, err, errlen);
+        rc = es__report_db_query(db, q_authors, 2, p2, on_author, &c, err, errlen);
     if (rc == 0)
-        rc = es_report_db_query(db, q_engaged, 2, p2, on_engaged, &c, err, errlen);
+        rc = es__report_db_query(db, q_engaged, 2, p2, on_engaged, &c, err, errlen);
     if (rc == 0) {
         const char *key;
         json_t *t;
         json_object_foreach(c.topics, key, t)
-            json_object_set_new(t, "phrases", es_report_phrases_top(json_object_get(c.phrases, key), MAX_PHRASES));
+            json_object_set_new(t, "phrases", es__report_phrases_top(json_object_get(c.phrases, key), MAX_PHRASES));
         json_array_foreach(json_object_get(model, "brands"), i, b) sort_topics(b);
         top_authors(&c);
     }
-    es_spike_map_free(&c.stop);
+    es__spike_map_free(&c.stop);
     json_decref(c.by_name);
     json_decref(c.topics);
     json_decref(c.phrases);

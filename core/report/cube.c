@@ -36,7 +36,7 @@ static int label_idx(const char *label)
 
 /* Keys join brand, topic and network with \x1f; "\x1e" is "every topic"
  * (a mention counted once, however many topics it has). */
-void es_report_cube_add(json_t *cube, const char *brand, const char *topic, const char *network, int64_t t,
+void es__report_cube_add(json_t *cube, const char *brand, const char *topic, const char *network, int64_t t,
                         int64_t now, const char *label)
 {
     char key[800];
@@ -61,12 +61,12 @@ static int on_topic(void *ud, int n, const char *const *v)
 {
     (void)n;
     topic_ctx_t *c = ud;
-    es_report_cube_add(c->cube, v[0] ? v[0] : "", v[1] ? v[1] : "", v[2] ? v[2] : "",
+    es__report_cube_add(c->cube, v[0] ? v[0] : "", v[1] ? v[1] : "", v[2] ? v[2] : "",
                        v[3] ? strtoll(v[3], NULL, 10) : 0, c->now, v[4]);
     return 0;
 }
 
-int es_report_cube_topics(es_report_db_t *db, const es_report_opts_t *o, json_t *cube, char *err, size_t errlen)
+int es__report_cube_topics(es_report_db_t *db, const es_report_opts_t *o, json_t *cube, char *err, size_t errlen)
 {
     static const char *const q =
         "SELECT coalesce(rm.brand, ''), t.topic, rm.network, " ES_REPORT_MENTION_TIME ", rm.sentiment_label"
@@ -77,7 +77,7 @@ int es_report_cube_topics(es_report_db_t *db, const es_report_opts_t *o, json_t 
     snprintf(since, sizeof since, "%" PRId64, o->since);
     const char *params[] = {since, o->brand};
     topic_ctx_t c = {cube, o->now};
-    return es_report_db_query(db, q, 2, params, on_topic, &c, err, errlen);
+    return es__report_db_query(db, q, 2, params, on_topic, &c, err, errlen);
 }
 
 static int by_key(const void *a, const void *b)
@@ -88,7 +88,7 @@ static int by_key(const void *a, const void *b)
 /* {"rows": [[brand, topic (-1: every topic), network, class, positive,
  * neutral, negative, unscored]...], "named": [1 when brand i has a name]}:
  * numbers only, so nothing from a mention reaches the script. */
-void es_report_cube_json(FILE *f, const es_report_page_t *p)
+void es__report_cube_json(FILE *f, const es_report_page_t *p)
 {
     json_t *cube = json_object_get(p->model, "cube");
     const char *key;
@@ -113,8 +113,8 @@ void es_report_cube_json(FILE *f, const es_report_page_t *p)
         if (!s3)
             continue;
         *s1 = *s2 = *s3 = '\0';
-        int b = es_report_fidx(p, "brand", buf), t = strcmp(s1 + 1, "\x1e") ? es_report_fidx(p, "topic", s1 + 1) : -1,
-            n = es_report_fidx(p, "network", s2 + 1);
+        int b = es__report_fidx(p, "brand", buf), t = strcmp(s1 + 1, "\x1e") ? es__report_fidx(p, "topic", s1 + 1) : -1,
+            n = es__report_fidx(p, "network", s2 + 1);
         if (b < 0 || (t < 0 && strcmp(s1 + 1, "\x1e")))
             continue; /* a topic with no row in the topics section has no button either */
         fprintf(f, "%s[%d,%d,%d,%s,%lld,%lld,%lld,%lld]", first ? "" : ",", b, t, n, s3 + 1,

@@ -43,7 +43,7 @@ static int open_pg(const char *dsn, es_report_db_t *db, char *err, size_t errlen
     PGresult *r = PQexec(db->pg, "SET default_transaction_read_only = on");
     PQclear(r);
     const char *host = PQhost(db->pg);
-    db->label = es_asprintf("PostgreSQL database %s on %s", PQdb(db->pg),
+    db->label = es__asprintf("PostgreSQL database %s on %s", PQdb(db->pg),
                             host && *host ? host : "local socket");
     return db->label ? 0 : ES_ENOMEM;
 }
@@ -67,11 +67,11 @@ static int open_sqlite(const char *path, es_report_db_t *db, char *err, size_t e
         sqlite3_free(e);
         return ES_EDB;
     }
-    db->label = es_asprintf("SQLite database %s", path);
+    db->label = es__asprintf("SQLite database %s", path);
     return db->label ? 0 : ES_ENOMEM;
 }
 
-int es_report_db_open(const char *dsn, const char *state_dir, es_report_db_t **out, char *err,
+int es__report_db_open(const char *dsn, const char *state_dir, es_report_db_t **out, char *err,
                       size_t errlen)
 {
     es_report_db_t *db = calloc(1, sizeof *db);
@@ -84,23 +84,23 @@ int es_report_db_open(const char *dsn, const char *state_dir, es_report_db_t **o
         const char *p = !dsn || !*dsn ? "" : has_prefix(dsn, "sqlite:") ? dsn + 7 : dsn;
         char *path;
         if (!*p)
-            path = es_asprintf("%s/earshot.db", state_dir);
+            path = es__asprintf("%s/earshot.db", state_dir);
         else if (*p == '/' || !has_prefix(dsn, "sqlite:"))
-            path = es_strdup(p); /* a bare path is the user's, relative to the cwd */
+            path = es__strdup(p); /* a bare path is the user's, relative to the cwd */
         else
-            path = es_asprintf("%s/%s", state_dir, p);
+            path = es__asprintf("%s/%s", state_dir, p);
         rc = path ? open_sqlite(path, db, err, errlen) : ES_ENOMEM;
         free(path);
     }
     if (rc < 0) {
-        es_report_db_close(db);
+        es__report_db_close(db);
         return rc;
     }
     *out = db;
     return 0;
 }
 
-void es_report_db_close(es_report_db_t *db)
+void es__report_db_close(es_report_db_t *db)
 {
     if (!db)
         return;
@@ -117,13 +117,13 @@ static int progress(void *flag)
     return __atomic_load_n((const int *)flag, __ATOMIC_RELAXED) != 0;
 }
 
-void es_report_db_cancel_on(es_report_db_t *db, const int *flag)
+void es__report_db_cancel_on(es_report_db_t *db, const int *flag)
 {
     if (db->lite && flag)
         sqlite3_progress_handler(db->lite, 10000, progress, (void *)flag);
 }
 
-const char *es_report_db_label(const es_report_db_t *db)
+const char *es__report_db_label(const es_report_db_t *db)
 {
     return db->label;
 }
@@ -135,14 +135,14 @@ static int copy_first(void *ud, int ncols, const char *const *v)
     return 0;
 }
 
-int es_report_db_has_tables(es_report_db_t *db, int *has, char *err, size_t errlen)
+int es__report_db_has_tables(es_report_db_t *db, int *has, char *err, size_t errlen)
 {
     static const char *lite =
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('mentions', 'alerts')";
     static const char *pg = "SELECT count(*) FROM information_schema.tables"
                             " WHERE table_schema = current_schema() AND table_name IN ('mentions', 'alerts')";
     char n[32] = "0";
-    int rc = es_report_db_query(db, db->pg ? pg : lite, 0, NULL, copy_first, n, err, errlen);
+    int rc = es__report_db_query(db, db->pg ? pg : lite, 0, NULL, copy_first, n, err, errlen);
     *has = rc == 0 && atoi(n) == 2;
     return rc;
 }
@@ -170,7 +170,7 @@ static char *window_sql(const es_report_db_t *db, const char *sql);
 /* ?N -> $N; the report's SQL has no '?' inside literals. */
 static char *pg_sql(const char *sql)
 {
-    char *o = es_strdup(sql);
+    char *o = es__strdup(sql);
     for (char *p = o; p && *p; p++)
         if (*p == '?')
             *p = '$';
@@ -231,7 +231,7 @@ static int query_pg(es_report_db_t *db, const char *sql, int np, const char *con
 }
 
 /* The report's queries read ES_REPORT_MENTIONS; once the window is
- * copied (es_report_db_window) they read the copy instead. */
+ * copied (es__report_db_window) they read the copy instead. */
 static char *window_sql(const es_report_db_t *db, const char *sql)
 {
     static const char from[] = ES_REPORT_MENTIONS;
@@ -255,7 +255,7 @@ static char *window_sql(const es_report_db_t *db, const char *sql)
     return o;
 }
 
-int es_report_db_window(es_report_db_t *db, const es_report_opts_t *o, char *err, size_t errlen)
+int es__report_db_window(es_report_db_t *db, const es_report_opts_t *o, char *err, size_t errlen)
 {
     if (db->window)
         return 0;
@@ -269,7 +269,7 @@ int es_report_db_window(es_report_db_t *db, const es_report_opts_t *o, char *err
         "CREATE TEMP TABLE es_window AS SELECT * FROM" ES_REPORT_MENTIONS ES_REPORT_MENTION_WHERE;
     int timing = getenv("EARSHOT_REPORT_TIMING") != NULL;
     if (db->lite) {
-        int rc = es_report_db_query(db, create, 2, params, NULL, NULL, err, errlen);
+        int rc = es__report_db_query(db, create, 2, params, NULL, NULL, err, errlen);
         if (rc == 0)
             db->window = 1;
         if (timing && rc == 0)
@@ -284,9 +284,9 @@ int es_report_db_window(es_report_db_t *db, const es_report_opts_t *o, char *err
      * refuses: the page then reads the subquery, as before. */
     char e2[256];
     PQclear(PQexec(db->pg, "BEGIN READ WRITE"));
-    int rc = es_report_db_query(db, create, 2, params, NULL, NULL, e2, sizeof e2);
+    int rc = es__report_db_query(db, create, 2, params, NULL, NULL, e2, sizeof e2);
     if (rc == 0)
-        rc = es_report_db_query(db, "ANALYZE pg_temp.es_window", 0, NULL, NULL, NULL, e2, sizeof e2);
+        rc = es__report_db_query(db, "ANALYZE pg_temp.es_window", 0, NULL, NULL, NULL, e2, sizeof e2);
     PQclear(PQexec(db->pg, rc == 0 ? "COMMIT" : "ROLLBACK"));
     db->window = rc == 0;
     if (timing)
@@ -338,7 +338,7 @@ static int query_lite(es_report_db_t *db, const char *sql, int np, const char *c
     return 0;
 }
 
-int es_report_db_query(es_report_db_t *db, const char *sql, int nparams, const char *const *params,
+int es__report_db_query(es_report_db_t *db, const char *sql, int nparams, const char *const *params,
                        es_report_row_fn fn, void *ud, char *err, size_t errlen)
 {
     /* EARSHOT_REPORT_TIMING=1: each query's time on stderr (bench/report). */

@@ -24,7 +24,7 @@ static void add(json_t *idx, const char *name)
         json_object_set_new(idx, name, json_integer((json_int_t)json_object_size(idx)));
 }
 
-void es_report_filters_index(es_report_page_t *p)
+void es__report_filters_index(es_report_page_t *p)
 {
     json_t *fb = json_object(), *ft = json_object(), *fn = json_object();
     size_t i, k;
@@ -38,21 +38,21 @@ void es_report_filters_index(es_report_page_t *p)
     p->fidx = json_pack("{s:o, s:o, s:o}", "brand", fb, "topic", ft, "network", fn);
 }
 
-int es_report_fidx(const es_report_page_t *p, const char *kind, const char *name)
+int es__report_fidx(const es_report_page_t *p, const char *kind, const char *name)
 {
     json_t *v = name ? json_object_get(json_object_get(p->fidx, kind), name) : NULL;
     return v ? (int)json_integer_value(v) : -1;
 }
 
-void es_report_fattrs(FILE *f, const es_report_page_t *p, const char *brand, const char *topic, const char *network,
+void es__report_fattrs(FILE *f, const es_report_page_t *p, const char *brand, const char *topic, const char *network,
                       int64_t t)
 {
     int i;
-    if ((i = es_report_fidx(p, "brand", brand)) >= 0)
+    if ((i = es__report_fidx(p, "brand", brand)) >= 0)
         fprintf(f, " data-fb=\"b%d\"", i);
-    if ((i = es_report_fidx(p, "topic", topic)) >= 0)
+    if ((i = es__report_fidx(p, "topic", topic)) >= 0)
         fprintf(f, " data-ft=\"t%d\"", i);
-    if ((i = es_report_fidx(p, "network", network)) >= 0)
+    if ((i = es__report_fidx(p, "network", network)) >= 0)
         fprintf(f, " data-fn=\"n%d\"", i);
     if (t >= 0) {
         fputs(" data-fd=\"", f);
@@ -78,13 +78,13 @@ static void group(FILE *f, const es_report_page_t *p, const char *kind, const ch
     json_object_foreach(idx, name, v) {
         long long i = (long long)json_integer_value(v);
         fprintf(f, "<input type=\"radio\" name=\"%s\" id=\"%s-%lld\"><label for=\"%s-%lld\">", key, key, i, key, i);
-        es_report_esc(f, *name ? name : "(no brand)", 0, 0);
+        es__report_esc(f, *name ? name : "(no brand)", 0, 0);
         fputs("</label>", f);
     }
     fputs("</fieldset>\n", f);
 }
 
-void es_report_filters_render(FILE *f, const es_report_page_t *p)
+void es__report_filters_render(FILE *f, const es_report_page_t *p)
 {
     fputs("<form class=\"filters\" id=\"filters\" aria-label=\"Filters\">\n", f);
     group(f, p, "brand", "fb", "Brand");
@@ -123,7 +123,7 @@ void es_report_filters_render(FILE *f, const es_report_page_t *p)
           f);
 }
 
-void es_report_filters_css(FILE *f, const es_report_page_t *p)
+void es__report_filters_css(FILE *f, const es_report_page_t *p)
 {
     int64_t window = p->opts->now - p->opts->since;
     fputs("<style>\n", f);

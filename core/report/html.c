@@ -50,7 +50,7 @@ static double cp_px(unsigned long cp, double font_px)
 static int is_emoji(unsigned long cp);
 static int is_emoji_glue(unsigned long cp);
 
-double es_report_text_px(const char *s, double font_px)
+double es__report_text_px(const char *s, double font_px)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     size_t len = strlen((const char *)p), used;
@@ -59,7 +59,7 @@ double es_report_text_px(const char *s, double font_px)
     for (size_t i = 0; i < len; i += used) {
         unsigned long cp = next_cp(p + i, len - i, &used);
         if (is_emoji(cp) || is_emoji_glue(cp)) {
-            /* Written as "[emoji]" (es_report_esc), once per sequence. */
+            /* Written as "[emoji]" (es__report_esc), once per sequence. */
             if (!in_emoji && is_emoji(cp))
                 w += font_px * (0.32 * 2 + 0.58 * 5);
             in_emoji = 1;
@@ -106,7 +106,7 @@ static int is_emoji_glue(unsigned long cp)
 
 #define EMOJI_LABEL "[emoji]"
 
-int es_report_only_pictographs(const char *s)
+int es__report_only_pictographs(const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     size_t len = strlen((const char *)p), used;
@@ -120,11 +120,11 @@ int es_report_only_pictographs(const char *s)
     return any;
 }
 
-int es_report_esc(FILE *f, const char *s, double max_px, double font_px)
+int es__report_esc(FILE *f, const char *s, double max_px, double font_px)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     size_t len = strlen((const char *)p), used;
-    int cut = max_px > 0 && es_report_text_px((const char *)p, font_px) > max_px;
+    int cut = max_px > 0 && es__report_text_px((const char *)p, font_px) > max_px;
     double budget = cut ? max_px - font_px * 0.8 : 0, w = 0;
     int in_emoji = 0;
     for (size_t i = 0; i < len; i += used) {
@@ -136,7 +136,7 @@ int es_report_esc(FILE *f, const char *s, double max_px, double font_px)
             if (!first)
                 continue;
             if (cut) {
-                w += es_report_text_px(EMOJI_LABEL, font_px);
+                w += es__report_text_px(EMOJI_LABEL, font_px);
                 if (w > budget)
                     break;
             }
@@ -160,7 +160,7 @@ int es_report_esc(FILE *f, const char *s, double max_px, double font_px)
 
 /* Where a long handle or URL may break: after separators, and before a
  * capital that starts a word inside it (AcmeSupportTeam). */
-int es_report_esc_wrap(FILE *f, const char *s)
+int es__report_esc_wrap(FILE *f, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     size_t len = strlen((const char *)p), used, run = 0;
@@ -175,8 +175,8 @@ int es_report_esc_wrap(FILE *f, const char *s)
         memcpy(one, p + i, used);
         one[used] = '\0';
         if (cp == 0xFFFD && used == 1)
-            strcpy(one, "\xFF"); /* invalid byte: es_report_esc writes U+FFFD */
-        es_report_esc(f, one, 0, 0);
+            strcpy(one, "\xFF"); /* invalid byte: es__report_esc writes U+FFFD */
+        es__report_esc(f, one, 0, 0);
         run++;
         if (cp == '_' || cp == '.' || cp == '-' || cp == '@' || cp == '/' || cp == ':' || cp == '?' || cp == '&' ||
             cp == '=') {
@@ -188,7 +188,7 @@ int es_report_esc_wrap(FILE *f, const char *s)
     return 0;
 }
 
-int es_report_href_ok(const char *s)
+int es__report_href_ok(const char *s)
 {
     if (!s)
         return 0;
@@ -208,22 +208,22 @@ static void fmt(int64_t t, const char *f, char *buf, size_t n)
     strftime(buf, n, f, &tm);
 }
 
-void es_report_fmt_day(int64_t day, char *buf, size_t n)
+void es__report_fmt_day(int64_t day, char *buf, size_t n)
 {
     fmt(day * ES_REPORT_DAY, "%Y-%m-%d", buf, n);
 }
 
-void es_report_fmt_day_short(int64_t day, char *buf, size_t n)
+void es__report_fmt_day_short(int64_t day, char *buf, size_t n)
 {
     fmt(day * ES_REPORT_DAY, "%b %d", buf, n);
 }
 
-void es_report_fmt_time(int64_t t, char *buf, size_t n)
+void es__report_fmt_time(int64_t t, char *buf, size_t n)
 {
     fmt(t, "%Y-%m-%d %H:%M UTC", buf, n);
 }
 
-void es_report_fmt_duration(int64_t s, char *buf, size_t n)
+void es__report_fmt_duration(int64_t s, char *buf, size_t n)
 {
     if (s < 0)
         s = 0;
@@ -237,7 +237,7 @@ void es_report_fmt_duration(int64_t s, char *buf, size_t n)
         snprintf(buf, n, "%.1f d", (double)s / 86400);
 }
 
-double es_report_nice_step(double max, int max_ticks)
+double es__report_nice_step(double max, int max_ticks)
 {
     if (max <= 0)
         return 1;

@@ -53,7 +53,7 @@ static void base_free(ctx_t *c)
     json_t *v;
     json_object_foreach(c->base, k, v) {
         base_t *b = (base_t *)(uintptr_t)json_integer_value(v);
-        es_spike_map_free(&b->w);
+        es__spike_map_free(&b->w);
         free(b);
     }
 }
@@ -69,7 +69,7 @@ static size_t words_of(ctx_t *c, const char *title, const char *text, char (*w)[
     all[lt] = ' ';
     memcpy(all + lt + 1, text ? text : "", lx);
     all[lt + 1 + lx] = '\0';
-    size_t n = es_spike_words(&c->stop, all, w);
+    size_t n = es__spike_words(&c->stop, all, w);
     free(all);
     return n;
 }
@@ -119,7 +119,7 @@ static int on_mention(void *ud, int n, const char *const *v)
     size_t nw = words_of(c, v[2], v[3], w);
     b->n++;
     for (size_t i = 0; i < nw; i++)
-        es_spike_map_add(&b->w, w[i], strlen(w[i]), 1);
+        es__spike_map_add(&b->w, w[i], strlen(w[i]), 1);
     if (!v[7] || strcmp(v[7], "negative"))
         return 0;
     int64_t day = v[1] ? strtoll(v[1], NULL, 10) : 0;
@@ -139,7 +139,7 @@ static int on_mention(void *ud, int n, const char *const *v)
     json_t *docs = json_object_get(d, "docs"), *doc = NULL;
     json_int_t t = v[5] ? (json_int_t)strtoll(v[5], NULL, 10) : 0;
     const char *id = v[6] ? v[6] : "";
-    if (v[4] && es_report_href_ok(v[4])) {
+    if (v[4] && es__report_href_ok(v[4])) {
         /* The day's first MAX_DOCS_PER_DAY by (time, id), kept without
          * sorting every negative mention of the window in SQL. */
         size_t nd = json_array_size(docs), worst = 0;
@@ -320,7 +320,7 @@ static json_t *issue_of(ctx_t *c, json_t *brand, int64_t day, json_t *d)
         }
         json_array_foreach(json_object_get(al, "urls"), j, t) {
             const char *u = json_string_value(t);
-            if (u && es_report_href_ok(u) && !has_url(urls, u) && json_array_size(urls) < MAX_URLS)
+            if (u && es__report_href_ok(u) && !has_url(urls, u) && json_array_size(urls) < MAX_URLS)
                 add_example(urls, u, d ? doc_text(d, u) : NULL);
         }
     }
@@ -337,12 +337,12 @@ static json_t *issue_of(ctx_t *c, json_t *brand, int64_t day, json_t *d)
         const char *bn = json_string_value(json_object_get(brand, "name"));
         json_object_foreach(w, term, cnt) {
             json_int_t n = json_integer_value(cnt);
-            double *bv = b ? es_spike_map_get(&b->w, term, strlen(term)) : NULL;
+            double *bv = b ? es__spike_map_get(&b->w, term, strlen(term)) : NULL;
             double base = bv ? *bv : 0;
             double lift = ((double)n / (double)nd) / ((base + 1) / (nb + 1));
             /* The brand's own name says nothing about the issue. */
             /* An emoji reads "[emoji]" on the page: no issue in itself. */
-            if (!cv || n < min || lift <= 1.0 || !strcasecmp(term, bn) || es_report_only_pictographs(term))
+            if (!cv || n < min || lift <= 1.0 || !strcasecmp(term, bn) || es__report_only_pictographs(term))
                 continue;
             cv[k++] = (cand_t){term, n, lift, (double)n * log(lift)};
         }
@@ -437,19 +437,19 @@ static void brand_issues(ctx_t *c, json_t *brand)
     json_decref(all);
 }
 
-int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
+int es__report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *model, char *err,
                      size_t errlen)
 {
     ctx_t c = {.base = json_object(), .days = json_object(), .cand = json_object()};
     c.day0 = json_integer_value(json_object_get(model, "day0"));
     c.ndays = json_integer_value(json_object_get(model, "ndays"));
-    int rc = es_spike_stopwords_load(&c.stop);
+    int rc = es__spike_stopwords_load(&c.stop);
     candidates(&c, model);
     char since[32];
     snprintf(since, sizeof since, "%" PRId64, o->since);
     const char *params[] = {since, o->brand};
     if (rc == 0)
-        rc = es_report_db_query(db,
+        rc = es__report_db_query(db,
                                 "SELECT coalesce(brand, ''), " ES_REPORT_MENTION_TIME " / 86400, title, text, url, "
                                 ES_REPORT_MENTION_TIME ", id, sentiment_label FROM" ES_REPORT_MENTIONS
                                 ES_REPORT_MENTION_WHERE,
@@ -460,7 +460,7 @@ int es_report_issues(es_report_db_t *db, const es_report_opts_t *o, json_t *mode
         json_t *b;
         json_array_foreach(json_object_get(model, "brands"), i, b) brand_issues(&c, b);
     }
-    es_spike_map_free(&c.stop);
+    es__spike_map_free(&c.stop);
     base_free(&c);
     json_decref(c.base);
     json_decref(c.days);

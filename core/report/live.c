@@ -31,7 +31,7 @@ struct es_report_live {
     size_t n_brands;
     int busy;          /* a worker is rendering (or its answer not yet sent) */
     int joinable;      /* worker holds a thread to join */
-    int stopping;      /* es_report_live_drain: no new page */
+    int stopping;      /* es__report_live_drain: no new page */
     int cancel;        /* the same, for the worker's queries (atomic) */
     pthread_t worker;
 };
@@ -45,7 +45,7 @@ static void job_free(job_t *j)
     free(j);
 }
 
-es_report_live_t *es_report_live_new(void)
+es_report_live_t *es__report_live_new(void)
 {
     es_report_live_t *l = calloc(1, sizeof *l);
     if (l)
@@ -65,7 +65,7 @@ static void free_conf(es_report_live_t *l)
     l->n_brands = 0;
 }
 
-void es_report_live_drain(es_report_live_t *l)
+void es__report_live_drain(es_report_live_t *l)
 {
     if (!l)
         return;
@@ -81,11 +81,11 @@ void es_report_live_drain(es_report_live_t *l)
         pthread_join(l->worker, NULL);
 }
 
-void es_report_live_completed(es_report_live_t *l, void **con_cls)
+void es__report_live_completed(es_report_live_t *l, void **con_cls)
 {
     (void)l;
     job_t *j = con_cls ? *con_cls : NULL;
-    /* Only after es_report_live_drain (the daemon stopping): the worker
+    /* Only after es__report_live_drain (the daemon stopping): the worker
      * is done with the job. */
     if (j && j->done) {
         job_free(j);
@@ -93,24 +93,24 @@ void es_report_live_completed(es_report_live_t *l, void **con_cls)
     }
 }
 
-void es_report_live_free(es_report_live_t *l)
+void es__report_live_free(es_report_live_t *l)
 {
     if (!l)
         return;
-    es_report_live_drain(l);
+    es__report_live_drain(l);
     free_conf(l);
     pthread_mutex_destroy(&l->lock);
     free(l);
 }
 
-int es_report_live_configure(es_report_live_t *l, const char *dsn, const char *state_dir,
+int es__report_live_configure(es_report_live_t *l, const char *dsn, const char *state_dir,
                              const char *const *brands, size_t n)
 {
     char **b = calloc(n ? n : 1, sizeof *b);
-    char *d = es_strdup(dsn ? dsn : ""), *s = es_strdup(state_dir ? state_dir : ".");
+    char *d = es__strdup(dsn ? dsn : ""), *s = es__strdup(state_dir ? state_dir : ".");
     int oom = !b || !d || !s;
     for (size_t i = 0; !oom && i < n; i++)
-        oom = !(b[i] = es_strdup(brands[i]));
+        oom = !(b[i] = es__strdup(brands[i]));
     if (oom) {
         for (size_t i = 0; b && i < n; i++)
             free(b[i]);
@@ -137,7 +137,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, unsigned code, const 
     MHD_add_response_header(r, "Cache-Control", "no-store");
     if (code == MHD_HTTP_OK) {
         char csp[ES_REPORT_CSP_LEN];
-        es_report_csp(csp, sizeof csp);
+        es__report_csp(csp, sizeof csp);
         MHD_add_response_header(r, "Content-Security-Policy", csp);
     }
     if (code == MHD_HTTP_SERVICE_UNAVAILABLE)
@@ -149,7 +149,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, unsigned code, const 
 
 static enum MHD_Result text(struct MHD_Connection *conn, unsigned code, const char *fmt, const char *arg)
 {
-    char *s = es_asprintf(fmt, arg ? arg : "");
+    char *s = es__asprintf(fmt, arg ? arg : "");
     if (!s)
         return MHD_NO;
     return answer(conn, code, "text/plain; charset=utf-8", s, strlen(s));
@@ -163,14 +163,14 @@ static void *work(void *arg)
     FILE *f = open_memstream(&buf, &len);
     es_report_source_t src = {.dsn = j->dsn, .state_dir = j->state_dir, .cancel = &j->live->cancel};
     es_report_opts_t o = {.since = j->since, .now = j->now, .brand = j->brand};
-    int rc = f ? es_report_page_write(f, &src, &o, err, sizeof err) : ES_ENOMEM;
+    int rc = f ? es__report_page_write(f, &src, &o, err, sizeof err) : ES_ENOMEM;
     if (f && fclose(f) != 0 && rc == 0)
         rc = ES_EIO;
     int stopping = __atomic_load_n(&j->live->cancel, __ATOMIC_RELAXED);
     if (rc < 0) {
         free(buf);
-        buf = stopping ? es_strdup("report: the daemon is stopping\n")
-                       : es_asprintf("report: %s\n", *err ? err : "cannot render the page");
+        buf = stopping ? es__strdup("report: the daemon is stopping\n")
+                       : es__asprintf("report: %s\n", *err ? err : "cannot render the page");
         len = buf ? strlen(buf) : 0;
         j->code = stopping ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR;
     } else {
@@ -186,7 +186,7 @@ static void *work(void *arg)
     return NULL;
 }
 
-enum MHD_Result es_report_live_request(es_report_live_t *l, struct MHD_Connection *conn, const char *method,
+enum MHD_Result es__report_live_request(es_report_live_t *l, struct MHD_Connection *conn, const char *method,
                                        void **con_cls)
 {
     job_t *j = *con_cls;
@@ -217,7 +217,7 @@ enum MHD_Result es_report_live_request(es_report_live_t *l, struct MHD_Connectio
     char err[256];
     if (!since_s || !*since_s)
         since_s = DEFAULT_SINCE;
-    if (es_value_parse(ES_KEY_DURATION, since_s, &since, err, sizeof err) < 0 || since.ms < 1000 ||
+    if (es__value_parse(ES_KEY_DURATION, since_s, &since, err, sizeof err) < 0 || since.ms < 1000 ||
         since.ms > 3660ull * 86400 * 1000)
         return text(conn, MHD_HTTP_BAD_REQUEST, "since=%s: expected a duration between 1s and 3660d (36h, 7d)\n",
                     since_s);
@@ -240,11 +240,11 @@ enum MHD_Result es_report_live_request(es_report_live_t *l, struct MHD_Connectio
     if (j) {
         j->live = l;
         j->conn = conn;
-        j->now = es_now_s();
+        j->now = es__now_s();
         j->since = j->now - (int64_t)(since.ms / 1000);
-        j->dsn = es_strdup(l->dsn);
-        j->state_dir = es_strdup(l->state_dir);
-        j->brand = brand ? es_strdup(brand) : NULL;
+        j->dsn = es__strdup(l->dsn);
+        j->state_dir = es__strdup(l->state_dir);
+        j->brand = brand ? es__strdup(brand) : NULL;
     }
     if (!j || !j->dsn || !j->state_dir || (brand && !j->brand)) {
         pthread_mutex_unlock(&l->lock);
@@ -262,7 +262,7 @@ enum MHD_Result es_report_live_request(es_report_live_t *l, struct MHD_Connectio
     MHD_suspend_connection(conn);
     if (pthread_create(&l->worker, NULL, work, j) != 0) {
         /* Answered when the listener calls again, like a rendered page. */
-        j->body = es_strdup("report: cannot start a worker thread\n");
+        j->body = es__strdup("report: cannot start a worker thread\n");
         j->len = j->body ? strlen(j->body) : 0;
         j->code = MHD_HTTP_SERVICE_UNAVAILABLE;
         j->done = 1;

@@ -16,21 +16,21 @@
 
 typedef struct es_report_live es_report_live_t;
 
-es_report_live_t *es_report_live_new(void);
+es_report_live_t *es__report_live_new(void);
 /* Refuses new pages and waits for the one being rendered: call before
  * the listener stops (a suspended connection must be resumed first). */
-void es_report_live_drain(es_report_live_t *l);
+void es__report_live_drain(es_report_live_t *l);
 /* The listener's request-completed notice: frees what a connection
  * closed before its answer left behind. */
-void es_report_live_completed(es_report_live_t *l, void **con_cls);
+void es__report_live_completed(es_report_live_t *l, void **con_cls);
 /* Drains, then frees (after the listener stopped). */
-void es_report_live_free(es_report_live_t *l);
+void es__report_live_free(es_report_live_t *l);
 /* The configuration pages are read with (loop thread; copied): the sql
  * sink's dsn ("" for the default), the state dir and the brand names. */
-int es_report_live_configure(es_report_live_t *l, const char *dsn, const char *state_dir,
+int es__report_live_configure(es_report_live_t *l, const char *dsn, const char *state_dir,
                              const char *const *brands, size_t n_brands);
 /* The listener's handler for /report (its thread). */
-enum MHD_Result es_report_live_request(es_report_live_t *l, struct MHD_Connection *conn, const char *method,
+enum MHD_Result es__report_live_request(es_report_live_t *l, struct MHD_Connection *conn, const char *method,
                                        void **con_cls);
 
 #endif

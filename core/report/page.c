@@ -14,18 +14,18 @@
 #include "reconcile.h"
 #include "util.h"
 
-int es_report_page_write(FILE *out, const es_report_source_t *src, const es_report_opts_t *o, char *err,
+int es__report_page_write(FILE *out, const es_report_source_t *src, const es_report_opts_t *o, char *err,
                          size_t errlen)
 {
     es_report_page_t page = {.opts = o};
     es_report_db_t *db = NULL;
-    int rc = es_report_db_open(src->dsn, src->state_dir, &db, err, errlen);
+    int rc = es__report_db_open(src->dsn, src->state_dir, &db, err, errlen);
     if (rc < 0)
         return rc;
-    page.db_label = es_report_db_label(db);
-    es_report_db_cancel_on(db, src->cancel);
+    page.db_label = es__report_db_label(db);
+    es__report_db_cancel_on(db, src->cancel);
     char e2[256];
-    rc = es_report_collect(db, o, &page.model, e2, sizeof e2);
+    rc = es__report_collect(db, o, &page.model, e2, sizeof e2);
     if (rc < 0) {
         snprintf(err, errlen, "reading %s: %s", page.db_label, e2);
         goto done;
@@ -33,14 +33,14 @@ int es_report_page_write(FILE *out, const es_report_source_t *src, const es_repo
     sqlite3 *st = src->state, *own = NULL;
     if (!st) {
         /* Read-only, beside the agent that keeps writing (WAL). */
-        char *path = es_asprintf("%s/state.db", src->state_dir);
+        char *path = es__asprintf("%s/state.db", src->state_dir);
         if (path && sqlite3_open_v2(path, &own, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
             sqlite3_busy_timeout(own, 2000);
             st = own;
         }
         free(path);
     }
-    if (!st || es_reconcile_collect(st, o->since, o->now, &page.recon) < 0) {
+    if (!st || es__reconcile_collect(st, o->since, o->now, &page.recon) < 0) {
         /* The page is still worth having without the accounts part. */
         page.recon = NULL;
         page.recon_error = "the state database could not be read";
@@ -49,14 +49,14 @@ int es_report_page_write(FILE *out, const es_report_source_t *src, const es_repo
     }
     if (own)
         sqlite3_close(own);
-    es_report_filters_index(&page);
-    rc = es_report_render(out, &page);
+    es__report_filters_index(&page);
+    rc = es__report_render(out, &page);
     if (rc < 0)
         snprintf(err, errlen, "cannot write the page");
 done:
     json_decref(page.fidx);
     json_decref(page.model);
     json_decref(page.recon);
-    es_report_db_close(db);
+    es__report_db_close(db);
     return rc;
 }

@@ -61,14 +61,14 @@ static size_t tokens(const es_spike_map_t *stop, const char *s, tok_t *out, size
         t.w[l] = '\0';
         if (!l)
             continue;
-        t.brk = digits || es_report_only_pictographs(t.w); /* emoji: no words of a phrase */
-        t.stop = l < 2 || es_spike_map_get(stop, t.w, l) != NULL;
+        t.brk = digits || es__report_only_pictographs(t.w); /* emoji: no words of a phrase */
+        t.stop = l < 2 || es__spike_map_get(stop, t.w, l) != NULL;
         out[n++] = t;
     }
     return n;
 }
 
-void es_report_phrases_add(const struct es_spike_map *stop, json_t *counts, const char *title, const char *text)
+void es__report_phrases_add(const struct es_spike_map *stop, json_t *counts, const char *title, const char *text)
 {
     tok_t *tk = malloc(sizeof *tk * (MAX_TOKENS * 2 + 2));
     if (!tk)
@@ -117,7 +117,7 @@ static int by_count(const void *x, const void *y)
     return strcmp(a->ph, b->ph);
 }
 
-json_t *es_report_phrases_top(json_t *counts, size_t max)
+json_t *es__report_phrases_top(json_t *counts, size_t max)
 {
     json_t *out = json_array();
     size_t n = json_object_size(counts), k = 0;

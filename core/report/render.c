@@ -62,13 +62,13 @@ static const char css[] =
     "table{font-size:12px;display:block;overflow-x:auto;max-width:100%}th,td{overflow-wrap:normal}"
     "td.text{overflow-wrap:anywhere}}";
 
-int es_report_render(FILE *f, const es_report_page_t *p)
+int es__report_render(FILE *f, const es_report_page_t *p)
 {
     char from[32], to[32], gen[40], csp[ES_REPORT_CSP_LEN];
-    es_report_csp(csp, sizeof csp);
-    es_report_fmt_time(p->opts->since, from, sizeof from);
-    es_report_fmt_time(p->opts->now, to, sizeof to);
-    es_report_fmt_time(p->opts->now, gen, sizeof gen);
+    es__report_csp(csp, sizeof csp);
+    es__report_fmt_time(p->opts->since, from, sizeof from);
+    es__report_fmt_time(p->opts->now, to, sizeof to);
+    es__report_fmt_time(p->opts->now, gen, sizeof gen);
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"",
@@ -76,17 +76,17 @@ int es_report_render(FILE *f, const es_report_page_t *p)
     fprintf(f, "%s\">\n<title>earshot report", csp);
     if (p->opts->brand) {
         fputs(" \xE2\x80\x94 ", f);
-        es_report_esc(f, p->opts->brand, 0, 0);
+        es__report_esc(f, p->opts->brand, 0, 0);
     }
     fprintf(f, "</title>\n<style>%s</style>\n", css);
-    es_report_filters_css(f, p);
+    es__report_filters_css(f, p);
     fputs("</head>\n<body>\n<main>\n<header>\n<h1>earshot report", f);
     if (p->opts->brand) {
         fputs(": ", f);
-        es_report_esc(f, p->opts->brand, 0, 0);
+        es__report_esc(f, p->opts->brand, 0, 0);
     }
     fprintf(f, "</h1>\n<p>Mentions from <b>%s</b> to <b>%s</b>.</p>\n<p>Source: ", from, to);
-    es_report_esc(f, p->db_label, 0, 0);
+    es__report_esc(f, p->db_label, 0, 0);
     fprintf(f, ". Generated %s.</p>\n", gen);
     fputs("<nav><a href=\"#sov\">Share of voice</a><a href=\"#sentiment\">Sentiment</a>"
           "<a href=\"#trend\">Sentiment over time</a><a href=\"#timeline\">Volume</a>"
@@ -94,26 +94,26 @@ int es_report_render(FILE *f, const es_report_page_t *p)
           "<a href=\"#people\">Authors</a><a href=\"#channels\">Channels</a><a href=\"#breakdown\">Owned and earned</a>"
           "<a href=\"#responses\">Responses</a><a href=\"#accounts\">Accounts</a></nav>\n</header>\n",
           f);
-    es_report_filters_render(f, p);
+    es__report_filters_render(f, p);
     if (!json_is_true(json_object_get(p->model, "has_tables")))
         fputs("<section id=\"no-data\"><h2>No data yet</h2><p class=\"empty\">The database has no earshot "
               "tables yet: the sql sink creates them on its first write. Configure a <code>plugin = sql</code> "
               "sink, run the agent, then build the report again.</p></section>\n",
               f);
     /* Most read first: who is talked about, how, and what went wrong. */
-    es_report_section_sov(f, p);
-    es_report_section_sentiment(f, p);
-    es_report_section_trend(f, p);
-    es_report_section_timeline(f, p);
-    es_report_section_alerts(f, p);
-    es_report_section_topics(f, p);
-    es_report_section_issues(f, p);
-    es_report_section_people(f, p);
-    es_report_section_channels(f, p);
-    es_report_section_breakdown(f, p);
-    es_report_section_responses(f, p);
-    es_report_section_accounts(f, p);
-    es_report_script_render(f, p);
+    es__report_section_sov(f, p);
+    es__report_section_sentiment(f, p);
+    es__report_section_trend(f, p);
+    es__report_section_timeline(f, p);
+    es__report_section_alerts(f, p);
+    es__report_section_topics(f, p);
+    es__report_section_issues(f, p);
+    es__report_section_people(f, p);
+    es__report_section_channels(f, p);
+    es__report_section_breakdown(f, p);
+    es__report_section_responses(f, p);
+    es__report_section_accounts(f, p);
+    es__report_script_render(f, p);
     fputs("</main>\n</body>\n</html>\n", f);
     return ferror(f) ? ES_EIO : 0;
 }

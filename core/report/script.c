@@ -66,7 +66,7 @@ static const char JS[] =
     "document.documentElement.setAttribute('data-filters','live')"
     "})();";
 
-void es_report_csp(char *buf, size_t len)
+void es__report_csp(char *buf, size_t len)
 {
     unsigned char md[EVP_MAX_MD_SIZE], b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
     unsigned int n = 0;
@@ -78,10 +78,10 @@ void es_report_csp(char *buf, size_t len)
              n ? (const char *)b64 : "", n ? "'" : "");
 }
 
-void es_report_script_render(FILE *f, const es_report_page_t *p)
+void es__report_script_render(FILE *f, const es_report_page_t *p)
 {
     /* Numbers only (cube.c), so "</script>" cannot occur in the block. */
     fputs("<script type=\"application/json\" id=\"es-cube\">", f);
-    es_report_cube_json(f, p);
+    es__report_cube_json(f, p);
     fprintf(f, "</script>\n<script>%s</script>\n", JS);
 }

@@ -35,7 +35,7 @@ static long long end_of(json_t *al)
     return e ? e : rs_int(al, "bucket_start");
 }
 
-void es_report_section_alerts(FILE *f, const es_report_page_t *p)
+void es__report_section_alerts(FILE *f, const es_report_page_t *p)
 {
     json_t *brands = json_object_get(p->model, "brands"), *b, *al;
     size_t i, k, n = 0, rows = 0;
@@ -71,7 +71,7 @@ void es_report_section_alerts(FILE *f, const es_report_page_t *p)
         if (x < LW)
             continue;
         char lab[16];
-        es_report_fmt_day_short(day0 + d, lab, sizeof lab);
+        es__report_fmt_day_short(day0 + d, lab, sizeof lab);
         fprintf(f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x, top - 4, x, yb);
         rp_svg_text(f, x, yb + 16, "middle", 11, 0, NULL, lab);
     }
@@ -85,7 +85,7 @@ void es_report_section_alerts(FILE *f, const es_report_page_t *p)
             continue;
         double y = top + (double)r++ * row;
         fputs("<g", f);
-        es_report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
+        es__report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
         fputs(">", f);
         rp_svg_text(f, LW - 8, y + 14, "end", 12, LW - 16, NULL, rs_bname(b));
         json_array_foreach(alerts, k, al) {
@@ -97,11 +97,11 @@ void es_report_section_alerts(FILE *f, const es_report_page_t *p)
             x0 = x0 < LW ? LW : x0;
             x1 = x1 < x0 + 3 ? x0 + 3 : x1 > LW + pw ? LW + pw : x1;
             char when[40], pv[32];
-            es_report_fmt_time(s, when, sizeof when);
+            es__report_fmt_time(s, when, sizeof when);
             es_numfmt_p(json_number_value(json_object_get(al, "p_value")), pv, sizeof pv);
             fprintf(f, "<g class=\"alert-span\"><title>%s: %lld negative of %lld, ", when, rs_int(al, "count"),
                     rs_int(al, "total"));
-            es_report_esc(f, pv, 0, 0);
+            es__report_esc(f, pv, 0, 0);
             fprintf(f, "%s</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"%s\"/>"
                        "<path d=\"M%.1f %.1fl10 0l-5 8z\" fill=\"%s\"/></g>\n",
                     cl ? "" : " (still open)", x0, y + 6, x1 - x0, cl ? RP_ALERT : "#f6c48a", x0 - 5, y - 3, RP_ALERT);
@@ -121,9 +121,9 @@ void es_report_section_alerts(FILE *f, const es_report_page_t *p)
                 continue;
             json_t *cl = closing(alerts, al);
             char began[40], end[40] = "still open", exp[32] = "\xE2\x80\x94", pv[32];
-            es_report_fmt_time(rs_int(al, "bucket_start"), began, sizeof began);
+            es__report_fmt_time(rs_int(al, "bucket_start"), began, sizeof began);
             if (cl)
-                es_report_fmt_time(end_of(cl), end, sizeof end);
+                es__report_fmt_time(end_of(cl), end, sizeof end);
             json_t *e = json_object_get(al, "expected");
             if (json_is_number(e))
                 es_numfmt_number(json_number_value(e), exp, sizeof exp);
@@ -135,19 +135,19 @@ void es_report_section_alerts(FILE *f, const es_report_page_t *p)
             const char *topic = json_string_value(json_object_get(al, "topic"));
             const char *series = json_string_value(json_object_get(al, "series"));
             fputs("<tr", f);
-            es_report_fattrs(f, p, rs_raw_name(b), topic, json_string_value(json_object_get(al, "network")),
+            es__report_fattrs(f, p, rs_raw_name(b), topic, json_string_value(json_object_get(al, "network")),
                              rs_int(al, "bucket_start"));
             fprintf(f, " data-alert-id=\"");
-            es_report_esc(f, json_string_value(json_object_get(al, "id")), 0, 0);
+            es__report_esc(f, json_string_value(json_object_get(al, "id")), 0, 0);
             fprintf(f, "\"><td>%s</td><td>%s</td><td>", began, end);
-            es_report_esc(f, rs_bname(b), 0, 0);
+            es__report_esc(f, rs_bname(b), 0, 0);
             fputs("</td><td class=\"text\">", f);
-            es_report_esc_wrap(f, topic ? topic : series ? series : "");
+            es__report_esc_wrap(f, topic ? topic : series ? series : "");
             char c1[32], c3[32], sh[32];
             fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s (%s)</td><td class=\"n\">",
                     rs_int_s(rs_int(al, "count"), c1, sizeof c1), exp, rs_int_s(rs_int(al, "total"), c3, sizeof c3),
                     rs_pct((double)rs_int(al, "count"), (double)rs_int(al, "total"), sh, sizeof sh));
-            es_report_esc(f, pv, 0, 0);
+            es__report_esc(f, pv, 0, 0);
             fputs("</td><td>", f);
             size_t t;
             json_t *term;
@@ -156,14 +156,14 @@ void es_report_section_alerts(FILE *f, const es_report_page_t *p)
                 if (!w || t >= 5)
                     continue;
                 fputs("<span class=\"chip\">", f);
-                es_report_esc(f, w, 0, 0);
+                es__report_esc(f, w, 0, 0);
                 fputs("</span>", f);
             }
             fputs("</td><td class=\"text\">", f);
             size_t nu = 0;
             json_array_foreach(json_object_get(al, "urls"), t, term) {
                 const char *u = json_string_value(term);
-                if (!es_report_href_ok(u) || nu >= 3)
+                if (!es__report_href_ok(u) || nu >= 3)
                     continue;
                 char lab[16];
                 snprintf(lab, sizeof lab, "example %zu", ++nu);

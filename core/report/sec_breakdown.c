@@ -35,7 +35,7 @@ static size_t networks(json_t *b, const char **names, long long *counts, size_t 
     return n;
 }
 
-void es_report_section_breakdown(FILE *f, const es_report_page_t *p)
+void es__report_section_breakdown(FILE *f, const es_report_page_t *p)
 {
     json_t *brands = json_object_get(p->model, "brands"), *b;
     size_t i, n = 0;
@@ -58,7 +58,7 @@ void es_report_section_breakdown(FILE *f, const es_report_page_t *p)
           f);
     const double W = 1000, LW = 190, RW = 200, top = 40, row = 24, bh = 15;
     double aw = W - LW - RW - 10, h = top + (double)n * row + 46;
-    double step = es_report_nice_step((double)max, 6), amax = ceil((double)max / step) * step;
+    double step = es__report_nice_step((double)max, 6), amax = ceil((double)max / step) * step;
     rp_svg_open(f, W, h, "Earned mentions and owned posts per brand");
     static const rp_legend_t leg[] = {{'r', "#4c78a8", "earned mentions"}, {'r', "#b279a2", "owned posts"}};
     rp_svg_legend(f, LW, 18, leg, 2);
@@ -71,7 +71,7 @@ void es_report_section_breakdown(FILE *f, const es_report_page_t *p)
         double y = top + (double)r++ * row, we = (double)e / amax * aw, wo = (double)o / amax * aw;
         char lab[96], pc[32];
         fputs("<g", f);
-        es_report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
+        es__report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
         fputs(">", f);
         rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, rs_bname(b));
         fprintf(f, "<rect class=\"earned\" data-count=\"%lld\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"#4c78a8\"/>",
@@ -93,9 +93,9 @@ void es_report_section_breakdown(FILE *f, const es_report_page_t *p)
             continue;
         char c1[32], c2[32], pc[32];
         fputs("<tr", f);
-        es_report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
+        es__report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
         fputs("><td>", f);
-        es_report_esc(f, rs_bname(b), 0, 0);
+        es__report_esc(f, rs_bname(b), 0, 0);
         fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>", rs_int_s(e, c1, sizeof c1),
                 rs_int_s(o, c2, sizeof c2));
         const char *names[8];
@@ -103,7 +103,7 @@ void es_report_section_breakdown(FILE *f, const es_report_page_t *p)
         size_t nn = networks(b, names, counts, 8);
         for (size_t k = 0; k < nn; k++) {
             fputs("<span class=\"tag\">", f);
-            es_report_esc(f, names[k], 0, 0);
+            es__report_esc(f, names[k], 0, 0);
             fprintf(f, " %s</span>", rs_pct((double)counts[k], (double)e, pc, sizeof pc));
         }
         fputs("</td><td>", f);
@@ -111,7 +111,7 @@ void es_report_section_breakdown(FILE *f, const es_report_page_t *p)
         json_t *l;
         json_array_foreach(json_object_get(b, "langs"), k, l) {
             fputs("<span class=\"tag\">", f);
-            es_report_esc(f, json_string_value(json_object_get(l, "lang")), 0, 0);
+            es__report_esc(f, json_string_value(json_object_get(l, "lang")), 0, 0);
             fprintf(f, " %s</span>", rs_pct((double)rs_int(l, "n"), (double)e, pc, sizeof pc));
         }
         fputs("</td></tr>\n", f);

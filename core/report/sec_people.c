@@ -22,7 +22,7 @@ static void count_cell(FILE *f, json_t *o, const char *k, int compact)
     fprintf(f, "<td class=\"n\">%s</td>", s);
 }
 
-void es_report_section_people(FILE *f, const es_report_page_t *p)
+void es__report_section_people(FILE *f, const es_report_page_t *p)
 {
     json_t *brands = json_object_get(p->model, "brands"), *b, *a;
     size_t i, k, na = 0, ne = 0;
@@ -45,27 +45,27 @@ void es_report_section_people(FILE *f, const es_report_page_t *p)
             const char *net = json_string_value(json_object_get(a, "network"));
             const char *name = json_string_value(json_object_get(a, "name"));
             fputs("<tr", f);
-            es_report_fattrs(f, p, rs_raw_name(b), NULL, net, -1);
+            es__report_fattrs(f, p, rs_raw_name(b), NULL, net, -1);
             fputs("><td>", f);
-            es_report_esc(f, rs_bname(b), 0, 0);
+            es__report_esc(f, rs_bname(b), 0, 0);
             fputs("</td><td class=\"who\">", f);
-            es_report_esc_wrap(f, json_string_value(json_object_get(a, "author")));
+            es__report_esc_wrap(f, json_string_value(json_object_get(a, "author")));
             if (name && *name) {
                 fputs("<br><small>", f);
-                es_report_esc(f, name, 220, 12);
+                es__report_esc(f, name, 220, 12);
                 fputs("</small>", f);
             }
             fputs("</td><td>", f);
-            es_report_esc(f, net, 0, 0);
+            es__report_esc(f, net, 0, 0);
             fputs("</td><td>", f);
-            es_report_esc(f, json_string_value(json_object_get(a, "kind")), 0, 0);
+            es__report_esc(f, json_string_value(json_object_get(a, "kind")), 0, 0);
             fputs("</td>", f);
             count_cell(f, a, "followers", 1);
             count_cell(f, a, "n", 0);
             count_cell(f, a, "engagement", 0);
             fputs("<td class=\"text\">", f);
             const char *url = json_string_value(json_object_get(a, "url"));
-            if (es_report_href_ok(url))
+            if (es__report_href_ok(url))
                 rs_link(f, url, "open", 0);
             else
                 fputs("\xE2\x80\x94", f);
@@ -88,24 +88,24 @@ void es_report_section_people(FILE *f, const es_report_page_t *p)
             const char *title = json_string_value(json_object_get(a, "title"));
             const char *text = json_string_value(json_object_get(a, "text"));
             char when[40];
-            es_report_fmt_time(rs_int(a, "at"), when, sizeof when);
+            es__report_fmt_time(rs_int(a, "at"), when, sizeof when);
             fputs("<tr", f);
-            es_report_fattrs(f, p, rs_raw_name(b), NULL, net, rs_int(a, "at"));
+            es__report_fattrs(f, p, rs_raw_name(b), NULL, net, rs_int(a, "at"));
             fputs("><td>", f);
-            es_report_esc(f, rs_bname(b), 0, 0);
+            es__report_esc(f, rs_bname(b), 0, 0);
             fputs("</td><td class=\"text\">", f);
             rs_link(f, json_string_value(json_object_get(a, "url")), title && *title ? title : text, 330);
             fputs("</td><td class=\"who\">", f);
-            es_report_esc_wrap(f, json_string_value(json_object_get(a, "author")));
+            es__report_esc_wrap(f, json_string_value(json_object_get(a, "author")));
             fputs("<br><small>", f);
-            es_report_esc(f, net, 0, 0);
+            es__report_esc(f, net, 0, 0);
             fputs("</small></td>", f);
             count_cell(f, a, "likes", 0);
             count_cell(f, a, "reposts", 0);
             count_cell(f, a, "replies", 0);
             count_cell(f, a, "followers", 1);
             fputs("<td>", f);
-            es_report_esc(f, json_string_value(json_object_get(a, "label")), 0, 0);
+            es__report_esc(f, json_string_value(json_object_get(a, "label")), 0, 0);
             fprintf(f, "</td><td>%s</td></tr>\n", when);
         }
         fputs("</table>\n", f);

@@ -10,7 +10,7 @@
 
 #define SOV_TOP 8 /* brands drawn by name over time; the rest grouped */
 
-void es_report_section_sov(FILE *f, const es_report_page_t *p)
+void es__report_section_sov(FILE *f, const es_report_page_t *p)
 {
     json_t *brands = json_object_get(p->model, "brands"), *b;
     size_t i, n = 0;
@@ -46,11 +46,11 @@ void es_report_section_sov(FILE *f, const es_report_page_t *p)
         double ws = (double)tot / (double)all * aw, wn = allneg ? (double)neg / (double)allneg * aw : 0;
         char a[32], c[32], lab[160];
         fprintf(f, "<g class=\"sov\"");
-        es_report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
+        es__report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
         fputs(">", f);
         rp_svg_text(f, LW - 8, y + bh + 2, "end", 12, LW - 16, NULL, rs_bname(b));
         /* data-w, data-sovl: redrawn for the filters (script.c). */
-        int bi = es_report_fidx(p, "brand", rs_raw_name(b));
+        int bi = es__report_fidx(p, "brand", rs_raw_name(b));
         fprintf(f, "<rect data-w=\"n/all:%d\" data-len=\"%.2f\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
                    "fill=\"#4c78a8\"/>",
                 bi, aw, LW, y, ws, bh);
@@ -77,10 +77,10 @@ void es_report_section_sov(FILE *f, const es_report_page_t *p)
             continue;
         char s1[32], s2[32], s3[32], s4[32], s5[32], s6[32];
         fputs("<tr", f);
-        es_report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
+        es__report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
         fputs("><td>", f);
-        es_report_esc(f, rs_bname(b), 0, 0);
-        int bi = es_report_fidx(p, "brand", rs_raw_name(b));
+        es__report_esc(f, rs_bname(b), 0, 0);
+        int bi = es__report_fidx(p, "brand", rs_raw_name(b));
         fprintf(f, "</td><td class=\"n\" data-q=\"n:%d\" data-f=\"c\">%s</td><td class=\"n\" data-q=\"n/all:%d\" data-f=\"p\">%s</td>"
                    "<td class=\"n\" data-q=\"neg:%d\" data-f=\"c\">%s</td><td class=\"n\" data-q=\"neg/allneg:%d\" data-f=\"p\">%s</td>"
                    "<td class=\"n\" data-q=\"neg/n:%d\" data-f=\"p\">%s</td><td class=\"n\">%s</td></tr>\n",
@@ -137,7 +137,7 @@ void es_report_section_sov(FILE *f, const es_report_page_t *p)
             continue;
         double x0 = L + (double)d * slot + (slot - bw) / 2, y = yb;
         char day[16];
-        es_report_fmt_day(day0 + d, day, sizeof day);
+        es__report_fmt_day(day0 + d, day, sizeof day);
         r = 0;
         long long other = 0;
         json_array_foreach(brands, i, b) {
@@ -154,10 +154,10 @@ void es_report_section_sov(FILE *f, const es_report_page_t *p)
             char pc[32];
             y -= hh;
             fprintf(f, "<rect");
-            es_report_fattrs(f, p, rs_raw_name(b), NULL, NULL, (day0 + d) * ES_REPORT_DAY + ES_REPORT_DAY - 1);
+            es__report_fattrs(f, p, rs_raw_name(b), NULL, NULL, (day0 + d) * ES_REPORT_DAY + ES_REPORT_DAY - 1);
             fprintf(f, " x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>%s: ", x0, y, bw, hh,
                     rs_brand_color(r - 1), day);
-            es_report_esc(f, rs_bname(b), 0, 0);
+            es__report_esc(f, rs_bname(b), 0, 0);
             fprintf(f, " %s (%lld of %lld)</title></rect>\n", rs_pct((double)v, (double)dayall, pc, sizeof pc), v, dayall);
         }
         if (other) {
@@ -172,7 +172,7 @@ void es_report_section_sov(FILE *f, const es_report_page_t *p)
     long long every = (long long)ceil(60.0 / slot);
     for (long long d = 0; d < nd; d += every < 1 ? 1 : every) {
         char lab[16];
-        es_report_fmt_day_short(day0 + d, lab, sizeof lab);
+        es__report_fmt_day_short(day0 + d, lab, sizeof lab);
         rp_svg_text(f, L + ((double)d + 0.5) * slot, yb + 16, "middle", 11, 0, NULL, lab);
     }
     rp_svg_axis_title(f, L + pw / 2, yb + 36, 0, "day (UTC)");

@@ -34,7 +34,7 @@ static void trend_text(json_t *t, char *buf, size_t n)
         snprintf(buf, n, "%s%.0f%%", l > e ? "+" : "\xE2\x88\x92", fabs(100.0 * (double)(l - e) / (double)e));
 }
 
-void es_report_section_topics(FILE *f, const es_report_page_t *p)
+void es__report_section_topics(FILE *f, const es_report_page_t *p)
 {
     json_t *brands = json_object_get(p->model, "brands"), *b, *t;
     size_t i, k, n = 0;
@@ -61,7 +61,7 @@ void es_report_section_topics(FILE *f, const es_report_page_t *p)
     const double W = 1000, LW = 260, RW = 150, top = 40, row = 24, bh = 15;
     double aw = W - LW - RW - 10, h = top + (double)nbars * row + 46;
     long long max = rs_int(rows[0].topic, "n");
-    double step = es_report_nice_step((double)max, 6), amax = ceil((double)max / step) * step;
+    double step = es__report_nice_step((double)max, 6), amax = ceil((double)max / step) * step;
     rp_svg_open(f, W, h, "Mentions per topic, negative part in red");
     static const rp_legend_t leg[] = {{'r', RP_NEG, "negative"}, {'r', "#8fb3d9", "other mentions"}};
     rp_svg_legend(f, LW, 18, leg, 2);
@@ -74,7 +74,7 @@ void es_report_section_topics(FILE *f, const es_report_page_t *p)
         char label[400], lab[96], pc[32];
         snprintf(label, sizeof label, "%.180s \xC2\xB7 %.180s", topic, rs_bname(tb));
         fputs("<g class=\"topic\"", f);
-        es_report_fattrs(f, p, rs_raw_name(tb), topic, NULL, -1);
+        es__report_fattrs(f, p, rs_raw_name(tb), topic, NULL, -1);
         fputs(">", f);
         rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, label);
         fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\"/>", LW, y, wn, bh, RP_NEG);
@@ -96,13 +96,13 @@ void es_report_section_topics(FILE *f, const es_report_page_t *p)
         char tr[32], pc[32], c1[32];
         trend_text(tt, tr, sizeof tr);
         fputs("<tr", f);
-        es_report_fattrs(f, p, rs_raw_name(tb), topic, NULL, -1);
+        es__report_fattrs(f, p, rs_raw_name(tb), topic, NULL, -1);
         fputs("><td class=\"text\">", f);
-        es_report_esc_wrap(f, topic);
+        es__report_esc_wrap(f, topic);
         fputs("</td><td>", f);
-        es_report_esc(f, rs_bname(tb), 0, 0);
+        es__report_esc(f, rs_bname(tb), 0, 0);
         fputs("</td><td class=\"text\">", f);
-        es_report_esc_wrap(f, owner && *owner ? owner : "\xE2\x80\x94");
+        es__report_esc_wrap(f, owner && *owner ? owner : "\xE2\x80\x94");
         fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\" title=\"first half %lld, second half %lld\">%s</td><td>",
                 rs_int_s(tot, c1, sizeof c1), rs_pct((double)neg, (double)tot, pc, sizeof pc), rs_int(tt, "early"),
                 rs_int(tt, "late"), tr);

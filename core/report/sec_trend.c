@@ -32,7 +32,7 @@ static void panel(FILE *f, const es_report_page_t *p, json_t *b, size_t k0, size
             s += cell(tr, k, l);
         vmax = s > vmax ? s : vmax;
     }
-    double step = es_report_nice_step((double)vmax, 4), amax = ceil((double)vmax / step) * step;
+    double step = es__report_nice_step((double)vmax, 4), amax = ceil((double)vmax / step) * step;
     double yb = top + ph, slot = w / (double)nb, bw = slot * 0.8 < 1 ? 1 : slot * 0.8 > 30 ? 30 : slot * 0.8;
     for (double v = 0; v <= amax + 1e-9; v += step) {
         char lab[32];
@@ -52,11 +52,11 @@ static void panel(FILE *f, const es_report_page_t *p, json_t *b, size_t k0, size
             continue;
         char when[40];
         if (hourly)
-            es_report_fmt_time(t, when, sizeof when);
+            es__report_fmt_time(t, when, sizeof when);
         else
-            es_report_fmt_day(t / ES_REPORT_DAY, when, sizeof when);
+            es__report_fmt_day(t / ES_REPORT_DAY, when, sizeof when);
         fputs("<g", f);
-        es_report_fattrs(f, p, NULL, NULL, NULL, t + (hourly ? 3599 : ES_REPORT_DAY - 1));
+        es__report_fattrs(f, p, NULL, NULL, NULL, t + (hourly ? 3599 : ES_REPORT_DAY - 1));
         fprintf(f, "><title>%s: %lld mentions", when, s);
         for (int l = 0; l < 4; l++) {
             char pc[32];
@@ -93,7 +93,7 @@ static void panel(FILE *f, const es_report_page_t *p, json_t *b, size_t k0, size
             gmtime_r(&tt, &tm);
             strftime(lab, sizeof lab, tm.tm_hour == 0 ? "%b %d" : "%H:00", &tm);
         } else {
-            es_report_fmt_day_short(t / ES_REPORT_DAY, lab, sizeof lab);
+            es__report_fmt_day_short(t / ES_REPORT_DAY, lab, sizeof lab);
         }
         rp_svg_text(f, x + ((double)(k - k0) + 0.5) * slot, yb + 16, "middle", 11, 0, NULL, lab);
     }
@@ -109,14 +109,14 @@ static void trend_one(FILE *f, const es_report_page_t *p, json_t *b)
     while (ndaily < nb && json_integer_value(json_array_get(bk, ndaily)) < cut)
         ndaily++;
     fputs("<div class=\"trend\"", f);
-    es_report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
+    es__report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
     fputs("><h3>", f);
-    es_report_esc(f, rs_bname(b), 0, 0);
+    es__report_esc(f, rs_bname(b), 0, 0);
     json_t *lab = json_object_get(b, "labels");
     long long tot = rs_int(b, "total");
     char a[32], c[32], d[32];
     /* data-q: the shares of the filters' selection (script.c). */
-    int bi = es_report_fidx(p, "brand", rs_raw_name(b));
+    int bi = es__report_fidx(p, "brand", rs_raw_name(b));
     fprintf(f, " <small>\xE2\x80\x94 <span data-q=\"pos/n:%d\" data-f=\"p\">%s</span> positive, "
                "<span data-q=\"neu/n:%d\" data-f=\"p\">%s</span> neutral, "
                "<span data-q=\"neg/n:%d\" data-f=\"p\">%s</span> negative</small></h3>\n",
@@ -149,7 +149,7 @@ static void trend_one(FILE *f, const es_report_page_t *p, json_t *b)
     fputs("</div>\n", f);
 }
 
-void es_report_section_trend(FILE *f, const es_report_page_t *p)
+void es__report_section_trend(FILE *f, const es_report_page_t *p)
 {
     json_t *brands = json_object_get(p->model, "brands"), *b;
     size_t i, shown = 0;

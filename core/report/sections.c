@@ -17,7 +17,7 @@
 static const char *const LABELS[] = {"positive", "neutral", "negative", "unscored"};
 static const char *const LCOLORS[] = {RP_POS, RP_NEU, RP_NEG, RP_UNS};
 
-void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
+void es__report_section_sentiment(FILE *f, const es_report_page_t *p)
 {
     json_t *brands = json_object_get(p->model, "brands");
     size_t n = json_array_size(brands), i;
@@ -37,7 +37,7 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
     fputs("<p class=\"note\">Bar length: mentions in the window; colours: share of each sentiment label.</p>\n", f);
     const double W = 1000, LW = 190, RW = 170, top = 40, row = 26, bh = 16;
     double aw = W - LW - RW - 10, h = top + (double)n * row + 46;
-    double step = es_report_nice_step((double)max, 6), amax = ceil((double)max / step) * step;
+    double step = es__report_nice_step((double)max, 6), amax = ceil((double)max / step) * step;
     rp_svg_open(f, W, h, "Mentions per brand by sentiment label");
     rp_legend_t leg[4];
     int nl = 0;
@@ -56,8 +56,8 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
         json_t *lab = json_object_get(b, "labels");
         long long tot = rs_int(b, "total");
         fprintf(f, "<g data-sb=\"%d\" data-x0=\"%.0f\" data-len=\"%.2f\"",
-                es_report_fidx(p, "brand", json_string_value(json_object_get(b, "name"))), LW, aw);
-        es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
+                es__report_fidx(p, "brand", json_string_value(json_object_get(b, "name"))), LW, aw);
+        es__report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
         fputs(">", f);
         rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, rs_bname(b));
         double x = LW;
@@ -70,11 +70,11 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
             }
             double w = (double)c / amax * aw;
             fputs("<rect data-brand=\"", f);
-            es_report_esc(f, json_string_value(json_object_get(b, "name")), 0, 0);
+            es__report_esc(f, json_string_value(json_object_get(b, "name")), 0, 0);
             fprintf(f, "\" data-label=\"%s\" data-count=\"%lld\" data-l=\"%d\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
                        "height=\"%.0f\" fill=\"%s\"><title>",
                     LABELS[l], c, l, x, y, w, bh, LCOLORS[l]);
-            es_report_esc(f, rs_bname(b), 0, 0);
+            es__report_esc(f, rs_bname(b), 0, 0);
             char pc[32];
             es_numfmt_percent((double)c / (double)tot, pc, sizeof pc);
             fprintf(f, ": %lld %s (%s)</title></rect>\n", c, LABELS[l], pc);
@@ -102,10 +102,10 @@ void es_report_section_sentiment(FILE *f, const es_report_page_t *p)
         if (!tot)
             continue;
         fputs("<tr", f);
-        es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
+        es__report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
         fputs("><td>", f);
-        es_report_esc(f, rs_bname(b), 0, 0);
-        int bi = es_report_fidx(p, "brand", json_string_value(json_object_get(b, "name")));
+        es__report_esc(f, rs_bname(b), 0, 0);
+        int bi = es__report_fidx(p, "brand", json_string_value(json_object_get(b, "name")));
         fprintf(f, "</td><td class=\"n\" data-q=\"n:%d\">%lld</td><td class=\"n\" data-q=\"pos:%d\">%lld</td>"
                    "<td class=\"n\" data-q=\"neu:%d\">%lld</td><td class=\"n\" data-q=\"neg:%d\">%lld</td>",
                 bi, tot, bi, rs_int(lab, "positive"), bi, rs_int(lab, "neutral"), bi, rs_int(lab, "negative"));
@@ -148,13 +148,13 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         na += !(ev && strstr(ev, "_ended"));
     }
     fputs("<div class=\"timeline-brand\"", f);
-    es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
+    es__report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
     fputs("><h3>", f);
-    es_report_esc(f, rs_bname(b), 0, 0);
+    es__report_esc(f, rs_bname(b), 0, 0);
     char pc[32];
     es_numfmt_percent(tot ? (double)neg / (double)tot : 0.0, pc, sizeof pc);
     /* data-q: the filters' selection (script.c); the alerts are the window's. */
-    int bi = es_report_fidx(p, "brand", json_string_value(json_object_get(b, "name")));
+    int bi = es__report_fidx(p, "brand", json_string_value(json_object_get(b, "name")));
     fprintf(f, " <small>\xE2\x80\x94 <span data-q=\"n:%d\">%lld</span> mentions, <span data-q=\"neg:%d\">%lld</span> "
                "negative (<span data-q=\"neg/n:%d\" data-f=\"p\">%s</span>), %zu alert%s</small></h3>\n",
             bi, tot, bi, neg, bi, pc, na, na == 1 ? "" : "s");
@@ -166,7 +166,7 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
                                       {'l', RP_LINE, "negative share (right axis)"},
                                       {'v', RP_ALERT, "alert raised"}};
     rp_svg_legend(f, L, 16, leg, 4);
-    double step = es_report_nice_step((double)(vmax ? vmax : 1), 4);
+    double step = es__report_nice_step((double)(vmax ? vmax : 1), 4);
     double amax = ceil((double)(vmax ? vmax : 1) / step) * step;
     double yb = top + ph;
     /* Left axis: mentions per day; right axis: negative share. */
@@ -198,7 +198,7 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
             continue;
         double x0 = L + (double)d * slot + (slot - bw) / 2, hn = (double)ng / amax * ph, ho = (double)(v - ng) / amax * ph;
         char day[16];
-        es_report_fmt_day(day0 + d, day, sizeof day);
+        es__report_fmt_day(day0 + d, day, sizeof day);
         char pc[32];
         es_numfmt_percent((double)ng / (double)v, pc, sizeof pc);
         fprintf(f, "<g><title>%s: %lld mentions, %lld negative (%s)</title>", day, v, ng, pc);
@@ -233,14 +233,14 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         every = 1;
     for (long long d = 0; d < nd; d += every) {
         char lab[16];
-        es_report_fmt_day_short(day0 + d, lab, sizeof lab);
+        es__report_fmt_day_short(day0 + d, lab, sizeof lab);
         double x = L + ((double)d + 0.5) * slot;
         fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x, yb, x, yb + 4);
         rp_svg_text(f, x, yb + 16, "middle", 11, 0, NULL, lab);
     }
     char first[16], last[16], axis[80];
-    es_report_fmt_day(day0, first, sizeof first);
-    es_report_fmt_day(day0 + nd - 1, last, sizeof last);
+    es__report_fmt_day(day0, first, sizeof first);
+    es__report_fmt_day(day0 + nd - 1, last, sizeof last);
     snprintf(axis, sizeof axis, "day (UTC), %s to %s", first, last);
     rp_svg_axis_title(f, L + pw / 2, yb + 36, 0, axis);
     /* Alerts: a dashed rule at the bucket's start and a marker above. */
@@ -253,23 +253,23 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         if (x < L || x > L + pw)
             continue;
         char when[40];
-        es_report_fmt_time(s, when, sizeof when);
+        es__report_fmt_time(s, when, sizeof when);
         fputs("<g class=\"alert-marker\" data-alert-id=\"", f);
-        es_report_esc(f, json_string_value(json_object_get(al, "id")), 0, 0);
+        es__report_esc(f, json_string_value(json_object_get(al, "id")), 0, 0);
         fputs("\"><title>Alert ", f);
-        es_report_esc(f, ev, 0, 0);
+        es__report_esc(f, ev, 0, 0);
         fprintf(f, " at %s: %lld negative of %lld mentions", when, rs_int(al, "count"), rs_int(al, "total"));
         double pv = json_number_value(json_object_get(al, "p_value"));
         if (pv >= 0) {
             char pt[32];
             es_numfmt_p(pv, pt, sizeof pt);
             fputs(", ", f);
-            es_report_esc(f, pt, 0, 0); /* "p < 0.001": the < is markup */
+            es__report_esc(f, pt, 0, 0); /* "p < 0.001": the < is markup */
         }
         const char *series = json_string_value(json_object_get(al, "series"));
         if (series && *series) {
             fputs(" (series ", f);
-            es_report_esc(f, series, 0, 0);
+            es__report_esc(f, series, 0, 0);
             fputs(")", f);
         }
         fprintf(f, "</title><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
@@ -280,7 +280,7 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     fputs("</div>\n", f);
 }
 
-void es_report_section_timeline(FILE *f, const es_report_page_t *p)
+void es__report_section_timeline(FILE *f, const es_report_page_t *p)
 {
     json_t *brands = json_object_get(p->model, "brands"), *b;
     size_t i, shown = 0;
@@ -303,7 +303,7 @@ void es_report_section_timeline(FILE *f, const es_report_page_t *p)
 
 #define CH_ROWS 8
 
-void es_report_section_channels(FILE *f, const es_report_page_t *p)
+void es__report_section_channels(FILE *f, const es_report_page_t *p)
 {
     json_t *brands = json_object_get(p->model, "brands"), *b;
     size_t i, shown = 0;
@@ -326,9 +326,9 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
         const double W = 480, LW = 180, RW = 96, row = 22, bh = 14, top = 30;
         double aw = W - LW - RW - 4, h = top + (double)rows * row + 44;
         fputs("<div", f);
-        es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
+        es__report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
         fputs("><h3>", f);
-        es_report_esc(f, rs_bname(b), 0, 0);
+        es__report_esc(f, rs_bname(b), 0, 0);
         fputs("</h3>\n", f);
         char aria[300];
         snprintf(aria, sizeof aria, "Channels of %.200s", rs_bname(b));
@@ -349,7 +349,7 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
             leg[nl++] = e;
         }
         rp_svg_legend(f, 4, 16, leg, nl);
-        double step = es_report_nice_step((double)max, 4), amax = ceil((double)max / step) * step;
+        double step = es__report_nice_step((double)max, 4), amax = ceil((double)max / step) * step;
         rp_svg_xaxis(f, LW, LW + aw, top + (double)rows * row, top - 4, amax, step, 0, "mentions");
         max = (long long)amax;
         for (size_t k = 0; k < rows; k++) {
@@ -374,9 +374,9 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
             double y = top + 4 + (double)k * row, w = max ? (double)v / (double)max * aw : 0;
             rp_svg_text(f, LW - 8, y + bh - 2, "end", 12, LW - 12, NULL, label);
             fputs("<rect class=\"channel\" data-brand=\"", f);
-            es_report_esc(f, json_string_value(json_object_get(b, "name")), 0, 0);
+            es__report_esc(f, json_string_value(json_object_get(b, "name")), 0, 0);
             fputs("\" data-channel=\"", f);
-            es_report_esc(f, label, 0, 0);
+            es__report_esc(f, label, 0, 0);
             fprintf(f, "\" data-count=\"%lld\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\"/>\n", v,
                     LW, y, w < 1 ? 1 : w, bh, color);
             char lab[48];
@@ -396,7 +396,7 @@ void es_report_section_channels(FILE *f, const es_report_page_t *p)
 
 /* ---- negative issues per day ------------------------------------------- */
 
-void es_report_section_issues(FILE *f, const es_report_page_t *p)
+void es__report_section_issues(FILE *f, const es_report_page_t *p)
 {
     json_t *brands = json_object_get(p->model, "brands"), *b;
     size_t i, rows = 0;
@@ -414,12 +414,12 @@ void es_report_section_issues(FILE *f, const es_report_page_t *p)
                       "<th>Over-represented terms</th><th>Examples</th></tr>\n",
                       f);
             char day[16];
-            es_report_fmt_day(rs_int(is, "day"), day, sizeof day);
+            es__report_fmt_day(rs_int(is, "day"), day, sizeof day);
             fputs("<tr", f);
-            es_report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL,
+            es__report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL,
                              rs_int(is, "day") * ES_REPORT_DAY + ES_REPORT_DAY - 1);
             fputs("><td>", f);
-            es_report_esc(f, rs_bname(b), 0, 0);
+            es__report_esc(f, rs_bname(b), 0, 0);
             fprintf(f, "</td><td>%s%s</td><td class=\"n\">%lld</td><td>", day,
                     json_is_true(json_object_get(is, "from_alert")) ? "<span class=\"badge\">alert</span>" : "",
                     rs_int(is, "negatives"));
@@ -430,18 +430,18 @@ void es_report_section_issues(FILE *f, const es_report_page_t *p)
             json_array_foreach(json_object_get(is, "urls"), t, u) {
                 const char *url = json_string_value(json_object_get(u, "url"));
                 const char *text = json_string_value(json_object_get(u, "text"));
-                if (!es_report_href_ok(url))
+                if (!es__report_href_ok(url))
                     continue;
                 fputs(t ? "<br>" : "", f);
                 fputs("<a rel=\"noopener noreferrer nofollow\" href=\"", f);
-                es_report_esc(f, url, 0, 0);
+                es__report_esc(f, url, 0, 0);
                 fputs("\" title=\"", f);
-                es_report_esc(f, url, 0, 0);
+                es__report_esc(f, url, 0, 0);
                 fputs("\">", f);
                 if (text && *text)
-                    es_report_esc(f, text, 330, 13);
+                    es__report_esc(f, text, 330, 13);
                 else
-                    es_report_esc(f, url + (url[4] == 's' ? 8 : 7), 330, 13);
+                    es__report_esc(f, url + (url[4] == 's' ? 8 : 7), 330, 13);
                 fputs("</a>", f);
             }
             fputs("</td></tr>\n", f);
@@ -456,12 +456,12 @@ void es_report_section_issues(FILE *f, const es_report_page_t *p)
 
 /* ---- responses per owning team ----------------------------------------- */
 
-void es_report_section_responses(FILE *f, const es_report_page_t *p)
+void es__report_section_responses(FILE *f, const es_report_page_t *p)
 {
     fputs("<section id=\"responses\">\n<h2>Response rate and time per owning team</h2>\n", f);
     if (!p->recon) {
         fputs("<p class=\"empty\">Not available: ", f);
-        es_report_esc(f, p->recon_error ? p->recon_error : "no state database", 0, 0);
+        es__report_esc(f, p->recon_error ? p->recon_error : "no state database", 0, 0);
         fputs("</p>\n</section>\n", f);
         return;
     }
@@ -486,13 +486,13 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
     json_array_foreach(teams, i, t) {
         char med[24] = "-", p90[24] = "-", rate[32];
         if (json_is_integer(json_object_get(t, "median_s")))
-            es_report_fmt_duration(rs_int(t, "median_s"), med, sizeof med);
+            es__report_fmt_duration(rs_int(t, "median_s"), med, sizeof med);
         if (json_is_integer(json_object_get(t, "p90_s")))
-            es_report_fmt_duration(rs_int(t, "p90_s"), p90, sizeof p90);
+            es__report_fmt_duration(rs_int(t, "p90_s"), p90, sizeof p90);
         es_numfmt_percent(json_number_value(json_object_get(t, "rate")), rate, sizeof rate);
         snprintf(labs[i], sizeof labs[i], "%s \xC2\xB7 %lld/%lld \xC2\xB7 median %s \xC2\xB7 p90 %s", rate,
                  rs_int(t, "answered"), rs_int(t, "addressed"), med, p90);
-        double w = es_report_text_px(labs[i], 11) + 16;
+        double w = es__report_text_px(labs[i], 11) + 16;
         RW = w > RW ? w : RW;
     }
     const double W = 1000, LW = 190, top = 40, row = 26, bh = 16;
@@ -508,7 +508,7 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
         rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, owner && *owner ? owner : "(no owner)");
         fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"#e4e7eb\"/>", LW, y, aw, bh);
         fputs("<rect class=\"rate\" data-team=\"", f);
-        es_report_esc(f, owner ? owner : "", 0, 0);
+        es__report_esc(f, owner ? owner : "", 0, 0);
         fprintf(f, "\" data-answered=\"%lld\" data-addressed=\"%lld\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
                    "fill=\"#3d7dca\"/>\n",
                 rs_int(t, "answered"), rs_int(t, "addressed"), LW, y, rate * aw, bh);
@@ -523,11 +523,11 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
         const char *owner = json_string_value(json_object_get(t, "owner"));
         char med[24] = "-", p90[24] = "-";
         if (json_is_integer(json_object_get(t, "median_s")))
-            es_report_fmt_duration(rs_int(t, "median_s"), med, sizeof med);
+            es__report_fmt_duration(rs_int(t, "median_s"), med, sizeof med);
         if (json_is_integer(json_object_get(t, "p90_s")))
-            es_report_fmt_duration(rs_int(t, "p90_s"), p90, sizeof p90);
+            es__report_fmt_duration(rs_int(t, "p90_s"), p90, sizeof p90);
         fputs("<tr><td>", f);
-        es_report_esc(f, owner && *owner ? owner : "(no owner)", 0, 0);
+        es__report_esc(f, owner && *owner ? owner : "(no owner)", 0, 0);
         char rate[32];
         es_numfmt_percent(json_number_value(json_object_get(t, "rate")), rate, sizeof rate);
         fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%s</td>"
@@ -546,18 +546,18 @@ void es_report_section_responses(FILE *f, const es_report_page_t *p)
             const char *net = json_string_value(json_object_get(t, "network"));
             char med[24] = "-", p90[24] = "-", rate[32];
             if (json_is_integer(json_object_get(t, "median_s")))
-                es_report_fmt_duration(rs_int(t, "median_s"), med, sizeof med);
+                es__report_fmt_duration(rs_int(t, "median_s"), med, sizeof med);
             if (json_is_integer(json_object_get(t, "p90_s")))
-                es_report_fmt_duration(rs_int(t, "p90_s"), p90, sizeof p90);
+                es__report_fmt_duration(rs_int(t, "p90_s"), p90, sizeof p90);
             es_numfmt_percent(json_number_value(json_object_get(t, "rate")), rate, sizeof rate);
             fputs("<tr", f);
-            es_report_fattrs(f, p, NULL, NULL, net, -1);
+            es__report_fattrs(f, p, NULL, NULL, net, -1);
             fputs("><td>", f);
-            es_report_esc(f, net, 0, 0);
+            es__report_esc(f, net, 0, 0);
             fputs("</td><td class=\"who\">", f);
-            es_report_esc_wrap(f, json_string_value(json_object_get(t, "account")));
+            es__report_esc_wrap(f, json_string_value(json_object_get(t, "account")));
             fputs("</td><td>", f);
-            es_report_esc(f, owner && *owner ? owner : "(no owner)", 0, 0);
+            es__report_esc(f, owner && *owner ? owner : "(no owner)", 0, 0);
             fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%s</td>"
                        "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
                     rs_int(t, "addressed"), rs_int(t, "answered"), rate, med, p90);

@@ -33,7 +33,7 @@ static inline void rs_chips(FILE *f, json_t *arr, const char *cls, const char *t
     json_t *c;
     json_array_foreach(arr, j, c) {
         fprintf(f, "<span class=\"%s\">", cls);
-        es_report_esc(f, json_string_value(json_object_get(c, text_key)), 0, 0);
+        es__report_esc(f, json_string_value(json_object_get(c, text_key)), 0, 0);
         fprintf(f, " \xC3\x97%lld</span>", rs_int(c, n_key));
     }
     if (!json_array_size(arr))
@@ -43,7 +43,7 @@ static inline void rs_chips(FILE *f, json_t *arr, const char *cls, const char *t
 static inline void rs_empty(FILE *f, const es_report_page_t *p, const char *what)
 {
     char from[40];
-    es_report_fmt_time(p->opts->since, from, sizeof from);
+    es__report_fmt_time(p->opts->since, from, sizeof from);
     fprintf(f, "<p class=\"empty\">%s since %s.</p>\n", what, from);
 }
 
@@ -72,13 +72,13 @@ static inline const char *rs_brand_color(size_t rank)
  * the text alone when the URL is not one. */
 static inline void rs_link(FILE *f, const char *url, const char *text, double max_px)
 {
-    int ok = es_report_href_ok(url);
+    int ok = es__report_href_ok(url);
     if (ok) {
         fputs("<a rel=\"noopener noreferrer nofollow\" href=\"", f);
-        es_report_esc(f, url, 0, 0);
+        es__report_esc(f, url, 0, 0);
         fputs("\">", f);
     }
-    es_report_esc(f, text && *text ? text : url ? url : "", max_px, 13);
+    es__report_esc(f, text && *text ? text : url ? url : "", max_px, 13);
     if (ok)
         fputs("</a>", f);
 }

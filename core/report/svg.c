@@ -18,10 +18,10 @@ void rp_svg_open(FILE *f, double w, double h, const char *label)
     fprintf(f, "<div class=\"chart\"><svg style=\"min-width:%.0fpx;max-width:%.0fpx\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
                "role=\"img\" aria-label=\"",
             ceil(w * RP_MIN_SCALE), w, w, h, w, h);
-    es_report_esc(f, label, 0, 0);
+    es__report_esc(f, label, 0, 0);
     /* The title is the chart's name for screen readers and tooltips. */
     fputs("\">\n<title>", f);
-    es_report_esc(f, label, 0, 0);
+    es__report_esc(f, label, 0, 0);
     fputs("</title>\n", f);
 }
 
@@ -33,15 +33,15 @@ void rp_svg_close(FILE *f)
 void rp_svg_text(FILE *f, double x, double y, const char *anchor, double font_px, double max_px,
                  const char *extra, const char *s)
 {
-    int cut = max_px > 0 && es_report_text_px(s, font_px) > max_px;
+    int cut = max_px > 0 && es__report_text_px(s, font_px) > max_px;
     if (cut) {
         fputs("<g><title>", f);
-        es_report_esc(f, s, 0, 0);
+        es__report_esc(f, s, 0, 0);
         fputs("</title>", f);
     }
     fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%.0f\"%s%s>", x, y, anchor, font_px,
             extra ? " " : "", extra ? extra : "");
-    es_report_esc(f, s, max_px, font_px);
+    es__report_esc(f, s, max_px, font_px);
     fputs("</text>", f);
     if (cut)
         fputs("</g>", f);
@@ -64,7 +64,7 @@ void rp_svg_legend(FILE *f, double x, double y, const rp_legend_t *it, int n)
             fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>", x, y - 10, it[i].color);
         }
         rp_svg_text(f, x + 18, y, "start", 12, 0, NULL, it[i].label);
-        x += 18 + es_report_text_px(it[i].label, 12) + 20;
+        x += 18 + es__report_text_px(it[i].label, 12) + 20;
     }
     fputs("</g>\n", f);
 }
@@ -73,7 +73,7 @@ double rp_svg_legend_width(const rp_legend_t *it, int n)
 {
     double w = 0;
     for (int i = 0; i < n; i++)
-        w += 18 + es_report_text_px(it[i].label, 12) + 20;
+        w += 18 + es__report_text_px(it[i].label, 12) + 20;
     return w;
 }
 
@@ -83,7 +83,7 @@ void rp_svg_axis_title(FILE *f, double x, double y, double rotate, const char *t
         fprintf(f, "<text class=\"axis-title\" transform=\"translate(%.1f %.1f) rotate(%.0f)\" text-anchor=\"middle\" "
                    "font-size=\"12\" font-weight=\"600\">",
                 x, y, rotate);
-        es_report_esc(f, title, 0, 0);
+        es__report_esc(f, title, 0, 0);
         fputs("</text>\n", f);
     } else {
         rp_svg_text(f, x, y, "middle", 12, 0, "class=\"axis-title\" font-weight=\"600\"", title);

@@ -53,7 +53,7 @@ static int es_class_of(const char *label)
 
 /* The features ranked by how much they pushed the chosen label's logit
  * above the mean of the other two: that margin is what decided it. */
-static int es_item_cmp(const void *a, const void *b)
+static int es__item_cmp(const void *a, const void *b)
 {
     double x = ((const es_explain_item_t *)a)->value, y = ((const es_explain_item_t *)b)->value;
     return (fabs(y) > fabs(x)) - (fabs(y) < fabs(x));
@@ -97,7 +97,7 @@ static json_t *es_explain_json(es_explain_item_t *items, size_t n, const char *l
                 other += items[i].contrib[k] / 2;
         items[i].value = items[i].contrib[c] - other;
     }
-    qsort(items, n, sizeof *items, es_item_cmp);
+    qsort(items, n, sizeof *items, es__item_cmp);
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n && i < ES_EXPLAIN_SHOWN; i++) {
         es_utf8_sanitise(items[i].name);
@@ -113,7 +113,7 @@ static json_t *es_explain_json(es_explain_item_t *items, size_t n, const char *l
     return arr;
 }
 
-static int es_score_print(const es_scorer_t *s, const char *text, size_t len, const char *lang,
+static int es__score_print(const es_scorer_t *s, const char *text, size_t len, const char *lang,
                           int explain)
 {
     es_sentiment_t r;
@@ -125,7 +125,7 @@ static int es_score_print(const es_scorer_t *s, const char *text, size_t len, co
     size_t cap = explain ? 1 + 32 + 3 * (len + 2) : 0;
     if (explain && !(items = malloc(cap * sizeof *items)))
         return ES_ENOMEM;
-    int rc = es_scorer_explain(s, text, len, lang, &r, used, &d, items, cap, &n);
+    int rc = es__scorer_explain(s, text, len, lang, &r, used, &d, items, cap, &n);
     if (rc < 0) {
         free(items);
         fprintf(stderr, "earshot score: %s\n", es_strerror(rc));
@@ -169,7 +169,7 @@ static int es_score_print(const es_scorer_t *s, const char *text, size_t len, co
     return 0;
 }
 
-int es_cmd_score(int argc, char **argv)
+int es__cmd_score(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"lang", required_argument, NULL, 'l'},
@@ -215,7 +215,7 @@ int es_cmd_score(int argc, char **argv)
                              .rules_only = rules_only};
     es_scorer_t *s = NULL;
     char err[1024];
-    int rc = es_scorer_load(&s, &opts, err, sizeof err);
+    int rc = es__scorer_load(&s, &opts, err, sizeof err);
     if (rc < 0) {
         fprintf(stderr, "earshot score: %s\n", err[0] ? err : es_strerror(rc));
         return 1;
@@ -223,7 +223,7 @@ int es_cmd_score(int argc, char **argv)
     int status = 0;
     if (optind < argc) {
         for (int i = optind; i < argc && status == 0; i++)
-            status = es_score_print(s, argv[i], strlen(argv[i]), lang, explain) < 0;
+            status = es__score_print(s, argv[i], strlen(argv[i]), lang, explain) < 0;
     } else {
         char *line = NULL;
         size_t cap = 0;
@@ -231,12 +231,12 @@ int es_cmd_score(int argc, char **argv)
         while (status == 0 && (n = getline(&line, &cap, stdin)) >= 0) {
             while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
                 n--;
-            status = es_score_print(s, line, (size_t)n, lang, explain) < 0;
+            status = es__score_print(s, line, (size_t)n, lang, explain) < 0;
         }
         free(line);
     }
     if (fflush(stdout) != 0)
         status = 1;
-    es_scorer_free(s);
+    es__scorer_free(s);
     return status;
 }

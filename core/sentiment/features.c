@@ -11,7 +11,7 @@
 
 #include "internal.h"
 
-const char *const es_dense_names[ES_NDENSE] = {
+const char *const es__dense_names[ES_NDENSE] = {
     "compound", "pos_share", "neg_share", "pos_sum", "neg_sum", "rules_positive",
     "rules_negative", "negated", "boosted", "emoji_pos", "emoji_neg", "exclamations",
     "questions", "elongated", "all_caps", "contrast", "log_tokens", "no_tokens",
@@ -39,7 +39,7 @@ typedef struct {
  * complaints that matter most. The classes let the model learn one weight
  * per kind of cue from a small hand-written set (contrib/sentiment-model/
  * care_train.tsv) instead of one per word. */
-static const es_care_word_t es_care_en[] = {
+static const es_care_word_t es__care_en[] = {
     {"wait", 1}, {"waiting", 1}, {"waited", 1}, {"waits", 1}, {"hold", 1}, {"queue", 1},
     {"minutes", 2}, {"mins", 2}, {"hours", 2}, {"hrs", 2}, {"days", 2}, {"weeks", 2},
     {"wks", 2}, {"months", 2}, {"ages", 2}, {"forever", 2}, {"week", 2}, {"month", 2},
@@ -60,7 +60,7 @@ static const es_care_word_t es_care_en[] = {
     {"no", 32}, {"nobody", 32}, {"noone", 32}, {"zero", 32},
 };
 
-static const es_care_word_t es_care_fr[] = {
+static const es_care_word_t es__care_fr[] = {
     {"attendre", 1}, {"attends", 1}, {"attend", 1}, {"attente", 1}, {"attendu", 1},
     {"minutes", 2}, {"heures", 2}, {"jours", 2}, {"semaines", 2}, {"mois", 2}, {"depuis", 2},
     {"toujours", 4}, {"encore", 4}, {"non", 4}, {"plus", 4}, {"fois", 4},
@@ -74,15 +74,15 @@ static const es_care_word_t es_care_fr[] = {
     {"aucune", 32}, {"personne", 32},
 };
 
-int es_care_load(es_lex_t care[2])
+int es__care_load(es_lex_t care[2])
 {
     int rc = 0;
-    for (size_t i = 0; i < sizeof es_care_en / sizeof es_care_en[0] && rc == 0; i++)
-        rc = es_lex_put(&care[ES_LANG_EN], es_care_en[i].w, strlen(es_care_en[i].w), ES_W_VAL,
-                        (float)es_care_en[i].cls);
-    for (size_t i = 0; i < sizeof es_care_fr / sizeof es_care_fr[0] && rc == 0; i++)
-        rc = es_lex_put(&care[ES_LANG_FR], es_care_fr[i].w, strlen(es_care_fr[i].w), ES_W_VAL,
-                        (float)es_care_fr[i].cls);
+    for (size_t i = 0; i < sizeof es__care_en / sizeof es__care_en[0] && rc == 0; i++)
+        rc = es__lex_put(&care[ES_LANG_EN], es__care_en[i].w, strlen(es__care_en[i].w), ES_W_VAL,
+                        (float)es__care_en[i].cls);
+    for (size_t i = 0; i < sizeof es__care_fr / sizeof es__care_fr[0] && rc == 0; i++)
+        rc = es__lex_put(&care[ES_LANG_FR], es__care_fr[i].w, strlen(es__care_fr[i].w), ES_W_VAL,
+                        (float)es__care_fr[i].cls);
     return rc;
 }
 
@@ -103,7 +103,7 @@ static inline float es_cap(unsigned v, unsigned max)
     return (float)(v < max ? v : max);
 }
 
-void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const es_sentiment_t *r,
+void es__features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const es_sentiment_t *r,
                  const es_rule_stats_t *st, uint32_t bits, es_feats_t *f)
 {
     float *d = f->dense;
@@ -137,7 +137,7 @@ void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const e
         const es_tok_t *t = &sc->toks[i];
         int cls = 0;
         if (care && t->kind == ES_TK_WORD) {
-            const es_lex_slot_t *sl = es_lex_get_h(care, t->hash, sc->buf + t->low_off, t->low_len);
+            const es_lex_slot_t *sl = es__lex_get_h(care, t->hash, sc->buf + t->low_off, t->low_len);
             if (sl)
                 cls = (int)sl->valence;
         }
@@ -188,7 +188,7 @@ void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const e
     d[ES_D_CARE_CASE_NEG] = cases && (negs || noreply || repeat || (cues & ES_CARE_WAIT));
 }
 
-void es_model_logits(const es_model_t *m, const es_feats_t *f, float logits[ES_NCLS])
+void es__model_logits(const es_model_t *m, const es_feats_t *f, float logits[ES_NCLS])
 {
     /* The buckets are scattered over a 1 MiB table: start every load
      * first, do the dense part while they arrive, then sum. */

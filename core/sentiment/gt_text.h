@@ -11,7 +11,7 @@
 
 /* Writes the cleaned, NUL-terminated text of `in` into out (cap bytes);
  * returns its length. Valid UTF-8 passes; a lone byte >= 0x80 is Latin-1. */
-static inline size_t es_clean(const char *in, char *out, size_t cap)
+static inline size_t es__clean(const char *in, char *out, size_t cap)
 {
     static const struct { const char *ent; const char *rep; } ents[] = {
         {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},

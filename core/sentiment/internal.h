@@ -48,33 +48,33 @@ typedef struct es_lex {
     size_t keys_len, keys_cap;
 } es_lex_t;
 
-void es_lex_init(es_lex_t *t);
-void es_lex_free(es_lex_t *t);
-size_t es_lex_memory(const es_lex_t *t);
+void es__lex_init(es_lex_t *t);
+void es__lex_free(es_lex_t *t);
+size_t es__lex_memory(const es_lex_t *t);
 /* Adds flags to key (creating it); with ES_W_VAL or ES_W_BOOST also sets the
  * valence, overriding an earlier one. A key with spaces also marks its first
  * word ES_W_HEAD. Load time only. 0 or ES_ENOMEM. */
-int es_lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float valence);
+int es__lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float valence);
 /* Marks key (creating it) as a stop word of the language-guess profiles
  * in mask. Load time only. 0 or ES_ENOMEM. */
-int es_lex_put_stop(es_lex_t *t, const char *key, size_t len, unsigned mask);
+int es__lex_put_stop(es_lex_t *t, const char *key, size_t len, unsigned mask);
 /* The slot of key, or NULL. */
-const es_lex_slot_t *es_lex_get(const es_lex_t *t, const char *key, size_t len);
-/* The same with the key's es_hash() already computed (every table hashes
+const es_lex_slot_t *es__lex_get(const es_lex_t *t, const char *key, size_t len);
+/* The same with the key's es__hash() already computed (every table hashes
  * the same way, so one hash serves all the look-ups of a token). Inline: it
  * runs twice per token. A miss costs no key comparison unless the full
  * 32-bit hashes match. */
-static inline uint16_t es_lex_fp(uint32_t h)
+static inline uint16_t es__lex_fp(uint32_t h)
 {
     return (uint16_t)((h >> 16) | 1); /* never 0, the empty mark */
 }
 
-static inline const es_lex_slot_t *es_lex_get_h(const es_lex_t *t, uint32_t h, const char *key,
+static inline const es_lex_slot_t *es__lex_get_h(const es_lex_t *t, uint32_t h, const char *key,
                                                 size_t len)
 {
     if (!t->fp)
         return NULL;
-    uint16_t f = es_lex_fp(h);
+    uint16_t f = es__lex_fp(h);
     for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
         uint16_t g = t->fp[i];
         if (g == 0)
@@ -91,87 +91,87 @@ static inline const es_lex_slot_t *es_lex_get_h(const es_lex_t *t, uint32_t h, c
  * anything and has no setup cost, and the tokeniser folds it into its
  * lower-casing pass. 0 is reserved for empty slots. */
 #define ES_HASH_INIT 2166136261u
-static inline uint32_t es_hash_step(uint32_t h, unsigned char c)
+static inline uint32_t es__hash_step(uint32_t h, unsigned char c)
 {
     return (h ^ c) * 16777619u;
 }
 
-static inline uint32_t es_hash_final(uint32_t h)
+static inline uint32_t es__hash_final(uint32_t h)
 {
     return h ? h : 1;
 }
 
-static inline uint32_t es_hash(const char *k, size_t n)
+static inline uint32_t es__hash(const char *k, size_t n)
 {
     uint32_t h = ES_HASH_INIT;
     for (size_t i = 0; i < n; i++)
-        h = es_hash_step(h, (unsigned char)k[i]);
-    return es_hash_final(h);
+        h = es__hash_step(h, (unsigned char)k[i]);
+    return es__hash_final(h);
 }
 
 /* Reads key<TAB>valence[<TAB>en|fr] lines into en and/or fr (a line with a
  * third column goes to that language only; without, into every non-NULL
  * table). Single emoji keys go to emoji instead when it is not NULL. Lines
  * that are empty or start with "# " are skipped. Errors are "path:line: ...". */
-int es_lex_load_file(const char *path, es_lex_t *en, es_lex_t *fr, es_lex_t *emoji,
+int es__lex_load_file(const char *path, es_lex_t *en, es_lex_t *fr, es_lex_t *emoji,
                      int required, char *err, size_t errlen);
 
 /* ---- UTF-8 helpers (utf8.c) -------------------------------------------- */
 
 /* Decodes one code point at s[0..n), n >= 1. Invalid bytes decode as
  * themselves (a Latin-1 reading) with length 1, so nothing is ever skipped. */
-uint32_t es_utf8_decode_slow(const unsigned char *s, size_t n, size_t *len);
-size_t es_utf8_encode(uint32_t cp, char *out);
-int es_cp_is_emoji(uint32_t cp);
+uint32_t es__utf8_decode_slow(const unsigned char *s, size_t n, size_t *len);
+size_t es__utf8_encode(uint32_t cp, char *out);
+int es__cp_is_emoji(uint32_t cp);
 /* Joiners, variation selectors and skin-tone modifiers: part of the emoji
  * before them, never scored alone. */
-int es_cp_is_emoji_mod(uint32_t cp);
-int es_cp_is_letter_slow(uint32_t cp);
-int es_cp_is_upper(uint32_t cp);
-int es_cp_is_lower(uint32_t cp);
-uint32_t es_cp_lower_slow(uint32_t cp);
+int es__cp_is_emoji_mod(uint32_t cp);
+int es__cp_is_letter_slow(uint32_t cp);
+int es__cp_is_upper(uint32_t cp);
+int es__cp_is_lower(uint32_t cp);
+uint32_t es__cp_lower_slow(uint32_t cp);
 /* Folds Latin-1/Latin Extended-A accented letters to their base letter
  * (é -> e, ç -> c, œ stays). */
-uint32_t es_cp_unaccent(uint32_t cp);
-int es_cp_is_space_slow(uint32_t cp);
-int es_cp_is_punct_slow(uint32_t cp);
+uint32_t es__cp_unaccent(uint32_t cp);
+int es__cp_is_space_slow(uint32_t cp);
+int es__cp_is_punct_slow(uint32_t cp);
 
 /* Social text is mostly ASCII: these inline the ASCII case and call out
  * for the rest. Decoding never fails: invalid bytes decode as themselves
  * (a Latin-1 reading) with length 1, so nothing is ever skipped. */
-static inline uint32_t es_utf8_decode(const unsigned char *s, size_t n, size_t *len)
+static inline uint32_t es__utf8_decode(const unsigned char *s, size_t n, size_t *len)
 {
     if (s[0] < 0x80) {
         *len = 1;
         return s[0];
     }
-    return es_utf8_decode_slow(s, n, len);
+    return es__utf8_decode_slow(s, n, len);
 }
 
-static inline int es_cp_is_space(uint32_t cp)
+static inline int es__cp_is_space(uint32_t cp)
 {
-    return cp < 0x80 ? cp == ' ' || (cp >= 0x09 && cp <= 0x0D) : es_cp_is_space_slow(cp);
+    return cp < 0x80 ? cp == ' ' || (cp >= 0x09 && cp <= 0x0D) : es__cp_is_space_slow(cp);
 }
 
 /* Punctuation stripped from token edges. ASCII: 0x21-0x2F, 0x3A-0x40,
  * 0x5B-0x60, 0x7B-0x7E, as two 64-bit masks. */
-static inline int es_cp_is_punct(uint32_t cp)
+static inline int es__cp_is_punct(uint32_t cp)
 {
     if (cp < 0x80) {
         uint64_t m = cp < 64 ? 0xFC00FFFE00000000ull : 0x78000001F8000000ull;
         return (int)((m >> (cp & 63)) & 1);
     }
-    return es_cp_is_punct_slow(cp);
+    return es__cp_is_punct_slow(cp);
 }
 
-static inline int es_cp_is_letter(uint32_t cp)
+static inline int es__cp_is_letter(uint32_t cp)
 {
-    return cp < 0x80 ? (cp | 32) >= 'a' && (cp | 32) <= 'z' : es_cp_is_letter_slow(cp);
+    return cp < 0x80 ? (cp | 32) >= 'a' && (cp | 32) <= 'z' : es__cp_is_letter_slow(cp);
 }
 
-static inline uint32_t es_cp_lower(uint32_t cp)
+static inline uint32_t es__cp_lower(uint32_t cp)
 {
-    return cp < 0x80 ? (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp) : es_cp_lower_slow(cp);
+    return cp < 0x80 ? (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp) : es__cp_lower_slow(cp);
 }
 
 /* ---- per-language rules (rules_en.c, rules_fr.c) ----------------------- */
@@ -185,10 +185,10 @@ typedef struct es_rules_entry {
 /* Function words and idioms as static tables, loaded into the hash tables at
  * start: words into the function-word table, idioms (multi-word, with a
  * valence) into the lexicon. Each ends with {NULL}. */
-extern const es_rules_entry_t es_rules_en_words[];
-extern const es_rules_entry_t es_rules_en_idioms[];
-extern const es_rules_entry_t es_rules_fr_words[];
-extern const es_rules_entry_t es_rules_fr_idioms[];
+extern const es_rules_entry_t es__rules_en_words[];
+extern const es_rules_entry_t es__rules_en_idioms[];
+extern const es_rules_entry_t es__rules_fr_words[];
+extern const es_rules_entry_t es__rules_fr_idioms[];
 
 /* ---- tokens (tokenize.c) ------------------------------------------------ */
 
@@ -220,7 +220,7 @@ typedef struct es_tok {
     uint8_t stop;      /* stop-word profiles of its own text (es_lex_slot_t) */
     float val;         /* lexicon valence when ES_TF_HAS_VAL */
     float boost;       /* booster scalar when wflags has ES_W_BOOST */
-    uint32_t hash;     /* es_hash() of its text, for the model's features */
+    uint32_t hash;     /* es__hash() of its text, for the model's features */
 } es_tok_t;
 
 /* Evidence for the language guess (lang.c): stop-word votes per profile
@@ -233,11 +233,11 @@ typedef struct es_lang_ev {
 /* Adds the stop words of the three profiles to t (the English function
  * words: every token is looked up there anyway while the guess is made,
  * so the vote costs no look-up of its own). 0 or ES_ENOMEM. */
-int es_lang_stops_load(es_lex_t *t);
+int es__lang_stops_load(es_lex_t *t);
 /* A non-ASCII letter (lower or upper case) seen in a word. */
-void es_lang_ev_letter(es_lang_ev_t *ev, uint32_t cp);
+void es__lang_ev_letter(es_lang_ev_t *ev, uint32_t cp);
 /* ES_LANG_EN, ES_LANG_FR or ES_LANG_OTHER from the evidence. */
-int es_lang_decide(const es_lang_ev_t *ev);
+int es__lang_decide(const es_lang_ev_t *ev);
 
 typedef struct es_scratch {
     es_tok_t *toks;
@@ -252,12 +252,12 @@ typedef struct es_scratch {
 
 struct es_scorer;
 /* Upper bounds of the scratch space a text of len bytes can need. */
-size_t es_tok_cap_for(size_t len);
-size_t es_buf_cap_for(size_t len);
+size_t es__tok_cap_for(size_t len);
+size_t es__buf_cap_for(size_t len);
 /* Splits text into scored tokens for lang, looking each one up. Never fails
  * when the scratch was sized with the functions above. Also counts '!' and
  * '?' into *excl / *quest. */
-void es_tokenize(const struct es_scorer *s, int lang, const char *text, size_t len,
+void es__tokenize(const struct es_scorer *s, int lang, const char *text, size_t len,
                  es_scratch_t *sc, unsigned *excl, unsigned *quest);
 
 /* ---- the scorer (scorer.c) --------------------------------------------- */
@@ -286,14 +286,14 @@ typedef struct es_rule_stats {
 } es_rule_stats_t;
 
 /* VADER's rules over tokenised text (vader.c). st may be NULL. */
-void es_vader_score(const es_scorer_t *s, int lang, const es_scratch_t *sc, unsigned excl,
+void es__vader_score(const es_scorer_t *s, int lang, const es_scratch_t *sc, unsigned excl,
                     unsigned quest, es_sentiment_t *out, es_rule_stats_t *st);
 
 /* ---- the learned layer (features.c, model.c) --------------------------- */
 
 enum { ES_CLS_NEG = 0, ES_CLS_NEU = 1, ES_CLS_POS = 2, ES_NCLS = 3 };
 
-/* Dense features, in model-file order; names in es_dense_names. Changing
+/* Dense features, in model-file order; names in es__dense_names. Changing
  * this list changes the model format version. */
 enum {
     ES_D_COMPOUND, ES_D_POS, ES_D_NEG, ES_D_POS_SUM, ES_D_NEG_SUM, ES_D_RULES_POS,
@@ -302,7 +302,7 @@ enum {
     ES_D_CARE_WAIT, ES_D_CARE_NOREPLY, ES_D_CARE_REPEAT, ES_D_CARE_CASE, ES_D_CARE_CASE_NEG,
     ES_NDENSE
 };
-extern const char *const es_dense_names[ES_NDENSE];
+extern const char *const es__dense_names[ES_NDENSE];
 
 #define ES_MODEL_FORMAT 1
 #define ES_MODEL_MAX_BITS 22
@@ -322,12 +322,12 @@ typedef struct es_model {
 /* Reads a model file (format in docs/sentiment.md) for language lang
  * ("en", "fr"). 0, or ES_ENOENT / ES_EIO / ES_EPARSE / ES_ENOMEM with err
  * "path:line: message" or a message naming the file. */
-int es_model_load(es_model_t **out, const char *path, const char *lang, char *err, size_t errlen);
-void es_model_free(es_model_t *m);
-size_t es_model_memory(const es_model_t *m);
+int es__model_load(es_model_t **out, const char *path, const char *lang, char *err, size_t errlen);
+void es__model_free(es_model_t *m);
+size_t es__model_memory(const es_model_t *m);
 
 /* The customer-care cue words of both languages into care[]. */
-int es_care_load(es_lex_t care[2]);
+int es__care_load(es_lex_t care[2]);
 
 /* The features of one scored text: dense values, and the hashed word and
  * word-pair buckets for a model of `bits` bits (3 per token at most: the
@@ -343,12 +343,12 @@ typedef struct es_feats {
     size_t nb;
 } es_feats_t;
 enum { ES_FS_WORD = 0, ES_FS_PAIR = 1, ES_FS_NEGATED = 2 };
-void es_features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const es_sentiment_t *r,
+void es__features(const es_scorer_t *s, int lang, const es_scratch_t *sc, const es_sentiment_t *r,
                  const es_rule_stats_t *st, uint32_t bits, es_feats_t *f);
 /* The features of text in language lang (forced), for the trainer:
- * f->buckets must hold 3 * es_tok_cap_for(len) entries; *rules receives
+ * f->buckets must hold 3 * es__tok_cap_for(len) entries; *rules receives
  * the rules' score. 0 or ES_ENOMEM. */
-int es_score_features(const es_scorer_t *s, const char *text, size_t len, int lang, uint32_t bits,
+int es__score_features(const es_scorer_t *s, const char *text, size_t len, int lang, uint32_t bits,
                       es_feats_t *f, es_sentiment_t *rules);
 /* Whether the model's neutral floor applies to a text with these dense
  * features: neither the rules (compound within the neutral band) nor a
@@ -356,7 +356,7 @@ int es_score_features(const es_scorer_t *s, const char *text, size_t len, int la
  * weights alone, often of rare or other-domain words ("plain" is negative
  * in movie reviews); a care cue is evidence of its own ("still no reply").
  * One definition for the scorer and the trainer. */
-static inline int es_feats_no_evidence(const float *d)
+static inline int es__feats_no_evidence(const float *d)
 {
     if (d[ES_D_RULES_POS] != 0 || d[ES_D_RULES_NEG] != 0)
         return 0;
@@ -367,7 +367,7 @@ static inline int es_feats_no_evidence(const float *d)
 }
 
 /* Logits of the classes for features f. */
-void es_model_logits(const es_model_t *m, const es_feats_t *f, float logits[ES_NCLS]);
+void es__model_logits(const es_model_t *m, const es_feats_t *f, float logits[ES_NCLS]);
 
 /* Whether a VADER ground-truth sentence id is held out: 1 for the fifth
  * bench/sentiment reports on (never trained or tuned on), 0 for the four
@@ -378,9 +378,9 @@ void es_model_logits(const es_model_t *m, const es_feats_t *f, float logits[ES_N
 #ifndef ES_GT_HOLDOUT
 #define ES_GT_HOLDOUT 5
 #endif
-static inline int es_gt_heldout(const char *id, size_t n)
+static inline int es__gt_heldout(const char *id, size_t n)
 {
-    return (es_hash(id, n) >> 7) % ES_GT_HOLDOUT == 0;
+    return (es__hash(id, n) >> 7) % ES_GT_HOLDOUT == 0;
 }
 
 #endif

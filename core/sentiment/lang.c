@@ -14,14 +14,14 @@
 /* Stop words of the three profiles with their mask (1 en, 2 fr, 4 other:
  * Spanish, German, Italian, Portuguese, Dutch: enough to say "other"
  * instead of scoring them with the English lexicon), lower case, UTF-8.
- * es_lang_stops_load() puts them in the English function-word table, where
+ * es__lang_stops_load() puts them in the English function-word table, where
  * the tokeniser finds each token's votes with the look-up it makes anyway. */
 typedef struct es_stop {
     const char *word;
     uint8_t mask;
 } es_stop_t;
 
-static const es_stop_t es_stops[] = {
+static const es_stop_t es__stops[] = {
     {"about", 1}, {"after", 1}, {"all", 1}, {"also", 1}, {"am", 1}, {"and", 1}, {"are", 1},
     {"be", 1}, {"because", 1}, {"been", 1}, {"but", 1}, {"by", 1}, {"can", 1}, {"could", 1},
     {"did", 1}, {"do", 1}, {"does", 1}, {"don't", 1}, {"for", 1}, {"from", 1}, {"get", 1},
@@ -50,15 +50,15 @@ static const es_stop_t es_stops[] = {
     {"néanmoins", 2},
 };
 
-int es_lang_stops_load(es_lex_t *t)
+int es__lang_stops_load(es_lex_t *t)
 {
-    for (size_t i = 0; i < sizeof es_stops / sizeof es_stops[0]; i++)
-        if (es_lex_put_stop(t, es_stops[i].word, strlen(es_stops[i].word), es_stops[i].mask) < 0)
+    for (size_t i = 0; i < sizeof es__stops / sizeof es__stops[0]; i++)
+        if (es__lex_put_stop(t, es__stops[i].word, strlen(es__stops[i].word), es__stops[i].mask) < 0)
             return ES_ENOMEM;
     return 0;
 }
 
-void es_lang_ev_letter(es_lang_ev_t *ev, uint32_t cp)
+void es__lang_ev_letter(es_lang_ev_t *ev, uint32_t cp)
 {
     if (cp < 0x250)
         ev->latin++;
@@ -69,7 +69,7 @@ void es_lang_ev_letter(es_lang_ev_t *ev, uint32_t cp)
         ev->fr2++; /* é è ê à ç ù ...: not ñ ã õ ä ö ü ß */
 }
 
-int es_lang_decide(const es_lang_ev_t *ev)
+int es__lang_decide(const es_lang_ev_t *ev)
 {
     if (ev->latin == 0 && ev->foreign == 0)
         return ES_LANG_OTHER;

@@ -14,20 +14,20 @@
 #include <earshot/file.h>
 #include "internal.h"
 
-void es_lex_init(es_lex_t *t)
+void es__lex_init(es_lex_t *t)
 {
     memset(t, 0, sizeof *t);
 }
 
-void es_lex_free(es_lex_t *t)
+void es__lex_free(es_lex_t *t)
 {
     free(t->slots);
     free(t->fp);
     free(t->keys);
-    es_lex_init(t);
+    es__lex_init(t);
 }
 
-size_t es_lex_memory(const es_lex_t *t)
+size_t es__lex_memory(const es_lex_t *t)
 {
     return (t->slots ? (size_t)(t->mask + 1) * (sizeof *t->slots + sizeof *t->fp) : 0) + t->keys_cap;
 }
@@ -64,7 +64,7 @@ static int es_lex_grow(es_lex_t *t)
             while (ns[j].hash)
                 j = (j + 1) & (ncap - 1);
             ns[j] = *sl;
-            nf[j] = es_lex_fp(sl->hash);
+            nf[j] = es__lex_fp(sl->hash);
         }
     }
     free(t->slots);
@@ -75,7 +75,7 @@ static int es_lex_grow(es_lex_t *t)
     return 0;
 }
 
-static es_lex_slot_t *es_lex_upsert(es_lex_t *t, const char *key, size_t len)
+static es_lex_slot_t *es__lex_upsert(es_lex_t *t, const char *key, size_t len)
 {
     if (len == 0 || len > UINT16_MAX)
         return NULL;
@@ -85,7 +85,7 @@ static es_lex_slot_t *es_lex_upsert(es_lex_t *t, const char *key, size_t len)
         if (es_lex_grow(t) < 0)
             return NULL;
     }
-    uint32_t h = es_hash(key, len);
+    uint32_t h = es__hash(key, len);
     es_lex_slot_t *sl = es_lex_find(t, h, key, len);
     if (sl->hash)
         return sl;
@@ -101,7 +101,7 @@ static es_lex_slot_t *es_lex_upsert(es_lex_t *t, const char *key, size_t len)
     }
     memcpy(t->keys + t->keys_len, key, len);
     sl->hash = h;
-    t->fp[sl - t->slots] = es_lex_fp(h);
+    t->fp[sl - t->slots] = es__lex_fp(h);
     sl->key_off = (uint32_t)t->keys_len;
     sl->key_len = (uint16_t)len;
     sl->flags = 0;
@@ -113,9 +113,9 @@ static es_lex_slot_t *es_lex_upsert(es_lex_t *t, const char *key, size_t len)
     return sl;
 }
 
-int es_lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float valence)
+int es__lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float valence)
 {
-    es_lex_slot_t *sl = es_lex_upsert(t, key, len);
+    es_lex_slot_t *sl = es__lex_upsert(t, key, len);
     if (!sl)
         return ES_ENOMEM;
     sl->flags |= flags;
@@ -126,7 +126,7 @@ int es_lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float va
         unsigned words = 1;
         for (size_t i = 0; i < len; i++)
             words += key[i] == ' ';
-        es_lex_slot_t *head = es_lex_upsert(t, key, (size_t)(sp - key));
+        es_lex_slot_t *head = es__lex_upsert(t, key, (size_t)(sp - key));
         if (!head)
             return ES_ENOMEM;
         head->flags |= ES_W_HEAD;
@@ -136,18 +136,18 @@ int es_lex_put(es_lex_t *t, const char *key, size_t len, uint8_t flags, float va
     return 0;
 }
 
-int es_lex_put_stop(es_lex_t *t, const char *key, size_t len, unsigned mask)
+int es__lex_put_stop(es_lex_t *t, const char *key, size_t len, unsigned mask)
 {
-    es_lex_slot_t *sl = es_lex_upsert(t, key, len);
+    es_lex_slot_t *sl = es__lex_upsert(t, key, len);
     if (!sl)
         return ES_ENOMEM;
     sl->stop |= mask & 7;
     return 0;
 }
 
-const es_lex_slot_t *es_lex_get(const es_lex_t *t, const char *key, size_t len)
+const es_lex_slot_t *es__lex_get(const es_lex_t *t, const char *key, size_t len)
 {
-    return es_lex_get_h(t, es_hash(key, len), key, len);
+    return es__lex_get_h(t, es__hash(key, len), key, len);
 }
 
 
@@ -171,11 +171,11 @@ static size_t es_key_normalise(char *key, size_t n)
     size_t o = 0;
     for (size_t i = 0; i < n && o + 4 < sizeof tmp;) {
         size_t l;
-        uint32_t cp = es_utf8_decode((const unsigned char *)key + i, n - i, &l);
+        uint32_t cp = es__utf8_decode((const unsigned char *)key + i, n - i, &l);
         i += l;
         if (cp == 0x2019)
             cp = '\'';
-        o += es_utf8_encode(es_cp_lower(cp), tmp + o);
+        o += es__utf8_encode(es__cp_lower(cp), tmp + o);
     }
     memcpy(key, tmp, o);
     return o;
@@ -184,20 +184,20 @@ static size_t es_key_normalise(char *key, size_t n)
 static int es_is_single_emoji(const char *k, size_t n)
 {
     size_t l;
-    uint32_t cp = es_utf8_decode((const unsigned char *)k, n, &l);
-    if (!es_cp_is_emoji(cp))
+    uint32_t cp = es__utf8_decode((const unsigned char *)k, n, &l);
+    if (!es__cp_is_emoji(cp))
         return 0;
     while (l < n) {
         size_t l2;
-        uint32_t c2 = es_utf8_decode((const unsigned char *)k + l, n - l, &l2);
-        if (!es_cp_is_emoji_mod(c2))
+        uint32_t c2 = es__utf8_decode((const unsigned char *)k + l, n - l, &l2);
+        if (!es__cp_is_emoji_mod(c2))
             return 0;
         l += l2;
     }
     return 1;
 }
 
-int es_lex_load_file(const char *path, es_lex_t *en, es_lex_t *fr, es_lex_t *emoji,
+int es__lex_load_file(const char *path, es_lex_t *en, es_lex_t *fr, es_lex_t *emoji,
                      int required, char *err, size_t errlen)
 {
     char oerr[256];
@@ -266,14 +266,14 @@ int es_lex_load_file(const char *path, es_lex_t *en, es_lex_t *fr, es_lex_t *emo
         }
         size_t kl = es_key_normalise(line, (size_t)(tab - line));
         if (emoji && ((!en && !fr) || es_is_single_emoji(line, kl))) {
-            rc = es_lex_put(emoji, line, kl, ES_W_VAL, (float)v);
+            rc = es__lex_put(emoji, line, kl, ES_W_VAL, (float)v);
         } else if (only) {
-            rc = es_lex_put(only, line, kl, ES_W_VAL, (float)v);
+            rc = es__lex_put(only, line, kl, ES_W_VAL, (float)v);
         } else {
             if (en && rc == 0)
-                rc = es_lex_put(en, line, kl, ES_W_VAL, (float)v);
+                rc = es__lex_put(en, line, kl, ES_W_VAL, (float)v);
             if (fr && rc == 0)
-                rc = es_lex_put(fr, line, kl, ES_W_VAL, (float)v);
+                rc = es__lex_put(fr, line, kl, ES_W_VAL, (float)v);
         }
         if (rc < 0) {
             es_err(err, errlen, NULL, path, lineno, "out of memory");

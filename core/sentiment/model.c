@@ -19,7 +19,7 @@
 
 #define ES_MODEL_MAGIC "earshot-sentiment-model"
 
-static int es_model_err(char *err, size_t errlen, int rc, const char *path, size_t line,
+static int es__model_err(char *err, size_t errlen, int rc, const char *path, size_t line,
                         const char *fmt, ...)
 {
     if (err && errlen) {
@@ -73,7 +73,7 @@ static int es_parse_weights(const char *p, uint32_t *bucket, int8_t q[3])
     return *p ? -1 : 0;
 }
 
-static const char *es_after(const char *line, const char *kw)
+static const char *es__after(const char *line, const char *kw)
 {
     size_t n = strlen(kw);
     if (strncmp(line, kw, n) != 0 || (line[n] != ' ' && line[n] != '\t'))
@@ -81,7 +81,7 @@ static const char *es_after(const char *line, const char *kw)
     return line + n + 1;
 }
 
-int es_model_load(es_model_t **out, const char *path, const char *lang, char *err, size_t errlen)
+int es__model_load(es_model_t **out, const char *path, const char *lang, char *err, size_t errlen)
 {
     *out = NULL;
     char oerr[256];
@@ -93,7 +93,7 @@ int es_model_load(es_model_t **out, const char *path, const char *lang, char *er
         fd = ES_EIO;
     }
     if (!f)
-        return es_model_err(err, errlen, fd == ES_ENOENT ? ES_ENOENT : ES_EIO, path, 0,
+        return es__model_err(err, errlen, fd == ES_ENOENT ? ES_ENOENT : ES_EIO, path, 0,
                             "cannot open sentiment model: %s (run without a model: "
                             "rules_only / --rules-only)", oerr);
     es_model_t *m = calloc(1, sizeof *m);
@@ -109,14 +109,14 @@ int es_model_load(es_model_t **out, const char *path, const char *lang, char *er
         ln++;
         size_t len = strlen(line);
         if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "line too long");
+            rc = es__model_err(err, errlen, ES_EPARSE, path, ln, "line too long");
             break;
         }
         line[strcspn(line, "\r\n")] = '\0';
         if (ln == 1) {
-            const char *v = es_after(line, ES_MODEL_MAGIC);
+            const char *v = es__after(line, ES_MODEL_MAGIC);
             if (!v) {
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln,
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln,
                                   "not an earshot sentiment model (first line must be \""
                                   ES_MODEL_MAGIC " %d\")", ES_MODEL_FORMAT);
                 break;
@@ -124,7 +124,7 @@ int es_model_load(es_model_t **out, const char *path, const char *lang, char *er
             char *e;
             long ver = strtol(v, &e, 10);
             if (e == v || *e || ver != ES_MODEL_FORMAT)
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln,
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln,
                                   "model format version \"%s\"; this earshot reads version %d "
                                   "(rebuild it with contrib/sentiment-model/train.sh)",
                                   v, ES_MODEL_FORMAT);
@@ -133,34 +133,34 @@ int es_model_load(es_model_t **out, const char *path, const char *lang, char *er
         if (line[0] == '#' || line[0] == '\0')
             continue;
         if (ended) {
-            rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "text after \"end\"");
+            rc = es__model_err(err, errlen, ES_EPARSE, path, ln, "text after \"end\"");
             break;
         }
         const char *v;
-        if (line[0] == 'w' && (v = es_after(line, "w"))) {
+        if (line[0] == 'w' && (v = es__after(line, "w"))) {
             uint32_t b;
             int8_t q[3];
             if (!m->w) {
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "weights before \"bits\"");
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln, "weights before \"bits\"");
             } else if (es_parse_weights(v, &b, q) < 0) {
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln,
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln,
                                   "expected \"w BUCKET N N N\" with N within -127..127");
             } else if (b >> m->bits) {
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "bucket %u out of range",
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln, "bucket %u out of range",
                                   (unsigned)b);
             } else {
                 memcpy(m->w[b], q, 3);
             }
-        } else if ((v = es_after(line, "lang"))) {
+        } else if ((v = es__after(line, "lang"))) {
             if (strcmp(v, lang) != 0)
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln,
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln,
                                   "model for language \"%s\", expected \"%s\"", v, lang);
             have_lang = 1;
-        } else if ((v = es_after(line, "bits"))) {
+        } else if ((v = es__after(line, "bits"))) {
             char *e;
             long b = strtol(v, &e, 10);
             if (e == v || *e || b < 8 || b > ES_MODEL_MAX_BITS || m->w) {
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln,
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln,
                                   "bits must be given once, within 8..%d", ES_MODEL_MAX_BITS);
             } else {
                 m->bits = (uint32_t)b;
@@ -168,67 +168,67 @@ int es_model_load(es_model_t **out, const char *path, const char *lang, char *er
                 if (!m->w)
                     rc = ES_ENOMEM;
             }
-        } else if ((v = es_after(line, "scale"))) {
+        } else if ((v = es__after(line, "scale"))) {
             if (es_parse_floats(v, &m->scale, 1) < 0 || m->scale <= 0)
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "bad scale");
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln, "bad scale");
             have_scale = 1;
-        } else if ((v = es_after(line, "temperature"))) {
+        } else if ((v = es__after(line, "temperature"))) {
             if (es_parse_floats(v, &m->temp, 1) < 0 || m->temp <= 0.01f)
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "bad temperature");
-        } else if ((v = es_after(line, "neutral_floor"))) {
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln, "bad temperature");
+        } else if ((v = es__after(line, "neutral_floor"))) {
             if (es_parse_floats(v, &m->neutral_floor, 1) < 0 || m->neutral_floor < 0 ||
                 m->neutral_floor >= 1)
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "neutral_floor must be within 0..1");
-        } else if ((v = es_after(line, "classes"))) {
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln, "neutral_floor must be within 0..1");
+        } else if ((v = es__after(line, "classes"))) {
             if (strcmp(v, "negative neutral positive") != 0)
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln,
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln,
                                   "classes must be \"negative neutral positive\"");
-        } else if ((v = es_after(line, "bias"))) {
+        } else if ((v = es__after(line, "bias"))) {
             if (es_parse_floats(v, m->bias, ES_NCLS) < 0)
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "expected 3 biases");
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln, "expected 3 biases");
             have_bias = 1;
-        } else if ((v = es_after(line, "dense"))) {
+        } else if ((v = es__after(line, "dense"))) {
             /* The features are named in the file, in the code's order, so a
              * model from another feature set cannot be read as this one. */
-            const char *name = ndense < ES_NDENSE ? es_dense_names[ndense] : NULL;
+            const char *name = ndense < ES_NDENSE ? es__dense_names[ndense] : NULL;
             size_t nl = name ? strlen(name) : 0;
             if (!name || strncmp(v, name, nl) != 0 || v[nl] != ' ') {
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln,
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln,
                                   "dense feature %zu must be \"%s\"", ndense + 1,
                                   name ? name : "(none: too many)");
             } else if (es_parse_floats(v + nl + 1, m->dense[ndense], ES_NCLS) < 0) {
-                rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "expected 3 weights");
+                rc = es__model_err(err, errlen, ES_EPARSE, path, ln, "expected 3 weights");
             } else {
                 ndense++;
             }
         } else if (strcmp(line, "end") == 0) {
             ended = 1;
         } else {
-            rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "unknown line");
+            rc = es__model_err(err, errlen, ES_EPARSE, path, ln, "unknown line");
         }
     }
     if (rc == 0 && ferror(f))
-        rc = es_model_err(err, errlen, ES_EIO, path, 0, "read error");
+        rc = es__model_err(err, errlen, ES_EIO, path, 0, "read error");
     else if (rc == 0 && ln == 0)
-        rc = es_model_err(err, errlen, ES_EPARSE, path, 0, "empty sentiment model file");
+        rc = es__model_err(err, errlen, ES_EPARSE, path, 0, "empty sentiment model file");
     else if (rc == 0 && !ended)
-        rc = es_model_err(err, errlen, ES_EPARSE, path, ln, "truncated: no \"end\" line");
+        rc = es__model_err(err, errlen, ES_EPARSE, path, ln, "truncated: no \"end\" line");
     else if (rc == 0 && (!m->w || !have_scale || !have_bias || !have_lang || ndense != ES_NDENSE))
-        rc = es_model_err(err, errlen, ES_EPARSE, path, 0,
+        rc = es__model_err(err, errlen, ES_EPARSE, path, 0,
                           "incomplete: needs lang, bits, scale, bias and %d dense lines",
                           ES_NDENSE);
     fclose(f);
     if (rc < 0) {
         if (rc == ES_ENOMEM && err && errlen)
             snprintf(err, errlen, "%s: out of memory loading sentiment model", path);
-        es_model_free(m);
+        es__model_free(m);
         return rc;
     }
     *out = m;
     return 0;
 }
 
-void es_model_free(es_model_t *m)
+void es__model_free(es_model_t *m)
 {
     if (!m)
         return;
@@ -236,7 +236,7 @@ void es_model_free(es_model_t *m)
     free(m);
 }
 
-size_t es_model_memory(const es_model_t *m)
+size_t es__model_memory(const es_model_t *m)
 {
     return m ? sizeof *m + ((size_t)1 << m->bits) * sizeof *m->w : 0;
 }

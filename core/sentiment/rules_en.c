@@ -12,7 +12,7 @@
 #define BST ES_W_BOOST
 #define KNW ES_W_KNOWN
 
-const es_rules_entry_t es_rules_en_words[] = {
+const es_rules_entry_t es__rules_en_words[] = {
     /* VADER NEGATE */
     {"aint", NEG, 0}, {"arent", NEG, 0}, {"cannot", NEG, 0}, {"cant", NEG, 0},
     {"couldnt", NEG, 0}, {"darent", NEG, 0}, {"didnt", NEG, 0}, {"doesnt", NEG, 0},
@@ -73,7 +73,7 @@ const es_rules_entry_t es_rules_en_words[] = {
     {NULL, 0, 0},
 };
 
-const es_rules_entry_t es_rules_en_idioms[] = {
+const es_rules_entry_t es__rules_en_idioms[] = {
     /* VADER SPECIAL_CASE_IDIOMS */
     {"the shit", ES_W_VAL, 3.0f},       {"the bomb", ES_W_VAL, 3.0f},
     {"bad ass", ES_W_VAL, 1.5f},        {"yeah right", ES_W_VAL, -2.0f},

@@ -12,7 +12,7 @@
 #define KNW ES_W_KNOWN
 #define PST ES_W_POSTNEG
 
-const es_rules_entry_t es_rules_fr_words[] = {
+const es_rules_entry_t es__rules_fr_words[] = {
     /* Negation. "ne"/"n'" opens a bracket closed by pas/plus/jamais/rien...;
      * "pas", "jamais", "rien", "aucun", "sans", "ni" also negate on their own
      * ("pas bon", "c'est pas top"); "plus" only inside a "ne ... plus". */
@@ -53,7 +53,7 @@ const es_rules_entry_t es_rules_fr_words[] = {
     {NULL, 0, 0},
 };
 
-const es_rules_entry_t es_rules_fr_idioms[] = {
+const es_rules_entry_t es__rules_fr_idioms[] = {
     /* "pas mal" means "rather good", "pas terrible" "rather bad": negating
      * the word's own valence gets both wrong. */
     {"pas mal", ES_W_VAL, 1.5f},         {"pas terrible", ES_W_VAL, -1.5f},

@@ -15,14 +15,14 @@
  * covers every tweet and most posts. */
 #define ES_STACK_TEXT 2048
 
-static int es_load_rules(es_lex_t *words, es_lex_t *lex, const es_rules_entry_t *w,
+static int es__load_rules(es_lex_t *words, es_lex_t *lex, const es_rules_entry_t *w,
                          const es_rules_entry_t *idioms)
 {
     int rc = 0;
     for (; w->word && rc == 0; w++)
-        rc = es_lex_put(words, w->word, strlen(w->word), w->flags, w->valence);
+        rc = es__lex_put(words, w->word, strlen(w->word), w->flags, w->valence);
     for (; idioms->word && rc == 0; idioms++)
-        rc = es_lex_put(lex, idioms->word, strlen(idioms->word), idioms->flags, idioms->valence);
+        rc = es__lex_put(lex, idioms->word, strlen(idioms->word), idioms->flags, idioms->valence);
     return rc;
 }
 
@@ -49,21 +49,21 @@ static int es_fr_fold_aliases(es_lex_t *fr)
         int changed = 0;
         for (size_t j = 0; j < sl->key_len;) {
             size_t l;
-            uint32_t cp = es_utf8_decode((const unsigned char *)k + j, sl->key_len - j, &l);
-            uint32_t u = es_cp_unaccent(cp);
+            uint32_t cp = es__utf8_decode((const unsigned char *)k + j, sl->key_len - j, &l);
+            uint32_t u = es__cp_unaccent(cp);
             changed |= u != cp;
-            fn += es_utf8_encode(u, f + fn);
+            fn += es__utf8_encode(u, f + fn);
             j += l;
         }
-        if (changed && !es_lex_get(fr, f, fn))
-            rc = es_lex_put(fr, f, fn, ES_W_VAL, sl->valence);
+        if (changed && !es__lex_get(fr, f, fn))
+            rc = es__lex_put(fr, f, fn, ES_W_VAL, sl->valence);
         /* fr->keys may have moved: k is only used before the put. */
     }
     free(copy);
     return rc;
 }
 
-int es_scorer_load(es_scorer_t **out, const es_scorer_opts_t *opts, char *err, size_t errlen)
+int es__scorer_load(es_scorer_t **out, const es_scorer_opts_t *opts, char *err, size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
@@ -83,11 +83,11 @@ int es_scorer_load(es_scorer_t **out, const es_scorer_opts_t *opts, char *err, s
     if (!s)
         return ES_ENOMEM;
     for (int i = 0; i < 2; i++) {
-        es_lex_init(&s->lex[i]);
-        es_lex_init(&s->words[i]);
-        es_lex_init(&s->care[i]);
+        es__lex_init(&s->lex[i]);
+        es__lex_init(&s->words[i]);
+        es__lex_init(&s->care[i]);
     }
-    es_lex_init(&s->emoji);
+    es__lex_init(&s->emoji);
     s->pos_th = opts->pos_threshold > 0 ? opts->pos_threshold : 0.05;
     s->neg_th = opts->neg_threshold > 0 ? opts->neg_threshold : 0.05;
 
@@ -113,27 +113,27 @@ int es_scorer_load(es_scorer_t **out, const es_scorer_opts_t *opts, char *err, s
             break;
         }
         int l = files[i].lang;
-        rc = es_lex_load_file(path, l == ES_LANG_EN ? &s->lex[ES_LANG_EN] : NULL,
+        rc = es__lex_load_file(path, l == ES_LANG_EN ? &s->lex[ES_LANG_EN] : NULL,
                               l == ES_LANG_FR ? &s->lex[ES_LANG_FR] : NULL,
                               l < 0 ? &s->emoji : NULL, files[i].required, err, errlen);
     }
     if (rc == 0)
-        rc = es_load_rules(&s->words[ES_LANG_EN], &s->lex[ES_LANG_EN], es_rules_en_words,
-                           es_rules_en_idioms);
+        rc = es__load_rules(&s->words[ES_LANG_EN], &s->lex[ES_LANG_EN], es__rules_en_words,
+                           es__rules_en_idioms);
     if (rc == 0)
-        rc = es_load_rules(&s->words[ES_LANG_FR], &s->lex[ES_LANG_FR], es_rules_fr_words,
-                           es_rules_fr_idioms);
+        rc = es__load_rules(&s->words[ES_LANG_FR], &s->lex[ES_LANG_FR], es__rules_fr_words,
+                           es__rules_fr_idioms);
     if (rc == 0)
-        rc = es_lang_stops_load(&s->words[ES_LANG_EN]);
+        rc = es__lang_stops_load(&s->words[ES_LANG_EN]);
     /* The admin file comes last so that it overrides everything, idioms
      * included. */
     if (rc == 0 && opts->extra_lexicon)
-        rc = es_lex_load_file(opts->extra_lexicon, &s->lex[ES_LANG_EN], &s->lex[ES_LANG_FR],
+        rc = es__lex_load_file(opts->extra_lexicon, &s->lex[ES_LANG_EN], &s->lex[ES_LANG_FR],
                               &s->emoji, 1, err, errlen);
     if (rc == 0)
         rc = es_fr_fold_aliases(&s->lex[ES_LANG_FR]);
     if (rc == 0)
-        rc = es_care_load(s->care);
+        rc = es__care_load(s->care);
     static const char *const model_lang[2] = {"en", "fr"};
     for (int l = 0; l < 2 && rc == 0 && !opts->rules_only; l++) {
         int n = snprintf(path, sizeof path, "%s/%s.model", opts->lexicon_dir, model_lang[l]);
@@ -143,40 +143,40 @@ int es_scorer_load(es_scorer_t **out, const es_scorer_opts_t *opts, char *err, s
             rc = ES_EINVAL;
             break;
         }
-        rc = es_model_load(&s->model[l], path, model_lang[l], err, errlen);
+        rc = es__model_load(&s->model[l], path, model_lang[l], err, errlen);
     }
     if (rc < 0) {
         if (rc == ES_ENOMEM && err && errlen && !err[0])
             snprintf(err, errlen, "sentiment: out of memory loading lexicons");
-        es_scorer_free(s);
+        es__scorer_free(s);
         return rc;
     }
     *out = s;
     return 0;
 }
 
-void es_scorer_free(es_scorer_t *s)
+void es__scorer_free(es_scorer_t *s)
 {
     if (!s)
         return;
     for (int i = 0; i < 2; i++) {
-        es_lex_free(&s->lex[i]);
-        es_lex_free(&s->words[i]);
-        es_lex_free(&s->care[i]);
-        es_model_free(s->model[i]);
+        es__lex_free(&s->lex[i]);
+        es__lex_free(&s->words[i]);
+        es__lex_free(&s->care[i]);
+        es__model_free(s->model[i]);
     }
-    es_lex_free(&s->emoji);
+    es__lex_free(&s->emoji);
     free(s);
 }
 
-size_t es_scorer_memory(const es_scorer_t *s)
+size_t es__scorer_memory(const es_scorer_t *s)
 {
     if (!s)
         return 0;
-    size_t m = sizeof *s + es_lex_memory(&s->emoji);
+    size_t m = sizeof *s + es__lex_memory(&s->emoji);
     for (int i = 0; i < 2; i++)
-        m += es_lex_memory(&s->lex[i]) + es_lex_memory(&s->words[i]) +
-             es_lex_memory(&s->care[i]) + es_model_memory(s->model[i]);
+        m += es__lex_memory(&s->lex[i]) + es__lex_memory(&s->words[i]) +
+             es__lex_memory(&s->care[i]) + es__model_memory(s->model[i]);
     return m;
 }
 
@@ -191,7 +191,7 @@ static int es_lang_code(const char *hint)
     return ES_LANG_OTHER;
 }
 
-static const char *const es_class_label[ES_NCLS] = {"negative", "neutral", "positive"};
+static const char *const es__class_label[ES_NCLS] = {"negative", "neutral", "positive"};
 
 /* The learned layer: the label becomes the most probable class. */
 static void es_apply_model(const es_scorer_t *s, int lang, const es_scratch_t *sc,
@@ -199,14 +199,14 @@ static void es_apply_model(const es_scorer_t *s, int lang, const es_scratch_t *s
                            es_sentiment_detail_t *detail, es_feats_t *f)
 {
     const es_model_t *m = s->model[lang];
-    es_features(s, lang, sc, out, st, m->bits, f);
+    es__features(s, lang, sc, out, st, m->bits, f);
     float lg[ES_NCLS];
-    es_model_logits(m, f, lg);
+    es__model_logits(m, f, lg);
     int best = 0;
     for (int c = 1; c < ES_NCLS; c++)
         if (lg[c] > lg[best])
             best = c;
-    int no_evidence = es_feats_no_evidence(f->dense);
+    int no_evidence = es__feats_no_evidence(f->dense);
     int floored = 0;
     if (detail || (no_evidence && m->neutral_floor > 0 && best != ES_CLS_NEU)) {
         double z = 0, p[ES_NCLS];
@@ -227,7 +227,7 @@ static void es_apply_model(const es_scorer_t *s, int lang, const es_scratch_t *s
             detail->floored = floored;
         }
     }
-    out->label = es_class_label[best];
+    out->label = es__class_label[best];
 }
 
 static void es_explain_fill(const es_scorer_t *s, int lang, const es_scratch_t *sc,
@@ -246,7 +246,7 @@ static void es_explain_fill(const es_scorer_t *s, int lang, const es_scratch_t *
         if (f->dense[d] == 0)
             continue;
         es_explain_item_t *it = &items[k++];
-        snprintf(it->name, sizeof it->name, "rule:%s", es_dense_names[d]);
+        snprintf(it->name, sizeof it->name, "rule:%s", es__dense_names[d]);
         it->value = f->dense[d];
         for (int c = 0; c < ES_NCLS; c++)
             it->contrib[c] = (double)m->dense[d][c] * f->dense[d];
@@ -272,7 +272,7 @@ static void es_explain_fill(const es_scorer_t *s, int lang, const es_scratch_t *
     *n = k;
 }
 
-static int es_score_impl(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+static int es__score_impl(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
                          es_sentiment_t *out, char lang_out[8], es_sentiment_detail_t *detail,
                          es_explain_item_t *items, size_t cap, size_t *nitems)
 {
@@ -295,8 +295,8 @@ static int es_score_impl(const es_scorer_t *s, const char *text, size_t len, con
                        .cap_tok = sizeof toks_st / sizeof toks_st[0], .buf_cap = sizeof buf_st};
     uint32_t *buckets = bk_st, *src = NULL;
     void *heap = NULL;
-    if (es_tok_cap_for(len) > sc.cap_tok || es_buf_cap_for(len) > sc.buf_cap || items) {
-        size_t nt = es_tok_cap_for(len), nb = es_buf_cap_for(len);
+    if (es__tok_cap_for(len) > sc.cap_tok || es__buf_cap_for(len) > sc.buf_cap || items) {
+        size_t nt = es__tok_cap_for(len), nb = es__buf_cap_for(len);
         /* Explanations are rare (the CLI): their source map always goes
          * on the heap. */
         heap = malloc(nt * (sizeof(es_tok_t) + sizeof(float) + 6 * sizeof(uint32_t)) + nb);
@@ -321,15 +321,15 @@ static int es_score_impl(const es_scorer_t *s, const char *text, size_t len, con
      * instead of a separate detector scan: about a fifth of the time per
      * tweet (bench/sentiment). */
     sc.ev = guess ? &ev : NULL;
-    es_tokenize(s, lang, text, len, &sc, &excl, &quest);
+    es__tokenize(s, lang, text, len, &sc, &excl, &quest);
     sc.ev = NULL;
-    if (guess && (lang = es_lang_decide(&ev)) != ES_LANG_EN)
-        es_tokenize(s, lang, text, len, &sc, &excl, &quest);
+    if (guess && (lang = es__lang_decide(&ev)) != ES_LANG_EN)
+        es__tokenize(s, lang, text, len, &sc, &excl, &quest);
     static const char *const names[] = {"en", "fr", "other"};
     strcpy(lang_out, names[lang]);
     es_rule_stats_t st = {0};
     int model = lang != ES_LANG_OTHER && s->model[lang];
-    es_vader_score(s, lang, &sc, excl, quest, out, model ? &st : NULL);
+    es__vader_score(s, lang, &sc, excl, quest, out, model ? &st : NULL);
     if (detail)
         detail->rules_label = out->label;
     if (model) {
@@ -342,10 +342,10 @@ static int es_score_impl(const es_scorer_t *s, const char *text, size_t len, con
     return 0;
 }
 
-int es_score_features(const es_scorer_t *s, const char *text, size_t len, int lang, uint32_t bits,
+int es__score_features(const es_scorer_t *s, const char *text, size_t len, int lang, uint32_t bits,
                       es_feats_t *f, es_sentiment_t *rules)
 {
-    size_t nt = es_tok_cap_for(len), nb = es_buf_cap_for(len);
+    size_t nt = es__tok_cap_for(len), nb = es__buf_cap_for(len);
     void *heap = malloc(nt * (sizeof(es_tok_t) + sizeof(float)) + nb);
     if (!heap)
         return ES_ENOMEM;
@@ -353,31 +353,31 @@ int es_score_features(const es_scorer_t *s, const char *text, size_t len, int la
     sc.sent = (float *)(sc.toks + nt);
     sc.buf = (char *)(sc.sent + nt);
     unsigned excl, quest;
-    es_tokenize(s, lang, text, len, &sc, &excl, &quest);
+    es__tokenize(s, lang, text, len, &sc, &excl, &quest);
     es_rule_stats_t st = {0};
-    es_vader_score(s, lang, &sc, excl, quest, rules, &st);
-    es_features(s, lang, &sc, rules, &st, bits, f);
+    es__vader_score(s, lang, &sc, excl, quest, rules, &st);
+    es__features(s, lang, &sc, rules, &st, bits, f);
     free(heap);
     return 0;
 }
 
-int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+int es__scorer_score(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
                     es_sentiment_t *out, char lang_out[8])
 {
-    return es_score_impl(s, text, len, lang_hint, out, lang_out, NULL, NULL, 0, NULL);
+    return es__score_impl(s, text, len, lang_hint, out, lang_out, NULL, NULL, 0, NULL);
 }
 
-int es_scorer_score_ex(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+int es__scorer_score_ex(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
                        es_sentiment_t *out, char lang_out[8], es_sentiment_detail_t *detail)
 {
-    return es_score_impl(s, text, len, lang_hint, out, lang_out, detail, NULL, 0, NULL);
+    return es__score_impl(s, text, len, lang_hint, out, lang_out, detail, NULL, 0, NULL);
 }
 
-int es_scorer_explain(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+int es__scorer_explain(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
                       es_sentiment_t *out, char lang_out[8], es_sentiment_detail_t *detail,
                       es_explain_item_t *items, size_t cap, size_t *n)
 {
     size_t dummy;
-    return es_score_impl(s, text, len, lang_hint, out, lang_out, detail, items, items ? cap : 0,
+    return es__score_impl(s, text, len, lang_hint, out, lang_out, detail, items, items ? cap : 0,
                          n ? n : &dummy);
 }

@@ -48,16 +48,16 @@ typedef struct es_explain_item {
  * version or malformed fails the load with its path named (the label would
  * otherwise silently change meaning); rules_only is the explicit way to run
  * without models. On success stores a new scorer in *out (the caller frees it
- * with es_scorer_free()) and returns 0. On failure *out is left NULL, err
+ * with es__scorer_free()) and returns 0. On failure *out is left NULL, err
  * (when errlen > 0) receives "file:line: message" or a message naming the
  * file, and the result is ES_EINVAL (bad opts), ES_ENOENT (missing file),
  * ES_EIO, ES_EPARSE (bad line) or ES_ENOMEM. Any thread; the loaded scorer is
  * immutable, so any number of threads may then score with it concurrently. */
-int es_scorer_load(es_scorer_t **out, const es_scorer_opts_t *opts, char *err, size_t errlen);
+int es__scorer_load(es_scorer_t **out, const es_scorer_opts_t *opts, char *err, size_t errlen);
 
 /* Frees a scorer and all its tables. NULL is a no-op. No call on it may be
  * running in another thread. */
-void es_scorer_free(es_scorer_t *s);
+void es__scorer_free(es_scorer_t *s);
 
 /* Scores the UTF-8 text[0..len) (invalid bytes are tolerated and scored as
  * unknown letters). lang_hint NULL or "" means detect; "en"/"fr" (also
@@ -68,25 +68,25 @@ void es_scorer_free(es_scorer_t *s);
  * pair for texts over a few kilobytes. Returns 0, or ES_EINVAL when s, out or
  * lang_out is NULL or text is NULL with len > 0, or ES_ENOMEM when that
  * fallback allocation fails (*out then holds a neutral zero score). */
-int es_scorer_score(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+int es__scorer_score(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
                     es_sentiment_t *out, char lang_out[8]);
 
-/* es_scorer_score() that also fills *detail (when not NULL): the model's
+/* es__scorer_score() that also fills *detail (when not NULL): the model's
  * probabilities and the rules label. */
-int es_scorer_score_ex(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+int es__scorer_score_ex(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
                        es_sentiment_t *out, char lang_out[8], es_sentiment_detail_t *detail);
 
-/* Scores like es_scorer_score_ex() and lists up to cap features that went
+/* Scores like es__scorer_score_ex() and lists up to cap features that went
  * into the model's decision in items (*n of them; the bias first, then the
  * rule features, then words and pairs in text order). *n is 0 when the
- * language has no model. Same errors as es_scorer_score(). */
-int es_scorer_explain(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
+ * language has no model. Same errors as es__scorer_score(). */
+int es__scorer_explain(const es_scorer_t *s, const char *text, size_t len, const char *lang_hint,
                       es_sentiment_t *out, char lang_out[8], es_sentiment_detail_t *detail,
                       es_explain_item_t *items, size_t cap, size_t *n);
 
 /* Bytes allocated by the scorer for its lexicons, tables (hash slots and
  * key storage) and models, for the memory report. 0 for NULL. Any thread. */
-size_t es_scorer_memory(const es_scorer_t *s);
+size_t es__scorer_memory(const es_scorer_t *s);
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,7 @@
  * token is looked up once here so the rules never hash twice.
  *
  * Everything is written into the caller's scratch, sized up front by
- * es_tok_cap_for()/es_buf_cap_for(): every token owns at least one byte of
+ * es__tok_cap_for()/es__buf_cap_for(): every token owns at least one byte of
  * input and its normalised text is never longer than those bytes, which is
  * what makes "no allocation per token" hold.
  */
@@ -17,18 +17,18 @@
 
 #define ES_WORD_MAX 64 /* longer tokens are never in a lexicon */
 
-size_t es_tok_cap_for(size_t len)
+size_t es__tok_cap_for(size_t len)
 {
     return len + 2;
 }
 
-size_t es_buf_cap_for(size_t len)
+size_t es__buf_cap_for(size_t len)
 {
     return len + 16;
 }
 
 /* Collapses runs of 3+ identical letters to `keep` letters. */
-static size_t es_squeeze(const char *w, size_t n, size_t keep, char *out)
+static size_t es__squeeze(const char *w, size_t n, size_t keep, char *out)
 {
     size_t o = 0;
     for (size_t i = 0; i < n;) {
@@ -55,12 +55,12 @@ static int es_has_run3(const char *w, size_t n)
 
 /* Looks w (hash h) up in the lexicon and the function-word table of lang;
  * 1 if either knows it. With own set, w is the token's own text and the
- * longest multi-word entry it starts is noted for es_phrases(). */
+ * longest multi-word entry it starts is noted for es__phrases(). */
 static inline __attribute__((always_inline)) int es_lookup_exact(const es_scorer_t *s, int lang, es_tok_t *t,
                                                                  const char *w, size_t n, uint32_t h, int own)
 {
     int hit = 0;
-    const es_lex_slot_t *sl = es_lex_get_h(&s->lex[lang], h, w, n);
+    const es_lex_slot_t *sl = es__lex_get_h(&s->lex[lang], h, w, n);
     if (sl) {
         if (sl->flags & ES_W_VAL) {
             t->val = sl->valence;
@@ -72,7 +72,7 @@ static inline __attribute__((always_inline)) int es_lookup_exact(const es_scorer
         if (own)
             t->head_words = sl->head_words;
     }
-    const es_lex_slot_t *ws = es_lex_get_h(&s->words[lang], h, w, n);
+    const es_lex_slot_t *ws = es__lex_get_h(&s->words[lang], h, w, n);
     if (ws) {
         t->wflags = ws->flags & (uint8_t)~(ES_W_VAL | ES_W_HEAD);
         if (ws->flags & ES_W_BOOST)
@@ -91,22 +91,22 @@ static inline __attribute__((always_inline)) int es_lookup_exact(const es_scorer
 
 /* French words only: the lexicon lists one form where tweets write several,
  * with or without accents, singular or plural, masculine or feminine. */
-static int es_lookup_fr_variants(const es_scorer_t *s, es_tok_t *t, const char *w, size_t n)
+static int es__lookup_fr_variants(const es_scorer_t *s, es_tok_t *t, const char *w, size_t n)
 {
     char fold[ES_WORD_MAX * 2];
     size_t fn = 0;
     int accented = 0;
     for (size_t i = 0; i < n;) {
         size_t l;
-        uint32_t cp = es_utf8_decode((const unsigned char *)w + i, n - i, &l);
-        uint32_t f = es_cp_unaccent(cp);
+        uint32_t cp = es__utf8_decode((const unsigned char *)w + i, n - i, &l);
+        uint32_t f = es__cp_unaccent(cp);
         accented |= f != cp;
-        fn += es_utf8_encode(f, fold + fn);
+        fn += es__utf8_encode(f, fold + fn);
         i += l;
     }
     const es_lex_t *lex = &s->lex[ES_LANG_FR];
     const es_lex_slot_t *sl;
-    if (accented && (sl = es_lex_get(lex, fold, fn)) && (sl->flags & ES_W_VAL))
+    if (accented && (sl = es__lex_get(lex, fold, fn)) && (sl->flags & ES_W_VAL))
         goto found;
     /* Inflections: -es, -s, -x, -e. */
     static const char *const suf[] = {"es", "s", "x", "e"};
@@ -118,7 +118,7 @@ static int es_lookup_fr_variants(const es_scorer_t *s, es_tok_t *t, const char *
         for (size_t k = 0; k < sizeof suf / sizeof suf[0]; k++) {
             size_t sn = strlen(suf[k]);
             if (bn > sn + 2 && memcmp(b + bn - sn, suf[k], sn) == 0 &&
-                (sl = es_lex_get(lex, b, bn - sn)) && (sl->flags & ES_W_VAL))
+                (sl = es__lex_get(lex, b, bn - sn)) && (sl->flags & ES_W_VAL))
                 goto found;
         }
     }
@@ -129,7 +129,7 @@ found:
     return 1;
 }
 
-/* w is the token's own text, h its es_hash(). */
+/* w is the token's own text, h its es__hash(). */
 static inline __attribute__((always_inline)) void es_lookup(const es_scorer_t *s, int lang, es_tok_t *t,
                                                             const char *w, size_t n, uint32_t h)
 {
@@ -150,7 +150,7 @@ static inline __attribute__((always_inline)) void es_lookup(const es_scorer_t *s
             t->flags &= (uint16_t)~ES_TF_HAS_VAL;
         return;
     }
-    if (lang == ES_LANG_FR && es_lookup_fr_variants(s, t, w, n))
+    if (lang == ES_LANG_FR && es__lookup_fr_variants(s, t, w, n))
         return;
     if (es_has_run3(w, n)) {
         /* "goooood" -> "good", "soooo" -> "so"; two first ("cool" must not
@@ -158,9 +158,9 @@ static inline __attribute__((always_inline)) void es_lookup(const es_scorer_t *s
          * "good" was tried first). */
         char sq[ES_WORD_MAX];
         for (size_t keep = 2; keep >= 1; keep--) {
-            size_t m = es_squeeze(w, n, keep, sq);
-            if (es_lookup_exact(s, lang, t, sq, m, es_hash(sq, m), 0) ||
-                (lang == ES_LANG_FR && es_lookup_fr_variants(s, t, sq, m))) {
+            size_t m = es__squeeze(w, n, keep, sq);
+            if (es_lookup_exact(s, lang, t, sq, m, es__hash(sq, m), 0) ||
+                (lang == ES_LANG_FR && es__lookup_fr_variants(s, t, sq, m))) {
                 t->flags |= ES_TF_ELONGATED;
                 return;
             }
@@ -178,14 +178,14 @@ static es_tok_t *es_tok_new(es_scratch_t *sc, int kind)
 }
 
 /* ASCII lower case, and case classes: 1 upper, 2 lower. */
-static const unsigned char es_ascii_lower[128] = {
+static const unsigned char es__ascii_lower[128] = {
 #define R8(b) b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7
     R8(0), R8(8), R8(16), R8(24), R8(32), R8(40), R8(48), R8(56),
     64, R8(97), R8(105), R8(113), 121, 122, 91, 92, 93, 94, 95,
     R8(96), R8(104), R8(112), R8(120),
 #undef R8
 };
-static const unsigned char es_ascii_case[128] = {
+static const unsigned char es__ascii_case[128] = {
 #define U(c) [c] = 1, [c + 32] = 2
     U('A'), U('B'), U('C'), U('D'), U('E'), U('F'), U('G'), U('H'), U('I'), U('J'), U('K'),
     U('L'), U('M'), U('N'), U('O'), U('P'), U('Q'), U('R'), U('S'), U('T'), U('U'), U('V'),
@@ -195,7 +195,7 @@ static const unsigned char es_ascii_case[128] = {
 
 /* Appends the lower-cased form of raw to the scratch text, folding the
  * typographic apostrophe; sets *upper to Python's isupper() of raw and
- * *hash to es_hash() of the text written. */
+ * *hash to es__hash() of the text written. */
 static inline __attribute__((always_inline)) size_t es_lower_into(es_scratch_t *sc, const char *raw,
                                                                   size_t n, int *upper, uint32_t *hash)
 {
@@ -206,23 +206,23 @@ static inline __attribute__((always_inline)) size_t es_lower_into(es_scratch_t *
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)raw[i];
         if (c < 0x80) {
-            unsigned char lc = es_ascii_lower[c], cc = es_ascii_case[c];
+            unsigned char lc = es__ascii_lower[c], cc = es__ascii_case[c];
             cases |= cc;
             letters += (cc + 1u) >> 1; /* 1 upper, 2 lower: both one letter */
             out[o++] = (char)lc;
-            h = es_hash_step(h, lc);
+            h = es__hash_step(h, lc);
             i++;
             continue;
         }
         size_t l;
-        uint32_t cp = es_utf8_decode_slow((const unsigned char *)raw + i, n - i, &l);
+        uint32_t cp = es__utf8_decode_slow((const unsigned char *)raw + i, n - i, &l);
         i += l;
         if (cp == 0x2019 || cp == 0x2018)
             cp = '\'';
-        if (sc->ev && es_cp_is_letter(cp))
-            es_lang_ev_letter(sc->ev, cp);
-        cases |= (unsigned)es_cp_is_upper(cp) | (unsigned)es_cp_is_lower(cp) << 1;
-        size_t w = es_utf8_encode(es_cp_lower(cp), out + o);
+        if (sc->ev && es__cp_is_letter(cp))
+            es__lang_ev_letter(sc->ev, cp);
+        cases |= (unsigned)es__cp_is_upper(cp) | (unsigned)es__cp_is_lower(cp) << 1;
+        size_t w = es__utf8_encode(es__cp_lower(cp), out + o);
         /* An invalid byte read as Latin-1 may encode longer than it was:
          * keep the raw byte instead so the scratch bound holds. */
         if (w > l) {
@@ -230,13 +230,13 @@ static inline __attribute__((always_inline)) size_t es_lower_into(es_scratch_t *
             w = 1;
         }
         for (size_t j = 0; j < w; j++)
-            h = es_hash_step(h, (unsigned char)out[o + j]);
+            h = es__hash_step(h, (unsigned char)out[o + j]);
         o += w;
     }
     if (upper)
         *upper = cases == 1;
     if (hash)
-        *hash = es_hash_final(h);
+        *hash = es__hash_final(h);
     if (sc->ev)
         sc->ev->latin += letters;
     sc->buf_len += o;
@@ -268,7 +268,7 @@ static inline __attribute__((always_inline)) void es_emit_word_inl(const es_scor
     }
 }
 
-/* Out of line for the rare callers (hashtag parts); es_piece_words, which
+/* Out of line for the rare callers (hashtag parts); es__piece_words, which
  * emits nearly every word, inlines the body. */
 static void es_emit_word(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *raw, size_t n,
                          int hashtag)
@@ -276,12 +276,12 @@ static void es_emit_word(const es_scorer_t *s, int lang, es_scratch_t *sc, const
     es_emit_word_inl(s, lang, sc, raw, n, hashtag);
 }
 
-static int es_known(const es_scorer_t *s, int lang, const char *w, size_t n)
+static int es__known(const es_scorer_t *s, int lang, const char *w, size_t n)
 {
-    const es_lex_slot_t *sl = es_lex_get(&s->lex[lang], w, n);
+    const es_lex_slot_t *sl = es__lex_get(&s->lex[lang], w, n);
     if (sl && (sl->flags & ES_W_VAL))
         return 1;
-    sl = es_lex_get(&s->words[lang], w, n);
+    sl = es__lex_get(&s->words[lang], w, n);
     return sl && (sl->flags & (ES_W_KNOWN | ES_W_BOOST | ES_W_NEGATE));
 }
 
@@ -320,12 +320,12 @@ static int es_split_hashtag(const es_scorer_t *s, int lang, es_scratch_t *sc, co
      * please|stop|now or pleases|top|now and is left alone. */
     size_t n2 = 0, n3 = 0, a2 = 0, a3 = 0, b3 = 0;
     for (size_t i = 2; i + 2 <= n; i++) {
-        if (!es_known(s, lang, low, i))
+        if (!es__known(s, lang, low, i))
             continue;
-        if (es_known(s, lang, low + i, n - i))
+        if (es__known(s, lang, low + i, n - i))
             n2++, a2 = i;
         for (size_t j = i + 2; j + 2 <= n; j++)
-            if (es_known(s, lang, low + i, j - i) && es_known(s, lang, low + j, n - j))
+            if (es__known(s, lang, low + i, j - i) && es__known(s, lang, low + j, n - j))
                 n3++, a3 = i, b3 = j;
     }
     if (n2 == 1) {
@@ -351,7 +351,7 @@ static int es_emoticon_shape(const char *p, size_t n)
         unsigned char c = (unsigned char)p[i];
         if (c >= 0x80)
             return 0;
-        if (es_cp_is_punct(c))
+        if (es__cp_is_punct(c))
             punct = 1;
         else if ((c | 32) >= 'a' && (c | 32) <= 'z' && ++letters > 2)
             return 0; /* most pieces are words: they leave here */
@@ -368,7 +368,7 @@ static size_t es_cp_count(const char *p, size_t n)
 }
 
 /* One white-space-free, emoji-free piece of text; ascii: no byte >= 0x80. */
-static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n,
+static void es__piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n,
                            int ascii)
 {
     if (n == 1 && lang == ES_LANG_FR && (p[0] | 32) == 'n') {
@@ -377,12 +377,12 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
         memcpy(sc->buf + sc->buf_len, "ne", 2);
         sc->buf_len += 2;
         t->low_len = 2;
-        t->hash = es_hash("ne", 2);
+        t->hash = es__hash("ne", 2);
         es_lookup(s, lang, t, "ne", 2, t->hash);
         return;
     }
     if (n < 2) {
-        if (sc->ev && n == 1 && (unsigned char)p[0] < 0x80 && es_ascii_case[(unsigned char)p[0]])
+        if (sc->ev && n == 1 && (unsigned char)p[0] < 0x80 && es__ascii_case[(unsigned char)p[0]])
             sc->ev->latin++; /* still a letter for the language guess */
         return; /* VADER drops one-character tokens ("I", "a", "-") */
     }
@@ -390,7 +390,7 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
         char low[8];
         for (size_t i = 0; i < n; i++)
             low[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
-        const es_lex_slot_t *sl = es_lex_get(&s->lex[ES_LANG_EN], low, n);
+        const es_lex_slot_t *sl = es__lex_get(&s->lex[ES_LANG_EN], low, n);
         if (sl && (sl->flags & ES_W_VAL)) {
             es_tok_t *t = es_tok_new(sc, ES_TK_EMOTICON);
             t->low_len = (uint16_t)es_lower_into(sc, p, n, NULL, &t->hash);
@@ -404,8 +404,8 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
     int hashtag = 0;
     while (b < e) {
         size_t l;
-        uint32_t cp = es_utf8_decode((const unsigned char *)b, (size_t)(e - b), &l);
-        if (!es_cp_is_punct(cp) || cp == '@')
+        uint32_t cp = es__utf8_decode((const unsigned char *)b, (size_t)(e - b), &l);
+        if (!es__cp_is_punct(cp) || cp == '@')
             break;
         if (cp == '#')
             hashtag = 1;
@@ -418,8 +418,8 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
         while (q > b && ((unsigned char)*q & 0xC0) == 0x80)
             q--;
         size_t l;
-        uint32_t cp = es_utf8_decode((const unsigned char *)q, (size_t)(e - q), &l);
-        if (!es_cp_is_punct(cp) || q + l != e)
+        uint32_t cp = es__utf8_decode((const unsigned char *)q, (size_t)(e - q), &l);
+        if (!es__cp_is_punct(cp) || q + l != e)
             break;
         e = q;
     }
@@ -444,7 +444,7 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
                 memcpy(sc->buf + sc->buf_len, "ne", 2);
                 sc->buf_len += 2;
                 t->low_len = 2;
-                t->hash = es_hash("ne", 2);
+                t->hash = es__hash("ne", 2);
                 es_lookup(s, lang, t, "ne", 2, t->hash);
             }
             b += pre;
@@ -458,7 +458,7 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
         if (m <= ES_WORD_MAX) {
             for (size_t i = 0; i < m; i++)
                 low[i] = (char)((b[i] >= 'A' && b[i] <= 'Z') ? b[i] + 32 : b[i]);
-            if (!es_known(s, lang, low, m) && es_split_hashtag(s, lang, sc, b, m))
+            if (!es__known(s, lang, low, m) && es_split_hashtag(s, lang, sc, b, m))
                 return;
         }
     }
@@ -467,9 +467,9 @@ static void es_piece_words(const es_scorer_t *s, int lang, es_scratch_t *sc, con
             /* "à", "où"...: dropped like any one-letter word, but its
              * accent is evidence for the language guess. */
             size_t l;
-            uint32_t cp = es_utf8_decode((const unsigned char *)b, m, &l);
-            if (es_cp_is_letter(cp))
-                es_lang_ev_letter(sc->ev, cp);
+            uint32_t cp = es__utf8_decode((const unsigned char *)b, m, &l);
+            if (es__cp_is_letter(cp))
+                es__lang_ev_letter(sc->ev, cp);
         }
         return;
     }
@@ -491,7 +491,7 @@ static int es_starts_ci(const char *p, size_t n, const char *pre)
  * negation and boosters from reaching across: "Nope. I was wrong." is not
  * "not wrong", nor is "not bad, good" "not good". A dropped piece ("I." or a lone "!") still ends the sentence
  * of the token before it. */
-static void es_piece(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n,
+static void es__piece(const es_scorer_t *s, int lang, es_scratch_t *sc, const char *p, size_t n,
                      int ascii)
 {
     int brk = 0;
@@ -499,13 +499,13 @@ static void es_piece(const es_scorer_t *s, int lang, es_scratch_t *sc, const cha
         unsigned char c = (unsigned char)p[i - 1];
         if (c == '.' || c == '!' || c == '?' || c == ';' || c == ',')
             brk = 1;
-        else if (c >= 0x80 || !es_cp_is_punct(c))
+        else if (c >= 0x80 || !es__cp_is_punct(c))
             break;
     }
     if (!brk && !ascii && n >= 3 && memcmp(p + n - 3, "\xE2\x80\xA6", 3) == 0)
         brk = 1;
     size_t before = sc->ntok;
-    es_piece_words(s, lang, sc, p, n, ascii);
+    es__piece_words(s, lang, sc, p, n, ascii);
     if (brk && sc->ntok > 0 && !(sc->ntok > before && sc->toks[sc->ntok - 1].kind != ES_TK_WORD))
         sc->toks[sc->ntok - 1].flags |= ES_TF_BREAK;
 }
@@ -522,18 +522,18 @@ static void es_chunk(const es_scorer_t *s, int lang, es_scratch_t *sc, const cha
     if (n > 1 && p[0] == '@')
         return;
     if (ascii) {
-        es_piece(s, lang, sc, p, n, 1);
+        es__piece(s, lang, sc, p, n, 1);
         return;
     }
     const char *seg = p, *end = p + n;
     for (const char *q = p; q < end;) {
         size_t l;
-        uint32_t cp = es_utf8_decode((const unsigned char *)q, (size_t)(end - q), &l);
-        if (cp < 0xA9 || (!es_cp_is_emoji(cp) && !es_cp_is_emoji_mod(cp))) {
+        uint32_t cp = es__utf8_decode((const unsigned char *)q, (size_t)(end - q), &l);
+        if (cp < 0xA9 || (!es__cp_is_emoji(cp) && !es__cp_is_emoji_mod(cp))) {
             q += l;
             continue;
         }
-        es_piece(s, lang, sc, seg, (size_t)(q - seg), 0);
+        es__piece(s, lang, sc, seg, (size_t)(q - seg), 0);
         const char *em = q;
         q += l;
         /* Swallow modifiers and ZWJ sequences: the first code point
@@ -541,21 +541,21 @@ static void es_chunk(const es_scorer_t *s, int lang, es_scratch_t *sc, const cha
         int after_zwj = 0;
         while (q < end) {
             size_t l2;
-            uint32_t c2 = es_utf8_decode((const unsigned char *)q, (size_t)(end - q), &l2);
-            if (es_cp_is_emoji_mod(c2) || (after_zwj && es_cp_is_emoji(c2))) {
+            uint32_t c2 = es__utf8_decode((const unsigned char *)q, (size_t)(end - q), &l2);
+            if (es__cp_is_emoji_mod(c2) || (after_zwj && es__cp_is_emoji(c2))) {
                 after_zwj = c2 == 0x200D;
                 q += l2;
             } else {
                 break;
             }
         }
-        if (es_cp_is_emoji(cp)) {
+        if (es__cp_is_emoji(cp)) {
             es_tok_t *t = es_tok_new(sc, ES_TK_EMOJI);
             memcpy(sc->buf + sc->buf_len, em, l);
             sc->buf_len += l;
             t->low_len = (uint16_t)l;
-            t->hash = es_hash(em, l);
-            const es_lex_slot_t *sl = es_lex_get_h(&s->emoji, t->hash, em, l);
+            t->hash = es__hash(em, l);
+            const es_lex_slot_t *sl = es__lex_get_h(&s->emoji, t->hash, em, l);
             if (sl && (sl->flags & ES_W_VAL)) {
                 t->val = sl->valence;
                 t->flags |= ES_TF_HAS_VAL;
@@ -563,7 +563,7 @@ static void es_chunk(const es_scorer_t *s, int lang, es_scratch_t *sc, const cha
         }
         seg = q;
     }
-    es_piece(s, lang, sc, seg, (size_t)(end - seg), 0);
+    es__piece(s, lang, sc, seg, (size_t)(end - seg), 0);
 }
 
 /* Joins tokens [i, i+k) with single spaces into out; 0 if too long. */
@@ -586,7 +586,7 @@ static size_t es_join(const es_scratch_t *sc, size_t i, size_t k, char *out, siz
  * mal", "kind of"): the longest match starting at a head token becomes one
  * token, and the words it swallowed leave the stream, so VADER's
  * three-token windows count it once. */
-static void es_phrases(const es_scorer_t *s, int lang, es_scratch_t *sc)
+static void es__phrases(const es_scorer_t *s, int lang, es_scratch_t *sc)
 {
     size_t o = 0;
     for (size_t i = 0; i < sc->ntok; i++) {
@@ -601,7 +601,7 @@ static void es_phrases(const es_scorer_t *s, int lang, es_scratch_t *sc)
                 size_t kl = es_join(sc, i, k, key, sizeof key);
                 if (!kl)
                     continue;
-                const es_lex_slot_t *sl = es_lex_get(&s->lex[lang], key, kl);
+                const es_lex_slot_t *sl = es__lex_get(&s->lex[lang], key, kl);
                 if (sl && (sl->flags & ES_W_VAL)) {
                     t->val = sl->valence;
                     t->flags |= ES_TF_HAS_VAL;
@@ -609,7 +609,7 @@ static void es_phrases(const es_scorer_t *s, int lang, es_scratch_t *sc)
                     take = k;
                     break;
                 }
-                sl = es_lex_get(&s->words[lang], key, kl);
+                sl = es__lex_get(&s->words[lang], key, kl);
                 if (sl && (sl->flags & ES_W_BOOST)) {
                     t->flags &= (uint8_t)~ES_TF_HAS_VAL;
                     t->wflags = ES_W_BOOST;
@@ -632,7 +632,7 @@ static void es_phrases(const es_scorer_t *s, int lang, es_scratch_t *sc)
  * VADER counts, and every byte >= 0x80 (decoded: it may start a space).
  * One table look-up per byte, and ordinary bytes need nothing else. */
 enum { ES_AC_SPACE = 1, ES_AC_EXCL = 2, ES_AC_QUEST = 3, ES_AC_HIGH = 4 };
-static const unsigned char es_ascii_cls[256] = {
+static const unsigned char es__ascii_cls[256] = {
     ['\t'] = ES_AC_SPACE, ['\n'] = ES_AC_SPACE, ['\v'] = ES_AC_SPACE, ['\f'] = ES_AC_SPACE,
     ['\r'] = ES_AC_SPACE, [' '] = ES_AC_SPACE, ['!'] = ES_AC_EXCL, ['?'] = ES_AC_QUEST,
 #define H4(b) [b] = ES_AC_HIGH, [b + 1] = ES_AC_HIGH, [b + 2] = ES_AC_HIGH, [b + 3] = ES_AC_HIGH
@@ -642,7 +642,7 @@ static const unsigned char es_ascii_cls[256] = {
 #undef H4
 };
 
-void es_tokenize(const es_scorer_t *s, int lang, const char *text, size_t len,
+void es__tokenize(const es_scorer_t *s, int lang, const char *text, size_t len,
                  es_scratch_t *sc, unsigned *excl, unsigned *quest)
 {
     unsigned ex = 0, qu = 0;
@@ -653,11 +653,11 @@ void es_tokenize(const es_scorer_t *s, int lang, const char *text, size_t len,
     while (i < len) {
         size_t l;
         if (u[i] < 0x80) {
-            if (es_ascii_cls[u[i]] == ES_AC_SPACE) {
+            if (es__ascii_cls[u[i]] == ES_AC_SPACE) {
                 i++;
                 continue;
             }
-        } else if (es_cp_is_space(es_utf8_decode_slow(u + i, len - i, &l))) {
+        } else if (es__cp_is_space(es__utf8_decode_slow(u + i, len - i, &l))) {
             i += l;
             continue;
         }
@@ -666,16 +666,16 @@ void es_tokenize(const es_scorer_t *s, int lang, const char *text, size_t len,
         while (i < len) {
             /* The run of ordinary bytes: the common case, kept tight. */
             const unsigned char *q = u + i, *end = u + len;
-            while (q < end && !es_ascii_cls[*q])
+            while (q < end && !es__ascii_cls[*q])
                 q++;
             i = (size_t)(q - u);
             if (i == len)
                 break;
-            unsigned k = es_ascii_cls[*q];
+            unsigned k = es__ascii_cls[*q];
             if (k == ES_AC_SPACE)
                 break;
             if (k == ES_AC_HIGH) {
-                if (es_cp_is_space(es_utf8_decode_slow(u + i, len - i, &l)))
+                if (es__cp_is_space(es__utf8_decode_slow(u + i, len - i, &l)))
                     break;
                 ascii = 0;
                 i += l;
@@ -688,7 +688,7 @@ void es_tokenize(const es_scorer_t *s, int lang, const char *text, size_t len,
         es_chunk(s, lang, sc, text + start, i - start, ascii);
     }
     if (lang != ES_LANG_OTHER)
-        es_phrases(s, lang, sc);
+        es__phrases(s, lang, sc);
     if (lang == ES_LANG_FR) {
         /* "plus" boosts ("plus beau") unless a "ne" before it makes it a
          * negation ("je ne suis plus content"). */

@@ -7,7 +7,7 @@
  */
 #include "internal.h"
 
-uint32_t es_utf8_decode_slow(const unsigned char *s, size_t n, size_t *len)
+uint32_t es__utf8_decode_slow(const unsigned char *s, size_t n, size_t *len)
 {
     unsigned c = s[0];
     if (c < 0x80) {
@@ -48,7 +48,7 @@ bad:
     return c;
 }
 
-size_t es_utf8_encode(uint32_t cp, char *out)
+size_t es__utf8_encode(uint32_t cp, char *out)
 {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -72,7 +72,7 @@ size_t es_utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
-int es_cp_is_emoji(uint32_t cp)
+int es__cp_is_emoji(uint32_t cp)
 {
     /* The blocks the Emoji Sentiment Ranking draws from: symbols, dingbats,
      * arrows and the supplementary emoji planes. */
@@ -81,13 +81,13 @@ int es_cp_is_emoji(uint32_t cp)
            (cp >= 0x1F000 && cp <= 0x1FAFF && !(cp >= 0x1F3FB && cp <= 0x1F3FF));
 }
 
-int es_cp_is_emoji_mod(uint32_t cp)
+int es__cp_is_emoji_mod(uint32_t cp)
 {
     return cp == 0x200D || cp == 0xFE0F || cp == 0xFE0E || cp == 0x20E3 ||
            (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0020 && cp <= 0xE007F);
 }
 
-int es_cp_is_upper(uint32_t cp)
+int es__cp_is_upper(uint32_t cp)
 {
     if (cp < 0x80)
         return cp >= 'A' && cp <= 'Z';
@@ -102,7 +102,7 @@ int es_cp_is_upper(uint32_t cp)
     return 0;
 }
 
-int es_cp_is_lower(uint32_t cp)
+int es__cp_is_lower(uint32_t cp)
 {
     if (cp < 0x80)
         return cp >= 'a' && cp <= 'z';
@@ -117,7 +117,7 @@ int es_cp_is_lower(uint32_t cp)
     return 0;
 }
 
-uint32_t es_cp_lower_slow(uint32_t cp)
+uint32_t es__cp_lower_slow(uint32_t cp)
 {
     if (cp < 0x80)
         return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
@@ -134,7 +134,7 @@ uint32_t es_cp_lower_slow(uint32_t cp)
     return cp;
 }
 
-uint32_t es_cp_unaccent(uint32_t cp)
+uint32_t es__cp_unaccent(uint32_t cp)
 {
     /* Only what French writes: social French often drops accents, so the
      * lexicon is also indexed without them. */
@@ -158,7 +158,7 @@ uint32_t es_cp_unaccent(uint32_t cp)
     }
 }
 
-int es_cp_is_letter_slow(uint32_t cp)
+int es__cp_is_letter_slow(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp | 32) >= 'a' && (cp | 32) <= 'z';
@@ -168,18 +168,18 @@ int es_cp_is_letter_slow(uint32_t cp)
         return cp != 0xD7 && cp != 0xF7;
     /* Other scripts: letters for tokenising purposes, unless they are
      * punctuation, spaces or emoji. */
-    return !es_cp_is_emoji(cp) && !es_cp_is_punct(cp) && !es_cp_is_space(cp) &&
-           !es_cp_is_emoji_mod(cp);
+    return !es__cp_is_emoji(cp) && !es__cp_is_punct(cp) && !es__cp_is_space(cp) &&
+           !es__cp_is_emoji_mod(cp);
 }
 
-int es_cp_is_space_slow(uint32_t cp)
+int es__cp_is_space_slow(uint32_t cp)
 {
     return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 || cp == 0x1680 ||
            (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
            cp == 0x205F || cp == 0x3000;
 }
 
-int es_cp_is_punct_slow(uint32_t cp)
+int es__cp_is_punct_slow(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) ||

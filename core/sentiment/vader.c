@@ -1,5 +1,5 @@
 /*
- * VADER's rules (Hutto & Gilbert, ICWSM 2014) over the tokens es_tokenize()
+ * VADER's rules (Hutto & Gilbert, ICWSM 2014) over the tokens es__tokenize()
  * produced. The constants and the order of the checks follow the reference
  * implementation (vaderSentiment, MIT; the JS port vader-sentiment 1.1.3
  * behaves the same) so that our figures on the paper's ground truth can be
@@ -136,7 +136,7 @@ static double es_valence(const es_scratch_t *sc, size_t i, int lang, int cap_dif
     return v;
 }
 
-void es_vader_score(const es_scorer_t *s, int lang, const es_scratch_t *sc, unsigned excl,
+void es__vader_score(const es_scorer_t *s, int lang, const es_scratch_t *sc, unsigned excl,
                     unsigned quest, es_sentiment_t *out, es_rule_stats_t *st)
 {
     size_t n = sc->ntok;

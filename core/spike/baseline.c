@@ -52,12 +52,12 @@ static int hod_of(int64_t start)
     return how_of(start) % ES_SPIKE_HOD;
 }
 
-const char *es_spike_tier_name(int tier)
+const char *es__spike_tier_name(int tier)
 {
     return tier == ES_TIER_HOW ? "hour_of_week" : tier == ES_TIER_HOD ? "hour_of_day" : "level";
 }
 
-void es_spike_base_init(es_spike_base_t *b)
+void es__spike_base_init(es_spike_base_t *b)
 {
     memset(b, 0, sizeof *b);
     for (int t = 0; t < 3; t++)
@@ -113,7 +113,7 @@ static void expect_tier(const es_spike_base_t *b, int tier, int64_t start, doubl
     e->disp = d < 1 ? 1 : d > DISP_MAX ? DISP_MAX : d;
 }
 
-void es_spike_base_expect(const es_spike_base_t *b, int64_t start, int64_t len, double nn_obs,
+void es__spike_base_expect(const es_spike_base_t *b, int64_t start, int64_t len, double nn_obs,
                           es_spike_expect_t *e)
 {
     int tier = tier_ready(b, ES_TIER_HOW, start, len)   ? ES_TIER_HOW
@@ -133,7 +133,7 @@ static void slot_fold(es_spike_slot_t *s, double neg, double nn, double alpha_mi
         s->n++;
 }
 
-void es_spike_base_update(es_spike_base_t *b, int64_t start, int64_t len, double neg, double nn,
+void es__spike_base_update(es_spike_base_t *b, int64_t start, int64_t len, double neg, double nn,
                           const es_spike_expect_t *e, int anomalous)
 {
     double negw = neg;
@@ -196,7 +196,7 @@ static json_t *doubles_json(const double *d, int n)
     return a;
 }
 
-json_t *es_spike_base_to_json(const es_spike_base_t *b)
+json_t *es__spike_base_to_json(const es_spike_base_t *b)
 {
     double ew[2] = {b->ew_neg, b->ew_nn};
     return json_pack("{s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:I}", "v", 1, "how",
@@ -240,10 +240,10 @@ static int doubles_from(double *d, int n, const json_t *a)
     return 0;
 }
 
-int es_spike_base_from_json(es_spike_base_t *b, const json_t *o)
+int es__spike_base_from_json(es_spike_base_t *b, const json_t *o)
 {
     es_spike_base_t t;
-    es_spike_base_init(&t);
+    es__spike_base_init(&t);
     double ew[2], n, first;
     if (!json_is_object(o) || json_integer_value(json_object_get(o, "v")) != 1 ||
         slots_from(t.how, ES_SPIKE_HOW, json_object_get(o, "how")) ||
@@ -252,7 +252,7 @@ int es_spike_base_from_json(es_spike_base_t *b, const json_t *o)
         doubles_from(t.rden, 3, json_object_get(o, "rden")) || doubles_from(ew, 2, json_object_get(o, "ew")) ||
         doubles_from(t.disp, 3, json_object_get(o, "disp")) || num(json_object_get(o, "n"), &n) ||
         num(json_object_get(o, "first"), &first) || n < 0) {
-        es_spike_base_init(b);
+        es__spike_base_init(b);
         return ES_EPARSE;
     }
     t.ew_neg = ew[0], t.ew_nn = ew[1];

@@ -82,12 +82,12 @@ struct es_spike {
     es_spike_stats_t st;
 };
 
-es_spike_series_t *es_spike_series_get(es_spike_t *sp, const char *brand, const char *owner,
+es_spike_series_t *es__spike_series_get(es_spike_t *sp, const char *brand, const char *owner,
                                        const char *network, const char *topic);
 
 /* store.c */
-int es_spike_store_init(es_spike_t *sp);
-int es_spike_store_load(es_spike_t *sp);
-int es_spike_store_save(es_spike_t *sp);
+int es__spike_store_init(es_spike_t *sp);
+int es__spike_store_load(es_spike_t *sp);
+int es__spike_store_save(es_spike_t *sp);
 
 #endif

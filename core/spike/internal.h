@@ -14,10 +14,10 @@
 /* P(X >= x) for a count with the given mean and dispersion (variance /
  * mean): Poisson when disp <= 1, else negative binomial with that
  * variance. 1 when x <= 0. */
-double es_spike_tail(int64_t x, double mean, double disp);
+double es__spike_tail(int64_t x, double mean, double disp);
 
 /* P(X >= c) for X binomial with n trials of probability q. */
-double es_spike_binom_tail(int64_t c, int64_t n, double q);
+double es__spike_binom_tail(int64_t c, int64_t n, double q);
 
 /* ---- baseline (baseline.c) -------------------------------------------- */
 
@@ -53,19 +53,19 @@ typedef struct es_spike_expect {
     int volume_adjusted; /* the bucket's own volume raised the expectation */
 } es_spike_expect_t;
 
-void es_spike_base_init(es_spike_base_t *b);
+void es__spike_base_init(es_spike_base_t *b);
 /* Expected counts for the bucket [start, start + len) whose non-negative
  * count was nn_obs. */
-void es_spike_base_expect(const es_spike_base_t *b, int64_t start, int64_t len, double nn_obs,
+void es__spike_base_expect(const es_spike_base_t *b, int64_t start, int64_t len, double nn_obs,
                           es_spike_expect_t *e);
 /* Folds the bucket into the baseline; anomalous buckets (alerting or inside
  * an episode) are clipped so an episode does not become the new normal. */
-void es_spike_base_update(es_spike_base_t *b, int64_t start, int64_t len, double neg, double nn,
+void es__spike_base_update(es_spike_base_t *b, int64_t start, int64_t len, double neg, double nn,
                           const es_spike_expect_t *e, int anomalous);
-const char *es_spike_tier_name(int tier);
-json_t *es_spike_base_to_json(const es_spike_base_t *b);
+const char *es__spike_tier_name(int tier);
+json_t *es__spike_base_to_json(const es_spike_base_t *b);
 /* 0, or ES_EPARSE when the object is not a baseline (b left initialised). */
-int es_spike_base_from_json(es_spike_base_t *b, const json_t *o);
+int es__spike_base_from_json(es_spike_base_t *b, const json_t *o);
 
 /* ---- words (terms.c) --------------------------------------------------- */
 
@@ -76,24 +76,24 @@ typedef struct es_spike_map {
     uint32_t cap, count; /* cap a power of two, or 0 */
 } es_spike_map_t;
 
-void es_spike_map_free(es_spike_map_t *m);
+void es__spike_map_free(es_spike_map_t *m);
 /* Adds v to key's value (creating it at 0). 0 or ES_ENOMEM. */
-int es_spike_map_add(es_spike_map_t *m, const char *key, size_t len, double v);
+int es__spike_map_add(es_spike_map_t *m, const char *key, size_t len, double v);
 /* The value's address or NULL. */
-double *es_spike_map_get(const es_spike_map_t *m, const char *key, size_t len);
+double *es__spike_map_get(const es_spike_map_t *m, const char *key, size_t len);
 
 /* Stop words (English and French) as a set. */
-int es_spike_stopwords_load(es_spike_map_t *set);
+int es__spike_stopwords_load(es_spike_map_t *set);
 /* Exposed for the test: the list, and its length. */
-extern const char *const es_spike_stopword_list[];
-extern const size_t es_spike_stopword_count;
+extern const char *const es__spike_stopword_list[];
+extern const size_t es__spike_stopword_count;
 
 #define ES_SPIKE_MAX_WORDS 48
 #define ES_SPIKE_WORD_MAX 32
 /* Distinct content words of a text, lower-cased (ASCII; other UTF-8 kept),
  * without URLs, @handles, numbers, elisions (l', d', qu') and stop words.
  * Returns how many were written to words (each NUL-terminated). */
-size_t es_spike_words(const es_spike_map_t *stop, const char *text,
+size_t es__spike_words(const es_spike_map_t *stop, const char *text,
                       char words[ES_SPIKE_MAX_WORDS][ES_SPIKE_WORD_MAX]);
 
 /* EW document frequencies of words in negative mentions of one brand:
@@ -104,20 +104,20 @@ typedef struct es_spike_vocab {
     double docs;  /* EW negative documents (true value) */
 } es_spike_vocab_t;
 
-void es_spike_vocab_init(es_spike_vocab_t *v);
-void es_spike_vocab_free(es_spike_vocab_t *v);
+void es__spike_vocab_init(es_spike_vocab_t *v);
+void es__spike_vocab_free(es_spike_vocab_t *v);
 /* One closed bucket: decays by `keep` (0..1), then adds the bucket's word
  * document counts and its negative document count. */
-void es_spike_vocab_fold(es_spike_vocab_t *v, double keep, const es_spike_map_t *bucket, double docs);
+void es__spike_vocab_fold(es_spike_vocab_t *v, double keep, const es_spike_map_t *bucket, double docs);
 /* Up to k words of bucket (document counts among n_docs negative mentions)
  * most over-represented against the vocabulary, as [{term, count, lift}]. */
 /* A word's usual share of the brand's negative mentions, smoothed (half a
  * mention over one more document), without a floor. */
-double es_spike_vocab_share(const es_spike_vocab_t *v, const char *term);
-json_t *es_spike_top_terms(const es_spike_vocab_t *v, const es_spike_map_t *bucket, double n_docs,
+double es__spike_vocab_share(const es_spike_vocab_t *v, const char *term);
+json_t *es__spike_top_terms(const es_spike_vocab_t *v, const es_spike_map_t *bucket, double n_docs,
                            int k);
-json_t *es_spike_vocab_to_json(const es_spike_vocab_t *v, size_t max_words);
-void es_spike_vocab_from_json(es_spike_vocab_t *v, const json_t *o);
+json_t *es__spike_vocab_to_json(const es_spike_vocab_t *v, size_t max_words);
+void es__spike_vocab_from_json(es_spike_vocab_t *v, const json_t *o);
 
 /* ---- topic test (topic.c) --------------------------------------------- */
 
@@ -134,7 +134,7 @@ typedef struct es_spike_topic {
  * or NULL), the chance that at least that many of the window's n_docs
  * negative mentions use it, given its usual share in the brand's vocabulary.
  * Fills out (p = 1 and term NULL when no word qualifies) and returns out->p. */
-double es_spike_topic_test(const es_spike_vocab_t *v, const es_spike_map_t *cur, const es_spike_map_t *prev,
+double es__spike_topic_test(const es_spike_vocab_t *v, const es_spike_map_t *cur, const es_spike_map_t *prev,
                            int64_t n_docs, es_spike_topic_t *out);
 
 #endif

@@ -57,7 +57,7 @@ static void bucket_reset(es_spike_bucket_t *b)
     for (uint32_t i = 0; i < b->n_urls; i++)
         free(b->urls[i]);
     free(b->urls);
-    es_spike_map_free(&b->words);
+    es__spike_map_free(&b->words);
     memset(b, 0, sizeof *b);
     b->idx = ES_SPIKE_NO_IDX;
 }
@@ -69,8 +69,8 @@ static void series_free(es_spike_t *sp, es_spike_series_t *s)
     for (size_t i = 0; s->ring && i < sp->ring_n; i++)
         bucket_reset(&s->ring[i]);
     free(s->ring);
-    es_spike_map_free(&s->prev_words);
-    es_spike_vocab_free(&s->vocab);
+    es__spike_map_free(&s->prev_words);
+    es__spike_vocab_free(&s->vocab);
     free(s->key);
     free(s->brand);
     free(s->owner);
@@ -82,12 +82,12 @@ static void series_free(es_spike_t *sp, es_spike_series_t *s)
 static char *series_key(const char *brand, const char *owner, const char *network, const char *topic)
 {
     if (owner)
-        return es_asprintf("%s owner=%s", brand, owner);
+        return es__asprintf("%s owner=%s", brand, owner);
     if (network)
-        return es_asprintf("%s network=%s", brand, network);
+        return es__asprintf("%s network=%s", brand, network);
     if (topic)
-        return es_asprintf("%s topic=%s", brand, topic);
-    return es_strdup(brand);
+        return es__asprintf("%s topic=%s", brand, topic);
+    return es__strdup(brand);
 }
 
 static int tab_grow(es_spike_t *sp)
@@ -118,7 +118,7 @@ static es_spike_series_t *lookup(const es_spike_t *sp, const char *key)
     return NULL;
 }
 
-es_spike_series_t *es_spike_series_get(es_spike_t *sp, const char *brand, const char *owner,
+es_spike_series_t *es__spike_series_get(es_spike_t *sp, const char *brand, const char *owner,
                                        const char *network, const char *topic)
 {
     char stackkey[256];
@@ -134,16 +134,16 @@ es_spike_series_t *es_spike_series_get(es_spike_t *sp, const char *brand, const 
     }
     es_spike_series_t *bs = NULL;
     if (owner || network || topic) {
-        bs = es_spike_series_get(sp, brand, NULL, NULL, NULL);
+        bs = es__spike_series_get(sp, brand, NULL, NULL, NULL);
         if (!bs) {
             free(key);
             return NULL;
         }
     }
     s = calloc(1, sizeof *s);
-    if (!s || !(s->key = key ? key : es_strdup(stackkey)) || !(s->brand = es_strdup(brand)) ||
-        (owner && !(s->owner = es_strdup(owner))) || (network && !(s->network = es_strdup(network))) ||
-        (topic && !(s->topic = es_strdup(topic))) ||
+    if (!s || !(s->key = key ? key : es__strdup(stackkey)) || !(s->brand = es__strdup(brand)) ||
+        (owner && !(s->owner = es__strdup(owner))) || (network && !(s->network = es__strdup(network))) ||
+        (topic && !(s->topic = es__strdup(topic))) ||
         !(s->ring = calloc(sp->ring_n, sizeof *s->ring))) {
         if (s && !s->key)
             free(key);
@@ -154,8 +154,8 @@ es_spike_series_t *es_spike_series_get(es_spike_t *sp, const char *brand, const 
         s->ring[i].idx = ES_SPIKE_NO_IDX;
     s->brand_series = bs ? bs : s;
     s->prev_idx = ES_SPIKE_NO_IDX;
-    es_spike_base_init(&s->base);
-    es_spike_vocab_init(&s->vocab);
+    es__spike_base_init(&s->base);
+    es__spike_vocab_init(&s->vocab);
     if (sp->n_all == sp->cap_all) {
         size_t nc = sp->cap_all ? sp->cap_all * 2 : 16;
         es_spike_series_t **na = realloc(sp->all, nc * sizeof *na);
@@ -201,7 +201,7 @@ static json_t *alert_base(const es_spike_t *sp, const es_spike_series_t *s, cons
     char a[32], b[32];
     iso(start, a);
     iso(end, b);
-    char *id = es_asprintf("spike:%s:%lld:%s", s->key, (long long)(s->ep.start_idx * sp->bucket),
+    char *id = es__asprintf("spike:%s:%lld:%s", s->key, (long long)(s->ep.start_idx * sp->bucket),
                            strcmp(event, "spike_began") == 0 ? "began" : "ended");
     json_t *o = json_pack("{s:s,s:s?,s:s,s:s,s:I,s:I,s:s,s:s,s:I}", "event", event, "id", id, "brand",
                           s->brand, "series", s->key, "bucket_start", (json_int_t)start, "bucket_end",
@@ -230,7 +230,7 @@ static void emit_began(es_spike_t *sp, es_spike_series_t *s, int64_t idx, const 
     for (uint32_t i = 0; bk && i < bk->n_urls; i++)
         json_array_append_new(urls, json_string(bk->urls[i]));
     static const es_spike_map_t none;
-    json_t *terms = es_spike_top_terms(&s->brand_series->vocab, bk ? &bk->words : &none, neg,
+    json_t *terms = es__spike_top_terms(&s->brand_series->vocab, bk ? &bk->words : &none, neg,
                                        (int)sp->top_terms);
     json_object_set_new(o, "count", json_integer(neg));
     json_object_set_new(o, "total", json_integer(tot));
@@ -247,7 +247,7 @@ static void emit_began(es_spike_t *sp, es_spike_series_t *s, int64_t idx, const 
                                       "usual_share", round_to(topic->share, 0.0001), "count_p_value", count_p));
     json_object_set_new(o, "share", json_real(round_to(tot ? (double)neg / tot : 0, 0.001)));
     json_object_set_new(o, "expected_share", json_real(round_to(e->share, 0.001)));
-    json_object_set_new(o, "baseline", json_string(es_spike_tier_name(e->tier)));
+    json_object_set_new(o, "baseline", json_string(es__spike_tier_name(e->tier)));
     json_object_set_new(o, "volume_adjusted", json_boolean(e->volume_adjusted));
     json_object_set_new(o, "partial", json_boolean(partial));
     json_object_set_new(o, "detected_at", json_integer((json_int_t)sp->clock));
@@ -298,11 +298,11 @@ static int topic_check(const es_spike_t *sp, es_spike_series_t *s, const es_spik
         double ex = exp_neg + (w == 2 ? s->prev_exp[0] : 0);
         if (n < sp->min_count || (double)n <= ex)
             continue;
-        double cp = es_spike_tail(n, ex, disp);
+        double cp = es__spike_tail(n, ex, disp);
         if (cp >= TOPIC_GATE_P)
             continue;
         es_spike_topic_t t;
-        es_spike_topic_test(&s->brand_series->vocab, &bk->words, w == 2 ? &s->prev_words : NULL, n, &t);
+        es__spike_topic_test(&s->brand_series->vocab, &bk->words, w == 2 ? &s->prev_words : NULL, n, &t);
         if (t.p < sp->p_bucket && (!hit || t.p < topic->p)) {
             *topic = t, *count_p = cp, *window = w;
             hit = 1;
@@ -320,7 +320,7 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
     if (!has && s->base.n_buckets == 0)
         return; /* a series' history starts with its first mention */
     es_spike_expect_t e;
-    es_spike_base_expect(&s->base, start, sp->bucket, (double)(tot - neg), &e);
+    es__spike_base_expect(&s->base, start, sp->bucket, (double)(tot - neg), &e);
     int warm = s->base.n_buckets > 0 && start - s->base.first_start >= sp->warmup;
     /* The bucket alone, and, when it is above its expectation, with the
      * 1..ES_SPIKE_WINDOW-1 buckets before it (sum against sum): a spike
@@ -330,7 +330,7 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
      * correlated, so taking the smallest p costs little in false alarms
      * (bench/spikes: about 1 per 400 series-days on control streams with
      * windows up to 6, against 1 per 700 with 2; spike.p is 1 per 1000). */
-    double p1 = (double)neg > e.neg ? es_spike_tail(neg, e.neg, e.disp) : 1.0, p = p1;
+    double p1 = (double)neg > e.neg ? es__spike_tail(neg, e.neg, e.disp) : 1.0, p = p1;
     int window = 1;
     if (s->prev_idx != idx - 1)
         s->prev_n = 0; /* a gap: the history is not contiguous */
@@ -342,7 +342,7 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
             sum_exp += s->prev_exp[k];
             if ((double)sum <= sum_exp)
                 continue;
-            double pk = es_spike_tail(sum, sum_exp, e.disp);
+            double pk = es__spike_tail(sum, sum_exp, e.disp);
             if (pk < p)
                 p = pk, window = k + 2;
         }
@@ -387,12 +387,12 @@ static void close_bucket(es_spike_t *sp, es_spike_series_t *s, int64_t idx)
     s->prev_neg[0] = neg, s->prev_exp[0] = e.neg;
     s->prev_n++;
     s->prev_idx = idx;
-    es_spike_base_update(&s->base, start, sp->bucket, neg, (double)(tot - neg), &e, anomalous);
+    es__spike_base_update(&s->base, start, sp->bucket, neg, (double)(tot - neg), &e, anomalous);
     if (s->brand_series == s) {
         static const es_spike_map_t none;
-        es_spike_vocab_fold(&s->vocab, sp->vocab_keep, has ? &bk->words : &none, neg);
+        es__spike_vocab_fold(&s->vocab, sp->vocab_keep, has ? &bk->words : &none, neg);
     }
-    es_spike_map_free(&s->prev_words);
+    es__spike_map_free(&s->prev_words);
     if (has) {
         s->prev_words = bk->words; /* moved: the reset below must not free it */
         memset(&bk->words, 0, sizeof bk->words);
@@ -414,11 +414,11 @@ static void early_check(es_spike_t *sp, es_spike_series_t *s, es_spike_bucket_t 
         start - s->base.first_start < sp->warmup || sp->clock < start + sp->bucket / 2)
         return;
     es_spike_expect_t e;
-    es_spike_base_expect(&s->base, start, sp->bucket, (double)(bk->tot - bk->neg), &e);
+    es__spike_base_expect(&s->base, start, sp->bucket, (double)(bk->tot - bk->neg), &e);
     if (bk->neg < e.neg + 3 * sqrt(e.disp * e.neg) + 1)
         return; /* not even three deviations: skip the tail sum */
     double whole = e.neg + e.nn > bk->tot ? e.neg + e.nn : bk->tot;
-    double p = es_spike_tail(bk->neg, e.neg, e.disp), share = bk->neg / whole;
+    double p = es__spike_tail(bk->neg, e.neg, e.disp), share = bk->neg / whole;
     if (p >= sp->p_bucket || (sp->share_jump > 0 && share < e.share + sp->share_jump))
         return;
     s->ep = (es_spike_episode_t){.open = 1, .start_idx = bk->idx, .last_idx = bk->idx, .min_p = p, .peak = -1};
@@ -463,7 +463,7 @@ static void advance(es_spike_t *sp, int64_t clock)
         sp->episodes_changed = 0;
         sp->last_persist = clock;
         sp->last_save_wall = wall ? wall : (int64_t)time(NULL);
-        es_spike_store_save(sp);
+        es__spike_store_save(sp);
     }
 }
 
@@ -482,19 +482,19 @@ static void observe_series(es_spike_t *sp, es_spike_series_t *s, int64_t idx, in
         return;
     bk->neg++;
     for (size_t w = 0; w < nw; w++)
-        es_spike_map_add(&bk->words, words[w], strlen(words[w]), 1);
+        es__spike_map_add(&bk->words, words[w], strlen(words[w]), 1);
     if (m->url && *m->url && bk->n_urls < sp->n_urls) {
         char **nu = realloc(bk->urls, (bk->n_urls + 1) * sizeof *nu);
         if (nu) {
             bk->urls = nu;
-            if ((nu[bk->n_urls] = es_strdup(m->url)))
+            if ((nu[bk->n_urls] = es__strdup(m->url)))
                 bk->n_urls++;
         }
     }
     early_check(sp, s, bk);
 }
 
-void es_spike_observe(es_spike_t *sp, const es_rec_t *rec)
+void es__spike_observe(es_spike_t *sp, const es_rec_t *rec)
 {
     const es_mention_t *m = &rec->m;
     int64_t t = m->created_at;
@@ -514,7 +514,7 @@ void es_spike_observe(es_spike_t *sp, const es_rec_t *rec)
     }
     int neg = m->sentiment.label && strcmp(m->sentiment.label, "negative") == 0;
     char words[ES_SPIKE_MAX_WORDS][ES_SPIKE_WORD_MAX];
-    size_t nw = neg && m->text && (sp->top_terms > 0 || sp->topic) ? es_spike_words(&sp->stop, m->text, words) : 0;
+    size_t nw = neg && m->text && (sp->top_terms > 0 || sp->topic) ? es__spike_words(&sp->stop, m->text, words) : 0;
     const char *owner = sp->by_owner && m->owner && *m->owner ? m->owner : NULL;
     const char *network = sp->by_network && m->network && *m->network ? m->network : NULL;
     /* Every brand the mention is about, except those whose own account
@@ -526,14 +526,14 @@ void es_spike_observe(es_spike_t *sp, const es_rec_t *rec)
             continue;
         counted = 1;
         es_spike_series_t *s;
-        if ((s = es_spike_series_get(sp, brand, NULL, NULL, NULL)))
+        if ((s = es__spike_series_get(sp, brand, NULL, NULL, NULL)))
             observe_series(sp, s, idx, neg, words, nw, m);
-        if (owner && (s = es_spike_series_get(sp, brand, owner, NULL, NULL)))
+        if (owner && (s = es__spike_series_get(sp, brand, owner, NULL, NULL)))
             observe_series(sp, s, idx, neg, words, nw, m);
-        if (network && (s = es_spike_series_get(sp, brand, NULL, network, NULL)))
+        if (network && (s = es__spike_series_get(sp, brand, NULL, network, NULL)))
             observe_series(sp, s, idx, neg, words, nw, m);
         for (size_t t = 0; sp->by_topic && t < m->n_topics; t++)
-            if ((s = es_spike_series_get(sp, brand, NULL, NULL, m->topics[t])))
+            if ((s = es__spike_series_get(sp, brand, NULL, NULL, m->topics[t])))
                 observe_series(sp, s, idx, neg, words, nw, m);
     }
     if (!counted) {
@@ -543,7 +543,7 @@ void es_spike_observe(es_spike_t *sp, const es_rec_t *rec)
     sp->st.observed++;
 }
 
-void es_spike_tick(es_spike_t *sp, int64_t now_s)
+void es__spike_tick(es_spike_t *sp, int64_t now_s)
 {
     if (!sp || sp->disabled || sp->clock <= 0)
         return;
@@ -553,30 +553,30 @@ void es_spike_tick(es_spike_t *sp, int64_t now_s)
         advance(sp, now_s);
 }
 
-int es_spike_flush(es_spike_t *sp)
+int es__spike_flush(es_spike_t *sp)
 {
     if (!sp || sp->disabled)
         return 0;
     /* A live stream (a --once run from cron on fresh mentions) closes what
      * the wall clock allows; a replay of old mentions is left as it is, and
      * its open buckets are saved for the next run to complete. */
-    es_spike_tick(sp, (int64_t)time(NULL));
+    es__spike_tick(sp, (int64_t)time(NULL));
     sp->episodes_changed = 0;
     sp->last_persist = sp->clock;
-    return es_spike_store_save(sp);
+    return es__spike_store_save(sp);
 }
 
-void es_spike_get_stats(const es_spike_t *sp, es_spike_stats_t *out)
+void es__spike_get_stats(const es_spike_t *sp, es_spike_stats_t *out)
 {
     *out = sp->st;
 }
 
-int64_t es_spike_clock(const es_spike_t *sp)
+int64_t es__spike_clock(const es_spike_t *sp)
 {
     return sp->clock;
 }
 
-void es_spike_free(es_spike_t *sp)
+void es__spike_free(es_spike_t *sp)
 {
     if (!sp)
         return;
@@ -584,35 +584,35 @@ void es_spike_free(es_spike_t *sp)
         series_free(sp, sp->all[i]);
     free(sp->all);
     free(sp->tab);
-    es_spike_map_free(&sp->stop);
+    es__spike_map_free(&sp->stop);
     free(sp);
 }
 
-int es_spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, void *ud, es_spike_t **out,
+int es__spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, void *ud, es_spike_t **out,
                  es_diag_t *diag)
 {
     *out = NULL;
     const char *f = cfg->main_path ? cfg->main_path : "earshot.conf";
     int bad = 0;
-    /* es_config_load() has reported these with their lines; a config built
+    /* es__config_load() has reported these with their lines; a config built
      * by hand (tests, embedding) is checked here too. */
     if (cfg->spike_bucket_ms < 60000 || cfg->spike_bucket_ms > 86400000 || cfg->spike_bucket_ms % 1000)
-        es_diag_add(diag, f, 0, "spike.bucket: must be whole seconds between 1m and 1d"), bad = 1;
+        es__diag_add(diag, f, 0, "spike.bucket: must be whole seconds between 1m and 1d"), bad = 1;
     if (cfg->spike_grace_ms > 86400000 || cfg->spike_grace_ms % 1000)
-        es_diag_add(diag, f, 0, "spike.grace: must be whole seconds, at most 1d"), bad = 1;
+        es__diag_add(diag, f, 0, "spike.grace: must be whole seconds, at most 1d"), bad = 1;
     if (cfg->spike_cooldown_ms < cfg->spike_bucket_ms)
-        es_diag_add(diag, f, 0, "spike.cooldown: must be at least spike.bucket"), bad = 1;
+        es__diag_add(diag, f, 0, "spike.cooldown: must be at least spike.bucket"), bad = 1;
     if (!(cfg->spike_p > 0 && cfg->spike_p < 1))
-        es_diag_add(diag, f, 0, "spike.p: must be between 0 and 1 (exclusive)"), bad = 1;
+        es__diag_add(diag, f, 0, "spike.p: must be between 0 and 1 (exclusive)"), bad = 1;
     if (!(cfg->spike_share_jump >= 0 && cfg->spike_share_jump < 1))
-        es_diag_add(diag, f, 0, "spike.share_jump: must be at least 0 and below 1"), bad = 1;
+        es__diag_add(diag, f, 0, "spike.share_jump: must be at least 0 and below 1"), bad = 1;
     if (cfg->spike_min_count < 1)
-        es_diag_add(diag, f, 0, "spike.min_count: must be at least 1"), bad = 1;
+        es__diag_add(diag, f, 0, "spike.min_count: must be at least 1"), bad = 1;
     if (cfg->spike_top_terms < 0 || cfg->spike_top_terms > 50 || cfg->spike_example_urls < 0 ||
         cfg->spike_example_urls > 20)
-        es_diag_add(diag, f, 0, "spike.top_terms / spike.example_urls: out of range"), bad = 1;
+        es__diag_add(diag, f, 0, "spike.top_terms / spike.example_urls: out of range"), bad = 1;
     if (!emit)
-        es_diag_add(diag, f, 0, "spike detector: no emit callback"), bad = 1;
+        es__diag_add(diag, f, 0, "spike detector: no emit callback"), bad = 1;
     if (bad)
         return ES_ECONFIG;
     es_spike_t *sp = calloc(1, sizeof *sp);
@@ -647,13 +647,13 @@ int es_spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, voi
     sp->db = db;
     sp->emit = emit;
     sp->ud = ud;
-    int rc = es_spike_stopwords_load(&sp->stop);
-    if (rc == 0 && db && (rc = es_spike_store_init(sp)) == 0)
-        rc = es_spike_store_load(sp);
+    int rc = es__spike_stopwords_load(&sp->stop);
+    if (rc == 0 && db && (rc = es__spike_store_init(sp)) == 0)
+        rc = es__spike_store_load(sp);
     if (rc < 0) {
-        es_diag_add(diag, f, 0, "spike detector: cannot %s: %s", db ? "load its state" : "start",
+        es__diag_add(diag, f, 0, "spike detector: cannot %s: %s", db ? "load its state" : "start",
                     db ? sqlite3_errmsg(db) : es_strerror(rc));
-        es_spike_free(sp);
+        es__spike_free(sp);
         return rc;
     }
     sp->last_persist = sp->clock;

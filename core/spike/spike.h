@@ -28,28 +28,28 @@ typedef void (*es_spike_emit_fn)(void *ud, json_t *alert);
  * them. Returns 0 or negative ES_E*; problems with config values go to diag
  * as file:line where possible. db may be NULL (nothing persisted). With
  * spike.enabled = false the detector is inert (every call a no-op). */
-int es_spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, void *ud,
+int es__spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, void *ud,
                  es_spike_t **out, es_diag_t *diag);
 
 /* One mention after the brand, inventory and sentiment stages. Cheap: a
  * hash look-up per series, and a word split for negative mentions. Advances
  * the detector clock to the mention time, which closes buckets (and may
  * emit alerts from inside this call). */
-void es_spike_observe(es_spike_t *sp, const es_rec_t *rec);
+void es__spike_observe(es_spike_t *sp, const es_rec_t *rec);
 
 /* Wall-clock tick (daemon mode, every 1 s..60 s). Wall time drives the clock
  * only once the stream is live, i.e. once the newest mention time came
  * within spike.bucket + spike.grace of the wall clock: a full-speed replay
  * of old mentions is driven by mention time alone. */
-void es_spike_tick(es_spike_t *sp, int64_t now_s);
+void es__spike_tick(es_spike_t *sp, int64_t now_s);
 
 /* End of a --once run or shutdown: closes the buckets whose end + grace has
  * passed (on the wall clock too when the stream is live, as a tick would)
  * and persists baselines, open buckets and open episodes. Returns 0 or
  * negative (ES_EDB). */
-int es_spike_flush(es_spike_t *sp);
+int es__spike_flush(es_spike_t *sp);
 
-void es_spike_free(es_spike_t *sp);
+void es__spike_free(es_spike_t *sp);
 
 /* Counters, for logs and tests. */
 typedef struct es_spike_stats {
@@ -61,9 +61,9 @@ typedef struct es_spike_stats {
     uint64_t series;     /* series known */
     uint64_t db_errors;
 } es_spike_stats_t;
-void es_spike_get_stats(const es_spike_t *sp, es_spike_stats_t *out);
+void es__spike_get_stats(const es_spike_t *sp, es_spike_stats_t *out);
 
 /* The detector clock (newest mention time, or wall time once live). */
-int64_t es_spike_clock(const es_spike_t *sp);
+int64_t es__spike_clock(const es_spike_t *sp);
 
 #endif

@@ -20,7 +20,7 @@ static const char *const schema =
     " state TEXT NOT NULL, updated_at INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS spike_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
 
-int es_spike_store_init(es_spike_t *sp)
+int es__spike_store_init(es_spike_t *sp)
 {
     if (sqlite3_exec(sp->db, schema, NULL, NULL, NULL) != SQLITE_OK)
         return ES_EDB;
@@ -109,10 +109,10 @@ static json_t *series_json(const es_spike_t *sp, const es_spike_series_t *s)
         json_array_append_new(negs, json_integer(s->prev_neg[k]));
         json_array_append_new(exps, json_real(s->prev_exp[k]));
     }
-    json_t *o = json_pack("{s:o,s:o,s:o,s:[I,o,o]}", "base", es_spike_base_to_json(&s->base), "episode",
+    json_t *o = json_pack("{s:o,s:o,s:o,s:[I,o,o]}", "base", es__spike_base_to_json(&s->base), "episode",
                           episode_json(&s->ep), "open", open, "recent", (json_int_t)s->prev_idx, negs, exps);
     if (o && s->brand_series == s)
-        json_object_set_new(o, "vocab", es_spike_vocab_to_json(&s->vocab, VOCAB_SAVED));
+        json_object_set_new(o, "vocab", es__spike_vocab_to_json(&s->vocab, VOCAB_SAVED));
     return o;
 }
 
@@ -131,10 +131,10 @@ static void save_failed(es_spike_t *sp, const char *why)
 {
     uint64_t n = ++sp->st.db_errors;
     if ((n & (n - 1)) == 0)
-        es_logf(ES_LOG_WARN, "spike: cannot save the detector's state (failure %llu): %s", (unsigned long long)n, why);
+        es__logf(ES_LOG_WARN, "spike: cannot save the detector's state (failure %llu): %s", (unsigned long long)n, why);
 }
 
-int es_spike_store_save(es_spike_t *sp)
+int es__spike_store_save(es_spike_t *sp)
 {
     if (!sp->db)
         return 0;
@@ -205,7 +205,7 @@ static void load_open(es_spike_t *sp, es_spike_series_t *s, const json_t *open)
     }
 }
 
-int es_spike_store_load(es_spike_t *sp)
+int es__spike_store_load(es_spike_t *sp)
 {
     int64_t bucket = 0, clock = 0, next = 0;
     int r1 = meta_get(sp, "bucket", &bucket), r2 = meta_get(sp, "clock", &clock),
@@ -216,7 +216,7 @@ int es_spike_store_load(es_spike_t *sp)
         return 0; /* first start */
     if (bucket != sp->bucket) {
         /* Counts per bucket of another length are not comparable: start over. */
-        es_logf(ES_LOG_WARN, "spike: spike.bucket changed from %llds to %llds; baselines start over",
+        es__logf(ES_LOG_WARN, "spike: spike.bucket changed from %llds to %llds; baselines start over",
                 (long long)bucket, (long long)sp->bucket);
         return sqlite3_exec(sp->db, "DELETE FROM spike_series; DELETE FROM spike_meta", NULL, NULL, NULL) == SQLITE_OK
                    ? 0
@@ -243,17 +243,17 @@ int es_spike_store_load(es_spike_t *sp)
             /* A series no longer configured (spike.by changed) is dropped. */
             if ((owner && !sp->by_owner) || (network && !sp->by_network) || (topic && !sp->by_topic))
                 continue;
-            es_spike_series_t *s = es_spike_series_get(sp, brand, owner, network, topic);
+            es_spike_series_t *s = es__spike_series_get(sp, brand, owner, network, topic);
             if (!s) {
                 sqlite3_finalize(q);
                 return ES_ENOMEM;
             }
             json_t *o = state ? json_loads(state, 0, NULL) : NULL;
-            if (!o || es_spike_base_from_json(&s->base, json_object_get(o, "base")) < 0)
+            if (!o || es__spike_base_from_json(&s->base, json_object_get(o, "base")) < 0)
                 bad++;
             episode_from(&s->ep, json_object_get(o, "episode"));
             if (s->brand_series == s)
-                es_spike_vocab_from_json(&s->vocab, json_object_get(o, "vocab"));
+                es__spike_vocab_from_json(&s->vocab, json_object_get(o, "vocab"));
             load_open(sp, s, json_object_get(o, "open"));
             load_recent(s, o);
             json_decref(o);
@@ -263,6 +263,6 @@ int es_spike_store_load(es_spike_t *sp)
     }
     sqlite3_finalize(q);
     if (bad)
-        es_logf(ES_LOG_WARN, "spike: %d unreadable baseline(s) in the state DB start over", bad);
+        es__logf(ES_LOG_WARN, "spike: %d unreadable baseline(s) in the state DB start over", bad);
     return rc == SQLITE_DONE ? 0 : ES_EDB;
 }

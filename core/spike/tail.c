@@ -27,7 +27,7 @@ static double ratio_up(const dist_t *d, double i)
     return d->nb ? (i + d->r) / (i + 1) * d->q : d->mean / (i + 1);
 }
 
-double es_spike_tail(int64_t x, double mean, double disp)
+double es__spike_tail(int64_t x, double mean, double disp)
 {
     if (x <= 0)
         return 1.0;
@@ -65,7 +65,7 @@ double es_spike_tail(int64_t x, double mean, double disp)
     return p < 0 ? 0 : p > 1 ? 1 : p;
 }
 
-double es_spike_binom_tail(int64_t c, int64_t n, double q)
+double es__spike_binom_tail(int64_t c, int64_t n, double q)
 {
     if (c <= 0)
         return 1.0;

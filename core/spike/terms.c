@@ -20,7 +20,7 @@ static uint32_t hash(const char *k, size_t n)
     return h;
 }
 
-void es_spike_map_free(es_spike_map_t *m)
+void es__spike_map_free(es_spike_map_t *m)
 {
     for (uint32_t i = 0; i < m->cap; i++)
         free(m->keys[i]);
@@ -58,7 +58,7 @@ static int grow(es_spike_map_t *m)
     return 0;
 }
 
-int es_spike_map_add(es_spike_map_t *m, const char *key, size_t len, double v)
+int es__spike_map_add(es_spike_map_t *m, const char *key, size_t len, double v)
 {
     if ((m->count + 1) * 4 > m->cap * 3 && grow(m) < 0)
         return ES_ENOMEM;
@@ -77,7 +77,7 @@ int es_spike_map_add(es_spike_map_t *m, const char *key, size_t len, double v)
     return 0;
 }
 
-double *es_spike_map_get(const es_spike_map_t *m, const char *key, size_t len)
+double *es__spike_map_get(const es_spike_map_t *m, const char *key, size_t len)
 {
     if (!m->cap)
         return NULL;
@@ -90,7 +90,7 @@ double *es_spike_map_get(const es_spike_map_t *m, const char *key, size_t len)
 /* Function words of English and French, social filler, and words of any
  * complaint that say nothing about its cause. Accented forms are listed as
  * written; the split lower-cases ASCII only. */
-const char *const es_spike_stopword_list[] = {
+const char *const es__spike_stopword_list[] = {
     /* English */
     "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are",
     "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
@@ -125,13 +125,13 @@ const char *const es_spike_stopword_list[] = {
     "ça", "déjà", "avez", "avons", "suis", "sommes", "êtes", "fais", "fait", "faut", "merci", "mdr",
     "jour", "jours", "rien", "toujours", "depuis", "encore", "ici", "là", "voilà", "bonjour",
 };
-const size_t es_spike_stopword_count = sizeof es_spike_stopword_list / sizeof es_spike_stopword_list[0];
+const size_t es__spike_stopword_count = sizeof es__spike_stopword_list / sizeof es__spike_stopword_list[0];
 
-int es_spike_stopwords_load(es_spike_map_t *set)
+int es__spike_stopwords_load(es_spike_map_t *set)
 {
-    for (size_t i = 0; i < es_spike_stopword_count; i++) {
-        const char *w = es_spike_stopword_list[i];
-        if (!es_spike_map_get(set, w, strlen(w)) && es_spike_map_add(set, w, strlen(w), 1) < 0)
+    for (size_t i = 0; i < es__spike_stopword_count; i++) {
+        const char *w = es__spike_stopword_list[i];
+        if (!es__spike_map_get(set, w, strlen(w)) && es__spike_map_add(set, w, strlen(w), 1) < 0)
             return ES_ENOMEM;
     }
     return 0;
@@ -164,7 +164,7 @@ static void strip_clitics(const char **w, size_t *n)
         (*w)++, (*n)--;
 }
 
-size_t es_spike_words(const es_spike_map_t *stop, const char *text,
+size_t es__spike_words(const es_spike_map_t *stop, const char *text,
                       char words[ES_SPIKE_MAX_WORDS][ES_SPIKE_WORD_MAX])
 {
     size_t nw = 0;
@@ -209,7 +209,7 @@ size_t es_spike_words(const es_spike_map_t *stop, const char *text,
         const char *w = buf;
         strip_clitics(&w, &n);
         /* Two letters say little; over the cap it is a token, not a word. */
-        if (too_long || !alpha || n < 3 || n >= ES_SPIKE_WORD_MAX || (stop && es_spike_map_get(stop, w, n)))
+        if (too_long || !alpha || n < 3 || n >= ES_SPIKE_WORD_MAX || (stop && es__spike_map_get(stop, w, n)))
             continue;
         int dup = 0;
         for (size_t i = 0; i < nw && !dup; i++)
@@ -227,16 +227,16 @@ size_t es_spike_words(const es_spike_map_t *stop, const char *text,
 
 #define VOCAB_MAX 4096
 
-void es_spike_vocab_init(es_spike_vocab_t *v)
+void es__spike_vocab_init(es_spike_vocab_t *v)
 {
     memset(v, 0, sizeof *v);
     v->scale = 1;
 }
 
-void es_spike_vocab_free(es_spike_vocab_t *v)
+void es__spike_vocab_free(es_spike_vocab_t *v)
 {
-    es_spike_map_free(&v->w);
-    es_spike_vocab_init(v);
+    es__spike_map_free(&v->w);
+    es__spike_vocab_init(v);
 }
 
 static int cmp_desc(const void *a, const void *b)
@@ -262,12 +262,12 @@ static void prune(es_spike_vocab_t *v)
     es_spike_map_t keep = {0};
     for (uint32_t i = 0; i < v->w.cap; i++)
         if (v->w.keys[i] && v->w.vals[i] > cut)
-            es_spike_map_add(&keep, v->w.keys[i], strlen(v->w.keys[i]), v->w.vals[i]);
-    es_spike_map_free(&v->w);
+            es__spike_map_add(&keep, v->w.keys[i], strlen(v->w.keys[i]), v->w.vals[i]);
+    es__spike_map_free(&v->w);
     v->w = keep;
 }
 
-void es_spike_vocab_fold(es_spike_vocab_t *v, double keep, const es_spike_map_t *bucket, double docs)
+void es__spike_vocab_fold(es_spike_vocab_t *v, double keep, const es_spike_map_t *bucket, double docs)
 {
     v->scale *= keep;
     v->docs = v->docs * keep + docs;
@@ -278,7 +278,7 @@ void es_spike_vocab_fold(es_spike_vocab_t *v, double keep, const es_spike_map_t 
     }
     for (uint32_t i = 0; i < bucket->cap; i++)
         if (bucket->keys[i])
-            es_spike_map_add(&v->w, bucket->keys[i], strlen(bucket->keys[i]), bucket->vals[i] / v->scale);
+            es__spike_map_add(&v->w, bucket->keys[i], strlen(bucket->keys[i]), bucket->vals[i] / v->scale);
     if (v->w.count > VOCAB_MAX)
         prune(v);
 }
@@ -296,13 +296,13 @@ static int cmp_score(const void *a, const void *b)
     return strcmp(x->term, y->term);
 }
 
-double es_spike_vocab_share(const es_spike_vocab_t *v, const char *term)
+double es__spike_vocab_share(const es_spike_vocab_t *v, const char *term)
 {
-    const double *w = es_spike_map_get(&v->w, term, strlen(term));
+    const double *w = es__spike_map_get(&v->w, term, strlen(term));
     return ((w ? *w * v->scale : 0) + 0.5) / (v->docs + 1);
 }
 
-json_t *es_spike_top_terms(const es_spike_vocab_t *v, const es_spike_map_t *bucket, double n_docs, int k)
+json_t *es__spike_top_terms(const es_spike_vocab_t *v, const es_spike_map_t *bucket, double n_docs, int k)
 {
     json_t *out = json_array();
     if (!out || k <= 0 || n_docs <= 0 || !bucket->count)
@@ -321,7 +321,7 @@ json_t *es_spike_top_terms(const es_spike_vocab_t *v, const es_spike_map_t *buck
         /* A word the brand never saw counts as if it were in one complaint
          * in a hundred: new words rank by how many use them, not by an
          * unbounded ratio. */
-        double base = es_spike_vocab_share(v, t);
+        double base = es__spike_vocab_share(v, t);
         if (base < 0.01)
             base = 0.01;
         double lift = (c / n_docs) / base;
@@ -337,7 +337,7 @@ json_t *es_spike_top_terms(const es_spike_vocab_t *v, const es_spike_map_t *buck
     return out;
 }
 
-json_t *es_spike_vocab_to_json(const es_spike_vocab_t *v, size_t max_words)
+json_t *es__spike_vocab_to_json(const es_spike_vocab_t *v, size_t max_words)
 {
     json_t *words = json_object();
     scored_t *s = malloc((v->w.count + 1) * sizeof *s);
@@ -354,9 +354,9 @@ json_t *es_spike_vocab_to_json(const es_spike_vocab_t *v, size_t max_words)
     return json_pack("{s:f,s:o}", "docs", v->docs, "words", words);
 }
 
-void es_spike_vocab_from_json(es_spike_vocab_t *v, const json_t *o)
+void es__spike_vocab_from_json(es_spike_vocab_t *v, const json_t *o)
 {
-    es_spike_vocab_free(v);
+    es__spike_vocab_free(v);
     const json_t *d = json_object_get(o, "docs");
     if (json_is_number(d) && json_number_value(d) >= 0 && isfinite(json_number_value(d)))
         v->docs = json_number_value(d);
@@ -366,6 +366,6 @@ void es_spike_vocab_from_json(es_spike_vocab_t *v, const json_t *o)
     {
         double x = json_number_value(val);
         if (json_is_number(val) && x > 0 && isfinite(x) && strlen(k) < ES_SPIKE_WORD_MAX)
-            es_spike_map_add(&v->w, k, strlen(k), x);
+            es__spike_map_add(&v->w, k, strlen(k), x);
     }
 }

@@ -30,17 +30,17 @@ static void consider(const es_spike_vocab_t *v, const char *term, int64_t count,
 {
     if (count < TOPIC_MIN_COUNT)
         return;
-    double q = es_spike_vocab_share(v, term);
+    double q = es__spike_vocab_share(v, term);
     if (q < TOPIC_SHARE_FLOOR)
         q = TOPIC_SHARE_FLOOR;
-    double p = es_spike_binom_tail(count, n_docs, q);
+    double p = es__spike_binom_tail(count, n_docs, q);
     if (p < *best_raw || (p == *best_raw && best->term && strcmp(term, best->term) < 0)) {
         *best_raw = p;
         best->term = term, best->count = count, best->share = q;
     }
 }
 
-double es_spike_topic_test(const es_spike_vocab_t *v, const es_spike_map_t *cur, const es_spike_map_t *prev,
+double es__spike_topic_test(const es_spike_vocab_t *v, const es_spike_map_t *cur, const es_spike_map_t *prev,
                            int64_t n_docs, es_spike_topic_t *out)
 {
     memset(out, 0, sizeof *out);
@@ -54,13 +54,13 @@ double es_spike_topic_test(const es_spike_vocab_t *v, const es_spike_map_t *cur,
         const char *t = cur->keys[i];
         if (!t)
             continue;
-        const double *pv = prev ? es_spike_map_get(prev, t, strlen(t)) : NULL;
+        const double *pv = prev ? es__spike_map_get(prev, t, strlen(t)) : NULL;
         tested++;
         consider(v, t, (int64_t)(cur->vals[i] + (pv ? *pv : 0)), n_docs, out, &raw);
     }
     for (uint32_t i = 0; prev && i < prev->cap; i++) {
         const char *t = prev->keys[i];
-        if (!t || es_spike_map_get(cur, t, strlen(t)))
+        if (!t || es__spike_map_get(cur, t, strlen(t)))
             continue; /* counted with cur */
         tested++;
         consider(v, t, (int64_t)prev->vals[i], n_docs, out, &raw);

@@ -43,24 +43,24 @@ struct es_acct_store {
     sqlite3_stmt *q[Q_N];
 };
 
-int es_acct_store_new(es_state_t *st, es_acct_store_t **out)
+int es__acct_store_new(es_state_t *st, es_acct_store_t **out)
 {
     *out = NULL;
     es_acct_store_t *s = calloc(1, sizeof *s);
     if (!s)
         return ES_ENOMEM;
-    s->db = (sqlite3 *)es_state_db(st);
+    s->db = (sqlite3 *)es__state_db(st);
     for (int i = 0; i < Q_N; i++)
         if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) != SQLITE_OK) {
-            es_logf(ES_LOG_ERROR, "accounts: %s", sqlite3_errmsg(s->db));
-            es_acct_store_free(s);
+            es__logf(ES_LOG_ERROR, "accounts: %s", sqlite3_errmsg(s->db));
+            es__acct_store_free(s);
             return ES_EDB;
         }
     *out = s;
     return 0;
 }
 
-void es_acct_store_free(es_acct_store_t *s)
+void es__acct_store_free(es_acct_store_t *s)
 {
     if (!s)
         return;
@@ -76,7 +76,7 @@ static int run(es_acct_store_t *s, sqlite3_stmt *q)
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
     if (rc != SQLITE_DONE) {
-        es_logf(ES_LOG_ERROR, "accounts: %s", sqlite3_errmsg(s->db));
+        es__logf(ES_LOG_ERROR, "accounts: %s", sqlite3_errmsg(s->db));
         return -1;
     }
     return sqlite3_changes(s->db);
@@ -90,7 +90,7 @@ static void txt(sqlite3_stmt *q, int i, const char *v)
         sqlite3_bind_null(q, i);
 }
 
-int es_acct_store_snapshot(es_acct_store_t *s, const es_accounts_t *a)
+int es__acct_store_snapshot(es_acct_store_t *s, const es_accounts_t *a)
 {
     sqlite3_exec(s->db, "SAVEPOINT inventory_snapshot", NULL, NULL, NULL);
     int bad = run(s, s->q[Q_INV_CLEAR]) < 0;
@@ -101,7 +101,7 @@ int es_acct_store_snapshot(es_acct_store_t *s, const es_accounts_t *a)
         txt(q, 2, ac->handle);
         txt(q, 3, ac->brand);
         txt(q, 4, ac->owner);
-        txt(q, 5, es_acct_status_name(ac->status));
+        txt(q, 5, es__acct_status_name(ac->status));
         txt(q, 6, ac->url);
         txt(q, 7, ac->notes);
         sqlite3_bind_int(q, 8, ac->line);
@@ -113,7 +113,7 @@ int es_acct_store_snapshot(es_acct_store_t *s, const es_accounts_t *a)
     return bad ? ES_EDB : 0;
 }
 
-void es_acct_store_post(es_acct_store_t *s, const es_account_t *ac, int64_t at)
+void es__acct_store_post(es_acct_store_t *s, const es_account_t *ac, int64_t at)
 {
     sqlite3_stmt *q = s->q[Q_POST];
     txt(q, 1, ac->network);
@@ -122,7 +122,7 @@ void es_acct_store_post(es_acct_store_t *s, const es_account_t *ac, int64_t at)
     run(s, q);
 }
 
-void es_acct_store_addressed(es_acct_store_t *s, const char *mention_id, const es_account_t *ac,
+void es__acct_store_addressed(es_acct_store_t *s, const char *mention_id, const es_account_t *ac,
                              const char *author, int64_t at)
 {
     sqlite3_stmt *q = s->q[Q_ADDR];
@@ -141,7 +141,7 @@ void es_acct_store_addressed(es_acct_store_t *s, const char *mention_id, const e
     run(s, q);
 }
 
-int es_acct_store_reply(es_acct_store_t *s, const es_account_t *ac, const char *in_reply_to,
+int es__acct_store_reply(es_acct_store_t *s, const es_account_t *ac, const char *in_reply_to,
                         const char *reply_to_author, int64_t at)
 {
     int n = 0;
@@ -169,7 +169,7 @@ int es_acct_store_reply(es_acct_store_t *s, const es_account_t *ac, const char *
     return n > 0;
 }
 
-int es_acct_store_lookalike(es_acct_store_t *s, const char *network, const char *handle,
+int es__acct_store_lookalike(es_acct_store_t *s, const char *network, const char *handle,
                             const char *brand, const char *like, const char *reason, double score,
                             const char *url, int64_t at)
 {
@@ -195,9 +195,9 @@ int es_acct_store_lookalike(es_acct_store_t *s, const char *network, const char 
     return 0;
 }
 
-int es_acct_store_load(es_state_t *st, es_accounts_t *out)
+int es__acct_store_load(es_state_t *st, es_accounts_t *out)
 {
-    sqlite3 *db = es_state_db(st);
+    sqlite3 *db = es__state_db(st);
     sqlite3_stmt *q;
     memset(out, 0, sizeof *out);
     if (sqlite3_prepare_v2(db, "SELECT network, handle, brand, owner, status, url, notes FROM inventory"
@@ -217,14 +217,14 @@ int es_acct_store_load(es_state_t *st, es_accounts_t *out)
         }
         es_account_t *ac = &out->v[out->n];
         memset(ac, 0, sizeof *ac);
-        ac->network = es_strdup((const char *)sqlite3_column_text(q, 0));
-        ac->handle = es_strdup((const char *)sqlite3_column_text(q, 1));
-        ac->brand = es_strdup((const char *)sqlite3_column_text(q, 2));
-        ac->owner = es_strdup((const char *)sqlite3_column_text(q, 3));
+        ac->network = es__strdup((const char *)sqlite3_column_text(q, 0));
+        ac->handle = es__strdup((const char *)sqlite3_column_text(q, 1));
+        ac->brand = es__strdup((const char *)sqlite3_column_text(q, 2));
+        ac->owner = es__strdup((const char *)sqlite3_column_text(q, 3));
         const char *s = (const char *)sqlite3_column_text(q, 4);
         ac->status = !strcmp(s, "active") ? ES_ACCT_ACTIVE : !strcmp(s, "dormant") ? ES_ACCT_DORMANT : ES_ACCT_SUNSET;
-        ac->url = es_strdup((const char *)sqlite3_column_text(q, 5));
-        ac->notes = es_strdup((const char *)sqlite3_column_text(q, 6));
+        ac->url = es__strdup((const char *)sqlite3_column_text(q, 5));
+        ac->notes = es__strdup((const char *)sqlite3_column_text(q, 6));
         ac->line = (int)out->n; /* already in file order */
         out->n++;
     }

@@ -119,7 +119,7 @@ static int responses(sqlite3 *db, const char *group, int64_t since, json_t *arr)
     return rc == SQLITE_DONE ? 0 : ES_EDB;
 }
 
-int es_reconcile_collect(sqlite3 *db, int64_t since, int64_t now, json_t **out)
+int es__reconcile_collect(sqlite3 *db, int64_t since, int64_t now, json_t **out)
 {
     json_t *r = json_object();
     json_object_set_new(r, "since", json_integer(since));
@@ -166,7 +166,7 @@ int es_reconcile_collect(sqlite3 *db, int64_t since, int64_t now, json_t **out)
     return 0;
 }
 
-int es_state_reconcile(es_state_t *st, int64_t since, int64_t now, json_t **out)
+int es__state_reconcile(es_state_t *st, int64_t since, int64_t now, json_t **out)
 {
-    return es_reconcile_collect(es_state_db(st), since, now, out);
+    return es__reconcile_collect(es__state_db(st), since, now, out);
 }

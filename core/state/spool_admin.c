@@ -25,9 +25,9 @@ static int exec_count(sqlite3 *db, const char *sql, const char *sink, int64_t t,
     return rc == SQLITE_DONE ? 0 : ES_EDB;
 }
 
-int es_state_spool_summary(es_state_t *st, es_spool_summary_cb cb, void *ud)
+int es__state_spool_summary(es_state_t *st, es_spool_summary_cb cb, void *ud)
 {
-    sqlite3 *db = es_state_db(st);
+    sqlite3 *db = es__state_db(st);
     static const char *const q_spool =
         "SELECT sink, count(*), sum(bytes), min(enqueued_at), sum(attempts > 0), max(attempts)"
         " FROM spool WHERE sink <> '' GROUP BY sink";
@@ -55,9 +55,9 @@ int es_state_spool_summary(es_state_t *st, es_spool_summary_cb cb, void *ud)
     return rc < 0 ? rc : 0;
 }
 
-int es_state_dead_requeue(es_state_t *st, const char *sink, int64_t now, int64_t *moved, char *err, size_t errlen)
+int es__state_dead_requeue(es_state_t *st, const char *sink, int64_t now, int64_t *moved, char *err, size_t errlen)
 {
-    sqlite3 *db = es_state_db(st);
+    sqlite3 *db = es__state_db(st);
     *moved = 0;
     /* IMMEDIATE: the agent's own transaction must not interleave between
      * the copy and the delete, or a dead letter could be both. */
@@ -70,14 +70,14 @@ int es_state_dead_requeue(es_state_t *st, const char *sink, int64_t now, int64_t
         exec_count(db, "DELETE FROM dead_letters WHERE sink = ?1", sink, 0, NULL) < 0 ||
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s", sqlite3_errmsg(db)); /* before the rollback resets it */
-        es_state_rollback(st);
+        es__state_rollback(st);
         return ES_EDB;
     }
     return 0;
 }
 
-int es_state_spool_drop_before(es_state_t *st, const char *sink, int64_t before, int64_t *dropped)
+int es__state_spool_drop_before(es_state_t *st, const char *sink, int64_t before, int64_t *dropped)
 {
-    return exec_count(es_state_db(st), "DELETE FROM spool WHERE sink = ?1 AND enqueued_at < ?2", sink, before,
+    return exec_count(es__state_db(st), "DELETE FROM spool WHERE sink = ?1 AND enqueued_at < ?2", sink, before,
                       dropped);
 }

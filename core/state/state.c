@@ -87,7 +87,7 @@ static const char *const migrations[] = {
     /* 5: even without that index, a b-tree insertion and lookup per
      * delivered id was 40% of the pipeline's CPU (bench/twitter, 1.32
      * against 0.75 s for 200,000 tweets). Delivered ids are now 64-bit
-     * fingerprints (es_idset_hash), all in memory for lookups, written as
+     * fingerprints (es__idset_hash), all in memory for lookups, written as
      * one row per transaction that delivered any, merged into bigger rows
      * and forgotten a row at a time (core/pipeline/stage_dedupe.c). The old ids
      * are grouped by the hour they were delivered in. */
@@ -100,8 +100,8 @@ struct es_state {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
     char *path;
-    uint8_t *pack;     /* es_state_seen_write's encoding buffer */
-    uint64_t *unpack;  /* es_state_seen_read's decoding buffer */
+    uint8_t *pack;     /* es__state_seen_write's encoding buffer */
+    uint64_t *unpack;  /* es__state_seen_read's decoding buffer */
     size_t pack_cap, unpack_cap;
 };
 
@@ -145,7 +145,7 @@ static void pack_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         a->buf = nb;
         a->cap = nc;
     }
-    put_le64(a->buf + a->len, es_idset_hash(id, (size_t)sqlite3_value_bytes(argv[0])));
+    put_le64(a->buf + a->len, es__idset_hash(id, (size_t)sqlite3_value_bytes(argv[0])));
     a->len += 8;
 }
 
@@ -158,9 +158,9 @@ static void pack_final(sqlite3_context *ctx)
         sqlite3_result_zeroblob(ctx, 0);
 }
 
-const char *es_state_errmsg(es_state_t *st) { return sqlite3_errmsg(st->db); }
-sqlite3 *es_state_db(es_state_t *st) { return st->db; }
-const char *es_state_path(const es_state_t *st) { return st->path; }
+const char *es__state_errmsg(es_state_t *st) { return sqlite3_errmsg(st->db); }
+sqlite3 *es__state_db(es_state_t *st) { return st->db; }
+const char *es__state_path(const es_state_t *st) { return st->path; }
 
 static int migrate(es_state_t *st, char *err, size_t errlen)
 {
@@ -179,7 +179,7 @@ static int migrate(es_state_t *st, char *err, size_t errlen)
     }
     for (; version < n; version++) {
         char *msg = NULL;
-        char *script = es_asprintf("BEGIN; %s PRAGMA user_version = %d; COMMIT;",
+        char *script = es__asprintf("BEGIN; %s PRAGMA user_version = %d; COMMIT;",
                                    migrations[version], version + 1);
         if (!script)
             return ES_ENOMEM;
@@ -196,21 +196,21 @@ static int migrate(es_state_t *st, char *err, size_t errlen)
     return 0;
 }
 
-int es_state_open(const char *state_dir, es_state_t **out, char *err, size_t errlen)
+int es__state_open(const char *state_dir, es_state_t **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (es_mkdir_p(state_dir, 0750) < 0) {
+    if (es__mkdir_p(state_dir, 0750) < 0) {
         snprintf(err, errlen, "%s: cannot create state directory: %s", state_dir, strerror(errno));
         return ES_EIO;
     }
     es_state_t *st = calloc(1, sizeof *st);
-    if (!st || !(st->path = es_asprintf("%s/state.db", state_dir))) {
+    if (!st || !(st->path = es__asprintf("%s/state.db", state_dir))) {
         free(st);
         return ES_ENOMEM;
     }
     if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", st->path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
-        es_state_close(st);
+        es__state_close(st);
         return ES_EDB;
     }
     sqlite3_busy_timeout(st->db, 5000);
@@ -229,7 +229,7 @@ int es_state_open(const char *state_dir, es_state_t **out, char *err, size_t err
                      NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", st->path, msg ? msg : "cannot set WAL");
         sqlite3_free(msg);
-        es_state_close(st);
+        es__state_close(st);
         return ES_EDB;
     }
     sqlite3_wal_autocheckpoint(st->db, ES_STATE_WAL_PAGES);
@@ -237,20 +237,20 @@ int es_state_open(const char *state_dir, es_state_t **out, char *err, size_t err
                             pack_step, pack_final);
     int rc = migrate(st, err, errlen);
     if (rc < 0) {
-        es_state_close(st);
+        es__state_close(st);
         return rc;
     }
     for (int i = 0; i < Q_COUNT; i++)
         if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) != SQLITE_OK) {
             snprintf(err, errlen, "%s: %s", st->path, sqlite3_errmsg(st->db));
-            es_state_close(st);
+            es__state_close(st);
             return ES_EDB;
         }
     *out = st;
     return 0;
 }
 
-void es_state_close(es_state_t *st)
+void es__state_close(es_state_t *st)
 {
     if (!st)
         return;
@@ -270,7 +270,7 @@ static int run(es_state_t *st, sqlite3_stmt *s)
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (rc != SQLITE_DONE) {
-        es_logf(ES_LOG_ERROR, "state %s: %s", st->path, sqlite3_errmsg(st->db));
+        es__logf(ES_LOG_ERROR, "state %s: %s", st->path, sqlite3_errmsg(st->db));
         return ES_EDB;
     }
     return 0;
@@ -284,15 +284,15 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
-int es_state_begin(es_state_t *st) { return run(st, st->q[Q_BEGIN]); }
-int es_state_commit(es_state_t *st) { return run(st, st->q[Q_COMMIT]); }
-void es_state_rollback(es_state_t *st)
+int es__state_begin(es_state_t *st) { return run(st, st->q[Q_BEGIN]); }
+int es__state_commit(es_state_t *st) { return run(st, st->q[Q_COMMIT]); }
+void es__state_rollback(es_state_t *st)
 {
     if (!sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int es_state_checkpoint_get(es_state_t *st, const char *instance, const char *key, char **value)
+int es__state_checkpoint_get(es_state_t *st, const char *instance, const char *key, char **value)
 {
     sqlite3_stmt *s = st->q[Q_CP_GET];
     *value = NULL;
@@ -300,7 +300,7 @@ int es_state_checkpoint_get(es_state_t *st, const char *instance, const char *ke
     bind_text(s, 2, key);
     int rc = sqlite3_step(s), ret = ES_ENOENT;
     if (rc == SQLITE_ROW) {
-        *value = es_strdup((const char *)sqlite3_column_text(s, 0));
+        *value = es__strdup((const char *)sqlite3_column_text(s, 0));
         ret = *value ? 0 : ES_ENOMEM;
     } else if (rc != SQLITE_DONE) {
         ret = ES_EDB;
@@ -310,7 +310,7 @@ int es_state_checkpoint_get(es_state_t *st, const char *instance, const char *ke
     return ret;
 }
 
-int es_state_checkpoint_put(es_state_t *st, const char *instance, const char *key, const char *value)
+int es__state_checkpoint_put(es_state_t *st, const char *instance, const char *key, const char *value)
 {
     sqlite3_stmt *s = st->q[Q_CP_PUT];
     bind_text(s, 1, instance);
@@ -331,7 +331,7 @@ static int grow(void **buf, size_t *cap, size_t need)
     return 0;
 }
 
-int64_t es_state_seen_write(es_state_t *st, int64_t at, const uint64_t *ids, size_t n)
+int64_t es__state_seen_write(es_state_t *st, int64_t at, const uint64_t *ids, size_t n)
 {
     if (grow((void **)&st->pack, &st->pack_cap, n * 8 + 8) < 0)
         return ES_ENOMEM;
@@ -344,7 +344,7 @@ int64_t es_state_seen_write(es_state_t *st, int64_t at, const uint64_t *ids, siz
     return rc < 0 ? rc : sqlite3_last_insert_rowid(st->db);
 }
 
-int es_state_seen_read(es_state_t *st, int64_t after, int64_t before, size_t max_ids, int64_t limit,
+int es__state_seen_read(es_state_t *st, int64_t after, int64_t before, size_t max_ids, int64_t limit,
                        es_seen_row_cb cb, void *ud)
 {
     sqlite3_stmt *s = st->q[Q_SEEN_READ];
@@ -370,7 +370,7 @@ int es_state_seen_read(es_state_t *st, int64_t after, int64_t before, size_t max
             break;
     }
     if (!ret && rc != SQLITE_DONE) {
-        es_logf(ES_LOG_ERROR, "state %s: %s", st->path, sqlite3_errmsg(st->db));
+        es__logf(ES_LOG_ERROR, "state %s: %s", st->path, sqlite3_errmsg(st->db));
         ret = ES_EDB;
     }
     sqlite3_reset(s);
@@ -378,14 +378,14 @@ int es_state_seen_read(es_state_t *st, int64_t after, int64_t before, size_t max
     return ret < 0 ? ret : 0;
 }
 
-int es_state_seen_delete(es_state_t *st, int64_t row)
+int es__state_seen_delete(es_state_t *st, int64_t row)
 {
     sqlite3_stmt *s = st->q[Q_SEEN_DEL];
     sqlite3_bind_int64(s, 1, row);
     return run(st, s);
 }
 
-int es_state_dead_letter(es_state_t *st, const char *sink, const char *kind, const char *record_id,
+int es__state_dead_letter(es_state_t *st, const char *sink, const char *kind, const char *record_id,
                          const char *json, const char *error, unsigned attempts)
 {
     sqlite3_stmt *s = st->q[Q_DL_ADD];
@@ -398,7 +398,7 @@ int es_state_dead_letter(es_state_t *st, const char *sink, const char *kind, con
     return run(st, s);
 }
 
-int64_t es_state_dead_letter_count(es_state_t *st, const char *sink)
+int64_t es__state_dead_letter_count(es_state_t *st, const char *sink)
 {
     sqlite3_stmt *s = st->q[Q_DL_COUNT];
     bind_text(s, 1, sink);
@@ -408,7 +408,7 @@ int64_t es_state_dead_letter_count(es_state_t *st, const char *sink)
     return n;
 }
 
-int64_t es_state_dead_letters_after(es_state_t *st, int64_t after, int64_t *max_id)
+int64_t es__state_dead_letters_after(es_state_t *st, int64_t after, int64_t *max_id)
 {
     sqlite3_stmt *s = st->q[Q_DL_AFTER];
     sqlite3_bind_int64(s, 1, after);
@@ -423,15 +423,15 @@ int64_t es_state_dead_letters_after(es_state_t *st, int64_t after, int64_t *max_
     return n;
 }
 
-int es_state_http_get(es_state_t *st, const char *url, char **etag, char **last_modified)
+int es__state_http_get(es_state_t *st, const char *url, char **etag, char **last_modified)
 {
     sqlite3_stmt *s = st->q[Q_HTTP_GET];
     *etag = *last_modified = NULL;
     bind_text(s, 1, url);
     int rc = sqlite3_step(s), ret = ES_ENOENT;
     if (rc == SQLITE_ROW) {
-        *etag = es_strdup((const char *)sqlite3_column_text(s, 0));
-        *last_modified = es_strdup((const char *)sqlite3_column_text(s, 1));
+        *etag = es__strdup((const char *)sqlite3_column_text(s, 0));
+        *last_modified = es__strdup((const char *)sqlite3_column_text(s, 1));
         ret = 0;
     }
     sqlite3_reset(s);
@@ -439,7 +439,7 @@ int es_state_http_get(es_state_t *st, const char *url, char **etag, char **last_
     return ret;
 }
 
-int es_state_http_put(es_state_t *st, const char *url, const char *etag, const char *last_modified)
+int es__state_http_put(es_state_t *st, const char *url, const char *etag, const char *last_modified)
 {
     sqlite3_stmt *s = st->q[Q_HTTP_PUT];
     bind_text(s, 1, url);
@@ -448,7 +448,7 @@ int es_state_http_put(es_state_t *st, const char *url, const char *etag, const c
     return run(st, s);
 }
 
-int64_t es_state_spool_add(es_state_t *st, const char *sink, const char *kind, const char *record_id,
+int64_t es__state_spool_add(es_state_t *st, const char *sink, const char *kind, const char *record_id,
                            const char *json, size_t len)
 {
     sqlite3_stmt *s = st->q[Q_SP_ADD];
@@ -457,32 +457,32 @@ int64_t es_state_spool_add(es_state_t *st, const char *sink, const char *kind, c
     bind_text(s, 3, record_id);
     sqlite3_bind_text(s, 4, json, (int)len, SQLITE_STATIC);
     sqlite3_bind_int64(s, 5, (int64_t)len);
-    sqlite3_bind_int64(s, 6, es_now_s()); /* strftime() per row cost more than the insert */
+    sqlite3_bind_int64(s, 6, es__now_s()); /* strftime() per row cost more than the insert */
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (rc != SQLITE_DONE) {
-        es_logf(ES_LOG_ERROR, "spool %s: cannot store a record: %s", st->path, sqlite3_errmsg(st->db));
+        es__logf(ES_LOG_ERROR, "spool %s: cannot store a record: %s", st->path, sqlite3_errmsg(st->db));
         return ES_EDB;
     }
     return sqlite3_last_insert_rowid(st->db);
 }
 
-int es_state_spool_del(es_state_t *st, int64_t id)
+int es__state_spool_del(es_state_t *st, int64_t id)
 {
     sqlite3_stmt *s = st->q[Q_SP_DEL];
     sqlite3_bind_int64(s, 1, id);
     return run(st, s);
 }
 
-int es_state_spool_attempt(es_state_t *st, int64_t id)
+int es__state_spool_attempt(es_state_t *st, int64_t id)
 {
     sqlite3_stmt *s = st->q[Q_SP_ATTEMPT];
     sqlite3_bind_int64(s, 1, id);
     return run(st, s);
 }
 
-int es_state_spool_load(es_state_t *st, const char *sink, int64_t after, int limit,
+int es__state_spool_load(es_state_t *st, const char *sink, int64_t after, int limit,
                         int (*visit)(int64_t id, const char *kind, const char *json, int attempts, void *arg),
                         void *arg)
 {
@@ -502,7 +502,7 @@ int es_state_spool_load(es_state_t *st, const char *sink, int64_t after, int lim
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : ES_EDB;
 }
 
-int es_state_spool_stats(es_state_t *st, const char *sink, int64_t *count, int64_t *bytes, int64_t *oldest)
+int es__state_spool_stats(es_state_t *st, const char *sink, int64_t *count, int64_t *bytes, int64_t *oldest)
 {
     sqlite3_stmt *s = st->q[Q_SP_STATS];
     bind_text(s, 1, sink);
@@ -517,7 +517,7 @@ int es_state_spool_stats(es_state_t *st, const char *sink, int64_t *count, int64
     return rc == SQLITE_ROW ? 0 : ES_EDB;
 }
 
-int64_t es_state_spool_max_id(es_state_t *st, const char *sink)
+int64_t es__state_spool_max_id(es_state_t *st, const char *sink)
 {
     sqlite3_stmt *s = st->q[Q_SP_MAX];
     bind_text(s, 1, sink);

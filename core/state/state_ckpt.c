@@ -29,7 +29,7 @@ static void ckpt_work(uv_work_t *w)
 {
     es_state_ckpt_t *c = w->data;
     if (!c->db) {
-        if (sqlite3_open_v2(es_state_path(c->st), &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+        if (sqlite3_open_v2(es__state_path(c->st), &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                             NULL) != SQLITE_OK) {
             c->rc = SQLITE_CANTOPEN;
             sqlite3_close(c->db);
@@ -53,7 +53,7 @@ static void ckpt_done(uv_work_t *w, int status)
          * every time, and the commits go on (the WAL just grows). */
         c->failures++;
         if ((c->failures & (c->failures - 1)) == 0)
-            es_logf(ES_LOG_WARN, "state %s: checkpoint failed (%d time(s)): %s", es_state_path(c->st),
+            es__logf(ES_LOG_WARN, "state %s: checkpoint failed (%d time(s)): %s", es__state_path(c->st),
                     c->failures, c->db ? sqlite3_errmsg(c->db) : "cannot open a second connection");
     } else if (status == 0) {
         c->failures = 0;
@@ -92,7 +92,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
     return SQLITE_OK;
 }
 
-int es_state_ckpt_start(es_state_t *st, uv_loop_t *loop, es_state_ckpt_t **out)
+int es__state_ckpt_start(es_state_t *st, uv_loop_t *loop, es_state_ckpt_t **out)
 {
     *out = NULL;
     es_state_ckpt_t *c = calloc(1, sizeof *c);
@@ -102,23 +102,23 @@ int es_state_ckpt_start(es_state_t *st, uv_loop_t *loop, es_state_ckpt_t **out)
     c->loop = loop;
     /* The hook replaces SQLite's automatic checkpoint (which is a WAL hook
      * too). */
-    sqlite3_wal_hook(es_state_db(st), wal_hook, c);
+    sqlite3_wal_hook(es__state_db(st), wal_hook, c);
     *out = c;
     return 0;
 }
 
-void es_state_ckpt_stop(es_state_ckpt_t *c)
+void es__state_ckpt_stop(es_state_ckpt_t *c)
 {
     if (!c)
         return;
     while (c->running)
         uv_run(c->loop, UV_RUN_ONCE);
-    sqlite3_wal_autocheckpoint(es_state_db(c->st), ES_CKPT_PAGES);
+    sqlite3_wal_autocheckpoint(es__state_db(c->st), ES_CKPT_PAGES);
     sqlite3_close(c->db);
     free(c);
 }
 
-unsigned long es_state_ckpt_count(const es_state_ckpt_t *c, unsigned long *on_loop)
+unsigned long es__state_ckpt_count(const es_state_ckpt_t *c, unsigned long *on_loop)
 {
     if (on_loop)
         *on_loop = c ? c->sync_count : 0;

@@ -22,13 +22,13 @@ typedef struct es_state_ckpt es_state_ckpt_t;
 
 /* Takes over st's checkpoints, on loop's thread pool. Loop thread. Returns
  * 0 or ES_ENOMEM (then SQLite's automatic checkpoints stay). */
-int es_state_ckpt_start(es_state_t *st, uv_loop_t *loop, es_state_ckpt_t **out);
+int es__state_ckpt_start(es_state_t *st, uv_loop_t *loop, es_state_ckpt_t **out);
 /* Waits for a checkpoint in flight (running the loop), hands checkpoints
- * back to SQLite and frees c. Before es_state_close(). NULL is a no-op. */
-void es_state_ckpt_stop(es_state_ckpt_t *c);
+ * back to SQLite and frees c. Before es__state_close(). NULL is a no-op. */
+void es__state_ckpt_stop(es_state_ckpt_t *c);
 /* Checkpoints run on the thread pool so far, and in *on_loop (may be
  * NULL) those the loop thread had to run because the WAL outgrew 64 MiB
  * under a steady stream of commits. */
-unsigned long es_state_ckpt_count(const es_state_ckpt_t *c, unsigned long *on_loop);
+unsigned long es__state_ckpt_count(const es_state_ckpt_t *c, unsigned long *on_loop);
 
 #endif

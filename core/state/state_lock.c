@@ -27,7 +27,7 @@ static long read_pid(int fd)
     return strtol(buf, NULL, 10);
 }
 
-int es_state_lock(const char *state_dir, int *fd, char *err, size_t errlen)
+int es__state_lock(const char *state_dir, int *fd, char *err, size_t errlen)
 {
     char path[4096];
     *fd = -1;
@@ -36,7 +36,7 @@ int es_state_lock(const char *state_dir, int *fd, char *err, size_t errlen)
         return ES_EIO;
     }
     /* The first start creates the state directory. */
-    int f = es_mkdir_p(state_dir, 0750) < 0 ? -1 : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int f = es__mkdir_p(state_dir, 0750) < 0 ? -1 : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (f < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return ES_EIO;
@@ -64,7 +64,7 @@ int es_state_lock(const char *state_dir, int *fd, char *err, size_t errlen)
     return 0;
 }
 
-long es_state_lock_owner(const char *state_dir)
+long es__state_lock_owner(const char *state_dir)
 {
     char path[4096];
     if (lock_path(state_dir, path, sizeof path) < 0)
@@ -79,7 +79,7 @@ long es_state_lock_owner(const char *state_dir)
     return pid;
 }
 
-void es_state_unlock(int fd)
+void es__state_unlock(int fd)
 {
     if (fd >= 0)
         close(fd); /* releases the flock */

@@ -12,15 +12,15 @@
 #include <stddef.h>
 
 /* Takes the lock of state_dir (created if needed) for this process and
- * writes its pid; *fd keeps it until es_state_unlock() or exit. Returns 0,
+ * writes its pid; *fd keeps it until es__state_unlock() or exit. Returns 0,
  * ES_EAGAIN when another process holds it (err names its pid), or ES_EIO
  * (err says why). */
-int es_state_lock(const char *state_dir, int *fd, char *err, size_t errlen);
-void es_state_unlock(int fd);
+int es__state_lock(const char *state_dir, int *fd, char *err, size_t errlen);
+void es__state_unlock(int fd);
 /* The pid of the live process holding state_dir's lock, -1 when one holds
  * it but its pid cannot be read, or 0 when none does (never started, or
  * exited: the kernel dropped its lock). Holds no lock itself beyond the
  * instant of the test. */
-long es_state_lock_owner(const char *state_dir);
+long es__state_lock_owner(const char *state_dir);
 
 #endif

@@ -26,15 +26,15 @@ static const int syslog_prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
 enum { TO_STDERR, TO_JOURNAL, TO_SYSLOG };
 static _Atomic int log_to = TO_STDERR;
 
-void es_log_use_syslog(const char *ident)
+void es__log_use_syslog(const char *ident)
 {
     openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
     atomic_store(&log_to, TO_SYSLOG);
 }
 
-int es_log_is_syslog(void) { return atomic_load(&log_to) == TO_SYSLOG; }
+int es__log_is_syslog(void) { return atomic_load(&log_to) == TO_SYSLOG; }
 
-int es_log_open_file(const char *path, char *err, size_t errlen)
+int es__log_open_file(const char *path, char *err, size_t errlen)
 {
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
     if (fd < 0) {
@@ -53,7 +53,7 @@ int es_log_open_file(const char *path, char *err, size_t errlen)
     return rc;
 }
 
-void es_log_detect_journal(void)
+void es__log_detect_journal(void)
 {
     /* JOURNAL_STREAM names the device and inode of the stream systemd
      * connected; only when stderr is still that stream do prefixes help. */
@@ -65,10 +65,10 @@ void es_log_detect_journal(void)
         atomic_store(&log_to, TO_JOURNAL);
 }
 
-void es_log_set_level(es_log_level_t level) { atomic_store(&log_level, (int)level); }
-es_log_level_t es_log_get_level(void) { return (es_log_level_t)atomic_load(&log_level); }
+void es__log_set_level(es_log_level_t level) { atomic_store(&log_level, (int)level); }
+es_log_level_t es__log_get_level(void) { return (es_log_level_t)atomic_load(&log_level); }
 
-int es_log_level_parse(const char *s, es_log_level_t *out)
+int es__log_level_parse(const char *s, es_log_level_t *out)
 {
     for (int i = 0; i < 4; i++)
         if (strcasecmp(s, level_names[i]) == 0) {
@@ -82,7 +82,7 @@ int es_log_level_parse(const char *s, es_log_level_t *out)
     return ES_EINVAL;
 }
 
-void es_vlog_prefixed(es_log_level_t level, const char *prefix, const char *fmt, va_list ap)
+void es__vlog_prefixed(es_log_level_t level, const char *prefix, const char *fmt, va_list ap)
 {
     if ((int)level > atomic_load(&log_level))
         return;
@@ -122,10 +122,10 @@ void es_vlog_prefixed(es_log_level_t level, const char *prefix, const char *fmt,
     (void)w;
 }
 
-void es_logf(es_log_level_t level, const char *fmt, ...)
+void es__logf(es_log_level_t level, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    es_vlog_prefixed(level, NULL, fmt, ap);
+    es__vlog_prefixed(level, NULL, fmt, ap);
     va_end(ap);
 }

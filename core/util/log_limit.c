@@ -37,7 +37,7 @@ struct es_log_limit {
     size_t n_totals;
 };
 
-int es_log_limit_init(es_ctx_t *ctx)
+int es__log_limit_init(es_ctx_t *ctx)
 {
     es_log_limit_t *l = calloc(1, sizeof *l);
     if (!l)
@@ -75,7 +75,7 @@ static void log_line(es_ctx_t *ctx, es_log_level_t level, const char *fmt, ...)
     prefix_of(ctx, prefix, sizeof prefix);
     va_list ap;
     va_start(ap, fmt);
-    es_vlog_prefixed(level, prefix, fmt, ap);
+    es__vlog_prefixed(level, prefix, fmt, ap);
     va_end(ap);
 }
 
@@ -108,7 +108,7 @@ static void count_total(es_log_limit_t *l, const char *kind)
     if (!nt)
         return;
     l->totals = nt;
-    if ((nt[l->n_totals].kind = es_strdup(kind)))
+    if ((nt[l->n_totals].kind = es__strdup(kind)))
         nt[l->n_totals++].n = 1;
 }
 
@@ -132,8 +132,8 @@ static flood_t *flood_get(es_ctx_t *ctx, es_log_limit_t *l, const char *kind, co
     }
     flood_t *f = &l->floods[l->n_floods];
     memset(f, 0, sizeof *f);
-    f->kind = es_strdup(kind);
-    f->subject = es_strdup(subject);
+    f->kind = es__strdup(kind);
+    f->subject = es__strdup(subject);
     if (!f->kind || !f->subject) {
         free(f->kind);
         free(f->subject);
@@ -156,7 +156,7 @@ void es_log_limited(es_ctx_t *ctx, es_log_level_t level, const char *kind, const
         count_total(l, kind);
         flood_t *f = flood_get(ctx, l, kind, subject);
         if (f) {
-            uint64_t now = es_now_ms();
+            uint64_t now = es__now_ms();
             f->level = level;
             if (++f->seen > ES_LOG_BURST) {
                 full = 0;
@@ -176,7 +176,7 @@ void es_log_limited(es_ctx_t *ctx, es_log_level_t level, const char *kind, const
     prefix_of(ctx, prefix, sizeof prefix);
     va_list ap;
     va_start(ap, fmt);
-    es_vlog_prefixed(level, prefix, fmt, ap);
+    es__vlog_prefixed(level, prefix, fmt, ap);
     va_end(ap);
 }
 
@@ -197,7 +197,7 @@ void es_log_flood_end(es_ctx_t *ctx, const char *subject)
     pthread_mutex_unlock(&l->mu);
 }
 
-void es_log_limit_totals(es_ctx_t *ctx, void (*visit)(const char *kind, uint64_t n, void *arg), void *arg)
+void es__log_limit_totals(es_ctx_t *ctx, void (*visit)(const char *kind, uint64_t n, void *arg), void *arg)
 {
     es_log_limit_t *l = ctx->log_limit;
     if (!l)
@@ -208,7 +208,7 @@ void es_log_limit_totals(es_ctx_t *ctx, void (*visit)(const char *kind, uint64_t
     pthread_mutex_unlock(&l->mu);
 }
 
-void es_log_limit_free(es_ctx_t *ctx)
+void es__log_limit_free(es_ctx_t *ctx)
 {
     es_log_limit_t *l = ctx->log_limit;
     if (!l)

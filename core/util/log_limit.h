@@ -15,11 +15,11 @@
 typedef struct es_log_limit es_log_limit_t;
 
 /* Creates the instance's state (instance creation). 0 or ES_ENOMEM. */
-int es_log_limit_init(es_ctx_t *ctx);
+int es__log_limit_init(es_ctx_t *ctx);
 /* Visits each kind the instance warned about with the count of all its
  * warnings, logged or not, in first-seen order. Any thread. */
-void es_log_limit_totals(es_ctx_t *ctx, void (*visit)(const char *kind, uint64_t n, void *arg), void *arg);
+void es__log_limit_totals(es_ctx_t *ctx, void (*visit)(const char *kind, uint64_t n, void *arg), void *arg);
 /* Summarises what is pending and frees the state (instance free). */
-void es_log_limit_free(es_ctx_t *ctx);
+void es__log_limit_free(es_ctx_t *ctx);
 
 #endif

@@ -11,9 +11,9 @@
 
 #include <earshot/plugin.h>
 
-char *es_strdup(const char *s) { return s ? strdup(s) : NULL; }
+char *es__strdup(const char *s) { return s ? strdup(s) : NULL; }
 
-char *es_strndup(const char *s, size_t n)
+char *es__strndup(const char *s, size_t n)
 {
     char *p = malloc(n + 1);
     if (!p)
@@ -23,7 +23,7 @@ char *es_strndup(const char *s, size_t n)
     return p;
 }
 
-char *es_asprintf(const char *fmt, ...)
+char *es__asprintf(const char *fmt, ...)
 {
     va_list ap;
     char *out = NULL;
@@ -34,7 +34,7 @@ char *es_asprintf(const char *fmt, ...)
     return out;
 }
 
-char *es_trim(char *s)
+char *es__trim(char *s)
 {
     char *b = s;
     while (*b && isspace((unsigned char)*b))
@@ -47,16 +47,16 @@ char *es_trim(char *s)
     return s;
 }
 
-uint64_t es_now_ms(void)
+uint64_t es__now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-int64_t es_now_s(void) { return (int64_t)time(NULL); }
+int64_t es__now_s(void) { return (int64_t)time(NULL); }
 
-uint64_t es_rand_below(uint64_t n)
+uint64_t es__rand_below(uint64_t n)
 {
     if (n == 0)
         return 0;
@@ -76,7 +76,7 @@ uint64_t es_rand_below(uint64_t n)
     return x % n;
 }
 
-int es_split_list(const char *s, char ***items, size_t *count)
+int es__split_list(const char *s, char ***items, size_t *count)
 {
     *items = NULL;
     *count = 0;
@@ -86,13 +86,13 @@ int es_split_list(const char *s, char ***items, size_t *count)
     for (;;) {
         const char *e = strchr(p, ',');
         size_t len = e ? (size_t)(e - p) : strlen(p);
-        char *item = es_strndup(p, len);
+        char *item = es__strndup(p, len);
         if (!item)
             goto nomem;
-        es_trim(item);
+        es__trim(item);
         if (item[0] == '\0') {
             free(item);
-            es_strv_free(v, n);
+            es__strv_free(v, n);
             return ES_EINVAL;
         }
         if (n == cap) {
@@ -114,11 +114,11 @@ int es_split_list(const char *s, char ***items, size_t *count)
     *count = n;
     return 0;
 nomem:
-    es_strv_free(v, n);
+    es__strv_free(v, n);
     return ES_ENOMEM;
 }
 
-void es_strv_free(char **v, size_t n)
+void es__strv_free(char **v, size_t n)
 {
     if (!v)
         return;
@@ -127,9 +127,9 @@ void es_strv_free(char **v, size_t n)
     free(v);
 }
 
-int es_mkdir_p(const char *dir, unsigned mode)
+int es__mkdir_p(const char *dir, unsigned mode)
 {
-    char *p = es_strdup(dir);
+    char *p = es__strdup(dir);
     if (!p)
         return -1;
     for (char *s = p + 1; *s; s++)
