@@ -84,40 +84,40 @@ struct sql_pg {
 
 /* pg_conn.c */
 /* The prepared insert of sql_plan_size[size] rows of table. */
-void pg_stmt_name(char *dst, size_t cap, int table, int size);
+void sqlpg_stmt_name(char *dst, size_t cap, int table, int size);
 /* libpq's message on one line, white space collapsed. */
-void pg_one_line(char *dst, size_t cap, const char *src);
-void pg_watch(sql_pg_t *pg, int events);
+void sqlpg_one_line(char *dst, size_t cap, const char *src);
+void sqlpg_watch(sql_pg_t *pg, int events);
 /* Flushes libpq's output buffer; watches for writability while data
  * remains. Returns 0, or -1 when the connection broke. */
-int pg_flush(sql_pg_t *pg);
+int sqlpg_flush(sql_pg_t *pg);
 /* Drops the connection, answers RETRY for a batch in flight and arms the
  * reconnect timer. `why` is logged (never contains the password). */
-void pg_lost(sql_pg_t *pg, const char *why);
-void pg_arm_op_timer(sql_pg_t *pg);
+void sqlpg_lost(sql_pg_t *pg, const char *why);
+void sqlpg_arm_op_timer(sql_pg_t *pg);
 
 /* pg_write.c */
 /* The connection is ready: send the held batch, if any. */
-void pg_batch_resume(sql_pg_t *pg);
+void sqlpg_batch_resume(sql_pg_t *pg);
 /* Results may be readable for the batch in flight. */
-void pg_batch_input(sql_pg_t *pg);
+void sqlpg_batch_input(sql_pg_t *pg);
 /* The connection is gone: complete the batch in flight with RETRY. */
-void pg_batch_abort(sql_pg_t *pg, const char *why);
-void pg_batch_free(sql_pg_t *pg);
+void sqlpg_batch_abort(sql_pg_t *pg, const char *why);
+void sqlpg_batch_free(sql_pg_t *pg);
 /* Sends the batch's rows as pipelined inserts (every row not refused). */
-void pg_batch_send_round(sql_pg_t *pg);
+void sqlpg_batch_send_round(sql_pg_t *pg);
 /* Completes the batch in flight: refused rows failed, then es_batch_done. */
-void pg_batch_complete(sql_pg_t *pg, es_sink_status_t status, uint64_t retry_after, const char *err);
+void sqlpg_batch_complete(sql_pg_t *pg, es_sink_status_t status, uint64_t retry_after, const char *err);
 /* 1 when the server refused a statement for its rows' own data. */
-int pg_row_fault(const PGresult *r);
+int sqlpg_row_fault(const PGresult *r);
 
 /* pg_copy.c */
 /* 1 when the batch may go by COPY (its plan built, no segment cut). */
-int pg_copy_eligible(const sql_pg_t *pg);
+int sqlpg_copy_eligible(const sql_pg_t *pg);
 /* Sends the batch by COPY: straight into the tables unless a recent batch
  * met ids already there, else through the staging tables. */
-void pg_copy_send(sql_pg_t *pg);
+void sqlpg_copy_send(sql_pg_t *pg);
 /* Results may be readable for the COPY batch in flight. */
-void pg_copy_input(sql_pg_t *pg);
+void sqlpg_copy_input(sql_pg_t *pg);
 
 #endif

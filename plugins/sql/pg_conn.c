@@ -18,7 +18,7 @@
  * the COPY path's staging tables. */
 #define STAGE_STEP (2 + SQL_N_TABLES * SQL_PLAN_SIZES)
 
-void pg_stmt_name(char *dst, size_t cap, int table, int size)
+void sqlpg_stmt_name(char *dst, size_t cap, int table, int size)
 {
     static const char *const names[SQL_N_TABLES] = {"earshot_mention", "earshot_alert", "earshot_account",
                                                          "earshot_mention_brand", "earshot_mention_topic",
@@ -58,7 +58,7 @@ static void close_poll(sql_pg_t *pg)
 
 /* libpq's messages end with a newline and may span indented lines; a log
  * line wants them on one, white space collapsed. */
-void pg_one_line(char *dst, size_t cap, const char *src)
+void sqlpg_one_line(char *dst, size_t cap, const char *src)
 {
     if (!src || !*src)
         src = "unknown error";
@@ -83,7 +83,7 @@ static void watch(sql_pg_t *pg, int events, int fresh)
 {
     int fd = PQsocket(pg->conn);
     if (fd < 0) {
-        pg_lost(pg, "no socket");
+        sqlpg_lost(pg, "no socket");
         return;
     }
     /* While connecting libpq may close its socket and open another, which
@@ -93,7 +93,7 @@ static void watch(sql_pg_t *pg, int events, int fresh)
         uv_poll_t *p = malloc(sizeof *p);
         if (!p || uv_poll_init_socket(pg->loop, p, fd) < 0) {
             free(p);
-            pg_lost(pg, "cannot watch the socket");
+            sqlpg_lost(pg, "cannot watch the socket");
             return;
         }
         p->data = pg;
@@ -107,21 +107,21 @@ static void watch(sql_pg_t *pg, int events, int fresh)
     }
 }
 
-void pg_watch(sql_pg_t *pg, int events)
+void sqlpg_watch(sql_pg_t *pg, int events)
 {
     watch(pg, events, 0);
 }
 
-int pg_flush(sql_pg_t *pg)
+int sqlpg_flush(sql_pg_t *pg)
 {
     int r = PQflush(pg->conn);
     if (r < 0) {
         char msg[512];
-        pg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
-        pg_lost(pg, msg);
+        sqlpg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
+        sqlpg_lost(pg, msg);
         return -1;
     }
-    pg_watch(pg, r ? UV_READABLE | UV_WRITABLE : UV_READABLE);
+    sqlpg_watch(pg, r ? UV_READABLE | UV_WRITABLE : UV_READABLE);
     return 0;
 }
 
@@ -184,10 +184,10 @@ static void on_op_timeout(uv_timer_t *t)
     if (pg->phase == PG_SETUP || pg->phase == PG_BUSY)
         cancel_query(pg);
     if (pg->phase == PG_CONNECTING || pg->phase == PG_SETUP || pg->phase == PG_BUSY)
-        pg_lost(pg, msg);
+        sqlpg_lost(pg, msg);
 }
 
-void pg_arm_op_timer(sql_pg_t *pg)
+void sqlpg_arm_op_timer(sql_pg_t *pg)
 {
     uv_timer_start(&pg->op_timer, on_op_timeout, pg->timeout_ms, 0);
 }
@@ -199,10 +199,10 @@ static void on_reconnect(uv_timer_t *t)
         connect_start(pg);
 }
 
-void pg_lost(sql_pg_t *pg, const char *why)
+void sqlpg_lost(sql_pg_t *pg, const char *why)
 {
     char msg[512];
-    pg_one_line(msg, sizeof msg, why);
+    sqlpg_one_line(msg, sizeof msg, why);
     snprintf(pg->last_error, sizeof pg->last_error, "%s", msg);
     close_poll(pg);
     if (pg->conn) {
@@ -223,7 +223,7 @@ void pg_lost(sql_pg_t *pg, const char *why)
     uv_timer_start(&pg->reconnect_timer, on_reconnect, delay, 0);
     es_log(pg->ctx, ES_LOG_WARN, "%s: %s; reconnecting in %" PRIu64 " ms", pg->masked, msg, delay);
     if (pg->batch)
-        pg_batch_abort(pg, msg);
+        sqlpg_batch_abort(pg, msg);
 }
 
 /* ---- setup: schema and prepared statements ----------------------------- */
@@ -235,7 +235,7 @@ static void setup_failed(sql_pg_t *pg, const char *what)
     char msg[700];
     snprintf(msg, sizeof msg, "%s: %s", what, pg->step_error);
     es_log(pg->ctx, ES_LOG_ERROR, "%s: %s", pg->masked, msg);
-    pg_lost(pg, msg);
+    sqlpg_lost(pg, msg);
 }
 
 static void setup_done(sql_pg_t *pg)
@@ -249,8 +249,8 @@ static void setup_done(sql_pg_t *pg)
     es_log(pg->ctx, ES_LOG_INFO, "%s to %s (schema version %d)", pg->ever_connected ? "reconnected" : "connected",
            pg->masked, sql_schema_latest());
     pg->ever_connected = 1;
-    pg_watch(pg, UV_READABLE);
-    pg_batch_resume(pg);
+    sqlpg_watch(pg, UV_READABLE);
+    sqlpg_batch_resume(pg);
 }
 
 /* One step's command has returned all its results. */
@@ -311,7 +311,7 @@ static void setup_input(sql_pg_t *pg)
         }
         ExecStatusType st = PQresultStatus(r);
         if ((st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) && !pg->step_error[0])
-            pg_one_line(pg->step_error, sizeof pg->step_error, PQresultErrorMessage(r));
+            sqlpg_one_line(pg->step_error, sizeof pg->step_error, PQresultErrorMessage(r));
         else if (st == PGRES_TUPLES_OK && PQntuples(r) > 0 && PQnfields(r) > 0)
             pg->step_value = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
         PQclear(r);
@@ -354,7 +354,7 @@ static void setup_send(sql_pg_t *pg)
         char *sql = migration_script(pg->schema_from);
         if (!sql)
             {
-            pg_lost(pg, "out of memory");
+            sqlpg_lost(pg, "out of memory");
             return;
         }
         ok = PQsendQuery(pg->conn, sql);
@@ -362,7 +362,7 @@ static void setup_send(sql_pg_t *pg)
     } else if (pg->setup_step == STAGE_STEP) {
         char *sql = sql_pg_stage_ddl();
         if (!sql) {
-            pg_lost(pg, "out of memory");
+            sqlpg_lost(pg, "out of memory");
             return;
         }
         ok = PQsendQuery(pg->conn, sql);
@@ -371,10 +371,10 @@ static void setup_send(sql_pg_t *pg)
         int t = (pg->setup_step - 2) / SQL_PLAN_SIZES, z = (pg->setup_step - 2) % SQL_PLAN_SIZES;
         char *sql = sql_insert_sql_rows(SQL_PG, t, sql_plan_size[z]);
         char name[64];
-        pg_stmt_name(name, sizeof name, t, z);
+        sqlpg_stmt_name(name, sizeof name, t, z);
         if (!sql)
             {
-            pg_lost(pg, "out of memory");
+            sqlpg_lost(pg, "out of memory");
             return;
         }
         ok = PQsendPrepare(pg->conn, name, sql, sql_table_ncols(t) * sql_plan_size[z], NULL);
@@ -382,14 +382,14 @@ static void setup_send(sql_pg_t *pg)
     }
     if (!ok) {
         char msg[512];
-        pg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
+        sqlpg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
         {
-            pg_lost(pg, msg);
+            sqlpg_lost(pg, msg);
             return;
         }
     }
-    pg_arm_op_timer(pg);
-    pg_flush(pg);
+    sqlpg_arm_op_timer(pg);
+    sqlpg_flush(pg);
 }
 
 /* ---- connecting -------------------------------------------------------- */
@@ -398,7 +398,7 @@ static void notice(void *arg, const char *message)
 {
     sql_pg_t *pg = arg;
     char msg[512];
-    pg_one_line(msg, sizeof msg, message);
+    sqlpg_one_line(msg, sizeof msg, message);
     es_log(pg->ctx, ES_LOG_DEBUG, "server: %s", msg);
 }
 
@@ -409,7 +409,7 @@ static void connect_poll(sql_pg_t *pg)
     case PGRES_POLLING_WRITING: watch(pg, UV_WRITABLE, 1); return;
     case PGRES_POLLING_OK:
         if (PQsetnonblocking(pg->conn, 1) != 0) {
-            pg_lost(pg, "cannot make the connection non-blocking");
+            sqlpg_lost(pg, "cannot make the connection non-blocking");
             return;
         }
         pg->phase = PG_SETUP;
@@ -420,8 +420,8 @@ static void connect_poll(sql_pg_t *pg)
         return;
     default: {
         char msg[512];
-        pg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
-        pg_lost(pg, msg);
+        sqlpg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
+        sqlpg_lost(pg, msg);
     }
     }
 }
@@ -441,18 +441,18 @@ static void connect_start(sql_pg_t *pg)
      * to use an address or a socket directory. */
     pg->conn = PQconnectStartParams(kw, val, 1);
     if (!pg->conn) {
-        pg_lost(pg, "out of memory");
+        sqlpg_lost(pg, "out of memory");
         return;
     }
     if (PQstatus(pg->conn) == CONNECTION_BAD) {
         char msg[512];
-        pg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
-        pg_lost(pg, msg);
+        sqlpg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
+        sqlpg_lost(pg, msg);
         return;
     }
     PQsetNoticeProcessor(pg->conn, notice, pg);
     pg->phase = PG_CONNECTING;
-    pg_arm_op_timer(pg);
+    sqlpg_arm_op_timer(pg);
     watch(pg, UV_WRITABLE, 1);
 }
 
@@ -472,7 +472,7 @@ static void idle_input(sql_pg_t *pg)
         PQclear(r);
     }
     if (PQstatus(pg->conn) == CONNECTION_BAD)
-        pg_lost(pg, "the server closed the connection");
+        sqlpg_lost(pg, "the server closed the connection");
 }
 
 static void on_poll(uv_poll_t *h, int status, int events)
@@ -485,22 +485,22 @@ static void on_poll(uv_poll_t *h, int status, int events)
         return;
     }
     if (status < 0) {
-        pg_lost(pg, uv_strerror(status));
+        sqlpg_lost(pg, uv_strerror(status));
         return;
     }
-    if ((events & UV_WRITABLE) && pg_flush(pg) < 0)
+    if ((events & UV_WRITABLE) && sqlpg_flush(pg) < 0)
         return;
     if (!(events & UV_READABLE))
         return;
     if (!PQconsumeInput(pg->conn)) {
         char msg[512];
-        pg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
-        pg_lost(pg, msg);
+        sqlpg_one_line(msg, sizeof msg, PQerrorMessage(pg->conn));
+        sqlpg_lost(pg, msg);
         return;
     }
     switch (pg->phase) {
     case PG_SETUP: setup_input(pg); break;
-    case PG_BUSY: pg_batch_input(pg); break;
+    case PG_BUSY: sqlpg_batch_input(pg); break;
     case PG_READY: idle_input(pg); break;
     default: break;
     }
@@ -533,7 +533,7 @@ int sql_pg_new(es_ctx_t *ctx, const sql_pg_opts_t *o, sql_pg_t **out)
         /* libpq may quote the offending part, which could be the password. */
         int quiet = strcmp(pg->masked, pg->dsn) != 0;
         char msg[512];
-        pg_one_line(msg, sizeof msg, err ? err : "out of memory");
+        sqlpg_one_line(msg, sizeof msg, err ? err : "out of memory");
         es_log(ctx, ES_LOG_ERROR, "invalid dsn %s%s%s", pg->masked, quiet ? "" : ": ", quiet ? "" : msg);
         PQfreemem(err);
         sql_pg_free(pg);
@@ -566,7 +566,7 @@ void sql_pg_stop(sql_pg_t *pg)
                (double)pg->n_rows * 1e9 / (double)(pg->busy_ns ? pg->busy_ns : 1));
     pg->phase = PG_STOPPING;
     if (pg->batch)
-        pg_batch_abort(pg, "stopping");
+        sqlpg_batch_abort(pg, "stopping");
     close_poll(pg);
     if (pg->conn) {
         PQfinish(pg->conn);
@@ -582,7 +582,7 @@ void sql_pg_free(sql_pg_t *pg)
         return;
     if (pg->conn)
         PQfinish(pg->conn);
-    pg_batch_free(pg);
+    sqlpg_batch_free(pg);
     free(pg->dsn);
     free(pg->password);
     free(pg->passfile);

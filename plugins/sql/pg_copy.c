@@ -109,7 +109,7 @@ static int put_row(sql_pg_t *pg, const sql_row_t *r)
     return 0;
 }
 
-int pg_copy_eligible(const sql_pg_t *pg)
+int sqlpg_copy_eligible(const sql_pg_t *pg)
 {
     if (!pg->copy_ok || pg->rows_per_insert != SQL_PLAN_KMAX || pg->plan.n_cut)
         return 0;
@@ -149,7 +149,7 @@ static void copy_send(sql_pg_t *pg, int direct)
         size_t from = pg->cbuf_len;
         for (size_t i = 0; i < pg->rows.n; i++)
             if (pg->rows.v[i].table == copy_order[t] && put_row(pg, &pg->rows.v[i]) < 0) {
-                pg_lost(pg, "out of memory");
+                sqlpg_lost(pg, "out of memory");
                 return;
             }
         if (pg->cbuf_len > from) {
@@ -159,7 +159,7 @@ static void copy_send(sql_pg_t *pg, int direct)
         }
     }
     if (pg->n_copy == 0) {
-        pg_batch_complete(pg, ES_SINK_OK, 0, NULL);
+        sqlpg_batch_complete(pg, ES_SINK_OK, 0, NULL);
         return;
     }
     /* Statements from the schema's constants only; the data is COPY's. */
@@ -178,7 +178,7 @@ static void copy_send(sql_pg_t *pg, int direct)
     }
     if (rc < 0) {
         free(q);
-        pg_lost(pg, "out of memory");
+        sqlpg_lost(pg, "out of memory");
         return;
     }
     pg->copy_next = 0;
@@ -192,16 +192,16 @@ static void copy_send(sql_pg_t *pg, int direct)
     if (!ok) {
         char msg[512];
         snprintf(msg, sizeof msg, "cannot send: %s", PQerrorMessage(pg->conn));
-        pg_lost(pg, msg);
+        sqlpg_lost(pg, msg);
         return;
     }
     pg->copy = 1;
     pg->phase = PG_BUSY;
-    pg_arm_op_timer(pg);
-    pg_flush(pg);
+    sqlpg_arm_op_timer(pg);
+    sqlpg_flush(pg);
 }
 
-void pg_copy_send(sql_pg_t *pg)
+void sqlpg_copy_send(sql_pg_t *pg)
 {
     int direct = pg->direct_skip == 0;
     if (pg->direct_skip)
@@ -218,15 +218,15 @@ static int copy_in(sql_pg_t *pg)
     }
     int k = pg->copy_next++;
     /* One message of a whole table's rows: libpq grows its buffer for
-     * it and pg_flush() sends it as the socket takes it. */
+     * it and sqlpg_flush() sends it as the socket takes it. */
     if (PQputCopyData(pg->conn, pg->cbuf + pg->copy_at[k], (int)pg->copy_len[k]) != 1 ||
         PQputCopyEnd(pg->conn, NULL) != 1) {
         char msg[512];
         snprintf(msg, sizeof msg, "cannot send COPY data: %s", PQerrorMessage(pg->conn));
-        pg_lost(pg, msg);
+        sqlpg_lost(pg, msg);
         return -1;
     }
-    return pg_flush(pg);
+    return sqlpg_flush(pg);
 }
 
 static void copy_done(sql_pg_t *pg)
@@ -235,7 +235,7 @@ static void copy_done(sql_pg_t *pg)
     uv_timer_stop(&pg->op_timer);
     pg->busy_ns += uv_hrtime() - pg->round_t0;
     pg->phase = PG_READY;
-    pg_watch(pg, UV_READABLE);
+    sqlpg_watch(pg, UV_READABLE);
     if (!pg->conn)
         return;
     if (pg->copy_direct && strcmp(pg->copy_state, "23505") == 0) {
@@ -250,21 +250,21 @@ static void copy_done(sql_pg_t *pg)
         es_log(pg->ctx, ES_LOG_DEBUG, "COPY refused (%s); the batch goes again row by row", pg->round_error);
         pg->round_error[0] = 0;
         pg->n_copy_refused++;
-        pg_batch_send_round(pg);
+        sqlpg_batch_send_round(pg);
     } else if (pg->round_error[0]) {
         char msg[700];
         snprintf(msg, sizeof msg, "%s: %s", pg->masked, pg->round_error);
-        pg_batch_complete(pg, ES_SINK_RETRY, 0, msg);
+        sqlpg_batch_complete(pg, ES_SINK_RETRY, 0, msg);
     } else {
         pg->n_rows += pg->rows.n;
         pg->n_batches++;
         pg->n_by_copy++;
         pg->n_direct += (uint64_t)pg->copy_direct;
-        pg_batch_complete(pg, ES_SINK_OK, 0, NULL);
+        sqlpg_batch_complete(pg, ES_SINK_OK, 0, NULL);
     }
 }
 
-void pg_copy_input(sql_pg_t *pg)
+void sqlpg_copy_input(sql_pg_t *pg)
 {
     while (pg->conn && !PQisBusy(pg->conn)) {
         PGresult *r = PQgetResult(pg->conn);
@@ -282,13 +282,13 @@ void pg_copy_input(sql_pg_t *pg)
         if (st == PGRES_FATAL_ERROR || st == PGRES_NONFATAL_ERROR || st == PGRES_BAD_RESPONSE) {
             if (!pg->round_error[0]) {
                 const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-                pg_one_line(pg->round_error, sizeof pg->round_error, PQresultErrorMessage(r));
-                pg->copy_fault = pg_row_fault(r);
+                sqlpg_one_line(pg->round_error, sizeof pg->round_error, PQresultErrorMessage(r));
+                pg->copy_fault = sqlpg_row_fault(r);
                 snprintf(pg->copy_state, sizeof pg->copy_state, "%s", state ? state : "");
             }
         }
         PQclear(r);
     }
     if (pg->conn && PQstatus(pg->conn) == CONNECTION_BAD)
-        pg_lost(pg, "connection lost");
+        sqlpg_lost(pg, "connection lost");
 }

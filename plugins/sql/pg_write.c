@@ -23,7 +23,7 @@
 #include "schema.h"
 
 
-void pg_batch_complete(sql_pg_t *pg, es_sink_status_t status, uint64_t retry_after, const char *err)
+void sqlpg_batch_complete(sql_pg_t *pg, es_sink_status_t status, uint64_t retry_after, const char *err)
 {
     es_batch_t *b = pg->batch;
     pg->batch = NULL;
@@ -59,15 +59,15 @@ static int grow(sql_pg_t *pg, size_t n)
 }
 
 /* Sends every row not refused yet, then a Sync. */
-void pg_batch_send_round(sql_pg_t *pg)
+void sqlpg_batch_send_round(sql_pg_t *pg)
 {
     PGconn *c = pg->conn;
     if (sql_plan_build(&pg->plan, &pg->rows, pg->rows_per_insert, pg->refused, pg->single) < 0) {
-        pg_lost(pg, "out of memory");
+        sqlpg_lost(pg, "out of memory");
         return;
     }
     if (!PQenterPipelineMode(c)) {
-        pg_lost(pg, "cannot enter pipeline mode");
+        sqlpg_lost(pg, "cannot enter pipeline mode");
         return;
     }
     pg->n_sent = pg->n_results = pg->round_refused = pg->n_sent_rows = 0;
@@ -98,11 +98,11 @@ void pg_batch_send_round(sql_pg_t *pg)
             }
         }
         char name[64];
-        pg_stmt_name(name, sizeof name, ps->table, ps->size);
+        sqlpg_stmt_name(name, sizeof name, ps->table, ps->size);
         if (!PQsendQueryPrepared(c, name, nc * k, pg->vals, NULL, NULL, 0)) {
             char msg[512];
             snprintf(msg, sizeof msg, "cannot send: %s", PQerrorMessage(c));
-            pg_lost(pg, msg);
+            sqlpg_lost(pg, msg);
             return;
         }
         pg->n_sent++;
@@ -110,32 +110,32 @@ void pg_batch_send_round(sql_pg_t *pg)
     }
     if (pg->n_sent == 0) {
         PQexitPipelineMode(c);
-        pg_batch_complete(pg, ES_SINK_OK, 0, NULL);
+        sqlpg_batch_complete(pg, ES_SINK_OK, 0, NULL);
         return;
     }
     if (!PQpipelineSync(c)) {
-        pg_lost(pg, "cannot end the pipeline");
+        sqlpg_lost(pg, "cannot end the pipeline");
         return;
     }
     pg->phase = PG_BUSY;
-    pg_arm_op_timer(pg);
-    pg_flush(pg);
+    sqlpg_arm_op_timer(pg);
+    sqlpg_flush(pg);
 }
 
 static void start_batch(sql_pg_t *pg)
 {
     if (pg->rows.n == 0) {
-        pg_batch_complete(pg, ES_SINK_OK, 0, NULL);
+        sqlpg_batch_complete(pg, ES_SINK_OK, 0, NULL);
         return;
     }
     if (sql_plan_build(&pg->plan, &pg->rows, pg->rows_per_insert, NULL, NULL) < 0) {
-        pg_lost(pg, "out of memory");
+        sqlpg_lost(pg, "out of memory");
         return;
     }
-    if (pg_copy_eligible(pg))
-        pg_copy_send(pg);
+    if (sqlpg_copy_eligible(pg))
+        sqlpg_copy_send(pg);
     else
-        pg_batch_send_round(pg);
+        sqlpg_batch_send_round(pg);
 }
 
 int sql_pg_write(sql_pg_t *pg, es_batch_t *batch)
@@ -160,19 +160,19 @@ int sql_pg_write(sql_pg_t *pg, es_batch_t *batch)
     memset(pg->single, 0, pg->rows.n);
     memset(pg->refused_msg, 0, pg->rows.n * sizeof *pg->refused_msg);
     pg->batch = batch;
-    /* While connecting the batch waits here; pg_batch_resume sends it. */
+    /* While connecting the batch waits here; sqlpg_batch_resume sends it. */
     if (pg->phase == PG_READY)
         start_batch(pg);
     return 0;
 }
 
-void pg_batch_resume(sql_pg_t *pg)
+void sqlpg_batch_resume(sql_pg_t *pg)
 {
     if (pg->batch && pg->phase == PG_READY)
         start_batch(pg);
 }
 
-void pg_batch_abort(sql_pg_t *pg, const char *why)
+void sqlpg_batch_abort(sql_pg_t *pg, const char *why)
 {
     pg->copy = 0;
     if (!pg->batch)
@@ -182,11 +182,11 @@ void pg_batch_abort(sql_pg_t *pg, const char *why)
     /* Retrying before the next connection attempt would only spend an
      * attempt on "not connected". */
     uint64_t now = uv_now(pg->loop);
-    pg_batch_complete(pg, ES_SINK_RETRY, pg->next_attempt > now ? pg->next_attempt - now + 50 : 0, msg);
+    sqlpg_batch_complete(pg, ES_SINK_RETRY, pg->next_attempt > now ? pg->next_attempt - now + 50 : 0, msg);
 }
 
 /* A refusal that is the row's own fault: bad data or a constraint. */
-int pg_row_fault(const PGresult *r)
+int sqlpg_row_fault(const PGresult *r)
 {
     const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     return state && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0);
@@ -195,32 +195,32 @@ int pg_row_fault(const PGresult *r)
 static void round_done(sql_pg_t *pg)
 {
     if (!PQexitPipelineMode(pg->conn)) {
-        pg_lost(pg, "pipeline not idle after its sync");
+        sqlpg_lost(pg, "pipeline not idle after its sync");
         return;
     }
     uv_timer_stop(&pg->op_timer);
     pg->busy_ns += uv_hrtime() - pg->round_t0;
     pg->phase = PG_READY;
-    pg_watch(pg, UV_READABLE);
+    sqlpg_watch(pg, UV_READABLE);
     if (!pg->conn)
         return;
     if (pg->round_error[0]) {
         char msg[700];
         snprintf(msg, sizeof msg, "%s: %s", pg->masked, pg->round_error);
-        pg_batch_complete(pg, ES_SINK_RETRY, 0, msg);
+        sqlpg_batch_complete(pg, ES_SINK_RETRY, 0, msg);
     } else if (pg->round_refused) {
-        pg_batch_send_round(pg); /* nothing committed: again without the refused */
+        sqlpg_batch_send_round(pg); /* nothing committed: again without the refused */
     } else {
         pg->n_rows += pg->n_sent_rows;
         pg->n_batches++;
-        pg_batch_complete(pg, ES_SINK_OK, 0, NULL);
+        sqlpg_batch_complete(pg, ES_SINK_OK, 0, NULL);
     }
 }
 
-void pg_batch_input(sql_pg_t *pg)
+void sqlpg_batch_input(sql_pg_t *pg)
 {
     if (pg->copy) {
-        pg_copy_input(pg);
+        sqlpg_copy_input(pg);
         return;
     }
     int nulls = 0;
@@ -245,13 +245,13 @@ void pg_batch_input(sql_pg_t *pg)
         pg->n_results++;
         if (st == PGRES_FATAL_ERROR || st == PGRES_NONFATAL_ERROR || st == PGRES_BAD_RESPONSE) {
             char msg[512];
-            pg_one_line(msg, sizeof msg, PQresultErrorMessage(r));
-            if (ps && sql_plan_size[ps->size] > 1 && pg_row_fault(r)) {
+            sqlpg_one_line(msg, sizeof msg, PQresultErrorMessage(r));
+            if (ps && sql_plan_size[ps->size] > 1 && sqlpg_row_fault(r)) {
                 /* One of its rows is at fault: each goes alone next. */
                 for (int j = 0; j < sql_plan_size[ps->size]; j++)
                     pg->single[pg->plan.order[ps->at + (size_t)j]] = 1;
                 pg->round_refused++;
-            } else if (ps && pg_row_fault(r)) {
+            } else if (ps && sqlpg_row_fault(r)) {
                 const sql_row_t *rw = &pg->rows.v[row];
                 char full[700];
                 snprintf(full, sizeof full, "%s %s: %s", sql_table_name(rw->table), rw->id, msg);
@@ -265,10 +265,10 @@ void pg_batch_input(sql_pg_t *pg)
         PQclear(r);
     }
     if (pg->conn && PQstatus(pg->conn) == CONNECTION_BAD)
-        pg_lost(pg, "connection lost");
+        sqlpg_lost(pg, "connection lost");
 }
 
-void pg_batch_free(sql_pg_t *pg)
+void sqlpg_batch_free(sql_pg_t *pg)
 {
     if (pg->refused_msg)
         for (size_t i = 0; i < pg->rows.n && i < pg->cap; i++)
