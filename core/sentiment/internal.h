@@ -121,7 +121,6 @@ int es__lex_load_file(const char *path, es_lex_t *en, es_lex_t *fr, es_lex_t *em
 /* Decodes one code point at s[0..n), n >= 1. Invalid bytes decode as
  * themselves (a Latin-1 reading) with length 1, so nothing is ever skipped. */
 uint32_t es__utf8_decode_slow(const unsigned char *s, size_t n, size_t *len);
-size_t es__utf8_encode(uint32_t cp, char *out);
 int es__cp_is_emoji(uint32_t cp);
 /* Joiners, variation selectors and skin-tone modifiers: part of the emoji
  * before them, never scored alone. */

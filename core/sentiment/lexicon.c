@@ -13,6 +13,7 @@
 
 #include <earshot/file.h>
 #include "internal.h"
+#include <earshot/text.h>
 
 void es__lex_init(es_lex_t *t)
 {
@@ -175,7 +176,7 @@ static size_t es_key_normalise(char *key, size_t n)
         i += l;
         if (cp == 0x2019)
             cp = '\'';
-        o += es__utf8_encode(es__cp_lower(cp), tmp + o);
+        o += es_utf8_put(tmp + o, es__cp_lower(cp));
     }
     memcpy(key, tmp, o);
     return o;

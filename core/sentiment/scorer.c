@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include <earshot/text.h>
 
 /* Texts up to this many bytes are scored without touching the heap; that
  * covers every tweet and most posts. */
@@ -52,7 +53,7 @@ static int es_fr_fold_aliases(es_lex_t *fr)
             uint32_t cp = es__utf8_decode((const unsigned char *)k + j, sl->key_len - j, &l);
             uint32_t u = es__cp_unaccent(cp);
             changed |= u != cp;
-            fn += es__utf8_encode(u, f + fn);
+            fn += es_utf8_put(f + fn, u);
             j += l;
         }
         if (changed && !es__lex_get(fr, f, fn))

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include <earshot/text.h>
 
 #define ES_WORD_MAX 64 /* longer tokens are never in a lexicon */
 
@@ -101,7 +102,7 @@ static int es__lookup_fr_variants(const es_scorer_t *s, es_tok_t *t, const char 
         uint32_t cp = es__utf8_decode((const unsigned char *)w + i, n - i, &l);
         uint32_t f = es__cp_unaccent(cp);
         accented |= f != cp;
-        fn += es__utf8_encode(f, fold + fn);
+        fn += es_utf8_put(fold + fn, f);
         i += l;
     }
     const es_lex_t *lex = &s->lex[ES_LANG_FR];
@@ -222,7 +223,7 @@ static inline __attribute__((always_inline)) size_t es_lower_into(es_scratch_t *
         if (sc->ev && es__cp_is_letter(cp))
             es__lang_ev_letter(sc->ev, cp);
         cases |= (unsigned)es__cp_is_upper(cp) | (unsigned)es__cp_is_lower(cp) << 1;
-        size_t w = es__utf8_encode(es__cp_lower(cp), out + o);
+        size_t w = es_utf8_put(out + o, es__cp_lower(cp));
         /* An invalid byte read as Latin-1 may encode longer than it was:
          * keep the raw byte instead so the scratch bound holds. */
         if (w > l) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <earshot/swar.h>
+#include <earshot/text.h>
 #include "tjson.h"
 
 struct tj_block {
@@ -122,26 +123,6 @@ static int hex4(const char *p, unsigned *out)
     return 0;
 }
 
-static char *put_utf8(char *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        *o++ = (char)cp;
-    } else if (cp < 0x800) {
-        *o++ = (char)(0xC0 | (cp >> 6));
-        *o++ = (char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        *o++ = (char)(0xE0 | (cp >> 12));
-        *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-        *o++ = (char)(0x80 | (cp & 0x3F));
-    } else {
-        *o++ = (char)(0xF0 | (cp >> 18));
-        *o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
-        *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-        *o++ = (char)(0x80 | (cp & 0x3F));
-    }
-    return o;
-}
-
 /* At the opening quote. Decodes into the arena, or in place for
  * tj_parse_insitu: escapes only shrink the text (\uXXXX is 6 bytes for at
  * most 3; a surrogate pair 12 for 4), so the decoded bytes never pass the
@@ -219,7 +200,7 @@ static int parse_string(parser_t *ps, const char **out, size_t *out_len)
             } else if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0) {
                 cp = 0xFFFD; /* lone surrogate or NUL: keep the tweet */
             }
-            o = put_utf8(o, cp);
+            o += es_utf8_put(o, cp);
             break;
         }
         default:
