@@ -192,6 +192,23 @@ void es__sink_queue_free(es_sink_queue_t *q)
 {
     if (!q)
         return;
+    /* Freed with an answer not yet completed (a forced shutdown): out of
+     * the agent's list, or the check phase would complete freed memory. */
+    if (q->done_pending) {
+        es_agent_t *a = q->sink->agent;
+        for (es_sink_queue_t **pp = &a->done_head; *pp; pp = &(*pp)->done_next)
+            if (*pp == q) {
+                *pp = q->done_next;
+                break;
+            }
+        a->done_tail = &a->done_head;
+        while (*a->done_tail)
+            a->done_tail = &(*a->done_tail)->done_next;
+        a->n_failed_answers -= q->done_status == ES_SINK_RETRY || q->done_status == ES_SINK_FAIL;
+        free(q->done_error);
+        q->done_error = NULL;
+        q->done_pending = 0;
+    }
     es__sink_queue_release_all(q, 1);
     congestion_set(q, 0);
     uv_timer_stop(&q->timer);
