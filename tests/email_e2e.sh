@@ -101,7 +101,7 @@ mcheck "each: raw headers are 7-bit and no line exceeds 78 columns" plain \
 mcheck "each: CR/LF in title and author name start no header" plain \
     'find("@mallory")[0]["keys"] == ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Auto-Submitted", "X-Earshot-Sink", "Content-Type"] and all(x["m"]["Bcc"] is None and x["m"]["X-Injected"] is None for x in mails)'
 mcheck "each: the hostile title stays in the subject, flattened" plain \
-    'find("@mallory")[0]["subject"] == "[earshot] acme: neutral mention by @mallory: acme refund? Bcc: victim@example.org X-Injected: yes"'
+    'find("@mallory")[0]["subject"] == "[earshot] acme: negative mention by @mallory: acme refund? Bcc: victim@example.org X-Injected: yes"'
 mcheck "each: SMTP smuggling text stays body text; nobody else got mail" plain \
     '"MAIL FROM:<evil@example.org>" in find("@mallory")[0]["text"] and all(e.get("address") in (None, "ops@example.com", "lead@example.com") for e in events) and len([e for e in events if e["cmd"] == "DATA"]) == 5'
 mcheck "each: From and To with display names" plain \

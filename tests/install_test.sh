@@ -10,14 +10,8 @@
 D="$T/root"
 make -C "$top_builddir" install DESTDIR="$D" > "$T/install.log" 2>&1
 is $? 0 "make install DESTDIR=... succeeds"
-mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$top_builddir" -f - print <<EOM 2>/dev/null
-include Makefile
-print:
-	@echo \$($1)
-EOM
-}
-prefix=$(mk prefix) bindir=$(mk bindir) sysconfdir=$(mk sysconfdir) unitdir=$(mk systemdsystemunitdir)
-pkglibdir=$(mk pkglibdir) mandir=$(mk mandir)
+prefix=$(make_var prefix) bindir=$(make_var bindir) sysconfdir=$(make_var sysconfdir) unitdir=$(make_var systemdsystemunitdir)
+pkglibdir=$(make_var pkglibdir) mandir=$(make_var mandir)
 diag "prefix $prefix, unit directory $unitdir"
 want_unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null)
 [ -n "$want_unitdir" ] || want_unitdir="$prefix/lib/systemd/system"

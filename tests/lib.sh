@@ -58,3 +58,12 @@ write_main() {
 
 # has_lines FILE N: FILE has exactly N lines (for wait_for).
 has_lines() { [ "$(lines "$1")" -eq "$2" ]; }
+
+# make_var NAME: a variable of the build's Makefile (bindir, pkglibdir ...).
+make_var() {
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$top_builddir" -f - print <<EOM 2>/dev/null
+include Makefile
+print:
+	@echo \$($1)
+EOM
+}

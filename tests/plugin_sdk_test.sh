@@ -8,13 +8,7 @@ command -v pkg-config > /dev/null || skip_all "pkg-config not installed"
 D="$T/root"
 make -C "$top_builddir" install DESTDIR="$D" > "$T/install.log" 2>&1
 is $? 0 "make install DESTDIR=... succeeds"
-mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$top_builddir" -f - print <<EOM 2>/dev/null
-include Makefile
-print:
-	@echo \$($1)
-EOM
-}
-bindir=$(mk bindir) libdir=$(mk libdir) pkglibdir=$(mk pkglibdir) pkgdatadir=$(mk pkgdatadir) includedir=$(mk includedir)
+bindir=$(make_var bindir) libdir=$(make_var libdir) pkglibdir=$(make_var pkglibdir) pkgdatadir=$(make_var pkgdatadir) includedir=$(make_var includedir)
 for h in plugin text date json strbuf numfmt file swar; do
     check "<earshot/$h.h> is installed" test -f "$D$includedir/earshot/$h.h"
 done

@@ -160,20 +160,25 @@ static int sink_start(void *state)
     return start_open(s);
 }
 
+/* A failed write or fdatasync answers RETRY: the records stay queued. */
+static void retry_after_fs_error(sink_t *s, const char *what, ssize_t rc)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s: %s failed: %s", s->path, what, uv_strerror((int)rc));
+    finish(s, ES_SINK_RETRY, msg);
+}
+
 static void on_synced(uv_fs_t *req)
 {
     sink_t *s = req->data;
     ssize_t rc = req->result;
     uv_fs_req_cleanup(req);
-    if (rc < 0) {
-        /* The lines may not survive a power loss: writing them again
-         * risks a duplicate line, not answering risks losing them. */
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s: fdatasync failed: %s", s->path, uv_strerror((int)rc));
-        finish(s, ES_SINK_RETRY, msg);
-        return;
-    }
-    finish(s, ES_SINK_OK, NULL);
+    /* The lines may not survive a power loss: writing them again risks a
+     * duplicate line, not answering risks losing them. */
+    if (rc < 0)
+        retry_after_fs_error(s, "fdatasync", rc);
+    else
+        finish(s, ES_SINK_OK, NULL);
 }
 
 static void on_written(uv_fs_t *req)
@@ -182,11 +187,9 @@ static void on_written(uv_fs_t *req)
     ssize_t n = req->result;
     uv_fs_req_cleanup(req);
     if (n < 0) {
-        /* ENOSPC, EIO...: the records stay queued and are retried; a
-         * partial line may remain, which readers skip as invalid JSON. */
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s: write failed: %s", s->path, uv_strerror((int)n));
-        finish(s, ES_SINK_RETRY, msg);
+        /* ENOSPC, EIO...: a partial line may remain, which readers skip
+         * as invalid JSON. */
+        retry_after_fs_error(s, "write", n);
         return;
     }
     s->written += (size_t)n;
