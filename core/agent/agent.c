@@ -274,7 +274,7 @@ static void on_spool_timer(uv_timer_t *t)
 void es__agent_maybe_resume(es_agent_t *a)
 {
     if (a->in_flight > (uint64_t)a->cfg->queue_max_records / 2 || a->spool_fault || a->n_congested ||
-        a->n_failed_answers)
+        a->done.n_failed)
         return;
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue && es__sink_queue_over_limit(c->queue, 0.9))
@@ -983,7 +983,7 @@ int es__agent_run(const es_run_opts_t *opts)
 
     es_agent_t a;
     memset(&a, 0, sizeof a);
-    a.done_tail = &a.done_head;
+    es__done_list_init(&a.done);
     uv_loop_t loop;
     uv_loop_init(&loop);
     a.loop = &loop;

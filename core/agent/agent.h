@@ -11,6 +11,7 @@
 #include "config.h"
 #include "http.h"
 #include "instance.h"
+#include "sink_queue.h"
 #include "state.h"
 
 struct es_pipeline;
@@ -65,13 +66,9 @@ typedef struct es_agent {
     uint64_t n_lazy_direct;  /* taken by every sink without a spool row */
     uint64_t n_lazy_spooled; /* spooled by a straggler pass */
     struct es_metrics *metrics; /* NULL unless metrics_listen is set */
-    /* Batches their sinks answered, completed in the check phase in
-     * answer order (core/delivery/sink_queue.c, es__sink_queue_run_done). */
-    struct es_sink_queue *done_head, **done_tail;
-    /* Of those, answered RETRY or FAIL: sources pause until they are
-     * completed, as they would have if the failure had been handled on
-     * the spot (the failing sink's records then get their spool rows). */
-    unsigned n_failed_answers;
+    /* Batches their sinks answered, waiting for the check phase
+     * (core/delivery/sink_queue.c owns it). */
+    es__done_list_t done;
     uv_check_t flush_check;  /* batches state writes per loop turn */
     uv_idle_t wake;          /* keeps the check phase turning while work is pending */
     int wake_on;

@@ -196,15 +196,15 @@ void es__sink_queue_free(es_sink_queue_t *q)
      * the agent's list, or the check phase would complete freed memory. */
     if (q->done_pending) {
         es_agent_t *a = q->sink->agent;
-        for (es_sink_queue_t **pp = &a->done_head; *pp; pp = &(*pp)->done_next)
+        for (es_sink_queue_t **pp = &a->done.head; *pp; pp = &(*pp)->done_next)
             if (*pp == q) {
                 *pp = q->done_next;
                 break;
             }
-        a->done_tail = &a->done_head;
-        while (*a->done_tail)
-            a->done_tail = &(*a->done_tail)->done_next;
-        a->n_failed_answers -= q->done_status == ES_SINK_RETRY || q->done_status == ES_SINK_FAIL;
+        a->done.tail = &a->done.head;
+        while (*a->done.tail)
+            a->done.tail = &(*a->done.tail)->done_next;
+        a->done.n_failed -= q->done_status == ES_SINK_RETRY || q->done_status == ES_SINK_FAIL;
         free(q->done_error);
         q->done_error = NULL;
         q->done_pending = 0;
@@ -638,14 +638,21 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
     /* Out of memory for the reason: the answer stands, without its text. */
     q->done_error = error ? es__strdup(error) : NULL;
     es_agent_t *a = ctx->agent;
-    a->n_failed_answers += status == ES_SINK_RETRY || status == ES_SINK_FAIL;
+    a->done.n_failed += status == ES_SINK_RETRY || status == ES_SINK_FAIL;
     q->done_next = NULL;
-    *a->done_tail = q;
-    a->done_tail = &q->done_next;
+    *a->done.tail = q;
+    a->done.tail = &q->done_next;
     es__agent_wake(a);
 }
 
 static void complete(es_sink_queue_t *q);
+
+void es__done_list_init(es__done_list_t *l)
+{
+    l->head = NULL;
+    l->tail = &l->head;
+    l->n_failed = 0;
+}
 
 void es__sink_queue_run_done(es_agent_t *a)
 {
@@ -654,15 +661,15 @@ void es__sink_queue_run_done(es_agent_t *a)
      * keep completing, so it drains its queue in one turn as a slow sink
      * would over several, but stop after a bound so one turn's work stays
      * bounded (the rest waits for the next turn, the wake is armed). */
-    for (unsigned budget = 256; a->done_head && budget; budget--) {
-        es_sink_queue_t *q = a->done_head;
-        a->done_head = q->done_next;
-        if (!a->done_head)
-            a->done_tail = &a->done_head;
+    for (unsigned budget = 256; a->done.head && budget; budget--) {
+        es_sink_queue_t *q = a->done.head;
+        a->done.head = q->done_next;
+        if (!a->done.head)
+            a->done.tail = &a->done.head;
         q->done_next = NULL;
         complete(q);
     }
-    if (a->done_head)
+    if (a->done.head)
         es__agent_wake(a);
 }
 
@@ -677,7 +684,7 @@ static void complete(es_sink_queue_t *q)
     q->done_error = NULL;
     q->done_pending = 0;
     q->in_flight = 0;
-    a->n_failed_answers -= failed;
+    a->done.n_failed -= failed;
     complete_answer(q, q->done_status, q->done_retry_after_ms, error);
     free(error);
     if (failed)

@@ -82,6 +82,17 @@ double es__sink_queue_spool_fill(const es_sink_queue_t *q);
 /* Closes the timer; frees once closed. */
 void es__sink_queue_free(es_sink_queue_t *q);
 
+/* The batches sinks answered (es_batch_done), in answer order, until the
+ * agent's check phase completes them; n_failed of them answered RETRY or
+ * FAIL, and sources pause while any does (es_backpressure), as they would
+ * have if the failure had been handled on the spot. The agent embeds one;
+ * only sink_queue.c changes it. */
+typedef struct es__done_list {
+    struct es_sink_queue *head, **tail;
+    unsigned n_failed;
+} es__done_list_t;
+void es__done_list_init(es__done_list_t *l);
+
 /* Completes every batch whose sink answered (es_batch_done) before this
  * call, in answer order: dead letters, spool rows, record release, the
  * next send. Called from the agent's check phase only, so completion
