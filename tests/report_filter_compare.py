@@ -6,7 +6,7 @@ the check page; PAGE: the page as written; DIR/brand-NAME.html: the page
 of `earshot report --brand NAME`; DB: the sink's SQLite file; NOW: the
 time the pages were written (to a few seconds: no row is near an edge).
 Prints "ok WHAT" or "bad WHAT: why" per comparison, then "cases N"."""
-import html, json, re, sqlite3, sys
+import bisect, html, json, math, re, sqlite3, sys
 
 dom, page, where, dbpath, now = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 got = json.loads(html.unescape(re.findall(r'<pre id="filter-check">(.*?)</pre>', open(dom, encoding="utf-8").read(), re.S)[-1]))
@@ -113,6 +113,143 @@ def expected(f, whole):
     return r
 
 
+def nice(m, n):
+    """es__report_nice_step (core/report/html.c): 1, 2, 5 x 10^k."""
+    if m <= 0:
+        return 1
+    raw = m / n
+    mag = 10 ** math.floor(math.log10(raw))
+    for k in (1, 2, 5, 10):
+        if k * mag >= raw:
+            return 1 if k * mag < 1 else k * mag
+    return 10 * mag
+
+
+def scale(m):
+    st = nice(m, 4)
+    am = math.ceil(m / st) * st
+    ax, u = [], 0
+    while u <= am + st * 1e-9:
+        ax.append(comma(int(round(u))))
+        u += st
+    return am, ax
+
+
+# The layout of the time charts (bucket starts, first day, the page's
+# clock) is read from the page; every count is the database's.
+TC = json.loads(re.search(r'<script type="application/json" id="es-tcube">(.*?)</script>',
+                          open(page, encoding="utf-8").read(), re.S).group(1))
+BK, DAY0, TNOW = TC["bk"], TC["day0"], TC["now"]
+CUT = (TNOW // 3600) * 3600 - 47 * 3600
+HOURLY = [k for k in range(len(BK)) if BK[k] >= CUT]
+NDAYS = TNOW // 86400 - DAY0 + 1  # the volume chart: one slot a day over 872 px
+
+
+def bucket_counts(f):
+    """{brand: {bucket: [positive, neutral, negative, unscored]}} of the
+    earned mentions of the window matching f's brand, topic or network
+    (with both a topic and a network, the topic alone: the page says so),
+    dates left out (a date range hides buckets, it does not cut them)."""
+    sql = "select coalesce(brand, ''), label, t from " + EARNED + " e where t >= ?"
+    args = [TNOW - 7 * 86400]
+    if "topic" in f:
+        sql += " and exists (select 1 from mention_topics x where x.mention_id = e.id and x.topic = ?)"; args.append(f["topic"])
+    elif "network" in f:
+        sql += " and network = ?"; args.append(f["network"])
+    out = {}
+    for b, label, t in db.execute(sql, args):
+        k = bisect.bisect_right(BK, t) - 1
+        if k < 0 or t >= BK[-1] + 3600:
+            continue
+        i = {"positive": 0, "neutral": 1, "negative": 2}.get(label, 3)
+        out.setdefault(b, {}).setdefault(k, [0, 0, 0, 0])[i] += 1
+    return out
+
+
+def charts(f):
+    """The time charts for filter f, in the check's shape."""
+    got_all, sel = bucket_counts({}), bucket_counts(f)
+    since = TNOW - RANGES[f["dates"]] if "dates" in f else None
+
+    def vis(end):
+        return since is None or end >= since
+    trend, volume = {}, {}
+    for b, whole in got_all.items():
+        if "brand" in f and f["brand"] != b:
+            continue
+        name = b or "(no brand)"
+        c = sel.get(b, {})
+        nh = len(HOURLY)
+        for i, ks in enumerate([range(0, len(BK) - nh), HOURLY] if nh < len(BK) else [HOURLY]):
+            shown = [k for k in ks if sum(whole.get(k, [0])) and vis(BK[k] + (3599 if k in HOURLY else 86399))]
+            am, ax = scale(max([1] + [sum(c.get(k, [0])) for k in shown]))
+            trend["%s %d" % (name, i)] = {"axis": ax, "bars": {
+                str(k): [v / am * 122 for v in c.get(k, [0, 0, 0, 0])] for k in shown}}
+        wd, cd = {}, {}
+        for k, v in whole.items():
+            wd[BK[k] // 86400 - DAY0] = wd.get(BK[k] // 86400 - DAY0, 0) + sum(v)
+        for k, v in c.items():
+            d = cd.setdefault(BK[k] // 86400 - DAY0, [0, 0])
+            d[0] += sum(v); d[1] += v[2]
+        shown = [d for d in sorted(wd) if wd[d] and vis((DAY0 + d) * 86400 + 86399)]
+        am, ax = scale(max([cd.get(d, [0])[0] for d in shown]) or 1)
+        path, pv = [], -2
+        for d in sorted(wd):
+            v, n = cd.get(d, [0, 0])
+            if not v or d not in shown:
+                pv = -2
+                continue
+            path.append(("L" if pv == d - 1 else "M", 64 + (d + 0.5) * 872 / NDAYS,
+                         40 + 138 - n / v * 138))
+            pv = d
+        volume[name] = {"axis": ax, "days": {str(d): [(cd.get(d, [0, 0])[0] - cd.get(d, [0, 0])[1]) / am * 138,
+                                                      cd.get(d, [0, 0])[1] / am * 138] for d in shown}, "path": path}
+    return trend, volume
+
+
+def close(a, b, eps):
+    return len(a) == len(b) and all(abs(x - y) < eps for x, y in zip(a, b))
+
+
+def path_of(d):
+    return [(m.group(1), float(m.group(2)), float(m.group(3))) for m in re.finditer(r"([ML])([-0-9.]+) ([-0-9.]+)", d)]
+
+
+def chart_problems(case, f):
+    """What the time charts of one case show wrong, or []."""
+    trend, volume = charts(f)
+    out = []
+    if set(case["trend"]) != set(trend):
+        out.append("trend panels: shown %s, want %s" % (sorted(case["trend"]), sorted(trend)))
+    for key in set(case["trend"]) & set(trend):
+        g, w = case["trend"][key], trend[key]
+        if g["ph"] != 122:
+            out.append("trend %s: panel height %s" % (key, g["ph"]))
+        if g["axis"] != w["axis"]:
+            out.append("trend %s axis: shown %s, want %s" % (key, g["axis"], w["axis"]))
+        if set(g["bars"]) != set(w["bars"]) or not all(close(g["bars"][k], w["bars"][k], 0.011) for k in g["bars"]):
+            bad_k = [k for k in w["bars"] if k not in g["bars"] or not close(g["bars"][k], w["bars"][k], 0.011)][:3]
+            out.append("trend %s bars %s: shown %s, want %s" % (key, bad_k, [g["bars"].get(k) for k in bad_k],
+                                                               [w["bars"][k] for k in bad_k]))
+    if set(case["volume"]) != set(volume):
+        out.append("volume charts: shown %s, want %s" % (sorted(case["volume"]), sorted(volume)))
+    for key in set(case["volume"]) & set(volume):
+        g, w = case["volume"][key], volume[key]
+        if g["ph"] != 138:
+            out.append("volume %s: chart height %s" % (key, g["ph"]))
+        if g["axis"] != w["axis"]:
+            out.append("volume %s axis: shown %s, want %s" % (key, g["axis"], w["axis"]))
+        if set(g["days"]) != set(w["days"]) or not all(close(g["days"][d], w["days"][d], 0.011) for d in g["days"]):
+            out.append("volume %s days: shown %s, want %s" % (key, json.dumps(g["days"])[:200], json.dumps(w["days"])[:200]))
+        gp = path_of(g["path"])
+        if len(gp) != len(w["path"]) or not all(a[0] == b[0] and abs(a[1] - b[1]) < 0.051 and abs(a[2] - b[2]) < 0.051
+                                                for a, b in zip(gp, w["path"])):
+            out.append("volume %s line: shown %s, want %s" % (key, g["path"][:200], w["path"][:6]))
+    if case["tcomb"] != (2 if "topic" in f and "network" in f else 0):
+        out.append("the note on topic x network shown %d times" % case["tcomb"])
+    return out
+
+
 whole = written(page)
 bad = 0
 kinds = {"fb": "brand", "ft": "topic", "fn": "network", "fd": "dates"}
@@ -156,6 +293,7 @@ for case in got["cases"]:
             ok = g == w
         if not ok:
             problems.append("%s: shown %s, want %s" % (k, json.dumps(g)[:300], json.dumps(w)[:300]))
+    problems += chart_problems(case, f)
     if problems:
         bad += 1
         print("bad %s: %s" % (what, "; ".join(problems)))

@@ -5,7 +5,10 @@
 # totals and shares, the share-of-voice and sentiment tables, the bars'
 # widths and the axis) must be what `earshot report --brand NAME` writes
 # for a brand, and what the database counts (sqlite3, the sink's tables)
-# for the others. The untouched page must run its script under its own
+# for the others. The time charts (sentiment over time per day and hour,
+# volume per day with its negative-share line) are checked against the
+# database's counts per bucket for every choice: the bars shown, their
+# heights on the selection's scale, the left axes, the line. The untouched page must run its script under its own
 # Content-Security-Policy, and a changed script must be refused by it.
 . "$top_srcdir/tests/lib.sh"
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
@@ -96,5 +99,6 @@ like "$d/compare.txt" "^ok brand acme" "acme alone: as --brand acme"
 like "$d/compare.txt" "^ok network net-1" "network net-1: as the database counts"
 like "$d/compare.txt" "^ok topic refunds" "topic refunds: as the database counts"
 like "$d/compare.txt" "^ok dates 24h" "last 24 h: as the database counts"
+like "$d/compare.txt" "^ok topic [^ ]* network " "topic and network: the time charts follow the topic, and the page says so"
 like "$d/compare.txt" "^changed [1-9][0-9]" "the figures change with the filters (and back)"
 done_testing
