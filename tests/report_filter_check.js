@@ -61,6 +61,12 @@
             c.volume[t.querySelector("h3").firstChild.textContent.trim()] = {ph: +P.getAttribute("data-ax").split(" ")[3],
                 axis: texts(t.querySelector("g.yax")), days: days, path: t.querySelector("path.nsl").getAttribute("d")};
         });
+        c.topics = {};
+        document.querySelectorAll("table.topics tr[data-fb]").forEach(function (tr) {
+            if (!shown(tr)) return;
+            var td = [].map.call(tr.querySelectorAll("td"), function (x) { return x.textContent; });
+            c.topics[td[0] + " / " + td[1]] = [td[3], td[4]];
+        });
         c.tcomb = [].filter.call(document.querySelectorAll(".tcomb"), shown).length;
         return c;
     }

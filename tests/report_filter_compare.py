@@ -207,6 +207,30 @@ def charts(f):
     return trend, volume
 
 
+def topics(f, whole_rows):
+    """The topics table's mentions and negative share per "topic / brand"
+    for filter f (the rows f's brand and topic leave shown)."""
+    sql = ("select x.topic, coalesce(e.brand, ''), e.label, count(*) from " + EARNED +
+           " e join mention_topics x on x.mention_id = e.id where e.t >= ?")
+    args = [SINCE]
+    if "network" in f:
+        sql += " and e.network = ?"; args.append(f["network"])
+    if "dates" in f:
+        sql += " and e.t >= ?"; args.append(now - RANGES[f["dates"]])
+    c = {}
+    for t, b, label, n in db.execute(sql + " group by 1, 2, 3", args):
+        c.setdefault((t, b), [0, 0, 0, 0])[{"positive": 0, "neutral": 1, "negative": 2}.get(label, 3)] += n
+    out = {}
+    for key in whole_rows:
+        t, name = key.split(" / ", 1)
+        b = "" if name == "(no brand)" else name
+        if ("brand" in f and f["brand"] != b) or ("topic" in f and f["topic"] != t):
+            continue
+        v = c.get((t, b), [0, 0, 0, 0])
+        out[key] = [comma(sum(v)), pct(v[2], sum(v))]
+    return out
+
+
 def close(a, b, eps):
     return len(a) == len(b) and all(abs(x - y) < eps for x, y in zip(a, b))
 
@@ -245,12 +269,20 @@ def chart_problems(case, f):
         if len(gp) != len(w["path"]) or not all(a[0] == b[0] and abs(a[1] - b[1]) < 0.051 and abs(a[2] - b[2]) < 0.051
                                                 for a, b in zip(gp, w["path"])):
             out.append("volume %s line: shown %s, want %s" % (key, g["path"][:200], w["path"][:6]))
+    want_t = topics(f, WHOLE_TOPICS)
+    if case["topics"] != want_t:
+        out.append("topics: shown %s, want %s" % (json.dumps(case["topics"])[:300], json.dumps(want_t)[:300]))
     if case["tcomb"] != (2 if "topic" in f and "network" in f else 0):
         out.append("the note on topic x network shown %d times" % case["tcomb"])
     return out
 
 
 whole = written(page)
+WHOLE_TOPICS = {}
+for tr in re.findall(r"<tr data-fb[^>]*>(.*?)</tr>", (re.search(r'<table class="topics">(.*?)</table>',
+                     open(page, encoding="utf-8").read(), re.S) or re.match("()", "")).group(1), re.S):
+    td = [text(x) for x in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+    WHOLE_TOPICS[td[0] + " / " + td[1]] = td[3:5]
 bad = 0
 kinds = {"fb": "brand", "ft": "topic", "fn": "network", "fd": "dates"}
 for case in got["cases"]:

@@ -5,7 +5,8 @@
  * share, "neg/n:3" = brand 3's negative share), bars with data-w (their
  * width a share of data-len), the stacked sentiment bars (data-sb) on the
  * selection's own scale and their axis (#sent-axis), and the time charts'
- * bars, line and left axes from the time cube (tcube.c). Numbers are written
+ * bars, line and left axes from the time cube (tcube.c), and the topics
+ * table's mentions and negative shares (data-tq). Numbers are written
  * as core/util/numfmt.c writes them, so a filtered page reads like the page
  * generated with that filter (`--brand`).
  *
@@ -97,7 +98,12 @@ static const char JS[] =
     "S.querySelectorAll('circle[data-d]').forEach(function(e){var d=A(e,'data-d'),v=V[d]||0;"
     "e.setAttribute('r',v?'2.5':'0');if(v)e.setAttribute('cy',(yb-(N[d]||0)/v*ph).toFixed(1))});"
     "yax(S.querySelector('g.yax'),a[0],a[0]+a[1],yb,ph,am,st,a[0]-6)});"
-    "document.querySelectorAll('.tcomb').forEach(function(e){e.hidden=!(ft>=0&&fn>=0)})"
+    "document.querySelectorAll('.tcomb').forEach(function(e){e.hidden=!(ft>=0&&fn>=0)});"
+    /* The topics table: each topic and brand under the network and date
+     * filters (the topic and brand filters hide the other rows). */
+    "document.querySelectorAll('[data-tq]').forEach(function(e){var m=A(e,'data-tq').split(' ').map(Number),v=[0,0,0,0];"
+    "D.rows.forEach(function(x){if(x[0]!=m[0]||x[1]!=m[1]||(fn>=0&&x[2]!=fn)||(fd>=0&&x[3]>fd))return;"
+    "for(l=0;l<4;l++)v[l]+=x[4+l]});var n=v[0]+v[1]+v[2]+v[3];e.textContent=A(e,'data-f')=='p'?pct(v[2],n):int(n)})"
     "}"
     "F.addEventListener('change',update);update();"
     "document.documentElement.setAttribute('data-filters','live')"
