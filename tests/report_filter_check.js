@@ -67,6 +67,17 @@
             var td = [].map.call(tr.querySelectorAll("td"), function (x) { return x.textContent; });
             c.topics[td[0] + " / " + td[1]] = [td[3], td[4]];
         });
+        c.sovd = {};
+        document.querySelectorAll("#sovd g[data-sd]").forEach(function (g) {
+            if (!shown(g)) return;
+            var col = {};
+            g.querySelectorAll("rect[data-sv]").forEach(function (r) {
+                if (!shown(r)) return;
+                var v = r.getAttribute("data-sv"), l = document.querySelector("label[for='fb-" + v + "']");
+                col[v === "o" ? "other brands" : l ? l.textContent : v] = +r.getAttribute("height");
+            });
+            if (Object.keys(col).length) c.sovd[g.getAttribute("data-sd")] = col;
+        });
         c.tcomb = [].filter.call(document.querySelectorAll(".tcomb"), shown).length;
         return c;
     }

@@ -231,6 +231,36 @@ def topics(f, whole_rows):
     return out
 
 
+def sov_days(f):
+    """Share of voice per day for filter f: {day: {brand or "other
+    brands": column height}} of the columns and parts shown (152 px is
+    the whole column): the eight largest named brands by name, the rest
+    grouped."""
+    whole, sel = bucket_counts({}), bucket_counts(f)
+    named = sorted((b for b in whole if b), key=lambda b: (-sum(sum(v) for v in whole[b].values()), b))
+    top = named[:8]
+    since = TNOW - RANGES[f["dates"]] if "dates" in f else None
+
+    def per_day(c, b):
+        out = {}
+        for k, v in c.get(b, {}).items():
+            out[BK[k] // 86400 - DAY0] = out.get(BK[k] // 86400 - DAY0, 0) + sum(v)
+        return out
+    wd = {b: per_day(whole, b) for b in named}
+    sd = {b: per_day(sel, b) for b in named if "brand" not in f or f["brand"] == b}
+    out = {}
+    for d in range(NDAYS):
+        if not sum(wd[b].get(d, 0) for b in named) or (since is not None and (DAY0 + d) * 86400 + 86399 < since):
+            continue
+        al = sum(v.get(d, 0) for v in sd.values())
+        col = {b: (sd[b].get(d, 0) / al * 152 if al else 0) for b in top if wd[b].get(d, 0) and b in sd}
+        if sum(wd[b].get(d, 0) for b in named[8:]):
+            col["other brands"] = sum(sd[b].get(d, 0) for b in named[8:] if b in sd) / al * 152 if al else 0
+        if col:
+            out[str(d)] = col
+    return out
+
+
 def close(a, b, eps):
     return len(a) == len(b) and all(abs(x - y) < eps for x, y in zip(a, b))
 
@@ -272,6 +302,11 @@ def chart_problems(case, f):
     want_t = topics(f, WHOLE_TOPICS)
     if case["topics"] != want_t:
         out.append("topics: shown %s, want %s" % (json.dumps(case["topics"])[:300], json.dumps(want_t)[:300]))
+    want_s = sov_days(f)
+    if set(case["sovd"]) != set(want_s) or not all(
+            set(case["sovd"][d]) == set(want_s[d]) and all(abs(case["sovd"][d][b] - want_s[d][b]) < 0.011 for b in want_s[d])
+            for d in want_s):
+        out.append("share of voice per day: shown %s, want %s" % (json.dumps(case["sovd"])[:300], json.dumps(want_s)[:300]))
     if case["tcomb"] != (2 if "topic" in f and "network" in f else 0):
         out.append("the note on topic x network shown %d times" % case["tcomb"])
     return out

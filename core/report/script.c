@@ -6,7 +6,8 @@
  * width a share of data-len), the stacked sentiment bars (data-sb) on the
  * selection's own scale and their axis (#sent-axis), and the time charts'
  * bars, line and left axes from the time cube (tcube.c), and the topics
- * table's mentions and negative shares (data-tq). Numbers are written
+ * table's mentions and negative shares (data-tq), and the share of voice
+ * per day (#sovd). Numbers are written
  * as core/util/numfmt.c writes them, so a filtered page reads like the page
  * generated with that filter (`--brand`).
  *
@@ -99,6 +100,17 @@ static const char JS[] =
     "e.setAttribute('r',v?'2.5':'0');if(v)e.setAttribute('cy',(yb-(N[d]||0)/v*ph).toFixed(1))});"
     "yax(S.querySelector('g.yax'),a[0],a[0]+a[1],yb,ph,am,st,a[0]-6)});"
     "document.querySelectorAll('.tcomb').forEach(function(e){e.hidden=!(ft>=0&&fn>=0)});"
+    /* Share of voice per day: each day's column restacked over the
+     * selection's named brands (a brand chosen: that brand alone). */
+    "var SD=document.getElementById('sovd');if(SD){var sa=A(SD,'data-ax').split(' ').map(Number),"
+    "tp=A(SD,'data-top').split(' ').filter(Boolean).map(Number),DB={};"
+    "D.named.forEach(function(nm,b){if(!nm||(fb>=0&&b!=fb))return;var c=tc(b),w=DB[b]=[];"
+    "for(var i=0;i<NB;i++){var d=Math.floor(T.bk[i]/86400)-T.day0;w[d]=(w[d]||0)+c[4*i]+c[4*i+1]+c[4*i+2]+c[4*i+3]}});"
+    "SD.querySelectorAll('g[data-sd]').forEach(function(g){var d=+A(g,'data-sd'),al=0,o=0,y=sa[0],k,r,h;"
+    "for(k in DB){var v=DB[k][d]||0;al+=v;if(tp.indexOf(+k)<0)o+=v}"
+    "tp.forEach(function(b){r=g.querySelector('rect[data-sv=\"'+b+'\"]');if(!r)return;"
+    "h=al&&DB[b]?(DB[b][d]||0)/al*sa[1]:0;y-=h;hy(r,y,h)});"
+    "r=g.querySelector('rect[data-sv=o]');if(r){h=al?o/al*sa[1]:0;y-=h;hy(r,y,h)}})}"
     /* The topics table: each topic and brand under the network and date
      * filters (the topic and brand filters hide the other rows). */
     "document.querySelectorAll('[data-tq]').forEach(function(e){var m=A(e,'data-tq').split(' ').map(Number),v=[0,0,0,0];"
