@@ -1,10 +1,11 @@
 """Compares what the filtered page showed (tests/report_filter_check.js)
 with pages written by earshot and with counts read from the database.
 
-Usage: report_filter_compare.py DOM PAGE DIR DB NOW. DOM: --dump-dom of
+Usage: report_filter_compare.py DOM PAGE DIR DB NOW TPAGE. DOM: --dump-dom of
 the check page; PAGE: the page as written; DIR/brand-NAME.html: the page
 of `earshot report --brand NAME`; DB: the sink's SQLite file; NOW: the
-time the pages were written (to a few seconds: no row is near an edge).
+time the pages were written (to a few seconds: no row is near an edge);
+TPAGE: a time before the page was written, in the same hour.
 Prints "ok WHAT" or "bad WHAT: why" per comparison, then "cases N"."""
 import bisect, html, json, math, re, sqlite3, sys
 
@@ -139,7 +140,11 @@ def scale(m):
 # clock) is read from the page; every count is the database's.
 TC = json.loads(re.search(r'<script type="application/json" id="es-tcube">(.*?)</script>',
                           open(page, encoding="utf-8").read(), re.S).group(1))
-BK, DAY0, TNOW = TC["bk"], TC["day0"], TC["now"]
+BK, DAY0 = TC["bk"], TC["day0"]
+# The page's clock to the hour: what a bucket's visibility under a date
+# range depends on (the ranges are whole hours); the test writes the page
+# within the hour of TPAGE.
+TNOW = int(sys.argv[6])
 CUT = (TNOW // 3600) * 3600 - 47 * 3600
 HOURLY = [k for k in range(len(BK)) if BK[k] >= CUT]
 NDAYS = TNOW // 86400 - DAY0 + 1  # the volume chart: one slot a day over 872 px

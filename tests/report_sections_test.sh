@@ -107,8 +107,8 @@ like "$out" "<td class=\"text\">app</td><td>acme</td><td class=\"text\">product<
 like "$out" "<input type=\"radio\" name=\"fn\" id=\"fn-all\" checked>" "a network filter"
 like "$out" "<input type=\"radio\" name=\"fd\" id=\"fd-48h\">" "a date-range filter"
 like "$out" "body:has\(#fb-1:checked\) \[data-fb\]:not\(\[data-fb~=\"b1\"\]\)" "filters are CSS :has() rules"
-is "$(grep -o '<script[^>]*>' "$out" | tr '\n' ' ')" '<script type="application/json" id="es-cube"> <script> ' \
-    "one script (the filters') and its data block, nothing else"
+is "$(grep -o '<script[^>]*>' "$out" | tr '\n' ' ')" '<script type="application/json" id="es-cube"> <script type="application/json" id="es-tcube"> <script> ' \
+    "one script (the filters') and its two data blocks, nothing else"
 # The CSP allows that script by its hash and nothing else (the filters'
 # recomputation itself is tests/report_filter_test.sh, in a browser).
 python3 - "$out" > "$d/csp.txt" <<'PY'

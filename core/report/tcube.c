@@ -64,7 +64,7 @@ static int by_key(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* {"bk": [bucket starts], "day0": first day, "now", "n": [[brand, network,
+/* {"bk": [bucket starts], "day0": first day, "n": [[brand, network,
  * counts...]], "t": [[brand, topic, counts...]]}: numbers only, by key so
  * SQLite and PostgreSQL give the same page. */
 void es__report_tcube_json(FILE *f, const es_report_page_t *p)
@@ -73,8 +73,7 @@ void es__report_tcube_json(FILE *f, const es_report_page_t *p)
     size_t i;
     fputs("{\"bk\":[", f);
     json_array_foreach(json_object_get(tm, "buckets"), i, v) fprintf(f, "%s%lld", i ? "," : "", (long long)json_integer_value(v));
-    fprintf(f, "],\"day0\":%lld,\"now\":%lld", (long long)json_integer_value(json_object_get(p->model, "day0")),
-            (long long)p->opts->now);
+    fprintf(f, "],\"day0\":%lld", (long long)json_integer_value(json_object_get(p->model, "day0")));
     size_t nk = json_object_size(tc), k = 0;
     const char **keys = calloc(nk ? nk : 1, sizeof *keys), *key;
     if (!keys)
