@@ -78,6 +78,12 @@
             });
             if (Object.keys(col).length) c.sovd[g.getAttribute("data-sd")] = col;
         });
+        c.breakdown = {};
+        document.querySelectorAll("table.breakdown tr[data-fb]").forEach(function (tr) {
+            if (!shown(tr)) return;
+            var td = tr.querySelectorAll("td");
+            c.breakdown[td[0].textContent] = [td[1].textContent].concat([].map.call(td[3].querySelectorAll(".tag"), function (t) { return t.textContent; }));
+        });
         c.tcomb = [].filter.call(document.querySelectorAll(".tcomb"), shown).length;
         return c;
     }

@@ -266,6 +266,25 @@ def sov_days(f):
     return out
 
 
+def breakdown(f, whole_rows):
+    """Owned and earned: a brand's earned mentions and each network's
+    share of them (the networks the page lists) for filter f."""
+    out = {}
+    for name, row in whole_rows.items():
+        b = "" if name == "(no brand)" else name
+        if "brand" in f and f["brand"] != b:
+            continue
+        v = counted(dict(f, brand=b))
+        t = sum(sum(x) for x in v.values())
+        tags = []
+        for tag in row[1:]:
+            net = tag.rsplit(" ", 1)[0]
+            tags.append("%s %s" % (net, pct(sum(sum(x) for x in counted(dict(f, brand=b, network=net)).values())
+                                            if f.get("network", net) == net else 0, t)))
+        out[name] = [comma(t)] + tags
+    return out
+
+
 def close(a, b, eps):
     return len(a) == len(b) and all(abs(x - y) < eps for x, y in zip(a, b))
 
@@ -312,6 +331,9 @@ def chart_problems(case, f):
             set(case["sovd"][d]) == set(want_s[d]) and all(abs(case["sovd"][d][b] - want_s[d][b]) < 0.011 for b in want_s[d])
             for d in want_s):
         out.append("share of voice per day: shown %s, want %s" % (json.dumps(case["sovd"])[:300], json.dumps(want_s)[:300]))
+    want_b = breakdown(f, WHOLE_BREAKDOWN)
+    if case["breakdown"] != want_b:
+        out.append("owned and earned: shown %s, want %s" % (json.dumps(case["breakdown"])[:300], json.dumps(want_b)[:300]))
     if case["tcomb"] != (2 if "topic" in f and "network" in f else 0):
         out.append("the note on topic x network shown %d times" % case["tcomb"])
     return out
@@ -323,6 +345,11 @@ for tr in re.findall(r"<tr data-fb[^>]*>(.*?)</tr>", (re.search(r'<table class="
                      open(page, encoding="utf-8").read(), re.S) or re.match("()", "")).group(1), re.S):
     td = [text(x) for x in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
     WHOLE_TOPICS[td[0] + " / " + td[1]] = td[3:5]
+WHOLE_BREAKDOWN = {}
+for tr in re.findall(r"<tr data-fb[^>]*>(.*?)</tr>", (re.search(r'<table class="breakdown">(.*?)</table>',
+                     open(page, encoding="utf-8").read(), re.S) or re.match("()", "")).group(1), re.S):
+    td = re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)
+    WHOLE_BREAKDOWN[text(td[0])] = [text(td[1])] + [text(x) for x in re.findall(r'<span class="tag">(.*?</span>)</span>', td[3], re.S)]
 bad = 0
 kinds = {"fb": "brand", "ft": "topic", "fn": "network", "fd": "dates"}
 for case in got["cases"]:

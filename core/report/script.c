@@ -7,7 +7,8 @@
  * selection's own scale and their axis (#sent-axis), and the time charts'
  * bars, line and left axes from the time cube (tcube.c), and the topics
  * table's mentions and negative shares (data-tq), and the share of voice
- * per day (#sovd). Numbers are written
+ * per day (#sovd), the networks' shares of owned and earned (data-nq).
+ * Numbers are written
  * as core/util/numfmt.c writes them, so a filtered page reads like the page
  * generated with that filter (`--brand`).
  *
@@ -100,6 +101,10 @@ static const char JS[] =
     "e.setAttribute('r',v?'2.5':'0');if(v)e.setAttribute('cy',(yb-(N[d]||0)/v*ph).toFixed(1))});"
     "yax(S.querySelector('g.yax'),a[0],a[0]+a[1],yb,ph,am,st,a[0]-6)});"
     "document.querySelectorAll('.tcomb').forEach(function(e){e.hidden=!(ft>=0&&fn>=0)});"
+    /* Owned and earned: each network's share of a brand's selection. */
+    "document.querySelectorAll('[data-nq]').forEach(function(e){var m=A(e,'data-nq').split(' ').map(Number),v=0,"
+    "t=B[m[0]]||[0,0,0,0];D.rows.forEach(function(x){if(x[0]==m[0]&&x[1]==ft&&x[2]==m[1]&&(fn<0||fn==m[1])&&!(fd>=0&&x[3]>fd))"
+    "v+=x[4]+x[5]+x[6]+x[7]});e.textContent=pct(v,t[0]+t[1]+t[2]+t[3])});"
     /* Share of voice per day: each day's column restacked over the
      * selection's named brands (a brand chosen: that brand alone). */
     "var SD=document.getElementById('sovd');if(SD){var sa=A(SD,'data-ax').split(' ').map(Number),"
