@@ -95,7 +95,7 @@ unlike "$out" "\[emoji\] ×|×[0-9]+ \[emoji\]" "an emoji is neither an issue te
 
 # Owned and earned, networks, languages.
 like "$out" "<rect class=\"owned\" data-count=\"1\"" "owned posts drawn"
-like "$out" "<span class=\"tag\">twitter 62.5%</span><span class=\"tag\">reddit 25%</span><span class=\"tag\">forum 12.5%</span>" \
+like "$out" "<span class=\"tag\">twitter <span data-nq=\"[0-9]+ [0-9]+\">62.5%</span></span><span class=\"tag\">reddit <span data-nq=\"[0-9]+ [0-9]+\">25%</span></span><span class=\"tag\">forum <span data-nq=\"[0-9]+ [0-9]+\">12.5%</span></span>" \
     "networks of acme: 62.5% / 25% / 12.5%"
 like "$out" "<span class=\"tag\">en 75%</span><span class=\"tag\">fr 25%</span>" "languages of acme"
 
