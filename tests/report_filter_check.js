@@ -1,5 +1,6 @@
 // Injected into a copy of the report by tests/report_filter_test.sh:
-// chooses each filter in turn (then one brand with one network) and
+// chooses each filter in turn (then brand x network, topic x dates and
+// topic x network) and
 // records what the page then shows, as JSON in a pre element (id
 // filter-check) for --dump-dom. The comparison is the test's.
 (function () {
@@ -33,6 +34,57 @@
             c.headings[k] = h.querySelector("small").textContent;
         });
         c.axis = [].map.call(document.querySelectorAll("#sent-axis text"), function (t) { return t.textContent; });
+        // The time charts: per shown panel, its left axis and the heights
+        // of the shown bars by label (sentiment) or part (volume).
+        function texts(g) { return g ? [].map.call(g.querySelectorAll("text"), function (t) { return t.textContent; }) : []; }
+        function h(g, l) { var r = g.querySelector("rect[data-l='" + l + "']"); return r ? +r.getAttribute("height") : 0; }
+        c.trend = {};
+        document.querySelectorAll(".trend").forEach(function (t) {
+            if (!shown(t)) return;
+            var name = t.querySelector("h3").firstChild.textContent.trim();
+            t.querySelectorAll("g[data-tb]").forEach(function (P, i) {
+                var bars = {};
+                P.querySelectorAll("g[data-k]").forEach(function (g) {
+                    if (shown(g)) bars[g.getAttribute("data-k")] = [0, 1, 2, 3].map(function (l) { return h(g, l); });
+                });
+                c.trend[name + " " + i] = {ph: +P.getAttribute("data-ax").split(" ")[3], axis: texts(P.querySelector("g.yax")), bars: bars};
+            });
+        });
+        c.volume = {};
+        document.querySelectorAll(".timeline-brand").forEach(function (t) {
+            var P = t.querySelector("g[data-vb]");
+            if (!shown(t) || !P) return;
+            var days = {};
+            P.querySelectorAll("g[data-d]").forEach(function (g) {
+                if (shown(g)) days[g.getAttribute("data-d")] = [h(g, "o"), h(g, "g")];
+            });
+            c.volume[t.querySelector("h3").firstChild.textContent.trim()] = {ph: +P.getAttribute("data-ax").split(" ")[3],
+                axis: texts(t.querySelector("g.yax")), days: days, path: t.querySelector("path.nsl").getAttribute("d")};
+        });
+        c.topics = {};
+        document.querySelectorAll("table.topics tr[data-fb]").forEach(function (tr) {
+            if (!shown(tr)) return;
+            var td = [].map.call(tr.querySelectorAll("td"), function (x) { return x.textContent; });
+            c.topics[td[0] + " / " + td[1]] = [td[3], td[4]];
+        });
+        c.sovd = {};
+        document.querySelectorAll("#sovd g[data-sd]").forEach(function (g) {
+            if (!shown(g)) return;
+            var col = {};
+            g.querySelectorAll("rect[data-sv]").forEach(function (r) {
+                if (!shown(r)) return;
+                var v = r.getAttribute("data-sv"), l = document.querySelector("label[for='fb-" + v + "']");
+                col[v === "o" ? "other brands" : l ? l.textContent : v] = +r.getAttribute("height");
+            });
+            if (Object.keys(col).length) c.sovd[g.getAttribute("data-sd")] = col;
+        });
+        c.breakdown = {};
+        document.querySelectorAll("table.breakdown tr[data-fb]").forEach(function (tr) {
+            if (!shown(tr)) return;
+            var td = tr.querySelectorAll("td");
+            c.breakdown[td[0].textContent] = [td[1].textContent].concat([].map.call(td[3].querySelectorAll(".tag"), function (t) { return t.textContent; }));
+        });
+        c.tcomb = [].filter.call(document.querySelectorAll(".tcomb"), shown).length;
         return c;
     }
     function choose(ids) {
@@ -46,6 +98,8 @@
     });
     if (document.getElementById("fb-0") && document.getElementById("fn-0")) choose(["fb-0", "fn-0"]);
     if (document.getElementById("ft-0") && document.getElementById("fd-48h")) choose(["ft-0", "fd-48h"]);
+    // topic and network: the time charts follow the topic, and say so
+    if (document.getElementById("ft-0") && document.getElementById("fn-1")) choose(["ft-0", "fn-1"]);
     choose([]);
     var doc = window.parent !== window ? window.parent.document : document;
     var pre = doc.createElement("pre");

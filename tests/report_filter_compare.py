@@ -1,12 +1,13 @@
 """Compares what the filtered page showed (tests/report_filter_check.js)
 with pages written by earshot and with counts read from the database.
 
-Usage: report_filter_compare.py DOM PAGE DIR DB NOW. DOM: --dump-dom of
+Usage: report_filter_compare.py DOM PAGE DIR DB NOW TPAGE. DOM: --dump-dom of
 the check page; PAGE: the page as written; DIR/brand-NAME.html: the page
 of `earshot report --brand NAME`; DB: the sink's SQLite file; NOW: the
-time the pages were written (to a few seconds: no row is near an edge).
+time the pages were written (to a few seconds: no row is near an edge);
+TPAGE: a time before the page was written, in the same hour.
 Prints "ok WHAT" or "bad WHAT: why" per comparison, then "cases N"."""
-import html, json, re, sqlite3, sys
+import bisect, html, json, math, re, sqlite3, sys
 
 dom, page, where, dbpath, now = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 got = json.loads(html.unescape(re.findall(r'<pre id="filter-check">(.*?)</pre>', open(dom, encoding="utf-8").read(), re.S)[-1]))
@@ -113,7 +114,242 @@ def expected(f, whole):
     return r
 
 
+def nice(m, n):
+    """es__report_nice_step (core/report/html.c): 1, 2, 5 x 10^k."""
+    if m <= 0:
+        return 1
+    raw = m / n
+    mag = 10 ** math.floor(math.log10(raw))
+    for k in (1, 2, 5, 10):
+        if k * mag >= raw:
+            return 1 if k * mag < 1 else k * mag
+    return 10 * mag
+
+
+def scale(m):
+    st = nice(m, 4)
+    am = math.ceil(m / st) * st
+    ax, u = [], 0
+    while u <= am + st * 1e-9:
+        ax.append(comma(int(round(u))))
+        u += st
+    return am, ax
+
+
+# The layout of the time charts (bucket starts, first day, the page's
+# clock) is read from the page; every count is the database's.
+TC = json.loads(re.search(r'<script type="application/json" id="es-tcube">(.*?)</script>',
+                          open(page, encoding="utf-8").read(), re.S).group(1))
+BK, DAY0 = TC["bk"], TC["day0"]
+# The page's clock to the hour: what a bucket's visibility under a date
+# range depends on (the ranges are whole hours); the test writes the page
+# within the hour of TPAGE.
+TNOW = int(sys.argv[6])
+CUT = (TNOW // 3600) * 3600 - 47 * 3600
+HOURLY = [k for k in range(len(BK)) if BK[k] >= CUT]
+NDAYS = TNOW // 86400 - DAY0 + 1  # the volume chart: one slot a day over 872 px
+
+
+def bucket_counts(f):
+    """{brand: {bucket: [positive, neutral, negative, unscored]}} of the
+    earned mentions of the window matching f's brand, topic or network
+    (with both a topic and a network, the topic alone: the page says so),
+    dates left out (a date range hides buckets, it does not cut them)."""
+    sql = "select coalesce(brand, ''), label, t from " + EARNED + " e where t >= ?"
+    args = [TNOW - 7 * 86400]
+    if "topic" in f:
+        sql += " and exists (select 1 from mention_topics x where x.mention_id = e.id and x.topic = ?)"; args.append(f["topic"])
+    elif "network" in f:
+        sql += " and network = ?"; args.append(f["network"])
+    out = {}
+    for b, label, t in db.execute(sql, args):
+        k = bisect.bisect_right(BK, t) - 1
+        if k < 0 or t >= BK[-1] + 3600:
+            continue
+        i = {"positive": 0, "neutral": 1, "negative": 2}.get(label, 3)
+        out.setdefault(b, {}).setdefault(k, [0, 0, 0, 0])[i] += 1
+    return out
+
+
+def charts(f):
+    """The time charts for filter f, in the check's shape."""
+    got_all, sel = bucket_counts({}), bucket_counts(f)
+    since = TNOW - RANGES[f["dates"]] if "dates" in f else None
+
+    def vis(end):
+        return since is None or end >= since
+    trend, volume = {}, {}
+    for b, whole in got_all.items():
+        if "brand" in f and f["brand"] != b:
+            continue
+        name = b or "(no brand)"
+        c = sel.get(b, {})
+        nh = len(HOURLY)
+        for i, ks in enumerate([range(0, len(BK) - nh), HOURLY] if nh < len(BK) else [HOURLY]):
+            shown = [k for k in ks if sum(whole.get(k, [0])) and vis(BK[k] + (3599 if k in HOURLY else 86399))]
+            am, ax = scale(max([1] + [sum(c.get(k, [0])) for k in shown]))
+            trend["%s %d" % (name, i)] = {"axis": ax, "bars": {
+                str(k): [v / am * 122 for v in c.get(k, [0, 0, 0, 0])] for k in shown}}
+        wd, cd = {}, {}
+        for k, v in whole.items():
+            wd[BK[k] // 86400 - DAY0] = wd.get(BK[k] // 86400 - DAY0, 0) + sum(v)
+        for k, v in c.items():
+            d = cd.setdefault(BK[k] // 86400 - DAY0, [0, 0])
+            d[0] += sum(v); d[1] += v[2]
+        shown = [d for d in sorted(wd) if wd[d] and vis((DAY0 + d) * 86400 + 86399)]
+        am, ax = scale(max([cd.get(d, [0])[0] for d in shown]) or 1)
+        path, pv = [], -2
+        for d in sorted(wd):
+            v, n = cd.get(d, [0, 0])
+            if not v or d not in shown:
+                pv = -2
+                continue
+            path.append(("L" if pv == d - 1 else "M", 64 + (d + 0.5) * 872 / NDAYS,
+                         40 + 138 - n / v * 138))
+            pv = d
+        volume[name] = {"axis": ax, "days": {str(d): [(cd.get(d, [0, 0])[0] - cd.get(d, [0, 0])[1]) / am * 138,
+                                                      cd.get(d, [0, 0])[1] / am * 138] for d in shown}, "path": path}
+    return trend, volume
+
+
+def topics(f, whole_rows):
+    """The topics table's mentions and negative share per "topic / brand"
+    for filter f (the rows f's brand and topic leave shown)."""
+    sql = ("select x.topic, coalesce(e.brand, ''), e.label, count(*) from " + EARNED +
+           " e join mention_topics x on x.mention_id = e.id where e.t >= ?")
+    args = [SINCE]
+    if "network" in f:
+        sql += " and e.network = ?"; args.append(f["network"])
+    if "dates" in f:
+        sql += " and e.t >= ?"; args.append(now - RANGES[f["dates"]])
+    c = {}
+    for t, b, label, n in db.execute(sql + " group by 1, 2, 3", args):
+        c.setdefault((t, b), [0, 0, 0, 0])[{"positive": 0, "neutral": 1, "negative": 2}.get(label, 3)] += n
+    out = {}
+    for key in whole_rows:
+        t, name = key.split(" / ", 1)
+        b = "" if name == "(no brand)" else name
+        if ("brand" in f and f["brand"] != b) or ("topic" in f and f["topic"] != t):
+            continue
+        v = c.get((t, b), [0, 0, 0, 0])
+        out[key] = [comma(sum(v)), pct(v[2], sum(v))]
+    return out
+
+
+def sov_days(f):
+    """Share of voice per day for filter f: {day: {brand or "other
+    brands": column height}} of the columns and parts shown (152 px is
+    the whole column): the eight largest named brands by name, the rest
+    grouped."""
+    whole, sel = bucket_counts({}), bucket_counts(f)
+    named = sorted((b for b in whole if b), key=lambda b: (-sum(sum(v) for v in whole[b].values()), b))
+    top = named[:8]
+    since = TNOW - RANGES[f["dates"]] if "dates" in f else None
+
+    def per_day(c, b):
+        out = {}
+        for k, v in c.get(b, {}).items():
+            out[BK[k] // 86400 - DAY0] = out.get(BK[k] // 86400 - DAY0, 0) + sum(v)
+        return out
+    wd = {b: per_day(whole, b) for b in named}
+    sd = {b: per_day(sel, b) for b in named if "brand" not in f or f["brand"] == b}
+    out = {}
+    for d in range(NDAYS):
+        if not sum(wd[b].get(d, 0) for b in named) or (since is not None and (DAY0 + d) * 86400 + 86399 < since):
+            continue
+        al = sum(v.get(d, 0) for v in sd.values())
+        col = {b: (sd[b].get(d, 0) / al * 152 if al else 0) for b in top if wd[b].get(d, 0) and b in sd}
+        if sum(wd[b].get(d, 0) for b in named[8:]):
+            col["other brands"] = sum(sd[b].get(d, 0) for b in named[8:] if b in sd) / al * 152 if al else 0
+        if col:
+            out[str(d)] = col
+    return out
+
+
+def breakdown(f, whole_rows):
+    """Owned and earned: a brand's earned mentions and each network's
+    share of them (the networks the page lists) for filter f."""
+    out = {}
+    for name, row in whole_rows.items():
+        b = "" if name == "(no brand)" else name
+        if "brand" in f and f["brand"] != b:
+            continue
+        v = counted(dict(f, brand=b))
+        t = sum(sum(x) for x in v.values())
+        tags = []
+        for tag in row[1:]:
+            net = tag.rsplit(" ", 1)[0]
+            tags.append("%s %s" % (net, pct(sum(sum(x) for x in counted(dict(f, brand=b, network=net)).values())
+                                            if f.get("network", net) == net else 0, t)))
+        out[name] = [comma(t)] + tags
+    return out
+
+
+def close(a, b, eps):
+    return len(a) == len(b) and all(abs(x - y) < eps for x, y in zip(a, b))
+
+
+def path_of(d):
+    return [(m.group(1), float(m.group(2)), float(m.group(3))) for m in re.finditer(r"([ML])([-0-9.]+) ([-0-9.]+)", d)]
+
+
+def chart_problems(case, f):
+    """What the time charts of one case show wrong, or []."""
+    trend, volume = charts(f)
+    out = []
+    if set(case["trend"]) != set(trend):
+        out.append("trend panels: shown %s, want %s" % (sorted(case["trend"]), sorted(trend)))
+    for key in set(case["trend"]) & set(trend):
+        g, w = case["trend"][key], trend[key]
+        if g["ph"] != 122:
+            out.append("trend %s: panel height %s" % (key, g["ph"]))
+        if g["axis"] != w["axis"]:
+            out.append("trend %s axis: shown %s, want %s" % (key, g["axis"], w["axis"]))
+        if set(g["bars"]) != set(w["bars"]) or not all(close(g["bars"][k], w["bars"][k], 0.011) for k in g["bars"]):
+            bad_k = [k for k in w["bars"] if k not in g["bars"] or not close(g["bars"][k], w["bars"][k], 0.011)][:3]
+            out.append("trend %s bars %s: shown %s, want %s" % (key, bad_k, [g["bars"].get(k) for k in bad_k],
+                                                               [w["bars"][k] for k in bad_k]))
+    if set(case["volume"]) != set(volume):
+        out.append("volume charts: shown %s, want %s" % (sorted(case["volume"]), sorted(volume)))
+    for key in set(case["volume"]) & set(volume):
+        g, w = case["volume"][key], volume[key]
+        if g["ph"] != 138:
+            out.append("volume %s: chart height %s" % (key, g["ph"]))
+        if g["axis"] != w["axis"]:
+            out.append("volume %s axis: shown %s, want %s" % (key, g["axis"], w["axis"]))
+        if set(g["days"]) != set(w["days"]) or not all(close(g["days"][d], w["days"][d], 0.011) for d in g["days"]):
+            out.append("volume %s days: shown %s, want %s" % (key, json.dumps(g["days"])[:200], json.dumps(w["days"])[:200]))
+        gp = path_of(g["path"])
+        if len(gp) != len(w["path"]) or not all(a[0] == b[0] and abs(a[1] - b[1]) < 0.051 and abs(a[2] - b[2]) < 0.051
+                                                for a, b in zip(gp, w["path"])):
+            out.append("volume %s line: shown %s, want %s" % (key, g["path"][:200], w["path"][:6]))
+    want_t = topics(f, WHOLE_TOPICS)
+    if case["topics"] != want_t:
+        out.append("topics: shown %s, want %s" % (json.dumps(case["topics"])[:300], json.dumps(want_t)[:300]))
+    want_s = sov_days(f)
+    if set(case["sovd"]) != set(want_s) or not all(
+            set(case["sovd"][d]) == set(want_s[d]) and all(abs(case["sovd"][d][b] - want_s[d][b]) < 0.011 for b in want_s[d])
+            for d in want_s):
+        out.append("share of voice per day: shown %s, want %s" % (json.dumps(case["sovd"])[:300], json.dumps(want_s)[:300]))
+    want_b = breakdown(f, WHOLE_BREAKDOWN)
+    if case["breakdown"] != want_b:
+        out.append("owned and earned: shown %s, want %s" % (json.dumps(case["breakdown"])[:300], json.dumps(want_b)[:300]))
+    if case["tcomb"] != (2 if "topic" in f and "network" in f else 0):
+        out.append("the note on topic x network shown %d times" % case["tcomb"])
+    return out
+
+
 whole = written(page)
+WHOLE_TOPICS = {}
+for tr in re.findall(r"<tr data-fb[^>]*>(.*?)</tr>", (re.search(r'<table class="topics">(.*?)</table>',
+                     open(page, encoding="utf-8").read(), re.S) or re.match("()", "")).group(1), re.S):
+    td = [text(x) for x in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+    WHOLE_TOPICS[td[0] + " / " + td[1]] = td[3:5]
+WHOLE_BREAKDOWN = {}
+for tr in re.findall(r"<tr data-fb[^>]*>(.*?)</tr>", (re.search(r'<table class="breakdown">(.*?)</table>',
+                     open(page, encoding="utf-8").read(), re.S) or re.match("()", "")).group(1), re.S):
+    td = re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)
+    WHOLE_BREAKDOWN[text(td[0])] = [text(td[1])] + [text(x) for x in re.findall(r'<span class="tag">(.*?</span>)</span>', td[3], re.S)]
 bad = 0
 kinds = {"fb": "brand", "ft": "topic", "fn": "network", "fd": "dates"}
 for case in got["cases"]:
@@ -156,6 +392,7 @@ for case in got["cases"]:
             ok = g == w
         if not ok:
             problems.append("%s: shown %s, want %s" % (k, json.dumps(g)[:300], json.dumps(w)[:300]))
+    problems += chart_problems(case, f)
     if problems:
         bad += 1
         print("bad %s: %s" % (what, "; ".join(problems)))

@@ -6,7 +6,7 @@
 # Makes a sql-sink database with the agent (schema), fills it with
 # bench/report/gen.py (default 1,000,000 earned mentions, 20 brands, 30
 # days, topics, reach, alerts), then times `earshot report --since 30d`
-# (wall, CPU, peak RSS, page size) and the same page from the daemon's
+# (wall, CPU, peak RSS, page size, the filters' data blocks) and the same page from the daemon's
 # GET /report (wall, as curl sees it). The database is kept in
 # $TMPDIR/report-bench-N.db between runs (delete it to regenerate).
 set -eu
@@ -45,6 +45,15 @@ for run in 1 2; do
     read -r wall user sys rss < "$work/time"
     echo "earshot report, run $run: ${wall} s wall, $(echo "$user + $sys" | bc) s CPU, $((rss / 1024)) MB peak RSS, page $(( $(wc -c < "$work/r.html") / 1024 )) kB"
 done
+# What the in-page filters carry: the cube (totals) and the time cube
+# (the time charts), as bytes of the page.
+python3 - "$work/r.html" <<'PY'
+import re, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+for i in ("es-cube", "es-tcube"):
+    m = re.search(r'<script type="application/json" id="%s">(.*?)</script>' % i, s, re.S)
+    print("%s: %d kB" % (i, len(m.group(1).encode()) // 1024 if m else -1))
+PY
 "$EARSHOT" run --foreground -c "$work/earshot.conf" 2> "$work/daemon.log" &
 pid=$!
 i=0; while ! curl -s -o /dev/null "http://127.0.0.1:$port/health" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

@@ -14,7 +14,6 @@
 #include <earshot/plugin.h>
 #include "spike/internal.h"
 
-#define HOURLY_S (48 * 3600)
 #define MAX_LANGS 8
 #define MAX_TOPIC_DOCS 1000 /* texts read for one topic's phrases (in table order: sorting
                                * every topic mention of the window by time cost more than all
@@ -405,11 +404,7 @@ int es__report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, jso
                  .langs = json_object()};
     c.day0 = o->since / ES_REPORT_DAY;
     /* The last 48 hours by the hour (whole hours), the days before by day. */
-    c.cut = (o->now / 3600) * 3600 - HOURLY_S + 3600;
-    if (c.cut < (o->since / 3600) * 3600)
-        c.cut = (o->since / 3600) * 3600;
-    c.ndaily = c.cut > o->since ? (c.cut - 1) / ES_REPORT_DAY - c.day0 + 1 : 0;
-    c.nbuckets = c.ndaily + (o->now - c.cut) / 3600 + 1;
+    es__report_trend_layout(o, &c.cut, &c.ndaily, &c.nbuckets); /* the filters' time cube uses the same */
     c.mid = o->since + (o->now - o->since) / 2;
     json_t *buckets = json_array();
     for (int64_t k = 0; k < c.nbuckets; k++)

@@ -53,20 +53,22 @@ void es__report_cube_add(json_t *cube, const char *brand, const char *topic, con
 }
 
 typedef struct {
-    json_t *cube;
-    int64_t now;
+    json_t *cube, *tcube;
+    const es_report_opts_t *o;
 } topic_ctx_t;
 
 static int on_topic(void *ud, int n, const char *const *v)
 {
     (void)n;
     topic_ctx_t *c = ud;
-    es__report_cube_add(c->cube, v[0] ? v[0] : "", v[1] ? v[1] : "", v[2] ? v[2] : "",
-                       v[3] ? strtoll(v[3], NULL, 10) : 0, c->now, v[4]);
+    int64_t t = v[3] ? strtoll(v[3], NULL, 10) : 0;
+    es__report_cube_add(c->cube, v[0] ? v[0] : "", v[1] ? v[1] : "", v[2] ? v[2] : "", t, c->o->now, v[4]);
+    es__report_tcube_add(c->tcube, c->o, v[0] ? v[0] : "", 't', v[1] ? v[1] : "", t, v[4]);
     return 0;
 }
 
-int es__report_cube_topics(es_report_db_t *db, const es_report_opts_t *o, json_t *cube, char *err, size_t errlen)
+int es__report_cube_topics(es_report_db_t *db, const es_report_opts_t *o, json_t *cube, json_t *tcube, char *err,
+                           size_t errlen)
 {
     static const char *const q =
         "SELECT coalesce(rm.brand, ''), t.topic, rm.network, " ES_REPORT_MENTION_TIME ", rm.sentiment_label"
@@ -76,7 +78,7 @@ int es__report_cube_topics(es_report_db_t *db, const es_report_opts_t *o, json_t
     char since[32];
     snprintf(since, sizeof since, "%" PRId64, o->since);
     const char *params[] = {since, o->brand};
-    topic_ctx_t c = {cube, o->now};
+    topic_ctx_t c = {cube, tcube, o};
     return es__report_db_query(db, q, 2, params, on_topic, &c, err, errlen);
 }
 

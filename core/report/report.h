@@ -99,8 +99,17 @@ json_t *es__report_phrases_top(json_t *counts, size_t max);
  * topics' rows (mention_topics). */
 void es__report_cube_add(json_t *cube, const char *brand, const char *topic, const char *network, int64_t t,
                         int64_t now, const char *label);
-int es__report_cube_topics(es_report_db_t *db, const struct es_report_opts *o, json_t *cube, char *err,
-                          size_t errlen);
+int es__report_cube_topics(es_report_db_t *db, const struct es_report_opts *o, json_t *cube, json_t *tcube,
+                           char *err, size_t errlen);
+
+/* The time charts' figures for the filters (tcube.c): per brand, trend
+ * bucket and label, by network (kind 'n') or by topic ('t'). The
+ * trend's buckets: whole hours from cut over the last 48 h, ndaily days
+ * before; es__report_trend_bucket gives a time's bucket, or -1. */
+void es__report_trend_layout(const struct es_report_opts *o, int64_t *cut, int64_t *ndaily, int64_t *nbuckets);
+int64_t es__report_trend_bucket(const struct es_report_opts *o, int64_t t);
+void es__report_tcube_add(json_t *tc, const struct es_report_opts *o, const char *brand, char kind, const char *name,
+                          int64_t t, const char *label);
 
 /* Shared WHERE clause of the mention queries: ?1 since, ?2 brand or NULL. */
 #define ES_REPORT_MENTION_TIME "coalesce(created_at, received_at)"
@@ -183,6 +192,8 @@ void es__report_fattrs(FILE *f, const es_report_page_t *p, const char *brand, co
 
 /* The cube as JSON for the script (numbers only, indices of p->fidx). */
 void es__report_cube_json(FILE *f, const es_report_page_t *p);
+/* The time cube as JSON (numbers only, indices of p->fidx). */
+void es__report_tcube_json(FILE *f, const es_report_page_t *p);
 /* The script that recomputes totals, shares and bar scales for the
  * chosen filters (script.c), with the cube as a JSON data block; and the
  * page's Content-Security-Policy, which allows exactly that script (by its

@@ -4,7 +4,11 @@
  * rewrites what carries a figure: elements with data-q (a count or a
  * share, "neg/n:3" = brand 3's negative share), bars with data-w (their
  * width a share of data-len), the stacked sentiment bars (data-sb) on the
- * selection's own scale and their axis (#sent-axis). Numbers are written
+ * selection's own scale and their axis (#sent-axis), and the time charts'
+ * bars, line and left axes from the time cube (tcube.c), and the topics
+ * table's mentions and negative shares (data-tq), and the share of voice
+ * per day (#sovd), the networks' shares of owned and earned (data-nq).
+ * Numbers are written
  * as core/util/numfmt.c writes them, so a filtered page reads like the page
  * generated with that filter (`--brand`).
  *
@@ -20,7 +24,8 @@
 static const char JS[] =
     "(function(){"
     "var D=JSON.parse(document.getElementById('es-cube').textContent),R=['24h','48h','7d','30d'],"
-    "F=document.getElementById('filters'),L=['pos','neu','neg','uns'];"
+    "F=document.getElementById('filters'),L=['pos','neu','neg','uns'],"
+    "T=JSON.parse(document.getElementById('es-tcube').textContent),NB=T.bk.length;"
     "function pick(g){var e=F.querySelector('input[name='+g+']:checked');"
     "if(!e||/-all$/.test(e.id))return -1;var s=e.id.slice(g.length+1);return g=='fd'?R.indexOf(s):+s}"
     "function int(v){return String(v).replace(/\\B(?=(\\d{3})+(?!\\d))/g,',')}"
@@ -61,6 +66,61 @@ static const char JS[] =
     "+'<text x=\"'+X+'\" y=\"'+(a[2]+16)+'\" text-anchor=\"middle\" font-size=\"11\">'+int(Math.round(u))+'</text>'}"
     "h+='<text x=\"'+(a[0]+a[1])/2+'\" y=\"'+(a[2]+32)+'\" text-anchor=\"middle\" font-size=\"12\" "
     "class=\"axis-title\" font-weight=\"600\">mentions</text>';ax.innerHTML=h;ax.setAttribute('data-max',am)}"
+    /* The time charts (sections 3, 4): each brand's buckets summed over
+     * the chosen network, or topic (with both, the topic: the time cube
+     * has no network x topic cells, .tcomb says so); a date range hides
+     * the buckets outside it (CSS) and the scale is the shown buckets'. */
+    "var TC={};"
+    "function tc(b){if(TC[b])return TC[b];var r=[],i,s=ft>=0?T.t:T.n,y=ft>=0?ft:fn;for(i=0;i<NB*4;i++)r.push(0);"
+    "s.forEach(function(x){if(x[0]!=b||(y>=0&&x[1]!=y))return;for(i=0;i<NB*4;i++)r[i]+=x[2+i]});return TC[b]=r}"
+    "function vis(e){return fd<0||(' '+A(e,'data-fd')+' ').indexOf(' '+R[fd]+' ')>=0}"
+    "function yax(g,x1,x2,yb,ph,am,st,tx){var h='';for(var u=0;u<=am+st*1e-9;u+=st){var Y=yb-u/am*ph;"
+    "h+='<line class=\"grid\" x1=\"'+x1.toFixed(1)+'\" y1=\"'+Y.toFixed(1)+'\" x2=\"'+x2.toFixed(1)+'\" y2=\"'+Y.toFixed(1)+'\"/>'"
+    "+'<text x=\"'+tx.toFixed(1)+'\" y=\"'+(Y+4).toFixed(1)+'\" text-anchor=\"end\" font-size=\"11\">'+int(Math.round(u))+'</text>'}"
+    "if(g)g.innerHTML=h}"
+    "function hy(r,y,h){r.setAttribute('y',y.toFixed(2));r.setAttribute('height',h.toFixed(2))}"
+    "document.querySelectorAll('g[data-tb]').forEach(function(P){var c=tc(+A(P,'data-tb')),a=A(P,'data-ax').split(' ').map(Number),"
+    "G=P.querySelectorAll('g[data-k]'),m=1;"
+    "G.forEach(function(g){var k=4*A(g,'data-k'),s=c[k]+c[k+1]+c[k+2]+c[k+3];if(vis(g)&&s>m)m=s});"
+    "var st=step(m,4),am=Math.ceil(m/st)*st;"
+    "G.forEach(function(g){var k=4*A(g,'data-k'),y=a[2];[2,1,0,3].forEach(function(l){"
+    "var r=g.querySelector('rect[data-l=\"'+l+'\"]');if(!r)return;var h=c[k+l]/am*a[3];y-=h;hy(r,y,h)})});"
+    "yax(P.querySelector('g.yax'),a[0],a[0]+a[1],a[2],a[3],am,st,a[0]-5)});"
+    "document.querySelectorAll('g[data-vb]').forEach(function(P){var c=tc(+A(P,'data-vb')),a=A(P,'data-ax').split(' ').map(Number),"
+    "S=P.parentNode,V={},N={},m=0,i,d,pd='',pv=-2,G=P.querySelectorAll('g[data-d]');"
+    "for(i=0;i<NB;i++){d=Math.floor(T.bk[i]/86400)-T.day0;V[d]=(V[d]||0)+c[4*i]+c[4*i+1]+c[4*i+2]+c[4*i+3];"
+    "N[d]=(N[d]||0)+c[4*i+2]}"
+    "G.forEach(function(g){var v=V[A(g,'data-d')]||0;if(vis(g)&&v>m)m=v});"
+    "m=m||1;var st=step(m,4),am=Math.ceil(m/st)*st,yb=a[2],ph=a[3];"
+    "G.forEach(function(g){var d=+A(g,'data-d'),v=V[d]||0,n=N[d]||0,hn=n/am*ph,ho=(v-n)/am*ph;"
+    "hy(g.querySelector('rect[data-l=o]'),yb-hn-ho,ho);hy(g.querySelector('rect[data-l=g]'),yb-hn,hn);"
+    "if(!v||!vis(g)){pv=-2;return}"
+    "pd+=(pv==d-1?'L':'M')+(a[0]+(d+0.5)*a[4]).toFixed(1)+' '+(yb-n/v*ph).toFixed(1)+' ';pv=d});"
+    "var pa=S.querySelector('path.nsl');if(pa)pa.setAttribute('d',pd);"
+    "S.querySelectorAll('circle[data-d]').forEach(function(e){var d=A(e,'data-d'),v=V[d]||0;"
+    "e.setAttribute('r',v?'2.5':'0');if(v)e.setAttribute('cy',(yb-(N[d]||0)/v*ph).toFixed(1))});"
+    "yax(S.querySelector('g.yax'),a[0],a[0]+a[1],yb,ph,am,st,a[0]-6)});"
+    "document.querySelectorAll('.tcomb').forEach(function(e){e.hidden=!(ft>=0&&fn>=0)});"
+    /* Owned and earned: each network's share of a brand's selection. */
+    "document.querySelectorAll('[data-nq]').forEach(function(e){var m=A(e,'data-nq').split(' ').map(Number),v=0,"
+    "t=B[m[0]]||[0,0,0,0];D.rows.forEach(function(x){if(x[0]==m[0]&&x[1]==ft&&x[2]==m[1]&&(fn<0||fn==m[1])&&!(fd>=0&&x[3]>fd))"
+    "v+=x[4]+x[5]+x[6]+x[7]});e.textContent=pct(v,t[0]+t[1]+t[2]+t[3])});"
+    /* Share of voice per day: each day's column restacked over the
+     * selection's named brands (a brand chosen: that brand alone). */
+    "var SD=document.getElementById('sovd');if(SD){var sa=A(SD,'data-ax').split(' ').map(Number),"
+    "tp=A(SD,'data-top').split(' ').filter(Boolean).map(Number),DB={};"
+    "D.named.forEach(function(nm,b){if(!nm||(fb>=0&&b!=fb))return;var c=tc(b),w=DB[b]=[];"
+    "for(var i=0;i<NB;i++){var d=Math.floor(T.bk[i]/86400)-T.day0;w[d]=(w[d]||0)+c[4*i]+c[4*i+1]+c[4*i+2]+c[4*i+3]}});"
+    "SD.querySelectorAll('g[data-sd]').forEach(function(g){var d=+A(g,'data-sd'),al=0,o=0,y=sa[0],k,r,h;"
+    "for(k in DB){var v=DB[k][d]||0;al+=v;if(tp.indexOf(+k)<0)o+=v}"
+    "tp.forEach(function(b){r=g.querySelector('rect[data-sv=\"'+b+'\"]');if(!r)return;"
+    "h=al&&DB[b]?(DB[b][d]||0)/al*sa[1]:0;y-=h;hy(r,y,h)});"
+    "r=g.querySelector('rect[data-sv=o]');if(r){h=al?o/al*sa[1]:0;y-=h;hy(r,y,h)}})}"
+    /* The topics table: each topic and brand under the network and date
+     * filters (the topic and brand filters hide the other rows). */
+    "document.querySelectorAll('[data-tq]').forEach(function(e){var m=A(e,'data-tq').split(' ').map(Number),v=[0,0,0,0];"
+    "D.rows.forEach(function(x){if(x[0]!=m[0]||x[1]!=m[1]||(fn>=0&&x[2]!=fn)||(fd>=0&&x[3]>fd))return;"
+    "for(l=0;l<4;l++)v[l]+=x[4+l]});var n=v[0]+v[1]+v[2]+v[3];e.textContent=A(e,'data-f')=='p'?pct(v[2],n):int(n)})"
     "}"
     "F.addEventListener('change',update);update();"
     "document.documentElement.setAttribute('data-filters','live')"
@@ -83,5 +143,7 @@ void es__report_script_render(FILE *f, const es_report_page_t *p)
     /* Numbers only (cube.c), so "</script>" cannot occur in the block. */
     fputs("<script type=\"application/json\" id=\"es-cube\">", f);
     es__report_cube_json(f, p);
+    fputs("</script>\n<script type=\"application/json\" id=\"es-tcube\">", f);
+    es__report_tcube_json(f, p);
     fprintf(f, "</script>\n<script>%s</script>\n", JS);
 }

@@ -54,7 +54,9 @@ void es__report_section_breakdown(FILE *f, const es_report_page_t *p)
         return;
     }
     fputs("<p class=\"note\">Earned: mentions by others. Owned: posts by the brand's own (official) accounts, left "
-          "out of every other count of this page. Networks and languages of the earned mentions.</p>\n",
+          "out of every other count of this page. Networks and languages of the earned mentions. Under the filters the "
+          "earned count and the networks' shares are recomputed; the bars, owned posts and languages are the whole "
+          "window's.</p>\n",
           f);
     const double W = 1000, LW = 190, RW = 200, top = 40, row = 24, bh = 15;
     double aw = W - LW - RW - 10, h = top + (double)n * row + 46;
@@ -96,15 +98,19 @@ void es__report_section_breakdown(FILE *f, const es_report_page_t *p)
         es__report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
         fputs("><td>", f);
         es__report_esc(f, rs_bname(b), 0, 0);
-        fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>", rs_int_s(e, c1, sizeof c1),
-                rs_int_s(o, c2, sizeof c2));
+        /* data-q, data-nq: earned and network shares of the filters'
+         * selection (script.c); owned posts and languages are the window's. */
+        int bi = es__report_fidx(p, "brand", rs_raw_name(b));
+        fprintf(f, "</td><td class=\"n\" data-q=\"n:%d\" data-f=\"c\">%s</td><td class=\"n\">%s</td><td>", bi,
+                rs_int_s(e, c1, sizeof c1), rs_int_s(o, c2, sizeof c2));
         const char *names[8];
         long long counts[8];
         size_t nn = networks(b, names, counts, 8);
         for (size_t k = 0; k < nn; k++) {
             fputs("<span class=\"tag\">", f);
             es__report_esc(f, names[k], 0, 0);
-            fprintf(f, " %s</span>", rs_pct((double)counts[k], (double)e, pc, sizeof pc));
+            fprintf(f, " <span data-nq=\"%d %d\">%s</span></span>", bi, es__report_fidx(p, "network", names[k]),
+                    rs_pct((double)counts[k], (double)e, pc, sizeof pc));
         }
         fputs("</td><td>", f);
         size_t k;

@@ -129,6 +129,18 @@ void es__report_section_sov(FILE *f, const es_report_page_t *p)
     }
     fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", L, yb, L + pw, yb);
     rp_svg_axis_title(f, 14, T + ph / 2, -90, "share of voice");
+    /* #sovd, data-sd, data-sv: the columns restacked for the filters from
+     * the time cube (script.c); data-top: the brands drawn on their own,
+     * the others are "other brands". */
+    fprintf(f, "<g id=\"sovd\" data-ax=\"%.1f %.1f\" data-top=\"", yb, ph);
+    r = 0;
+    json_array_foreach(brands, i, b) {
+        if (!*rs_raw_name(b) || !rs_int(b, "total"))
+            continue;
+        if (r++ < SOV_TOP)
+            fprintf(f, "%s%d", r > 1 ? " " : "", es__report_fidx(p, "brand", rs_raw_name(b)));
+    }
+    fputs("\">\n", f);
     for (long long d = 0; d < nd; d++) {
         long long dayall = 0;
         json_array_foreach(brands, i, b) if (*rs_raw_name(b)) dayall +=
@@ -138,6 +150,7 @@ void es__report_section_sov(FILE *f, const es_report_page_t *p)
         double x0 = L + (double)d * slot + (slot - bw) / 2, y = yb;
         char day[16];
         es__report_fmt_day(day0 + d, day, sizeof day);
+        fprintf(f, "<g data-sd=\"%lld\">", d);
         r = 0;
         long long other = 0;
         json_array_foreach(brands, i, b) {
@@ -153,7 +166,7 @@ void es__report_section_sov(FILE *f, const es_report_page_t *p)
             double hh = (double)v / (double)dayall * ph;
             char pc[32];
             y -= hh;
-            fprintf(f, "<rect");
+            fprintf(f, "<rect data-sv=\"%d\"", es__report_fidx(p, "brand", rs_raw_name(b)));
             es__report_fattrs(f, p, rs_raw_name(b), NULL, NULL, (day0 + d) * ES_REPORT_DAY + ES_REPORT_DAY - 1);
             fprintf(f, " x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>%s: ", x0, y, bw, hh,
                     rs_brand_color(r - 1), day);
@@ -164,11 +177,15 @@ void es__report_section_sov(FILE *f, const es_report_page_t *p)
             double hh = (double)other / (double)dayall * ph;
             char pc[32];
             y -= hh;
-            fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>%s: other brands %s"
+            fputs("<rect data-sv=\"o\"", f);
+            es__report_fattrs(f, p, NULL, NULL, NULL, (day0 + d) * ES_REPORT_DAY + ES_REPORT_DAY - 1);
+            fprintf(f, " x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>%s: other brands %s"
                        "</title></rect>\n",
                     x0, y, bw, hh, rs_brand_color(SOV_TOP), day, rs_pct((double)other, (double)dayall, pc, sizeof pc));
         }
+        fputs("</g>\n", f);
     }
+    fputs("</g>\n", f);
     long long every = (long long)ceil(60.0 / slot);
     for (long long d = 0; d < nd; d += every < 1 ? 1 : every) {
         char lab[16];

@@ -55,7 +55,9 @@ void es__report_section_topics(FILE *f, const es_report_page_t *p)
     qsort(rows, n, sizeof *rows, by_n);
     fputs("<p class=\"note\">Mentions per topic ([topic] sections of the configuration) and brand, the share that "
           "is negative, the change from the first to the second half of the window, the team that owns the topic "
-          "and the phrases (two or three words) most used about it.</p>\n",
+          "and the phrases (two or three words) most used about it. Under the network and date filters the table's "
+          "mentions and negative share are recomputed; the bars, the trend and the phrases are the whole "
+          "window's.</p>\n",
           f);
     size_t nbars = n < TOPIC_BARS ? n : TOPIC_BARS;
     const double W = 1000, LW = 260, RW = 150, top = 40, row = 24, bh = 15;
@@ -103,9 +105,13 @@ void es__report_section_topics(FILE *f, const es_report_page_t *p)
         es__report_esc(f, rs_bname(tb), 0, 0);
         fputs("</td><td class=\"text\">", f);
         es__report_esc_wrap(f, owner && *owner ? owner : "\xE2\x80\x94");
-        fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\" title=\"first half %lld, second half %lld\">%s</td><td>",
-                rs_int_s(tot, c1, sizeof c1), rs_pct((double)neg, (double)tot, pc, sizeof pc), rs_int(tt, "early"),
-                rs_int(tt, "late"), tr);
+        /* data-tq: recomputed from the cube for the network and date
+         * filters (script.c); the trend and phrases stay the window's. */
+        int bi = es__report_fidx(p, "brand", rs_raw_name(tb)), ti = es__report_fidx(p, "topic", topic);
+        fprintf(f, "</td><td class=\"n\" data-tq=\"%d %d\">%s</td><td class=\"n\" data-tq=\"%d %d\" data-f=\"p\">%s</td>"
+                   "<td class=\"n\" title=\"first half %lld, second half %lld\">%s</td><td>",
+                bi, ti, rs_int_s(tot, c1, sizeof c1), bi, ti, rs_pct((double)neg, (double)tot, pc, sizeof pc),
+                rs_int(tt, "early"), rs_int(tt, "late"), tr);
         rs_chips(f, json_object_get(tt, "phrases"), "chip phrase", "phrase", "n", "no recurring phrase");
         fputs("</td></tr>\n", f);
     }

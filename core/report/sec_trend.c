@@ -34,6 +34,10 @@ static void panel(FILE *f, const es_report_page_t *p, json_t *b, size_t k0, size
     }
     double step = es__report_nice_step((double)vmax, 4), amax = ceil((double)vmax / step) * step;
     double yb = top + ph, slot = w / (double)nb, bw = slot * 0.8 < 1 ? 1 : slot * 0.8 > 30 ? 30 : slot * 0.8;
+    /* data-tb, data-k, data-l: redrawn for the filters from the time cube
+     * (script.c), the scale and its axis (g.yax) too. */
+    fprintf(f, "<g data-tb=\"%d\" data-ax=\"%.1f %.1f %.1f %.1f\">\n<g class=\"yax\">",
+            es__report_fidx(p, "brand", rs_raw_name(b)), x, w, yb, ph);
     for (double v = 0; v <= amax + 1e-9; v += step) {
         char lab[32];
         double y = yb - v / amax * ph;
@@ -41,6 +45,7 @@ static void panel(FILE *f, const es_report_page_t *p, json_t *b, size_t k0, size
         fprintf(f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x, y, x + w, y);
         rp_svg_text(f, x - 5, y + 4, "end", 11, 0, NULL, lab);
     }
+    fputs("</g>", f);
     fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x, yb, x + w, yb);
     for (size_t k = k0; k < k1; k++) {
         long long t = (long long)json_integer_value(json_array_get(bk, k));
@@ -55,7 +60,7 @@ static void panel(FILE *f, const es_report_page_t *p, json_t *b, size_t k0, size
             es__report_fmt_time(t, when, sizeof when);
         else
             es__report_fmt_day(t / ES_REPORT_DAY, when, sizeof when);
-        fputs("<g", f);
+        fprintf(f, "<g data-k=\"%zu\"", k);
         es__report_fattrs(f, p, NULL, NULL, NULL, t + (hourly ? 3599 : ES_REPORT_DAY - 1));
         fprintf(f, "><title>%s: %lld mentions", when, s);
         for (int l = 0; l < 4; l++) {
@@ -72,11 +77,12 @@ static void panel(FILE *f, const es_report_page_t *p, json_t *b, size_t k0, size
                 continue;
             double hh = (double)v / amax * ph;
             y -= hh;
-            fprintf(f, "<rect class=\"lab-%s\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>",
-                    LNAMES[li], x0, y, bw, hh, LCOL[li]);
+            fprintf(f, "<rect class=\"lab-%s\" data-l=\"%d\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>",
+                    LNAMES[li], li, x0, y, bw, hh, LCOL[li]);
         }
         fputs("</g>\n", f);
     }
+    fputs("</g>\n", f);
     /* Time labels spaced so they never touch. */
     double lw = hourly ? 40 : 50;
     size_t every = (size_t)ceil(lw / slot);
@@ -155,7 +161,10 @@ void es__report_section_trend(FILE *f, const es_report_page_t *p)
     size_t i, shown = 0;
     fputs("<section id=\"trend\">\n<h2>Sentiment over time</h2>\n"
           "<p class=\"note\">Mentions per bucket by sentiment label (negative at the bottom): by the day over the "
-          "window, by the hour over the last 48 hours, each panel on its own scale.</p>\n",
+          "window, by the hour over the last 48 hours, each panel on its own scale. Under the filters the bars are "
+          "redrawn for the selection, on its own scale; a date range shows the whole days and hours it "
+          "touches.</p>\n"
+          "<p class=\"note tcomb\" hidden>With both a topic and a network chosen, these charts show the topic's mentions on every network: the page carries the time charts' counts per network and per topic, not per pair.</p>\n",
           f);
     json_array_foreach(brands, i, b) {
         if (rs_int(b, "total") && json_array_size(json_object_get(b, "trend"))) {

@@ -169,7 +169,9 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     double step = es__report_nice_step((double)(vmax ? vmax : 1), 4);
     double amax = ceil((double)(vmax ? vmax : 1) / step) * step;
     double yb = top + ph;
-    /* Left axis: mentions per day; right axis: negative share. */
+    /* Left axis: mentions per day (redrawn for the filters: g.yax);
+     * right axis: negative share. */
+    fputs("<g class=\"yax\">", f);
     for (double v = 0; v <= amax + 1e-9; v += step) {
         double y = yb - v / amax * ph;
         char lab[32];
@@ -177,6 +179,7 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         fprintf(f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", L, y, L + pw, y);
         rp_svg_text(f, L - 6, y + 4, "end", 11, 0, NULL, lab);
     }
+    fputs("</g>", f);
     for (int s = 0; s <= 100; s += 25) {
         char lab[8];
         snprintf(lab, sizeof lab, "%d%%", s);
@@ -190,7 +193,9 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     /* Bars, and the share line broken over days without mentions. */
     char path[64];
     int pen = 0;
-    fprintf(f, "<g class=\"bars\">\n");
+    /* data-vb, data-d, data-l: the days redrawn for the filters from the
+     * time cube (script.c), with the line, its dots and the left axis. */
+    fprintf(f, "<g class=\"bars\" data-vb=\"%d\" data-ax=\"%.1f %.1f %.1f %.1f %.4f\">\n", bi, L, pw, yb, ph, slot);
     for (long long d = 0; d < nd; d++) {
         json_t *x = json_array_get(days, (size_t)d);
         long long v = json_integer_value(json_array_get(x, 0)), ng = json_integer_value(json_array_get(x, 1));
@@ -201,11 +206,15 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         es__report_fmt_day(day0 + d, day, sizeof day);
         char pc[32];
         es_numfmt_percent((double)ng / (double)v, pc, sizeof pc);
-        fprintf(f, "<g><title>%s: %lld mentions, %lld negative (%s)</title>", day, v, ng, pc);
-        fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"#8fb3d9\"/>", x0, yb - hn - ho, bw, ho);
-        fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/></g>\n", x0, yb - hn, bw, hn, RP_NEG);
+        fprintf(f, "<g data-d=\"%lld\"", d);
+        es__report_fattrs(f, p, NULL, NULL, NULL, (day0 + d) * ES_REPORT_DAY + ES_REPORT_DAY - 1);
+        fprintf(f, "><title>%s: %lld mentions, %lld negative (%s)</title>", day, v, ng, pc);
+        fprintf(f, "<rect data-l=\"o\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"#8fb3d9\"/>", x0,
+                yb - hn - ho, bw, ho);
+        fprintf(f, "<rect data-l=\"g\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/></g>\n", x0,
+                yb - hn, bw, hn, RP_NEG);
     }
-    fputs("</g>\n<path fill=\"none\" stroke=\"" RP_LINE "\" stroke-width=\"2\" stroke-linejoin=\"round\" d=\"", f);
+    fputs("</g>\n<path class=\"nsl\" fill=\"none\" stroke=\"" RP_LINE "\" stroke-width=\"2\" stroke-linejoin=\"round\" d=\"", f);
     for (long long d = 0; d < nd; d++) {
         json_t *x = json_array_get(days, (size_t)d);
         long long v = json_integer_value(json_array_get(x, 0)), ng = json_integer_value(json_array_get(x, 1));
@@ -223,9 +232,12 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
         for (long long d = 0; d < nd; d++) {
             json_t *x = json_array_get(days, (size_t)d);
             long long v = json_integer_value(json_array_get(x, 0)), ng = json_integer_value(json_array_get(x, 1));
-            if (v)
-                fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"" RP_LINE "\"/>", L + ((double)d + 0.5) * slot,
+            if (v) {
+                fprintf(f, "<circle data-d=\"%lld\"", d);
+                es__report_fattrs(f, p, NULL, NULL, NULL, (day0 + d) * ES_REPORT_DAY + ES_REPORT_DAY - 1);
+                fprintf(f, " cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"" RP_LINE "\"/>", L + ((double)d + 0.5) * slot,
                         yb - (double)ng / (double)v * ph);
+            }
         }
     /* Date labels: as many as fit without touching. */
     long long every = (long long)ceil(60.0 / slot);
@@ -286,7 +298,9 @@ void es__report_section_timeline(FILE *f, const es_report_page_t *p)
     size_t i, shown = 0;
     fputs("<section id=\"timeline\">\n<h2>Volume and negative share over time</h2>\n"
           "<p class=\"note\">Bars: mentions per day (negative at the bottom). Line: share of negative mentions "
-          "that day. Orange markers: alerts raised by the negative-spike detector.</p>\n",
+          "that day. Orange markers: alerts raised by the negative-spike detector. Under the filters the bars, the line "
+          "and the left axis are redrawn for the selection; a date range shows the whole days it touches.</p>\n"
+          "<p class=\"note tcomb\" hidden>With both a topic and a network chosen, these charts show the topic's mentions on every network: the page carries the time charts' counts per network and per topic, not per pair.</p>\n",
           f);
     json_array_foreach(brands, i, b) {
         if (rs_int(b, "total") || json_array_size(json_object_get(b, "alerts"))) {
