@@ -132,6 +132,7 @@ like "$d/live.h" "Content-Security-Policy: default-src 'none'" "with the page's 
 norm() { sed -e 's/[0-9-]* [0-9:]* UTC//g' -e 's/Generated [^<]*//' "$1"; }
 norm "$out" > "$d/a.n"; norm "$d/live.html" > "$d/b.n"
 check "the live page is the page earshot report writes (times aside)" cmp -s "$d/a.n" "$d/b.n"
+cmp -s "$d/a.n" "$d/b.n" || diff "$d/a.n" "$d/b.n" | head -20 | sed 's/^/# /'
 code=$(curl -s -o "$d/acme.html" -w '%{http_code}' "http://127.0.0.1:$port/report?since=7d&brand=acme")
 is "$code" 200 "GET /report?since=7d&brand=acme answers 200"
 like "$d/acme.html" "<h1>earshot report: acme</h1>" "for acme only"
