@@ -15,7 +15,7 @@ print:
 EOM
 }
 bindir=$(mk bindir) libdir=$(mk libdir) pkglibdir=$(mk pkglibdir) pkgdatadir=$(mk pkgdatadir) includedir=$(mk includedir)
-for h in plugin text date json strbuf numfmt file swar; do
+for h in plugin text date json strbuf numfmt file swar fields; do
     check "<earshot/$h.h> is installed" test -f "$D$includedir/earshot/$h.h"
 done
 

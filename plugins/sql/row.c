@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <earshot/fields.h>
+
 static sql_val_t text(const char *s)
 {
     sql_val_t v = {.t = s ? SQL_TEXT : SQL_NULL, .s = s};
@@ -47,52 +49,82 @@ static sql_val_t jreal(const json_t *o, const char *k)
     return n;
 }
 
+/* A list as its JSON text, in r->own[0]. Most mentions name no handle:
+ * their "[]" needs no JSON built and freed (three allocations a mention
+ * on the loop thread). */
+static int list_json(sql_row_t *r, const char *const *l, size_t n, sql_val_t *out)
+{
+    if (!n) {
+        *out = text("[]");
+        return 0;
+    }
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(a, json_string(l[i] ? l[i] : ""));
+    free(r->own[0]);
+    r->own[0] = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    if (!r->own[0])
+        return ES_ENOMEM;
+    *out = text(r->own[0]);
+    return 0;
+}
+
+/* Each field of <earshot/fields.h> with a column, at its sql_pos. */
 static int build_mention(sql_row_t *r, const es_mention_t *m, int64_t now)
 {
-    /* Most mentions name no handle: their "[]" needs no JSON built and
-     * freed (three allocations a mention on the loop thread). */
-    if (m->n_addressed) {
-        json_t *a = json_array();
-        for (size_t i = 0; a && i < m->n_addressed; i++)
-            json_array_append_new(a, json_string(m->addressed[i] ? m->addressed[i] : ""));
-        r->own[0] = a ? json_dumps(a, JSON_COMPACT) : NULL;
-        json_decref(a);
-        if (!r->own[0])
-            return ES_ENOMEM;
-    }
     sql_val_t *v = r->v;
     r->id = m->id;
-    v[0] = text(m->id);
-    v[1] = text(m->network);
-    v[2] = text(m->source);
-    v[3] = text(m->author);
-    v[4] = text(m->author_name);
-    v[5] = text(m->url);
-    v[6] = text(m->title);
-    v[7] = text(m->text ? m->text : "");
-    v[8] = text(m->lang);
-    v[9] = m->created_at ? integer(m->created_at) : text(NULL);
-    v[10] = text(m->in_reply_to);
-    v[11] = text(m->reply_to_author);
-    v[12] = text(r->own[0] ? r->own[0] : "[]");
-    v[13] = text(m->brand);
-    v[14] = text(m->author_kind);
-    v[15] = text(m->owner);
-    v[16] = text(m->addressed_account);
-    if (m->sentiment.label) {
-        v[17] = real(m->sentiment.compound);
-        v[18] = real(m->sentiment.pos);
-        v[19] = real(m->sentiment.neu);
-        v[20] = real(m->sentiment.neg);
-        v[21] = text(m->sentiment.label);
-    } else {
-        for (int i = 17; i <= 21; i++)
-            v[i] = text(NULL);
+    v[ES_SQL_RECEIVED_AT] = integer(now);
+    for (int i = 0; i < ES_MENTION_FIELD_COUNT; i++) {
+        const es_field_t *f = &es_mention_fields[i];
+        if (f->sql_pos < 0)
+            continue; /* brands and topics: rows of their own (build_matches) */
+        sql_val_t *c = &v[f->sql_pos];
+        const char *s;
+        size_t n;
+        switch ((es_field_kind_t)f->kind) {
+        case ES_FIELD_STRING:
+            s = es_field_str(m, f);
+            /* text is NOT NULL; id and network were checked */
+            *c = text(!s && f->flags & ES_FIELD_REQUIRED ? "" : s);
+            break;
+        case ES_FIELD_TIME:
+            /* 0 is "unknown", not 1970 */
+            *c = ES_FIELD_AT(m, f->off, const int64_t) ? integer(ES_FIELD_AT(m, f->off, const int64_t)) : text(NULL);
+            break;
+        case ES_FIELD_LIST: {
+            const char *const *l = es_field_list(m, f, &n);
+            int rc = list_json(r, l, n, c);
+            if (rc < 0)
+                return rc;
+            break;
+        }
+        case ES_FIELD_METRICS:
+            for (int k = 0; k < ES_METRIC_COUNT; k++)
+                c[k] = ES_FIELD_AT(m, f->aux, const unsigned) & (1u << k)
+                           ? integer((&ES_FIELD_AT(m, f->off, const int64_t))[k])
+                           : text(NULL);
+            break;
+        case ES_FIELD_COUNT:
+            *c = ES_FIELD_AT(m, f->aux, const int) ? integer(ES_FIELD_AT(m, f->off, const int64_t)) : text(NULL);
+            break;
+        case ES_FIELD_SENTIMENT: {
+            const char *se = (const char *)m + f->off;
+            int scored = ((const es_sentiment_t *)se)->label != NULL;
+            for (int k = 0; k < ES_SENTIMENT_PART_COUNT; k++) {
+                const es_sentiment_part_t *p = &es_sentiment_parts[k];
+                c[k] = !scored                    ? text(NULL)
+                       : p->sql_type == ES_SQL_TEXT ? text(ES_FIELD_AT(se, p->off, const char *const))
+                                                    : real(ES_FIELD_AT(se, p->off, const double));
+            }
+            break;
+        }
+        case ES_FIELD_SUBSET:
+        case ES_FIELD_PAIRS:
+            break;
+        }
     }
-    v[22] = integer(now);
-    for (int i = 0; i < ES_METRIC_COUNT; i++)
-        v[23 + i] = m->metrics_given & (1u << i) ? integer(m->metrics[i]) : text(NULL);
-    v[23 + ES_METRIC_COUNT] = m->followers_given ? integer(m->followers) : text(NULL);
     return 0;
 }
 
