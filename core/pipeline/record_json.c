@@ -130,18 +130,30 @@ static void real(out_t *o, double d)
     raw(o, b, (size_t)n);
 }
 
-/* ,"key": */
-static inline void key(out_t *o, const es_field_t *f)
+/* The value writers, one per kind of <earshot/fields.h>, all of the same
+ * shape so ES_MENTION_FIELDS expands into a call of each; off, aux and
+ * off2 are constants there. */
+#define AT(o_, T) ES_FIELD_AT(m, (o_), T)
+#define VALUE(kind) static inline void put_##kind(out_t *o, const es_mention_t *m, size_t off, size_t aux, size_t off2)
+
+VALUE(ES_FIELD_STRING)
 {
-    LIT(o, ",\"");
-    raw(o, f->key, f->key_len);
-    LIT(o, "\":");
+    (void)aux, (void)off2;
+    str(o, AT(off, const char *const));
 }
 
-static void list(out_t *o, const char *const *v, size_t n)
+VALUE(ES_FIELD_TIME)
 {
+    (void)aux, (void)off2;
+    int64(o, AT(off, const int64_t));
+}
+
+VALUE(ES_FIELD_LIST)
+{
+    (void)off2;
+    const char *const *v = AT(off, const char *const *const);
     LIT(o, "[");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, n = AT(aux, const size_t); i < n; i++) {
         if (i)
             LIT(o, ",");
         str(o, v[i]);
@@ -149,95 +161,113 @@ static void list(out_t *o, const char *const *v, size_t n)
     LIT(o, "]");
 }
 
-/* One field of the table (<earshot/fields.h>), its key first. */
-static void field(out_t *o, const es_mention_t *m, const es_field_t *f)
+VALUE(ES_FIELD_METRICS)
 {
-    key(o, f);
-    size_t n;
-    switch ((es_field_kind_t)f->kind) {
-    case ES_FIELD_STRING:
-        str(o, es_field_str(m, f));
-        return;
-    case ES_FIELD_TIME:
-        int64(o, ES_FIELD_AT(m, f->off, const int64_t));
-        return;
-    case ES_FIELD_LIST: {
-        const char *const *v = es_field_list(m, f, &n);
-        list(o, v, n);
-        return;
+    (void)off2;
+    const int64_t *c = &AT(off, const int64_t);
+    unsigned given = AT(aux, const unsigned);
+    LIT(o, "{");
+    for (int i = 0, k = 0; i < ES_METRIC_COUNT; i++) {
+        if (!(given & (1u << i)))
+            continue;
+        if (k++)
+            LIT(o, ",");
+        LIT(o, "\"");
+        const char *name = es_metric_name(i);
+        raw(o, name, strlen(name));
+        LIT(o, "\":");
+        int64(o, c[i]);
     }
-    case ES_FIELD_METRICS: {
-        const int64_t *c = &ES_FIELD_AT(m, f->off, const int64_t);
-        unsigned given = ES_FIELD_AT(m, f->aux, const unsigned);
-        LIT(o, "{");
-        for (int i = 0, k = 0; i < ES_METRIC_COUNT; i++) {
-            if (!(given & (1u << i)))
-                continue;
+    LIT(o, "}");
+}
+
+VALUE(ES_FIELD_COUNT)
+{
+    (void)off2;
+    if (AT(aux, const int))
+        int64(o, AT(off, const int64_t));
+    else
+        LIT(o, "null");
+}
+
+VALUE(ES_FIELD_SUBSET)
+{
+    const char *const *v = AT(off, const char *const *const);
+    const unsigned char *in = AT(off2, const unsigned char *const);
+    LIT(o, "[");
+    for (size_t i = 0, k = 0, n = AT(aux, const size_t); i < n; i++)
+        if (in[i]) {
             if (k++)
                 LIT(o, ",");
-            LIT(o, "\"");
-            const char *name = es_metric_name(i);
-            raw(o, name, strlen(name));
-            LIT(o, "\":");
-            int64(o, c[i]);
+            str(o, v[i]);
         }
-        LIT(o, "}");
-        return;
-    }
-    case ES_FIELD_COUNT:
-        if (ES_FIELD_AT(m, f->aux, const int))
-            int64(o, ES_FIELD_AT(m, f->off, const int64_t));
-        else
-            LIT(o, "null");
-        return;
-    case ES_FIELD_SUBSET: {
-        const char *const *v = es_field_list(m, f, &n);
-        const unsigned char *in = ES_FIELD_AT(m, f->off2, const unsigned char *const);
-        LIT(o, "[");
-        for (size_t i = 0, k = 0; i < n; i++)
-            if (in[i]) {
-                if (k++)
-                    LIT(o, ",");
-                str(o, v[i]);
-            }
-        LIT(o, "]");
-        return;
-    }
-    case ES_FIELD_PAIRS: {
-        const char *const *v = es_field_list(m, f, &n);
-        const char *const *to = ES_FIELD_AT(m, f->off2, const char *const *const);
-        LIT(o, "{");
-        for (size_t i = 0, k = 0; i < n; i++)
-            if (to[i]) {
-                if (k++)
-                    LIT(o, ",");
-                str(o, v[i]);
-                LIT(o, ":");
-                str(o, to[i]);
-            }
-        LIT(o, "}");
-        return;
-    }
-    case ES_FIELD_SENTIMENT: {
-        const char *se = (const char *)m + f->off;
-        if (!((const es_sentiment_t *)se)->label) {
-            LIT(o, "null");
-            return;
+    LIT(o, "]");
+}
+
+VALUE(ES_FIELD_PAIRS)
+{
+    const char *const *v = AT(off, const char *const *const);
+    const char *const *to = AT(off2, const char *const *const);
+    LIT(o, "{");
+    for (size_t i = 0, k = 0, n = AT(aux, const size_t); i < n; i++)
+        if (to[i]) {
+            if (k++)
+                LIT(o, ",");
+            str(o, v[i]);
+            LIT(o, ":");
+            str(o, to[i]);
         }
-        for (int i = 0; i < ES_SENTIMENT_PART_COUNT; i++) {
-            const es_sentiment_part_t *p = &es_sentiment_parts[i];
-            raw(o, i ? ",\"" : "{\"", 2);
-            raw(o, p->key, strlen(p->key));
-            LIT(o, "\":");
-            if (p->sql_type == ES_SQL_TEXT)
-                str(o, ES_FIELD_AT(se, p->off, const char *const));
-            else
-                real(o, ES_FIELD_AT(se, p->off, const double));
-        }
-        LIT(o, "}");
+    LIT(o, "}");
+}
+
+#define PART_ES_SQL_REAL(se, mem) real(o, (se)->mem)
+#define PART_ES_SQL_TEXT(se, mem) str(o, (se)->mem)
+#define PART(k, st, mem, col) raw(o, sep, 1), sep = ",", LIT(o, "\"" k "\":"), PART_##st(se, mem);
+
+VALUE(ES_FIELD_SENTIMENT)
+{
+    (void)aux, (void)off2;
+    const es_sentiment_t *se = &AT(off, const es_sentiment_t);
+    if (!se->label) {
+        LIT(o, "null");
         return;
     }
+    const char *sep = "{";
+    ES_SENTIMENT_PARTS(PART)
+    LIT(o, "}");
+}
+#undef PART
+
+/* Room for a field's strings escaped at worst: the strings and the
+ * source's list (the matches are few and short; the buffer grows for
+ * them if it must). */
+#define NEED_NONE(kind) \
+    static inline size_t need_##kind(const es_mention_t *m, size_t off, size_t aux, int flags) \
+    { \
+        (void)m, (void)off, (void)aux, (void)flags; \
+        return 0; \
     }
+NEED_NONE(ES_FIELD_TIME)
+NEED_NONE(ES_FIELD_METRICS)
+NEED_NONE(ES_FIELD_COUNT)
+NEED_NONE(ES_FIELD_SUBSET)
+NEED_NONE(ES_FIELD_PAIRS)
+NEED_NONE(ES_FIELD_SENTIMENT)
+
+static inline size_t need_ES_FIELD_STRING(const es_mention_t *m, size_t off, size_t aux, int flags)
+{
+    (void)aux, (void)flags;
+    const char *v = AT(off, const char *const);
+    return v ? 6 * strlen(v) + 2 : 0;
+}
+
+static inline size_t need_ES_FIELD_LIST(const es_mention_t *m, size_t off, size_t aux, int flags)
+{
+    size_t need = 0;
+    if (flags & ES_FIELD_SOURCE)
+        for (size_t k = 0, n = AT(aux, const size_t); k < n; k++)
+            need += 6 * strlen(AT(off, const char *const *const)[k]) + 3;
+    return need;
 }
 
 char *es__mention_json(const es_mention_t *m, size_t *len)
@@ -247,22 +277,16 @@ char *es__mention_json(const es_mention_t *m, size_t *len)
      * keys and the numbers (under 768 bytes); given back (in place) once
      * the length is known. */
     size_t need = 768;
-    for (int i = 0; i < ES_MENTION_FIELD_COUNT; i++) {
-        const es_field_t *f = &es_mention_fields[i];
-        size_t n;
-        if (f->kind == ES_FIELD_STRING) {
-            const char *v = es_field_str(m, f);
-            need += v ? 6 * strlen(v) + 2 : 0;
-        } else if (f->kind == ES_FIELD_LIST && f->flags & ES_FIELD_SOURCE) {
-            const char *const *v = es_field_list(m, f, &n);
-            for (size_t k = 0; k < n; k++)
-                need += 6 * strlen(v[k]) + 3;
-        }
-    }
+#define NEED(k, kind, flags, st, off, aux, off2, pos, col) need += need_##kind(m, off, aux, flags);
+    ES_MENTION_FIELDS(NEED)
+#undef NEED
     es_strbuf_reserve(&o, need);
     LIT(&o, "{\"kind\":\"mention\"");
-    for (int i = 0; i < ES_MENTION_FIELD_COUNT; i++)
-        field(&o, m, &es_mention_fields[i]);
+    /* The table, expanded: each key a literal, each value writer called
+     * with constant offsets. */
+#define FIELD(k, kind, flags, st, off, aux, off2, pos, col) LIT(&o, ",\"" k "\":"), put_##kind(&o, m, off, aux, off2);
+    ES_MENTION_FIELDS(FIELD)
+#undef FIELD
     LIT(&o, "}");
     size_t n;
     char *json = es_strbuf_take(&o, &n), *fit = json ? realloc(json, n + 1) : NULL;
