@@ -1,8 +1,8 @@
 /*
  * A mention's fields, once. Installed as <earshot/fields.h>.
  *
- * es_mention_fields lists every field of es_mention_t that leaves the
- * core, in the order of the record JSON (es_record_json), with where it
+ * ES_MENTION_FIELDS (an X-macro) and es_mention_fields (the array made
+ * from it) list every field of es_mention_t that leaves the core, in the order of the record JSON (es_record_json), with where it
  * lives in the struct, how it is read and written, and the column(s) the
  * sql sink stores it in. The core's JSON writer and reader, the record
  * copy of es_emit and the sql plugin's schema and rows all walk this one
@@ -62,7 +62,10 @@ enum {
     ES_FIELD_INT_ID = 16,  /* read from JSON as a string or an integer */
 };
 
-/* The SQL type of a column: the sql sink's DDL maps it per dialect. */
+/* The SQL type of a column. The sql sink's migrations, which existing
+ * databases went through, spell it per dialect (TEXT/text,
+ * INTEGER/bigint, REAL/double precision, TEXT/jsonb); tests/fields_test.c
+ * checks the migrated schema against this table. */
 typedef enum es_sql_type {
     ES_SQL_NONE = 0, /* not a column of the mentions table (stored in rows
                         of mention_brands / mention_topics) */
