@@ -25,6 +25,7 @@ static int str_slots(es_mention_t *m, const char **slots[N_STR])
     }
     return n;
 }
+
 es_rec_t *es__rec_from_mention(const es_mention_t *src, const char *source_name, size_t *repaired)
 {
     es_mention_t in = *src;
