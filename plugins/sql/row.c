@@ -70,63 +70,95 @@ static int list_json(sql_row_t *r, const char *const *l, size_t n, sql_val_t *ou
     return 0;
 }
 
-/* Each field of <earshot/fields.h> with a column, at its sql_pos. */
+/* The column(s) of one field, one binder per kind of <earshot/fields.h>
+ * (c: the field's first column), all of one shape so ES_MENTION_FIELDS
+ * expands into a call of each with constant offsets: a row is built per
+ * mention on the loop thread. */
+#define AT(o_, T) ES_FIELD_AT(m, (o_), T)
+#define COLUMN(kind) \
+    static inline int col_##kind(sql_row_t *r, sql_val_t *c, const es_mention_t *m, size_t off, size_t aux, int flags)
+
+COLUMN(ES_FIELD_STRING)
+{
+    (void)r, (void)aux;
+    const char *s = AT(off, const char *const);
+    /* text is NOT NULL; id and network were checked */
+    *c = text(!s && flags & ES_FIELD_REQUIRED ? "" : s);
+    return 0;
+}
+
+COLUMN(ES_FIELD_TIME)
+{
+    (void)r, (void)aux, (void)flags;
+    int64_t t = AT(off, const int64_t);
+    *c = t ? integer(t) : text(NULL); /* 0 is "unknown", not 1970 */
+    return 0;
+}
+
+COLUMN(ES_FIELD_LIST)
+{
+    (void)flags;
+    return list_json(r, AT(off, const char *const *const), AT(aux, const size_t), c);
+}
+
+COLUMN(ES_FIELD_METRICS)
+{
+    (void)r, (void)flags;
+    for (int k = 0; k < ES_METRIC_COUNT; k++)
+        c[k] = AT(aux, const unsigned) & (1u << k) ? integer((&AT(off, const int64_t))[k]) : text(NULL);
+    return 0;
+}
+
+COLUMN(ES_FIELD_COUNT)
+{
+    (void)r, (void)flags;
+    *c = AT(aux, const int) ? integer(AT(off, const int64_t)) : text(NULL);
+    return 0;
+}
+
+/* Brands and topics: rows of their own (build_matches). */
+COLUMN(ES_FIELD_SUBSET)
+{
+    (void)r, (void)c, (void)m, (void)off, (void)aux, (void)flags;
+    return 0;
+}
+
+COLUMN(ES_FIELD_PAIRS)
+{
+    (void)r, (void)c, (void)m, (void)off, (void)aux, (void)flags;
+    return 0;
+}
+
+COLUMN(ES_FIELD_SENTIMENT)
+{
+    (void)r, (void)aux, (void)flags;
+    const char *se = (const char *)m + off;
+    int scored = ((const es_sentiment_t *)se)->label != NULL;
+    for (int k = 0; k < ES_SENTIMENT_PART_COUNT; k++) {
+        const es_sentiment_part_t *p = &es_sentiment_parts[k];
+        c[k] = !scored                      ? text(NULL)
+               : p->sql_type == ES_SQL_TEXT ? text(ES_FIELD_AT(se, p->off, const char *const))
+                                            : real(ES_FIELD_AT(se, p->off, const double));
+    }
+    return 0;
+}
+
+/* Each field of <earshot/fields.h> with a column, at its sql_pos (a
+ * list without one, brands and topics, is rows of its own). */
 static int build_mention(sql_row_t *r, const es_mention_t *m, int64_t now)
 {
     sql_val_t *v = r->v;
     r->id = m->id;
     v[ES_SQL_RECEIVED_AT] = integer(now);
-    for (int i = 0; i < ES_MENTION_FIELD_COUNT; i++) {
-        const es_field_t *f = &es_mention_fields[i];
-        if (f->sql_pos < 0)
-            continue; /* brands and topics: rows of their own (build_matches) */
-        sql_val_t *c = &v[f->sql_pos];
-        const char *s;
-        size_t n;
-        switch ((es_field_kind_t)f->kind) {
-        case ES_FIELD_STRING:
-            s = es_field_str(m, f);
-            /* text is NOT NULL; id and network were checked */
-            *c = text(!s && f->flags & ES_FIELD_REQUIRED ? "" : s);
-            break;
-        case ES_FIELD_TIME:
-            /* 0 is "unknown", not 1970 */
-            *c = ES_FIELD_AT(m, f->off, const int64_t) ? integer(ES_FIELD_AT(m, f->off, const int64_t)) : text(NULL);
-            break;
-        case ES_FIELD_LIST: {
-            const char *const *l = es_field_list(m, f, &n);
-            int rc = list_json(r, l, n, c);
-            if (rc < 0)
-                return rc;
-            break;
-        }
-        case ES_FIELD_METRICS:
-            for (int k = 0; k < ES_METRIC_COUNT; k++)
-                c[k] = ES_FIELD_AT(m, f->aux, const unsigned) & (1u << k)
-                           ? integer((&ES_FIELD_AT(m, f->off, const int64_t))[k])
-                           : text(NULL);
-            break;
-        case ES_FIELD_COUNT:
-            *c = ES_FIELD_AT(m, f->aux, const int) ? integer(ES_FIELD_AT(m, f->off, const int64_t)) : text(NULL);
-            break;
-        case ES_FIELD_SENTIMENT: {
-            const char *se = (const char *)m + f->off;
-            int scored = ((const es_sentiment_t *)se)->label != NULL;
-            for (int k = 0; k < ES_SENTIMENT_PART_COUNT; k++) {
-                const es_sentiment_part_t *p = &es_sentiment_parts[k];
-                c[k] = !scored                    ? text(NULL)
-                       : p->sql_type == ES_SQL_TEXT ? text(ES_FIELD_AT(se, p->off, const char *const))
-                                                    : real(ES_FIELD_AT(se, p->off, const double));
-            }
-            break;
-        }
-        case ES_FIELD_SUBSET:
-        case ES_FIELD_PAIRS:
-            break;
-        }
-    }
-    return 0;
+    int rc = 0;
+#define FIELD(k, kind, flags, st, off, aux, off2, pos, col) \
+    if ((pos) >= 0 && rc == 0)                                 \
+        rc = col_##kind(r, &v[(pos) < 0 ? 0 : (pos)], m, off, aux, flags);
+    ES_MENTION_FIELDS(FIELD)
+#undef FIELD
+    return rc;
 }
+#undef AT
 
 /* Findings without an id of their own are keyed by a digest of their
  * JSON, so the same finding delivered twice is one row. */
