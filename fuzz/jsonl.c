@@ -5,6 +5,7 @@
 
 #include "fuzz.h"
 #include "line.h"
+#include <earshot/fields.h>
 #include <earshot/text.h>
 
 static void need_utf8(const char *s)
@@ -19,10 +20,9 @@ static void check(void *arg, const es_mention_t *m)
     (void)arg;
     if (!m->id || !*m->id || !m->text || !m->network || m->n_addressed > 64)
         abort();
-    const char *fields[] = {m->id, m->network, m->author, m->author_name, m->url, m->title,
-                            m->text, m->lang, m->in_reply_to, m->reply_to_author};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        need_utf8(fields[i]);
+    for (int i = 0; i < ES_MENTION_FIELD_COUNT; i++)
+        if (es_mention_fields[i].kind == ES_FIELD_STRING)
+            need_utf8(es_field_str(m, &es_mention_fields[i]));
     for (size_t i = 0; i < m->n_addressed; i++) {
         if (!m->addressed[i])
             abort();

@@ -9,7 +9,7 @@ D="$T/root"
 make -C "$top_builddir" install DESTDIR="$D" > "$T/install.log" 2>&1
 is $? 0 "make install DESTDIR=... succeeds"
 bindir=$(make_var bindir) libdir=$(make_var libdir) pkglibdir=$(make_var pkglibdir) pkgdatadir=$(make_var pkgdatadir) includedir=$(make_var includedir)
-for h in plugin text date json strbuf numfmt file swar; do
+for h in plugin text date json strbuf numfmt file swar fields; do
     check "<earshot/$h.h> is installed" test -f "$D$includedir/earshot/$h.h"
 done
 

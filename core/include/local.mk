@@ -4,7 +4,8 @@
 earshotincludedir = $(includedir)/earshot
 earshotinclude_HEADERS = core/include/earshot/plugin.h core/include/earshot/text.h \
 	core/include/earshot/date.h core/include/earshot/json.h core/include/earshot/strbuf.h \
-	core/include/earshot/numfmt.h core/include/earshot/file.h core/include/earshot/swar.h
+	core/include/earshot/numfmt.h core/include/earshot/file.h core/include/earshot/swar.h \
+	core/include/earshot/fields.h
 libescore_a_SOURCES += $(earshotinclude_HEADERS)
 
 dist_check_SCRIPTS += tests/abi_exports_test.sh tests/plugin_sdk_test.sh

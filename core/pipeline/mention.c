@@ -4,27 +4,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <earshot/fields.h>
 #include <earshot/json.h>
 #include "record_json.h"
 #include <earshot/date.h>
 #include <earshot/text.h>
 
-/* The source's strings, in a fixed order, so one loop copies them all. */
-#define N_STR 11
+/* The source's strings (the STRING fields of <earshot/fields.h> marked
+ * SOURCE), in table order, so one loop copies them all; returns their
+ * number. */
+#define N_STR ES_MENTION_FIELD_COUNT
 
-static void str_slots(es_mention_t *m, const char **slots[N_STR])
+static int str_slots(es_mention_t *m, const char **slots[N_STR])
 {
-    slots[0] = &m->id;
-    slots[1] = &m->network;
-    slots[2] = &m->source;
-    slots[3] = &m->author;
-    slots[4] = &m->author_name;
-    slots[5] = &m->url;
-    slots[6] = &m->title;
-    slots[7] = &m->text;
-    slots[8] = &m->lang;
-    slots[9] = &m->in_reply_to;
-    slots[10] = &m->reply_to_author;
+    int n = 0;
+    /* Expanded, not looped: every emit runs this twice, and the tests on
+     * constants fold away. */
+#define SLOT(k, kind, flags, st, off, aux, off2, pos, col)             \
+    if ((kind) == ES_FIELD_STRING && ((flags) & ES_FIELD_SOURCE)) \
+        slots[n++] = (const char **)((char *)m + (off));
+    ES_MENTION_FIELDS(SLOT)
+#undef SLOT
+    return n;
 }
 
 es_rec_t *es__rec_from_mention(const es_mention_t *src, const char *source_name, size_t *repaired)
@@ -32,14 +33,14 @@ es_rec_t *es__rec_from_mention(const es_mention_t *src, const char *source_name,
     es_mention_t in = *src;
     in.source = source_name;
     const char **in_slots[N_STR], **out_slots[N_STR];
-    str_slots(&in, in_slots);
+    int n_str = str_slots(&in, in_slots);
 
     /* Fast path: measure, and check validity, so valid input costs one
      * allocation and memcpy per string. */
     size_t total = 0, lens[N_STR], alens[64];
     int valid[N_STR], avalid[64];
     size_t n_addr = in.n_addressed < 64 ? in.n_addressed : 64;
-    for (int i = 0; i < N_STR; i++) {
+    for (int i = 0; i < n_str; i++) {
         const char *s = *in_slots[i];
         lens[i] = s ? strlen(s) : 0;
         valid[i] = !s || es_utf8_is_valid(s, lens[i]);
@@ -85,7 +86,7 @@ es_rec_t *es__rec_from_mention(const es_mention_t *src, const char *source_name,
             fixes += nrep;                                                      \
         }                                                                       \
     } while (0)
-    for (int i = 0; i < N_STR; i++) {
+    for (int i = 0; i < n_str; i++) {
         const char *s = *in_slots[i];
         if (s)
             COPY_IN(s, lens[i], valid[i], *out_slots[i]);
@@ -93,11 +94,21 @@ es_rec_t *es__rec_from_mention(const es_mention_t *src, const char *source_name,
     for (size_t i = 0; i < n_addr; i++)
         COPY_IN(in.addressed[i] ? in.addressed[i] : "", alens[i], avalid[i], r->addressed[i]);
 #undef COPY_IN
-    r->m.created_at = in.created_at;
-    memcpy(r->m.metrics, in.metrics, sizeof r->m.metrics);
-    r->m.metrics_given = in.metrics_given & ((1u << ES_METRIC_COUNT) - 1);
-    r->m.followers = in.followers;
-    r->m.followers_given = in.followers_given != 0;
+    /* The source's numbers, by the table too. */
+    for (int i = 0; i < ES_MENTION_FIELD_COUNT; i++) {
+        const es_field_t *f = &es_mention_fields[i];
+        if (!(f->flags & ES_FIELD_SOURCE))
+            continue;
+        if (f->kind == ES_FIELD_TIME) {
+            ES_FIELD_AT(&r->m, f->off, int64_t) = ES_FIELD_AT(&in, f->off, int64_t);
+        } else if (f->kind == ES_FIELD_METRICS) {
+            memcpy((char *)&r->m + f->off, (char *)&in + f->off, ES_METRIC_COUNT * sizeof(int64_t));
+            ES_FIELD_AT(&r->m, f->aux, unsigned) = ES_FIELD_AT(&in, f->aux, unsigned) & ((1u << ES_METRIC_COUNT) - 1);
+        } else if (f->kind == ES_FIELD_COUNT) {
+            ES_FIELD_AT(&r->m, f->off, int64_t) = ES_FIELD_AT(&in, f->off, int64_t);
+            ES_FIELD_AT(&r->m, f->aux, int) = ES_FIELD_AT(&in, f->aux, int) != 0;
+        }
+    }
     r->m.addressed = (const char *const *)r->addressed;
     r->m.n_addressed = n_addr;
     r->pub.kind = ES_RECORD_MENTION;
@@ -270,54 +281,67 @@ json_t *es__rec_to_json(const es_rec_t *r)
     if (!o)
         return NULL;
     json_object_set_new(o, "kind", json_string("mention"));
-    set_str(o, "id", m->id);
-    set_str(o, "network", m->network);
-    set_str(o, "source", m->source);
-    set_str(o, "author", m->author);
-    set_str(o, "author_name", m->author_name);
-    set_str(o, "url", m->url);
-    set_str(o, "title", m->title);
-    set_str(o, "text", m->text);
-    set_str(o, "lang", m->lang);
-    json_object_set_new(o, "created_at", json_integer(m->created_at));
-    set_str(o, "in_reply_to", m->in_reply_to);
-    set_str(o, "reply_to_author", m->reply_to_author);
-    json_t *a = json_array();
-    for (size_t i = 0; i < m->n_addressed; i++)
-        json_array_append_new(a, json_string(m->addressed[i]));
-    json_object_set_new(o, "addressed", a);
-    json_t *mx = json_object();
-    for (int i = 0; i < ES_METRIC_COUNT; i++)
-        if (m->metrics_given & (1u << i))
-            json_object_set_new(mx, es_metric_name(i), json_integer(m->metrics[i]));
-    json_object_set_new(o, "metrics", mx);
-    json_object_set_new(o, "followers", m->followers_given ? json_integer(m->followers) : json_null());
-    set_str(o, "brand", m->brand);
-    set_str(o, "author_kind", m->author_kind);
-    set_str(o, "owner", m->owner);
-    set_str(o, "addressed_account", m->addressed_account);
-    json_t *b = json_array(), *ow = json_array(), *t = json_array(), *to = json_object();
-    for (size_t i = 0; i < m->n_brands; i++) {
-        json_array_append_new(b, json_string(m->brands[i]));
-        if (m->brand_owned[i])
-            json_array_append_new(ow, json_string(m->brands[i]));
+    for (int i = 0; i < ES_MENTION_FIELD_COUNT; i++) {
+        const es_field_t *f = &es_mention_fields[i];
+        json_t *v = NULL;
+        size_t n;
+        const char *const *l;
+        switch ((es_field_kind_t)f->kind) {
+        case ES_FIELD_STRING:
+            set_str(o, f->key, es_field_str(m, f));
+            continue;
+        case ES_FIELD_TIME:
+            v = json_integer(ES_FIELD_AT(m, f->off, const int64_t));
+            break;
+        case ES_FIELD_LIST:
+            l = es_field_list(m, f, &n);
+            v = json_array();
+            for (size_t k = 0; k < n; k++)
+                json_array_append_new(v, json_string(l[k]));
+            break;
+        case ES_FIELD_METRICS:
+            v = json_object();
+            for (int k = 0; k < ES_METRIC_COUNT; k++)
+                if (ES_FIELD_AT(m, f->aux, const unsigned) & (1u << k))
+                    json_object_set_new(v, es_metric_name(k), json_integer((&ES_FIELD_AT(m, f->off, const int64_t))[k]));
+            break;
+        case ES_FIELD_COUNT:
+            v = ES_FIELD_AT(m, f->aux, const int) ? json_integer(ES_FIELD_AT(m, f->off, const int64_t)) : json_null();
+            break;
+        case ES_FIELD_SUBSET:
+            l = es_field_list(m, f, &n);
+            v = json_array();
+            for (size_t k = 0; k < n; k++)
+                if (ES_FIELD_AT(m, f->off2, const unsigned char *const)[k])
+                    json_array_append_new(v, json_string(l[k]));
+            break;
+        case ES_FIELD_PAIRS:
+            l = es_field_list(m, f, &n);
+            v = json_object();
+            for (size_t k = 0; k < n; k++) {
+                const char *to = ES_FIELD_AT(m, f->off2, const char *const *const)[k];
+                if (to)
+                    json_object_set_new(v, l[k], json_string(to));
+            }
+            break;
+        case ES_FIELD_SENTIMENT: {
+            const char *se = (const char *)m + f->off;
+            if (!((const es_sentiment_t *)se)->label) {
+                v = json_null();
+                break;
+            }
+            v = json_object();
+            for (int k = 0; k < ES_SENTIMENT_PART_COUNT; k++) {
+                const es_sentiment_part_t *p = &es_sentiment_parts[k];
+                json_object_set_new(v, p->key,
+                                    p->sql_type == ES_SQL_TEXT ? json_string(ES_FIELD_AT(se, p->off, const char *const))
+                                                               : json_real(ES_FIELD_AT(se, p->off, const double)));
+            }
+            break;
+        }
+        }
+        json_object_set_new(o, f->key, v);
     }
-    for (size_t i = 0; i < m->n_topics; i++) {
-        json_array_append_new(t, json_string(m->topics[i]));
-        if (m->topic_owners[i])
-            json_object_set_new(to, m->topics[i], json_string(m->topic_owners[i]));
-    }
-    json_object_set_new(o, "brands", b);
-    json_object_set_new(o, "owned", ow);
-    json_object_set_new(o, "topics", t);
-    json_object_set_new(o, "topic_owners", to);
-    if (m->sentiment.label)
-        json_object_set_new(o, "sentiment",
-                            json_pack("{s:f,s:f,s:f,s:f,s:s}", "compound", m->sentiment.compound,
-                                      "pos", m->sentiment.pos, "neu", m->sentiment.neu, "neg",
-                                      m->sentiment.neg, "label", m->sentiment.label));
-    else
-        json_object_set_new(o, "sentiment", json_null());
     return o;
 }
 
@@ -352,57 +376,70 @@ static const char *jstr(json_t *o, const char *k)
 int es_mention_from_object(json_t *o, es_mention_t *m, es_mention_scratch_t *sc, const char **why)
 {
     memset(m, 0, sizeof *m);
-    json_t *id = json_object_get(o, "id");
-    if (json_is_integer(id)) {
-        snprintf(sc->idbuf, sizeof sc->idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
-        m->id = sc->idbuf;
-    } else {
-        m->id = jstr(o, "id");
-    }
-    m->network = jstr(o, "network");
-    m->author = jstr(o, "author");
-    m->author_name = jstr(o, "author_name");
-    m->url = jstr(o, "url");
-    m->title = jstr(o, "title");
-    m->text = jstr(o, "text");
-    m->lang = jstr(o, "lang");
-    m->in_reply_to = jstr(o, "in_reply_to");
-    m->reply_to_author = jstr(o, "reply_to_author");
-    json_t *a = json_object_get(o, "addressed");
-    size_t i;
-    json_t *v;
-    json_array_foreach(a, i, v) if (json_is_string(v) && m->n_addressed < ES_MENTION_MAX_ADDRESSED)
-        sc->addressed[m->n_addressed++] = json_string_value(v);
-    m->addressed = sc->addressed;
-    /* Counts are whole numbers (a Reddit score may be below zero);
-     * anything else is not a count and is left out rather than refusing
-     * the mention. */
-    json_t *mx = json_object_get(o, "metrics");
-    for (int k = 0; k < ES_METRIC_COUNT; k++) {
-        json_t *c = json_object_get(mx, es_metric_name(k));
-        if (json_is_integer(c)) {
-            m->metrics[k] = json_integer_value(c);
-            m->metrics_given |= 1u << k;
+    *why = NULL;
+    /* What a source may give, by the table: not what the core sets (the
+     * instance's name, the stage results). */
+    for (int i = 0; i < ES_MENTION_FIELD_COUNT; i++) {
+        const es_field_t *f = &es_mention_fields[i];
+        if (!(f->flags & ES_FIELD_SOURCE) || f->flags & ES_FIELD_CORE)
+            continue;
+        json_t *v = json_object_get(o, f->key);
+        switch ((es_field_kind_t)f->kind) {
+        case ES_FIELD_STRING:
+            if (json_is_integer(v) && f->flags & ES_FIELD_INT_ID) {
+                snprintf(sc->idbuf, sizeof sc->idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+                ES_FIELD_AT(m, f->off, const char *) = sc->idbuf;
+            } else {
+                ES_FIELD_AT(m, f->off, const char *) = json_is_string(v) ? json_string_value(v) : NULL;
+            }
+            break;
+        case ES_FIELD_LIST: {
+            /* The one list a source gives (addressed) uses the scratch. */
+            size_t k, n = 0;
+            json_t *e;
+            json_array_foreach(v, k, e) if (json_is_string(e) && n < ES_MENTION_MAX_ADDRESSED)
+                sc->addressed[n++] = json_string_value(e);
+            ES_FIELD_AT(m, f->off, const char *const *) = sc->addressed;
+            ES_FIELD_AT(m, f->aux, size_t) = n;
+            break;
+        }
+        case ES_FIELD_METRICS:
+            /* Counts are whole numbers (a Reddit score may be below zero);
+             * anything else is not a count and is left out rather than
+             * refusing the mention. */
+            for (int k = 0; k < ES_METRIC_COUNT; k++) {
+                json_t *c = json_object_get(v, es_metric_name(k));
+                if (json_is_integer(c)) {
+                    (&ES_FIELD_AT(m, f->off, int64_t))[k] = json_integer_value(c);
+                    ES_FIELD_AT(m, f->aux, unsigned) |= 1u << k;
+                }
+            }
+            break;
+        case ES_FIELD_COUNT:
+            if (json_is_integer(v) && json_integer_value(v) >= 0) {
+                ES_FIELD_AT(m, f->off, int64_t) = json_integer_value(v);
+                ES_FIELD_AT(m, f->aux, int) = 1;
+            }
+            break;
+        case ES_FIELD_TIME: {
+            int64_t *t = &ES_FIELD_AT(m, f->off, int64_t);
+            if (json_is_integer(v))
+                *t = json_integer_value(v);
+            else if (json_is_string(v) && es_time_parse(json_string_value(v), t) < 0)
+                *why = "created_at is neither RFC 3339 nor epoch seconds";
+            else if (v && !json_is_null(v) && !json_is_string(v))
+                *why = "created_at must be a string or an integer";
+            if (*why)
+                *t = 0;
+            break;
+        }
+        case ES_FIELD_SUBSET:
+        case ES_FIELD_PAIRS:
+        case ES_FIELD_SENTIMENT:
+            break; /* the core's own, read back by es__rec_from_json */
         }
     }
-    json_t *fo = json_object_get(o, "followers");
-    if (json_is_integer(fo) && json_integer_value(fo) >= 0) {
-        m->followers = json_integer_value(fo);
-        m->followers_given = 1;
-    }
-    json_t *ca = json_object_get(o, "created_at");
-    *why = NULL;
-    if (json_is_integer(ca))
-        m->created_at = json_integer_value(ca);
-    else if (json_is_string(ca) && es_time_parse(json_string_value(ca), &m->created_at) < 0)
-        *why = "created_at is neither RFC 3339 nor epoch seconds";
-    else if (ca && !json_is_null(ca) && !json_is_string(ca))
-        *why = "created_at must be a string or an integer";
-    if (*why) {
-        m->created_at = 0;
-        return ES_EPARSE;
-    }
-    return 0;
+    return *why ? ES_EPARSE : 0;
 }
 
 /* Labels point to static strings, as the scorer's do. */
@@ -417,11 +454,21 @@ static const char *static_label(const char *l)
     return "neutral";
 }
 
+/* A field's JSON key, found in the table by what it holds. */
+static const char *key_of(int kind, size_t off)
+{
+    for (int i = 0; i < ES_MENTION_FIELD_COUNT; i++)
+        if (es_mention_fields[i].kind == kind && es_mention_fields[i].off == off)
+            return es_mention_fields[i].key;
+    return NULL;
+}
+#define KEY(kind, member) key_of(ES_FIELD_##kind, offsetof(es_mention_t, member))
+
 /* The brands and topics lists of a spooled record (a record spooled before
  * they existed has its brand only: a list of one, set above). */
 static int restore_matches(es_rec_t *r, json_t *o)
 {
-    json_t *b = json_object_get(o, "brands"), *t = json_object_get(o, "topics");
+    json_t *b = json_object_get(o, KEY(LIST, brands)), *t = json_object_get(o, KEY(LIST, topics));
     if (!json_is_array(b) && !json_is_array(t))
         return 0;
     size_t nb = json_array_size(b), nt = json_array_size(t), i, n = 0, k = 0;
@@ -429,7 +476,7 @@ static int restore_matches(es_rec_t *r, json_t *o)
     if (!names)
         return ES_ENOMEM;
     const char **topics = names + nb, **owners = topics + nt;
-    json_t *v, *to = json_object_get(o, "topic_owners");
+    json_t *v, *to = json_object_get(o, KEY(PAIRS, topics));
     json_array_foreach(b, i, v) if (json_is_string(v)) names[n++] = json_string_value(v);
     json_array_foreach(t, i, v) if (json_is_string(v)) {
         topics[k] = json_string_value(v);
@@ -437,7 +484,7 @@ static int restore_matches(es_rec_t *r, json_t *o)
         k++;
     }
     int rc = es__rec_set_matches(r, names, n, topics, owners, k);
-    json_t *ow = json_object_get(o, "owned");
+    json_t *ow = json_object_get(o, KEY(SUBSET, brands));
     json_array_foreach(ow, i, v) for (size_t j = 0; j < r->m.n_brands; j++) if (json_is_string(v) &&
                                                                            !strcmp(r->m.brands[j], json_string_value(v)))
         es__rec_set_owned(r, j);
@@ -467,27 +514,31 @@ es_rec_t *es__rec_from_json(const char *text)
     const char *why;
     es_mention_from_object(o, &m, &sc, &why); /* the spool writes epoch seconds */
     if (m.id && m.network && m.text)
-        r = es__rec_from_mention(&m, jstr(o, "source"), NULL);
-    if (r) {
-        static const char *const stage_keys[4] = {"brand", "author_kind", "owner", "addressed_account"};
-        for (int k = 0; k < 4; k++)
-            if (es__rec_set_stage(r, k, jstr(o, stage_keys[k])) < 0) {
-                es__rec_free(r);
-                r = NULL;
-                break;
-            }
+        r = es__rec_from_mention(&m, jstr(o, KEY(STRING, source)), NULL);
+    for (int k = 0; r && k < ES_MENTION_FIELD_COUNT; k++) {
+        const es_field_t *f = &es_mention_fields[k];
+        if (f->flags & ES_FIELD_STAGE && es__rec_set_stage(r, f->aux, jstr(o, f->key)) < 0) {
+            es__rec_free(r);
+            r = NULL;
+        }
     }
     if (r && restore_matches(r, o) < 0) {
         es__rec_free(r);
         r = NULL;
     }
-    json_t *se = json_object_get(o, "sentiment");
-    if (r && json_is_object(se)) {
-        r->m.sentiment.compound = json_number_value(json_object_get(se, "compound"));
-        r->m.sentiment.pos = json_number_value(json_object_get(se, "pos"));
-        r->m.sentiment.neu = json_number_value(json_object_get(se, "neu"));
-        r->m.sentiment.neg = json_number_value(json_object_get(se, "neg"));
-        r->m.sentiment.label = static_label(jstr(se, "label"));
+    for (int k = 0; r && k < ES_MENTION_FIELD_COUNT; k++) {
+        const es_field_t *f = &es_mention_fields[k];
+        json_t *se = json_object_get(o, f->key);
+        if (f->kind != ES_FIELD_SENTIMENT || !json_is_object(se))
+            continue;
+        char *dst = (char *)&r->m + f->off;
+        for (int p = 0; p < ES_SENTIMENT_PART_COUNT; p++) {
+            const es_sentiment_part_t *sp = &es_sentiment_parts[p];
+            if (sp->sql_type == ES_SQL_TEXT)
+                ES_FIELD_AT(dst, sp->off, const char *) = static_label(jstr(se, sp->key));
+            else
+                ES_FIELD_AT(dst, sp->off, double) = json_number_value(json_object_get(se, sp->key));
+        }
     }
     json_decref(o);
     return r;

@@ -36,3 +36,12 @@ tests_sql_plan_test_SOURCES = tests/sql_plan_test.c tests/tap.h \
 tests_sql_plan_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
 tests_sql_plan_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/sql_plan_test
+
+# The field table of <earshot/fields.h> against the core's copy, JSON
+# writer and readers, and this sink's columns and rows in SQLite.
+check_PROGRAMS += tests/fields_test
+tests_fields_test_SOURCES = tests/fields_test.c tests/tap.h \
+	plugins/sql/schema.c plugins/sql/schema.h plugins/sql/row.c plugins/sql/row.h
+tests_fields_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
+tests_fields_test_LDADD = $(ES_CORE_LIBS)
+TESTS += tests/fields_test

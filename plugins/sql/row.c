@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <earshot/fields.h>
+
 static sql_val_t text(const char *s)
 {
     sql_val_t v = {.t = s ? SQL_TEXT : SQL_NULL, .s = s};
@@ -47,54 +49,116 @@ static sql_val_t jreal(const json_t *o, const char *k)
     return n;
 }
 
-static int build_mention(sql_row_t *r, const es_mention_t *m, int64_t now)
+/* A list as its JSON text, in r->own[0]. Most mentions name no handle:
+ * their "[]" needs no JSON built and freed (three allocations a mention
+ * on the loop thread). */
+static int list_json(sql_row_t *r, const char *const *l, size_t n, sql_val_t *out)
 {
-    /* Most mentions name no handle: their "[]" needs no JSON built and
-     * freed (three allocations a mention on the loop thread). */
-    if (m->n_addressed) {
-        json_t *a = json_array();
-        for (size_t i = 0; a && i < m->n_addressed; i++)
-            json_array_append_new(a, json_string(m->addressed[i] ? m->addressed[i] : ""));
-        r->own[0] = a ? json_dumps(a, JSON_COMPACT) : NULL;
-        json_decref(a);
-        if (!r->own[0])
-            return ES_ENOMEM;
+    if (!n) {
+        *out = text("[]");
+        return 0;
     }
-    sql_val_t *v = r->v;
-    r->id = m->id;
-    v[0] = text(m->id);
-    v[1] = text(m->network);
-    v[2] = text(m->source);
-    v[3] = text(m->author);
-    v[4] = text(m->author_name);
-    v[5] = text(m->url);
-    v[6] = text(m->title);
-    v[7] = text(m->text ? m->text : "");
-    v[8] = text(m->lang);
-    v[9] = m->created_at ? integer(m->created_at) : text(NULL);
-    v[10] = text(m->in_reply_to);
-    v[11] = text(m->reply_to_author);
-    v[12] = text(r->own[0] ? r->own[0] : "[]");
-    v[13] = text(m->brand);
-    v[14] = text(m->author_kind);
-    v[15] = text(m->owner);
-    v[16] = text(m->addressed_account);
-    if (m->sentiment.label) {
-        v[17] = real(m->sentiment.compound);
-        v[18] = real(m->sentiment.pos);
-        v[19] = real(m->sentiment.neu);
-        v[20] = real(m->sentiment.neg);
-        v[21] = text(m->sentiment.label);
-    } else {
-        for (int i = 17; i <= 21; i++)
-            v[i] = text(NULL);
-    }
-    v[22] = integer(now);
-    for (int i = 0; i < ES_METRIC_COUNT; i++)
-        v[23 + i] = m->metrics_given & (1u << i) ? integer(m->metrics[i]) : text(NULL);
-    v[23 + ES_METRIC_COUNT] = m->followers_given ? integer(m->followers) : text(NULL);
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(a, json_string(l[i] ? l[i] : ""));
+    free(r->own[0]);
+    r->own[0] = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    if (!r->own[0])
+        return ES_ENOMEM;
+    *out = text(r->own[0]);
     return 0;
 }
+
+/* The column(s) of one field, one binder per kind of <earshot/fields.h>
+ * (c: the field's first column), all of one shape so ES_MENTION_FIELDS
+ * expands into a call of each with constant offsets: a row is built per
+ * mention on the loop thread. */
+#define AT(o_, T) ES_FIELD_AT(m, (o_), T)
+#define COLUMN(kind) \
+    static inline int col_##kind(sql_row_t *r, sql_val_t *c, const es_mention_t *m, size_t off, size_t aux, int flags)
+
+COLUMN(ES_FIELD_STRING)
+{
+    (void)r, (void)aux;
+    const char *s = AT(off, const char *const);
+    /* text is NOT NULL; id and network were checked */
+    *c = text(!s && flags & ES_FIELD_REQUIRED ? "" : s);
+    return 0;
+}
+
+COLUMN(ES_FIELD_TIME)
+{
+    (void)r, (void)aux, (void)flags;
+    int64_t t = AT(off, const int64_t);
+    *c = t ? integer(t) : text(NULL); /* 0 is "unknown", not 1970 */
+    return 0;
+}
+
+COLUMN(ES_FIELD_LIST)
+{
+    (void)flags;
+    return list_json(r, AT(off, const char *const *const), AT(aux, const size_t), c);
+}
+
+COLUMN(ES_FIELD_METRICS)
+{
+    (void)r, (void)flags;
+    for (int k = 0; k < ES_METRIC_COUNT; k++)
+        c[k] = AT(aux, const unsigned) & (1u << k) ? integer((&AT(off, const int64_t))[k]) : text(NULL);
+    return 0;
+}
+
+COLUMN(ES_FIELD_COUNT)
+{
+    (void)r, (void)flags;
+    *c = AT(aux, const int) ? integer(AT(off, const int64_t)) : text(NULL);
+    return 0;
+}
+
+/* Brands and topics: rows of their own (build_matches). */
+COLUMN(ES_FIELD_SUBSET)
+{
+    (void)r, (void)c, (void)m, (void)off, (void)aux, (void)flags;
+    return 0;
+}
+
+COLUMN(ES_FIELD_PAIRS)
+{
+    (void)r, (void)c, (void)m, (void)off, (void)aux, (void)flags;
+    return 0;
+}
+
+COLUMN(ES_FIELD_SENTIMENT)
+{
+    (void)r, (void)aux, (void)flags;
+    const char *se = (const char *)m + off;
+    int scored = ((const es_sentiment_t *)se)->label != NULL;
+    for (int k = 0; k < ES_SENTIMENT_PART_COUNT; k++) {
+        const es_sentiment_part_t *p = &es_sentiment_parts[k];
+        c[k] = !scored                      ? text(NULL)
+               : p->sql_type == ES_SQL_TEXT ? text(ES_FIELD_AT(se, p->off, const char *const))
+                                            : real(ES_FIELD_AT(se, p->off, const double));
+    }
+    return 0;
+}
+
+/* Each field of <earshot/fields.h> with a column, at its sql_pos (a
+ * list without one, brands and topics, is rows of its own). */
+static int build_mention(sql_row_t *r, const es_mention_t *m, int64_t now)
+{
+    sql_val_t *v = r->v;
+    r->id = m->id;
+    v[ES_SQL_RECEIVED_AT] = integer(now);
+    int rc = 0;
+#define FIELD(k, kind, flags, st, off, aux, off2, pos, col) \
+    if ((pos) >= 0 && rc == 0)                                 \
+        rc = col_##kind(r, &v[(pos) < 0 ? 0 : (pos)], m, off, aux, flags);
+    ES_MENTION_FIELDS(FIELD)
+#undef FIELD
+    return rc;
+}
+#undef AT
 
 /* Findings without an id of their own are keyed by a digest of their
  * JSON, so the same finding delivered twice is one row. */

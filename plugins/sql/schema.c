@@ -1,16 +1,31 @@
 #include "schema.h"
 
+#include <earshot/fields.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Column order is the parameter order (see row.c). */
-static const char *const mention_cols[] = {
-    "id", "network", "source", "author", "author_name", "url", "title", "text", "lang",
-    "created_at", "in_reply_to", "reply_to_author", "addressed", "brand", "author_kind", "owner",
-    "addressed_account", "sentiment_compound", "sentiment_pos", "sentiment_neu", "sentiment_neg",
-    "sentiment_label", "received_at", "likes", "reposts", "replies", "quotes", "views", "followers",
-};
+/* Column order is the parameter order (see row.c). The mentions table's
+ * columns are the fields of <earshot/fields.h> at their sql_pos, and the
+ * sink's received_at. */
+const char *sql_mention_col(int col)
+{
+    if (col == ES_SQL_RECEIVED_AT)
+        return "received_at";
+    for (int i = 0; i < ES_MENTION_FIELD_COUNT; i++) {
+        const es_field_t *f = &es_mention_fields[i];
+        int k = col - f->sql_pos;
+        if (k < 0 || k >= es_field_sql_width(f))
+            continue;
+        if (f->kind == ES_FIELD_METRICS)
+            return es_metric_name(k);
+        if (f->kind == ES_FIELD_SENTIMENT)
+            return es_sentiment_parts[k].sql_col;
+        return f->sql_col;
+    }
+    return NULL;
+}
 static const char *const alert_cols[] = {
     "id", "event", "brand", "owner", "network", "series", "bucket_start", "bucket_end",
     "count", "total", "p_value", "fields", "received_at",
@@ -24,13 +39,13 @@ static const char *const withdrawn_cols[] = {"id", "network", "source", "action"
 
 static const struct {
     const char *name;
-    const char *const *cols;
+    const char *const *cols; /* NULL: sql_mention_col */
     int ncols;
     /* A re-delivered mention refreshes what the stages computed (a newer
      * lexicon or inventory may judge it differently); findings never change. */
     const char *conflict;
 } tables[SQL_N_TABLES] = {
-    {"mentions", mention_cols, 29,
+    {"mentions", NULL, ES_SQL_MENTION_COLUMNS,
      " ON CONFLICT (id) DO UPDATE SET lang = excluded.lang, brand = excluded.brand,"
      " author_kind = excluded.author_kind, owner = excluded.owner,"
      " addressed_account = excluded.addressed_account,"
@@ -178,6 +193,11 @@ const char *sql_schema_version_table(sql_dialect_t d)
                          " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
 }
 
+static const char *col(int table, int i)
+{
+    return tables[table].cols ? tables[table].cols[i] : sql_mention_col(i);
+}
+
 const char *sql_table_name(int table)
 {
     return tables[table].name;
@@ -199,7 +219,7 @@ char *sql_insert_sql_rows(sql_dialect_t d, int table, int k)
         return NULL;
     int n = snprintf(s, cap, "INSERT INTO %s (", tables[table].name);
     for (int i = 0; i < nc; i++)
-        n += snprintf(s + n, cap - (size_t)n, "%s%s", i ? ", " : "", tables[table].cols[i]);
+        n += snprintf(s + n, cap - (size_t)n, "%s%s", i ? ", " : "", col(table, i));
     n += snprintf(s + n, cap - (size_t)n, ") VALUES ");
     for (int j = 0; j < k; j++) {
         n += snprintf(s + n, cap - (size_t)n, "%s(", j ? ", " : "");
@@ -224,7 +244,7 @@ static int stage_cols(char *s, size_t cap, int table)
 {
     int n = 0;
     for (int i = 0; i < tables[table].ncols; i++)
-        n += snprintf(s + n, cap - (size_t)n, "%s%s", i ? ", " : "", tables[table].cols[i]);
+        n += snprintf(s + n, cap - (size_t)n, "%s%s", i ? ", " : "", col(table, i));
     return n;
 }
 

@@ -34,6 +34,10 @@ const char *sql_schema_migration(sql_dialect_t d, int version);
 /* DDL of the schema_version table itself (idempotent). */
 const char *sql_schema_version_table(sql_dialect_t d);
 
+/* The name of column `col` of the mentions insert (from the field table
+ * of <earshot/fields.h>); NULL past the last. */
+const char *sql_mention_col(int col);
+
 /* Table name and number of bound columns of an insert. */
 const char *sql_table_name(int table);
 int sql_table_ncols(int table);
