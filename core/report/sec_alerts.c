@@ -52,12 +52,15 @@ void es__report_section_alerts(FILE *f, const es_report_page_t *p)
         return;
     }
     fputs("<p class=\"note\">Negative spikes the detector raised: from the bucket where it began to the one where it "
-          "ended (still open: up to now), negative mentions counted against the number expected.</p>\n",
+          "ended (still open: to the end of the current hour), negative mentions counted against the number expected.</p>\n",
           f);
     /* Timeline: one row per brand with alerts. */
     const double W = 1000, LW = 170, R = 20, top = 40, row = 26;
-    double pw = W - LW - R, h = top + (double)rows * row + 50, t0 = (double)p->opts->since,
-           span = (double)(p->opts->now - p->opts->since);
+    /* The axis runs over whole hours, the trend's buckets: two pages made
+     * seconds apart (the file and GET /report) draw it alike, where an axis
+     * ending at the second moved every tick by a fraction of a pixel. */
+    long long h0 = p->opts->since - p->opts->since % 3600, h1 = p->opts->now + (3600 - p->opts->now % 3600) % 3600;
+    double pw = W - LW - R, h = top + (double)rows * row + 50, t0 = (double)h0, span = (double)(h1 - h0);
     rp_svg_open(f, W, h, "Alerts over time, per brand");
     static const rp_legend_t leg[] = {{'r', RP_ALERT, "spike (began to ended)"}, {'r', "#f6c48a", "still open"},
                                       {'v', RP_ALERT, "began"}};
@@ -92,7 +95,7 @@ void es__report_section_alerts(FILE *f, const es_report_page_t *p)
             if (ended(al))
                 continue;
             json_t *cl = closing(alerts, al);
-            long long s = rs_int(al, "bucket_start"), e = cl ? end_of(cl) : p->opts->now;
+            long long s = rs_int(al, "bucket_start"), e = cl ? end_of(cl) : h1;
             double x0 = LW + ((double)s - t0) / span * pw, x1 = LW + ((double)e - t0) / span * pw;
             x0 = x0 < LW ? LW : x0;
             x1 = x1 < x0 + 3 ? x0 + 3 : x1 > LW + pw ? LW + pw : x1;
