@@ -89,6 +89,12 @@ static int status(es_state_t *st, const es_config_t *cfg, int as_json)
     int rc = 0;
     if (es__state_spool_summary(st, add_summary, &rs) < 0)
         goto db_error;
+    if (rs.oom) {
+        /* A partial table would read as sinks with nothing waiting. */
+        fprintf(stderr, "earshot spool: out of memory\n");
+        rc = 1;
+        goto out;
+    }
     row_t *rows = rs.rows;
     size_t n = rs.n;
     int64_t now = es__now_s();
