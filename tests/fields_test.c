@@ -19,6 +19,7 @@
 #include "mention.h"
 #include "record_json.h"
 #include "row.h"
+#include "sqlite_bind.h"
 #include "schema.h"
 #include "tap.h"
 
@@ -247,19 +248,6 @@ static void json_tests(const es_mention_t *m, es_rec_t *r)
     json_decref(o);
 }
 
-static void bind_row(sqlite3_stmt *st, const sql_row_t *r)
-{
-    for (int i = 0; i < sql_table_ncols(r->table); i++) {
-        const sql_val_t *v = &r->v[i];
-        switch (v->t) {
-        case SQL_NULL: sqlite3_bind_null(st, i + 1); break;
-        case SQL_TEXT: sqlite3_bind_text(st, i + 1, v->s, -1, SQLITE_STATIC); break;
-        case SQL_INT: sqlite3_bind_int64(st, i + 1, v->i); break;
-        case SQL_REAL: sqlite3_bind_double(st, i + 1, v->d); break;
-        }
-    }
-}
-
 static int insert(sqlite3 *db, const sql_row_t *r)
 {
     char *sql = sql_insert_sql(SQL_SQLITE, r->table);
@@ -268,7 +256,7 @@ static int insert(sqlite3 *db, const sql_row_t *r)
     free(sql);
     if (rc != SQLITE_OK)
         return rc;
-    bind_row(st, r);
+    sql_sqlite_bind_row(st, 0, r);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc;

@@ -13,6 +13,7 @@
 #include "plan.h"
 #include "row.h"
 #include "schema.h"
+#include "sqlite_bind.h"
 #include "tap.h"
 
 static char ids[4096][24], names[4096][16];
@@ -63,19 +64,6 @@ static void add(sql_rows_t *rows, int table, int id, const char *name)
     rows->n++;
 }
 
-static void bind_row(sqlite3_stmt *st, int base, const sql_row_t *r)
-{
-    for (int i = 0; i < sql_table_ncols(r->table); i++) {
-        const sql_val_t *v = &r->v[i];
-        if (v->t == SQL_TEXT)
-            sqlite3_bind_text(st, base + i + 1, v->s, -1, SQLITE_STATIC);
-        else if (v->t == SQL_INT)
-            sqlite3_bind_int64(st, base + i + 1, v->i);
-        else
-            sqlite3_bind_null(st, base + i + 1);
-    }
-}
-
 static sqlite3 *fresh_db(void)
 {
     sqlite3 *db = NULL;
@@ -94,7 +82,7 @@ static int run(sqlite3 *db, int table, int k, const sql_rows_t *rows, const size
     if (rc != SQLITE_OK)
         return rc;
     for (int j = 0; j < k; j++)
-        bind_row(st, j * sql_table_ncols(table), &rows->v[order[j]]);
+        sql_sqlite_bind_row(st, j * sql_table_ncols(table), &rows->v[order[j]]);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc;

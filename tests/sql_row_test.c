@@ -14,6 +14,7 @@
 #include "dsn.h"
 #include "mention.h"
 #include "row.h"
+#include "sqlite_bind.h"
 #include "schema.h"
 #include "tap.h"
 
@@ -82,19 +83,6 @@ static void sql_tests(void)
        "JSON columns are jsonb in PostgreSQL only");
 }
 
-static void bind_row(sqlite3_stmt *st, const sql_row_t *r)
-{
-    for (int i = 0; i < sql_table_ncols(r->table); i++) {
-        const sql_val_t *v = &r->v[i];
-        switch (v->t) {
-        case SQL_NULL: sqlite3_bind_null(st, i + 1); break;
-        case SQL_TEXT: sqlite3_bind_text(st, i + 1, v->s, -1, SQLITE_STATIC); break;
-        case SQL_INT: sqlite3_bind_int64(st, i + 1, v->i); break;
-        case SQL_REAL: sqlite3_bind_double(st, i + 1, v->d); break;
-        }
-    }
-}
-
 static int insert(sqlite3 *db, const sql_row_t *r)
 {
     char *sql = sql_insert_sql(SQL_SQLITE, r->table);
@@ -103,7 +91,7 @@ static int insert(sqlite3 *db, const sql_row_t *r)
     free(sql);
     if (rc != SQLITE_OK)
         return rc;
-    bind_row(st, r);
+    sql_sqlite_bind_row(st, 0, r);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc;

@@ -6,7 +6,7 @@ plugins_sql_sql_la_SOURCES = plugins/sql/plugin.c plugins/sql/backend.h \
 	plugins/sql/schema.c plugins/sql/schema.h \
 	plugins/sql/row.c plugins/sql/row.h \
 	plugins/sql/plan.c plugins/sql/plan.h \
-	plugins/sql/sqlite.c \
+	plugins/sql/sqlite.c plugins/sql/sqlite_bind.c plugins/sql/sqlite_bind.h \
 	plugins/sql/pg.h plugins/sql/pg_conn.c plugins/sql/pg_write.c \
 	plugins/sql/pg_copy.c
 plugins_sql_sql_la_CPPFLAGS = $(ES_PLUGIN_CPPFLAGS)
@@ -24,7 +24,7 @@ EXTRA_DIST += tests/data/sql
 check_PROGRAMS += tests/sql_row_test
 tests_sql_row_test_SOURCES = tests/sql_row_test.c tests/tap.h \
 	plugins/sql/dsn.c plugins/sql/dsn.h plugins/sql/schema.c plugins/sql/schema.h \
-	plugins/sql/row.c plugins/sql/row.h
+	plugins/sql/row.c plugins/sql/row.h plugins/sql/sqlite_bind.c plugins/sql/sqlite_bind.h
 tests_sql_row_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
 tests_sql_row_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/sql_row_test
@@ -32,7 +32,8 @@ TESTS += tests/sql_row_test
 # The multi-row plan, against one-row-at-a-time writes in SQLite.
 check_PROGRAMS += tests/sql_plan_test
 tests_sql_plan_test_SOURCES = tests/sql_plan_test.c tests/tap.h \
-	plugins/sql/plan.c plugins/sql/plan.h plugins/sql/schema.c plugins/sql/schema.h plugins/sql/row.h
+	plugins/sql/plan.c plugins/sql/plan.h plugins/sql/schema.c plugins/sql/schema.h plugins/sql/row.h \
+	plugins/sql/sqlite_bind.c plugins/sql/sqlite_bind.h
 tests_sql_plan_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
 tests_sql_plan_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/sql_plan_test
@@ -41,7 +42,8 @@ TESTS += tests/sql_plan_test
 # writer and readers, and this sink's columns and rows in SQLite.
 check_PROGRAMS += tests/fields_test
 tests_fields_test_SOURCES = tests/fields_test.c tests/tap.h \
-	plugins/sql/schema.c plugins/sql/schema.h plugins/sql/row.c plugins/sql/row.h
+	plugins/sql/schema.c plugins/sql/schema.h plugins/sql/row.c plugins/sql/row.h \
+	plugins/sql/sqlite_bind.c plugins/sql/sqlite_bind.h
 tests_fields_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
 tests_fields_test_LDADD = $(ES_CORE_LIBS)
 TESTS += tests/fields_test

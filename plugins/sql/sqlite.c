@@ -22,6 +22,7 @@
 #include "plan.h"
 #include "row.h"
 #include "schema.h"
+#include "sqlite_bind.h"
 
 typedef struct bad_rec {
     size_t index;
@@ -211,19 +212,6 @@ fail:
 
 /* ---- one batch, on a pool thread -------------------------------------- */
 
-static void bind_row(sqlite3_stmt *st, int base, const sql_row_t *r)
-{
-    for (int i = 0; i < sql_table_ncols(r->table); i++) {
-        const sql_val_t *v = &r->v[i];
-        switch (v->t) {
-        case SQL_NULL: sqlite3_bind_null(st, base + i + 1); break;
-        case SQL_TEXT: sqlite3_bind_text(st, base + i + 1, v->s, -1, SQLITE_STATIC); break;
-        case SQL_INT: sqlite3_bind_int64(st, base + i + 1, (sqlite3_int64)v->i); break;
-        case SQL_REAL: sqlite3_bind_double(st, base + i + 1, v->d); break;
-        }
-    }
-}
-
 /* The insert of k = sql_plan_size[size] rows of table, prepared on first
  * use; NULL with the reason in err. */
 static sqlite3_stmt *stmt(sql_lite_t *l, int table, int size, char *err, size_t errlen)
@@ -253,7 +241,7 @@ static int run_stmt(sql_lite_t *l, int table, int size, const size_t *order, cha
         return -1;
     int nc = sql_table_ncols(table);
     for (int j = 0; j < sql_plan_size[size]; j++)
-        bind_row(st, j * nc, &l->rows.v[order[j]]);
+        sql_sqlite_bind_row(st, j * nc, &l->rows.v[order[j]]);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc;
