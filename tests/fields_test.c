@@ -19,7 +19,7 @@
 #include "mention.h"
 #include "record_json.h"
 #include "row.h"
-#include "sqlite_bind.h"
+#include "sql_insert.h"
 #include "schema.h"
 #include "tap.h"
 
@@ -248,20 +248,6 @@ static void json_tests(const es_mention_t *m, es_rec_t *r)
     json_decref(o);
 }
 
-static int insert(sqlite3 *db, const sql_row_t *r)
-{
-    char *sql = sql_insert_sql(SQL_SQLITE, r->table);
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    free(sql);
-    if (rc != SQLITE_OK)
-        return rc;
-    sql_sqlite_bind_row(st, 0, r);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* The SQLite type the migrations give a column of this type. */
 static const char *sqlite_type(int t)
 {
@@ -364,7 +350,7 @@ static void sql_tests(const es_mention_t *m, es_rec_t *r)
     ok(all_bound, "no column of the full mention is NULL");
     int ins = 1;
     for (size_t i = 0; i < rows.n; i++)
-        ins &= insert(db, &rows.v[i]) == SQLITE_DONE;
+        ins &= sql_sqlite_insert_row(db, &rows.v[i]) == SQLITE_DONE;
     ok(ins, "inserted into SQLite");
     sql_rows_free(&rows);
 

@@ -67,3 +67,25 @@ print:
 	@echo \$($1)
 EOM
 }
+
+# sink_schema DIR: DIR's conf.d gets a jsonl source reading DIR/in.jsonl
+# and an sql sink on sink.db in the state directory; one --once run
+# creates the sink's schema. Returns the run's status (log: DIR/run.log).
+sink_schema() {
+    cat > "$1/conf.d/10.conf" <<EOF2
+[source stream]
+plugin = jsonl
+path = $1/in.jsonl
+
+[sink db]
+plugin = sql
+dsn = sqlite:sink.db
+EOF2
+    timeout 60 "$EARSHOT" run --once -c "$1/earshot.conf" > "$1/run.log" 2>&1
+}
+
+# need_browser: $browser is a headless-capable Chromium, or the test skips.
+need_browser() {
+    browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+    [ -n "$browser" ] || skip_all "chromium not installed (apt-get install chromium)"
+}

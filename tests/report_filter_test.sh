@@ -11,8 +11,7 @@
 # heights on the selection's scale, the left axes, the line. The untouched page must run its script under its own
 # Content-Security-Policy, and a changed script must be refused by it.
 . "$top_srcdir/tests/lib.sh"
-browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
-[ -n "$browser" ] || skip_all "chromium not installed (apt-get install chromium)"
+need_browser
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
 
 d="$T/f"; mkdir -p "$d"; : > "$d/in.jsonl"
@@ -21,16 +20,7 @@ keywords = acme
 [brand globex]
 keywords = globex
 $(for b in 0 1 2 3 4 5; do printf '[brand brand-0%d]\nkeywords = b0%d\n' $b $b; done)"
-cat > "$d/conf.d/10.conf" <<EOF2
-[source stream]
-plugin = jsonl
-path = $d/in.jsonl
-
-[sink db]
-plugin = sql
-dsn = sqlite:sink.db
-EOF2
-timeout 60 "$EARSHOT" run --once -c "$d/earshot.conf" > "$d/run.log" 2>&1
+sink_schema "$d"
 # Rows dated 30 s before now, so none sits on a date range's edge when
 # the page is written a few seconds later.
 fnow=$(( $(date +%s) - 30 ))

@@ -7,8 +7,7 @@
 # Screenshots at both widths are kept in the build tree for a person:
 # report-layout/report-1400.png and report-400.png.
 . "$top_srcdir/tests/lib.sh"
-browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
-[ -n "$browser" ] || skip_all "chromium not installed (apt-get install chromium)"
+need_browser
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
 
 d="$T/l"; mkdir -p "$d"; : > "$d/in.jsonl"
@@ -18,16 +17,7 @@ keywords = acme
 keywords = globex
 [brand brand-with-a-rather-long-name-for-the-label-column-of-every-chart]
 keywords = longbrand"
-cat > "$d/conf.d/10.conf" <<EOF2
-[source stream]
-plugin = jsonl
-path = $d/in.jsonl
-
-[sink db]
-plugin = sql
-dsn = sqlite:sink.db
-EOF2
-timeout 60 "$EARSHOT" run --once -c "$d/earshot.conf" > "$d/run.log" 2>&1
+sink_schema "$d"
 now=$(date +%s)
 python3 "$top_srcdir/tests/data/report/sections.py" "$d/state/sink.db" "$now"
 # Stress the layout: a long brand name, long words, twenty more brands.

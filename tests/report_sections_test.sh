@@ -19,16 +19,7 @@ write_main "$d" "metrics_listen = 127.0.0.1:$port
 keywords = acme
 [brand globex]
 keywords = globex"
-cat > "$d/conf.d/10.conf" <<EOF2
-[source stream]
-plugin = jsonl
-path = $d/in.jsonl
-
-[sink db]
-plugin = sql
-dsn = sqlite:sink.db
-EOF2
-timeout 60 "$EARSHOT" run --once -c "$d/earshot.conf" > "$d/run.log" 2>&1
+sink_schema "$d"
 is $? 0 "the agent creates the sink's schema"
 # Rows dated 30 s in the past: the page and the live page, written a few
 # seconds apart, then put the rows aged exactly one or two days in the

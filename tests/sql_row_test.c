@@ -14,7 +14,7 @@
 #include "dsn.h"
 #include "mention.h"
 #include "row.h"
-#include "sqlite_bind.h"
+#include "sql_insert.h"
 #include "schema.h"
 #include "tap.h"
 
@@ -83,20 +83,6 @@ static void sql_tests(void)
        "JSON columns are jsonb in PostgreSQL only");
 }
 
-static int insert(sqlite3 *db, const sql_row_t *r)
-{
-    char *sql = sql_insert_sql(SQL_SQLITE, r->table);
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    free(sql);
-    if (rc != SQLITE_OK)
-        return rc;
-    sql_sqlite_bind_row(st, 0, r);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static char *one(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st;
@@ -138,8 +124,8 @@ static void row_tests(void)
     const char *why = NULL;
     ok(sql_row_build(&r, &rm->pub, 4, 1800000000, &why) == 0 && r.table == SQL_T_MENTION && r.index == 4,
        "a mention becomes a mentions row");
-    ok(insert(db, &r) == SQLITE_DONE, "it is inserted");
-    ok(insert(db, &r) == SQLITE_DONE, "inserting it again is no error");
+    ok(sql_sqlite_insert_row(db, &r) == SQLITE_DONE, "it is inserted");
+    ok(sql_sqlite_insert_row(db, &r) == SQLITE_DONE, "inserting it again is no error");
     sql_row_clear(&r);
     is_sql(db, "select count(*) || '|' || text || '|' || addressed || '|' || brand || '|' || author_kind || '|' || "
                "sentiment_label || '|' || sentiment_compound || '|' || source || '|' || received_at || '|' || "
@@ -152,7 +138,7 @@ static void row_tests(void)
     es_rec_t *rm2 = es__rec_from_mention(&m2, "src", NULL);
     memset(&r, 0, sizeof r);
     sql_row_build(&r, &rm2->pub, 0, 1800000000, &why);
-    insert(db, &r);
+    sql_sqlite_insert_row(db, &r);
     sql_row_clear(&r);
     is_sql(db, "select coalesce(created_at, 'NULL') || coalesce(sentiment_label, 'NULL') || "
                "coalesce(sentiment_pos, 'NULL') || addressed from mentions where id = 't:2'",
@@ -167,7 +153,7 @@ static void row_tests(void)
     es_rec_t *rm3 = es__rec_from_mention(&m3, "src", NULL);
     memset(&r, 0, sizeof r);
     sql_row_build(&r, &rm3->pub, 0, 1800000000, &why);
-    insert(db, &r);
+    sql_sqlite_insert_row(db, &r);
     sql_row_clear(&r);
     const char *reach = "select likes || '|' || coalesce(reposts, 'NULL') || '|' || replies || '|' || "
                         "coalesce(quotes, 'NULL') || '|' || coalesce(views, 'NULL') || '|' || followers "
@@ -181,7 +167,7 @@ static void row_tests(void)
     rm3 = es__rec_from_mention(&m3, "src", NULL);
     memset(&r, 0, sizeof r);
     sql_row_build(&r, &rm3->pub, 0, 1800000001, &why);
-    insert(db, &r);
+    sql_sqlite_insert_row(db, &r);
     sql_row_clear(&r);
     is_sql(db, reach, "9|NULL|0|NULL|70|1200", "re-read: newer counts refresh, counts not given again are kept");
     es__rec_free(rm3);
@@ -195,7 +181,7 @@ static void row_tests(void)
     memset(&r, 0, sizeof r);
     ok(sql_row_build(&r, &rd->pub, 2, 1800000002, &why) == 0 && r.table == SQL_T_WITHDRAWN,
        "a deletion becomes a withdrawn row");
-    ok(insert(db, &r) == SQLITE_DONE && insert(db, &r) == SQLITE_DONE, "inserted twice without error");
+    ok(sql_sqlite_insert_row(db, &r) == SQLITE_DONE && sql_sqlite_insert_row(db, &r) == SQLITE_DONE, "inserted twice without error");
     sql_row_clear(&r);
     es__rec_free(rd);
     is_sql(db, "select count(*) from mentions where id = 't:3'", "0", "the mention is deleted");
@@ -219,14 +205,14 @@ static void row_tests(void)
     es_rec_t *ra = es__rec_from_fields(ES_RECORD_ALERT, a);
     memset(&r, 0, sizeof r);
     ok(sql_row_build(&r, &ra->pub, 1, 1800000000, &why) == 0 && r.table == SQL_T_ALERT, "an alert becomes an alerts row");
-    ok(insert(db, &r) == SQLITE_DONE && insert(db, &r) == SQLITE_DONE, "inserted twice without error");
+    ok(sql_sqlite_insert_row(db, &r) == SQLITE_DONE && sql_sqlite_insert_row(db, &r) == SQLITE_DONE, "inserted twice without error");
     sql_row_clear(&r);
     json_t *e = json_pack("{s:s,s:s,s:s,s:I,s:i,s:f}", "event", "spike_ended", "id", "spike:acme:1790000000:ended",
                           "brand", "acme", "episode_end", (json_int_t)1790007200, "count", 55, "min_p_value", 0.00002);
     es_rec_t *re = es__rec_from_fields(ES_RECORD_ALERT, e);
     memset(&r, 0, sizeof r);
     sql_row_build(&r, &re->pub, 0, 1800000000, &why);
-    insert(db, &r);
+    sql_sqlite_insert_row(db, &r);
     sql_row_clear(&r);
     is_sql(db, "select count(*) from alerts", "2", "two alerts, no duplicate");
     is_sql(db, "select event || '|' || brand || '|' || owner || '|' || bucket_start || '|' || count || '|' || total || "
@@ -246,12 +232,12 @@ static void row_tests(void)
            strncmp(r.id, "sha256:", 7) == 0 && strlen(r.id) == 7 + 64,
        "a finding without id gets sha256:HEX");
     char *id1 = strdup(r.id);
-    insert(db, &r);
+    sql_sqlite_insert_row(db, &r);
     sql_row_clear(&r);
     memset(&r, 0, sizeof r);
     sql_row_build(&r, &rf->pub, 0, 1800000001, &why);
     ok(strcmp(r.id, id1) == 0, "the same finding gets the same id");
-    insert(db, &r);
+    sql_sqlite_insert_row(db, &r);
     sql_row_clear(&r);
     free(id1);
     is_sql(db, "select count(*) || '|' || event || '|' || handle || '|' || mention_id || '|' || coalesce(owner, 'NULL') "

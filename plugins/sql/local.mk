@@ -22,7 +22,7 @@ EXTRA_DIST += tests/data/sql
 
 # The pure parts (DSN, SQL, rows) compiled straight into their test.
 check_PROGRAMS += tests/sql_row_test
-tests_sql_row_test_SOURCES = tests/sql_row_test.c tests/tap.h \
+tests_sql_row_test_SOURCES = tests/sql_row_test.c tests/tap.h tests/sql_insert.h \
 	plugins/sql/dsn.c plugins/sql/dsn.h plugins/sql/schema.c plugins/sql/schema.h \
 	plugins/sql/row.c plugins/sql/row.h plugins/sql/sqlite_bind.c plugins/sql/sqlite_bind.h
 tests_sql_row_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
@@ -41,7 +41,7 @@ TESTS += tests/sql_plan_test
 # The field table of <earshot/fields.h> against the core's copy, JSON
 # writer and readers, and this sink's columns and rows in SQLite.
 check_PROGRAMS += tests/fields_test
-tests_fields_test_SOURCES = tests/fields_test.c tests/tap.h \
+tests_fields_test_SOURCES = tests/fields_test.c tests/tap.h tests/sql_insert.h \
 	plugins/sql/schema.c plugins/sql/schema.h plugins/sql/row.c plugins/sql/row.h \
 	plugins/sql/sqlite_bind.c plugins/sql/sqlite_bind.h
 tests_fields_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/sql
