@@ -129,21 +129,28 @@ int main(void)
     ok(r[0]->state == ES_REC_ACCEPTED, "abandon: an ACCEPTED record stays accepted");
 
     /* ---- leave ---- */
-    es__life_leave(&life, dd, r[2]); /* LAZY, every sink took it */
-    is_int(life.n_lazy_direct, 1, "leave from LAZY: counted as taken without a row");
+    es__life_finish(&life, r[2]); /* LAZY, every sink took it */
+    is_int(life.n_lazy_direct, 1, "finish from LAZY: counted as taken without a row");
     ok(life.lazy_head == NULL && life.lazy_tail == NULL, "and the lazy list is empty");
+    is_int(ak.accepted, 2, "finish tells nobody on the caller's stack");
+    is_int(life.in_flight, 6, "and the record still counts in memory");
+    is_int(es__life_run_finished(&life, dd), 1, "the check phase completes it");
     is_int(ak.accepted, 3, "its source told, accepted");
+    is_int(life.in_flight, 5, "uncounted");
     es__life_abandon(&life, r[5]);
-    es__life_leave(&life, dd, r[5]);
+    es__life_finish(&life, r[5]);
+    es__life_run_finished(&life, dd);
     is_int(ak.abandoned, 1, "leave from ABANDONED: its source told to read it again");
     is_int(es__dedupe_check(dd, r[3]), 1, "a PENDING record's id is still in flight");
-    es__life_leave(&life, dd, r[3]); /* delivered from memory */
+    es__life_finish(&life, r[3]); /* delivered from memory */
+    es__life_run_finished(&life, dd);
     is_int(ak.accepted, 4, "leave from PENDING: accepted");
-    es__life_leave(&life, dd, r[0]);
-    es__life_leave(&life, dd, r[4]);
-    is_int(ak.accepted, 4, "leave from ACCEPTED: its source is not told twice");
-    es__life_leave(&life, dd, r[1]);
-    is_int(ak.accepted, 5, "r1 delivered from memory");
+    es__life_finish(&life, r[0]);
+    es__life_finish(&life, r[4]);
+    es__life_finish(&life, r[1]);
+    is_int(es__life_run_finished(&life, dd), 3, "three finished records completed in one pass");
+    is_int(ak.accepted, 5, "the ACCEPTED ones not told twice, r1 (delivered from memory) told");
+    ok(life.fin_head == NULL && life.fin_tail == NULL, "the finished list is empty");
     is_int(t->base, 5, "the checkpoint passes seqs 0-4 and stops at the abandoned seq 5");
 
     /* ---- what the dedupe sets hold now ---- */
@@ -157,7 +164,25 @@ int main(void)
     is_int(es__dedupe_check(dd, again[5]), 0, "an abandoned one is not: its source's next copy passes");
     for (int i = 0; i < 6; i++)
         es__life_drop(&life, again[i]);
-    is_int(ak.accepted, 11, "drop: accepted at once");
+    is_int(ak.accepted, 5, "drop: nobody told on the caller's stack");
+    is_int(es__life_run_finished(&life, dd), 6, "the six duplicates completed");
+    is_int(ak.accepted, 11, "each told accepted");
+    {
+        char id9[] = "t:9";
+        es_rec_t *first = rec_new(t, &ak, id9), *copy = rec_new(t, &ak, id9), *third = rec_new(t, &ak, id9);
+        es__life_enter(&life, first);
+        es__life_enter(&life, copy);
+        es__life_enter(&life, third);
+        is_int(es__dedupe_check(dd, first), 0, "a new id passes");
+        is_int(es__dedupe_check(dd, copy), 1, "its copy is a duplicate while it is in flight");
+        es__life_drop(&life, copy);
+        es__life_run_finished(&life, dd);
+        is_int(es__dedupe_check(dd, third), 1, "a dropped duplicate leaves the first copy's id in flight");
+        es__life_drop(&life, third);
+        es__life_finish(&life, first);
+        es__life_run_finished(&life, dd);
+        is_int(ak.accepted, 14, "all three told accepted");
+    }
     is_int(t->base, 5, "records after the abandoned one are done, the checkpoint still waits for it");
 
     /* ---- lazy after abandon, loaded records ---- */
@@ -166,13 +191,14 @@ int main(void)
     es__life_abandon(&life, x);
     es__life_lazy(&life, x, 500);
     ok(x->state == ES_REC_ABANDONED && life.lazy_head == NULL, "lazy on an abandoned record: it stays abandoned");
-    es__life_leave(&life, dd, x);
+    es__life_finish(&life, x);
     es_rec_t *ld = es__rec_from_fields(ES_RECORD_MENTION, NULL);
     es__life_enter_loaded(&life, ld);
     ok(ld->state == ES_REC_ACCEPTED && ld->refs == 1, "a record read from the spool is ACCEPTED from the start");
     es__life_abandon(&life, ld);
     ok(ld->state == ES_REC_ACCEPTED, "and stays so when abandoned (its row delivers it)");
-    es__life_leave(&life, dd, ld);
+    es__life_finish(&life, ld);
+    es__life_run_finished(&life, dd);
 
     is_int(life.in_flight, 0, "nothing left in memory");
     ok(life.in_flight_bytes == 0, "no bytes either");

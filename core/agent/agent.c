@@ -244,8 +244,20 @@ void es__agent_maybe_resume(es_agent_t *a)
 
 void es__agent_record_done(es_agent_t *a, es_rec_t *rec)
 {
-    es__agent_state_txn(a); /* a delivered id is remembered in it */
-    es__life_leave(&a->life, a->pipeline ? a->pipeline->dedupe : NULL, rec);
+    es__life_finish(&a->life, rec);
+    es__agent_wake(a); /* finished in a timer callback: the check phase must not wait for I/O */
+}
+
+/* The check phase completes the records finished since the last one: the
+ * acks and checkpoints they owe their sources, and the sources they held
+ * back may resume. Here, at the top of the loop's stack, a source that
+ * emits from its ack callback or its resume enters nothing half-done. */
+static void finish_records(es_agent_t *a)
+{
+    if (!a->life.fin_head)
+        return;
+    es__agent_state_txn(a); /* delivered ids are remembered in it */
+    es__life_run_finished(&a->life, a->pipeline ? a->pipeline->dedupe : NULL);
     es__agent_maybe_resume(a);
     es__agent_check_once(a);
 }
@@ -487,9 +499,11 @@ static void on_check(uv_check_t *h)
         uv_idle_stop(&a->wake);
     }
     es__sink_queue_run_done(a);
+    finish_records(a);
     reap(a);
     spool_due(a);
     commit_txn(a);
+    finish_records(a); /* what the commit and reap finished: its ids go in the next transaction */
     once_step(a);
     shutdown_step(a);
 }
@@ -1036,6 +1050,8 @@ int es__agent_run(const es_run_opts_t *opts)
         es__agent_check_once(&a);
     }
     uv_run(&loop, UV_RUN_DEFAULT);
+    commit_txn(&a);
+    finish_records(&a);
     commit_txn(&a);
     es__life_free(&a.life);
     if (opts->only_source) {

@@ -88,6 +88,8 @@ typedef struct es_run_opts {
 int es__agent_run(const es_run_opts_t *opts);
 
 /* Called by instances and the pipeline. */
+/* rec's last reference is gone: queued for the check phase, which tells
+ * its source (es__life_run_finished). Nothing runs on the caller's stack. */
 void es__agent_record_done(es_agent_t *a, es_rec_t *rec);
 void es__agent_instance_stopped(es_agent_t *a, es_ctx_t *ctx);
 void es__agent_check_once(es_agent_t *a);

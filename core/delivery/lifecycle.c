@@ -136,13 +136,26 @@ static void uncount(es_life_t *l, es_rec_t *rec)
     l->in_flight_bytes -= rec->size;
 }
 
-void es__life_leave(es_life_t *l, struct es_dedupe *dd, es_rec_t *rec)
+void es__life_finish(es_life_t *l, es_rec_t *rec)
 {
-    int abandoned = rec->state == ES_REC_ABANDONED;
     if (rec->state == ES_REC_LAZY) {
         lazy_unlink(l, rec);
         l->n_lazy_direct++;
+        rec->state = ES_REC_PENDING; /* every sink took it: delivered */
     }
+    rec->lazy_next = NULL;
+    if (l->fin_tail)
+        l->fin_tail->lazy_next = rec;
+    else
+        l->fin_head = rec;
+    l->fin_tail = rec;
+}
+
+static void leave(es_life_t *l, struct es_dedupe *dd, es_rec_t *rec)
+{
+    int abandoned = rec->state == ES_REC_ABANDONED;
+    /* Released before the ack: a source told to read it again must find
+     * its id out of the in-flight set, or the new copy is a duplicate. */
     if (dd && es__life_in_dedupe(rec))
         es__dedupe_release(dd, rec, !abandoned);
     uncount(l, rec);
@@ -157,10 +170,23 @@ void es__life_leave(es_life_t *l, struct es_dedupe *dd, es_rec_t *rec)
     es__rec_free(rec);
 }
 
+size_t es__life_run_finished(es_life_t *l, struct es_dedupe *dd)
+{
+    size_t n = 0;
+    es_rec_t *rec;
+    while ((rec = l->fin_head)) {
+        l->fin_head = rec->lazy_next;
+        if (!l->fin_head)
+            l->fin_tail = NULL;
+        leave(l, dd, rec);
+        n++;
+    }
+    return n;
+}
+
 void es__life_drop(es_life_t *l, es_rec_t *rec)
 {
     rec->refs = 0;
-    uncount(l, rec);
-    accepted(rec);
-    es__rec_free(rec);
+    rec->id_hash = 0; /* the id in flight is the first copy's, not this one's */
+    es__life_finish(l, rec);
 }

@@ -15,10 +15,11 @@
  *               SPOOLED ── committed(ok) ──► ACCEPTED
  *
  *   abandon: PENDING, LAZY, SPOOLED ──► ABANDONED (an ACCEPTED record stays)
- *   leave (the last reference gone): from any state; its source is told
+ *   finish (the last reference gone): from any state, queued; the loop's
+ *   check phase completes it (es__life_run_finished): its source is told
  *   accepted unless ABANDONED, and its id leaves the dedupe in-flight set
  *   (remembered as delivered unless ABANDONED)
- *   drop (a duplicate, never routed): accepted and gone at once
+ *   drop (a duplicate, never routed): finished at once, told accepted
  *
  * Why a spooled record that is abandoned (its sink let go of it at
  * shutdown) still becomes ACCEPTED when its transaction commits: its rows
@@ -43,6 +44,9 @@ typedef struct es_life {
     size_t n_spooled, cap_spooled;
     /* LAZY records, oldest first (routing order, so lazy_at ascends). */
     es_rec_t *lazy_head, *lazy_tail;
+    /* Records whose last reference is gone, to be completed by the loop
+     * (es__life_run_finished), linked through lazy_next. */
+    es_rec_t *fin_head, *fin_tail;
     uint64_t n_lazy_direct;  /* taken by every sink without a spool row */
     uint64_t n_lazy_spooled; /* spooled by a straggler pass */
 } es_life_t;
@@ -85,11 +89,22 @@ void es__life_committed(es_life_t *l, struct es_dedupe *dd, es_rec_t *rec, int o
  * again and its checkpoint does not pass it. An ACCEPTED record stays
  * accepted: its spool rows deliver it on the next start. */
 void es__life_abandon(es_life_t *l, es_rec_t *rec);
-/* The last reference is gone: out of the lists, uncounted, its id out of
- * dd's in-flight set, its source told (accepted unless ABANDONED), freed.
- * dd may be NULL. */
-void es__life_leave(es_life_t *l, struct es_dedupe *dd, es_rec_t *rec);
-/* A record dropped before it was routed (a duplicate): accepted and gone. */
+/* The last reference is gone: out of the lazy list and queued for
+ * completion. Nothing else happens on the caller's stack, so a sink
+ * queue releasing a batch, the pipeline or the commit never run a
+ * source's ack callback, its checkpoint or a resume under their feet
+ * (libuv's pending-close pattern). Still counted in memory until it is
+ * completed, so a shutdown waits for it. */
+void es__life_finish(es_life_t *l, es_rec_t *rec);
+/* Completes the finished records, oldest first, including any finished
+ * meanwhile (an ack callback may emit): each one's id out of dd's
+ * in-flight set, its source told (accepted unless ABANDONED), uncounted,
+ * freed. Called by the agent's check phase. Returns how many. dd may be
+ * NULL. */
+size_t es__life_run_finished(es_life_t *l, struct es_dedupe *dd);
+/* A record dropped before it was routed (a duplicate): finished, and told
+ * accepted when completed; the id in the in-flight set stays (it is the
+ * first copy's). */
 void es__life_drop(es_life_t *l, es_rec_t *rec);
 
 /* Its id is in the dedupe in-flight set: a mention that passed the dedupe

@@ -340,8 +340,8 @@ int es__pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
         }
         if (dup > 0) {
             p->n_dup++;
-            es__life_drop(&a->life, rec); /* not in the in-flight set: done without release */
-            es__agent_check_once(a);
+            es__life_drop(&a->life, rec);
+            es__agent_wake(a);
             return 0;
         }
         if ((rc = es__brands_apply(p->brands, rec)) < 0 ||

@@ -251,7 +251,9 @@ typedef struct es_mention {
 ES_API int es_emit(es_ctx_t *ctx, const es_mention_t *m);
 
 /* As es_emit, and cb(ctx, arg, accepted) runs once on the loop thread
- * when the core is done taking the record: accepted = 1 when it is durable
+ * when the core is done taking the record, never inside the es_emit_acked
+ * call itself nor inside a sink's call (the core completes records from
+ * the top of its loop, so cb may emit again): accepted = 1 when it is durable
  * in the spool of every sink that matched (or was delivered, dead-lettered,
  * dropped as a duplicate or invalid, or matched no sink), 0 when it was
  * abandoned at shutdown undelivered and must be read again. For sources
