@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "state_conn.h"
 #include "config_value.h"
 #include "report.h"
 #include "util.h"

@@ -12,6 +12,7 @@
 
 #include <earshot/plugin.h>
 #include "reconcile.h"
+#include "state_conn.h"
 #include "util.h"
 
 int es__report_page_write(FILE *out, const es_report_source_t *src, const es_report_opts_t *o, char *err,

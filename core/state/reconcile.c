@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "state_conn.h"
 #include "util.h"
 
 static json_t *col_value(sqlite3_stmt *q, int i)

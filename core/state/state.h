@@ -15,6 +15,11 @@ typedef struct es_state es_state_t;
  * state_dir/state.db. On error returns ES_EIO/ES_EDB with a message naming
  * the path in err. */
 int es__state_open(const char *state_dir, es_state_t **out, char *err, size_t errlen);
+/* Opens an existing state_dir/state.db read-only, beside an agent that
+ * may be writing it (WAL), for a reader on any one thread (the daemon's
+ * /report worker). Nothing is created or migrated: a database of another
+ * schema version is ES_EDB, as is a missing one. Writes fail with ES_EDB. */
+int es__state_open_readonly(const char *state_dir, es_state_t **out, char *err, size_t errlen);
 void es__state_close(es_state_t *st);
 /* WAL pages between checkpoints (16 MiB of 4 KiB pages): SQLite's
  * automatic checkpoint for CLI commands, the thread-pool checkpoint's
@@ -100,10 +105,5 @@ int es__state_dead_requeue(es_state_t *st, const char *sink, int64_t now, int64_
 /* Deletes sink's spool rows enqueued before `before`; *dropped counts
  * them. 0 or ES_EDB. */
 int es__state_spool_drop_before(es_state_t *st, const char *sink, int64_t before, int64_t *dropped);
-
-/* The connection, for core modules that keep their own tables (accounts,
- * spikes). Same thread rules. */
-struct sqlite3;
-struct sqlite3 *es__state_db(es_state_t *st);
 
 #endif
