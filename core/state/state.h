@@ -84,6 +84,11 @@ int es__state_http_put(es_state_t *st, const char *url, const char *etag, const 
 
 const char *es__state_errmsg(es_state_t *st);
 
+/* Copies state_dir/state.db into to_dir (state_copy.c), consistent even
+ * while an agent writes it; no database there is nothing to copy. 0, or
+ * ES_EDB / ES_ENOMEM with the reason in err. */
+int es__state_copy(const char *state_dir, const char *to_dir, char *err, size_t errlen);
+
 /* ---- the operator's commands (spool_admin.c) ---- */
 
 /* One sink's spool as `earshot spool status` shows it. A row from the
