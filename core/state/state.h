@@ -1,7 +1,9 @@
 /*
  * The state database: one SQLite file (WAL) in state_dir holding
- * checkpoints, delivered mention ids, dead letters and HTTP validators.
- * Loop thread only: the connection is not shared with workers.
+ * checkpoints, delivered mention ids, spools, dead letters and HTTP
+ * validators, and (through the other files of core/state) the account and
+ * spike detector tables. Loop thread only: the connection is not shared
+ * with workers.
  */
 #ifndef ES_STATE_H
 #define ES_STATE_H
