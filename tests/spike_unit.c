@@ -525,6 +525,12 @@ static void t_upgrade(void)
                "DROP TABLE spike_series; ALTER TABLE old_series RENAME TO spike_series;"
                "PRAGMA user_version = 5;"),
        "made schema 5 with spike tables from before topic series");
+    es_state_t *ro = NULL;
+    char err[512] = "";
+    is_int(es__state_open_readonly(dir, &ro, err, sizeof err), ES_EDB, "a read-only open refuses schema 5");
+    ok(ro == NULL && strstr(err, "schema version 5"), "saying which schema it found (%s)", err);
+    es__state_close(ro);
+    is_int(count_rows("PRAGMA user_version"), 5, "and does not migrate it");
     is_int(det_open(&d, "spike.warmup = 1h\n"), 0, "the detector starts on it");
     is_int(count_rows("PRAGMA user_version"), 6, "it was migrated to schema 6");
     is_int(count_rows("SELECT count(*) FROM spike_series WHERE topic IS NULL"), 1,
