@@ -88,65 +88,17 @@ static void commit_txn(es_agent_t *a)
      * re-reads them and the dedupe table, committed with the rows, drops
      * them). Rolled back: they are in memory only and keep the pre-spool
      * rule, their checkpoint waits for their delivery. */
-    size_t n = a->n_accepted;
-    a->n_accepted = 0;
+    size_t n;
+    es_rec_t **v = es__life_take_spooled(&a->life, &n);
     for (size_t i = 0; i < n; i++) {
-        es_rec_t *rec = a->accepted[i];
-        if (ok) {
-            if (rec->in_dedupe) {
-                es__dedupe_release(a->pipeline->dedupe, rec, 0);
-                rec->in_dedupe = 0;
-            }
-            es__life_accepted(rec);
-        }
+        es_rec_t *rec = v[i];
+        es__life_committed(&a->life, dd, rec, ok);
         if (--rec->refs == 0)
             es__agent_record_done(a, rec);
     }
 }
 
-int es__agent_accept(es_agent_t *a, es_rec_t *rec)
-{
-    if (a->n_accepted == a->cap_accepted) {
-        size_t nc = a->cap_accepted ? a->cap_accepted * 2 : 256;
-        es_rec_t **na = realloc(a->accepted, nc * sizeof *na);
-        if (!na)
-            return ES_ENOMEM;
-        a->accepted = na;
-        a->cap_accepted = nc;
-    }
-    rec->refs++;
-    a->accepted[a->n_accepted++] = rec;
-    return 0;
-}
-
 /* ---- records routed without spool rows (spool.delay) -------------------- */
-
-void es__agent_lazy_add(es_agent_t *a, es_rec_t *rec)
-{
-    rec->lazy = 1;
-    rec->lazy_at = uv_now(a->loop);
-    rec->lazy_prev = a->lazy_tail;
-    rec->lazy_next = NULL;
-    if (a->lazy_tail)
-        a->lazy_tail->lazy_next = rec;
-    else
-        a->lazy_head = rec;
-    a->lazy_tail = rec;
-}
-
-static void lazy_unlink(es_agent_t *a, es_rec_t *rec)
-{
-    rec->lazy = 0;
-    if (rec->lazy_prev)
-        rec->lazy_prev->lazy_next = rec->lazy_next;
-    else
-        a->lazy_head = rec->lazy_next;
-    if (rec->lazy_next)
-        rec->lazy_next->lazy_prev = rec->lazy_prev;
-    else
-        a->lazy_tail = rec->lazy_prev;
-    rec->lazy_prev = rec->lazy_next = NULL;
-}
 
 static void on_lazy_timer(uv_timer_t *t) { (void)t; /* the check handle that follows does the work */ }
 
@@ -168,22 +120,25 @@ static void on_lazy_timer(uv_timer_t *t) { (void)t; /* the check handle that fol
  */
 static void spool_stragglers(es_agent_t *a, uint64_t cutoff)
 {
-    es_rec_t *h = a->lazy_head;
-    if (!h || h->lazy_at > cutoff)
+    es_rec_t *h;
+    if (!es__life_lazy_due(&a->life, cutoff))
         return;
     if (!a->spool_fault)
         es__agent_state_txn(a); /* rows, dedupe ids and the accepts go in it */
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue)
             es__sink_queue_spool_lazy(c->queue, cutoff);
-    while ((h = a->lazy_head) && h->lazy_at <= cutoff) {
-        lazy_unlink(a, h);
-        if (!h->lazy_rows || h->lazy_missing || !a->txn_open)
-            continue; /* the pre-spool rule: delivery alone moves its source on */
-        if (h->in_dedupe)
+    /* What is still LAZY got a row in every sink holding it (the queues
+     * made the rest PENDING: es__life_unspoolable). */
+    while ((h = es__life_lazy_due(&a->life, cutoff))) {
+        if (!a->txn_open) {
+            es__life_unspoolable(&a->life, h); /* the pre-spool rule: delivery alone moves its source on */
+            continue;
+        }
+        if (es__life_in_dedupe(h))
             es__dedupe_remember(a->pipeline->dedupe, h);
-        if (es__agent_accept(a, h) == 0)
-            a->n_lazy_spooled++;
+        if (es__life_spool(&a->life, h) == 0)
+            a->life.n_lazy_spooled++;
     }
 }
 
@@ -195,7 +150,7 @@ void es__agent_spool_lazy_all(es_agent_t *a)
 /* Once per loop turn, before the commit: the records due. */
 static void spool_due(es_agent_t *a)
 {
-    es_rec_t *h = a->lazy_head;
+    es_rec_t *h = a->life.lazy_head;
     if (!h)
         return;
     uint64_t now = uv_now(a->loop), delay = a->cfg->spool_delay_ms;
@@ -273,7 +228,7 @@ static void on_spool_timer(uv_timer_t *t)
 
 void es__agent_maybe_resume(es_agent_t *a)
 {
-    if (a->in_flight > (uint64_t)a->cfg->queue_max_records / 2 || a->spool_fault || a->n_congested ||
+    if (a->life.in_flight > (uint64_t)a->cfg->queue_max_records / 2 || a->spool_fault || a->n_congested ||
         a->done.n_failed)
         return;
     for (es_ctx_t *c = a->instances; c; c = c->next)
@@ -289,35 +244,31 @@ void es__agent_maybe_resume(es_agent_t *a)
 
 void es__agent_record_done(es_agent_t *a, es_rec_t *rec)
 {
-    if (rec->lazy) {
-        lazy_unlink(a, rec);
-        a->n_lazy_direct += !rec->abandoned;
-    }
-    es__agent_state_txn(a);
-    if (rec->in_dedupe)
-        es__dedupe_release(a->pipeline->dedupe, rec, !rec->abandoned);
-    es__life_leave(a, rec);
+    es__agent_state_txn(a); /* a delivered id is remembered in it */
+    es__life_leave(&a->life, a->pipeline ? a->pipeline->dedupe : NULL, rec);
     es__agent_maybe_resume(a);
     es__agent_check_once(a);
 }
 
-void es__agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
-                          unsigned attempts)
+int es__agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
+                         unsigned attempts)
 {
     es__agent_state_txn(a);
     const char *json = es_record_json(&rec->pub, NULL);
     const char *id = rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL;
-    if (es__state_dead_letter(a->state, sink->icfg->name, es_record_kind_name(rec->pub.kind), id,
-                             json, error, attempts) < 0) {
-        /* Cannot even store it: keep it undelivered so the source re-reads
-         * it rather than lose it. */
-        rec->abandoned = 1;
-    }
-    rec->failed = 1;
+    int rc = es__state_dead_letter(a->state, sink->icfg->name, es_record_kind_name(rec->pub.kind), id, json,
+                                   error, attempts) < 0
+                 ? ES_EDB
+                 : 0;
+    /* Cannot even store it: keep it undelivered so the source re-reads it
+     * rather than lose it. */
+    if (rc < 0)
+        es__life_abandon(&a->life, rec);
     sink->n_dead++;
     a->n_dead_run++;
     es_log(sink, ES_LOG_ERROR, "dead letter: %s %s: %s", es_record_kind_name(rec->pub.kind),
            id ? id : "", error ? error : "failed");
+    return rc;
 }
 
 /* ---- instances -------------------------------------------------------- */
@@ -413,7 +364,7 @@ static void once_step(es_agent_t *a)
         }
         return;
     }
-    if (a->in_flight == 0) {
+    if (a->life.in_flight == 0) {
         a->shutting_down = 1;
         es__agent_wake(a);
     }
@@ -433,7 +384,7 @@ static void on_drain_timeout(uv_timer_t *t)
     es_agent_t *a = t->data;
     es__logf(ES_LOG_WARN, "sinks did not drain within %d ms; %" PRIu64
                          " record(s) stay undelivered and will be re-read by their sources",
-            DRAIN_MS, a->in_flight);
+            DRAIN_MS, a->life.in_flight);
     a->shutting_down = 3;
     es__agent_wake(a);
 }
@@ -461,7 +412,7 @@ static void shutdown_step(es_agent_t *a)
         es__pipeline_spike_flush(a->pipeline);
     }
     flush_sinks(a);
-    if (a->in_flight > 0 && a->shutting_down == 2) {
+    if (a->life.in_flight > 0 && a->shutting_down == 2) {
         if ((!a->once || a->signalled) && !uv_is_active((uv_handle_t *)&a->drain_timer))
             uv_timer_start(&a->drain_timer, on_drain_timeout, DRAIN_MS, 0);
         return;
@@ -1086,7 +1037,7 @@ int es__agent_run(const es_run_opts_t *opts)
     }
     uv_run(&loop, UV_RUN_DEFAULT);
     commit_txn(&a);
-    free(a.accepted);
+    es__life_free(&a.life);
     if (opts->only_source) {
         /* The final figures, even when the import took less than one
          * redraw interval. */
@@ -1112,7 +1063,7 @@ int es__agent_run(const es_run_opts_t *opts)
                 a.n_dead_run - (uint64_t)dead_left);
     if (a.spool_left)
         es__logf(ES_LOG_WARN, "%" PRId64 " record(s) left in the spool (earshot spool status)", a.spool_left);
-    if (a.once && (dead_left || a.in_flight || a.spool_left))
+    if (a.once && (dead_left || a.life.in_flight || a.spool_left))
         exit_code = 1;
     es__pipeline_free(a.pipeline);
 out_loop:

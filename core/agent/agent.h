@@ -11,6 +11,7 @@
 #include "config.h"
 #include "http.h"
 #include "instance.h"
+#include "lifecycle.h"
 #include "sink_queue.h"
 #include "state.h"
 
@@ -29,8 +30,6 @@ typedef struct es_agent {
     int signalled;           /* SIGINT/SIGTERM received */
     uint64_t once_idle_ms;   /* --once: loop time the sources finished */
     int exit_code;
-    uint64_t in_flight;      /* records accepted, not yet done */
-    uint64_t in_flight_bytes;
     uint64_t n_dead_run;     /* dead-lettered during this run */
     int64_t dl_base;         /* highest dead-letter id when the run began */
     /* SIGHUP reloads, for /health and metrics. */
@@ -55,16 +54,10 @@ typedef struct es_agent {
     uv_timer_t progress_timer;
     uint64_t started_ms;
     uint64_t gone_emitted, gone_bytes; /* of sources already freed */
-    /* Records spooled in the open state transaction: their sources'
-     * checkpoints may pass them only once it committed (each holds a
-     * reference until then). */
-    es_rec_t **accepted;
-    size_t n_accepted, cap_accepted;
-    /* Records routed without spool rows (spool.delay), oldest first. */
-    es_rec_t *lazy_head, *lazy_tail;
-    uv_timer_t lazy_timer;   /* a loop turn when the oldest is due */
-    uint64_t n_lazy_direct;  /* taken by every sink without a spool row */
-    uint64_t n_lazy_spooled; /* spooled by a straggler pass */
+    /* The records in memory, the spooled ones waiting for the commit and
+     * the ones routed without spool rows (core/delivery/lifecycle.c). */
+    es_life_t life;
+    uv_timer_t lazy_timer;   /* a loop turn when the oldest lazy record is due */
     struct es_metrics *metrics; /* NULL unless metrics_listen is set */
     /* Batches their sinks answered, waiting for the check phase
      * (core/delivery/sink_queue.c owns it). */
@@ -98,22 +91,21 @@ int es__agent_run(const es_run_opts_t *opts);
 void es__agent_record_done(es_agent_t *a, es_rec_t *rec);
 void es__agent_instance_stopped(es_agent_t *a, es_ctx_t *ctx);
 void es__agent_check_once(es_agent_t *a);
-void es__agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
-                          unsigned attempts);
+/* Stores rec as a dead letter of sink. 0, or ES_EDB when it could not be
+ * stored: then rec is abandoned (its source reads it again) and a spool
+ * row it has must stay. */
+int es__agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
+                         unsigned attempts);
 void es__agent_wake(es_agent_t *a);
 /* Opens the per-turn state transaction if none is (committed by the check
  * handle at the end of this loop turn). */
 void es__agent_state_txn(es_agent_t *a);
 /* The state DB failed a write: pause sources until a probe write works. */
 void es__agent_spool_fault(es_agent_t *a);
-/* rec was spooled in the open transaction; takes a reference. Returns 0
- * or ES_ENOMEM (then the record simply waits for delivery). */
-int es__agent_accept(es_agent_t *a, es_rec_t *rec);
-/* Routing of a source's record may skip the spool (spool.delay): appends
- * rec to the agent's list of such records. Its sinks get it with no spool
- * row; the straggler pass gives it rows if one of them still holds it
- * spool.delay later, else its delivery alone lets its source move on. */
-void es__agent_lazy_add(es_agent_t *a, es_rec_t *rec);
+/* Routing of a source's record may skip the spool (spool.delay): it is
+ * LAZY (es__life_lazy). Its sinks get it with no spool row; the straggler
+ * pass gives it rows if one of them still holds it spool.delay later,
+ * else its delivery alone lets its source move on. */
 /* Spools and accepts every such record now, whatever its age. Called when
  * waiting is pointless or unsafe: routing had to spool a source's record
  * (row ids keep routing order), a sink answered RETRY, a sink queue is

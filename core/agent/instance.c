@@ -353,7 +353,7 @@ void es__rec_ack(es_rec_t *rec, int accepted)
 int es_backpressure(es_ctx_t *ctx)
 {
     es_agent_t *a = ctx->agent;
-    if (a->in_flight >= (uint64_t)a->cfg->queue_max_records || a->n_congested || a->done.n_failed ||
+    if (a->life.in_flight >= (uint64_t)a->cfg->queue_max_records || a->n_congested || a->done.n_failed ||
         es__agent_spool_full(a)) {
         ctx->paused = 1;
         return 1;

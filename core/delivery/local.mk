@@ -5,3 +5,8 @@ libescore_a_SOURCES += core/delivery/sink_queue.c core/delivery/sink_queue.h \
 
 dist_check_SCRIPTS += tests/delivery_test.sh tests/spool_test.sh tests/durability_e2e.sh tests/outage_test.sh
 TESTS += tests/delivery_test.sh tests/spool_test.sh tests/durability_e2e.sh tests/outage_test.sh
+
+check_PROGRAMS += tests/lifecycle_test
+TESTS += tests/lifecycle_test
+tests_lifecycle_test_SOURCES = tests/lifecycle_test.c tests/tap.h
+tests_lifecycle_test_LDADD = $(ES_CORE_LIBS)

@@ -314,7 +314,7 @@ int es__sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t b
                 q->spill = ns;
                 q->spill_cap = nc;
             }
-            if (!q->overflow && q->sink->agent->lazy_head) {
+            if (!q->overflow && q->sink->agent->life.lazy_head) {
                 /* Records in memory that skipped the spool get their rows
                  * first; those ids are above this record's, and refill
                  * loads ids above max_sid, so this one stays in memory. */
@@ -364,7 +364,7 @@ void es__sink_queue_committed(es_sink_queue_t *q, uint64_t gen, int ok)
         q->spool_bytes -= it.bytes < q->spool_bytes ? it.bytes : q->spool_bytes;
         it.sid = 0;
         if (ring_push(q, it) < 0) {
-            it.rec->abandoned = 1;
+            es__life_abandon(&q->sink->agent->life, it.rec);
             release(q, it.rec);
         }
     }
@@ -397,7 +397,7 @@ static int load_row(int64_t id, const char *kind, const char *json, int attempts
         unspool(q, &it);
         return 0;
     }
-    es__life_enter(a, rec);
+    es__life_enter_loaded(&a->life, rec);
     if (ring_push(q, (es_qitem_t){rec, id, 0, bytes}) < 0) {
         release(q, rec);
         return ES_ENOMEM;
@@ -740,9 +740,8 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
             early += status != ES_SINK_OK;
         } else if (q->fail_msgs[i] || give_up) {
             const char *why = q->fail_msgs[i] ? q->fail_msgs[i] : error ? error : "sink failed";
-            es__agent_dead_letter(ctx->agent, ctx, rec, why, q->attempt);
             /* A dead letter that could not be stored stays in the spool. */
-            if (!rec->abandoned)
+            if (es__agent_dead_letter(ctx->agent, ctx, rec, why, q->attempt) == 0)
                 unspool(q, &items[i]);
             dead++;
         } else if (status == ES_SINK_RETRY) {
@@ -763,7 +762,7 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
     /* Pass 3: the queue is consistent again; release the rest. */
     es_dedupe_t *dd = ctx->agent->pipeline ? ctx->agent->pipeline->dedupe : NULL;
     for (size_t i = 0; i < n && dd; i++)
-        if (items[i].rec->in_dedupe)
+        if (es__life_in_dedupe(items[i].rec))
             es__dedupe_prefetch(dd, items[i].rec);
     for (size_t i = 0; i < n; i++) {
         int retried = RETRIED(i);
@@ -841,7 +840,7 @@ void es__sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
     for (size_t i = skip; i < from->count; i++) {
         es_qitem_t it = *at(from, i);
         if (ring_push(to, it) < 0) {
-            it.rec->abandoned = 1;
+            es__life_abandon(&from->sink->agent->life, it.rec);
             release(from, it.rec);
         }
     }
@@ -872,7 +871,8 @@ size_t es__sink_queue_release_all(es_sink_queue_t *q, int abandoned)
         q->count--;
         /* A spooled record is not lost: the next start loads it. */
         if (it->sid <= 0) {
-            it->rec->abandoned |= abandoned;
+            if (abandoned)
+                es__life_abandon(&q->sink->agent->life, it->rec);
             n++;
         }
         release(q, it->rec);
@@ -908,7 +908,7 @@ void es__sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff)
     for (size_t i = 0; i < q->count; i++) {
         es_qitem_t *it = at(q, i);
         es_rec_t *rec = it->rec;
-        if (it->sid > 0 || !rec->lazy || rec->lazy_at > cutoff)
+        if (it->sid > 0 || rec->state != ES_REC_LAZY || rec->lazy_at > cutoff)
             continue;
         size_t len = 0;
         const char *json = can ? es_record_json(&rec->pub, &len) : NULL;
@@ -919,7 +919,7 @@ void es__sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff)
             if (can)
                 es__agent_spool_fault(a);
             can = 0;
-            rec->lazy_missing = 1;
+            es__life_unspoolable(&a->life, rec);
             continue;
         }
         it->sid = sid;
@@ -929,7 +929,6 @@ void es__sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff)
             q->max_sid = sid;
         q->spool_n++;
         q->spool_bytes += len;
-        rec->lazy_rows = 1;
     }
 }
 

@@ -48,9 +48,9 @@ int64_t es__sink_queue_spooled(const es_sink_queue_t *q);
 int es__sink_queue_lazy_ok(const es_sink_queue_t *q);
 /* The straggler pass (es_agent, in the open state transaction): gives a
  * spool row to each record routed without one at or before cutoff (loop
- * ms) that this sink still holds, marking it lazy_rows; one it cannot give
- * a row (the DB refused, or the queue overflows) is marked lazy_missing,
- * so its source waits for its delivery instead. */
+ * ms) that this sink still holds; one it cannot give a row (the DB
+ * refused, or the queue overflows) leaves the LAZY state
+ * (es__life_unspoolable), so its source waits for its delivery instead. */
 void es__sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff);
 /* Moves queued (not in-flight) records to another queue (a reloaded sink
  * of the same name). */

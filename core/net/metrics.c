@@ -112,13 +112,13 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
     HELP(b, "earshot_state_writable", "gauge", "1 while the state database takes writes.");
     bprintf(b, "earshot_state_writable %d\n", !a->spool_fault);
     HELP(b, "earshot_records_in_memory", "gauge", "Records held in memory by the pipeline and sink queues.");
-    bprintf(b, "earshot_records_in_memory %" PRIu64 "\n", a->in_flight);
+    bprintf(b, "earshot_records_in_memory %" PRIu64 "\n", a->life.in_flight);
     HELP(b, "earshot_records_spool_skipped_total", "counter",
          "Source records every sink took within spool.delay: never written to the spool.");
-    bprintf(b, "earshot_records_spool_skipped_total %" PRIu64 "\n", a->n_lazy_direct);
+    bprintf(b, "earshot_records_spool_skipped_total %" PRIu64 "\n", a->life.n_lazy_direct);
     HELP(b, "earshot_records_spooled_late_total", "counter",
          "Source records a sink still held after spool.delay (or when a sink stopped taking records): spooled then.");
-    bprintf(b, "earshot_records_spooled_late_total %" PRIu64 "\n", a->n_lazy_spooled);
+    bprintf(b, "earshot_records_spooled_late_total %" PRIu64 "\n", a->life.n_lazy_spooled);
 
     HELP(b, "earshot_source_mentions_total", "counter", "Mentions a source emitted.");
     for (es_ctx_t *c = a->instances; c; c = c->next)

@@ -13,6 +13,16 @@
 
 struct es_source_track;
 
+/* Where a record is between es_emit() and its source's ack; the
+ * transitions are drawn in core/delivery/lifecycle.h. */
+typedef enum es_rec_state {
+    ES_REC_PENDING,   /* in memory only: its source waits for its delivery */
+    ES_REC_LAZY,      /* routed without spool rows (spool.delay), in the lazy list */
+    ES_REC_SPOOLED,   /* its rows are in the open state transaction */
+    ES_REC_ACCEPTED,  /* spooled and committed, or never needed a row: its source was told */
+    ES_REC_ABANDONED, /* dropped undelivered: its source reads it again */
+} es_rec_state_t;
+
 typedef struct es_rec {
     es_record_t pub;  /* what sinks see; pub.mention points at m */
     es_mention_t m;
@@ -30,16 +40,11 @@ typedef struct es_rec {
     unsigned refs;    /* sinks still holding the record, plus the pipeline */
     uint64_t seq;     /* per-source emit sequence */
     struct es_source_track *track; /* NULL for core-made records */
-    int failed;       /* dead-lettered by at least one sink */
-    int in_dedupe;    /* in the dedupe in-flight set */
-    uint64_t id_hash; /* es__idset_hash(m.id), set by es__dedupe_check */
-    int abandoned;    /* dropped undelivered at shutdown: its source must re-read it */
-    /* Routed without spool rows (spool.delay): in the agent's list of such
-     * records, oldest first, until every sink took it or it is spooled. */
-    int lazy;
-    int lazy_rows;    /* a straggler pass gave it spool rows */
-    int lazy_missing; /* ... but not in every sink still holding it */
-    uint64_t lazy_at; /* loop time (ms) it was routed */
+    es_rec_state_t state; /* changed by core/delivery/lifecycle.c alone */
+    uint64_t id_hash; /* es__idset_hash(m.id), set by es__dedupe_check; 0: never checked */
+    /* ES_REC_LAZY: its place in the lifecycle's list of records routed
+     * without spool rows (spool.delay), and the loop time (ms) it was routed. */
+    uint64_t lazy_at;
     struct es_rec *lazy_prev, *lazy_next;
     es_ack_cb ack_cb; /* es_emit_acked: told once when the core is done with it */
     void *ack_arg;

@@ -179,13 +179,13 @@ int es__pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg)
 /* Hands rec to every sink whose routing accepts it. With a state DB, each
  * of those sinks gets a spool row first, in the loop turn's transaction
  * with its dedupe id; once that commits the record is accepted (its
- * source may move past it, es__agent_accept), whatever happens to the
+ * source may move past it: es__life_spool, es__life_committed), whatever happens to the
  * process after. When the state DB refuses the write, the record is
  * delivered from memory the old way (its checkpoint waits) and sources
  * pause until the DB can be written again.
  *
  * A source's record whose sinks are all healthy with room skips the rows
- * (spool.delay, es__agent_lazy_add): its checkpoint waits for its delivery,
+ * (spool.delay, es__life_lazy): its checkpoint waits for its delivery,
  * and if a sink still holds it spool.delay later it gets its rows then. */
 static int route(es_pipeline_t *p, es_rec_t *rec)
 {
@@ -217,7 +217,6 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
     int rc = 0;
     if (!sids) {
         rc = ES_ENOMEM;
-        rec->failed = 1;
         goto out;
     }
     memset(sids, 0, n * sizeof *sids);
@@ -230,7 +229,7 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
         /* A sink stopped taking records at once (failing, full): what was
          * routed without rows gets them now, so row ids, the order a
          * restart delivers the spool in, follow routing order. */
-        if (rec->track && a->lazy_head)
+        if (rec->track && a->life.lazy_head)
             es__agent_spool_lazy_all(a);
         const char *json = es_record_json(&rec->pub, &len);
         es__agent_state_txn(a);
@@ -253,7 +252,6 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
         if (es__sink_queue_push(sinks[i]->queue, rec, sids[i] > 0 ? sids[i] : 0, len) < 0) {
             rec->refs--;
             rc = ES_ENOMEM;
-            rec->failed = 1;
             break;
         }
     }
@@ -261,13 +259,13 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
      * pushes can make the agent spool and accept what is listed, which
      * must not happen to a record some sink has yet to get. */
     if (lazy)
-        es__agent_lazy_add(a, rec);
+        es__life_lazy(&a->life, rec, uv_now(a->loop));
     if (spooled && rc == 0) {
         /* Known as seen in the same transaction as its rows; the rest of
-         * accepting it waits for the commit (es__agent_accept). */
-        if (rec->in_dedupe)
+         * accepting it waits for the commit (es__life_spool). */
+        if (es__life_in_dedupe(rec))
             es__dedupe_remember(p->dedupe, rec);
-        es__agent_accept(a, rec);
+        es__life_spool(&a->life, rec);
     }
 out:
     if (sids != sid_stack)
@@ -320,13 +318,12 @@ int es__pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
     p->n_in++;
     /* The pipeline holds one reference while routing, so a sink that
      * completes synchronously cannot finish the record under our feet. */
-    es__life_enter(a, rec);
+    es__life_enter(&a->life, rec);
     int rc = 0;
     json_t *event = NULL;
     if (rec->pub.kind == ES_RECORD_MENTION) {
         if ((rc = es__normalise(rec)) < 0) {
             p->n_invalid++;
-            rec->failed = 1;
             goto out;
         }
         /* Inside the turn's transaction: a lookup outside one is a read
@@ -343,11 +340,10 @@ int es__pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
         }
         if (dup > 0) {
             p->n_dup++;
-            es__life_drop(a, rec); /* not in the in-flight set: done without release */
+            es__life_drop(&a->life, rec); /* not in the in-flight set: done without release */
             es__agent_check_once(a);
             return 0;
         }
-        rec->in_dedupe = 1;
         if ((rc = es__brands_apply(p->brands, rec)) < 0 ||
             (rc = es__inventory_apply(p->inventory, rec, &event)) < 0 ||
             (rc = es__sentiment_stage_apply(p->sentiment, rec)) < 0)

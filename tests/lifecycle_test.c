@@ -1,0 +1,194 @@
+/*
+ * A record's lifecycle (core/delivery/lifecycle.c) on its own: every
+ * transition of es_rec_t.state, what each tells the record's source (the
+ * ack callback, the checkpoint's track), what happens to its id in the
+ * dedupe sets, the lazy list's order and the in-memory counters. The
+ * end-to-end behaviour (spool.delay, crashes, shutdown) is in
+ * durability_e2e.sh, spool_test.sh and delivery_test.sh.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "instance.h"
+#include "lifecycle.h"
+#include "stages.h"
+#include "state.h"
+#include "tap.h"
+
+typedef struct acks {
+    int accepted, abandoned;
+} acks_t;
+
+static void on_ack(es_ctx_t *ctx, void *arg, int accepted)
+{
+    (void)ctx;
+    acks_t *a = arg;
+    if (accepted)
+        a->accepted++;
+    else
+        a->abandoned++;
+}
+
+static es_source_track_t *track_new(es_ctx_t *ctx)
+{
+    es_source_track_t *t = calloc(1, sizeof *t);
+    t->refs = 1;
+    t->cap = 64;
+    t->done = calloc(t->cap, 1);
+    t->ctx = ctx;
+    return t;
+}
+
+/* A source's mention with id, as es_emit leaves it: seq taken, one
+ * reference on the track, its ack callback set. */
+static es_rec_t *rec_new(es_source_track_t *t, acks_t *acks, char *id)
+{
+    es_rec_t *r = es__rec_from_fields(ES_RECORD_MENTION, NULL);
+    r->m.id = id;
+    r->track = t;
+    r->seq = t->next_seq++;
+    t->refs++;
+    r->ack_cb = on_ack;
+    r->ack_arg = acks;
+    return r;
+}
+
+static size_t lazy_len(const es_life_t *l)
+{
+    size_t n = 0;
+    for (const es_rec_t *r = l->lazy_head; r; r = r->lazy_next)
+        n++;
+    return n;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/earshot-lifecycle-test.XXXXXX", err[256];
+    if (!mkdtemp(dir))
+        skip_all("mkdtemp failed");
+    es_state_t *st = NULL;
+    es_dedupe_t *dd = NULL;
+    if (es__state_open(dir, &st, err, sizeof err) < 0 || es__dedupe_new(st, 3600000, &dd) < 0)
+        skip_all("state: %s", err);
+    es_ctx_t *ctx = calloc(1, sizeof *ctx);
+    es_source_track_t *t = track_new(ctx);
+    es_life_t life = {0};
+    acks_t ak = {0};
+    es__state_begin(st);
+
+    /* ---- enter, lazy, unspoolable ---- */
+    char ids[6][8];
+    es_rec_t *r[6];
+    for (int i = 0; i < 6; i++) {
+        snprintf(ids[i], sizeof ids[i], "t:%d", i);
+        r[i] = rec_new(t, &ak, ids[i]);
+        es__life_enter(&life, r[i]);
+        is_int(es__dedupe_check(dd, r[i]), 0, "record %d passes dedupe", i);
+    }
+    ok(r[0]->state == ES_REC_PENDING && r[0]->refs == 1, "enter: PENDING with the caller's reference");
+    is_int(life.in_flight, 6, "six records in memory");
+    ok(life.in_flight_bytes == 6 * r[0]->size, "their bytes counted");
+    ok(es__life_in_dedupe(r[0]) && es__dedupe_check(dd, r[0]) == 1, "a checked record's id is in flight");
+    for (int i = 0; i < 3; i++)
+        es__life_lazy(&life, r[i], 100 + (uint64_t)i);
+    ok(r[1]->state == ES_REC_LAZY && lazy_len(&life) == 3 && life.lazy_head == r[0] && life.lazy_tail == r[2],
+       "lazy: LAZY, listed oldest first");
+    ok(es__life_lazy_due(&life, 99) == NULL && es__life_lazy_due(&life, 100) == r[0], "due by its routing time");
+    es__life_unspoolable(&life, r[1]);
+    ok(r[1]->state == ES_REC_PENDING && lazy_len(&life) == 2 && r[0]->lazy_next == r[2] && r[2]->lazy_prev == r[0],
+       "unspoolable: PENDING again, out of the list, the others still linked");
+    es__life_unspoolable(&life, r[1]);
+    ok(r[1]->state == ES_REC_PENDING, "unspoolable on a PENDING record: no change");
+
+    /* ---- spool and commit ---- */
+    is_int(es__life_spool(&life, r[0]), 0, "spool a LAZY record");
+    ok(r[0]->state == ES_REC_SPOOLED && r[0]->refs == 2 && lazy_len(&life) == 1 && life.lazy_head == r[2],
+       "SPOOLED, one more reference, out of the lazy list");
+    es__life_spool(&life, r[3]);
+    es__life_spool(&life, r[4]);
+    es__life_abandon(&life, r[4]); /* its sink let go of it before the commit */
+    ok(r[4]->state == ES_REC_ABANDONED, "abandon: a SPOOLED record is ABANDONED");
+    size_t n;
+    es_rec_t **v = es__life_take_spooled(&life, &n);
+    is_int(n, 3, "the transaction's three spooled records");
+    ok(v[0] == r[0] && v[1] == r[3] && v[2] == r[4], "in the order they were spooled");
+    es__life_committed(&life, dd, v[0], 1);
+    es__life_committed(&life, dd, v[2], 1);
+    es__life_committed(&life, dd, v[1], 0);
+    for (size_t i = 0; i < n; i++)
+        v[i]->refs--;
+    ok(r[0]->state == ES_REC_ACCEPTED && !es__life_in_dedupe(r[0]), "committed: ACCEPTED, out of the in-flight set");
+    ok(r[4]->state == ES_REC_ACCEPTED, "an abandoned record whose rows committed is ACCEPTED (they deliver it)");
+    is_int(ak.accepted, 2, "both sources told, accepted");
+    ok(r[0]->track == NULL && r[4]->track == NULL, "their track references given back");
+    ok(r[3]->state == ES_REC_PENDING && r[3]->track, "rolled back: PENDING again, its source not told");
+    is_int(es__life_take_spooled(&life, &n) != NULL ? (int)n : -1, 0, "the list was emptied");
+    es__life_abandon(&life, r[0]);
+    ok(r[0]->state == ES_REC_ACCEPTED, "abandon: an ACCEPTED record stays accepted");
+
+    /* ---- leave ---- */
+    es__life_leave(&life, dd, r[2]); /* LAZY, every sink took it */
+    is_int(life.n_lazy_direct, 1, "leave from LAZY: counted as taken without a row");
+    ok(life.lazy_head == NULL && life.lazy_tail == NULL, "and the lazy list is empty");
+    is_int(ak.accepted, 3, "its source told, accepted");
+    es__life_abandon(&life, r[5]);
+    es__life_leave(&life, dd, r[5]);
+    is_int(ak.abandoned, 1, "leave from ABANDONED: its source told to read it again");
+    is_int(es__dedupe_check(dd, r[3]), 1, "a PENDING record's id is still in flight");
+    es__life_leave(&life, dd, r[3]); /* delivered from memory */
+    is_int(ak.accepted, 4, "leave from PENDING: accepted");
+    es__life_leave(&life, dd, r[0]);
+    es__life_leave(&life, dd, r[4]);
+    is_int(ak.accepted, 4, "leave from ACCEPTED: its source is not told twice");
+    es__life_leave(&life, dd, r[1]);
+    is_int(ak.accepted, 5, "r1 delivered from memory");
+    is_int(t->base, 5, "the checkpoint passes seqs 0-4 and stops at the abandoned seq 5");
+
+    /* ---- what the dedupe sets hold now ---- */
+    es_rec_t *again[6];
+    for (int i = 0; i < 6; i++) {
+        again[i] = rec_new(t, &ak, ids[i]);
+        es__life_enter(&life, again[i]);
+    }
+    is_int(es__dedupe_check(dd, again[2]), 1, "a record delivered from the lazy list is remembered");
+    is_int(es__dedupe_check(dd, again[3]), 1, "so is one delivered from memory");
+    is_int(es__dedupe_check(dd, again[5]), 0, "an abandoned one is not: its source's next copy passes");
+    for (int i = 0; i < 6; i++)
+        es__life_drop(&life, again[i]);
+    is_int(ak.accepted, 11, "drop: accepted at once");
+    is_int(t->base, 5, "records after the abandoned one are done, the checkpoint still waits for it");
+
+    /* ---- lazy after abandon, loaded records ---- */
+    es_rec_t *x = rec_new(t, &ak, ids[0]);
+    es__life_enter(&life, x);
+    es__life_abandon(&life, x);
+    es__life_lazy(&life, x, 500);
+    ok(x->state == ES_REC_ABANDONED && life.lazy_head == NULL, "lazy on an abandoned record: it stays abandoned");
+    es__life_leave(&life, dd, x);
+    es_rec_t *ld = es__rec_from_fields(ES_RECORD_MENTION, NULL);
+    es__life_enter_loaded(&life, ld);
+    ok(ld->state == ES_REC_ACCEPTED && ld->refs == 1, "a record read from the spool is ACCEPTED from the start");
+    es__life_abandon(&life, ld);
+    ok(ld->state == ES_REC_ACCEPTED, "and stays so when abandoned (its row delivers it)");
+    es__life_leave(&life, dd, ld);
+
+    is_int(life.in_flight, 0, "nothing left in memory");
+    ok(life.in_flight_bytes == 0, "no bytes either");
+
+    es__state_rollback(st);
+    es__life_free(&life);
+    es__dedupe_free(dd);
+    es__state_close(st);
+    es__track_release(t);
+    free(ctx);
+    char p[300];
+    const char *files[] = {"state.db", "state.db-wal", "state.db-shm", "state.lock"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+    return done_testing();
+}
