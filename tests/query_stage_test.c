@@ -5,7 +5,6 @@
  * read back from the spool), and the spike detector's series: owned
  * mentions out, one series per brand and per topic.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,10 +200,10 @@ int main(void)
 
     /* Spike series: a series per brand and per topic; owned ones out. */
     es_config_t *scfg = load("spike.by = topic\n");
-    sqlite3 *db = NULL;
-    char dbp[400];
-    snprintf(dbp, sizeof dbp, "%s/state.db", dir);
-    sqlite3_open(dbp, &db);
+    es_state_t *db = NULL;
+    char dberr[512];
+    if (es__state_open(dir, &db, dberr, sizeof dberr) < 0)
+        diag("%s", dberr);
     es_spike_t *sp = NULL;
     es_diag_t sd = {0};
     int src = scfg ? es__spike_new(scfg, db, on_alert, NULL, &sp, &sd) : -1;
@@ -225,7 +224,7 @@ int main(void)
     ok(st.observed == 1 && st.ignored == 1, "the owned mention counts in no series (observed %llu, ignored %llu)",
        (unsigned long long)st.observed, (unsigned long long)st.ignored);
     es__spike_free(sp);
-    sqlite3_close(db);
+    es__state_close(db);
     es__config_free(scfg);
 
     es__rec_free(r);

@@ -124,7 +124,7 @@ int main(void)
     gc.days = 30;
     gc.n_brands = 2;
     spk_run_t r = {0};
-    is_int(spk_replay(&gc, cfg, db, 0, &r), 0, "replay of 30 days at full speed");
+    is_int(spk_replay(&gc, cfg, dir, 0, &r), 0, "replay of 30 days at full speed");
     spk_gen_t *g = spk_gen_new(&gc);
     size_t ns;
     const spk_spike_t *sp = spk_gen_spikes(g, &ns);
@@ -157,7 +157,7 @@ int main(void)
 
     /* 2. The same rhythm and noise without spikes: silence. */
     gc.control = 1;
-    is_int(spk_replay(&gc, cfg, db, 0, &r), 0, "replay of the 30-day control stream");
+    is_int(spk_replay(&gc, cfg, dir, 0, &r), 0, "replay of the 30-day control stream");
     spk_evaluate(&gc, NULL, 0, r.alerts, r.n_alerts, &e);
     show("control", &e, &r);
     is_int(r.n_alerts + r.sub_alerts, 0, "zero alerts on the spike-free control stream");
@@ -173,7 +173,7 @@ int main(void)
     gc.control = 0;
     gc.n_brands = 3;
     gc.seed = 42;
-    is_int(spk_replay(&gc, cfg, db, 0, &r), 0, "replay of 30 days, three brands");
+    is_int(spk_replay(&gc, cfg, dir, 0, &r), 0, "replay of 30 days, three brands");
     g = spk_gen_new(&gc);
     sp = spk_gen_spikes(g, &ns);
     spk_evaluate(&gc, sp, ns, r.alerts, r.n_alerts, &e);
@@ -188,7 +188,7 @@ int main(void)
     spk_gen_free(g);
     rm_db(db);
     gc.topic_share = 0;
-    is_int(spk_replay(&gc, cfg, db, 0, &r), 0, "the same stream, spikes without a shared topic");
+    is_int(spk_replay(&gc, cfg, dir, 0, &r), 0, "the same stream, spikes without a shared topic");
     g = spk_gen_new(&gc);
     sp = spk_gen_spikes(g, &ns);
     spk_eval_t e0;
@@ -216,9 +216,9 @@ int main(void)
         if (!sp[i].volume && sp[i].mult >= 4 && sp[i].len >= 2 && sp[i].start > gc.t0 + 5 * 86400)
             at = sp[i].start + gc.bucket + 300 + 30; /* its first bucket closed: episode open */
     ok(at > 0, "a spike to restart in");
-    is_int(spk_replay(&gc, cfg, db, 0, &whole), 0, "uninterrupted run");
+    is_int(spk_replay(&gc, cfg, dir, 0, &whole), 0, "uninterrupted run");
     rm_db(db);
-    is_int(spk_replay(&gc, cfg, db, at, &split), 0, "run restarted mid-episode");
+    is_int(spk_replay(&gc, cfg, dir, at, &split), 0, "run restarted mid-episode");
     is_int(split.restarts, 1, "the detector was rebuilt once from the DB");
     int same = whole.n_alerts == split.n_alerts && whole.sub_alerts == split.sub_alerts;
     for (size_t i = 0; same && i < whole.n_alerts; i++)

@@ -3,7 +3,9 @@
  * errors with file:line, bucket closing by mention time with grace, late
  * mentions, the exact alert and ended records, warmup, share jump, volume
  * surges, live ticks versus replays, ignored mentions, and persistence
- * (open buckets across a restart, unreadable rows, a changed bucket length).
+ * (open buckets across a restart, unreadable rows, a changed bucket length,
+ * and state DBs whose spike tables an older earshot made, before they were
+ * in the migrations).
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "config.h"
 #include "spike/internal.h"
 #include "spike/spike.h"
+#include "state.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/spike_unit.XXXXXX";
@@ -47,7 +50,7 @@ static es_config_t *load(const char *extra, es_diag_t *d)
 
 typedef struct det {
     es_config_t *cfg;
-    sqlite3 *db;
+    es_state_t *st; /* the state DB, opened (and migrated) as the agent does */
     es_spike_t *sp;
     sink_t sink;
     int n; /* mentions made, for ids and URLs */
@@ -63,9 +66,10 @@ static int det_open(det_t *d, const char *extra)
         diag("config: %s", dg.msgs[i]);
     int bad = (int)dg.count;
     es__diag_free(&dg);
-    if (bad || sqlite3_open(db_path, &d->db) != SQLITE_OK)
+    char err[512];
+    if (bad || es__state_open(dir, &d->st, err, sizeof err) < 0)
         return -1;
-    int rc = es__spike_new(d->cfg, d->db, on_alert, &d->sink, &d->sp, &dg);
+    int rc = es__spike_new(d->cfg, d->st, on_alert, &d->sink, &d->sp, &dg);
     for (size_t i = 0; i < dg.count; i++)
         diag("spike: %s", dg.msgs[i]);
     es__diag_free(&dg);
@@ -75,7 +79,7 @@ static int det_open(det_t *d, const char *extra)
 static void det_close(det_t *d)
 {
     es__spike_free(d->sp);
-    sqlite3_close(d->db);
+    es__state_close(d->st);
     es__config_free(d->cfg);
     json_decref(d->sink.alerts);
     memset(d, 0, sizeof *d);
@@ -402,13 +406,19 @@ static void t_clock(void)
     det_close(&d);
 }
 
-static int64_t count_rows(sqlite3 *db, const char *sql)
+/* What the state DB holds, seen by a second connection as any reader would. */
+static int64_t count_rows(const char *sql)
 {
+    sqlite3 *db = NULL;
     sqlite3_stmt *q;
     int64_t n = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-        n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
+        if (sqlite3_step(q) == SQLITE_ROW)
+            n = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
     return n;
 }
 
@@ -421,8 +431,8 @@ static void t_persist(void)
     for (int j = 0; j < 20; j++)
         say(&d, T0 + 96 * B + j, 1, SPIKE_TEXT, NULL);
     is_int(es__spike_flush(d.sp), 0, "flush");
-    is_int(count_rows(d.db, "SELECT count(*) FROM spike_series"), 1, "one series row");
-    is_int(count_rows(d.db, "SELECT value FROM spike_meta WHERE key = 'bucket'"), 300, "bucket length saved");
+    is_int(count_rows("SELECT count(*) FROM spike_series"), 1, "one series row");
+    is_int(count_rows("SELECT value FROM spike_meta WHERE key = 'bucket'"), 300, "bucket length saved");
     det_close(&d);
 
     det_open(&d, "spike.warmup = 1h\n");
@@ -451,8 +461,8 @@ static void t_persist(void)
     scenario(&d, NULL, 0);
     is_int(es__spike_flush(d.sp), 0, "flush of a disabled detector");
     ok(json_array_size(d.sink.alerts) == 0 &&
-           count_rows(d.db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'spike%'") == 0,
-       "disabled: no alert, no table");
+           count_rows("SELECT (SELECT count(*) FROM spike_series) + (SELECT count(*) FROM spike_meta)") == 0,
+       "disabled: no alert, no row");
     det_close(&d);
     wipe_db();
     det_open(&d, "spike.warmup = 1h\n");
@@ -467,8 +477,10 @@ static void t_persist(void)
         memset(&r, 0, sizeof r);
         r.sink.alerts = json_array();
         r.cfg = load("spike.warmup = 1h\n", &dg);
-        sqlite3_open_v2(db_path, &r.db, SQLITE_OPEN_READONLY, NULL);
-        is_int(es__spike_new(r.cfg, r.db, on_alert, &r.sink, &r.sp, &dg), 0, "detector on a read-only state DB");
+        char err[512];
+        if (es__state_open_readonly(dir, &r.st, err, sizeof err) < 0)
+            diag("%s", err);
+        is_int(es__spike_new(r.cfg, r.st, on_alert, &r.sink, &r.sp, &dg), 0, "detector on a read-only state DB");
         steady(&r, 2, 96, 2, 20, NULL);
         scenario_spike(&r);
         is_int(es__spike_flush(r.sp), ES_EDB, "flush reports the DB error");
@@ -481,8 +493,69 @@ static void t_persist(void)
     }
 
     is_int(det_open(&d, "spike.bucket = 10m\n"), 0, "a changed spike.bucket starts over");
-    is_int(count_rows(d.db, "SELECT count(*) FROM spike_series"), 0, "old baselines dropped");
+    is_int(count_rows("SELECT count(*) FROM spike_series"), 0, "old baselines dropped");
     is_int(es__spike_clock(d.sp), 0, "and the old clock");
+    det_close(&d);
+}
+
+static int sql_run(const char *sql)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open(db_path, &db) == SQLITE_OK ? sqlite3_exec(db, sql, NULL, NULL, NULL) : SQLITE_ERROR;
+    sqlite3_close(db);
+    return rc == SQLITE_OK;
+}
+
+/* Before migration 6 the detector made its tables on first use, and the
+ * topic column came later still: schema 5 with the tables in either shape,
+ * or without them, must migrate and keep what the detector had saved. */
+static void t_upgrade(void)
+{
+    det_t d;
+    wipe_db();
+    det_open(&d, "spike.warmup = 1h\n");
+    steady(&d, 0, 4, 2, 20, NULL);
+    is_int(es__spike_flush(d.sp), 0, "a detector saved on the current schema");
+    int64_t clock = es__spike_clock(d.sp);
+    det_close(&d);
+
+    ok(sql_run("CREATE TABLE old_series (key TEXT PRIMARY KEY, brand TEXT NOT NULL, owner TEXT, network TEXT,"
+               " state TEXT NOT NULL, updated_at INTEGER NOT NULL);"
+               "INSERT INTO old_series SELECT key, brand, owner, network, state, updated_at FROM spike_series;"
+               "DROP TABLE spike_series; ALTER TABLE old_series RENAME TO spike_series;"
+               "PRAGMA user_version = 5;"),
+       "made schema 5 with spike tables from before topic series");
+    es_state_t *ro = NULL;
+    char err[512] = "";
+    is_int(es__state_open_readonly(dir, &ro, err, sizeof err), ES_EDB, "a read-only open refuses schema 5");
+    ok(ro == NULL && strstr(err, "schema version 5"), "saying which schema it found (%s)", err);
+    es__state_close(ro);
+    is_int(count_rows("PRAGMA user_version"), 5, "and does not migrate it");
+    is_int(det_open(&d, "spike.warmup = 1h\n"), 0, "the detector starts on it");
+    is_int(count_rows("PRAGMA user_version"), 6, "it was migrated to schema 6");
+    is_int(count_rows("SELECT count(*) FROM spike_series WHERE topic IS NULL"), 1,
+           "its series row kept, with a topic column added");
+    is_int(es__spike_clock(d.sp), clock, "the detector's clock survived the upgrade");
+    steady(&d, 4, 6, 2, 20, NULL);
+    is_int(es__spike_flush(d.sp), 0, "and it saves again");
+    det_close(&d);
+
+    ok(sql_run("PRAGMA user_version = 5;"), "schema 5 with spike tables that have the topic column");
+    is_int(det_open(&d, "spike.warmup = 1h\n"), 0, "the detector starts on it");
+    is_int(count_rows("PRAGMA user_version"), 6, "migrated to schema 6");
+    is_int(count_rows("SELECT count(*) FROM spike_series"), 1, "its series row kept");
+    ok(es__spike_clock(d.sp) > clock, "with the clock saved last (%lld)", (long long)es__spike_clock(d.sp));
+    det_close(&d);
+
+    ok(sql_run("DROP TABLE spike_series; DROP TABLE spike_meta; PRAGMA user_version = 5;"),
+       "schema 5 of an earshot that never ran the detector");
+    is_int(det_open(&d, "spike.warmup = 1h\n"), 0, "the detector starts on it");
+    is_int(count_rows("SELECT count(*) FROM spike_series") + count_rows("SELECT count(*) FROM spike_meta"), 0,
+           "the migration made both tables, empty");
+    is_int(es__spike_clock(d.sp), 0, "a first start");
+    steady(&d, 0, 2, 2, 20, NULL);
+    is_int(es__spike_flush(d.sp), 0, "it saves");
+    is_int(count_rows("SELECT count(*) FROM spike_series"), 1, "one series row");
     det_close(&d);
 }
 
@@ -593,6 +666,7 @@ int main(void)
     t_topic();
     t_clock();
     t_persist();
+    t_upgrade();
     wipe_db();
     unlink(conf_path);
     rmdir(dir);

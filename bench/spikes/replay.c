@@ -4,9 +4,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "spike/spike.h"
+#include "state.h"
 
 static void on_alert(void *ud, json_t *a)
 {
@@ -48,14 +47,16 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static int open_detector(const es_config_t *cfg, const char *db_path, sqlite3 **db, es_spike_t **sp,
+static int open_detector(const es_config_t *cfg, const char *state_dir, es_state_t **st, es_spike_t **sp,
                          spk_run_t *r)
 {
-    if (sqlite3_open(db_path, db) != SQLITE_OK)
+    char err[512];
+    if (es__state_open(state_dir, st, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
         return -1;
-    sqlite3_exec(*db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    }
     es_diag_t diag = {0};
-    int rc = es__spike_new(cfg, *db, on_alert, r, sp, &diag);
+    int rc = es__spike_new(cfg, *st, on_alert, r, sp, &diag);
     for (size_t i = 0; i < diag.count; i++)
         fprintf(stderr, "%s\n", diag.msgs[i]);
     es__diag_free(&diag);
@@ -64,16 +65,16 @@ static int open_detector(const es_config_t *cfg, const char *db_path, sqlite3 **
 
 #define BATCH 4096
 
-int spk_replay(const spk_cfg_t *gc, const es_config_t *cfg, const char *db_path, int64_t restart_at,
+int spk_replay(const spk_cfg_t *gc, const es_config_t *cfg, const char *state_dir, int64_t restart_at,
                spk_run_t *r)
 {
     FILE *dump = r->dump;
     memset(r, 0, sizeof *r);
     r->dump = dump;
-    sqlite3 *db = NULL;
+    es_state_t *st = NULL;
     es_spike_t *sp = NULL;
-    if (open_detector(cfg, db_path, &db, &sp, r) < 0) {
-        sqlite3_close(db);
+    if (open_detector(cfg, state_dir, &st, &sp, r) < 0) {
+        es__state_close(st);
         return -1;
     }
     spk_gen_t *g = spk_gen_new(gc);
@@ -94,8 +95,8 @@ int spk_replay(const spk_cfg_t *gc, const es_config_t *cfg, const char *db_path,
                 if (es__spike_flush(sp) < 0)
                     r->errors++;
                 es__spike_free(sp);
-                sqlite3_close(db);
-                if (open_detector(cfg, db_path, &db, &sp, r) < 0) {
+                es__state_close(st);
+                if (open_detector(cfg, state_dir, &st, &sp, r) < 0) {
                     r->errors++;
                     end = 1;
                     break;
@@ -120,7 +121,7 @@ int spk_replay(const spk_cfg_t *gc, const es_config_t *cfg, const char *db_path,
     if (sp && es__spike_flush(sp) < 0)
         r->errors++;
     es__spike_free(sp);
-    sqlite3_close(db);
+    es__state_close(st);
     free(buf);
     spk_gen_free(g);
     return r->errors ? -1 : 0;

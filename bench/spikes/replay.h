@@ -24,9 +24,10 @@ typedef struct spk_run {
     FILE *dump;          /* when set, every alert is written here as JSON lines */
 } spk_run_t;
 
-/* restart_at > 0: when delivery reaches that time, flush, free, reopen the
- * DB and continue with a new detector object. Returns 0 or negative. */
-int spk_replay(const spk_cfg_t *gc, const es_config_t *cfg, const char *db_path, int64_t restart_at,
+/* The detector keeps its state in state_dir/state.db. restart_at > 0: when
+ * delivery reaches that time, flush, free, reopen the DB and continue with
+ * a new detector object. Returns 0 or negative. */
+int spk_replay(const spk_cfg_t *gc, const es_config_t *cfg, const char *state_dir, int64_t restart_at,
                spk_run_t *out);
 /* out->dump is kept: set it before the call. */
 void spk_run_free(spk_run_t *r);

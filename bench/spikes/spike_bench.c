@@ -3,9 +3,9 @@
  * and prints precision, recall, detection delay, false alarms per week and
  * throughput. Figures, not pass/fail (tests/spike_detect.c asserts floors).
  *
- *   spike_bench [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--topic-share X] [--control] [-o spike.KEY=VALUE]... [--alerts OUT] [--db PATH]
+ *   spike_bench [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--topic-share X] [--control] [-o spike.KEY=VALUE]... [--alerts OUT] [--state-dir DIR]
  *       replay through the detector API at full speed (--alerts: every alert record as JSON lines;
- *       --db: keep the detector's state DB there)
+ *       --state-dir: keep the detector's state DB there, as DIR/state.db)
  *   spike_bench --gen OUT.jsonl TRUTH.tsv [--days N] [--seed S] [--brands N] [--scale K] [--gap HOURS] [--topic-share X] [--control]
  *       write the stream as jsonl source input, and its spikes
  *   spike_bench --eval TRUTH.tsv ALERTS.jsonl
@@ -70,7 +70,7 @@ static int load_cfg(char **opts, int n_opts, es_config_t **cfg, char *dir)
     return rc;
 }
 
-static int run_replay(spk_cfg_t *gc, char **opts, int n_opts, const char *dump, const char *keep_db)
+static int run_replay(spk_cfg_t *gc, char **opts, int n_opts, const char *dump, const char *keep_dir)
 {
     char dir[] = "/tmp/spike_bench.XXXXXX";
     if (!mkdtemp(dir))
@@ -80,14 +80,10 @@ static int run_replay(spk_cfg_t *gc, char **opts, int n_opts, const char *dump, 
         es__config_free(cfg);
         return 1;
     }
-    char db[600];
-    snprintf(db, sizeof db, "%s", keep_db ? keep_db : "");
-    if (!keep_db)
-        snprintf(db, sizeof db, "%s/state.db", dir);
     spk_run_t r = {0};
     if (dump && !(r.dump = fopen(dump, "w")))
         fprintf(stderr, "%s: %s\n", dump, strerror(errno));
-    int rc = spk_replay(gc, cfg, db, 0, &r);
+    int rc = spk_replay(gc, cfg, keep_dir ? keep_dir : dir, 0, &r);
     if (r.dump)
         fclose(r.dump);
     spk_gen_t *g = spk_gen_new(gc);
@@ -114,11 +110,9 @@ static int run_replay(spk_cfg_t *gc, char **opts, int n_opts, const char *dump, 
     spk_run_free(&r);
     es__config_free(cfg);
     char aux[640];
-    if (!keep_db) {
-        unlink(db);
-        snprintf(aux, sizeof aux, "%s-wal", db);
-        unlink(aux);
-        snprintf(aux, sizeof aux, "%s-shm", db);
+    static const char *const db_files[] = {"state.db", "state.db-wal", "state.db-shm"};
+    for (size_t i = 0; !keep_dir && i < sizeof db_files / sizeof db_files[0]; i++) {
+        snprintf(aux, sizeof aux, "%s/%s", dir, db_files[i]);
         unlink(aux);
     }
     snprintf(aux, sizeof aux, "%s/earshot.conf", dir);
@@ -230,7 +224,7 @@ int main(int argc, char **argv)
     spk_cfg_default(&gc);
     char *opts[32];
     int n_opts = 0;
-    const char *gen_out = NULL, *gen_truth = NULL, *dump = NULL, *keep_db = NULL;
+    const char *gen_out = NULL, *gen_truth = NULL, *dump = NULL, *keep_dir = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--eval") && i + 2 < argc)
             return eval_files(argv[i + 1], argv[i + 2]);
@@ -242,8 +236,8 @@ int main(int argc, char **argv)
             gc.seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--brands") && i + 1 < argc)
             gc.n_brands = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--db") && i + 1 < argc)
-            keep_db = argv[++i];
+        else if (!strcmp(argv[i], "--state-dir") && i + 1 < argc)
+            keep_dir = argv[++i];
         else if (!strcmp(argv[i], "--alerts") && i + 1 < argc)
             dump = argv[++i];
         else if (!strcmp(argv[i], "--scale") && i + 1 < argc) {
@@ -270,5 +264,5 @@ int main(int argc, char **argv)
     }
     if (gen_out)
         return gen_files(&gc, gen_out, gen_truth);
-    return run_replay(&gc, opts, n_opts, dump, keep_db);
+    return run_replay(&gc, opts, n_opts, dump, keep_dir);
 }

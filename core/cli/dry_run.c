@@ -2,13 +2,13 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <earshot/plugin.h>
+#include "state.h"
 #include "util.h"
 
 static const es_config_key_t no_keys[] = {{NULL, 0, NULL, 0, NULL, NULL, NULL, NULL}};
@@ -63,34 +63,9 @@ char *es__dry_run_state(const char *state_dir, char *err, size_t errlen)
         free(dir);
         return NULL;
     }
-    char *src = es__asprintf("%s/state.db", state_dir), *dst = es__asprintf("%s/state.db", dir);
-    int rc = 0;
-    if (!src || !dst) {
-        rc = -1;
-        snprintf(err, errlen, "out of memory");
-    } else if (access(src, F_OK) == 0) {
-        /* The online backup API: consistent even while a daemon writes. */
-        sqlite3 *from = NULL, *to = NULL;
-        rc = -1;
-        if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-            sqlite3_open_v2(dst, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) == SQLITE_OK) {
-            sqlite3_busy_timeout(from, 5000);
-            sqlite3_backup *bk = sqlite3_backup_init(to, "main", from, "main");
-            if (bk) {
-                int st = sqlite3_backup_step(bk, -1);
-                sqlite3_backup_finish(bk);
-                rc = st == SQLITE_DONE ? 0 : -1;
-            }
-        }
-        if (rc < 0)
-            snprintf(err, errlen, "dry run: cannot copy %s: %s", src,
-                     to ? sqlite3_errmsg(to) : from ? sqlite3_errmsg(from) : "cannot open");
-        sqlite3_close(from);
-        sqlite3_close(to);
-    }
-    free(src);
-    free(dst);
-    if (rc < 0) {
+    char e2[512];
+    if (es__state_copy(state_dir, dir, e2, sizeof e2) < 0) {
+        snprintf(err, errlen, "dry run: %s", e2);
         es__dry_run_cleanup(dir);
         free(dir);
         return NULL;

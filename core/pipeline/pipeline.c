@@ -41,8 +41,8 @@ static void route_alerts(es_pipeline_t *p)
  * and its baselines must not learn from, nor be moved by, the past. */
 static int spike_new(es_pipeline_t *p, const es_config_t *cfg, es_spike_t **out, es_diag_t *diag)
 {
-    sqlite3 *db = p->agent && p->agent->state && !p->history ? es__state_db(p->agent->state) : NULL;
-    return es__spike_new(cfg, db, on_alert, p, out, diag);
+    es_state_t *st = p->agent && !p->history ? p->agent->state : NULL;
+    return es__spike_new(cfg, st, on_alert, p, out, diag);
 }
 
 void es__pipeline_spike_tick(es_pipeline_t *p, int64_t now_s)

@@ -1,5 +1,5 @@
 /* The accounts reconciliation tables (dormant, sunset but active,
- * lookalikes), from es__reconcile_collect on the state DB. */
+ * lookalikes), from es__state_reconcile on the state DB. */
 #include "report.h"
 
 #include <string.h>

@@ -1,7 +1,6 @@
 /* earshot report: one self-contained HTML page from the sql sink's
  * database and the state DB's account reconciliation. */
 #include <getopt.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -151,7 +150,7 @@ int es__cmd_report(int argc, char **argv)
     es_report_opts_t o = {.now = es__now_s(), .brand = brand};
     o.since = o.now - (int64_t)(since.ms / 1000);
     es_report_source_t src = {.dsn = dsn ? dsn : es__report_default_dsn(cfg), .state_dir = cfg->state_dir,
-                              .state = (sqlite3 *)es__state_db(st), .on_warning = warn_state};
+                              .state = st, .on_warning = warn_state};
     int rc = write_page(out, &src, &o);
     es__state_close(st);
     es__config_free(cfg);

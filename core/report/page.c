@@ -6,13 +6,11 @@
  */
 #include "report.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <earshot/plugin.h>
 #include "reconcile.h"
-#include "util.h"
 
 int es__report_page_write(FILE *out, const es_report_source_t *src, const es_report_opts_t *o, char *err,
                          size_t errlen)
@@ -30,25 +28,17 @@ int es__report_page_write(FILE *out, const es_report_source_t *src, const es_rep
         snprintf(err, errlen, "reading %s: %s", page.db_label, e2);
         goto done;
     }
-    sqlite3 *st = src->state, *own = NULL;
-    if (!st) {
-        /* Read-only, beside the agent that keeps writing (WAL). */
-        char *path = es__asprintf("%s/state.db", src->state_dir);
-        if (path && sqlite3_open_v2(path, &own, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-            sqlite3_busy_timeout(own, 2000);
-            st = own;
-        }
-        free(path);
-    }
-    if (!st || es__reconcile_collect(st, o->since, o->now, &page.recon) < 0) {
+    es_state_t *st = src->state, *own = NULL;
+    if (!st && es__state_open_readonly(src->state_dir, &own, e2, sizeof e2) == 0)
+        st = own; /* beside the agent that keeps writing (WAL) */
+    if (!st || es__state_reconcile(st, o->since, o->now, &page.recon) < 0) {
         /* The page is still worth having without the accounts part. */
         page.recon = NULL;
         page.recon_error = "the state database could not be read";
         if (src->on_warning)
             src->on_warning(src->state_dir);
     }
-    if (own)
-        sqlite3_close(own);
+    es__state_close(own);
     es__report_filters_index(&page);
     rc = es__report_render(out, &page);
     if (rc < 0)

@@ -166,7 +166,7 @@ typedef struct es_report_page {
     const es_report_opts_t *opts;
     const char *db_label;
     json_t *model;       /* es__report_collect */
-    json_t *recon;       /* es__reconcile_collect, or NULL */
+    json_t *recon;       /* es__state_reconcile, or NULL */
     const char *recon_error; /* why recon is NULL */
     json_t *fidx;        /* es__report_filters_index: {"brand", "topic", "network": {name: i}} */
 } es_report_page_t;
@@ -221,11 +221,11 @@ int es__report_render(FILE *f, const es_report_page_t *p);
 
 /* ---- one page from a database (page.c) and served live (live.c) --------- */
 
-struct sqlite3;
+struct es_state;
 typedef struct es_report_source {
     const char *dsn;        /* es__report_db_open */
     const char *state_dir;
-    struct sqlite3 *state;  /* the state DB, or NULL: STATE_DIR/state.db opened read-only */
+    struct es_state *state; /* the state DB, or NULL: STATE_DIR/state.db opened read-only */
     void (*on_warning)(const char *state_dir); /* the state DB could not be read */
     const int *cancel;      /* when it turns non-zero, SQLite queries stop (ES_ECANCELED); or NULL */
 } es_report_source_t;

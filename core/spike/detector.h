@@ -62,7 +62,7 @@ struct es_spike {
     int topic; /* spike.topic: the word-concentration test (topic.c) */
     double vocab_keep; /* per bucket */
 
-    sqlite3 *db;
+    es_state_t *state; /* or NULL: nothing persisted */
     es_spike_emit_fn emit;
     void *ud;
 
@@ -86,7 +86,6 @@ es_spike_series_t *es__spike_series_get(es_spike_t *sp, const char *brand, const
                                        const char *network, const char *topic);
 
 /* store.c */
-int es__spike_store_init(es_spike_t *sp);
 int es__spike_store_load(es_spike_t *sp);
 int es__spike_store_save(es_spike_t *sp);
 

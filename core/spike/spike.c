@@ -588,7 +588,7 @@ void es__spike_free(es_spike_t *sp)
     free(sp);
 }
 
-int es__spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, void *ud, es_spike_t **out,
+int es__spike_new(const es_config_t *cfg, es_state_t *st, es_spike_emit_fn emit, void *ud, es_spike_t **out,
                  es_diag_t *diag)
 {
     *out = NULL;
@@ -644,15 +644,15 @@ int es__spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, vo
     sp->vocab_keep = pow(0.5, (double)sp->bucket / VOCAB_HALF_LIFE);
     sp->ring_n = (size_t)((sp->grace + sp->bucket - 1) / sp->bucket) + 3;
     sp->next_close = ES_SPIKE_NO_IDX;
-    sp->db = db;
+    sp->state = st;
     sp->emit = emit;
     sp->ud = ud;
     int rc = es__spike_stopwords_load(&sp->stop);
-    if (rc == 0 && db && (rc = es__spike_store_init(sp)) == 0)
+    if (rc == 0 && st)
         rc = es__spike_store_load(sp);
     if (rc < 0) {
-        es__diag_add(diag, f, 0, "spike detector: cannot %s: %s", db ? "load its state" : "start",
-                    db ? sqlite3_errmsg(db) : es_strerror(rc));
+        es__diag_add(diag, f, 0, "spike detector: cannot %s: %s", st ? "load its state" : "start",
+                    st && rc == ES_EDB ? es__state_errmsg(st) : es_strerror(rc));
         es__spike_free(sp);
         return rc;
     }

@@ -4,7 +4,7 @@
  * time, compares each closed bucket with a seasonal baseline and emits alert
  * records when an episode begins and when it ends. See docs/spikes.md.
  *
- * Loop thread only: the detector uses the caller's SQLite connection.
+ * Loop thread only: the detector uses the caller's state DB connection.
  */
 #ifndef ES_SPIKE_H
 #define ES_SPIKE_H
@@ -12,10 +12,10 @@
 #include <stdint.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "config.h"
 #include "mention.h"
+#include "state.h"
 
 typedef struct es_spike es_spike_t;
 
@@ -23,12 +23,13 @@ typedef struct es_spike es_spike_t;
  * (a jansson object the callee takes the reference to). */
 typedef void (*es_spike_emit_fn)(void *ud, json_t *alert);
 
-/* db: the state DB (sqlite3*, WAL, owned by the caller); the detector keeps
- * its own spike_* tables there and reloads baselines and open episodes from
- * them. Returns 0 or negative ES_E*; problems with config values go to diag
- * as file:line where possible. db may be NULL (nothing persisted). With
- * spike.enabled = false the detector is inert (every call a no-op). */
-int es__spike_new(const es_config_t *cfg, sqlite3 *db, es_spike_emit_fn emit, void *ud,
+/* st: the state DB (owned by the caller); the detector keeps its series
+ * there (core/state/spike_store.c) and reloads baselines and open
+ * episodes from it. Returns 0 or negative ES_E*; problems with config
+ * values go to diag as file:line where possible. st may be NULL (nothing
+ * persisted). With spike.enabled = false the detector is inert (every
+ * call a no-op, nothing written). */
+int es__spike_new(const es_config_t *cfg, es_state_t *st, es_spike_emit_fn emit, void *ud,
                  es_spike_t **out, es_diag_t *diag);
 
 /* One mention after the brand, inventory and sentiment stages. Cheap: a

@@ -1,53 +1,19 @@
 /*
- * Persistence of the detector in the state DB: one row per series (its
- * baseline, its brand vocabulary, its open episode and the counts of its
- * still-open buckets, as JSON) and a few meta values (bucket length, clock).
- * Writes run inside a SAVEPOINT, so they nest in a transaction the caller
- * may have open. Only bound parameters reach SQL.
+ * Persistence of the detector in the state DB (core/state/spike_store.c):
+ * one row per series (its baseline, its brand vocabulary, its open episode
+ * and the counts of its still-open buckets, as JSON) and a few meta values
+ * (bucket length, clock). A save is all or nothing and nests in a
+ * transaction the caller may have open.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "detector.h"
 #include "log.h"
+#include "spike_store.h"
 #include "util.h"
 
 #define VOCAB_SAVED 2000
-
-static const char *const schema =
-    "CREATE TABLE IF NOT EXISTS spike_series ("
-    " key TEXT PRIMARY KEY, brand TEXT NOT NULL, owner TEXT, network TEXT,"
-    " state TEXT NOT NULL, updated_at INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS spike_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
-
-int es__spike_store_init(es_spike_t *sp)
-{
-    if (sqlite3_exec(sp->db, schema, NULL, NULL, NULL) != SQLITE_OK)
-        return ES_EDB;
-    /* Topic series (spike.by = topic) came later: a database from before
-     * gets their column. */
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(sp->db, "SELECT topic FROM spike_series LIMIT 0", -1, &q, NULL) == SQLITE_OK) {
-        sqlite3_finalize(q);
-        return 0;
-    }
-    return sqlite3_exec(sp->db, "ALTER TABLE spike_series ADD COLUMN topic TEXT", NULL, NULL, NULL) == SQLITE_OK
-               ? 0
-               : ES_EDB;
-}
-
-static int meta_get(es_spike_t *sp, const char *key, int64_t *v)
-{
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(sp->db, "SELECT value FROM spike_meta WHERE key = ?", -1, &q, NULL) != SQLITE_OK)
-        return ES_EDB;
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        *v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ES_EDB;
-}
 
 static json_t *episode_json(const es_spike_episode_t *e)
 {
@@ -116,15 +82,6 @@ static json_t *series_json(const es_spike_t *sp, const es_spike_series_t *s)
     return o;
 }
 
-static int save_meta(es_spike_t *sp, sqlite3_stmt *q, const char *key, int64_t v)
-{
-    sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, v);
-    (void)sp;
-    return sqlite3_step(q) == SQLITE_DONE ? 0 : ES_EDB;
-}
-
 /* Logged on the 1st, 2nd, 4th, 8th... failure: a DB that stays broken
  * must not flood the log once per bucket. */
 static void save_failed(es_spike_t *sp, const char *why)
@@ -134,56 +91,29 @@ static void save_failed(es_spike_t *sp, const char *why)
         es__logf(ES_LOG_WARN, "spike: cannot save the detector's state (failure %llu): %s", (unsigned long long)n, why);
 }
 
+static char *fill_series(void *ud, size_t i, es_state_spike_series_t *row)
+{
+    es_spike_t *sp = ud;
+    const es_spike_series_t *s = sp->all[i];
+    *row = (es_state_spike_series_t){.key = s->key, .brand = s->brand, .owner = s->owner, .network = s->network,
+                                     .topic = s->topic};
+    json_t *o = series_json(sp, s);
+    char *js = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return js;
+}
+
 int es__spike_store_save(es_spike_t *sp)
 {
-    if (!sp->db)
+    if (!sp->state)
         return 0;
-    if (sqlite3_exec(sp->db, "SAVEPOINT spike_save", NULL, NULL, NULL) != SQLITE_OK) {
-        save_failed(sp, sqlite3_errmsg(sp->db));
-        return ES_EDB;
-    }
-    sqlite3_stmt *qs = NULL, *qm = NULL;
-    int rc = 0;
-    if (sqlite3_prepare_v2(sp->db,
-                           "INSERT OR REPLACE INTO spike_series (key, brand, owner, network, state, updated_at, topic)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           -1, &qs, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(sp->db, "INSERT OR REPLACE INTO spike_meta (key, value) VALUES (?, ?)", -1, &qm,
-                           NULL) != SQLITE_OK)
-        rc = ES_EDB;
-    for (size_t i = 0; rc == 0 && i < sp->n_all; i++) {
-        const es_spike_series_t *s = sp->all[i];
-        json_t *o = series_json(sp, s);
-        char *js = o ? json_dumps(o, JSON_COMPACT) : NULL;
-        json_decref(o);
-        if (!js) {
-            rc = ES_ENOMEM;
-            break;
-        }
-        sqlite3_reset(qs);
-        sqlite3_bind_text(qs, 1, s->key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(qs, 2, s->brand, -1, SQLITE_STATIC);
-        sqlite3_bind_text(qs, 3, s->owner, -1, SQLITE_STATIC);
-        sqlite3_bind_text(qs, 4, s->network, -1, SQLITE_STATIC);
-        sqlite3_bind_text(qs, 5, js, -1, free);
-        sqlite3_bind_int64(qs, 6, sp->clock);
-        sqlite3_bind_text(qs, 7, s->topic, -1, SQLITE_STATIC);
-        if (sqlite3_step(qs) != SQLITE_DONE)
-            rc = ES_EDB;
-    }
-    if (rc == 0)
-        rc = save_meta(sp, qm, "bucket", sp->bucket);
-    if (rc == 0)
-        rc = save_meta(sp, qm, "clock", sp->clock);
-    if (rc == 0)
-        rc = save_meta(sp, qm, "next_close", sp->next_close);
-    sqlite3_finalize(qs);
-    sqlite3_finalize(qm);
-    if (rc < 0) {
-        save_failed(sp, rc == ES_EDB ? sqlite3_errmsg(sp->db) : es_strerror(rc));
-        sqlite3_exec(sp->db, "ROLLBACK TO spike_save", NULL, NULL, NULL);
-    }
-    sqlite3_exec(sp->db, "RELEASE spike_save", NULL, NULL, NULL);
+    const es_state_spike_meta_t meta[] = {
+        {"bucket", sp->bucket}, {"clock", sp->clock}, {"next_close", sp->next_close}};
+    char err[256];
+    int rc = es__state_spike_save(sp->state, sp->n_all, fill_series, sp, sp->clock, meta, sizeof meta / sizeof meta[0],
+                                 err, sizeof err);
+    if (rc < 0)
+        save_failed(sp, rc == ES_EDB ? err : es_strerror(rc));
     return rc;
 }
 
@@ -205,11 +135,41 @@ static void load_open(es_spike_t *sp, es_spike_series_t *s, const json_t *open)
     }
 }
 
+typedef struct load_pass {
+    es_spike_t *sp;
+    int brands; /* this pass loads brand series, the next their sub-series */
+    int bad;
+} load_pass_t;
+
+static int load_row(void *ud, const es_state_spike_series_t *r)
+{
+    load_pass_t *lp = ud;
+    es_spike_t *sp = lp->sp;
+    if (!r->brand || lp->brands != (!r->owner && !r->network && !r->topic))
+        return 0;
+    /* A series no longer configured (spike.by changed) is dropped. */
+    if ((r->owner && !sp->by_owner) || (r->network && !sp->by_network) || (r->topic && !sp->by_topic))
+        return 0;
+    es_spike_series_t *s = es__spike_series_get(sp, r->brand, r->owner, r->network, r->topic);
+    if (!s)
+        return ES_ENOMEM;
+    json_t *o = r->state ? json_loads(r->state, 0, NULL) : NULL;
+    if (!o || es__spike_base_from_json(&s->base, json_object_get(o, "base")) < 0)
+        lp->bad++;
+    episode_from(&s->ep, json_object_get(o, "episode"));
+    if (s->brand_series == s)
+        es__spike_vocab_from_json(&s->vocab, json_object_get(o, "vocab"));
+    load_open(sp, s, json_object_get(o, "open"));
+    load_recent(s, o);
+    json_decref(o);
+    return 0;
+}
+
 int es__spike_store_load(es_spike_t *sp)
 {
     int64_t bucket = 0, clock = 0, next = 0;
-    int r1 = meta_get(sp, "bucket", &bucket), r2 = meta_get(sp, "clock", &clock),
-        r3 = meta_get(sp, "next_close", &next);
+    int r1 = es__state_spike_meta_get(sp->state, "bucket", &bucket), r2 = es__state_spike_meta_get(sp->state, "clock", &clock),
+        r3 = es__state_spike_meta_get(sp->state, "next_close", &next);
     if (r1 < 0 || r2 < 0 || r3 < 0)
         return ES_EDB;
     if (r1 == 0)
@@ -218,51 +178,18 @@ int es__spike_store_load(es_spike_t *sp)
         /* Counts per bucket of another length are not comparable: start over. */
         es__logf(ES_LOG_WARN, "spike: spike.bucket changed from %llds to %llds; baselines start over",
                 (long long)bucket, (long long)sp->bucket);
-        return sqlite3_exec(sp->db, "DELETE FROM spike_series; DELETE FROM spike_meta", NULL, NULL, NULL) == SQLITE_OK
-                   ? 0
-                   : ES_EDB;
+        return es__state_spike_clear(sp->state);
     }
     sp->clock = clock > 0 ? clock : 0;
     sp->next_close = r3 == 1 && clock > 0 ? next : ES_SPIKE_NO_IDX;
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(sp->db, "SELECT brand, owner, network, state, topic FROM spike_series ORDER BY rowid", -1, &q,
-                           NULL) != SQLITE_OK)
-        return ES_EDB;
-    int rc, bad = 0;
     /* Brands first, so a sub-series finds its brand's vocabulary. */
-    for (int pass = 0; pass < 2; pass++) {
-        sqlite3_reset(q);
-        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-            const char *brand = (const char *)sqlite3_column_text(q, 0);
-            const char *owner = (const char *)sqlite3_column_text(q, 1);
-            const char *network = (const char *)sqlite3_column_text(q, 2);
-            const char *state = (const char *)sqlite3_column_text(q, 3);
-            const char *topic = (const char *)sqlite3_column_text(q, 4);
-            if (!brand || (pass == 0) != (!owner && !network && !topic))
-                continue;
-            /* A series no longer configured (spike.by changed) is dropped. */
-            if ((owner && !sp->by_owner) || (network && !sp->by_network) || (topic && !sp->by_topic))
-                continue;
-            es_spike_series_t *s = es__spike_series_get(sp, brand, owner, network, topic);
-            if (!s) {
-                sqlite3_finalize(q);
-                return ES_ENOMEM;
-            }
-            json_t *o = state ? json_loads(state, 0, NULL) : NULL;
-            if (!o || es__spike_base_from_json(&s->base, json_object_get(o, "base")) < 0)
-                bad++;
-            episode_from(&s->ep, json_object_get(o, "episode"));
-            if (s->brand_series == s)
-                es__spike_vocab_from_json(&s->vocab, json_object_get(o, "vocab"));
-            load_open(sp, s, json_object_get(o, "open"));
-            load_recent(s, o);
-            json_decref(o);
-        }
-        if (rc != SQLITE_DONE)
-            break;
+    load_pass_t lp = {.sp = sp, .brands = 1};
+    int rc = es__state_spike_each(sp->state, load_row, &lp);
+    if (rc == 0) {
+        lp.brands = 0;
+        rc = es__state_spike_each(sp->state, load_row, &lp);
     }
-    sqlite3_finalize(q);
-    if (bad)
-        es__logf(ES_LOG_WARN, "spike: %d unreadable baseline(s) in the state DB start over", bad);
-    return rc == SQLITE_DONE ? 0 : ES_EDB;
+    if (lp.bad)
+        es__logf(ES_LOG_WARN, "spike: %d unreadable baseline(s) in the state DB start over", lp.bad);
+    return rc;
 }

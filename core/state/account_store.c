@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "state_conn.h"
 #include "util.h"
 
 enum { Q_INV_CLEAR, Q_INV_ADD, Q_POST, Q_ADDR, Q_ADDR_COUNT, Q_REPLY_ID, Q_REPLY_AUTHOR, Q_REPLY_COUNT,
@@ -49,7 +50,7 @@ int es__acct_store_new(es_state_t *st, es_acct_store_t **out)
     es_acct_store_t *s = calloc(1, sizeof *s);
     if (!s)
         return ES_ENOMEM;
-    s->db = (sqlite3 *)es__state_db(st);
+    s->db = es__state_db(st);
     for (int i = 0; i < Q_N; i++)
         if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) != SQLITE_OK) {
             es__logf(ES_LOG_ERROR, "accounts: %s", sqlite3_errmsg(s->db));

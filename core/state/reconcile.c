@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "state_conn.h"
 #include "util.h"
 
 static json_t *col_value(sqlite3_stmt *q, int i)
@@ -119,8 +120,9 @@ static int responses(sqlite3 *db, const char *group, int64_t since, json_t *arr)
     return rc == SQLITE_DONE ? 0 : ES_EDB;
 }
 
-int es__reconcile_collect(sqlite3 *db, int64_t since, int64_t now, json_t **out)
+int es__state_reconcile(es_state_t *st, int64_t since, int64_t now, json_t **out)
 {
+    sqlite3 *db = es__state_db(st);
     json_t *r = json_object();
     json_object_set_new(r, "since", json_integer(since));
     json_object_set_new(r, "generated_at", json_integer(now));
@@ -164,9 +166,4 @@ int es__reconcile_collect(sqlite3 *db, int64_t since, int64_t now, json_t **out)
     }
     *out = r;
     return 0;
-}
-
-int es__state_reconcile(es_state_t *st, int64_t since, int64_t now, json_t **out)
-{
-    return es__reconcile_collect(es__state_db(st), since, now, out);
 }

@@ -9,16 +9,12 @@
 
 #include "state.h"
 
-struct sqlite3;
 /* Builds {since, generated_at, dormant[], sunset_active[], lookalikes[],
  * no_owner[], responses_by_team[], responses_by_account[]}: official
  * accounts with no post since `since`; sunset accounts that still post or
  * are still addressed; lookalikes seen since; accounts without owner;
  * answered share and median / 90th percentile seconds to the first answer
  * of mentions addressed since `since`. New reference in *out. */
-int es__reconcile_collect(struct sqlite3 *db, int64_t since, int64_t now, json_t **out);
-/* The same over the agent's (or a command's) open state database; the
- * raw-connection form is for the report's own read-only connection. */
 int es__state_reconcile(es_state_t *st, int64_t since, int64_t now, json_t **out);
 
 #endif

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "state.h"
+#include "state_conn.h"
 #include <earshot/plugin.h>
 
 static int exec_count(sqlite3 *db, const char *sql, const char *sink, int64_t t, int64_t *changed)

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "idset.h"
+#include "state_conn.h"
 #include "log.h"
 #include <earshot/plugin.h>
 #include "util.h"
@@ -94,6 +95,31 @@ static const char *const migrations[] = {
     "CREATE TABLE seen_log(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, ids BLOB NOT NULL);"
     "INSERT INTO seen_log(at, ids) SELECT max(at), es_pack_ids(id) FROM seen GROUP BY at / 3600;"
     "DROP TABLE seen;",
+    /* 6: the spike detector's tables (core/state/spike_store.c). Before,
+     * the detector made them itself on first use, and added topic later:
+     * a database that has them keeps its rows, and gets the column if it
+     * lacks it (spike_topic_column). */
+    "CREATE TABLE IF NOT EXISTS spike_series(key TEXT PRIMARY KEY, brand TEXT NOT NULL, owner TEXT,"
+    " network TEXT, state TEXT NOT NULL, updated_at INTEGER NOT NULL, topic TEXT);"
+    "CREATE TABLE IF NOT EXISTS spike_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+};
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+/* Tables from before migration 6 may lack the topic column, and SQL
+ * cannot add a column only when it is missing. */
+static int spike_topic_column(sqlite3 *db)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db, "SELECT topic FROM spike_series LIMIT 0", -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_finalize(q);
+        return SQLITE_OK;
+    }
+    return sqlite3_exec(db, "ALTER TABLE spike_series ADD COLUMN topic TEXT", NULL, NULL, NULL);
+}
+
+/* What a migration needs beyond its SQL, run after it in its transaction. */
+static int (*const migration_fixups[N_MIGRATIONS])(sqlite3 *db) = {
+    [5] = spike_topic_column,
 };
 
 struct es_state {
@@ -162,16 +188,21 @@ const char *es__state_errmsg(es_state_t *st) { return sqlite3_errmsg(st->db); }
 sqlite3 *es__state_db(es_state_t *st) { return st->db; }
 const char *es__state_path(const es_state_t *st) { return st->path; }
 
-static int migrate(es_state_t *st, char *err, size_t errlen)
+static int schema_version(sqlite3 *db)
 {
     sqlite3_stmt *s;
     int version = 0;
-    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
         if (sqlite3_step(s) == SQLITE_ROW)
             version = sqlite3_column_int(s, 0);
         sqlite3_finalize(s);
     }
-    int n = (int)(sizeof migrations / sizeof migrations[0]);
+    return version;
+}
+
+static int migrate(es_state_t *st, char *err, size_t errlen)
+{
+    int version = schema_version(st->db), n = N_MIGRATIONS;
     if (version > n) {
         snprintf(err, errlen, "%s: schema version %d is newer than this earshot (%d)", st->path,
                  version, n);
@@ -179,20 +210,51 @@ static int migrate(es_state_t *st, char *err, size_t errlen)
     }
     for (; version < n; version++) {
         char *msg = NULL;
-        char *script = es__asprintf("BEGIN; %s PRAGMA user_version = %d; COMMIT;",
-                                   migrations[version], version + 1);
+        char *script = es__asprintf("BEGIN; %s PRAGMA user_version = %d;", migrations[version], version + 1);
         if (!script)
             return ES_ENOMEM;
         int rc = sqlite3_exec(st->db, script, NULL, NULL, &msg);
         free(script);
+        if (rc == SQLITE_OK && migration_fixups[version])
+            rc = migration_fixups[version](st->db);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, &msg);
         if (rc != SQLITE_OK) {
             snprintf(err, errlen, "%s: migration %d failed: %s", st->path, version + 1,
-                     msg ? msg : "?");
+                     msg ? msg : sqlite3_errmsg(st->db));
             sqlite3_free(msg);
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
             return ES_EDB;
         }
     }
+    return 0;
+}
+
+/* The connection to state_dir/state.db, without its statements yet. */
+static int db_connect(const char *state_dir, int flags, es_state_t **out, char *err, size_t errlen)
+{
+    es_state_t *st = calloc(1, sizeof *st);
+    *out = NULL;
+    if (!st || !(st->path = es__asprintf("%s/state.db", state_dir))) {
+        free(st);
+        return ES_ENOMEM;
+    }
+    if (sqlite3_open_v2(st->path, &st->db, flags, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", st->path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
+        es__state_close(st);
+        return ES_EDB;
+    }
+    *out = st;
+    return 0;
+}
+
+static int prepare(es_state_t *st, char *err, size_t errlen)
+{
+    for (int i = 0; i < Q_COUNT; i++)
+        if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "%s: %s", st->path, sqlite3_errmsg(st->db));
+            return ES_EDB;
+        }
     return 0;
 }
 
@@ -203,16 +265,10 @@ int es__state_open(const char *state_dir, es_state_t **out, char *err, size_t er
         snprintf(err, errlen, "%s: cannot create state directory: %s", state_dir, strerror(errno));
         return ES_EIO;
     }
-    es_state_t *st = calloc(1, sizeof *st);
-    if (!st || !(st->path = es__asprintf("%s/state.db", state_dir))) {
-        free(st);
-        return ES_ENOMEM;
-    }
-    if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", st->path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
-        es__state_close(st);
-        return ES_EDB;
-    }
+    es_state_t *st;
+    int rc = db_connect(state_dir, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err, errlen);
+    if (rc < 0)
+        return rc;
     sqlite3_busy_timeout(st->db, 5000);
     /* WAL + NORMAL: a commit survives a process crash (SIGKILL); only an OS
      * crash can lose the last transactions, which the sources re-read.
@@ -235,17 +291,35 @@ int es__state_open(const char *state_dir, es_state_t **out, char *err, size_t er
     sqlite3_wal_autocheckpoint(st->db, ES_STATE_WAL_PAGES);
     sqlite3_create_function(st->db, "es_pack_ids", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, NULL,
                             pack_step, pack_final);
-    int rc = migrate(st, err, errlen);
-    if (rc < 0) {
+    if ((rc = migrate(st, err, errlen)) < 0 || (rc = prepare(st, err, errlen)) < 0) {
         es__state_close(st);
         return rc;
     }
-    for (int i = 0; i < Q_COUNT; i++)
-        if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) != SQLITE_OK) {
-            snprintf(err, errlen, "%s: %s", st->path, sqlite3_errmsg(st->db));
-            es__state_close(st);
-            return ES_EDB;
-        }
+    *out = st;
+    return 0;
+}
+
+int es__state_open_readonly(const char *state_dir, es_state_t **out, char *err, size_t errlen)
+{
+    es_state_t *st;
+    int rc = db_connect(state_dir, SQLITE_OPEN_READONLY, &st, err, errlen);
+    if (rc < 0)
+        return rc;
+    /* A reader beside a writing agent waits less than the agent would: a
+     * page is still worth having without what it reads here. */
+    sqlite3_busy_timeout(st->db, 2000);
+    /* A read-only connection cannot migrate, and the statements are
+     * written for the current schema only. */
+    int version = schema_version(st->db);
+    if (version != N_MIGRATIONS) {
+        snprintf(err, errlen, "%s: schema version %d, this earshot's is %d (earshot run migrates it)", st->path,
+                 version, N_MIGRATIONS);
+        rc = ES_EDB;
+    }
+    if (rc < 0 || (rc = prepare(st, err, errlen)) < 0) {
+        es__state_close(st);
+        return rc;
+    }
     *out = st;
     return 0;
 }

@@ -1,7 +1,9 @@
 /*
  * The state database: one SQLite file (WAL) in state_dir holding
- * checkpoints, delivered mention ids, dead letters and HTTP validators.
- * Loop thread only: the connection is not shared with workers.
+ * checkpoints, delivered mention ids, spools, dead letters and HTTP
+ * validators, and (through the other files of core/state) the account and
+ * spike detector tables. Loop thread only: the connection is not shared
+ * with workers.
  */
 #ifndef ES_STATE_H
 #define ES_STATE_H
@@ -15,6 +17,11 @@ typedef struct es_state es_state_t;
  * state_dir/state.db. On error returns ES_EIO/ES_EDB with a message naming
  * the path in err. */
 int es__state_open(const char *state_dir, es_state_t **out, char *err, size_t errlen);
+/* Opens an existing state_dir/state.db read-only, beside an agent that
+ * may be writing it (WAL), for a reader on any one thread (the daemon's
+ * /report worker). Nothing is created or migrated: a database of another
+ * schema version is ES_EDB, as is a missing one. Writes fail with ES_EDB. */
+int es__state_open_readonly(const char *state_dir, es_state_t **out, char *err, size_t errlen);
 void es__state_close(es_state_t *st);
 /* WAL pages between checkpoints (16 MiB of 4 KiB pages): SQLite's
  * automatic checkpoint for CLI commands, the thread-pool checkpoint's
@@ -79,6 +86,11 @@ int es__state_http_put(es_state_t *st, const char *url, const char *etag, const 
 
 const char *es__state_errmsg(es_state_t *st);
 
+/* Copies state_dir/state.db into to_dir (state_copy.c), consistent even
+ * while an agent writes it; no database there is nothing to copy. 0, or
+ * ES_EDB / ES_ENOMEM with the reason in err. */
+int es__state_copy(const char *state_dir, const char *to_dir, char *err, size_t errlen);
+
 /* ---- the operator's commands (spool_admin.c) ---- */
 
 /* One sink's spool as `earshot spool status` shows it. A row from the
@@ -100,10 +112,5 @@ int es__state_dead_requeue(es_state_t *st, const char *sink, int64_t now, int64_
 /* Deletes sink's spool rows enqueued before `before`; *dropped counts
  * them. 0 or ES_EDB. */
 int es__state_spool_drop_before(es_state_t *st, const char *sink, int64_t before, int64_t *dropped);
-
-/* The connection, for core modules that keep their own tables (accounts,
- * spikes). Same thread rules. */
-struct sqlite3;
-struct sqlite3 *es__state_db(es_state_t *st);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "log.h"
+#include "state_conn.h"
 #include <earshot/plugin.h>
 
 /* WAL pages that start a checkpoint: as many as SQLite's own checkpoint
