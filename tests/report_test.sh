@@ -140,8 +140,8 @@ like "$out" "<h3 id=\"lookalikes\">Lookalike accounts \(1\)</h3>" "one lookalike
 like "$out" "<td class=\"who\">acmesupp0rt</td><td class=\"text\">acme</td><td class=\"who\">Acme<wbr>Support</td>" "acmesupp0rt resembles AcmeSupport"
 
 # Escaping: hostile text never becomes markup; only http(s) links.
-is "$(grep -o '<script[^>]*>' "$out" | tr '\n' ' ')" '<script type="application/json" id="es-cube"> <script type="application/json" id="es-tcube"> <script> ' \
-    "no <script> element but the page's own (its filters) and its two data blocks"
+is "$(grep -o '<script[^>]*>' "$out" | tr '\n' ' ')" '<script type="application/json" id="es-cube"> <script type="application/json" id="es-tcube"> <script type="application/json" id="es-xcube"> <script> ' \
+    "no <script> element but the page's own (its filters) and its three data blocks"
 like "$out" "&lt;script&gt;alert\(&#39;acme refund&#39;\)" "the mention's <script> is shown escaped"
 unlike "$out" "javascript:" "the javascript: URLs (a mention's, an alert's) are not links"
 unlike "$out" "<(img|link|iframe|object|embed)[ >]" "no external asset"

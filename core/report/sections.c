@@ -322,7 +322,9 @@ void es__report_section_channels(FILE *f, const es_report_page_t *p)
     json_t *brands = json_object_get(p->model, "brands"), *b;
     size_t i, shown = 0;
     fputs("<section id=\"channels\">\n<h2>Channels: where the conversation happens</h2>\n"
-          "<p class=\"note\">Mentions per network and source (plugin instance), per brand.</p>\n<div class=\"grid2\">\n",
+          "<p class=\"note\">Mentions per network and source (plugin instance), per brand. Under the filters each "
+          "channel's count and share, the other channels' and the scale are recomputed for the selection; the channels "
+          "listed, and their order, are the whole window's largest.</p>\n<div class=\"grid2\">\n",
           f);
     json_array_foreach(brands, i, b) {
         long long tot = rs_int(b, "total");
@@ -339,7 +341,9 @@ void es__report_section_channels(FILE *f, const es_report_page_t *p)
             max = rest;
         const double W = 480, LW = 180, RW = 96, row = 22, bh = 14, top = 30;
         double aw = W - LW - RW - 4, h = top + (double)rows * row + 44;
-        fputs("<div", f);
+        /* data-chb: the script (script.c) redraws the rows for the selection. */
+        fprintf(f, "<div data-chb=\"%d\" data-x0=\"%.0f\" data-len=\"%.0f\"",
+                es__report_fidx(p, "brand", json_string_value(json_object_get(b, "name"))), LW, aw);
         es__report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
         fputs("><h3>", f);
         es__report_esc(f, rs_bname(b), 0, 0);
@@ -364,7 +368,10 @@ void es__report_section_channels(FILE *f, const es_report_page_t *p)
         }
         rp_svg_legend(f, 4, 16, leg, nl);
         double step = es__report_nice_step((double)max, 4), amax = ceil((double)max / step) * step;
+        fprintf(f, "<g class=\"xax\" data-ax=\"%.0f %.0f %.0f %.0f\" data-at=\"mentions\">", LW, LW + aw,
+                top + (double)rows * row, top - 4);
         rp_svg_xaxis(f, LW, LW + aw, top + (double)rows * row, top - 4, amax, step, 0, "mentions");
+        fputs("</g>\n", f);
         max = (long long)amax;
         for (size_t k = 0; k < rows; k++) {
             json_t *c = json_array_get(ch, k);
@@ -387,6 +394,7 @@ void es__report_section_channels(FILE *f, const es_report_page_t *p)
             }
             double y = top + 4 + (double)k * row, w = max ? (double)v / (double)max * aw : 0;
             rp_svg_text(f, LW - 8, y + bh - 2, "end", 12, LW - 12, NULL, label);
+            fprintf(f, "<g data-ck=\"%zu\">", k); /* the rest is k == CH_ROWS */
             fputs("<rect class=\"channel\" data-brand=\"", f);
             es__report_esc(f, json_string_value(json_object_get(b, "name")), 0, 0);
             fputs("\" data-channel=\"", f);
@@ -398,6 +406,7 @@ void es__report_section_channels(FILE *f, const es_report_page_t *p)
             es_numfmt_percent((double)v / (double)tot, pc, sizeof pc);
             snprintf(lab, sizeof lab, "%lld (%s)", v, pc);
             rp_svg_text(f, LW + w + 5, y + bh - 2, "start", 11, 0, NULL, lab);
+            fputs("</g>", f);
         }
         rp_svg_close(f);
         fputs("</div>\n", f);
