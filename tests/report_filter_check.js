@@ -116,6 +116,11 @@
             });
             c.channels[d.querySelector("h3").textContent] = {rows: rows, axis: texts(d.querySelector("g.xax"))};
         });
+        // Alerts: the table's rows, the markers and the timeline's spans shown.
+        function alertIds(sel) { return [].filter.call(document.querySelectorAll(sel), shown).map(function (e) { return e.getAttribute("data-alert-id"); }).sort(); }
+        c.alertRows = alertIds("table.alerts tr[data-alert-id]");
+        c.markers = alertIds("g.alert-marker");
+        c.spans = [].filter.call(document.querySelectorAll("g.alert-span"), shown).length;
         c.tcomb = [].filter.call(document.querySelectorAll(".tcomb"), shown).length;
         return c;
     }

@@ -86,6 +86,20 @@ def match(f, alias):
     return sql, args
 
 
+def alert_ids(f):
+    """The ids of the began alerts of the window matching f: by brand, and
+    by topic, network and start where the alert has one."""
+    out = []
+    for aid, b, net, fields, bs in db.execute("select id, coalesce(brand, ''), network, fields, bucket_start from alerts"
+                                              " where event not like '%_ended' and bucket_start >= ?", [SINCE]):
+        topic = json.loads(fields or "{}").get("topic_name")
+        if ("brand" in f and f["brand"] != b) or ("topic" in f and topic and topic != f["topic"]) or \
+                ("network" in f and net and net != f["network"]) or ("dates" in f and bs < now - RANGES[f["dates"]]):
+            continue
+        out.append((aid, b))
+    return out
+
+
 def owned(f):
     """{brand: owned posts} matching f."""
     w, args = match(f, "o")
@@ -192,8 +206,7 @@ def counted(f):
 
 def expected(f, whole):
     """The figures for filter f from the database, in the check's shape
-    (only the figures the filters recompute: the "Alerts" column is the
-    whole window's and is taken from the page)."""
+    (only the figures the filters recompute)."""
     c = counted(f)
     s = [sum(v[i] for v in c.values()) for i in range(4)]
     n = sum(s)
@@ -206,15 +219,18 @@ def expected(f, whole):
     for name, row in whole["sentiment"].items():
         v = c.get("" if name == "(no brand)" else name, [0, 0, 0, 0]); t = sum(v)
         cells = [str(t), str(v[0]), str(v[1]), str(v[2])] + ([str(v[3])] if len(row) == 7 else [])
-        r["sentiment"][name] = cells + [pct(v[2], t if t else 1), row[-1]]
+        na = sum(1 for _, b in alert_ids(f) if b == ("" if name == "(no brand)" else name))
+        r["sentiment"][name] = cells + [pct(v[2], t if t else 1), str(na)]
     r["headings"] = {}
     for key, small in whole["headings"].items():
         kind, name = key.split(" ", 1)
         v = c.get("" if name == "(no brand)" else name, [0, 0, 0, 0]); t = sum(v)
         if kind == "trend":
             r["headings"][key] = "\u2014 %s positive, %s neutral, %s negative" % (pct(v[0], t), pct(v[1], t), pct(v[2], t))
-        else:  # the alerts are the window's: taken from the page
-            r["headings"][key] = "\u2014 %d mentions, %d negative (%s), %s" % (t, v[2], pct(v[2], t), small.split("), ", 1)[1])
+        else:
+            na = sum(1 for _, b in alert_ids(f) if b == ("" if name == "(no brand)" else name))
+            r["headings"][key] = "\u2014 %d mentions, %d negative (%s), %d alert%s" % (t, v[2], pct(v[2], t), na,
+                                                                                      "" if na == 1 else "s")
     return r
 
 
@@ -473,6 +489,13 @@ def chart_problems(case, f):
         if g["axis"] != w["axis"] or set(g["rows"]) != set(w["rows"]) or not all(
                 close(g["rows"][k][:2], w["rows"][k][:2], 0.051) and g["rows"][k][2] == w["rows"][k][2] for k in w["rows"]):
             out.append("channels of %s: shown %s, want %s" % (name, json.dumps(g)[:300], json.dumps(w)[:300]))
+    want_a = sorted(a for a, _ in alert_ids(f))
+    if case["alertRows"] != want_a:
+        out.append("alerts table rows: shown %s, want %s" % (case["alertRows"], want_a))
+    if case["markers"] != [a for a in want_a if a in WHOLE_MARKERS]:
+        out.append("alert markers: shown %s, want %s" % (case["markers"], want_a))
+    if case["spans"] != len(want_a):
+        out.append("alert timeline: %d spans shown, want %d" % (case["spans"], len(want_a)))
     if case["tcomb"] != (2 if "topic" in f and "network" in f else 0):
         out.append("the note on topic x network shown %d times" % case["tcomb"])
     return out
@@ -489,6 +512,7 @@ for tr in re.findall(r"<tr data-fb[^>]*>(.*?)</tr>", (re.search(r'<table class="
                      open(page, encoding="utf-8").read(), re.S) or re.match("()", "")).group(1), re.S):
     td = re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)
     WHOLE_BREAKDOWN[text(td[0])] = [text(td[1])] + [text(x) for x in re.findall(r'<span class="tag">(.*?</span>)</span>', td[3], re.S)]
+WHOLE_MARKERS = set(html.unescape(x) for x in re.findall(r'<g class="alert-marker"[^>]* data-alert-id="([^"]*)"', open(page, encoding="utf-8").read()))
 WHOLE_CHANNELS = [text(h) for h in re.findall(r'<div data-chb="\d+"[^>]*><h3>(.*?)</h3>', open(page, encoding="utf-8").read(), re.S)]
 bad = 0
 kinds = {"fb": "brand", "ft": "topic", "fn": "network", "fd": "dates"}

@@ -10,7 +10,8 @@
  * per day (#sovd), the networks' shares of owned and earned (data-nq),
  * and from the sections' cube (xcube.c) the owned posts (data-oq), the
  * languages' shares (data-lq), the channels' bars (data-chb) and the
- * owned and earned bars (data-bkb).
+ * owned and earned bars (data-bkb); the alert counts (data-aq) from the
+ * alerts table's rows the selection shows.
  * Numbers are written
  * as core/util/numfmt.c writes them, so a filtered page reads like the page
  * generated with that filter (`--brand`).
@@ -137,6 +138,14 @@ static const char JS[] =
     "r.setAttribute('x',(x0+we).toFixed(1));r.setAttribute('width',wo.toFixed(2));if(tl)tl.remove();"
     "t.setAttribute('x',(x0+we+wo+6).toFixed(1));t.textContent=e+' earned \\u00b7 '+o+' owned ('+pct(o,e+o)+')'});"
     "xax(document.getElementById('bk-axis'),ba,bs);"
+    /* Alerts: per brand, the alerts table's rows the selection shows (a
+     * row without a topic or network tag matches every one, as the CSS). */
+    "function on(e){function t(a,g,v){var x=A(e,a);return v<0||x==null||(' '+x+' ').indexOf(' '+g+v+' ')>=0}"
+    "return t('data-fb','b',fb)&&t('data-ft','t',ft)&&t('data-fn','n',fn)&&(fd<0||t('data-fd','',R[fd]))}"
+    "var AL={};document.querySelectorAll('table.alerts tr[data-alert-id]').forEach(function(e){"
+    "var b=(A(e,'data-fb')||'').slice(1);if(on(e))AL[b]=(AL[b]||0)+1});"
+    "document.querySelectorAll('[data-aq]').forEach(function(e){var n=AL[A(e,'data-aq')]||0;"
+    "e.textContent=A(e,'data-f')=='w'?n+' alert'+(n==1?'':'s'):String(n)});"
     /* Share of voice per day: each day's column restacked over the
      * selection's named brands (a brand chosen: that brand alone). */
     "var SD=document.getElementById('sovd');if(SD){var sa=A(SD,'data-ax').split(' ').map(Number),"

@@ -119,7 +119,8 @@ void es__report_section_sentiment(FILE *f, const es_report_page_t *p)
         }
         char pc[32];
         es_numfmt_percent((double)rs_int(lab, "negative") / (double)tot, pc, sizeof pc);
-        fprintf(f, "<td class=\"n\" data-q=\"neg/n:%d\" data-f=\"p\">%s</td><td class=\"n\">%zu</td></tr>\n", bi, pc, na);
+        fprintf(f, "<td class=\"n\" data-q=\"neg/n:%d\" data-f=\"p\">%s</td><td class=\"n\" data-aq=\"%d\">%zu</td></tr>\n", bi,
+                pc, bi, na);
     }
     fputs("</table>\n</section>\n", f);
 }
@@ -153,11 +154,13 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     es__report_esc(f, rs_bname(b), 0, 0);
     char pc[32];
     es_numfmt_percent(tot ? (double)neg / (double)tot : 0.0, pc, sizeof pc);
-    /* data-q: the filters' selection (script.c); the alerts are the window's. */
+    /* data-q, data-aq: the filters' selection (script.c; the alerts
+     * counted as the alerts table's rows the selection shows). */
     int bi = es__report_fidx(p, "brand", json_string_value(json_object_get(b, "name")));
     fprintf(f, " <small>\xE2\x80\x94 <span data-q=\"n:%d\">%lld</span> mentions, <span data-q=\"neg:%d\">%lld</span> "
-               "negative (<span data-q=\"neg/n:%d\" data-f=\"p\">%s</span>), %zu alert%s</small></h3>\n",
-            bi, tot, bi, neg, bi, pc, na, na == 1 ? "" : "s");
+               "negative (<span data-q=\"neg/n:%d\" data-f=\"p\">%s</span>), <span data-aq=\"%d\" data-f=\"w\">%zu alert%s</span>"
+               "</small></h3>\n",
+            bi, tot, bi, neg, bi, pc, bi, na, na == 1 ? "" : "s");
     char aria[300];
     snprintf(aria, sizeof aria, "Daily mentions and negative share of %.200s", rs_bname(b));
     rp_svg_open(f, W, H, aria);
@@ -266,7 +269,11 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
             continue;
         char when[40];
         es__report_fmt_time(s, when, sizeof when);
-        fputs("<g class=\"alert-marker\" data-alert-id=\"", f);
+        fputs("<g class=\"alert-marker\"", f);
+        /* The brand is the chart's; its topic, network and start for the filters. */
+        es__report_fattrs(f, p, NULL, json_string_value(json_object_get(al, "topic")),
+                         json_string_value(json_object_get(al, "network")), s);
+        fputs(" data-alert-id=\"", f);
         es__report_esc(f, json_string_value(json_object_get(al, "id")), 0, 0);
         fputs("\"><title>Alert ", f);
         es__report_esc(f, ev, 0, 0);
@@ -299,7 +306,9 @@ void es__report_section_timeline(FILE *f, const es_report_page_t *p)
     fputs("<section id=\"timeline\">\n<h2>Volume and negative share over time</h2>\n"
           "<p class=\"note\">Bars: mentions per day (negative at the bottom). Line: share of negative mentions "
           "that day. Orange markers: alerts raised by the negative-spike detector. Under the filters the bars, the line "
-          "and the left axis are redrawn for the selection; a date range shows the whole days it touches.</p>\n"
+          "and the left axis are redrawn for the selection; a date range shows the whole days it touches. An alert "
+          "follows the filters by its brand, topic, network and start; one raised over every topic or network "
+          "stays shown under a topic or network filter, and is counted.</p>\n"
           "<p class=\"note tcomb\" hidden>With both a topic and a network chosen, these charts show the topic's mentions on every network: the page carries the time charts' counts per network and per topic, not per pair.</p>\n",
           f);
     json_array_foreach(brands, i, b) {
