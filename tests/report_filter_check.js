@@ -116,6 +116,16 @@
             });
             c.channels[d.querySelector("h3").textContent] = {rows: rows, axis: texts(d.querySelector("g.xax"))};
         });
+        // The topics' bars: negative width, the other part's x and width, label.
+        function lab(id) { var l = document.querySelector("label[for='" + id + "']"); return l ? l.textContent : ""; }
+        c.topicBars = {};
+        document.querySelectorAll("g[data-tp]").forEach(function (g) {
+            if (!shown(g)) return;
+            var m = g.getAttribute("data-tp").split(" "), o = g.querySelector("rect.tpo");
+            c.topicBars[lab("ft-" + m[1]) + " / " + (lab("fb-" + m[0]) || "?")] = [+g.querySelector("rect.tpn").getAttribute("width"),
+                +o.getAttribute("x"), +o.getAttribute("width"), g.querySelector("g.tpl text").textContent];
+        });
+        c.tpaxis = texts(document.getElementById("tp-axis"));
         // Alerts: the table's rows, the markers and the timeline's spans shown.
         function alertIds(sel) { return [].filter.call(document.querySelectorAll(sel), shown).map(function (e) { return e.getAttribute("data-alert-id"); }).sort(); }
         c.alertRows = alertIds("table.alerts tr[data-alert-id]");

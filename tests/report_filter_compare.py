@@ -367,6 +367,34 @@ def topics(f, whole_rows):
     return out
 
 
+def topic_bars(f):
+    """The topics' bars the page draws (its fifteen largest, as written)
+    for filter f: negative width, the other part's x and width, label; and
+    their axis, on the shown bars' scale."""
+    sql = ("select x.topic, coalesce(e.brand, ''), sum(case when e.label = 'negative' then 1 else 0 end), count(*) from " + EARNED +
+           " e join mention_topics x on x.mention_id = e.id where e.t >= ?")
+    args = [SINCE]
+    if "network" in f:
+        sql += " and e.network = ?"; args.append(f["network"])
+    if "dates" in f:
+        sql += " and e.t >= ?"; args.append(now - RANGES[f["dates"]])
+    c = {(t, b): (n, neg) for t, b, neg, n in db.execute(sql + " group by 1, 2", args)}
+    shown = [(t, b) for t, b in WHOLE_TOPIC_BARS if ("brand" not in f or f["brand"] == b) and ("topic" not in f or f["topic"] == t)]
+    m = max([c.get(k, (0, 0))[0] for k in shown] or [0])
+    st = nice(m, 6)
+    am = math.ceil(m / st) * st
+    ax, u = [], 0
+    while u <= am + st * 1e-9:
+        ax.append(comma(int(round(u))))
+        u += st
+    out = {}
+    for t, b in shown:
+        n, neg = c.get((t, b), (0, 0))
+        wn, wo = (neg / am * 580, (n - neg) / am * 580) if am > 0 else (0, 0)
+        out["%s / %s" % (t, b or "(no brand)")] = [wn, 260 + wn, wo, "%d \u00b7 %s negative" % (n, pct(neg, n))]
+    return out, ax + ["mentions"]
+
+
 def sov_days(f):
     """Share of voice per day for filter f: {day: {brand or "other
     brands": column height}} of the columns and parts shown (152 px is
@@ -489,6 +517,12 @@ def chart_problems(case, f):
         if g["axis"] != w["axis"] or set(g["rows"]) != set(w["rows"]) or not all(
                 close(g["rows"][k][:2], w["rows"][k][:2], 0.051) and g["rows"][k][2] == w["rows"][k][2] for k in w["rows"]):
             out.append("channels of %s: shown %s, want %s" % (name, json.dumps(g)[:300], json.dumps(w)[:300]))
+    want_tb, want_tx = topic_bars(f)
+    if set(case["topicBars"]) != set(want_tb) or not all(
+            close(case["topicBars"][k][:3], want_tb[k][:3], 0.051) and case["topicBars"][k][3] == want_tb[k][3] for k in want_tb):
+        out.append("topics' bars: shown %s, want %s" % (json.dumps(case["topicBars"])[:300], json.dumps(want_tb)[:300]))
+    if case["tpaxis"] != want_tx:
+        out.append("topics' axis: shown %s, want %s" % (case["tpaxis"], want_tx))
     want_a = sorted(a for a, _ in alert_ids(f))
     if case["alertRows"] != want_a:
         out.append("alerts table rows: shown %s, want %s" % (case["alertRows"], want_a))
@@ -512,6 +546,9 @@ for tr in re.findall(r"<tr data-fb[^>]*>(.*?)</tr>", (re.search(r'<table class="
                      open(page, encoding="utf-8").read(), re.S) or re.match("()", "")).group(1), re.S):
     td = re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)
     WHOLE_BREAKDOWN[text(td[0])] = [text(td[1])] + [text(x) for x in re.findall(r'<span class="tag">(.*?</span>)</span>', td[3], re.S)]
+_labels = {k + "-" + i: html.unescape(n) for k, i, n in re.findall(r'<label for="(f[bt])-(\d+)">(.*?)</label>', open(page, encoding="utf-8").read())}
+WHOLE_TOPIC_BARS = [(_labels["ft-" + t], "" if _labels["fb-" + b] == "(no brand)" else _labels["fb-" + b])
+                    for b, t in re.findall(r'<g class="topic" data-tp="(\d+) (\d+)"', open(page, encoding="utf-8").read())]
 WHOLE_MARKERS = set(html.unescape(x) for x in re.findall(r'<g class="alert-marker"[^>]* data-alert-id="([^"]*)"', open(page, encoding="utf-8").read()))
 WHOLE_CHANNELS = [text(h) for h in re.findall(r'<div data-chb="\d+"[^>]*><h3>(.*?)</h3>', open(page, encoding="utf-8").read(), re.S)]
 bad = 0

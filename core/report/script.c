@@ -10,7 +10,7 @@
  * per day (#sovd), the networks' shares of owned and earned (data-nq),
  * and from the sections' cube (xcube.c) the owned posts (data-oq), the
  * languages' shares (data-lq), the channels' bars (data-chb) and the
- * owned and earned bars (data-bkb); the alert counts (data-aq) from the
+ * owned and earned bars (data-bkb), the topics' bars (data-tp); the alert counts (data-aq) from the
  * alerts table's rows the selection shows.
  * Numbers are written
  * as core/util/numfmt.c writes them, so a filtered page reads like the page
@@ -161,7 +161,19 @@ static const char JS[] =
      * filters (the topic and brand filters hide the other rows). */
     "document.querySelectorAll('[data-tq]').forEach(function(e){var m=A(e,'data-tq').split(' ').map(Number),v=[0,0,0,0];"
     "D.rows.forEach(function(x){if(x[0]!=m[0]||x[1]!=m[1]||(fn>=0&&x[2]!=fn)||(fd>=0&&x[3]>fd))return;"
-    "for(l=0;l<4;l++)v[l]+=x[4+l]});var n=v[0]+v[1]+v[2]+v[3];e.textContent=A(e,'data-f')=='p'?pct(v[2],n):int(n)})"
+    "for(l=0;l<4;l++)v[l]+=x[4+l]});var n=v[0]+v[1]+v[2]+v[3];e.textContent=A(e,'data-f')=='p'?pct(v[2],n):int(n)});"
+    /* The topics' bars: the same sums, on the shown bars' own scale. */
+    "var TP=document.querySelectorAll('g[data-tp]'),tm=0,TV=[];"
+    "TP.forEach(function(g,i){var m=A(g,'data-tp').split(' ').map(Number),v=[0,0];"
+    "D.rows.forEach(function(x){if(x[0]!=m[0]||x[1]!=m[1]||(fn>=0&&x[2]!=fn)||(fd>=0&&x[3]>fd))return;"
+    "v[0]+=x[4]+x[5]+x[6]+x[7];v[1]+=x[6]});TV[i]=v;if((fb<0||m[0]==fb)&&(ft<0||m[1]==ft)&&v[0]>tm)tm=v[0]});"
+    "var ts=step(tm,6),ta=Math.ceil(tm/ts)*ts;"
+    "TP.forEach(function(g,i){var v=TV[i],x0=+A(g,'data-x0'),w=+A(g,'data-len'),wn=ta>0?v[1]/ta*w:0,"
+    "wo=ta>0?(v[0]-v[1])/ta*w:0,r=g.querySelector('rect.tpo'),t=g.querySelector('g.tpl text'),tl=g.querySelector('g.tpl title');"
+    "g.querySelector('rect.tpn').setAttribute('width',wn.toFixed(2));r.setAttribute('x',(x0+wn).toFixed(1));"
+    "r.setAttribute('width',wo.toFixed(2));if(tl)tl.remove();t.setAttribute('x',(x0+wn+wo+6).toFixed(1));"
+    "t.textContent=v[0]+' \\u00b7 '+pct(v[1],v[0])+' negative'});"
+    "xax(document.getElementById('tp-axis'),ta,ts)"
     "}"
     "F.addEventListener('change',update);update();"
     "document.documentElement.setAttribute('data-filters','live')"
