@@ -65,7 +65,9 @@ e=$(date -u -d @$(( (now - 7200) / 3600 * 3600 + 7200 )) '+%Y-%m-%d %H:00 UTC')
 like "$out" "<td>$b</td><td>$e</td><td>acme</td><td class=\"text\">refunds</td><td class=\"n\"[^>]*>6</td><td class=\"n\"[^>]*>1.5</td><td class=\"n\"[^>]*>9 \(66.7%\)</td><td class=\"n\"[^>]*>p &lt; 0.001</td><td><span class=\"chip\">refund</span></td>" \
     "alerts table: began, ended, brand, topic, 6 vs 1.5 expected, of 9 (66.7%), p < 0.001, terms"
 like "$out" "href=\"https://twitter.example/1\">example 1</a>" "alerts table: the example link"
-like "$out" "class=\"alert-span\"><title>$b: 6 negative of 9, p &lt; 0.001</title>" "alerts timeline: the span"
+like "$out" "class=\"alert-span\"( data-f[td]=\"[^\"]*\")*><title>$b: 6 negative of 9, p &lt; 0.001</title>" "alerts timeline: the span"
+like "$out" "class=\"alert-span\" data-ft=\"t[0-9]+\" data-fd=\"24h 48h[^\"]*\"><title>$b" \
+    "alerts timeline: the span is tagged with its topic and start for the filters"
 unlike "$out" "e-24" "no raw p-value anywhere"
 
 # Topics: volume, negative share, trend, team, phrases.

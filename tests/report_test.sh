@@ -113,7 +113,7 @@ like "$out" "data-brand=\"acme\" data-channel=\"forum\" data-count=\"2\"" "acme:
 
 # Alerts: the began one is marked on the timeline, the ended one is not.
 is "$(grep -c 'class="alert-marker"' "$out")" 1 "exactly one alert marker"
-like "$out" "class=\"alert-marker\" data-alert-id=\"spike:acme:${day2}_13:began\"" "the spike_began alert is marked"
+like "$out" "class=\"alert-marker\"( data-f[tnd]=\"[^\"]*\")* data-alert-id=\"spike:acme:${day2}_13:began\"" "the spike_began alert is marked"
 like "$out" "<title>Alert spike_began at [0-9-]+ 13:00 UTC: 6 negative of 9 mentions, p &lt; 0.001 \(series acme&lt;script&gt;x&lt;/script&gt;\)</title>" \
     "the marker's tooltip: time, counts, p-value, escaped series"
 like "$out" "<td>$(date -u -d @$day2 +%Y-%m-%d)<span class=\"badge\">alert</span></td>" "the alert day is flagged among the issues"

@@ -435,7 +435,9 @@ void es__report_section_issues(FILE *f, const es_report_page_t *p)
     fputs("<section id=\"issues\">\n<h2>Top negative issues per day</h2>\n"
           "<p class=\"note\">Words over-represented in a day's negative mentions compared with all the brand's "
           "mentions of the window (\xC3\x97 number of negative mentions using them); on alert days, the words "
-          "the detector listed come first. Up to 7 days per brand, busiest first.</p>\n",
+          "the detector listed come first. Up to 7 days per brand, busiest first. Under the filters the days follow "
+          "the brand and the date range; which days are listed, and their terms and counts, are the window's over "
+          "every topic and network.</p>\n",
           f);
     json_array_foreach(brands, i, b) {
         size_t k;
@@ -505,7 +507,9 @@ void es__report_section_responses(FILE *f, const es_report_page_t *p)
         return;
     }
     fputs("<p class=\"note\">Mentions addressed to an official account (by mention or reply) and the share "
-          "its owning team answered; times to the first answer. Teams of every brand.</p>\n",
+          "its owning team answered; times to the first answer. Teams of every brand. Under the filters the network "
+          "hides the other accounts; the rates and times are the window's, not recomputed for a brand, topic or "
+          "date range.</p>\n",
           f);
     /* The figures after each bar are measured first, so the column is as
      * wide as its longest label and none is cut ("p90 105 ..."). */
