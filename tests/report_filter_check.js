@@ -1,6 +1,6 @@
 // Injected into a copy of the report by tests/report_filter_test.sh:
-// chooses each filter in turn (then brand x network, topic x dates and
-// topic x network) and
+// chooses each filter in turn (then brand x network, topic x dates,
+// topic x network, brand x network x dates and all four) and
 // records what the page then shows, as JSON in a pre element (id
 // filter-check) for --dump-dom. The comparison is the test's.
 (function () {
@@ -84,6 +84,53 @@
             var td = tr.querySelectorAll("td");
             c.breakdown[td[0].textContent] = [td[1].textContent].concat([].map.call(td[3].querySelectorAll(".tag"), function (t) { return t.textContent; }));
         });
+        // Owned posts and languages (owned and earned table), the owned and
+        // earned bars, the channels' bars: what each shown row reads.
+        c.owned = {};
+        c.langs = {};
+        document.querySelectorAll("table.breakdown tr[data-fb]").forEach(function (tr) {
+            if (!shown(tr)) return;
+            var td = tr.querySelectorAll("td");
+            c.owned[td[0].textContent] = td[2].textContent;
+            c.langs[td[0].textContent] = [].map.call(td[4].querySelectorAll(".tag"), function (t) { return t.textContent; });
+        });
+        c.sovOwned = {};
+        document.querySelectorAll("table.sov tr[data-fb]").forEach(function (tr) {
+            if (shown(tr)) c.sovOwned[tr.querySelector("td").textContent] = tr.querySelectorAll("td")[6].textContent;
+        });
+        c.bkbars = {};
+        document.querySelectorAll("g[data-bkb]").forEach(function (g) {
+            if (!shown(g)) return;
+            var e = g.querySelector("rect.earned"), o = g.querySelector("rect.owned");
+            c.bkbars[g.querySelector("text").textContent] = [+e.getAttribute("width"), +o.getAttribute("x"),
+                +o.getAttribute("width"), g.querySelector("g.bkl text").textContent];
+        });
+        c.bkaxis = texts(document.getElementById("bk-axis"));
+        c.channels = {};
+        document.querySelectorAll("[data-chb]").forEach(function (d) {
+            if (!shown(d)) return;
+            var rows = {};
+            d.querySelectorAll("g[data-ck]").forEach(function (g) {
+                var t = g.querySelector("text");
+                rows[g.getAttribute("data-ck")] = [+g.querySelector("rect").getAttribute("width"), +t.getAttribute("x"), t.textContent];
+            });
+            c.channels[d.querySelector("h3").textContent] = {rows: rows, axis: texts(d.querySelector("g.xax"))};
+        });
+        // The topics' bars: negative width, the other part's x and width, label.
+        function lab(id) { var l = document.querySelector("label[for='" + id + "']"); return l ? l.textContent : ""; }
+        c.topicBars = {};
+        document.querySelectorAll("g[data-tp]").forEach(function (g) {
+            if (!shown(g)) return;
+            var m = g.getAttribute("data-tp").split(" "), o = g.querySelector("rect.tpo");
+            c.topicBars[lab("ft-" + m[1]) + " / " + (lab("fb-" + m[0]) || "?")] = [+g.querySelector("rect.tpn").getAttribute("width"),
+                +o.getAttribute("x"), +o.getAttribute("width"), g.querySelector("g.tpl text").textContent];
+        });
+        c.tpaxis = texts(document.getElementById("tp-axis"));
+        // Alerts: the table's rows, the markers and the timeline's spans shown.
+        function alertIds(sel) { return [].filter.call(document.querySelectorAll(sel), shown).map(function (e) { return e.getAttribute("data-alert-id"); }).sort(); }
+        c.alertRows = alertIds("table.alerts tr[data-alert-id]");
+        c.markers = alertIds("g.alert-marker");
+        c.spans = [].filter.call(document.querySelectorAll("g.alert-span"), shown).length;
         c.tcomb = [].filter.call(document.querySelectorAll(".tcomb"), shown).length;
         return c;
     }
@@ -100,6 +147,11 @@
     if (document.getElementById("ft-0") && document.getElementById("fd-48h")) choose(["ft-0", "fd-48h"]);
     // topic and network: the time charts follow the topic, and say so
     if (document.getElementById("ft-0") && document.getElementById("fn-1")) choose(["ft-0", "fn-1"]);
+    // brand, network and date range; then all four groups at once
+    if (document.getElementById("fb-0") && document.getElementById("fn-1") && document.getElementById("fd-48h"))
+        choose(["fb-0", "fn-1", "fd-48h"]);
+    if (document.getElementById("fb-0") && document.getElementById("ft-0") && document.getElementById("fn-2") && document.getElementById("fd-48h"))
+        choose(["fb-0", "ft-0", "fn-2", "fd-48h"]);
     choose([]);
     var doc = window.parent !== window ? window.parent.document : document;
     var pre = doc.createElement("pre");

@@ -62,9 +62,127 @@ def written(path):
 
 db = sqlite3.connect(dbpath)
 EARNED = """(select b.brand as brand, m.id, m.sentiment_label as label, coalesce(m.created_at, m.received_at) as t,
- m.network from mention_brands b join mentions m on m.id = b.mention_id where b.owned = 0 union all
- select brand, id, sentiment_label, coalesce(created_at, received_at), network from mentions m
+ m.network, coalesce(m.source, '') as source, coalesce(nullif(m.lang, ''), 'unknown') as lang
+ from mention_brands b join mentions m on m.id = b.mention_id where b.owned = 0 union all
+ select brand, id, sentiment_label, coalesce(created_at, received_at), network, coalesce(source, ''),
+ coalesce(nullif(lang, ''), 'unknown') from mentions m
  where not exists (select 1 from mention_brands b where b.mention_id = m.id))"""
+OWNED = """(select b.brand as brand, m.id, coalesce(m.created_at, m.received_at) as t, m.network
+ from mention_brands b join mentions m on m.id = b.mention_id where b.owned = 1)"""
+
+
+def match(f, alias):
+    """The WHERE clause (after "t >= ?") and its values for filter f."""
+    sql, args = "", []
+    if "network" in f:
+        sql += " and %s.network = ?" % alias; args.append(f["network"])
+    if "topic" in f:
+        sql += " and exists (select 1 from mention_topics x where x.mention_id = %s.id and x.topic = ?)" % alias
+        args.append(f["topic"])
+    if "dates" in f:
+        sql += " and %s.t >= ?" % alias; args.append(now - RANGES[f["dates"]])
+    if "brand" in f:
+        sql += " and coalesce(%s.brand, '') = ?" % alias; args.append(f["brand"])
+    return sql, args
+
+
+def alert_ids(f):
+    """The ids of the began alerts of the window matching f: by brand, and
+    by topic, network and start where the alert has one."""
+    out = []
+    for aid, b, net, fields, bs in db.execute("select id, coalesce(brand, ''), network, fields, bucket_start from alerts"
+                                              " where event not like '%_ended' and bucket_start >= ?", [SINCE]):
+        topic = json.loads(fields or "{}").get("topic_name")
+        if ("brand" in f and f["brand"] != b) or ("topic" in f and topic and topic != f["topic"]) or \
+                ("network" in f and net and net != f["network"]) or ("dates" in f and bs < now - RANGES[f["dates"]]):
+            continue
+        out.append((aid, b))
+    return out
+
+
+def owned(f):
+    """{brand: owned posts} matching f."""
+    w, args = match(f, "o")
+    return dict(db.execute("select brand, count(*) from " + OWNED + " o where o.t >= ?" + w + " group by 1",
+                           [SINCE] + args).fetchall())
+
+
+def by_brand(f, col):
+    """{brand: {value of col: earned mentions}} matching f."""
+    w, args = match(f, "e")
+    out = {}
+    for b, k, n in db.execute("select coalesce(e.brand, ''), %s, count(*) from %s e where e.t >= ?%s group by 1, 2"
+                              % (col, EARNED, w), [SINCE] + args):
+        out.setdefault(b, {})[k] = n
+    return out
+
+
+def listed(col, brand):
+    """A brand's channels ("network\x1fsource") or languages as the page lists them: the window's
+    largest first (then by name), eight of them."""
+    whole = by_brand({}, col).get(brand, {})
+    return sorted(whole, key=lambda k: (-whole[k], k.split("\x1f")))[:8], len(whole)
+
+
+def channels(f, names):
+    """The channels' rows (bar width, label x, label) and axis for filter f, per brand chart name."""
+    out = {}
+    sel = by_brand(f, "network || char(31) || source")
+    for name in names:
+        b = "" if name == "(no brand)" else name
+        if "brand" in f and f["brand"] != b:
+            continue
+        top, nc = listed("network || char(31) || source", b)
+        got = sel.get(b, {})
+        n = sum(got.values())
+        v = [got.get(k, 0) for k in top]
+        if nc > 8:
+            v.append(n - sum(v))
+        am, ax = scale4(max(v) if v else 0)
+        rows = {}
+        for k, c in enumerate(v):
+            d = c / am * 200 if am > 0 else 0
+            rows[str(k)] = [max(d, 1), 180 + d + 5, "%d (%s)" % (c, pct(c, n))]
+        out[name] = {"rows": rows, "axis": ax + ["mentions"]}
+    return out
+
+
+def langs(f, names):
+    """Each shown brand's listed languages and their shares of its selection."""
+    out = {}
+    sel = by_brand(f, "lang")
+    for name in names:
+        b = "" if name == "(no brand)" else name
+        if "brand" in f and f["brand"] != b:
+            continue
+        top, _ = listed("lang", b)
+        got = sel.get(b, {})
+        out[name] = ["%s %s" % (k, pct(got.get(k, 0), sum(got.values()))) for k in top]
+    return out
+
+
+def owned_rows(f, names):
+    o = owned(f)
+    return {name: comma(o.get(name, 0)) for name in names if "brand" not in f or f["brand"] == ("" if name == "(no brand)" else name)}
+
+
+def bkbars(f, names):
+    """The owned and earned bars (earned width, owned x and width, label) and their axis."""
+    o, e = owned(f), by_brand(f, "1")
+    shown = [n for n in names if n != "(no brand)" and ("brand" not in f or f["brand"] == n)]
+    m = max([sum(e.get(n, {}).values()) + o.get(n, 0) for n in shown] or [0])
+    st = nice(m, 6)
+    am = math.ceil(m / st) * st
+    ax, u = [], 0
+    while u <= am + st * 1e-9:
+        ax.append(comma(int(round(u))))
+        u += st
+    out = {}
+    for n in shown:
+        en, on = sum(e.get(n, {}).values()), o.get(n, 0)
+        we, wo = (en / am * 600, on / am * 600) if am > 0 else (0, 0)
+        out[n] = [we, 190 + we, wo, "%d earned \u00b7 %d owned (%s)" % (en, on, pct(on, en + on))]
+    return out, ax + ["mentions and posts"]
 
 
 def counted(f):
@@ -88,8 +206,7 @@ def counted(f):
 
 def expected(f, whole):
     """The figures for filter f from the database, in the check's shape
-    (only the figures the filters recompute: the "Alerts" and "Own posts"
-    columns are the whole window's and are taken from the page)."""
+    (only the figures the filters recompute)."""
     c = counted(f)
     s = [sum(v[i] for v in c.values()) for i in range(4)]
     n = sum(s)
@@ -98,19 +215,22 @@ def expected(f, whole):
     all_, allneg = sum(sum(v) for v in named.values()), sum(v[2] for v in named.values())
     for name, row in whole["sov"].items():
         v = c.get(name, [0, 0, 0, 0]); t = sum(v)
-        r["sov"][name] = [comma(t), pct(t, all_), comma(v[2]), pct(v[2], allneg), pct(v[2], t), row[5]]
+        r["sov"][name] = [comma(t), pct(t, all_), comma(v[2]), pct(v[2], allneg), pct(v[2], t), comma(owned(f).get(name, 0))]
     for name, row in whole["sentiment"].items():
         v = c.get("" if name == "(no brand)" else name, [0, 0, 0, 0]); t = sum(v)
         cells = [str(t), str(v[0]), str(v[1]), str(v[2])] + ([str(v[3])] if len(row) == 7 else [])
-        r["sentiment"][name] = cells + [pct(v[2], t if t else 1), row[-1]]
+        na = sum(1 for _, b in alert_ids(f) if b == ("" if name == "(no brand)" else name))
+        r["sentiment"][name] = cells + [pct(v[2], t if t else 1), str(na)]
     r["headings"] = {}
     for key, small in whole["headings"].items():
         kind, name = key.split(" ", 1)
         v = c.get("" if name == "(no brand)" else name, [0, 0, 0, 0]); t = sum(v)
         if kind == "trend":
             r["headings"][key] = "\u2014 %s positive, %s neutral, %s negative" % (pct(v[0], t), pct(v[1], t), pct(v[2], t))
-        else:  # the alerts are the window's: taken from the page
-            r["headings"][key] = "\u2014 %d mentions, %d negative (%s), %s" % (t, v[2], pct(v[2], t), small.split("), ", 1)[1])
+        else:
+            na = sum(1 for _, b in alert_ids(f) if b == ("" if name == "(no brand)" else name))
+            r["headings"][key] = "\u2014 %d mentions, %d negative (%s), %d alert%s" % (t, v[2], pct(v[2], t), na,
+                                                                                      "" if na == 1 else "s")
     return r
 
 
@@ -124,6 +244,17 @@ def nice(m, n):
         if k * mag >= raw:
             return 1 if k * mag < 1 else k * mag
     return 10 * mag
+
+
+def scale4(m):
+    """A horizontal axis of four ticks or so: its end and tick labels."""
+    st = nice(m, 4)
+    am = math.ceil(m / st) * st
+    ax, u = [], 0
+    while u <= am + st * 1e-9:
+        ax.append(comma(int(round(u))))
+        u += st
+    return am, ax
 
 
 def scale(m):
@@ -236,6 +367,34 @@ def topics(f, whole_rows):
     return out
 
 
+def topic_bars(f):
+    """The topics' bars the page draws (its fifteen largest, as written)
+    for filter f: negative width, the other part's x and width, label; and
+    their axis, on the shown bars' scale."""
+    sql = ("select x.topic, coalesce(e.brand, ''), sum(case when e.label = 'negative' then 1 else 0 end), count(*) from " + EARNED +
+           " e join mention_topics x on x.mention_id = e.id where e.t >= ?")
+    args = [SINCE]
+    if "network" in f:
+        sql += " and e.network = ?"; args.append(f["network"])
+    if "dates" in f:
+        sql += " and e.t >= ?"; args.append(now - RANGES[f["dates"]])
+    c = {(t, b): (n, neg) for t, b, neg, n in db.execute(sql + " group by 1, 2", args)}
+    shown = [(t, b) for t, b in WHOLE_TOPIC_BARS if ("brand" not in f or f["brand"] == b) and ("topic" not in f or f["topic"] == t)]
+    m = max([c.get(k, (0, 0))[0] for k in shown] or [0])
+    st = nice(m, 6)
+    am = math.ceil(m / st) * st
+    ax, u = [], 0
+    while u <= am + st * 1e-9:
+        ax.append(comma(int(round(u))))
+        u += st
+    out = {}
+    for t, b in shown:
+        n, neg = c.get((t, b), (0, 0))
+        wn, wo = (neg / am * 580, (n - neg) / am * 580) if am > 0 else (0, 0)
+        out["%s / %s" % (t, b or "(no brand)")] = [wn, 260 + wn, wo, "%d \u00b7 %s negative" % (n, pct(neg, n))]
+    return out, ax + ["mentions"]
+
+
 def sov_days(f):
     """Share of voice per day for filter f: {day: {brand or "other
     brands": column height}} of the columns and parts shown (152 px is
@@ -334,6 +493,43 @@ def chart_problems(case, f):
     want_b = breakdown(f, WHOLE_BREAKDOWN)
     if case["breakdown"] != want_b:
         out.append("owned and earned: shown %s, want %s" % (json.dumps(case["breakdown"])[:300], json.dumps(want_b)[:300]))
+    names = list(WHOLE_BREAKDOWN)
+    want_o = owned_rows(f, names)
+    if case["owned"] != want_o:
+        out.append("owned posts: shown %s, want %s" % (json.dumps(case["owned"])[:300], json.dumps(want_o)[:300]))
+    want_so = owned_rows(f, [n for n in whole["sov"]])
+    if case["sovOwned"] != want_so:
+        out.append("own posts (share of voice): shown %s, want %s" % (json.dumps(case["sovOwned"])[:300], json.dumps(want_so)[:300]))
+    want_l = langs(f, names)
+    if case["langs"] != want_l:
+        out.append("languages: shown %s, want %s" % (json.dumps(case["langs"])[:300], json.dumps(want_l)[:300]))
+    want_bk, want_bx = bkbars(f, names)
+    if set(case["bkbars"]) != set(want_bk) or not all(
+            close(case["bkbars"][n][:3], want_bk[n][:3], 0.051) and case["bkbars"][n][3] == want_bk[n][3] for n in want_bk):
+        out.append("owned and earned bars: shown %s, want %s" % (json.dumps(case["bkbars"])[:300], json.dumps(want_bk)[:300]))
+    if case["bkaxis"] != want_bx:
+        out.append("owned and earned axis: shown %s, want %s" % (case["bkaxis"], want_bx))
+    want_c = channels(f, WHOLE_CHANNELS)
+    if set(case["channels"]) != set(want_c):
+        out.append("channels: charts shown %s, want %s" % (sorted(case["channels"]), sorted(want_c)))
+    for name in set(case["channels"]) & set(want_c):
+        g, w = case["channels"][name], want_c[name]
+        if g["axis"] != w["axis"] or set(g["rows"]) != set(w["rows"]) or not all(
+                close(g["rows"][k][:2], w["rows"][k][:2], 0.051) and g["rows"][k][2] == w["rows"][k][2] for k in w["rows"]):
+            out.append("channels of %s: shown %s, want %s" % (name, json.dumps(g)[:300], json.dumps(w)[:300]))
+    want_tb, want_tx = topic_bars(f)
+    if set(case["topicBars"]) != set(want_tb) or not all(
+            close(case["topicBars"][k][:3], want_tb[k][:3], 0.051) and case["topicBars"][k][3] == want_tb[k][3] for k in want_tb):
+        out.append("topics' bars: shown %s, want %s" % (json.dumps(case["topicBars"])[:300], json.dumps(want_tb)[:300]))
+    if case["tpaxis"] != want_tx:
+        out.append("topics' axis: shown %s, want %s" % (case["tpaxis"], want_tx))
+    want_a = sorted(a for a, _ in alert_ids(f))
+    if case["alertRows"] != want_a:
+        out.append("alerts table rows: shown %s, want %s" % (case["alertRows"], want_a))
+    if case["markers"] != [a for a in want_a if a in WHOLE_MARKERS]:
+        out.append("alert markers: shown %s, want %s" % (case["markers"], want_a))
+    if case["spans"] != len(want_a):
+        out.append("alert timeline: %d spans shown, want %d" % (case["spans"], len(want_a)))
     if case["tcomb"] != (2 if "topic" in f and "network" in f else 0):
         out.append("the note on topic x network shown %d times" % case["tcomb"])
     return out
@@ -350,6 +546,11 @@ for tr in re.findall(r"<tr data-fb[^>]*>(.*?)</tr>", (re.search(r'<table class="
                      open(page, encoding="utf-8").read(), re.S) or re.match("()", "")).group(1), re.S):
     td = re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)
     WHOLE_BREAKDOWN[text(td[0])] = [text(td[1])] + [text(x) for x in re.findall(r'<span class="tag">(.*?</span>)</span>', td[3], re.S)]
+_labels = {k + "-" + i: html.unescape(n) for k, i, n in re.findall(r'<label for="(f[bt])-(\d+)">(.*?)</label>', open(page, encoding="utf-8").read())}
+WHOLE_TOPIC_BARS = [(_labels["ft-" + t], "" if _labels["fb-" + b] == "(no brand)" else _labels["fb-" + b])
+                    for b, t in re.findall(r'<g class="topic" data-tp="(\d+) (\d+)"', open(page, encoding="utf-8").read())]
+WHOLE_MARKERS = set(html.unescape(x) for x in re.findall(r'<g class="alert-marker"[^>]* data-alert-id="([^"]*)"', open(page, encoding="utf-8").read()))
+WHOLE_CHANNELS = [text(h) for h in re.findall(r'<div data-chb="\d+"[^>]*><h3>(.*?)</h3>', open(page, encoding="utf-8").read(), re.S)]
 bad = 0
 kinds = {"fb": "brand", "ft": "topic", "fn": "network", "fd": "dates"}
 for case in got["cases"]:

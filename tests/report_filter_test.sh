@@ -26,25 +26,50 @@ sink_schema "$d"
 fnow=$(( $(date +%s) - 30 ))
 python3 "$top_srcdir/tests/data/report/sections.py" "$d/state/sink.db" "$fnow"
 python3 - "$d/state/sink.db" "$fnow" <<'PY'
-import sqlite3, sys
+import json, sqlite3, sys
 c = sqlite3.connect(sys.argv[1]); now = int(sys.argv[2])
 # A mention of two topics (counted once without a topic filter), a
 # mention of two brands, a mention of no brand, and brands on five
-# networks with every label, over the whole week.
+# networks, two sources and three languages with every label, over the
+# whole week.
 c.execute("INSERT INTO mention_topics (mention_id, topic, owner) VALUES ('twitter:1', 'app', 'product')")
-def add(mid, brands, label, age, net, topic=None):
-    c.execute("INSERT INTO mentions (id, network, source, author, text, created_at, brand, sentiment_label,"
-              " received_at) VALUES (?, ?, 'feed', 'someone', 'text', ?, ?, ?, ?)",
-              (mid, net, now - age, brands[0] if brands else None, label, now))
+def add(mid, brands, label, age, net, topic=None, source="feed", lang=None, owned=0):
+    c.execute("INSERT INTO mentions (id, network, source, author, text, lang, created_at, brand, sentiment_label,"
+              " received_at) VALUES (?, ?, ?, 'someone', 'text', ?, ?, ?, ?, ?)",
+              (mid, net, source, lang, now - age, brands[0] if brands else None, label, now))
     for b in brands:
-        c.execute("INSERT INTO mention_brands (mention_id, brand, owned) VALUES (?, ?, 0)", (mid, b))
+        c.execute("INSERT INTO mention_brands (mention_id, brand, owned) VALUES (?, ?, ?)", (mid, b, owned))
     if topic:
         c.execute("INSERT INTO mention_topics (mention_id, topic, owner) VALUES (?, ?, 'billing')", (mid, topic))
 labels = ["positive", "neutral", "negative", None]
 for b in range(6):
     for k in range(3 * b + 2):
         add("rss:%d:%d" % (b, k), ["brand-%02d" % b], labels[(k + b) % 4], 3700 * (5 * k + b + 1),
-            "net-%d" % ((k + b) % 5), "refunds" if k % 3 == 0 else None)
+            "net-%d" % ((k + b) % 5), "refunds" if k % 3 == 0 else None, "feed" if k % 2 else "feed-b",
+            ["en", "fr", None][k % 3])
+# Owned posts (the brands' own) on several networks and dates, some of a
+# topic; brand-05 has ten channels (network x source): eight listed and
+# the rest grouped.
+for b in (0, 2, 5):
+    for k in range(b + 2):
+        add("own:%d:%d" % (b, k), ["brand-%02d" % b], "neutral", 5000 * (7 * k + b + 1), "net-%d" % ((k + b) % 5),
+            "refunds" if k % 2 == 0 else None, owned=1)
+# Alerts of brand-05 and brand-02: of a topic and a network, of every
+# topic and network, of a network only (and its end record), dated
+# inside and outside the date ranges.
+def alert(aid, brand, net, topic, age, ev="spike_began"):
+    bs = (now - age) // 3600 * 3600
+    f = {"expected": 1.0, "terms": [], "urls": []}
+    if topic:
+        f["topic_name"] = topic
+    c.execute("INSERT INTO alerts (id, event, brand, network, series, bucket_start, bucket_end, count, total,"
+              " p_value, fields, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, 3, 5, 0.001, ?, ?)",
+              (aid + ":" + ev, ev, brand, net, aid, bs, bs + 3600, json.dumps(f), now))
+alert("a1", "brand-05", "net-1", "refunds", 5400)
+alert("a2", "brand-05", None, None, 3 * 86400)
+alert("a3", "brand-05", "net-2", None, 30 * 3600)
+alert("a3", "brand-05", "net-2", None, 27 * 3600, "spike_ended")
+alert("a4", "brand-02", "net-0", "refunds", 36 * 3600)
 add("rss:both", ["acme", "globex"], "negative", 7000, "net-1", "refunds")
 add("rss:none", [], "positive", 9000, "net-2")
 c.commit()

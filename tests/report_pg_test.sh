@@ -62,8 +62,8 @@ if cmp -s "$d/pg.body" "$d/lite.body"; then ok 0 "the PostgreSQL page equals the
 like "$d/pg.html" "<rect data-brand=\"acme\" data-label=\"negative\" data-count=\"$(pg_psql -c "select count(*) from mention_brands b join mentions m on m.id = b.mention_id where b.brand = 'acme' and b.owned = 0 and m.sentiment_label = 'negative'")\"" \
     "acme's negative count is PostgreSQL's"
 is "$(grep -c 'class="alert-marker"' "$d/pg.html")" 1 "the alert is marked"
-is "$(grep -o '<script[^>]*>' "$d/pg.html" | tr '\n' ' ')" '<script type="application/json" id="es-cube"> <script type="application/json" id="es-tcube"> <script> ' \
-    "no <script> element but the filters' and its two data blocks"
+is "$(grep -o '<script[^>]*>' "$d/pg.html" | tr '\n' ' ')" '<script type="application/json" id="es-cube"> <script type="application/json" id="es-tcube"> <script type="application/json" id="es-xcube"> <script> ' \
+    "no <script> element but the filters' and its three data blocks"
 
 # Over TCP with a password from the environment: never printed.
 PGPASSWORD="$pg_password" "$EARSHOT" report -c "$d/earshot.conf" --db "$pg_tcp_dsn" --brand globex --out "$d/tcp.html" > "$d/tcp.log" 2>&1

@@ -65,7 +65,9 @@ e=$(date -u -d @$(( (now - 7200) / 3600 * 3600 + 7200 )) '+%Y-%m-%d %H:00 UTC')
 like "$out" "<td>$b</td><td>$e</td><td>acme</td><td class=\"text\">refunds</td><td class=\"n\"[^>]*>6</td><td class=\"n\"[^>]*>1.5</td><td class=\"n\"[^>]*>9 \(66.7%\)</td><td class=\"n\"[^>]*>p &lt; 0.001</td><td><span class=\"chip\">refund</span></td>" \
     "alerts table: began, ended, brand, topic, 6 vs 1.5 expected, of 9 (66.7%), p < 0.001, terms"
 like "$out" "href=\"https://twitter.example/1\">example 1</a>" "alerts table: the example link"
-like "$out" "class=\"alert-span\"><title>$b: 6 negative of 9, p &lt; 0.001</title>" "alerts timeline: the span"
+like "$out" "class=\"alert-span\"( data-f[td]=\"[^\"]*\")*><title>$b: 6 negative of 9, p &lt; 0.001</title>" "alerts timeline: the span"
+like "$out" "class=\"alert-span\" data-ft=\"t[0-9]+\" data-fd=\"24h 48h[^\"]*\"><title>$b" \
+    "alerts timeline: the span is tagged with its topic and start for the filters"
 unlike "$out" "e-24" "no raw p-value anywhere"
 
 # Topics: volume, negative share, trend, team, phrases.
@@ -88,7 +90,7 @@ unlike "$out" "\[emoji\] ×|×[0-9]+ \[emoji\]" "an emoji is neither an issue te
 like "$out" "<rect class=\"owned\" data-count=\"1\"" "owned posts drawn"
 like "$out" "<span class=\"tag\">twitter <span data-nq=\"[0-9]+ [0-9]+\">62.5%</span></span><span class=\"tag\">reddit <span data-nq=\"[0-9]+ [0-9]+\">25%</span></span><span class=\"tag\">forum <span data-nq=\"[0-9]+ [0-9]+\">12.5%</span></span>" \
     "networks of acme: 62.5% / 25% / 12.5%"
-like "$out" "<span class=\"tag\">en 75%</span><span class=\"tag\">fr 25%</span>" "languages of acme"
+like "$out" "<span class=\"tag\">en <span data-lq=\"[0-9]+ 0\">75%</span></span><span class=\"tag\">fr <span data-lq=\"[0-9]+ 1\">25%</span></span>" "languages of acme"
 
 # Filters: brand, topic, network, dates; CSS only, no script.
 like "$out" "<input type=\"radio\" name=\"fb\" id=\"fb-all\" checked>" "a brand filter"
@@ -98,8 +100,8 @@ like "$out" "<td class=\"text\">app</td><td>acme</td><td class=\"text\">product<
 like "$out" "<input type=\"radio\" name=\"fn\" id=\"fn-all\" checked>" "a network filter"
 like "$out" "<input type=\"radio\" name=\"fd\" id=\"fd-48h\">" "a date-range filter"
 like "$out" "body:has\(#fb-1:checked\) \[data-fb\]:not\(\[data-fb~=\"b1\"\]\)" "filters are CSS :has() rules"
-is "$(grep -o '<script[^>]*>' "$out" | tr '\n' ' ')" '<script type="application/json" id="es-cube"> <script type="application/json" id="es-tcube"> <script> ' \
-    "one script (the filters') and its two data blocks, nothing else"
+is "$(grep -o '<script[^>]*>' "$out" | tr '\n' ' ')" '<script type="application/json" id="es-cube"> <script type="application/json" id="es-tcube"> <script type="application/json" id="es-xcube"> <script> ' \
+    "one script (the filters') and its three data blocks, nothing else"
 # The CSP allows that script by its hash and nothing else (the filters'
 # recomputation itself is tests/report_filter_test.sh, in a browser).
 python3 - "$out" > "$d/csp.txt" <<'PY'

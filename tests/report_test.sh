@@ -113,7 +113,7 @@ like "$out" "data-brand=\"acme\" data-channel=\"forum\" data-count=\"2\"" "acme:
 
 # Alerts: the began one is marked on the timeline, the ended one is not.
 is "$(grep -c 'class="alert-marker"' "$out")" 1 "exactly one alert marker"
-like "$out" "class=\"alert-marker\" data-alert-id=\"spike:acme:${day2}_13:began\"" "the spike_began alert is marked"
+like "$out" "class=\"alert-marker\"( data-f[tnd]=\"[^\"]*\")* data-alert-id=\"spike:acme:${day2}_13:began\"" "the spike_began alert is marked"
 like "$out" "<title>Alert spike_began at [0-9-]+ 13:00 UTC: 6 negative of 9 mentions, p &lt; 0.001 \(series acme&lt;script&gt;x&lt;/script&gt;\)</title>" \
     "the marker's tooltip: time, counts, p-value, escaped series"
 like "$out" "<td>$(date -u -d @$day2 +%Y-%m-%d)<span class=\"badge\">alert</span></td>" "the alert day is flagged among the issues"
@@ -140,8 +140,8 @@ like "$out" "<h3 id=\"lookalikes\">Lookalike accounts \(1\)</h3>" "one lookalike
 like "$out" "<td class=\"who\">acmesupp0rt</td><td class=\"text\">acme</td><td class=\"who\">Acme<wbr>Support</td>" "acmesupp0rt resembles AcmeSupport"
 
 # Escaping: hostile text never becomes markup; only http(s) links.
-is "$(grep -o '<script[^>]*>' "$out" | tr '\n' ' ')" '<script type="application/json" id="es-cube"> <script type="application/json" id="es-tcube"> <script> ' \
-    "no <script> element but the page's own (its filters) and its two data blocks"
+is "$(grep -o '<script[^>]*>' "$out" | tr '\n' ' ')" '<script type="application/json" id="es-cube"> <script type="application/json" id="es-tcube"> <script type="application/json" id="es-xcube"> <script> ' \
+    "no <script> element but the page's own (its filters) and its three data blocks"
 like "$out" "&lt;script&gt;alert\(&#39;acme refund&#39;\)" "the mention's <script> is shown escaped"
 unlike "$out" "javascript:" "the javascript: URLs (a mention's, an alert's) are not links"
 unlike "$out" "<(img|link|iframe|object|embed)[ >]" "no external asset"

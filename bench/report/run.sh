@@ -6,7 +6,7 @@
 # Makes a sql-sink database with the agent (schema), fills it with
 # bench/report/gen.py (default 1,000,000 earned mentions, 20 brands, 30
 # days, topics, reach, alerts), then times `earshot report --since 30d`
-# (wall, CPU, peak RSS, page size, the filters' data blocks) and the same page from the daemon's
+# (wall, CPU, peak RSS, page size, the filters' three data blocks) and the same page from the daemon's
 # GET /report (wall, as curl sees it). The database is kept in
 # $TMPDIR/report-bench-N.db between runs (delete it to regenerate).
 set -eu
@@ -45,12 +45,13 @@ for run in 1 2; do
     read -r wall user sys rss < "$work/time"
     echo "earshot report, run $run: ${wall} s wall, $(echo "$user + $sys" | bc) s CPU, $((rss / 1024)) MB peak RSS, page $(( $(wc -c < "$work/r.html") / 1024 )) kB"
 done
-# What the in-page filters carry: the cube (totals) and the time cube
-# (the time charts), as bytes of the page.
+# What the in-page filters carry: the cube (totals), the time cube
+# (the time charts) and the sections' cube (channels, languages, owned
+# posts), as bytes of the page.
 python3 - "$work/r.html" <<'PY'
 import re, sys
 s = open(sys.argv[1], encoding="utf-8").read()
-for i in ("es-cube", "es-tcube"):
+for i in ("es-cube", "es-tcube", "es-xcube"):
     m = re.search(r'<script type="application/json" id="%s">(.*?)</script>' % i, s, re.S)
     print("%s: %d kB" % (i, len(m.group(1).encode()) // 1024 if m else -1))
 PY

@@ -75,7 +75,9 @@ static void table(FILE *f, const es_report_page_t *p, const char *id, const char
 
 void es__report_section_accounts(FILE *f, const es_report_page_t *p)
 {
-    fputs("<section id=\"accounts\">\n<h2>Accounts reconciliation</h2>\n", f);
+    fputs("<section id=\"accounts\">\n<h2>Accounts reconciliation</h2>\n<p class=\"note\">Under the filters the "
+          "rows follow the brand and the network; they are the window's, not recomputed for a topic or date "
+          "range.</p>\n", f);
     if (!p->recon) {
         fputs("<p class=\"empty\">Not available: ", f);
         es__report_esc(f, p->recon_error ? p->recon_error : "no state database", 0, 0);

@@ -16,6 +16,7 @@ typedef struct {
     json_t *chan;     /* name -> {"network\x1fsource": {network, source, n}} */
     json_t *cube;     /* for the in-page filters (cube.c) */
     json_t *tcube;    /* for their time charts (tcube.c) */
+    json_t *xcube;    /* for the channels, languages, owned posts (xcube.c) */
     const es_report_opts_t *o;
     int64_t day0, ndays, now;
 } acc_t;
@@ -86,6 +87,7 @@ static int on_row(void *ud, int n, const char *const *v)
     json_object_set_new(c, "n", json_integer(json_integer_value(json_object_get(c, "n")) + 1));
     es__report_cube_add(a->cube, v[0] ? v[0] : "", NULL, v[3] ? v[3] : "", num(v[2]), a->now, v[1]);
     es__report_tcube_add(a->tcube, a->o, v[0] ? v[0] : "", 'n', v[3] ? v[3] : "", num(v[2]), v[1]);
+    es__report_xcube_add(a->xcube, 'c', v[0], NULL, v[3], v[4], num(v[2]), a->now);
     return 0;
 }
 
@@ -161,7 +163,7 @@ int es__report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **o
                       size_t errlen)
 {
     acc_t a = {.brands = json_object(), .chan = json_object(), .cube = json_object(), .tcube = json_object(),
-             .o = o, .now = o->now};
+             .xcube = json_object(), .o = o, .now = o->now};
     a.day0 = o->since / ES_REPORT_DAY;
     a.ndays = o->now / ES_REPORT_DAY - a.day0 + 1;
     json_t *m = json_object();
@@ -188,7 +190,7 @@ int es__report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **o
         rc = es__report_db_query(db, q_rows, 2, params, on_row, &a, err, errlen);
         channels_sorted(&a);
         if (rc == 0)
-            rc = es__report_cube_topics(db, o, a.cube, a.tcube, err, errlen);
+            rc = es__report_cube_topics(db, o, a.cube, a.tcube, a.xcube, err, errlen);
         if (rc == 0)
             rc = es__report_db_query(db, q_alerts, 2, params, on_alert, &a, err, errlen);
     }
@@ -207,6 +209,7 @@ int es__report_collect(es_report_db_t *db, const es_report_opts_t *o, json_t **o
     json_object_set_new(m, "brands", arr);
     json_object_set_new(m, "cube", a.cube);
     json_object_set_new(m, "tcube", a.tcube);
+    json_object_set_new(m, "xcube", a.xcube);
     json_decref(a.brands);
     json_decref(a.chan);
     if (rc == 0 && has)

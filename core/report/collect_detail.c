@@ -31,6 +31,8 @@ typedef struct {
     json_t *authors; /* "brand\x1fnetwork\x1fauthor" -> figures, of the candidates */
     json_t *cands;   /* brand -> cands_t * (as an integer) */
     json_t *langs;   /* brand -> {lang: n} */
+    json_t *xcube;   /* the filters' sections cube of the model (borrowed, xcube.c) */
+    int64_t now;
     es_spike_map_t stop;
 } ctx_t;
 
@@ -74,6 +76,7 @@ static int on_row(void *ud, int n, const char *const *v)
     }
     const char *lang = v[3] && *v[3] ? v[3] : "unknown";
     json_object_set_new(langs, lang, json_integer(json_integer_value(json_object_get(langs, lang)) + 1));
+    es__report_xcube_add(c->xcube, 'l', v[0], NULL, v[4], lang, num(v[1]), c->now);
     return 0;
 }
 
@@ -109,12 +112,17 @@ static void langs_sorted(ctx_t *c)
     }
 }
 
+/* One owned post (a brand's own: few next to the earned mentions), with
+ * its topic when the query joins them (v[3]). */
 static int on_owned(void *ud, int n, const char *const *v)
 {
-    (void)n;
-    json_t *b = brand_of(ud, v[0]);
-    if (b)
-        json_object_set_new(b, "owned", json_integer(num(v[1])));
+    ctx_t *c = ud;
+    json_t *b = brand_of(c, v[0]);
+    if (!b)
+        return 0;
+    if (n < 4)
+        json_object_set_new(b, "owned", json_integer(json_integer_value(json_object_get(b, "owned")) + 1));
+    es__report_xcube_add(c->xcube, 'o', v[0], n < 4 ? NULL : v[3] ? v[3] : "", v[1], "", num(v[2]), c->now);
     return 0;
 }
 
@@ -401,7 +409,7 @@ int es__report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, jso
 {
     ctx_t c = {.by_name = json_object(), .topics = json_object(), .phrases = json_object(), .docs = json_object(),
                  .authors = json_object(), .cands = json_object(),
-                 .langs = json_object()};
+                 .langs = json_object(), .xcube = json_object_get(model, "xcube"), .now = o->now};
     c.day0 = o->since / ES_REPORT_DAY;
     /* The last 48 hours by the hour (whole hours), the days before by day. */
     es__report_trend_layout(o, &c.cut, &c.ndaily, &c.nbuckets); /* the filters' time cube uses the same */
@@ -431,12 +439,20 @@ int es__report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, jso
     snprintf(mid, sizeof mid, "%" PRId64, c.mid);
     const char *p2[] = {since, o->brand}, *p3m[] = {since, o->brand, mid};
     static const char *const q_rows =
-        "SELECT coalesce(brand, ''), " ES_REPORT_MENTION_TIME ", sentiment_label, lang FROM" ES_REPORT_MENTIONS
+        "SELECT coalesce(brand, ''), " ES_REPORT_MENTION_TIME ", sentiment_label, lang, network FROM" ES_REPORT_MENTIONS
         ES_REPORT_MENTION_WHERE;
+    /* Owned posts one by one (their network and date for the filters),
+     * then once per topic. */
     static const char *const q_owned =
-        "SELECT b.brand, count(*) FROM mention_brands b JOIN mentions m ON m.id = b.mention_id"
+        "SELECT b.brand, m.network, coalesce(m.created_at, m.received_at) FROM mention_brands b"
+        " JOIN mentions m ON m.id = b.mention_id"
         " WHERE b.owned = 1 AND coalesce(m.created_at, m.received_at) >= CAST(?1 AS BIGINT)"
-        " AND (CAST(?2 AS TEXT) IS NULL OR b.brand = CAST(?2 AS TEXT)) GROUP BY b.brand";
+        " AND (CAST(?2 AS TEXT) IS NULL OR b.brand = CAST(?2 AS TEXT))";
+    static const char *const q_owned_topic =
+        "SELECT b.brand, m.network, coalesce(m.created_at, m.received_at), t.topic FROM mention_brands b"
+        " JOIN mentions m ON m.id = b.mention_id JOIN mention_topics t ON t.mention_id = m.id"
+        " WHERE b.owned = 1 AND coalesce(m.created_at, m.received_at) >= CAST(?1 AS BIGINT)"
+        " AND (CAST(?2 AS TEXT) IS NULL OR b.brand = CAST(?2 AS TEXT))";
     static const char *const q_topic =
         "SELECT coalesce(rm.brand, ''), t.topic, max(t.owner), rm.sentiment_label,"
         " CASE WHEN coalesce(rm.created_at, rm.received_at) >= CAST(?3 AS BIGINT) THEN 1 ELSE 0 END,"
@@ -466,6 +482,8 @@ int es__report_collect_detail(es_report_db_t *db, const es_report_opts_t *o, jso
     langs_sorted(&c);
     if (rc == 0)
         rc = es__report_db_query(db, q_owned, 2, p2, on_owned, &c, err, errlen);
+    if (rc == 0)
+        rc = es__report_db_query(db, q_owned_topic, 2, p2, on_owned, &c, err, errlen);
     if (rc == 0)
         rc = es__report_db_query(db, q_topic, 3, p3m, on_topic, &c, err, errlen);
     if (rc == 0 && json_object_size(c.topics))

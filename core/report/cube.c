@@ -15,7 +15,7 @@
 static const int64_t RANGE_S[] = {86400, 2 * 86400, 7 * 86400, 30 * 86400};
 #define NCLASS 5
 
-static int range_class(int64_t t, int64_t now)
+int es__report_range_class(int64_t t, int64_t now)
 {
     for (int r = 0; r < NCLASS - 1; r++)
         if (t >= now - RANGE_S[r])
@@ -41,7 +41,7 @@ void es__report_cube_add(json_t *cube, const char *brand, const char *topic, con
 {
     char key[800];
     snprintf(key, sizeof key, "%.250s\x1f%.250s\x1f%.250s\x1f%d", brand ? brand : "", topic ? topic : "\x1e",
-             network ? network : "", range_class(t, now));
+             network ? network : "", es__report_range_class(t, now));
     json_t *c = json_object_get(cube, key);
     if (!c) {
         c = json_pack("[iiii]", 0, 0, 0, 0);
@@ -53,7 +53,7 @@ void es__report_cube_add(json_t *cube, const char *brand, const char *topic, con
 }
 
 typedef struct {
-    json_t *cube, *tcube;
+    json_t *cube, *tcube, *xcube;
     const es_report_opts_t *o;
 } topic_ctx_t;
 
@@ -64,21 +64,23 @@ static int on_topic(void *ud, int n, const char *const *v)
     int64_t t = v[3] ? strtoll(v[3], NULL, 10) : 0;
     es__report_cube_add(c->cube, v[0] ? v[0] : "", v[1] ? v[1] : "", v[2] ? v[2] : "", t, c->o->now, v[4]);
     es__report_tcube_add(c->tcube, c->o, v[0] ? v[0] : "", 't', v[1] ? v[1] : "", t, v[4]);
+    es__report_xcube_add(c->xcube, 'c', v[0], v[1] ? v[1] : "", v[2], v[5] ? v[5] : "", t, c->o->now);
+    es__report_xcube_add(c->xcube, 'l', v[0], v[1] ? v[1] : "", v[2], v[6] && *v[6] ? v[6] : "unknown", t, c->o->now);
     return 0;
 }
 
-int es__report_cube_topics(es_report_db_t *db, const es_report_opts_t *o, json_t *cube, json_t *tcube, char *err,
-                           size_t errlen)
+int es__report_cube_topics(es_report_db_t *db, const es_report_opts_t *o, json_t *cube, json_t *tcube, json_t *xcube,
+                           char *err, size_t errlen)
 {
     static const char *const q =
-        "SELECT coalesce(rm.brand, ''), t.topic, rm.network, " ES_REPORT_MENTION_TIME ", rm.sentiment_label"
-        " FROM mention_topics t JOIN" ES_REPORT_MENTIONS " ON rm.id = t.mention_id"
+        "SELECT coalesce(rm.brand, ''), t.topic, rm.network, " ES_REPORT_MENTION_TIME ", rm.sentiment_label,"
+        " rm.source, rm.lang FROM mention_topics t JOIN" ES_REPORT_MENTIONS " ON rm.id = t.mention_id"
         " WHERE " ES_REPORT_MENTION_TIME " >= CAST(?1 AS BIGINT)"
         " AND (CAST(?2 AS TEXT) IS NULL OR rm.brand = CAST(?2 AS TEXT))";
     char since[32];
     snprintf(since, sizeof since, "%" PRId64, o->since);
     const char *params[] = {since, o->brand};
-    topic_ctx_t c = {cube, tcube, o};
+    topic_ctx_t c = {cube, tcube, xcube, o};
     return es__report_db_query(db, q, 2, params, on_topic, &c, err, errlen);
 }
 

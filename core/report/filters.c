@@ -118,9 +118,10 @@ void es__report_filters_render(FILE *f, const es_report_page_t *p)
                "<b data-q=\"neg/n\" data-f=\"p\">%s</b> negative.</p>\n",
             a, s1, s2, s3);
     fputs("<p class=\"note\">Filters hide the rows, charts and bars of other brands, topics, networks or dates. "
-          "The selection above, share of voice, mentions by brand (totals, shares, bar scales) and the two time "
-          "charts (bars, line, scales) are recomputed for the filters; the sections below them show each "
-          "brand's whole window.</p>\n</form>\n",
+          "The selection above, share of voice, mentions by brand (totals, shares, bar scales), the two time "
+          "charts (bars, line, scales), the topics table, channels, and owned and earned (bars, counts, networks' "
+          "and languages' shares) are recomputed for the filters; what a section does not recompute its note "
+          "says.</p>\n</form>\n",
           f);
 }
 

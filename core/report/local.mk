@@ -6,7 +6,7 @@ libescore_a_SOURCES += \
 	core/report/report.h core/report/svg.h \
 	core/report/db.c core/report/collect.c core/report/issues.c \
 	core/report/collect_detail.c core/report/phrases.c core/report/filters.c \
-	core/report/cube.c core/report/tcube.c core/report/script.c \
+	core/report/cube.c core/report/tcube.c core/report/xcube.c core/report/script.c \
 	core/report/sections.h core/report/sec_sov.c core/report/sec_trend.c core/report/sec_alerts.c \
 	core/report/sec_topics.c core/report/sec_people.c core/report/sec_breakdown.c \
 	core/report/html.c core/report/svg.c core/report/render.c \

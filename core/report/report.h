@@ -96,11 +96,22 @@ json_t *es__report_phrases_top(json_t *counts, size_t max);
 /* The in-page filters' figures (cube.c): counts per brand, topic (NULL:
  * every topic), network, date range class and label, in cube (an
  * object), added one mention at a time; es__report_cube_topics adds the
- * topics' rows (mention_topics). */
+ * topics' rows (mention_topics) to it, to the time cube and to the
+ * sections' cube (channels, languages). */
 void es__report_cube_add(json_t *cube, const char *brand, const char *topic, const char *network, int64_t t,
                         int64_t now, const char *label);
+/* The date range class of time t: 0 last 24 h, 1 48 h, 2 7 days, 3 30
+ * days, 4 older (the smallest range holding it). */
+int es__report_range_class(int64_t t, int64_t now);
 int es__report_cube_topics(es_report_db_t *db, const struct es_report_opts *o, json_t *cube, json_t *tcube,
-                           char *err, size_t errlen);
+                           json_t *xcube, char *err, size_t errlen);
+
+/* The sections' figures for the filters (xcube.c): counts per brand,
+ * topic (NULL: every topic), network, date range class and name (kind
+ * 'c': the source of a channel, 'l': a language, 'o': owned posts, no
+ * name), in xc (an object), added one mention at a time. */
+void es__report_xcube_add(json_t *xc, char kind, const char *brand, const char *topic, const char *network,
+                          const char *name, int64_t t, int64_t now);
 
 /* The time charts' figures for the filters (tcube.c): per brand, trend
  * bucket and label, by network (kind 'n') or by topic ('t'). The
@@ -192,6 +203,9 @@ void es__report_fattrs(FILE *f, const es_report_page_t *p, const char *brand, co
 
 /* The cube as JSON for the script (numbers only, indices of p->fidx). */
 void es__report_cube_json(FILE *f, const es_report_page_t *p);
+/* The sections' cube as JSON (numbers only: indices of p->fidx and of
+ * each brand's listed channels and languages). */
+void es__report_xcube_json(FILE *f, const es_report_page_t *p);
 /* The time cube as JSON (numbers only, indices of p->fidx). */
 void es__report_tcube_json(FILE *f, const es_report_page_t *p);
 /* The script that recomputes totals, shares and bar scales for the

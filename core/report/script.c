@@ -7,7 +7,11 @@
  * selection's own scale and their axis (#sent-axis), and the time charts'
  * bars, line and left axes from the time cube (tcube.c), and the topics
  * table's mentions and negative shares (data-tq), and the share of voice
- * per day (#sovd), the networks' shares of owned and earned (data-nq).
+ * per day (#sovd), the networks' shares of owned and earned (data-nq),
+ * and from the sections' cube (xcube.c) the owned posts (data-oq), the
+ * languages' shares (data-lq), the channels' bars (data-chb) and the
+ * owned and earned bars (data-bkb), the topics' bars (data-tp); the alert counts (data-aq) from the
+ * alerts table's rows the selection shows.
  * Numbers are written
  * as core/util/numfmt.c writes them, so a filtered page reads like the page
  * generated with that filter (`--brand`).
@@ -25,7 +29,8 @@ static const char JS[] =
     "(function(){"
     "var D=JSON.parse(document.getElementById('es-cube').textContent),R=['24h','48h','7d','30d'],"
     "F=document.getElementById('filters'),L=['pos','neu','neg','uns'],"
-    "T=JSON.parse(document.getElementById('es-tcube').textContent),NB=T.bk.length;"
+    "T=JSON.parse(document.getElementById('es-tcube').textContent),NB=T.bk.length,"
+    "X=JSON.parse(document.getElementById('es-xcube').textContent);"
     "function pick(g){var e=F.querySelector('input[name='+g+']:checked');"
     "if(!e||/-all$/.test(e.id))return -1;var s=e.id.slice(g.length+1);return g=='fd'?R.indexOf(s):+s}"
     "function int(v){return String(v).replace(/\\B(?=(\\d{3})+(?!\\d))/g,',')}"
@@ -57,15 +62,17 @@ static const char JS[] =
     "var d=am>0?v[+A(r,'data-l')]/am*w:0;r.setAttribute('x',x.toFixed(2));r.setAttribute('width',d.toFixed(2));x+=d});"
     "var t=g.querySelector('text.sbl');if(t){t.setAttribute('x',(x+6).toFixed(1));"
     "t.textContent=int(n)+' \\u00b7 '+pct(v[2],n||1)+' negative'}});"
-    "var ax=document.getElementById('sent-axis');"
-    "if(ax&&+A(ax,'data-max')!=am){var a=A(ax,'data-ax').split(' ').map(Number),"
+    /* A horizontal axis (svg.c rp_svg_xaxis) redrawn on a new scale; its
+     * title is one of the page's own constants (data-at). */
+    "function xax(ax,am,st){if(!ax||A(ax,'data-max')==String(am))return;var a=A(ax,'data-ax').split(' ').map(Number),"
     "h='<line class=\"axis\" x1=\"'+a[0]+'\" y1=\"'+a[2]+'\" x2=\"'+a[1]+'\" y2=\"'+a[2]+'\"/>';"
     "for(var u=0;u<=am+st*1e-9;u+=st){var X=(a[0]+(am>0?u/am:0)*(a[1]-a[0])).toFixed(1);"
     "h+='<line class=\"grid\" x1=\"'+X+'\" y1=\"'+a[3]+'\" x2=\"'+X+'\" y2=\"'+a[2]+'\"/>'"
     "+'<line class=\"axis\" x1=\"'+X+'\" y1=\"'+a[2]+'\" x2=\"'+X+'\" y2=\"'+(a[2]+4)+'\"/>'"
     "+'<text x=\"'+X+'\" y=\"'+(a[2]+16)+'\" text-anchor=\"middle\" font-size=\"11\">'+int(Math.round(u))+'</text>'}"
     "h+='<text x=\"'+(a[0]+a[1])/2+'\" y=\"'+(a[2]+32)+'\" text-anchor=\"middle\" font-size=\"12\" "
-    "class=\"axis-title\" font-weight=\"600\">mentions</text>';ax.innerHTML=h;ax.setAttribute('data-max',am)}"
+    "class=\"axis-title\" font-weight=\"600\">'+(A(ax,'data-at')||'mentions')+'</text>';ax.innerHTML=h;ax.setAttribute('data-max',am)}"
+    "xax(document.getElementById('sent-axis'),am,st);"
     /* The time charts (sections 3, 4): each brand's buckets summed over
      * the chosen network, or topic (with both, the topic: the time cube
      * has no network x topic cells, .tcomb says so); a date range hides
@@ -105,6 +112,40 @@ static const char JS[] =
     "document.querySelectorAll('[data-nq]').forEach(function(e){var m=A(e,'data-nq').split(' ').map(Number),v=0,"
     "t=B[m[0]]||[0,0,0,0];D.rows.forEach(function(x){if(x[0]==m[0]&&x[1]==ft&&x[2]==m[1]&&(fn<0||fn==m[1])&&!(fd>=0&&x[3]>fd))"
     "v+=x[4]+x[5]+x[6]+x[7]});e.textContent=pct(v,t[0]+t[1]+t[2]+t[3])});"
+    /* Channels, languages and owned posts from the sections' cube
+     * (xcube.c): the listed channels and languages of each brand, its
+     * other channels as the selection's total minus the listed ones. */
+    "function sel(x){return x[1]==ft&&(fn<0||x[2]==fn)&&!(fd>=0&&x[3]>fd)}"
+    "function tot(b){var v=B[b]||[0,0,0,0];return v[0]+v[1]+v[2]+v[3]}"
+    "var OW={};X.o.forEach(function(x){if(sel(x))OW[x[0]]=(OW[x[0]]||0)+x[4]});"
+    "document.querySelectorAll('[data-oq]').forEach(function(e){e.textContent=int(OW[A(e,'data-oq')]||0)});"
+    "document.querySelectorAll('[data-lq]').forEach(function(e){var m=A(e,'data-lq').split(' ').map(Number),v=0;"
+    "X.l.forEach(function(x){if(x[0]==m[0]&&x[4]==m[1]&&sel(x))v+=x[5]});e.textContent=pct(v,tot(m[0]))});"
+    "document.querySelectorAll('[data-chb]').forEach(function(C){var b=+A(C,'data-chb'),x0=+A(C,'data-x0'),w=+A(C,'data-len'),"
+    "v={},s=0,m=0,n=tot(b),G=C.querySelectorAll('g[data-ck]');G.forEach(function(g){v[A(g,'data-ck')]=0});"
+    "X.c.forEach(function(x){if(x[0]==b&&x[4] in v&&sel(x))v[x[4]]+=x[5]});"
+    "for(k in v)if(k!='8')s+=v[k];if('8' in v)v[8]=n-s;for(k in v)if(v[k]>m)m=v[k];"
+    "var st=step(m,4),am=Math.ceil(m/st)*st;"
+    "G.forEach(function(g){var c=v[A(g,'data-ck')],r=g.querySelector('rect'),t=g.querySelector('text'),d=am>0?c/am*w:0;"
+    "r.setAttribute('width',(d<1?1:d).toFixed(2));t.setAttribute('x',(x0+d+5).toFixed(1));t.textContent=c+' ('+pct(c,n)+')'});"
+    "xax(C.querySelector('g.xax'),am,st)});"
+    "var BK=document.querySelectorAll('g[data-bkb]'),bm=0;"
+    "BK.forEach(function(g){var b=+A(g,'data-bkb'),t=tot(b)+(OW[b]||0);if((fb<0||b==fb)&&t>bm)bm=t});"
+    "var bs=step(bm,6),ba=Math.ceil(bm/bs)*bs;"
+    "BK.forEach(function(g){var b=+A(g,'data-bkb'),e=tot(b),o=OW[b]||0,x0=+A(g,'data-x0'),w=+A(g,'data-len'),"
+    "we=ba>0?e/ba*w:0,wo=ba>0?o/ba*w:0,r=g.querySelector('rect.owned'),t=g.querySelector('g.bkl text'),"
+    "tl=g.querySelector('g.bkl title');g.querySelector('rect.earned').setAttribute('width',we.toFixed(2));"
+    "r.setAttribute('x',(x0+we).toFixed(1));r.setAttribute('width',wo.toFixed(2));if(tl)tl.remove();"
+    "t.setAttribute('x',(x0+we+wo+6).toFixed(1));t.textContent=e+' earned \\u00b7 '+o+' owned ('+pct(o,e+o)+')'});"
+    "xax(document.getElementById('bk-axis'),ba,bs);"
+    /* Alerts: per brand, the alerts table's rows the selection shows (a
+     * row without a topic or network tag matches every one, as the CSS). */
+    "function on(e){function t(a,g,v){var x=A(e,a);return v<0||x==null||(' '+x+' ').indexOf(' '+g+v+' ')>=0}"
+    "return t('data-fb','b',fb)&&t('data-ft','t',ft)&&t('data-fn','n',fn)&&(fd<0||t('data-fd','',R[fd]))}"
+    "var AL={};document.querySelectorAll('table.alerts tr[data-alert-id]').forEach(function(e){"
+    "var b=(A(e,'data-fb')||'').slice(1);if(on(e))AL[b]=(AL[b]||0)+1});"
+    "document.querySelectorAll('[data-aq]').forEach(function(e){var n=AL[A(e,'data-aq')]||0;"
+    "e.textContent=A(e,'data-f')=='w'?n+' alert'+(n==1?'':'s'):String(n)});"
     /* Share of voice per day: each day's column restacked over the
      * selection's named brands (a brand chosen: that brand alone). */
     "var SD=document.getElementById('sovd');if(SD){var sa=A(SD,'data-ax').split(' ').map(Number),"
@@ -120,7 +161,19 @@ static const char JS[] =
      * filters (the topic and brand filters hide the other rows). */
     "document.querySelectorAll('[data-tq]').forEach(function(e){var m=A(e,'data-tq').split(' ').map(Number),v=[0,0,0,0];"
     "D.rows.forEach(function(x){if(x[0]!=m[0]||x[1]!=m[1]||(fn>=0&&x[2]!=fn)||(fd>=0&&x[3]>fd))return;"
-    "for(l=0;l<4;l++)v[l]+=x[4+l]});var n=v[0]+v[1]+v[2]+v[3];e.textContent=A(e,'data-f')=='p'?pct(v[2],n):int(n)})"
+    "for(l=0;l<4;l++)v[l]+=x[4+l]});var n=v[0]+v[1]+v[2]+v[3];e.textContent=A(e,'data-f')=='p'?pct(v[2],n):int(n)});"
+    /* The topics' bars: the same sums, on the shown bars' own scale. */
+    "var TP=document.querySelectorAll('g[data-tp]'),tm=0,TV=[];"
+    "TP.forEach(function(g,i){var m=A(g,'data-tp').split(' ').map(Number),v=[0,0];"
+    "D.rows.forEach(function(x){if(x[0]!=m[0]||x[1]!=m[1]||(fn>=0&&x[2]!=fn)||(fd>=0&&x[3]>fd))return;"
+    "v[0]+=x[4]+x[5]+x[6]+x[7];v[1]+=x[6]});TV[i]=v;if((fb<0||m[0]==fb)&&(ft<0||m[1]==ft)&&v[0]>tm)tm=v[0]});"
+    "var ts=step(tm,6),ta=Math.ceil(tm/ts)*ts;"
+    "TP.forEach(function(g,i){var v=TV[i],x0=+A(g,'data-x0'),w=+A(g,'data-len'),wn=ta>0?v[1]/ta*w:0,"
+    "wo=ta>0?(v[0]-v[1])/ta*w:0,r=g.querySelector('rect.tpo'),t=g.querySelector('g.tpl text'),tl=g.querySelector('g.tpl title');"
+    "g.querySelector('rect.tpn').setAttribute('width',wn.toFixed(2));r.setAttribute('x',(x0+wn).toFixed(1));"
+    "r.setAttribute('width',wo.toFixed(2));if(tl)tl.remove();t.setAttribute('x',(x0+wn+wo+6).toFixed(1));"
+    "t.textContent=v[0]+' \\u00b7 '+pct(v[1],v[0])+' negative'});"
+    "xax(document.getElementById('tp-axis'),ta,ts)"
     "}"
     "F.addEventListener('change',update);update();"
     "document.documentElement.setAttribute('data-filters','live')"
@@ -145,5 +198,7 @@ void es__report_script_render(FILE *f, const es_report_page_t *p)
     es__report_cube_json(f, p);
     fputs("</script>\n<script type=\"application/json\" id=\"es-tcube\">", f);
     es__report_tcube_json(f, p);
+    fputs("</script>\n<script type=\"application/json\" id=\"es-xcube\">", f);
+    es__report_xcube_json(f, p);
     fprintf(f, "</script>\n<script>%s</script>\n", JS);
 }

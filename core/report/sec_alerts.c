@@ -52,7 +52,11 @@ void es__report_section_alerts(FILE *f, const es_report_page_t *p)
         return;
     }
     fputs("<p class=\"note\">Negative spikes the detector raised: from the bucket where it began to the one where it "
-          "ended (still open: to the end of the current hour), negative mentions counted against the number expected.</p>\n",
+          "ended (still open: to the end of the current hour), negative mentions counted against the number expected. "
+          "Under the filters the rows and spans follow the brand, the topic, the network and the date range (by the "
+          "bucket where the spike began); an alert raised over every topic or network stays shown under a topic or "
+          "network filter. The timeline keeps its rows and its time axis, and each alert's own figures are its "
+          "series', not the selection's.</p>\n",
           f);
     /* Timeline: one row per brand with alerts. */
     const double W = 1000, LW = 170, R = 20, top = 40, row = 26;
@@ -102,8 +106,10 @@ void es__report_section_alerts(FILE *f, const es_report_page_t *p)
             char when[40], pv[32];
             es__report_fmt_time(s, when, sizeof when);
             es_numfmt_p(json_number_value(json_object_get(al, "p_value")), pv, sizeof pv);
-            fprintf(f, "<g class=\"alert-span\"><title>%s: %lld negative of %lld, ", when, rs_int(al, "count"),
-                    rs_int(al, "total"));
+            fputs("<g class=\"alert-span\"", f);
+            es__report_fattrs(f, p, NULL, json_string_value(json_object_get(al, "topic")),
+                             json_string_value(json_object_get(al, "network")), s);
+            fprintf(f, "><title>%s: %lld negative of %lld, ", when, rs_int(al, "count"), rs_int(al, "total"));
             es__report_esc(f, pv, 0, 0);
             fprintf(f, "%s</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"%s\"/>"
                        "<path d=\"M%.1f %.1fl10 0l-5 8z\" fill=\"%s\"/></g>\n",

@@ -55,8 +55,8 @@ void es__report_section_breakdown(FILE *f, const es_report_page_t *p)
     }
     fputs("<p class=\"note\">Earned: mentions by others. Owned: posts by the brand's own (official) accounts, left "
           "out of every other count of this page. Networks and languages of the earned mentions. Under the filters the "
-          "earned count and the networks' shares are recomputed; the bars, owned posts and languages are the whole "
-          "window's.</p>\n",
+          "bars, earned and owned counts and the networks' and languages' shares are recomputed for the selection; "
+          "the networks and languages listed are the whole window's largest.</p>\n",
           f);
     const double W = 1000, LW = 190, RW = 200, top = 40, row = 24, bh = 15;
     double aw = W - LW - RW - 10, h = top + (double)n * row + 46;
@@ -64,7 +64,10 @@ void es__report_section_breakdown(FILE *f, const es_report_page_t *p)
     rp_svg_open(f, W, h, "Earned mentions and owned posts per brand");
     static const rp_legend_t leg[] = {{'r', "#4c78a8", "earned mentions"}, {'r', "#b279a2", "owned posts"}};
     rp_svg_legend(f, LW, 18, leg, 2);
+    fprintf(f, "<g class=\"xax\" id=\"bk-axis\" data-ax=\"%.0f %.0f %.0f %.0f\" data-at=\"mentions and posts\">", LW,
+            LW + aw, top + (double)n * row, top - 6);
     rp_svg_xaxis(f, LW, LW + aw, top + (double)n * row, top - 6, amax, step, 0, "mentions and posts");
+    fputs("</g>\n", f);
     size_t r = 0;
     json_array_foreach(brands, i, b) {
         long long e = rs_int(b, "total"), o = rs_int(b, "owned");
@@ -72,7 +75,9 @@ void es__report_section_breakdown(FILE *f, const es_report_page_t *p)
             continue;
         double y = top + (double)r++ * row, we = (double)e / amax * aw, wo = (double)o / amax * aw;
         char lab[96], pc[32];
-        fputs("<g", f);
+        /* data-bkb: redrawn for the selection by the script (script.c). */
+        fprintf(f, "<g data-bkb=\"%d\" data-x0=\"%.0f\" data-len=\"%.0f\"",
+                es__report_fidx(p, "brand", rs_raw_name(b)), LW, aw);
         es__report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
         fputs(">", f);
         rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, rs_bname(b));
@@ -81,7 +86,9 @@ void es__report_section_breakdown(FILE *f, const es_report_page_t *p)
         fprintf(f, "<rect class=\"owned\" data-count=\"%lld\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"#b279a2\"/>",
                 o, LW + we, y, wo, bh);
         snprintf(lab, sizeof lab, "%lld earned \xC2\xB7 %lld owned (%s)", e, o, rs_pct((double)o, (double)(e + o), pc, sizeof pc));
+        fputs("<g class=\"bkl\">", f);
         rp_svg_text(f, LW + we + wo + 6, y + bh - 3, "start", 11, W - (LW + we + wo + 6) - 4, NULL, lab);
+        fputs("</g>", f);
         fputs("</g>\n", f);
     }
     rp_svg_close(f);
@@ -98,11 +105,11 @@ void es__report_section_breakdown(FILE *f, const es_report_page_t *p)
         es__report_fattrs(f, p, rs_raw_name(b), NULL, NULL, -1);
         fputs("><td>", f);
         es__report_esc(f, rs_bname(b), 0, 0);
-        /* data-q, data-nq: earned and network shares of the filters'
-         * selection (script.c); owned posts and languages are the window's. */
+        /* data-q, data-oq, data-nq, data-lq: earned, owned and the network
+         * and language shares of the filters' selection (script.c). */
         int bi = es__report_fidx(p, "brand", rs_raw_name(b));
-        fprintf(f, "</td><td class=\"n\" data-q=\"n:%d\" data-f=\"c\">%s</td><td class=\"n\">%s</td><td>", bi,
-                rs_int_s(e, c1, sizeof c1), rs_int_s(o, c2, sizeof c2));
+        fprintf(f, "</td><td class=\"n\" data-q=\"n:%d\" data-f=\"c\">%s</td><td class=\"n\" data-oq=\"%d\">%s</td><td>", bi,
+                rs_int_s(e, c1, sizeof c1), bi, rs_int_s(o, c2, sizeof c2));
         const char *names[8];
         long long counts[8];
         size_t nn = networks(b, names, counts, 8);
@@ -118,7 +125,7 @@ void es__report_section_breakdown(FILE *f, const es_report_page_t *p)
         json_array_foreach(json_object_get(b, "langs"), k, l) {
             fputs("<span class=\"tag\">", f);
             es__report_esc(f, json_string_value(json_object_get(l, "lang")), 0, 0);
-            fprintf(f, " %s</span>", rs_pct((double)rs_int(l, "n"), (double)e, pc, sizeof pc));
+            fprintf(f, " <span data-lq=\"%d %zu\">%s</span></span>", bi, k, rs_pct((double)rs_int(l, "n"), (double)e, pc, sizeof pc));
         }
         fputs("</td></tr>\n", f);
     }

@@ -32,7 +32,9 @@ void es__report_section_people(FILE *f, const es_report_page_t *p)
     }
     fputs("<section id=\"people\">\n<h2>Top authors and most engaged mentions</h2>\n", f);
     fputs("<h3>Authors by reach</h3>\n<p class=\"note\">Per brand, up to 10 authors of earned mentions with the most "
-          "followers (as the source counted them), then the most engagement with their mentions.</p>\n",
+          "followers (as the source counted them), then the most engagement with their mentions. Under the filters the "
+          "rows follow the brand and the network; the ten, and their counts, are the window's over every topic and "
+          "date, not recomputed for a topic or a date range.</p>\n",
           f);
     if (!na) {
         rs_empty(f, p, "No author");
@@ -74,7 +76,9 @@ void es__report_section_people(FILE *f, const es_report_page_t *p)
         fputs("</table>\n", f);
     }
     fputs("<h3>Most engaged mentions</h3>\n<p class=\"note\">Per brand, up to 5 earned mentions with the most likes, "
-          "reposts, replies and quotes together.</p>\n",
+          "reposts, replies and quotes together. Under the filters the rows follow the brand, the network and the date "
+          "range; the five are the window's most engaged, so a selection may show fewer than five rather than its "
+          "own top five, and a topic does not hide them.</p>\n",
           f);
     if (!ne) {
         rs_empty(f, p, "No engagement counted");

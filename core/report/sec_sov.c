@@ -83,10 +83,10 @@ void es__report_section_sov(FILE *f, const es_report_page_t *p)
         int bi = es__report_fidx(p, "brand", rs_raw_name(b));
         fprintf(f, "</td><td class=\"n\" data-q=\"n:%d\" data-f=\"c\">%s</td><td class=\"n\" data-q=\"n/all:%d\" data-f=\"p\">%s</td>"
                    "<td class=\"n\" data-q=\"neg:%d\" data-f=\"c\">%s</td><td class=\"n\" data-q=\"neg/allneg:%d\" data-f=\"p\">%s</td>"
-                   "<td class=\"n\" data-q=\"neg/n:%d\" data-f=\"p\">%s</td><td class=\"n\">%s</td></tr>\n",
+                   "<td class=\"n\" data-q=\"neg/n:%d\" data-f=\"p\">%s</td><td class=\"n\" data-oq=\"%d\">%s</td></tr>\n",
                 bi, rs_int_s(tot, s1, sizeof s1), bi, rs_pct((double)tot, (double)all, s2, sizeof s2),
                 bi, rs_int_s(neg, s3, sizeof s3), bi, rs_pct((double)neg, (double)allneg, s4, sizeof s4), bi,
-                rs_pct((double)neg, (double)tot, s5, sizeof s5), rs_int_s(rs_int(b, "owned"), s6, sizeof s6));
+                rs_pct((double)neg, (double)tot, s5, sizeof s5), bi, rs_int_s(rs_int(b, "owned"), s6, sizeof s6));
     }
     fputs("</table>\n", f);
 

@@ -56,8 +56,9 @@ void es__report_section_topics(FILE *f, const es_report_page_t *p)
     fputs("<p class=\"note\">Mentions per topic ([topic] sections of the configuration) and brand, the share that "
           "is negative, the change from the first to the second half of the window, the team that owns the topic "
           "and the phrases (two or three words) most used about it. Under the network and date filters the table's "
-          "mentions and negative share are recomputed; the bars, the trend and the phrases are the whole "
-          "window's.</p>\n",
+          "and the bars' mentions and negative shares, and the bars' scale, are recomputed; the bars drawn are the "
+          "whole window's fifteen largest, and the trend (two halves of the window) and the phrases (read from the "
+          "window's mentions) stay the window's.</p>\n",
           f);
     size_t nbars = n < TOPIC_BARS ? n : TOPIC_BARS;
     const double W = 1000, LW = 260, RW = 150, top = 40, row = 24, bh = 15;
@@ -67,7 +68,10 @@ void es__report_section_topics(FILE *f, const es_report_page_t *p)
     rp_svg_open(f, W, h, "Mentions per topic, negative part in red");
     static const rp_legend_t leg[] = {{'r', RP_NEG, "negative"}, {'r', "#8fb3d9", "other mentions"}};
     rp_svg_legend(f, LW, 18, leg, 2);
+    fprintf(f, "<g class=\"xax\" id=\"tp-axis\" data-ax=\"%.0f %.0f %.0f %.0f\" data-at=\"mentions\">", LW, LW + aw,
+            top + (double)nbars * row, top - 6);
     rp_svg_xaxis(f, LW, LW + aw, top + (double)nbars * row, top - 6, amax, step, 0, "mentions");
+    fputs("</g>\n", f);
     for (r = 0; r < nbars; r++) {
         json_t *tb = rows[r].brand, *tt = rows[r].topic;
         const char *topic = json_string_value(json_object_get(tt, "topic"));
@@ -75,15 +79,18 @@ void es__report_section_topics(FILE *f, const es_report_page_t *p)
         double y = top + (double)r * row, wn = (double)neg / amax * aw, wo = (double)(tot - neg) / amax * aw;
         char label[400], lab[96], pc[32];
         snprintf(label, sizeof label, "%.180s \xC2\xB7 %.180s", topic, rs_bname(tb));
-        fputs("<g class=\"topic\"", f);
+        /* data-tp: redrawn from the cube for the selection (script.c). */
+        fprintf(f, "<g class=\"topic\" data-tp=\"%d %d\" data-x0=\"%.0f\" data-len=\"%.0f\"",
+                es__report_fidx(p, "brand", rs_raw_name(tb)), es__report_fidx(p, "topic", topic), LW, aw);
         es__report_fattrs(f, p, rs_raw_name(tb), topic, NULL, -1);
         fputs(">", f);
         rp_svg_text(f, LW - 8, y + bh - 3, "end", 12, LW - 16, NULL, label);
-        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\"/>", LW, y, wn, bh, RP_NEG);
-        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"#8fb3d9\"/>", LW + wn, y, wo, bh);
+        fprintf(f, "<rect class=\"tpn\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\"/>", LW, y, wn, bh, RP_NEG);
+        fprintf(f, "<rect class=\"tpo\" x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" fill=\"#8fb3d9\"/>", LW + wn, y, wo, bh);
         snprintf(lab, sizeof lab, "%lld \xC2\xB7 %s negative", tot, rs_pct((double)neg, (double)tot, pc, sizeof pc));
+        fputs("<g class=\"tpl\">", f);
         rp_svg_text(f, LW + wn + wo + 6, y + bh - 3, "start", 11, W - (LW + wn + wo + 6) - 4, NULL, lab);
-        fputs("</g>\n", f);
+        fputs("</g></g>\n", f);
     }
     rp_svg_close(f);
 

@@ -119,7 +119,8 @@ void es__report_section_sentiment(FILE *f, const es_report_page_t *p)
         }
         char pc[32];
         es_numfmt_percent((double)rs_int(lab, "negative") / (double)tot, pc, sizeof pc);
-        fprintf(f, "<td class=\"n\" data-q=\"neg/n:%d\" data-f=\"p\">%s</td><td class=\"n\">%zu</td></tr>\n", bi, pc, na);
+        fprintf(f, "<td class=\"n\" data-q=\"neg/n:%d\" data-f=\"p\">%s</td><td class=\"n\" data-aq=\"%d\">%zu</td></tr>\n", bi,
+                pc, bi, na);
     }
     fputs("</table>\n</section>\n", f);
 }
@@ -153,11 +154,13 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
     es__report_esc(f, rs_bname(b), 0, 0);
     char pc[32];
     es_numfmt_percent(tot ? (double)neg / (double)tot : 0.0, pc, sizeof pc);
-    /* data-q: the filters' selection (script.c); the alerts are the window's. */
+    /* data-q, data-aq: the filters' selection (script.c; the alerts
+     * counted as the alerts table's rows the selection shows). */
     int bi = es__report_fidx(p, "brand", json_string_value(json_object_get(b, "name")));
     fprintf(f, " <small>\xE2\x80\x94 <span data-q=\"n:%d\">%lld</span> mentions, <span data-q=\"neg:%d\">%lld</span> "
-               "negative (<span data-q=\"neg/n:%d\" data-f=\"p\">%s</span>), %zu alert%s</small></h3>\n",
-            bi, tot, bi, neg, bi, pc, na, na == 1 ? "" : "s");
+               "negative (<span data-q=\"neg/n:%d\" data-f=\"p\">%s</span>), <span data-aq=\"%d\" data-f=\"w\">%zu alert%s</span>"
+               "</small></h3>\n",
+            bi, tot, bi, neg, bi, pc, bi, na, na == 1 ? "" : "s");
     char aria[300];
     snprintf(aria, sizeof aria, "Daily mentions and negative share of %.200s", rs_bname(b));
     rp_svg_open(f, W, H, aria);
@@ -266,7 +269,11 @@ static void timeline_one(FILE *f, const es_report_page_t *p, json_t *b)
             continue;
         char when[40];
         es__report_fmt_time(s, when, sizeof when);
-        fputs("<g class=\"alert-marker\" data-alert-id=\"", f);
+        fputs("<g class=\"alert-marker\"", f);
+        /* The brand is the chart's; its topic, network and start for the filters. */
+        es__report_fattrs(f, p, NULL, json_string_value(json_object_get(al, "topic")),
+                         json_string_value(json_object_get(al, "network")), s);
+        fputs(" data-alert-id=\"", f);
         es__report_esc(f, json_string_value(json_object_get(al, "id")), 0, 0);
         fputs("\"><title>Alert ", f);
         es__report_esc(f, ev, 0, 0);
@@ -299,7 +306,9 @@ void es__report_section_timeline(FILE *f, const es_report_page_t *p)
     fputs("<section id=\"timeline\">\n<h2>Volume and negative share over time</h2>\n"
           "<p class=\"note\">Bars: mentions per day (negative at the bottom). Line: share of negative mentions "
           "that day. Orange markers: alerts raised by the negative-spike detector. Under the filters the bars, the line "
-          "and the left axis are redrawn for the selection; a date range shows the whole days it touches.</p>\n"
+          "and the left axis are redrawn for the selection; a date range shows the whole days it touches. An alert "
+          "follows the filters by its brand, topic, network and start; one raised over every topic or network "
+          "stays shown under a topic or network filter, and is counted.</p>\n"
           "<p class=\"note tcomb\" hidden>With both a topic and a network chosen, these charts show the topic's mentions on every network: the page carries the time charts' counts per network and per topic, not per pair.</p>\n",
           f);
     json_array_foreach(brands, i, b) {
@@ -322,7 +331,9 @@ void es__report_section_channels(FILE *f, const es_report_page_t *p)
     json_t *brands = json_object_get(p->model, "brands"), *b;
     size_t i, shown = 0;
     fputs("<section id=\"channels\">\n<h2>Channels: where the conversation happens</h2>\n"
-          "<p class=\"note\">Mentions per network and source (plugin instance), per brand.</p>\n<div class=\"grid2\">\n",
+          "<p class=\"note\">Mentions per network and source (plugin instance), per brand. Under the filters each "
+          "channel's count and share, the other channels' and the scale are recomputed for the selection; the channels "
+          "listed, and their order, are the whole window's largest.</p>\n<div class=\"grid2\">\n",
           f);
     json_array_foreach(brands, i, b) {
         long long tot = rs_int(b, "total");
@@ -339,7 +350,9 @@ void es__report_section_channels(FILE *f, const es_report_page_t *p)
             max = rest;
         const double W = 480, LW = 180, RW = 96, row = 22, bh = 14, top = 30;
         double aw = W - LW - RW - 4, h = top + (double)rows * row + 44;
-        fputs("<div", f);
+        /* data-chb: the script (script.c) redraws the rows for the selection. */
+        fprintf(f, "<div data-chb=\"%d\" data-x0=\"%.0f\" data-len=\"%.0f\"",
+                es__report_fidx(p, "brand", json_string_value(json_object_get(b, "name"))), LW, aw);
         es__report_fattrs(f, p, json_string_value(json_object_get(b, "name")), NULL, NULL, -1);
         fputs("><h3>", f);
         es__report_esc(f, rs_bname(b), 0, 0);
@@ -364,7 +377,10 @@ void es__report_section_channels(FILE *f, const es_report_page_t *p)
         }
         rp_svg_legend(f, 4, 16, leg, nl);
         double step = es__report_nice_step((double)max, 4), amax = ceil((double)max / step) * step;
+        fprintf(f, "<g class=\"xax\" data-ax=\"%.0f %.0f %.0f %.0f\" data-at=\"mentions\">", LW, LW + aw,
+                top + (double)rows * row, top - 4);
         rp_svg_xaxis(f, LW, LW + aw, top + (double)rows * row, top - 4, amax, step, 0, "mentions");
+        fputs("</g>\n", f);
         max = (long long)amax;
         for (size_t k = 0; k < rows; k++) {
             json_t *c = json_array_get(ch, k);
@@ -387,6 +403,7 @@ void es__report_section_channels(FILE *f, const es_report_page_t *p)
             }
             double y = top + 4 + (double)k * row, w = max ? (double)v / (double)max * aw : 0;
             rp_svg_text(f, LW - 8, y + bh - 2, "end", 12, LW - 12, NULL, label);
+            fprintf(f, "<g data-ck=\"%zu\">", k); /* the rest is k == CH_ROWS */
             fputs("<rect class=\"channel\" data-brand=\"", f);
             es__report_esc(f, json_string_value(json_object_get(b, "name")), 0, 0);
             fputs("\" data-channel=\"", f);
@@ -398,6 +415,7 @@ void es__report_section_channels(FILE *f, const es_report_page_t *p)
             es_numfmt_percent((double)v / (double)tot, pc, sizeof pc);
             snprintf(lab, sizeof lab, "%lld (%s)", v, pc);
             rp_svg_text(f, LW + w + 5, y + bh - 2, "start", 11, 0, NULL, lab);
+            fputs("</g>", f);
         }
         rp_svg_close(f);
         fputs("</div>\n", f);
@@ -417,7 +435,9 @@ void es__report_section_issues(FILE *f, const es_report_page_t *p)
     fputs("<section id=\"issues\">\n<h2>Top negative issues per day</h2>\n"
           "<p class=\"note\">Words over-represented in a day's negative mentions compared with all the brand's "
           "mentions of the window (\xC3\x97 number of negative mentions using them); on alert days, the words "
-          "the detector listed come first. Up to 7 days per brand, busiest first.</p>\n",
+          "the detector listed come first. Up to 7 days per brand, busiest first. Under the filters the days follow "
+          "the brand and the date range; which days are listed, and their terms and counts, are the window's over "
+          "every topic and network.</p>\n",
           f);
     json_array_foreach(brands, i, b) {
         size_t k;
@@ -487,7 +507,9 @@ void es__report_section_responses(FILE *f, const es_report_page_t *p)
         return;
     }
     fputs("<p class=\"note\">Mentions addressed to an official account (by mention or reply) and the share "
-          "its owning team answered; times to the first answer. Teams of every brand.</p>\n",
+          "its owning team answered; times to the first answer. Teams of every brand. Under the filters the network "
+          "hides the other accounts; the rates and times are the window's, not recomputed for a brand, topic or "
+          "date range.</p>\n",
           f);
     /* The figures after each bar are measured first, so the column is as
      * wide as its longest label and none is cut ("p90 105 ..."). */
