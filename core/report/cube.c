@@ -89,6 +89,19 @@ static int by_key(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+const char **es__report_sorted_keys(const json_t *obj, size_t *n)
+{
+    size_t nk = json_object_size(obj), k = 0;
+    const char **keys = calloc(nk ? nk : 1, sizeof *keys), *key;
+    json_t *v;
+    if (!keys)
+        nk = 0;
+    json_object_foreach((json_t *)obj, key, v) if (k < nk) keys[k++] = key;
+    qsort(keys, nk, sizeof *keys, by_key);
+    *n = nk;
+    return keys;
+}
+
 /* {"rows": [[brand, topic (-1: every topic), network, class, positive,
  * neutral, negative, unscored]...], "named": [1 when brand i has a name]}:
  * numbers only, so nothing from a mention reaches the script. */
@@ -100,12 +113,8 @@ void es__report_cube_json(FILE *f, const es_report_page_t *p)
     int first = 1;
     /* By key, so the page does not depend on the order the database
      * returned the rows in (SQLite and PostgreSQL give the same page). */
-    size_t nk = json_object_size(cube), k = 0;
-    const char **keys = calloc(nk ? nk : 1, sizeof *keys);
-    if (!keys)
-        nk = 0;
-    json_object_foreach(cube, key, c) if (k < nk) keys[k++] = key;
-    qsort(keys, nk, sizeof *keys, by_key);
+    size_t nk, k;
+    const char **keys = es__report_sorted_keys(cube, &nk);
     fputs("{\"rows\":[", f);
     for (k = 0; k < nk; k++) {
         key = keys[k];

@@ -202,6 +202,10 @@ void es__report_fattrs(FILE *f, const es_report_page_t *p, const char *brand, co
                       const char *network, int64_t t);
 
 /* The cube as JSON for the script (numbers only, indices of p->fidx). */
+/* The keys of obj in strcmp order (the page must not depend on the order
+ * the database returned rows in); *n of them, pointing into obj. Free the
+ * array; NULL with *n = 0 when out of memory. */
+const char **es__report_sorted_keys(const json_t *obj, size_t *n);
 void es__report_cube_json(FILE *f, const es_report_page_t *p);
 /* The sections' cube as JSON (numbers only: indices of p->fidx and of
  * each brand's listed channels and languages). */

@@ -59,11 +59,6 @@ void es__report_tcube_add(json_t *tc, const es_report_opts_t *o, const char *bra
     json_integer_set(c, json_integer_value(c) + 1);
 }
 
-static int by_key(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* {"bk": [bucket starts], "day0": first day, "n": [[brand, network,
  * counts...]], "t": [[brand, topic, counts...]]}: numbers only, by key so
  * SQLite and PostgreSQL give the same page. */
@@ -74,12 +69,8 @@ void es__report_tcube_json(FILE *f, const es_report_page_t *p)
     fputs("{\"bk\":[", f);
     json_array_foreach(json_object_get(tm, "buckets"), i, v) fprintf(f, "%s%lld", i ? "," : "", (long long)json_integer_value(v));
     fprintf(f, "],\"day0\":%lld", (long long)json_integer_value(json_object_get(p->model, "day0")));
-    size_t nk = json_object_size(tc), k = 0;
-    const char **keys = calloc(nk ? nk : 1, sizeof *keys), *key;
-    if (!keys)
-        nk = 0;
-    json_object_foreach(tc, key, v) if (k < nk) keys[k++] = key;
-    qsort(keys, nk, sizeof *keys, by_key);
+    size_t nk, k;
+    const char **keys = es__report_sorted_keys(tc, &nk);
     for (int pass = 0; pass < 2; pass++) {
         char kind = pass ? 't' : 'n';
         int first = 1;

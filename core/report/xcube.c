@@ -58,11 +58,6 @@ static int listed(json_t *b, char kind, const char *network, const char *name)
     return -1;
 }
 
-static int by_key(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* {"c": [[brand, topic, network, class, channel, n]...], "l": [[brand,
  * topic, network, class, language, n]...], "o": [[brand, topic, network,
  * class, n]...]}: numbers only (indices of p->fidx and of the brand's
@@ -70,13 +65,9 @@ static int by_key(const void *a, const void *b)
  * same page. */
 void es__report_xcube_json(FILE *f, const es_report_page_t *p)
 {
-    json_t *xc = json_object_get(p->model, "xcube"), *v;
-    size_t nk = json_object_size(xc), k = 0;
-    const char **keys = calloc(nk ? nk : 1, sizeof *keys), *key;
-    if (!keys)
-        nk = 0;
-    json_object_foreach(xc, key, v) if (k < nk) keys[k++] = key;
-    qsort(keys, nk, sizeof *keys, by_key);
+    json_t *xc = json_object_get(p->model, "xcube");
+    size_t nk, k;
+    const char **keys = es__report_sorted_keys(xc, &nk);
     static const char kinds[] = {'c', 'l', 'o'};
     fputc('{', f);
     for (int pass = 0; pass < 3; pass++) {
