@@ -34,7 +34,7 @@ void es__report_section_sentiment(FILE *f, const es_report_page_t *p)
         fputs("</section>\n", f);
         return;
     }
-    fputs("<p class=\"note\">Bar length: mentions in the window; colours: share of each sentiment label.</p>\n", f);
+    fputs("<p class=\"note\">Bar length: mentions in the window, or in the selection under a filter; colours: share of each sentiment label.</p>\n", f);
     const double W = 1000, LW = 190, RW = 170, top = 40, row = 26, bh = 16;
     double aw = W - LW - RW - 10, h = top + (double)n * row + 46;
     double step = es__report_nice_step((double)max, 6), amax = ceil((double)max / step) * step;
