@@ -114,9 +114,9 @@ int main(void)
     es_rec_t **v = es__life_take_spooled(&life, &n);
     is_int(n, 3, "the transaction's three spooled records");
     ok(v[0] == r[0] && v[1] == r[3] && v[2] == r[4], "in the order they were spooled");
-    es__life_committed(&life, dd, v[0], 1);
-    es__life_committed(&life, dd, v[2], 1);
-    es__life_committed(&life, dd, v[1], 0);
+    es__life_committed(dd, v[0], 1);
+    es__life_committed(dd, v[2], 1);
+    es__life_committed(dd, v[1], 0);
     for (size_t i = 0; i < n; i++)
         v[i]->refs--;
     ok(r[0]->state == ES_REC_ACCEPTED && !es__life_in_dedupe(r[0]), "committed: ACCEPTED, out of the in-flight set");

@@ -92,7 +92,7 @@ static void commit_txn(es_agent_t *a)
     es_rec_t **v = es__life_take_spooled(&a->life, &n);
     for (size_t i = 0; i < n; i++) {
         es_rec_t *rec = v[i];
-        es__life_committed(&a->life, dd, rec, ok);
+        es__life_committed(dd, rec, ok);
         if (--rec->refs == 0)
             es__agent_record_done(a, rec);
     }
@@ -268,14 +268,14 @@ int es__agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const ch
     es__agent_state_txn(a);
     const char *json = es_record_json(&rec->pub, NULL);
     const char *id = rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL;
-    int rc = es__state_dead_letter(a->state, sink->icfg->name, es_record_kind_name(rec->pub.kind), id, json,
-                                   error, attempts) < 0
-                 ? ES_EDB
-                 : 0;
-    /* Cannot even store it: keep it undelivered so the source re-reads it
-     * rather than lose it. */
-    if (rc < 0)
+    int rc = 0;
+    if (es__state_dead_letter(a->state, sink->icfg->name, es_record_kind_name(rec->pub.kind), id, json, error,
+                              attempts) < 0) {
+        /* Cannot even store it: keep it undelivered so the source re-reads
+         * it rather than lose it. */
+        rc = ES_EDB;
         es__life_abandon(&a->life, rec);
+    }
     sink->n_dead++;
     a->n_dead_run++;
     es_log(sink, ES_LOG_ERROR, "dead letter: %s %s: %s", es_record_kind_name(rec->pub.kind),

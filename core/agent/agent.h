@@ -107,8 +107,8 @@ void es__agent_spool_fault(es_agent_t *a);
 /* Routing of a source's record may skip the spool (spool.delay): it is
  * LAZY (es__life_lazy). Its sinks get it with no spool row; the straggler
  * pass gives it rows if one of them still holds it spool.delay later,
- * else its delivery alone lets its source move on. */
-/* Spools and accepts every such record now, whatever its age. Called when
+ * else its delivery alone lets its source move on. This spools and
+ * accepts every LAZY record now, whatever its age. Called when
  * waiting is pointless or unsafe: routing had to spool a source's record
  * (row ids keep routing order), a sink answered RETRY, a sink queue is
  * about to overflow (it then loads rows by id, so the rows of what it

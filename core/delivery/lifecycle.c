@@ -108,9 +108,8 @@ static void accepted(es_rec_t *rec)
     rec->track = NULL;
 }
 
-void es__life_committed(es_life_t *l, struct es_dedupe *dd, es_rec_t *rec, int ok)
+void es__life_committed(struct es_dedupe *dd, es_rec_t *rec, int ok)
 {
-    (void)l;
     if (!ok) {
         if (rec->state == ES_REC_SPOOLED)
             rec->state = ES_REC_PENDING;

@@ -83,7 +83,7 @@ es_rec_t **es__life_take_spooled(es_life_t *l, size_t *n);
  * its id out of the in-flight set of dd, which the rows' transaction
  * already remembers); not ok: in memory only, PENDING again (ABANDONED
  * stays). dd may be NULL. */
-void es__life_committed(es_life_t *l, struct es_dedupe *dd, es_rec_t *rec, int ok);
+void es__life_committed(struct es_dedupe *dd, es_rec_t *rec, int ok);
 /* Dropped undelivered (shutdown, a queue that could not take it, a dead
  * letter that could not be stored): ABANDONED, so its source reads it
  * again and its checkpoint does not pass it. An ACCEPTED record stays

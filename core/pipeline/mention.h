@@ -43,7 +43,9 @@ typedef struct es_rec {
     es_rec_state_t state; /* changed by core/delivery/lifecycle.c alone */
     uint64_t id_hash; /* es__idset_hash(m.id), set by es__dedupe_check; 0: never checked */
     /* ES_REC_LAZY: its place in the lifecycle's list of records routed
-     * without spool rows (spool.delay), and the loop time (ms) it was routed. */
+     * without spool rows (spool.delay), and the loop time (ms) it was
+     * routed. Once finished, lazy_next links the list of records the check
+     * phase completes (a record is never in both). */
     uint64_t lazy_at;
     struct es_rec *lazy_prev, *lazy_next;
     es_ack_cb ack_cb; /* es_emit_acked: told once when the core is done with it */
