@@ -182,7 +182,13 @@ int sql_lite_open(es_ctx_t *ctx, const sql_lite_opts_t *o, sql_lite_t **out)
         es_log(ctx, ES_LOG_WARN, "sqlite:%s: WAL mode refused (journal_mode is %s)", o->path,
                (const char *)sqlite3_column_text(q, 0));
     sqlite3_finalize(q);
-    if (exec(l->db, sql, err, sizeof err) < 0 || migrate(l->db, &from, err, sizeof err) < 0)
+    /* A multi-row INSERT that may abort (NOT NULL, a trigger) keeps a
+     * statement journal, so a refused row undoes only its statement: the
+     * old copy of every page the statement changes. On disk that was
+     * 180 MB of temp-file writes for 100,000 tweets (1.8x the database);
+     * in memory it is a few pages at a time, and 8% less CPU. */
+    if (exec(l->db, sql, err, sizeof err) < 0 || exec(l->db, "PRAGMA temp_store = MEMORY", err, sizeof err) < 0 ||
+        migrate(l->db, &from, err, sizeof err) < 0)
         goto fail;
     /* One insert prepared now so a schema the plugin cannot write to
      * (a column dropped by hand) stops the start, not the first batch. */
