@@ -115,7 +115,7 @@ pg_one() {
 
 # The database side alone, without the agent (needs cc and libsqlite3-dev).
 if [ -n "${ONLY_PG:-}" ]; then :
-elif cc -O2 -I"$top/plugins/sql" -o "$tmp/insert_bench" "$here/insert_bench.c" "$top/plugins/sql/schema.c" \
+elif cc -O2 -I"$top/plugins/sql" -I"$top/core/include" -o "$tmp/insert_bench" "$here/insert_bench.c" "$top/plugins/sql/schema.c" \
         -lsqlite3 2>"$tmp/cc.log"; then
     "$tmp/insert_bench" "$tmp/raw.db" "$n" ${corpus_file:+"$corpus_file"}
 else
