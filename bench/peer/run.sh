@@ -6,6 +6,10 @@
 #   earshot   `earshot import` -> all stages -> sql sink, SQLite, defaults
 #   earshot-1 the same with the sink's settings of before multi-row inserts
 #             (batch.max = 100, rows_per_insert = 1), for the ratio
+#   earshot-p the same stages with no sink taking the records (a jsonl
+#             sink whose match.network no tweet has): the pipeline alone,
+#             so earshot less earshot-p is the sql sink's share (queue,
+#             rows, the SQLite write), in the same run
 #   python    peer.py: json + NLTK VADER (Debian python3-nltk) + sqlite3 executemany
 #   node      peer.js: JSON.parse + vader-sentiment (npm) + sql.js
 # each REPS times (default 3), alternating, every run on a fresh database.
@@ -64,6 +68,10 @@ mkdir -p "$tmp/conf1.d"
 sed "s|conf_dir = .*|conf_dir = $tmp/conf1.d|; s|state_dir = .*|state_dir = $tmp/state1|" "$tmp/earshot.conf" > "$tmp/earshot1.conf"
 printf '[sink db]\nplugin = sql\ndsn = sqlite:%s/earshot-1.db\nbatch.max = 100\nrows_per_insert = 1\n' "$tmp" > "$tmp/conf1.d/20-db.conf"
 
+mkdir -p "$tmp/confp.d"
+sed "s|conf_dir = .*|conf_dir = $tmp/confp.d|; s|state_dir = .*|state_dir = $tmp/statep|" "$tmp/earshot.conf" > "$tmp/earshotp.conf"
+printf '[sink out]\nplugin = jsonl\npath = /dev/null\nmatch.network = none\n' > "$tmp/confp.d/20-out.conf"
+
 have=""
 for p in $peers; do
     case $p in
@@ -89,10 +97,12 @@ cmds = {
                         [exe, "import", "-c", os.path.join(tmp, "earshot.conf"), f])[-1],
     "earshot-1": lambda: (shutil.rmtree(os.path.join(tmp, "state1"), ignore_errors=True), db("earshot-1"),
                           [exe, "import", "-c", os.path.join(tmp, "earshot1.conf"), f])[-1],
+    "earshot-p": lambda: (shutil.rmtree(os.path.join(tmp, "statep"), ignore_errors=True),
+                          [exe, "import", "-c", os.path.join(tmp, "earshotp.conf"), f])[-1],
     "python": lambda: ["/usr/bin/python3", os.path.join(here, "peer.py"), os.path.join(tmp, "vader_lexicon.txt"), db("python"), f],
     "node": lambda: ["node", os.path.join(here, "peer.js"), os.path.join(here, "node_modules"), db("node"), f],
 }
-names = ["earshot", "earshot-1"] + peers
+names = ["earshot", "earshot-1", "earshot-p"] + peers
 res = {k: [] for k in names}
 for _ in range(reps):
     for k in names:  # alternating: the neighbours' load drifts
@@ -106,6 +116,8 @@ for _ in range(reps):
         res[k].append((ru.ru_utime + ru.ru_stime, wall, ru.ru_maxrss))
 import sqlite3
 for k in names:
+    if k == "earshot-p":
+        continue
     got = sqlite3.connect(os.path.join(tmp, k + ".db")).execute("select count(*) from mentions").fetchone()[0]
     if got != n:
         sys.exit("%s wrote %d rows, not %d" % (k, got, n))
@@ -116,6 +128,8 @@ for k in names:
     best[k] = (cpu, wall)
     print("%-9s %9.2f %9.2f %10.0f %10.2f %9.2f %6.1f MiB   (cpu median %.2f s)" %
           (k, cpu, wall, n / cpu, cpu * 1e6 / n, wall * 1e6 / n, rss / 1024, statistics.median(r[0] for r in res[k])))
+print("CPU a tweet: the pipeline (earshot-p) %.2f us, the sql sink (earshot - earshot-p) %.2f us" %
+      (best["earshot-p"][0] * 1e6 / n, (best["earshot"][0] - best["earshot-p"][0]) * 1e6 / n))
 for k in ["earshot-1"] + peers:
     print("%s / earshot: %.1fx the CPU, %.1fx the wall time" % (k, best[k][0] / best["earshot"][0], best[k][1] / best["earshot"][1]))
 PY
