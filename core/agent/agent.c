@@ -88,59 +88,6 @@ static void commit_txn(es_agent_t *a)
 
 static void on_lazy_timer(uv_timer_t *t) { (void)t; /* the check handle that follows does the work */ }
 
-/*
- * Why records may skip the spool: writing every record to the spool and
- * deleting it a few milliseconds later, when its sinks took it, was about
- * half of the pipeline's CPU (bench/twitter: 13.4 against 6.6 us a tweet). A source's checkpoint moves
- * past a record only once it is delivered or spooled, either way, so a
- * record that every sink takes within spool.delay needs no row: a crash
- * before then makes its source read it again, exactly as for a record
- * whose rows had not committed yet.
- *
- * This pass, once per loop turn before the commit, gives rows to what its
- * sinks still hold spool.delay after routing (a slow or failing sink), in
- * the same transaction as its dedupe id, and accepts it like any spooled
- * record. One that could not get a row in every sink still holding it
- * (the DB refused) keeps the pre-spool rule: its source waits for its
- * delivery. cutoff: records routed at or before this loop time (ms).
- */
-static void spool_stragglers(es_agent_t *a, uint64_t cutoff)
-{
-    es_rec_t *h;
-    if (!es__life_lazy_due(&a->life, cutoff))
-        return;
-    if (!es__txn_faulty(&a->txn))
-        es__txn_open(&a->txn); /* rows, dedupe ids and the accepts go in it */
-    for (es_ctx_t *c = a->instances; c; c = c->next)
-        if (c->queue)
-            es__sink_queue_spool_lazy(c->queue, cutoff);
-    /* What is still LAZY got a row in every sink holding it (the queues
-     * made the rest PENDING: es__life_unspoolable). */
-    while ((h = es__life_lazy_due(&a->life, cutoff))) {
-        if (!es__txn_is_open(&a->txn)) {
-            es__life_unspoolable(&a->life, h); /* the pre-spool rule: delivery alone moves its source on */
-            continue;
-        }
-        if (es__life_in_dedupe(h))
-            es__dedupe_remember(a->pipeline->dedupe, h);
-        if (es__life_spool(&a->life, h) == 0)
-            a->life.n_lazy_spooled++;
-    }
-}
-
-/* Routing of a source's record may skip the spool (spool.delay): it is
- * LAZY (es__life_lazy). Its sinks get it with no spool row; the straggler
- * pass gives it rows if one of them still holds it spool.delay later,
- * else its delivery alone lets its source move on. This spools and
- * accepts every LAZY record now, whatever its age: when waiting is
- * pointless or unsafe (routing had to spool a source's record, so row ids
- * keep routing order; a sink answered RETRY; a queue is about to overflow,
- * and then loads rows by id, so the rows of what it holds in memory must
- * exist first; a queue hands its records to a reloaded sink). */
-static void spool_lazy_all(es_agent_t *a) { spool_stragglers(a, UINT64_MAX); }
-void es__pipeline_host_spool_lazy_all(void *host) { spool_lazy_all(host); }
-void es__delivery_host_spool_lazy_all(void *host) { spool_lazy_all(host); }
-
 /* Once per loop turn, before the commit: the records due. */
 static void spool_due(es_agent_t *a)
 {
@@ -156,7 +103,7 @@ static void spool_due(es_agent_t *a)
             uv_timer_start(&a->lazy_timer, on_lazy_timer, h->lazy_at - cutoff, 0);
         return;
     }
-    spool_stragglers(a, cutoff);
+    es__delivery_spool_lazy(&a->delivery, cutoff);
 }
 
 int es__agent_spool_full(es_agent_t *a)
@@ -969,8 +916,10 @@ int es__agent_run(const es_run_opts_t *opts)
     if (es__state_ckpt_start(a.state, &loop, &a.ckpt) < 0)
         es__logf(ES_LOG_WARN, "state: checkpoints stay on the loop thread (out of memory)");
     if ((rc = es__http_new(&loop, a.state, (long)cfg->http_per_host, &a.http)) < 0 ||
-        (rc = es__pipeline_new(&(es__pipeline_env_t){&a.txn, &a.life, &loop, opts->history, &a}, cfg,
-                               &a.pipeline, &diag)) < 0 || diag.count) {
+        (rc = es__pipeline_new(&(es__pipeline_env_t){.txn = &a.txn, .life = &a.life, .delivery = &a.delivery,
+                                                      .loop = &loop, .history = opts->history, .host = &a},
+                               cfg, &a.pipeline, &diag)) < 0 ||
+        diag.count) {
         for (size_t i = 0; i < diag.count; i++)
             es__logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
         es__logf(ES_LOG_ERROR, "cannot start the pipeline: %s", es_strerror(rc < 0 ? rc : ES_ECONFIG));

@@ -40,8 +40,9 @@ typedef struct es__delivery {
     uv_loop_t *loop;
     es__txn_t *txn;           /* the loop turn's state writes */
     es_life_t *life;          /* the records' lifecycle */
-    struct es_dedupe *dedupe; /* answered batches prefetch their ids; NULL: none */
+    struct es_dedupe *dedupe; /* ids remembered with spool rows, prefetched at answers */
     void *host;               /* passed back to es__delivery_host_* */
+    struct es_sink_queue *queues; /* every queue, newest first (sink_queue.c links them) */
     es__done_list_t done;
     unsigned n_congested;     /* sinks whose memory window is full while healthy */
     uint64_t n_dead_run;      /* records dead-lettered by this run */
@@ -60,6 +61,22 @@ static inline int es__delivery_holds_sources(const es__delivery_t *d)
 /* Records dead-lettered since the start. */
 static inline uint64_t es__delivery_dead_lettered(const es__delivery_t *d) { return d->n_dead_run; }
 
+/* The straggler pass. Routing may skip the spool for a source's record
+ * (spool.delay): it is LAZY (es__life_lazy), its sinks get it with no
+ * spool row. This gives every LAZY record routed at or before cutoff (loop
+ * ms) that a queue still holds its rows, in the open transaction (opened
+ * here unless the state DB is faulty), and accepts it (es__life_spool);
+ * one that cannot get a row in every queue holding it stays in memory
+ * under the pre-spool rule (es__life_unspoolable). The agent runs it once
+ * per loop turn before the commit; dedupe must be set. */
+void es__delivery_spool_lazy(es__delivery_t *d, uint64_t cutoff);
+/* The straggler pass with no cutoff, for when waiting is pointless or
+ * unsafe: routing had to spool a source's record (row ids keep routing
+ * order), a sink answered RETRY, a queue is about to overflow (it then
+ * loads rows by id, so the rows of what it holds in memory must exist
+ * first) or hands its records to a reloaded sink. */
+static inline void es__delivery_spool_lazy_all(es__delivery_t *d) { es__delivery_spool_lazy(d, UINT64_MAX); }
+
 /* ---- implemented by the host (core/agent/agent.c) ---------------------- */
 
 /* The loop's check phase must run this turn: an answer was recorded. */
@@ -73,11 +90,6 @@ int es__delivery_host_sources_done(void *host);
 /* A sink stopped holding sources back (congestion over, a failure
  * completed): sources resume if nothing else holds them. */
 void es__delivery_host_resume(void *host);
-/* Gives every record routed without spool rows its rows now, in every
- * queue (es__sink_queue_spool_lazy with no cutoff), and accepts it. Called
- * before a queue spills, when a sink answered RETRY and before a reloaded
- * sink takes over a queue's records. */
-void es__delivery_host_spool_lazy_all(void *host);
 /* sink's queue emptied, or the agent is closing and nothing is in flight
  * (a draining sink may stop now). */
 void es__delivery_host_sink_idle(void *host, es_ctx_t *sink);

@@ -21,6 +21,7 @@ typedef struct es_qitem {
 
 struct es_sink_queue {
     es__delivery_t *d;
+    struct es_sink_queue *d_next; /* d->queues */
     es_ctx_t *sink;
     es_qitem_t *ring;
     size_t head, count, cap;
@@ -172,6 +173,8 @@ int es__sink_queue_new(es__delivery_t *d, es_ctx_t *sink, es_sink_queue_t **out)
     }
     uv_timer_init(d->loop, &q->timer);
     q->timer.data = q;
+    q->d_next = d->queues;
+    d->queues = q;
     *out = q;
     return 0;
 }
@@ -193,7 +196,7 @@ void es__sink_queue_free(es_sink_queue_t *q)
     if (!q)
         return;
     /* Freed with an answer not yet completed (a forced shutdown): out of
-     * the agent's list, or the check phase would complete freed memory. */
+     * the done list, or the check phase would complete freed memory. */
     if (q->done_pending) {
         es__done_list_t *l = &q->d->done;
         for (es_sink_queue_t **pp = &l->head; *pp; pp = &(*pp)->done_next)
@@ -209,6 +212,11 @@ void es__sink_queue_free(es_sink_queue_t *q)
         q->done_error = NULL;
         q->done_pending = 0;
     }
+    for (es_sink_queue_t **pp = &q->d->queues; *pp; pp = &(*pp)->d_next)
+        if (*pp == q) {
+            *pp = q->d_next;
+            break;
+        }
     es__sink_queue_release_all(q, 1);
     congestion_set(q, 0);
     uv_timer_stop(&q->timer);
@@ -314,7 +322,7 @@ int es__sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t b
                 /* Records in memory that skipped the spool get their rows
                  * first; those ids are above this record's, and refill
                  * loads ids above max_sid, so this one stays in memory. */
-                es__delivery_host_spool_lazy_all(q->d->host);
+                es__delivery_spool_lazy_all(q->d);
                 if (it.sid < q->max_sid)
                     goto keep;
             }
@@ -642,12 +650,6 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
 
 static void complete(es_sink_queue_t *q);
 
-void es__delivery_init(es__delivery_t *d, uv_loop_t *loop, es__txn_t *txn, es_life_t *life, void *host)
-{
-    *d = (es__delivery_t){.loop = loop, .txn = txn, .life = life, .host = host};
-    d->done.tail = &d->done.head;
-}
-
 void es__sink_queue_run_done(es__delivery_t *d)
 {
     es__done_list_t *l = &d->done;
@@ -830,7 +832,7 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
          * the spool gets its rows now rather than spool.delay after it was
          * routed. Not for a deferral, which is routine. */
         if (!defer)
-            es__delivery_host_spool_lazy_all(q->d->host);
+            es__delivery_spool_lazy_all(q->d);
         return;
     }
     q->attempt = 0;
@@ -846,7 +848,7 @@ void es__sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
      * records are in the spool); records it takes over must have their
      * rows before, or the straggler pass would give them ids above rows it
      * has yet to load. */
-    es__delivery_host_spool_lazy_all(from->d->host);
+    es__delivery_spool_lazy_all(from->d);
     size_t skip = from->in_flight ? from->batch_n : 0;
     int64_t inflight_rows = 0;
     uint64_t inflight_bytes = 0;
@@ -902,6 +904,7 @@ size_t es__sink_queue_release_all(es_sink_queue_t *q, int abandoned)
 }
 
 int64_t es__sink_queue_spooled(const es_sink_queue_t *q) { return q->spool_n; }
+es_sink_queue_t *es__sink_queue_next(const es_sink_queue_t *q) { return q->d_next; }
 
 int es__sink_queue_lazy_ok(const es_sink_queue_t *q)
 {
@@ -914,7 +917,7 @@ int es__sink_queue_lazy_ok(const es_sink_queue_t *q)
 /* Refill loads rows above max_sid: a queue that overflows must not give
  * rows to what it holds in memory (their ids would pass rows still to be
  * loaded), so such a record stays without one and its source waits for its
- * delivery. The agent spools every lazy record before the first spill
+ * delivery. Every lazy record is spooled before the first spill
  * (es__sink_queue_push), so this is rare: rows requeued by another process
  * while records waited without rows. */
 void es__sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff)

@@ -237,7 +237,7 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
          * routed without rows gets them now, so row ids, the order a
          * restart delivers the spool in, follow routing order. */
         if (rec->track && life->lazy_head)
-            es__pipeline_host_spool_lazy_all(p->env.host);
+            es__delivery_spool_lazy_all(p->env.delivery);
         const char *json = es_record_json(&rec->pub, &len);
         es__txn_open(txn);
         spooled = json != NULL && es__txn_is_open(txn);
@@ -263,7 +263,7 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
         }
     }
     /* Listed only once every sink holds it: a sink answering during the
-     * pushes can make the agent spool and accept what is listed, which
+     * pushes can make the straggler pass spool and accept what is listed, which
      * must not happen to a record some sink has yet to get. */
     if (lazy)
         es__life_lazy(life, rec, uv_now(p->env.loop));

@@ -8,6 +8,7 @@
 #define ES_PIPELINE_H
 
 #include "config.h"
+#include "delivery.h"
 #include "instance.h"
 #include "lifecycle.h"
 #include "stages.h"
@@ -18,6 +19,7 @@
 typedef struct es__pipeline_env {
     es__txn_t *txn;  /* the loop turn's state writes (its db: the stages' state) */
     es_life_t *life; /* the records' lifecycle */
+    es__delivery_t *delivery; /* the sink queues' shared part */
     uv_loop_t *loop; /* its time stamps records routed without spool rows */
     int history;     /* import --history (a detector of the archive's own) */
     void *host;      /* passed back to es__pipeline_host_* */
@@ -29,9 +31,6 @@ typedef struct es__pipeline_env {
 es_ctx_t *es__pipeline_host_instances(void *host);
 /* Non-zero once the agent is shutting down: nothing skips the spool. */
 int es__pipeline_host_closing(void *host);
-/* Gives every record routed without spool rows its rows now and accepts
- * it (routing must spool a source's record: row ids keep routing order). */
-void es__pipeline_host_spool_lazy_all(void *host);
 
 typedef struct es_pipeline {
     es__pipeline_env_t env;
