@@ -10,3 +10,8 @@ libescore_a_SOURCES += \
 	core/state/account_store.c core/state/account_store.h core/state/reconcile.c core/state/reconcile.h \
 	core/state/state_conn.h core/state/spike_store.c core/state/spike_store.h core/state/state_copy.c \
 	core/state/txn.c core/state/txn.h
+
+check_PROGRAMS += tests/txn_test
+TESTS += tests/txn_test
+tests_txn_test_SOURCES = tests/txn_test.c tests/tap.h
+tests_txn_test_LDADD = $(ES_CORE_LIBS)
