@@ -59,12 +59,6 @@ int main(void)
     es__txn_free(&none);
 
     es__state_close(st);
-    char p[300];
-    const char *files[] = {"state.db", "state.db-wal", "state.db-shm", "state.lock"};
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    tap_rm_state_dir(dir);
     return done_testing();
 }
