@@ -49,10 +49,10 @@ int64_t es__sink_queue_spooled(const es_sink_queue_t *q);
  * record stays in memory anyway) and nothing of it waits only in the
  * spool. */
 int es__sink_queue_lazy_ok(const es_sink_queue_t *q);
-/* The straggler pass (es__delivery_spool_lazy, in the open state transaction): gives a
- * spool row to each record routed without one at or before cutoff (loop
- * ms) that this sink still holds; one it cannot give a row (the DB
- * refused, or the queue overflows) leaves the LAZY state
+/* The straggler pass (es__delivery_spool_lazy, in the open state
+ * transaction): gives a spool row to each record routed without one at or
+ * before cutoff (loop ms) that this sink still holds; one it cannot give a
+ * row (the DB refused, or the queue overflows) leaves the LAZY state
  * (es__life_unspoolable), so its source waits for its delivery instead. */
 void es__sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff);
 /* The next queue of the same es__delivery_t (es__delivery_t.queues). */

@@ -17,17 +17,17 @@
 /* What the pipeline is given by the agent that runs it, at
  * es__pipeline_new; the pointers outlive the pipeline. */
 typedef struct es__pipeline_env {
-    es__txn_t *txn;  /* the loop turn's state writes (its db: the stages' state) */
-    es_life_t *life; /* the records' lifecycle */
-    es__delivery_t *delivery; /* the sink queues' shared part */
-    uv_loop_t *loop; /* its time stamps records routed without spool rows */
-    int history;     /* import --history (a detector of the archive's own) */
-    void *host;      /* passed back to es__pipeline_host_* */
+    es__txn_t *txn;           /* the loop turn's state writes; its db is the stages' */
+    es_life_t *life;          /* the records' lifecycle */
+    es__delivery_t *delivery; /* the sink queues' shared part (the straggler pass) */
+    uv_loop_t *loop;          /* stamps records routed without spool rows */
+    int history;              /* import --history: a detector of the archive's own */
+    void *host;               /* passed back to es__pipeline_host_* */
 } es__pipeline_env_t;
 
-/* Implemented by the host (core/agent/agent.c); called while routing,
- * none of them routes or re-enters the pipeline. */
-/* The running instances (routing picks the sinks among them). */
+/* Implemented by the host (core/agent/agent.c), called while routing; none
+ * of them routes or re-enters the pipeline.
+ * The running instances, which routing picks the sinks among. */
 es_ctx_t *es__pipeline_host_instances(void *host);
 /* Non-zero once the agent is shutting down: nothing skips the spool. */
 int es__pipeline_host_closing(void *host);
