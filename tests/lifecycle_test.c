@@ -55,6 +55,8 @@ static es_rec_t *rec_new(es_source_track_t *t, acks_t *acks, char *id)
     return r;
 }
 
+static void count_wake(void *arg) { (*(int *)arg)++; }
+
 static size_t lazy_len(const es_life_t *l)
 {
     size_t n = 0;
@@ -153,6 +155,32 @@ int main(void)
     ok(life.fin_head == NULL && life.fin_tail == NULL, "the finished list is empty");
     is_int(t->base, 5, "the checkpoint passes seqs 0-4 and stops at the abandoned seq 5");
 
+    /* ---- the loop is asked for a check phase once per non-empty list ---- */
+    {
+        int wakes = 0;
+        life.finished = count_wake;
+        life.finished_arg = &wakes;
+        es_rec_t *w[3];
+        for (int i = 0; i < 3; i++) {
+            w[i] = es__rec_from_fields(ES_RECORD_MENTION, NULL);
+            es__life_enter(&life, w[i]);
+            w[i]->refs++; /* a sink's */
+        }
+        es__life_release(&life, w[0]);
+        is_int(wakes, 0, "release with a reference left: not finished");
+        es__life_release(&life, w[0]);
+        is_int(wakes, 1, "the last reference: finished, the check phase asked for");
+        es__life_release(&life, w[1]);
+        es__life_release(&life, w[1]);
+        is_int(wakes, 1, "asked once while the list waits, not per record");
+        is_int(es__life_run_finished(&life, dd), 2, "both completed");
+        es__life_release(&life, w[2]);
+        es__life_release(&life, w[2]);
+        is_int(wakes, 2, "asked again once the list was emptied");
+        es__life_run_finished(&life, dd);
+        life.finished = NULL;
+    }
+
     /* ---- what the dedupe sets hold now ---- */
     es_rec_t *again[6];
     for (int i = 0; i < 6; i++) {
@@ -209,12 +237,6 @@ int main(void)
     es__state_close(st);
     es__track_release(t);
     free(ctx);
-    char p[300];
-    const char *files[] = {"state.db", "state.db-wal", "state.db-shm", "state.lock"};
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    tap_rm_state_dir(dir);
     return done_testing();
 }

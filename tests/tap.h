@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int tap_n_ = 0, tap_failed_ = 0;
 
@@ -91,6 +92,18 @@ __attribute__((unused)) static uint64_t tap_rand(void)
     tap_rng_ ^= tap_rng_ >> 7;
     tap_rng_ ^= tap_rng_ << 17;
     return tap_rng_;
+}
+
+/* Removes a state directory a test opened (es__state_open's files). */
+__attribute__((unused)) static void tap_rm_state_dir(const char *dir)
+{
+    char p[4096];
+    const char *files[] = {"state.db", "state.db-wal", "state.db-shm", "state.lock"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
 }
 
 /* Prints the plan and returns the exit status. */

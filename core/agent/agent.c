@@ -29,6 +29,7 @@
 #include "pipeline.h"
 #include "spike/spike.h"
 #include "reconcile.h"
+#include "stats.h"
 #include "sink_queue.h"
 #include "dry_run.h"
 #include "state_ckpt.h"
@@ -52,34 +53,20 @@ void es__config_unref(es_config_t *cfg)
 
 /* ---- state writes, grouped per loop turn -------------------------------- */
 
-/* Opens a transaction that the check handle commits at the end of this
- * loop turn: one WAL commit per turn instead of one per record. */
-void es__agent_state_txn(es_agent_t *a)
-{
-    if (a->txn_open || !a->state)
-        return;
-    if (es__state_begin(a->state) == 0) {
-        a->txn_open = 1;
-        es__agent_wake(a);
-    }
-}
+static void agent_wake(es_agent_t *a);
+static void maybe_resume(es_agent_t *a);
+static void on_txn_opened(void *arg) { agent_wake(arg); /* the check handle commits it this turn */ }
+static void on_life_finished(void *arg) { agent_wake(arg); /* finished in a timer callback: the check phase must not wait for I/O */ }
 
 static void commit_txn(es_agent_t *a)
 {
-    if (!a->txn_open)
+    if (!es__txn_is_open(&a->txn))
         return;
-    a->txn_open = 0;
-    uint64_t gen = a->txn_gen++;
+    uint64_t gen = es__txn_gen(&a->txn);
     es_dedupe_t *dd = a->pipeline ? a->pipeline->dedupe : NULL;
-    int ok = (!dd || es__dedupe_flush(dd) == 0) && es__state_commit(a->state) == 0;
+    int ok = es__txn_commit(&a->txn, !dd || es__dedupe_flush(dd) == 0);
     if (dd)
         es__dedupe_committed(dd, ok);
-    if (!ok) {
-        es__logf(ES_LOG_ERROR, "state: commit failed: %s; records stay in memory, sources pause",
-                es__state_errmsg(a->state));
-        es__state_rollback(a->state);
-        es__agent_spool_fault(a);
-    }
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue)
             es__sink_queue_committed(c->queue, gen, ok);
@@ -93,59 +80,13 @@ static void commit_txn(es_agent_t *a)
     for (size_t i = 0; i < n; i++) {
         es_rec_t *rec = v[i];
         es__life_committed(dd, rec, ok);
-        if (--rec->refs == 0)
-            es__agent_record_done(a, rec);
+        es__life_release(&a->life, rec);
     }
 }
 
 /* ---- records routed without spool rows (spool.delay) -------------------- */
 
 static void on_lazy_timer(uv_timer_t *t) { (void)t; /* the check handle that follows does the work */ }
-
-/*
- * Why records may skip the spool: writing every record to the spool and
- * deleting it a few milliseconds later, when its sinks took it, was about
- * half of the pipeline's CPU (bench/twitter: 13.4 against 6.6 us a tweet). A source's checkpoint moves
- * past a record only once it is delivered or spooled, either way, so a
- * record that every sink takes within spool.delay needs no row: a crash
- * before then makes its source read it again, exactly as for a record
- * whose rows had not committed yet.
- *
- * This pass, once per loop turn before the commit, gives rows to what its
- * sinks still hold spool.delay after routing (a slow or failing sink), in
- * the same transaction as its dedupe id, and accepts it like any spooled
- * record. One that could not get a row in every sink still holding it
- * (the DB refused) keeps the pre-spool rule: its source waits for its
- * delivery. cutoff: records routed at or before this loop time (ms).
- */
-static void spool_stragglers(es_agent_t *a, uint64_t cutoff)
-{
-    es_rec_t *h;
-    if (!es__life_lazy_due(&a->life, cutoff))
-        return;
-    if (!a->spool_fault)
-        es__agent_state_txn(a); /* rows, dedupe ids and the accepts go in it */
-    for (es_ctx_t *c = a->instances; c; c = c->next)
-        if (c->queue)
-            es__sink_queue_spool_lazy(c->queue, cutoff);
-    /* What is still LAZY got a row in every sink holding it (the queues
-     * made the rest PENDING: es__life_unspoolable). */
-    while ((h = es__life_lazy_due(&a->life, cutoff))) {
-        if (!a->txn_open) {
-            es__life_unspoolable(&a->life, h); /* the pre-spool rule: delivery alone moves its source on */
-            continue;
-        }
-        if (es__life_in_dedupe(h))
-            es__dedupe_remember(a->pipeline->dedupe, h);
-        if (es__life_spool(&a->life, h) == 0)
-            a->life.n_lazy_spooled++;
-    }
-}
-
-void es__agent_spool_lazy_all(es_agent_t *a)
-{
-    spool_stragglers(a, UINT64_MAX);
-}
 
 /* Once per loop turn, before the commit: the records due. */
 static void spool_due(es_agent_t *a)
@@ -162,21 +103,12 @@ static void spool_due(es_agent_t *a)
             uv_timer_start(&a->lazy_timer, on_lazy_timer, h->lazy_at - cutoff, 0);
         return;
     }
-    spool_stragglers(a, cutoff);
-}
-
-void es__agent_spool_fault(es_agent_t *a)
-{
-    if (a->spool_fault)
-        return;
-    a->spool_fault = 1;
-    es__logf(ES_LOG_ERROR, "state %s: cannot write; new records are not accepted until it can",
-            a->cfg->state_dir);
+    es__delivery_spool_lazy(&a->delivery, cutoff);
 }
 
 int es__agent_spool_full(es_agent_t *a)
 {
-    if (a->spool_fault)
+    if (es__txn_faulty(&a->txn))
         return 1;
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue && es__sink_queue_over_limit(c->queue, 1.0))
@@ -192,22 +124,14 @@ int es__agent_spool_full(es_agent_t *a)
 static void on_spool_timer(uv_timer_t *t)
 {
     es_agent_t *a = t->data;
-    if (a->spool_fault) {
+    if (es__txn_faulty(&a->txn)) {
         commit_txn(a);
-        int ok = es__state_begin(a->state) == 0;
-        int64_t id = ok ? es__state_spool_add(a->state, "", "probe", NULL, "{}", 2) : -1;
-        ok = ok && id > 0 && es__state_spool_del(a->state, id) == 0;
-        if (ok && es__state_commit(a->state) == 0) {
-            a->spool_fault = 0;
-            es__logf(ES_LOG_INFO, "state %s: writable again; resuming", a->cfg->state_dir);
-            es__agent_maybe_resume(a);
-        } else {
-            es__state_rollback(a->state);
-        }
+        if (es__txn_probe(&a->txn))
+            maybe_resume(a);
     }
-    if (a->pipeline && es__dedupe_busy(a->pipeline->dedupe) && !a->spool_fault) {
-        es__agent_state_txn(a);
-        if (a->txn_open)
+    if (a->pipeline && es__dedupe_busy(a->pipeline->dedupe) && !es__txn_faulty(&a->txn)) {
+        es__txn_open(&a->txn);
+        if (es__txn_is_open(&a->txn))
             es__dedupe_tick(a->pipeline->dedupe);
     }
     for (es_ctx_t *c = a->instances; c; c = c->next)
@@ -215,9 +139,9 @@ static void on_spool_timer(uv_timer_t *t)
             es__sink_queue_poll_spool(c->queue);
             es__sink_queue_tick(c->queue, uv_now(a->loop));
         }
-    es__agent_maybe_resume(a);
+    maybe_resume(a);
     if (a->once)
-        es__agent_wake(a); /* once_step: is a failing sink all that is left? */
+        agent_wake(a); /* once_step: is a failing sink all that is left? */
     /* Live streams close spike buckets by wall time (the detector decides
      * when the stream is live). */
     if (!a->once && !a->shutting_down && a->pipeline)
@@ -226,10 +150,13 @@ static void on_spool_timer(uv_timer_t *t)
 
 /* ---- records ---------------------------------------------------------- */
 
-void es__agent_maybe_resume(es_agent_t *a)
+/* Resumes paused sources when nothing holds them back any more: memory
+ * below half of queue.max_records, the state DB writable, no sink
+ * congested (es__sink_queue_tick) or failing. */
+static void maybe_resume(es_agent_t *a)
 {
-    if (a->life.in_flight > (uint64_t)a->cfg->queue_max_records / 2 || a->spool_fault || a->n_congested ||
-        a->done.n_failed)
+    if (a->life.in_flight > (uint64_t)a->cfg->queue_max_records / 2 || es__txn_faulty(&a->txn) ||
+        es__delivery_holds_sources(&a->delivery))
         return;
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->queue && es__sink_queue_over_limit(c->queue, 0.9))
@@ -242,12 +169,6 @@ void es__agent_maybe_resume(es_agent_t *a)
         }
 }
 
-void es__agent_record_done(es_agent_t *a, es_rec_t *rec)
-{
-    es__life_finish(&a->life, rec);
-    es__agent_wake(a); /* finished in a timer callback: the check phase must not wait for I/O */
-}
-
 /* The check phase completes the records finished since the last one: the
  * acks and checkpoints they owe their sources, and the sources they held
  * back may resume. Here, at the top of the loop's stack, a source that
@@ -256,31 +177,10 @@ static void finish_records(es_agent_t *a)
 {
     if (!a->life.fin_head)
         return;
-    es__agent_state_txn(a); /* delivered ids are remembered in it */
+    es__txn_open(&a->txn); /* delivered ids are remembered in it */
     es__life_run_finished(&a->life, a->pipeline ? a->pipeline->dedupe : NULL);
-    es__agent_maybe_resume(a);
+    maybe_resume(a);
     es__agent_check_once(a);
-}
-
-int es__agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
-                         unsigned attempts)
-{
-    es__agent_state_txn(a);
-    const char *json = es_record_json(&rec->pub, NULL);
-    const char *id = rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL;
-    int rc = 0;
-    if (es__state_dead_letter(a->state, sink->icfg->name, es_record_kind_name(rec->pub.kind), id, json, error,
-                              attempts) < 0) {
-        /* Cannot even store it: keep it undelivered so the source re-reads
-         * it rather than lose it. */
-        rc = ES_EDB;
-        es__life_abandon(&a->life, rec);
-    }
-    sink->n_dead++;
-    a->n_dead_run++;
-    es_log(sink, ES_LOG_ERROR, "dead letter: %s %s: %s", es_record_kind_name(rec->pub.kind),
-           id ? id : "", error ? error : "failed");
-    return rc;
 }
 
 /* ---- instances -------------------------------------------------------- */
@@ -303,10 +203,11 @@ void es__agent_instance_stopped(es_agent_t *a, es_ctx_t *ctx)
 {
     (void)ctx;
     /* Freed from the check handle, outside the plugin's call stack. */
-    es__agent_wake(a);
+    agent_wake(a);
 }
 
-int es__agent_sources_idle(es_agent_t *a)
+/* Non-zero when every source has finished its --once poll. */
+static int sources_idle(es_agent_t *a)
 {
     for (es_ctx_t *c = a->instances; c; c = c->next)
         if (c->icfg->kind == ES_KIND_SOURCE && c->phase == ES_PHASE_RUNNING && !c->source_done)
@@ -314,11 +215,11 @@ int es__agent_sources_idle(es_agent_t *a)
     return 1;
 }
 
-void es__agent_sink_idle(es_agent_t *a, es_ctx_t *sink)
+void es__delivery_host_sink_idle(void *host, es_ctx_t *sink)
 {
     if (sink->draining && !es__sink_queue_busy(sink->queue))
         es__instance_stop(sink);
-    es__agent_check_once(a);
+    es__agent_check_once(host);
 }
 
 static void flush_sinks(es_agent_t *a)
@@ -333,14 +234,49 @@ void es__agent_check_once(es_agent_t *a)
     /* Called from deep inside record completion: decide nothing here, so
      * no sink is re-entered; the check handle runs once_step() this turn. */
     if (a->once || a->shutting_down)
-        es__agent_wake(a);
+        agent_wake(a);
+}
+
+/* ---- what the layers below need (pipeline.h, delivery.h, stats.h) ------ */
+
+void es__delivery_host_wake(void *host) { agent_wake(host); }
+void es__delivery_host_resume(void *host) { maybe_resume(host); }
+int es__delivery_host_closing(void *host) { return ((es_agent_t *)host)->shutting_down != 0; }
+int es__pipeline_host_closing(void *host) { return ((es_agent_t *)host)->shutting_down != 0; }
+es_ctx_t *es__pipeline_host_instances(void *host) { return ((es_agent_t *)host)->instances; }
+
+int es__delivery_host_sources_done(void *host)
+{
+    es_agent_t *a = host;
+    return a->once && sources_idle(a);
+}
+
+void es__stats_host_get(void *host, es__stats_t *out)
+{
+    const es_agent_t *a = host;
+    *out = (es__stats_t){
+        .started_s = a->started_s,
+        .state_writable = !es__txn_faulty(&a->txn),
+        .in_memory = a->life.in_flight,
+        .spool_skipped = a->life.n_lazy_direct,
+        .spooled_late = a->life.n_lazy_spooled,
+        .n_reload_ok = a->n_reload_ok,
+        .n_reload_refused = a->n_reload_refused,
+        .last_reload_s = a->last_reload_s,
+        .last_reload_ok = a->last_reload_ok,
+        .last_reload_errors = a->last_reload_errors,
+        .instances = a->instances,
+        .state = a->state,
+        .cfg = a->cfg,
+        .pipeline = a->pipeline,
+    };
 }
 
 /* --once: when every source has polled, deliver what is queued without
  * lingering, and shut down once nothing is in flight. */
 static void once_step(es_agent_t *a)
 {
-    if (!a->once || a->shutting_down || !es__agent_sources_idle(a))
+    if (!a->once || a->shutting_down || !sources_idle(a))
         return;
     /* Every mention is in: the detector closes what it can and its last
      * alerts are routed like any record, before the sinks drain. */
@@ -372,13 +308,13 @@ static void once_step(es_agent_t *a)
             es__logf(ES_LOG_WARN, "%zu sink(s) still failing %d ms after the sources finished: their "
                     "records stay in the spool for the next run", failing, DRAIN_MS);
             a->shutting_down = 3;
-            es__agent_wake(a);
+            agent_wake(a);
         }
         return;
     }
     if (a->life.in_flight == 0) {
         a->shutting_down = 1;
-        es__agent_wake(a);
+        agent_wake(a);
     }
 }
 
@@ -388,7 +324,7 @@ static void begin_shutdown(es_agent_t *a, const char *why)
         return;
     es__logf(ES_LOG_INFO, "shutting down (%s)", why);
     a->shutting_down = 2;
-    es__agent_wake(a);
+    agent_wake(a);
 }
 
 static void on_drain_timeout(uv_timer_t *t)
@@ -398,7 +334,7 @@ static void on_drain_timeout(uv_timer_t *t)
                          " record(s) stay undelivered and will be re-read by their sources",
             DRAIN_MS, a->life.in_flight);
     a->shutting_down = 3;
-    es__agent_wake(a);
+    agent_wake(a);
 }
 
 /* Drives shutdown forward; called from the check handle each turn. */
@@ -498,7 +434,7 @@ static void on_check(uv_check_t *h)
         a->wake_on = 0;
         uv_idle_stop(&a->wake);
     }
-    es__sink_queue_run_done(a);
+    es__sink_queue_run_done(&a->delivery);
     finish_records(a);
     reap(a);
     spool_due(a);
@@ -510,7 +446,7 @@ static void on_check(uv_check_t *h)
 
 static void on_idle(uv_idle_t *h) { (void)h; }
 
-void es__agent_wake(es_agent_t *a)
+static void agent_wake(es_agent_t *a)
 {
     /* An active idle handle makes the next poll non-blocking, so the check
      * handle runs promptly. */
@@ -757,7 +693,7 @@ static void on_signal(uv_signal_t *s, int signum)
     if (a->shutting_down >= 2) {
         es__logf(ES_LOG_WARN, "second signal: stopping without waiting for sinks");
         a->shutting_down = 3;
-        es__agent_wake(a);
+        agent_wake(a);
         return;
     }
     a->signalled = 1; /* even --once then waits for sinks DRAIN_MS at most */
@@ -767,10 +703,10 @@ static void on_signal(uv_signal_t *s, int signum)
 static void on_prune(uv_timer_t *t)
 {
     es_agent_t *a = t->data;
-    if (a->spool_fault)
+    if (es__txn_faulty(&a->txn))
         return;
-    es__agent_state_txn(a);
-    if (a->txn_open)
+    es__txn_open(&a->txn);
+    if (es__txn_is_open(&a->txn))
         es__dedupe_prune(a->pipeline->dedupe);
 }
 
@@ -797,7 +733,7 @@ static void on_inventory_check(uv_timer_t *t)
         return;
     a->inventory_mtime_ns = m;
     a->inventory_size = sz;
-    es__agent_state_txn(a);
+    es__txn_open(&a->txn);
     es__pipeline_reload_inventory(a->pipeline, a->cfg);
 }
 
@@ -948,9 +884,11 @@ int es__agent_run(const es_run_opts_t *opts)
 
     es_agent_t a;
     memset(&a, 0, sizeof a);
-    es__done_list_init(&a.done);
     uv_loop_t loop;
     uv_loop_init(&loop);
+    es__delivery_init(&a.delivery, &loop, &a.txn, &a.life, &a);
+    a.life.finished = on_life_finished;
+    a.life.finished_arg = &a;
     a.loop = &loop;
     a.opts = opts;
     a.cfg = cfg;
@@ -969,11 +907,19 @@ int es__agent_run(const es_run_opts_t *opts)
         exit_code = 1;
         goto out_loop;
     }
+    if (es__txn_init(&a.txn, a.state, cfg->state_dir, on_txn_opened, &a) < 0) {
+        es__logf(ES_LOG_ERROR, "out of memory");
+        exit_code = 1;
+        goto out_loop;
+    }
     es__state_dead_letters_after(a.state, 0, &a.dl_base);
     if (es__state_ckpt_start(a.state, &loop, &a.ckpt) < 0)
         es__logf(ES_LOG_WARN, "state: checkpoints stay on the loop thread (out of memory)");
     if ((rc = es__http_new(&loop, a.state, (long)cfg->http_per_host, &a.http)) < 0 ||
-        (rc = es__pipeline_new(&a, cfg, &a.pipeline, &diag)) < 0 || diag.count) {
+        (rc = es__pipeline_new(&(es__pipeline_env_t){.txn = &a.txn, .life = &a.life, .delivery = &a.delivery,
+                                                      .loop = &loop, .history = opts->history, .host = &a},
+                               cfg, &a.pipeline, &diag)) < 0 ||
+        diag.count) {
         for (size_t i = 0; i < diag.count; i++)
             es__logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
         es__logf(ES_LOG_ERROR, "cannot start the pipeline: %s", es_strerror(rc < 0 ? rc : ES_ECONFIG));
@@ -984,6 +930,7 @@ int es__agent_run(const es_run_opts_t *opts)
         uv_run(&loop, UV_RUN_DEFAULT);
         goto out_loop;
     }
+    a.delivery.dedupe = a.pipeline->dedupe;
     /* A file-size limit (RLIMIT_FSIZE) hit by the state DB or a file sink
      * must be an EFBIG error the agent reports and survives, like a full
      * disk, not a SIGXFSZ that kills it with records in memory. */
@@ -1033,7 +980,7 @@ int es__agent_run(const es_run_opts_t *opts)
     a.started_ms = es__now_ms();
     if (cfg->metrics_listen) {
         char err[256];
-        if (es__metrics_start(&a, cfg->metrics_listen, &a.metrics, err, sizeof err) < 0) {
+        if (es__metrics_start(&a, &loop, cfg->metrics_listen, &a.metrics, err, sizeof err) < 0) {
             es__logf(ES_LOG_ERROR, "%s", err);
             exit_code = 1;
         } else {
@@ -1068,15 +1015,15 @@ int es__agent_run(const es_run_opts_t *opts)
     }
     /* What this run dead-lettered and is still a dead letter: a record
      * requeued (spool retry) and delivered meanwhile is not lost. */
-    int64_t dead_left = a.n_dead_run ? es__state_dead_letters_after(a.state, a.dl_base, NULL) : 0;
+    int64_t dead_left = es__delivery_dead_lettered(&a.delivery) ? es__state_dead_letters_after(a.state, a.dl_base, NULL) : 0;
     if (dead_left < 0)
-        dead_left = (int64_t)a.n_dead_run;
+        dead_left = (int64_t)es__delivery_dead_lettered(&a.delivery);
     if (dead_left)
         es__logf(ES_LOG_ERROR, "%" PRId64 " record(s) dead-lettered during this run (earshot spool status)",
                 dead_left);
-    if ((uint64_t)dead_left < a.n_dead_run)
+    if ((uint64_t)dead_left < es__delivery_dead_lettered(&a.delivery))
         es__logf(ES_LOG_INFO, "%" PRIu64 " dead letter(s) of this run were requeued (earshot spool retry)",
-                a.n_dead_run - (uint64_t)dead_left);
+                es__delivery_dead_lettered(&a.delivery) - (uint64_t)dead_left);
     if (a.spool_left)
         es__logf(ES_LOG_WARN, "%" PRId64 " record(s) left in the spool (earshot spool status)", a.spool_left);
     if (a.once && (dead_left || a.life.in_flight || a.spool_left))
@@ -1089,6 +1036,7 @@ out_loop:
     }
     es__state_ckpt_stop(a.ckpt);
     es__state_close(a.state);
+    es__txn_free(&a.txn);
     es__state_unlock(lock_fd);
     if (uv_loop_close(&loop) != 0) {
         /* A handle left open is a bug; run once more to let it close. */

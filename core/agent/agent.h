@@ -9,11 +9,13 @@
 #include <uv.h>
 
 #include "config.h"
+#include "delivery.h"
 #include "http.h"
 #include "instance.h"
 #include "lifecycle.h"
 #include "sink_queue.h"
 #include "state.h"
+#include "txn.h"
 
 struct es_pipeline;
 
@@ -30,7 +32,6 @@ typedef struct es_agent {
     int signalled;           /* SIGINT/SIGTERM received */
     uint64_t once_idle_ms;   /* --once: loop time the sources finished */
     int exit_code;
-    uint64_t n_dead_run;     /* dead-lettered during this run */
     int64_t dl_base;         /* highest dead-letter id when the run began */
     /* SIGHUP reloads, for /health and metrics. */
     uint64_t n_reload_ok, n_reload_refused;
@@ -43,10 +44,9 @@ typedef struct es_agent {
     uv_timer_t inventory_timer; /* notices the inventory file changing */
     int64_t inventory_mtime_ns, inventory_size;
     uv_timer_t reconcile_timer;
-    int txn_open;
-    uint64_t txn_gen;        /* counts state transactions (spool rows carry it) */
-    int spool_fault;         /* the state DB refused a write: sources pause */
-    unsigned n_congested;    /* sinks whose memory window is full while healthy */
+    /* The loop turn's state transaction, committed by the check phase
+     * (core/state/txn.c): open, generation and the write fault. */
+    es__txn_t txn;
     uv_timer_t spool_timer;  /* probes a faulty state DB, notices requeued rows */
     int64_t spool_left;      /* rows left in spools of stopped sinks (--once) */
     int64_t started_s;
@@ -59,9 +59,9 @@ typedef struct es_agent {
     es_life_t life;
     uv_timer_t lazy_timer;   /* a loop turn when the oldest lazy record is due */
     struct es_metrics *metrics; /* NULL unless metrics_listen is set */
-    /* Batches their sinks answered, waiting for the check phase
-     * (core/delivery/sink_queue.c owns it). */
-    es__done_list_t done;
+    /* What the sink queues share: answered batches waiting for the check
+     * phase, congestion, dead letters (core/delivery/delivery.h). */
+    es__delivery_t delivery;
     uv_check_t flush_check;  /* batches state writes per loop turn */
     uv_idle_t wake;          /* keeps the check phase turning while work is pending */
     int wake_on;
@@ -87,45 +87,18 @@ typedef struct es_run_opts {
  * the process exit code. */
 int es__agent_run(const es_run_opts_t *opts);
 
-/* Called by instances and the pipeline. */
-/* rec's last reference is gone: queued for the check phase, which tells
- * its source (es__life_run_finished). Nothing runs on the caller's stack. */
-void es__agent_record_done(es_agent_t *a, es_rec_t *rec);
+/* Called by instances (core/agent/instance.c). The pipeline, the queues
+ * and the metrics reach the agent only through the host functions their
+ * own headers declare (pipeline.h, delivery.h, stats.h), implemented in
+ * agent.c. */
+/* ctx called es_stopped(): the check phase frees it. */
 void es__agent_instance_stopped(es_agent_t *a, es_ctx_t *ctx);
+/* Something --once or a shutdown waits for may have happened: the check
+ * phase looks (nothing is decided on the caller's stack). */
 void es__agent_check_once(es_agent_t *a);
-/* Stores rec as a dead letter of sink. 0, or ES_EDB when it could not be
- * stored: then rec is abandoned (its source reads it again) and a spool
- * row it has must stay. */
-int es__agent_dead_letter(es_agent_t *a, es_ctx_t *sink, es_rec_t *rec, const char *error,
-                         unsigned attempts);
-void es__agent_wake(es_agent_t *a);
-/* Opens the per-turn state transaction if none is (committed by the check
- * handle at the end of this loop turn). */
-void es__agent_state_txn(es_agent_t *a);
-/* The state DB failed a write: pause sources until a probe write works. */
-void es__agent_spool_fault(es_agent_t *a);
-/* Routing of a source's record may skip the spool (spool.delay): it is
- * LAZY (es__life_lazy). Its sinks get it with no spool row; the straggler
- * pass gives it rows if one of them still holds it spool.delay later,
- * else its delivery alone lets its source move on. This spools and
- * accepts every LAZY record now, whatever its age. Called when
- * waiting is pointless or unsafe: routing had to spool a source's record
- * (row ids keep routing order), a sink answered RETRY, a sink queue is
- * about to overflow (it then loads rows by id, so the rows of what it
- * holds in memory must exist first) or hands its records to a reloaded
- * sink. */
-void es__agent_spool_lazy_all(es_agent_t *a);
 /* Non-zero when sources must pause: the state DB is failing, or a sink's
  * spool is above spool.max_records or spool.max_bytes. */
 int es__agent_spool_full(es_agent_t *a);
-/* Resumes paused sources when nothing holds them back any more: memory
- * below half of queue.max_records, the state DB writable, no sink
- * congested (es__sink_queue_tick). */
-void es__agent_maybe_resume(es_agent_t *a);
-/* Non-zero when every source has finished its --once poll. */
-int es__agent_sources_idle(es_agent_t *a);
-/* A sink's queue emptied (a draining sink may now stop). */
-void es__agent_sink_idle(es_agent_t *a, es_ctx_t *sink);
 /* Config references. */
 es_config_t *es__config_ref(es_config_t *cfg);
 void es__config_unref(es_config_t *cfg);

@@ -56,7 +56,7 @@ int es__instance_new(es_agent_t *agent, es_config_t *cfg, const es_instance_cfg_
         ctx->track->refs = 1;
         ctx->track->agent = agent;
         ctx->track->ctx = ctx;
-    } else if ((rc = es__sink_queue_new(ctx, &ctx->queue)) < 0) {
+    } else if ((rc = es__sink_queue_new(&agent->delivery, ctx, &ctx->queue)) < 0) {
         es__instance_free(ctx);
         return rc;
     }
@@ -353,7 +353,7 @@ void es__rec_ack(es_rec_t *rec, int accepted)
 int es_backpressure(es_ctx_t *ctx)
 {
     es_agent_t *a = ctx->agent;
-    if (a->life.in_flight >= (uint64_t)a->cfg->queue_max_records || a->n_congested || a->done.n_failed ||
+    if (a->life.in_flight >= (uint64_t)a->cfg->queue_max_records || es__delivery_holds_sources(&a->delivery) ||
         es__agent_spool_full(a)) {
         ctx->paused = 1;
         return 1;

@@ -109,7 +109,7 @@ typedef struct es_config {
     double sentiment_pos, sentiment_neg;
     uint64_t dedupe_max_age_ms;
     int64_t queue_max_records; /* backpressure high-water mark */
-    uint64_t spool_delay_ms;   /* spool.delay: see es_agent_spool_stragglers */
+    uint64_t spool_delay_ms;   /* spool.delay: see es__delivery_spool_lazy */
     int64_t http_per_host;
     char *metrics_listen; /* NULL: no metrics endpoint */
     /* /health is "degraded" past these (docs/metrics.md); 0 turns one off. */

@@ -143,11 +143,14 @@ void es__life_finish(es_life_t *l, es_rec_t *rec)
         rec->state = ES_REC_PENDING; /* every sink took it: delivered */
     }
     rec->lazy_next = NULL;
-    if (l->fin_tail)
+    if (l->fin_tail) {
         l->fin_tail->lazy_next = rec;
-    else
-        l->fin_head = rec;
-    l->fin_tail = rec;
+        l->fin_tail = rec;
+        return;
+    }
+    l->fin_head = l->fin_tail = rec;
+    if (l->finished)
+        l->finished(l->finished_arg);
 }
 
 static void leave(es_life_t *l, struct es_dedupe *dd, es_rec_t *rec)

@@ -49,6 +49,11 @@ typedef struct es_life {
     es_rec_t *fin_head, *fin_tail;
     uint64_t n_lazy_direct;  /* taken by every sink without a spool row */
     uint64_t n_lazy_spooled; /* spooled by a straggler pass */
+    /* Called when the finished list stops being empty: the loop's check
+     * phase must come to complete it (the agent's wake). Once per turn,
+     * not per record. NULL: nobody to tell (tests). */
+    void (*finished)(void *arg);
+    void *finished_arg;
 } es_life_t;
 
 /* Frees the lists' memory (the records are gone by then). */
@@ -96,6 +101,13 @@ void es__life_abandon(es_life_t *l, es_rec_t *rec);
  * (libuv's pending-close pattern). Still counted in memory until it is
  * completed, so a shutdown waits for it. */
 void es__life_finish(es_life_t *l, es_rec_t *rec);
+/* Drops one reference of rec; the last one finishes it (es__life_finish).
+ * What the pipeline, the queues and the commit call when they let go. */
+static inline void es__life_release(es_life_t *l, es_rec_t *rec)
+{
+    if (--rec->refs == 0)
+        es__life_finish(l, rec);
+}
 /* Completes the finished records, oldest first, including any finished
  * meanwhile (an ack callback may emit): each one's id out of dd's
  * in-flight set, its source told (accepted unless ABANDONED), uncounted,

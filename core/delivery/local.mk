@@ -1,6 +1,6 @@
 # core/delivery: a queue and a spool per sink: batches, linger, retry with
 # backoff, dead letters, and what survives a crash (docs/durability.md).
-libescore_a_SOURCES += core/delivery/sink_queue.c core/delivery/sink_queue.h \
+libescore_a_SOURCES += core/delivery/sink_queue.c core/delivery/sink_queue.h core/delivery/delivery.c core/delivery/delivery.h \
 	core/delivery/lifecycle.c core/delivery/lifecycle.h
 
 dist_check_SCRIPTS += tests/delivery_test.sh tests/spool_test.sh tests/durability_e2e.sh tests/outage_test.sh

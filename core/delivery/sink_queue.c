@@ -4,10 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent.h"
 #include "lifecycle.h"
-#include "pipeline.h"
 #include "log.h"
+#include "stages.h"
 #include "util.h"
 
 /* A queued record and its row in the sink's spool (sid 0: not spooled,
@@ -21,6 +20,8 @@ typedef struct es_qitem {
 } es_qitem_t;
 
 struct es_sink_queue {
+    es__delivery_t *d;
+    struct es_sink_queue *d_next; /* d->queues */
     es_ctx_t *sink;
     es_qitem_t *ring;
     size_t head, count, cap;
@@ -84,15 +85,14 @@ static void try_send(es_sink_queue_t *q);
 
 static void congestion_set(es_sink_queue_t *q, int on)
 {
-    es_agent_t *a = q->sink->agent;
     if (on == q->congested)
         return;
     q->congested = on;
     if (on) {
-        a->n_congested++;
-        q->congested_at = uv_now(a->loop);
+        q->d->n_congested++;
+        q->congested_at = uv_now(q->d->loop);
     } else {
-        a->n_congested--;
+        q->d->n_congested--;
     }
 }
 
@@ -112,7 +112,7 @@ static void congestion_relieve(es_sink_queue_t *q)
     q->congest_spent = 0;
     if (q->congested) {
         congestion_set(q, 0);
-        es__agent_maybe_resume(q->sink->agent);
+        es__delivery_host_resume(q->d->host);
     }
 }
 
@@ -123,7 +123,7 @@ static void congestion_spend(es_sink_queue_t *q)
     q->congest_spent = 1;
     if (q->congested) {
         congestion_set(q, 0);
-        es__agent_maybe_resume(q->sink->agent);
+        es__delivery_host_resume(q->d->host);
     }
 }
 
@@ -145,11 +145,12 @@ static void on_timer(uv_timer_t *t)
     try_send(q);
 }
 
-int es__sink_queue_new(es_ctx_t *sink, es_sink_queue_t **out)
+int es__sink_queue_new(es__delivery_t *d, es_ctx_t *sink, es_sink_queue_t **out)
 {
     es_sink_queue_t *q = calloc(1, sizeof *q);
     if (!q)
         return ES_ENOMEM;
+    q->d = d;
     q->sink = sink;
     /* The instance's batch.max, else the plugin's default for it (a sink
      * writing a local file takes bigger batches than a web hook), else
@@ -162,7 +163,7 @@ int es__sink_queue_new(es_ctx_t *sink, es_sink_queue_t **out)
     q->mem_max = q->batch_max * 4;
     if (q->mem_max < 1000)
         q->mem_max = 1000;
-    es_state_t *st = sink->agent->state;
+    es_state_t *st = es__txn_db(d->txn);
     int64_t n = 0, bytes = 0, oldest = 0;
     if (st && es__state_spool_stats(st, sink->icfg->name, &n, &bytes, &oldest) == 0 && n > 0) {
         q->spool_n = n;
@@ -170,8 +171,10 @@ int es__sink_queue_new(es_ctx_t *sink, es_sink_queue_t **out)
         q->overflow = 1; /* left by an earlier run: load it first */
         es_log(sink, ES_LOG_INFO, "%" PRId64 " record(s) waiting in the spool", n);
     }
-    uv_timer_init(sink->agent->loop, &q->timer);
+    uv_timer_init(d->loop, &q->timer);
     q->timer.data = q;
+    q->d_next = d->queues;
+    d->queues = q;
     *out = q;
     return 0;
 }
@@ -193,22 +196,27 @@ void es__sink_queue_free(es_sink_queue_t *q)
     if (!q)
         return;
     /* Freed with an answer not yet completed (a forced shutdown): out of
-     * the agent's list, or the check phase would complete freed memory. */
+     * the done list, or the check phase would complete freed memory. */
     if (q->done_pending) {
-        es_agent_t *a = q->sink->agent;
-        for (es_sink_queue_t **pp = &a->done.head; *pp; pp = &(*pp)->done_next)
+        es__done_list_t *l = &q->d->done;
+        for (es_sink_queue_t **pp = &l->head; *pp; pp = &(*pp)->done_next)
             if (*pp == q) {
                 *pp = q->done_next;
                 break;
             }
-        a->done.tail = &a->done.head;
-        while (*a->done.tail)
-            a->done.tail = &(*a->done.tail)->done_next;
-        a->done.n_failed -= q->done_status == ES_SINK_RETRY || q->done_status == ES_SINK_FAIL;
+        l->tail = &l->head;
+        while (*l->tail)
+            l->tail = &(*l->tail)->done_next;
+        l->n_failed -= q->done_status == ES_SINK_RETRY || q->done_status == ES_SINK_FAIL;
         free(q->done_error);
         q->done_error = NULL;
         q->done_pending = 0;
     }
+    for (es_sink_queue_t **pp = &q->d->queues; *pp; pp = &(*pp)->d_next)
+        if (*pp == q) {
+            *pp = q->d_next;
+            break;
+        }
     es__sink_queue_release_all(q, 1);
     congestion_set(q, 0);
     uv_timer_stop(&q->timer);
@@ -265,19 +273,15 @@ static es_qitem_t ring_pop(es_sink_queue_t *q)
     return it;
 }
 
-static void release(es_sink_queue_t *q, es_rec_t *rec)
-{
-    if (--rec->refs == 0)
-        es__agent_record_done(q->sink->agent, rec);
-}
+static void release(es_sink_queue_t *q, es_rec_t *rec) { es__life_release(q->d->life, rec); }
 
 /* The row left the spool (delivered, dead-lettered or dropped). */
 static void unspool(es_sink_queue_t *q, const es_qitem_t *it)
 {
     if (it->sid <= 0)
         return;
-    es_state_t *st = q->sink->agent->state;
-    es__agent_state_txn(q->sink->agent);
+    es_state_t *st = es__txn_db(q->d->txn);
+    es__txn_open(q->d->txn);
     if (es__state_spool_del(st, it->sid) < 0)
         es_log(q->sink, ES_LOG_ERROR, "spool: cannot delete row %" PRId64 ": %s", it->sid,
                es__state_errmsg(st));
@@ -291,13 +295,13 @@ static void unspool(es_sink_queue_t *q, const es_qitem_t *it)
  * it, one copy from the spool path and one from the source. */
 static int row_pending(const es_sink_queue_t *q, const es_qitem_t *it)
 {
-    const es_agent_t *a = q->sink->agent;
-    return it->sid > 0 && a->txn_open && it->gen == a->txn_gen;
+    const es__txn_t *t = q->d->txn;
+    return it->sid > 0 && es__txn_is_open(t) && it->gen == es__txn_gen(t);
 }
 
 int es__sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t bytes)
 {
-    es_qitem_t it = {rec, sid, q->sink->agent->txn_gen, bytes};
+    es_qitem_t it = {rec, sid, es__txn_gen(q->d->txn), bytes};
     if (sid > 0) {
         q->spool_n++;
         q->spool_bytes += bytes;
@@ -314,11 +318,11 @@ int es__sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t b
                 q->spill = ns;
                 q->spill_cap = nc;
             }
-            if (!q->overflow && q->sink->agent->life.lazy_head) {
+            if (!q->overflow && q->d->life->lazy_head) {
                 /* Records in memory that skipped the spool get their rows
                  * first; those ids are above this record's, and refill
                  * loads ids above max_sid, so this one stays in memory. */
-                es__agent_spool_lazy_all(q->sink->agent);
+                es__delivery_spool_lazy_all(q->d);
                 if (it.sid < q->max_sid)
                     goto keep;
             }
@@ -364,7 +368,7 @@ void es__sink_queue_committed(es_sink_queue_t *q, uint64_t gen, int ok)
         q->spool_bytes -= it.bytes < q->spool_bytes ? it.bytes : q->spool_bytes;
         it.sid = 0;
         if (ring_push(q, it) < 0) {
-            es__life_abandon(&q->sink->agent->life, it.rec);
+            es__life_abandon(q->d->life, it.rec);
             release(q, it.rec);
         }
     }
@@ -380,7 +384,6 @@ static int load_row(int64_t id, const char *kind, const char *json, int attempts
 {
     load_ctx_t *lc = arg;
     es_sink_queue_t *q = lc->q;
-    es_agent_t *a = q->sink->agent;
     (void)attempts;
     if (id > q->max_sid)
         q->max_sid = id;
@@ -390,14 +393,14 @@ static int load_row(int64_t id, const char *kind, const char *json, int attempts
         /* A row nobody can read would block the spool forever. */
         es_log(q->sink, ES_LOG_ERROR, "spool row %" PRId64 " (%s) is not a readable record: dead-lettered",
                id, kind ? kind : "?");
-        es__agent_state_txn(a);
-        es__state_dead_letter(a->state, q->sink->icfg->name, kind ? kind : "unknown", NULL,
+        es__txn_open(q->d->txn);
+        es__state_dead_letter(es__txn_db(q->d->txn), q->sink->icfg->name, kind ? kind : "unknown", NULL,
                              json ? json : "", "unreadable spool row", 0);
         es_qitem_t it = {NULL, id, 0, bytes};
         unspool(q, &it);
         return 0;
     }
-    es__life_enter_loaded(&a->life, rec);
+    es__life_enter_loaded(q->d->life, rec);
     if (ring_push(q, (es_qitem_t){rec, id, 0, bytes}) < 0) {
         release(q, rec);
         return ES_ENOMEM;
@@ -409,14 +412,14 @@ static int load_row(int64_t id, const char *kind, const char *json, int attempts
 /* Tops the ring up from the spool while the queue overflows. */
 static void refill(es_sink_queue_t *q)
 {
-    if (!q->overflow || q->count >= q->mem_max / 2 || !q->sink->agent->state)
+    es_state_t *st = es__txn_db(q->d->txn);
+    if (!q->overflow || q->count >= q->mem_max / 2 || !st)
         return;
     int limit = (int)(q->mem_max - q->count);
     load_ctx_t lc = {q, 0};
-    int n = es__state_spool_load(q->sink->agent->state, q->sink->icfg->name, q->max_sid, limit,
-                                load_row, &lc);
+    int n = es__state_spool_load(st, q->sink->icfg->name, q->max_sid, limit, load_row, &lc);
     if (n < 0) {
-        es_log(q->sink, ES_LOG_ERROR, "spool: cannot load: %s", es__state_errmsg(q->sink->agent->state));
+        es_log(q->sink, ES_LOG_ERROR, "spool: cannot load: %s", es__state_errmsg(st));
         return;
     }
     /* Fewer rows than asked: everything spooled is in memory now. Rows of
@@ -428,7 +431,7 @@ static void refill(es_sink_queue_t *q)
 
 void es__sink_queue_poll_spool(es_sink_queue_t *q)
 {
-    es_state_t *st = q->sink->agent->state;
+    es_state_t *st = es__txn_db(q->d->txn);
     if (!st)
         return;
     if (q->overflow) {
@@ -500,8 +503,8 @@ static void try_send(es_sink_queue_t *q)
     refill(q);
     if (q->count == 0)
         return;
-    int urgent = s->agent->shutting_down || s->draining ||
-                 (s->agent->once && es__agent_sources_idle(s->agent));
+    int urgent = es__delivery_host_closing(q->d->host) || s->draining ||
+                 es__delivery_host_sources_done(q->d->host);
     /* What may go: the records before the first one whose row waits for
      * the open transaction (es__sink_queue_committed() tries again). Only
      * counted when a batch could go at all, so a queue filling up is not
@@ -591,7 +594,7 @@ void es__sink_queue_health(const es_sink_queue_t *q, es_sink_health_t *h)
     h->last_error = q->last_error;
     h->backing_off = q->backing_off;
     if (q->backing_off) {
-        uint64_t now = uv_now(q->sink->agent->loop);
+        uint64_t now = uv_now(q->d->loop);
         h->retry_in_ms = q->retry_at_ms > now ? q->retry_at_ms - now : 0;
     }
 }
@@ -637,40 +640,34 @@ void es_batch_done(es_ctx_t *ctx, es_batch_t *batch, es_sink_status_t status,
     q->done_retry_after_ms = retry_after_ms;
     /* Out of memory for the reason: the answer stands, without its text. */
     q->done_error = error ? es__strdup(error) : NULL;
-    es_agent_t *a = ctx->agent;
-    a->done.n_failed += status == ES_SINK_RETRY || status == ES_SINK_FAIL;
+    es__done_list_t *l = &q->d->done;
+    l->n_failed += status == ES_SINK_RETRY || status == ES_SINK_FAIL;
     q->done_next = NULL;
-    *a->done.tail = q;
-    a->done.tail = &q->done_next;
-    es__agent_wake(a);
+    *l->tail = q;
+    l->tail = &q->done_next;
+    es__delivery_host_wake(q->d->host);
 }
 
 static void complete(es_sink_queue_t *q);
 
-void es__done_list_init(es__done_list_t *l)
+void es__sink_queue_run_done(es__delivery_t *d)
 {
-    l->head = NULL;
-    l->tail = &l->head;
-    l->n_failed = 0;
-}
-
-void es__sink_queue_run_done(es_agent_t *a)
-{
+    es__done_list_t *l = &d->done;
     /* A sink that answers inside its write (a local file, a test sink)
      * is sent its next batch by the completion and answers again at once:
      * keep completing, so it drains its queue in one turn as a slow sink
      * would over several, but stop after a bound so one turn's work stays
      * bounded (the rest waits for the next turn, the wake is armed). */
-    for (unsigned budget = 256; a->done.head && budget; budget--) {
-        es_sink_queue_t *q = a->done.head;
-        a->done.head = q->done_next;
-        if (!a->done.head)
-            a->done.tail = &a->done.head;
+    for (unsigned budget = 256; l->head && budget; budget--) {
+        es_sink_queue_t *q = l->head;
+        l->head = q->done_next;
+        if (!l->head)
+            l->tail = &l->head;
         q->done_next = NULL;
         complete(q);
     }
-    if (a->done.head)
-        es__agent_wake(a);
+    if (l->head)
+        es__delivery_host_wake(d->host);
 }
 
 static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_t retry_after_ms,
@@ -679,16 +676,39 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
 static void complete(es_sink_queue_t *q)
 {
     char *error = q->done_error;
-    es_agent_t *a = q->sink->agent;
     int failed = q->done_status == ES_SINK_RETRY || q->done_status == ES_SINK_FAIL;
     q->done_error = NULL;
     q->done_pending = 0;
     q->in_flight = 0;
-    a->done.n_failed -= failed;
+    q->d->done.n_failed -= failed;
     complete_answer(q, q->done_status, q->done_retry_after_ms, error);
     free(error);
     if (failed)
-        es__agent_maybe_resume(a);
+        es__delivery_host_resume(q->d->host);
+}
+
+/* Stores rec as a dead letter of the queue's sink. 0, or ES_EDB when it
+ * could not be stored: then rec is abandoned (its source reads it again)
+ * and a spool row it has must stay. */
+static int dead_letter(es_sink_queue_t *q, es_rec_t *rec, const char *error)
+{
+    es_ctx_t *sink = q->sink;
+    es__txn_open(q->d->txn);
+    const char *json = es_record_json(&rec->pub, NULL);
+    const char *id = rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL;
+    int rc = 0;
+    if (es__state_dead_letter(es__txn_db(q->d->txn), sink->icfg->name, es_record_kind_name(rec->pub.kind), id,
+                              json, error, q->attempt) < 0) {
+        /* Cannot even store it: keep it undelivered so the source re-reads
+         * it rather than lose it. */
+        rc = ES_EDB;
+        es__life_abandon(q->d->life, rec);
+    }
+    sink->n_dead++;
+    q->d->n_dead_run++;
+    es_log(sink, ES_LOG_ERROR, "dead letter: %s %s: %s", es_record_kind_name(rec->pub.kind),
+           id ? id : "", error ? error : "failed");
+    return rc;
 }
 
 static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_t retry_after_ms,
@@ -707,7 +727,7 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
     q->completing = 1;
     size_t n = q->batch_n;
     const es_instance_cfg_t *ic = ctx->icfg;
-    es_state_t *st = ctx->agent->state;
+    es_state_t *st = es__txn_db(q->d->txn);
     /* Only a sink's FAIL is final by default: a transient failure waits in
      * the spool however long the outage lasts (the spool limits pause the
      * sources meanwhile), unless the admin set retry.max_attempts. */
@@ -727,7 +747,7 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
     for (size_t i = 0; i < n; i++)
         items[i] = ring_pop(q);
     if (st)
-        es__agent_state_txn(ctx->agent); /* one transaction for the dequeue */
+        es__txn_open(q->d->txn); /* one transaction for the dequeue */
     /* Pass 1: dead letters, spool rows and counts. A record is retried
      * when the batch is retried and it was neither failed nor taken by the
      * receiver on its own. */
@@ -741,7 +761,7 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
         } else if (q->fail_msgs[i] || give_up) {
             const char *why = q->fail_msgs[i] ? q->fail_msgs[i] : error ? error : "sink failed";
             /* A dead letter that could not be stored stays in the spool. */
-            if (es__agent_dead_letter(ctx->agent, ctx, rec, why, q->attempt) == 0)
+            if (dead_letter(q, rec, why) == 0)
                 unspool(q, &items[i]);
             dead++;
         } else if (status == ES_SINK_RETRY) {
@@ -760,7 +780,7 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
         if (RETRIED(i) && ring_unshift(q, items[i]) < 0)
             ring_push(q, items[i]); /* order lost, record kept */
     /* Pass 3: the queue is consistent again; release the rest. */
-    es_dedupe_t *dd = ctx->agent->pipeline ? ctx->agent->pipeline->dedupe : NULL;
+    es_dedupe_t *dd = q->d->dedupe;
     for (size_t i = 0; i < n && dd; i++)
         if (es__life_in_dedupe(items[i].rec))
             es__dedupe_prefetch(dd, items[i].rec);
@@ -804,7 +824,7 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
             es_log(ctx, lvl, "batch of %zu: attempt %u failed, retry in %" PRIu64 " ms: %s", n,
                    q->attempt, delay, error ? error : "transient error");
         q->backing_off = q->waiting = 1;
-        q->retry_at_ms = uv_now(ctx->agent->loop) + delay;
+        q->retry_at_ms = uv_now(q->d->loop) + delay;
         uv_timer_stop(&q->timer);
         uv_timer_start(&q->timer, on_timer, delay, 0);
         congestion_spend(q);
@@ -812,14 +832,14 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
          * the spool gets its rows now rather than spool.delay after it was
          * routed. Not for a deferral, which is routine. */
         if (!defer)
-            es__agent_spool_lazy_all(ctx->agent);
+            es__delivery_spool_lazy_all(q->d);
         return;
     }
     q->attempt = 0;
     try_send(q);
     congestion_relieve(q);
-    if (!q->in_flight && (!es__sink_queue_pending(q) || ctx->agent->shutting_down))
-        es__agent_sink_idle(ctx->agent, ctx);
+    if (!q->in_flight && (!es__sink_queue_pending(q) || es__delivery_host_closing(q->d->host)))
+        es__delivery_host_sink_idle(q->d->host, ctx);
 }
 
 void es__sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
@@ -828,7 +848,7 @@ void es__sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
      * records are in the spool); records it takes over must have their
      * rows before, or the straggler pass would give them ids above rows it
      * has yet to load. */
-    es__agent_spool_lazy_all(from->sink->agent);
+    es__delivery_spool_lazy_all(from->d);
     size_t skip = from->in_flight ? from->batch_n : 0;
     int64_t inflight_rows = 0;
     uint64_t inflight_bytes = 0;
@@ -840,7 +860,7 @@ void es__sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
     for (size_t i = skip; i < from->count; i++) {
         es_qitem_t it = *at(from, i);
         if (ring_push(to, it) < 0) {
-            es__life_abandon(&from->sink->agent->life, it.rec);
+            es__life_abandon(from->d->life, it.rec);
             release(from, it.rec);
         }
     }
@@ -872,7 +892,7 @@ size_t es__sink_queue_release_all(es_sink_queue_t *q, int abandoned)
         /* A spooled record is not lost: the next start loads it. */
         if (it->sid <= 0) {
             if (abandoned)
-                es__life_abandon(&q->sink->agent->life, it->rec);
+                es__life_abandon(q->d->life, it->rec);
             n++;
         }
         release(q, it->rec);
@@ -884,6 +904,7 @@ size_t es__sink_queue_release_all(es_sink_queue_t *q, int abandoned)
 }
 
 int64_t es__sink_queue_spooled(const es_sink_queue_t *q) { return q->spool_n; }
+es_sink_queue_t *es__sink_queue_next(const es_sink_queue_t *q) { return q->d_next; }
 
 int es__sink_queue_lazy_ok(const es_sink_queue_t *q)
 {
@@ -896,15 +917,15 @@ int es__sink_queue_lazy_ok(const es_sink_queue_t *q)
 /* Refill loads rows above max_sid: a queue that overflows must not give
  * rows to what it holds in memory (their ids would pass rows still to be
  * loaded), so such a record stays without one and its source waits for its
- * delivery. The agent spools every lazy record before the first spill
+ * delivery. Every lazy record is spooled before the first spill
  * (es__sink_queue_push), so this is rare: rows requeued by another process
  * while records waited without rows. */
 void es__sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff)
 {
-    es_agent_t *a = q->sink->agent;
+    es__txn_t *t = q->d->txn;
     /* The caller opened the transaction; a failed row ends what this pass
-     * can do (es__agent_spool_fault). */
-    int can = a->state && a->txn_open && !a->spool_fault && !q->overflow && !q->spill_n;
+     * can do (es__txn_fault). */
+    int can = es__txn_writable(t) && es__txn_is_open(t) && !q->overflow && !q->spill_n;
     for (size_t i = 0; i < q->count; i++) {
         es_qitem_t *it = at(q, i);
         es_rec_t *rec = it->rec;
@@ -912,18 +933,18 @@ void es__sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff)
             continue;
         size_t len = 0;
         const char *json = can ? es_record_json(&rec->pub, &len) : NULL;
-        int64_t sid = json ? es__state_spool_add(a->state, q->sink->icfg->name, es_record_kind_name(rec->pub.kind),
+        int64_t sid = json ? es__state_spool_add(es__txn_db(t), q->sink->icfg->name, es_record_kind_name(rec->pub.kind),
                                                 rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL, json, len)
                            : -1;
         if (sid <= 0) {
             if (can)
-                es__agent_spool_fault(a);
+                es__txn_fault(t);
             can = 0;
-            es__life_unspoolable(&a->life, rec);
+            es__life_unspoolable(q->d->life, rec);
             continue;
         }
         it->sid = sid;
-        it->gen = a->txn_gen;
+        it->gen = es__txn_gen(t);
         it->bytes = len;
         if (sid > q->max_sid)
             q->max_sid = sid;

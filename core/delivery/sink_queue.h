@@ -13,11 +13,14 @@
 
 #include <stddef.h>
 
+#include "delivery.h"
 #include "instance.h"
 
 typedef struct es_sink_queue es_sink_queue_t;
 
-int es__sink_queue_new(es_ctx_t *sink, es_sink_queue_t **out);
+/* A queue for sink, sharing d (which outlives it). Loads the spool's
+ * figures from the state DB. ES_ENOMEM. */
+int es__sink_queue_new(es__delivery_t *d, es_ctx_t *sink, es_sink_queue_t **out);
 /* Takes one reference of rec. sid: its spool row (0: not spooled), bytes:
  * the row's size. Returns 0 or ES_ENOMEM. */
 int es__sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t bytes);
@@ -46,12 +49,14 @@ int64_t es__sink_queue_spooled(const es_sink_queue_t *q);
  * record stays in memory anyway) and nothing of it waits only in the
  * spool. */
 int es__sink_queue_lazy_ok(const es_sink_queue_t *q);
-/* The straggler pass (es_agent, in the open state transaction): gives a
- * spool row to each record routed without one at or before cutoff (loop
- * ms) that this sink still holds; one it cannot give a row (the DB
- * refused, or the queue overflows) leaves the LAZY state
+/* The straggler pass (es__delivery_spool_lazy, in the open state
+ * transaction): gives a spool row to each record routed without one at or
+ * before cutoff (loop ms) that this sink still holds; one it cannot give a
+ * row (the DB refused, or the queue overflows) leaves the LAZY state
  * (es__life_unspoolable), so its source waits for its delivery instead. */
 void es__sink_queue_spool_lazy(es_sink_queue_t *q, uint64_t cutoff);
+/* The next queue of the same es__delivery_t (es__delivery_t.queues). */
+es_sink_queue_t *es__sink_queue_next(const es_sink_queue_t *q);
 /* Moves queued (not in-flight) records to another queue (a reloaded sink
  * of the same name). */
 void es__sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to);
@@ -82,22 +87,10 @@ double es__sink_queue_spool_fill(const es_sink_queue_t *q);
 /* Closes the timer; frees once closed. */
 void es__sink_queue_free(es_sink_queue_t *q);
 
-/* The batches sinks answered (es_batch_done), in answer order, until the
- * agent's check phase completes them; n_failed of them answered RETRY or
- * FAIL, and sources pause while any does (es_backpressure), as they would
- * have if the failure had been handled on the spot. The agent embeds one;
- * only sink_queue.c changes it. */
-typedef struct es__done_list {
-    struct es_sink_queue *head, **tail;
-    unsigned n_failed;
-} es__done_list_t;
-void es__done_list_init(es__done_list_t *l);
-
 /* Completes every batch whose sink answered (es_batch_done) before this
  * call, in answer order: dead letters, spool rows, record release, the
  * next send. Called from the agent's check phase only, so completion
  * never runs on a sink's stack. */
-struct es_agent;
-void es__sink_queue_run_done(struct es_agent *a);
+void es__sink_queue_run_done(es__delivery_t *d);
 
 #endif

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent.h"
 #include "sink_queue.h"
 #include "util.h"
 
@@ -42,9 +41,9 @@ static void failing(const es_config_t *cfg, json_t *reasons, const es_ctx_t *c, 
                c->icfg->kind == ES_KIND_SOURCE ? "source" : "sink", c->icfg->name, now - since);
 }
 
-static json_t *sink_health(es_agent_t *a, es_ctx_t *c, json_t *o, json_t *reasons, int64_t now)
+static json_t *sink_health(const es__stats_t *st, es_ctx_t *c, json_t *o, json_t *reasons, int64_t now)
 {
-    const es_config_t *cfg = a->cfg;
+    const es_config_t *cfg = st->cfg;
     es_sink_health_t h;
     es__sink_queue_health(c->queue, &h);
     const char *status = !h.failing_since_s ? "ok" : h.backing_off ? "backing_off" : "failing";
@@ -66,7 +65,7 @@ static json_t *sink_health(es_agent_t *a, es_ctx_t *c, json_t *o, json_t *reason
     json_object_set_new(o, "dead_lettered", json_integer((json_int_t)c->n_dead));
     if (cfg->health_spool_fill > 0 && fill >= cfg->health_spool_fill)
         reason(reasons, "sink %s: spool %.0f%% full (health.spool_fill)", c->icfg->name, fill * 100);
-    int64_t dl = a->state ? es__state_dead_letter_count(a->state, c->icfg->name) : 0;
+    int64_t dl = st->state ? es__state_dead_letter_count(st->state, c->icfg->name) : 0;
     if (dl >= 0) {
         json_object_set_new(o, "dead_letters", json_integer(dl));
         if (cfg->health_dead_letters > 0 && dl >= cfg->health_dead_letters)
@@ -76,7 +75,7 @@ static json_t *sink_health(es_agent_t *a, es_ctx_t *c, json_t *o, json_t *reason
     return o;
 }
 
-static void source_health(es_agent_t *a, es_ctx_t *c, json_t *o, json_t *reasons, int64_t now)
+static void source_health(const es__stats_t *st, es_ctx_t *c, json_t *o, json_t *reasons, int64_t now)
 {
     int64_t since = c->http_failing_since_s;
     json_object_set_new(o, "status", json_string(since ? "failing" : "ok"));
@@ -84,10 +83,10 @@ static void source_health(es_agent_t *a, es_ctx_t *c, json_t *o, json_t *reasons
         json_object_set_new(o, "failing_since", json_integer(since));
     json_object_set_new(o, "emitted", json_integer((json_int_t)c->n_emitted));
     json_object_set_new(o, "paused", json_boolean(c->paused));
-    failing(a->cfg, reasons, c, since, now);
+    failing(st->cfg, reasons, c, since, now);
 }
 
-char *es__health_render(es_agent_t *a, long rss_bytes, int *healthy)
+char *es__health_render(const es__stats_t *st, long rss_bytes, int *healthy)
 {
     int64_t now = es__now_s();
     json_t *inst = json_array(), *reasons = json_array();
@@ -96,35 +95,35 @@ char *es__health_render(es_agent_t *a, long rss_bytes, int *healthy)
         json_decref(reasons);
         return NULL;
     }
-    if (a->spool_fault)
+    if (!st->state_writable)
         reason(reasons, "the state database refuses writes (sources are paused)");
-    for (es_ctx_t *c = a->instances; c; c = c->next) {
+    for (es_ctx_t *c = st->instances; c; c = c->next) {
         json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "name", c->icfg->name, "plugin", c->icfg->plugin,
                               "kind", c->icfg->kind == ES_KIND_SOURCE ? "source" : "sink", "phase",
                               phase_name(c->phase));
         if (!o)
             continue;
         if (c->queue)
-            sink_health(a, c, o, reasons, now);
+            sink_health(st, c, o, reasons, now);
         else
-            source_health(a, c, o, reasons, now);
+            source_health(st, c, o, reasons, now);
         if (c->last_http_ok_s)
             json_object_set_new(o, "last_fetch_ok", json_integer(c->last_http_ok_s));
         json_array_append_new(inst, o);
     }
     json_t *reload = json_null();
-    if (a->last_reload_s) {
-        reload = json_pack("{s:I, s:s, s:I}", "at", (json_int_t)a->last_reload_s, "result",
-                           a->last_reload_ok ? "ok" : "refused", "errors", (json_int_t)a->last_reload_errors);
-        if (!a->last_reload_ok && a->cfg->health_reload)
+    if (st->last_reload_s) {
+        reload = json_pack("{s:I, s:s, s:I}", "at", (json_int_t)st->last_reload_s, "result",
+                           st->last_reload_ok ? "ok" : "refused", "errors", (json_int_t)st->last_reload_errors);
+        if (!st->last_reload_ok && st->cfg->health_reload)
             reason(reasons, "the last reload was refused with %zu error(s): still running the previous "
-                   "configuration (health.reload)", a->last_reload_errors);
+                   "configuration (health.reload)", st->last_reload_errors);
     }
     int degraded = json_array_size(reasons) > 0;
     *healthy = !degraded;
     json_t *doc = json_pack("{s:s, s:o, s:s, s:I, s:b, s:I, s:o, s:o}", "status", degraded ? "degraded" : "ok",
                             "reasons", reasons, "version", PACKAGE_VERSION, "uptime_s",
-                            (json_int_t)(now - a->started_s), "state_writable", !a->spool_fault, "rss_bytes",
+                            (json_int_t)(now - st->started_s), "state_writable", st->state_writable, "rss_bytes",
                             (json_int_t)rss_bytes, "last_reload", reload ? reload : json_null(),
                             "instances", inst);
     char *s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;

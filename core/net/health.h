@@ -8,10 +8,10 @@
 #ifndef ES_HEALTH_H
 #define ES_HEALTH_H
 
-struct es_agent;
+#include "stats.h"
 
-/* The /health document (malloc'd JSON, NULL on ENOMEM); *healthy = 0 when
- * degraded. rss_bytes: the process's resident size, shown as is. */
-char *es__health_render(struct es_agent *a, long rss_bytes, int *healthy);
+/* The /health document of st (malloc'd JSON, NULL on ENOMEM); *healthy =
+ * 0 when degraded. rss_bytes: the process's resident size, shown as is. */
+char *es__health_render(const es__stats_t *st, long rss_bytes, int *healthy);
 
 #endif

@@ -2,7 +2,7 @@
 # rules, /metrics and /health.
 libescore_a_SOURCES += \
 	core/net/http.c core/net/http.h core/net/listen_addr.c core/net/listen_addr.h \
-	core/net/metrics.c core/net/metrics.h core/net/health.c core/net/health.h
+	core/net/metrics.c core/net/metrics.h core/net/health.c core/net/health.h core/net/stats.h
 
 check_PROGRAMS += tests/http_test
 TESTS += tests/http_test

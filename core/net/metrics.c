@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent.h"
 #include "listen_addr.h"
 #include "health.h"
 #include "log.h"
@@ -21,11 +20,12 @@
 #include "report/report.h"
 #include "sink_queue.h"
 #include "spike/spike.h"
+#include "stats.h"
 #include <earshot/strbuf.h>
 #include "util.h"
 
 struct es_metrics {
-    es_agent_t *agent;
+    void *host; /* es__stats_host_get's */
     struct MHD_Daemon *mhd;
     uv_timer_t timer;
     pthread_mutex_t lock;
@@ -76,11 +76,11 @@ static long rss_bytes(void)
 
 /* A counter family with one sample per sink: the uint64_t at offset off
  * of each sink's context. */
-static void sink_counter(buf_t *b, const es_agent_t *a, const char *name, const char *help, size_t off)
+static void sink_counter(buf_t *b, const es__stats_t *st, const char *name, const char *help, size_t off)
 {
     char e[256];
     bprintf(b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
-    for (es_ctx_t *c = a->instances; c; c = c->next)
+    for (es_ctx_t *c = st->instances; c; c = c->next)
         if (c->icfg->kind == ES_KIND_SINK)
             bprintf(b, "%s{instance=\"%s\"} %" PRIu64 "\n", name, esc(c->icfg->name, e, sizeof e),
                     *(const uint64_t *)(const void *)((const char *)c + off));
@@ -99,40 +99,39 @@ static void warn_sample(const char *kind, uint64_t n, void *arg)
             esc(kind, e, sizeof e), n);
 }
 
-static void render_metrics(es_metrics_t *m, buf_t *b)
+static void render_metrics(const es__stats_t *st, buf_t *b)
 {
-    es_agent_t *a = m->agent;
-    es_pipeline_t *p = a->pipeline;
+    const es_pipeline_t *p = st->pipeline;
     char e1[256], e2[256];
     int64_t now = es__now_s();
     HELP(b, "earshot_uptime_seconds", "gauge", "Seconds since the agent started.");
-    bprintf(b, "earshot_uptime_seconds %" PRId64 "\n", now - a->started_s);
+    bprintf(b, "earshot_uptime_seconds %" PRId64 "\n", now - st->started_s);
     HELP(b, "earshot_process_resident_memory_bytes", "gauge", "Resident set size of the agent.");
     bprintf(b, "earshot_process_resident_memory_bytes %ld\n", rss_bytes());
     HELP(b, "earshot_state_writable", "gauge", "1 while the state database takes writes.");
-    bprintf(b, "earshot_state_writable %d\n", !a->spool_fault);
+    bprintf(b, "earshot_state_writable %d\n", st->state_writable);
     HELP(b, "earshot_records_in_memory", "gauge", "Records held in memory by the pipeline and sink queues.");
-    bprintf(b, "earshot_records_in_memory %" PRIu64 "\n", a->life.in_flight);
+    bprintf(b, "earshot_records_in_memory %" PRIu64 "\n", st->in_memory);
     HELP(b, "earshot_records_spool_skipped_total", "counter",
          "Source records every sink took within spool.delay: never written to the spool.");
-    bprintf(b, "earshot_records_spool_skipped_total %" PRIu64 "\n", a->life.n_lazy_direct);
+    bprintf(b, "earshot_records_spool_skipped_total %" PRIu64 "\n", st->spool_skipped);
     HELP(b, "earshot_records_spooled_late_total", "counter",
          "Source records a sink still held after spool.delay (or when a sink stopped taking records): spooled then.");
-    bprintf(b, "earshot_records_spooled_late_total %" PRIu64 "\n", a->life.n_lazy_spooled);
+    bprintf(b, "earshot_records_spooled_late_total %" PRIu64 "\n", st->spooled_late);
 
     HELP(b, "earshot_source_mentions_total", "counter", "Mentions a source emitted.");
-    for (es_ctx_t *c = a->instances; c; c = c->next)
+    for (es_ctx_t *c = st->instances; c; c = c->next)
         if (c->icfg->kind == ES_KIND_SOURCE)
             bprintf(b, "earshot_source_mentions_total{instance=\"%s\",plugin=\"%s\"} %" PRIu64 "\n",
                     esc(c->icfg->name, e1, sizeof e1), esc(c->icfg->plugin, e2, sizeof e2), c->n_emitted);
     HELP(b, "earshot_input_warnings_total", "counter",
          "Warnings about bad input (es_log_limited), logged in full or only counted, by kind.");
-    for (es_ctx_t *c = a->instances; c; c = c->next) {
+    for (es_ctx_t *c = st->instances; c; c = c->next) {
         warn_arg_t w = {b, esc(c->icfg->name, e1, sizeof e1)};
         es__log_limit_totals(c, warn_sample, &w);
     }
     HELP(b, "earshot_fetches_total", "counter", "HTTP requests an instance made, by result.");
-    for (es_ctx_t *c = a->instances; c; c = c->next)
+    for (es_ctx_t *c = st->instances; c; c = c->next)
         if (c->n_http_ok || c->n_http_fail) {
             bprintf(b, "earshot_fetches_total{instance=\"%s\",result=\"success\"} %" PRIu64 "\n",
                     esc(c->icfg->name, e1, sizeof e1), c->n_http_ok);
@@ -140,29 +139,29 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
                     c->n_http_fail);
         }
     HELP(b, "earshot_fetch_last_success_timestamp_seconds", "gauge", "Unix time of the last successful HTTP request.");
-    for (es_ctx_t *c = a->instances; c; c = c->next)
+    for (es_ctx_t *c = st->instances; c; c = c->next)
         if (c->last_http_ok_s)
             bprintf(b, "earshot_fetch_last_success_timestamp_seconds{instance=\"%s\"} %" PRId64 "\n",
                     esc(c->icfg->name, e1, sizeof e1), c->last_http_ok_s);
     HELP(b, "earshot_http_responses_total", "counter", "HTTP responses by status class (none: no response).");
     static const char *const cls[6] = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
-    for (es_ctx_t *c = a->instances; c; c = c->next)
+    for (es_ctx_t *c = st->instances; c; c = c->next)
         for (int k = 0; k < 6; k++)
             if (c->n_http_class[k])
                 bprintf(b, "earshot_http_responses_total{instance=\"%s\",class=\"%s\"} %" PRIu64 "\n",
                         esc(c->icfg->name, e1, sizeof e1), cls[k], c->n_http_class[k]);
 
     HELP(b, "earshot_sink_records_delivered_total", "counter", "Records a sink answered OK for.");
-    for (es_ctx_t *c = a->instances; c; c = c->next)
+    for (es_ctx_t *c = st->instances; c; c = c->next)
         if (c->icfg->kind == ES_KIND_SINK)
             bprintf(b, "earshot_sink_records_delivered_total{instance=\"%s\",plugin=\"%s\"} %" PRIu64 "\n",
                     esc(c->icfg->name, e1, sizeof e1), esc(c->icfg->plugin, e2, sizeof e2), c->n_delivered);
-    sink_counter(b, a, "earshot_sink_records_retried_total", "Records whose batch a sink answered RETRY.",
+    sink_counter(b, st, "earshot_sink_records_retried_total", "Records whose batch a sink answered RETRY.",
                  offsetof(es_ctx_t, n_retried));
-    sink_counter(b, a, "earshot_sink_records_spilled_total",
+    sink_counter(b, st, "earshot_sink_records_spilled_total",
                  "Records that did not fit a sink's memory window and are read back from its spool.",
                  offsetof(es_ctx_t, n_spilled));
-    sink_counter(b, a, "earshot_sink_records_dead_lettered_total", "Records dead-lettered by this run.",
+    sink_counter(b, st, "earshot_sink_records_dead_lettered_total", "Records dead-lettered by this run.",
                  offsetof(es_ctx_t, n_dead));
     /* Samples of one family must be contiguous: gather the spool figures
      * first, then print family by family. */
@@ -175,24 +174,24 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
         {"earshot_sink_dead_letters", "Rows in the dead-letter table for a sink."},
     };
     size_t n_sinks = 0;
-    for (es_ctx_t *c = a->instances; c; c = c->next)
+    for (es_ctx_t *c = st->instances; c; c = c->next)
         n_sinks += c->icfg->kind == ES_KIND_SINK;
-    int64_t(*v)[4] = n_sinks && a->state ? calloc(n_sinks, sizeof *v) : NULL;
+    int64_t(*v)[4] = n_sinks && st->state ? calloc(n_sinks, sizeof *v) : NULL;
     if (v) {
         size_t i = 0;
-        for (es_ctx_t *c = a->instances; c; c = c->next) {
+        for (es_ctx_t *c = st->instances; c; c = c->next) {
             if (c->icfg->kind != ES_KIND_SINK)
                 continue;
             int64_t oldest = 0;
-            es__state_spool_stats(a->state, c->icfg->name, &v[i][0], &v[i][1], &oldest);
+            es__state_spool_stats(st->state, c->icfg->name, &v[i][0], &v[i][1], &oldest);
             v[i][2] = v[i][0] ? now - oldest : 0;
-            v[i][3] = es__state_dead_letter_count(a->state, c->icfg->name);
+            v[i][3] = es__state_dead_letter_count(st->state, c->icfg->name);
             i++;
         }
         for (int f = 0; f < 4; f++) {
             bprintf(b, "# HELP %s %s\n# TYPE %s gauge\n", fam[f].name, fam[f].help, fam[f].name);
             i = 0;
-            for (es_ctx_t *c = a->instances; c; c = c->next)
+            for (es_ctx_t *c = st->instances; c; c = c->next)
                 if (c->icfg->kind == ES_KIND_SINK)
                     bprintf(b, "%s{instance=\"%s\"} %" PRId64 "\n", fam[f].name, esc(c->icfg->name, e1, sizeof e1),
                             v[i++][f]);
@@ -201,13 +200,13 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
     }
     /* Health figures (core/net/health.c says when they degrade /health). */
     HELP(b, "earshot_reloads_total", "counter", "SIGHUP reloads, by result (refused: the previous configuration kept).");
-    bprintf(b, "earshot_reloads_total{result=\"ok\"} %" PRIu64 "\n", a->n_reload_ok);
-    bprintf(b, "earshot_reloads_total{result=\"refused\"} %" PRIu64 "\n", a->n_reload_refused);
+    bprintf(b, "earshot_reloads_total{result=\"ok\"} %" PRIu64 "\n", st->n_reload_ok);
+    bprintf(b, "earshot_reloads_total{result=\"refused\"} %" PRIu64 "\n", st->n_reload_refused);
     HELP(b, "earshot_last_reload_success", "gauge", "1 unless the last reload was refused.");
-    bprintf(b, "earshot_last_reload_success %d\n", !a->last_reload_s || a->last_reload_ok);
+    bprintf(b, "earshot_last_reload_success %d\n", !st->last_reload_s || st->last_reload_ok);
     HELP(b, "earshot_instance_failing_since_timestamp_seconds", "gauge",
          "Unix time a failing source (HTTP) or sink began failing; absent while it works.");
-    for (es_ctx_t *c = a->instances; c; c = c->next) {
+    for (es_ctx_t *c = st->instances; c; c = c->next) {
         es_sink_health_t h = {0};
         if (c->queue)
             es__sink_queue_health(c->queue, &h);
@@ -219,7 +218,7 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
                     h.failing_since_s);
     }
     HELP(b, "earshot_sink_spool_fill_ratio", "gauge", "A sink's spool over its limits (sources pause at 1).");
-    for (es_ctx_t *c = a->instances; c; c = c->next)
+    for (es_ctx_t *c = st->instances; c; c = c->next)
         if (c->queue)
             bprintf(b, "earshot_sink_spool_fill_ratio{instance=\"%s\"} %.6f\n", esc(c->icfg->name, e1, sizeof e1),
                     es__sink_queue_spool_fill(c->queue));
@@ -251,10 +250,12 @@ static void render_metrics(es_metrics_t *m, buf_t *b)
 
 void es__metrics_refresh(es_metrics_t *m)
 {
+    es__stats_t st;
+    es__stats_host_get(m->host, &st);
     buf_t b = {0};
-    render_metrics(m, &b);
+    render_metrics(&st, &b);
     int healthy = 1;
-    char *health = es__health_render(m->agent, rss_bytes(), &healthy);
+    char *health = es__health_render(&st, rss_bytes(), &healthy);
     if (b.oom || !health) {
         free(b.s);
         free(health);
@@ -262,7 +263,7 @@ void es__metrics_refresh(es_metrics_t *m)
     }
     /* What /report reads, from the running configuration (a reload may
      * change the sink or the brands). */
-    const es_config_t *cfg = m->agent->cfg;
+    const es_config_t *cfg = st.cfg;
     if (m->report && cfg) {
         const char *names[256];
         size_t nb = cfg->n_brands < 256 ? cfg->n_brands : 256;
@@ -328,7 +329,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     es__report_live_completed(m->report, con_cls);
 }
 
-int es__metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, char *err, size_t errlen)
+int es__metrics_start(void *host, uv_loop_t *loop, const char *listen, es_metrics_t **out, char *err,
+                      size_t errlen)
 {
     struct sockaddr_storage ss;
     int rc = es__listen_addr_parse(listen, &ss, err, errlen);
@@ -337,7 +339,7 @@ int es__metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, cha
     es_metrics_t *m = calloc(1, sizeof *m);
     if (!m)
         return ES_ENOMEM;
-    m->agent = a;
+    m->host = host;
     m->healthy = 1;
     pthread_mutex_init(&m->lock, NULL);
     m->report = es__report_live_new();
@@ -360,7 +362,7 @@ int es__metrics_start(es_agent_t *a, const char *listen, es_metrics_t **out, cha
         free(m);
         return ES_EIO;
     }
-    uv_timer_init(a->loop, &m->timer);
+    uv_timer_init(loop, &m->timer);
     m->timer.data = m;
     uv_timer_start(&m->timer, on_timer, 1000, 1000);
     uv_unref((uv_handle_t *)&m->timer);

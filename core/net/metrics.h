@@ -9,13 +9,16 @@
 
 #include <stddef.h>
 
-struct es_agent;
+#include <uv.h>
+
 typedef struct es_metrics es_metrics_t;
 
-/* Binds listen ("127.0.0.1:9464", "[::1]:9464") and starts serving. On
- * error returns ES_EINVAL (bad address) or ES_EIO (cannot bind) with the
- * reason in err. */
-int es__metrics_start(struct es_agent *a, const char *listen, es_metrics_t **out, char *err, size_t errlen);
+/* Binds listen ("127.0.0.1:9464", "[::1]:9464") and starts serving,
+ * rendering every second on loop what es__stats_host_get(host) gives
+ * (core/net/stats.h). On error returns ES_EINVAL (bad address) or ES_EIO
+ * (cannot bind) with the reason in err. */
+int es__metrics_start(void *host, uv_loop_t *loop, const char *listen, es_metrics_t **out, char *err,
+                      size_t errlen);
 /* Renders now (tests and the timer). */
 void es__metrics_refresh(es_metrics_t *m);
 /* Stops the server and closes the timer; frees once closed. */

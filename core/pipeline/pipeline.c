@@ -17,7 +17,7 @@ static void on_alert(void *ud, json_t *alert)
     es_pipeline_t *p = ud;
     /* Past alerts of an archive reach the same sinks as live ones; the
      * flag lets a sink or a reader tell them apart. */
-    if (p->history)
+    if (p->env.history)
         json_object_set_new(alert, "history", json_true());
     json_array_append_new(p->alerts, alert);
 }
@@ -41,7 +41,7 @@ static void route_alerts(es_pipeline_t *p)
  * and its baselines must not learn from, nor be moved by, the past. */
 static int spike_new(es_pipeline_t *p, const es_config_t *cfg, es_spike_t **out, es_diag_t *diag)
 {
-    es_state_t *st = p->agent && !p->history ? p->agent->state : NULL;
+    es_state_t *st = p->env.txn && !p->env.history ? es__txn_db(p->env.txn) : NULL;
     return es__spike_new(cfg, st, on_alert, p, out, diag);
 }
 
@@ -58,20 +58,24 @@ void es__pipeline_spike_flush(es_pipeline_t *p)
     route_alerts(p);
 }
 
-int es__pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **out, es_diag_t *diag)
+/* The stages' state DB: none before a start (preflight). */
+static es_state_t *stage_db(const es_pipeline_t *p) { return p->env.txn ? es__txn_db(p->env.txn) : NULL; }
+
+int es__pipeline_new(const es__pipeline_env_t *env, const es_config_t *cfg, es_pipeline_t **out,
+                     es_diag_t *diag)
 {
     es_pipeline_t *p = calloc(1, sizeof *p);
     if (!p || !(p->alerts = json_array())) {
         free(p);
         return ES_ENOMEM;
     }
-    p->agent = agent;
+    p->env = *env;
     p->count_owned = cfg->count_owned;
-    p->history = agent && agent->opts && agent->opts->history;
+    p->spool_delay_ms = cfg->spool_delay_ms;
     int rc;
-    if ((rc = es__dedupe_new(agent ? agent->state : NULL, cfg->dedupe_max_age_ms, &p->dedupe)) < 0 ||
+    if ((rc = es__dedupe_new(stage_db(p), cfg->dedupe_max_age_ms, &p->dedupe)) < 0 ||
         (rc = es__brands_new(cfg, &p->brands)) < 0 ||
-        (rc = es__inventory_new(cfg, agent ? agent->state : NULL, &p->inventory, diag)) < 0 ||
+        (rc = es__inventory_new(cfg, stage_db(p), &p->inventory, diag)) < 0 ||
         (rc = es__sentiment_stage_new(cfg, &p->sentiment, diag)) < 0 ||
         (rc = spike_new(p, cfg, &p->spike, diag)) < 0) {
         es__pipeline_free(p);
@@ -135,7 +139,7 @@ int es__pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t
     if (es__spike_flush(p->spike) < 0)
         es__logf(ES_LOG_ERROR, "spike: cannot save the detector's state");
     if ((rc = es__brands_new(cfg, &b)) < 0 ||
-        (rc = es__inventory_new(cfg, p->agent ? p->agent->state : NULL, &inv, diag)) < 0 ||
+        (rc = es__inventory_new(cfg, stage_db(p), &inv, diag)) < 0 ||
         (rc = es__sentiment_stage_new(cfg, &s, diag)) < 0 ||
         (rc = spike_new(p, cfg, &sp, diag)) < 0) {
         es__brands_free(b);
@@ -153,6 +157,7 @@ int es__pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t
     es__sentiment_stage_free(p->sentiment);
     p->brands = b;
     p->count_owned = cfg->count_owned;
+    p->spool_delay_ms = cfg->spool_delay_ms;
     p->inventory = inv;
     p->sentiment = s;
     return 0;
@@ -162,7 +167,7 @@ int es__pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg)
 {
     es_diag_t diag = {0};
     es_inventory_t *inv = NULL;
-    int rc = es__inventory_new(cfg, p->agent ? p->agent->state : NULL, &inv, &diag);
+    int rc = es__inventory_new(cfg, stage_db(p), &inv, &diag);
     for (size_t i = 0; i < diag.count; i++)
         es__logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
     es__diag_free(&diag);
@@ -189,10 +194,11 @@ int es__pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg)
  * and if a sink still holds it spool.delay later it gets its rows then. */
 static int route(es_pipeline_t *p, es_rec_t *rec)
 {
-    es_agent_t *a = p->agent;
+    es__txn_t *txn = p->env.txn;
+    es_life_t *life = p->env.life;
     es_ctx_t *stack[64], **sinks = stack;
     size_t n = 0, cap = 64;
-    for (es_ctx_t *s = a->instances; s; s = s->next) {
+    for (es_ctx_t *s = es__pipeline_host_instances(p->env.host); s; s = s->next) {
         if (s->icfg->kind != ES_KIND_SINK || s->draining || s->phase != ES_PHASE_RUNNING)
             continue;
         if (!es__route_match(&s->icfg->route, rec))
@@ -222,25 +228,26 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
     memset(sids, 0, n * sizeof *sids);
     size_t len = 0;
     int spooled = 0;
-    int lazy = a->state && !a->spool_fault && rec->track && a->cfg->spool_delay_ms > 0 && !a->shutting_down;
+    int writable = es__txn_writable(txn);
+    int lazy = writable && rec->track && p->spool_delay_ms > 0 && !es__pipeline_host_closing(p->env.host);
     for (size_t i = 0; i < n && lazy; i++)
         lazy = es__sink_queue_lazy_ok(sinks[i]->queue);
-    if (!lazy && a->state && !a->spool_fault) {
+    if (!lazy && writable) {
         /* A sink stopped taking records at once (failing, full): what was
          * routed without rows gets them now, so row ids, the order a
          * restart delivers the spool in, follow routing order. */
-        if (rec->track && a->life.lazy_head)
-            es__agent_spool_lazy_all(a);
+        if (rec->track && life->lazy_head)
+            es__delivery_spool_lazy_all(p->env.delivery);
         const char *json = es_record_json(&rec->pub, &len);
-        es__agent_state_txn(a);
-        spooled = json != NULL && a->txn_open;
+        es__txn_open(txn);
+        spooled = json != NULL && es__txn_is_open(txn);
         const char *id = rec->pub.kind == ES_RECORD_MENTION ? rec->m.id : NULL;
         for (size_t i = 0; i < n && spooled; i++) {
-            sids[i] = es__state_spool_add(a->state, sinks[i]->icfg->name, es_record_kind_name(rec->pub.kind),
+            sids[i] = es__state_spool_add(es__txn_db(txn), sinks[i]->icfg->name, es_record_kind_name(rec->pub.kind),
                                          id, json, len);
             if (sids[i] < 0) {
                 spooled = 0;
-                es__agent_spool_fault(a);
+                es__txn_fault(txn);
                 /* Rows already added stay: delivery deletes them. */
                 for (size_t j = i; j < n; j++)
                     sids[j] = 0;
@@ -256,16 +263,16 @@ static int route(es_pipeline_t *p, es_rec_t *rec)
         }
     }
     /* Listed only once every sink holds it: a sink answering during the
-     * pushes can make the agent spool and accept what is listed, which
+     * pushes can make the straggler pass spool and accept what is listed, which
      * must not happen to a record some sink has yet to get. */
     if (lazy)
-        es__life_lazy(&a->life, rec, uv_now(a->loop));
+        es__life_lazy(life, rec, uv_now(p->env.loop));
     if (spooled && rc == 0) {
         /* Known as seen in the same transaction as its rows; the rest of
          * accepting it waits for the commit (es__life_spool). */
         if (es__life_in_dedupe(rec))
             es__dedupe_remember(p->dedupe, rec);
-        es__life_spool(&a->life, rec);
+        es__life_spool(life, rec);
     }
 out:
     if (sids != sid_stack)
@@ -314,11 +321,11 @@ static void count_label(es_pipeline_t *p, const es_rec_t *rec)
 
 int es__pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
 {
-    es_agent_t *a = p->agent;
+    es_life_t *life = p->env.life;
     p->n_in++;
     /* The pipeline holds one reference while routing, so a sink that
      * completes synchronously cannot finish the record under our feet. */
-    es__life_enter(&a->life, rec);
+    es__life_enter(life, rec);
     int rc = 0;
     json_t *event = NULL;
     if (rec->pub.kind == ES_RECORD_MENTION) {
@@ -330,8 +337,8 @@ int es__pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
          * transaction of its own, with its file locks (a quarter of the
          * pipeline's CPU when records skip the spool and nothing else
          * opened the transaction). */
-        if (a && a->state && !a->spool_fault)
-            es__agent_state_txn(a);
+        if (es__txn_writable(p->env.txn))
+            es__txn_open(p->env.txn);
         int dup = es__dedupe_check(p->dedupe, rec);
         if (dup < 0) {
             /* Dropping it would lose it; passing it risks a duplicate. */
@@ -340,8 +347,7 @@ int es__pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
         }
         if (dup > 0) {
             p->n_dup++;
-            es__life_drop(&a->life, rec);
-            es__agent_wake(a);
+            es__life_drop(life, rec); /* the lifecycle wakes the loop to complete it */
             return 0;
         }
         if ((rc = es__brands_apply(p->brands, rec)) < 0 ||
@@ -355,8 +361,7 @@ int es__pipeline_submit(es_pipeline_t *p, es_rec_t *rec)
     }
     rc = route(p, rec);
 out:
-    if (--rec->refs == 0)
-        es__agent_record_done(a, rec);
+    es__life_release(life, rec);
     /* Findings the stages made about this mention follow it. */
     if (event) {
         es_rec_t *ev = es__rec_from_fields(ES_RECORD_ACCOUNT, event);

@@ -7,11 +7,33 @@
 #ifndef ES_PIPELINE_H
 #define ES_PIPELINE_H
 
-#include "agent.h"
+#include "config.h"
+#include "delivery.h"
+#include "instance.h"
+#include "lifecycle.h"
 #include "stages.h"
+#include "txn.h"
+
+/* What the pipeline is given by the agent that runs it, at
+ * es__pipeline_new; the pointers outlive the pipeline. */
+typedef struct es__pipeline_env {
+    es__txn_t *txn;           /* the loop turn's state writes; its db is the stages' */
+    es_life_t *life;          /* the records' lifecycle */
+    es__delivery_t *delivery; /* the sink queues' shared part (the straggler pass) */
+    uv_loop_t *loop;          /* stamps records routed without spool rows */
+    int history;              /* import --history: a detector of the archive's own */
+    void *host;               /* passed back to es__pipeline_host_* */
+} es__pipeline_env_t;
+
+/* Implemented by the host (core/agent/agent.c), called while routing; none
+ * of them routes or re-enters the pipeline.
+ * The running instances, which routing picks the sinks among. */
+es_ctx_t *es__pipeline_host_instances(void *host);
+/* Non-zero once the agent is shutting down: nothing skips the spool. */
+int es__pipeline_host_closing(void *host);
 
 typedef struct es_pipeline {
-    es_agent_t *agent;
+    es__pipeline_env_t env;
     es_dedupe_t *dedupe;
     es_brands_t *brands;
     es_inventory_t *inventory;
@@ -20,14 +42,17 @@ typedef struct es_pipeline {
     json_t *alerts;      /* alerts the detector raised, routed after the mention */
     int spike_flushed;   /* --once: the detector's last buckets were closed */
     int count_owned;     /* count_owned: owned mentions count in the label metrics */
-    int history;         /* import --history: a detector of the archive's own */
+    uint64_t spool_delay_ms; /* spool.delay of the running configuration */
     uint64_t n_in, n_dup, n_invalid, n_unrouted, n_repaired;
     uint64_t n_lookalikes;          /* lookalike accounts first seen */
     struct es_label_counts *labels; /* sentiment labels per brand (metrics) */
     size_t n_labels;
 } es_pipeline_t;
 
-int es__pipeline_new(es_agent_t *agent, const es_config_t *cfg, es_pipeline_t **out, es_diag_t *diag);
+/* env is copied. Returns 0, ES_ENOMEM, or a stage's error with the
+ * reasons in diag. */
+int es__pipeline_new(const es__pipeline_env_t *env, const es_config_t *cfg, es_pipeline_t **out,
+                     es_diag_t *diag);
 void es__pipeline_free(es_pipeline_t *p);
 /* Builds and frees every config-driven stage as a start would (lexicons,
  * inventory, spike settings), without a state database or an agent, adding
