@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbstats.h"
 #include "sink_queue.h"
 #include "util.h"
 
@@ -65,7 +66,8 @@ static json_t *sink_health(const es__stats_t *st, es_ctx_t *c, json_t *o, json_t
     json_object_set_new(o, "dead_lettered", json_integer((json_int_t)c->n_dead));
     if (cfg->health_spool_fill > 0 && fill >= cfg->health_spool_fill)
         reason(reasons, "sink %s: spool %.0f%% full (health.spool_fill)", c->icfg->name, fill * 100);
-    int64_t dl = st->state ? es__state_dead_letter_count(st->state, c->icfg->name) : 0;
+    const es__sink_figures_t *f = es__dbstats_get(st->db, c->icfg->name);
+    int64_t dl = f ? f->dead : 0;
     if (dl >= 0) {
         json_object_set_new(o, "dead_letters", json_integer(dl));
         if (cfg->health_dead_letters > 0 && dl >= cfg->health_dead_letters)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbstats.h"
 #include "listen_addr.h"
 #include "health.h"
 #include "log.h"
@@ -26,6 +27,8 @@
 
 struct es_metrics {
     void *host; /* es__stats_host_get's */
+    uv_loop_t *loop;
+    es__dbstats_t *db; /* NULL: no state DB (yet) */
     struct MHD_Daemon *mhd;
     uv_timer_t timer;
     pthread_mutex_t lock;
@@ -176,16 +179,19 @@ static void render_metrics(const es__stats_t *st, buf_t *b)
     size_t n_sinks = 0;
     for (es_ctx_t *c = st->instances; c; c = c->next)
         n_sinks += c->icfg->kind == ES_KIND_SINK;
-    int64_t(*v)[4] = n_sinks && st->state ? calloc(n_sinks, sizeof *v) : NULL;
+    int64_t(*v)[4] = n_sinks && st->db ? calloc(n_sinks, sizeof *v) : NULL;
     if (v) {
         size_t i = 0;
         for (es_ctx_t *c = st->instances; c; c = c->next) {
             if (c->icfg->kind != ES_KIND_SINK)
                 continue;
-            int64_t oldest = 0;
-            es__state_spool_stats(st->state, c->icfg->name, &v[i][0], &v[i][1], &oldest);
-            v[i][2] = v[i][0] ? now - oldest : 0;
-            v[i][3] = es__state_dead_letter_count(st->state, c->icfg->name);
+            const es__sink_figures_t *f = es__dbstats_get(st->db, c->icfg->name);
+            if (f) {
+                v[i][0] = f->spooled;
+                v[i][1] = f->bytes;
+                v[i][2] = f->spooled ? now - f->oldest : 0;
+                v[i][3] = f->dead;
+            }
             i++;
         }
         for (int f = 0; f < 4; f++) {
@@ -248,14 +254,48 @@ static void render_metrics(const es__stats_t *st, buf_t *b)
     bprintf(b, "earshot_spike_late_mentions_total %" PRIu64 "\n", ss.late);
 }
 
-void es__metrics_refresh(es_metrics_t *m)
+static void on_db_updated(void *arg);
+
+/* The sinks' names and the state DB's reader for st, made (or remade
+ * for another state_dir) on first need. *n = 0 without a state DB. */
+static es__dbstats_t *db_for(es_metrics_t *m, const es__stats_t *st, const char **names, size_t cap, size_t *n)
+{
+    *n = 0;
+    if (!st->state || !st->cfg || !st->cfg->state_dir)
+        return NULL;
+    if (m->db && strcmp(es__dbstats_dir(m->db), st->cfg->state_dir)) {
+        es__dbstats_free(m->db);
+        m->db = NULL;
+    }
+    if (!m->db && es__dbstats_new(m->loop, st->cfg->state_dir, on_db_updated, m, &m->db) < 0)
+        return NULL;
+    for (es_ctx_t *c = st->instances; c && *n < cap; c = c->next)
+        if (c->icfg->kind == ES_KIND_SINK)
+            names[(*n)++] = c->icfg->name;
+    return m->db;
+}
+
+enum { READ_NONE, READ_ASYNC, READ_NOW };
+
+/* Renders both documents from the agent's snapshot and the state DB's
+ * last figures; `read` asks for new figures (READ_ASYNC: they come in
+ * later and trigger a render of their own). */
+static void render(es_metrics_t *m, int read)
 {
     es__stats_t st;
     es__stats_host_get(m->host, &st);
+    const char *names[256];
+    size_t nn;
+    es__dbstats_t *db = db_for(m, &st, names, 256, &nn);
+    if (db && read == READ_NOW)
+        es__dbstats_refresh_now(db, names, nn);
+    st.db = db;
     buf_t b = {0};
     render_metrics(&st, &b);
     int healthy = 1;
     char *health = es__health_render(&st, rss_bytes(), &healthy);
+    if (db && read == READ_ASYNC)
+        es__dbstats_refresh(db, names, nn);
     if (b.oom || !health) {
         free(b.s);
         free(health);
@@ -265,11 +305,11 @@ void es__metrics_refresh(es_metrics_t *m)
      * change the sink or the brands). */
     const es_config_t *cfg = st.cfg;
     if (m->report && cfg) {
-        const char *names[256];
+        const char *bn[256];
         size_t nb = cfg->n_brands < 256 ? cfg->n_brands : 256;
         for (size_t i = 0; i < nb; i++)
-            names[i] = cfg->brands[i].name;
-        es__report_live_configure(m->report, es__report_default_dsn(cfg), cfg->state_dir, names, nb);
+            bn[i] = cfg->brands[i].name;
+        es__report_live_configure(m->report, es__report_default_dsn(cfg), cfg->state_dir, bn, nb);
     }
     pthread_mutex_lock(&m->lock);
     free(m->text);
@@ -279,6 +319,10 @@ void es__metrics_refresh(es_metrics_t *m)
     m->healthy = healthy;
     pthread_mutex_unlock(&m->lock);
 }
+
+static void on_db_updated(void *arg) { render(arg, READ_NONE); }
+
+void es__metrics_refresh(es_metrics_t *m) { render(m, READ_ASYNC); }
 
 static void on_timer(uv_timer_t *t) { es__metrics_refresh(t->data); }
 
@@ -342,8 +386,9 @@ int es__metrics_start(void *host, uv_loop_t *loop, const char *listen, es_metric
     m->host = host;
     m->healthy = 1;
     pthread_mutex_init(&m->lock, NULL);
+    m->loop = loop;
     m->report = es__report_live_new();
-    es__metrics_refresh(m);
+    render(m, READ_NOW); /* before the loop runs: the first documents have the figures */
     /* Suspend/resume: /report answers from its own worker thread. */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
@@ -357,6 +402,7 @@ int es__metrics_start(void *host, uv_loop_t *loop, const char *listen, es_metric
         snprintf(err, errlen, "metrics_listen %s: cannot listen (address in use or not local?)", listen);
         pthread_mutex_destroy(&m->lock);
         es__report_live_free(m->report);
+        es__dbstats_free(m->db);
         free(m->text);
         free(m->health);
         free(m);
@@ -374,6 +420,7 @@ static void on_closed(uv_handle_t *h)
 {
     es_metrics_t *m = h->data;
     es__report_live_free(m->report);
+    es__dbstats_free(m->db); /* a read under way frees it when it ends */
     pthread_mutex_destroy(&m->lock);
     free(m->text);
     free(m->health);

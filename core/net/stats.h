@@ -28,9 +28,12 @@ typedef struct es__stats {
     size_t last_reload_errors;
     /* Borrowed, valid until control returns to the loop. */
     es_ctx_t *instances;                /* running, stopping and draining */
-    es_state_t *state;                  /* NULL: none */
+    es_state_t *state;                  /* NULL: none; the renderers do not read it */
     const es_config_t *cfg;             /* the running configuration */
     const struct es_pipeline *pipeline; /* NULL: none (its counters) */
+    /* The state DB's figures per sink, as last read off the loop (filled
+     * by the metrics, core/net/dbstats.h); NULL: none. */
+    const struct es__dbstats *db;
 } es__stats_t;
 
 /* Implemented by the host (core/agent/agent.c), given the host pointer
