@@ -1,4 +1,5 @@
 #include "state.h"
+#include "state_memo.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -126,10 +127,18 @@ struct es_state {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
     char *path;
+    /* Checkpoints and HTTP validators in memory (state_memo.h); NULL
+     * until read, or since a rollback. Read-write connections only:
+     * the agent and the commands hold the instance lock, so no other
+     * process writes these tables under them. */
+    int memo;
+    es__memo_t *cp, *http;
     uint8_t *pack;     /* es__state_seen_write's encoding buffer */
     uint64_t *unpack;  /* es__state_seen_read's decoding buffer */
     size_t pack_cap, unpack_cap;
 };
+
+static void memo_drop(es_state_t *st);
 
 /* ---- fingerprint rows: little-endian 64-bit words, whatever the host ---- */
 
@@ -295,6 +304,7 @@ int es__state_open(const char *state_dir, es_state_t **out, char *err, size_t er
         es__state_close(st);
         return rc;
     }
+    st->memo = 1;
     *out = st;
     return 0;
 }
@@ -331,6 +341,7 @@ void es__state_close(es_state_t *st)
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(st->q[i]);
     sqlite3_close(st->db);
+    memo_drop(st);
     free(st->path);
     free(st->pack);
     free(st->unpack);
@@ -360,16 +371,79 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 
 int es__state_begin(es_state_t *st) { return run(st, st->q[Q_BEGIN]); }
 int es__state_commit(es_state_t *st) { return run(st, st->q[Q_COMMIT]); }
+/* The memos may hold writes the rollback undid. */
+static void memo_drop(es_state_t *st)
+{
+    es__memo_free(st->cp);
+    es__memo_free(st->http);
+    st->cp = st->http = NULL;
+}
+
 void es__state_rollback(es_state_t *st)
 {
     if (!sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    memo_drop(st);
+}
+
+/* A whole table (its key columns joined by \x1f) into a new memo; NULL on
+ * error, and the caller reads the database instead. */
+static es__memo_t *memo_load(es_state_t *st, const char *sql, int nkey)
+{
+    sqlite3_stmt *s;
+    es__memo_t *m = es__memo_new();
+    if (!m || sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        es__memo_free(m);
+        return NULL;
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *k0 = (const char *)sqlite3_column_text(s, 0);
+        const char *k1 = nkey > 1 ? (const char *)sqlite3_column_text(s, 1) : NULL;
+        char *key = k1 ? es__asprintf("%s\x1f%s", k0 ? k0 : "", k1) : es__strdup(k0 ? k0 : "");
+        int bad = !key || es__memo_put(m, key, (const char *)sqlite3_column_text(s, nkey),
+                                       (const char *)sqlite3_column_text(s, nkey + 1)) < 0;
+        free(key);
+        if (bad)
+            break;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        es__memo_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+static es__memo_t *memo_cp(es_state_t *st)
+{
+    if (st->memo && !st->cp)
+        st->cp = memo_load(st, "SELECT instance, key, value, NULL FROM checkpoints", 2);
+    return st->cp;
+}
+
+static es__memo_t *memo_http(es_state_t *st)
+{
+    if (st->memo && !st->http)
+        st->http = memo_load(st, "SELECT url, etag, last_modified FROM http_cache", 1);
+    return st->http;
 }
 
 int es__state_checkpoint_get(es_state_t *st, const char *instance, const char *key, char **value)
 {
-    sqlite3_stmt *s = st->q[Q_CP_GET];
     *value = NULL;
+    es__memo_t *m = memo_cp(st);
+    if (m) {
+        char *k = es__asprintf("%s\x1f%s", instance, key);
+        const char *v, *unused;
+        int found = k && es__memo_get(m, k, &v, &unused);
+        free(k);
+        if (!found)
+            return k ? ES_ENOENT : ES_ENOMEM;
+        *value = es__strdup(v ? v : "");
+        return *value ? 0 : ES_ENOMEM;
+    }
+    sqlite3_stmt *s = st->q[Q_CP_GET];
     bind_text(s, 1, instance);
     bind_text(s, 2, key);
     int rc = sqlite3_step(s), ret = ES_ENOENT;
@@ -390,7 +464,14 @@ int es__state_checkpoint_put(es_state_t *st, const char *instance, const char *k
     bind_text(s, 1, instance);
     bind_text(s, 2, key);
     bind_text(s, 3, value);
-    return run(st, s);
+    int rc = run(st, s);
+    if (rc == 0 && st->cp) {
+        char *k = es__asprintf("%s\x1f%s", instance, key);
+        if (!k || es__memo_put(st->cp, k, value, NULL) < 0)
+            memo_drop(st); /* reads go to the database until it loads again */
+        free(k);
+    }
+    return rc;
 }
 
 static int grow(void **buf, size_t *cap, size_t need)
@@ -499,8 +580,17 @@ int64_t es__state_dead_letters_after(es_state_t *st, int64_t after, int64_t *max
 
 int es__state_http_get(es_state_t *st, const char *url, char **etag, char **last_modified)
 {
-    sqlite3_stmt *s = st->q[Q_HTTP_GET];
     *etag = *last_modified = NULL;
+    es__memo_t *m = memo_http(st);
+    if (m) {
+        const char *e, *lm;
+        if (!es__memo_get(m, url, &e, &lm))
+            return ES_ENOENT;
+        *etag = e ? es__strdup(e) : NULL;
+        *last_modified = lm ? es__strdup(lm) : NULL;
+        return 0;
+    }
+    sqlite3_stmt *s = st->q[Q_HTTP_GET];
     bind_text(s, 1, url);
     int rc = sqlite3_step(s), ret = ES_ENOENT;
     if (rc == SQLITE_ROW) {
@@ -519,7 +609,10 @@ int es__state_http_put(es_state_t *st, const char *url, const char *etag, const 
     bind_text(s, 1, url);
     bind_text(s, 2, etag);
     bind_text(s, 3, last_modified);
-    return run(st, s);
+    int rc = run(st, s);
+    if (rc == 0 && st->http && es__memo_put(st->http, url, etag, last_modified) < 0)
+        memo_drop(st);
+    return rc;
 }
 
 int64_t es__state_spool_add(es_state_t *st, const char *sink, const char *kind, const char *record_id,
