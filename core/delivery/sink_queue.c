@@ -6,6 +6,7 @@
 
 #include "lifecycle.h"
 #include "log.h"
+#include "spool_reader.h"
 #include "stages.h"
 #include "util.h"
 
@@ -56,6 +57,19 @@ struct es_sink_queue {
     int64_t max_sid;       /* highest spool id in memory or ever loaded */
     int64_t spool_n;       /* rows in this sink's spool */
     uint64_t spool_bytes;
+    /* Loading rows back (refill) happens on the thread pool: the read
+     * under way, what the spill was when it began, whether the last read
+     * found everything committed while spilled rows still waited for
+     * their commit (no read until the next one), and when a failed read
+     * may be tried again. */
+    es__spool_reader_t *reader;
+    uint64_t spill_pushes;
+    uint64_t read_pushes;
+    int read_spill_empty;
+    int read_dry;
+    int read_limit;
+    uint64_t read_retry_ms;
+    int moved; /* es__sink_queue_move emptied it: a read's rows are its replacement's */
     /* Records spooled while overflowing, held until their rows are
      * committed: only then may memory let go of them. */
     es_qitem_t *spill;
@@ -218,6 +232,8 @@ void es__sink_queue_free(es_sink_queue_t *q)
             break;
         }
     es__sink_queue_release_all(q, 1);
+    es__spool_reader_free(q->reader); /* a read under way ends without a call */
+    q->reader = NULL;
     congestion_set(q, 0);
     uv_timer_stop(&q->timer);
     uv_close((uv_handle_t *)&q->timer, on_closed);
@@ -328,6 +344,7 @@ int es__sink_queue_push(es_sink_queue_t *q, es_rec_t *rec, int64_t sid, size_t b
             }
             q->overflow = 1;
             q->spill[q->spill_n++] = it;
+            q->spill_pushes++;
             q->sink->n_spilled++;
             return 0;
         }
@@ -344,6 +361,7 @@ keep:;
 
 void es__sink_queue_committed(es_sink_queue_t *q, uint64_t gen, int ok)
 {
+    q->read_dry = 0; /* rows the last read could not see may be there now */
     if (!ok) {
         /* The rows of that transaction were rolled back: the records are
          * in memory only now, and are delivered from there. */
@@ -409,24 +427,53 @@ static int load_row(int64_t id, const char *kind, const char *json, int attempts
     return 0;
 }
 
-/* Tops the ring up from the spool while the queue overflows. */
-static void refill(es_sink_queue_t *q)
+static void on_refilled(void *arg, int status, const es__spool_row_t *rows, size_t n)
 {
-    es_state_t *st = es__txn_db(q->d->txn);
-    if (!q->overflow || q->count >= q->mem_max / 2 || !st)
-        return;
-    int limit = (int)(q->mem_max - q->count);
-    load_ctx_t lc = {q, 0};
-    int n = es__state_spool_load(st, q->sink->icfg->name, q->max_sid, limit, load_row, &lc);
-    if (n < 0) {
-        es_log(q->sink, ES_LOG_ERROR, "spool: cannot load: %s", es__state_errmsg(st));
+    es_sink_queue_t *q = arg;
+    if (q->moved)
+        return; /* its replacement loads them (es__sink_queue_move) */
+    if (status < 0) {
+        es_log(q->sink, ES_LOG_ERROR, "spool: cannot load: %s", es__spool_reader_error(q->reader));
+        q->read_retry_ms = uv_now(q->d->loop) + 1000; /* the 2 s spool poll tries again */
         return;
     }
-    /* Fewer rows than asked: everything spooled is in memory now. Rows of
-     * the open transaction are visible to this connection, so records
-     * still in the spill list were loaded too. */
-    if (n < limit)
-        q->overflow = 0;
+    load_ctx_t lc = {q, 0};
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].id > q->max_sid && load_row(rows[i].id, rows[i].kind, rows[i].json, 0, &lc) < 0)
+            break;
+    /* Fewer rows than asked: the spool holds no more committed rows. The
+     * read's connection does not see the open transaction, so that ends
+     * the overflow only if no record was spilled when it began or since
+     * (a spilled record's row is committed before memory lets go of it,
+     * so with none at the start every spilled row was there to read). */
+    if ((int)n < q->read_limit && q->spill_pushes == q->read_pushes) {
+        if (q->read_spill_empty)
+            q->overflow = 0;
+        else if (q->spill_n)
+            q->read_dry = 1; /* nothing to read until they commit */
+    }
+    try_send(q);
+    congestion_check(q);
+}
+
+/* Tops the ring up from the spool while the queue overflows: starts a
+ * read on the thread pool, whose rows come in later (on_refilled). */
+static void refill(es_sink_queue_t *q)
+{
+    if (!q->overflow || q->count >= q->mem_max / 2 || !es__txn_db(q->d->txn) || q->moved || q->read_dry ||
+        es__spool_reader_busy(q->reader) || uv_now(q->d->loop) < q->read_retry_ms)
+        return;
+    if (!q->reader && (!q->d->txn->dir || es__spool_reader_new(q->d->loop, q->d->txn->dir, &q->reader) < 0))
+        return;
+    int limit = (int)(q->mem_max - q->count);
+    q->read_limit = limit;
+    q->read_pushes = q->spill_pushes;
+    q->read_spill_empty = q->spill_n == 0;
+    int rc = es__spool_reader_start(q->reader, q->sink->icfg->name, q->max_sid, limit, on_refilled, q);
+    if (rc < 0) {
+        es_log(q->sink, ES_LOG_ERROR, "spool: cannot load: %s", es_strerror(rc));
+        q->read_retry_ms = uv_now(q->d->loop) + 1000;
+    }
 }
 
 void es__sink_queue_poll_spool(es_sink_queue_t *q)
@@ -444,6 +491,7 @@ void es__sink_queue_poll_spool(es_sink_queue_t *q)
     if (max > q->max_sid) {
         es_log(q->sink, ES_LOG_INFO, "new rows in the spool (requeued dead letters?): loading them");
         q->overflow = 1;
+        q->read_dry = 0;
         try_send(q);
     }
 }
@@ -844,6 +892,7 @@ static void complete_answer(es_sink_queue_t *q, es_sink_status_t status, uint64_
 
 void es__sink_queue_move(es_sink_queue_t *from, es_sink_queue_t *to)
 {
+    from->moved = 1;
     /* The replacement may start overflowing (rows of the old queue's
      * records are in the spool); records it takes over must have their
      * rows before, or the straggler pass would give them ids above rows it
