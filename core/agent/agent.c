@@ -823,21 +823,34 @@ static void arm_inventory_watch(es_agent_t *a)
     }
 }
 
+/* ---- reconciliation, read on the thread pool ---------------------------- */
+
+typedef struct reconcile_job {
+    uv_work_t work;
+    es_agent_t *a;
+    char *state_dir;
+    int64_t since, now;
+    json_t *findings; /* NULL: the state DB could not be read */
+} reconcile_job_t;
+
+/* Thread pool: a read-only connection of its own, as the daemon's /report
+ * has (core/report/page.c); WAL lets it read the last commit while the
+ * loop writes on. */
+static void reconcile_job_work(uv_work_t *w)
+{
+    reconcile_job_t *j = w->data;
+    es_state_t *st;
+    char err[256];
+    if (es__state_open_readonly(j->state_dir, &st, err, sizeof err) < 0)
+        return;
+    es__state_reconcile(st, j->since, j->now, &j->findings);
+    es__state_close(st);
+}
+
 /* Sends every reconciliation finding to the sinks as an account record
  * ("event": the section name, plus the finding's fields). */
-static void on_reconcile(uv_timer_t *t)
+static void reconcile_send(es_agent_t *a, json_t *r, int64_t now)
 {
-    es_agent_t *a = t->data;
-    if (a->shutting_down)
-        return;
-    int64_t now = es__now_s();
-    json_t *r = NULL;
-    commit_txn(a); /* read what this turn wrote */
-    if (es__state_reconcile(a->state,
-                             now - (int64_t)(a->cfg->reconcile_window_ms / 1000), now, &r) < 0) {
-        es__logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
-        return;
-    }
     static const char *const sections[] = {"dormant", "sunset_active", "lookalikes", "no_owner",
                                            "responses_by_team", "responses_by_account", NULL};
     size_t n = 0;
@@ -855,8 +868,53 @@ static void on_reconcile(uv_timer_t *t)
             }
         }
     }
-    json_decref(r);
     es__logf(ES_LOG_INFO, "reconcile: %zu finding(s) sent to sinks", n);
+}
+
+static void reconcile_job_done(uv_work_t *w, int status)
+{
+    reconcile_job_t *j = w->data;
+    es_agent_t *a = j->a;
+    a->reconciling = 0;
+    /* Shutting down: the sinks may be stopped already, and the findings
+     * come again at the next start. */
+    if (status == 0 && !a->shutting_down) {
+        if (j->findings)
+            reconcile_send(a, j->findings, j->now);
+        else
+            es__logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
+    }
+    json_decref(j->findings);
+    free(j->state_dir);
+    free(j);
+}
+
+static void on_reconcile(uv_timer_t *t)
+{
+    es_agent_t *a = t->data;
+    /* One at a time: the next interval's would find the same. */
+    if (a->shutting_down || a->reconciling)
+        return;
+    reconcile_job_t *j = calloc(1, sizeof *j);
+    /* The directory of the database the agent writes: cfg->state_dir may
+     * name another since a SIGHUP (it takes effect after a restart). */
+    if (!j || !(j->state_dir = es__strdup(a->txn.dir))) {
+        free(j);
+        es__logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
+        return;
+    }
+    j->a = a;
+    j->now = es__now_s();
+    j->since = j->now - (int64_t)(a->cfg->reconcile_window_ms / 1000);
+    j->work.data = j;
+    commit_txn(a); /* the worker reads what this turn wrote */
+    if (uv_queue_work(a->loop, &j->work, reconcile_job_work, reconcile_job_done) < 0) {
+        free(j->state_dir);
+        free(j);
+        es__logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
+        return;
+    }
+    a->reconciling = 1;
 }
 
 static void arm_reconcile(es_agent_t *a)

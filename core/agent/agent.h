@@ -49,6 +49,7 @@ typedef struct es_agent {
     int inventory_loading;   /* a read is on the thread pool */
     uint64_t cfg_gen;        /* moves when a SIGHUP replaces cfg: older reads are stale */
     uv_timer_t reconcile_timer;
+    int reconciling;         /* its queries are on the thread pool */
     /* The loop turn's state transaction, committed by the check phase
      * (core/state/txn.c): open, generation and the write fault. */
     es__txn_t txn;
