@@ -229,4 +229,40 @@ check "reconcile findings reach the governance sink" wait_for 5 grep -q '"event"
 like "$D/gov.jsonl" '"event":"no_owner".*"handle":"AcmeJobs"|"handle":"AcmeJobs".*"event":"no_owner"' "each finding is one account record"
 kill -TERM $pid; wait $pid
 is $? 0 "daemon stops cleanly"
+
+# A big inventory, read on the thread pool (a while, longer under the
+# sanitizers): of several edits the last one is read, and a shutdown right
+# after an edit, maybe with its read still running, exits cleanly and puts
+# nothing in once it began.
+B="$T/big"; mkdir -p "$B/in"
+python3 - "$B/inv.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("network,handle,brand,owner,status\n")
+    for i in range(50000):
+        f.write("twitter,user%d,acme,care,active\n" % i)
+PY
+write_main "$B" "inventory = $B/inv.csv"
+cat > "$B/conf.d/10.conf" <<EOC
+[source drop]
+plugin = jsonl
+path = $B/in
+
+[sink all]
+plugin = jsonl
+path = $B/all.jsonl
+EOC
+"$EARSHOT" run -c "$B/earshot.conf" --foreground 2> "$B/log" &
+pid=$!
+check "a big inventory loads at the start" wait_for 20 grep -q "starting" "$B/log"
+echo "twitter,extra1,acme,care,active" >> "$B/inv.csv"
+check "an edit of a big inventory is reloaded" wait_for 20 grep -q "inv.csv reloaded: 50001 account" "$B/log"
+# Each append changes the size: no new mtime second is needed.
+for i in 2 3 4; do echo "twitter,extra$i,acme,care,active" >> "$B/inv.csv"; sleep 0.7; done
+check "the last of several edits is read" wait_for 20 grep -q "inv.csv reloaded: 50004 account" "$B/log"
+echo "twitter,extra5,acme,care,active" >> "$B/inv.csv"
+sleep 2.2
+kill -TERM $pid; wait $pid
+is $? 0 "a shutdown right after an edit exits cleanly"
+ok $(sed -n '/shutting down/,$p' "$B/log" | grep -q "reloaded: 50005" && echo 1 || echo 0) "and puts no read in after it began"
 done_testing

@@ -1,11 +1,13 @@
-/* Inventory CSV parsing, handle lookup and lookalike detection (both ways:
- * impostors flagged, ordinary customers not). */
+/* Inventory CSV parsing, handle lookup, lookalike detection (both ways:
+ * impostors flagged, ordinary customers not) and the stage built from a
+ * read done apart (a reload on the thread pool). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "inventory.h"
+#include "stages.h"
 #include "tap.h"
 
 static char path[256];
@@ -151,6 +153,28 @@ int main(void)
     es__diag_free(&d);
     es__accounts_free(b);
     es__accounts_free(a);
+
+    /* The daemon reads a changed file on the thread pool
+     * (es__inventory_load) and builds the stage on the loop
+     * (es__inventory_new_from): the read alone must refuse what a start
+     * refuses, and hand over nothing then. */
+    out = fopen(path, "w");
+    fputs("network,handle,brand,owner,status\ntwitter,Ok,acme,care,active\ntwitter,Bad,acme,care,retired\n", out);
+    fclose(out);
+    a = (es_accounts_t *)&d; /* must be reset */
+    is_int(es__inventory_load(path, &a, &d), ES_ECONFIG, "load: a bad row fails the file");
+    ok(a == NULL && d.count == 1, "with nothing loaded and the row's diagnostic");
+    es__diag_free(&d);
     unlink(path);
+    is_int(es__inventory_load(path, &a, &d), ES_EIO, "load: a missing file is ES_EIO");
+    like(d.count ? d.msgs[0] : "", "cannot open inventory", "and says so");
+    es__diag_free(&d);
+    ok(es__inventory_load(NULL, &a, &d) == 0 && a == NULL && d.count == 0, "load: no inventory configured");
+    is_int(es__inventory_load(inv, &a, &d), 0, "load: the fixture");
+    es_inventory_t *stage = NULL;
+    is_int(es__inventory_new_from(&cfg, NULL, a, &stage), 0, "new_from builds the stage on what was loaded");
+    is_int(stage ? es__inventory_size(stage) : 0, 27, "with its 27 accounts");
+    es__inventory_free(stage);
+    es__diag_free(&d);
     return done_testing();
 }

@@ -23,6 +23,7 @@
 
 #include <sys/stat.h>
 
+#include "inventory.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "metrics.h"
@@ -382,7 +383,7 @@ static void shutdown_step(es_agent_t *a)
         uv_close((uv_handle_t *)&a->sig_usr1, NULL);
         uv_close((uv_handle_t *)&a->drain_timer, NULL);
         uv_close((uv_handle_t *)&a->prune_timer, NULL);
-        uv_close((uv_handle_t *)&a->inventory_timer, NULL);
+        uv_close((uv_handle_t *)&a->inventory_poll, NULL);
         uv_close((uv_handle_t *)&a->reconcile_timer, NULL);
         uv_close((uv_handle_t *)&a->spool_timer, NULL);
         uv_close((uv_handle_t *)&a->lazy_timer, NULL);
@@ -662,6 +663,7 @@ static void reload(es_agent_t *a, const char *path)
             started++;
     es__config_unref(a->cfg);
     a->cfg = ncfg;
+    a->cfg_gen++;
     arm_inventory_watch(a);
     arm_reconcile(a);
     es__logf(ES_LOG_INFO, "reloaded: %u kept, %u replaced, %u started, %u stopped", kept, replaced,
@@ -710,9 +712,25 @@ static void on_prune(uv_timer_t *t)
         es__dedupe_prune(a->pipeline->dedupe);
 }
 
+/* ---- the inventory file, watched and read on the thread pool ---------- */
+
 /* The inventory is an admin's spreadsheet export: picked up when it
  * changes, without a SIGHUP. A stat every few seconds is cheaper and more
  * portable than an fs event that editors' rename-on-save defeats. */
+#define INVENTORY_POLL_MS 2000
+
+typedef struct inventory_job {
+    uv_work_t work;
+    es_agent_t *a;
+    char *path;        /* a copy: a SIGHUP may free the configuration meanwhile */
+    uint64_t cfg_gen;  /* a->cfg_gen when it started */
+    int rc;            /* es__inventory_load's */
+    es_accounts_t *accounts;
+    es_diag_t diag;
+} inventory_job_t;
+
+/* Synchronous, but only when the watch is armed (start, SIGHUP), right
+ * after the file was read on the loop anyway. */
 static int inventory_stat(const char *path, int64_t *mtime_ns, int64_t *size)
 {
     struct stat st;
@@ -723,44 +741,116 @@ static int inventory_stat(const char *path, int64_t *mtime_ns, int64_t *size)
     return 0;
 }
 
-static void on_inventory_check(uv_timer_t *t)
+static void inventory_job_free(inventory_job_t *j)
 {
-    es_agent_t *a = t->data;
-    int64_t m, sz;
-    if (a->shutting_down || inventory_stat(a->cfg->inventory, &m, &sz) < 0)
+    es__accounts_free(j->accounts);
+    es__diag_free(&j->diag);
+    free(j->path);
+    free(j);
+}
+
+/* Thread pool: reads and parses the file, touches nothing of the agent. */
+static void inventory_job_work(uv_work_t *w)
+{
+    inventory_job_t *j = w->data;
+    j->rc = es__inventory_load(j->path, &j->accounts, &j->diag);
+}
+
+static void inventory_reload_maybe(es_agent_t *a);
+
+static void inventory_job_done(uv_work_t *w, int status)
+{
+    inventory_job_t *j = w->data;
+    es_agent_t *a = j->a;
+    a->inventory_loading = 0;
+    /* A SIGHUP that replaced the configuration read the file itself and
+     * the stage would point into a freed one: only the current
+     * configuration's read is put in. */
+    if (status == 0 && !a->shutting_down && j->cfg_gen == a->cfg_gen) {
+        es__txn_open(&a->txn); /* the account tables' snapshot goes in it */
+        es__pipeline_reload_inventory(a->pipeline, a->cfg, j->rc, j->accounts, &j->diag);
+        j->accounts = NULL;
+    }
+    inventory_job_free(j);
+    inventory_reload_maybe(a); /* the file changed again while it was read */
+}
+
+/* One read at a time: a change the poll sees meanwhile is read when the
+ * running one is done. A refused version is not read again until the
+ * file changes again. */
+static void inventory_reload_maybe(es_agent_t *a)
+{
+    if (a->shutting_down || a->inventory_loading || !a->cfg->inventory ||
+        (a->inventory_seen_mtime_ns == a->inventory_mtime_ns && a->inventory_seen_size == a->inventory_size))
         return;
-    if (m == a->inventory_mtime_ns && sz == a->inventory_size)
-        return;
-    a->inventory_mtime_ns = m;
-    a->inventory_size = sz;
-    es__txn_open(&a->txn);
-    es__pipeline_reload_inventory(a->pipeline, a->cfg);
+    a->inventory_mtime_ns = a->inventory_seen_mtime_ns;
+    a->inventory_size = a->inventory_seen_size;
+    inventory_job_t *j = calloc(1, sizeof *j);
+    if (j && (j->path = es__strdup(a->cfg->inventory))) {
+        j->a = a;
+        j->cfg_gen = a->cfg_gen;
+        j->work.data = j;
+        if (uv_queue_work(a->loop, &j->work, inventory_job_work, inventory_job_done) == 0) {
+            a->inventory_loading = 1;
+            return;
+        }
+    }
+    if (j)
+        inventory_job_free(j);
+    es__logf(ES_LOG_ERROR, "inventory %s not reloaded; keeping the previous one", a->cfg->inventory);
+}
+
+/* libuv stats the file on the thread pool and calls back when anything
+ * of the stat changed; a reload is for another mtime or size only. */
+static void on_inventory_poll(uv_fs_poll_t *h, int status, const uv_stat_t *prev, const uv_stat_t *curr)
+{
+    (void)prev;
+    es_agent_t *a = h->data;
+    if (status < 0)
+        return; /* gone for now (a rename-on-save): the next stat that works tells */
+    a->inventory_seen_mtime_ns = (int64_t)curr->st_mtim.tv_sec * 1000000000 + curr->st_mtim.tv_nsec;
+    a->inventory_seen_size = (int64_t)curr->st_size;
+    inventory_reload_maybe(a);
 }
 
 static void arm_inventory_watch(es_agent_t *a)
 {
-    uv_timer_stop(&a->inventory_timer);
+    uv_fs_poll_stop(&a->inventory_poll);
     if (a->cfg->inventory && inventory_stat(a->cfg->inventory, &a->inventory_mtime_ns, &a->inventory_size) == 0) {
-        uv_timer_start(&a->inventory_timer, on_inventory_check, 2000, 2000);
-        uv_unref((uv_handle_t *)&a->inventory_timer);
+        a->inventory_seen_mtime_ns = a->inventory_mtime_ns;
+        a->inventory_seen_size = a->inventory_size;
+        uv_fs_poll_start(&a->inventory_poll, on_inventory_poll, a->cfg->inventory, INVENTORY_POLL_MS);
     }
+}
+
+/* ---- reconciliation, read on the thread pool ---------------------------- */
+
+typedef struct reconcile_job {
+    uv_work_t work;
+    es_agent_t *a;
+    char *state_dir;
+    int64_t since, now;
+    json_t *findings; /* NULL: the state DB could not be read */
+} reconcile_job_t;
+
+/* Thread pool: a read-only connection of its own, as the daemon's /report
+ * has (core/report/page.c); WAL lets it read the last commit while the
+ * loop writes on. */
+static void reconcile_job_work(uv_work_t *w)
+{
+    reconcile_job_t *j = w->data;
+    es_state_t *st;
+    char err[256];
+    if (es__state_open_readonly(j->state_dir, &st, err, sizeof err) < 0)
+        return;
+    es__state_reconcile(st, j->since, j->now, &j->findings);
+    es__state_close(st);
 }
 
 /* Sends every reconciliation finding to the sinks as an account record
  * ("event": the section name, plus the finding's fields). */
-static void on_reconcile(uv_timer_t *t)
+static void reconcile_send(es_agent_t *a, json_t *r, int64_t now)
 {
-    es_agent_t *a = t->data;
-    if (a->shutting_down)
-        return;
-    int64_t now = es__now_s();
-    json_t *r = NULL;
-    commit_txn(a); /* read what this turn wrote */
-    if (es__state_reconcile(a->state,
-                             now - (int64_t)(a->cfg->reconcile_window_ms / 1000), now, &r) < 0) {
-        es__logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
-        return;
-    }
     static const char *const sections[] = {"dormant", "sunset_active", "lookalikes", "no_owner",
                                            "responses_by_team", "responses_by_account", NULL};
     size_t n = 0;
@@ -778,8 +868,53 @@ static void on_reconcile(uv_timer_t *t)
             }
         }
     }
-    json_decref(r);
     es__logf(ES_LOG_INFO, "reconcile: %zu finding(s) sent to sinks", n);
+}
+
+static void reconcile_job_done(uv_work_t *w, int status)
+{
+    reconcile_job_t *j = w->data;
+    es_agent_t *a = j->a;
+    a->reconciling = 0;
+    /* Shutting down: the sinks may be stopped already, and the findings
+     * come again at the next start. */
+    if (status == 0 && !a->shutting_down) {
+        if (j->findings)
+            reconcile_send(a, j->findings, j->now);
+        else
+            es__logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
+    }
+    json_decref(j->findings);
+    free(j->state_dir);
+    free(j);
+}
+
+static void on_reconcile(uv_timer_t *t)
+{
+    es_agent_t *a = t->data;
+    /* One at a time: the next interval's would find the same. */
+    if (a->shutting_down || a->reconciling)
+        return;
+    reconcile_job_t *j = calloc(1, sizeof *j);
+    /* The directory of the database the agent writes: cfg->state_dir may
+     * name another since a SIGHUP (it takes effect after a restart). */
+    if (!j || !(j->state_dir = es__strdup(a->txn.dir))) {
+        free(j);
+        es__logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
+        return;
+    }
+    j->a = a;
+    j->now = es__now_s();
+    j->since = j->now - (int64_t)(a->cfg->reconcile_window_ms / 1000);
+    j->work.data = j;
+    commit_txn(a); /* the worker reads what this turn wrote */
+    if (uv_queue_work(a->loop, &j->work, reconcile_job_work, reconcile_job_done) < 0) {
+        free(j->state_dir);
+        free(j);
+        es__logf(ES_LOG_ERROR, "reconcile: cannot read the state database");
+        return;
+    }
+    a->reconciling = 1;
 }
 
 static void arm_reconcile(es_agent_t *a)
@@ -951,8 +1086,9 @@ int es__agent_run(const es_run_opts_t *opts)
     a.prune_timer.data = &a;
     uv_timer_start(&a.prune_timer, on_prune, 1000, PRUNE_MS);
     uv_unref((uv_handle_t *)&a.prune_timer);
-    uv_timer_init(&loop, &a.inventory_timer);
-    a.inventory_timer.data = &a;
+    uv_fs_poll_init(&loop, &a.inventory_poll);
+    a.inventory_poll.data = &a;
+    uv_unref((uv_handle_t *)&a.inventory_poll);
     arm_inventory_watch(&a);
     uv_timer_init(&loop, &a.reconcile_timer);
     a.reconcile_timer.data = &a;

@@ -41,9 +41,15 @@ typedef struct es_agent {
     uv_signal_t sig_int, sig_term, sig_hup, sig_usr1;
     uv_timer_t drain_timer;
     uv_timer_t prune_timer;
-    uv_timer_t inventory_timer; /* notices the inventory file changing */
-    int64_t inventory_mtime_ns, inventory_size;
+    /* The inventory file: its stat every 2 s and its read after a change
+     * run on the thread pool, one read at a time (agent.c). */
+    uv_fs_poll_t inventory_poll;
+    int64_t inventory_mtime_ns, inventory_size;           /* the version last read */
+    int64_t inventory_seen_mtime_ns, inventory_seen_size; /* the poll's latest */
+    int inventory_loading;   /* a read is on the thread pool */
+    uint64_t cfg_gen;        /* moves when a SIGHUP replaces cfg: older reads are stale */
     uv_timer_t reconcile_timer;
+    int reconciling;         /* its queries are on the thread pool */
     /* The loop turn's state transaction, committed by the check phase
      * (core/state/txn.c): open, generation and the write fault. */
     es__txn_t txn;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "metrics.h"
@@ -163,14 +164,16 @@ int es__pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t
     return 0;
 }
 
-int es__pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg)
+int es__pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg, int rc, struct es_accounts *accounts,
+                                  const es_diag_t *diag)
 {
-    es_diag_t diag = {0};
     es_inventory_t *inv = NULL;
-    int rc = es__inventory_new(cfg, stage_db(p), &inv, &diag);
-    for (size_t i = 0; i < diag.count; i++)
-        es__logf(ES_LOG_ERROR, "%s", diag.msgs[i]);
-    es__diag_free(&diag);
+    for (size_t i = 0; i < diag->count; i++)
+        es__logf(ES_LOG_ERROR, "%s", diag->msgs[i]);
+    if (rc == 0)
+        rc = es__inventory_new_from(cfg, stage_db(p), accounts, &inv);
+    else
+        es__accounts_free(accounts);
     if (rc < 0) {
         es__logf(ES_LOG_ERROR, "inventory %s not reloaded; keeping the previous one", cfg->inventory);
         return rc;

@@ -63,9 +63,13 @@ int es__pipeline_preflight(const es_config_t *cfg, es_diag_t *diag);
  * new config; on error keeps the old ones. */
 int es__pipeline_reconfigure(es_pipeline_t *p, const es_config_t *cfg, es_diag_t *diag);
 
-/* Rebuilds only the inventory stage (its file changed); on error logs the
- * file:line diagnostics and keeps the old one. */
-int es__pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg);
+/* Rebuilds only the inventory stage (its file changed) from what
+ * es__inventory_load read off the loop: its rc, its diagnostics and the
+ * accounts (taken over; NULL on error). Logs the file:line diagnostics;
+ * on error keeps the old stage. The account tables' snapshot is written
+ * here: the turn's transaction must be open. */
+int es__pipeline_reload_inventory(es_pipeline_t *p, const es_config_t *cfg, int rc, struct es_accounts *accounts,
+                                  const es_diag_t *diag);
 
 /* Negative-spike detector, outside a mention's routing: a wall-clock tick
  * (daemon) and the closing flush (end of --once, shutdown); alerts raised

@@ -21,21 +21,35 @@ struct es_inventory {
     const es_config_t *cfg;  /* brands, for the keyword lookalike rule */
 };
 
-int es__inventory_new(const es_config_t *cfg, es_state_t *st, es_inventory_t **out, es_diag_t *diag)
+int es__inventory_load(const char *path, es_accounts_t **out, es_diag_t *diag)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return 0;
+    size_t before = diag->count;
+    es_accounts_t *accounts = NULL;
+    int rc = es__accounts_load(path, &accounts, diag);
+    /* A bad row fails the whole file: half an inventory would make some
+     * official accounts public, and their mentions go to the wrong team. */
+    if (rc < 0 || diag->count > before) {
+        es__accounts_free(accounts);
+        return rc < 0 ? rc : ES_ECONFIG;
+    }
+    *out = accounts;
+    return 0;
+}
+
+int es__inventory_new_from(const es_config_t *cfg, es_state_t *st, es_accounts_t *accounts, es_inventory_t **out)
 {
     *out = NULL;
     es_inventory_t *inv = calloc(1, sizeof *inv);
-    if (!inv)
+    if (!inv) {
+        es__accounts_free(accounts);
         return ES_ENOMEM;
-    inv->cfg = cfg;
-    int rc;
-    if (cfg->inventory && *cfg->inventory) {
-        size_t before = diag->count;
-        if ((rc = es__accounts_load(cfg->inventory, &inv->accounts, diag)) < 0 || diag->count > before) {
-            es__inventory_free(inv);
-            return rc < 0 ? rc : ES_ECONFIG;
-        }
     }
+    inv->cfg = cfg;
+    inv->accounts = accounts;
+    int rc;
     if (st && (rc = es__acct_store_new(st, &inv->store)) < 0) {
         es__inventory_free(inv);
         return rc;
@@ -44,6 +58,14 @@ int es__inventory_new(const es_config_t *cfg, es_state_t *st, es_inventory_t **o
         es__acct_store_snapshot(inv->store, inv->accounts);
     *out = inv;
     return 0;
+}
+
+int es__inventory_new(const es_config_t *cfg, es_state_t *st, es_inventory_t **out, es_diag_t *diag)
+{
+    *out = NULL;
+    es_accounts_t *accounts;
+    int rc = es__inventory_load(cfg->inventory, &accounts, diag);
+    return rc < 0 ? rc : es__inventory_new_from(cfg, st, accounts, out);
 }
 
 void es__inventory_free(es_inventory_t *inv)

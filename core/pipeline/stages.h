@@ -77,6 +77,16 @@ int es__brand_text_has(const char *text, const char *keyword);
  * with file:line diagnostics. */
 typedef struct es_inventory es_inventory_t;
 int es__inventory_new(const es_config_t *cfg, es_state_t *st, es_inventory_t **out, es_diag_t *diag);
+/* The two halves of _new, for a reload whose file is read off the loop.
+ * _load reads and checks the file at path (NULL or "": no inventory, *out
+ * NULL) and touches nothing else, so it may run on a worker thread; a bad
+ * row is ES_ECONFIG with nothing loaded. _new_from takes accounts over
+ * (freed on error too), and with a state DB snapshots them into the
+ * account tables (loop thread, in the turn's transaction). */
+struct es_accounts; /* core/accounts/inventory.h */
+int es__inventory_load(const char *path, struct es_accounts **out, es_diag_t *diag);
+int es__inventory_new_from(const es_config_t *cfg, es_state_t *st, struct es_accounts *accounts,
+                           es_inventory_t **out);
 void es__inventory_free(es_inventory_t *inv);
 /* *account_event receives a new JSON object (kind account: a lookalike's
  * first sighting) for the caller to route, or NULL. */
