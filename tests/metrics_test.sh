@@ -67,6 +67,8 @@ for line in open(sys.argv[2]):
 same = all(val("earshot_mentions_sentiment_total", brand=b, label=l) == n for (b, l), n in c.items())
 print("labels", same and len(c) >= 3)
 print("types", fams["earshot_sink_spool_records"].type, fams["earshot_alerts"].type)
+n, secs, mx = val("earshot_state_commits_total"), val("earshot_state_commit_seconds_total"), val("earshot_state_commit_max_seconds")
+print("commits", n >= 1 and 0 < secs and 0 < mx <= secs and mx < 5)
 PY
 like "$T/check" "^parsed True$" "the exposition parses with the reference parser"
 like "$T/check" "^emitted 20.0$" "mentions emitted by the source"
@@ -79,6 +81,7 @@ like "$T/check" "^rss True$" "process RSS"
 like "$T/check" "^in 20.0$" "records into the pipeline"
 like "$T/check" "^labels True$" "sentiment label counts per brand match the delivered records"
 like "$T/check" "^types gauge counter$" "metric types follow the conventions"
+like "$T/check" "^commits True$" "the state DB's commits on the loop: how many, their time and the longest"
 curl -s -o "$T/health" -w '%{http_code}' "http://127.0.0.1:$port/health" > "$T/code"
 is "$(cat "$T/code")" 200 "GET /health answers 200"
 h=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); s={i["name"]: i for i in d["instances"]}; print(d["status"], d["state_writable"], sorted(s), s["out"]["spooled"], s["flaky"]["spooled"], s["samples"]["emitted"])' "$T/health")

@@ -34,12 +34,14 @@ int main(void)
     int64_t n = -1, bytes, oldest;
     es__state_spool_stats(st, "s", &n, &bytes, &oldest);
     is_int((int)n, 1, "the row is durable");
+    ok(t.n_commits == 1 && t.commit_ns > 0 && t.commit_max_ns == t.commit_ns, "the commit is counted and timed");
 
     es__txn_open(&t);
     es__state_spool_add(st, "s", "mention", "t:2", "{}", 2);
     is_int(es__txn_commit(&t, 0), 0, "a commit whose writes failed rolls back");
     ok(es__txn_faulty(&t) && !es__txn_writable(&t), "and marks the fault");
     ok(es__txn_gen(&t) == gen + 2, "the generation moves on either way");
+    ok(t.n_commits == 1, "a transaction rolled back before its commit is not a commit");
     es__state_spool_stats(st, "s", &n, &bytes, &oldest);
     is_int((int)n, 1, "the row of the rolled-back transaction never existed");
     es__txn_fault(&t);

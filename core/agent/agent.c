@@ -261,6 +261,9 @@ void es__stats_host_get(void *host, es__stats_t *out)
         .in_memory = a->life.in_flight,
         .spool_skipped = a->life.n_lazy_direct,
         .spooled_late = a->life.n_lazy_spooled,
+        .n_commits = a->txn.n_commits,
+        .commit_ns = a->txn.commit_ns,
+        .commit_max_ns = a->txn.commit_max_ns,
         .n_reload_ok = a->n_reload_ok,
         .n_reload_refused = a->n_reload_refused,
         .last_reload_s = a->last_reload_s,
@@ -1170,6 +1173,10 @@ out_loop:
         unsigned long on_loop, bg = es__state_ckpt_count(a.ckpt, &on_loop);
         es__logf(ES_LOG_DEBUG, "state: %lu checkpoint(s) on the thread pool, %lu on the loop thread", bg, on_loop);
     }
+    if (a.txn.n_commits)
+        es__logf(ES_LOG_DEBUG, "state: %llu commit(s) on the loop thread, %.1f ms in all, longest %.2f ms",
+                 (unsigned long long)a.txn.n_commits, (double)a.txn.commit_ns / 1e6,
+                 (double)a.txn.commit_max_ns / 1e6);
     es__state_ckpt_stop(a.ckpt);
     es__state_close(a.state);
     es__txn_free(&a.txn);

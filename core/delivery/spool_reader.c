@@ -12,7 +12,7 @@ struct es__spool_reader {
     uv_loop_t *loop;
     char *dir;
     uv_work_t work;
-    int busy, freeing;
+    int busy, freeing, in_cb;
     es_state_t *ro; /* the thread pool's during a read */
     /* The read under way. */
     char *sink;
@@ -117,8 +117,23 @@ static void on_done(uv_work_t *w, int status)
         snprintf(r->err, sizeof r->err, "%s", uv_strerror(status));
         rows_clear(r);
     }
-    r->cb(r->arg, r->status, r->rows, r->status < 0 ? 0 : r->n);
-    rows_clear(r);
+    /* The rows leave the reader before the call: the callback may start
+     * the next read (its worker fills a new array meanwhile) or free the
+     * reader (its queue goes, a --once run ending). */
+    es__spool_row_t *rows = r->rows;
+    size_t n = r->status < 0 ? 0 : r->n, had = r->n;
+    r->rows = NULL;
+    r->n = r->cap = 0;
+    r->in_cb = 1;
+    r->cb(r->arg, r->status, rows, n);
+    r->in_cb = 0;
+    for (size_t i = 0; i < had; i++) {
+        free(rows[i].kind);
+        free(rows[i].json);
+    }
+    free(rows);
+    if (r->freeing && !r->busy)
+        really_free(r);
 }
 
 int es__spool_reader_start(es__spool_reader_t *r, const char *sink, int64_t after, int limit,
@@ -151,8 +166,8 @@ void es__spool_reader_free(es__spool_reader_t *r)
 {
     if (!r)
         return;
-    if (r->busy) {
-        r->freeing = 1; /* the pool holds r->work: on_done frees it */
+    if (r->busy || r->in_cb) {
+        r->freeing = 1; /* the pool holds r->work, or on_done's call runs: on_done frees it */
         return;
     }
     really_free(r);

@@ -13,7 +13,7 @@ struct es__dbstats {
     void (*updated)(void *);
     void *arg;
     uv_work_t work;
-    int busy, freeing;
+    int busy, freeing, in_cb;
     /* The thread pool's while a read is under way, else the loop's. */
     es_state_t *ro;
     int open_failed_logged;
@@ -117,8 +117,12 @@ static void on_done(uv_work_t *w, int status)
         return;
     }
     job_publish(s);
+    s->in_cb = 1; /* a render may free s (another state_dir): after the call */
     if (s->updated)
         s->updated(s->arg);
+    s->in_cb = 0;
+    if (s->freeing)
+        really_free(s);
 }
 
 void es__dbstats_refresh(es__dbstats_t *s, const char *const *sinks, size_t n)
@@ -156,7 +160,7 @@ void es__dbstats_free(es__dbstats_t *s)
 {
     if (!s)
         return;
-    if (s->busy) {
+    if (s->busy || s->in_cb) {
         s->freeing = 1; /* on_done frees it: the pool still holds s->work */
         return;
     }

@@ -113,6 +113,13 @@ static void render_metrics(const es__stats_t *st, buf_t *b)
     bprintf(b, "earshot_process_resident_memory_bytes %ld\n", rss_bytes());
     HELP(b, "earshot_state_writable", "gauge", "1 while the state database takes writes.");
     bprintf(b, "earshot_state_writable %d\n", st->state_writable);
+    HELP(b, "earshot_state_commits_total", "counter",
+         "State database commits (one per loop turn that wrote), each waited for by the loop thread.");
+    bprintf(b, "earshot_state_commits_total %" PRIu64 "\n", st->n_commits);
+    HELP(b, "earshot_state_commit_seconds_total", "counter", "Time the loop thread spent in those commits.");
+    bprintf(b, "earshot_state_commit_seconds_total %.6f\n", (double)st->commit_ns / 1e9);
+    HELP(b, "earshot_state_commit_max_seconds", "gauge", "The longest of those commits since the start.");
+    bprintf(b, "earshot_state_commit_max_seconds %.6f\n", (double)st->commit_max_ns / 1e9);
     HELP(b, "earshot_records_in_memory", "gauge", "Records held in memory by the pipeline and sink queues.");
     bprintf(b, "earshot_records_in_memory %" PRIu64 "\n", st->in_memory);
     HELP(b, "earshot_records_spool_skipped_total", "counter",

@@ -21,6 +21,8 @@ typedef struct es__stats {
     uint64_t in_memory;      /* records in memory (es_life_t) */
     uint64_t spool_skipped;  /* taken by every sink without a spool row */
     uint64_t spooled_late;   /* spooled by a straggler pass */
+    /* The state DB's commits, once a loop turn, on the loop thread. */
+    uint64_t n_commits, commit_ns, commit_max_ns;
     /* SIGHUP reloads. */
     uint64_t n_reload_ok, n_reload_refused;
     int64_t last_reload_s;   /* 0: none yet */

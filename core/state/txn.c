@@ -1,6 +1,7 @@
 #include "txn.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "log.h"
 #include "util.h"
@@ -37,11 +38,26 @@ void es__txn_fault(es__txn_t *t)
              t->dir ? t->dir : "");
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 int es__txn_commit(es__txn_t *t, int ok)
 {
     t->open = 0;
     t->gen++;
-    ok = ok && es__state_commit(t->db) == 0;
+    if (ok) {
+        uint64_t t0 = now_ns();
+        ok = es__state_commit(t->db) == 0;
+        uint64_t dt = now_ns() - t0;
+        t->n_commits++;
+        t->commit_ns += dt;
+        if (dt > t->commit_max_ns)
+            t->commit_max_ns = dt;
+    }
     if (!ok) {
         es__logf(ES_LOG_ERROR, "state: commit failed: %s; records stay in memory, sources pause",
                  es__state_errmsg(t->db));

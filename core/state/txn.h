@@ -21,6 +21,9 @@ typedef struct es__txn {
     int open;
     uint64_t gen;     /* the open transaction's, or the next one's */
     int fault;
+    /* What the turn's commits cost the loop thread, which waits for each
+     * one: how many, their total and their longest time (nanoseconds). */
+    uint64_t n_commits, commit_ns, commit_max_ns;
     char *dir;        /* state_dir, for the log */
     /* Called when a transaction opens: the check phase must come this
      * turn to commit it. */
